@@ -1,0 +1,117 @@
+#pragma once
+// The SMS gateway port. A driver is a pure translator between tuki and one gateway's HTTP API:
+// it builds the outgoing request for a message, classifies the gateway's answer, and parses the
+// gateway's inbound (MO) and delivery-report (DLR) requests. It performs no I/O: the outbox pump
+// carries its requests out over libcurl, and the HTTP server hands it what arrives. That keeps
+// every driver testable against recorded request/response pairs.
+//
+// Thread-safety: drivers are immutable after construction; all methods are const and may be
+// called from any thread.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "tuki/core/http_message.hpp"
+#include "tuki/core/instant.hpp"
+#include "tuki/core/status.hpp"
+
+namespace tuki::adapters {
+
+/// One SMS to send. `message_id` is tuki's own id; drivers put it where the gateway echoes it
+/// back in delivery reports (Kannel: the dlr-url).
+struct outbound_sms {
+  std::int64_t message_id = 0;
+  std::string to;    // E.164
+  std::string from;  // sender id of the institution
+  std::string text;  // UTF-8
+};
+
+/// How the gateway answered a send. `retryable` covers connection errors, timeouts, 5xx and 429;
+/// `permanent` other refusals; `opted_out` a recipient who blocked us at the gateway.
+enum class send_outcome { accepted, retryable, permanent, opted_out };
+
+struct send_result {
+  send_outcome outcome = send_outcome::retryable;
+  std::string gateway_ref;  // the gateway's message id when it gives one
+  std::string detail;       // short reason for logs (no message text)
+};
+
+/// A student's message as the gateway delivered it to us.
+struct inbound_sms {
+  std::string from;        // the student's number as sent by the gateway
+  std::string to;          // our number / sender id
+  std::string text;        // UTF-8
+  std::string gateway_id;  // the gateway's id for deduplication of retries ("" if none)
+  std::optional<core::instant> sent_at;
+};
+
+enum class delivery_state { accepted, buffered, delivered, failed };
+
+struct delivery_report {
+  std::int64_t message_id = 0;  // tuki's id, recovered from the callback
+  delivery_state state = delivery_state::accepted;
+  std::string detail;  // gateway code/answer, for logs and the status history
+};
+
+/// What a driver returns when a request that reached its endpoint is not for it or is invalid.
+/// `http_status` is what the endpoint answers (400 malformed, 401/403 failed authentication).
+struct inbound_error {
+  int http_status = 400;
+  std::string reason;
+};
+
+template <class T>
+struct parsed {
+  std::optional<T> value;
+  inbound_error error;
+  static parsed ok(T v) { return {std::move(v), {}}; }
+  static parsed fail(int status, std::string reason) { return {std::nullopt, {status, std::move(reason)}}; }
+};
+
+class sms_gateway {
+ public:
+  virtual ~sms_gateway() = default;
+  /// The name this gateway was configured under (URL segment: /v1/gateways/{name}/...).
+  virtual const std::string& name() const = 0;
+  /// The HTTP request that sends `sms`, or nullopt for a gateway that delivers without HTTP
+  /// (console). `dlr_base_url` is tuki's public base URL for callbacks ("http://host:port").
+  virtual std::optional<core::http_request> build_send(const outbound_sms& sms) const = 0;
+  /// Classifies the gateway's answer to build_send's request. `transport_error` is set (and the
+  /// response empty) when no HTTP answer arrived.
+  virtual send_result parse_send_response(const core::http_response& response,
+                                          const std::string& transport_error) const = 0;
+  /// Parses a student's reply request (after authenticate() passed).
+  virtual parsed<inbound_sms> parse_inbound(const core::http_request& request) const = 0;
+  /// Parses a delivery report request (after authenticate() passed).
+  virtual parsed<delivery_report> parse_dlr(const core::http_request& request) const = 0;
+  /// Checks the request's signature, secret or source address. `public_url` is the URL the
+  /// gateway called, as configured (signatures cover it).
+  virtual core::status authenticate(const core::http_request& request) const = 0;
+  /// What the endpoint answers once the request is durably stored (most gateways: 200 "OK").
+  virtual core::http_response acknowledge() const { return core::http_response::text(200, "OK"); }
+};
+
+/// Settings of one configured gateway: its name, its driver type and the driver's own keys.
+struct gateway_settings {
+  std::string name;
+  std::string type;              // "console", "kannel", "twilio", "gatewayapi", "http_json"
+  std::string public_base_url;   // tuki's own base URL as the gateway reaches it (callbacks)
+  nlohmann::json options;        // driver-specific keys, validated by the driver's factory
+};
+
+using gateway_factory =
+    std::function<core::result<std::unique_ptr<sms_gateway>>(const gateway_settings&)>;
+
+/// Registers a driver type; drivers call this from a static registrar in their own file.
+bool register_gateway_type(const std::string& type, gateway_factory factory);
+/// Creates the driver for `settings.type`, or invalid_argument naming the type or bad option.
+core::result<std::unique_ptr<sms_gateway>> make_gateway(const gateway_settings& settings);
+/// The registered types, sorted (for error messages and `tuki --version`).
+std::vector<std::string> gateway_types();
+
+}  // namespace tuki::adapters
