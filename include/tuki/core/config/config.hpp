@@ -1,0 +1,84 @@
+#pragma once
+// The service configuration: one YAML file (default config/tuki.yaml), validated at start.
+// Values may use ${NAME} / ${NAME:-default}. Errors name file:line:column, the key path and what
+// is wrong, e.g. "config/tuki.yaml:14:15: institutions[0].timezone: unknown time zone 'Europe/X'".
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "tuki/core/config/env_substitution.hpp"
+#include "tuki/core/status.hpp"
+
+namespace tuki::config {
+
+struct http_settings {
+  std::string listen = "127.0.0.1";
+  std::uint16_t port = 8080;
+  std::size_t body_limit = 64 * 1024;  // bytes per request body
+  int read_timeout_ms = 10'000;        // per request read (headers + body)
+  int backlog = 4096;                  // listen backlog: gateways open hundreds of connections
+};
+
+struct store_settings {
+  std::string path = "var/tuki.db";
+  std::string synchronous = "full";  // SQLite PRAGMA synchronous: full (power-loss safe) | normal
+  int max_batch = 512;               // most requests committed in one group-commit transaction
+};
+
+struct mail_settings {
+  std::string type = "file";  // "file": one .eml per mail under dir; "smtp": url below
+  std::string dir = "var/mail";
+  std::string url;            // smtp://host:port (STARTTLS when offered) or smtps://host:port
+  std::string username;
+  std::string password;
+  std::string from = "tuki@localhost";
+  bool require_tls = false;   // refuse to send over plain smtp:// without STARTTLS
+};
+
+struct gateway_entry {
+  std::string name;
+  std::string type;
+  nlohmann::json options;  // every key but name/type, env-substituted
+};
+
+struct institution_settings {
+  std::string id;
+  std::string name;
+  std::string country = "FI";            // ISO 3166 region for phone numbers
+  std::string timezone = "Europe/Helsinki";
+  std::vector<std::string> languages{"fi"};
+  std::string default_language = "fi";
+  std::string sender = "tuki";           // SMS sender id
+  std::string gateway;                   // name of a configured gateway
+  std::map<std::string, std::string> helpline;  // language -> how to reach help now
+  std::string crisis_contact;            // email told of every crisis ticket
+  bool staff_messages_include_text = false;     // privacy: off by default
+};
+
+struct config {
+  std::string source_file;
+  std::string public_url;   // how gateways and staff reach this service (callbacks, links)
+  std::string log_level = "info";
+  std::string dialogs_dir = "dialogs";
+  std::string secret;       // key for signed links; from ${TUKI_SECRET} in production
+  http_settings http;
+  store_settings store;
+  mail_settings mail;
+  std::vector<gateway_entry> gateways;
+  std::vector<institution_settings> institutions;
+
+  const institution_settings* find_institution(std::string_view id) const;
+  const gateway_entry* find_gateway(std::string_view name) const;
+};
+
+/// Parses and validates configuration text. `file_name` is used in error messages only.
+core::result<config> parse_config(std::string_view yaml_text, std::string_view file_name,
+                                  const env_lookup& env);
+/// Reads `path` and parses it; a missing or unreadable file is an io_error naming it.
+core::result<config> load_config(const std::string& path, const env_lookup& env);
+
+}  // namespace tuki::config

@@ -1,0 +1,209 @@
+#include "tuki/core/config/config.hpp"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <date/tz.h>
+
+#include "tuki/core/config/yaml_reader.hpp"
+
+namespace tuki::config {
+namespace {
+
+const std::set<std::string> supported_languages{"fi", "sv", "en", "et", "lv", "lt"};
+
+void read_http(yaml_map_reader& r, http_settings& h) {
+  if (auto v = r.string("listen")) h.listen = *v;
+  if (auto v = r.integer("port", 0, 65535)) h.port = static_cast<std::uint16_t>(*v);
+  if (auto v = r.integer("body_limit", 1024, 16 << 20)) h.body_limit = static_cast<std::size_t>(*v);
+  if (auto v = r.integer("read_timeout_ms", 100, 600'000)) h.read_timeout_ms = static_cast<int>(*v);
+  if (auto v = r.integer("backlog", 16, 65535)) h.backlog = static_cast<int>(*v);
+  r.reject_unknown_keys();
+}
+
+void read_store(yaml_map_reader& r, store_settings& s, yaml_errors& errors) {
+  if (auto v = r.string("path")) s.path = *v;
+  if (auto v = r.string("synchronous")) {
+    if (*v != "full" && *v != "normal" && *v != "extra")
+      errors.add(r.mark("synchronous"), r.child_path("synchronous"),
+                 "must be full, extra or normal, got '" + *v + "'");
+    s.synchronous = *v;
+  }
+  if (auto v = r.integer("max_batch", 1, 100'000)) s.max_batch = static_cast<int>(*v);
+  r.reject_unknown_keys();
+}
+
+void read_mail(yaml_map_reader& r, mail_settings& m, yaml_errors& errors) {
+  if (auto v = r.string("type")) m.type = *v;
+  if (auto v = r.string("dir")) m.dir = *v;
+  if (auto v = r.string("url")) m.url = *v;
+  if (auto v = r.string("username")) m.username = *v;
+  if (auto v = r.string("password")) m.password = *v;
+  if (auto v = r.string("from")) m.from = *v;
+  if (auto v = r.boolean("require_tls")) m.require_tls = *v;
+  if (m.type != "file" && m.type != "smtp")
+    errors.add(r.mark("type"), r.child_path("type"), "must be file or smtp, got '" + m.type + "'");
+  if (m.type == "smtp" && m.url.rfind("smtp://", 0) != 0 && m.url.rfind("smtps://", 0) != 0)
+    errors.add(r.mark("url"), r.child_path("url"),
+               "must start with smtp:// or smtps://, got '" + m.url + "'");
+  if (m.from.find('@') == std::string::npos)
+    errors.add(r.mark("from"), r.child_path("from"), "is not an email address: '" + m.from + "'");
+  r.reject_unknown_keys();
+}
+
+void read_gateways(const YAML::Node& list, yaml_errors& errors, const env_lookup& env,
+                   std::vector<gateway_entry>& out) {
+  if (!list.IsDefined() || list.IsNull()) return;
+  if (!list.IsSequence()) {
+    errors.add(list.Mark(), "gateways", "expected a list of gateways");
+    return;
+  }
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    std::string path = "gateways[" + std::to_string(i) + "]";
+    yaml_map_reader r(list[i], path, errors, &env);
+    if (!r.valid()) continue;
+    gateway_entry g;
+    g.name = r.string("name", true).value_or("");
+    g.type = r.string("type", true).value_or("");
+    g.options = nlohmann::json::object();
+    for (auto it = list[i].begin(); it != list[i].end(); ++it) {
+      std::string k = it->first.as<std::string>();
+      if (k == "name" || k == "type") continue;
+      r.node(k);  // mark as read: the driver validates its own options
+      g.options[k] = yaml_to_json(it->second, path + "." + k, errors, &env);
+    }
+    for (const auto& other : out)
+      if (!g.name.empty() && other.name == g.name)
+        errors.add(r.mark("name"), path + ".name", "duplicate gateway name '" + g.name + "'");
+    out.push_back(std::move(g));
+  }
+}
+
+void read_institution(yaml_map_reader& r, institution_settings& inst, yaml_errors& errors) {
+  inst.id = r.string("id", true).value_or("");
+  inst.name = r.string("name").value_or(inst.id);
+  if (auto v = r.string("country")) {
+    inst.country = *v;
+    if (v->size() != 2 || !std::isupper(static_cast<unsigned char>((*v)[0])) ||
+        !std::isupper(static_cast<unsigned char>((*v)[1])))
+      errors.add(r.mark("country"), r.child_path("country"),
+                 "expected a two-letter ISO 3166 code such as FI, got '" + *v + "'");
+  }
+  if (auto v = r.string("timezone")) {
+    inst.timezone = *v;
+    try {
+      (void)date::locate_zone(*v);
+    } catch (const std::exception&) {
+      errors.add(r.mark("timezone"), r.child_path("timezone"), "unknown time zone '" + *v + "'");
+    }
+  }
+  if (auto v = r.string_list("languages")) {
+    inst.languages = *v;
+    for (std::size_t i = 0; i < v->size(); ++i)
+      if (!supported_languages.count((*v)[i]))
+        errors.add(r.node("languages")[i].Mark(), r.child_path("languages") + "[" + std::to_string(i) + "]",
+                   "unsupported language '" + (*v)[i] + "' (supported: en, et, fi, lt, lv, sv)");
+  }
+  inst.default_language = r.string("default_language").value_or(inst.languages.empty() ? "fi" : inst.languages.front());
+  if (auto v = r.string("sender")) inst.sender = *v;
+  inst.gateway = r.string("gateway", true).value_or("");
+  if (r.has("helpline")) {
+    yaml_map_reader h(r.node("helpline"), r.child_path("helpline"), errors, nullptr);
+    YAML::Node n = r.node("helpline");
+    if (h.valid())
+      for (auto it = n.begin(); it != n.end(); ++it) {
+        std::string lang = it->first.as<std::string>();
+        if (auto text = h.string(lang)) inst.helpline[lang] = *text;
+      }
+  }
+  if (auto v = r.string("crisis_contact")) inst.crisis_contact = *v;
+  if (auto v = r.boolean("staff_messages_include_text")) inst.staff_messages_include_text = *v;
+  r.reject_unknown_keys();
+}
+
+}  // namespace
+
+const institution_settings* config::find_institution(std::string_view id) const {
+  for (const auto& i : institutions)
+    if (i.id == id) return &i;
+  return nullptr;
+}
+
+const gateway_entry* config::find_gateway(std::string_view name) const {
+  for (const auto& g : gateways)
+    if (g.name == name) return &g;
+  return nullptr;
+}
+
+core::result<config> parse_config(std::string_view yaml_text, std::string_view file_name,
+                                  const env_lookup& env) {
+  yaml_errors errors{std::string(file_name)};
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(yaml_text));
+  } catch (const YAML::Exception& e) {
+    errors.add(e.mark, "", e.msg);
+    return core::status::invalid_argument(errors.text());
+  }
+  config c;
+  c.source_file = std::string(file_name);
+  yaml_map_reader top(root, "", errors, &env);
+  if (!top.valid()) return core::status::invalid_argument(errors.text());
+
+  c.public_url = top.string("public_url").value_or("");
+  if (auto v = top.string("log_level")) {
+    c.log_level = *v;
+    if (*v != "debug" && *v != "info" && *v != "warn" && *v != "error")
+      errors.add(top.mark("log_level"), "log_level", "must be debug, info, warn or error");
+  }
+  if (auto v = top.string("dialogs_dir")) c.dialogs_dir = *v;
+  if (auto v = top.string("secret")) c.secret = *v;
+  {
+    yaml_map_reader r(top.node("http"), "http", errors, &env);
+    if (r.valid()) read_http(r, c.http);
+  }
+  {
+    yaml_map_reader r(top.node("store"), "store", errors, &env);
+    if (r.valid()) read_store(r, c.store, errors);
+  }
+  {
+    yaml_map_reader r(top.node("mail"), "mail", errors, &env);
+    if (r.valid()) read_mail(r, c.mail, errors);
+  }
+  read_gateways(top.node("gateways"), errors, env, c.gateways);
+  YAML::Node insts = top.node("institutions");
+  if (!insts.IsDefined() || !insts.IsSequence() || insts.size() == 0) {
+    errors.add(insts.IsDefined() ? insts.Mark() : root.Mark(), "institutions", "at least one institution is required");
+  } else {
+    for (std::size_t i = 0; i < insts.size(); ++i) {
+      std::string path = "institutions[" + std::to_string(i) + "]";
+      yaml_map_reader r(insts[i], path, errors, &env);
+      if (!r.valid()) continue;
+      institution_settings inst;
+      read_institution(r, inst, errors);
+      if (c.find_institution(inst.id))
+        errors.add(r.mark("id"), path + ".id", "duplicate institution id '" + inst.id + "'");
+      if (!inst.gateway.empty() && !c.find_gateway(inst.gateway))
+        errors.add(r.mark("gateway"), path + ".gateway",
+                   "no gateway named '" + inst.gateway + "' is configured");
+      c.institutions.push_back(std::move(inst));
+    }
+  }
+  top.reject_unknown_keys();
+  if (c.public_url.empty())
+    c.public_url = "http://" + c.http.listen + ":" + std::to_string(c.http.port);
+  while (!c.public_url.empty() && c.public_url.back() == '/') c.public_url.pop_back();
+  if (!errors.empty()) return core::status::invalid_argument(errors.text());
+  return c;
+}
+
+core::result<config> load_config(const std::string& path, const env_lookup& env) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return core::status::io_error("cannot read configuration file " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse_config(ss.str(), path, env);
+}
+
+}  // namespace tuki::config

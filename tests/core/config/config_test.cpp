@@ -1,0 +1,117 @@
+#include "tuki/core/config/config.hpp"
+
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <catch2/catch.hpp>
+
+using namespace tuki::config;
+
+namespace {
+
+env_lookup fake_env(std::map<std::string, std::string> vars) {
+  return [vars](const std::string& k) -> std::optional<std::string> {
+    auto it = vars.find(k);
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+const char* minimal = R"(gateways:
+  - name: console
+    type: console
+institutions:
+  - id: varia
+    gateway: console
+)";
+
+}  // namespace
+
+TEST_CASE("environment substitution", "[config]") {
+  auto env = fake_env({{"PORT", "9090"}, {"EMPTY", ""}});
+  CHECK(substitute_env("port ${PORT}", env).value() == "port 9090");
+  CHECK(substitute_env("${MISSING:-var/tuki.db}", env).value() == "var/tuki.db");
+  CHECK(substitute_env("${EMPTY:-fallback}", env).value() == "fallback");
+  CHECK(substitute_env("${PORT:-1}${PORT}", env).value() == "90909090");
+  CHECK(substitute_env("cost $$5 and $HOME", env).value() == "cost $5 and $HOME");
+  auto missing = substitute_env("${SMTP_URL}", env);
+  REQUIRE_FALSE(missing);
+  CHECK(missing.error().message().find("SMTP_URL is not set") != std::string::npos);
+  CHECK_FALSE(substitute_env("${PORT", env));
+  CHECK_FALSE(substitute_env("${1BAD}", env));
+}
+
+TEST_CASE("the shipped configurations load", "[config]") {
+  auto env = fake_env({{"KANNEL_SENDSMS_URL", "http://127.0.0.1:13013/cgi-bin/sendsms"},
+                       {"KANNEL_USERNAME", "u"}, {"KANNEL_PASSWORD", "p"},
+                       {"SMTP_URL", "smtp://127.0.0.1:2525"}});
+  for (std::string file : {"config/tuki.yaml", "config/examples/kannel.yaml"}) {
+    INFO(file);
+    auto c = parse_config(read_file(std::string(TUKI_SOURCE_DIR) + "/" + file), file, env);
+    INFO(c.error().to_string());
+    REQUIRE(c);
+    REQUIRE(c->institutions.size() == 1);
+    CHECK(c->institutions[0].country == "FI");
+    CHECK(c->institutions[0].timezone == "Europe/Helsinki");
+    CHECK(c->store.path == "var/tuki.db");
+    CHECK(c->http.port == 8080);
+    CHECK(c->public_url == "http://127.0.0.1:8080");
+  }
+}
+
+TEST_CASE("defaults and environment reach typed settings", "[config]") {
+  auto c = parse_config(std::string("http:\n  port: ${P:-8081}\nstore:\n  path: ${DB}\n") + minimal,
+                        "t.yaml", fake_env({{"DB", "/tmp/x.db"}}));
+  REQUIRE(c);
+  CHECK(c->http.port == 8081);
+  CHECK(c->store.path == "/tmp/x.db");
+  CHECK(c->http.body_limit == 65536);
+  CHECK(c->mail.type == "file");
+}
+
+TEST_CASE("configuration errors name file, line, column, key and problem", "[config]") {
+  auto env = fake_env({});
+  struct row {
+    std::string yaml;
+    std::string expected;
+  };
+  std::vector<row> rows{
+      {std::string("http:\n  port: 99999\n") + minimal,
+       "t.yaml:2:9: http.port: must be between 0 and 65535, got 99999"},
+      {std::string("http:\n  prot: 8080\n") + minimal, "t.yaml:2:3: http.prot: unknown key"},
+      {std::string("store:\n  path: ${TUKI_DB}\n") + minimal,
+       "t.yaml:2:9: store.path: environment variable TUKI_DB is not set"},
+      {"gateways:\n  - name: console\n    type: console\ninstitutions:\n  - id: varia\n"
+       "    gateway: console\n    timezone: Europe/Helsinky\n",
+       "t.yaml:7:15: institutions[0].timezone: unknown time zone 'Europe/Helsinky'"},
+      {"gateways: []\ninstitutions:\n  - id: varia\n    gateway: kannel\n",
+       "t.yaml:4:14: institutions[0].gateway: no gateway named 'kannel' is configured"},
+      {"gateways: []\ninstitutions:\n  - id: varia\n    gateway: g\n    languages: [fi, de]\n",
+       "institutions[0].languages[1]: unsupported language 'de'"},
+      {"gateways: []\n", "institutions: at least one institution is required"},
+      {"http: [1, 2\n", "t.yaml:2:1: "},
+      {std::string("mail:\n  type: smtp\n  url: http://x\n") + minimal,
+       "t.yaml:3:8: mail.url: must start with smtp:// or smtps://"},
+  };
+  for (const auto& r : rows) {
+    INFO(r.yaml);
+    auto c = parse_config(r.yaml, "t.yaml", env);
+    REQUIRE_FALSE(c);
+    CHECK_THAT(c.error().message(), Catch::Contains(r.expected));
+  }
+}
+
+TEST_CASE("a missing configuration file is an io error naming it", "[config]") {
+  auto c = load_config("/nonexistent/tuki.yaml", fake_env({}));
+  REQUIRE_FALSE(c);
+  CHECK(c.error().error_code() == tuki::core::status::code::io_error);
+  CHECK_THAT(c.error().message(), Catch::Contains("/nonexistent/tuki.yaml"));
+}
