@@ -1,0 +1,15 @@
+#pragma once
+// Phone numbers to E.164 with libphonenumber: "040 123 4567" in region FI -> "+358401234567".
+// Thread-safety: libphonenumber's PhoneNumberUtil is a thread-safe singleton; this is stateless.
+#include <string>
+#include <string_view>
+
+#include "tuki/core/status.hpp"
+
+namespace tuki::adapters {
+
+/// Parses `raw` as dialled in `region` (ISO 3166, e.g. "FI"), validates it and formats it E.164.
+/// invalid_argument says why ("not a number", "not a valid number for FI").
+core::result<std::string> normalize_phone(std::string_view raw, std::string_view region);
+
+}  // namespace tuki::adapters

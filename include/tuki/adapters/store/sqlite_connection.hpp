@@ -1,0 +1,73 @@
+#pragma once
+// A thin RAII wrapper over one sqlite3 connection with cached prepared statements.
+// Thread-safety: none. A connection is owned by one thread (the store thread for the writer;
+// each reader thread opens its own).
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "tuki/core/status.hpp"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace tuki::adapters {
+
+class sqlite_statement {
+ public:
+  explicit sqlite_statement(sqlite3_stmt* s) : stmt_(s) {}
+  sqlite_statement& bind(int index, std::int64_t v);
+  sqlite_statement& bind(int index, int v) { return bind(index, static_cast<std::int64_t>(v)); }
+  sqlite_statement& bind(int index, std::string_view v);
+  sqlite_statement& bind(int index, const std::string& v) { return bind(index, std::string_view(v)); }
+  sqlite_statement& bind(int index, const char* v) { return bind(index, std::string_view(v)); }
+  sqlite_statement& bind_null(int index);
+  sqlite_statement& bind(int index, const std::optional<std::int64_t>& v) {
+    return v ? bind(index, *v) : bind_null(index);
+  }
+  /// Steps once: true when a row is available, false when done. Errors are reported through
+  /// status(); a failed step also returns false.
+  bool step();
+  /// Runs to completion (for writes). Resets afterwards.
+  core::status run();
+  std::int64_t column_int(int i) const;
+  std::string column_text(int i) const;
+  bool column_is_null(int i) const;
+  /// Resets for reuse and clears bindings (called by run(), and by the cache before reuse).
+  void reset();
+  const core::status& status() const { return status_; }
+
+ private:
+  sqlite3_stmt* stmt_;
+  core::status status_;
+};
+
+class sqlite_connection {
+ public:
+  /// Opens (creating if needed) `path`; ":memory:" for a private in-memory database.
+  static core::result<std::unique_ptr<sqlite_connection>> open(const std::string& path);
+  ~sqlite_connection();
+  sqlite_connection(const sqlite_connection&) = delete;
+  sqlite_connection& operator=(const sqlite_connection&) = delete;
+
+  /// Runs one or more statements without results.
+  core::status exec(std::string_view sql);
+  /// A cached prepared statement, reset and ready for binding. The reference stays valid for the
+  /// connection's lifetime; do not hold two uses of the same SQL at once.
+  sqlite_statement& prepare(const std::string& sql);
+  std::int64_t last_insert_id() const;
+  int changes() const;
+  /// The last error text of the connection.
+  std::string error_message() const;
+  sqlite3* raw() { return db_; }
+
+ private:
+  explicit sqlite_connection(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+  std::map<std::string, std::pair<sqlite3_stmt*, std::unique_ptr<sqlite_statement>>> cache_;
+};
+
+}  // namespace tuki::adapters

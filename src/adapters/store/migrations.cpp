@@ -1,0 +1,175 @@
+#include "tuki/adapters/store/migrations.hpp"
+
+namespace tuki::adapters {
+
+const std::vector<migration>& migrations() {
+  static const std::vector<migration> all{
+      {1, "institutions, students, staff, sessions, messages, outbox",
+       R"sql(
+CREATE TABLE institutions (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  country TEXT NOT NULL,
+  timezone TEXT NOT NULL
+);
+CREATE TABLE students (
+  id INTEGER PRIMARY KEY,
+  institution_id TEXT NOT NULL REFERENCES institutions(id),
+  student_ref TEXT NOT NULL,
+  phone TEXT NOT NULL,
+  first_name TEXT NOT NULL DEFAULT '',
+  language TEXT NOT NULL DEFAULT '',
+  grp TEXT NOT NULL DEFAULT '',
+  campus TEXT NOT NULL DEFAULT '',
+  start_date TEXT NOT NULL DEFAULT '',
+  teacher_email TEXT NOT NULL DEFAULT '',
+  timezone TEXT NOT NULL DEFAULT '',
+  opted_out INTEGER NOT NULL DEFAULT 0,
+  paused_until INTEGER,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  UNIQUE (institution_id, student_ref)
+);
+CREATE UNIQUE INDEX students_by_phone ON students (phone, institution_id);
+CREATE TABLE staff (
+  id INTEGER PRIMARY KEY,
+  institution_id TEXT NOT NULL REFERENCES institutions(id),
+  email TEXT NOT NULL,
+  name TEXT NOT NULL DEFAULT '',
+  roles TEXT NOT NULL DEFAULT '',
+  campuses TEXT NOT NULL DEFAULT '',
+  groups TEXT NOT NULL DEFAULT '',
+  phone TEXT NOT NULL DEFAULT '',
+  UNIQUE (institution_id, email)
+);
+CREATE TABLE sessions (
+  student_id INTEGER PRIMARY KEY REFERENCES students(id),
+  dialog_id TEXT NOT NULL,
+  state TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE messages (
+  id INTEGER PRIMARY KEY,
+  student_id INTEGER REFERENCES students(id),
+  direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+  status TEXT NOT NULL,
+  gateway TEXT NOT NULL,
+  gateway_id TEXT NOT NULL DEFAULT '',
+  body TEXT NOT NULL,
+  priority INTEGER NOT NULL DEFAULT 2,
+  purpose TEXT NOT NULL DEFAULT '',
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX messages_inbound_dedup ON messages (gateway, gateway_id)
+  WHERE direction = 'in' AND gateway_id <> '';
+CREATE INDEX messages_queue ON messages (priority, next_attempt_at)
+  WHERE direction = 'out' AND status = 'queued';
+CREATE TABLE message_status (
+  message_id INTEGER NOT NULL REFERENCES messages(id),
+  status TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  detail TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX message_status_by_message ON message_status (message_id);
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'queued',
+  attempts INTEGER NOT NULL DEFAULT 0,
+  due_at INTEGER NOT NULL,
+  last_error TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX outbox_due ON outbox (kind, due_at) WHERE status = 'queued';
+)sql"},
+      {2, "tickets with history, timers, audit events, student programme",
+       R"sql(
+ALTER TABLE students ADD COLUMN programme TEXT NOT NULL DEFAULT '';
+ALTER TABLE students ADD COLUMN extra TEXT NOT NULL DEFAULT '{}';
+CREATE TABLE tickets (
+  id INTEGER PRIMARY KEY,
+  institution_id TEXT NOT NULL REFERENCES institutions(id),
+  student_id INTEGER NOT NULL REFERENCES students(id),
+  category TEXT NOT NULL,
+  urgency TEXT NOT NULL,
+  status TEXT NOT NULL,
+  role TEXT NOT NULL DEFAULT '',
+  assignee TEXT NOT NULL DEFAULT '',
+  dialog_id TEXT NOT NULL DEFAULT '',
+  node_id TEXT NOT NULL DEFAULT '',
+  excerpt TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX tickets_open ON tickets (status, assignee);
+CREATE TABLE ticket_events (
+  id INTEGER PRIMARY KEY,
+  ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+  at INTEGER NOT NULL,
+  event TEXT NOT NULL,
+  actor TEXT NOT NULL DEFAULT '',
+  detail TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX ticket_events_by_ticket ON ticket_events (ticket_id);
+CREATE TABLE timers (
+  id INTEGER PRIMARY KEY,
+  student_id INTEGER NOT NULL REFERENCES students(id),
+  kind TEXT NOT NULL,
+  token INTEGER NOT NULL,
+  due_at INTEGER NOT NULL,
+  fired INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX timers_due ON timers (due_at) WHERE fired = 0;
+CREATE TABLE audit_events (
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  subject TEXT NOT NULL DEFAULT '',
+  detail TEXT NOT NULL DEFAULT ''
+);
+)sql"},
+  };
+  return all;
+}
+
+int latest_schema_version() { return migrations().back().version; }
+
+core::result<int> schema_version(sqlite_connection& db) {
+  if (auto s = db.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"); !s)
+    return s;
+  auto& q = db.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_version");
+  int v = q.step() ? static_cast<int>(q.column_int(0)) : 0;
+  q.reset();
+  return v;
+}
+
+core::status migrate(sqlite_connection& db, int target) {
+  if (target < 0) target = latest_schema_version();
+  auto current = schema_version(db);
+  if (!current) return current.error();
+  if (*current > latest_schema_version())
+    return core::status::invalid_argument(
+        "database schema version " + std::to_string(*current) + " is newer than this tuki (" +
+        std::to_string(latest_schema_version()) + "); upgrade tuki");
+  for (const auto& m : migrations()) {
+    if (m.version <= *current || m.version > target) continue;
+    if (auto s = db.exec("BEGIN IMMEDIATE"); !s) return s;
+    core::status s = db.exec(m.sql);
+    if (s) s = db.exec("DELETE FROM schema_version; INSERT INTO schema_version VALUES (" +
+                       std::to_string(m.version) + ")");
+    if (!s) {
+      (void)db.exec("ROLLBACK");
+      return core::status::io_error("migration " + std::to_string(m.version) + " (" +
+                                    std::string(m.description) + ") failed: " + s.message());
+    }
+    if (auto c = db.exec("COMMIT"); !c) return c;
+  }
+  return core::status::ok();
+}
+
+}  // namespace tuki::adapters

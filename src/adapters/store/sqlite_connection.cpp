@@ -1,0 +1,112 @@
+#include "tuki/adapters/store/sqlite_connection.hpp"
+
+#include <sqlite3.h>
+
+namespace tuki::adapters {
+
+sqlite_statement& sqlite_statement::bind(int index, std::int64_t v) {
+  sqlite3_bind_int64(stmt_, index, v);
+  return *this;
+}
+
+sqlite_statement& sqlite_statement::bind(int index, std::string_view v) {
+  sqlite3_bind_text(stmt_, index, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
+sqlite_statement& sqlite_statement::bind_null(int index) {
+  sqlite3_bind_null(stmt_, index);
+  return *this;
+}
+
+bool sqlite_statement::step() {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc != SQLITE_DONE) {
+    sqlite3* db = sqlite3_db_handle(stmt_);
+    status_ = (rc == SQLITE_CONSTRAINT)
+                  ? core::status::already_exists(sqlite3_errmsg(db))
+                  : core::status::io_error(std::string("sqlite: ") + sqlite3_errmsg(db));
+  }
+  return false;
+}
+
+core::status sqlite_statement::run() {
+  status_ = core::status::ok();
+  while (step()) {
+  }
+  core::status s = status_;
+  reset();
+  return s;
+}
+
+std::int64_t sqlite_statement::column_int(int i) const { return sqlite3_column_int64(stmt_, i); }
+
+std::string sqlite_statement::column_text(int i) const {
+  auto p = sqlite3_column_text(stmt_, i);
+  if (!p) return {};
+  return std::string(reinterpret_cast<const char*>(p),
+                     static_cast<std::size_t>(sqlite3_column_bytes(stmt_, i)));
+}
+
+bool sqlite_statement::column_is_null(int i) const {
+  return sqlite3_column_type(stmt_, i) == SQLITE_NULL;
+}
+
+void sqlite_statement::reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+core::result<std::unique_ptr<sqlite_connection>> sqlite_connection::open(const std::string& path) {
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    return core::status::io_error("cannot open database " + path + ": " + msg);
+  }
+  sqlite3_busy_timeout(db, 5000);
+  return std::unique_ptr<sqlite_connection>(new sqlite_connection(db));
+}
+
+sqlite_connection::~sqlite_connection() {
+  for (auto& [sql, entry] : cache_) sqlite3_finalize(entry.first);
+  sqlite3_close(db_);
+}
+
+core::status sqlite_connection::exec(std::string_view sql) {
+  char* err = nullptr;
+  std::string s(sql);
+  if (sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    return core::status::io_error("sqlite: " + msg);
+  }
+  return core::status::ok();
+}
+
+sqlite_statement& sqlite_connection::prepare(const std::string& sql) {
+  auto it = cache_.find(sql);
+  if (it != cache_.end()) {
+    it->second.second->reset();
+    return *it->second.second;
+  }
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                         &stmt, nullptr) != SQLITE_OK) {
+    // A bad statement is a programming error in tuki's own SQL: fail loudly at first use.
+    throw std::logic_error("sqlite prepare failed: " + std::string(sqlite3_errmsg(db_)) + " in: " + sql);
+  }
+  auto& entry = cache_[sql];
+  entry.first = stmt;
+  entry.second = std::make_unique<sqlite_statement>(stmt);
+  return *entry.second;
+}
+
+std::int64_t sqlite_connection::last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
+int sqlite_connection::changes() const { return sqlite3_changes(db_); }
+std::string sqlite_connection::error_message() const { return sqlite3_errmsg(db_); }
+
+}  // namespace tuki::adapters

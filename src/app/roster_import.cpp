@@ -1,0 +1,205 @@
+#include "tuki/app/roster_import.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "tuki/adapters/phone/phone_normalizer.hpp"
+#include "tuki/core/text/csv.hpp"
+
+namespace tuki::app {
+namespace {
+
+const std::set<std::string> languages{"fi", "sv", "en", "et", "lv", "lt"};
+const std::set<std::string> known_roles{"teacher",   "special_needs_teacher", "study_counsellor",
+                                        "social_worker", "nurse",              "psychologist",
+                                        "coordinator"};
+
+std::string trim(std::string s) {
+  auto ws = [](unsigned char c) { return c == ' ' || c == '\t' || c == '\r'; };
+  while (!s.empty() && ws(s.back())) s.pop_back();
+  std::size_t i = 0;
+  while (i < s.size() && ws(s[i])) ++i;
+  return s.substr(i);
+}
+
+bool is_date(const std::string& s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+    if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
+  int m = std::stoi(s.substr(5, 2)), d = std::stoi(s.substr(8, 2));
+  return m >= 1 && m <= 12 && d >= 1 && d <= 31;
+}
+
+std::vector<std::string> split_list(const std::string& s) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= s.size()) {
+    auto end = s.find(';', start);
+    auto item = trim(s.substr(start, end == std::string::npos ? std::string::npos : end - start));
+    if (!item.empty()) out.push_back(item);
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return out;
+}
+
+struct table {
+  std::vector<std::string> header;
+  std::vector<core::csv_row> rows;
+};
+
+core::result<table> read_table(std::string_view text, const std::vector<std::string>& required) {
+  core::csv_reader reader(text);
+  table t;
+  core::csv_row row;
+  if (!reader.next(row)) {
+    if (!reader.error().is_ok()) return reader.error();
+    return core::status::invalid_argument("the file is empty; expected a header line");
+  }
+  for (auto& f : row.fields) t.header.push_back(trim(f));
+  std::vector<std::string> missing;
+  for (const auto& r : required)
+    if (std::find(t.header.begin(), t.header.end(), r) == t.header.end()) missing.push_back(r);
+  if (!missing.empty()) {
+    std::string m;
+    for (const auto& x : missing) m += (m.empty() ? "" : ", ") + x;
+    return core::status::invalid_argument("line 1: header is missing column(s): " + m);
+  }
+  while (reader.next(row)) t.rows.push_back(row);
+  if (!reader.error().is_ok()) return reader.error();
+  return t;
+}
+
+core::status join_errors(const std::vector<std::string>& errors) {
+  std::string all;
+  std::size_t shown = 0;
+  for (const auto& e : errors) {
+    if (++shown > 50) {
+      all += "\n... and " + std::to_string(errors.size() - 50) + " more";
+      break;
+    }
+    all += (all.empty() ? "" : "\n") + e;
+  }
+  return core::status::invalid_argument(std::to_string(errors.size()) +
+                                        " error(s), nothing imported:\n" + all);
+}
+
+}  // namespace
+
+core::result<std::vector<core::student>> parse_students_csv(std::string_view text,
+                                                            const std::string& institution_id,
+                                                            const std::string& country,
+                                                            const std::string& default_language) {
+  static const std::vector<std::string> required{"student_id", "phone",      "first_name",
+                                                 "language",   "group",      "campus",
+                                                 "start_date", "teacher_email", "timezone"};
+  auto t = read_table(text, required);
+  if (!t) return t.error();
+  std::vector<std::string> errors;
+  std::vector<core::student> out;
+  out.reserve(t->rows.size());
+  std::map<std::string, std::size_t> seen_ids, seen_phones;
+  for (const auto& row : t->rows) {
+    std::string at = "line " + std::to_string(row.line) + ": ";
+    if (row.fields.size() != t->header.size()) {
+      errors.push_back(at + "expected " + std::to_string(t->header.size()) + " fields, got " +
+                       std::to_string(row.fields.size()));
+      continue;
+    }
+    core::student s;
+    s.institution_id = institution_id;
+    for (std::size_t i = 0; i < row.fields.size(); ++i) {
+      const std::string& col = t->header[i];
+      std::string v = trim(row.fields[i]);
+      if (col == "student_id") s.ref = v;
+      else if (col == "phone") s.phone = v;
+      else if (col == "first_name") s.first_name = v;
+      else if (col == "language") s.language = v;
+      else if (col == "group") s.group = v;
+      else if (col == "campus") s.campus = v;
+      else if (col == "programme") s.programme = v;
+      else if (col == "start_date") s.start_date = v;
+      else if (col == "teacher_email") s.teacher_email = v;
+      else if (col == "timezone") s.timezone = v;
+      else if (!v.empty()) {
+        if (col.size() > 5 && (col.ends_with("_date") || col.ends_with("_start") || col.ends_with("_end")) && !is_date(v))
+          errors.push_back(at + col + ": '" + v + "' is not a date (YYYY-MM-DD)");
+        s.extra[col] = v;
+      }
+    }
+    if (s.ref.empty()) errors.push_back(at + "student_id: is empty");
+    if (auto p = adapters::normalize_phone(s.phone, country)) {
+      s.phone = *p;
+    } else {
+      errors.push_back(at + "phone: " + p.error().message());
+    }
+    if (s.language.empty()) s.language = default_language;
+    if (!languages.count(s.language))
+      errors.push_back(at + "language: '" + s.language + "' is not one of en, et, fi, lt, lv, sv");
+    if (!s.start_date.empty() && !is_date(s.start_date))
+      errors.push_back(at + "start_date: '" + s.start_date + "' is not a date (YYYY-MM-DD)");
+    if (!s.teacher_email.empty() && s.teacher_email.find('@') == std::string::npos)
+      errors.push_back(at + "teacher_email: '" + s.teacher_email + "' is not an email address");
+    if (!s.ref.empty()) {
+      auto [it, fresh] = seen_ids.emplace(s.ref, row.line);
+      if (!fresh)
+        errors.push_back(at + "student_id: '" + s.ref + "' repeats line " + std::to_string(it->second));
+    }
+    if (!s.phone.empty() && s.phone[0] == '+') {
+      auto [it, fresh] = seen_phones.emplace(s.phone, row.line);
+      if (!fresh)
+        errors.push_back(at + "phone: the same number as line " + std::to_string(it->second));
+    }
+    out.push_back(std::move(s));
+  }
+  if (!errors.empty()) return join_errors(errors);
+  return out;
+}
+
+core::result<std::vector<core::staff_member>> parse_staff_csv(std::string_view text,
+                                                              const std::string& institution_id,
+                                                              const std::string& country) {
+  static const std::vector<std::string> required{"email", "name", "roles", "campuses", "groups", "phone"};
+  auto t = read_table(text, required);
+  if (!t) return t.error();
+  std::vector<std::string> errors;
+  std::vector<core::staff_member> out;
+  std::set<std::string> seen;
+  for (const auto& row : t->rows) {
+    std::string at = "line " + std::to_string(row.line) + ": ";
+    if (row.fields.size() != t->header.size()) {
+      errors.push_back(at + "expected " + std::to_string(t->header.size()) + " fields, got " +
+                       std::to_string(row.fields.size()));
+      continue;
+    }
+    core::staff_member m;
+    m.institution_id = institution_id;
+    for (std::size_t i = 0; i < row.fields.size(); ++i) {
+      const std::string& col = t->header[i];
+      std::string v = trim(row.fields[i]);
+      if (col == "email") m.email = v;
+      else if (col == "name") m.name = v;
+      else if (col == "roles") m.roles = split_list(v);
+      else if (col == "campuses") m.campuses = split_list(v);
+      else if (col == "groups") m.groups = split_list(v);
+      else if (col == "phone") m.phone = v;
+    }
+    if (m.email.find('@') == std::string::npos)
+      errors.push_back(at + "email: '" + m.email + "' is not an email address");
+    else if (!seen.insert(m.email).second)
+      errors.push_back(at + "email: '" + m.email + "' appears twice");
+    if (m.roles.empty()) errors.push_back(at + "roles: at least one role is required");
+    for (const auto& r : m.roles)
+      if (!known_roles.count(r)) errors.push_back(at + "roles: unknown role '" + r + "'");
+    if (!m.phone.empty()) {
+      if (auto p = adapters::normalize_phone(m.phone, country)) m.phone = *p;
+      else errors.push_back(at + "phone: " + p.error().message());
+    }
+    out.push_back(std::move(m));
+  }
+  if (!errors.empty()) return join_errors(errors);
+  return out;
+}
+
+}  // namespace tuki::app

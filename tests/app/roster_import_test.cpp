@@ -1,0 +1,76 @@
+#include "tuki/app/roster_import.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace tuki::app;
+
+namespace {
+const std::string header =
+    "student_id,phone,first_name,language,group,campus,start_date,teacher_email,timezone";
+}
+
+TEST_CASE("students CSV rows are parsed and phones normalised", "[import]") {
+  auto r = parse_students_csv(
+      header + ",internship_start\n"
+               "s1,0401234567,Aino,fi,AUT21,Tikkurila,2026-08-10,teacher@varia.test,Europe/Helsinki,2027-01-15\n"
+               "s2,+37060000001,\"Jonas, Jr.\",lt,AUT21,Tikkurila,2026-08-10,,,\n"
+               "s3,040 765 4321,Emma,,LOG22,Myyrmäki,,,,\n",
+      "varia", "FI", "fi");
+  INFO(r.error().to_string());
+  REQUIRE(r);
+  REQUIRE(r->size() == 3);
+  CHECK((*r)[0].phone == "+358401234567");
+  CHECK((*r)[0].extra.at("internship_start") == "2027-01-15");
+  CHECK((*r)[1].first_name == "Jonas, Jr.");
+  CHECK((*r)[1].phone == "+37060000001");
+  CHECK((*r)[2].language == "fi");
+  CHECK((*r)[2].campus == "Myyrmäki");
+}
+
+TEST_CASE("students CSV errors are all reported with line numbers, nothing imported", "[import]") {
+  auto r = parse_students_csv(header +
+                                  "\n"
+                                  "s1,0401234567,Aino,fi,AUT21,Tikkurila,2026-08-10,t@v.test,\n"
+                                  "s2,12,Ben,en,AUT21,Tikkurila,2026-08-10,t@v.test,\n"
+                                  "s1,0407654321,Cid,de,AUT21,Tikkurila,2026-13-10,nope,\n"
+                                  "s4,0401111111,Dan\n",
+                              "varia", "FI", "fi");
+  REQUIRE_FALSE(r);
+  const std::string m = r.error().message();
+  INFO(m);
+  CHECK_THAT(m, Catch::StartsWith("5 error(s), nothing imported"));
+  CHECK_THAT(m, Catch::Contains("line 3: phone: '12' is not a valid number for FI"));
+  CHECK_THAT(m, Catch::Contains("line 4: language: 'de' is not one of"));
+  CHECK_THAT(m, Catch::Contains("line 4: start_date: '2026-13-10' is not a date"));
+  CHECK_THAT(m, Catch::Contains("line 4: teacher_email: 'nope' is not an email address"));
+  CHECK_THAT(m, Catch::Contains("line 4: student_id: 's1' repeats line 2"));
+  CHECK_THAT(m, Catch::Contains("line 5: expected 9 fields, got 3"));
+}
+
+TEST_CASE("a CSV without the required columns is refused at the header", "[import]") {
+  auto r = parse_students_csv("student_id,phone\ns1,0401234567\n", "varia", "FI", "fi");
+  REQUIRE_FALSE(r);
+  CHECK_THAT(r.error().message(), Catch::Contains("line 1: header is missing column(s): first_name"));
+  CHECK_FALSE(parse_students_csv("", "varia", "FI", "fi"));
+  CHECK_FALSE(parse_students_csv(header + "\ns1,\"0401234567,Aino\n", "varia", "FI", "fi"));
+}
+
+TEST_CASE("staff CSV: roles are lists, unknown roles are errors", "[import]") {
+  auto ok = parse_staff_csv("email,name,roles,campuses,groups,phone\n"
+                            "kuraattori@varia.test,Kaisa K,social_worker;nurse,Tikkurila,,0401234567\n",
+                            "varia", "FI");
+  REQUIRE(ok);
+  REQUIRE(ok->size() == 1);
+  CHECK((*ok)[0].roles == std::vector<std::string>{"social_worker", "nurse"});
+  CHECK((*ok)[0].phone == "+358401234567");
+  auto bad = parse_staff_csv("email,name,roles,campuses,groups,phone\n"
+                             "x@varia.test,X,janitor,,,\n"
+                             "x@varia.test,X,teacher,,,\n"
+                             "not-an-email,Y,,,,\n",
+                             "varia", "FI");
+  REQUIRE_FALSE(bad);
+  INFO(bad.error().message());
+  CHECK_THAT(bad.error().message(), Catch::Contains("line 2: roles: unknown role 'janitor'"));
+  CHECK_THAT(bad.error().message(), Catch::Contains("line 3: email: 'x@varia.test' appears twice"));
+  CHECK_THAT(bad.error().message(), Catch::Contains("line 4: roles: at least one role is required"));
+}
