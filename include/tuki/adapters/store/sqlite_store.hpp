@@ -1,0 +1,143 @@
+#pragma once
+// tuki's SQLite store: every table behind one class. The connection is owned by the store thread
+// (see app/write_queue.hpp): call these methods only from jobs running there, inside the batch
+// transaction that the write queue opens. Readers on other threads open their own connection.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tuki/adapters/store/sqlite_connection.hpp"
+#include "tuki/core/instant.hpp"
+#include "tuki/core/staff_member.hpp"
+#include "tuki/core/status.hpp"
+#include "tuki/core/student.hpp"
+
+namespace tuki::adapters {
+
+struct queued_sms {
+  std::int64_t id = 0;
+  std::int64_t student_id = 0;
+  std::string gateway;
+  std::string to;
+  std::string body;
+  int attempts = 0;
+};
+
+struct stored_session {
+  std::string dialog_id;
+  std::string state_json;
+};
+
+struct due_timer {
+  std::int64_t id = 0;
+  std::int64_t student_id = 0;
+  std::string kind;
+  std::int64_t token = 0;
+};
+
+struct outbox_job {
+  std::int64_t id = 0;
+  std::string kind;
+  std::string payload;
+  int attempts = 0;
+};
+
+struct ticket_row {
+  std::int64_t id = 0;
+  std::string institution_id;
+  std::int64_t student_id = 0;
+  std::string category, urgency, status, role, assignee, dialog_id, node_id, excerpt;
+};
+
+struct message_count {
+  std::string direction, status;
+  std::int64_t count = 0;
+};
+
+class sqlite_store {
+ public:
+  /// Opens the database at `path`, sets WAL and `synchronous`, and migrates it to the latest
+  /// schema.
+  static core::result<std::unique_ptr<sqlite_store>> open(const std::string& path,
+                                                          const std::string& synchronous = "full");
+  sqlite_connection& db() { return *db_; }
+
+  core::status begin();
+  core::status commit();
+  void rollback();
+
+  core::status upsert_institution(const std::string& id, const std::string& name,
+                                  const std::string& country, const std::string& timezone);
+  /// Inserts or updates (by institution + student ref) every student; returns how many were new.
+  core::result<std::int64_t> upsert_students(const std::vector<core::student>& students,
+                                             core::instant now);
+  core::result<std::int64_t> upsert_staff(const std::vector<core::staff_member>& staff);
+  std::optional<core::student> find_student_by_phone(const std::string& phone);
+  std::optional<core::student> get_student(std::int64_t id);
+  /// Ids of the institution's students, filtered by group, campus or ref ("all" = every one).
+  std::vector<std::int64_t> select_students(const std::string& institution_id,
+                                            const std::string& selector);
+  std::vector<core::staff_member> list_staff(const std::string& institution_id);
+  core::status set_contact_state(std::int64_t student_id, bool opted_out,
+                                 std::optional<core::instant> paused_until, core::instant now);
+
+  std::optional<stored_session> load_session(std::int64_t student_id);
+  core::status save_session(std::int64_t student_id, const std::string& dialog_id,
+                            const std::string& state_json, core::instant now);
+  core::status delete_session(std::int64_t student_id);
+
+  /// Stores an inbound message; already_exists when (gateway, gateway_id) was seen before.
+  core::result<std::int64_t> insert_inbound(std::optional<std::int64_t> student_id,
+                                            const std::string& gateway,
+                                            const std::string& gateway_id,
+                                            const std::string& body, core::instant now);
+  core::result<std::int64_t> enqueue_sms(std::int64_t student_id, const std::string& gateway,
+                                         const std::string& body, int priority,
+                                         const std::string& purpose, core::instant due,
+                                         core::instant now);
+  /// Moves up to `limit` due queued SMS to `sending` (attempts + 1) and returns them, highest
+  /// priority first.
+  std::vector<queued_sms> claim_sms(int limit, core::instant now);
+  /// Records a status transition of a message with its history row.
+  core::status set_message_status(std::int64_t id, const std::string& status,
+                                  const std::string& detail, core::instant now,
+                                  std::optional<core::instant> retry_at = std::nullopt);
+  /// Messages left in `sending` by a crash go back to `queued`; returns how many (these may have
+  /// reached the gateway already: the only window where a message can be sent twice).
+  core::result<std::int64_t> requeue_in_flight(core::instant now);
+  std::optional<std::string> message_status(std::int64_t id);
+
+  core::status add_timer(std::int64_t student_id, const std::string& kind, std::int64_t token,
+                         core::instant due);
+  std::vector<due_timer> take_due_timers(core::instant now, int limit);
+
+  core::result<std::int64_t> enqueue_job(const std::string& kind, const std::string& payload,
+                                         core::instant due, core::instant now);
+  std::vector<outbox_job> claim_jobs(const std::string& kind, int limit, core::instant now);
+  core::status finish_job(std::int64_t id);
+  core::status retry_job(std::int64_t id, const std::string& error, core::instant retry_at);
+
+  core::result<std::int64_t> open_ticket(const ticket_row& t, core::instant now);
+  core::status update_ticket(std::int64_t id, const std::string& status, const std::string& role,
+                             const std::string& assignee, core::instant now);
+  core::status add_ticket_event(std::int64_t ticket_id, const std::string& event,
+                                const std::string& actor, const std::string& detail,
+                                core::instant now);
+  std::optional<ticket_row> get_ticket(std::int64_t id);
+  std::int64_t open_tickets_of(const std::string& assignee);
+
+  core::status audit(const std::string& actor, const std::string& action,
+                     const std::string& subject, const std::string& detail, core::instant now);
+
+  std::vector<message_count> count_messages();
+  std::int64_t outbox_depth();
+
+ private:
+  explicit sqlite_store(std::unique_ptr<sqlite_connection> db) : db_(std::move(db)) {}
+  core::student read_student(sqlite_statement& q);
+  std::unique_ptr<sqlite_connection> db_;
+};
+
+}  // namespace tuki::adapters

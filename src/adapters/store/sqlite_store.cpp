@@ -1,0 +1,411 @@
+#include "tuki/adapters/store/sqlite_store.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "tuki/adapters/store/migrations.hpp"
+
+namespace tuki::adapters {
+namespace {
+
+using core::to_unix_ms;
+
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ";") + s;
+  return out;
+}
+
+std::vector<std::string> split(const std::string& s) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < s.size()) {
+    auto end = s.find(';', start);
+    if (end == std::string::npos) end = s.size();
+    if (end > start) out.push_back(s.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+const char* student_columns =
+    "id, institution_id, student_ref, phone, first_name, language, grp, campus, programme, "
+    "start_date, teacher_email, timezone, extra, opted_out, paused_until";
+
+}  // namespace
+
+core::result<std::unique_ptr<sqlite_store>> sqlite_store::open(const std::string& path,
+                                                               const std::string& synchronous) {
+  auto conn = sqlite_connection::open(path);
+  if (!conn) return conn.error();
+  auto& db = **conn;
+  for (std::string pragma : {std::string("PRAGMA journal_mode=WAL"),
+                             "PRAGMA synchronous=" + synchronous, std::string("PRAGMA foreign_keys=ON"),
+                             std::string("PRAGMA temp_store=MEMORY")}) {
+    if (auto s = db.exec(pragma); !s) return s;
+  }
+  if (auto s = migrate(db); !s) return s;
+  return std::unique_ptr<sqlite_store>(new sqlite_store(std::move(*conn)));
+}
+
+core::status sqlite_store::begin() { return db_->exec("BEGIN IMMEDIATE"); }
+core::status sqlite_store::commit() { return db_->exec("COMMIT"); }
+void sqlite_store::rollback() { (void)db_->exec("ROLLBACK"); }
+
+core::status sqlite_store::upsert_institution(const std::string& id, const std::string& name,
+                                              const std::string& country,
+                                              const std::string& timezone) {
+  return db_->prepare("INSERT INTO institutions (id, name, country, timezone) VALUES (?1, ?2, ?3, ?4) "
+                      "ON CONFLICT (id) DO UPDATE SET name = ?2, country = ?3, timezone = ?4")
+      .bind(1, id).bind(2, name).bind(3, country).bind(4, timezone).run();
+}
+
+core::result<std::int64_t> sqlite_store::upsert_students(const std::vector<core::student>& students,
+                                                         core::instant now) {
+  std::int64_t fresh = 0;
+  for (const auto& s : students) {
+    auto& exists = db_->prepare("SELECT 1 FROM students WHERE institution_id = ?1 AND student_ref = ?2");
+    exists.bind(1, s.institution_id).bind(2, s.ref);
+    bool known = exists.step();
+    exists.reset();
+    nlohmann::json extra(s.extra);
+    auto st = db_->prepare(
+                     "INSERT INTO students (institution_id, student_ref, phone, first_name, language, grp, "
+                     "campus, programme, start_date, teacher_email, timezone, extra, created_at, updated_at) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13) "
+                     "ON CONFLICT (institution_id, student_ref) DO UPDATE SET phone = ?3, first_name = ?4, "
+                     "language = ?5, grp = ?6, campus = ?7, programme = ?8, start_date = ?9, "
+                     "teacher_email = ?10, timezone = ?11, extra = ?12, updated_at = ?13")
+                  .bind(1, s.institution_id).bind(2, s.ref).bind(3, s.phone).bind(4, s.first_name)
+                  .bind(5, s.language).bind(6, s.group).bind(7, s.campus).bind(8, s.programme)
+                  .bind(9, s.start_date).bind(10, s.teacher_email).bind(11, s.timezone)
+                  .bind(12, extra.dump()).bind(13, to_unix_ms(now)).run();
+    if (!st) {
+      if (st.error_code() == core::status::code::already_exists)
+        return core::status::already_exists("student " + s.ref + ": phone number already belongs to another student");
+      return st;
+    }
+    if (!known) ++fresh;
+  }
+  return fresh;
+}
+
+core::result<std::int64_t> sqlite_store::upsert_staff(const std::vector<core::staff_member>& staff) {
+  std::int64_t n = 0;
+  for (const auto& m : staff) {
+    auto st = db_->prepare(
+                     "INSERT INTO staff (institution_id, email, name, roles, campuses, groups, phone) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (institution_id, email) DO UPDATE "
+                     "SET name = ?3, roles = ?4, campuses = ?5, groups = ?6, phone = ?7")
+                  .bind(1, m.institution_id).bind(2, m.email).bind(3, m.name).bind(4, join(m.roles))
+                  .bind(5, join(m.campuses)).bind(6, join(m.groups)).bind(7, m.phone).run();
+    if (!st) return st;
+    ++n;
+  }
+  return n;
+}
+
+core::student sqlite_store::read_student(sqlite_statement& q) {
+  core::student s;
+  s.id = q.column_int(0);
+  s.institution_id = q.column_text(1);
+  s.ref = q.column_text(2);
+  s.phone = q.column_text(3);
+  s.first_name = q.column_text(4);
+  s.language = q.column_text(5);
+  s.group = q.column_text(6);
+  s.campus = q.column_text(7);
+  s.programme = q.column_text(8);
+  s.start_date = q.column_text(9);
+  s.teacher_email = q.column_text(10);
+  s.timezone = q.column_text(11);
+  auto extra = nlohmann::json::parse(q.column_text(12), nullptr, false);
+  if (extra.is_object())
+    for (auto& [k, v] : extra.items())
+      if (v.is_string()) s.extra[k] = v.get<std::string>();
+  s.opted_out = q.column_int(13) != 0;
+  if (!q.column_is_null(14)) s.paused_until = core::from_unix_ms(q.column_int(14));
+  return s;
+}
+
+std::optional<core::student> sqlite_store::find_student_by_phone(const std::string& phone) {
+  auto& q = db_->prepare(std::string("SELECT ") + student_columns + " FROM students WHERE phone = ?1 LIMIT 1");
+  q.bind(1, phone);
+  std::optional<core::student> out;
+  if (q.step()) out = read_student(q);
+  q.reset();
+  return out;
+}
+
+std::optional<core::student> sqlite_store::get_student(std::int64_t id) {
+  auto& q = db_->prepare(std::string("SELECT ") + student_columns + " FROM students WHERE id = ?1");
+  q.bind(1, id);
+  std::optional<core::student> out;
+  if (q.step()) out = read_student(q);
+  q.reset();
+  return out;
+}
+
+std::vector<std::int64_t> sqlite_store::select_students(const std::string& institution_id,
+                                                        const std::string& selector) {
+  auto& q = db_->prepare(
+      "SELECT id FROM students WHERE institution_id = ?1 AND opted_out = 0 AND "
+      "(?2 = 'all' OR grp = ?2 OR campus = ?2 OR student_ref = ?2) ORDER BY id");
+  q.bind(1, institution_id).bind(2, selector);
+  std::vector<std::int64_t> ids;
+  while (q.step()) ids.push_back(q.column_int(0));
+  q.reset();
+  return ids;
+}
+
+std::vector<core::staff_member> sqlite_store::list_staff(const std::string& institution_id) {
+  auto& q = db_->prepare("SELECT id, email, name, roles, campuses, groups, phone FROM staff "
+                         "WHERE institution_id = ?1 ORDER BY id");
+  q.bind(1, institution_id);
+  std::vector<core::staff_member> out;
+  while (q.step()) {
+    core::staff_member m;
+    m.id = q.column_int(0);
+    m.institution_id = institution_id;
+    m.email = q.column_text(1);
+    m.name = q.column_text(2);
+    m.roles = split(q.column_text(3));
+    m.campuses = split(q.column_text(4));
+    m.groups = split(q.column_text(5));
+    m.phone = q.column_text(6);
+    out.push_back(std::move(m));
+  }
+  q.reset();
+  return out;
+}
+
+core::status sqlite_store::set_contact_state(std::int64_t student_id, bool opted_out,
+                                             std::optional<core::instant> paused_until,
+                                             core::instant now) {
+  std::optional<std::int64_t> paused;
+  if (paused_until) paused = to_unix_ms(*paused_until);
+  return db_->prepare("UPDATE students SET opted_out = ?2, paused_until = ?3, updated_at = ?4 WHERE id = ?1")
+      .bind(1, student_id).bind(2, opted_out ? 1 : 0).bind(3, paused).bind(4, to_unix_ms(now)).run();
+}
+
+std::optional<stored_session> sqlite_store::load_session(std::int64_t student_id) {
+  auto& q = db_->prepare("SELECT dialog_id, state FROM sessions WHERE student_id = ?1");
+  q.bind(1, student_id);
+  std::optional<stored_session> out;
+  if (q.step()) out = stored_session{q.column_text(0), q.column_text(1)};
+  q.reset();
+  return out;
+}
+
+core::status sqlite_store::save_session(std::int64_t student_id, const std::string& dialog_id,
+                                        const std::string& state_json, core::instant now) {
+  return db_->prepare("INSERT INTO sessions (student_id, dialog_id, state, updated_at) VALUES (?1, ?2, ?3, ?4) "
+                      "ON CONFLICT (student_id) DO UPDATE SET dialog_id = ?2, state = ?3, updated_at = ?4")
+      .bind(1, student_id).bind(2, dialog_id).bind(3, state_json).bind(4, to_unix_ms(now)).run();
+}
+
+core::status sqlite_store::delete_session(std::int64_t student_id) {
+  return db_->prepare("DELETE FROM sessions WHERE student_id = ?1").bind(1, student_id).run();
+}
+
+core::result<std::int64_t> sqlite_store::insert_inbound(std::optional<std::int64_t> student_id,
+                                                        const std::string& gateway,
+                                                        const std::string& gateway_id,
+                                                        const std::string& body, core::instant now) {
+  auto s = db_->prepare("INSERT INTO messages (student_id, direction, status, gateway, gateway_id, body, "
+                        "priority, created_at, updated_at) VALUES (?1, 'in', 'received', ?2, ?3, ?4, 1, ?5, ?5)")
+               .bind(1, student_id).bind(2, gateway).bind(3, gateway_id).bind(4, body)
+               .bind(5, to_unix_ms(now)).run();
+  if (!s) return s;
+  return db_->last_insert_id();
+}
+
+core::result<std::int64_t> sqlite_store::enqueue_sms(std::int64_t student_id, const std::string& gateway,
+                                                     const std::string& body, int priority,
+                                                     const std::string& purpose, core::instant due,
+                                                     core::instant now) {
+  auto s = db_->prepare("INSERT INTO messages (student_id, direction, status, gateway, body, priority, purpose, "
+                        "next_attempt_at, created_at, updated_at) VALUES (?1, 'out', 'queued', ?2, ?3, ?4, ?5, ?6, ?7, ?7)")
+               .bind(1, student_id).bind(2, gateway).bind(3, body).bind(4, priority).bind(5, purpose)
+               .bind(6, to_unix_ms(due)).bind(7, to_unix_ms(now)).run();
+  if (!s) return s;
+  std::int64_t id = db_->last_insert_id();
+  if (auto h = db_->prepare("INSERT INTO message_status (message_id, status, at) VALUES (?1, 'queued', ?2)")
+                   .bind(1, id).bind(2, to_unix_ms(now)).run();
+      !h)
+    return h;
+  return id;
+}
+
+std::vector<queued_sms> sqlite_store::claim_sms(int limit, core::instant now) {
+  std::vector<queued_sms> out;
+  auto& q = db_->prepare(
+      "SELECT m.id, m.student_id, m.gateway, s.phone, m.body, m.attempts FROM messages m "
+      "JOIN students s ON s.id = m.student_id WHERE m.direction = 'out' AND m.status = 'queued' "
+      "AND m.next_attempt_at <= ?1 ORDER BY m.priority, m.next_attempt_at, m.id LIMIT ?2");
+  q.bind(1, to_unix_ms(now)).bind(2, limit);
+  while (q.step())
+    out.push_back({q.column_int(0), q.column_int(1), q.column_text(2), q.column_text(3),
+                   q.column_text(4), static_cast<int>(q.column_int(5)) + 1});
+  q.reset();
+  for (const auto& m : out) {
+    (void)db_->prepare("UPDATE messages SET status = 'sending', attempts = attempts + 1, updated_at = ?2 WHERE id = ?1")
+        .bind(1, m.id).bind(2, to_unix_ms(now)).run();
+    (void)db_->prepare("INSERT INTO message_status (message_id, status, at) VALUES (?1, 'sending', ?2)")
+        .bind(1, m.id).bind(2, to_unix_ms(now)).run();
+  }
+  return out;
+}
+
+core::status sqlite_store::set_message_status(std::int64_t id, const std::string& status,
+                                              const std::string& detail, core::instant now,
+                                              std::optional<core::instant> retry_at) {
+  auto s = db_->prepare("UPDATE messages SET status = ?2, updated_at = ?3, "
+                        "next_attempt_at = COALESCE(?4, next_attempt_at) WHERE id = ?1")
+               .bind(1, id).bind(2, status).bind(3, to_unix_ms(now))
+               .bind(4, retry_at ? std::optional<std::int64_t>(to_unix_ms(*retry_at)) : std::nullopt)
+               .run();
+  if (!s) return s;
+  if (db_->changes() == 0) return core::status::not_found("message " + std::to_string(id));
+  return db_->prepare("INSERT INTO message_status (message_id, status, at, detail) VALUES (?1, ?2, ?3, ?4)")
+      .bind(1, id).bind(2, status).bind(3, to_unix_ms(now)).bind(4, detail).run();
+}
+
+core::result<std::int64_t> sqlite_store::requeue_in_flight(core::instant now) {
+  auto s = db_->exec("INSERT INTO message_status (message_id, status, at, detail) SELECT id, 'queued', " +
+                     std::to_string(to_unix_ms(now)) +
+                     ", 'requeued after restart' FROM messages WHERE direction = 'out' AND status = 'sending'");
+  if (!s) return s;
+  if (auto u = db_->exec("UPDATE messages SET status = 'queued' WHERE direction = 'out' AND status = 'sending'"); !u)
+    return u;
+  return static_cast<std::int64_t>(db_->changes());
+}
+
+std::optional<std::string> sqlite_store::message_status(std::int64_t id) {
+  auto& q = db_->prepare("SELECT status FROM messages WHERE id = ?1");
+  q.bind(1, id);
+  std::optional<std::string> out;
+  if (q.step()) out = q.column_text(0);
+  q.reset();
+  return out;
+}
+
+core::status sqlite_store::add_timer(std::int64_t student_id, const std::string& kind,
+                                     std::int64_t token, core::instant due) {
+  return db_->prepare("INSERT INTO timers (student_id, kind, token, due_at) VALUES (?1, ?2, ?3, ?4)")
+      .bind(1, student_id).bind(2, kind).bind(3, token).bind(4, to_unix_ms(due)).run();
+}
+
+std::vector<due_timer> sqlite_store::take_due_timers(core::instant now, int limit) {
+  std::vector<due_timer> out;
+  auto& q = db_->prepare("SELECT id, student_id, kind, token FROM timers WHERE fired = 0 AND due_at <= ?1 "
+                         "ORDER BY due_at LIMIT ?2");
+  q.bind(1, to_unix_ms(now)).bind(2, limit);
+  while (q.step()) out.push_back({q.column_int(0), q.column_int(1), q.column_text(2), q.column_int(3)});
+  q.reset();
+  for (const auto& t : out)
+    (void)db_->prepare("UPDATE timers SET fired = 1 WHERE id = ?1").bind(1, t.id).run();
+  return out;
+}
+
+core::result<std::int64_t> sqlite_store::enqueue_job(const std::string& kind, const std::string& payload,
+                                                     core::instant due, core::instant now) {
+  auto s = db_->prepare("INSERT INTO outbox (kind, payload, due_at, created_at) VALUES (?1, ?2, ?3, ?4)")
+               .bind(1, kind).bind(2, payload).bind(3, to_unix_ms(due)).bind(4, to_unix_ms(now)).run();
+  if (!s) return s;
+  return db_->last_insert_id();
+}
+
+std::vector<outbox_job> sqlite_store::claim_jobs(const std::string& kind, int limit, core::instant now) {
+  std::vector<outbox_job> out;
+  auto& q = db_->prepare("SELECT id, kind, payload, attempts FROM outbox WHERE status = 'queued' AND kind = ?1 "
+                         "AND due_at <= ?2 ORDER BY due_at, id LIMIT ?3");
+  q.bind(1, kind).bind(2, to_unix_ms(now)).bind(3, limit);
+  while (q.step())
+    out.push_back({q.column_int(0), q.column_text(1), q.column_text(2), static_cast<int>(q.column_int(3)) + 1});
+  q.reset();
+  for (const auto& j : out)
+    (void)db_->prepare("UPDATE outbox SET status = 'running', attempts = attempts + 1 WHERE id = ?1").bind(1, j.id).run();
+  return out;
+}
+
+core::status sqlite_store::finish_job(std::int64_t id) {
+  return db_->prepare("UPDATE outbox SET status = 'done' WHERE id = ?1").bind(1, id).run();
+}
+
+core::status sqlite_store::retry_job(std::int64_t id, const std::string& error, core::instant retry_at) {
+  return db_->prepare("UPDATE outbox SET status = 'queued', last_error = ?2, due_at = ?3 WHERE id = ?1")
+      .bind(1, id).bind(2, error).bind(3, to_unix_ms(retry_at)).run();
+}
+
+core::result<std::int64_t> sqlite_store::open_ticket(const ticket_row& t, core::instant now) {
+  auto s = db_->prepare("INSERT INTO tickets (institution_id, student_id, category, urgency, status, role, "
+                        "assignee, dialog_id, node_id, excerpt, created_at, updated_at) "
+                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)")
+               .bind(1, t.institution_id).bind(2, t.student_id).bind(3, t.category).bind(4, t.urgency)
+               .bind(5, t.status).bind(6, t.role).bind(7, t.assignee).bind(8, t.dialog_id)
+               .bind(9, t.node_id).bind(10, t.excerpt).bind(11, to_unix_ms(now)).run();
+  if (!s) return s;
+  std::int64_t id = db_->last_insert_id();
+  if (auto e = add_ticket_event(id, "NEW", "tuki", t.category, now); !e) return e;
+  return id;
+}
+
+core::status sqlite_store::update_ticket(std::int64_t id, const std::string& status,
+                                         const std::string& role, const std::string& assignee,
+                                         core::instant now) {
+  return db_->prepare("UPDATE tickets SET status = ?2, role = ?3, assignee = ?4, updated_at = ?5 WHERE id = ?1")
+      .bind(1, id).bind(2, status).bind(3, role).bind(4, assignee).bind(5, to_unix_ms(now)).run();
+}
+
+core::status sqlite_store::add_ticket_event(std::int64_t ticket_id, const std::string& event,
+                                            const std::string& actor, const std::string& detail,
+                                            core::instant now) {
+  return db_->prepare("INSERT INTO ticket_events (ticket_id, at, event, actor, detail) VALUES (?1, ?2, ?3, ?4, ?5)")
+      .bind(1, ticket_id).bind(2, to_unix_ms(now)).bind(3, event).bind(4, actor).bind(5, detail).run();
+}
+
+std::optional<ticket_row> sqlite_store::get_ticket(std::int64_t id) {
+  auto& q = db_->prepare("SELECT id, institution_id, student_id, category, urgency, status, role, assignee, "
+                         "dialog_id, node_id, excerpt FROM tickets WHERE id = ?1");
+  q.bind(1, id);
+  std::optional<ticket_row> out;
+  if (q.step())
+    out = ticket_row{q.column_int(0),  q.column_text(1), q.column_int(2),  q.column_text(3),
+                     q.column_text(4), q.column_text(5), q.column_text(6), q.column_text(7),
+                     q.column_text(8), q.column_text(9), q.column_text(10)};
+  q.reset();
+  return out;
+}
+
+std::int64_t sqlite_store::open_tickets_of(const std::string& assignee) {
+  auto& q = db_->prepare("SELECT COUNT(*) FROM tickets WHERE assignee = ?1 AND status NOT IN ('RESOLVED')");
+  q.bind(1, assignee);
+  std::int64_t n = q.step() ? q.column_int(0) : 0;
+  q.reset();
+  return n;
+}
+
+core::status sqlite_store::audit(const std::string& actor, const std::string& action,
+                                 const std::string& subject, const std::string& detail,
+                                 core::instant now) {
+  return db_->prepare("INSERT INTO audit_events (at, actor, action, subject, detail) VALUES (?1, ?2, ?3, ?4, ?5)")
+      .bind(1, to_unix_ms(now)).bind(2, actor).bind(3, action).bind(4, subject).bind(5, detail).run();
+}
+
+std::vector<message_count> sqlite_store::count_messages() {
+  std::vector<message_count> out;
+  auto& q = db_->prepare("SELECT direction, status, COUNT(*) FROM messages GROUP BY direction, status");
+  while (q.step()) out.push_back({q.column_text(0), q.column_text(1), q.column_int(2)});
+  q.reset();
+  return out;
+}
+
+std::int64_t sqlite_store::outbox_depth() {
+  auto& q = db_->prepare("SELECT (SELECT COUNT(*) FROM messages WHERE direction = 'out' AND status IN ('queued', 'sending')) "
+                         "+ (SELECT COUNT(*) FROM outbox WHERE status IN ('queued', 'running'))");
+  std::int64_t n = q.step() ? q.column_int(0) : 0;
+  q.reset();
+  return n;
+}
+
+}  // namespace tuki::adapters

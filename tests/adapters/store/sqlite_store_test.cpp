@@ -1,0 +1,168 @@
+#include "tuki/adapters/store/sqlite_store.hpp"
+
+#include <filesystem>
+
+#include <catch2/catch.hpp>
+
+#include "tuki/adapters/store/migrations.hpp"
+
+using namespace tuki;
+using namespace tuki::adapters;
+
+namespace {
+
+struct temp_db {
+  std::filesystem::path path;
+  temp_db() {
+    path = std::filesystem::temp_directory_path() /
+           ("tuki-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter()++) + ".db");
+    cleanup();
+  }
+  ~temp_db() { cleanup(); }
+  void cleanup() {
+    for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+  }
+  static int& counter() {
+    static int c = 0;
+    return c;
+  }
+};
+
+core::instant t0 = core::from_unix_ms(1'795'000'000'000);
+
+core::student student(std::string ref, std::string phone) {
+  core::student s;
+  s.institution_id = "varia";
+  s.ref = std::move(ref);
+  s.phone = std::move(phone);
+  s.first_name = "Aino";
+  s.language = "fi";
+  s.group = "AUT21";
+  return s;
+}
+
+std::unique_ptr<sqlite_store> open_with_institution(const temp_db& db) {
+  auto st = sqlite_store::open(db.path.string());
+  REQUIRE(st);
+  REQUIRE((*st)->upsert_institution("varia", "Varia", "FI", "Europe/Helsinki").is_ok());
+  return std::move(*st);
+}
+
+}  // namespace
+
+TEST_CASE("migrations upgrade a database from every earlier version", "[store]") {
+  for (int from = 0; from < latest_schema_version(); ++from) {
+    CAPTURE(from);
+    temp_db db;
+    {
+      auto conn = sqlite_connection::open(db.path.string());
+      REQUIRE(conn);
+      REQUIRE(migrate(**conn, from).is_ok());
+      CHECK(schema_version(**conn).value() == from);
+      if (from >= 1) {
+        // Data written at that version must survive the upgrade.
+        REQUIRE((*conn)->exec("INSERT INTO institutions VALUES ('varia', 'Varia', 'FI', 'Europe/Helsinki');"
+                              "INSERT INTO students (institution_id, student_ref, phone, created_at, updated_at) "
+                              "VALUES ('varia', 's1', '+358401234567', 1, 1)").is_ok());
+      }
+    }
+    auto store = sqlite_store::open(db.path.string());
+    INFO(store.error().to_string());
+    REQUIRE(store);
+    auto conn = sqlite_connection::open(db.path.string());
+    CHECK(schema_version(**conn).value() == latest_schema_version());
+    if (from >= 1) {
+      auto s = (*store)->find_student_by_phone("+358401234567");
+      REQUIRE(s);
+      CHECK(s->ref == "s1");
+      CHECK(s->programme.empty());
+    }
+  }
+}
+
+TEST_CASE("a database newer than the code is refused", "[store]") {
+  temp_db db;
+  {
+    auto conn = sqlite_connection::open(db.path.string());
+    REQUIRE(migrate(**conn).is_ok());
+    REQUIRE((*conn)->exec("UPDATE schema_version SET version = 999").is_ok());
+  }
+  auto store = sqlite_store::open(db.path.string());
+  REQUIRE_FALSE(store);
+  CHECK_THAT(store.error().message(), Catch::Contains("newer than this tuki"));
+}
+
+TEST_CASE("students are upserted by reference and found by phone", "[store]") {
+  temp_db db;
+  auto store = open_with_institution(db);
+  auto n = store->upsert_students({student("s1", "+358401234567"), student("s2", "+358401234568")}, t0);
+  REQUIRE(n);
+  CHECK(*n == 2);
+  auto changed = student("s1", "+358409999999");
+  changed.first_name = "Aino-Maria";
+  auto again = store->upsert_students({changed}, t0);
+  REQUIRE(again);
+  CHECK(*again == 0);
+  CHECK_FALSE(store->find_student_by_phone("+358401234567"));
+  auto s = store->find_student_by_phone("+358409999999");
+  REQUIRE(s);
+  CHECK(s->first_name == "Aino-Maria");
+  CHECK(store->select_students("varia", "all").size() == 2);
+  CHECK(store->select_students("varia", "AUT21").size() == 2);
+  CHECK(store->select_students("varia", "s2").size() == 1);
+  REQUIRE(store->set_contact_state(s->id, true, std::nullopt, t0).is_ok());
+  CHECK(store->select_students("varia", "all").size() == 1);
+}
+
+TEST_CASE("inbound messages are deduplicated on the gateway's id", "[store]") {
+  temp_db db;
+  auto store = open_with_institution(db);
+  REQUIRE(store->insert_inbound(std::nullopt, "kannel", "uuid-1", "2", t0));
+  auto dup = store->insert_inbound(std::nullopt, "kannel", "uuid-1", "2", t0);
+  REQUIRE_FALSE(dup);
+  CHECK(dup.error().error_code() == core::status::code::already_exists);
+  CHECK(store->insert_inbound(std::nullopt, "twilio", "uuid-1", "2", t0));
+  CHECK(store->insert_inbound(std::nullopt, "kannel", "", "no id", t0));
+  CHECK(store->insert_inbound(std::nullopt, "kannel", "", "no id", t0));
+}
+
+TEST_CASE("outbound SMS move through their states with history, by priority", "[store]") {
+  temp_db db;
+  auto store = open_with_institution(db);
+  REQUIRE(store->upsert_students({student("s1", "+358401234567")}, t0));
+  auto sid = store->find_student_by_phone("+358401234567")->id;
+  auto bulk = store->enqueue_sms(sid, "console", "check-in", 2, "question", t0, t0);
+  auto reply = store->enqueue_sms(sid, "console", "answer", 1, "reply", t0, t0);
+  auto later = store->enqueue_sms(sid, "console", "later", 0, "reply", t0 + std::chrono::hours(1), t0);
+  REQUIRE(bulk);
+  REQUIRE(reply);
+  REQUIRE(later);
+  auto claimed = store->claim_sms(10, t0);
+  REQUIRE(claimed.size() == 2);
+  CHECK(claimed[0].id == *reply);
+  CHECK(claimed[0].to == "+358401234567");
+  CHECK(claimed[1].id == *bulk);
+  CHECK(store->claim_sms(10, t0).empty());
+  CHECK(store->message_status(*bulk) == "sending");
+  REQUIRE(store->set_message_status(*reply, "sent", "", t0).is_ok());
+  auto requeued = store->requeue_in_flight(t0);
+  REQUIRE(requeued);
+  CHECK(*requeued == 1);
+  CHECK(store->message_status(*bulk) == "queued");
+  CHECK(store->message_status(*reply) == "sent");
+  CHECK(store->set_message_status(999, "sent", "", t0).error_code() == core::status::code::not_found);
+  CHECK(store->outbox_depth() == 2);
+}
+
+TEST_CASE("timers fire once when due", "[store]") {
+  temp_db db;
+  auto store = open_with_institution(db);
+  REQUIRE(store->upsert_students({student("s1", "+358401234567")}, t0));
+  auto sid = store->find_student_by_phone("+358401234567")->id;
+  REQUIRE(store->add_timer(sid, "wait_timeout", 3, t0 + std::chrono::hours(24)).is_ok());
+  CHECK(store->take_due_timers(t0, 10).empty());
+  auto due = store->take_due_timers(t0 + std::chrono::hours(25), 10);
+  REQUIRE(due.size() == 1);
+  CHECK(due[0].token == 3);
+  CHECK(store->take_due_timers(t0 + std::chrono::hours(25), 10).empty());
+}
