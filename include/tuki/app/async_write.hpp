@@ -1,0 +1,29 @@
+#pragma once
+// Awaiting a write_queue job from a coroutine: `co_await async_write(queue, job, use_awaitable)`
+// resumes on the caller's executor once the job's transaction has committed (or failed).
+#include <utility>  // before Asio's coroutine headers (Boost 1.74 with GCC 12)
+
+#include <memory>
+
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/post.hpp>
+
+#include "tuki/app/write_queue.hpp"
+
+namespace tuki::app {
+
+template <class CompletionToken>
+auto async_write(write_queue& queue, write_queue::job job, CompletionToken&& token) {
+  return boost::asio::async_initiate<CompletionToken, void(core::status)>(
+      [&queue](auto handler, write_queue::job j) {
+        auto ex = boost::asio::get_associated_executor(handler);
+        auto h = std::make_shared<decltype(handler)>(std::move(handler));
+        queue.submit(std::move(j), [ex, h](core::status s) {
+          boost::asio::post(ex, [h, s = std::move(s)]() mutable { (*h)(std::move(s)); });
+        });
+      },
+      token, std::move(job));
+}
+
+}  // namespace tuki::app

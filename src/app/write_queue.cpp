@@ -1,0 +1,108 @@
+#include "tuki/app/write_queue.hpp"
+
+#include <exception>
+
+namespace tuki::app {
+
+write_queue::write_queue(std::unique_ptr<adapters::sqlite_store> store, int max_batch)
+    : store_(std::move(store)), max_batch_(max_batch) {}
+
+write_queue::~write_queue() { stop(); }
+
+void write_queue::start() {
+  std::lock_guard lock(mutex_);
+  if (running_) return;
+  running_ = true;
+  stopping_ = false;
+  thread_ = std::thread([this] { run(); });
+}
+
+void write_queue::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (!running_) return;
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  std::lock_guard lock(mutex_);
+  running_ = false;
+}
+
+void write_queue::submit(job j, completion done) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!stopping_ && running_) {
+      queue_.emplace_back(std::move(j), std::move(done));
+      if (queue_.size() == 1) wake_.notify_one();
+      return;
+    }
+  }
+  if (done) done(core::status::unavailable("the store is shutting down"));
+}
+
+write_queue::stats write_queue::statistics() const {
+  std::lock_guard lock(mutex_);
+  return stats_;
+}
+
+void write_queue::run() {
+  std::deque<std::pair<job, completion>> batch;
+  while (true) {
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty() && stopping_) return;
+      while (!queue_.empty() && static_cast<int>(batch.size()) < max_batch_) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    run_batch(batch);
+    batch.clear();
+  }
+}
+
+void write_queue::run_batch(std::deque<std::pair<job, completion>>& batch) {
+  std::vector<core::status> results;
+  results.reserve(batch.size());
+  core::status begun = store_->begin();
+  std::uint64_t failed = 0;
+  if (begun) {
+    auto& db = store_->db();
+    for (auto& [j, done] : batch) {
+      (void)db.exec("SAVEPOINT job");
+      core::status s;
+      try {
+        s = j(*store_);
+      } catch (const std::exception& e) {
+        s = core::status::internal(std::string("job failed: ") + e.what());
+      }
+      if (s) {
+        (void)db.exec("RELEASE job");
+      } else {
+        (void)db.exec("ROLLBACK TO job");
+        (void)db.exec("RELEASE job");
+        ++failed;
+      }
+      results.push_back(s);
+    }
+    if (auto c = store_->commit(); !c) {
+      store_->rollback();
+      for (auto& r : results)
+        if (r) r = c;
+    }
+  } else {
+    results.assign(batch.size(), begun);
+  }
+  {
+    std::lock_guard lock(mutex_);
+    stats_.batches++;
+    stats_.jobs += batch.size();
+    stats_.failed_jobs += failed;
+  }
+  for (std::size_t i = 0; i < batch.size(); ++i)
+    if (batch[i].second) batch[i].second(results[i]);
+}
+
+}  // namespace tuki::app
