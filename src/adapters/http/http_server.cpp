@@ -1,0 +1,197 @@
+#include "tuki/adapters/http/http_server.hpp"
+
+#include <utility>  // before Asio's coroutine headers (Boost 1.74 with GCC 12)
+
+#include <list>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+namespace tuki::adapters {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using asio::awaitable;
+using asio::use_awaitable;
+using tcp = asio::ip::tcp;
+
+struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
+  struct connection {
+    beast::tcp_stream* stream = nullptr;
+    bool busy = false;
+  };
+
+  asio::io_context& io;
+  http_server_settings settings;
+  const router& routes;
+  http_observer observer;
+  tcp::acceptor acceptor;
+  std::list<connection> live;
+  bool stopping = false;
+  std::function<void()> on_stopped;
+
+  impl(asio::io_context& i, http_server_settings s, const router& r, http_observer o)
+      : io(i), settings(std::move(s)), routes(r), observer(std::move(o)), acceptor(i) {}
+
+  static core::http_request convert(http::request<http::string_body>& req, const std::string& remote) {
+    core::http_request r;
+    r.method = std::string(req.method_string());
+    r.target = std::string(req.target());
+    for (const auto& f : req) r.headers.push_back({std::string(f.name_string()), std::string(f.value())});
+    r.body = std::move(req.body());
+    r.remote_address = remote;
+    return r;
+  }
+
+  awaitable<core::http_response> dispatch(const core::http_request& req, std::string& route_name) {
+    auto m = routes.find(req.method, req.path());
+    route_name = m.route_name;
+    if (!m.handler) {
+      co_return core::http_response::text(m.status, m.status == 405 ? "method not allowed\n"
+                                                                    : "no such resource\n");
+    }
+    try {
+      co_return co_await (*m.handler)(req, m.params);
+    } catch (const std::exception&) {
+      co_return core::http_response::text(500, "internal error\n");
+    }
+  }
+
+  void maybe_finish() {
+    if (stopping && live.empty() && on_stopped) {
+      auto f = std::move(on_stopped);
+      on_stopped = nullptr;
+      f();
+    }
+  }
+
+  awaitable<void> write_simple(beast::tcp_stream& stream, http::status st, std::string text) {
+    http::response<http::string_body> res{st, 11};
+    res.set(http::field::content_type, "text/plain; charset=utf-8");
+    res.keep_alive(false);
+    res.body() = std::move(text);
+    res.prepare_payload();
+    beast::error_code ec;
+    stream.expires_after(std::chrono::milliseconds(settings.read_timeout_ms));
+    co_await http::async_write(stream, res, asio::redirect_error(use_awaitable, ec));
+  }
+
+  awaitable<void> session(tcp::socket socket) {
+    auto self = shared_from_this();
+    beast::tcp_stream stream(std::move(socket));
+    beast::error_code ec;
+    std::string remote;
+    auto ep = stream.socket().remote_endpoint(ec);
+    if (!ec) remote = ep.address().to_string();
+    auto me = live.insert(live.end(), connection{&stream, false});
+    beast::flat_buffer buffer;
+    while (!stopping) {
+      http::request_parser<http::string_body> parser;
+      parser.body_limit(settings.body_limit);
+      parser.header_limit(16 * 1024);
+      stream.expires_after(std::chrono::milliseconds(settings.read_timeout_ms));
+      co_await http::async_read(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
+      if (ec == http::error::body_limit) {
+        co_await write_simple(stream, http::status::payload_too_large,
+                              "request body over " + std::to_string(settings.body_limit) + " bytes\n");
+        if (observer) observer("unmatched", 413);
+        break;
+      }
+      if (ec == http::error::header_limit || ec == http::error::bad_target ||
+          ec == http::error::bad_method || ec == http::error::bad_version) {
+        co_await write_simple(stream, http::status::bad_request, "malformed request\n");
+        if (observer) observer("unmatched", 400);
+        break;
+      }
+      if (ec) break;  // closed, timed out or cancelled: nothing to answer
+      me->busy = true;
+      auto req = parser.release();
+      bool keep_alive = req.keep_alive();
+      unsigned version = req.version();
+      auto request = convert(req, remote);
+      std::string route_name;
+      core::http_response resp = co_await dispatch(request, route_name);
+      http::response<http::string_body> res{static_cast<http::status>(resp.status), version};
+      res.set(http::field::server, "tuki");
+      res.set(http::field::content_type, resp.content_type);
+      for (const auto& h : resp.headers) res.set(h.name, h.value);
+      res.keep_alive(keep_alive && !stopping);
+      if (request.method != "HEAD") res.body() = std::move(resp.body);
+      res.prepare_payload();
+      stream.expires_after(std::chrono::milliseconds(settings.read_timeout_ms));
+      co_await http::async_write(stream, res, asio::redirect_error(use_awaitable, ec));
+      me->busy = false;
+      if (observer) observer(route_name, resp.status);
+      if (ec || !res.keep_alive()) break;
+    }
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream.close();
+    live.erase(me);
+    maybe_finish();
+  }
+
+  awaitable<void> accept_loop() {
+    auto self = shared_from_this();
+    while (!stopping) {
+      beast::error_code ec;
+      tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(use_awaitable, ec));
+      if (ec) {
+        if (stopping || ec == asio::error::operation_aborted) break;
+        continue;  // e.g. EMFILE: keep serving the connections we have
+      }
+      socket.set_option(tcp::no_delay(true), ec);
+      asio::co_spawn(io, session(std::move(socket)), asio::detached);
+    }
+  }
+};
+
+http_server::http_server(asio::io_context& io, http_server_settings settings, const router& routes,
+                         http_observer observer)
+    : impl_(std::make_shared<impl>(io, std::move(settings), routes, std::move(observer))) {}
+
+http_server::~http_server() = default;
+
+core::status http_server::start() {
+  beast::error_code ec;
+  auto address = asio::ip::make_address(impl_->settings.listen, ec);
+  std::string where = impl_->settings.listen + ":" + std::to_string(impl_->settings.port);
+  if (ec) return core::status::invalid_argument("cannot listen on " + where + ": bad address");
+  tcp::endpoint ep(address, impl_->settings.port);
+  auto& a = impl_->acceptor;
+  a.open(ep.protocol(), ec);
+  if (!ec) a.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) a.bind(ep, ec);
+  if (!ec) a.listen(impl_->settings.backlog, ec);
+  if (ec) return core::status::unavailable("cannot listen on " + where + ": " + ec.message());
+  asio::co_spawn(impl_->io, impl_->accept_loop(), asio::detached);
+  return core::status::ok();
+}
+
+std::uint16_t http_server::port() const {
+  beast::error_code ec;
+  auto ep = impl_->acceptor.local_endpoint(ec);
+  return ec ? 0 : ep.port();
+}
+
+void http_server::stop(std::function<void()> done) {
+  auto i = impl_;
+  asio::post(i->io, [i, done = std::move(done)]() mutable {
+    i->stopping = true;
+    i->on_stopped = std::move(done);
+    beast::error_code ec;
+    i->acceptor.close(ec);
+    for (auto& c : i->live)
+      if (!c.busy) c.stream->socket().cancel(ec);
+    i->maybe_finish();
+  });
+}
+
+std::size_t http_server::connections() const { return impl_->live.size(); }
+
+}  // namespace tuki::adapters

@@ -1,0 +1,70 @@
+#include "tuki/adapters/http/router.hpp"
+
+namespace tuki::adapters {
+namespace {
+
+std::vector<std::string> split_path(std::string_view path) {
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '/') {
+      ++i;
+      continue;
+    }
+    auto end = path.find('/', i);
+    if (end == std::string_view::npos) end = path.size();
+    out.emplace_back(path.substr(i, end - i));
+    i = end;
+  }
+  return out;
+}
+
+bool matches(const std::vector<std::string>& pattern, const std::vector<std::string>& path,
+             route_params& params) {
+  params.clear();
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    const std::string& p = pattern[i];
+    bool capture = p.size() > 2 && p.front() == '{' && p.back() == '}';
+    if (capture && p.size() > 5 && p.compare(p.size() - 4, 4, "...}") == 0) {
+      if (i >= path.size()) return false;
+      std::string rest;
+      for (std::size_t j = i; j < path.size(); ++j) rest += (j > i ? "/" : "") + path[j];
+      params[p.substr(1, p.size() - 5)] = rest;
+      return true;
+    }
+    if (i >= path.size()) return false;
+    if (capture) params[p.substr(1, p.size() - 2)] = path[i];
+    else if (p != path[i]) return false;
+  }
+  return pattern.size() == path.size();
+}
+
+}  // namespace
+
+void router::add(std::string method, std::string pattern, std::string route_name,
+                 http_handler handler) {
+  routes_.push_back({std::move(method), split_path(pattern), std::move(route_name), std::move(handler)});
+}
+
+router::match router::find(const std::string& method, std::string_view path) const {
+  match m;
+  m.route_name = "unmatched";
+  auto segments = split_path(path);
+  route_params params;
+  for (const auto& r : routes_) {
+    if (!matches(r.segments, segments, params)) continue;
+    if (r.method != method && !(method == "HEAD" && r.method == "GET")) {
+      m.status = 405;
+      m.route_name = r.name;
+      continue;
+    }
+    m.handler = &r.handler;
+    m.params = std::move(params);
+    m.route_name = r.name;
+    m.status = 200;
+    return m;
+  }
+  return m;
+}
+
+}  // namespace tuki::adapters

@@ -1,0 +1,96 @@
+#include <utility>  // before Asio's coroutine headers
+
+#include <future>
+#include <thread>
+
+#include <boost/asio/io_context.hpp>
+#include <catch2/catch.hpp>
+
+#include "tuki/adapters/http/http_client.hpp"
+#include "tuki/adapters/http/http_server.hpp"
+
+using namespace tuki;
+using namespace tuki::adapters;
+
+namespace {
+
+struct reply {
+  core::http_response response;
+  std::string error;
+};
+
+reply fetch(http_client& client, core::http_request req) {
+  std::promise<reply> p;
+  client.submit(std::move(req), [&p](core::http_response r, std::string e) {
+    p.set_value({std::move(r), std::move(e)});
+  });
+  return p.get_future().get();
+}
+
+}  // namespace
+
+TEST_CASE("server routes requests, enforces the body limit, and the client keeps up", "[http]") {
+  boost::asio::io_context io;
+  router routes;
+  routes.add("GET", "/v1/gateways/{name}/inbound", "inbound",
+             [](const core::http_request& req, const route_params& p)
+                 -> boost::asio::awaitable<core::http_response> {
+               co_return core::http_response::text(200, p.at("name") + "|" + std::string(req.query()));
+             });
+  routes.add("POST", "/echo", "echo",
+             [](const core::http_request& req, const route_params&)
+                 -> boost::asio::awaitable<core::http_response> {
+               co_return core::http_response::text(201, req.body);
+             });
+  std::vector<std::pair<std::string, int>> observed;
+  http_server_settings settings;
+  settings.port = 0;
+  settings.body_limit = 1024;
+  http_server server(io, settings, routes,
+                     [&observed](const std::string& r, int s) { observed.emplace_back(r, s); });
+  REQUIRE(server.start().is_ok());
+  auto port = server.port();
+  REQUIRE(port != 0);
+  std::thread t([&io] { io.run(); });
+  http_client client;
+  client.start();
+  std::string base = "http://127.0.0.1:" + std::to_string(port);
+
+  auto r1 = fetch(client, {"GET", base + "/v1/gateways/kannel/inbound?from=%2B358&text=hei", {}, "", ""});
+  CHECK(r1.error.empty());
+  CHECK(r1.response.status == 200);
+  CHECK(r1.response.body == "kannel|from=%2B358&text=hei");
+
+  auto r2 = fetch(client, {"POST", base + "/echo", {{"Content-Type", "text/plain"}}, "Hyvää päivää", ""});
+  CHECK(r2.response.status == 201);
+  CHECK(r2.response.body == "Hyvää päivää");
+
+  auto big = fetch(client, {"POST", base + "/echo", {}, std::string(5000, 'x'), ""});
+  CHECK(big.response.status == 413);
+
+  CHECK(fetch(client, {"GET", base + "/nope", {}, "", ""}).response.status == 404);
+  CHECK(fetch(client, {"GET", base + "/echo", {}, "", ""}).response.status == 405);
+
+  // Many concurrent requests over kept-alive connections all get answers.
+  std::vector<std::promise<int>> ps(200);
+  for (std::size_t i = 0; i < ps.size(); ++i)
+    client.submit({"GET", base + "/v1/gateways/g/inbound?i=" + std::to_string(i), {}, "", ""},
+                  [&ps, i](core::http_response r, std::string) { ps[i].set_value(r.status); });
+  int ok = 0;
+  for (auto& p : ps) ok += p.get_future().get() == 200;
+  CHECK(ok == 200);
+
+  auto closed = fetch(client, {"GET", "http://127.0.0.1:1/", {}, "", ""});
+  CHECK_FALSE(closed.error.empty());
+  CHECK(closed.response.status == 0);
+
+  std::promise<void> stopped;
+  server.stop([&stopped] { stopped.set_value(); });
+  CHECK(stopped.get_future().wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+  client.stop();
+  io.stop();
+  t.join();
+  bool saw_inbound = false;
+  for (auto& [route, st] : observed) saw_inbound |= (route == "inbound" && st == 200);
+  CHECK(saw_inbound);
+}
