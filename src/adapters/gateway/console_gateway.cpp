@@ -1,0 +1,49 @@
+// The console gateway, tuki's embedded default: an outgoing SMS is not sent anywhere; the outbox
+// pump marks it sent and logs it (id and length, or the text with --log-message-text). Replies
+// come in through /v1/gateways/console/inbound?from=...&text=... (GET or form POST) or `tuki sim`.
+#include "tuki/adapters/gateway/sms_gateway.hpp"
+#include "tuki/core/text/url_encoding.hpp"
+
+namespace tuki::adapters {
+namespace {
+
+class console_gateway final : public sms_gateway {
+ public:
+  explicit console_gateway(gateway_settings s) : settings_(std::move(s)) {}
+  const std::string& name() const override { return settings_.name; }
+  std::optional<core::http_request> build_send(const outbound_sms&) const override {
+    return std::nullopt;
+  }
+  send_result parse_send_response(const core::http_response&, const std::string&) const override {
+    return {send_outcome::accepted, "", "console"};
+  }
+  parsed<inbound_sms> parse_inbound(const core::http_request& req) const override {
+    auto q = core::parse_form(req.method == "POST" ? std::string_view(req.body) : req.query());
+    if (!q) return parsed<inbound_sms>::fail(400, "malformed form data");
+    auto from = core::form_value(*q, "from");
+    auto text = core::form_value(*q, "text");
+    if (!from || from->empty() || !text) return parsed<inbound_sms>::fail(400, "need 'from' and 'text'");
+    inbound_sms m;
+    m.from = std::string(*from);
+    m.text = std::string(*text);
+    m.gateway_id = std::string(core::form_value(*q, "id").value_or(""));
+    return parsed<inbound_sms>::ok(std::move(m));
+  }
+  parsed<delivery_report> parse_dlr(const core::http_request&) const override {
+    return parsed<delivery_report>::fail(404, "the console gateway has no delivery reports");
+  }
+  core::status authenticate(const core::http_request&) const override { return core::status::ok(); }
+
+ private:
+  gateway_settings settings_;
+};
+
+const bool registered = register_gateway_type(
+    "console", [](const gateway_settings& s) -> core::result<std::unique_ptr<sms_gateway>> {
+      if (!s.options.empty() && !(s.options.is_object() && s.options.size() == 0))
+        return core::status::invalid_argument("gateway '" + s.name + "': the console gateway takes no options");
+      return std::unique_ptr<sms_gateway>(new console_gateway(s));
+    });
+
+}  // namespace
+}  // namespace tuki::adapters

@@ -1,0 +1,159 @@
+#include "tuki/adapters/gateway/kannel_gateway.hpp"
+
+#include <charconv>
+
+#include "tuki/core/text/sms_encoding.hpp"
+#include "tuki/core/text/url_encoding.hpp"
+
+namespace tuki::adapters {
+namespace {
+
+std::string utf16be_to_utf8(std::string_view in) {
+  std::string out;
+  for (std::size_t i = 0; i + 1 < in.size(); i += 2) {
+    char32_t c = (static_cast<unsigned char>(in[i]) << 8) | static_cast<unsigned char>(in[i + 1]);
+    if (c >= 0xD800 && c <= 0xDBFF && i + 3 < in.size()) {
+      char32_t lo = (static_cast<unsigned char>(in[i + 2]) << 8) | static_cast<unsigned char>(in[i + 3]);
+      c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
+      i += 2;
+    }
+    if (c < 0x80) {
+      out.push_back(static_cast<char>(c));
+    } else if (c < 0x800) {
+      out.push_back(static_cast<char>(0xC0 | (c >> 6)));
+      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    } else if (c < 0x10000) {
+      out.push_back(static_cast<char>(0xE0 | (c >> 12)));
+      out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    } else {
+      out.push_back(static_cast<char>(0xF0 | (c >> 18)));
+      out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    }
+  }
+  return out;
+}
+
+class kannel_gateway final : public sms_gateway {
+ public:
+  kannel_gateway(gateway_settings s, std::string url, std::string user, std::string pass, int mask)
+      : settings_(std::move(s)), url_(std::move(url)), user_(std::move(user)),
+        pass_(std::move(pass)), dlr_mask_(mask) {}
+
+  const std::string& name() const override { return settings_.name; }
+
+  std::optional<core::http_request> build_send(const outbound_sms& sms) const override {
+    std::string dlr_url = settings_.public_base_url + "/v1/gateways/" + core::url_encode(settings_.name) +
+                          "/dlr?msgid=" + std::to_string(sms.message_id) + "&status=%d&answer=%A&ts=%T";
+    core::form_fields q{{"username", user_}, {"password", pass_}, {"from", sms.from},
+                        {"to", sms.to},       {"text", sms.text},  {"charset", "UTF-8"}};
+    if (core::measure_sms(sms.text).coding == core::sms_coding::ucs2) q.emplace_back("coding", "2");
+    q.emplace_back("dlr-mask", std::to_string(dlr_mask_));
+    q.emplace_back("dlr-url", dlr_url);
+    core::http_request r;
+    r.method = "GET";
+    r.target = url_ + (url_.find('?') == std::string::npos ? "?" : "&") + core::encode_form(q);
+    return r;
+  }
+
+  send_result parse_send_response(const core::http_response& resp,
+                                  const std::string& transport_error) const override {
+    if (!transport_error.empty()) return {send_outcome::retryable, "", "transport: " + transport_error};
+    std::string first_line = resp.body.substr(0, resp.body.find('\n'));
+    if ((resp.status == 202 || resp.status == 200) &&
+        (first_line.rfind("0:", 0) == 0 || first_line.rfind("3:", 0) == 0))
+      return {send_outcome::accepted, "", first_line};
+    if (resp.status == 429 || resp.status >= 500)
+      return {send_outcome::retryable, "", std::to_string(resp.status) + " " + first_line};
+    return {send_outcome::permanent, "", std::to_string(resp.status) + " " + first_line};
+  }
+
+  parsed<inbound_sms> parse_inbound(const core::http_request& req) const override {
+    auto q = core::parse_form(req.method == "POST" && req.query().empty() ? std::string_view(req.body)
+                                                                           : req.query());
+    if (!q) return parsed<inbound_sms>::fail(400, "malformed query string");
+    auto from = core::form_value(*q, "from");
+    auto text = core::form_value(*q, "text");
+    if (!from || from->empty()) return parsed<inbound_sms>::fail(400, "missing 'from'");
+    if (!text) return parsed<inbound_sms>::fail(400, "missing 'text'");
+    inbound_sms m;
+    m.from = std::string(*from);
+    m.to = std::string(core::form_value(*q, "to").value_or(""));
+    m.gateway_id = std::string(core::form_value(*q, "id").value_or(""));
+    auto charset = core::form_value(*q, "charset").value_or("UTF-8");
+    m.text = (charset == "UTF-16BE" || charset == "UCS-2") ? utf16be_to_utf8(*text) : std::string(*text);
+    if (auto t = core::form_value(*q, "time"); t && !t->empty()) {
+      std::int64_t secs = 0;
+      auto [p, ec] = std::from_chars(t->data(), t->data() + t->size(), secs);
+      if (ec == std::errc() && p == t->data() + t->size()) m.sent_at = core::from_unix_ms(secs * 1000);
+    }
+    return parsed<inbound_sms>::ok(std::move(m));
+  }
+
+  parsed<delivery_report> parse_dlr(const core::http_request& req) const override {
+    auto q = core::parse_form(req.query());
+    if (!q) return parsed<delivery_report>::fail(400, "malformed query string");
+    auto id = core::form_value(*q, "msgid");
+    auto st = core::form_value(*q, "status");
+    if (!id || !st) return parsed<delivery_report>::fail(400, "missing 'msgid' or 'status'");
+    delivery_report d;
+    auto [p, ec] = std::from_chars(id->data(), id->data() + id->size(), d.message_id);
+    if (ec != std::errc() || p != id->data() + id->size() || d.message_id <= 0)
+      return parsed<delivery_report>::fail(400, "bad 'msgid'");
+    int type = 0;
+    auto [p2, ec2] = std::from_chars(st->data(), st->data() + st->size(), type);
+    if (ec2 != std::errc()) return parsed<delivery_report>::fail(400, "bad 'status'");
+    switch (type) {
+      case 1: d.state = delivery_state::delivered; break;
+      case 2: case 16: d.state = delivery_state::failed; break;
+      case 4: d.state = delivery_state::buffered; break;
+      case 8: d.state = delivery_state::accepted; break;
+      default: return parsed<delivery_report>::fail(400, "unknown DLR type " + std::string(*st));
+    }
+    d.detail = "kannel type " + std::string(*st);
+    if (auto a = core::form_value(*q, "answer"); a && !a->empty()) d.detail += " " + std::string(*a);
+    return parsed<delivery_report>::ok(std::move(d));
+  }
+
+  core::status authenticate(const core::http_request&) const override { return core::status::ok(); }
+
+ private:
+  gateway_settings settings_;
+  std::string url_, user_, pass_;
+  int dlr_mask_;
+};
+
+std::string option(const nlohmann::json& o, const char* key) {
+  auto it = o.find(key);
+  if (it == o.end() || it->is_null()) return {};
+  return it->is_string() ? it->get<std::string>() : it->dump();
+}
+
+const bool registered = register_gateway_type("kannel", make_kannel_gateway);
+
+}  // namespace
+
+core::result<std::unique_ptr<sms_gateway>> make_kannel_gateway(const gateway_settings& s) {
+  std::string where = "gateway '" + s.name + "': ";
+  std::string url = option(s.options, "sendsms_url");
+  if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0)
+    return core::status::invalid_argument(where + "option 'sendsms_url' must be an http(s) URL");
+  std::string user = option(s.options, "username"), pass = option(s.options, "password");
+  if (user.empty()) return core::status::invalid_argument(where + "option 'username' is required");
+  if (pass.empty()) return core::status::invalid_argument(where + "option 'password' is required");
+  int mask = 31;
+  if (auto m = option(s.options, "dlr_mask"); !m.empty()) {
+    auto [p, ec] = std::from_chars(m.data(), m.data() + m.size(), mask);
+    if (ec != std::errc() || mask < 0 || mask > 31)
+      return core::status::invalid_argument(where + "option 'dlr_mask' must be 0..31");
+  }
+  for (auto& [k, v] : s.options.items())
+    if (k != "sendsms_url" && k != "username" && k != "password" && k != "dlr_mask" && k != "auth")
+      return core::status::invalid_argument(where + "unknown option '" + k + "'");
+  (void)registered;
+  return std::unique_ptr<sms_gateway>(new kannel_gateway(s, url, user, pass, mask));
+}
+
+}  // namespace tuki::adapters

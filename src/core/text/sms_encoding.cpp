@@ -1,0 +1,71 @@
+#include "tuki/core/text/sms_encoding.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace tuki::core {
+namespace {
+
+// Code points of the GSM 03.38 basic table other than printable ASCII letters and digits.
+constexpr std::array<char32_t, 58> basic_extra{
+    U'@', U'£', U'$', U'¥', U'è', U'é', U'ù', U'ì', U'ò', U'Ç', U'\n', U'Ø', U'ø', U'\r', U'Å', U'å',
+    U'Δ', U'_', U'Φ', U'Γ', U'Λ', U'Ω', U'Π', U'Ψ', U'Σ', U'Θ', U'Ξ', U'Æ', U'æ', U'ß', U'É', U' ',
+    U'!', U'"', U'#', U'¤', U'%', U'&', U'\'', U'(', U')', U'*', U'+', U',', U'-', U'.', U'/', U':',
+    U';', U'<', U'=', U'>', U'?', U'¡', U'Ä', U'Ö', U'Ñ', U'Ü'};
+constexpr std::array<char32_t, 8> basic_more{U'§', U'¿', U'ä', U'ö', U'ñ', U'ü', U'à', U'\f'};
+constexpr std::array<char32_t, 9> extension{U'^', U'{', U'}', U'\\', U'[', U'~', U']', U'|', U'€'};
+
+template <std::size_t N>
+bool in(const std::array<char32_t, N>& table, char32_t c) {
+  return std::find(table.begin(), table.end(), c) != table.end();
+}
+
+// Decodes one UTF-8 code point; returns false on malformed input.
+bool next_code_point(std::string_view s, std::size_t& i, char32_t& out) {
+  auto b = static_cast<unsigned char>(s[i]);
+  int len = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
+  if (len == 0 || i + len > s.size()) return false;
+  char32_t c = len == 1 ? b : len == 2 ? (b & 0x1F) : len == 3 ? (b & 0x0F) : (b & 0x07);
+  for (int k = 1; k < len; ++k) {
+    auto cb = static_cast<unsigned char>(s[i + k]);
+    if ((cb >> 6) != 2) return false;
+    c = (c << 6) | (cb & 0x3F);
+  }
+  i += len;
+  out = c;
+  return true;
+}
+
+}  // namespace
+
+sms_cost measure_sms(std::string_view text) {
+  std::size_t septets = 0, utf16 = 0;
+  bool gsm = true, valid = true;
+  for (std::size_t i = 0; i < text.size();) {
+    char32_t c;
+    if (!next_code_point(text, i, c)) {
+      valid = false;
+      ++i;
+      ++utf16;
+      continue;
+    }
+    utf16 += c > 0xFFFF ? 2 : 1;
+    bool alnum = (c >= U'A' && c <= U'Z') || (c >= U'a' && c <= U'z') || (c >= U'0' && c <= U'9');
+    if (alnum || in(basic_extra, c) || in(basic_more, c)) septets += 1;
+    else if (in(extension, c)) septets += 2;
+    else gsm = false;
+  }
+  sms_cost cost;
+  if (gsm && valid) {
+    cost.coding = sms_coding::gsm7;
+    cost.units = septets;
+    cost.segments = septets == 0 ? 0 : septets <= 160 ? 1 : (septets + 152) / 153;
+  } else {
+    cost.coding = sms_coding::ucs2;
+    cost.units = utf16;
+    cost.segments = utf16 == 0 ? 0 : utf16 <= 70 ? 1 : (utf16 + 66) / 67;
+  }
+  return cost;
+}
+
+}  // namespace tuki::core

@@ -1,0 +1,144 @@
+#include "tuki/adapters/gateway/kannel_gateway.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "tuki/core/text/url_encoding.hpp"
+
+using namespace tuki;
+using namespace tuki::adapters;
+
+namespace {
+
+std::unique_ptr<sms_gateway> kannel() {
+  gateway_settings s{"kannel", "kannel", "http://127.0.0.1:18080",
+                     {{"sendsms_url", "http://127.0.0.1:13013/cgi-bin/sendsms"},
+                      {"username", "tuki"}, {"password", "s3cret"}}};
+  auto g = make_gateway(s);
+  INFO(g.error().to_string());
+  REQUIRE(g);
+  return std::move(*g);
+}
+
+core::form_fields query_of(const core::http_request& r) {
+  auto q = core::parse_form(r.query());
+  REQUIRE(q);
+  return *q;
+}
+
+core::http_request get(std::string target) {
+  core::http_request r;
+  r.target = std::move(target);
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("kannel: sendsms request carries UTF-8, coding for non-GSM text and a dlr-url with our id", "[gateway][kannel]") {
+  auto g = kannel();
+  auto fi = g->build_send({42, "+358401234567", "tuki", "Hyvää päivää! Miten menee?"});
+  REQUIRE(fi);
+  CHECK(fi->method == "GET");
+  CHECK(fi->target.rfind("http://127.0.0.1:13013/cgi-bin/sendsms?", 0) == 0);
+  auto q = query_of(*fi);
+  CHECK(core::form_value(q, "username") == "tuki");
+  CHECK(core::form_value(q, "password") == "s3cret");
+  CHECK(core::form_value(q, "from") == "tuki");
+  CHECK(core::form_value(q, "to") == "+358401234567");
+  CHECK(core::form_value(q, "text") == "Hyvää päivää! Miten menee?");
+  CHECK(core::form_value(q, "charset") == "UTF-8");
+  CHECK_FALSE(core::form_value(q, "coding"));  // Finnish fits GSM-7
+  CHECK(core::form_value(q, "dlr-mask") == "31");
+  CHECK(core::form_value(q, "dlr-url") ==
+        "http://127.0.0.1:18080/v1/gateways/kannel/dlr?msgid=42&status=%d&answer=%A&ts=%T");
+  // The dlr-url escapes travel percent-encoded inside the query, as Kannel expects.
+  CHECK(fi->target.find("%25d") != std::string::npos);
+
+  auto lv = g->build_send({43, "+37121234567", "tuki", "Kā tev iet ar mācībām?"});
+  CHECK(core::form_value(query_of(*lv), "coding") == "2");
+}
+
+TEST_CASE("kannel: sendsms answers are classified", "[gateway][kannel]") {
+  auto g = kannel();
+  struct row {
+    int status;
+    std::string body, transport;
+    send_outcome expected;
+  };
+  std::vector<row> rows{
+      {202, "0: Accepted for delivery", "", send_outcome::accepted},
+      {202, "3: Queued for later delivery", "", send_outcome::accepted},
+      {403, "Authorization failed for sendsms", "", send_outcome::permanent},
+      {400, "Missing receiver number, rejected", "", send_outcome::permanent},
+      {403, "Not routable. Do not try again.", "", send_outcome::permanent},
+      {503, "Temporal failure, try again later.", "", send_outcome::retryable},
+      {500, "", "", send_outcome::retryable},
+      {429, "", "", send_outcome::retryable},
+      {0, "", "Connection refused", send_outcome::retryable},
+      {202, "garbage", "", send_outcome::permanent},
+  };
+  for (const auto& r : rows) {
+    INFO(r.status << " " << r.body << " " << r.transport);
+    core::http_response resp;
+    resp.status = r.status;
+    resp.body = r.body;
+    CHECK(g->parse_send_response(resp, r.transport).outcome == r.expected);
+  }
+}
+
+TEST_CASE("kannel: MO get-url requests are parsed, as Kannel sends them", "[gateway][kannel]") {
+  auto g = kannel();
+  auto m = g->parse_inbound(get(
+      "/v1/gateways/kannel/inbound?from=%2B37060000001&to=1234&text=B%2C+I+think+it+is+4&time=1795355905"
+      "&smsc=fake&id=c4840581-82d1-481b-9574-a76e0b2d581b&coding=0&charset=UTF-8"));
+  REQUIRE(m.value);
+  CHECK(m.value->from == "+37060000001");
+  CHECK(m.value->to == "1234");
+  CHECK(m.value->text == "B, I think it is 4");
+  CHECK(m.value->gateway_id == "c4840581-82d1-481b-9574-a76e0b2d581b");
+  REQUIRE(m.value->sent_at);
+  CHECK(core::to_unix_ms(*m.value->sent_at) == 1795355905000);
+
+  auto utf8 = g->parse_inbound(get("/x?from=%2B358401234567&to=tuki&text=" + core::url_encode("ąčęėįšųūž 👍") +
+                                   "&id=u1&coding=0&charset=UTF-8"));
+  REQUIRE(utf8.value);
+  CHECK(utf8.value->text == "ąčęėįšųūž 👍");
+  // Without mo-recode a UCS-2 MO arrives as UTF-16BE bytes.
+  auto ucs2 = g->parse_inbound(get("/x?from=%2B358401234567&text=%00A%01%0D%D8%3D%DC%4D&id=u2&coding=2&charset=UTF-16BE"));
+  REQUIRE(ucs2.value);
+  CHECK(ucs2.value->text == "Ač👍");
+
+  CHECK(g->parse_inbound(get("/x?to=1234&text=hi")).error.http_status == 400);
+  CHECK(g->parse_inbound(get("/x?from=%2B3584&to=1")).error.reason == "missing 'text'");
+  CHECK(g->parse_inbound(get("/x?from=%ZZ&text=1")).error.http_status == 400);
+}
+
+TEST_CASE("kannel: delivery reports map Kannel's types", "[gateway][kannel]") {
+  auto g = kannel();
+  auto ack = g->parse_dlr(get("/v1/gateways/kannel/dlr?msgid=42&status=8&answer=ACK%2F&ts=1795355904"));
+  REQUIRE(ack.value);
+  CHECK(ack.value->message_id == 42);
+  CHECK(ack.value->state == delivery_state::accepted);
+  auto done = g->parse_dlr(get("/v1/gateways/kannel/dlr?msgid=42&status=1&answer=&ts=1795355904"));
+  REQUIRE(done.value);
+  CHECK(done.value->state == delivery_state::delivered);
+  CHECK(g->parse_dlr(get("/d?msgid=7&status=2")).value->state == delivery_state::failed);
+  CHECK(g->parse_dlr(get("/d?msgid=7&status=16")).value->state == delivery_state::failed);
+  CHECK(g->parse_dlr(get("/d?msgid=7&status=4")).value->state == delivery_state::buffered);
+  CHECK(g->parse_dlr(get("/d?msgid=7&status=3")).error.http_status == 400);
+  CHECK(g->parse_dlr(get("/d?msgid=abc&status=1")).error.http_status == 400);
+  CHECK(g->parse_dlr(get("/d?status=1")).error.http_status == 400);
+}
+
+TEST_CASE("kannel: options are validated", "[gateway][kannel]") {
+  auto bad = [](nlohmann::json o) {
+    return make_gateway({"k", "kannel", "http://x", std::move(o)}).error().message();
+  };
+  CHECK_THAT(bad({{"username", "u"}, {"password", "p"}}), Catch::Contains("'sendsms_url' must be an http(s) URL"));
+  CHECK_THAT(bad({{"sendsms_url", "http://h/s"}, {"password", "p"}}), Catch::Contains("'username' is required"));
+  CHECK_THAT(bad({{"sendsms_url", "http://h/s"}, {"username", "u"}, {"password", "p"}, {"dlr_mask", 99}}),
+             Catch::Contains("'dlr_mask' must be 0..31"));
+  CHECK_THAT(bad({{"sendsms_url", "http://h/s"}, {"username", "u"}, {"password", "p"}, {"pasword", "x"}}),
+             Catch::Contains("unknown option 'pasword'"));
+  CHECK_THAT(make_gateway({"x", "carrier-pigeon", "", {}}).error().message(),
+             Catch::Contains("unknown type 'carrier-pigeon'"));
+}

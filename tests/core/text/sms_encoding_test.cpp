@@ -1,0 +1,40 @@
+#include "tuki/core/text/sms_encoding.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace tuki::core;
+
+TEST_CASE("GSM-7 or UCS-2, and the number of segments", "[core][sms_encoding]") {
+  struct row {
+    std::string text;
+    sms_coding coding;
+    std::size_t units, segments;
+  };
+  std::vector<row> rows{
+      {"", sms_coding::gsm7, 0, 0},
+      {"Hyvää päivää! Äö", sms_coding::gsm7, 16, 1},          // Finnish letters are GSM-7
+      {"Miten opinnot sujuvat? 1-5", sms_coding::gsm7, 26, 1},
+      {"Hinta 5€ [alv]", sms_coding::gsm7, 17, 1},             // € [ ] count twice
+      {"Kā tev iet?", sms_coding::ucs2, 11, 1},                 // Latvian ā is not GSM-7
+      {"Ačiū 👍", sms_coding::ucs2, 7, 1},                      // emoji: two UTF-16 units
+      {std::string(160, 'a'), sms_coding::gsm7, 160, 1},
+      {std::string(161, 'a'), sms_coding::gsm7, 161, 2},
+      {std::string(306, 'a'), sms_coding::gsm7, 306, 2},
+      {std::string(307, 'a'), sms_coding::gsm7, 307, 3},
+      {std::string(80, '{'), sms_coding::gsm7, 160, 1},
+      {std::string(81, '{'), sms_coding::gsm7, 162, 2},
+  };
+  std::string s70, s71;
+  for (int i = 0; i < 70; ++i) s70 += "š";
+  s71 = s70 + "š";
+  rows.push_back({s70, sms_coding::ucs2, 70, 1});
+  rows.push_back({s71, sms_coding::ucs2, 71, 2});
+  rows.push_back({"\xff\xfe", sms_coding::ucs2, 2, 1});
+  for (const auto& r : rows) {
+    INFO(r.text);
+    auto c = measure_sms(r.text);
+    CHECK(c.coding == r.coding);
+    CHECK(c.units == r.units);
+    CHECK(c.segments == r.segments);
+  }
+}
