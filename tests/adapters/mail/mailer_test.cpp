@@ -1,0 +1,109 @@
+#include "tuki/adapters/mail/mailer.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+
+using namespace tuki;
+namespace fs = std::filesystem;
+
+namespace {
+
+int free_port() {
+  int s = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(s);
+  return ntohs(a.sin_port);
+}
+
+fs::path temp_dir(const std::string& name) {
+  auto d = fs::temp_directory_path() / ("tuki-" + name + "-" + std::to_string(::getpid()));
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d;
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+const char* mime =
+    "From: tuki@varia.test\r\nTo: kuraattori@varia.test\r\nSubject: Uusi tukipyynt\xc3\xb6\r\n"
+    "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nTicket 7: wellbeing\r\n";
+
+}  // namespace
+
+TEST_CASE("file mailer writes one .eml per message", "[mail]") {
+  auto dir = temp_dir("mail");
+  config::mail_settings s;
+  s.type = "file";
+  s.dir = (dir / "out").string();
+  auto m = adapters::make_mailer(s);
+  REQUIRE(m->send({"tuki@varia.test", {"a@varia.test", "b@varia.test"}, mime}).is_ok());
+  REQUIRE(m->send({"tuki@varia.test", {"a@varia.test"}, mime}).is_ok());
+  std::vector<fs::path> files;
+  for (auto& e : fs::directory_iterator(dir / "out")) files.push_back(e.path());
+  REQUIRE(files.size() == 2);
+  for (auto& f : files) CHECK(f.extension() == ".eml");
+  std::string text = slurp(files[0]) + slurp(files[1]);
+  CHECK(text.find("X-Tuki-Envelope-To: b@varia.test") != std::string::npos);
+  CHECK(text.find("Ticket 7: wellbeing") != std::string::npos);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("SMTP mailer delivers to a real SMTP server and reports an outage as retryable", "[mail][smtp]") {
+  auto dir = temp_dir("smtp");
+  int port = free_port();
+  std::string listen = "127.0.0.1:" + std::to_string(port);
+  std::string pattern = (dir / "mail-%Y%m%dT%H%M%S.").string();
+  std::vector<std::string> args{"smtp-sink", "-4", "-h", "sink.test", "-d", pattern, listen, "16"};
+  if (::geteuid() == 0) args.insert(args.begin() + 1, {"-u", "root"});
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  const char* binary = "/usr/sbin/smtp-sink";
+  REQUIRE(fs::exists(binary));
+  REQUIRE(::posix_spawn(&pid, binary, nullptr, nullptr, argv.data(), environ) == 0);
+
+  config::mail_settings s;
+  s.type = "smtp";
+  s.url = "smtp://" + listen;
+  auto m = adapters::make_mailer(s);
+  core::status st = core::status::unavailable("not tried");
+  for (int i = 0; i < 50 && !st; ++i) {  // wait for smtp-sink to listen
+    st = m->send({"tuki@varia.test", {"kuraattori@varia.test"}, mime});
+    if (!st) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  INFO(st.to_string());
+  CHECK(st.is_ok());
+  ::kill(pid, SIGTERM);
+  ::waitpid(pid, nullptr, 0);
+  std::string all;
+  for (auto& e : fs::directory_iterator(dir)) all += slurp(e.path());
+  CHECK(all.find("X-Rcpt-Args: <kuraattori@varia.test>") != std::string::npos);
+  CHECK(all.find("Ticket 7: wellbeing") != std::string::npos);
+
+  // The server is gone now: an outage must be retryable, never a drop.
+  auto down = m->send({"tuki@varia.test", {"kuraattori@varia.test"}, mime});
+  CHECK(down.error_code() == core::status::code::unavailable);
+  fs::remove_all(dir);
+}
