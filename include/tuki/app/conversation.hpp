@@ -1,0 +1,73 @@
+#pragma once
+// The app layer's heart: turns inputs (a reply, a timer, a check-in order, a delivery report)
+// into a step of the pure dialog core, then stores the new state and the effects in the same
+// transaction: outbound SMS into the messages outbox, tickets with their staff notification
+// jobs, timers, contact state. Every method runs inside a write_queue job (store thread).
+//
+// Thread-safety: the dialog library is swapped atomically on reload (set_library) from any
+// thread; everything else is immutable after construction.
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "tuki/adapters/gateway/sms_gateway.hpp"
+#include "tuki/adapters/store/sqlite_store.hpp"
+#include "tuki/app/role_names.hpp"
+#include "tuki/core/config/config.hpp"
+#include "tuki/core/dialog/engine.hpp"
+
+namespace tuki::app {
+
+struct inbound_outcome {
+  std::int64_t message_id = 0;
+  bool duplicate = false;      // the gateway retried a message we already have
+  bool known_sender = false;
+  int replies = 0;             // SMS queued in answer
+  int tickets = 0;
+  bool crisis = false;
+};
+
+class conversation {
+ public:
+  conversation(const config::config& cfg, std::shared_ptr<const dialog::dialog_library> library,
+               role_names roles);
+
+  void set_library(std::shared_ptr<const dialog::dialog_library> library);
+  std::shared_ptr<const dialog::dialog_library> library() const;
+
+  /// A student's SMS as a gateway delivered it. `duplicate` when already stored.
+  core::result<inbound_outcome> handle_inbound(adapters::sqlite_store& store,
+                                               const std::string& gateway,
+                                               const adapters::inbound_sms& sms, core::instant now);
+  /// Starts `dialog_id` for a student now. Skips (not an error) a student who opted out, is
+  /// paused or has a session in progress; returns whether it started.
+  core::result<bool> start_checkin(adapters::sqlite_store& store, std::int64_t student_id,
+                                   const std::string& dialog_id, core::instant now);
+  core::status fire_timer(adapters::sqlite_store& store, const adapters::due_timer& timer,
+                          core::instant now);
+  core::status apply_delivery_report(adapters::sqlite_store& store,
+                                     const adapters::delivery_report& report, core::instant now);
+
+ private:
+  struct step_counts {
+    int replies = 0, tickets = 0;
+  };
+  core::result<step_counts> apply(adapters::sqlite_store& store, const core::student& student,
+                                  const std::string& dialog_id, const dialog::step_output& out,
+                                  core::instant now);
+  core::result<std::int64_t> open_ticket(adapters::sqlite_store& store, const core::student& student,
+                                         const core::open_ticket& t, std::string& role_out,
+                                         core::instant now);
+  dialog::student_context context_of(const core::student& s) const;
+  const config::institution_settings& institution_of(const core::student& s) const;
+  const dialog::conversation_settings& settings_of(const core::student& s) const;
+
+  const config::config& cfg_;
+  role_names roles_;
+  std::map<std::string, dialog::conversation_settings> settings_;
+  mutable std::mutex library_mutex_;
+  std::shared_ptr<const dialog::dialog_library> library_;
+};
+
+}  // namespace tuki::app

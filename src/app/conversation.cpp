@@ -1,0 +1,246 @@
+#include "tuki/app/conversation.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "tuki/adapters/phone/phone_normalizer.hpp"
+#include "tuki/app/staff_notice.hpp"
+#include "tuki/app/ticket_assignment.hpp"
+
+namespace tuki::app {
+namespace {
+
+void replace_all(std::string& s, const std::string& from, const std::string& to) {
+  for (std::size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size()))
+    s.replace(p, from.size(), to);
+}
+
+std::string_view delivery_state_name(adapters::delivery_state s) {
+  switch (s) {
+    case adapters::delivery_state::accepted: return "accepted";
+    case adapters::delivery_state::buffered: return "buffered";
+    case adapters::delivery_state::delivered: return "delivered";
+    case adapters::delivery_state::failed: return "failed";
+  }
+  return "accepted";
+}
+
+}  // namespace
+
+conversation::conversation(const config::config& cfg,
+                           std::shared_ptr<const dialog::dialog_library> library, role_names roles)
+    : cfg_(cfg), roles_(std::move(roles)), library_(std::move(library)) {
+  for (const auto& inst : cfg_.institutions) {
+    dialog::conversation_settings s;
+    s.helpline = inst.helpline;
+    settings_[inst.id] = s;
+  }
+}
+
+void conversation::set_library(std::shared_ptr<const dialog::dialog_library> library) {
+  std::lock_guard lock(library_mutex_);
+  library_ = std::move(library);
+}
+
+std::shared_ptr<const dialog::dialog_library> conversation::library() const {
+  std::lock_guard lock(library_mutex_);
+  return library_;
+}
+
+const config::institution_settings& conversation::institution_of(const core::student& s) const {
+  if (auto* i = cfg_.find_institution(s.institution_id)) return *i;
+  return cfg_.institutions.front();
+}
+
+const dialog::conversation_settings& conversation::settings_of(const core::student& s) const {
+  auto it = settings_.find(s.institution_id);
+  return it != settings_.end() ? it->second : settings_.begin()->second;
+}
+
+dialog::student_context conversation::context_of(const core::student& s) const {
+  dialog::student_context c;
+  c.student_id = std::to_string(s.id);
+  c.first_name = s.first_name;
+  c.language = s.language.empty() ? institution_of(s).default_language : s.language;
+  return c;
+}
+
+core::result<inbound_outcome> conversation::handle_inbound(adapters::sqlite_store& store,
+                                                           const std::string& gateway,
+                                                           const adapters::inbound_sms& sms,
+                                                           core::instant now) {
+  inbound_outcome out;
+  std::optional<core::student> student;
+  for (const auto& inst : cfg_.institutions) {
+    if (inst.gateway != gateway && cfg_.institutions.size() > 1) continue;
+    auto phone = adapters::normalize_phone(sms.from, inst.country);
+    if (!phone) continue;
+    student = store.find_student_by_phone(*phone);
+    if (student) break;
+  }
+  auto id = store.insert_inbound(student ? std::optional<std::int64_t>(student->id) : std::nullopt,
+                                 gateway, sms.gateway_id, sms.text, now);
+  if (!id) {
+    if (id.error().error_code() == core::status::code::already_exists) {
+      out.duplicate = true;
+      return out;
+    }
+    return id.error();
+  }
+  out.message_id = *id;
+  if (!student) {
+    (void)store.audit("gateway:" + gateway, "inbound_unknown_sender", "message:" + std::to_string(*id),
+                      "", now);
+    return out;
+  }
+  out.known_sender = true;
+  auto lib = library();
+  std::optional<dialog::session> session;
+  std::string dialog_id;
+  if (auto stored = store.load_session(student->id)) {
+    auto parsed = nlohmann::json::parse(stored->state_json, nullptr, false);
+    if (!parsed.is_discarded())
+      if (auto s = dialog::session::from_json(parsed)) session = std::move(*s);
+    dialog_id = stored->dialog_id;
+    if (!session)
+      (void)store.audit("tuki", "session_unreadable", "student:" + std::to_string(student->id), "", now);
+  }
+  auto step = dialog::on_reply(*lib, session, context_of(*student), settings_of(*student), sms.text, now);
+  auto applied = apply(store, *student, dialog_id, step, now);
+  if (!applied) return applied.error();
+  out.replies = applied->replies;
+  out.tickets = applied->tickets;
+  out.crisis = step.crisis;
+  return out;
+}
+
+core::result<bool> conversation::start_checkin(adapters::sqlite_store& store, std::int64_t student_id,
+                                               const std::string& dialog_id, core::instant now) {
+  auto student = store.get_student(student_id);
+  if (!student) return core::status::not_found("student " + std::to_string(student_id));
+  if (student->opted_out) return false;
+  if (student->paused_until && *student->paused_until > now) return false;
+  if (store.load_session(student_id)) return false;
+  auto lib = library();
+  auto step = dialog::start(*lib, dialog_id, context_of(*student), settings_of(*student), now);
+  auto applied = apply(store, *student, dialog_id, step, now);
+  if (!applied) return applied.error();
+  return true;
+}
+
+core::status conversation::fire_timer(adapters::sqlite_store& store, const adapters::due_timer& timer,
+                                      core::instant now) {
+  auto stored = store.load_session(timer.student_id);
+  if (!stored) return core::status::ok();  // the session ended: a stale timer
+  auto student = store.get_student(timer.student_id);
+  if (!student) return core::status::ok();
+  auto parsed = nlohmann::json::parse(stored->state_json, nullptr, false);
+  if (parsed.is_discarded()) return core::status::ok();
+  auto session = dialog::session::from_json(parsed);
+  if (!session) return core::status::ok();
+  auto lib = library();
+  auto step = dialog::on_timer(*lib, *session, context_of(*student), settings_of(*student), timer.kind,
+                               timer.token, now);
+  auto applied = apply(store, *student, stored->dialog_id, step, now);
+  return applied.error();
+}
+
+core::status conversation::apply_delivery_report(adapters::sqlite_store& store,
+                                                 const adapters::delivery_report& report,
+                                                 core::instant now) {
+  auto current = store.message_status(report.message_id);
+  if (!current) return core::status::not_found("message " + std::to_string(report.message_id));
+  // A final state is not overwritten by a late intermediate report.
+  if ((*current == "delivered" || *current == "failed") &&
+      report.state != adapters::delivery_state::failed)
+    return core::status::ok();
+  return store.set_message_status(report.message_id, std::string(delivery_state_name(report.state)),
+                                  report.detail, now);
+}
+
+core::result<std::int64_t> conversation::open_ticket(adapters::sqlite_store& store,
+                                                     const core::student& student,
+                                                     const core::open_ticket& t, std::string& role_out,
+                                                     core::instant now) {
+  const auto& inst = institution_of(student);
+  auto staff = store.list_staff(student.institution_id);
+  std::vector<long long> open;
+  open.reserve(staff.size());
+  for (const auto& m : staff) open.push_back(store.open_tickets_of(m.email));
+  auto who = assign_ticket(t.category, t.urgency, student, staff, open, inst.crisis_contact);
+  adapters::ticket_row row;
+  row.institution_id = student.institution_id;
+  row.student_id = student.id;
+  row.category = t.category;
+  row.urgency = std::string(core::to_string(t.urgency));
+  row.status = "NEW";
+  row.role = who.role;
+  row.assignee = who.emails.empty() ? "" : who.emails.front();
+  row.dialog_id = t.dialog_id;
+  row.node_id = t.node_id;
+  row.excerpt = t.excerpt;
+  auto id = store.open_ticket(row, now);
+  if (!id) return id;
+  row.id = *id;
+  role_out = who.role;
+  if (who.emails.empty()) {
+    (void)store.add_ticket_event(*id, "UNROUTED", "tuki", "no staff member holds role " + who.role, now);
+    return id;
+  }
+  auto notice = compose_ticket_notice(row, student, who, inst, cfg_, now);
+  nlohmann::json job{{"ticket_id", *id}, {"from", notice.from}, {"recipients", notice.recipients},
+                     {"mime", notice.mime}};
+  if (auto j = store.enqueue_job("mail", job.dump(), now, now); !j) return j.error();
+  if (auto s = store.update_ticket(*id, "OPENED", who.role, row.assignee, now); !s) return s;
+  std::string list;
+  for (const auto& e : who.emails) list += (list.empty() ? "" : ",") + e;
+  if (auto s = store.add_ticket_event(*id, "OPENED", "tuki", "notified " + list, now); !s) return s;
+  return id;
+}
+
+core::result<conversation::step_counts> conversation::apply(adapters::sqlite_store& store,
+                                                            const core::student& student,
+                                                            const std::string& dialog_id,
+                                                            const dialog::step_output& out,
+                                                            core::instant now) {
+  step_counts counts;
+  const auto& inst = institution_of(student);
+  std::string role;  // filled by a ticket opened in this step, for {staff_role}
+  std::string language = student.language.empty() ? inst.default_language : student.language;
+  std::string current_dialog = dialog_id;
+  if (out.state) {
+    auto j = out.state->to_json();
+    if (j.contains("dialog_id") && j["dialog_id"].is_string()) current_dialog = j["dialog_id"].get<std::string>();
+  }
+  for (const auto& e : out.effects) {
+    if (const auto* t = std::get_if<core::open_ticket>(&e)) {
+      auto id = open_ticket(store, student, *t, role, now);
+      if (!id) return id.error();
+      ++counts.tickets;
+    }
+  }
+  for (const auto& e : out.effects) {
+    if (const auto* sms = std::get_if<core::send_sms>(&e)) {
+      std::string text = sms->text;
+      if (text.find("{staff_role}") != std::string::npos)
+        replace_all(text, "{staff_role}", roles_.name(role.empty() ? "study_counsellor" : role, language));
+      auto id = store.enqueue_sms(student.id, inst.gateway, text, static_cast<int>(sms->priority),
+                                  sms->purpose, now, now);
+      if (!id) return id.error();
+      ++counts.replies;
+    } else if (const auto* timer = std::get_if<core::schedule_timer>(&e)) {
+      if (auto s = store.add_timer(student.id, timer->kind, timer->token, timer->at); !s) return s;
+    } else if (const auto* cs = std::get_if<core::set_contact_state>(&e)) {
+      if (auto s = store.set_contact_state(student.id, cs->opted_out, cs->paused_until, now); !s) return s;
+      (void)store.audit("student:" + std::to_string(student.id),
+                        cs->opted_out ? "opt_out" : (cs->paused_until ? "pause" : "opt_in"), "", "", now);
+    }
+  }
+  if (out.state) {
+    if (auto s = store.save_session(student.id, current_dialog, out.state->to_json().dump(), now); !s) return s;
+  } else {
+    if (auto s = store.delete_session(student.id); !s) return s;
+  }
+  return counts;
+}
+
+}  // namespace tuki::app

@@ -1,0 +1,44 @@
+#include "tuki/app/role_names.hpp"
+
+#include <filesystem>
+
+#include <yaml-cpp/yaml.h>
+
+namespace tuki::app {
+
+core::result<role_names> role_names::load(const std::string& dialogs_dir) {
+  role_names out;
+  std::filesystem::path dir = std::filesystem::path(dialogs_dir) / "lang";
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) return out;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() != ".yaml") continue;
+    try {
+      YAML::Node root = YAML::LoadFile(entry.path().string());
+      if (!root.IsMap() || !root["language"] || !root["roles"] || !root["roles"].IsMap()) continue;
+      std::string lang = root["language"].as<std::string>();
+      for (auto it = root["roles"].begin(); it != root["roles"].end(); ++it)
+        out.set(lang, it->first.as<std::string>(), it->second.as<std::string>());
+    } catch (const YAML::Exception& e) {
+      return core::status::invalid_argument(entry.path().string() + ":" + std::to_string(e.mark.line + 1) +
+                                            ": " + e.msg);
+    }
+  }
+  return out;
+}
+
+std::string role_names::name(const std::string& role, const std::string& language) const {
+  for (const auto& lang : {language, std::string("en")}) {
+    auto l = names_.find(lang);
+    if (l == names_.end()) continue;
+    auto r = l->second.find(role);
+    if (r != l->second.end()) return r->second;
+  }
+  return role;
+}
+
+void role_names::set(const std::string& language, const std::string& role, const std::string& name) {
+  names_[language][role] = name;
+}
+
+}  // namespace tuki::app
