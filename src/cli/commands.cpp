@@ -4,14 +4,22 @@
 
 #include <CLI/CLI.hpp>
 
+#include "tuki/cli/service_commands.hpp"
+
 namespace tuki::cli {
 
 int run(int argc, char** argv) {
-  CLI::App app{"tuki: SMS support bot for vocational schools"};
+  CLI::App app{"tuki: an SMS support bot for vocational schools"};
   app.set_version_flag("--version", std::string("tuki ") + TUKI_VERSION);
   app.require_subcommand(1);
-  CLI11_PARSE(app, argc, argv);
-  return 0;
+  int exit_code = 0;
+  register_service_commands(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  return exit_code;
 }
 
 }  // namespace tuki::cli

@@ -409,3 +409,12 @@ std::int64_t sqlite_store::outbox_depth() {
 }
 
 }  // namespace tuki::adapters
+
+namespace tuki::adapters {
+
+core::result<std::int64_t> sqlite_store::requeue_running_jobs() {
+  if (auto s = db_->exec("UPDATE outbox SET status = 'queued' WHERE status = 'running'"); !s) return s;
+  return static_cast<std::int64_t>(db_->changes());
+}
+
+}  // namespace tuki::adapters

@@ -107,6 +107,8 @@ class sqlite_store {
   /// Messages left in `sending` by a crash go back to `queued`; returns how many (these may have
   /// reached the gateway already: the only window where a message can be sent twice).
   core::result<std::int64_t> requeue_in_flight(core::instant now);
+  /// Outbox jobs left `running` by a crash go back to `queued`; returns how many.
+  core::result<std::int64_t> requeue_running_jobs();
   std::optional<std::string> message_status(std::int64_t id);
 
   core::status add_timer(std::int64_t student_id, const std::string& kind, std::int64_t token,

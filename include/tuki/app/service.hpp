@@ -1,0 +1,74 @@
+#pragma once
+// `tuki serve`: wires the configuration to the adapters and runs them.
+//
+// Threads and who owns what:
+//   io thread     boost::asio::io_context: the HTTP server, its handlers, the outbox pump and
+//                 the timer pump (coroutines). Never blocks.
+//   store thread  app::write_queue: the only SQLite writer; runs jobs in group-commit batches,
+//                 including dialog steps (pure, microseconds).
+//   curl thread   adapters::http_client: gateway requests over libcurl multi, kept alive.
+//   mail thread   the mail worker: blocking SMTP sends, one at a time, from the outbox table.
+#include <utility>  // before Asio's coroutine headers (Boost 1.74 with GCC 12)
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <thread>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "tuki/adapters/gateway/sms_gateway.hpp"
+#include "tuki/adapters/http/http_client.hpp"
+#include "tuki/adapters/http/http_server.hpp"
+#include "tuki/adapters/mail/mailer.hpp"
+#include "tuki/app/conversation.hpp"
+#include "tuki/app/metrics.hpp"
+#include "tuki/app/write_queue.hpp"
+#include "tuki/core/config/config.hpp"
+
+namespace tuki::app {
+
+/// Opens the store (WAL, migrations) and records the configured institutions in it.
+core::result<std::unique_ptr<adapters::sqlite_store>> open_store(const config::config& cfg);
+/// Loads dialogs_dir; errors name file:line:column.
+core::result<std::shared_ptr<const dialog::dialog_library>> load_dialogs(const config::config& cfg);
+
+class service {
+ public:
+  static core::result<std::unique_ptr<service>> create(config::config cfg);
+  ~service();
+  /// Runs until SIGINT/SIGTERM, then shuts down gracefully (finishes in-flight requests, flushes
+  /// the store). SIGHUP reloads the dialogs. Returns the process exit code.
+  int run();
+  /// The HTTP port actually bound (after run() started; for tests with port 0).
+  std::uint16_t port() const { return server_ ? server_->port() : 0; }
+
+ private:
+  service() = default;
+  void add_routes();
+  boost::asio::awaitable<void> outbox_pump();
+  boost::asio::awaitable<void> timer_pump();
+  void mail_worker();
+  void reload_dialogs();
+  void shutdown();
+  void wake_outbox();
+
+  config::config cfg_;
+  boost::asio::io_context io_{1};
+  std::unique_ptr<write_queue> writes_;
+  std::unique_ptr<conversation> conversation_;
+  std::map<std::string, std::unique_ptr<adapters::sms_gateway>> gateways_;
+  std::map<std::string, std::string> sender_of_gateway_;
+  adapters::http_client client_;
+  std::unique_ptr<adapters::mailer> mailer_;
+  adapters::router routes_;
+  std::unique_ptr<adapters::http_server> server_;
+  metrics metrics_;
+  std::unique_ptr<boost::asio::steady_timer> outbox_wake_;
+  std::atomic<bool> stopping_{false};
+  int active_pumps_ = 0;  // io thread only
+  std::thread mail_thread_;
+};
+
+}  // namespace tuki::app

@@ -1,0 +1,152 @@
+#include "tuki/app/service.hpp"
+
+#include <future>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "tuki/app/log.hpp"
+#include "tuki/app/role_names.hpp"
+
+namespace tuki::app {
+
+namespace asio = boost::asio;
+
+core::result<std::unique_ptr<adapters::sqlite_store>> open_store(const config::config& cfg) {
+  std::error_code ec;
+  auto parent = std::filesystem::path(cfg.store.path).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  auto store = adapters::sqlite_store::open(cfg.store.path, cfg.store.synchronous);
+  if (!store) return store.error();
+  for (const auto& inst : cfg.institutions)
+    if (auto s = (*store)->upsert_institution(inst.id, inst.name, inst.country, inst.timezone); !s)
+      return s;
+  return store;
+}
+
+core::result<std::shared_ptr<const dialog::dialog_library>> load_dialogs(const config::config& cfg) {
+  std::vector<dialog::diagnostic> warnings;
+  auto lib = dialog::dialog_library::load(cfg.dialogs_dir, &warnings);
+  if (!lib) return lib.error();
+  return std::make_shared<const dialog::dialog_library>(std::move(*lib));
+}
+
+core::result<std::unique_ptr<service>> service::create(config::config cfg) {
+  std::unique_ptr<service> s(new service());
+  s->cfg_ = std::move(cfg);
+  const auto& c = s->cfg_;
+  set_log_level(parse_log_level(c.log_level));
+  auto store = open_store(c);
+  if (!store) return store.error();
+  if (auto n = (*store)->requeue_in_flight(core::from_unix_ms(0) + std::chrono::duration_cast<core::duration>(
+                                               std::chrono::system_clock::now().time_since_epoch()));
+      n && *n > 0)
+    log_warn("requeued_in_flight", {{"messages", std::to_string(*n)}});
+  (void)(*store)->requeue_running_jobs();
+  auto lib = load_dialogs(c);
+  if (!lib) return lib.error();
+  auto roles = role_names::load(c.dialogs_dir);
+  if (!roles) return roles.error();
+  for (const auto& g : c.gateways) {
+    adapters::gateway_settings gs{g.name, g.type, c.public_url, g.options};
+    auto driver = adapters::make_gateway(gs);
+    if (!driver) return driver.error();
+    s->gateways_[g.name] = std::move(*driver);
+  }
+  for (const auto& inst : c.institutions)
+    if (!s->sender_of_gateway_.count(inst.gateway)) s->sender_of_gateway_[inst.gateway] = inst.sender;
+  s->writes_ = std::make_unique<write_queue>(std::move(*store), c.store.max_batch);
+  s->conversation_ = std::make_unique<conversation>(s->cfg_, std::move(*lib), std::move(*roles));
+  s->mailer_ = adapters::make_mailer(c.mail);
+  s->add_routes();
+  adapters::http_server_settings hs{c.http.listen, c.http.port, c.http.body_limit,
+                                    c.http.read_timeout_ms, c.http.backlog};
+  s->server_ = std::make_unique<adapters::http_server>(
+      s->io_, hs, s->routes_,
+      [m = &s->metrics_](const std::string& route, int status) { m->count_http(route, status); });
+  s->outbox_wake_ = std::make_unique<asio::steady_timer>(s->io_);
+  return s;
+}
+
+service::~service() {
+  if (mail_thread_.joinable()) {
+    stopping_ = true;
+    mail_thread_.join();
+  }
+}
+
+void service::wake_outbox() {
+  asio::post(io_, [this] { outbox_wake_->cancel(); });
+}
+
+void service::reload_dialogs() {
+  auto lib = load_dialogs(cfg_);
+  if (!lib) {
+    log_error("dialogs_reload_failed", {{"error", lib.error().message()}});
+    return;
+  }
+  auto merged = dialog::dialog_library::reload(cfg_.dialogs_dir, *conversation_->library());
+  if (!merged) {
+    log_error("dialogs_reload_failed", {{"error", merged.error().message()}});
+    return;
+  }
+  conversation_->set_library(std::make_shared<const dialog::dialog_library>(std::move(*merged)));
+  log_info("dialogs_reloaded", {{"dir", cfg_.dialogs_dir}});
+}
+
+void service::shutdown() {
+  if (stopping_.exchange(true)) return;
+  log_info("shutdown_started");
+  server_->stop([this] {
+    // In-flight requests are answered. The pumps see `stopping_`, finish the batch they hold
+    // (its results are stored), and exit; then the mail worker, the client and the store stop.
+    outbox_wake_->cancel();
+    asio::co_spawn(io_, [this]() -> asio::awaitable<void> {
+      asio::steady_timer t(io_);
+      while (active_pumps_ > 0) {
+        t.expires_after(std::chrono::milliseconds(10));
+        co_await t.async_wait(asio::use_awaitable);
+      }
+      if (mail_thread_.joinable()) mail_thread_.join();
+      client_.stop();
+      writes_->stop();
+      io_.stop();
+    }, asio::detached);
+  });
+}
+
+int service::run() {
+  writes_->start();
+  client_.start();
+  if (auto s = server_->start(); !s) {
+    log_error("listen_failed", {{"error", s.message()}});
+    writes_->stop();
+    client_.stop();
+    return 1;
+  }
+  asio::signal_set signals(io_, SIGINT, SIGTERM);
+  signals.async_wait([this](const boost::system::error_code& ec, int) {
+    if (!ec) shutdown();
+  });
+  asio::signal_set hup(io_, SIGHUP);
+  std::function<void()> wait_hup = [&] {
+    hup.async_wait([&](const boost::system::error_code& ec, int) {
+      if (ec) return;
+      reload_dialogs();
+      wait_hup();
+    });
+  };
+  wait_hup();
+  asio::co_spawn(io_, outbox_pump(), asio::detached);
+  asio::co_spawn(io_, timer_pump(), asio::detached);
+  mail_thread_ = std::thread([this] { mail_worker(); });
+  log_info("listening", {{"address", cfg_.http.listen}, {"port", std::to_string(server_->port())},
+                         {"store", cfg_.store.path}, {"gateways", std::to_string(gateways_.size())}});
+  io_.run();
+  log_info("stopped");
+  return 0;
+}
+
+}  // namespace tuki::app

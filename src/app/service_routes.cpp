@@ -1,0 +1,141 @@
+// The HTTP handlers of `tuki serve`: health, metrics, and the gateway callbacks. Each handler is
+// a coroutine on the io thread; writes go through the write queue and the answer is sent only
+// after they are committed.
+#include "tuki/app/async_write.hpp"
+#include "tuki/app/log.hpp"
+#include "tuki/app/service.hpp"
+
+#include <boost/asio/use_awaitable.hpp>
+
+namespace tuki::app {
+
+namespace asio = boost::asio;
+using asio::awaitable;
+using asio::use_awaitable;
+
+namespace {
+
+core::instant wall_now() {
+  return core::instant(std::chrono::duration_cast<core::duration>(
+      std::chrono::system_clock::now().time_since_epoch()));
+}
+
+int status_for(const core::status& s) {
+  switch (s.error_code()) {
+    case core::status::code::ok: return 200;
+    case core::status::code::unauthenticated: return 401;
+    case core::status::code::permission_denied: return 403;
+    case core::status::code::not_found: return 404;
+    case core::status::code::invalid_argument: return 400;
+    default: return 503;  // the gateway retries: nothing is lost
+  }
+}
+
+}  // namespace
+
+void service::add_routes() {
+  routes_.add("GET", "/healthz", "healthz",
+              [this](const core::http_request&, const adapters::route_params&) -> awaitable<core::http_response> {
+                auto st = co_await async_write(
+                    *writes_,
+                    [](adapters::sqlite_store& s) {
+                      return s.db().exec("SELECT 1");
+                    },
+                    use_awaitable);
+                if (!st) co_return core::http_response::text(503, "store unavailable\n");
+                co_return core::http_response::text(200, "ok\n");
+              });
+
+  routes_.add("GET", "/metrics", "metrics",
+              [this](const core::http_request&, const adapters::route_params&) -> awaitable<core::http_response> {
+                auto counts = std::make_shared<std::vector<adapters::message_count>>();
+                auto depth = std::make_shared<std::int64_t>(0);
+                auto st = co_await async_write(
+                    *writes_,
+                    [counts, depth](adapters::sqlite_store& s) {
+                      *counts = s.count_messages();
+                      *depth = s.outbox_depth();
+                      return core::status::ok();
+                    },
+                    use_awaitable);
+                if (!st) co_return core::http_response::text(503, "store unavailable\n");
+                core::http_response r = core::http_response::text(200, metrics_.render(*counts, *depth));
+                r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+                co_return r;
+              });
+
+  auto inbound = [this](const core::http_request& req,
+                        const adapters::route_params& p) -> awaitable<core::http_response> {
+    auto it = gateways_.find(p.at("name"));
+    if (it == gateways_.end()) co_return core::http_response::text(404, "no such gateway\n");
+    const auto& gw = *it->second;
+    if (auto auth = gw.authenticate(req); !auth) {
+      log_warn("inbound_rejected", {{"gateway", gw.name()}, {"reason", auth.message()},
+                                    {"remote", req.remote_address}});
+      co_return core::http_response::text(status_for(auth) == 403 ? 403 : 401, "not authorised\n");
+    }
+    auto parsed = gw.parse_inbound(req);
+    if (!parsed.value) {
+      log_warn("inbound_invalid", {{"gateway", gw.name()}, {"reason", parsed.error.reason}});
+      co_return core::http_response::text(parsed.error.http_status, parsed.error.reason + "\n");
+    }
+    auto outcome = std::make_shared<inbound_outcome>();
+    auto sms = std::make_shared<adapters::inbound_sms>(std::move(*parsed.value));
+    std::string gateway = gw.name();
+    auto st = co_await async_write(
+        *writes_,
+        [this, outcome, sms, gateway](adapters::sqlite_store& s) {
+          auto r = conversation_->handle_inbound(s, gateway, *sms, wall_now());
+          if (!r) return r.error();
+          *outcome = *r;
+          return core::status::ok();
+        },
+        use_awaitable);
+    if (!st) {
+      log_error("inbound_store_failed", {{"gateway", gateway}, {"error", st.message()}});
+      co_return core::http_response::text(503, "try again later\n");
+    }
+    metrics_.count(outcome->duplicate ? "inbound_duplicates" : "inbound_messages");
+    log_info(outcome->duplicate ? "inbound_duplicate" : "inbound_stored",
+             {{"gateway", gateway}, {"message_id", std::to_string(outcome->message_id)},
+              {"known_sender", outcome->known_sender ? "true" : "false"},
+              {"replies", std::to_string(outcome->replies)}, {"tickets", std::to_string(outcome->tickets)},
+              {"crisis", outcome->crisis ? "true" : "false"}});
+    if (outcome->replies > 0) wake_outbox();
+    co_return gw.acknowledge();
+  };
+  for (const char* m : {"GET", "POST"}) {
+    routes_.add(m, "/v1/gateways/{name}/inbound", "gateway_inbound", inbound);
+    routes_.add(m, "/v1/gateways/{name}/inbound/{secret}", "gateway_inbound", inbound);
+  }
+
+  auto dlr = [this](const core::http_request& req,
+                    const adapters::route_params& p) -> awaitable<core::http_response> {
+    auto it = gateways_.find(p.at("name"));
+    if (it == gateways_.end()) co_return core::http_response::text(404, "no such gateway\n");
+    const auto& gw = *it->second;
+    if (auto auth = gw.authenticate(req); !auth)
+      co_return core::http_response::text(status_for(auth) == 403 ? 403 : 401, "not authorised\n");
+    auto parsed = gw.parse_dlr(req);
+    if (!parsed.value)
+      co_return core::http_response::text(parsed.error.http_status, parsed.error.reason + "\n");
+    auto report = std::make_shared<adapters::delivery_report>(std::move(*parsed.value));
+    auto st = co_await async_write(
+        *writes_,
+        [this, report](adapters::sqlite_store& s) {
+          return conversation_->apply_delivery_report(s, *report, wall_now());
+        },
+        use_awaitable);
+    if (st.error_code() == core::status::code::not_found)
+      co_return core::http_response::text(200, "unknown message, ignored\n");  // do not make it retry
+    if (!st) co_return core::http_response::text(503, "try again later\n");
+    metrics_.count("delivery_reports");
+    co_return gw.acknowledge();
+  };
+  for (const char* m : {"GET", "POST"}) {
+    routes_.add(m, "/v1/gateways/{name}/dlr", "gateway_dlr", dlr);
+    routes_.add(m, "/v1/gateways/{name}/dlr/{secret}", "gateway_dlr", dlr);
+  }
+}
+
+}  // namespace tuki::app

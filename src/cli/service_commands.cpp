@@ -1,0 +1,241 @@
+#include "tuki/cli/service_commands.hpp"
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <unistd.h>
+
+#include "tuki/app/conversation.hpp"
+#include "tuki/app/log.hpp"
+#include "tuki/app/role_names.hpp"
+#include "tuki/app/roster_import.hpp"
+#include "tuki/app/service.hpp"
+#include "tuki/core/config/config.hpp"
+
+namespace tuki::cli {
+namespace {
+
+struct common_options {
+  std::string config = "config/tuki.yaml";
+};
+
+core::result<config::config> load(const common_options& o) {
+  return config::load_config(o.config, config::process_env());
+}
+
+core::instant wall_now() {
+  return core::instant(std::chrono::duration_cast<core::duration>(
+      std::chrono::system_clock::now().time_since_epoch()));
+}
+
+core::result<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return core::status::io_error("cannot read " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+const config::institution_settings* pick_institution(const config::config& cfg, const std::string& id) {
+  if (id.empty()) return cfg.institutions.size() == 1 ? &cfg.institutions.front() : nullptr;
+  return cfg.find_institution(id);
+}
+
+int fail(int code, const std::string& message) {
+  std::cerr << "tuki: " << message << "\n";
+  return code;
+}
+
+/// Runs `fn` on a freshly opened store inside one transaction (all or nothing).
+template <class Fn>
+core::status in_transaction(adapters::sqlite_store& store, Fn&& fn) {
+  if (auto s = store.begin(); !s) return s;
+  core::status s = fn(store);
+  if (!s) {
+    store.rollback();
+    return s;
+  }
+  return store.commit();
+}
+
+}  // namespace
+
+void register_service_commands(CLI::App& root, int& exit_code) {
+  auto common = std::make_shared<common_options>();
+
+  auto* serve = root.add_subcommand("serve", "Run the service: HTTP API, gateways, outbox, timers");
+  serve->add_option("--config", common->config, "Configuration file")->capture_default_str();
+  serve->callback([common, &exit_code] {
+    auto cfg = load(*common);
+    if (!cfg) {
+      exit_code = fail(2, cfg.error().message());
+      return;
+    }
+    auto svc = app::service::create(std::move(*cfg));
+    if (!svc) {
+      exit_code = fail(2, svc.error().message());
+      return;
+    }
+    exit_code = (*svc)->run();
+  });
+
+  auto* students = root.add_subcommand("students", "Manage students");
+  students->require_subcommand(1);
+  auto* simport = students->add_subcommand("import", "Import or update students from a CSV file");
+  auto sfile = std::make_shared<std::string>();
+  auto sinst = std::make_shared<std::string>();
+  simport->add_option("file", *sfile, "CSV: student_id,phone,first_name,language,group,campus,"
+                                      "start_date,teacher_email,timezone")->required();
+  simport->add_option("--institution", *sinst, "Institution id (default: the only one)");
+  simport->add_option("--config", common->config, "Configuration file")->capture_default_str();
+  simport->callback([common, sfile, sinst, &exit_code] {
+    auto cfg = load(*common);
+    if (!cfg) {
+      exit_code = fail(2, cfg.error().message());
+      return;
+    }
+    const auto* inst = pick_institution(*cfg, *sinst);
+    if (!inst) {
+      exit_code = fail(2, "name the institution with --institution (configured: " +
+                              std::to_string(cfg->institutions.size()) + ")");
+      return;
+    }
+    auto text = read_file(*sfile);
+    if (!text) {
+      exit_code = fail(2, text.error().message());
+      return;
+    }
+    auto rows = app::parse_students_csv(*text, inst->id, inst->country, inst->default_language);
+    if (!rows) {
+      exit_code = fail(2, *sfile + ": " + rows.error().message());
+      return;
+    }
+    auto store = app::open_store(*cfg);
+    if (!store) {
+      exit_code = fail(1, store.error().message());
+      return;
+    }
+    std::int64_t fresh = 0;
+    auto st = in_transaction(**store, [&](adapters::sqlite_store& s) {
+      auto n = s.upsert_students(*rows, wall_now());
+      if (!n) return n.error();
+      fresh = *n;
+      return s.audit("cli", "students_import", inst->id, std::to_string(rows->size()) + " rows", wall_now());
+    });
+    if (!st) {
+      exit_code = fail(1, *sfile + ": " + st.message() + " (nothing imported)");
+      return;
+    }
+    std::cout << "imported " << rows->size() << " students (" << fresh << " new, "
+              << rows->size() - static_cast<std::size_t>(fresh) << " updated) into " << inst->id << "\n";
+  });
+
+  auto* staff = root.add_subcommand("staff", "Manage staff");
+  staff->require_subcommand(1);
+  auto* timport = staff->add_subcommand("import", "Import or update staff from a CSV file");
+  auto tfile = std::make_shared<std::string>();
+  auto tinst = std::make_shared<std::string>();
+  timport->add_option("file", *tfile, "CSV: email,name,roles,campuses,groups,phone")->required();
+  timport->add_option("--institution", *tinst, "Institution id (default: the only one)");
+  timport->add_option("--config", common->config, "Configuration file")->capture_default_str();
+  timport->callback([common, tfile, tinst, &exit_code] {
+    auto cfg = load(*common);
+    if (!cfg) {
+      exit_code = fail(2, cfg.error().message());
+      return;
+    }
+    const auto* inst = pick_institution(*cfg, *tinst);
+    if (!inst) {
+      exit_code = fail(2, "name the institution with --institution");
+      return;
+    }
+    auto text = read_file(*tfile);
+    if (!text) {
+      exit_code = fail(2, text.error().message());
+      return;
+    }
+    auto rows = app::parse_staff_csv(*text, inst->id, inst->country);
+    if (!rows) {
+      exit_code = fail(2, *tfile + ": " + rows.error().message());
+      return;
+    }
+    auto store = app::open_store(*cfg);
+    if (!store) {
+      exit_code = fail(1, store.error().message());
+      return;
+    }
+    auto st = in_transaction(**store, [&](adapters::sqlite_store& s) {
+      auto n = s.upsert_staff(*rows);
+      return n.error();
+    });
+    if (!st) {
+      exit_code = fail(1, st.message());
+      return;
+    }
+    std::cout << "imported " << rows->size() << " staff members into " << inst->id << "\n";
+  });
+
+  auto* checkin = root.add_subcommand("checkin", "Check-ins");
+  checkin->require_subcommand(1);
+  auto* send = checkin->add_subcommand("send", "Start a check-in dialog now");
+  auto dialog_id = std::make_shared<std::string>();
+  auto to = std::make_shared<std::string>();
+  auto cinst = std::make_shared<std::string>();
+  send->add_option("--dialog", *dialog_id, "Dialog id, e.g. weekly_checkin")->required();
+  send->add_option("--to", *to, "all, a group, a campus or a student_id")->required();
+  send->add_option("--institution", *cinst, "Institution id (default: the only one)");
+  send->add_option("--config", common->config, "Configuration file")->capture_default_str();
+  send->callback([common, dialog_id, to, cinst, &exit_code] {
+    auto cfg = load(*common);
+    if (!cfg) {
+      exit_code = fail(2, cfg.error().message());
+      return;
+    }
+    const auto* inst = pick_institution(*cfg, *cinst);
+    if (!inst) {
+      exit_code = fail(2, "name the institution with --institution");
+      return;
+    }
+    auto lib = app::load_dialogs(*cfg);
+    if (!lib) {
+      exit_code = fail(2, lib.error().message());
+      return;
+    }
+    auto roles = app::role_names::load(cfg->dialogs_dir);
+    if (!roles) {
+      exit_code = fail(2, roles.error().message());
+      return;
+    }
+    auto store = app::open_store(*cfg);
+    if (!store) {
+      exit_code = fail(1, store.error().message());
+      return;
+    }
+    app::conversation conv(*cfg, std::move(*lib), std::move(*roles));
+    std::size_t started = 0, skipped = 0, selected = 0;
+    auto st = in_transaction(**store, [&](adapters::sqlite_store& s) {
+      auto ids = s.select_students(inst->id, *to);
+      selected = ids.size();
+      auto now = wall_now();
+      for (auto id : ids) {
+        auto r = conv.start_checkin(s, id, *dialog_id, now);
+        if (!r) return r.error();
+        (*r ? started : skipped)++;
+      }
+      return s.audit("cli", "checkin_send", inst->id, *dialog_id + " to " + *to, now);
+    });
+    if (!st) {
+      exit_code = fail(1, st.message());
+      return;
+    }
+    if (selected == 0) {
+      exit_code = fail(1, "no students match '" + *to + "' in " + inst->id);
+      return;
+    }
+    std::cout << "started " << *dialog_id << " for " << started << " students (" << skipped
+              << " skipped: opted out, paused or already in a dialog)\n";
+  });
+}
+
+}  // namespace tuki::cli
