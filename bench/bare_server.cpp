@@ -1,0 +1,68 @@
+// The P1 baseline: a bare Boost.Beast coroutine HTTP server on one thread that answers 200 to
+// anything. tuki's inbound path is measured against it under the same wrk load in the same run.
+// Usage: bench_bare_server PORT
+#include <utility>  // before Asio's coroutine headers (Boost 1.74 with GCC 12)
+
+#include <cstdlib>
+#include <iostream>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+asio::awaitable<void> session(tcp::socket socket) {
+  beast::tcp_stream stream(std::move(socket));
+  beast::flat_buffer buffer;
+  beast::error_code ec;
+  for (;;) {
+    http::request<http::string_body> req;
+    co_await http::async_read(stream, buffer, req, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) break;
+    http::response<http::string_body> res{http::status::ok, req.version()};
+    res.set(http::field::content_type, "text/plain");
+    res.keep_alive(req.keep_alive());
+    res.body() = "OK";
+    res.prepare_payload();
+    co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec || !res.keep_alive()) break;
+  }
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+}
+
+asio::awaitable<void> listen(tcp::acceptor& acceptor) {
+  for (;;) {
+    beast::error_code ec;
+    auto socket = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return;
+    asio::co_spawn(acceptor.get_executor(), session(std::move(socket)), asio::detached);
+  }
+}
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::cerr << "usage: bench_bare_server PORT\n";
+    return 2;
+  }
+  asio::io_context io{1};
+  tcp::acceptor acceptor(io);
+  tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(std::atoi(argv[1])));
+  acceptor.open(ep.protocol());
+  acceptor.set_option(asio::socket_base::reuse_address(true));
+  acceptor.bind(ep);
+  acceptor.listen(4096);
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](auto, auto) { io.stop(); });
+  asio::co_spawn(io, listen(acceptor), asio::detached);
+  io.run();
+}
