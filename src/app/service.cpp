@@ -77,6 +77,10 @@ service::~service() {
   }
 }
 
+void service::request_stop() {
+  asio::post(io_, [this] { shutdown(); });
+}
+
 void service::wake_outbox() {
   asio::post(io_, [this] { outbox_wake_->cancel(); });
 }

@@ -41,12 +41,15 @@ class service {
   /// Runs until SIGINT/SIGTERM, then shuts down gracefully (finishes in-flight requests, flushes
   /// the store). SIGHUP reloads the dialogs. Returns the process exit code.
   int run();
+  /// Asks a running service to shut down as on SIGTERM (any thread).
+  void request_stop();
   /// The HTTP port actually bound (after run() started; for tests with port 0).
   std::uint16_t port() const { return server_ ? server_->port() : 0; }
 
  private:
   service() = default;
   void add_routes();
+  std::atomic<bool> running_{false};
   boost::asio::awaitable<void> outbox_pump();
   boost::asio::awaitable<void> timer_pump();
   void mail_worker();

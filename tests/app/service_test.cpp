@@ -1,0 +1,137 @@
+// The whole service in-process on loopback: real SQLite file, real HTTP server on port 0, real
+// HTTP client, the console gateway and the file mailer; the shipped dialogs.
+#include "tuki/app/service.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <thread>
+
+#include <catch2/catch.hpp>
+
+#include "tuki/app/conversation.hpp"
+#include "tuki/app/role_names.hpp"
+
+using namespace tuki;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct fixture {
+  fs::path dir;
+  config::config cfg;
+  fixture() {
+    dir = fs::temp_directory_path() / ("tuki-service-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    std::string yaml = "dialogs_dir: " + std::string(TUKI_SOURCE_DIR) + "/dialogs\n" +
+                       "http:\n  port: 0\nstore:\n  path: " + (dir / "tuki.db").string() +
+                       "\nmail:\n  type: file\n  dir: " + (dir / "mail").string() +
+                       "\ngateways:\n  - name: console\n    type: console\n"
+                       "institutions:\n  - id: varia\n    gateway: console\n    crisis_contact: kriisi@varia.test\n"
+                       "    helpline:\n      fi: Soita 112\n";
+    auto c = config::parse_config(yaml, "test.yaml", config::process_env());
+    INFO(c.error().to_string());
+    REQUIRE(c);
+    cfg = *c;
+  }
+  ~fixture() { fs::remove_all(dir); }
+};
+
+core::instant wall_now() {
+  return core::instant(std::chrono::duration_cast<core::duration>(
+      std::chrono::system_clock::now().time_since_epoch()));
+}
+
+core::http_response fetch(adapters::http_client& client, const std::string& url) {
+  std::promise<core::http_response> p;
+  client.submit({"GET", url, {}, "", ""}, [&p](core::http_response r, std::string) { p.set_value(r); });
+  return p.get_future().get();
+}
+
+std::vector<std::string> sent_texts(const config::config& cfg) {
+  auto store = app::open_store(cfg);
+  REQUIRE(store);
+  std::vector<std::string> out;
+  auto& q = (*store)->db().prepare("SELECT body FROM messages WHERE direction = 'out' ORDER BY id");
+  while (q.step()) out.push_back(q.column_text(0));
+  q.reset();
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a reply through the HTTP endpoint steps the dialog, opens a ticket and mails staff", "[app][service]") {
+  fixture f;
+  {
+    auto store = app::open_store(f.cfg);
+    REQUIRE(store);
+    core::student s;
+    s.institution_id = "varia";
+    s.ref = "s1";
+    s.phone = "+358401234567";
+    s.first_name = "Aino";
+    s.language = "fi";
+    s.campus = "Tikkurila";
+    REQUIRE((*store)->upsert_students({s}, wall_now()));
+    core::staff_member k;
+    k.institution_id = "varia";
+    k.email = "kuraattori@varia.test";
+    k.roles = {"social_worker"};
+    REQUIRE((*store)->upsert_staff({k}));
+    auto lib = app::load_dialogs(f.cfg);
+    INFO(lib.error().to_string());
+    REQUIRE(lib);
+    app::conversation conv(f.cfg, *lib, app::role_names::load(f.cfg.dialogs_dir).value());
+    REQUIRE((*store)->begin().is_ok());
+    auto started = conv.start_checkin(**store, (*store)->find_student_by_phone(s.phone)->id,
+                                      "weekly_checkin", wall_now());
+    REQUIRE(started);
+    CHECK(*started);
+    REQUIRE((*store)->commit().is_ok());
+  }
+  auto svc = app::service::create(f.cfg);
+  INFO(svc.error().to_string());
+  REQUIRE(svc);
+  std::thread runner([&] { (*svc)->run(); });
+  while ((*svc)->port() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  adapters::http_client client;
+  client.start();
+  std::string base = "http://127.0.0.1:" + std::to_string((*svc)->port());
+  CHECK(fetch(client, base + "/healthz").status == 200);
+  for (auto [id, text] : {std::pair{"m1", "2"}, {"m2", "1"}, {"m3", "2"}}) {
+    auto r = fetch(client, base + "/v1/gateways/console/inbound?from=%2B358401234567&text=" +
+                               std::string(text) + "&id=" + id);
+    CHECK(r.status == 200);
+  }
+  // Kannel-style retry of the same id is stored once.
+  CHECK(fetch(client, base + "/v1/gateways/console/inbound?from=%2B358401234567&text=2&id=m3").status == 200);
+  CHECK(fetch(client, base + "/v1/gateways/console/inbound?text=2").status == 400);
+  CHECK(fetch(client, base + "/v1/gateways/nope/inbound?from=1&text=2").status == 404);
+  // Wait for the mail worker to write the ticket email.
+  bool mailed = false;
+  for (int i = 0; i < 100 && !mailed; ++i) {
+    if (fs::exists(f.dir / "mail"))
+      for (auto& e : fs::directory_iterator(f.dir / "mail")) mailed |= e.path().extension() == ".eml";
+    if (!mailed) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  CHECK(mailed);
+  auto metrics = fetch(client, base + "/metrics");
+  CHECK(metrics.status == 200);
+  CHECK_THAT(metrics.body, Catch::Contains("tuki_messages_total{direction=\"in\",status=\"received\"} 3"));
+  CHECK_THAT(metrics.body, Catch::Contains("tuki_http_requests_total{route=\"gateway_inbound\",status=\"200\"} 4"));
+  (*svc)->request_stop();
+  runner.join();
+  client.stop();
+  auto texts = sent_texts(f.cfg);
+  REQUIRE(texts.size() >= 4);  // q1, q2, q3, ticket confirmation
+  CHECK_THAT(texts[0], Catch::Contains("Aino"));
+  bool role_named = false;
+  for (auto& t : texts) role_named |= t.find("{staff_role}") == std::string::npos && t.find("kuraattori") != std::string::npos;
+  CHECK(role_named);
+  for (auto& e : fs::directory_iterator(f.dir / "mail")) {
+    std::ifstream in(e.path());
+    std::string mail((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK_THAT(mail, Catch::Contains("X-Tuki-Envelope-To: kuraattori@varia.test"));
+  }
+}
