@@ -123,7 +123,10 @@ class stepper {
   bool ended() const { return ended_; }
 
   step_output result() {
-    if (!ended_) out_.state = std::move(s_);
+    if (ended_)
+      out_.ended_state = std::move(s_);
+    else
+      out_.state = std::move(s_);
     return std::move(out_);
   }
 
@@ -209,8 +212,10 @@ const dialog* dialog_of(const dialog_library& lib, const session& s) {
   return nullptr;
 }
 
-step_output ended(std::string outcome, std::optional<std::string> category = std::nullopt) {
+step_output ended(const session& s, std::string outcome,
+                  std::optional<std::string> category = std::nullopt) {
   step_output out;
+  out.ended_state = s;
   out.effects.push_back(core::end_session{std::move(outcome)});
   out.category = std::move(category);
   return out;
@@ -252,8 +257,10 @@ step_output handle_keyword(const dialog_library& lib, const std::optional<sessio
     out.effects.push_back(core::send_sms{render_fixed(text, helpline, paused),
                                          core::sms_priority::reply, "keyword"});
   bool ends = kw.keyword == "stop" || kw.keyword == "pause";
-  if (s && ends)
+  if (s && ends) {
     out.effects.push_back(core::end_session{kw.keyword == "stop" ? "opted_out" : "paused"});
+    out.ended_state = s;
+  }
   if (!ends) out.state = s;
   return out;
 }
@@ -273,7 +280,10 @@ step_output handle_crisis(const dialog_library& lib, const std::optional<session
       render_fixed(reply.empty() ? std::string(crisis_fallback) : reply,
                    pick(cs.helpline, lang, "en"), ""),
       core::sms_priority::crisis, "crisis_helpline"});
-  if (s) out.effects.push_back(core::end_session{"crisis"});
+  if (s) {
+    out.effects.push_back(core::end_session{"crisis"});
+    out.ended_state = s;
+  }
   return out;
 }
 
@@ -306,10 +316,10 @@ step_output on_reply(const dialog_library& lib, const std::optional<session>& s,
   if (lib.crisis().detect(r.folded.tokens)) return handle_crisis(lib, s, ctx, cs, text);
   if (!s) return {};
   const dialog* d = dialog_of(lib, *s);
-  if (!d) return ended("dialog_removed");
-  if (now >= s->expires) return ended("no_reply", "no_reply");
+  if (!d) return ended(*s, "dialog_removed");
+  if (now >= s->expires) return ended(*s, "no_reply", "no_reply");
   const node* n = d->find(s->node);
-  if (!n || !n->wait || !n->fallback) return ended("dialog_error");
+  if (!n || !n->wait || !n->fallback) return ended(*s, "dialog_error");
   if (!d->sets->strip_accents) prepare_reply(text, *d->sets, r);
   stepper st(*d, ctx, cs, now, *s);
   st.set_excerpt(text);
@@ -324,15 +334,15 @@ step_output on_timer(const dialog_library& lib, const session& s, const student_
   unchanged.state = s;
   if (token != s.token) return unchanged;
   const dialog* d = dialog_of(lib, s);
-  if (!d) return ended("dialog_removed");
+  if (!d) return ended(s, "dialog_removed");
   if (kind == timer_expiry) {
     if (now < s.expires) return unchanged;
-    return ended("no_reply", "no_reply");
+    return ended(s, "no_reply", "no_reply");
   }
   if (kind != timer_wait_timeout) return unchanged;
-  if (now >= s.expires) return ended("no_reply", "no_reply");
+  if (now >= s.expires) return ended(s, "no_reply", "no_reply");
   const node* n = d->find(s.node);
-  if (!n || !n->wait) return ended("dialog_error");
+  if (!n || !n->wait) return ended(s, "dialog_error");
   stepper st(*d, ctx, cs, now, s);
   st.timeout(*n);
   return st.result();

@@ -43,6 +43,9 @@ struct step_output {
   std::optional<std::string> category;  // what the input matched, if anything
   std::optional<std::string> keyword;   // "stop"|"start"|"help"|"pause" if one was handled
   bool crisis = false;
+  /// When this step ended the session: the session as it ended (scores, flags, results), for
+  /// reports and the simulator. nullopt otherwise.
+  std::optional<session> ended_state;
 };
 
 /// Timer kinds the engine schedules.

@@ -1,5 +1,7 @@
-// `topic`: the reply names a topic of the lexicons (`topics:` in dialogs/lang/*.yaml) outside a
-// negation scope ("no money problems" does not name money): `{topic: life}`.
+// `topic`: the reply names a topic of the lexicons (`topics:` in dialogs/lang/*.yaml):
+// `{topic: life}`. Literal, NOT negation-aware: many problem expressions are negative by
+// nature ("en jaksa", "en saa nukuttua", "can't sleep"), and missing those is worse than
+// reading "no money problems" as a money topic.
 #include "tuki/core/dialog/matcher.hpp"
 
 namespace tuki::dialog {
@@ -10,11 +12,7 @@ class topic_matcher final : public matcher {
   topic_matcher(std::string name, const phrase_set& words)
       : name_(std::move(name)), words_(words) {}
   bool matches(const prepared_reply& r, bool tolerant) const override {
-    bool found = false;
-    words_.scan(r.folded.tokens, tolerant, [&](const phrase_hit& hit) {
-      if (!r.negated[hit.begin]) found = true;
-    });
-    return found;
+    return words_.first(r.folded.tokens, tolerant).has_value();
   }
   std::string describe() const override { return "topic " + name_; }
 
