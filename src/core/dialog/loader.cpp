@@ -233,6 +233,7 @@ class dialog_reader {
 
   void read_node(const YAML::Node& n) {
     r_.set_node("");
+    if (n.IsMap() && n["id"] && n["id"].IsScalar()) r_.set_node(n["id"].Scalar());
     if (!r_.map(n, "a node",
                 {"id", "text", "wait", "cases", "default", "categories", "actions", "next"}))
       return;

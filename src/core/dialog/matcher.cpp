@@ -45,7 +45,7 @@ core::result<std::vector<std::string>> word_list_argument(const YAML::Node& argu
   }
   if (!ok || words.empty())
     return core::status::invalid_argument(
-        "expected a word, a list of words, or a map from language to a list of words");
+        "expects a word, a list of words, or a map from language to a list of words");
   return words;
 }
 

@@ -23,7 +23,7 @@ class all_words_matcher final : public matcher {
 core::result<std::unique_ptr<matcher>> make(const YAML::Node& arg,
                                             const matcher_build_context& ctx) {
   if (arg.IsMap())
-    return core::status::invalid_argument("all_words expects a list of words, not a map");
+    return core::status::invalid_argument("expects a list of words, not a map");
   auto words = word_list_argument(arg);
   if (!words) return words.error();
   std::vector<phrase_set> sets;

@@ -21,7 +21,7 @@ class emoji_matcher final : public matcher {
 
 core::result<std::unique_ptr<matcher>> make(const YAML::Node& arg,
                                             const matcher_build_context& ctx) {
-  if (!arg.IsScalar()) return core::status::invalid_argument("emoji expects a class name");
+  if (!arg.IsScalar()) return core::status::invalid_argument("expects a class name");
   auto it = ctx.sets.emoji.find(arg.Scalar());
   if (it == ctx.sets.emoji.end()) {
     std::string known;

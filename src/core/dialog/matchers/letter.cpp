@@ -24,7 +24,7 @@ core::result<std::unique_ptr<matcher>> make(const YAML::Node& arg,
     if (f.tokens.size() == 1 && codepoint_count(f.tokens[0].text) == 1 && !f.tokens[0].emoji)
       return std::unique_ptr<matcher>(std::make_unique<letter_matcher>(f.tokens[0].text));
   }
-  return core::status::invalid_argument("letter expects a single letter such as b");
+  return core::status::invalid_argument("expects a single letter such as b");
 }
 
 const matcher_registration registration{"letter", make};

@@ -78,7 +78,7 @@ core::result<std::unique_ptr<matcher>> make(const YAML::Node& arg,
   }
   if (!ok)
     return core::status::invalid_argument(
-        "number expects a whole number, a range such as 4-5, or a list of them");
+        "expects a whole number, a range such as 4-5, or a list of them");
   return std::unique_ptr<matcher>(
       std::make_unique<number_matcher>(std::move(ranges), std::move(text), ctx.sets));
 }

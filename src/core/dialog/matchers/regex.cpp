@@ -22,7 +22,7 @@ class regex_matcher final : public matcher {
 };
 
 core::result<std::unique_ptr<matcher>> make(const YAML::Node& arg, const matcher_build_context&) {
-  if (!arg.IsScalar()) return core::status::invalid_argument("regex expects a pattern string");
+  if (!arg.IsScalar()) return core::status::invalid_argument("expects a pattern string");
   try {
     std::regex re(arg.Scalar(), std::regex::ECMAScript | std::regex::icase);
     return std::unique_ptr<matcher>(std::make_unique<regex_matcher>(std::move(re), arg.Scalar()));

@@ -30,7 +30,7 @@ core::result<std::unique_ptr<matcher>> make(const YAML::Node& arg,
     if (p != 2)
       return std::unique_ptr<matcher>(std::make_unique<sentiment_matcher>(p, s, ctx.sets));
   }
-  return core::status::invalid_argument("sentiment expects positive, neutral or negative");
+  return core::status::invalid_argument("expects positive, neutral or negative");
 }
 
 const matcher_registration registration{"sentiment", make};

@@ -23,7 +23,7 @@ class topic_matcher final : public matcher {
 
 core::result<std::unique_ptr<matcher>> make(const YAML::Node& arg,
                                             const matcher_build_context& ctx) {
-  if (!arg.IsScalar()) return core::status::invalid_argument("topic expects a topic name");
+  if (!arg.IsScalar()) return core::status::invalid_argument("expects a topic name");
   auto it = ctx.sets.topics.find(arg.Scalar());
   if (it == ctx.sets.topics.end()) {
     std::string known;

@@ -24,7 +24,7 @@ core::result<std::unique_ptr<matcher>> make(const YAML::Node& arg,
   if (arg.IsScalar() && (arg.Scalar() == "yes" || arg.Scalar() == "no"))
     return std::unique_ptr<matcher>(
         std::make_unique<yes_no_matcher>(arg.Scalar() == "yes" ? 1 : 0, ctx.sets));
-  return core::status::invalid_argument("yes_no expects yes or no");
+  return core::status::invalid_argument("expects yes or no");
 }
 
 const matcher_registration registration{"yes_no", make};
