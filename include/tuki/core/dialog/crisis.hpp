@@ -1,0 +1,27 @@
+#pragma once
+// Crisis detection: self-harm, suicide and danger expressions of every language's lexicon
+// (`crisis.phrases`), checked on every reply whatever the dialog state. A phrase hit that
+// overlaps a listed near-miss (`crisis.exclude`: "kuolen tylsyyteen", "this exam is killing me")
+// is ignored. One typo in words of 5+ letters is tolerated: missing a crisis is the worst error
+// tuki can make, so recall beats precision here. Negation is NOT applied ("en halua elää" is a
+// crisis).
+#include <vector>
+
+#include "tuki/core/dialog/lexicon.hpp"
+#include "tuki/core/dialog/phrase_set.hpp"
+
+namespace tuki::dialog {
+
+class crisis_detector {
+ public:
+  crisis_detector() = default;
+  /// Folds every phrase with accents stripped; detect() needs tokens folded the same way.
+  explicit crisis_detector(const lexicon& lex);
+  bool detect(const std::vector<token>& tokens) const;
+
+ private:
+  phrase_set phrases_;
+  phrase_set exclude_;
+};
+
+}  // namespace tuki::dialog

@@ -1,0 +1,71 @@
+#pragma once
+// The dialog engine: pure step functions from (library, session, input, now) to (new session,
+// effects). Same inputs -> same outputs; no clock reads, no I/O. Thread-safe (all inputs const).
+//
+// Decisions (docs/dialogs.md has the full contract):
+// - Order on a reply: global keywords (whole message, any language), then crisis detection
+//   (every reply, with or without a session), then the dialog.
+// - STOP ends the session (outcome "opted_out"); PAUSE ends it too ("paused"); START and HELP
+//   leave it as it was, still waiting.
+// - A crisis ends the session (outcome "crisis"): staff take over, and the bot must not go on
+//   asking "how are your studies going?" after such a message.
+// - A session whose expiry has passed ends with outcome "no_reply" on its next input.
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tuki/core/dialog/library.hpp"
+#include "tuki/core/dialog/session.hpp"
+#include "tuki/core/effect.hpp"
+#include "tuki/core/instant.hpp"
+
+namespace tuki::dialog {
+
+/// Who we talk to.
+struct student_context {
+  std::string student_id, first_name, language;  // language: preferred; falls back to base
+  std::map<std::string, std::string> vars;       // extra template vars
+};
+
+/// Per institution, from config.
+struct conversation_settings {
+  std::map<std::string, std::string> helpline;  // language -> contact text ({helpline})
+  core::duration pause_length = std::chrono::days(14);
+};
+
+struct step_output {
+  std::optional<session> state;       // nullopt: no active session afterwards
+  std::vector<core::effect> effects;
+  std::optional<std::string> category;  // what the input matched, if anything
+  std::optional<std::string> keyword;   // "stop"|"start"|"help"|"pause" if one was handled
+  bool crisis = false;
+  /// When this step ended the session: the session as it ended (scores, flags, results), for
+  /// reports and the simulator. nullopt otherwise.
+  std::optional<session> ended_state;
+};
+
+/// Timer kinds the engine schedules.
+inline constexpr std::string_view timer_wait_timeout = "wait_timeout";
+inline constexpr std::string_view timer_expiry = "expiry";
+
+/// Starts `dialog_id` (its current version): sends the opening message with bulk priority and
+/// schedules the timers. An unknown dialog id yields no state and no effects.
+step_output start(const dialog_library&, std::string_view dialog_id, const student_context&,
+                  const conversation_settings&, core::instant now);
+
+/// A student's message: global keywords first (whole-message only, every language), crisis
+/// detection on every reply (at any node and with no session), then the dialog.
+step_output on_reply(const dialog_library&, const std::optional<session>&, const student_context&,
+                     const conversation_settings&, std::string_view text, core::instant now);
+
+/// A timer fired (kind and token from the schedule_timer effect). A stale token is ignored
+/// (returns the session unchanged and no effects).
+step_output on_timer(const dialog_library&, const session&, const student_context&,
+                     const conversation_settings&, std::string_view kind, std::int64_t token,
+                     core::instant now);
+
+}  // namespace tuki::dialog

@@ -1,0 +1,33 @@
+#pragma once
+// Global keywords (STOP, START, HELP, PAUSE in every language). A keyword counts only when it is
+// the whole message, give or take case, accents and punctuation: "STOP", "Lopeta!" are keywords;
+// "en halua lopettaa koulua" and "stop it with the maths" are not. No typo tolerance: opting a
+// student out by a misread word would be worse than asking them to write it again.
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "tuki/core/dialog/lexicon.hpp"
+#include "tuki/core/dialog/text_fold.hpp"
+
+namespace tuki::dialog {
+
+struct keyword_match {
+  std::string keyword;   // "stop" | "start" | "help" | "pause"
+  std::string language;  // a language that lists the word: the student's own if it does
+};
+
+class keyword_detector {
+ public:
+  keyword_detector() = default;
+  /// Folds every keyword with accents stripped; `tokens` given to detect() must be too.
+  explicit keyword_detector(const lexicon& lex);
+  std::optional<keyword_match> detect(const std::vector<token>& tokens,
+                                      const std::string& preferred_language) const;
+
+ private:
+  std::unordered_map<std::string, std::vector<keyword_match>> by_message_;
+};
+
+}  // namespace tuki::dialog

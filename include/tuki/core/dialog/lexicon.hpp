@@ -1,0 +1,52 @@
+#pragma once
+// The language lexicons under dialogs/lang/ (schema: LEXICON_SCHEMA.md): number words, yes/no
+// answers, negations, sentiment and topic words, global keywords, staff role names, fixed reply
+// texts and crisis phrases per language, plus emoji classes (common.yaml). Entries are kept as
+// written; matchers fold them at dialog load with the dialog's accent setting.
+#include <filesystem>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "tuki/core/dialog/diagnostic.hpp"
+#include "tuki/core/status.hpp"
+
+namespace tuki::dialog {
+
+struct language_lexicon {
+  std::string language;  // ISO 639-1
+  std::string name;
+  std::vector<std::pair<std::string, int>> numbers;
+  std::map<std::string, std::vector<std::string>> answers;    // "yes", "no"
+  std::vector<std::string> negations;
+  std::map<std::string, std::vector<std::string>> sentiment;  // positive, neutral, negative
+  std::map<std::string, std::vector<std::string>> topics;     // studies, wellbeing, life, ...
+  std::map<std::string, std::vector<std::string>> keywords;   // stop, start, help, pause
+  std::map<std::string, std::string> roles;
+  std::map<std::string, std::string> replies;                 // stop, start, help, pause, crisis
+  std::vector<std::string> crisis_phrases;
+  std::vector<std::string> crisis_exclude;
+};
+
+struct lexicon {
+  std::map<std::string, language_lexicon> languages;          // by language code
+  std::map<std::string, std::vector<std::string>> emoji;      // class -> emoji
+
+  /// A reply text (replies.<key>) in `language`, else English, else any language; empty if none.
+  const std::string& reply(const std::string& language, const std::string& key) const;
+  /// Every entry of `lists` member `class_name` over all languages (see matchers).
+  std::vector<std::string> all_words(
+      std::map<std::string, std::vector<std::string>> language_lexicon::*lists,
+      const std::string& class_name) const;
+};
+
+/// Loads dir/*.yaml: each <lang>.yaml and common.yaml. Problems are appended to `diags`
+/// (unknown keys are warnings so that a newer lexicon still loads). A missing directory is an
+/// error diagnostic.
+lexicon load_lexicon(const std::filesystem::path& dir, std::vector<diagnostic>& diags);
+/// Loads one language file's text (for tests); `file` names it in diagnostics.
+void load_lexicon_text(const std::string& text, const std::string& file, lexicon& into,
+                       std::vector<diagnostic>& diags);
+
+}  // namespace tuki::dialog

@@ -1,0 +1,27 @@
+#pragma once
+// The lexicon folded for matching: one phrase_set per word class, the union over all languages
+// (students switch language mid-conversation, so every language's words are active at once).
+// Built once per accent setting at library load; immutable and shared by the dialogs' matchers.
+#include <map>
+#include <memory>
+#include <string>
+
+#include "tuki/core/dialog/lexicon.hpp"
+#include "tuki/core/dialog/phrase_set.hpp"
+
+namespace tuki::dialog {
+
+struct lexicon_sets {
+  bool strip_accents = true;
+  phrase_set numbers;    // tag: the value
+  phrase_set answers;    // tag: 1 yes, 0 no
+  phrase_set negations;
+  phrase_set sentiment;  // tag: +1 positive, 0 neutral, -1 negative
+  std::map<std::string, phrase_set> topics;
+  std::map<std::string, phrase_set> emoji;  // class -> emoji (common.yaml)
+  phrase_set emoji_polarity;                // tag: +1, 0, -1 for the three sentiment classes
+};
+
+std::shared_ptr<const lexicon_sets> build_lexicon_sets(const lexicon& lex, bool strip_accents);
+
+}  // namespace tuki::dialog

@@ -1,0 +1,35 @@
+#pragma once
+// A student's reply prepared once per step for every matcher: folded, tokenised, with negation
+// scopes marked. Matchers read it; the sentiment memo lets several sentiment matchers of one
+// dialog share one classification (they share one lexicon_sets).
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "tuki/core/dialog/lexicon_sets.hpp"
+#include "tuki/core/dialog/text_fold.hpp"
+
+namespace tuki::dialog {
+
+struct prepared_reply {
+  std::string_view raw;
+  folded_text folded;
+  /// negated[i]: token i lies in the scope of a negation (the 1-3 tokens after a negation word,
+  /// not crossing punctuation). Two negations in one scope cancel ("not not happy").
+  std::vector<bool> negated;
+  mutable std::optional<int> sentiment_memo[2];  // [tolerant]; see classify_sentiment
+};
+
+/// Folds and tokenises `raw` with `sets`' accent setting and marks negation scopes.
+void prepare_reply(std::string_view raw, const lexicon_sets& sets, prepared_reply& out);
+/// Marks negation scopes in `r` (exposed for tests).
+void mark_negations(const phrase_set& negations, prepared_reply& r);
+
+/// The reply's overall sentiment: +1, 0, -1, or nullopt when it has no sentiment word or emoji.
+/// A negated positive counts as negative ("ei hyvin", "not ok" -> -1); a negated negative counts
+/// as neutral ("not bad" -> 0); any negative wins over positive (we would rather ask once more
+/// than miss a student who struggles), else positive wins over neutral.
+std::optional<int> classify_sentiment(const lexicon_sets& sets, const prepared_reply& r,
+                                      bool tolerant);
+
+}  // namespace tuki::dialog

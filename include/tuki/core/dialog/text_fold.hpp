@@ -1,0 +1,42 @@
+#pragma once
+// Text folding for matching: what a student types and what an operator lists are both folded the
+// same way (NFKC, Unicode case folding, default-ignorable code points such as U+FE0F and ZWJ
+// dropped, optionally accents stripped), then split into tokens. Pure; thread-safe.
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tuki::dialog {
+
+/// One word (a run of letters, marks and digits; an apostrophe between letters stays inside:
+/// "don't") or one emoji (a symbol code point; skin-tone modifiers are dropped so "👍🏽" == "👍").
+struct token {
+  std::string text;           // folded UTF-8
+  bool emoji = false;
+  bool clause_start = false;  // preceded by . , ; : ! ? or a line break: negation stops here
+};
+
+/// Folds `utf8` (untrusted: invalid sequences become U+FFFD). ASCII input takes a fast path.
+std::string fold_text(std::string_view utf8, bool strip_accents);
+
+/// Appends the tokens of already folded text to `out` (which is cleared first).
+void tokenize(std::string_view folded, std::vector<token>& out);
+
+/// fold_text + tokenize in one go.
+struct folded_text {
+  std::string text;
+  std::vector<token> tokens;
+};
+folded_text fold_and_tokenize(std::string_view utf8, bool strip_accents);
+
+/// Number of code points in valid UTF-8 (continuation bytes are not counted).
+std::size_t codepoint_count(std::string_view utf8);
+
+/// Decodes valid UTF-8 into `out` (at most `cap` code points); returns how many were written.
+std::size_t decode_utf8(std::string_view utf8, char32_t* out, std::size_t cap);
+
+/// At most `max_bytes` of `utf8`, cut at a code point boundary.
+std::string_view utf8_prefix(std::string_view utf8, std::size_t max_bytes);
+
+}  // namespace tuki::dialog

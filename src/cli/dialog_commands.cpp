@@ -1,0 +1,254 @@
+#include "tuki/cli/dialog_commands.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "tuki/core/dialog/engine.hpp"
+#include "tuki/core/dialog/graph.hpp"
+
+namespace tuki::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using tuki::dialog::diagnostic;
+using tuki::dialog::dialog_library;
+using tuki::dialog::session;
+using tuki::dialog::step_output;
+using tuki::dialog::student_context;
+using tuki::dialog::conversation_settings;
+
+// Lexicons live in lang/ beside the dialog file (dialogs/lang/ for dialogs/x.yaml).
+fs::path lang_dir_for(const fs::path& file, const std::string& override_dir) {
+  if (!override_dir.empty()) return override_dir;
+  return file.parent_path().empty() ? fs::path("lang") : file.parent_path() / "lang";
+}
+
+struct check_options {
+  std::vector<std::string> files;
+  std::string lang_dir, config;
+};
+
+int run_check(const check_options& o) {
+  int errors = 0, warnings = 0;
+  for (const auto& f : o.files) {
+    std::vector<diagnostic> diags;
+    auto lib = dialog_library::load_files({fs::path(f)}, lang_dir_for(f, o.lang_dir), &diags);
+    for (const auto& d : diags) {
+      std::cout << d.to_string() << "\n";
+      (d.level == diagnostic::severity::error ? errors : warnings)++;
+    }
+    if (lib) std::cout << f << ": ok\n";
+  }
+  std::cout << errors << " error(s), " << warnings << " warning(s)\n";
+  return errors ? 1 : 0;
+}
+
+struct graph_options {
+  std::string file, format = "dot", out, lang_dir, config;
+};
+
+int run_graph(const graph_options& o) {
+  std::vector<diagnostic> diags;
+  auto lib = dialog_library::load_files({fs::path(o.file)}, lang_dir_for(o.file, o.lang_dir),
+                                        &diags);
+  if (!lib) {
+    std::cerr << lib.error().message() << "\n";
+    return 1;
+  }
+  const dialog::dialog* d = lib->find(lib->dialog_ids().front());
+  std::string dot = dialog::to_dot(*d);
+  if (o.format == "dot") {
+    if (o.out.empty()) {
+      std::cout << dot;
+      return 0;
+    }
+    std::ofstream out(o.out, std::ios::binary);
+    out << dot;
+    if (!out) {
+      std::cerr << o.out << ": cannot write\n";
+      return 1;
+    }
+    return 0;
+  }
+  // svg: pipe through Graphviz. The command line holds only our own -o path, quoted.
+  std::string cmd = "dot -Tsvg";
+  if (!o.out.empty()) {
+    std::string quoted = "'";
+    for (char c : o.out) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    cmd += " -o " + quoted + "'";
+  }
+  cmd += " 2>/dev/null";
+  std::FILE* pipe = ::popen(cmd.c_str(), "w");
+  if (!pipe) {
+    std::cerr << "cannot run Graphviz 'dot'\n";
+    return 1;
+  }
+  std::fwrite(dot.data(), 1, dot.size(), pipe);
+  int rc = ::pclose(pipe);
+  if (rc != 0) {
+    std::cerr << "Graphviz 'dot' failed or is not installed (apt-get install graphviz); "
+                 "use --format dot for the DOT text\n";
+    return 1;
+  }
+  return 0;
+}
+
+struct sim_options {
+  std::string file, lang, first_name = "Alex", lang_dir, config;
+  bool json = false;
+};
+
+nlohmann::json step_json(const step_output& out, const std::optional<session>& last,
+                         core::instant now) {
+  nlohmann::json j;
+  j["time"] = core::to_unix_ms(now);
+  j["node"] = out.state ? nlohmann::json(out.state->node) : nlohmann::json();
+  j["category"] = out.category ? nlohmann::json(*out.category) : nlohmann::json();
+  j["keyword"] = out.keyword ? nlohmann::json(*out.keyword) : nlohmann::json();
+  j["crisis"] = out.crisis;
+  j["sent"] = nlohmann::json::array();
+  j["tickets"] = nlohmann::json::array();
+  j["results"] = nlohmann::json::object();
+  j["contact"] = nlohmann::json::array();
+  j["timers"] = nlohmann::json::array();
+  j["ended"] = nullptr;
+  for (const auto& e : out.effects) {
+    if (auto* s = std::get_if<core::send_sms>(&e)) j["sent"].push_back(s->text);
+    if (auto* t = std::get_if<core::open_ticket>(&e))
+      j["tickets"].push_back({{"category", t->category},
+                              {"urgency", std::string(core::to_string(t->urgency))}});
+    if (auto* r = std::get_if<core::record_result>(&e)) j["results"][r->key] = r->value;
+    if (std::holds_alternative<core::set_contact_state>(e)) j["contact"].push_back(core::to_json(e));
+    if (auto* t = std::get_if<core::schedule_timer>(&e))
+      j["timers"].push_back({{"kind", t->kind}, {"at", core::to_unix_ms(t->at)}});
+    if (auto* x = std::get_if<core::end_session>(&e)) j["ended"] = x->outcome;
+  }
+  const session* s = out.state ? &*out.state : out.ended_state ? &*out.ended_state
+                                                               : last ? &*last : nullptr;
+  j["flags"] = s ? nlohmann::json(s->flags) : nlohmann::json::array();
+  j["scores"] = s ? nlohmann::json(s->scores) : nlohmann::json::object();
+  j["done"] = !out.state.has_value();
+  return j;
+}
+
+void print_human(const nlohmann::json& j) {
+  for (const auto& s : j["sent"]) std::cout << "tuki> " << s.get<std::string>() << "\n";
+  std::string info;
+  if (!j["category"].is_null()) info += "category " + j["category"].get<std::string>();
+  if (!j["keyword"].is_null()) info += (info.empty() ? "" : ", ") + std::string("keyword ") +
+                                       j["keyword"].get<std::string>();
+  if (j["crisis"].get<bool>()) info += (info.empty() ? "" : ", ") + std::string("CRISIS");
+  for (const auto& t : j["tickets"])
+    info += (info.empty() ? "" : ", ") + std::string("ticket ") +
+            t["category"].get<std::string>() + "/" + t["urgency"].get<std::string>();
+  if (!j["flags"].empty()) info += (info.empty() ? "" : ", ") + std::string("flags ") + j["flags"].dump();
+  if (!j["node"].is_null()) info += (info.empty() ? "" : ", ") + std::string("waiting at ") +
+                                    j["node"].get<std::string>();
+  if (!j["ended"].is_null()) info += (info.empty() ? "" : ", ") + std::string("ended: ") +
+                                     j["ended"].get<std::string>();
+  if (!info.empty()) std::cout << "      [" << info << "]\n";
+}
+
+int run_sim(const sim_options& o) {
+  std::vector<diagnostic> diags;
+  auto lib = dialog_library::load_files({fs::path(o.file)}, lang_dir_for(o.file, o.lang_dir),
+                                        &diags);
+  if (!lib) {
+    std::cerr << lib.error().message() << "\n";
+    return 1;
+  }
+  const dialog::dialog* d = lib->find(lib->dialog_ids().front());
+  student_context who{"sim-student", o.first_name, o.lang.empty() ? d->base_language : o.lang, {}};
+  conversation_settings settings;
+  settings.helpline = {{"en", "student services, tel. 040 000 0000"},
+                       {"fi", "opiskelijapalvelut, puh. 040 000 0000"}};
+  // A fixed start (Monday 2026-0105 09:00 UTC) keeps runs reproducible.
+  core::instant now = core::from_unix_ms(1'767'603'600'000);
+  std::vector<core::schedule_timer> timers;
+  auto remember = [&](const step_output& out) {
+    for (const auto& e : out.effects)
+      if (auto* t = std::get_if<core::schedule_timer>(&e)) timers.push_back(*t);
+  };
+  bool interactive = !o.json && ::isatty(0);
+  auto emit = [&](const step_output& out, const std::optional<session>& last) {
+    auto j = step_json(out, last, now);
+    if (o.json)
+      std::cout << j.dump() << "\n";
+    else
+      print_human(j);
+    std::cout.flush();
+  };
+  step_output out = dialog::start(*lib, d->id, who, settings, now);
+  remember(out);
+  emit(out, std::nullopt);
+  std::optional<session> state = out.state;
+  std::string line;
+  while ((interactive && (std::cout << "you> " << std::flush)), std::getline(std::cin, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    std::optional<session> last = state;
+    if (line == "/timeout") {
+      std::optional<core::schedule_timer> next;
+      if (state)
+        for (const auto& t : timers)
+          if (t.token == state->token && (!next || t.at < next->at)) next = t;
+      if (!next) {
+        step_output none;
+        none.state = state;
+        emit(none, last);
+        continue;
+      }
+      now = std::max(now, next->at);
+      out = dialog::on_timer(*lib, *state, who, settings, next->kind, next->token, now);
+    } else {
+      now += std::chrono::minutes(1);
+      out = dialog::on_reply(*lib, state, who, settings, line, now);
+    }
+    remember(out);
+    state = out.state;
+    emit(out, last);
+  }
+  return 0;
+}
+
+}  // namespace
+
+void register_dialog_commands(CLI::App& root, int& exit_code) {
+  auto* dialogs = root.add_subcommand("dialogs", "Check and draw dialog files");
+  dialogs->require_subcommand(1);
+
+  auto check = std::make_shared<check_options>();
+  auto* c = dialogs->add_subcommand("check", "Validate dialog files; exit 1 on errors");
+  c->add_option("files", check->files, "Dialog YAML files")->required();
+  c->add_option("--lang-dir", check->lang_dir, "Lexicon directory (default: lang/ beside each file)");
+  c->add_option("--config", check->config, "Configuration file (unused here)");
+  c->callback([check, &exit_code] { exit_code = run_check(*check); });
+
+  auto graph = std::make_shared<graph_options>();
+  auto* g = dialogs->add_subcommand("graph", "Draw a dialog as DOT or SVG");
+  g->add_option("file", graph->file, "Dialog YAML file")->required();
+  g->add_option("--format", graph->format, "dot or svg")->check(CLI::IsMember({"dot", "svg"}));
+  g->add_option("-o,--output", graph->out, "Output file (default: standard output)");
+  g->add_option("--lang-dir", graph->lang_dir, "Lexicon directory (default: lang/ beside file)");
+  g->add_option("--config", graph->config, "Configuration file (unused here)");
+  g->callback([graph, &exit_code] { exit_code = run_graph(*graph); });
+
+  auto sim = std::make_shared<sim_options>();
+  auto* s = root.add_subcommand("sim", "Chat with a dialog in the terminal (/timeout: time out)");
+  s->add_option("--dialog", sim->file, "Dialog YAML file")->required();
+  s->add_option("--lang", sim->lang, "Student's language (default: the dialog's base)");
+  s->add_flag("--json", sim->json, "One JSON object per step");
+  s->add_option("--first-name", sim->first_name, "Student's first name");
+  s->add_option("--lang-dir", sim->lang_dir, "Lexicon directory (default: lang/ beside file)");
+  s->add_option("--config", sim->config, "Configuration file (unused here)");
+  s->callback([sim, &exit_code] { exit_code = run_sim(*sim); });
+}
+
+}  // namespace tuki::cli

@@ -1,0 +1,29 @@
+#include "tuki/core/dialog/crisis.hpp"
+
+namespace tuki::dialog {
+
+crisis_detector::crisis_detector(const lexicon& lex) {
+  for (const auto& [code, l] : lex.languages) {
+    for (const auto& p : l.crisis_phrases) phrases_.add(p, 0, true);
+    for (const auto& p : l.crisis_exclude) exclude_.add(p, 0, true);
+  }
+}
+
+bool crisis_detector::detect(const std::vector<token>& tokens) const {
+  if (phrases_.empty()) return false;
+  for (bool tolerant : {false, true}) {
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+      auto hit = phrases_.match_at(tokens, i, tolerant);
+      if (!hit) continue;
+      bool excluded = false;
+      // An exclusion may start before the crisis words ("this exam is killing me").
+      for (std::size_t j = 0; j < hit->end && !excluded; ++j)
+        if (auto ex = exclude_.match_at(tokens, j, true); ex && ex->end > hit->begin)
+          excluded = true;
+      if (!excluded) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace tuki::dialog

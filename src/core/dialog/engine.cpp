@@ -1,0 +1,351 @@
+#include "tuki/core/dialog/engine.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "tuki/core/dialog/reply.hpp"
+#include "tuki/core/dialog/scoring.hpp"
+
+namespace tuki::dialog {
+namespace {
+
+constexpr std::size_t excerpt_bytes = 160;
+// Sent when a lexicon lacks replies.crisis: a crisis answer must never be missing.
+constexpr std::string_view crisis_fallback =
+    "We read your message and a staff member has been told. If you are in danger now, call 112.";
+
+std::string pick(const std::map<std::string, std::string>& by_lang, const std::string& lang,
+                 const std::string& base) {
+  for (const auto& l : {lang, base, std::string("en")})
+    if (auto it = by_lang.find(l); it != by_lang.end()) return it->second;
+  return by_lang.empty() ? std::string() : by_lang.begin()->second;
+}
+
+std::string format_date(core::instant t, const std::string& lang) {
+  auto ymd = std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(t));
+  int y = static_cast<int>(ymd.year());
+  unsigned m = static_cast<unsigned>(ymd.month()), d = static_cast<unsigned>(ymd.day());
+  char buf[32];
+  if (lang == "fi" || lang == "et" || lang == "lv")
+    std::snprintf(buf, sizeof buf, "%u.%u.%d", d, m, y);
+  else
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, d);
+  return buf;
+}
+
+class stepper {
+ public:
+  stepper(const dialog& d, const student_context& ctx, const conversation_settings& cs,
+          core::instant now, session s)
+      : d_(d), ctx_(ctx), cs_(cs), now_(now), s_(std::move(s)) {
+    lang_ = std::find(d.languages.begin(), d.languages.end(), ctx.language) != d.languages.end()
+                ? ctx.language
+                : d.base_language;
+  }
+
+  step_output& out() { return out_; }
+  session& state() { return s_; }
+  void set_priority(core::sms_priority p) { priority_ = p; }
+  void set_excerpt(std::string_view text) { excerpt_ = std::string(utf8_prefix(text, excerpt_bytes)); }
+
+  /// Enters `node_id` and walks on until a wait or the end.
+  void enter(std::string node_id) {
+    for (;;) {
+      if (++steps_ > d_.settings.max_steps_per_reply) return finish("loop_guard");
+      const node* n = d_.find(node_id);
+      if (!n) return finish("dialog_error");
+      if (++s_.visits[n->id] > d_.settings.max_visits_per_node) return finish("loop_guard");
+      s_.node = n->id;
+      s_.reminders_sent = 0;
+      s_.hints_used = 0;
+      if (!n->text.empty()) send(n->text, priority_, "question");
+      run_actions(n->actions, *n, s_.last_category);
+      if (ended_) return;
+      if (n->wait) return start_wait(*n);
+      if (!n->next) return finish(s_.last_category.empty() ? n->id : s_.last_category);
+      node_id = *n->next;
+    }
+  }
+
+  /// Takes category `name` of node `n`: its actions, then its next node or the end.
+  void take(const node& n, const std::string& name) {
+    s_.last_category = name;
+    auto it = n.categories.find(name);
+    if (it == n.categories.end()) return finish("dialog_error");
+    run_actions(it->second.actions, n, name);
+    if (ended_) return;
+    if (it->second.next) return enter(*it->second.next);
+    finish(name);
+  }
+
+  void reply(const node& n, const prepared_reply& r) {
+    for (bool tolerant : {false, true}) {
+      for (const auto& c : n.cases) {
+        bool hit = std::any_of(c.match.begin(), c.match.end(),
+                               [&](const auto& m) { return m->matches(r, tolerant); });
+        if (!hit) continue;
+        bool vetoed = std::any_of(c.unless.begin(), c.unless.end(),
+                                  [&](const auto& m) { return m->matches(r, tolerant); });
+        if (vetoed) continue;
+        out_.category = c.category;
+        return take(n, c.category);
+      }
+    }
+    const default_def& df = *n.fallback;
+    out_.category = df.category;
+    if (s_.hints_used < df.max_hints) {
+      ++s_.hints_used;
+      send(df.hint, core::sms_priority::reply, "hint");
+      return;
+    }
+    take(n, df.fallback);
+  }
+
+  void timeout(const node& n) {
+    const wait_def& w = *n.wait;
+    if (s_.reminders_sent < w.max_reminders) {
+      ++s_.reminders_sent;
+      send(w.reminder, core::sms_priority::bulk, "reminder");
+      schedule(n);
+      return;
+    }
+    if (w.on_timeout) {
+      out_.category = *w.on_timeout;
+      take(n, *w.on_timeout);
+    }
+  }
+
+  void finish(const std::string& outcome) {
+    out_.effects.push_back(core::end_session{outcome});
+    ended_ = true;
+  }
+
+  bool ended() const { return ended_; }
+
+  step_output result() {
+    if (ended_)
+      out_.ended_state = std::move(s_);
+    else
+      out_.state = std::move(s_);
+    return std::move(out_);
+  }
+
+ private:
+  void start_wait(const node& n) { schedule(n); }
+
+  // A new token makes every earlier timer of this session stale; both timers are scheduled
+  // again with it.
+  void schedule(const node& n) {
+    ++s_.token;
+    const wait_def& w = *n.wait;
+    bool more = s_.reminders_sent < w.max_reminders || w.on_timeout.has_value();
+    if (w.timeout && more && now_ + *w.timeout < s_.expires)
+      out_.effects.push_back(core::schedule_timer{std::string(timer_wait_timeout),
+                                                  now_ + *w.timeout, s_.token});
+    out_.effects.push_back(
+        core::schedule_timer{std::string(timer_expiry), s_.expires, s_.token});
+  }
+
+  std::optional<std::string_view> lookup(std::string_view name) const {
+    if (name == "first_name") return std::string_view(ctx_.first_name);
+    if (name == "helpline") {
+      helpline_ = pick(cs_.helpline, lang_, d_.base_language);
+      return std::string_view(helpline_);
+    }
+    if (auto it = ctx_.vars.find(std::string(name)); it != ctx_.vars.end())
+      return std::string_view(it->second);
+    return std::nullopt;
+  }
+
+  void send(const localized_text& t, core::sms_priority p, const char* purpose) {
+    const text_template* tt = t.find(lang_, d_.base_language);
+    if (!tt) return;
+    out_.effects.push_back(core::send_sms{
+        tt->render([this](std::string_view n) { return lookup(n); }), p, purpose});
+  }
+
+  void run_actions(const std::vector<action>& actions, const node& n, const std::string& cat) {
+    for (const auto& a : actions) {
+      switch (a.type) {
+        case action::kind::result: {
+          std::string v = a.value == "{category}" ? cat : a.value;
+          s_.results[a.key] = v;
+          out_.effects.push_back(core::record_result{a.key, v});
+          break;
+        }
+        case action::kind::score:
+          add_score(d_, s_, a.key, a.amount);
+          break;
+        case action::kind::ticket:
+          out_.effects.push_back(core::open_ticket{a.key.empty() ? cat : a.key,
+                                                   ticket_urgency(d_, s_, a.urgency), d_.id,
+                                                   n.id, excerpt_});
+          break;
+        case action::kind::send:
+          send(a.text, core::sms_priority::reply, "message");
+          break;
+        case action::kind::end:
+          return finish(a.value.empty() ? cat : a.value);
+        case action::kind::opt_out:
+          out_.effects.push_back(core::set_contact_state{true, std::nullopt});
+          return finish("opted_out");
+      }
+    }
+  }
+
+  const dialog& d_;
+  const student_context& ctx_;
+  const conversation_settings& cs_;
+  core::instant now_;
+  session s_;
+  step_output out_;
+  std::string lang_;
+  std::string excerpt_;
+  mutable std::string helpline_;
+  core::sms_priority priority_ = core::sms_priority::reply;
+  int steps_ = 0;
+  bool ended_ = false;
+};
+
+const dialog* dialog_of(const dialog_library& lib, const session& s) {
+  if (const dialog* d = lib.find_version(s.dialog_id, s.dialog_version)) return d;
+  return nullptr;
+}
+
+step_output ended(const session& s, std::string outcome,
+                  std::optional<std::string> category = std::nullopt) {
+  step_output out;
+  out.ended_state = s;
+  out.effects.push_back(core::end_session{std::move(outcome)});
+  out.category = std::move(category);
+  return out;
+}
+
+std::string reply_language(const dialog_library& lib, const std::string& preferred) {
+  return lib.lexicons().languages.count(preferred) ? preferred : std::string("en");
+}
+
+std::string render_fixed(const std::string& text, const std::string& helpline,
+                         const std::string& paused_until) {
+  text_template t(text);
+  return t.render([&](std::string_view n) -> std::optional<std::string_view> {
+    if (n == "helpline") return std::string_view(helpline);
+    if (n == "paused_until" && !paused_until.empty()) return std::string_view(paused_until);
+    return std::nullopt;
+  });
+}
+
+step_output handle_keyword(const dialog_library& lib, const std::optional<session>& s,
+                           const conversation_settings& cs, const keyword_match& kw,
+                           core::instant now) {
+  step_output out;
+  out.keyword = kw.keyword;
+  const std::string& lang = kw.language;
+  std::string helpline = pick(cs.helpline, lang, "en");
+  std::string paused;
+  if (kw.keyword == "stop") {
+    out.effects.push_back(core::set_contact_state{true, std::nullopt});
+  } else if (kw.keyword == "start") {
+    out.effects.push_back(core::set_contact_state{false, std::nullopt});
+  } else if (kw.keyword == "pause") {
+    core::instant until = now + cs.pause_length;
+    paused = format_date(until, lang);
+    out.effects.push_back(core::set_contact_state{false, until});
+  }
+  const std::string& text = lib.lexicons().reply(lang, kw.keyword);
+  if (!text.empty())
+    out.effects.push_back(core::send_sms{render_fixed(text, helpline, paused),
+                                         core::sms_priority::reply, "keyword"});
+  bool ends = kw.keyword == "stop" || kw.keyword == "pause";
+  if (s && ends) {
+    out.effects.push_back(core::end_session{kw.keyword == "stop" ? "opted_out" : "paused"});
+    out.ended_state = s;
+  }
+  if (!ends) out.state = s;
+  return out;
+}
+
+step_output handle_crisis(const dialog_library& lib, const std::optional<session>& s,
+                          const student_context& ctx, const conversation_settings& cs,
+                          std::string_view text) {
+  step_output out;
+  out.crisis = true;
+  std::string lang = reply_language(lib, ctx.language);
+  out.effects.push_back(core::open_ticket{"crisis", core::urgency::urgent,
+                                          s ? s->dialog_id : std::string(),
+                                          s ? s->node : std::string(),
+                                          std::string(utf8_prefix(text, excerpt_bytes))});
+  const std::string& reply = lib.lexicons().reply(lang, "crisis");
+  out.effects.push_back(core::send_sms{
+      render_fixed(reply.empty() ? std::string(crisis_fallback) : reply,
+                   pick(cs.helpline, lang, "en"), ""),
+      core::sms_priority::crisis, "crisis_helpline"});
+  if (s) {
+    out.effects.push_back(core::end_session{"crisis"});
+    out.ended_state = s;
+  }
+  return out;
+}
+
+}  // namespace
+
+step_output start(const dialog_library& lib, std::string_view dialog_id,
+                  const student_context& ctx, const conversation_settings& cs,
+                  core::instant now) {
+  const dialog* d = lib.find(dialog_id);
+  if (!d) return {};
+  session s;
+  s.dialog_id = d->id;
+  s.dialog_version = d->version;
+  s.started = now;
+  s.expires = now + d->expiry;
+  s.token = core::to_unix_ms(now) * 1000;
+  stepper st(*d, ctx, cs, now, std::move(s));
+  st.set_priority(core::sms_priority::bulk);
+  st.enter(d->start);
+  return st.result();
+}
+
+step_output on_reply(const dialog_library& lib, const std::optional<session>& s,
+                     const student_context& ctx, const conversation_settings& cs,
+                     std::string_view text, core::instant now) {
+  thread_local prepared_reply r;
+  prepare_reply(text, lib.accent_folded_sets(), r);
+  if (auto kw = lib.keywords().detect(r.folded.tokens, ctx.language))
+    return handle_keyword(lib, s, cs, *kw, now);
+  if (lib.crisis().detect(r.folded.tokens)) return handle_crisis(lib, s, ctx, cs, text);
+  if (!s) return {};
+  const dialog* d = dialog_of(lib, *s);
+  if (!d) return ended(*s, "dialog_removed");
+  if (now >= s->expires) return ended(*s, "no_reply", "no_reply");
+  const node* n = d->find(s->node);
+  if (!n || !n->wait || !n->fallback) return ended(*s, "dialog_error");
+  if (!d->sets->strip_accents) prepare_reply(text, *d->sets, r);
+  stepper st(*d, ctx, cs, now, *s);
+  st.set_excerpt(text);
+  st.reply(*n, r);
+  return st.result();
+}
+
+step_output on_timer(const dialog_library& lib, const session& s, const student_context& ctx,
+                     const conversation_settings& cs, std::string_view kind, std::int64_t token,
+                     core::instant now) {
+  step_output unchanged;
+  unchanged.state = s;
+  if (token != s.token) return unchanged;
+  const dialog* d = dialog_of(lib, s);
+  if (!d) return ended(s, "dialog_removed");
+  if (kind == timer_expiry) {
+    if (now < s.expires) return unchanged;
+    return ended(s, "no_reply", "no_reply");
+  }
+  if (kind != timer_wait_timeout) return unchanged;
+  if (now >= s.expires) return ended(s, "no_reply", "no_reply");
+  const node* n = d->find(s.node);
+  if (!n || !n->wait) return ended(s, "dialog_error");
+  stepper st(*d, ctx, cs, now, s);
+  st.timeout(*n);
+  return st.result();
+}
+
+}  // namespace tuki::dialog

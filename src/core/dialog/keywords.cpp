@@ -1,0 +1,41 @@
+#include "tuki/core/dialog/keywords.hpp"
+
+namespace tuki::dialog {
+namespace {
+
+std::string join(const std::vector<token>& tokens) {
+  std::string s;
+  for (const auto& t : tokens) {
+    if (!s.empty()) s += ' ';
+    s += t.text;
+  }
+  return s;
+}
+
+}  // namespace
+
+keyword_detector::keyword_detector(const lexicon& lex) {
+  std::vector<token> toks;
+  for (const auto& [code, l] : lex.languages)
+    for (const auto& [kw, words] : l.keywords)
+      for (const auto& w : words) {
+        tokenize(fold_text(w, true), toks);
+        if (toks.empty()) continue;
+        auto& list = by_message_[join(toks)];
+        bool dup = false;
+        for (const auto& m : list) dup = dup || (m.keyword == kw && m.language == code);
+        if (!dup) list.push_back({kw, code});
+      }
+}
+
+std::optional<keyword_match> keyword_detector::detect(const std::vector<token>& tokens,
+                                                      const std::string& preferred) const {
+  if (tokens.empty() || tokens.size() > 4) return std::nullopt;
+  auto it = by_message_.find(join(tokens));
+  if (it == by_message_.end()) return std::nullopt;
+  for (const auto& m : it->second)
+    if (m.language == preferred) return m;
+  return it->second.front();
+}
+
+}  // namespace tuki::dialog

@@ -1,0 +1,141 @@
+#include "tuki/core/dialog/lexicon.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "tuki/core/dialog/yaml_reader.hpp"
+
+namespace tuki::dialog {
+namespace {
+
+void read_lists(yaml_reader& r, const YAML::Node& n, std::string_view what,
+                std::map<std::string, std::vector<std::string>>& into) {
+  if (!n || !r.is_map(n, what)) return;
+  for (auto it = n.begin(); it != n.end(); ++it) {
+    auto key = r.string(it->first, what);
+    if (!key) continue;
+    if (auto list = r.strings(it->second, std::string(what) + "." + *key)) into[*key] = *list;
+  }
+}
+
+void read_strings(yaml_reader& r, const YAML::Node& n, std::string_view what,
+                  std::map<std::string, std::string>& into) {
+  if (!n || !r.is_map(n, what)) return;
+  for (auto it = n.begin(); it != n.end(); ++it) {
+    auto key = r.string(it->first, what);
+    auto value = r.string(it->second, std::string(what) + " text");
+    if (key && value) into[*key] = *value;
+  }
+}
+
+// Like yaml_reader::map, but unknown keys are warnings: lexicons grow more often than code.
+void warn_unknown(yaml_reader& r, const YAML::Node& n, const std::vector<std::string>& allowed,
+                  std::string_view what) {
+  for (auto it = n.begin(); it != n.end(); ++it) {
+    if (!it->first.IsScalar()) continue;
+    const std::string& key = it->first.Scalar();
+    if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+    std::string msg = "unknown key '" + key + "' in " + std::string(what) + " (ignored)";
+    if (auto near = nearest(key, allowed); !near.empty()) msg += "; did you mean '" + near + "'?";
+    r.warning(it->first, std::move(msg));
+  }
+}
+
+}  // namespace
+
+const std::string& lexicon::reply(const std::string& language, const std::string& key) const {
+  static const std::string empty;
+  for (const std::string& lang : {language, std::string("en")}) {
+    auto l = languages.find(lang);
+    if (l == languages.end()) continue;
+    if (auto it = l->second.replies.find(key); it != l->second.replies.end()) return it->second;
+  }
+  for (const auto& [code, l] : languages)
+    if (auto it = l.replies.find(key); it != l.replies.end()) return it->second;
+  return empty;
+}
+
+std::vector<std::string> lexicon::all_words(
+    std::map<std::string, std::vector<std::string>> language_lexicon::*lists,
+    const std::string& class_name) const {
+  std::vector<std::string> out;
+  for (const auto& [code, l] : languages)
+    if (auto it = (l.*lists).find(class_name); it != (l.*lists).end())
+      out.insert(out.end(), it->second.begin(), it->second.end());
+  return out;
+}
+
+void load_lexicon_text(const std::string& text, const std::string& file, lexicon& into,
+                       std::vector<diagnostic>& diags) {
+  yaml_reader r(file, diags);
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    r.error_at(e.mark, "YAML syntax: " + e.msg);
+    return;
+  }
+  if (!r.is_map(root, "a lexicon file")) return;
+  if (root["emoji"] && !root["language"]) {  // common.yaml
+    warn_unknown(r, root, {"emoji"}, "common lexicon");
+    read_lists(r, root["emoji"], "emoji", into.emoji);
+    return;
+  }
+  warn_unknown(r, root,
+               {"language", "name", "numbers", "answers", "negations", "sentiment", "topics",
+                "keywords", "roles", "replies", "crisis"},
+               "lexicon");
+  if (!r.require(root, "language")) return;
+  auto code = r.string(root["language"], "language");
+  if (!code) return;
+  language_lexicon& l = into.languages[*code];
+  l.language = *code;
+  if (root["name"])
+    if (auto s = r.string(root["name"], "name")) l.name = *s;
+  if (const auto& n = root["numbers"]; n && r.is_map(n, "numbers")) {
+    for (auto it = n.begin(); it != n.end(); ++it) {
+      auto word = r.string(it->first, "number word");
+      auto value = r.integer(it->second, "number value");
+      if (word && value) l.numbers.emplace_back(*word, static_cast<int>(*value));
+    }
+  }
+  read_lists(r, root["answers"], "answers", l.answers);
+  if (root["negations"])
+    if (auto s = r.strings(root["negations"], "negations")) l.negations = *s;
+  read_lists(r, root["sentiment"], "sentiment", l.sentiment);
+  read_lists(r, root["topics"], "topics", l.topics);
+  read_lists(r, root["keywords"], "keywords", l.keywords);
+  read_strings(r, root["roles"], "roles", l.roles);
+  read_strings(r, root["replies"], "replies", l.replies);
+  if (const auto& c = root["crisis"]; c && r.is_map(c, "crisis")) {
+    warn_unknown(r, c, {"phrases", "exclude"}, "crisis");
+    if (c["phrases"])
+      if (auto s = r.strings(c["phrases"], "crisis.phrases")) l.crisis_phrases = *s;
+    if (c["exclude"])
+      if (auto s = r.strings(c["exclude"], "crisis.exclude")) l.crisis_exclude = *s;
+  }
+}
+
+lexicon load_lexicon(const std::filesystem::path& dir, std::vector<diagnostic>& diags) {
+  lexicon lex;
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) {
+    diags.push_back({diagnostic::severity::error, dir.string(), 0, 0, "",
+                     "lexicon directory not found"});
+    return lex;
+  }
+  std::vector<std::filesystem::path> files;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec))
+    if (e.path().extension() == ".yaml") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) {
+    std::ifstream in(f, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    load_lexicon_text(ss.str(), f.string(), lex, diags);
+  }
+  return lex;
+}
+
+}  // namespace tuki::dialog

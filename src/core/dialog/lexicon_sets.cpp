@@ -1,0 +1,30 @@
+#include "tuki/core/dialog/lexicon_sets.hpp"
+
+namespace tuki::dialog {
+
+std::shared_ptr<const lexicon_sets> build_lexicon_sets(const lexicon& lex, bool strip_accents) {
+  auto s = std::make_shared<lexicon_sets>();
+  s->strip_accents = strip_accents;
+  const std::pair<const char*, int> polarities[] = {
+      {"positive", 1}, {"neutral", 0}, {"negative", -1}};
+  for (const auto& [code, l] : lex.languages) {
+    for (const auto& [word, value] : l.numbers) s->numbers.add(word, value, strip_accents);
+    for (const auto& [answer, tag] : {std::pair{"yes", 1}, std::pair{"no", 0}})
+      if (auto it = l.answers.find(answer); it != l.answers.end())
+        for (const auto& w : it->second) s->answers.add(w, tag, strip_accents);
+    for (const auto& w : l.negations) s->negations.add(w, 0, strip_accents);
+    for (const auto& [cls, tag] : polarities)
+      if (auto it = l.sentiment.find(cls); it != l.sentiment.end())
+        for (const auto& w : it->second) s->sentiment.add(w, tag, strip_accents);
+    for (const auto& [topic, words] : l.topics)
+      for (const auto& w : words) s->topics[topic].add(w, 0, strip_accents);
+  }
+  for (const auto& [cls, list] : lex.emoji)
+    for (const auto& e : list) s->emoji[cls].add(e, 0, strip_accents);
+  for (const auto& [cls, tag] : polarities)
+    if (auto it = lex.emoji.find(cls); it != lex.emoji.end())
+      for (const auto& e : it->second) s->emoji_polarity.add(e, tag, strip_accents);
+  return s;
+}
+
+}  // namespace tuki::dialog

@@ -1,0 +1,110 @@
+#include "tuki/core/dialog/library.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+namespace tuki::dialog {
+namespace {
+
+core::result<std::string> read_file(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) return core::status::io_error(p.string() + ": cannot read");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string errors_of(const std::vector<diagnostic>& diags) {
+  std::vector<diagnostic> errors;
+  for (const auto& d : diags)
+    if (d.level == diagnostic::severity::error) errors.push_back(d);
+  return join(errors);
+}
+
+}  // namespace
+
+core::result<dialog_library> dialog_library::build(const std::vector<std::filesystem::path>& files,
+                                                   const std::filesystem::path& lang_dir,
+                                                   std::vector<diagnostic>& diags) {
+  auto d = std::make_shared<data>();
+  d->lex = load_lexicon(lang_dir, diags);
+  d->folded = fold_lexicons(d->lex);
+  d->keywords = keyword_detector(d->lex);
+  d->crisis = crisis_detector(d->lex);
+  for (const auto& f : files) {
+    auto text = read_file(f);
+    if (!text) {
+      diags.push_back({diagnostic::severity::error, f.string(), 0, 0, "", "cannot read file"});
+      continue;
+    }
+    auto dlg = load_dialog(*text, f.string(), d->folded, diags);
+    if (!dlg) continue;
+    if (d->current.count(dlg->id)) {
+      diags.push_back({diagnostic::severity::error, f.string(), 0, 0, "",
+                       "dialog id '" + dlg->id + "' is already used by " +
+                           d->current[dlg->id]->file});
+      continue;
+    }
+    d->current[dlg->id] = dlg;
+    d->by_version[dlg->id + "@" + dlg->version] = dlg;
+  }
+  if (has_errors(diags)) return core::status::invalid_argument(errors_of(diags));
+  return dialog_library(std::move(d));
+}
+
+core::result<dialog_library> dialog_library::load(const std::filesystem::path& dir,
+                                                  std::vector<diagnostic>* warnings) {
+  std::vector<std::filesystem::path> files;
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec))
+    return core::status::not_found(dir.string() + ": dialog directory not found");
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec))
+    if (e.is_regular_file() && e.path().extension() == ".yaml") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  std::vector<diagnostic> diags;
+  auto lib = build(files, dir / "lang", diags);
+  if (warnings)
+    for (const auto& d : diags)
+      if (d.level == diagnostic::severity::warning) warnings->push_back(d);
+  return lib;
+}
+
+core::result<dialog_library> dialog_library::reload(const std::filesystem::path& dir,
+                                                    const dialog_library& previous) {
+  auto lib = load(dir);
+  if (!lib) return lib;
+  auto merged = std::make_shared<data>(*lib->data_);
+  for (const auto& [key, dlg] : previous.data_->by_version) merged->by_version.emplace(key, dlg);
+  return dialog_library(std::move(merged));
+}
+
+core::result<dialog_library> dialog_library::load_files(
+    const std::vector<std::filesystem::path>& files, const std::filesystem::path& lang_dir,
+    std::vector<diagnostic>* diagnostics) {
+  std::vector<diagnostic> diags;
+  auto lib = build(files, lang_dir, diags);
+  if (diagnostics) diagnostics->insert(diagnostics->end(), diags.begin(), diags.end());
+  return lib;
+}
+
+const dialog* dialog_library::find(std::string_view id) const {
+  auto it = data_->current.find(id);
+  return it == data_->current.end() ? nullptr : it->second.get();
+}
+
+const dialog* dialog_library::find_version(std::string_view id, std::string_view version) const {
+  std::string key(id);
+  key += '@';
+  key += version;
+  auto it = data_->by_version.find(key);
+  return it == data_->by_version.end() ? nullptr : it->second.get();
+}
+
+std::vector<std::string> dialog_library::dialog_ids() const {
+  std::vector<std::string> out;
+  for (const auto& [id, d] : data_->current) out.push_back(id);
+  return out;
+}
+
+}  // namespace tuki::dialog

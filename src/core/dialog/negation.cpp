@@ -1,0 +1,49 @@
+// Negation scopes and the sentiment classification that depends on them (reply.hpp).
+#include "tuki/core/dialog/reply.hpp"
+
+namespace tuki::dialog {
+namespace {
+constexpr std::size_t negation_scope = 3;  // tokens after a negation word
+}
+
+void mark_negations(const phrase_set& negations, prepared_reply& r) {
+  const auto& toks = r.folded.tokens;
+  r.negated.assign(toks.size(), false);
+  if (negations.empty()) return;
+  negations.scan(toks, false, [&](const phrase_hit& hit) {
+    for (std::size_t k = hit.end; k < toks.size() && k < hit.end + negation_scope; ++k) {
+      if (toks[k].clause_start) break;
+      r.negated[k] = !r.negated[k];
+    }
+  });
+}
+
+void prepare_reply(std::string_view raw, const lexicon_sets& sets, prepared_reply& out) {
+  out.raw = raw;
+  out.folded.text = fold_text(raw, sets.strip_accents);
+  tokenize(out.folded.text, out.folded.tokens);
+  mark_negations(sets.negations, out);
+  out.sentiment_memo[0].reset();
+  out.sentiment_memo[1].reset();
+}
+
+std::optional<int> classify_sentiment(const lexicon_sets& sets, const prepared_reply& r,
+                                      bool tolerant) {
+  auto& memo = r.sentiment_memo[tolerant ? 1 : 0];
+  if (memo) return *memo == 2 ? std::nullopt : std::optional<int>(*memo);
+  bool pos = false, neu = false, neg = false;
+  auto note = [&](const phrase_hit& hit) {
+    // A phrase that itself holds the negation ("ei hyvin" listed as negative) is taken as
+    // listed: only a negation before its first word flips it.
+    int p = hit.tag;
+    if (r.negated[hit.begin]) p = p > 0 ? -1 : (p < 0 ? 0 : -1);
+    (p > 0 ? pos : p < 0 ? neg : neu) = true;
+  };
+  sets.sentiment.scan(r.folded.tokens, tolerant, note);
+  sets.emoji_polarity.scan(r.folded.tokens, false, note);
+  int result = neg ? -1 : pos ? 1 : neu ? 0 : 2;
+  memo = result;
+  return result == 2 ? std::nullopt : std::optional<int>(result);
+}
+
+}  // namespace tuki::dialog

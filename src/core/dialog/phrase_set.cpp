@@ -1,0 +1,119 @@
+#include "tuki/core/dialog/phrase_set.hpp"
+
+#include <array>
+
+namespace tuki::dialog {
+namespace {
+
+constexpr std::size_t max_word = 64;  // longer tokens are compared exactly only
+constexpr std::size_t min_tolerant_length = 5;
+
+bool starts_with(std::string_view s, std::string_view p) {
+  return s.size() >= p.size() && s.compare(0, p.size(), p) == 0;
+}
+
+}  // namespace
+
+bool within_one_edit(std::u32string_view a, std::u32string_view b) {
+  if (a.size() < b.size()) std::swap(a, b);
+  if (a.size() - b.size() > 1) return false;
+  std::size_t i = 0;
+  while (i < b.size() && a[i] == b[i]) ++i;
+  if (i == b.size()) return true;  // equal, or a has one extra letter at the end
+  if (a.size() == b.size()) {
+    if (a.substr(i + 1) == b.substr(i + 1)) return true;  // substitution
+    return i + 1 < a.size() && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+           a.substr(i + 2) == b.substr(i + 2);  // transposition
+  }
+  return a.substr(i + 1) == b.substr(i);  // deletion from a
+}
+
+bool phrase_set::add(std::string_view entry, int tag, bool strip_accents) {
+  pattern p;
+  p.tag = tag;
+  std::size_t start = 0;
+  std::vector<token> toks;
+  while (start <= entry.size()) {
+    std::size_t space = entry.find(' ', start);
+    if (space == std::string_view::npos) space = entry.size();
+    std::string_view part = entry.substr(start, space - start);
+    start = space + 1;
+    bool prefix = !part.empty() && part.back() == '*';
+    if (prefix) part.remove_suffix(1);
+    tokenize(fold_text(part, strip_accents), toks);
+    for (std::size_t k = 0; k < toks.size(); ++k) {
+      word w;
+      w.text = toks[k].text;
+      w.prefix = prefix && k + 1 == toks.size();
+      std::array<char32_t, max_word> buf;
+      w.cps.assign(buf.data(), decode_utf8(w.text, buf.data(), buf.size()));
+      p.words.push_back(std::move(w));
+    }
+  }
+  if (p.words.empty()) return false;
+  auto index = static_cast<std::uint32_t>(patterns_.size());
+  if (p.words.front().prefix)
+    prefix_first_.push_back(index);
+  else
+    by_first_word_[p.words.front().text].push_back(index);
+  patterns_.push_back(std::move(p));
+  return true;
+}
+
+bool phrase_set::word_matches(const word& w, const token& t, bool tolerant) const {
+  if (w.prefix ? starts_with(t.text, w.text) : t.text == w.text) return true;
+  if (!tolerant || t.emoji || w.cps.size() < min_tolerant_length) return false;
+  std::array<char32_t, max_word> buf;
+  std::size_t n = decode_utf8(t.text, buf.data(), buf.size());
+  std::u32string_view tok(buf.data(), n);
+  if (!w.prefix) return within_one_edit(tok, w.cps);
+  // A prefix matches when some beginning of the token is within one edit of it.
+  std::size_t len = w.cps.size();
+  for (std::size_t k = len - 1; k <= len + 1 && k <= n; ++k)
+    if (within_one_edit(tok.substr(0, k), w.cps)) return true;
+  return false;
+}
+
+bool phrase_set::pattern_matches(const pattern& p, const std::vector<token>& tokens,
+                                 std::size_t i, bool tolerant) const {
+  if (i + p.words.size() > tokens.size()) return false;
+  for (std::size_t k = 0; k < p.words.size(); ++k)
+    if (!word_matches(p.words[k], tokens[i + k], tolerant)) return false;
+  return true;
+}
+
+std::optional<phrase_hit> phrase_set::match_at(const std::vector<token>& tokens, std::size_t i,
+                                               bool tolerant) const {
+  std::optional<phrase_hit> best;
+  auto consider = [&](std::uint32_t index) {
+    const pattern& p = patterns_[index];
+    if (best && p.words.size() <= best->end - best->begin) return;
+    if (pattern_matches(p, tokens, i, tolerant))
+      best = phrase_hit{static_cast<std::uint32_t>(i),
+                        static_cast<std::uint32_t>(i + p.words.size()), p.tag};
+  };
+  if (tolerant) {
+    for (std::uint32_t k = 0; k < patterns_.size(); ++k) consider(k);
+    return best;
+  }
+  if (auto it = by_first_word_.find(tokens[i].text); it != by_first_word_.end())
+    for (auto k : it->second) consider(k);
+  for (auto k : prefix_first_) consider(k);
+  return best;
+}
+
+std::optional<phrase_hit> phrase_set::first(const std::vector<token>& tokens,
+                                            bool tolerant) const {
+  for (std::size_t i = 0; i < tokens.size(); ++i)
+    if (auto hit = match_at(tokens, i, tolerant)) return hit;
+  return std::nullopt;
+}
+
+std::optional<int> phrase_set::whole(const std::vector<token>& tokens) const {
+  if (tokens.empty()) return std::nullopt;
+  auto hit = match_at(tokens, 0, false);
+  if (hit && hit->end == tokens.size()) return hit->tag;
+  return std::nullopt;
+}
+
+}  // namespace tuki::dialog

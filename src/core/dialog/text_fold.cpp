@@ -1,0 +1,174 @@
+#include "tuki/core/dialog/text_fold.hpp"
+
+#include <cstdlib>
+#include <memory>
+
+#include <utf8proc.h>
+
+namespace tuki::dialog {
+namespace {
+
+bool is_ascii(std::string_view s) {
+  for (unsigned char c : s)
+    if (c >= 0x80) return false;
+  return true;
+}
+
+// Replaces invalid UTF-8 with U+FFFD so that utf8proc accepts the text.
+std::string sanitize(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  auto p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
+  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(s.size());
+  while (left > 0) {
+    utf8proc_int32_t cp = 0;
+    utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+    if (n <= 0) {
+      out += "\xEF\xBF\xBD";
+      n = 1;
+    } else {
+      out.append(reinterpret_cast<const char*>(p), static_cast<std::size_t>(n));
+    }
+    p += n;
+    left -= n;
+  }
+  return out;
+}
+
+bool is_clause_break(utf8proc_int32_t cp) {
+  switch (cp) {
+    case '.': case ',': case ';': case ':': case '!': case '?': case '\n': case '\r':
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+std::string fold_text(std::string_view utf8, bool strip_accents) {
+  if (is_ascii(utf8)) {
+    std::string out(utf8);
+    for (char& c : out)
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return out;
+  }
+  int options = UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD |
+                UTF8PROC_IGNORE;
+  if (strip_accents) options |= UTF8PROC_STRIPMARK;
+  utf8proc_uint8_t* mapped = nullptr;
+  auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(utf8.data()),
+                        static_cast<utf8proc_ssize_t>(utf8.size()), &mapped,
+                        static_cast<utf8proc_option_t>(options));
+  if (n < 0) {
+    std::free(mapped);
+    std::string clean = sanitize(utf8);
+    mapped = nullptr;
+    n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(clean.data()),
+                     static_cast<utf8proc_ssize_t>(clean.size()), &mapped,
+                     static_cast<utf8proc_option_t>(options));
+    if (n < 0) {
+      std::free(mapped);
+      return {};
+    }
+  }
+  std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> owned(mapped, &std::free);
+  return std::string(reinterpret_cast<const char*>(mapped), static_cast<std::size_t>(n));
+}
+
+void tokenize(std::string_view folded, std::vector<token>& out) {
+  out.clear();
+  auto base = reinterpret_cast<const utf8proc_uint8_t*>(folded.data());
+  utf8proc_ssize_t size = static_cast<utf8proc_ssize_t>(folded.size());
+  utf8proc_ssize_t pos = 0;
+  bool in_word = false;
+  bool pending_break = false;
+  std::size_t pending_apostrophe = 0;  // bytes of an apostrophe that may join two word parts
+  while (pos < size) {
+    utf8proc_int32_t cp = 0;
+    utf8proc_ssize_t n = utf8proc_iterate(base + pos, size - pos, &cp);
+    if (n <= 0) {  // cannot happen after fold_text; treat as a separator
+      in_word = false;
+      pos += 1;
+      continue;
+    }
+    std::string_view bytes(folded.data() + pos, static_cast<std::size_t>(n));
+    pos += n;
+    utf8proc_category_t cat;
+    if (cp < 0x80) {
+      bool alnum = (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
+      cat = alnum ? UTF8PROC_CATEGORY_LL : UTF8PROC_CATEGORY_PO;
+    } else {
+      cat = utf8proc_category(cp);
+    }
+    bool word_char = (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
+                     (cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME) ||
+                     (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO);
+    if (word_char) {
+      if (in_word) {
+        if (pending_apostrophe) out.back().text += '\'';
+        out.back().text.append(bytes);
+      } else {
+        out.push_back(token{std::string(bytes), false, pending_break || out.empty()});
+        pending_break = false;
+        in_word = true;
+      }
+      pending_apostrophe = 0;
+      continue;
+    }
+    if (in_word && !pending_apostrophe && (cp == '\'' || cp == 0x2019)) {
+      pending_apostrophe = static_cast<std::size_t>(n);
+      continue;
+    }
+    in_word = false;
+    pending_apostrophe = 0;
+    if (cat == UTF8PROC_CATEGORY_SO) {
+      out.push_back(token{std::string(bytes), true, pending_break || out.empty()});
+      pending_break = false;
+    } else if (is_clause_break(cp)) {
+      pending_break = true;
+    }
+  }
+}
+
+folded_text fold_and_tokenize(std::string_view utf8, bool strip_accents) {
+  folded_text f;
+  f.text = fold_text(utf8, strip_accents);
+  tokenize(f.text, f.tokens);
+  return f;
+}
+
+std::size_t codepoint_count(std::string_view utf8) {
+  std::size_t n = 0;
+  for (unsigned char c : utf8)
+    if ((c & 0xC0) != 0x80) ++n;
+  return n;
+}
+
+std::size_t decode_utf8(std::string_view utf8, char32_t* out, std::size_t cap) {
+  std::size_t n = 0;
+  std::size_t i = 0;
+  while (i < utf8.size() && n < cap) {
+    unsigned char c = static_cast<unsigned char>(utf8[i]);
+    char32_t cp;
+    std::size_t len;
+    if (c < 0x80) { cp = c; len = 1; }
+    else if ((c >> 5) == 0x6) { cp = c & 0x1F; len = 2; }
+    else if ((c >> 4) == 0xE) { cp = c & 0x0F; len = 3; }
+    else { cp = c & 0x07; len = 4; }
+    for (std::size_t k = 1; k < len && i + k < utf8.size(); ++k)
+      cp = (cp << 6) | (static_cast<unsigned char>(utf8[i + k]) & 0x3F);
+    out[n++] = cp;
+    i += len;
+  }
+  return n;
+}
+
+std::string_view utf8_prefix(std::string_view utf8, std::size_t max_bytes) {
+  if (utf8.size() <= max_bytes) return utf8;
+  std::size_t end = max_bytes;
+  while (end > 0 && (static_cast<unsigned char>(utf8[end]) & 0xC0) == 0x80) --end;
+  return utf8.substr(0, end);
+}
+
+}  // namespace tuki::dialog

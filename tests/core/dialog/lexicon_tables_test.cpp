@@ -1,0 +1,103 @@
+// Runs every table under tests/data/matchers/, keywords/ and crisis/ (schema:
+// LEXICON_SCHEMA.md) against the shipped dialogs and lexicons.
+#include <filesystem>
+
+#include <catch2/catch.hpp>
+#include <yaml-cpp/yaml.h>
+
+#include "tuki/core/dialog/engine.hpp"
+
+namespace fs = std::filesystem;
+using namespace tuki;
+using namespace tuki::dialog;
+
+namespace {
+
+const dialog_library& library() {
+  static const dialog_library lib = [] {
+    auto l = dialog_library::load(fs::path(TUKI_SOURCE_DIR) / "dialogs");
+    if (!l) throw std::runtime_error(l.error().message());
+    return std::move(l).value();
+  }();
+  return lib;
+}
+
+std::vector<fs::path> tables(const std::string& area) {
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(fs::path(TUKI_SOURCE_DIR) / "tests/data" / area))
+    if (e.path().extension() == ".yaml") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+const core::instant t0 = core::from_unix_ms(1'767'603'600'000);
+const conversation_settings settings{{{"en", "040 123"}}, std::chrono::days(14)};
+
+// The weekly_checkin session waiting at `node`, reached with neutral answers.
+std::optional<session> session_at(const std::string& node, const student_context& who) {
+  auto out = start(library(), "weekly_checkin", who, settings, t0);
+  std::vector<std::string> path;
+  if (node == "q2") path = {"3"};
+  if (node == "q3") path = {"3", "1"};
+  for (const auto& r : path) out = on_reply(library(), out.state, who, settings, r, t0);
+  if (!out.state || out.state->node != node)
+    throw std::runtime_error("could not reach node " + node);
+  return out.state;
+}
+
+}  // namespace
+
+TEST_CASE("matcher tables classify replies of weekly_checkin", "[dialog][tables]") {
+  auto files = tables("matchers");
+  REQUIRE_FALSE(files.empty());
+  for (const auto& f : files) {
+    YAML::Node doc = YAML::LoadFile(f.string());
+    student_context who{"s-1", "Test", doc["language"].as<std::string>(), {}};
+    int row = 0;
+    for (const auto& c : doc["cases"]) {
+      ++row;
+      const std::string reply = c["reply"].as<std::string>();
+      const std::string node = c["node"] ? c["node"].as<std::string>() : "q1";
+      const std::string want = c["category"].as<std::string>();
+      auto s = session_at(node, who);
+      auto out = on_reply(library(), s, who, settings, reply, t0 + std::chrono::minutes(1));
+      INFO(f.filename().string() << " row " << row << ": node " << node << ", reply '" << reply
+                                 << "'");
+      CHECK(out.category.value_or("<none>") == want);
+    }
+  }
+}
+
+TEST_CASE("keyword tables: whole-message keywords only", "[dialog][tables]") {
+  auto files = tables("keywords");
+  REQUIRE_FALSE(files.empty());
+  for (const auto& f : files) {
+    YAML::Node doc = YAML::LoadFile(f.string());
+    student_context who{"s-1", "Test", doc["language"].as<std::string>(), {}};
+    int row = 0;
+    for (const auto& c : doc["cases"]) {
+      ++row;
+      const std::string msg = c["message"].as<std::string>();
+      auto out = on_reply(library(), std::nullopt, who, settings, msg, t0);
+      INFO(f.filename().string() << " row " << row << ": '" << msg << "'");
+      CHECK(out.keyword.value_or("none") == c["keyword"].as<std::string>());
+    }
+  }
+}
+
+TEST_CASE("crisis tables: crises found, near-misses not", "[dialog][tables]") {
+  auto files = tables("crisis");
+  REQUIRE_FALSE(files.empty());
+  for (const auto& f : files) {
+    YAML::Node doc = YAML::LoadFile(f.string());
+    student_context who{"s-1", "Test", doc["language"].as<std::string>(), {}};
+    int row = 0;
+    for (const auto& c : doc["cases"]) {
+      ++row;
+      const std::string msg = c["message"].as<std::string>();
+      auto out = on_reply(library(), std::nullopt, who, settings, msg, t0);
+      INFO(f.filename().string() << " row " << row << ": '" << msg << "'");
+      CHECK(out.crisis == c["crisis"].as<bool>());
+    }
+  }
+}
