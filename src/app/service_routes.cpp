@@ -36,12 +36,11 @@ int status_for(const core::status& s) {
 void service::add_routes() {
   routes_.add("GET", "/healthz", "healthz",
               [this](const core::http_request&, const adapters::route_params&) -> awaitable<core::http_response> {
-                auto st = co_await async_write(
-                    *writes_,
-                    [](adapters::sqlite_store& s) {
+                // A named job, not a temporary inside co_await: GCC 12 destroys such temporaries twice.
+                write_queue::job st_job = [](adapters::sqlite_store& s) {
                       return s.db().exec("SELECT 1");
-                    },
-                    use_awaitable);
+                };
+                auto st = co_await async_write(*writes_, std::move(st_job), use_awaitable);
                 if (!st) co_return core::http_response::text(503, "store unavailable\n");
                 co_return core::http_response::text(200, "ok\n");
               });
@@ -50,14 +49,13 @@ void service::add_routes() {
               [this](const core::http_request&, const adapters::route_params&) -> awaitable<core::http_response> {
                 auto counts = std::make_shared<std::vector<adapters::message_count>>();
                 auto depth = std::make_shared<std::int64_t>(0);
-                auto st = co_await async_write(
-                    *writes_,
-                    [counts, depth](adapters::sqlite_store& s) {
+                // A named job, not a temporary inside co_await: GCC 12 destroys such temporaries twice.
+                write_queue::job st_job = [counts, depth](adapters::sqlite_store& s) {
                       *counts = s.count_messages();
                       *depth = s.outbox_depth();
                       return core::status::ok();
-                    },
-                    use_awaitable);
+                };
+                auto st = co_await async_write(*writes_, std::move(st_job), use_awaitable);
                 if (!st) co_return core::http_response::text(503, "store unavailable\n");
                 core::http_response r = core::http_response::text(200, metrics_.render(*counts, *depth));
                 r.content_type = "text/plain; version=0.0.4; charset=utf-8";
@@ -82,15 +80,14 @@ void service::add_routes() {
     auto outcome = std::make_shared<inbound_outcome>();
     auto sms = std::make_shared<adapters::inbound_sms>(std::move(*parsed.value));
     std::string gateway = gw.name();
-    auto st = co_await async_write(
-        *writes_,
-        [this, outcome, sms, gateway](adapters::sqlite_store& s) {
+    // A named job, not a temporary inside co_await: GCC 12 destroys such temporaries twice.
+    write_queue::job st_job = [this, outcome, sms, gateway](adapters::sqlite_store& s) {
           auto r = conversation_->handle_inbound(s, gateway, *sms, wall_now());
           if (!r) return r.error();
           *outcome = *r;
           return core::status::ok();
-        },
-        use_awaitable);
+    };
+    auto st = co_await async_write(*writes_, std::move(st_job), use_awaitable);
     if (!st) {
       log_error("inbound_store_failed", {{"gateway", gateway}, {"error", st.message()}});
       co_return core::http_response::text(503, "try again later\n");
@@ -120,12 +117,11 @@ void service::add_routes() {
     if (!parsed.value)
       co_return core::http_response::text(parsed.error.http_status, parsed.error.reason + "\n");
     auto report = std::make_shared<adapters::delivery_report>(std::move(*parsed.value));
-    auto st = co_await async_write(
-        *writes_,
-        [this, report](adapters::sqlite_store& s) {
+    // A named job, not a temporary inside co_await: GCC 12 destroys such temporaries twice.
+    write_queue::job st_job = [this, report](adapters::sqlite_store& s) {
           return conversation_->apply_delivery_report(s, *report, wall_now());
-        },
-        use_awaitable);
+    };
+    auto st = co_await async_write(*writes_, std::move(st_job), use_awaitable);
     if (st.error_code() == core::status::code::not_found)
       co_return core::http_response::text(200, "unknown message, ignored\n");  // do not make it retry
     if (!st) co_return core::http_response::text(503, "try again later\n");

@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "tuki/cli/dialog_commands.hpp"
 #include "tuki/cli/service_commands.hpp"
 
 namespace tuki::cli {
@@ -14,6 +15,7 @@ int run(int argc, char** argv) {
   app.require_subcommand(1);
   int exit_code = 0;
   register_service_commands(app, exit_code);
+  register_dialog_commands(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

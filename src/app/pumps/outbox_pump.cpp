@@ -47,13 +47,12 @@ awaitable<void> service::outbox_pump() {
   std::mt19937 rng{std::random_device{}()};
   while (!stopping_) {
     auto claimed = std::make_shared<std::vector<adapters::queued_sms>>();
-    auto st = co_await async_write(
-        *writes_,
-        [claimed](adapters::sqlite_store& s) {
+    // A named job, not a temporary inside co_await: GCC 12 destroys such temporaries twice.
+    write_queue::job st_job = [claimed](adapters::sqlite_store& s) {
           *claimed = s.claim_sms(batch_size, wall_now());
           return core::status::ok();
-        },
-        use_awaitable);
+    };
+    auto st = co_await async_write(*writes_, std::move(st_job), use_awaitable);
     if (!st || claimed->empty()) {
       outbox_wake_->expires_after(std::chrono::milliseconds(claimed->empty() ? 200 : 1000));
       boost::system::error_code ec;
@@ -99,9 +98,8 @@ awaitable<void> service::outbox_pump() {
     for (auto& r : *results)
       if (r.result.outcome == adapters::send_outcome::retryable && r.sms.attempts < max_attempts)
         retries.emplace_back(r.sms.id, now + backoff(r.sms.attempts, rng));
-    auto stored = co_await async_write(
-        *writes_,
-        [results, retries, now](adapters::sqlite_store& s) {
+    // A named job, not a temporary inside co_await: GCC 12 destroys such temporaries twice.
+    write_queue::job stored_job = [results, retries, now](adapters::sqlite_store& s) {
           std::size_t k = 0;
           for (auto& r : *results) {
             core::status st;
@@ -128,8 +126,8 @@ awaitable<void> service::outbox_pump() {
             if (!st) return st;
           }
           return core::status::ok();
-        },
-        use_awaitable);
+    };
+    auto stored = co_await async_write(*writes_, std::move(stored_job), use_awaitable);
     if (!stored) log_error("outbox_store_failed", {{"error", stored.message()}});
     std::size_t sent = 0, failed = 0;
     for (auto& r : *results) {

@@ -17,9 +17,8 @@ asio::awaitable<void> service::timer_pump() {
   asio::steady_timer tick(io_);
   while (!stopping_) {
     auto fired = std::make_shared<int>(0);
-    auto st = co_await async_write(
-        *writes_,
-        [this, fired](adapters::sqlite_store& s) {
+    // A named job, not a temporary inside co_await: GCC 12 destroys such temporaries twice.
+    write_queue::job st_job = [this, fired](adapters::sqlite_store& s) {
           auto now = core::instant(std::chrono::duration_cast<core::duration>(
               std::chrono::system_clock::now().time_since_epoch()));
           for (const auto& t : s.take_due_timers(now, 500)) {
@@ -27,8 +26,8 @@ asio::awaitable<void> service::timer_pump() {
             ++*fired;
           }
           return core::status::ok();
-        },
-        asio::use_awaitable);
+    };
+    auto st = co_await async_write(*writes_, std::move(st_job), asio::use_awaitable);
     if (!st) log_error("timers_failed", {{"error", st.message()}});
     if (*fired > 0) {
       log_info("timers_fired", {{"count", std::to_string(*fired)}});
