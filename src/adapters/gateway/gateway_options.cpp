@@ -59,6 +59,29 @@ core::result<std::string> gateway_options::string_or(std::string_view key,
   return v->get<std::string>();
 }
 
+namespace {
+
+bool is_http_url(std::string_view s) {
+  auto rest = s.starts_with("https://") ? s.substr(8) : s.starts_with("http://") ? s.substr(7) : "";
+  return !rest.empty() && rest.front() != '/';
+}
+
+}  // namespace
+
+core::result<std::string> gateway_options::required_url(std::string_view key) const {
+  auto v = required_string(key);
+  if (!v) return v;
+  if (!is_http_url(*v)) return error(key, "must be an http:// or https:// URL");
+  while (v->back() == '/') v->pop_back();
+  return v;
+}
+
+core::result<std::string> gateway_options::url_or(std::string_view key,
+                                                  std::string fallback) const {
+  if (!has(key)) return fallback;
+  return required_url(key);
+}
+
 core::result<std::int64_t> gateway_options::integer_or(std::string_view key, std::int64_t fallback,
                                                        std::int64_t min, std::int64_t max) const {
   const auto* v = find(key);

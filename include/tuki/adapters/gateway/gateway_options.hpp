@@ -31,6 +31,10 @@ class gateway_options {
   core::result<std::string> required_string(std::string_view key) const;
   /// The string at `key`, or `fallback` when absent or null.
   core::result<std::string> string_or(std::string_view key, std::string fallback) const;
+  /// Like required_string / string_or, but the value must be an http:// or https:// URL; a
+  /// trailing '/' is removed.
+  core::result<std::string> required_url(std::string_view key) const;
+  core::result<std::string> url_or(std::string_view key, std::string fallback) const;
   /// An integer in [min, max], or `fallback` when absent or null.
   core::result<std::int64_t> integer_or(std::string_view key, std::int64_t fallback,
                                         std::int64_t min, std::int64_t max) const;
