@@ -56,6 +56,7 @@ struct delivery_report {
   std::int64_t message_id = 0;  // tuki's id, recovered from the callback
   delivery_state state = delivery_state::accepted;
   std::string detail;  // gateway code/answer, for logs and the status history
+  bool opted_out = false;  // the gateway refused because the recipient opted out (Twilio 21610)
 };
 
 /// What a driver returns when a request that reached its endpoint is not for it or is invalid.
@@ -102,6 +103,10 @@ struct gateway_settings {
   std::string type;              // "console", "kannel", "twilio", "gatewayapi", "http_json"
   std::string public_base_url;   // tuki's own base URL as the gateway reaches it (callbacks)
   nlohmann::json options;        // driver-specific keys, validated by the driver's factory
+  /// Wall clock for drivers whose authentication has a time window (http_json timestamps,
+  /// JWT `exp`). Set by the app (system clock) or a test (fake clock); drivers never read the
+  /// system clock themselves. May be empty for drivers that do not need it.
+  std::function<core::instant()> clock = {};
 };
 
 using gateway_factory =

@@ -1,0 +1,144 @@
+#include "tuki/adapters/gateway/http_json_gateway.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "tuki/core/crypto/hmac.hpp"
+
+using namespace tuki::adapters;
+using nlohmann::json;
+namespace core = tuki::core;
+
+namespace {
+
+json base_options() {
+  return {{"send", {{"url", "https://sms.example.com/send"}}},
+          {"dlr", {{"status_map", {{"DELIVERED", "delivered"}, {"FAILED", "failed"}}}}},
+          {"signature",
+           {{"secret", "k3y"}, {"timestamp_header", "X-Timestamp"}, {"max_age_seconds", 300}}}};
+}
+
+}  // namespace
+
+TEST_CASE("http_json: a replay outside the window is refused", "[gateway][http_json]") {
+  core::instant now = core::from_unix_ms(1795355910000);
+  gateway_settings s{"hj", "http_json", "https://tuki.example.fi", base_options()};
+  s.clock = [&now] { return now; };
+  auto g = make_gateway(s);
+  REQUIRE(g);
+  core::http_request r;
+  r.method = "POST";
+  r.target = "/v1/gateways/hj/inbound";
+  r.body = R"({"from":"+358401234567","text":"Moi","id":"m1"})";
+  const std::string ts = "1795355910";
+  r.headers = {{"X-Timestamp", ts},
+               {"X-Signature", core::hex_encode(core::hmac_sha256("k3y", ts + "." + r.body))}};
+  CHECK((*g)->authenticate(r).is_ok());
+  now += std::chrono::seconds(300);
+  CHECK((*g)->authenticate(r).is_ok());  // the same request replayed at the edge of the window
+  now += std::chrono::seconds(1);
+  auto late = (*g)->authenticate(r);
+  CHECK(late.error_code() == core::status::code::unauthenticated);
+  CHECK_THAT(late.message(), Catch::Contains("window"));
+  auto no_ts = r;
+  no_ts.headers.erase(no_ts.headers.begin());
+  now = core::from_unix_ms(1795355910000);
+  CHECK((*g)->authenticate(no_ts).error_code() == core::status::code::unauthenticated);
+  auto sms = (*g)->parse_inbound(r);
+  REQUIRE(sms.value);
+  CHECK(sms.value->gateway_id == "m1");  // within the window the store deduplicates on it
+}
+
+TEST_CASE("http_json: option errors name the gateway and the key", "[gateway][http_json]") {
+  struct row {
+    json options;
+    const char* message;
+  };
+  auto edit = [](auto f) {
+    auto o = base_options();
+    f(o);
+    return o;
+  };
+  const row rows[] = {
+      {edit([](json& o) { o["send"].erase("url"); }),
+       "gateway 'hj': option 'send.url' is required"},
+      {edit([](json& o) { o["send"]["url"] = "sms.example.com"; }),
+       "gateway 'hj': option 'send.url' must be an http"},
+      {edit([](json& o) { o["send"]["method"] = "GET"; }),
+       "gateway 'hj': option 'send.method' must be POST or PUT"},
+      {edit([](json& o) {
+         o["send"]["headers"] = {{"X-A", 1}};
+       }),
+       "gateway 'hj': option 'send.headers.X-A' must be a string"},
+      {edit([](json& o) {
+         o["send"]["headers"] = {{"X-A", "a\r\nInjected: 1"}};
+       }),
+       "gateway 'hj': option 'send.headers' has an invalid header 'X-A'"},
+      {edit([](json& o) {
+         o["send"]["fields"] = {{"recipient", "to"}};
+       }),
+       "gateway 'hj': option 'send.fields.recipient' is unknown"},
+      {edit([](json& o) {
+         o["send"]["fields"] = {{"to", ""}};
+       }),
+       "gateway 'hj': option 'send.fields.to' must not be empty"},
+      {edit([](json& o) { o["send"]["response_id"] = "/data/~2x"; }),
+       "gateway 'hj': option 'send.response_id' is not a valid JSON pointer"},
+      {edit([](json& o) { o["dlr"].erase("status_map"); }),
+       "gateway 'hj': option 'dlr.status_map' is required"},
+      {edit([](json& o) { o["dlr"]["status_map"]["SENT"] = "sent"; }),
+       "gateway 'hj': option 'dlr.status_map.SENT' must be accepted, buffered"},
+      {edit([](json& o) { o["signature"].erase("secret"); }),
+       "gateway 'hj': option 'signature.secret' is required"},
+      {edit([](json& o) { o["signature"]["encoding"] = "hex64"; }),
+       "gateway 'hj': option 'signature.encoding' must be hex or base64"},
+      {edit([](json& o) { o["signature"]["max_age_seconds"] = 0; }),
+       "gateway 'hj': option 'signature.max_age_seconds' must be between 1 and 86400"},
+      {edit([](json& o) { o.erase("signature"); }),
+       "gateway 'hj': option 'signature' or 'auth' is required"},
+      {edit([](json& o) { o["callbacks"] = true; }), "gateway 'hj': option 'callbacks' is unknown"},
+  };
+  for (const auto& r : rows) {
+    CAPTURE(r.options.dump());
+    gateway_settings s{"hj", "http_json", "https://tuki.example.fi", r.options};
+    s.clock = [] { return core::from_unix_ms(0); };
+    auto g = make_gateway(s);
+    REQUIRE_FALSE(g);
+    CHECK(g.error().error_code() == core::status::code::invalid_argument);
+    CHECK_THAT(g.error().message(), Catch::StartsWith(r.message));
+  }
+  // A timestamp window needs the injected clock.
+  auto no_clock = make_gateway({"hj", "http_json", "https://tuki.example.fi", base_options()});
+  REQUIRE_FALSE(no_clock);
+  CHECK_THAT(no_clock.error().message(),
+             Catch::StartsWith("gateway 'hj': option 'signature.timestamp_header' needs a clock"));
+  // auth alone is enough to start.
+  auto o = base_options();
+  o.erase("signature");
+  o["auth"] = {{"path_secret", "0123456789abcdef"}};
+  CHECK(make_gateway({"hj", "http_json", "https://tuki.example.fi", o}));
+}
+
+TEST_CASE("http_json: a body that does not fit the configured pointers is refused",
+          "[gateway][http_json]") {
+  auto o = base_options();
+  o.erase("signature");
+  o["auth"] = {{"path_secret", "0123456789abcdef"}};
+  o["inbound"] = {{"fields", {{"from", "/sender/0/msisdn"}}}};
+  auto g = make_gateway({"hj", "http_json", "https://tuki.example.fi", o});
+  REQUIRE(g);
+  core::http_request r;
+  r.target = "/v1/gateways/hj/inbound/0123456789abcdef";
+  for (const char* body : {R"({"sender":{"x":1},"text":"a"})", R"({"sender":[],"text":"a"})",
+                           R"({"sender":"s","text":"a"})", "[1]", "not json", ""}) {
+    CAPTURE(body);
+    r.body = body;
+    auto p = (*g)->parse_inbound(r);
+    CHECK_FALSE(p.value);
+    CHECK(p.error.http_status == 400);
+  }
+  r.body = R"({"sender":[{"msisdn":"+37060000001"}],"text":"Ačiū"})";
+  auto p = (*g)->parse_inbound(r);
+  REQUIRE(p.value);
+  CHECK(p.value->from == "+37060000001");
+  CHECK(p.value->text == "Ačiū");
+}
