@@ -27,8 +27,7 @@ core::status validate(const campaign_settings& s) {
                                           std::to_string(s.fair.need_rate));
   }
   if (!(s.quiet.send_from < s.quiet.send_until)) {
-    return core::status::invalid_argument(
-        "campaign settings: send_from must be before send_until");
+    return core::status::invalid_argument("campaign settings: send_from must be before send_until");
   }
   if (s.quiet.weekdays.empty()) {
     return core::status::invalid_argument("campaign settings: no weekday allowed");
@@ -44,9 +43,9 @@ bool day_allowed(date::local_days d, const campaign_settings& s) {
 // empty (the zone's day is over), the window of the zone's next allowed day.
 window zone_window(date::local_days d, const date::time_zone& zone, const campaign_settings& s,
                    core::instant now) {
-  auto first = std::max(std::chrono::ceil<std::chrono::seconds>(now),
-                        std::chrono::time_point_cast<std::chrono::seconds>(
-                            to_instant(d, s.quiet.send_from, zone)));
+  auto first = std::max(
+      std::chrono::ceil<std::chrono::seconds>(now),
+      std::chrono::time_point_cast<std::chrono::seconds>(to_instant(d, s.quiet.send_from, zone)));
   auto end = to_instant(d, s.quiet.send_until, zone);
   if (first < end) return {first, end};  // whole seconds: send_from is whole minutes
   auto next = next_allowed(std::chrono::ceil<std::chrono::seconds>(now), s.quiet, zone, s.holidays);
@@ -57,10 +56,14 @@ window zone_window(date::local_days d, const date::time_zone& zone, const campai
 
 std::string_view to_string(skip_reason r) {
   switch (r) {
-    case skip_reason::opted_out: return "opted_out";
-    case skip_reason::paused: return "paused";
-    case skip_reason::active: return "active";
-    case skip_reason::capped: return "capped";
+    case skip_reason::opted_out:
+      return "opted_out";
+    case skip_reason::paused:
+      return "paused";
+    case skip_reason::active:
+      return "active";
+    case skip_reason::capped:
+      return "capped";
   }
   return "unknown";
 }
@@ -86,9 +89,12 @@ core::result<campaign_plan> plan_campaign(std::span<const campaign_candidate> ca
   for (std::uint32_t i = 0; i < candidates.size(); ++i) {
     const auto& c = candidates[i];
     std::optional<skip_reason> why;
-    if (c.opted_out) why = skip_reason::opted_out;
-    else if (c.paused_until && now < *c.paused_until) why = skip_reason::paused;
-    else if (c.has_active_session) why = skip_reason::active;
+    if (c.opted_out)
+      why = skip_reason::opted_out;
+    else if (c.paused_until && now < *c.paused_until)
+      why = skip_reason::paused;
+    else if (c.has_active_session)
+      why = skip_reason::active;
     else if (c.last_checkin && now - *c.last_checkin < settings.fair.min_gap) {
       why = skip_reason::capped;
     }
@@ -108,14 +114,13 @@ core::result<campaign_plan> plan_campaign(std::span<const campaign_candidate> ca
   }
 
   const std::uint64_t accepted = plan.sends.size();
-  plan.per_day =
-      settings.fair.need_rate > 0
-          // The epsilon keeps 60 / 0.03 at 2000 despite binary rounding of 0.03.
-          ? static_cast<std::uint64_t>(std::floor(
-                settings.fair.capacity_per_day / settings.fair.need_rate * (1 + 1e-12)))
-          : 0;
-  const std::uint64_t per_day = plan.per_day == 0 ? std::max<std::uint64_t>(accepted, 1)
-                                                  : plan.per_day;
+  plan.per_day = settings.fair.need_rate > 0
+                     // The epsilon keeps 60 / 0.03 at 2000 despite binary rounding of 0.03.
+                     ? static_cast<std::uint64_t>(std::floor(settings.fair.capacity_per_day /
+                                                             settings.fair.need_rate * (1 + 1e-12)))
+                     : 0;
+  const std::uint64_t per_day =
+      plan.per_day == 0 ? std::max<std::uint64_t>(accepted, 1) : plan.per_day;
 
   // Campaign days in the institution's zone.
   auto d = local_day(now, inst);
@@ -134,7 +139,8 @@ core::result<campaign_plan> plan_campaign(std::span<const campaign_candidate> ca
     }
     const auto k = static_cast<std::uint32_t>(plan.days.size());
     plan.days.push_back(d);
-    for (std::size_t z = 0; z < zones.size(); ++z) windows[z] = zone_window(d, *zones[z], settings, now);
+    for (std::size_t z = 0; z < zones.size(); ++z)
+      windows[z] = zone_window(d, *zones[z], settings, now);
     const std::uint64_t batch = std::min(per_day, accepted - first);
     for (std::uint64_t j = 0; j < batch; ++j) {
       auto& send = plan.sends[first + j];

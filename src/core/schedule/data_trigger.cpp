@@ -9,10 +9,14 @@ using dated_value = std::pair<date::local_days, double>;
 
 bool holds(trigger_comparison c, double lhs, double rhs) {
   switch (c) {
-    case trigger_comparison::at_least: return lhs >= rhs;
-    case trigger_comparison::more_than: return lhs > rhs;
-    case trigger_comparison::at_most: return lhs <= rhs;
-    case trigger_comparison::less_than: return lhs < rhs;
+    case trigger_comparison::at_least:
+      return lhs >= rhs;
+    case trigger_comparison::more_than:
+      return lhs > rhs;
+    case trigger_comparison::at_most:
+      return lhs <= rhs;
+    case trigger_comparison::less_than:
+      return lhs < rhs;
   }
   return false;
 }
@@ -56,8 +60,8 @@ core::result<trigger_comparison> parse_comparison(std::string_view text) {
   if (text == ">") return trigger_comparison::more_than;
   if (text == "<=") return trigger_comparison::at_most;
   if (text == "<") return trigger_comparison::less_than;
-  return core::status::invalid_argument("expected one of >=, >, <=, <, got \"" +
-                                        std::string(text) + "\"");
+  return core::status::invalid_argument("expected one of >=, >, <=, <, got \"" + std::string(text) +
+                                        "\"");
 }
 
 core::result<trigger_aggregate> parse_aggregate(std::string_view text) {

@@ -35,23 +35,28 @@ core::result<day_offset> parse_offset(std::string_view text) {
   if (number.empty()) return fail("expected a number of days after the sign");
   long n = 0;
   for (char c : number) {
-    if (c < '0' || c > '9') return fail("expected a whole number, got \"" + std::string(w[0]) + "\"");
+    if (c < '0' || c > '9')
+      return fail("expected a whole number, got \"" + std::string(w[0]) + "\"");
     n = n * 10 + (c - '0');
     if (n > k_max_days) return fail("more than 3660 days");
   }
   if (sign == 0 && n != 0) return fail("expected a sign '+' or '-' before the number");
   if (w.size() < 2) return fail("expected a unit (days or weeks) after the number");
   int unit = 0;
-  if (w[1] == "day" || w[1] == "days") unit = 1;
-  else if (w[1] == "week" || w[1] == "weeks") unit = 7;
-  else return fail("expected a unit (days or weeks), got \"" + std::string(w[1]) + "\"");
+  if (w[1] == "day" || w[1] == "days")
+    unit = 1;
+  else if (w[1] == "week" || w[1] == "weeks")
+    unit = 7;
+  else
+    return fail("expected a unit (days or weeks), got \"" + std::string(w[1]) + "\"");
   long days = n * unit;
   if (days > k_max_days) return fail("more than 3660 days");
 
   day_offset out;
   out.days = static_cast<int>(sign < 0 ? -days : days);
   if (w.size() == 2) return out;
-  if (w[2] != "at") return fail("expected \"at HH:MM\" after the unit, got \"" + std::string(w[2]) + "\"");
+  if (w[2] != "at")
+    return fail("expected \"at HH:MM\" after the unit, got \"" + std::string(w[2]) + "\"");
   if (w.size() < 4) return fail("expected a time after \"at\"");
   if (w.size() > 4) return fail("unexpected \"" + std::string(w[4]) + "\" after the time");
   auto at = parse_time_of_day(w[3]);

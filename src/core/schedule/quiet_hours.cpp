@@ -34,8 +34,8 @@ std::optional<core::instant> next_allowed(core::instant due, const quiet_hours& 
   return std::nullopt;
 }
 
-bool allowed_now(core::instant due, std::optional<core::instant> last_inbound,
-                 const quiet_hours& q, const date::time_zone& tz, const holiday_calendar& holidays) {
+bool allowed_now(core::instant due, std::optional<core::instant> last_inbound, const quiet_hours& q,
+                 const date::time_zone& tz, const holiday_calendar& holidays) {
   if (q.reply_window > std::chrono::minutes::zero() && last_inbound && *last_inbound <= due &&
       due - *last_inbound <= q.reply_window) {
     return true;

@@ -6,9 +6,9 @@ namespace tuki::schedule {
 
 core::result<time_of_day> parse_time_of_day(std::string_view text, bool allow_end_of_day) {
   auto fail = [&] {
-    return core::status::invalid_argument(
-        std::string("expected a time \"HH:MM\" (00:00-") + (allow_end_of_day ? "24:00" : "23:59") +
-        "), got \"" + std::string(text) + "\"");
+    return core::status::invalid_argument(std::string("expected a time \"HH:MM\" (00:00-") +
+                                          (allow_end_of_day ? "24:00" : "23:59") + "), got \"" +
+                                          std::string(text) + "\"");
   };
   auto colon = text.find(':');
   if (colon == std::string_view::npos || colon == 0 || colon > 2 || text.size() != colon + 3) {

@@ -17,8 +17,10 @@ core::result<date::weekday> parse_weekday(std::string_view name) {
       if (k_names[i] == lower) return date::weekday{i};
     }
   }
-  return core::status::invalid_argument("expected a weekday (mon, tue, wed, thu, fri, sat, sun), "
-                                        "got \"" + std::string(name) + "\"");
+  return core::status::invalid_argument(
+      "expected a weekday (mon, tue, wed, thu, fri, sat, sun), "
+      "got \"" +
+      std::string(name) + "\"");
 }
 
 std::string to_string(weekday_set days) {

@@ -38,8 +38,8 @@ void check_invariants(const campaign_plan& plan, std::span<const campaign_candid
     ++per_day[p.day];
     if (i > 0) REQUIRE(plan.sends[i - 1].day <= p.day);
     if (i % check_every != 0) continue;
-    const auto& tz = candidates[p.candidate].zone ? *candidates[p.candidate].zone
-                                                  : *s.institution_zone;
+    const auto& tz =
+        candidates[p.candidate].zone ? *candidates[p.candidate].zone : *s.institution_zone;
     INFO("send " << i << " at " << local_text(p.at, tz));
     REQUIRE(p.at >= now);
     REQUIRE(is_allowed(p.at, s.quiet, tz, s.holidays));
@@ -59,8 +59,7 @@ void check_invariants(const campaign_plan& plan, std::span<const campaign_candid
 }
 }  // namespace
 
-TEST_CASE("10,000 students at need rate 0.03 and capacity 60 take 5 days of 2,000",
-          "[schedule]") {
+TEST_CASE("10,000 students at need rate 0.03 and capacity 60 take 5 days of 2,000", "[schedule]") {
   auto s = helsinki_settings();
   std::vector<campaign_candidate> students(10'000);
   auto now = utc(2026, 9, 14, 5, 0);  // Monday 08:00 EEST
@@ -149,9 +148,12 @@ TEST_CASE("skips say why: opted out, paused, active, capped", "[schedule]") {
   REQUIRE(plan);
   std::vector<std::pair<std::uint32_t, std::string_view>> skipped;
   for (auto k : plan->skipped) skipped.emplace_back(k.candidate, to_string(k.reason));
-  CHECK(skipped == std::vector<std::pair<std::uint32_t, std::string_view>>{
-                       {1, "opted_out"}, {2, "paused"}, {4, "active"}, {5, "capped"},
-                       {7, "opted_out"}, {8, "active"}});
+  CHECK(skipped == std::vector<std::pair<std::uint32_t, std::string_view>>{{1, "opted_out"},
+                                                                           {2, "paused"},
+                                                                           {4, "active"},
+                                                                           {5, "capped"},
+                                                                           {7, "opted_out"},
+                                                                           {8, "active"}});
   std::vector<std::uint32_t> sent;
   for (auto p : plan->sends) sent.push_back(p.candidate);
   CHECK(sent == std::vector<std::uint32_t>{0, 3, 6});
@@ -162,8 +164,8 @@ TEST_CASE("students get their sends inside their own quiet hours", "[schedule]")
   auto s = helsinki_settings();
   s.quiet.weekdays = weekday_set::all();
   std::vector<campaign_candidate> c;
-  const char* names[] = {"Europe/Helsinki", "Europe/Stockholm", "Asia/Kolkata", "America/New_York",
-                         "Pacific/Auckland", "Europe/Riga"};
+  const char* names[] = {"Europe/Helsinki",  "Europe/Stockholm", "Asia/Kolkata",
+                         "America/New_York", "Pacific/Auckland", "Europe/Riga"};
   for (int i = 0; i < 600; ++i) {
     campaign_candidate x;
     x.zone = i % 7 == 6 ? nullptr : &zone(names[i % 6]);
@@ -219,19 +221,25 @@ TEST_CASE("no staggering at need rate 0; invalid settings are errors", "[schedul
 TEST_CASE("a 100,000-student campaign is planned with every invariant", "[schedule]") {
   auto s = helsinki_settings();
   s.fair.need_rate = 0.028;  // 60 / 0.028 = 2142 per day
-  const char* names[] = {"Europe/Helsinki", "Europe/Stockholm", "Europe/Tallinn", "Europe/Riga",
-                         "Europe/Vilnius", "America/New_York", "Asia/Kolkata", "Pacific/Auckland"};
+  const char* names[] = {"Europe/Helsinki", "Europe/Stockholm", "Europe/Tallinn",
+                         "Europe/Riga",     "Europe/Vilnius",   "America/New_York",
+                         "Asia/Kolkata",    "Pacific/Auckland"};
   auto now = utc(2026, 10, 20, 5, 0);  // crosses the autumn DST change on 25 Oct
   std::vector<campaign_candidate> c(100'000);
   std::size_t expected_skips = 0;
   for (std::size_t i = 0; i < c.size(); ++i) {
     // Mostly the institution's zone, in runs, as a store would return them.
     c[i].zone = (i / 100) % 10 < 7 ? nullptr : &zone(names[(i / 100) % 8]);
-    if (i % 50 == 0) c[i].opted_out = true;
-    else if (i % 31 == 0) c[i].has_active_session = true;
-    else if (i % 17 == 0) c[i].last_checkin = now - 3 * 24h;
-    else if (i % 23 == 0) c[i].last_checkin = now - 30 * 24h;  // long ago: fine
-    else if (i % 29 == 0) c[i].paused_until = now + 24h;
+    if (i % 50 == 0)
+      c[i].opted_out = true;
+    else if (i % 31 == 0)
+      c[i].has_active_session = true;
+    else if (i % 17 == 0)
+      c[i].last_checkin = now - 3 * 24h;
+    else if (i % 23 == 0)
+      c[i].last_checkin = now - 30 * 24h;  // long ago: fine
+    else if (i % 29 == 0)
+      c[i].paused_until = now + 24h;
     expected_skips += c[i].opted_out || c[i].has_active_session || c[i].paused_until ||
                       (c[i].last_checkin && *c[i].last_checkin > now - 7 * 24h);
   }

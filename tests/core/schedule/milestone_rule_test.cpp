@@ -15,9 +15,14 @@ TEST_CASE("offsets parse into days and a local time", "[schedule]") {
     int hour, minute;
   };
   const row rows[] = {
-      {"+14 days at 10:00", 14, 10, 0}, {"-7 days", -7, 10, 0},     {"+1 day at 9:30", 1, 9, 30},
-      {"0 days at 12:00", 0, 12, 0},    {"+2 weeks", 14, 10, 0},    {"-1 week at 08:15", -7, 8, 15},
-      {"  +3   days   at  16:45 ", 3, 16, 45}, {"+3660 days", 3660, 10, 0},
+      {"+14 days at 10:00", 14, 10, 0},
+      {"-7 days", -7, 10, 0},
+      {"+1 day at 9:30", 1, 9, 30},
+      {"0 days at 12:00", 0, 12, 0},
+      {"+2 weeks", 14, 10, 0},
+      {"-1 week at 08:15", -7, 8, 15},
+      {"  +3   days   at  16:45 ", 3, 16, 45},
+      {"+3660 days", 3660, 10, 0},
   };
   for (const auto& r : rows) {
     INFO(r.text);
@@ -36,19 +41,24 @@ TEST_CASE("bad offsets are rejected with a precise message", "[schedule]") {
       {"14 days", "invalid offset \"14 days\": expected a sign '+' or '-' before the number"},
       {"+ 14 days", "invalid offset \"+ 14 days\": expected a number of days after the sign"},
       {"+14", "invalid offset \"+14\": expected a unit (days or weeks) after the number"},
-      {"+14 months", "invalid offset \"+14 months\": expected a unit (days or weeks), got \"months\""},
+      {"+14 months",
+       "invalid offset \"+14 months\": expected a unit (days or weeks), got \"months\""},
       {"+1.5 days", "invalid offset \"+1.5 days\": expected a whole number, got \"+1.5\""},
-      {"+14 days 10:00", "invalid offset \"+14 days 10:00\": expected \"at HH:MM\" after the unit, "
-                         "got \"10:00\""},
+      {"+14 days 10:00",
+       "invalid offset \"+14 days 10:00\": expected \"at HH:MM\" after the unit, "
+       "got \"10:00\""},
       {"+14 days at", "invalid offset \"+14 days at\": expected a time after \"at\""},
-      {"+14 days at 25:00", "invalid offset \"+14 days at 25:00\": expected a time \"HH:MM\" "
-                            "(00:00-23:59), got \"25:00\""},
-      {"+14 days at 10:00 sharp", "invalid offset \"+14 days at 10:00 sharp\": unexpected "
-                                  "\"sharp\" after the time"},
+      {"+14 days at 25:00",
+       "invalid offset \"+14 days at 25:00\": expected a time \"HH:MM\" "
+       "(00:00-23:59), got \"25:00\""},
+      {"+14 days at 10:00 sharp",
+       "invalid offset \"+14 days at 10:00 sharp\": unexpected "
+       "\"sharp\" after the time"},
       {"+3661 days", "invalid offset \"+3661 days\": more than 3660 days"},
       {"+523 weeks", "invalid offset \"+523 weeks\": more than 3660 days"},
-      {"+99999999999999999999 days", "invalid offset \"+99999999999999999999 days\": more than "
-                                     "3660 days"},
+      {"+99999999999999999999 days",
+       "invalid offset \"+99999999999999999999 days\": more than "
+       "3660 days"},
   };
   for (auto [text, message] : rows) {
     INFO(text);
@@ -60,10 +70,13 @@ TEST_CASE("bad offsets are rejected with a precise message", "[schedule]") {
 
 TEST_CASE("milestones fall on the student's date plus the offset, in the student's zone",
           "[schedule]") {
-  milestone_rule start{"milestone_start", "milestone_start", "start_date",
-                       *parse_offset("+14 days at 10:00"), {}};
-  milestone_rule before{"internship_reminder", "internship_reminder", "internship_start",
-                        *parse_offset("-7 days"), {}};
+  milestone_rule start{
+      "milestone_start", "milestone_start", "start_date", *parse_offset("+14 days at 10:00"), {}};
+  milestone_rule before{"internship_reminder",
+                        "internship_reminder",
+                        "internship_start",
+                        *parse_offset("-7 days"),
+                        {}};
   const auto& hel = zone("Europe/Helsinki");
   using date::year, date::month, date::day;
   auto t = milestone_time(start, year{2026} / 8 / 10, hel);
@@ -79,8 +92,7 @@ TEST_CASE("milestones fall on the student's date plus the offset, in the student
   CHECK(local_text(*milestone_time(before, year{2027} / 3 / 1, hel), hel) ==
         "2027-02-22 10:00 EET");
   const auto& ny = zone("America/New_York");
-  CHECK(local_text(*milestone_time(before, year{2026} / 3 / 15, ny), ny) ==
-        "2026-03-08 10:00 EDT");
+  CHECK(local_text(*milestone_time(before, year{2026} / 3 / 15, ny), ny) == "2026-03-08 10:00 EDT");
   CHECK_FALSE(milestone_time(start, year{2026} / 2 / 30, hel));
 }
 

@@ -1,7 +1,7 @@
 #include "tuki/core/schedule/recurring_rule.hpp"
 
-#include <catch2/catch.hpp>
 #include <date/iso_week.h>
+#include <catch2/catch.hpp>
 
 #include "schedule_test_support.hpp"
 #include "tuki/core/schedule/local_time.hpp"
@@ -35,11 +35,11 @@ TEST_CASE("every two weeks on Tuesdays through the autumn term, across the DST c
   const auto& hel = zone("Europe/Helsinki");
   holiday_calendar holidays({{day(2026, 10, 19), day(2026, 10, 23), "Syysloma"}});
   auto got = occurrences(autumn_checkin(), hel, utc(2026, 1, 1), utc(2027, 1, 1), holidays);
-  std::vector<std::string> expected{
-      "2026-08-11 10:00 EEST", "2026-08-25 10:00 EEST", "2026-09-08 10:00 EEST",
-      "2026-09-22 10:00 EEST", "2026-10-06 10:00 EEST",  // 2026-10-20 is in the autumn break
-      "2026-11-03 10:00 EET",  "2026-11-17 10:00 EET",  "2026-12-01 10:00 EET",
-      "2026-12-15 10:00 EET"};
+  std::vector<std::string> expected{"2026-08-11 10:00 EEST", "2026-08-25 10:00 EEST",
+                                    "2026-09-08 10:00 EEST", "2026-09-22 10:00 EEST",
+                                    "2026-10-06 10:00 EEST",  // 2026-10-20 is in the autumn break
+                                    "2026-11-03 10:00 EET",  "2026-11-17 10:00 EET",
+                                    "2026-12-01 10:00 EET",  "2026-12-15 10:00 EET"};
   CHECK(as_local(got, hel) == expected);
   REQUIRE(got.size() == expected.size());
   CHECK(utc_text(got[4]) == "2026-10-06T07:00Z");
@@ -80,9 +80,9 @@ TEST_CASE("every-N-weeks keeps its rhythm across the year end and ISO week 53", 
   // Anchored at the start date's week, not at the ISO week number: starting a week later shifts.
   r.first_day = day(2026, 12, 21);
   auto shifted = occurrences(r, hel, utc(2026, 12, 1), utc(2027, 1, 31), {});
-  CHECK(as_local(shifted, hel) ==
-        std::vector<std::string>{"2026-12-24 10:00 EET", "2027-01-07 10:00 EET",
-                                 "2027-01-21 10:00 EET"});
+  CHECK(as_local(shifted, hel) == std::vector<std::string>{"2026-12-24 10:00 EET",
+                                                           "2027-01-07 10:00 EET",
+                                                           "2027-01-21 10:00 EET"});
 }
 
 TEST_CASE("weekly sends stay at local 10:00 across DST in every supported zone", "[schedule]") {
@@ -91,12 +91,13 @@ TEST_CASE("weekly sends stay at local 10:00 across DST in every supported zone",
   r.first_day = day(2026, 1, 1);
   r.last_day = day(2027, 12, 31);
   // Windows around the spring and autumn changes of 2026 and 2027 (EU, US and NZ).
-  const std::pair<instant, instant> windows[] = {
-      {utc(2026, 3, 1), utc(2026, 4, 15)},  {utc(2026, 9, 20), utc(2026, 11, 10)},
-      {utc(2027, 3, 1), utc(2027, 4, 15)},  {utc(2027, 9, 20), utc(2027, 11, 10)}};
-  for (const char* name : {"Europe/Helsinki", "Europe/Stockholm", "Europe/Tallinn", "Europe/Riga",
-                           "Europe/Vilnius", "America/New_York", "Asia/Kolkata",
-                           "Pacific/Auckland"}) {
+  const std::pair<instant, instant> windows[] = {{utc(2026, 3, 1), utc(2026, 4, 15)},
+                                                 {utc(2026, 9, 20), utc(2026, 11, 10)},
+                                                 {utc(2027, 3, 1), utc(2027, 4, 15)},
+                                                 {utc(2027, 9, 20), utc(2027, 11, 10)}};
+  for (const char* name :
+       {"Europe/Helsinki", "Europe/Stockholm", "Europe/Tallinn", "Europe/Riga", "Europe/Vilnius",
+        "America/New_York", "Asia/Kolkata", "Pacific/Auckland"}) {
     const auto& tz = zone(name);
     for (auto [from, to] : windows) {
       auto got = occurrences(r, tz, from, to, {});

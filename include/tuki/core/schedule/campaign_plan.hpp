@@ -31,7 +31,7 @@ struct fairness {
 
 /// One student who could receive the campaign's check-in. Filled by the app from its store.
 struct campaign_candidate {
-  std::string_view id;                    // not owned, not read by the planner; for the caller
+  std::string_view id;  // not owned, not read by the planner; for the caller
   /// The student's zone; nullptr = the institution's. Resolve names once (zone_cache), not per
   /// student: the planner compares pointers to group students by zone.
   const date::time_zone* zone = nullptr;
@@ -43,8 +43,8 @@ struct campaign_candidate {
 
 struct campaign_settings {
   const date::time_zone* institution_zone = nullptr;  // required; its days are the campaign days
-  quiet_hours quiet;          // send_from/until in each student's own zone
-  holiday_calendar holidays;  // no sends on these local days
+  quiet_hours quiet;                                  // send_from/until in each student's own zone
+  holiday_calendar holidays;                          // no sends on these local days
   fairness fair;
   /// The first campaign day is today (in the institution's zone) only if at least this much of
   /// today's sending window is left at `now`; otherwise the next allowed day. Default 2 hours.
@@ -66,9 +66,9 @@ struct skipped_candidate {
 };
 
 struct campaign_plan {
-  std::vector<planned_send> sends;        // in candidate order; day is non-decreasing
-  std::vector<skipped_candidate> skipped; // in candidate order
-  std::vector<date::local_days> days;     // institution-local date of each campaign day
+  std::vector<planned_send> sends;         // in candidate order; day is non-decreasing
+  std::vector<skipped_candidate> skipped;  // in candidate order
+  std::vector<date::local_days> days;      // institution-local date of each campaign day
   /// Students per campaign day: floor(capacity_per_day / need_rate), so that expected needs per
   /// day (students * need_rate) stay <= capacity_per_day. 0 = unlimited (need_rate 0).
   std::uint64_t per_day = 0;

@@ -16,9 +16,9 @@ namespace tuki::schedule {
 /// One imported fact about a student (a row of the events CSV).
 struct student_event {
   std::string student_id;
-  std::string event;       // e.g. "absence", "late_assignment"
-  date::local_days date;   // the institution-local day it happened
-  double value = 1;        // e.g. 1 per absence, or hours absent
+  std::string event;      // e.g. "absence", "late_assignment"
+  date::local_days date;  // the institution-local day it happened
+  double value = 1;       // e.g. 1 per absence, or hours absent
 };
 
 enum class trigger_aggregate { sum, count };  // sum of `value`, or number of events

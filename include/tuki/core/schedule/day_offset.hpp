@@ -9,8 +9,8 @@
 namespace tuki::schedule {
 
 struct day_offset {
-  int days = 0;                              // may be negative (before the date)
-  time_of_day at = time_of_day::at(10, 0);   // default 10:00 when the text has no "at"
+  int days = 0;                             // may be negative (before the date)
+  time_of_day at = time_of_day::at(10, 0);  // default 10:00 when the text has no "at"
   friend bool operator==(const day_offset&, const day_offset&) = default;
 };
 

@@ -17,7 +17,7 @@ struct milestone_rule {
   /// The student's date the offset counts from: "start_date" or any date column imported with
   /// the students (e.g. "internship_start").
   std::string date_column;
-  day_offset offset;   // e.g. +14 days at 10:00
+  day_offset offset;  // e.g. +14 days at 10:00
   audience students;
 };
 

@@ -19,7 +19,7 @@ namespace tuki::schedule {
 struct quiet_hours {
   time_of_day send_from = time_of_day::at(8, 0);    // first allowed minute, inclusive
   time_of_day send_until = time_of_day::at(20, 0);  // end, exclusive; > send_from; 24:00 allowed
-  weekday_set weekdays = weekday_set::all();         // days on which sending is allowed
+  weekday_set weekdays = weekday_set::all();        // days on which sending is allowed
   /// A reply to the student's own message may be sent within this long after it, even in quiet
   /// hours or on a holiday. Zero disables the exception.
   std::chrono::minutes reply_window{30};
@@ -39,7 +39,7 @@ std::optional<core::instant> next_allowed(core::instant due, const quiet_hours& 
 /// May a message due at `due` go out now? True when is_allowed(due), or when the student's last
 /// inbound message arrived at most `q.reply_window` before `due` (and not after it).
 /// `last_inbound` is nullopt when the student has never written.
-bool allowed_now(core::instant due, std::optional<core::instant> last_inbound,
-                 const quiet_hours& q, const date::time_zone& tz, const holiday_calendar& holidays);
+bool allowed_now(core::instant due, std::optional<core::instant> last_inbound, const quiet_hours& q,
+                 const date::time_zone& tz, const holiday_calendar& holidays);
 
 }  // namespace tuki::schedule

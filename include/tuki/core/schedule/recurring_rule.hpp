@@ -21,10 +21,10 @@ struct recurring_rule {
   /// `first_day`. Counting days, not ISO week numbers, keeps the rhythm across year ends (2026
   /// has an ISO week 53). >= 1.
   int every_weeks = 1;
-  weekday_set weekdays;                         // non-empty
-  time_of_day at = time_of_day::at(10, 0);      // local wall-clock time in the student's zone
-  date::local_days first_day;                   // inclusive
-  date::local_days last_day;                    // inclusive, >= first_day
+  weekday_set weekdays;                     // non-empty
+  time_of_day at = time_of_day::at(10, 0);  // local wall-clock time in the student's zone
+  date::local_days first_day;               // inclusive
+  date::local_days last_day;                // inclusive, >= first_day
 };
 
 /// The send times of `rule` in the UTC window [from, to), ascending, for a student in `tz`.
