@@ -1,0 +1,96 @@
+#pragma once
+// Campaign planning: who gets a check-in, and when, so that students are not flooded and staff
+// are not sent more support needs per day than they can answer.
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include <date/tz.h>
+
+#include "tuki/core/instant.hpp"
+#include "tuki/core/schedule/holiday_calendar.hpp"
+#include "tuki/core/schedule/quiet_hours.hpp"
+#include "tuki/core/status.hpp"
+
+namespace tuki::schedule {
+
+/// Per-student caps and staff capacity of an institution.
+struct fairness {
+  /// At most one new check-in per this period: a student whose last check-in was sent less than
+  /// this long before `now` is skipped (capped). Default 7 days.
+  std::chrono::days min_gap{7};
+  /// Support needs staff can take per day (all staff of the institution), >= 1. Default 60.
+  int capacity_per_day = 60;
+  /// Historical support needs per check-in sent, in [0, 1]; e.g. 1,167 needs / 50,458 check-ins
+  /// = 0.023. 0 disables staggering (everyone on the first day). Default 0.028.
+  double need_rate = 0.028;
+};
+
+/// One student who could receive the campaign's check-in. Filled by the app from its store.
+struct campaign_candidate {
+  std::string_view id;  // not owned, not read by the planner; for the caller
+  /// The student's zone; nullptr = the institution's. Resolve names once (zone_cache), not per
+  /// student: the planner compares pointers to group students by zone.
+  const date::time_zone* zone = nullptr;
+  std::optional<core::instant> last_checkin;  // when the last check-in was sent, if ever
+  bool has_active_session = false;            // a dialog is in progress: never start another
+  bool opted_out = false;
+  std::optional<core::instant> paused_until;  // skipped while now < paused_until
+};
+
+struct campaign_settings {
+  const date::time_zone* institution_zone = nullptr;  // required; its days are the campaign days
+  quiet_hours quiet;                                  // send_from/until in each student's own zone
+  holiday_calendar holidays;                          // no sends on these local days
+  fairness fair;
+  /// The first campaign day is today (in the institution's zone) only if at least this much of
+  /// today's sending window is left at `now`; otherwise the next allowed day. Default 2 hours.
+  std::chrono::minutes min_first_day_window{120};
+};
+
+enum class skip_reason : std::uint8_t { opted_out, paused, active, capped };
+std::string_view to_string(skip_reason r);
+
+struct planned_send {
+  std::uint32_t candidate;  // index into the candidates passed to plan_campaign
+  std::uint32_t day;        // campaign day k (index into campaign_plan::days)
+  core::instant at;         // UTC, whole seconds; allowed by quiet hours in the student's zone
+};
+
+struct skipped_candidate {
+  std::uint32_t candidate;  // index into the candidates
+  skip_reason reason;       // the first that applies, in enum order
+};
+
+struct campaign_plan {
+  std::vector<planned_send> sends;         // in candidate order; day is non-decreasing
+  std::vector<skipped_candidate> skipped;  // in candidate order
+  std::vector<date::local_days> days;      // institution-local date of each campaign day
+  /// Students per campaign day: floor(capacity_per_day / need_rate), so that expected needs per
+  /// day (students * need_rate) stay <= capacity_per_day. 0 = unlimited (need_rate 0).
+  std::uint64_t per_day = 0;
+};
+
+/// Plans a campaign over `candidates` (at most 2^32 - 1) at `now`.
+///
+/// 1. Skips, with a reason: opted out; paused (now < paused_until); has an active session;
+///    capped (now - last_checkin < min_gap).
+/// 2. Staggering: accepted students, in candidate order, are cut into batches of `per_day`;
+///    batch k goes out on campaign day k, the k-th allowed day (allowed weekday, not a holiday)
+///    counted in the institution's zone from today (see min_first_day_window).
+/// 3. Within a day, a batch of b students is spread evenly over the sending window: the j-th
+///    student is sent at start + (end - start) * j / b of the window in the student's own zone on
+///    that local date, never before `now`. If a student's own window on day 0 has already closed
+///    at `now`, the window of that zone's next allowed day is used.
+///
+/// Cost: O(n + zones * days) time, one to_instant per (zone, day); no per-student allocation
+/// beyond the output. Errors (invalid_argument): missing institution zone, capacity_per_day < 1,
+/// need_rate outside [0, 1], send_from >= send_until, no allowed weekday, no allowed day within
+/// two years.
+core::result<campaign_plan> plan_campaign(std::span<const campaign_candidate> candidates,
+                                          const campaign_settings& settings, core::instant now);
+
+}  // namespace tuki::schedule

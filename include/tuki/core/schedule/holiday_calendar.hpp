@@ -1,0 +1,35 @@
+#pragma once
+// Holidays and blackout periods of an institution: local calendar days on which nothing is sent.
+#include <string>
+#include <vector>
+
+#include <date/date.h>
+
+namespace tuki::schedule {
+
+/// A set of local calendar days, built from single dates and inclusive ranges. Days are compared
+/// as local dates in whatever zone the caller evaluates (a student's own zone for sends).
+/// Lookups are O(log n); the calendar is immutable after building and safe to share across threads.
+class holiday_calendar {
+ public:
+  struct period {
+    date::local_days first;  // inclusive
+    date::local_days last;   // inclusive, >= first
+    std::string name;        // for humans ("Joululoma"); may be empty
+  };
+
+  holiday_calendar() = default;
+  /// Ranges may overlap or be unordered; `first > last` ranges are ignored (loaders reject them).
+  explicit holiday_calendar(std::vector<period> periods);
+
+  bool contains(date::local_days day) const;
+  /// The periods as given, sorted by first day.
+  const std::vector<period>& periods() const { return periods_; }
+
+ private:
+  std::vector<period> periods_;
+  // Disjoint, sorted [first, last] ranges merged from periods_.
+  std::vector<std::pair<date::local_days, date::local_days>> merged_;
+};
+
+}  // namespace tuki::schedule

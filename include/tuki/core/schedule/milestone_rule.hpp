@@ -1,0 +1,32 @@
+#pragma once
+// Milestones: a dialog sent relative to a date of each student (start_date, internship_start...).
+#include <optional>
+#include <string>
+
+#include <date/tz.h>
+
+#include "tuki/core/instant.hpp"
+#include "tuki/core/schedule/audience.hpp"
+#include "tuki/core/schedule/day_offset.hpp"
+
+namespace tuki::schedule {
+
+struct milestone_rule {
+  std::string id;      // unique within a schedule file
+  std::string dialog;  // dialog id to start
+  /// The student's date the offset counts from: "start_date" or any date column imported with
+  /// the students (e.g. "internship_start").
+  std::string date_column;
+  day_offset offset;  // e.g. +14 days at 10:00
+  audience students;
+};
+
+/// When the milestone is due for a student whose `date_column` date is `student_date`, in the
+/// student's zone `tz`: local day student_date + offset.days at offset.at (gap/overlap rules as
+/// in to_instant). nullopt when `student_date` is not a valid date. Quiet hours and holidays are
+/// applied afterwards with next_allowed (a milestone on a holiday is postponed, not dropped).
+std::optional<core::instant> milestone_time(const milestone_rule& rule,
+                                            date::year_month_day student_date,
+                                            const date::time_zone& tz);
+
+}  // namespace tuki::schedule
