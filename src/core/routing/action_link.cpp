@@ -48,7 +48,8 @@ core::status check(const action_link& l) {
   if ((l.action == ticket_action::reassign) != !l.role.empty()) {
     return core::status::invalid_argument("a role goes with reassign and only with reassign");
   }
-  if (!l.role.empty() && !token_ok(l.role, 1, 64)) return core::status::invalid_argument("bad role");
+  if (!l.role.empty() && !token_ok(l.role, 1, 64))
+    return core::status::invalid_argument("bad role");
   return core::status::ok();
 }
 
@@ -126,8 +127,7 @@ core::result<verified_action> verify_action_link(std::string_view key, std::stri
   if (auto st = check(l); !st) return forged(st.message());
 
   // Compared as text: only the canonical encoding is accepted (no padding or alphabet variants).
-  const std::string expected =
-      core::base64url_encode(core::hmac_sha256(key, signed_text(l, exp)));
+  const std::string expected = core::base64url_encode(core::hmac_sha256(key, signed_text(l, exp)));
   if (!core::constant_time_equal(*sig, expected)) {
     return forged("bad signature");
   }
@@ -141,10 +141,14 @@ core::result<verified_action> verify_action_link(std::string_view key, std::stri
 
 std::string_view to_string(ticket_action a) {
   switch (a) {
-    case ticket_action::acknowledge: return "acknowledge";
-    case ticket_action::resolve: return "resolve";
-    case ticket_action::reassign: return "reassign";
-    case ticket_action::not_mine: return "not_mine";
+    case ticket_action::acknowledge:
+      return "acknowledge";
+    case ticket_action::resolve:
+      return "resolve";
+    case ticket_action::reassign:
+      return "reassign";
+    case ticket_action::not_mine:
+      return "not_mine";
   }
   return "acknowledge";
 }

@@ -7,7 +7,8 @@ namespace tuki::routing {
 
 // Keep identical to config/routing/default.yaml (routing_config_test compares them).
 std::string_view default_routing_yaml() {
-  static constexpr std::string_view text = R"yaml(# tuki routing defaults: used for every institution without config/routing/<id>.yaml.
+  static constexpr std::string_view text =
+      R"yaml(# tuki routing defaults: used for every institution without config/routing/<id>.yaml.
 # The same text is built into the program (src/core/routing/default_routing.cpp); a test keeps
 # the two identical. The format is described in docs/routing.md.
 tuki_routing: 1

@@ -23,8 +23,12 @@ class router {
  public:
   router(const routing_rules& rules, const ticket_request& req, const staff_directory& staff,
          const routing_state& state, core::instant now)
-      : rules_(rules), req_(req), staff_(staff), state_(state),
-        local_(to_local(now, rules.zone)), urgent_(req.urgency == core::urgency::urgent) {
+      : rules_(rules),
+        req_(req),
+        staff_(staff),
+        state_(state),
+        local_(to_local(now, rules.zone)),
+        urgent_(req.urgency == core::urgency::urgent) {
     for (const auto& e : req.excluded) excluded_.push_back(normalize_email(e));
   }
 
@@ -39,8 +43,8 @@ class router {
     const int index = match_rule();
     if (index < 0) return fallback("no rule for category '" + req_.category + "'");
     const routing_rule& rule = rules_.rules[static_cast<std::size_t>(index)];
-    const std::string why = "rule " + std::to_string(index) +
-                            (rule.where.empty() ? "" : " (" + rule.where + ")");
+    const std::string why =
+        "rule " + std::to_string(index) + (rule.where.empty() ? "" : " (" + rule.where + ")");
     bool found = false;
     if (rule.pick == role_pick::all_on_call) {
       found = all_on_call(rule);
@@ -289,7 +293,8 @@ core::result<routing_decision> assign_to_person(const staff_directory& staff,
   }
   routing_decision d;
   const staff_member* s = staff.find(e);
-  d.assignees.push_back(s ? from_member(*s, role, "") : assignee{e, "", std::string(role), "en", "", ""});
+  d.assignees.push_back(s ? from_member(*s, role, "")
+                          : assignee{e, "", std::string(role), "en", "", ""});
   d.role = std::string(role);
   d.reason = "reassigned to " + e;
   return d;

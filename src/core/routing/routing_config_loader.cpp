@@ -92,11 +92,16 @@ class reader {
       if (digits.find_first_not_of("0123456789") == std::string::npos && digits.size() < 9) {
         const long v = std::stol(digits);
         switch (s.back()) {
-          case 's': return std::chrono::seconds(v);
-          case 'm': return std::chrono::minutes(v);
-          case 'h': return std::chrono::hours(v);
-          case 'd': return std::chrono::days(v);
-          default: break;
+          case 's':
+            return std::chrono::seconds(v);
+          case 'm':
+            return std::chrono::minutes(v);
+          case 'h':
+            return std::chrono::hours(v);
+          case 'd':
+            return std::chrono::days(v);
+          default:
+            break;
         }
       }
     }
@@ -123,8 +128,7 @@ class reader {
     unsigned mo = 0, d = 0;
     char dash1 = 0, dash2 = 0;
     std::istringstream is(s);
-    if (s.size() == 10 && (is >> y >> dash1 >> mo >> dash2 >> d) && dash1 == '-' &&
-        dash2 == '-') {
+    if (s.size() == 10 && (is >> y >> dash1 >> mo >> dash2 >> d) && dash1 == '-' && dash2 == '-') {
       const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{mo},
                                             std::chrono::day{d}};
       if (ymd.ok()) return std::chrono::sys_days{ymd};
@@ -150,12 +154,14 @@ class reader {
   }
 
   void institution(const YAML::Node& n, const std::string& path, routing_rules& r) const {
-    only_keys(n, path, {"id", "time_zone", "crisis_contact", "coordinator",
-                        "include_reply_text", "public_url"});
+    only_keys(
+        n, path,
+        {"id", "time_zone", "crisis_contact", "coordinator", "include_reply_text", "public_url"});
     auto& s = r.institution;
     if (n["id"]) s.id = text(n["id"], join(path, "id"));
     if (n["crisis_contact"]) {
-      s.crisis_contact_email = normalize_email(text(n["crisis_contact"], join(path, "crisis_contact")));
+      s.crisis_contact_email =
+          normalize_email(text(n["crisis_contact"], join(path, "crisis_contact")));
     }
     if (n["coordinator"]) {
       s.coordinator_email = normalize_email(text(n["coordinator"], join(path, "coordinator")));
@@ -169,8 +175,9 @@ class reader {
   }
 
   routing_rule rule(const YAML::Node& n, const std::string& path) const {
-    only_keys(n, path, {"category", "campus", "group", "programme", "language", "urgency", "roles",
-                        "pick", "notify_crisis_contact"});
+    only_keys(n, path,
+              {"category", "campus", "group", "programme", "language", "urgency", "roles", "pick",
+               "notify_crisis_contact"});
     routing_rule r;
     r.where = where(n);
     if (!n["category"]) fail(n, path, "a rule needs a category");
@@ -200,8 +207,9 @@ class reader {
   }
 
   staff_member staff(const YAML::Node& n, const std::string& path) const {
-    only_keys(n, path, {"email", "name", "roles", "campuses", "groups", "phone", "language",
-                        "on_call", "working_hours", "absences", "backup"});
+    only_keys(n, path,
+              {"email", "name", "roles", "campuses", "groups", "phone", "language", "on_call",
+               "working_hours", "absences", "backup"});
     staff_member s;
     if (!n["email"]) fail(n, path, "a staff member needs an email");
     s.email = text(n["email"], join(path, "email"));
@@ -247,9 +255,11 @@ class reader {
 
   routing_config config(const YAML::Node& root) const {
     if (!root.IsMap()) fail(root, "", "expected a mapping with tuki_routing: 1");
-    only_keys(root, "", {"tuki_routing", "institution", "strategy", "fallback_role", "rules",
-                         "staff", "sla", "disengagement"});
-    if (!root["tuki_routing"]) fail(root, "tuki_routing", "missing; this file needs tuki_routing: 1");
+    only_keys(root, "",
+              {"tuki_routing", "institution", "strategy", "fallback_role", "rules", "staff", "sla",
+               "disengagement"});
+    if (!root["tuki_routing"])
+      fail(root, "tuki_routing", "missing; this file needs tuki_routing: 1");
     routing_config c;
     c.source = source_;
     c.rules.version = integer(root["tuki_routing"], "tuki_routing", 1, 1);
@@ -275,8 +285,9 @@ class reader {
       }
     }
     if (const auto sla = root["sla"]) {
-      only_keys(sla, "sla", {"remind_after", "escalate_after", "crisis_remind_after",
-                             "crisis_escalate_after", "followup_after"});
+      only_keys(sla, "sla",
+                {"remind_after", "escalate_after", "crisis_remind_after", "crisis_escalate_after",
+                 "followup_after"});
       auto& s = c.sla;
       if (sla["remind_after"]) s.remind_after = duration(sla["remind_after"], "sla.remind_after");
       if (sla["escalate_after"]) {
@@ -316,8 +327,7 @@ class reader {
     } catch (const std::exception&) {
       const YAML::Node inst = root["institution"];
       fail(inst && inst.IsMap() && inst["time_zone"] ? inst["time_zone"] : root,
-           "institution.time_zone",
-           "unknown time zone '" + c.rules.institution.time_zone + "'");
+           "institution.time_zone", "unknown time zone '" + c.rules.institution.time_zone + "'");
     }
     return c;
   }

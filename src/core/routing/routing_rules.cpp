@@ -20,9 +20,12 @@ std::optional<choice_strategy> parse_choice_strategy(std::string_view s) {
 
 std::string_view to_string(role_pick p) {
   switch (p) {
-    case role_pick::first_available: return "first_available";
-    case role_pick::pool: return "pool";
-    case role_pick::all_on_call: return "all_on_call";
+    case role_pick::first_available:
+      return "first_available";
+    case role_pick::pool:
+      return "pool";
+    case role_pick::all_on_call:
+      return "all_on_call";
   }
   return "first_available";
 }

@@ -23,12 +23,12 @@ std::optional<sla_deadline> next_deadline(const ticket& t, const sla_settings& s
     d.action = sla_action::escalate;
     d.at = t.assigned_at + (t.is_crisis() ? s.crisis_escalate_after : s.escalate_after);
     for (const auto& a : t.assignees) {
-      std::string to = !a.backup_email.empty() && a.backup_email != a.email &&
-                               !t.is_assignee(a.backup_email)
-                           ? a.backup_email
-                           : normalize_email(s.coordinator_email);
-      if (!to.empty() && std::find(d.recipients.begin(), d.recipients.end(), to) ==
-                             d.recipients.end()) {
+      std::string to =
+          !a.backup_email.empty() && a.backup_email != a.email && !t.is_assignee(a.backup_email)
+              ? a.backup_email
+              : normalize_email(s.coordinator_email);
+      if (!to.empty() &&
+          std::find(d.recipients.begin(), d.recipients.end(), to) == d.recipients.end()) {
         d.recipients.push_back(std::move(to));
       }
     }
@@ -41,9 +41,12 @@ std::optional<sla_deadline> next_deadline(const ticket& t, const sla_settings& s
 
 std::string_view to_string(sla_action a) {
   switch (a) {
-    case sla_action::remind: return "remind";
-    case sla_action::escalate: return "escalate";
-    case sla_action::followup: return "followup";
+    case sla_action::remind:
+      return "remind";
+    case sla_action::escalate:
+      return "escalate";
+    case sla_action::followup:
+      return "followup";
   }
   return "remind";
 }

@@ -20,8 +20,7 @@ core::status staff_directory::add(staff_member member) {
   member.email = normalize_email(member.email);
   member.backup_email = normalize_email(member.backup_email);
   const auto at = member.email.find('@');
-  if (member.email.empty() || at == std::string::npos || at == 0 ||
-      at + 1 == member.email.size() ||
+  if (member.email.empty() || at == std::string::npos || at == 0 || at + 1 == member.email.size() ||
       member.email.find_first_of(" \t\r\n<>,;\"") != std::string::npos) {
     return core::status::invalid_argument("staff email '" + member.email + "' is not an address");
   }

@@ -27,12 +27,23 @@ std::string html_escape(std::string_view s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out.push_back(c);
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out.push_back(c);
     }
   }
   return out;
@@ -65,8 +76,8 @@ std::string html_body(const staff_notice& n, const notice_wording& w) {
   b += "<li>" + html_escape(w.category_label) + ": " + html_escape(w.category) + "</li>\n";
   b += "<li>" + html_escape(w.urgency_label) + ": " + html_escape(w.urgency) + "</li>\n</ul>\n";
   if (n.include_reply_text && !n.reply_text.empty()) {
-    b += "<p>" + html_escape(w.reply_heading) + "</p>\n<blockquote>" +
-         html_escape(n.reply_text) + "</blockquote>\n";
+    b += "<p>" + html_escape(w.reply_heading) + "</p>\n<blockquote>" + html_escape(n.reply_text) +
+         "</blockquote>\n";
   } else {
     b += "<p><em>" + html_escape(w.privacy_note) + "</em></p>\n";
   }
@@ -93,9 +104,9 @@ core::result<std::string> render_staff_email(const staff_notice& notice,
                                  : envelope.message_id_domain;
   const std::string date = rfc5322_date(now);
   // Derived from the inputs (deterministic) but unguessable without them: no ids leak.
-  const std::string digest = core::hex_encode(core::sha256(
-      notice.ticket_id + "\n" + envelope.to.address + "\n" + date + "\n" +
-      std::to_string(static_cast<int>(notice.kind))));
+  const std::string digest =
+      core::hex_encode(core::sha256(notice.ticket_id + "\n" + envelope.to.address + "\n" + date +
+                                    "\n" + std::to_string(static_cast<int>(notice.kind))));
   // "=_" cannot occur in quoted-printable output, so the boundary cannot collide with a body.
   const std::string boundary = "=_tuki_" + digest.substr(0, 24);
 

@@ -43,8 +43,12 @@ const phrases fi{
     "Opiskelijan viesti:",
     "Opiskelijan omia viestejä ei näytetä sähköpostissa. Lue ne tiketistä.",
     "Tämä viesti on lähetetty automaattisesti tuki-palvelusta. Älä vastaa tähän viestiin.",
-    {{"studies", "opinnot"}, {"wellbeing", "hyvinvointi"}, {"life", "elämäntilanne"},
-     {"other", "muu asia"}, {"crisis", "kriisi"}, {"no_reply", "ei vastaa viesteihin"},
+    {{"studies", "opinnot"},
+     {"wellbeing", "hyvinvointi"},
+     {"life", "elämäntilanne"},
+     {"other", "muu asia"},
+     {"crisis", "kriisi"},
+     {"no_reply", "ei vastaa viesteihin"},
      {"delivery_failed", "viestit eivät mene perille"}}};
 
 const phrases sv{
@@ -65,8 +69,12 @@ const phrases sv{
     "Den studerandes meddelande:",
     "Den studerandes egna meddelanden visas inte i e-post. Läs dem i ärendet.",
     "Det här meddelandet skickades automatiskt av tuki. Svara inte på det.",
-    {{"studies", "studier"}, {"wellbeing", "välmående"}, {"life", "livssituation"},
-     {"other", "annat"}, {"crisis", "kris"}, {"no_reply", "svarar inte"},
+    {{"studies", "studier"},
+     {"wellbeing", "välmående"},
+     {"life", "livssituation"},
+     {"other", "annat"},
+     {"crisis", "kris"},
+     {"no_reply", "svarar inte"},
      {"delivery_failed", "meddelanden når inte fram"}}};
 
 const phrases en{
@@ -87,8 +95,12 @@ const phrases en{
     "The student's message:",
     "The student's own messages are not shown in email. Read them in the ticket.",
     "This message was sent automatically by tuki. Please do not reply to it.",
-    {{"studies", "studies"}, {"wellbeing", "wellbeing"}, {"life", "life situation"},
-     {"other", "other"}, {"crisis", "crisis"}, {"no_reply", "not replying"},
+    {{"studies", "studies"},
+     {"wellbeing", "wellbeing"},
+     {"life", "life situation"},
+     {"other", "other"},
+     {"crisis", "crisis"},
+     {"no_reply", "not replying"},
      {"delivery_failed", "messages not delivered"}}};
 
 std::string substitute(std::string_view pattern, std::string_view key, std::string_view value) {
@@ -121,11 +133,11 @@ notice_wording word_notice(const staff_notice& n, std::string_view recipient_nam
   w.category = cat == p.categories.end() ? n.category : cat->second;
   w.urgency = p.urgency_names[static_cast<std::size_t>(n.urgency)];
   const auto kind = static_cast<std::size_t>(n.kind);
-  w.subject = substitute(substitute(p.subject[kind], "{category}", w.category), "{id}", n.ticket_id);
+  w.subject =
+      substitute(substitute(p.subject[kind], "{category}", w.category), "{id}", n.ticket_id);
   if (n.urgency == core::urgency::urgent) w.subject = p.urgent_prefix + w.subject;
   w.greeting = recipient_name.empty() ? std::string(p.greeting_anonymous)
-                                      : substitute(p.greeting, "{name}",
-                                                   recipient_name);
+                                      : substitute(p.greeting, "{name}", recipient_name);
   w.intro = p.intro[kind];
   w.student_label = p.student;
   w.category_label = p.category;
@@ -135,7 +147,8 @@ notice_wording word_notice(const staff_notice& n, std::string_view recipient_nam
   w.privacy_note = p.privacy_note;
   w.footer = p.footer;
   for (const auto& a : n.actions) {
-    w.action_labels.push_back(substitute(p.actions[static_cast<std::size_t>(a.action)], "{role}", a.role));
+    w.action_labels.push_back(
+        substitute(p.actions[static_cast<std::size_t>(a.action)], "{role}", a.role));
   }
   return w;
 }

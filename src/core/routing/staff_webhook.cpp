@@ -14,10 +14,14 @@ using json = nlohmann::json;
 std::string slack_escape(std::string_view s) {
   std::string out;
   for (char c : s) {
-    if (c == '&') out += "&amp;";
-    else if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else out.push_back(c);
+    if (c == '&')
+      out += "&amp;";
+    else if (c == '<')
+      out += "&lt;";
+    else if (c == '>')
+      out += "&gt;";
+    else
+      out.push_back(c);
   }
   return out;
 }
@@ -47,14 +51,17 @@ json generic(const staff_notice& n, const notice_wording& w) {
 }
 
 std::string facts_text(const staff_notice& n, const notice_wording& w) {
-  return w.student_label + ": " + n.student_name + " (" + n.student_id + ")\n" +
-         w.category_label + ": " + w.category + "\n" + w.urgency_label + ": " + w.urgency;
+  return w.student_label + ": " + n.student_name + " (" + n.student_id + ")\n" + w.category_label +
+         ": " + w.category + "\n" + w.urgency_label + ": " + w.urgency;
 }
 
 json teams(const staff_notice& n, const notice_wording& w) {
   json body = json::array();
-  body.push_back({{"type", "TextBlock"}, {"text", w.subject}, {"weight", "Bolder"},
-                  {"size", "Medium"}, {"wrap", true},
+  body.push_back({{"type", "TextBlock"},
+                  {"text", w.subject},
+                  {"weight", "Bolder"},
+                  {"size", "Medium"},
+                  {"wrap", true},
                   {"color", n.urgency == core::urgency::urgent ? "Attention" : "Default"}});
   body.push_back({{"type", "TextBlock"}, {"text", w.intro}, {"wrap", true}});
   body.push_back({{"type", "FactSet"},
@@ -68,8 +75,8 @@ json teams(const staff_notice& n, const notice_wording& w) {
     body.push_back({{"type", "TextBlock"}, {"text", w.reply_heading}, {"weight", "Bolder"}});
     body.push_back({{"type", "TextBlock"}, {"text", n.reply_text}, {"wrap", true}});
   } else {
-    body.push_back({{"type", "TextBlock"}, {"text", w.privacy_note}, {"wrap", true},
-                    {"isSubtle", true}});
+    body.push_back(
+        {{"type", "TextBlock"}, {"text", w.privacy_note}, {"wrap", true}, {"isSubtle", true}});
   }
   json actions = json::array();
   actions.push_back({{"type", "Action.OpenUrl"}, {"title", w.open_ticket}, {"url", n.ticket_url}});
@@ -142,17 +149,20 @@ std::string webhook_body(webhook_format format, const staff_notice& notice,
                          std::string_view language) {
   const notice_wording w = word_notice(notice, "", language);
   switch (format) {
-    case webhook_format::teams: return teams(notice, w).dump();
-    case webhook_format::slack: return slack(notice, w).dump();
-    case webhook_format::generic: break;
+    case webhook_format::teams:
+      return teams(notice, w).dump();
+    case webhook_format::slack:
+      return slack(notice, w).dump();
+    case webhook_format::generic:
+      break;
   }
   return generic(notice, w).dump();
 }
 
 std::vector<core::http_header> webhook_headers(std::string_view secret, std::string_view body,
                                                core::instant now) {
-  const std::string ts = std::to_string(
-      std::chrono::floor<std::chrono::seconds>(now).time_since_epoch().count());
+  const std::string ts =
+      std::to_string(std::chrono::floor<std::chrono::seconds>(now).time_since_epoch().count());
   return {{"Content-Type", "application/json; charset=utf-8"},
           {"X-Tuki-Timestamp", ts},
           {"X-Tuki-Signature", signature_of(secret, ts, body)}};
@@ -165,8 +175,7 @@ core::status verify_webhook(std::string_view secret, std::string_view timestamp_
       timestamp_header.find_first_not_of("0123456789") != std::string_view::npos) {
     return core::status::unauthenticated("webhook: bad X-Tuki-Timestamp");
   }
-  if (!core::constant_time_equal(signature_header,
-                                 signature_of(secret, timestamp_header, body))) {
+  if (!core::constant_time_equal(signature_header, signature_of(secret, timestamp_header, body))) {
     return core::status::unauthenticated("webhook: signature mismatch");
   }
   const core::instant sent{std::chrono::seconds{std::stoll(std::string(timestamp_header))}};
@@ -184,8 +193,8 @@ core::duration retry_delay(int attempt, std::uint64_t seed, core::duration base,
   d = std::min(d, cap);
   const std::uint64_t r = splitmix64(seed ^ (static_cast<std::uint64_t>(attempt) << 32));
   const auto half = d.count() / 2;
-  const auto jitter = half > 0 ? static_cast<std::int64_t>(r % static_cast<std::uint64_t>(half + 1))
-                               : 0;
+  const auto jitter =
+      half > 0 ? static_cast<std::int64_t>(r % static_cast<std::uint64_t>(half + 1)) : 0;
   return core::duration{d.count() - half + jitter};
 }
 

@@ -45,8 +45,8 @@ bool ticket::is_assignee(std::string_view email) const {
                      [&](const assignee& a) { return a.email == e; });
 }
 
-ticket make_ticket(std::string id, const ticket_request& request,
-                   const routing_decision& decision, core::instant now) {
+ticket make_ticket(std::string id, const ticket_request& request, const routing_decision& decision,
+                   core::instant now) {
   ticket t;
   t.id = std::move(id);
   t.student = request.student;
@@ -56,8 +56,8 @@ ticket make_ticket(std::string id, const ticket_request& request,
   t.created_at = now;
   new_assignment(t, decision, now);
   event(t, now, "created", system_actor,
-        t.category + "/" + std::string(core::to_string(t.urgency)) + " -> " +
-            emails(t.assignees) + " (" + decision.reason + ")");
+        t.category + "/" + std::string(core::to_string(t.urgency)) + " -> " + emails(t.assignees) +
+            " (" + decision.reason + ")");
   return t;
 }
 
@@ -85,8 +85,7 @@ core::status acknowledge(ticket& t, std::string_view actor, core::instant now) {
   return core::status::ok();
 }
 
-core::status resolve(ticket& t, std::string_view actor, std::string_view note,
-                     core::instant now) {
+core::status resolve(ticket& t, std::string_view actor, std::string_view note, core::instant now) {
   if (!t.is_assignee(actor)) {
     return core::status::permission_denied(std::string(actor) + " is not assigned to ticket " +
                                            t.id);
@@ -162,8 +161,7 @@ core::status mark_misrouted(ticket& t, std::string_view actor, const routing_dec
   return core::status::ok();
 }
 
-core::status add_note(ticket& t, std::string_view actor, std::string_view note,
-                      core::instant now) {
+core::status add_note(ticket& t, std::string_view actor, std::string_view note, core::instant now) {
   if (note.empty()) return core::status::invalid_argument("empty note");
   event(t, now, "note", normalize_email(actor), std::string(note));
   return core::status::ok();
@@ -176,8 +174,7 @@ core::status record_reminder(ticket& t, const std::vector<std::string>& to, core
   return core::status::ok();
 }
 
-core::status record_escalation(ticket& t, const std::vector<std::string>& to,
-                               core::instant now) {
+core::status record_escalation(ticket& t, const std::vector<std::string>& to, core::instant now) {
   if (!t.is_open() || t.acknowledged_at) return not_allowed(t, "escalate");
   t.escalated_at = now;
   event(t, now, "escalation", system_actor, joined(to));
@@ -193,12 +190,18 @@ core::status record_followup(ticket& t, core::instant now) {
 
 std::string_view to_string(ticket_status s) {
   switch (s) {
-    case ticket_status::new_ticket: return "NEW";
-    case ticket_status::opened: return "OPENED";
-    case ticket_status::acknowledged: return "ACKNOWLEDGED";
-    case ticket_status::resolved: return "RESOLVED";
-    case ticket_status::reassigned: return "REASSIGNED";
-    case ticket_status::misrouted: return "MISROUTED";
+    case ticket_status::new_ticket:
+      return "NEW";
+    case ticket_status::opened:
+      return "OPENED";
+    case ticket_status::acknowledged:
+      return "ACKNOWLEDGED";
+    case ticket_status::resolved:
+      return "RESOLVED";
+    case ticket_status::reassigned:
+      return "REASSIGNED";
+    case ticket_status::misrouted:
+      return "MISROUTED";
   }
   return "NEW";
 }

@@ -16,15 +16,16 @@ std::string category_after(std::vector<o> outcomes, disengagement_settings s = {
 
 }  // namespace
 
-TEST_CASE("disengagement: K unanswered in a row -> no_reply; failed deliveries -> "
-          "delivery_failed", "[routing]") {
+TEST_CASE(
+    "disengagement: K unanswered in a row -> no_reply; failed deliveries -> "
+    "delivery_failed",
+    "[routing]") {
   CHECK(category_after({}) == "-");
   CHECK(category_after({o::unanswered}) == "-");
   CHECK(category_after({o::unanswered, o::unanswered}) == "no_reply");
   CHECK(category_after({o::unanswered, o::answered, o::unanswered}) == "-");
   CHECK(category_after({o::unanswered, o::unanswered, o::unanswered}) == "-");  // raised at 2
-  CHECK(category_after({o::unanswered, o::unanswered, o::unanswered, o::unanswered}) ==
-        "no_reply");
+  CHECK(category_after({o::unanswered, o::unanswered, o::unanswered, o::unanswered}) == "no_reply");
   CHECK(category_after({o::delivery_failed, o::delivery_failed}) == "delivery_failed");
   CHECK(category_after({o::unanswered, o::delivery_failed}) == "-");
   CHECK(category_after({o::unanswered, o::unanswered, o::unanswered}, {3, 2}) == "no_reply");

@@ -34,8 +34,8 @@ TEST_CASE("routing table: tests/data/routing/cases.yaml against varia.yaml", "[r
     ticket_request req;
     req.category = field(r, "category");
     req.urgency = core::parse_urgency(r["urgency"] ? field(r, "urgency") : "normal").value();
-    req.student = {"s-1", "Student", field(r, "campus"), field(r, "group"), "", "fi",
-                   field(r, "teacher")};
+    req.student = {"s-1", "Student", field(r, "campus"), field(r, "group"),
+                   "",    "fi",      field(r, "teacher")};
     if (r["excluded"]) req.excluded = r["excluded"].as<std::vector<std::string>>();
     const core::instant now = utc(field(c, "now"));
 

@@ -75,8 +75,9 @@ TEST_CASE("round robin over 1,000 tickets gives each of N staff floor or ceil of
 
 TEST_CASE("round robin stays fair for 100,000 tickets across two categories", "[routing]") {
   staff_directory staff;
-  for (int i = 0; i < 4; ++i) REQUIRE(staff.add(person("c" + std::to_string(i) + "@x.fi",
-                                                       {"study_counsellor", "social_worker"})));
+  for (int i = 0; i < 4; ++i)
+    REQUIRE(staff.add(
+        person("c" + std::to_string(i) + "@x.fi", {"study_counsellor", "social_worker"})));
   auto rules = counsellor_rules(choice_strategy::round_robin);
   rules.rules.push_back(rule("life", {"social_worker"}));
   routing_state state;
@@ -236,8 +237,8 @@ TEST_CASE("crisis with nobody on call goes to everyone in the roles at work, and
   staff_directory staff;
   auto n = person("n@x.fi", {"nurse"});
   auto p = person("p@x.fi", {"psychologist"});
-  working_slot day{{true, true, true, true, true, false, false},
-                   std::chrono::hours(8), std::chrono::hours(16)};
+  working_slot day{
+      {true, true, true, true, true, false, false}, std::chrono::hours(8), std::chrono::hours(16)};
   n.working_hours = {day};
   p.working_hours = {day};
   REQUIRE(staff.add(n));

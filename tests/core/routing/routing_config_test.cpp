@@ -58,10 +58,10 @@ TEST_CASE("an institution without a routing file gets the defaults", "[routing]"
 }
 
 TEST_CASE("routing file errors name file:line:column and the key path", "[routing]") {
-  CHECK(error_of("tuki_routing: 2\n") ==
-        "r.yaml:1:15: tuki_routing: expected a whole number 1..1");
-  CHECK(error_of("rules: []\n") == "r.yaml:1:1: tuki_routing: missing; this file needs "
-                                   "tuki_routing: 1");
+  CHECK(error_of("tuki_routing: 2\n") == "r.yaml:1:15: tuki_routing: expected a whole number 1..1");
+  CHECK(error_of("rules: []\n") ==
+        "r.yaml:1:1: tuki_routing: missing; this file needs "
+        "tuki_routing: 1");
   CHECK(error_of("tuki_routing: 1\nrules:\n  - category: x\n    roles: [a]\n  - category: y\n"
                  "    role: [b]\n") == "r.yaml:6:5: rules[1].role: unknown key");
   CHECK(error_of("tuki_routing: 1\nrules:\n  - category: x\n    roles: {a: 1}\n") ==

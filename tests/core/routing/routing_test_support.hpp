@@ -18,8 +18,8 @@ inline core::instant utc(const std::string& s) {
   }
   using namespace std::chrono;
   const sys_days date{year{y} / month{static_cast<unsigned>(mo)} / day{static_cast<unsigned>(d)}};
-  return core::instant{duration_cast<milliseconds>(date.time_since_epoch() + hours{h} +
-                                                   minutes{mi} + seconds{sec})};
+  return core::instant{
+      duration_cast<milliseconds>(date.time_since_epoch() + hours{h} + minutes{mi} + seconds{sec})};
 }
 
 inline std::string data_path(const std::string& name) {

@@ -53,8 +53,7 @@ TEST_CASE("SLA: reminder at 48 h and escalation to the backup at 96 h", "[routin
   CHECK_FALSE(next_deadline(t, settings(), d->at).has_value());
 }
 
-TEST_CASE("SLA: crisis reminds at 30 min and escalates at 60 min to the coordinator",
-          "[routing]") {
+TEST_CASE("SLA: crisis reminds at 30 min and escalates at 60 min to the coordinator", "[routing]") {
   ticket t = make("crisis", core::urgency::urgent, "");
   auto d = next_deadline(t, settings(), utc("2025-03-04T08:00:00Z"));
   REQUIRE(d.has_value());

@@ -34,8 +34,10 @@ staff_notice notice(bool opt_in) {
 }
 
 email_envelope to(std::string language) {
-  return {{"tuki@varia.fi", "Tuki-palvelu"}, {"anna@varia.fi", "Anna Opettaja"},
-          std::move(language), ""};
+  return {{"tuki@varia.fi", "Tuki-palvelu"},
+          {"anna@varia.fi", "Anna Opettaja"},
+          std::move(language),
+          ""};
 }
 
 struct parsed_mail {
@@ -129,8 +131,8 @@ TEST_CASE("staff email: a valid MIME message with a Finnish subject and no reply
   CHECK(p.headers.at("Date") == "Tue, 04 Mar 2025 08:00:00 +0000");
   CHECK(p.headers.at("To") == "\"Anna Opettaja\" <anna@varia.fi>");
   CHECK_THAT(p.headers.at("From"), Catch::EndsWith(" <tuki@varia.fi>"));
-  CHECK_THAT(p.headers.at("Message-ID"), Catch::StartsWith("<tuki.") &&
-                                             Catch::EndsWith("@varia.fi>"));
+  CHECK_THAT(p.headers.at("Message-ID"),
+             Catch::StartsWith("<tuki.") && Catch::EndsWith("@varia.fi>"));
   const std::string subject = p.headers.at("Subject");
   CHECK_THAT(subject, Catch::StartsWith("=?UTF-8?B?"));
   CHECK(decode_words(subject) == "Tukipyyntö (hyvinvointi) – tiketti T-42");

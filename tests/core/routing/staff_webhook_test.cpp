@@ -10,8 +10,8 @@
 
 using namespace tuki;
 using namespace tuki::routing;
-using tuki::routing::testing::utc;
 using nlohmann::json;
+using tuki::routing::testing::utc;
 
 namespace {
 
@@ -61,8 +61,7 @@ TEST_CASE("webhook: generic, Teams and Slack bodies keep the privacy default", "
   const json s = json::parse(webhook_body(webhook_format::slack, notice(false), "sv"));
   CHECK_THAT(s["text"].get<std::string>(), Catch::StartsWith("BRÅDSKANDE: Stödbegäran (kris)"));
   CHECK(s["blocks"][0]["type"] == "header");
-  CHECK_THAT(s["blocks"][1]["text"]["text"].get<std::string>(),
-             Catch::Contains("Sini &lt;Ä&gt;"));
+  CHECK_THAT(s["blocks"][1]["text"]["text"].get<std::string>(), Catch::Contains("Sini &lt;Ä&gt;"));
   CHECK(s["blocks"][2]["elements"][1]["url"] == "https://tuki.varia.fi/t/T-7/acknowledge?x");
 }
 

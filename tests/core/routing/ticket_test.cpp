@@ -48,8 +48,8 @@ TEST_CASE("ticket: the happy path NEW -> OPENED -> ACKNOWLEDGED -> RESOLVED", "[
   CHECK_FALSE(t.is_open());
   std::vector<std::string> names;
   for (const auto& e : t.history) names.push_back(e.event);
-  CHECK(names == std::vector<std::string>{"created", "notified", "acknowledged", "note",
-                                          "resolved"});
+  CHECK(names ==
+        std::vector<std::string>{"created", "notified", "acknowledged", "note", "resolved"});
   CHECK(t.history.back().actor == "t@x.fi");
   CHECK(t.history.back().detail == "agreed on a plan");
 }
@@ -58,8 +58,7 @@ TEST_CASE("ticket: invalid transitions return a status and change nothing", "[ro
   ticket t = fresh();
   const ticket before = t;
   CHECK(resolve(t, "t@x.fi", "", later).error_code() == core::status::code::invalid_argument);
-  CHECK(acknowledge(t, "other@x.fi", later).error_code() ==
-        core::status::code::permission_denied);
+  CHECK(acknowledge(t, "other@x.fi", later).error_code() == core::status::code::permission_denied);
   CHECK(t == before);
 
   REQUIRE(mark_notified(t, later).is_ok());

@@ -24,10 +24,10 @@ enum class ticket_action { acknowledge, resolve, reassign, not_mine };
 struct action_link {
   std::string ticket_id;  // [A-Za-z0-9_-], 1..64
   ticket_action action = ticket_action::acknowledge;
-  std::string role;   // reassign only: the target role; empty otherwise
-  std::string actor;  // staff email the link is for
+  std::string role;       // reassign only: the target role; empty otherwise
+  std::string actor;      // staff email the link is for
   core::instant expires;  // second resolution (the link carries unix seconds)
-  std::string nonce;  // [A-Za-z0-9_-], 8..64; fresh random per link (the app's id source)
+  std::string nonce;      // [A-Za-z0-9_-], 8..64; fresh random per link (the app's id source)
   bool operator==(const action_link&) const = default;
 };
 

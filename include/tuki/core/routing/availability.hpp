@@ -15,8 +15,8 @@ namespace tuki::routing {
 
 /// A moment in the institution's local time.
 struct local_moment {
-  std::chrono::sys_days day;     // the local calendar date
-  unsigned iso_weekday = 1;      // 1 = Monday ... 7 = Sunday
+  std::chrono::sys_days day;  // the local calendar date
+  unsigned iso_weekday = 1;   // 1 = Monday ... 7 = Sunday
   std::chrono::minutes minute_of_day{0};
 };
 

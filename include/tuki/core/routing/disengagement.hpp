@@ -12,8 +12,8 @@ namespace tuki::routing {
 enum class checkin_outcome { answered, unanswered, delivery_failed };
 
 struct disengagement_settings {
-  int unanswered_in_a_row = 2;        // K: no_reply after K unanswered check-ins in a row
-  int failed_deliveries_in_a_row = 2; // delivery_failed after this many failed deliveries in a row
+  int unanswered_in_a_row = 2;         // K: no_reply after K unanswered check-ins in a row
+  int failed_deliveries_in_a_row = 2;  // delivery_failed after this many failed deliveries in a row
   bool operator==(const disengagement_settings&) const = default;
 };
 

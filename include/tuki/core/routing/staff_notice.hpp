@@ -40,14 +40,14 @@ std::string_view notice_language(std::string_view requested);
 /// The wording of one notice in one language; every field is plain UTF-8 text.
 struct notice_wording {
   std::string subject;
-  std::string greeting;      // "Hei Anna,"
-  std::string intro;         // why this message
+  std::string greeting;  // "Hei Anna,"
+  std::string intro;     // why this message
   std::string student_label, category_label, urgency_label;
-  std::string category;      // translated category ("hyvinvointi")
-  std::string urgency;       // translated urgency
-  std::string open_ticket;   // "Avaa tiketti"
-  std::string reply_heading; // shown with the reply text when included
-  std::string privacy_note;  // shown instead of the reply text
+  std::string category;       // translated category ("hyvinvointi")
+  std::string urgency;        // translated urgency
+  std::string open_ticket;    // "Avaa tiketti"
+  std::string reply_heading;  // shown with the reply text when included
+  std::string privacy_note;   // shown instead of the reply text
   std::string footer;
   std::vector<std::string> action_labels;  // parallel to staff_notice::actions
 };

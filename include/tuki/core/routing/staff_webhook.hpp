@@ -35,8 +35,7 @@ std::vector<core::http_header> webhook_headers(std::string_view secret, std::str
 /// unauthenticated on any mismatch or malformed header.
 core::status verify_webhook(std::string_view secret, std::string_view timestamp_header,
                             std::string_view signature_header, std::string_view body,
-                            core::instant now,
-                            core::duration tolerance = std::chrono::minutes(5));
+                            core::instant now, core::duration tolerance = std::chrono::minutes(5));
 
 /// Exponential backoff with "equal jitter": for attempt k (1 = first retry) the delay is
 /// d/2 + r * d/2 with d = min(cap, base * 2^(k-1)) and r in [0,1) drawn from `seed` and k

@@ -63,16 +63,15 @@ struct ticket {
 inline constexpr std::string_view system_actor = "tuki";
 
 /// A NEW ticket for `request` assigned by `decision` (history: created with the decision reason).
-ticket make_ticket(std::string id, const ticket_request& request,
-                   const routing_decision& decision, core::instant now);
+ticket make_ticket(std::string id, const ticket_request& request, const routing_decision& decision,
+                   core::instant now);
 
 /// The assignees were notified (mail or webhook sent): NEW/REASSIGNED/MISROUTED -> OPENED.
 core::status mark_notified(ticket& t, core::instant now);
 /// An assignee acknowledges. Idempotent once acknowledged; permission_denied for non-assignees.
 core::status acknowledge(ticket& t, std::string_view actor, core::instant now);
 /// An assignee resolves it, with an optional note (staff-written, kept in history).
-core::status resolve(ticket& t, std::string_view actor, std::string_view note,
-                     core::instant now);
+core::status resolve(ticket& t, std::string_view actor, std::string_view note, core::instant now);
 /// Anyone allowed by the app (an assignee, the coordinator) moves the ticket to the people in
 /// `decision` (from route() with request.role set, or assign_to_person()). `target` is the role
 /// or email asked for, for the history.
@@ -87,8 +86,7 @@ ticket_request reroute_request(const ticket& t, std::string_view also_exclude = 
 core::status mark_misrouted(ticket& t, std::string_view actor, const routing_decision& decision,
                             core::instant now);
 /// A staff note; allowed in every status.
-core::status add_note(ticket& t, std::string_view actor, std::string_view note,
-                      core::instant now);
+core::status add_note(ticket& t, std::string_view actor, std::string_view note, core::instant now);
 
 /// SLA bookkeeping (sla.hpp says when): each appends a history event.
 core::status record_reminder(ticket& t, const std::vector<std::string>& to, core::instant now);
