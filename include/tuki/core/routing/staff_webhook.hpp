@@ -1,0 +1,47 @@
+#pragma once
+// Webhook notices (pure): the JSON body for a generic receiver, Microsoft Teams (Adaptive Card
+// through an incoming webhook / Workflows) or Slack (incoming webhook: `text` + blocks), and the
+// signature headers
+//   X-Tuki-Timestamp: <unix seconds>
+//   X-Tuki-Signature: sha256=<lower-case hex HMAC-SHA256(secret, "<timestamp>.<body>")>
+// Same privacy default as email: the student's words only when the institution opts in.
+// Sending and retrying is the app's job; retry_delay() gives its backoff.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tuki/core/http_message.hpp"
+#include "tuki/core/instant.hpp"
+#include "tuki/core/routing/staff_notice.hpp"
+#include "tuki/core/status.hpp"
+
+namespace tuki::routing {
+
+enum class webhook_format { generic, teams, slack };
+
+std::optional<webhook_format> parse_webhook_format(std::string_view s);
+
+/// The request body (compact JSON, UTF-8). `language` selects the wording (notice_language).
+std::string webhook_body(webhook_format format, const staff_notice& notice,
+                         std::string_view language);
+
+/// Content-Type, X-Tuki-Timestamp and X-Tuki-Signature for `body` sent at `now`.
+std::vector<core::http_header> webhook_headers(std::string_view secret, std::string_view body,
+                                               core::instant now);
+
+/// A receiver's check (also used by tuki's own tests and tools): the signature matches in
+/// constant time and the timestamp is within `tolerance` of `now` (replay window).
+/// unauthenticated on any mismatch or malformed header.
+core::status verify_webhook(std::string_view secret, std::string_view timestamp_header,
+                            std::string_view signature_header, std::string_view body,
+                            core::instant now, core::duration tolerance = std::chrono::minutes(5));
+
+/// Exponential backoff with "equal jitter": for attempt k (1 = first retry) the delay is
+/// d/2 + r * d/2 with d = min(cap, base * 2^(k-1)) and r in [0,1) drawn from `seed` and k
+/// (splitmix64), so retries of many webhooks spread out yet the same seed gives the same delays.
+core::duration retry_delay(int attempt, std::uint64_t seed,
+                           core::duration base = std::chrono::seconds(30),
+                           core::duration cap = std::chrono::hours(1));
+
+}  // namespace tuki::routing

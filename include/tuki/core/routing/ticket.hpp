@@ -1,0 +1,98 @@
+#pragma once
+// A support ticket and its state machine (pure). Every change appends a history event; a
+// transition that is not allowed returns a status (invalid_argument / permission_denied) and
+// leaves the ticket unchanged, never asserts.
+//
+//   NEW --notified--> OPENED --acknowledge--> ACKNOWLEDGED --resolve--> RESOLVED
+//   any open state --reassign--> REASSIGNED --notified--> OPENED ...
+//   any open state --not_mine--> MISROUTED  --notified--> OPENED ...   (person excluded)
+// "Open" = every status but RESOLVED. acknowledge() on an acknowledged ticket is a no-op (links
+// may be clicked twice); resolve() is allowed from OPENED too (acknowledging implicitly).
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tuki/core/instant.hpp"
+#include "tuki/core/routing/route.hpp"
+#include "tuki/core/status.hpp"
+#include "tuki/core/urgency.hpp"
+
+namespace tuki::routing {
+
+enum class ticket_status { new_ticket, opened, acknowledged, resolved, reassigned, misrouted };
+
+struct ticket_event {
+  core::instant at;
+  /// created, notified, acknowledged, resolved, reassigned, misrouted, note, reminder,
+  /// escalation, followup.
+  std::string event;
+  std::string actor;  // staff email, or "tuki" for the system
+  std::string detail;
+  bool operator==(const ticket_event&) const = default;
+};
+
+struct ticket {
+  std::string id;
+  student_ref student;
+  std::string category;
+  core::urgency urgency = core::urgency::normal;
+  std::vector<assignee> assignees;
+  std::string role;
+  ticket_status status = ticket_status::new_ticket;
+  std::vector<ticket_event> history;
+  /// People who said "not mine"; never routed this ticket again.
+  std::vector<std::string> excluded;
+  int misroute_count = 0;
+  core::instant created_at;
+  /// When the current assignees got the ticket (creation, reassignment or rerouting): the SLA
+  /// clock starts here.
+  core::instant assigned_at;
+  std::optional<core::instant> acknowledged_at;
+  std::optional<core::instant> resolved_at;
+  /// SLA steps taken since assigned_at (reset on reassignment).
+  std::optional<core::instant> reminded_at;
+  std::optional<core::instant> escalated_at;
+  std::optional<core::instant> followup_at;
+
+  bool is_open() const { return status != ticket_status::resolved; }
+  bool is_crisis() const { return category == "crisis" || urgency == core::urgency::urgent; }
+  bool is_assignee(std::string_view email) const;
+  bool operator==(const ticket&) const = default;
+};
+
+inline constexpr std::string_view system_actor = "tuki";
+
+/// A NEW ticket for `request` assigned by `decision` (history: created with the decision reason).
+ticket make_ticket(std::string id, const ticket_request& request, const routing_decision& decision,
+                   core::instant now);
+
+/// The assignees were notified (mail or webhook sent): NEW/REASSIGNED/MISROUTED -> OPENED.
+core::status mark_notified(ticket& t, core::instant now);
+/// An assignee acknowledges. Idempotent once acknowledged; permission_denied for non-assignees.
+core::status acknowledge(ticket& t, std::string_view actor, core::instant now);
+/// An assignee resolves it, with an optional note (staff-written, kept in history).
+core::status resolve(ticket& t, std::string_view actor, std::string_view note, core::instant now);
+/// Anyone allowed by the app (an assignee, the coordinator) moves the ticket to the people in
+/// `decision` (from route() with request.role set, or assign_to_person()). `target` is the role
+/// or email asked for, for the history.
+core::status reassign(ticket& t, std::string_view actor, std::string_view target,
+                      const routing_decision& decision, core::instant now);
+/// The request to route a ticket again: same student and category, everyone who said "not mine"
+/// excluded, plus `also_exclude` (the person saying it now).
+ticket_request reroute_request(const ticket& t, std::string_view also_exclude = {});
+/// An assignee says "not mine": they leave the ticket and are excluded; `decision` (routed with
+/// reroute_request(t, actor)) supplies new people. Remaining co-assignees stay. invalid_argument
+/// when nobody would be left or the decision contains the actor.
+core::status mark_misrouted(ticket& t, std::string_view actor, const routing_decision& decision,
+                            core::instant now);
+/// A staff note; allowed in every status.
+core::status add_note(ticket& t, std::string_view actor, std::string_view note, core::instant now);
+
+/// SLA bookkeeping (sla.hpp says when): each appends a history event.
+core::status record_reminder(ticket& t, const std::vector<std::string>& to, core::instant now);
+core::status record_escalation(ticket& t, const std::vector<std::string>& to, core::instant now);
+core::status record_followup(ticket& t, core::instant now);
+
+std::string_view to_string(ticket_status s);
+
+}  // namespace tuki::routing

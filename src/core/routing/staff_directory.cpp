@@ -1,0 +1,51 @@
+#include "tuki/core/routing/staff_directory.hpp"
+
+#include <algorithm>
+
+namespace tuki::routing {
+
+bool staff_member::has_role(std::string_view role) const {
+  return std::find(roles.begin(), roles.end(), role) != roles.end();
+}
+
+std::string normalize_email(std::string_view email) {
+  std::string out(email);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+core::status staff_directory::add(staff_member member) {
+  member.email = normalize_email(member.email);
+  member.backup_email = normalize_email(member.backup_email);
+  const auto at = member.email.find('@');
+  if (member.email.empty() || at == std::string::npos || at == 0 || at + 1 == member.email.size() ||
+      member.email.find_first_of(" \t\r\n<>,;\"") != std::string::npos) {
+    return core::status::invalid_argument("staff email '" + member.email + "' is not an address");
+  }
+  if (by_email_.count(member.email)) {
+    return core::status::already_exists("staff " + member.email + " is listed twice");
+  }
+  const std::size_t index = members_.size();
+  by_email_.emplace(member.email, index);
+  for (const auto& role : member.roles) {
+    auto& list = by_role_[role];
+    if (list.empty() || list.back() != index) list.push_back(index);
+  }
+  members_.push_back(std::move(member));
+  return core::status::ok();
+}
+
+const staff_member* staff_directory::find(std::string_view email) const {
+  auto it = by_email_.find(normalize_email(email));
+  return it == by_email_.end() ? nullptr : &members_[it->second];
+}
+
+const std::vector<std::size_t>& staff_directory::holders(std::string_view role) const {
+  static const std::vector<std::size_t> none;
+  auto it = by_role_.find(std::string(role));
+  return it == by_role_.end() ? none : it->second;
+}
+
+}  // namespace tuki::routing

@@ -1,0 +1,136 @@
+#include "tuki/core/routing/staff_email.hpp"
+
+#include "tuki/core/crypto/hmac.hpp"
+#include "tuki/core/routing/mime_encoding.hpp"
+
+namespace tuki::routing {
+namespace {
+
+bool address_ok(std::string_view a) {
+  const auto at = a.find('@');
+  return !a.empty() && at != std::string_view::npos && at > 0 && at + 1 < a.size() &&
+         a.find_first_of(" \t\r\n<>,;\"()") == std::string_view::npos;
+}
+
+std::string mailbox(const email_address& a) {
+  if (a.name.empty()) return "<" + a.address + ">";
+  bool simple = true;
+  for (char ch : a.name) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 32 || c > 126 || ch == '"' || ch == '\\') simple = false;
+  }
+  const std::string display = simple ? "\"" + a.name + "\"" : encode_header_text(a.name);
+  return display + " <" + a.address + ">";
+}
+
+std::string html_escape(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::string text_body(const staff_notice& n, const notice_wording& w) {
+  std::string b = w.greeting + "\n\n" + w.intro + "\n\n";
+  b += w.student_label + ": " + n.student_name + " (" + n.student_id + ")\n";
+  b += w.category_label + ": " + w.category + "\n";
+  b += w.urgency_label + ": " + w.urgency + "\n\n";
+  if (n.include_reply_text && !n.reply_text.empty()) {
+    b += w.reply_heading + "\n" + n.reply_text + "\n\n";
+  } else {
+    b += w.privacy_note + "\n\n";
+  }
+  b += w.open_ticket + ": " + n.ticket_url + "\n";
+  for (std::size_t i = 0; i < n.actions.size(); ++i) {
+    b += w.action_labels[i] + ": " + n.actions[i].url + "\n";
+  }
+  b += "\n-- \n" + w.footer + "\n";
+  return b;
+}
+
+std::string html_body(const staff_notice& n, const notice_wording& w) {
+  std::string b = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" +
+                  html_escape(w.subject) + "</title></head>\n<body>\n";
+  b += "<p>" + html_escape(w.greeting) + "</p>\n<p>" + html_escape(w.intro) + "</p>\n<ul>\n";
+  b += "<li>" + html_escape(w.student_label) + ": <strong>" + html_escape(n.student_name) +
+       "</strong> (" + html_escape(n.student_id) + ")</li>\n";
+  b += "<li>" + html_escape(w.category_label) + ": " + html_escape(w.category) + "</li>\n";
+  b += "<li>" + html_escape(w.urgency_label) + ": " + html_escape(w.urgency) + "</li>\n</ul>\n";
+  if (n.include_reply_text && !n.reply_text.empty()) {
+    b += "<p>" + html_escape(w.reply_heading) + "</p>\n<blockquote>" + html_escape(n.reply_text) +
+         "</blockquote>\n";
+  } else {
+    b += "<p><em>" + html_escape(w.privacy_note) + "</em></p>\n";
+  }
+  b += "<p><a href=\"" + html_escape(n.ticket_url) + "\">" + html_escape(w.open_ticket) +
+       "</a></p>\n<p>\n";
+  for (std::size_t i = 0; i < n.actions.size(); ++i) {
+    b += "<a href=\"" + html_escape(n.actions[i].url) + "\">" + html_escape(w.action_labels[i]) +
+         "</a><br>\n";
+  }
+  b += "</p>\n<p><small>" + html_escape(w.footer) + "</small></p>\n</body></html>\n";
+  return b;
+}
+
+}  // namespace
+
+core::result<std::string> render_staff_email(const staff_notice& notice,
+                                             const email_envelope& envelope, core::instant now) {
+  if (!address_ok(envelope.from.address) || !address_ok(envelope.to.address)) {
+    return core::status::invalid_argument("staff email needs valid From and To addresses");
+  }
+  const notice_wording w = word_notice(notice, envelope.to.name, envelope.language);
+  const std::string domain = envelope.message_id_domain.empty()
+                                 ? envelope.from.address.substr(envelope.from.address.find('@') + 1)
+                                 : envelope.message_id_domain;
+  const std::string date = rfc5322_date(now);
+  // Derived from the inputs (deterministic) but unguessable without them: no ids leak.
+  const std::string digest =
+      core::hex_encode(core::sha256(notice.ticket_id + "\n" + envelope.to.address + "\n" + date +
+                                    "\n" + std::to_string(static_cast<int>(notice.kind))));
+  // "=_" cannot occur in quoted-printable output, so the boundary cannot collide with a body.
+  const std::string boundary = "=_tuki_" + digest.substr(0, 24);
+
+  std::string m;
+  m += "From: " + mailbox(envelope.from) + "\r\n";
+  m += "To: " + mailbox(envelope.to) + "\r\n";
+  m += "Subject: " + encode_header_text(w.subject) + "\r\n";
+  m += "Date: " + date + "\r\n";
+  m += "Message-ID: <tuki." + digest.substr(24, 24) + "@" + domain + ">\r\n";
+  m += "MIME-Version: 1.0\r\n";
+  m += "Content-Type: multipart/alternative;\r\n boundary=\"" + boundary + "\"\r\n";
+  m += "Content-Language: " + std::string(notice_language(envelope.language)) + "\r\n";
+  m += "Auto-Submitted: auto-generated\r\n";
+  m += "\r\n";
+  m += "--" + boundary + "\r\n";
+  m += "Content-Type: text/plain; charset=utf-8\r\n";
+  m += "Content-Transfer-Encoding: quoted-printable\r\n\r\n";
+  m += quoted_printable_encode(text_body(notice, w)) + "\r\n";
+  m += "--" + boundary + "\r\n";
+  m += "Content-Type: text/html; charset=utf-8\r\n";
+  m += "Content-Transfer-Encoding: quoted-printable\r\n\r\n";
+  m += quoted_printable_encode(html_body(notice, w)) + "\r\n";
+  m += "--" + boundary + "--\r\n";
+  return m;
+}
+
+}  // namespace tuki::routing

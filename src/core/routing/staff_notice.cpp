@@ -1,0 +1,156 @@
+#include "tuki/core/routing/staff_notice.hpp"
+
+#include <array>
+#include <map>
+
+namespace tuki::routing {
+namespace {
+
+struct phrases {
+  std::array<const char*, 3> subject;  // by notice_kind; "{category}" and "{id}" are replaced
+  std::array<const char*, 3> intro;
+  const char* urgent_prefix;
+  const char* greeting;  // "{name}" replaced; greeting_anonymous when no name
+  const char* greeting_anonymous;
+  const char* student;
+  const char* category;
+  const char* urgency;
+  std::array<const char*, 3> urgency_names;
+  const char* open_ticket;
+  std::array<const char*, 4> actions;  // by ticket_action; reassign has "{role}"
+  const char* reply_heading;
+  const char* privacy_note;
+  const char* footer;
+  std::map<std::string_view, const char*> categories;
+};
+
+const phrases fi{
+    {"Tukipyyntö ({category}) – tiketti {id}", "Muistutus: kuittaamaton tukipyyntö {id}",
+     "Eskalointi: tukipyyntöä {id} ei ole kuitattu"},
+    {"Opiskelija tarvitsee tukea, ja pyyntö on ohjattu sinulle.",
+     "Tätä tukipyyntöä ei ole vielä kuitattu. Kuittaa se, kun olet nähnyt sen.",
+     "Saat tämän, koska sinulle ohjattua tai varahenkilönäsi hoidettavaa tukipyyntöä ei ole "
+     "kuitattu ajoissa."},
+    "KIIREELLINEN: ",
+    "Hei {name},",
+    "Hei,",
+    "Opiskelija",
+    "Aihe",
+    "Kiireellisyys",
+    {"normaali", "kiireellinen", "erittäin kiireellinen – toimi heti"},
+    "Avaa tiketti",
+    {"Kuittaa", "Merkitse ratkaistuksi", "Siirrä: {role}", "Ei minulle"},
+    "Opiskelijan viesti:",
+    "Opiskelijan omia viestejä ei näytetä sähköpostissa. Lue ne tiketistä.",
+    "Tämä viesti on lähetetty automaattisesti tuki-palvelusta. Älä vastaa tähän viestiin.",
+    {{"studies", "opinnot"},
+     {"wellbeing", "hyvinvointi"},
+     {"life", "elämäntilanne"},
+     {"other", "muu asia"},
+     {"crisis", "kriisi"},
+     {"no_reply", "ei vastaa viesteihin"},
+     {"delivery_failed", "viestit eivät mene perille"}}};
+
+const phrases sv{
+    {"Stödbegäran ({category}) – ärende {id}", "Påminnelse: okvitterad stödbegäran {id}",
+     "Eskalering: stödbegäran {id} har inte kvitterats"},
+    {"En studerande behöver stöd och begäran har skickats till dig.",
+     "Den här stödbegäran har ännu inte kvitterats. Kvittera den när du har sett den.",
+     "Du får detta eftersom en stödbegäran inte har kvitterats i tid."},
+    "BRÅDSKANDE: ",
+    "Hej {name},",
+    "Hej,",
+    "Studerande",
+    "Ämne",
+    "Brådska",
+    {"normal", "brådskande", "akut – agera genast"},
+    "Öppna ärendet",
+    {"Kvittera", "Markera som löst", "Flytta: {role}", "Inte min"},
+    "Den studerandes meddelande:",
+    "Den studerandes egna meddelanden visas inte i e-post. Läs dem i ärendet.",
+    "Det här meddelandet skickades automatiskt av tuki. Svara inte på det.",
+    {{"studies", "studier"},
+     {"wellbeing", "välmående"},
+     {"life", "livssituation"},
+     {"other", "annat"},
+     {"crisis", "kris"},
+     {"no_reply", "svarar inte"},
+     {"delivery_failed", "meddelanden når inte fram"}}};
+
+const phrases en{
+    {"Support request ({category}) – ticket {id}", "Reminder: unacknowledged support request {id}",
+     "Escalation: support request {id} has not been acknowledged"},
+    {"A student needs support and the request has been routed to you.",
+     "This support request has not been acknowledged yet. Please acknowledge it once seen.",
+     "You receive this because a support request was not acknowledged in time."},
+    "URGENT: ",
+    "Hello {name},",
+    "Hello,",
+    "Student",
+    "Topic",
+    "Urgency",
+    {"normal", "high", "urgent – act now"},
+    "Open the ticket",
+    {"Acknowledge", "Mark resolved", "Reassign: {role}", "Not mine"},
+    "The student's message:",
+    "The student's own messages are not shown in email. Read them in the ticket.",
+    "This message was sent automatically by tuki. Please do not reply to it.",
+    {{"studies", "studies"},
+     {"wellbeing", "wellbeing"},
+     {"life", "life situation"},
+     {"other", "other"},
+     {"crisis", "crisis"},
+     {"no_reply", "not replying"},
+     {"delivery_failed", "messages not delivered"}}};
+
+std::string substitute(std::string_view pattern, std::string_view key, std::string_view value) {
+  std::string s(pattern);
+  for (auto at = s.find(key); at != std::string::npos; at = s.find(key, at + value.size())) {
+    s.replace(at, key.size(), value);
+  }
+  return s;
+}
+
+const phrases& phrases_for(std::string_view lang) {
+  if (lang == "fi") return fi;
+  if (lang == "sv") return sv;
+  return en;
+}
+
+}  // namespace
+
+std::string_view notice_language(std::string_view requested) {
+  const std::string_view base = requested.substr(0, requested.find_first_of("-_"));
+  if (base == "fi" || base == "sv") return base;
+  return "en";
+}
+
+notice_wording word_notice(const staff_notice& n, std::string_view recipient_name,
+                           std::string_view language) {
+  const phrases& p = phrases_for(notice_language(language));
+  notice_wording w;
+  const auto cat = p.categories.find(n.category);
+  w.category = cat == p.categories.end() ? n.category : cat->second;
+  w.urgency = p.urgency_names[static_cast<std::size_t>(n.urgency)];
+  const auto kind = static_cast<std::size_t>(n.kind);
+  w.subject =
+      substitute(substitute(p.subject[kind], "{category}", w.category), "{id}", n.ticket_id);
+  if (n.urgency == core::urgency::urgent) w.subject = p.urgent_prefix + w.subject;
+  w.greeting = recipient_name.empty() ? std::string(p.greeting_anonymous)
+                                      : substitute(p.greeting, "{name}", recipient_name);
+  w.intro = p.intro[kind];
+  w.student_label = p.student;
+  w.category_label = p.category;
+  w.urgency_label = p.urgency;
+  w.open_ticket = p.open_ticket;
+  w.reply_heading = p.reply_heading;
+  w.privacy_note = p.privacy_note;
+  w.footer = p.footer;
+  for (const auto& a : n.actions) {
+    w.action_labels.push_back(
+        substitute(p.actions[static_cast<std::size_t>(a.action)], "{role}", a.role));
+  }
+  return w;
+}
+
+}  // namespace tuki::routing

@@ -1,0 +1,209 @@
+#include "tuki/core/routing/ticket.hpp"
+
+#include <algorithm>
+
+namespace tuki::routing {
+namespace {
+
+std::string emails(const std::vector<assignee>& as) {
+  std::string out;
+  for (const auto& a : as) out += (out.empty() ? "" : ",") + a.email;
+  return out;
+}
+
+std::string joined(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
+  return out;
+}
+
+core::status not_allowed(const ticket& t, std::string_view what) {
+  return core::status::invalid_argument("ticket " + t.id + " is " +
+                                        std::string(to_string(t.status)) + ": cannot " +
+                                        std::string(what));
+}
+
+void event(ticket& t, core::instant at, std::string name, std::string_view actor,
+           std::string detail) {
+  t.history.push_back({at, std::move(name), std::string(actor), std::move(detail)});
+}
+
+void new_assignment(ticket& t, const routing_decision& d, core::instant now) {
+  t.assignees = d.assignees;
+  t.role = d.role;
+  t.assigned_at = now;
+  t.acknowledged_at.reset();
+  t.reminded_at.reset();
+  t.escalated_at.reset();
+}
+
+}  // namespace
+
+bool ticket::is_assignee(std::string_view email) const {
+  const std::string e = normalize_email(email);
+  return std::any_of(assignees.begin(), assignees.end(),
+                     [&](const assignee& a) { return a.email == e; });
+}
+
+ticket make_ticket(std::string id, const ticket_request& request, const routing_decision& decision,
+                   core::instant now) {
+  ticket t;
+  t.id = std::move(id);
+  t.student = request.student;
+  t.category = request.category;
+  t.urgency = request.urgency;
+  for (const auto& e : request.excluded) t.excluded.push_back(normalize_email(e));
+  t.created_at = now;
+  new_assignment(t, decision, now);
+  event(t, now, "created", system_actor,
+        t.category + "/" + std::string(core::to_string(t.urgency)) + " -> " + emails(t.assignees) +
+            " (" + decision.reason + ")");
+  return t;
+}
+
+core::status mark_notified(ticket& t, core::instant now) {
+  if (t.status != ticket_status::new_ticket && t.status != ticket_status::reassigned &&
+      t.status != ticket_status::misrouted) {
+    return not_allowed(t, "mark as notified");
+  }
+  t.status = ticket_status::opened;
+  event(t, now, "notified", system_actor, emails(t.assignees));
+  return core::status::ok();
+}
+
+core::status acknowledge(ticket& t, std::string_view actor, core::instant now) {
+  if (!t.is_assignee(actor)) {
+    return core::status::permission_denied(std::string(actor) + " is not assigned to ticket " +
+                                           t.id);
+  }
+  if (t.status == ticket_status::acknowledged) return core::status::ok();  // idempotent
+  if (t.status == ticket_status::resolved) return not_allowed(t, "acknowledge");
+  // A NEW/REASSIGNED/MISROUTED ticket can be acknowledged before the send is recorded.
+  t.status = ticket_status::acknowledged;
+  t.acknowledged_at = now;
+  event(t, now, "acknowledged", normalize_email(actor), "");
+  return core::status::ok();
+}
+
+core::status resolve(ticket& t, std::string_view actor, std::string_view note, core::instant now) {
+  if (!t.is_assignee(actor)) {
+    return core::status::permission_denied(std::string(actor) + " is not assigned to ticket " +
+                                           t.id);
+  }
+  if (t.status != ticket_status::opened && t.status != ticket_status::acknowledged) {
+    return not_allowed(t, "resolve");
+  }
+  if (!t.acknowledged_at) t.acknowledged_at = now;
+  t.status = ticket_status::resolved;
+  t.resolved_at = now;
+  event(t, now, "resolved", normalize_email(actor), std::string(note));
+  return core::status::ok();
+}
+
+core::status reassign(ticket& t, std::string_view actor, std::string_view target,
+                      const routing_decision& decision, core::instant now) {
+  if (!t.is_open()) return not_allowed(t, "reassign");
+  if (decision.assignees.empty()) {
+    return core::status::invalid_argument("reassignment of ticket " + t.id + " names nobody");
+  }
+  const std::string from = emails(t.assignees);
+  new_assignment(t, decision, now);
+  t.status = ticket_status::reassigned;
+  event(t, now, "reassigned", normalize_email(actor),
+        std::string(target) + ": " + from + " -> " + emails(t.assignees));
+  return core::status::ok();
+}
+
+ticket_request reroute_request(const ticket& t, std::string_view also_exclude) {
+  ticket_request r;
+  r.category = t.category;
+  r.urgency = t.urgency;
+  r.student = t.student;
+  r.excluded = t.excluded;
+  for (const auto& a : t.assignees) r.excluded.push_back(a.email);  // they have it already
+  if (!also_exclude.empty()) r.excluded.push_back(normalize_email(also_exclude));
+  return r;
+}
+
+core::status mark_misrouted(ticket& t, std::string_view actor, const routing_decision& decision,
+                            core::instant now) {
+  const std::string who = normalize_email(actor);
+  if (!t.is_assignee(who)) {
+    return core::status::permission_denied(who + " is not assigned to ticket " + t.id);
+  }
+  if (!t.is_open()) return not_allowed(t, "mark as not mine");
+  std::vector<assignee> next;
+  for (const auto& a : t.assignees) {
+    if (a.email != who) next.push_back(a);
+  }
+  for (const auto& a : decision.assignees) {
+    if (a.email == who) {
+      return core::status::invalid_argument("rerouting ticket " + t.id + " chose " + who +
+                                            " again");
+    }
+    if (std::none_of(next.begin(), next.end(),
+                     [&](const assignee& x) { return x.email == a.email; })) {
+      next.push_back(a);
+    }
+  }
+  if (next.empty()) {
+    return core::status::invalid_argument("ticket " + t.id + " would have nobody after " + who +
+                                          " said not mine");
+  }
+  routing_decision d = decision;
+  d.assignees = std::move(next);
+  if (d.role.empty()) d.role = t.role;
+  new_assignment(t, d, now);
+  t.excluded.push_back(who);
+  ++t.misroute_count;
+  t.status = ticket_status::misrouted;
+  event(t, now, "misrouted", who, "not mine; now " + emails(t.assignees));
+  return core::status::ok();
+}
+
+core::status add_note(ticket& t, std::string_view actor, std::string_view note, core::instant now) {
+  if (note.empty()) return core::status::invalid_argument("empty note");
+  event(t, now, "note", normalize_email(actor), std::string(note));
+  return core::status::ok();
+}
+
+core::status record_reminder(ticket& t, const std::vector<std::string>& to, core::instant now) {
+  if (!t.is_open() || t.acknowledged_at) return not_allowed(t, "remind");
+  t.reminded_at = now;
+  event(t, now, "reminder", system_actor, joined(to));
+  return core::status::ok();
+}
+
+core::status record_escalation(ticket& t, const std::vector<std::string>& to, core::instant now) {
+  if (!t.is_open() || t.acknowledged_at) return not_allowed(t, "escalate");
+  t.escalated_at = now;
+  event(t, now, "escalation", system_actor, joined(to));
+  return core::status::ok();
+}
+
+core::status record_followup(ticket& t, core::instant now) {
+  if (t.status != ticket_status::resolved || t.followup_at) return not_allowed(t, "follow up");
+  t.followup_at = now;
+  event(t, now, "followup", system_actor, "followup dialog sent to the student");
+  return core::status::ok();
+}
+
+std::string_view to_string(ticket_status s) {
+  switch (s) {
+    case ticket_status::new_ticket:
+      return "NEW";
+    case ticket_status::opened:
+      return "OPENED";
+    case ticket_status::acknowledged:
+      return "ACKNOWLEDGED";
+    case ticket_status::resolved:
+      return "RESOLVED";
+    case ticket_status::reassigned:
+      return "REASSIGNED";
+    case ticket_status::misrouted:
+      return "MISROUTED";
+  }
+  return "NEW";
+}
+
+}  // namespace tuki::routing

@@ -1,0 +1,112 @@
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <sstream>
+
+#include "routing_test_support.hpp"
+#include "tuki/core/routing/route.hpp"
+
+using namespace tuki;
+using namespace tuki::routing;
+
+namespace {
+
+std::string read(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string error_of(std::string_view yaml) {
+  auto c = parse_routing_config(yaml, "r.yaml");
+  return c.is_ok() ? std::string("<loaded>") : c.error().message();
+}
+
+}  // namespace
+
+TEST_CASE("the built-in defaults equal config/routing/default.yaml", "[routing]") {
+  CHECK(read(std::string(TUKI_SOURCE_DIR) + "/config/routing/default.yaml") ==
+        std::string(default_routing_yaml()));
+  const routing_config c = default_routing_config();
+  CHECK(c.rules.fallback_role == "study_counsellor");
+  CHECK(c.rules.strategy == choice_strategy::round_robin);
+  REQUIRE(c.rules.rules.size() == 7);
+  const auto& crisis = c.rules.rules[4];
+  CHECK(crisis.category == "crisis");
+  CHECK(crisis.pick == role_pick::all_on_call);
+  CHECK(crisis.notify_crisis_contact);
+  CHECK(crisis.roles == std::vector<std::string>{"psychologist", "nurse", "social_worker"});
+  CHECK(c.rules.rules[0].roles == std::vector<std::string>{"special_needs_teacher", "teacher"});
+  CHECK(c.sla.crisis_remind_after == std::chrono::minutes(30));
+  CHECK(c.sla.escalate_after == std::chrono::hours(96));
+  CHECK(c.sla.followup_after == std::chrono::days(14));
+  CHECK(c.disengagement.unanswered_in_a_row == 2);
+}
+
+TEST_CASE("an institution without a routing file gets the defaults", "[routing]") {
+  const std::string dir = std::string(TUKI_SOURCE_DIR) + "/config/routing";
+  auto c = load_routing_for(dir, "no-such-school");
+  REQUIRE(c.is_ok());
+  CHECK(c->rules.institution.id == "no-such-school");
+  CHECK(c->source == "<built-in default>");
+  auto varia = load_routing_for(dir, "varia");
+  REQUIRE(varia.is_ok());
+  CHECK_THAT(varia->source, Catch::EndsWith("varia.yaml"));
+  CHECK(varia->rules.institution.crisis_contact_email.size() > 0);
+  CHECK_FALSE(load_routing_for(dir, "../etc").is_ok());
+}
+
+TEST_CASE("routing file errors name file:line:column and the key path", "[routing]") {
+  CHECK(error_of("tuki_routing: 2\n") == "r.yaml:1:15: tuki_routing: expected a whole number 1..1");
+  CHECK(error_of("rules: []\n") ==
+        "r.yaml:1:1: tuki_routing: missing; this file needs "
+        "tuki_routing: 1");
+  CHECK(error_of("tuki_routing: 1\nrules:\n  - category: x\n    roles: [a]\n  - category: y\n"
+                 "    role: [b]\n") == "r.yaml:6:5: rules[1].role: unknown key");
+  CHECK(error_of("tuki_routing: 1\nrules:\n  - category: x\n    roles: {a: 1}\n") ==
+        "r.yaml:4:12: rules[0].roles: expected a list");
+  CHECK(error_of("tuki_routing: 1\nrules:\n  - category: x\n    roles: [a]\n    pick: some\n") ==
+        "r.yaml:5:11: rules[0].pick: expected first_available, pool or all_on_call");
+  CHECK(error_of("tuki_routing: 1\nstaff:\n  - email: a@x.fi\n    working_hours:\n"
+                 "      - {days: [mon, fri, sunday], from: \"08:00\", to: \"16:00\"}\n") ==
+        "r.yaml:5:27: staff[0].working_hours[0].days[2]: expected a weekday mon..sun, got "
+        "'sunday'");
+  CHECK(error_of("tuki_routing: 1\nstaff:\n  - email: a@x.fi\n  - email: A@x.fi\n") ==
+        "r.yaml:4:5: staff[1]: staff a@x.fi is listed twice");
+  CHECK(error_of("tuki_routing: 1\nsla:\n  remind_after: 2 days\n") ==
+        "r.yaml:3:17: sla.remind_after: expected a duration like 30m, 48h or 14d, got '2 days'");
+  CHECK(error_of("tuki_routing: 1\ninstitution:\n  time_zone: Europe/Nowhere\n") ==
+        "r.yaml:3:14: institution.time_zone: unknown time zone 'Europe/Nowhere'");
+  CHECK_THAT(error_of("tuki_routing: 1\nrules: [\n"), Catch::StartsWith("r.yaml:"));
+}
+
+TEST_CASE("a full routing file loads every field", "[routing]") {
+  const routing_config c = tuki::routing::testing::varia();
+  CHECK(c.rules.institution.public_url == "https://tuki.varia.fi");
+  CHECK(c.rules.institution.coordinator_email == "koordinaattori@varia.fi");
+  CHECK(c.sla.coordinator_email == "koordinaattori@varia.fi");
+  CHECK(c.rules.zone != nullptr);
+  REQUIRE(c.rules.rules.size() == 8);
+  CHECK(c.rules.rules[1].campus == std::optional<std::string>("Palokka"));
+  CHECK_THAT(c.rules.rules[1].where, Catch::EndsWith("varia.yaml:15:5"));
+  const staff_member* anna = c.staff.find("anna.opettaja@VARIA.fi");
+  REQUIRE(anna != nullptr);
+  CHECK(anna->groups == std::vector<std::string>{"TVT22"});
+  REQUIRE(anna->working_hours.size() == 1);
+  CHECK(anna->working_hours[0].from == std::chrono::hours(8));
+  CHECK(anna->working_hours[0].days[4]);
+  CHECK_FALSE(anna->working_hours[0].days[5]);
+  const staff_member* sanna = c.staff.find("sanna.sosiaali@varia.fi");
+  REQUIRE(sanna != nullptr);
+  CHECK(sanna->backup_email == "sami.sosiaali@varia.fi");
+  REQUIRE(sanna->absences.size() == 1);
+  CHECK(c.staff.holders("teacher").size() == 4);
+}
+
+TEST_CASE("the example config/routing/varia.yaml loads", "[routing]") {
+  auto c = load_routing_file(std::string(TUKI_SOURCE_DIR) + "/config/routing/varia.yaml");
+  INFO(c.error().to_string());
+  REQUIRE(c.is_ok());
+  CHECK(c->staff.size() > 0);
+}

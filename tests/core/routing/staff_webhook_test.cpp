@@ -1,0 +1,113 @@
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <set>
+
+#include "routing_test_support.hpp"
+#include "tuki/core/crypto/hmac.hpp"
+#include "tuki/core/routing/staff_webhook.hpp"
+
+using namespace tuki;
+using namespace tuki::routing;
+using nlohmann::json;
+using tuki::routing::testing::utc;
+
+namespace {
+
+staff_notice notice(bool opt_in) {
+  staff_notice n;
+  n.ticket_id = "T-7";
+  n.ticket_url = "https://tuki.varia.fi/tickets/T-7";
+  n.student_name = "Sini <Ä>";
+  n.student_id = "s-1";
+  n.category = "crisis";
+  n.urgency = core::urgency::urgent;
+  n.actions = {{ticket_action::acknowledge, "", "https://tuki.varia.fi/t/T-7/acknowledge?x"}};
+  n.reply_text = "secret words";
+  n.include_reply_text = opt_in;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("webhook: generic, Teams and Slack bodies keep the privacy default", "[routing]") {
+  for (auto f : {webhook_format::generic, webhook_format::teams, webhook_format::slack}) {
+    CAPTURE(static_cast<int>(f));
+    const std::string closed = webhook_body(f, notice(false), "fi");
+    CHECK(closed.find("secret words") == std::string::npos);
+    CHECK_NOTHROW(json::parse(closed));
+    const std::string open = webhook_body(f, notice(true), "fi");
+    CHECK(open.find("secret words") != std::string::npos);
+    CHECK(open.find("https://tuki.varia.fi/t/T-7/acknowledge?x") != std::string::npos);
+  }
+  const json g = json::parse(webhook_body(webhook_format::generic, notice(false), "en"));
+  CHECK(g["ticket_id"] == "T-7");
+  CHECK(g["urgency"] == "urgent");
+  CHECK(g["student"]["name"] == "Sini <Ä>");
+  CHECK(g["actions"][0]["action"] == "acknowledge");
+  CHECK(g["actions"][0]["label"] == "Acknowledge");
+  CHECK_FALSE(g.contains("reply_text"));
+
+  const json t = json::parse(webhook_body(webhook_format::teams, notice(false), "fi"));
+  CHECK(t["type"] == "message");
+  const json& card = t["attachments"][0];
+  CHECK(card["contentType"] == "application/vnd.microsoft.card.adaptive");
+  CHECK(card["content"]["type"] == "AdaptiveCard");
+  CHECK(card["content"]["body"][0]["text"] == "KIIREELLINEN: Tukipyyntö (kriisi) – tiketti T-7");
+  CHECK(card["content"]["actions"][1]["type"] == "Action.OpenUrl");
+  CHECK(card["content"]["actions"][1]["title"] == "Kuittaa");
+
+  const json s = json::parse(webhook_body(webhook_format::slack, notice(false), "sv"));
+  CHECK_THAT(s["text"].get<std::string>(), Catch::StartsWith("BRÅDSKANDE: Stödbegäran (kris)"));
+  CHECK(s["blocks"][0]["type"] == "header");
+  CHECK_THAT(s["blocks"][1]["text"]["text"].get<std::string>(), Catch::Contains("Sini &lt;Ä&gt;"));
+  CHECK(s["blocks"][2]["elements"][1]["url"] == "https://tuki.varia.fi/t/T-7/acknowledge?x");
+}
+
+TEST_CASE("webhook: signature headers verify; any change is refused", "[routing]") {
+  const std::string secret = "whsec-123";
+  const std::string body = webhook_body(webhook_format::generic, notice(false), "en");
+  const auto now = utc("2025-03-04T08:00:00Z");
+  const auto headers = webhook_headers(secret, body, now);
+  REQUIRE(headers.size() == 3);
+  CHECK(headers[1].name == "X-Tuki-Timestamp");
+  CHECK(headers[1].value == "1741075200");
+  CHECK(headers[2].name == "X-Tuki-Signature");
+  // Independently computed: HMAC-SHA256 over "<timestamp>.<body>".
+  CHECK(headers[2].value ==
+        "sha256=" + core::hex_encode(core::hmac_sha256(secret, "1741075200." + body)));
+
+  const auto& ts = headers[1].value;
+  const auto& sig = headers[2].value;
+  CHECK(verify_webhook(secret, ts, sig, body, now).is_ok());
+  CHECK(verify_webhook(secret, ts, sig, body, now + std::chrono::minutes(5)).is_ok());
+  CHECK_FALSE(verify_webhook(secret, ts, sig, body, now + std::chrono::minutes(6)).is_ok());
+  CHECK_FALSE(verify_webhook(secret, ts, sig, body + " ", now).is_ok());
+  CHECK_FALSE(verify_webhook("other", ts, sig, body, now).is_ok());
+  CHECK_FALSE(verify_webhook(secret, "1741075201", sig, body, now).is_ok());
+  CHECK_FALSE(verify_webhook(secret, "", sig, body, now).is_ok());
+  CHECK_FALSE(verify_webhook(secret, "17x", sig, body, now).is_ok());
+  std::string upper = sig;
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  CHECK_FALSE(verify_webhook(secret, ts, upper, body, now).is_ok());
+}
+
+TEST_CASE("retry_delay: exponential, capped, jittered and reproducible", "[routing]") {
+  using std::chrono::seconds;
+  for (std::uint64_t seed : {0ULL, 1ULL, 42ULL, 0xFFFFFFFFFFFFFFFFULL}) {
+    CAPTURE(seed);
+    for (int attempt = 1; attempt <= 20; ++attempt) {
+      CAPTURE(attempt);
+      const auto d = retry_delay(attempt, seed);
+      const auto full = std::min<core::duration>(seconds(30) * (1LL << std::min(attempt - 1, 20)),
+                                                 std::chrono::hours(1));
+      CHECK(d >= full / 2);
+      CHECK(d <= full);
+      CHECK(d == retry_delay(attempt, seed));
+    }
+  }
+  std::set<core::duration::rep> distinct;
+  for (std::uint64_t seed = 0; seed < 50; ++seed) distinct.insert(retry_delay(3, seed).count());
+  CHECK(distinct.size() > 40);  // seeds spread the retries out
+}
