@@ -22,8 +22,10 @@ ${KANNEL_SENDSMS_PORT} ${KANNEL_SENDSMS_USER} ${KANNEL_SENDSMS_PASSWORD} ${FAKES
 ${FAKESMSC_MO_PORT} ${KANNEL_LOG_DIR} ${KANNEL_LOG_LEVEL} ${KANNEL_HTTP_RETRIES}
 ${KANNEL_HTTP_QUEUE_DELAY} ${KANNEL_MO_REPLY_MAX_MESSAGES} ${BOT_MO_URL}'
 
-# "name pid" pairs of what peers_start started, in start order.
+# "name pid" pairs of what peers_spawn started and has not stopped yet, in start order, and of
+# everything it ever started (for peers_none_left).
 PEERS_PIDS=()
+PEERS_STARTED=()
 
 peers_log() { printf 'peers: %s\n' "$*" >&2; }
 
@@ -42,13 +44,15 @@ EOF
 }
 
 # peers_spawn NAME LOGFILE CMD...: starts CMD in its own session (so its process group can be
-# signalled as a whole) with stdin from /dev/null and stdout+stderr to LOGFILE.
+# signalled as a whole) with stdin from /dev/null and stdout+stderr to LOGFILE. Tests may use
+# it for their own helpers (e.g. a recording HTTP server): peers_stop stops them too, first.
 peers_spawn() {
   local name=$1 log=$2
   shift 2
   setsid "$@" </dev/null >"$log" 2>&1 &
   local pid=$!
   PEERS_PIDS+=("$name $pid")
+  PEERS_STARTED+=("$name $pid")
   peers_log "started $name (pid $pid): $*"
 }
 
@@ -179,7 +183,7 @@ peers_check_alive() {
 # (after printing log tails) if they are not ready within PEERS_READY_TIMEOUT seconds. Exports:
 #   PEERS_DIR, KANNEL_SENDSMS_URL, KANNEL_USERNAME, KANNEL_PASSWORD, KANNEL_ADMIN_URL,
 #   KANNEL_ADMIN_PASSWORD, FAKESMSC_PORT, FAKESMSC_MO_PORT, FAKESMSC_MT_LOG, SMTP_URL,
-#   SMTP_SINK_DIR, TUKI_HTTP_PORT (free for tuki; Kannel forwards MO to
+#   SMTP_SINK_DIR, SMTP_SINK_PID, TUKI_HTTP_PORT (free for tuki; Kannel forwards MO to
 #   http://127.0.0.1:$TUKI_HTTP_PORT/v1/gateways/kannel/inbound).
 peers_start() {
   local dir=$1 ports
@@ -225,7 +229,8 @@ peers_start() {
   peers_spawn smtp-sink "$PEERS_DIR/smtp-sink.log" \
     smtp-sink "${user_opt[@]}" -4 -h smtp-sink.test -d "$SMTP_SINK_DIR/mail-%Y%m%dT%H%M%S." \
     "127.0.0.1:$SMTP_PORT" 128
-  PEERS_STARTED=("${PEERS_PIDS[@]}")
+  # mail.py treats a mail file that smtp-sink still holds open as incomplete.
+  export SMTP_SINK_PID=${PEERS_PIDS[3]#* }
 
   if ! peers_wait_for "$PEERS_READY_TIMEOUT" "smsbox connected and SMSC fake-mt online" \
     peers__kannel_ready || ! peers_wait_for 10 "smtp-sink" peers__port_listening "$SMTP_PORT" ||
