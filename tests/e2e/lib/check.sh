@@ -30,7 +30,7 @@ e2e__on_exit() {
   fi
 }
 
-e2e_pass() { printf 'PASS: %s\n' "$*"; }
+e2e_pass() { printf 'PASS: %s [%ss]\n' "$*" "$((SECONDS - E2E_START))"; }
 
 e2e_fail() {
   printf 'FAIL: %s\n' "$*"
