@@ -78,6 +78,8 @@ for text in "${mo_texts[@]}"; do
     e2e_fail "the bot endpoint did not get MO [$text]"
   fi
 done
+e2e_expect_eq "smsbox-access.log counts both MO as accepted by the bot" 2 \
+  "$(peers_mo_accepted_count +358401234567)"
 
 # --- mail: curl -> smtp-sink -> mail.py ---
 cat >"$E2E_DIR/mail.eml" <<'EOF'

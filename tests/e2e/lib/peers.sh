@@ -166,6 +166,14 @@ peers__kannel_ready() {
   grep -q 'smsbox:' <<<"$s" && grep -Eq 'fake\[fake-mt\][^(]*\(online' <<<"$s"
 }
 
+# Number of MO requests that smsbox handed to the bot with a 200/202 answer (optionally only
+# those from SENDER), from smsbox-access.log.
+peers_mo_accepted_count() {
+  local sender=${1:-[^ ]*}
+  grep -cE "SMS HTTP-request sender:${sender//+/\\+} .* reply: 20[02] " \
+    "$PEERS_DIR/smsbox-access.log" 2>/dev/null || true
+}
+
 peers__port_listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 peers_check_alive() {
