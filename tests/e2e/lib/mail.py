@@ -84,8 +84,9 @@ def text_part(message):
             payload = part.get_payload(decode=True) or b""
             charset = part.get_content_charset() or "us-ascii"
             try:
-                return payload.decode(charset, "replace")
-            except LookupError:
+                return payload.decode(charset)
+            except (LookupError, UnicodeDecodeError):
+                # Undeclared 8-bit text (or a wrong label): UTF-8 is what tuki sends.
                 return payload.decode("utf-8", "replace")
     return ""
 
