@@ -84,6 +84,15 @@ def new_text(path, offset):
         return ""
 
 
+def register(peers_dir, pid):
+    """Lists the run in $PEERS_DIR/pids so that peers.sh's watchdog stops it if the test dies
+    (with the start time as `ps -o lstart=` prints it, to recognise the process)."""
+    start = subprocess.run(["ps", "-o", "lstart=", "-p", str(pid)], capture_output=True,
+                           text=True).stdout.replace(" ", "").strip()
+    with open(os.path.join(peers_dir, "pids"), "a") as f:
+        f.write(f"fakesmsc-mo {pid} {start}\n")
+
+
 def stop(proc):
     if proc.poll() is not None:
         return
@@ -124,6 +133,7 @@ def inject(line, timeout):
                 [fakesmsc, "-H", "127.0.0.1", "-r", port, "-i", "0", "-v", "0", "-m", "1", line],
                 stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
                 start_new_session=True)
+        register(peers_dir, proc.pid)
         try:
             deadline = time.monotonic() + timeout
             while True:

@@ -53,7 +53,32 @@ peers_spawn() {
   local pid=$!
   PEERS_PIDS+=("$name $pid")
   PEERS_STARTED+=("$name $pid")
+  peers_register "$name" "$pid"
   peers_log "started $name (pid $pid): $*"
+}
+
+# Records PID (with its start time, against PID reuse) in $PEERS_DIR/pids for the watchdog.
+peers_register() {
+  [[ -n ${PEERS_DIR:-} ]] || return 0
+  printf '%s %s %s\n' "$1" "$2" "$(ps -o lstart= -p "$2" | tr -d ' ')" >>"$PEERS_DIR/pids"
+}
+
+# A guard in its own session: if the test shell dies without running its trap (SIGKILL, e.g.
+# a CTest timeout), it stops every process listed in $PEERS_DIR/pids that is still the same
+# process (same start time). peers_stop stops the guard itself.
+peers__start_watchdog() {
+  setsid bash -c '
+    parent=$1 pids=$2
+    while kill -0 "$parent" 2>/dev/null; do sleep 1; done
+    for sig in TERM KILL; do
+      while read -r name pid start; do
+        [[ $(ps -o lstart= -p "$pid" 2>/dev/null | tr -d " ") == "$start" ]] || continue
+        kill "-$sig" -- "-$pid" 2>/dev/null || kill "-$sig" "$pid" 2>/dev/null
+      done <"$pids"
+      sleep 3
+    done' peers-watchdog "$$" "$PEERS_DIR/pids" </dev/null >/dev/null 2>&1 &
+  PEERS_PIDS+=("watchdog $!")
+  PEERS_STARTED+=("watchdog $!")
 }
 
 peers_alive() {
@@ -221,6 +246,8 @@ peers_start() {
     return 1
   fi
 
+  : >"$PEERS_DIR/pids"
+  peers__start_watchdog
   # Console output is kept at warnings (-v 2); the log files carry the debug detail.
   peers_spawn bearerbox "$PEERS_DIR/bearerbox.console" bearerbox -v 2 "$PEERS_DIR/kannel.conf"
   peers_wait_for 10 "bearerbox smsbox port" peers__port_listening "$KANNEL_SMSBOX_PORT" ||
@@ -238,7 +265,7 @@ peers_start() {
     smtp-sink "${user_opt[@]}" -4 -h smtp-sink.test -d "$SMTP_SINK_DIR/mail-%Y%m%dT%H%M%S." \
     "127.0.0.1:$SMTP_PORT" 128
   # mail.py treats a mail file that smtp-sink still holds open as incomplete.
-  export SMTP_SINK_PID=${PEERS_PIDS[3]#* }
+  export SMTP_SINK_PID=${PEERS_PIDS[-1]#* }
 
   if ! peers_wait_for "$PEERS_READY_TIMEOUT" "smsbox connected and SMSC fake-mt online" \
     peers__kannel_ready || ! peers_wait_for 10 "smtp-sink" peers__port_listening "$SMTP_PORT" ||
