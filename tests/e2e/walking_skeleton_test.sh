@@ -214,8 +214,8 @@ e2e_pass "/metrics counts $(delivered_count) delivered MT (delivery reports from
 # A free-text reply after the dialog: tuki must accept it without logging its words.
 accepted=$(peers_mo_accepted_count "$STUDENT")
 reply "$PROBE_TEXT"
-peers_wait_for 10 "tuki to accept the free-text MO" \
-  eval '(($(peers_mo_accepted_count "$STUDENT") > accepted))' ||
+probe_accepted() { (($(peers_mo_accepted_count "$STUDENT") > accepted)); }
+peers_wait_for 10 "tuki to accept the free-text MO" probe_accepted ||
   e2e_fail "tuki did not answer 200/202 to the free-text MO (see smsbox-access.log)"
 sleep 1 # the reply is accepted before it is processed; give the worker a moment to log
 e2e_pass "tuki accepted a free-text reply"

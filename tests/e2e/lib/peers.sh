@@ -118,10 +118,10 @@ peers_stop_one() {
 
 # Stops everything peers_start started, newest first (fakesmsc and smsbox before bearerbox).
 peers_stop() {
-  local i entry
+  local i name pid
   for ((i = ${#PEERS_PIDS[@]} - 1; i >= 0; i--)); do
-    entry=${PEERS_PIDS[i]}
-    peers_stop_one ${entry}
+    read -r name pid <<<"${PEERS_PIDS[i]}"
+    peers_stop_one "$name" "$pid"
   done
   PEERS_PIDS=()
 }
@@ -219,7 +219,7 @@ peers_check_alive() {
 #   SMTP_SINK_DIR, SMTP_SINK_PID, TUKI_HTTP_PORT (free for tuki; Kannel forwards MO to
 #   http://127.0.0.1:$TUKI_HTTP_PORT/v1/gateways/kannel/inbound).
 peers_start() {
-  local dir=$1 ports
+  local dir=$1
   mkdir -p "$dir"
   PEERS_DIR=$(cd "$dir" && pwd)
   mkdir -p "$PEERS_DIR/mail"
