@@ -1,9 +1,14 @@
-// The P1 baseline: a bare Boost.Beast coroutine HTTP server on one thread that answers 200 to
-// anything. tuki's inbound path is measured against it under the same wrk load in the same run.
-// Usage: bench_bare_server PORT
+// Bare Boost.Beast coroutine HTTP server on one thread, used twice by the benchmarks:
+//  - P1 baseline: answers 200 "OK" to anything; tuki's inbound path is measured against it under
+//    the same wrk load in the same run.
+//  - P2 zero-cost gateway: with --kannel it answers like Kannel's sendsms (202 "0: Accepted for
+//    delivery") and counts requests, so tuki's outbox can send a campaign to it.
+// Usage: bench_bare_server PORT [--kannel]
 #include <utility>  // before Asio's coroutine headers (Boost 1.74 with GCC 12)
 
+#include <cstdint>
 #include <cstdlib>
+#include <string>
 #include <iostream>
 
 #include <boost/asio/co_spawn.hpp>
@@ -21,6 +26,9 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
+static bool kannel_mode = false;
+static std::uint64_t served = 0;
+
 asio::awaitable<void> session(tcp::socket socket) {
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
@@ -29,10 +37,12 @@ asio::awaitable<void> session(tcp::socket socket) {
     http::request<http::string_body> req;
     co_await http::async_read(stream, buffer, req, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) break;
-    http::response<http::string_body> res{http::status::ok, req.version()};
+    ++served;
+    http::response<http::string_body> res{kannel_mode ? http::status::accepted : http::status::ok,
+                                          req.version()};
     res.set(http::field::content_type, "text/plain");
     res.keep_alive(req.keep_alive());
-    res.body() = "OK";
+    res.body() = kannel_mode ? "0: Accepted for delivery" : "OK";
     res.prepare_payload();
     co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
     if (ec || !res.keep_alive()) break;
@@ -54,6 +64,7 @@ int main(int argc, char** argv) {
     std::cerr << "usage: bench_bare_server PORT\n";
     return 2;
   }
+  kannel_mode = argc > 2 && std::string(argv[2]) == "--kannel";
   asio::io_context io{1};
   tcp::acceptor acceptor(io);
   tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(std::atoi(argv[1])));
@@ -65,4 +76,5 @@ int main(int argc, char** argv) {
   signals.async_wait([&](auto, auto) { io.stop(); });
   asio::co_spawn(io, listen(acceptor), asio::detached);
   io.run();
+  std::cout << served << "\n";
 }
