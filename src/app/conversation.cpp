@@ -24,6 +24,13 @@ std::string_view delivery_state_name(adapters::delivery_state s) {
   return "accepted";
 }
 
+bool is_e164(std::string_view s) {
+  if (s.size() < 8 || s.size() > 16 || s[0] != '+' || s[1] == '0') return false;
+  for (std::size_t i = 1; i < s.size(); ++i)
+    if (s[i] < '0' || s[i] > '9') return false;
+  return true;
+}
+
 }  // namespace
 
 conversation::conversation(const config::config& cfg,
@@ -70,12 +77,15 @@ core::result<inbound_outcome> conversation::handle_inbound(adapters::sqlite_stor
                                                            core::instant now) {
   inbound_outcome out;
   std::optional<core::student> student;
+  // Gateways normally send E.164 already; stored numbers are E.164, so try it as it is first
+  // and leave libphonenumber (tens of microseconds) for national formats.
+  if (is_e164(sms.from)) student = store.find_student_by_phone(sms.from);
   for (const auto& inst : cfg_.institutions) {
+    if (student) break;
     if (inst.gateway != gateway && cfg_.institutions.size() > 1) continue;
     auto phone = adapters::normalize_phone(sms.from, inst.country);
     if (!phone) continue;
     student = store.find_student_by_phone(*phone);
-    if (student) break;
   }
   auto id = store.insert_inbound(student ? std::optional<std::int64_t>(student->id) : std::nullopt,
                                  gateway, sms.gateway_id, sms.text, now);
