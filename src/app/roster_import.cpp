@@ -52,20 +52,10 @@ struct table {
 core::result<table> read_table(std::string_view text, const std::vector<std::string>& required) {
   core::csv_reader reader(text);
   table t;
+  auto header = read_csv_header(reader, required);
+  if (!header) return header.error();
+  t.header = std::move(*header);
   core::csv_row row;
-  if (!reader.next(row)) {
-    if (!reader.error().is_ok()) return reader.error();
-    return core::status::invalid_argument("the file is empty; expected a header line");
-  }
-  for (auto& f : row.fields) t.header.push_back(trim(f));
-  std::vector<std::string> missing;
-  for (const auto& r : required)
-    if (std::find(t.header.begin(), t.header.end(), r) == t.header.end()) missing.push_back(r);
-  if (!missing.empty()) {
-    std::string m;
-    for (const auto& x : missing) m += (m.empty() ? "" : ", ") + x;
-    return core::status::invalid_argument("line 1: header is missing column(s): " + m);
-  }
   while (reader.next(row)) t.rows.push_back(row);
   if (!reader.error().is_ok()) return reader.error();
   return t;
@@ -87,72 +77,118 @@ core::status join_errors(const std::vector<std::string>& errors) {
 
 }  // namespace
 
+student_row_parser::student_row_parser(std::vector<std::string> header, std::string institution_id,
+                                       std::string country, std::string default_language)
+    : header_(std::move(header)),
+      institution_id_(std::move(institution_id)),
+      country_(std::move(country)),
+      default_language_(std::move(default_language)) {}
+
+const std::vector<std::string>& student_row_parser::required_columns() {
+  static const std::vector<std::string> required{"student_id", "phone",      "first_name",
+                                                 "language",   "group",      "campus",
+                                                 "start_date", "teacher_email", "timezone"};
+  return required;
+}
+
+std::optional<core::student> student_row_parser::parse(const core::csv_row& row,
+                                                       std::vector<std::string>& errors) const {
+  std::string at = "line " + std::to_string(row.line) + ": ";
+  if (row.fields.size() != header_.size()) {
+    errors.push_back(at + "expected " + std::to_string(header_.size()) + " fields, got " +
+                     std::to_string(row.fields.size()));
+    return std::nullopt;
+  }
+  core::student s;
+  s.institution_id = institution_id_;
+  for (std::size_t i = 0; i < row.fields.size(); ++i) {
+    const std::string& col = header_[i];
+    std::string v = trim(row.fields[i]);
+    if (col == "student_id") s.ref = v;
+    else if (col == "phone") s.phone = v;
+    else if (col == "first_name") s.first_name = v;
+    else if (col == "language") s.language = v;
+    else if (col == "group") s.group = v;
+    else if (col == "campus") s.campus = v;
+    else if (col == "programme") s.programme = v;
+    else if (col == "start_date") s.start_date = v;
+    else if (col == "teacher_email") s.teacher_email = v;
+    else if (col == "timezone") s.timezone = v;
+    else if (!v.empty()) {
+      if (col.size() > 5 && (col.ends_with("_date") || col.ends_with("_start") || col.ends_with("_end")) && !is_date(v))
+        errors.push_back(at + col + ": '" + v + "' is not a date (YYYY-MM-DD)");
+      s.extra[col] = v;
+    }
+  }
+  if (s.ref.empty()) errors.push_back(at + "student_id: is empty");
+  if (auto p = adapters::normalize_phone(s.phone, country_)) {
+    s.phone = *p;
+  } else {
+    errors.push_back(at + "phone: " + p.error().message());
+  }
+  if (s.language.empty()) s.language = default_language_;
+  if (!languages.count(s.language))
+    errors.push_back(at + "language: '" + s.language + "' is not one of en, et, fi, lt, lv, sv");
+  if (!s.start_date.empty() && !is_date(s.start_date))
+    errors.push_back(at + "start_date: '" + s.start_date + "' is not a date (YYYY-MM-DD)");
+  if (!s.teacher_email.empty() && s.teacher_email.find('@') == std::string::npos)
+    errors.push_back(at + "teacher_email: '" + s.teacher_email + "' is not an email address");
+  return s;
+}
+
+void duplicate_check::add(const core::student& s, std::size_t line, std::vector<std::string>& errors) {
+  std::string at = "line " + std::to_string(line) + ": ";
+  if (!s.ref.empty()) {
+    auto [it, fresh] = ids_.emplace(s.ref, line);
+    if (!fresh) errors.push_back(at + "student_id: '" + s.ref + "' repeats line " + std::to_string(it->second));
+  }
+  if (!s.phone.empty() && s.phone[0] == '+') {
+    auto [pit, pfresh] = phones_.emplace(s.phone, line);
+    if (!pfresh) errors.push_back(at + "phone: the same number as line " + std::to_string(pit->second));
+  }
+}
+
+core::status errors_status(const std::vector<std::string>& errors) { return join_errors(errors); }
+
+core::result<std::vector<std::string>> read_csv_header(core::csv_reader& reader,
+                                                       const std::vector<std::string>& required) {
+  core::csv_row row;
+  if (!reader.next(row)) {
+    if (!reader.error().is_ok()) return reader.error();
+    return core::status::invalid_argument("the file is empty; expected a header line");
+  }
+  std::vector<std::string> header;
+  for (auto& f : row.fields) header.push_back(trim(f));
+  std::vector<std::string> missing;
+  for (const auto& r : required)
+    if (std::find(header.begin(), header.end(), r) == header.end()) missing.push_back(r);
+  if (!missing.empty()) {
+    std::string m;
+    for (const auto& x : missing) m += (m.empty() ? "" : ", ") + x;
+    return core::status::invalid_argument("line 1: header is missing column(s): " + m);
+  }
+  return header;
+}
+
 core::result<std::vector<core::student>> parse_students_csv(std::string_view text,
                                                             const std::string& institution_id,
                                                             const std::string& country,
                                                             const std::string& default_language) {
-  static const std::vector<std::string> required{"student_id", "phone",      "first_name",
-                                                 "language",   "group",      "campus",
-                                                 "start_date", "teacher_email", "timezone"};
-  auto t = read_table(text, required);
-  if (!t) return t.error();
+  core::csv_reader reader(text);
+  auto header = read_csv_header(reader, student_row_parser::required_columns());
+  if (!header) return header.error();
+  student_row_parser parser(*header, institution_id, country, default_language);
+  duplicate_check dups;
   std::vector<std::string> errors;
   std::vector<core::student> out;
-  out.reserve(t->rows.size());
-  std::map<std::string, std::size_t> seen_ids, seen_phones;
-  for (const auto& row : t->rows) {
-    std::string at = "line " + std::to_string(row.line) + ": ";
-    if (row.fields.size() != t->header.size()) {
-      errors.push_back(at + "expected " + std::to_string(t->header.size()) + " fields, got " +
-                       std::to_string(row.fields.size()));
-      continue;
-    }
-    core::student s;
-    s.institution_id = institution_id;
-    for (std::size_t i = 0; i < row.fields.size(); ++i) {
-      const std::string& col = t->header[i];
-      std::string v = trim(row.fields[i]);
-      if (col == "student_id") s.ref = v;
-      else if (col == "phone") s.phone = v;
-      else if (col == "first_name") s.first_name = v;
-      else if (col == "language") s.language = v;
-      else if (col == "group") s.group = v;
-      else if (col == "campus") s.campus = v;
-      else if (col == "programme") s.programme = v;
-      else if (col == "start_date") s.start_date = v;
-      else if (col == "teacher_email") s.teacher_email = v;
-      else if (col == "timezone") s.timezone = v;
-      else if (!v.empty()) {
-        if (col.size() > 5 && (col.ends_with("_date") || col.ends_with("_start") || col.ends_with("_end")) && !is_date(v))
-          errors.push_back(at + col + ": '" + v + "' is not a date (YYYY-MM-DD)");
-        s.extra[col] = v;
-      }
-    }
-    if (s.ref.empty()) errors.push_back(at + "student_id: is empty");
-    if (auto p = adapters::normalize_phone(s.phone, country)) {
-      s.phone = *p;
-    } else {
-      errors.push_back(at + "phone: " + p.error().message());
-    }
-    if (s.language.empty()) s.language = default_language;
-    if (!languages.count(s.language))
-      errors.push_back(at + "language: '" + s.language + "' is not one of en, et, fi, lt, lv, sv");
-    if (!s.start_date.empty() && !is_date(s.start_date))
-      errors.push_back(at + "start_date: '" + s.start_date + "' is not a date (YYYY-MM-DD)");
-    if (!s.teacher_email.empty() && s.teacher_email.find('@') == std::string::npos)
-      errors.push_back(at + "teacher_email: '" + s.teacher_email + "' is not an email address");
-    if (!s.ref.empty()) {
-      auto [it, fresh] = seen_ids.emplace(s.ref, row.line);
-      if (!fresh)
-        errors.push_back(at + "student_id: '" + s.ref + "' repeats line " + std::to_string(it->second));
-    }
-    if (!s.phone.empty() && s.phone[0] == '+') {
-      auto [it, fresh] = seen_phones.emplace(s.phone, row.line);
-      if (!fresh)
-        errors.push_back(at + "phone: the same number as line " + std::to_string(it->second));
-    }
-    out.push_back(std::move(s));
+  core::csv_row row;
+  while (reader.next(row)) {
+    auto s = parser.parse(row, errors);
+    if (!s) continue;
+    dups.add(*s, row.line, errors);
+    out.push_back(std::move(*s));
   }
+  if (!reader.error().is_ok()) errors.push_back(reader.error().message());
   if (!errors.empty()) return join_errors(errors);
   return out;
 }

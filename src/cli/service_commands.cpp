@@ -11,6 +11,7 @@
 #include "tuki/app/role_names.hpp"
 #include "tuki/app/roster_import.hpp"
 #include "tuki/app/service.hpp"
+#include "tuki/app/student_import.hpp"
 #include "tuki/core/config/config.hpp"
 
 namespace tuki::cli {
@@ -59,6 +60,30 @@ core::status in_transaction(adapters::sqlite_store& store, Fn&& fn) {
   return store.commit();
 }
 
+/// A one-line progress bar on stderr, drawn only when stderr is a terminal.
+class progress_bar {
+ public:
+  progress_bar() : tty_(::isatty(2) == 1) {}
+  void show(std::size_t done, std::size_t total, std::size_t rows) {
+    if (!tty_ || total == 0) return;
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_ < std::chrono::milliseconds(100) && done < total) return;
+    last_ = now;
+    int width = 40, filled = static_cast<int>(width * done / total);
+    std::cerr << "\r[" << std::string(filled, '#') << std::string(width - filled, ' ') << "] "
+              << (100 * done / total) << "% " << rows << " rows" << std::flush;
+    drawn_ = true;
+  }
+  void finish() {
+    if (drawn_) std::cerr << "\n";
+  }
+
+ private:
+  bool tty_;
+  bool drawn_ = false;
+  std::chrono::steady_clock::time_point last_{};
+};
+
 }  // namespace
 
 void register_service_commands(CLI::App& root, int& exit_code) {
@@ -101,34 +126,22 @@ void register_service_commands(CLI::App& root, int& exit_code) {
                               std::to_string(cfg->institutions.size()) + ")");
       return;
     }
-    auto text = read_file(*sfile);
-    if (!text) {
-      exit_code = fail(2, text.error().message());
-      return;
-    }
-    auto rows = app::parse_students_csv(*text, inst->id, inst->country, inst->default_language);
-    if (!rows) {
-      exit_code = fail(2, *sfile + ": " + rows.error().message());
-      return;
-    }
     auto store = app::open_store(*cfg);
     if (!store) {
       exit_code = fail(1, store.error().message());
       return;
     }
-    std::int64_t fresh = 0;
-    auto st = in_transaction(**store, [&](adapters::sqlite_store& s) {
-      auto n = s.upsert_students(*rows, wall_now());
-      if (!n) return n.error();
-      fresh = *n;
-      return s.audit("cli", "students_import", inst->id, std::to_string(rows->size()) + " rows", wall_now());
-    });
-    if (!st) {
-      exit_code = fail(1, *sfile + ": " + st.message() + " (nothing imported)");
+    progress_bar bar;
+    auto summary = app::import_students_file(
+        *sfile, **store, inst->id, inst->country, inst->default_language, wall_now(),
+        [&bar](const app::import_progress& p) { bar.show(p.bytes_read, p.bytes_total, p.rows_written); });
+    bar.finish();
+    if (!summary) {
+      exit_code = fail(2, *sfile + ": " + summary.error().message());
       return;
     }
-    std::cout << "imported " << rows->size() << " students (" << fresh << " new, "
-              << rows->size() - static_cast<std::size_t>(fresh) << " updated) into " << inst->id << "\n";
+    std::cout << "imported " << summary->rows << " students (" << summary->created << " new, "
+              << summary->updated << " updated) into " << inst->id << "\n";
   });
 
   auto* staff = root.add_subcommand("staff", "Manage staff");

@@ -2,9 +2,13 @@
 // Reads the students and staff CSV files of an institution. Every row is checked before anything
 // is stored; errors are numbered by the row's line ("line 7: phone: '12' is not a valid number
 // for FI") and all of them are reported at once, so a file is never half imported.
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "tuki/core/text/csv.hpp"
 
 #include "tuki/core/staff_member.hpp"
 #include "tuki/core/status.hpp"
@@ -19,6 +23,37 @@ core::result<std::vector<core::student>> parse_students_csv(std::string_view tex
                                                             const std::string& institution_id,
                                                             const std::string& country,
                                                             const std::string& default_language);
+
+/// Reads and checks the header line; names the missing columns.
+core::result<std::vector<std::string>> read_csv_header(core::csv_reader& reader,
+                                                       const std::vector<std::string>& required);
+
+/// Checks and converts one students CSV row; appends line-numbered errors. Returns the student
+/// (possibly with errors appended, for the duplicate check) or nullopt when the row has the wrong
+/// number of fields. Thread-safe (const): the import pipeline runs it on several threads.
+class student_row_parser {
+ public:
+  student_row_parser(std::vector<std::string> header, std::string institution_id,
+                     std::string country, std::string default_language);
+  static const std::vector<std::string>& required_columns();
+  std::optional<core::student> parse(const core::csv_row& row, std::vector<std::string>& errors) const;
+
+ private:
+  std::vector<std::string> header_;
+  std::string institution_id_, country_, default_language_;
+};
+
+/// Finds repeated student ids and phone numbers across a whole file (rows in file order).
+class duplicate_check {
+ public:
+  void add(const core::student& s, std::size_t line, std::vector<std::string>& errors);
+
+ private:
+  std::map<std::string, std::size_t> ids_, phones_;
+};
+
+/// "N error(s), nothing imported:" followed by the first 50 errors.
+core::status errors_status(const std::vector<std::string>& errors);
 
 /// Required header: email,name,roles,campuses,groups,phone (lists separated by ';').
 core::result<std::vector<core::staff_member>> parse_staff_csv(std::string_view text,

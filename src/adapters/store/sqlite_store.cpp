@@ -67,26 +67,28 @@ core::result<std::int64_t> sqlite_store::upsert_students(const std::vector<core:
     exists.bind(1, s.institution_id).bind(2, s.ref);
     bool known = exists.step();
     exists.reset();
-    nlohmann::json extra(s.extra);
-    auto st = db_->prepare(
-                     "INSERT INTO students (institution_id, student_ref, phone, first_name, language, grp, "
-                     "campus, programme, start_date, teacher_email, timezone, extra, created_at, updated_at) "
-                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13) "
-                     "ON CONFLICT (institution_id, student_ref) DO UPDATE SET phone = ?3, first_name = ?4, "
-                     "language = ?5, grp = ?6, campus = ?7, programme = ?8, start_date = ?9, "
-                     "teacher_email = ?10, timezone = ?11, extra = ?12, updated_at = ?13")
-                  .bind(1, s.institution_id).bind(2, s.ref).bind(3, s.phone).bind(4, s.first_name)
-                  .bind(5, s.language).bind(6, s.group).bind(7, s.campus).bind(8, s.programme)
-                  .bind(9, s.start_date).bind(10, s.teacher_email).bind(11, s.timezone)
-                  .bind(12, extra.dump()).bind(13, to_unix_ms(now)).run();
-    if (!st) {
-      if (st.error_code() == core::status::code::already_exists)
-        return core::status::already_exists("student " + s.ref + ": phone number already belongs to another student");
-      return st;
-    }
+    if (auto st = upsert_student(s, now); !st) return st;
     if (!known) ++fresh;
   }
   return fresh;
+}
+
+core::status sqlite_store::upsert_student(const core::student& s, core::instant now) {
+  std::string extra = s.extra.empty() ? std::string("{}") : nlohmann::json(s.extra).dump();
+  auto st = db_->prepare(
+                   "INSERT INTO students (institution_id, student_ref, phone, first_name, language, grp, "
+                   "campus, programme, start_date, teacher_email, timezone, extra, created_at, updated_at) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13) "
+                   "ON CONFLICT (institution_id, student_ref) DO UPDATE SET phone = ?3, first_name = ?4, "
+                   "language = ?5, grp = ?6, campus = ?7, programme = ?8, start_date = ?9, "
+                   "teacher_email = ?10, timezone = ?11, extra = ?12, updated_at = ?13")
+                .bind(1, s.institution_id).bind(2, s.ref).bind(3, s.phone).bind(4, s.first_name)
+                .bind(5, s.language).bind(6, s.group).bind(7, s.campus).bind(8, s.programme)
+                .bind(9, s.start_date).bind(10, s.teacher_email).bind(11, s.timezone)
+                .bind(12, extra).bind(13, to_unix_ms(now)).run();
+  if (!st && st.error_code() == core::status::code::already_exists)
+    return core::status::already_exists("student " + s.ref + ": phone number already belongs to another student");
+  return st;
 }
 
 core::result<std::int64_t> sqlite_store::upsert_staff(const std::vector<core::staff_member>& staff) {

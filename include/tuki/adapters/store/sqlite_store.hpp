@@ -73,6 +73,8 @@ class sqlite_store {
   /// Inserts or updates (by institution + student ref) every student; returns how many were new.
   core::result<std::int64_t> upsert_students(const std::vector<core::student>& students,
                                              core::instant now);
+  /// Inserts or updates one student (no lookup first: the bulk import path).
+  core::status upsert_student(const core::student& s, core::instant now);
   core::result<std::int64_t> upsert_staff(const std::vector<core::staff_member>& staff);
   std::optional<core::student> find_student_by_phone(const std::string& phone);
   std::optional<core::student> get_student(std::int64_t id);

@@ -1,0 +1,176 @@
+#include "tuki/app/student_import.hpp"
+
+#include <condition_variable>
+#include <deque>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include "tuki/app/roster_import.hpp"
+#include "tuki/core/text/csv.hpp"
+
+namespace tuki::app {
+namespace {
+
+constexpr std::size_t chunk_rows = 4096;
+constexpr std::size_t max_chunks_ahead = 16;  // bounds memory: the writer is the slowest stage
+
+struct checked_chunk {
+  struct entry {
+    std::size_t line;
+    bool valid;  // false: the row has errors; it only takes part in the duplicate check
+    core::student student;
+  };
+  std::vector<entry> students;
+  std::vector<std::string> errors;
+  std::size_t bytes_end = 0;
+};
+
+std::int64_t count_students(adapters::sqlite_store& store, const std::string& institution_id) {
+  auto& q = store.db().prepare("SELECT COUNT(*) FROM students WHERE institution_id = ?1");
+  q.bind(1, institution_id);
+  std::int64_t n = q.step() ? q.column_int(0) : 0;
+  q.reset();
+  return n;
+}
+
+}  // namespace
+
+core::result<import_summary> import_students_file(
+    const std::string& path, adapters::sqlite_store& store, const std::string& institution_id,
+    const std::string& country, const std::string& default_language, core::instant now,
+    const std::function<void(const import_progress&)>& on_progress, unsigned threads) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return core::status::io_error("cannot read " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string text = std::move(ss).str();
+
+  core::csv_reader reader(text);
+  auto header = read_csv_header(reader, student_row_parser::required_columns());
+  if (!header) return header.error();
+  const student_row_parser parser(*header, institution_id, country, default_language);
+
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::deque<std::pair<std::size_t, std::vector<core::csv_row>>> work;
+  std::map<std::size_t, checked_chunk> done;
+  std::size_t chunks_total = 0;
+  bool reading_done = false, abort = false;
+  core::status read_error;
+
+  // Reader: cuts the file into chunks of rows (the CSV reader itself is sequential).
+  std::thread reader_thread([&] {
+    std::size_t index = 0;
+    while (true) {
+      std::vector<core::csv_row> rows;
+      rows.reserve(chunk_rows);
+      core::csv_row row;
+      while (rows.size() < chunk_rows && reader.next(row)) rows.push_back(std::move(row));
+      const std::size_t got = rows.size();
+      std::unique_lock lock(mutex);
+      if (!reader.error().is_ok()) read_error = reader.error();
+      if (got > 0) {
+        changed.wait(lock, [&] { return abort || work.size() + done.size() < max_chunks_ahead; });
+        if (abort) break;
+        work.emplace_back(index++, std::move(rows));
+        changed.notify_all();
+      }
+      if (got < chunk_rows || !read_error.is_ok()) break;
+    }
+    std::lock_guard lock(mutex);
+    chunks_total = index;
+    reading_done = true;
+    changed.notify_all();
+  });
+
+  // Checkers: validate rows and normalise phone numbers, in parallel.
+  std::vector<std::thread> checkers;
+  for (unsigned t = 0; t < threads; ++t)
+    checkers.emplace_back([&] {
+      while (true) {
+        std::pair<std::size_t, std::vector<core::csv_row>> job;
+        {
+          std::unique_lock lock(mutex);
+          changed.wait(lock, [&] { return abort || !work.empty() || reading_done; });
+          if (abort || (work.empty() && reading_done)) return;
+          job = std::move(work.front());
+          work.pop_front();
+        }
+        checked_chunk out;
+        out.students.reserve(job.second.size());
+        for (const auto& row : job.second) {
+          std::size_t before = out.errors.size();
+          auto s = parser.parse(row, out.errors);
+          if (s) out.students.push_back({row.line, out.errors.size() == before, std::move(*s)});
+        }
+        std::lock_guard lock(mutex);
+        done.emplace(job.first, std::move(out));
+        changed.notify_all();
+      }
+    });
+
+  // Writer (this thread): chunks in file order, one transaction for the whole file.
+  import_summary summary;
+  std::vector<std::string> errors;
+  duplicate_check dups;
+  core::status write_error;
+  std::int64_t before = count_students(store, institution_id);
+  write_error = store.begin();
+  std::size_t next = 0;
+  std::size_t approx_bytes = 0;
+  while (write_error.is_ok()) {
+    checked_chunk chunk;
+    {
+      std::unique_lock lock(mutex);
+      changed.wait(lock, [&] { return done.count(next) || (reading_done && next >= chunks_total); });
+      if (!done.count(next)) break;
+      chunk = std::move(done[next]);
+      done.erase(next);
+      changed.notify_all();
+    }
+    ++next;
+    for (auto& e : chunk.errors) errors.push_back(std::move(e));
+    for (auto& [line, valid, s] : chunk.students) {
+      dups.add(s, line, errors);
+      if (!valid || !errors.empty()) continue;  // keep checking, stop writing
+      if (auto st = store.upsert_student(s, now); !st) {
+        write_error = st;
+        break;
+      }
+      ++summary.rows;
+    }
+    approx_bytes = text.size() * next / std::max<std::size_t>(1, chunks_total ? chunks_total : next + 1);
+    if (on_progress) on_progress({std::min(approx_bytes, text.size()), text.size(), summary.rows});
+  }
+  {
+    std::lock_guard lock(mutex);
+    abort = true;
+    changed.notify_all();
+  }
+  reader_thread.join();
+  for (auto& c : checkers) c.join();
+  if (!read_error.is_ok()) errors.push_back(read_error.message());
+  if (!write_error.is_ok() || !errors.empty()) {
+    store.rollback();
+    if (!errors.empty()) return errors_status(errors);
+    return write_error;
+  }
+  std::int64_t after = count_students(store, institution_id);
+  if (auto st = store.audit("cli", "students_import", institution_id,
+                            std::to_string(summary.rows) + " rows", now);
+      !st) {
+    store.rollback();
+    return st;
+  }
+  if (auto st = store.commit(); !st) return st;
+  summary.created = static_cast<std::size_t>(after - before);
+  summary.updated = summary.rows - summary.created;
+  if (on_progress) on_progress({text.size(), text.size(), summary.rows});
+  return summary;
+}
+
+}  // namespace tuki::app
