@@ -1,5 +1,6 @@
 #include "tuki/core/dialog/phrase_set.hpp"
 
+#include <algorithm>
 #include <array>
 
 namespace tuki::dialog {
@@ -10,6 +11,23 @@ constexpr std::size_t min_tolerant_length = 5;
 
 bool starts_with(std::string_view s, std::string_view p) {
   return s.size() >= p.size() && s.compare(0, p.size(), p) == 0;
+}
+
+std::size_t sequence_length(unsigned char c) {
+  return c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : 4;
+}
+
+// Calls f(s with one code point removed) for every code point of s. Reuses one buffer.
+template <class F>
+void for_each_deletion(std::string_view s, F&& f) {
+  std::string key;
+  for (std::size_t i = 0; i < s.size();) {
+    std::size_t len = std::min(sequence_length(static_cast<unsigned char>(s[i])), s.size() - i);
+    key.assign(s.data(), i);
+    key.append(s.data() + i + len, s.size() - i - len);
+    f(key);
+    i += len;
+  }
 }
 
 }  // namespace
@@ -52,10 +70,19 @@ bool phrase_set::add(std::string_view entry, int tag, bool strip_accents) {
   }
   if (p.words.empty()) return false;
   auto index = static_cast<std::uint32_t>(patterns_.size());
-  if (p.words.front().prefix)
+  const word& first = p.words.front();
+  if (first.prefix) {
     prefix_first_.push_back(index);
-  else
-    by_first_word_[p.words.front().text].push_back(index);
+  } else {
+    by_first_word_[first.text].push_back(index);
+    if (first.cps.size() >= min_tolerant_length) {
+      by_deletion_[first.text].push_back(index);
+      for_each_deletion(first.text, [&](const std::string& key) {
+        auto& list = by_deletion_[key];
+        if (list.empty() || list.back() != index) list.push_back(index);
+      });
+    }
+  }
   patterns_.push_back(std::move(p));
   return true;
 }
@@ -92,13 +119,19 @@ std::optional<phrase_hit> phrase_set::match_at(const std::vector<token>& tokens,
       best = phrase_hit{static_cast<std::uint32_t>(i),
                         static_cast<std::uint32_t>(i + p.words.size()), p.tag};
   };
-  if (tolerant) {
-    for (std::uint32_t k = 0; k < patterns_.size(); ++k) consider(k);
-    return best;
-  }
-  if (auto it = by_first_word_.find(tokens[i].text); it != by_first_word_.end())
+  const std::string& text = tokens[i].text;
+  if (auto it = by_first_word_.find(text); it != by_first_word_.end())
     for (auto k : it->second) consider(k);
   for (auto k : prefix_first_) consider(k);
+  // A token within one edit of a 5+ letter word has at least 4 letters (4+ bytes).
+  if (tolerant && !tokens[i].emoji && text.size() >= 4 && !by_deletion_.empty()) {
+    auto probe = [&](const std::string& key) {
+      if (auto it = by_deletion_.find(key); it != by_deletion_.end())
+        for (auto k : it->second) consider(k);
+    };
+    probe(text);
+    for_each_deletion(text, probe);
+  }
   return best;
 }
 

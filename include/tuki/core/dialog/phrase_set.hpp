@@ -74,6 +74,10 @@ class phrase_set {
   std::vector<pattern> patterns_;
   std::unordered_map<std::string, std::vector<std::uint32_t>> by_first_word_;
   std::vector<std::uint32_t> prefix_first_;  // patterns whose first word ends in `*`
+  // Tolerant lookup without scanning every pattern: each first word of 5+ letters is indexed
+  // under itself and under every variant with one letter deleted. A token within one edit of
+  // such a word shares a key with it (itself or one of its own one-deletion variants).
+  std::unordered_map<std::string, std::vector<std::uint32_t>> by_deletion_;
 };
 
 }  // namespace tuki::dialog
