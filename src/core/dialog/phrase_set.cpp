@@ -119,18 +119,24 @@ std::optional<phrase_hit> phrase_set::match_at(const std::vector<token>& tokens,
       best = phrase_hit{static_cast<std::uint32_t>(i),
                         static_cast<std::uint32_t>(i + p.words.size()), p.tag};
   };
-  const std::string& text = tokens[i].text;
-  if (auto it = by_first_word_.find(text); it != by_first_word_.end())
+  const token& t = tokens[i];
+  if (auto it = by_first_word_.find(hashed_view{t.text, t.hash}); it != by_first_word_.end())
     for (auto k : it->second) consider(k);
   for (auto k : prefix_first_) consider(k);
   // A token within one edit of a 5+ letter word has at least 4 letters (4+ bytes).
-  if (tolerant && !tokens[i].emoji && text.size() >= 4 && !by_deletion_.empty()) {
-    auto probe = [&](const std::string& key) {
-      if (auto it = by_deletion_.find(key); it != by_deletion_.end())
+  if (tolerant && !t.emoji && t.text.size() >= 4 && !by_deletion_.empty()) {
+    auto probe = [&](std::string_view key, std::size_t hash) {
+      if (auto it = by_deletion_.find(hashed_view{key, hash}); it != by_deletion_.end())
         for (auto k : it->second) consider(k);
     };
-    probe(text);
-    for_each_deletion(text, probe);
+    probe(t.text, t.hash);
+    if (!t.deletions_ready) {
+      for_each_deletion(t.text, [&](const std::string& key) {
+        t.deletions.emplace_back(key, token_hash(key));
+      });
+      t.deletions_ready = true;
+    }
+    for (const auto& [key, hash] : t.deletions) probe(key, hash);
   }
   return best;
 }

@@ -179,7 +179,7 @@ void tokenize(std::string_view folded, std::vector<token>& out) {
         if (pending_apostrophe) out.back().text += '\'';
         out.back().text.append(bytes);
       } else {
-        out.push_back(token{std::string(bytes), false, pending_break || out.empty()});
+        out.push_back(token{std::string(bytes), false, pending_break || out.empty(), 0, {}, false});
         pending_break = false;
         in_word = true;
       }
@@ -193,13 +193,16 @@ void tokenize(std::string_view folded, std::vector<token>& out) {
     in_word = false;
     pending_apostrophe = 0;
     if (cat == UTF8PROC_CATEGORY_SO) {
-      out.push_back(token{std::string(bytes), true, pending_break || out.empty()});
+      out.push_back(token{std::string(bytes), true, pending_break || out.empty(), 0, {}, false});
       pending_break = false;
     } else if (is_clause_break(cp)) {
       pending_break = true;
     }
   }
+  for (auto& t : out) t.hash = token_hash(t.text);
 }
+
+std::size_t token_hash(std::string_view text) { return std::hash<std::string_view>{}(text); }
 
 folded_text fold_and_tokenize(std::string_view utf8, bool strip_accents) {
   folded_text f;

@@ -71,13 +71,31 @@ class phrase_set {
   bool pattern_matches(const pattern& p, const std::vector<token>& tokens, std::size_t i,
                        bool tolerant) const;
 
+  // Looked up with a token's precomputed hash: no rehashing per set.
+  struct hashed_view {
+    std::string_view text;
+    std::size_t hash;
+  };
+  struct key_hash {
+    using is_transparent = void;
+    std::size_t operator()(const std::string& s) const { return token_hash(s); }
+    std::size_t operator()(const hashed_view& k) const { return k.hash; }
+  };
+  struct key_equal {
+    using is_transparent = void;
+    bool operator()(const std::string& a, const std::string& b) const { return a == b; }
+    bool operator()(const hashed_view& a, const std::string& b) const { return a.text == b; }
+    bool operator()(const std::string& a, const hashed_view& b) const { return a == b.text; }
+  };
+  using index = std::unordered_map<std::string, std::vector<std::uint32_t>, key_hash, key_equal>;
+
   std::vector<pattern> patterns_;
-  std::unordered_map<std::string, std::vector<std::uint32_t>> by_first_word_;
+  index by_first_word_;
   std::vector<std::uint32_t> prefix_first_;  // patterns whose first word ends in `*`
   // Tolerant lookup without scanning every pattern: each first word of 5+ letters is indexed
   // under itself and under every variant with one letter deleted. A token within one edit of
   // such a word shares a key with it (itself or one of its own one-deletion variants).
-  std::unordered_map<std::string, std::vector<std::uint32_t>> by_deletion_;
+  index by_deletion_;
 };
 
 }  // namespace tuki::dialog
