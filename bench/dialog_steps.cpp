@@ -35,7 +35,7 @@ const std::vector<std::string> replies = {
 };
 
 template <class F>
-double per_second(double seconds, F&& f) {
+double per_second(double seconds, F&& f, const std::vector<std::string>& replies = ::replies) {
   // Warm up, then run whole passes over the replies until the time is up.
   for (int i = 0; i < 1000; ++i) f(replies[i % replies.size()]);
   std::size_t n = 0;
@@ -88,6 +88,18 @@ int main(int argc, char** argv) {
     sink = sink + out.effects.size();
   });
 
+  // The en and fi replies alone: the shipped lexicons know their words, so most are matched in
+  // the exact pass; sv/et/lv/lt replies fall through to the tolerant pass and the hint until
+  // their lexicons are merged.
+  const std::vector<std::string> known(replies.begin(), replies.begin() + 14);
+  double known_steps = per_second(
+      seconds,
+      [&](const std::string& r) {
+        auto out = on_reply(*lib, at_q1, who, settings, r, now);
+        sink = sink + out.effects.size();
+      },
+      known);
+
   // A session in the middle of the dialog, with a score, a flag and a result.
   auto mid = on_reply(*lib, at_q1, who, settings, "huonosti", now);
   std::size_t bytes = mid.state ? mid.state->to_json().dump().size() : 0;
@@ -96,6 +108,7 @@ int main(int argc, char** argv) {
   std::printf("baseline utf8proc casefold:    %12.0f replies/s\n", baseline);
   std::printf("on_reply (weekly_checkin q1):  %12.0f steps/s\n", steps);
   std::printf("ratio steps / baseline:        %12.3f\n", steps / baseline);
+  std::printf("on_reply, en+fi replies only:  %12.0f steps/s\n", known_steps);
   std::printf("target 1,000,000 steps/s:      %s\n", steps >= 1e6 ? "met" : "NOT met");
   std::printf("session JSON size (at q2):     %12zu bytes\n", bytes);
   return 0;

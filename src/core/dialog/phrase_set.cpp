@@ -49,6 +49,7 @@ bool within_one_edit(std::u32string_view a, std::u32string_view b) {
 bool phrase_set::add(std::string_view entry, int tag, bool strip_accents) {
   pattern p;
   p.tag = tag;
+  bool first_is_emoji = false;
   std::size_t start = 0;
   std::vector<token> toks;
   while (start <= entry.size()) {
@@ -62,6 +63,7 @@ bool phrase_set::add(std::string_view entry, int tag, bool strip_accents) {
     for (std::size_t k = 0; k < toks.size(); ++k) {
       word w;
       w.text = toks[k].text;
+      if (p.words.empty()) first_is_emoji = toks[k].emoji;
       w.prefix = prefix && k + 1 == toks.size();
       std::array<char32_t, max_word> buf;
       w.cps.assign(buf.data(), decode_utf8(w.text, buf.data(), buf.size()));
@@ -71,16 +73,16 @@ bool phrase_set::add(std::string_view entry, int tag, bool strip_accents) {
   if (p.words.empty()) return false;
   auto index = static_cast<std::uint32_t>(patterns_.size());
   const word& first = p.words.front();
+  (first_is_emoji ? has_emoji_ : has_words_) = true;
   if (first.prefix) {
-    prefix_first_.push_back(index);
+    prefix_by_letter_[first.cps[0]].push_back(index);
+    if (first.cps.size() > 1 && first.cps[1] != first.cps[0])
+      prefix_by_letter_[first.cps[1]].push_back(index);
   } else {
-    by_first_word_[first.text].push_back(index);
+    by_first_word_.add(first.text, index);
     if (first.cps.size() >= min_tolerant_length) {
-      by_deletion_[first.text].push_back(index);
-      for_each_deletion(first.text, [&](const std::string& key) {
-        auto& list = by_deletion_[key];
-        if (list.empty() || list.back() != index) list.push_back(index);
-      });
+      by_deletion_.add(first.text, index);
+      for_each_deletion(first.text, [&](const std::string& key) { by_deletion_.add(key, index); });
     }
   }
   patterns_.push_back(std::move(p));
@@ -120,14 +122,21 @@ std::optional<phrase_hit> phrase_set::match_at(const std::vector<token>& tokens,
                         static_cast<std::uint32_t>(i + p.words.size()), p.tag};
   };
   const token& t = tokens[i];
-  if (auto it = by_first_word_.find(hashed_view{t.text, t.hash}); it != by_first_word_.end())
-    for (auto k : it->second) consider(k);
-  for (auto k : prefix_first_) consider(k);
+  if (t.emoji ? !has_emoji_ : !has_words_) return best;
+  if (const auto* list = by_first_word_.find(t.text, t.hash))
+    for (auto k : *list) consider(k);
+  if (!prefix_by_letter_.empty()) {
+    char32_t lead[2] = {0, 0};
+    std::size_t n = decode_utf8(t.text, lead, tolerant ? 2 : 1);
+    for (std::size_t j = 0; j < n; ++j)
+      if (auto it = prefix_by_letter_.find(lead[j]); it != prefix_by_letter_.end())
+        for (auto k : it->second) consider(k);
+  }
   // A token within one edit of a 5+ letter word has at least 4 letters (4+ bytes).
   if (tolerant && !t.emoji && t.text.size() >= 4 && !by_deletion_.empty()) {
     auto probe = [&](std::string_view key, std::size_t hash) {
-      if (auto it = by_deletion_.find(hashed_view{key, hash}); it != by_deletion_.end())
-        for (auto k : it->second) consider(k);
+      if (const auto* list = by_deletion_.find(key, hash))
+        for (auto k : *list) consider(k);
     };
     probe(t.text, t.hash);
     if (!t.deletions_ready) {

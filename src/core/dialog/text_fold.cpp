@@ -147,7 +147,17 @@ std::string fold_text(std::string_view utf8, bool strip_accents) {
 }
 
 void tokenize(std::string_view folded, std::vector<token>& out) {
-  out.clear();
+  // Reuses the tokens already in `out` (and their string capacity): a step allocates little.
+  std::size_t used = 0;
+  auto emit = [&](std::string_view bytes, bool emoji, bool clause_start) {
+    if (used == out.size()) out.emplace_back();
+    token& t = out[used++];
+    t.text.assign(bytes);
+    t.emoji = emoji;
+    t.clause_start = clause_start;
+    t.deletions.clear();
+    t.deletions_ready = false;
+  };
   auto base = reinterpret_cast<const utf8proc_uint8_t*>(folded.data());
   utf8proc_ssize_t size = static_cast<utf8proc_ssize_t>(folded.size());
   utf8proc_ssize_t pos = 0;
@@ -176,10 +186,10 @@ void tokenize(std::string_view folded, std::vector<token>& out) {
                      (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO);
     if (word_char) {
       if (in_word) {
-        if (pending_apostrophe) out.back().text += '\'';
-        out.back().text.append(bytes);
+        if (pending_apostrophe) out[used - 1].text += '\'';
+        out[used - 1].text.append(bytes);
       } else {
-        out.push_back(token{std::string(bytes), false, pending_break || out.empty(), 0, {}, false});
+        emit(bytes, false, pending_break || used == 0);
         pending_break = false;
         in_word = true;
       }
@@ -193,12 +203,13 @@ void tokenize(std::string_view folded, std::vector<token>& out) {
     in_word = false;
     pending_apostrophe = 0;
     if (cat == UTF8PROC_CATEGORY_SO) {
-      out.push_back(token{std::string(bytes), true, pending_break || out.empty(), 0, {}, false});
+      emit(bytes, true, pending_break || used == 0);
       pending_break = false;
     } else if (is_clause_break(cp)) {
       pending_break = true;
     }
   }
+  out.resize(used);
   for (auto& t : out) t.hash = token_hash(t.text);
 }
 

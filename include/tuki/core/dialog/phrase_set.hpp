@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "tuki/core/dialog/text_fold.hpp"
+#include "tuki/core/dialog/word_index.hpp"
 
 namespace tuki::dialog {
 
@@ -71,31 +72,18 @@ class phrase_set {
   bool pattern_matches(const pattern& p, const std::vector<token>& tokens, std::size_t i,
                        bool tolerant) const;
 
-  // Looked up with a token's precomputed hash: no rehashing per set.
-  struct hashed_view {
-    std::string_view text;
-    std::size_t hash;
-  };
-  struct key_hash {
-    using is_transparent = void;
-    std::size_t operator()(const std::string& s) const { return token_hash(s); }
-    std::size_t operator()(const hashed_view& k) const { return k.hash; }
-  };
-  struct key_equal {
-    using is_transparent = void;
-    bool operator()(const std::string& a, const std::string& b) const { return a == b; }
-    bool operator()(const hashed_view& a, const std::string& b) const { return a.text == b; }
-    bool operator()(const std::string& a, const hashed_view& b) const { return a == b.text; }
-  };
-  using index = std::unordered_map<std::string, std::vector<std::uint32_t>, key_hash, key_equal>;
-
   std::vector<pattern> patterns_;
-  index by_first_word_;
-  std::vector<std::uint32_t> prefix_first_;  // patterns whose first word ends in `*`
+  word_index by_first_word_;
+  // Patterns whose first word ends in `*`, by the first and by the second letter of that word.
+  // An exact match needs the token's first letter to equal the word's first; a match within one
+  // edit needs one of the token's first two letters to equal one of the word's first two.
+  std::unordered_map<char32_t, std::vector<std::uint32_t>> prefix_by_letter_;
   // Tolerant lookup without scanning every pattern: each first word of 5+ letters is indexed
   // under itself and under every variant with one letter deleted. A token within one edit of
   // such a word shares a key with it (itself or one of its own one-deletion variants).
-  index by_deletion_;
+  word_index by_deletion_;
+  bool has_words_ = false;  // some pattern starts with a word (not an emoji)
+  bool has_emoji_ = false;  // some pattern starts with an emoji
 };
 
 }  // namespace tuki::dialog
