@@ -100,6 +100,12 @@ int main(int argc, char** argv) {
       },
       known);
 
+  // Keyword and crisis screening alone (no session): what every reply costs before the dialog.
+  double screening = per_second(seconds, [&](const std::string& r) {
+    auto out = on_reply(*lib, std::nullopt, who, settings, r, now);
+    sink = sink + out.effects.size();
+  });
+
   // A session in the middle of the dialog, with a score, a flag and a result.
   auto mid = on_reply(*lib, at_q1, who, settings, "huonosti", now);
   std::size_t bytes = mid.state ? mid.state->to_json().dump().size() : 0;
@@ -109,6 +115,7 @@ int main(int argc, char** argv) {
   std::printf("on_reply (weekly_checkin q1):  %12.0f steps/s\n", steps);
   std::printf("ratio steps / baseline:        %12.3f\n", steps / baseline);
   std::printf("on_reply, en+fi replies only:  %12.0f steps/s\n", known_steps);
+  std::printf("screening only (no session):   %12.0f replies/s\n", screening);
   std::printf("target 1,000,000 steps/s:      %s\n", steps >= 1e6 ? "met" : "NOT met");
   std::printf("session JSON size (at q2):     %12zu bytes\n", bytes);
   return 0;

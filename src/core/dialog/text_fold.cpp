@@ -165,8 +165,9 @@ void tokenize(std::string_view folded, std::vector<token>& out) {
   bool pending_break = false;
   std::size_t pending_apostrophe = 0;  // bytes of an apostrophe that may join two word parts
   while (pos < size) {
-    utf8proc_int32_t cp = 0;
-    utf8proc_ssize_t n = utf8proc_iterate(base + pos, size - pos, &cp);
+    utf8proc_int32_t cp = base[pos];
+    utf8proc_ssize_t n = 1;
+    if (cp >= 0x80) n = utf8proc_iterate(base + pos, size - pos, &cp);
     if (n <= 0) {  // cannot happen after fold_text; treat as a separator
       in_word = false;
       pos += 1;
