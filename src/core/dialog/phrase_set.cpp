@@ -75,9 +75,9 @@ bool phrase_set::add(std::string_view entry, int tag, bool strip_accents) {
   const word& first = p.words.front();
   (first_is_emoji ? has_emoji_ : has_words_) = true;
   if (first.prefix) {
-    prefix_by_letter_[first.cps[0]].push_back(index);
+    prefix_by_letter_.emplace_back(first.cps[0], index);
     if (first.cps.size() > 1 && first.cps[1] != first.cps[0])
-      prefix_by_letter_[first.cps[1]].push_back(index);
+      prefix_by_letter_.emplace_back(first.cps[1], index);
   } else {
     by_first_word_.add(first.text, index);
     if (first.cps.size() >= min_tolerant_length) {
@@ -111,32 +111,24 @@ bool phrase_set::pattern_matches(const pattern& p, const std::vector<token>& tok
   return true;
 }
 
-std::optional<phrase_hit> phrase_set::match_at(const std::vector<token>& tokens, std::size_t i,
-                                               bool tolerant) const {
-  std::optional<phrase_hit> best;
-  auto consider = [&](std::uint32_t index) {
-    const pattern& p = patterns_[index];
-    if (best && p.words.size() <= best->end - best->begin) return;
-    if (pattern_matches(p, tokens, i, tolerant))
-      best = phrase_hit{static_cast<std::uint32_t>(i),
-                        static_cast<std::uint32_t>(i + p.words.size()), p.tag};
-  };
+template <class F>
+void phrase_set::visit_candidates(const std::vector<token>& tokens, std::size_t i, bool tolerant,
+                                  F&& visit) const {
   const token& t = tokens[i];
-  if (t.emoji ? !has_emoji_ : !has_words_) return best;
+  if (t.emoji ? !has_emoji_ : !has_words_) return;
   if (const auto* list = by_first_word_.find(t.text, t.hash))
-    for (auto k : *list) consider(k);
+    for (auto k : *list) visit(k);
   if (!prefix_by_letter_.empty()) {
     char32_t lead[2] = {0, 0};
     std::size_t n = decode_utf8(t.text, lead, tolerant ? 2 : 1);
-    for (std::size_t j = 0; j < n; ++j)
-      if (auto it = prefix_by_letter_.find(lead[j]); it != prefix_by_letter_.end())
-        for (auto k : it->second) consider(k);
+    for (const auto& [letter, k] : prefix_by_letter_)
+      if (letter == lead[0] || (n > 1 && letter == lead[1])) visit(k);
   }
   // A token within one edit of a 5+ letter word has at least 4 letters (4+ bytes).
   if (tolerant && !t.emoji && t.text.size() >= 4 && !by_deletion_.empty()) {
     auto probe = [&](std::string_view key, std::size_t hash) {
       if (const auto* list = by_deletion_.find(key, hash))
-        for (auto k : *list) consider(k);
+        for (auto k : *list) visit(k);
     };
     probe(t.text, t.hash);
     if (!t.deletions_ready) {
@@ -147,7 +139,31 @@ std::optional<phrase_hit> phrase_set::match_at(const std::vector<token>& tokens,
     }
     for (const auto& [key, hash] : t.deletions) probe(key, hash);
   }
+}
+
+std::optional<phrase_hit> phrase_set::match_at(const std::vector<token>& tokens, std::size_t i,
+                                               bool tolerant) const {
+  std::optional<phrase_hit> best;
+  visit_candidates(tokens, i, tolerant, [&](std::uint32_t index) {
+    const pattern& p = patterns_[index];
+    if (best && p.words.size() <= best->end - best->begin) return;
+    if (pattern_matches(p, tokens, i, tolerant))
+      best = phrase_hit{static_cast<std::uint32_t>(i),
+                        static_cast<std::uint32_t>(i + p.words.size()), p.tag};
+  });
   return best;
+}
+
+std::uint64_t phrase_set::tags_present(const std::vector<token>& tokens, bool tolerant) const {
+  std::uint64_t tags = 0;
+  for (std::size_t i = 0; i < tokens.size(); ++i)
+    visit_candidates(tokens, i, tolerant, [&](std::uint32_t index) {
+      const pattern& p = patterns_[index];
+      if (p.tag >= 0 && p.tag < 64 && !(tags >> p.tag & 1) &&
+          pattern_matches(p, tokens, i, tolerant))
+        tags |= std::uint64_t{1} << p.tag;
+    });
+  return tags;
 }
 
 std::optional<phrase_hit> phrase_set::first(const std::vector<token>& tokens,
