@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -86,13 +87,18 @@ int run_graph(const graph_options& o) {
     cmd += " -o " + quoted + "'";
   }
   cmd += " 2>/dev/null";
+  // If `dot` is missing the shell exits before reading: ignore SIGPIPE while writing so that
+  // the failure is reported instead of killing tuki.
+  auto previous = std::signal(SIGPIPE, SIG_IGN);
   std::FILE* pipe = ::popen(cmd.c_str(), "w");
   if (!pipe) {
+    std::signal(SIGPIPE, previous);
     std::cerr << "cannot run Graphviz 'dot'\n";
     return 1;
   }
   std::fwrite(dot.data(), 1, dot.size(), pipe);
   int rc = ::pclose(pipe);
+  std::signal(SIGPIPE, previous);
   if (rc != 0) {
     std::cerr << "Graphviz 'dot' failed or is not installed (apt-get install graphviz); "
                  "use --format dot for the DOT text\n";

@@ -11,17 +11,16 @@ crisis_detector::crisis_detector(const lexicon& lex) {
 
 bool crisis_detector::detect(const std::vector<token>& tokens) const {
   if (phrases_.empty()) return false;
-  for (bool tolerant : {false, true}) {
-    for (std::size_t i = 0; i < tokens.size(); ++i) {
-      auto hit = phrases_.match_at(tokens, i, tolerant);
-      if (!hit) continue;
-      bool excluded = false;
-      // An exclusion may start before the crisis words ("this exam is killing me").
-      for (std::size_t j = 0; j < hit->end && !excluded; ++j)
-        if (auto ex = exclude_.match_at(tokens, j, true); ex && ex->end > hit->begin)
-          excluded = true;
-      if (!excluded) return true;
-    }
+  // One tolerant pass: it finds exact hits too, and only a yes/no answer is needed.
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    auto hit = phrases_.match_at(tokens, i, true);
+    if (!hit) continue;
+    bool excluded = false;
+    // An exclusion may start before the crisis words ("this exam is killing me").
+    for (std::size_t j = 0; j < hit->end && !excluded; ++j)
+      if (auto ex = exclude_.match_at(tokens, j, true); ex && ex->end > hit->begin)
+        excluded = true;
+    if (!excluded) return true;
   }
   return false;
 }

@@ -41,6 +41,7 @@ class stepper {
     lang_ = std::find(d.languages.begin(), d.languages.end(), ctx.language) != d.languages.end()
                 ? ctx.language
                 : d.base_language;
+    out_.effects.reserve(4);
   }
 
   step_output& out() { return out_; }

@@ -57,7 +57,10 @@ std::string to_dot(const dialog& d) {
   for (const auto& n : d.nodes) {
     std::string label = n.id;
     if (const text_template* t = n.text.find(d.base_language, d.base_language))
-      label += "\n" + shorten(t->source(), 60);
+    {
+      label += '\n';
+      label += shorten(t->source(), 60);
+    }
     if (n.wait) {
       std::string w = "waits";
       if (n.wait->timeout && n.wait->max_reminders > 0)

@@ -31,7 +31,13 @@ keyword_detector::keyword_detector(const lexicon& lex) {
 std::optional<keyword_match> keyword_detector::detect(const std::vector<token>& tokens,
                                                       const std::string& preferred) const {
   if (tokens.empty() || tokens.size() > 4) return std::nullopt;
-  auto it = by_message_.find(join(tokens));
+  thread_local std::string message;  // reused: no allocation per reply once warm
+  message.clear();
+  for (const auto& t : tokens) {
+    if (!message.empty()) message += ' ';
+    message += t.text;
+  }
+  auto it = by_message_.find(message);
   if (it == by_message_.end()) return std::nullopt;
   for (const auto& m : it->second)
     if (m.language == preferred) return m;

@@ -1,5 +1,7 @@
 #include "tuki/core/dialog/lexicon_sets.hpp"
 
+#include <algorithm>
+
 namespace tuki::dialog {
 
 std::shared_ptr<const lexicon_sets> build_lexicon_sets(const lexicon& lex, bool strip_accents) {
@@ -19,6 +21,16 @@ std::shared_ptr<const lexicon_sets> build_lexicon_sets(const lexicon& lex, bool 
     for (const auto& [topic, words] : l.topics)
       for (const auto& w : words) s->topics[topic].add(w, 0, strip_accents);
   }
+  for (const auto& [code, l] : lex.languages)
+    for (const auto& [topic, words] : l.topics) {
+      auto it = std::find(s->topic_names.begin(), s->topic_names.end(), topic);
+      if (it == s->topic_names.end()) {
+        if (s->topic_names.size() == 64) continue;  // more topics than bits: ignored here
+        it = s->topic_names.insert(s->topic_names.end(), topic);
+      }
+      int tag = static_cast<int>(it - s->topic_names.begin());
+      for (const auto& w : words) s->all_topics.add(w, tag, strip_accents);
+    }
   for (const auto& [cls, list] : lex.emoji)
     for (const auto& e : list) s->emoji[cls].add(e, 0, strip_accents);
   for (const auto& [cls, tag] : polarities)

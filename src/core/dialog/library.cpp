@@ -94,7 +94,8 @@ const dialog* dialog_library::find(std::string_view id) const {
 }
 
 const dialog* dialog_library::find_version(std::string_view id, std::string_view version) const {
-  std::string key(id);
+  thread_local std::string key;  // no allocation per step once warm
+  key.assign(id);
   key += '@';
   key += version;
   auto it = data_->by_version.find(key);

@@ -23,8 +23,7 @@ void prepare_reply(std::string_view raw, const lexicon_sets& sets, prepared_repl
   out.folded.text = fold_text(raw, sets.strip_accents);
   tokenize(out.folded.text, out.folded.tokens);
   mark_negations(sets.negations, out);
-  out.sentiment_memo[0].reset();
-  out.sentiment_memo[1].reset();
+  out.clear_memo();
 }
 
 std::optional<int> classify_sentiment(const lexicon_sets& sets, const prepared_reply& r,

@@ -1,5 +1,6 @@
 #include "tuki/core/dialog/phrase_set.hpp"
 
+#include <algorithm>
 #include <array>
 
 namespace tuki::dialog {
@@ -10,6 +11,23 @@ constexpr std::size_t min_tolerant_length = 5;
 
 bool starts_with(std::string_view s, std::string_view p) {
   return s.size() >= p.size() && s.compare(0, p.size(), p) == 0;
+}
+
+std::size_t sequence_length(unsigned char c) {
+  return c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : 4;
+}
+
+// Calls f(s with one code point removed) for every code point of s. Reuses one buffer.
+template <class F>
+void for_each_deletion(std::string_view s, F&& f) {
+  std::string key;
+  for (std::size_t i = 0; i < s.size();) {
+    std::size_t len = std::min(sequence_length(static_cast<unsigned char>(s[i])), s.size() - i);
+    key.assign(s.data(), i);
+    key.append(s.data() + i + len, s.size() - i - len);
+    f(key);
+    i += len;
+  }
 }
 
 }  // namespace
@@ -31,6 +49,7 @@ bool within_one_edit(std::u32string_view a, std::u32string_view b) {
 bool phrase_set::add(std::string_view entry, int tag, bool strip_accents) {
   pattern p;
   p.tag = tag;
+  bool first_is_emoji = false;
   std::size_t start = 0;
   std::vector<token> toks;
   while (start <= entry.size()) {
@@ -44,6 +63,7 @@ bool phrase_set::add(std::string_view entry, int tag, bool strip_accents) {
     for (std::size_t k = 0; k < toks.size(); ++k) {
       word w;
       w.text = toks[k].text;
+      if (p.words.empty()) first_is_emoji = toks[k].emoji;
       w.prefix = prefix && k + 1 == toks.size();
       std::array<char32_t, max_word> buf;
       w.cps.assign(buf.data(), decode_utf8(w.text, buf.data(), buf.size()));
@@ -52,10 +72,19 @@ bool phrase_set::add(std::string_view entry, int tag, bool strip_accents) {
   }
   if (p.words.empty()) return false;
   auto index = static_cast<std::uint32_t>(patterns_.size());
-  if (p.words.front().prefix)
-    prefix_first_.push_back(index);
-  else
-    by_first_word_[p.words.front().text].push_back(index);
+  const word& first = p.words.front();
+  (first_is_emoji ? has_emoji_ : has_words_) = true;
+  if (first.prefix) {
+    prefix_by_letter_.emplace_back(first.cps[0], index);
+    if (first.cps.size() > 1 && first.cps[1] != first.cps[0])
+      prefix_by_letter_.emplace_back(first.cps[1], index);
+  } else {
+    by_first_word_.add(first.text, index);
+    if (first.cps.size() >= min_tolerant_length) {
+      by_deletion_.add(first.text, index);
+      for_each_deletion(first.text, [&](const std::string& key) { by_deletion_.add(key, index); });
+    }
+  }
   patterns_.push_back(std::move(p));
   return true;
 }
@@ -82,24 +111,59 @@ bool phrase_set::pattern_matches(const pattern& p, const std::vector<token>& tok
   return true;
 }
 
+template <class F>
+void phrase_set::visit_candidates(const std::vector<token>& tokens, std::size_t i, bool tolerant,
+                                  F&& visit) const {
+  const token& t = tokens[i];
+  if (t.emoji ? !has_emoji_ : !has_words_) return;
+  if (const auto* list = by_first_word_.find(t.text, t.hash))
+    for (auto k : *list) visit(k);
+  if (!prefix_by_letter_.empty()) {
+    char32_t lead[2] = {0, 0};
+    std::size_t n = decode_utf8(t.text, lead, tolerant ? 2 : 1);
+    for (const auto& [letter, k] : prefix_by_letter_)
+      if (letter == lead[0] || (n > 1 && letter == lead[1])) visit(k);
+  }
+  // A token within one edit of a 5+ letter word has at least 4 letters (4+ bytes).
+  if (tolerant && !t.emoji && t.text.size() >= 4 && !by_deletion_.empty()) {
+    auto probe = [&](std::string_view key, std::size_t hash) {
+      if (const auto* list = by_deletion_.find(key, hash))
+        for (auto k : *list) visit(k);
+    };
+    probe(t.text, t.hash);
+    if (!t.deletions_ready) {
+      for_each_deletion(t.text, [&](const std::string& key) {
+        t.deletions.emplace_back(key, token_hash(key));
+      });
+      t.deletions_ready = true;
+    }
+    for (const auto& [key, hash] : t.deletions) probe(key, hash);
+  }
+}
+
 std::optional<phrase_hit> phrase_set::match_at(const std::vector<token>& tokens, std::size_t i,
                                                bool tolerant) const {
   std::optional<phrase_hit> best;
-  auto consider = [&](std::uint32_t index) {
+  visit_candidates(tokens, i, tolerant, [&](std::uint32_t index) {
     const pattern& p = patterns_[index];
     if (best && p.words.size() <= best->end - best->begin) return;
     if (pattern_matches(p, tokens, i, tolerant))
       best = phrase_hit{static_cast<std::uint32_t>(i),
                         static_cast<std::uint32_t>(i + p.words.size()), p.tag};
-  };
-  if (tolerant) {
-    for (std::uint32_t k = 0; k < patterns_.size(); ++k) consider(k);
-    return best;
-  }
-  if (auto it = by_first_word_.find(tokens[i].text); it != by_first_word_.end())
-    for (auto k : it->second) consider(k);
-  for (auto k : prefix_first_) consider(k);
+  });
   return best;
+}
+
+std::uint64_t phrase_set::tags_present(const std::vector<token>& tokens, bool tolerant) const {
+  std::uint64_t tags = 0;
+  for (std::size_t i = 0; i < tokens.size(); ++i)
+    visit_candidates(tokens, i, tolerant, [&](std::uint32_t index) {
+      const pattern& p = patterns_[index];
+      if (p.tag >= 0 && p.tag < 64 && !(tags >> p.tag & 1) &&
+          pattern_matches(p, tokens, i, tolerant))
+        tags |= std::uint64_t{1} << p.tag;
+    });
+  return tags;
 }
 
 std::optional<phrase_hit> phrase_set::first(const std::vector<token>& tokens,

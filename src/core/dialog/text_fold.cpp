@@ -1,5 +1,6 @@
 #include "tuki/core/dialog/text_fold.hpp"
 
+#include <array>
 #include <cstdlib>
 #include <memory>
 
@@ -44,6 +45,73 @@ bool is_clause_break(utf8proc_int32_t cp) {
   }
 }
 
+int fold_options(bool strip_accents) {
+  int options = UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD |
+                UTF8PROC_IGNORE;
+  if (strip_accents) options |= UTF8PROC_STRIPMARK;
+  return options;
+}
+
+// Precomputed folds of the code points below U+0250 (Latin, Latin-1, Latin Extended-A/B: every
+// letter of fi, sv, en, et, lv, lt). These never compose with a neighbour (composition needs a
+// combining mark, U+0300 and up), so folding them one by one equals folding the text with
+// utf8proc. Built once, from utf8proc itself, before main().
+struct latin_fold_table {
+  static constexpr char32_t limit = 0x250;
+  std::array<std::string, limit> folded[2];  // [strip_accents][code point]
+  latin_fold_table() {
+    for (int strip = 0; strip < 2; ++strip)
+      for (char32_t cp = 0; cp < limit; ++cp) {
+        utf8proc_uint8_t in[4];
+        auto n = utf8proc_encode_char(static_cast<utf8proc_int32_t>(cp), in);
+        utf8proc_uint8_t* out = nullptr;
+        auto m = utf8proc_map(in, n, &out, static_cast<utf8proc_option_t>(fold_options(strip)));
+        if (m >= 0) folded[strip][cp].assign(reinterpret_cast<const char*>(out),
+                                             static_cast<std::size_t>(m));
+        std::free(out);
+      }
+  }
+};
+const latin_fold_table latin_table;
+
+// Emoji blocks: no decomposition and no case, so they fold to themselves.
+bool is_plain_emoji(char32_t cp) { return cp >= 0x1F300 && cp <= 0x1FAFF; }
+
+// Folds text made only of code points the table or the emoji rule covers; false otherwise.
+bool fold_fast(std::string_view utf8, bool strip_accents, std::string& out) {
+  out.clear();
+  out.reserve(utf8.size());
+  const auto& table = latin_table.folded[strip_accents ? 1 : 0];
+  std::size_t i = 0;
+  while (i < utf8.size()) {
+    unsigned char c = static_cast<unsigned char>(utf8[i]);
+    if (c < 0x80) {
+      out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : static_cast<char>(c);
+      ++i;
+      continue;
+    }
+    std::size_t len = (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (len == 0 || i + len > utf8.size()) return false;
+    char32_t cp = len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
+    for (std::size_t k = 1; k < len; ++k) {
+      unsigned char cc = static_cast<unsigned char>(utf8[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    if (cp < latin_fold_table::limit && len == 2) {
+      out += table[cp];
+    } else if (cp == 0xFE0F || cp == 0x200D) {
+      // default-ignorable: dropped, as UTF8PROC_IGNORE does
+    } else if (len == 4 && is_plain_emoji(cp)) {
+      out.append(utf8.data() + i, len);
+    } else {
+      return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string fold_text(std::string_view utf8, bool strip_accents) {
@@ -53,9 +121,11 @@ std::string fold_text(std::string_view utf8, bool strip_accents) {
       if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
     return out;
   }
-  int options = UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD |
-                UTF8PROC_IGNORE;
-  if (strip_accents) options |= UTF8PROC_STRIPMARK;
+  {
+    std::string out;
+    if (fold_fast(utf8, strip_accents, out)) return out;
+  }
+  int options = fold_options(strip_accents);
   utf8proc_uint8_t* mapped = nullptr;
   auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(utf8.data()),
                         static_cast<utf8proc_ssize_t>(utf8.size()), &mapped,
@@ -77,7 +147,17 @@ std::string fold_text(std::string_view utf8, bool strip_accents) {
 }
 
 void tokenize(std::string_view folded, std::vector<token>& out) {
-  out.clear();
+  // Reuses the tokens already in `out` (and their string capacity): a step allocates little.
+  std::size_t used = 0;
+  auto emit = [&](std::string_view bytes, bool emoji, bool clause_start) {
+    if (used == out.size()) out.emplace_back();
+    token& t = out[used++];
+    t.text.assign(bytes);
+    t.emoji = emoji;
+    t.clause_start = clause_start;
+    t.deletions.clear();
+    t.deletions_ready = false;
+  };
   auto base = reinterpret_cast<const utf8proc_uint8_t*>(folded.data());
   utf8proc_ssize_t size = static_cast<utf8proc_ssize_t>(folded.size());
   utf8proc_ssize_t pos = 0;
@@ -85,8 +165,9 @@ void tokenize(std::string_view folded, std::vector<token>& out) {
   bool pending_break = false;
   std::size_t pending_apostrophe = 0;  // bytes of an apostrophe that may join two word parts
   while (pos < size) {
-    utf8proc_int32_t cp = 0;
-    utf8proc_ssize_t n = utf8proc_iterate(base + pos, size - pos, &cp);
+    utf8proc_int32_t cp = base[pos];
+    utf8proc_ssize_t n = 1;
+    if (cp >= 0x80) n = utf8proc_iterate(base + pos, size - pos, &cp);
     if (n <= 0) {  // cannot happen after fold_text; treat as a separator
       in_word = false;
       pos += 1;
@@ -106,10 +187,10 @@ void tokenize(std::string_view folded, std::vector<token>& out) {
                      (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO);
     if (word_char) {
       if (in_word) {
-        if (pending_apostrophe) out.back().text += '\'';
-        out.back().text.append(bytes);
+        if (pending_apostrophe) out[used - 1].text += '\'';
+        out[used - 1].text.append(bytes);
       } else {
-        out.push_back(token{std::string(bytes), false, pending_break || out.empty()});
+        emit(bytes, false, pending_break || used == 0);
         pending_break = false;
         in_word = true;
       }
@@ -123,13 +204,17 @@ void tokenize(std::string_view folded, std::vector<token>& out) {
     in_word = false;
     pending_apostrophe = 0;
     if (cat == UTF8PROC_CATEGORY_SO) {
-      out.push_back(token{std::string(bytes), true, pending_break || out.empty()});
+      emit(bytes, true, pending_break || used == 0);
       pending_break = false;
     } else if (is_clause_break(cp)) {
       pending_break = true;
     }
   }
+  out.resize(used);
+  for (auto& t : out) t.hash = token_hash(t.text);
 }
+
+std::size_t token_hash(std::string_view text) { return std::hash<std::string_view>{}(text); }
 
 folded_text fold_and_tokenize(std::string_view utf8, bool strip_accents) {
   folded_text f;

@@ -68,3 +68,19 @@ TEST_CASE("phrase sets: phrases at every position, prefixes, typo tolerance", "[
   CHECK(s.whole(toks("OK!")) == 4);
   CHECK_FALSE(s.whole(toks("ok thanks")));
 }
+
+TEST_CASE("the Latin fast path folds exactly like utf8proc", "[dialog][fold]") {
+  // Mixing in a code point outside the fast path (U+0301, a combining accent) forces utf8proc;
+  // the folded letters must be identical either way.
+  for (bool strip : {false, true}) {
+    for (std::string s : {"ÅÄÖ åäö ÕÜ õü", "ĀČĒĢĪĶĻŅŠŪŽ āčēģīķļņšūž", "ĄĘĖĮŲ ąęėįų", "Ǆ ǅ ŉ ß ẞ",
+                          "ÆØ æø Ÿ ÿ", "👍🏽 ❤️"}) {
+      INFO(s << " strip=" << strip);
+      std::string fast = fold_text(s, strip);
+      std::string slow = fold_text(s + "e\xCC\x81", strip);
+      std::string tail = fold_text("e\xCC\x81", strip);
+      REQUIRE(slow.size() >= tail.size());
+      CHECK(fast == slow.substr(0, slow.size() - tail.size()));
+    }
+  }
+}

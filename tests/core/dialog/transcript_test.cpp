@@ -19,7 +19,14 @@ namespace {
 
 const dialog_library& shipped_library() {
   static const dialog_library lib = [] {
-    auto l = dialog_library::load(fs::path(TUKI_SOURCE_DIR) / "dialogs");
+    // The shipped dialogs plus test-only dialogs (loop guards) under tests/data/dialogs/engine.
+    const fs::path root(TUKI_SOURCE_DIR);
+    std::vector<fs::path> files;
+    for (const auto& dir : {root / "dialogs", root / "tests/data/dialogs/engine"})
+      for (const auto& e : fs::directory_iterator(dir))
+        if (e.path().extension() == ".yaml") files.push_back(e.path());
+    std::sort(files.begin(), files.end());
+    auto l = dialog_library::load_files(files, root / "dialogs/lang");
     if (!l) throw std::runtime_error(l.error().message());
     return std::move(l).value();
   }();
@@ -28,18 +35,31 @@ const dialog_library& shipped_library() {
 
 const core::instant t0 = core::from_unix_ms(1'767'603'600'000);  // 2026-01-05T09:00:00Z
 
-core::instant at_offset(const std::string& s) {
-  if (s == "0") return t0;
-  auto d = parse_duration(s[0] == '+' ? s.substr(1) : s);
-  if (!d) throw std::runtime_error("bad time offset '" + s + "'");
-  return t0 + *d;
+// "30m", "+25h", "24h 3m": an offset from t0, in parts separated by spaces.
+core::instant at_offset(std::string s) {
+  if (!s.empty() && s[0] == '+') s.erase(0, 1);
+  core::instant t = t0;
+  std::size_t start = 0;
+  while (start < s.size()) {
+    std::size_t end = s.find(' ', start);
+    if (end == std::string::npos) end = s.size();
+    auto d = parse_duration(s.substr(start, end - start));
+    if (!d) throw std::runtime_error("bad time offset '" + s + "'");
+    t += *d;
+    start = end + 1;
+  }
+  return t;
 }
 
+// The inverse of at_offset: "+25h", "+24h 3m", "+30m", "+0m".
 std::string offset_text(core::instant t) {
   auto ms = (t - t0).count();
-  if (ms % 3'600'000 == 0) return "+" + std::to_string(ms / 3'600'000) + "h";
-  if (ms % 60'000 == 0) return "+" + std::to_string(ms / 60'000) + "m";
-  return "+" + std::to_string(ms / 1000) + "s";
+  long h = ms / 3'600'000, m = (ms % 3'600'000) / 60'000, sec = (ms % 60'000) / 1000;
+  std::string out = "+";
+  if (h) out += std::to_string(h) + "h";
+  if (m || (!h && !sec)) out += (h ? " " : "") + std::to_string(m) + "m";
+  if (sec) out += ((h || m) ? " " : "") + std::to_string(sec) + "s";
+  return out;
 }
 
 nlohmann::json describe(const step_output& out) {

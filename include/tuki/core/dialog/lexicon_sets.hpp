@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "tuki/core/dialog/lexicon.hpp"
 #include "tuki/core/dialog/phrase_set.hpp"
@@ -18,6 +19,8 @@ struct lexicon_sets {
   phrase_set negations;
   phrase_set sentiment;  // tag: +1 positive, 0 neutral, -1 negative
   std::map<std::string, phrase_set> topics;
+  phrase_set all_topics;                    // every topic's words, tag = index in topic_names
+  std::vector<std::string> topic_names;     // at most 64
   std::map<std::string, phrase_set> emoji;  // class -> emoji (common.yaml)
   phrase_set emoji_polarity;                // tag: +1, 0, -1 for the three sentiment classes
 };

@@ -12,10 +12,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "tuki/core/dialog/text_fold.hpp"
+#include "tuki/core/dialog/word_index.hpp"
 
 namespace tuki::dialog {
 
@@ -54,6 +54,8 @@ class phrase_set {
       i = hit->end;
     }
   }
+  /// Bit t set when some pattern tagged t (0..63) matches anywhere, overlaps allowed.
+  std::uint64_t tags_present(const std::vector<token>& tokens, bool tolerant) const;
   /// True when the whole token sequence is exactly one pattern (no tolerance).
   std::optional<int> whole(const std::vector<token>& tokens) const;
 
@@ -68,12 +70,27 @@ class phrase_set {
     int tag = 0;
   };
   bool word_matches(const word& w, const token& t, bool tolerant) const;
+  /// Calls visit(pattern index) for every pattern that may match at token i (a superset).
+  /// Defined and instantiated in phrase_set.cpp only.
+  template <class F>
+  void visit_candidates(const std::vector<token>& tokens, std::size_t i, bool tolerant,
+                        F&& visit) const;
   bool pattern_matches(const pattern& p, const std::vector<token>& tokens, std::size_t i,
                        bool tolerant) const;
 
   std::vector<pattern> patterns_;
-  std::unordered_map<std::string, std::vector<std::uint32_t>> by_first_word_;
-  std::vector<std::uint32_t> prefix_first_;  // patterns whose first word ends in `*`
+  word_index by_first_word_;
+  // Patterns whose first word ends in `*`, under the first and under the second letter of that
+  // word (few: a short list beats a hash map). An exact match needs the token's first letter to
+  // equal the word's first or second; a match within one edit needs one of the token's first two
+  // letters to equal one of the word's first two.
+  std::vector<std::pair<char32_t, std::uint32_t>> prefix_by_letter_;
+  // Tolerant lookup without scanning every pattern: each first word of 5+ letters is indexed
+  // under itself and under every variant with one letter deleted. A token within one edit of
+  // such a word shares a key with it (itself or one of its own one-deletion variants).
+  word_index by_deletion_;
+  bool has_words_ = false;  // some pattern starts with a word (not an emoji)
+  bool has_emoji_ = false;  // some pattern starts with an emoji
 };
 
 }  // namespace tuki::dialog

@@ -18,6 +18,30 @@ struct prepared_reply {
   /// not crossing punctuation). Two negations in one scope cancel ("not not happy").
   std::vector<bool> negated;
   mutable std::optional<int> sentiment_memo[2];  // [tolerant]; see classify_sentiment
+
+  /// A per-step memo for results several matchers of one node share (the first number, the
+  /// first yes/no word, an emoji class): `key` is the shared word set's address.
+  std::optional<int> recall(const void* key, bool tolerant) const {
+    for (const auto& m : memo_)
+      if (m.key == key && m.tolerant == tolerant) return m.value;
+    return std::nullopt;
+  }
+  void remember(const void* key, bool tolerant, int value) const {
+    memo_.push_back({key, tolerant, value});
+  }
+  void clear_memo() const {
+    memo_.clear();
+    sentiment_memo[0].reset();
+    sentiment_memo[1].reset();
+  }
+
+ private:
+  struct memo_entry {
+    const void* key;
+    bool tolerant;
+    int value;
+  };
+  mutable std::vector<memo_entry> memo_;
 };
 
 /// Folds and tokenises `raw` with `sets`' accent setting and marks negation scopes.

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace tuki::dialog {
@@ -15,7 +16,15 @@ struct token {
   std::string text;           // folded UTF-8
   bool emoji = false;
   bool clause_start = false;  // preceded by . , ; : ! ? or a line break: negation stops here
+  std::size_t hash = 0;       // std::hash of text, so that every word set looks it up unhashed
+  /// The text with one code point deleted, each with its hash: filled on first use by the
+  /// tolerant pass of phrase_set (hence mutable; a token is used by one thread).
+  mutable std::vector<std::pair<std::string, std::size_t>> deletions;
+  mutable bool deletions_ready = false;
 };
+
+/// The hash tokens carry (std::hash<std::string_view>).
+std::size_t token_hash(std::string_view text);
 
 /// Folds `utf8` (untrusted: invalid sequences become U+FFFD). ASCII input takes a fast path.
 std::string fold_text(std::string_view utf8, bool strip_accents);

@@ -8,9 +8,12 @@ class emoji_matcher final : public matcher {
  public:
   emoji_matcher(std::string name, const phrase_set& set) : name_(std::move(name)), set_(set) {}
   bool matches(const prepared_reply& r, bool) const override {
-    for (std::size_t i = 0; i < r.folded.tokens.size(); ++i)
-      if (r.folded.tokens[i].emoji && set_.match_at(r.folded.tokens, i, false)) return true;
-    return false;
+    if (auto memo = r.recall(&set_, false)) return *memo != 0;
+    bool found = false;
+    for (std::size_t i = 0; i < r.folded.tokens.size() && !found; ++i)
+      found = r.folded.tokens[i].emoji && set_.match_at(r.folded.tokens, i, false);
+    r.remember(&set_, false, found ? 1 : 0);
+    return found;
   }
   std::string describe() const override { return "emoji " + name_; }
 

@@ -2,6 +2,7 @@
 // "maybe 3", "4/5" -> 4) lies in one of the given values or ranges: `{number: 3}`,
 // `{number: 4-5}`, `{number: [1, 3-4]}`.
 #include <charconv>
+#include <limits>
 
 #include "tuki/core/dialog/matcher.hpp"
 
@@ -34,8 +35,15 @@ class number_matcher final : public matcher {
       : ranges_(std::move(ranges)), text_(std::move(text)), sets_(sets) {}
 
   bool matches(const prepared_reply& r, bool tolerant) const override {
-    auto v = first_number(r.folded.tokens, tolerant);
-    if (!v) return false;
+    constexpr int none = std::numeric_limits<int>::min();
+    auto memo = r.recall(&sets_.numbers, tolerant);
+    if (!memo) {
+      auto found = first_number(r.folded.tokens, tolerant);
+      memo = found ? static_cast<int>(*found) : none;
+      r.remember(&sets_.numbers, tolerant, *memo);
+    }
+    if (*memo == none) return false;
+    std::optional<long> v = *memo;
     for (const auto& rg : ranges_)
       if (*v >= rg.lo && *v <= rg.hi) return true;
     return false;
@@ -46,7 +54,7 @@ class number_matcher final : public matcher {
   std::optional<long> first_number(const std::vector<token>& toks, bool tolerant) const {
     for (std::size_t i = 0; i < toks.size(); ++i) {
       const std::string& t = toks[i].text;
-      if (!t.empty() && t.size() <= 9 && t.find_first_not_of("0123456789") == std::string::npos)
+      if (!t.empty() && t.size() <= 6 && t.find_first_not_of("0123456789") == std::string::npos)
         return std::stol(t);
       if (auto hit = sets_.numbers.match_at(toks, i, tolerant)) return hit->tag;
     }

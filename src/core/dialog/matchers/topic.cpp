@@ -2,23 +2,34 @@
 // `{topic: life}`. Literal, NOT negation-aware: many problem expressions are negative by
 // nature ("en jaksa", "en saa nukuttua", "can't sleep"), and missing those is worse than
 // reading "no money problems" as a money topic.
+#include <algorithm>
+
 #include "tuki/core/dialog/matcher.hpp"
 
 namespace tuki::dialog {
 namespace {
 
+// All topics are found in one scan of lexicon_sets::all_topics per step and pass, memoised in
+// the reply; each topic matcher then reads its bit.
 class topic_matcher final : public matcher {
  public:
-  topic_matcher(std::string name, const phrase_set& words)
-      : name_(std::move(name)), words_(words) {}
+  topic_matcher(std::string name, int bit, const phrase_set& all)
+      : name_(std::move(name)), bit_(bit), all_(all) {}
   bool matches(const prepared_reply& r, bool tolerant) const override {
-    return words_.first(r.folded.tokens, tolerant).has_value();
+    auto memo = r.recall(&all_, tolerant);
+    if (!memo) {
+      // The memo holds an int: 32 topics are plenty (the lexicons define three).
+      memo = static_cast<int>(all_.tags_present(r.folded.tokens, tolerant) & 0x7FFFFFFFu);
+      r.remember(&all_, tolerant, *memo);
+    }
+    return (*memo >> bit_) & 1;
   }
   std::string describe() const override { return "topic " + name_; }
 
  private:
   std::string name_;
-  const phrase_set& words_;
+  int bit_;
+  const phrase_set& all_;
 };
 
 core::result<std::unique_ptr<matcher>> make(const YAML::Node& arg,
@@ -31,7 +42,12 @@ core::result<std::unique_ptr<matcher>> make(const YAML::Node& arg,
     return core::status::invalid_argument("unknown topic '" + arg.Scalar() +
                                           "' (the lexicons define: " + known + ")");
   }
-  return std::unique_ptr<matcher>(std::make_unique<topic_matcher>(arg.Scalar(), it->second));
+  auto pos = std::find(ctx.sets.topic_names.begin(), ctx.sets.topic_names.end(), arg.Scalar());
+  int bit = static_cast<int>(pos - ctx.sets.topic_names.begin());
+  if (pos == ctx.sets.topic_names.end() || bit >= 31)
+    return core::status::invalid_argument("topic '" + arg.Scalar() + "': too many topics");
+  return std::unique_ptr<matcher>(
+      std::make_unique<topic_matcher>(arg.Scalar(), bit, ctx.sets.all_topics));
 }
 
 const matcher_registration registration{"topic", make};

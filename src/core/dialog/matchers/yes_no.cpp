@@ -9,8 +9,13 @@ class yes_no_matcher final : public matcher {
  public:
   yes_no_matcher(int tag, const lexicon_sets& sets) : tag_(tag), sets_(sets) {}
   bool matches(const prepared_reply& r, bool tolerant) const override {
-    auto hit = sets_.answers.first(r.folded.tokens, tolerant);
-    return hit && hit->tag == tag_;
+    auto memo = r.recall(&sets_.answers, tolerant);
+    if (!memo) {
+      auto hit = sets_.answers.first(r.folded.tokens, tolerant);
+      memo = hit ? hit->tag : -1;
+      r.remember(&sets_.answers, tolerant, *memo);
+    }
+    return *memo == tag_;
   }
   std::string describe() const override { return tag_ ? "yes" : "no"; }
 

@@ -1,0 +1,117 @@
+#include "tuki/core/dialog/library.hpp"
+
+#include <filesystem>
+#include <fstream>
+
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+
+#include "tuki/core/dialog/engine.hpp"
+#include "tuki/core/dialog/graph.hpp"
+
+namespace fs = std::filesystem;
+using namespace tuki;
+using namespace tuki::dialog;
+
+namespace {
+
+const char* dialog_v1 = R"(tuki_dialog: 1
+id: tiny
+base_language: en
+languages: [en]
+start: ask
+nodes:
+  - id: ask
+    text: "Version one: yes?"
+    wait:
+    cases:
+      - {match: {yes_no: "yes"}, category: "yes"}
+    default: {category: unknown, max_hints: 0, fallback: "yes"}
+    categories:
+      "yes": {next: bye}
+  - id: bye
+    text: "Bye from one"
+)";
+
+void write(const fs::path& p, const std::string& text) {
+  std::ofstream out(p, std::ios::binary);
+  out << text;
+}
+
+struct temp_dir {
+  fs::path path;
+  temp_dir() {
+    path = fs::temp_directory_path() / ("tuki_dialog_lib_" + std::to_string(::getpid()));
+    fs::remove_all(path);
+    fs::create_directories(path / "lang");
+    for (const char* f : {"en.yaml", "common.yaml"})
+      fs::copy_file(fs::path(TUKI_SOURCE_DIR) / "dialogs/lang" / f, path / "lang" / f);
+  }
+  ~temp_dir() { fs::remove_all(path); }
+};
+
+}  // namespace
+
+TEST_CASE("reload keeps earlier versions so running sessions finish on them",
+          "[dialog][library]") {
+  temp_dir dir;
+  write(dir.path / "tiny.yaml", dialog_v1);
+  auto v1 = dialog_library::load(dir.path);
+  REQUIRE(v1.is_ok());
+  student_context who{"s", "Alex", "en", {}};
+  conversation_settings cs;
+  const auto t0 = core::from_unix_ms(1'767'603'600'000);
+  auto started = start(*v1, "tiny", who, cs, t0);
+  REQUIRE(started.state);
+
+  std::string v2_text = dialog_v1;
+  v2_text.replace(v2_text.find("Bye from one"), 12, "Bye from two");
+  write(dir.path / "tiny.yaml", v2_text);
+  auto v2 = dialog_library::reload(dir.path, *v1);
+  REQUIRE(v2.is_ok());
+  REQUIRE(v2->find("tiny") != nullptr);
+  CHECK(v2->find("tiny")->version != started.state->dialog_version);
+
+  // The old session finishes on version one...
+  auto old = on_reply(*v2, started.state, who, cs, "yes", t0);
+  REQUIRE(old.effects.size() >= 1);
+  CHECK(std::get<core::send_sms>(old.effects[0]).text == "Bye from one");
+  // ...a new one runs version two.
+  auto fresh = start(*v2, "tiny", who, cs, t0);
+  auto done = on_reply(*v2, fresh.state, who, cs, "yes", t0);
+  CHECK(std::get<core::send_sms>(done.effects[0]).text == "Bye from two");
+  // A plain load forgets version one: the old session cannot go on and ends.
+  auto v3 = dialog_library::load(dir.path);
+  REQUIRE(v3.is_ok());
+  auto orphan = on_reply(*v3, started.state, who, cs, "yes", t0);
+  CHECK_FALSE(orphan.state);
+  REQUIRE(orphan.effects.size() == 1);
+  CHECK(std::get<core::end_session>(orphan.effects[0]).outcome == "dialog_removed");
+}
+
+TEST_CASE("a load error names file, line and column", "[dialog][library]") {
+  temp_dir dir;
+  std::string broken = dialog_v1;
+  broken.replace(broken.find("next: bye"), 9, "next: bey");
+  write(dir.path / "tiny.yaml", broken);
+  auto lib = dialog_library::load(dir.path);
+  REQUIRE_FALSE(lib.is_ok());
+  CHECK(lib.error().message() ==
+        (dir.path / "tiny.yaml").string() + ":14:21: error: node ask: unknown next node 'bey'\n" +
+            (dir.path / "tiny.yaml").string() +
+            ":15:9: error: node bye: unreachable node: no category or 'next' leads here from 'ask'");
+}
+
+TEST_CASE("the DOT graph shows nodes, categories and tickets", "[dialog][graph]") {
+  auto lib = dialog_library::load(fs::path(TUKI_SOURCE_DIR) / "dialogs");
+  REQUIRE(lib.is_ok());
+  std::string dot = to_dot(*lib->find("weekly_checkin"));
+  CHECK(dot.rfind("digraph \"weekly_checkin\" {", 0) == 0);
+  CHECK(dot.find("\"__start\" -> \"q1\"") != std::string::npos);
+  CHECK(dot.find("\"q1\" -> \"thanks\" [label=\"fine: number 4-5 | positive | emoji positive")
+        != std::string::npos);
+  CHECK(dot.find("[ticket wellbeing, normal]") != std::string::npos);
+  CHECK(dot.find("\"ticket_opened\" -> \"__end\"") != std::string::npos);
+  CHECK(dot.back() == '\n');
+}
