@@ -73,11 +73,11 @@ YAML
 
 # ---------------------------------------------------------------- P4: dialog steps per second
 if [[ " $only " == *" p4 "* ]] && [ -x "$bin/bench_dialog_steps" ]; then
-  out=$("$bin/bench_dialog_steps" "$root/dialogs")
+  out=$("$bin/bench_dialog_steps")
   echo "$out" >&2
-  steps=$(echo "$out" | awk -F= '/^steps_per_second=/ {print $2}')
-  fold=$(echo "$out" | awk -F= '/^fold_per_second=/ {print $2}')
-  bytes=$(echo "$out" | awk -F= '/^session_bytes=/ {print $2}')
+  steps=$(echo "$out" | awk '/^on_reply \(weekly_checkin q1\):/ {print $(NF-1)}')
+  fold=$(echo "$out" | awk '/^baseline utf8proc casefold:/ {print $(NF-1)}')
+  bytes=$(echo "$out" | awk '/^session JSON size/ {print $(NF-1)}')
   row "P4 dialog steps/s (weekly_checkin, 6 languages, 1 core)" "$steps" "$fold folds/s" "$(ratio "$steps" "$fold")" ">= 1,000,000 steps/s" "$(verdict "$steps" '>=' 1000000)"
   row "P4 bytes per active session (JSON)" "$bytes" "-" "-" "report" "-"
 fi
