@@ -1,6 +1,8 @@
 #include "tuki/core/dialog/lexicon_sets.hpp"
 
 #include <algorithm>
+#include <set>
+#include <string>
 
 namespace tuki::dialog {
 
@@ -9,8 +11,17 @@ std::shared_ptr<const lexicon_sets> build_lexicon_sets(const lexicon& lex, bool 
   s->strip_accents = strip_accents;
   const std::pair<const char*, int> polarities[] = {
       {"positive", 1}, {"neutral", 0}, {"negative", -1}};
+  // A number word that is a negation or a yes/no answer in any language is too ambiguous to
+  // count as a number when every language's words count at once: Swedish "en" (one) is Finnish
+  // "en" (I don't), and "en tarvii" must not read as "1".
+  std::set<std::string> ambiguous;
   for (const auto& [code, l] : lex.languages) {
-    for (const auto& [word, value] : l.numbers) s->numbers.add(word, value, strip_accents);
+    for (const auto& w : l.negations) ambiguous.insert(w);
+    for (const auto& [answer, words] : l.answers) ambiguous.insert(words.begin(), words.end());
+  }
+  for (const auto& [code, l] : lex.languages) {
+    for (const auto& [word, value] : l.numbers)
+      if (!ambiguous.count(word)) s->numbers.add(word, value, strip_accents);
     for (const auto& [answer, tag] : {std::pair{"yes", 1}, std::pair{"no", 0}})
       if (auto it = l.answers.find(answer); it != l.answers.end())
         for (const auto& w : it->second) s->answers.add(w, tag, strip_accents);

@@ -1,5 +1,7 @@
 #include "tuki/core/dialog/text_fold.hpp"
 
+#include <cctype>
+
 #include <array>
 #include <cstdlib>
 #include <memory>
@@ -112,6 +114,26 @@ bool fold_fast(std::string_view utf8, bool strip_accents, std::string& out) {
   return true;
 }
 
+// The length of the ASCII emoticon `s` starts with (folded, so ":D" is ":d"), or 0.
+std::size_t emoticon_length(std::string_view s) {
+  if (s.empty() || (s[0] != ':' && s[0] != ';' && s[0] != '=' && s[0] != '<')) return 0;
+  static constexpr std::string_view emoticons[] = {
+      ":'-(", ":'(", ":-)", ":-(", ":-d", ":-/", ":-|", ":-p", ";-)", "</3",
+      ":)",   ":(",  ":d",  ":/",  ":|",  ":p",  ";)",  "=)",  "=(",  "<3"};
+  for (auto e : emoticons) {
+    if (s.substr(0, e.size()) != e) continue;
+    // ":d" and ":p" only when not followed by more letters (":data" is not a smiley).
+    char last = e.back();
+    if ((last == 'd' || last == 'p') && s.size() > e.size() &&
+        std::isalnum(static_cast<unsigned char>(s[e.size()])))
+      continue;
+    // "<3" not inside a number ("<30").
+    if (e == "<3" && s.size() > 2 && std::isdigit(static_cast<unsigned char>(s[2]))) continue;
+    return e.size();
+  }
+  return 0;
+}
+
 }  // namespace
 
 std::string fold_text(std::string_view utf8, bool strip_accents) {
@@ -165,6 +187,16 @@ void tokenize(std::string_view folded, std::vector<token>& out) {
   bool pending_break = false;
   std::size_t pending_apostrophe = 0;  // bytes of an apostrophe that may join two word parts
   while (pos < size) {
+    // ASCII emoticons (":)", "<3", ":'(") are emoji tokens, not punctuation: old phones send
+    // them instead of emoji. Checked before '<' or ':' would be dropped as punctuation.
+    if (auto len = emoticon_length(folded.substr(static_cast<std::size_t>(pos))); len > 0) {
+      in_word = false;
+      pending_apostrophe = 0;
+      emit(folded.substr(static_cast<std::size_t>(pos), len), true, pending_break || used == 0);
+      pending_break = false;
+      pos += static_cast<utf8proc_ssize_t>(len);
+      continue;
+    }
     utf8proc_int32_t cp = base[pos];
     utf8proc_ssize_t n = 1;
     if (cp >= 0x80) n = utf8proc_iterate(base + pos, size - pos, &cp);
