@@ -72,8 +72,8 @@ YAML
 }
 
 # ---------------------------------------------------------------- P4: dialog steps per second
-if [[ " $only " == *" p4 "* ]] && [ -x "$bin/bench_dialog_steps" ]; then
-  out=$("$bin/bench_dialog_steps")
+if [[ " $only " == *" p4 "* ]] && [ -x "$bin/bench/bench_dialog_steps" ]; then
+  out=$("$bin/bench/bench_dialog_steps")
   echo "$out" >&2
   steps=$(echo "$out" | awk '/^on_reply \(weekly_checkin q1\):/ {print $(NF-1)}')
   fold=$(echo "$out" | awk '/^baseline utf8proc casefold:/ {print $(NF-1)}')
@@ -85,9 +85,9 @@ fi
 # ---------------------------------------------------------------- P1: inbound replies
 if [[ " $only " == *" p1 "* ]]; then
   gw_port=$(free_port)
-  "$bin/bench_bare_server" "$gw_port" --kannel >/dev/null & pids+=($!)
+  "$bin/bench/bench_bare_server" "$gw_port" --kannel >/dev/null & pids+=($!)
   bare_port=$(free_port)
-  "$bin/bench_bare_server" "$bare_port" >/dev/null & pids+=($!)
+  "$bin/bench/bench_bare_server" "$bare_port" >/dev/null & pids+=($!)
   wait_http "http://127.0.0.1:$bare_port/"
   wrk -t1 -c64 -d"${secs}s" --latency -s bench/lua/kannel_mo.lua "http://127.0.0.1:$bare_port" -- "$students" > "$work/bare.txt"
   bare=$(wrk_rps "$work/bare.txt")
@@ -120,7 +120,7 @@ fi
 # ---------------------------------------------------------------- P2: outbound campaign
 if [[ " $only " == *" p2 "* ]]; then
   gw_port=$(free_port)
-  "$bin/bench_bare_server" "$gw_port" --kannel > "$work/gw-count.txt" & gw_pid=$!; pids+=($gw_pid)
+  "$bin/bench/bench_bare_server" "$gw_port" --kannel > "$work/gw-count.txt" & gw_pid=$!; pids+=($gw_pid)
   wait_http "http://127.0.0.1:$gw_port/"
   wrk -t1 -c32 -d"${secs}s" "http://127.0.0.1:$gw_port/cgi-bin/sendsms?username=bench&password=bench&from=tuki&to=%2B358400000001&text=Hei" > "$work/gw.txt"
   gw=$(wrk_rps "$work/gw.txt")
@@ -149,7 +149,7 @@ fi
 if [[ " $only " == *" p3 "* ]]; then
   make_students "$import_n" "$work/big.csv"
   cut -d, -f2 "$work/big.csv" | tail -n +2 > "$work/phones.txt"
-  read -r valid psecs prate < <("$bin/bench_phone_parse" "$work/phones.txt" FI)
+  read -r valid psecs prate < <("$bin/bench/bench_phone_parse" "$work/phones.txt" FI)
   port=$(free_port)
   tuki_config "$port" "$work/p3.db" "http://127.0.0.1:9/cgi-bin/sendsms" "$work/p3.yaml"
   t0=$(date +%s.%N)
