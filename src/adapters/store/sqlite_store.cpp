@@ -473,6 +473,15 @@ std::vector<std::string> sqlite_store::recent_checkin_outcomes(std::int64_t stud
   return {out.rbegin(), out.rend()};
 }
 
+std::optional<std::int64_t> sqlite_store::message_student(std::int64_t message_id) {
+  auto& q = db_->prepare("SELECT student_id FROM messages WHERE id = ?1");
+  q.bind(1, message_id);
+  std::optional<std::int64_t> out;
+  if (q.step() && !q.column_is_null(0)) out = q.column_int(0);
+  q.reset();
+  return out;
+}
+
 core::status sqlite_store::fail_job(std::int64_t id, const std::string& error) {
   return db_->prepare("UPDATE outbox SET status = 'failed', last_error = ?2 WHERE id = ?1")
       .bind(1, id).bind(2, error).run();

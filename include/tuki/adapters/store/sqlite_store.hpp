@@ -157,6 +157,8 @@ class sqlite_store {
                                    core::instant now);
   /// The last `limit` outcomes, oldest first.
   std::vector<std::string> recent_checkin_outcomes(std::int64_t student_id, int limit);
+  /// The student a message belongs to (nullopt: unknown message or unknown sender).
+  std::optional<std::int64_t> message_student(std::int64_t message_id);
   /// Gives up on an outbox job for good (status `failed`).
   core::status fail_job(std::int64_t id, const std::string& error);
 
