@@ -310,6 +310,8 @@ core::result<ticket_action_outcome> ticket_desk::act(adapters::sqlite_store& sto
   auto loaded = routing::ticket_from_json(parsed);
   if (!loaded) return loaded.error();
   auto t = std::move(*loaded);
+  if (v->single_use && store.link_nonce_used(link.nonce))
+    return failure(410, "This link was already used.");
   auto student = store.get_student(row->student_id);
   const auto& inst = institution_of(row->institution_id);
   std::size_t first_new = t.history.size();

@@ -453,6 +453,14 @@ core::result<bool> sqlite_store::use_link_nonce(const std::string& nonce, std::i
   return db_->changes() == 1;
 }
 
+bool sqlite_store::link_nonce_used(const std::string& nonce) {
+  auto& q = db_->prepare("SELECT 1 FROM used_link_nonces WHERE nonce = ?1");
+  q.bind(1, nonce);
+  bool used = q.step();
+  q.reset();
+  return used;
+}
+
 core::status sqlite_store::purge_link_nonces(core::instant now) {
   return db_->prepare("DELETE FROM used_link_nonces WHERE expires_at <= ?1").bind(1, to_unix_ms(now)).run();
 }

@@ -150,6 +150,7 @@ class sqlite_store {
   /// Records a single-use link nonce; false (and nothing changed) when it was used before.
   core::result<bool> use_link_nonce(const std::string& nonce, std::int64_t ticket_id,
                                     core::instant expires, core::instant now);
+  bool link_nonce_used(const std::string& nonce);
   /// Forgets nonces whose links expired (they can no longer verify anyway).
   core::status purge_link_nonces(core::instant now);
   /// Check-in outcomes per student: "answered", "unanswered" or "delivery_failed".
