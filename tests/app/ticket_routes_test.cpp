@@ -217,7 +217,7 @@ TEST_CASE("ticket links and API through the HTTP server", "[app][tickets][servic
   }
   auto sms = f.seen_sms();
   REQUIRE(sms.size() == 1);
-  CHECK_THAT(sms[0], Catch::Contains("school social worker"));
+  CHECK_THAT(sms[0], Catch::Contains("social worker"));
 }
 
 TEST_CASE("staff webhooks are signed and reach a real receiver; failures are retried",
