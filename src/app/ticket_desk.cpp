@@ -5,6 +5,7 @@
 #include <date/tz.h>
 #include <nlohmann/json.hpp>
 
+#include "tuki/core/effect.hpp"
 #include "tuki/core/routing/route.hpp"
 #include "tuki/core/routing/sla.hpp"
 #include "tuki/core/routing/staff_email.hpp"

@@ -21,6 +21,7 @@
 #include "tuki/core/dialog/library.hpp"
 #include "tuki/core/routing/disengagement.hpp"
 #include "tuki/core/routing/routing_config.hpp"
+#include "tuki/core/routing/staff_notice.hpp"
 #include "tuki/core/routing/ticket.hpp"
 #include "tuki/core/student.hpp"
 
