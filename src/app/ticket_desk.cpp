@@ -257,6 +257,15 @@ core::result<opened_ticket> ticket_desk::open(adapters::sqlite_store& store,
   auto id = store.open_ticket(row, now);
   if (!id) return id.error();
   opened_ticket out{*id, row.role, decision.is_ok()};
+  if (decision) {
+    // {staff_role} names one role: a pool or crisis decision lists several ("a,b,c").
+    for (const auto& a : decision->assignees)
+      if (a.role != "crisis_contact" && a.role != "coordinator" && !a.role.empty()) {
+        out.role = a.role;
+        break;
+      }
+    if (out.role.find(',') != std::string::npos) out.role = out.role.substr(0, out.role.find(','));
+  }
   if (!decision) {
     // Nobody at all (no staff, no coordinator): keep the ticket visible for an operator.
     if (auto s = store.add_ticket_event(*id, "UNROUTED", "tuki", decision.error().message(), now); !s)
