@@ -104,8 +104,8 @@ TEST_CASE("a full routing file loads every field", "[routing]") {
   CHECK(c.staff.holders("teacher").size() == 4);
 }
 
-TEST_CASE("the example config/routing/varia.yaml loads", "[routing]") {
-  auto c = load_routing_file(std::string(TUKI_SOURCE_DIR) + "/config/routing/varia.yaml");
+TEST_CASE("the example config/examples/routing/varia.yaml loads", "[routing]") {
+  auto c = load_routing_file(std::string(TUKI_SOURCE_DIR) + "/config/examples/routing/varia.yaml");
   INFO(c.error().to_string());
   REQUIRE(c.is_ok());
   CHECK(c->staff.size() > 0);
