@@ -60,6 +60,8 @@ core::result<std::unique_ptr<service>> service::create(config::config cfg) {
   s->writes_ = std::make_unique<write_queue>(std::move(*store), c.store.max_batch);
   s->conversation_ = std::make_unique<conversation>(s->cfg_, std::move(*lib), std::move(*roles));
   if (const auto& routing = s->conversation_->desk().load_status(); !routing) return routing;
+  if (c.secret.empty())
+    log_warn("no_link_secret", {{"effect", "staff emails carry no action links; set secret"}});
   s->mailer_ = adapters::make_mailer(c.mail);
   s->add_routes();
   adapters::http_server_settings hs{c.http.listen, c.http.port, c.http.body_limit,

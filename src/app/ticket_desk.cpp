@@ -192,7 +192,9 @@ core::status ticket_desk::notify(adapters::sqlite_store& store, const institutio
       if (name.empty()) name = m->name;
       language = m->language;
     }
-    if (with_actions) {
+    // Without a link key (`secret` unset) the email still goes, with the ticket page only:
+    // a ticket must never be lost to a configuration gap.
+    if (with_actions && !cfg_.secret.empty()) {
       std::vector<std::pair<routing::ticket_action, std::string>> acts{
           {routing::ticket_action::acknowledge, ""},
           {routing::ticket_action::resolve, ""},
