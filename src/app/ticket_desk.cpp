@@ -150,9 +150,9 @@ core::status ticket_desk::persist(adapters::sqlite_store& store, std::int64_t id
   if (!row) return core::status::not_found("ticket " + std::to_string(id));
   const auto& sla = institution_of(row->institution_id).routing.sla;
   std::string assignee = t.assignees.empty() ? "" : t.assignees.front().email;
-  if (auto s = store.save_ticket_state(id, std::string(routing::to_string(t.status)), t.role,
-                                       assignee, routing::to_json(t).dump(), sla_due(t, sla, now),
-                                       now);
+  if (auto s =
+          store.save_ticket_state(id, std::string(routing::to_string(t.status)), t.role, assignee,
+                                  routing::to_json(t).dump(), sla_due(t, sla, now), now);
       !s)
     return s;
   for (std::size_t i = first_new_event; i < t.history.size(); ++i) {
@@ -165,8 +165,7 @@ core::status ticket_desk::persist(adapters::sqlite_store& store, std::int64_t id
 core::status ticket_desk::notify(adapters::sqlite_store& store, const institution& inst,
                                  const routing::ticket& t, routing::notice_kind kind,
                                  const std::vector<std::string>& recipients,
-                                 const std::string& excerpt, bool with_actions,
-                                 core::instant now) {
+                                 const std::string& excerpt, bool with_actions, core::instant now) {
   const auto& is = inst.routing.rules.institution;
   auto dir = directory(store, inst);
   routing::staff_notice base;
@@ -212,8 +211,10 @@ core::status ticket_desk::notify(adapters::sqlite_store& store, const institutio
     routing::email_envelope env{{cfg_.mail.from, "tuki"}, {to, name}, language, ""};
     auto mime = routing::render_staff_email(n, env, now);
     if (!mime) return mime.error();
-    nlohmann::json job{{"ticket_id", std::stoll(t.id)}, {"from", cfg_.mail.from},
-                       {"recipients", {to}}, {"mime", *mime}};
+    nlohmann::json job{{"ticket_id", std::stoll(t.id)},
+                       {"from", cfg_.mail.from},
+                       {"recipients", {to}},
+                       {"mime", *mime}};
     if (auto j = store.enqueue_job("mail", job.dump(), now, now); !j) return j.error();
   }
   const auto* settings = inst.settings;
@@ -270,7 +271,8 @@ core::result<opened_ticket> ticket_desk::open(adapters::sqlite_store& store,
   }
   if (!decision) {
     // Nobody at all (no staff, no coordinator): keep the ticket visible for an operator.
-    if (auto s = store.add_ticket_event(*id, "UNROUTED", "tuki", decision.error().message(), now); !s)
+    if (auto s = store.add_ticket_event(*id, "UNROUTED", "tuki", decision.error().message(), now);
+        !s)
       return s;
     return out;
   }
@@ -372,8 +374,7 @@ core::result<ticket_action_outcome> ticket_desk::act(adapters::sqlite_store& sto
     }
   }
   if (!done) {
-    out.http_status =
-        done.error_code() == core::status::code::permission_denied ? 403 : 409;
+    out.http_status = done.error_code() == core::status::code::permission_denied ? 403 : 409;
     out.message = done.message();
     out.ticket_status = std::string(routing::to_string(t.status));
     return out;
@@ -387,8 +388,8 @@ core::result<ticket_action_outcome> ticket_desk::act(adapters::sqlite_store& sto
     if (auto s = remember(store, inst, *moved); !s) return s;
     std::vector<std::string> to;
     for (const auto& a : moved->assignees) to.push_back(a.email);
-    if (auto s = notify(store, inst, t, routing::notice_kind::new_ticket, to, row->excerpt, true,
-                        now);
+    if (auto s =
+            notify(store, inst, t, routing::notice_kind::new_ticket, to, row->excerpt, true, now);
         !s)
       return s;
     if (auto s = routing::mark_notified(t, now); !s) return s;
@@ -408,9 +409,9 @@ core::result<ticket_action_outcome> ticket_desk::act(adapters::sqlite_store& sto
       if (role.find(',') != std::string::npos) role = role.substr(0, role.find(','));
       replace_all(text, "{staff_role}", roles_.name(role, language));
       std::string gateway = inst.settings ? inst.settings->gateway : "";
-      auto m = store.enqueue_sms(student->id, gateway, text,
-                                 static_cast<int>(core::sms_priority::reply), "ticket_seen", now,
-                                 now);
+      auto m =
+          store.enqueue_sms(student->id, gateway, text, static_cast<int>(core::sms_priority::reply),
+                            "ticket_seen", now, now);
       if (!m) return m.error();
       out.sms_queued = true;
     }
@@ -505,8 +506,7 @@ core::result<std::optional<opened_ticket>> ticket_desk::record_checkin(
     recent.push_back(o == "answered"     ? routing::checkin_outcome::answered
                      : o == "unanswered" ? routing::checkin_outcome::unanswered
                                          : routing::checkin_outcome::delivery_failed);
-  auto request =
-      routing::disengagement_check(recent, ref_of(student), inst.routing.disengagement);
+  auto request = routing::disengagement_check(recent, ref_of(student), inst.routing.disengagement);
   if (!request) return std::optional<opened_ticket>();
   auto opened = open(store, student, request->category, request->urgency, "", "", "", now);
   if (!opened) return opened.error();

@@ -30,12 +30,23 @@ std::string html_escape(std::string_view s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -45,11 +56,12 @@ core::http_response page(int status, const std::string& title, const std::string
   core::http_response r;
   r.status = status;
   r.content_type = "text/html; charset=utf-8";
-  r.body = "<!doctype html>\n<html><head><meta charset=\"utf-8\">"
-           "<meta name=\"viewport\" content=\"width=device-width\">"
-           "<meta name=\"robots\" content=\"noindex\"><title>tuki: " +
-           html_escape(title) + "</title></head>\n<body><h1>" + html_escape(title) + "</h1>\n" +
-           body_html + "\n</body></html>\n";
+  r.body =
+      "<!doctype html>\n<html><head><meta charset=\"utf-8\">"
+      "<meta name=\"viewport\" content=\"width=device-width\">"
+      "<meta name=\"robots\" content=\"noindex\"><title>tuki: " +
+      html_escape(title) + "</title></head>\n<body><h1>" + html_escape(title) + "</h1>\n" +
+      body_html + "\n</body></html>\n";
   r.headers.push_back({"Cache-Control", "no-store"});
   r.headers.push_back({"Referrer-Policy", "no-referrer"});
   return r;
@@ -77,7 +89,8 @@ void service::add_ticket_routes() {
     };
     auto st = co_await async_write(*writes_, std::move(st_job), use_awaitable);
     if (!st) co_return st;
-    log_info("ticket_action", {{"ticket_id", out->ticket_id}, {"action", out->action},
+    log_info("ticket_action", {{"ticket_id", out->ticket_id},
+                               {"action", out->action},
                                {"status", std::to_string(out->http_status)}});
     if (out->sms_queued) wake_outbox();
     co_return *out;
@@ -89,7 +102,7 @@ void service::add_ticket_routes() {
                 if (p.at("action") != "acknowledge") {
                   auto checked = conversation_->desk().check(req.target, wall_now());
                   if (checked.http_status != 200) co_return outcome_page(checked);
-                  std::string label = checked.action == "not_mine" ? "Not mine: route it again"
+                  std::string label = checked.action == "not_mine"  ? "Not mine: route it again"
                                       : checked.action == "resolve" ? "Mark as resolved"
                                                                     : "Pass it on";
                   co_return page(200, "Ticket " + checked.ticket_id,
@@ -110,26 +123,24 @@ void service::add_ticket_routes() {
                 if (!r) co_return core::http_response::text(503, "try again later\n");
                 co_return outcome_page(*r);
               });
-  routes_.add("POST", "/v1/tickets/{ticket_id}/{action}", "ticket_api",
-              [act](const core::http_request& req,
-                    const adapters::route_params& p) -> awaitable<core::http_response> {
-                // For now the API accepts the link's signed parameters; a token scheme is later.
-                const std::string target =
-                    "/t/" + p.at("ticket_id") + "/" + p.at("action") + "?" + std::string(req.query());
-                auto r = co_await act(target);
-                if (!r) co_return core::http_response::text(503, "try again later\n");
-                nlohmann::json body{{"ticket_id", r->ticket_id},
-                                    {"action", r->action},
-                                    {"ok", r->http_status == 200},
-                                    {"status", r->ticket_status},
-                                    {"message", r->message},
-                                    {"student_notified", r->sms_queued}};
-                core::http_response resp;
-                resp.status = r->http_status;
-                resp.content_type = "application/json";
-                resp.body = body.dump() + "\n";
-                co_return resp;
-              });
+  routes_.add(
+      "POST", "/v1/tickets/{ticket_id}/{action}", "ticket_api",
+      [act](const core::http_request& req,
+            const adapters::route_params& p) -> awaitable<core::http_response> {
+        // For now the API accepts the link's signed parameters; a token scheme is later.
+        const std::string target =
+            "/t/" + p.at("ticket_id") + "/" + p.at("action") + "?" + std::string(req.query());
+        auto r = co_await act(target);
+        if (!r) co_return core::http_response::text(503, "try again later\n");
+        nlohmann::json body{{"ticket_id", r->ticket_id},   {"action", r->action},
+                            {"ok", r->http_status == 200}, {"status", r->ticket_status},
+                            {"message", r->message},       {"student_notified", r->sms_queued}};
+        core::http_response resp;
+        resp.status = r->http_status;
+        resp.content_type = "application/json";
+        resp.body = body.dump() + "\n";
+        co_return resp;
+      });
 }
 
 }  // namespace tuki::app

@@ -110,7 +110,8 @@ std::string qp_decode(const std::string& s) {
   for (std::size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '=' && i + 2 < s.size() && s[i + 1] == '\r' && s[i + 2] == '\n') {
       i += 2;
-    } else if (s[i] == '=' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+    } else if (s[i] == '=' && i + 2 < s.size() &&
+               std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
                std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
       out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
       i += 2;
@@ -181,11 +182,14 @@ TEST_CASE("a new ticket is routed over stored staff and mailed without the stude
   CHECK(f.store->get_ticket(second->id)->assignee != f.store->get_ticket(third->id)->assignee);
 }
 
-TEST_CASE("signed actions: acknowledge sends the seen SMS once; tampered, expired and reused "
-          "links are refused", "[app][tickets]") {
+TEST_CASE(
+    "signed actions: acknowledge sends the seen SMS once; tampered, expired and reused "
+    "links are refused",
+    "[app][tickets]") {
   desk_fixture f;
   f.add_staff("kuraattori@varia.test", "social_worker");
-  auto opened = f.desk->open(*f.store, f.student, "wellbeing", core::urgency::normal, "", "", "", t0);
+  auto opened =
+      f.desk->open(*f.store, f.student, "wellbeing", core::urgency::normal, "", "", "", t0);
   REQUIRE(opened);
   auto mails = f.take("mail", t0);
   REQUIRE(mails.size() == 1);
@@ -256,8 +260,10 @@ TEST_CASE("not mine reroutes to someone else and counts the misroute", "[app][ti
   CHECK(twice->http_status == 410);
 }
 
-TEST_CASE("SLA on a fake clock: reminder at 48 h, escalation at 96 h, follow-up 14 days after "
-          "resolution", "[app][tickets][sla]") {
+TEST_CASE(
+    "SLA on a fake clock: reminder at 48 h, escalation at 96 h, follow-up 14 days after "
+    "resolution",
+    "[app][tickets][sla]") {
   desk_fixture f(R"(tuki_routing: 1
 institution:
   id: varia
@@ -312,7 +318,8 @@ staff:
   CHECK(t.reminded_at == t0 + std::chrono::hours(48));
   CHECK(t.escalated_at == t0 + std::chrono::hours(96));
   std::vector<std::string> events;
-  auto& q = f.store->db().prepare("SELECT event FROM ticket_events WHERE ticket_id = ?1 ORDER BY id");
+  auto& q =
+      f.store->db().prepare("SELECT event FROM ticket_events WHERE ticket_id = ?1 ORDER BY id");
   q.bind(1, opened->id);
   while (q.step()) events.push_back(q.column_text(0));
   q.reset();
@@ -325,7 +332,8 @@ staff:
   REQUIRE(r);
   REQUIRE(r->http_status == 200);
   auto resolved_at = t0 + std::chrono::hours(100);
-  steps = f.desk->run_sla(*f.store, start, resolved_at + std::chrono::days(14) - std::chrono::minutes(1));
+  steps = f.desk->run_sla(*f.store, start,
+                          resolved_at + std::chrono::days(14) - std::chrono::minutes(1));
   CHECK(*steps == 0);
   CHECK(started.empty());
   steps = f.desk->run_sla(*f.store, start, resolved_at + std::chrono::days(14));

@@ -41,14 +41,15 @@ struct hook_receiver {
   std::thread thread;
 
   hook_receiver() {
-    routes.add("POST", "/hook", "hook",
-               [this](const core::http_request& req,
-                      const adapters::route_params&) -> boost::asio::awaitable<core::http_response> {
-                 std::lock_guard lock(mutex);
-                 hooks.push_back({std::string(req.header("X-Tuki-Timestamp")),
-                                  std::string(req.header("X-Tuki-Signature")), req.body});
-                 co_return core::http_response::text(answer, "ok\n");
-               });
+    routes.add(
+        "POST", "/hook", "hook",
+        [this](const core::http_request& req,
+               const adapters::route_params&) -> boost::asio::awaitable<core::http_response> {
+          std::lock_guard lock(mutex);
+          hooks.push_back({std::string(req.header("X-Tuki-Timestamp")),
+                           std::string(req.header("X-Tuki-Signature")), req.body});
+          co_return core::http_response::text(answer, "ok\n");
+        });
     server = std::make_unique<adapters::http_server>(
         io, adapters::http_server_settings{"127.0.0.1", 0, 1 << 20, 5000, 64}, routes,
         [](const std::string&, int) {});
@@ -158,7 +159,8 @@ struct routes_fixture {
 core::http_response call(adapters::http_client& client, const std::string& method,
                          const std::string& url) {
   std::promise<core::http_response> p;
-  client.submit({method, url, {}, "", ""}, [&p](core::http_response r, std::string) { p.set_value(r); });
+  client.submit({method, url, {}, "", ""},
+                [&p](core::http_response r, std::string) { p.set_value(r); });
   return p.get_future().get();
 }
 
@@ -232,8 +234,9 @@ TEST_CASE("staff webhooks are signed and reach a real receiver; failures are ret
     const auto& h = hooks[0];
     CHECK(routing::verify_webhook("hook-secret", h.timestamp, h.signature, h.body, wall_now())
               .is_ok());
-    CHECK_FALSE(routing::verify_webhook("other-secret", h.timestamp, h.signature, h.body, wall_now())
-                    .is_ok());
+    CHECK_FALSE(
+        routing::verify_webhook("other-secret", h.timestamp, h.signature, h.body, wall_now())
+            .is_ok());
     auto body = nlohmann::json::parse(h.body, nullptr, false);
     REQUIRE_FALSE(body.is_discarded());
     CHECK_THAT(h.body, !Catch::Contains("SECRET"));

@@ -71,9 +71,9 @@ class ticket_desk {
   ticket_action_outcome check(std::string_view target, core::instant now) const;
 
   /// Starts a dialog for a student (conversation::start_checkin); returns whether it started.
-  using start_dialog_fn = std::function<core::result<bool>(
-      adapters::sqlite_store&, std::int64_t student_id, const std::string& dialog_id,
-      core::instant now)>;
+  using start_dialog_fn =
+      std::function<core::result<bool>(adapters::sqlite_store&, std::int64_t student_id,
+                                       const std::string& dialog_id, core::instant now)>;
   /// Takes every SLA step due at `now` (up to `limit` tickets): reminders and escalations as
   /// emails, follow-ups by starting the `followup` dialog. Returns how many steps were taken.
   core::result<int> run_sla(adapters::sqlite_store& store, const start_dialog_fn& start_dialog,

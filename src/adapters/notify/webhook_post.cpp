@@ -9,7 +9,8 @@ std::size_t discard(char*, std::size_t size, std::size_t n, void*) { return size
 
 }  // namespace
 
-core::result<int> post_webhook(const std::string& url, const std::vector<core::http_header>& headers,
+core::result<int> post_webhook(const std::string& url,
+                               const std::vector<core::http_header>& headers,
                                const std::string& body, long timeout_ms) {
   CURL* c = curl_easy_init();
   if (!c) return core::status::internal("curl_easy_init failed");
@@ -31,7 +32,8 @@ core::result<int> post_webhook(const std::string& url, const std::vector<core::h
   if (rc == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
   curl_slist_free_all(list);
   curl_easy_cleanup(c);
-  if (rc != CURLE_OK) return core::status::unavailable(std::string("webhook: ") + curl_easy_strerror(rc));
+  if (rc != CURLE_OK)
+    return core::status::unavailable(std::string("webhook: ") + curl_easy_strerror(rc));
   return static_cast<int>(status);
 }
 

@@ -53,7 +53,8 @@ int service::send_webhooks() {
       } else {
         auto headers = routing::webhook_headers(inst->webhook.secret, body, wall_now());
         auto r = adapters::post_webhook(inst->webhook.url, headers, body);
-        if (!r) sent = r.error();
+        if (!r)
+          sent = r.error();
         else if (*r < 200 || *r > 299)
           sent = core::status::unavailable("webhook answered HTTP " + std::to_string(*r));
       }
@@ -73,9 +74,12 @@ int service::send_webhooks() {
       auto delay = routing::retry_delay(attempt, static_cast<std::uint64_t>(id));
       return s.retry_job(id, sent.message(), now + delay);
     });
-    if (sent) log_info("webhook_sent", {{"job", std::to_string(id)}, {"ticket_id", std::to_string(ticket)}});
+    if (sent)
+      log_info("webhook_sent",
+               {{"job", std::to_string(id)}, {"ticket_id", std::to_string(ticket)}});
     else
-      log_warn("webhook_deferred", {{"job", std::to_string(id)}, {"attempt", std::to_string(attempt)},
+      log_warn("webhook_deferred", {{"job", std::to_string(id)},
+                                    {"attempt", std::to_string(attempt)},
                                     {"error", sent.message()}});
     if (!done) log_error("webhook_job_store_failed", {{"error", done.message()}});
   }

@@ -48,17 +48,28 @@ std::optional<ticket_status> parse_ticket_status(std::string_view s) {
 json to_json(const ticket& t) {
   json assignees = json::array();
   for (const auto& a : t.assignees)
-    assignees.push_back({{"email", a.email}, {"name", a.name}, {"role", a.role},
-                         {"language", a.language}, {"backup", a.backup_email}, {"via", a.via}});
+    assignees.push_back({{"email", a.email},
+                         {"name", a.name},
+                         {"role", a.role},
+                         {"language", a.language},
+                         {"backup", a.backup_email},
+                         {"via", a.via}});
   json history = json::array();
   for (const auto& e : t.history)
-    history.push_back({{"at", core::to_unix_ms(e.at)}, {"event", e.event}, {"actor", e.actor},
+    history.push_back({{"at", core::to_unix_ms(e.at)},
+                       {"event", e.event},
+                       {"actor", e.actor},
                        {"detail", e.detail}});
   const auto& s = t.student;
   return {{"id", t.id},
           {"student",
-           {{"id", s.id}, {"name", s.name}, {"campus", s.campus}, {"group", s.group},
-            {"programme", s.programme}, {"language", s.language}, {"teacher_email", s.teacher_email}}},
+           {{"id", s.id},
+            {"name", s.name},
+            {"campus", s.campus},
+            {"group", s.group},
+            {"programme", s.programme},
+            {"language", s.language},
+            {"teacher_email", s.teacher_email}}},
           {"category", t.category},
           {"urgency", std::string(core::to_string(t.urgency))},
           {"assignees", assignees},
@@ -101,7 +112,7 @@ core::result<ticket> ticket_from_json(const json& j) {
   if (student == j.end() || !student->is_object())
     return core::status::invalid_argument("ticket: student: expected an object");
   reader sr{*student, {}};
-  t.student = {sr.str("id"),       sr.str("name"),     sr.str("campus"),       sr.str("group"),
+  t.student = {sr.str("id"),        sr.str("name"),     sr.str("campus"),       sr.str("group"),
                sr.str("programme"), sr.str("language"), sr.str("teacher_email")};
   if (!sr.error.empty()) return core::status::invalid_argument("ticket: student." + sr.error);
   auto list = [&](const char* key) -> const json* {
@@ -114,9 +125,10 @@ core::result<ticket> ticket_from_json(const json& j) {
   if (!assignees || !history || !excluded)
     return core::status::invalid_argument("ticket: assignees, history and excluded must be lists");
   for (const auto& a : *assignees) {
-    if (!a.is_object()) return core::status::invalid_argument("ticket: assignees: expected objects");
+    if (!a.is_object())
+      return core::status::invalid_argument("ticket: assignees: expected objects");
     reader ar{a, {}};
-    assignee x{ar.str("email"), ar.str("name"),   ar.str("role"),
+    assignee x{ar.str("email"),    ar.str("name"),   ar.str("role"),
                ar.str("language"), ar.str("backup"), ar.str("via")};
     if (!ar.error.empty()) return core::status::invalid_argument("ticket: assignees." + ar.error);
     t.assignees.push_back(std::move(x));
