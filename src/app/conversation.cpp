@@ -212,6 +212,12 @@ core::result<conversation::step_counts> conversation::apply(adapters::sqlite_sto
       ++counts.replies;
     } else if (const auto* timer = std::get_if<core::schedule_timer>(&e)) {
       if (auto s = store.add_timer(student.id, timer->kind, timer->token, timer->at); !s) return s;
+    } else if (const auto* result = std::get_if<core::record_result>(&e)) {
+      // Answers of the follow-up dialog are the outcome of the ticket it follows up.
+      if (current_dialog == "followup") {
+        auto t = desk_->record_followup_answer(store, student.id, result->key, result->value, now);
+        if (!t) return t.error();
+      }
     } else if (const auto* end = std::get_if<core::end_session>(&e)) {
       // Check-in outcomes feed disengagement (no_reply tickets). Sessions ended by the student's
       // own choice or by an error say nothing about engagement.

@@ -493,6 +493,27 @@ core::result<int> ticket_desk::run_sla(adapters::sqlite_store& store,
   return steps;
 }
 
+core::result<std::int64_t> ticket_desk::record_followup_answer(adapters::sqlite_store& store,
+                                                               std::int64_t student_id,
+                                                               const std::string& key,
+                                                               const std::string& value,
+                                                               core::instant now) {
+  for (auto id : store.resolved_tickets_of(student_id, 5)) {
+    auto text = store.ticket_state(id);
+    if (!text || text->empty()) continue;
+    auto loaded = routing::ticket_from_json(nlohmann::json::parse(*text, nullptr, false));
+    if (!loaded || !loaded->followup_at) continue;
+    auto t = std::move(*loaded);
+    std::size_t first_new = t.history.size();
+    if (auto s = routing::add_note(t, routing::system_actor, "outcome " + key + "=" + value, now);
+        !s)
+      return s;
+    if (auto s = persist(store, id, t, first_new, now); !s) return s;
+    return id;
+  }
+  return std::int64_t{0};
+}
+
 core::result<std::optional<opened_ticket>> ticket_desk::record_checkin(
     adapters::sqlite_store& store, const core::student& student, routing::checkin_outcome outcome,
     core::instant now) {

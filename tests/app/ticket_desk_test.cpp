@@ -343,6 +343,23 @@ staff:
   steps = f.desk->run_sla(*f.store, start, resolved_at + std::chrono::days(30));
   CHECK(*steps == 0);
   CHECK(f.ticket(opened->id).followup_at == resolved_at + std::chrono::days(14));
+
+  // The follow-up dialog's answers become the ticket's outcome.
+  auto outcome = f.desk->record_followup_answer(*f.store, f.student.id, "helped", "yes",
+                                                resolved_at + std::chrono::days(15));
+  REQUIRE(outcome);
+  CHECK(*outcome == opened->id);
+  auto final_history = f.ticket(opened->id).history;
+  REQUIRE_FALSE(final_history.empty());
+  CHECK(final_history.back().event == "note");
+  CHECK(final_history.back().detail == "outcome helped=yes");
+}
+
+TEST_CASE("follow-up answers without a followed-up ticket are ignored", "[app][tickets]") {
+  desk_fixture f;
+  auto none = f.desk->record_followup_answer(*f.store, f.student.id, "helped", "no", t0);
+  REQUIRE(none);
+  CHECK(*none == 0);
 }
 
 TEST_CASE("two unanswered check-ins in a row open a no_reply ticket for the own teacher",

@@ -86,6 +86,13 @@ class ticket_desk {
                                                             routing::checkin_outcome outcome,
                                                             core::instant now);
 
+  /// An answer of the `followup` dialog: recorded as the outcome of the student's most recently
+  /// followed-up ticket (a history note "outcome key=value" and a ticket_events row). Returns
+  /// the ticket id, or 0 when the student has no followed-up ticket.
+  core::result<std::int64_t> record_followup_answer(adapters::sqlite_store& store,
+                                                    std::int64_t student_id, const std::string& key,
+                                                    const std::string& value, core::instant now);
+
   /// The effective SLA settings of an institution (routing file + config overrides).
   routing::sla_settings sla_of(const std::string& institution_id) const;
   /// Replaces the random link nonce source (tests).

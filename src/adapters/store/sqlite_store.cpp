@@ -417,6 +417,16 @@ std::vector<std::int64_t> sqlite_store::tickets_due(core::instant now, int limit
   return out;
 }
 
+std::vector<std::int64_t> sqlite_store::resolved_tickets_of(std::int64_t student_id, int limit) {
+  auto& q = db_->prepare("SELECT id FROM tickets WHERE student_id = ?1 AND status = 'RESOLVED' "
+                         "ORDER BY id DESC LIMIT ?2");
+  q.bind(1, student_id).bind(2, limit);
+  std::vector<std::int64_t> out;
+  while (q.step()) out.push_back(q.column_int(0));
+  q.reset();
+  return out;
+}
+
 std::map<std::string, int> sqlite_store::open_ticket_counts(const std::string& institution_id) {
   auto& q = db_->prepare("SELECT assignee, COUNT(*) FROM tickets WHERE institution_id = ?1 AND "
                          "status <> 'RESOLVED' AND assignee <> '' GROUP BY assignee");

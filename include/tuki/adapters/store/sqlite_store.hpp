@@ -142,6 +142,8 @@ class sqlite_store {
   std::optional<std::string> ticket_state(std::int64_t id);
   /// Ids of tickets whose SLA step is due at `now`, oldest deadline first.
   std::vector<std::int64_t> tickets_due(core::instant now, int limit);
+  /// The student's RESOLVED tickets, newest first.
+  std::vector<std::int64_t> resolved_tickets_of(std::int64_t student_id, int limit);
   /// Open tickets per assignee email of one institution (round-robin / fewest-open input).
   std::map<std::string, int> open_ticket_counts(const std::string& institution_id);
   std::map<std::string, std::uint64_t> routing_cursors(const std::string& institution_id);
