@@ -3,8 +3,6 @@
 #include <nlohmann/json.hpp>
 
 #include "tuki/adapters/phone/phone_normalizer.hpp"
-#include "tuki/app/staff_notice.hpp"
-#include "tuki/app/ticket_assignment.hpp"
 
 namespace tuki::app {
 namespace {
@@ -35,7 +33,10 @@ bool is_e164(std::string_view s) {
 
 conversation::conversation(const config::config& cfg,
                            std::shared_ptr<const dialog::dialog_library> library, role_names roles)
-    : cfg_(cfg), roles_(std::move(roles)), library_(std::move(library)) {
+    : cfg_(cfg),
+      roles_(roles),
+      library_(std::move(library)),
+      desk_(std::make_unique<ticket_desk>(cfg, std::move(roles))) {
   for (const auto& inst : cfg_.institutions) {
     dialog::conversation_settings s;
     s.helpline = inst.helpline;
@@ -163,48 +164,30 @@ core::status conversation::apply_delivery_report(adapters::sqlite_store& store,
   if ((*current == "delivered" || *current == "failed") &&
       report.state != adapters::delivery_state::failed)
     return core::status::ok();
-  return store.set_message_status(report.message_id, std::string(delivery_state_name(report.state)),
-                                  report.detail, now);
+  if (auto s = store.set_message_status(report.message_id,
+                                       std::string(delivery_state_name(report.state)),
+                                       report.detail, now);
+      !s)
+    return s;
+  // A failed delivery counts towards a delivery_failed ticket (once per message).
+  if (report.state == adapters::delivery_state::failed && *current != "failed") {
+    if (auto sid = store.message_student(report.message_id))
+      if (auto student = store.get_student(*sid)) {
+        auto raised = desk_->record_checkin(store, *student, routing::checkin_outcome::delivery_failed, now);
+        if (!raised) return raised.error();
+      }
+  }
+  return core::status::ok();
 }
 
 core::result<std::int64_t> conversation::open_ticket(adapters::sqlite_store& store,
                                                      const core::student& student,
                                                      const core::open_ticket& t, std::string& role_out,
                                                      core::instant now) {
-  const auto& inst = institution_of(student);
-  auto staff = store.list_staff(student.institution_id);
-  std::vector<long long> open;
-  open.reserve(staff.size());
-  for (const auto& m : staff) open.push_back(store.open_tickets_of(m.email));
-  auto who = assign_ticket(t.category, t.urgency, student, staff, open, inst.crisis_contact);
-  adapters::ticket_row row;
-  row.institution_id = student.institution_id;
-  row.student_id = student.id;
-  row.category = t.category;
-  row.urgency = std::string(core::to_string(t.urgency));
-  row.status = "NEW";
-  row.role = who.role;
-  row.assignee = who.emails.empty() ? "" : who.emails.front();
-  row.dialog_id = t.dialog_id;
-  row.node_id = t.node_id;
-  row.excerpt = t.excerpt;
-  auto id = store.open_ticket(row, now);
-  if (!id) return id;
-  row.id = *id;
-  role_out = who.role;
-  if (who.emails.empty()) {
-    (void)store.add_ticket_event(*id, "UNROUTED", "tuki", "no staff member holds role " + who.role, now);
-    return id;
-  }
-  auto notice = compose_ticket_notice(row, student, who, inst, cfg_, now);
-  nlohmann::json job{{"ticket_id", *id}, {"from", notice.from}, {"recipients", notice.recipients},
-                     {"mime", notice.mime}};
-  if (auto j = store.enqueue_job("mail", job.dump(), now, now); !j) return j.error();
-  if (auto s = store.update_ticket(*id, "OPENED", who.role, row.assignee, now); !s) return s;
-  std::string list;
-  for (const auto& e : who.emails) list += (list.empty() ? "" : ",") + e;
-  if (auto s = store.add_ticket_event(*id, "OPENED", "tuki", "notified " + list, now); !s) return s;
-  return id;
+  auto opened = desk_->open(store, student, t.category, t.urgency, t.excerpt, t.dialog_id, t.node_id, now);
+  if (!opened) return opened.error();
+  role_out = opened->role;
+  return opened->id;
 }
 
 core::result<conversation::step_counts> conversation::apply(adapters::sqlite_store& store,
@@ -239,6 +222,25 @@ core::result<conversation::step_counts> conversation::apply(adapters::sqlite_sto
       ++counts.replies;
     } else if (const auto* timer = std::get_if<core::schedule_timer>(&e)) {
       if (auto s = store.add_timer(student.id, timer->kind, timer->token, timer->at); !s) return s;
+    } else if (const auto* result = std::get_if<core::record_result>(&e)) {
+      // Answers of the follow-up dialog are the outcome of the ticket it follows up.
+      if (current_dialog == "followup") {
+        auto t = desk_->record_followup_answer(store, student.id, result->key, result->value, now);
+        if (!t) return t.error();
+      }
+    } else if (const auto* end = std::get_if<core::end_session>(&e)) {
+      // Check-in outcomes feed disengagement (no_reply tickets). Sessions ended by the student's
+      // own choice or by an error say nothing about engagement.
+      std::optional<routing::checkin_outcome> o;
+      if (end->outcome == "no_reply") o = routing::checkin_outcome::unanswered;
+      else if (end->outcome != "opted_out" && end->outcome != "paused" &&
+               end->outcome != "dialog_removed" && end->outcome != "dialog_error")
+        o = routing::checkin_outcome::answered;
+      if (o) {
+        auto raised = desk_->record_checkin(store, student, *o, now);
+        if (!raised) return raised.error();
+        if (*raised) ++counts.tickets;
+      }
     } else if (const auto* cs = std::get_if<core::set_contact_state>(&e)) {
       if (auto s = store.set_contact_state(student.id, cs->opted_out, cs->paused_until, now); !s) return s;
       (void)store.audit("student:" + std::to_string(student.id),

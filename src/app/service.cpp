@@ -59,6 +59,9 @@ core::result<std::unique_ptr<service>> service::create(config::config cfg) {
     if (!s->sender_of_gateway_.count(inst.gateway)) s->sender_of_gateway_[inst.gateway] = inst.sender;
   s->writes_ = std::make_unique<write_queue>(std::move(*store), c.store.max_batch);
   s->conversation_ = std::make_unique<conversation>(s->cfg_, std::move(*lib), std::move(*roles));
+  if (const auto& routing = s->conversation_->desk().load_status(); !routing) return routing;
+  if (c.secret.empty())
+    log_warn("no_link_secret", {{"effect", "staff emails carry no action links; set secret"}});
   s->mailer_ = adapters::make_mailer(c.mail);
   s->add_routes();
   adapters::http_server_settings hs{c.http.listen, c.http.port, c.http.body_limit,
@@ -145,6 +148,7 @@ int service::run() {
   wait_hup();
   asio::co_spawn(io_, outbox_pump(), asio::detached);
   asio::co_spawn(io_, timer_pump(), asio::detached);
+  asio::co_spawn(io_, sla_pump(), asio::detached);
   mail_thread_ = std::thread([this] { mail_worker(); });
   log_info("listening", {{"address", cfg_.http.listen}, {"port", std::to_string(server_->port())},
                          {"store", cfg_.store.path}, {"gateways", std::to_string(gateways_.size())}});

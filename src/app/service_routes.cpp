@@ -132,6 +132,7 @@ void service::add_routes() {
     routes_.add(m, "/v1/gateways/{name}/dlr", "gateway_dlr", dlr);
     routes_.add(m, "/v1/gateways/{name}/dlr/{secret}", "gateway_dlr", dlr);
   }
+  add_ticket_routes();
 }
 
 }  // namespace tuki::app

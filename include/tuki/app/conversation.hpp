@@ -14,6 +14,7 @@
 #include "tuki/adapters/gateway/sms_gateway.hpp"
 #include "tuki/adapters/store/sqlite_store.hpp"
 #include "tuki/app/role_names.hpp"
+#include "tuki/app/ticket_desk.hpp"
 #include "tuki/core/config/config.hpp"
 #include "tuki/core/dialog/engine.hpp"
 
@@ -35,6 +36,8 @@ class conversation {
 
   void set_library(std::shared_ptr<const dialog::dialog_library> library);
   std::shared_ptr<const dialog::dialog_library> library() const;
+  /// Routing and tickets (loaded at construction; check desk().load_status()).
+  ticket_desk& desk() { return *desk_; }
 
   /// A student's SMS as a gateway delivered it. `duplicate` when already stored.
   core::result<inbound_outcome> handle_inbound(adapters::sqlite_store& store,
@@ -68,6 +71,7 @@ class conversation {
   std::map<std::string, dialog::conversation_settings> settings_;
   mutable std::mutex library_mutex_;
   std::shared_ptr<const dialog::dialog_library> library_;
+  std::unique_ptr<ticket_desk> desk_;
 };
 
 }  // namespace tuki::app

@@ -53,6 +53,12 @@ class service {
   boost::asio::awaitable<void> outbox_pump();
   boost::asio::awaitable<void> timer_pump();
   void mail_worker();
+  // Tickets (ticket_routes.cpp, pumps/sla_pump.cpp, pumps/webhook_worker.cpp).
+  void add_ticket_routes();
+  boost::asio::awaitable<void> sla_pump();
+  ticket_desk::start_dialog_fn sla_start_dialog();
+  /// Sends due webhook jobs (mail thread); returns how many were claimed.
+  int send_webhooks();
   void reload_dialogs();
   void shutdown();
   void wake_outbox();

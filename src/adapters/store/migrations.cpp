@@ -133,6 +133,31 @@ CREATE TABLE audit_events (
   detail TEXT NOT NULL DEFAULT ''
 );
 )sql"},
+      {3, "ticket state and SLA due time, routing state, used link nonces, check-in outcomes",
+       R"sql(
+ALTER TABLE tickets ADD COLUMN state TEXT NOT NULL DEFAULT '';
+ALTER TABLE tickets ADD COLUMN sla_due_at INTEGER;
+CREATE INDEX tickets_sla_due ON tickets (sla_due_at) WHERE sla_due_at IS NOT NULL;
+CREATE TABLE routing_cursors (
+  institution_id TEXT NOT NULL,
+  cursor_key TEXT NOT NULL,
+  value INTEGER NOT NULL,
+  PRIMARY KEY (institution_id, cursor_key)
+);
+CREATE TABLE used_link_nonces (
+  nonce TEXT PRIMARY KEY,
+  ticket_id INTEGER NOT NULL,
+  used_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE TABLE checkin_outcomes (
+  id INTEGER PRIMARY KEY,
+  student_id INTEGER NOT NULL REFERENCES students(id),
+  outcome TEXT NOT NULL CHECK (outcome IN ('answered', 'unanswered', 'delivery_failed')),
+  at INTEGER NOT NULL
+);
+CREATE INDEX checkin_outcomes_by_student ON checkin_outcomes (student_id, id);
+)sql"},
   };
   return all;
 }

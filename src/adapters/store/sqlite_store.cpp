@@ -387,6 +387,126 @@ std::int64_t sqlite_store::open_tickets_of(const std::string& assignee) {
   return n;
 }
 
+core::status sqlite_store::save_ticket_state(std::int64_t id, const std::string& status,
+                                             const std::string& role, const std::string& assignee,
+                                             const std::string& state_json,
+                                             std::optional<core::instant> sla_due,
+                                             core::instant now) {
+  std::optional<std::int64_t> due;
+  if (sla_due) due = to_unix_ms(*sla_due);
+  return db_->prepare("UPDATE tickets SET status = ?2, role = ?3, assignee = ?4, state = ?5, "
+                      "sla_due_at = ?6, updated_at = ?7 WHERE id = ?1")
+      .bind(1, id).bind(2, status).bind(3, role).bind(4, assignee).bind(5, state_json)
+      .bind(6, due).bind(7, to_unix_ms(now)).run();
+}
+
+std::optional<std::string> sqlite_store::ticket_state(std::int64_t id) {
+  auto& q = db_->prepare("SELECT state FROM tickets WHERE id = ?1");
+  q.bind(1, id);
+  std::optional<std::string> out;
+  if (q.step()) out = q.column_text(0);
+  q.reset();
+  return out;
+}
+
+std::vector<std::int64_t> sqlite_store::tickets_due(core::instant now, int limit) {
+  auto& q = db_->prepare("SELECT id FROM tickets WHERE sla_due_at IS NOT NULL AND sla_due_at <= ?1 "
+                         "ORDER BY sla_due_at, id LIMIT ?2");
+  q.bind(1, to_unix_ms(now)).bind(2, limit);
+  std::vector<std::int64_t> out;
+  while (q.step()) out.push_back(q.column_int(0));
+  q.reset();
+  return out;
+}
+
+std::vector<std::int64_t> sqlite_store::resolved_tickets_of(std::int64_t student_id, int limit) {
+  auto& q = db_->prepare("SELECT id FROM tickets WHERE student_id = ?1 AND status = 'RESOLVED' "
+                         "ORDER BY id DESC LIMIT ?2");
+  q.bind(1, student_id).bind(2, limit);
+  std::vector<std::int64_t> out;
+  while (q.step()) out.push_back(q.column_int(0));
+  q.reset();
+  return out;
+}
+
+std::map<std::string, int> sqlite_store::open_ticket_counts(const std::string& institution_id) {
+  auto& q = db_->prepare("SELECT assignee, COUNT(*) FROM tickets WHERE institution_id = ?1 AND "
+                         "status <> 'RESOLVED' AND assignee <> '' GROUP BY assignee");
+  q.bind(1, institution_id);
+  std::map<std::string, int> out;
+  while (q.step()) out[q.column_text(0)] = static_cast<int>(q.column_int(1));
+  q.reset();
+  return out;
+}
+
+std::map<std::string, std::uint64_t> sqlite_store::routing_cursors(const std::string& institution_id) {
+  auto& q = db_->prepare("SELECT cursor_key, value FROM routing_cursors WHERE institution_id = ?1");
+  q.bind(1, institution_id);
+  std::map<std::string, std::uint64_t> out;
+  while (q.step()) out[q.column_text(0)] = static_cast<std::uint64_t>(q.column_int(1));
+  q.reset();
+  return out;
+}
+
+core::status sqlite_store::save_routing_cursor(const std::string& institution_id,
+                                               const std::string& key, std::uint64_t value) {
+  return db_->prepare("INSERT INTO routing_cursors (institution_id, cursor_key, value) VALUES (?1, ?2, ?3) "
+                      "ON CONFLICT (institution_id, cursor_key) DO UPDATE SET value = excluded.value")
+      .bind(1, institution_id).bind(2, key).bind(3, static_cast<std::int64_t>(value)).run();
+}
+
+core::result<bool> sqlite_store::use_link_nonce(const std::string& nonce, std::int64_t ticket_id,
+                                                core::instant expires, core::instant now) {
+  auto s = db_->prepare("INSERT OR IGNORE INTO used_link_nonces (nonce, ticket_id, used_at, expires_at) "
+                        "VALUES (?1, ?2, ?3, ?4)")
+               .bind(1, nonce).bind(2, ticket_id).bind(3, to_unix_ms(now)).bind(4, to_unix_ms(expires))
+               .run();
+  if (!s) return s;
+  return db_->changes() == 1;
+}
+
+bool sqlite_store::link_nonce_used(const std::string& nonce) {
+  auto& q = db_->prepare("SELECT 1 FROM used_link_nonces WHERE nonce = ?1");
+  q.bind(1, nonce);
+  bool used = q.step();
+  q.reset();
+  return used;
+}
+
+core::status sqlite_store::purge_link_nonces(core::instant now) {
+  return db_->prepare("DELETE FROM used_link_nonces WHERE expires_at <= ?1").bind(1, to_unix_ms(now)).run();
+}
+
+core::status sqlite_store::add_checkin_outcome(std::int64_t student_id, const std::string& outcome,
+                                               core::instant now) {
+  return db_->prepare("INSERT INTO checkin_outcomes (student_id, outcome, at) VALUES (?1, ?2, ?3)")
+      .bind(1, student_id).bind(2, outcome).bind(3, to_unix_ms(now)).run();
+}
+
+std::vector<std::string> sqlite_store::recent_checkin_outcomes(std::int64_t student_id, int limit) {
+  auto& q = db_->prepare("SELECT outcome FROM checkin_outcomes WHERE student_id = ?1 "
+                         "ORDER BY id DESC LIMIT ?2");
+  q.bind(1, student_id).bind(2, limit);
+  std::vector<std::string> out;
+  while (q.step()) out.push_back(q.column_text(0));
+  q.reset();
+  return {out.rbegin(), out.rend()};
+}
+
+std::optional<std::int64_t> sqlite_store::message_student(std::int64_t message_id) {
+  auto& q = db_->prepare("SELECT student_id FROM messages WHERE id = ?1");
+  q.bind(1, message_id);
+  std::optional<std::int64_t> out;
+  if (q.step() && !q.column_is_null(0)) out = q.column_int(0);
+  q.reset();
+  return out;
+}
+
+core::status sqlite_store::fail_job(std::int64_t id, const std::string& error) {
+  return db_->prepare("UPDATE outbox SET status = 'failed', last_error = ?2 WHERE id = ?1")
+      .bind(1, id).bind(2, error).run();
+}
+
 core::status sqlite_store::audit(const std::string& actor, const std::string& action,
                                  const std::string& subject, const std::string& detail,
                                  core::instant now) {

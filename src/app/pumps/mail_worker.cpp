@@ -27,6 +27,7 @@ core::status run_job(write_queue& q, write_queue::job j) {
 
 void service::mail_worker() {
   while (!stopping_) {
+    send_webhooks();  // pumps/webhook_worker.cpp
     std::vector<adapters::outbox_job> jobs;
     auto st = run_job(*writes_, [&jobs](adapters::sqlite_store& s) {
       jobs = s.claim_jobs("mail", 16, wall_now());

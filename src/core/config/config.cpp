@@ -52,6 +52,59 @@ void read_mail(yaml_map_reader& r, mail_settings& m, yaml_errors& errors) {
   r.reject_unknown_keys();
 }
 
+// "90s", "30m", "48h", "14d" -> milliseconds; nullopt when malformed.
+std::optional<std::int64_t> parse_duration_ms(const std::string& v) {
+  if (v.size() < 2) return std::nullopt;
+  std::int64_t n = 0;
+  for (std::size_t i = 0; i + 1 < v.size(); ++i) {
+    if (v[i] < '0' || v[i] > '9' || n > 1'000'000'000) return std::nullopt;
+    n = n * 10 + (v[i] - '0');
+  }
+  switch (v.back()) {
+    case 's': return n * 1000;
+    case 'm': return n * 60'000;
+    case 'h': return n * 3'600'000;
+    case 'd': return n * 86'400'000;
+    default: return std::nullopt;
+  }
+}
+
+void read_webhook(yaml_map_reader& r, webhook_settings& w, yaml_errors& errors) {
+  w.url = r.string("url", true).value_or("");
+  w.secret = r.string("secret", true).value_or("");
+  if (auto v = r.string("format")) w.format = *v;
+  if (w.format != "generic" && w.format != "teams" && w.format != "slack")
+    errors.add(r.mark("format"), r.child_path("format"),
+               "must be generic, teams or slack, got '" + w.format + "'");
+  if (!w.url.empty() && w.url.rfind("http://", 0) != 0 && w.url.rfind("https://", 0) != 0)
+    errors.add(r.mark("url"), r.child_path("url"), "must start with http:// or https://");
+  r.reject_unknown_keys();
+}
+
+void read_sla(yaml_map_reader& r, sla_overrides& s, yaml_errors& errors) {
+  auto one = [&](const char* key, std::optional<std::int64_t>& out) {
+    auto v = r.string(key);
+    if (!v) return;
+    out = parse_duration_ms(*v);
+    if (!out || *out <= 0)
+      errors.add(r.mark(key), r.child_path(key),
+                 "expected a duration such as 90s, 30m, 48h or 14d, got '" + *v + "'");
+  };
+  one("remind_after", s.remind_after_ms);
+  one("escalate_after", s.escalate_after_ms);
+  one("crisis_remind_after", s.crisis_remind_after_ms);
+  one("crisis_escalate_after", s.crisis_escalate_after_ms);
+  one("followup_after", s.followup_after_ms);
+  r.reject_unknown_keys();
+}
+
+void read_tickets(yaml_map_reader& r, ticket_settings& t) {
+  if (auto v = r.integer("link_ttl_hours", 1, 24 * 365)) t.link_ttl_hours = static_cast<int>(*v);
+  if (auto v = r.integer("sla_check_interval_ms", 10, 3'600'000))
+    t.sla_check_interval_ms = static_cast<int>(*v);
+  r.reject_unknown_keys();
+}
+
 void read_gateways(const YAML::Node& list, yaml_errors& errors, const env_lookup& env,
                    std::vector<gateway_entry>& out) {
   if (!list.IsDefined() || list.IsNull()) return;
@@ -80,7 +133,8 @@ void read_gateways(const YAML::Node& list, yaml_errors& errors, const env_lookup
   }
 }
 
-void read_institution(yaml_map_reader& r, institution_settings& inst, yaml_errors& errors) {
+void read_institution(yaml_map_reader& r, institution_settings& inst, yaml_errors& errors,
+                      const env_lookup* env) {
   inst.id = r.string("id", true).value_or("");
   inst.name = r.string("name").value_or(inst.id);
   if (auto v = r.string("country")) {
@@ -119,6 +173,15 @@ void read_institution(yaml_map_reader& r, institution_settings& inst, yaml_error
   }
   if (auto v = r.string("crisis_contact")) inst.crisis_contact = *v;
   if (auto v = r.boolean("staff_messages_include_text")) inst.staff_messages_include_text = *v;
+  if (auto v = r.string("routing_file")) inst.routing_file = *v;
+  if (r.has("webhook")) {
+    yaml_map_reader w(r.node("webhook"), r.child_path("webhook"), errors, env);
+    if (w.valid()) read_webhook(w, inst.webhook, errors);
+  }
+  if (r.has("sla")) {
+    yaml_map_reader w(r.node("sla"), r.child_path("sla"), errors, env);
+    if (w.valid()) read_sla(w, inst.sla, errors);
+  }
   r.reject_unknown_keys();
 }
 
@@ -159,6 +222,11 @@ core::result<config> parse_config(std::string_view yaml_text, std::string_view f
   }
   if (auto v = top.string("dialogs_dir")) c.dialogs_dir = *v;
   if (auto v = top.string("secret")) c.secret = *v;
+  if (auto v = top.string("routing_dir")) c.routing_dir = *v;
+  {
+    yaml_map_reader r(top.node("tickets"), "tickets", errors, &env);
+    if (r.valid()) read_tickets(r, c.tickets);
+  }
   {
     yaml_map_reader r(top.node("http"), "http", errors, &env);
     if (r.valid()) read_http(r, c.http);
@@ -181,7 +249,7 @@ core::result<config> parse_config(std::string_view yaml_text, std::string_view f
       yaml_map_reader r(insts[i], path, errors, &env);
       if (!r.valid()) continue;
       institution_settings inst;
-      read_institution(r, inst, errors);
+      read_institution(r, inst, errors, &env);
       if (c.find_institution(inst.id))
         errors.add(r.mark("id"), path + ".id", "duplicate institution id '" + inst.id + "'");
       if (!inst.gateway.empty() && !c.find_gateway(inst.gateway))

@@ -115,3 +115,58 @@ TEST_CASE("a missing configuration file is an io error naming it", "[config]") {
   CHECK(c.error().error_code() == tuki::core::status::code::io_error);
   CHECK_THAT(c.error().message(), Catch::Contains("/nonexistent/tuki.yaml"));
 }
+
+TEST_CASE("routing, webhook, SLA and ticket settings", "[config][tickets]") {
+  auto c = parse_config(std::string("routing_dir: /etc/tuki/routing\n"
+                                    "tickets:\n  link_ttl_hours: 48\n  sla_check_interval_ms: 250\n"
+                                    "gateways:\n  - name: console\n    type: console\n"
+                                    "institutions:\n  - id: varia\n    gateway: console\n"
+                                    "    routing_file: r/varia.yaml\n"
+                                    "    webhook:\n      url: https://hooks.example/x\n"
+                                    "      secret: ${HOOK}\n      format: teams\n"
+                                    "    sla:\n      remind_after: 2h\n      crisis_remind_after: 90s\n"
+                                    "      followup_after: 7d\n"),
+                        "t.yaml", fake_env({{"HOOK", "s3cret"}}));
+  INFO(c.error().to_string());
+  REQUIRE(c);
+  CHECK(c->routing_dir == "/etc/tuki/routing");
+  CHECK(c->tickets.link_ttl_hours == 48);
+  CHECK(c->tickets.sla_check_interval_ms == 250);
+  const auto& i = c->institutions.at(0);
+  CHECK(i.routing_file == "r/varia.yaml");
+  CHECK(i.webhook.url == "https://hooks.example/x");
+  CHECK(i.webhook.secret == "s3cret");
+  CHECK(i.webhook.format == "teams");
+  CHECK(i.sla.remind_after_ms == std::optional<std::int64_t>(2 * 3'600'000));
+  CHECK(i.sla.crisis_remind_after_ms == std::optional<std::int64_t>(90'000));
+  CHECK(i.sla.followup_after_ms == std::optional<std::int64_t>(7LL * 86'400'000));
+  CHECK_FALSE(i.sla.escalate_after_ms);
+
+  auto d = parse_config(minimal, "t.yaml", fake_env({}));
+  REQUIRE(d);
+  CHECK(d->routing_dir == "config/routing");
+  CHECK(d->tickets.link_ttl_hours == 14 * 24);
+  CHECK(d->institutions.at(0).webhook.url.empty());
+
+  struct row {
+    std::string yaml, expected;
+  };
+  std::vector<row> rows{
+      {std::string(minimal) + "    webhook:\n      url: ftp://x\n      secret: s\n",
+       "institutions[0].webhook.url: must start with http:// or https://"},
+      {std::string(minimal) + "    webhook:\n      url: https://x\n      secret: s\n      format: irc\n",
+       "institutions[0].webhook.format: must be generic, teams or slack, got 'irc'"},
+      {std::string(minimal) + "    webhook:\n      url: https://x\n",
+       "institutions[0].webhook.secret"},
+      {std::string(minimal) + "    sla:\n      remind_after: 2 hours\n",
+       "institutions[0].sla.remind_after: expected a duration such as 90s"},
+      {std::string(minimal) + "    sla:\n      remind: 2h\n", "institutions[0].sla.remind: unknown key"},
+      {std::string("tickets:\n  link_ttl_hours: 0\n") + minimal, "tickets.link_ttl_hours: must be between"},
+  };
+  for (const auto& r : rows) {
+    INFO(r.yaml);
+    auto e = parse_config(r.yaml, "t.yaml", fake_env({}));
+    REQUIRE_FALSE(e);
+    CHECK_THAT(e.error().message(), Catch::Contains(r.expected));
+  }
+}

@@ -50,7 +50,7 @@ TEST_CASE("an institution without a routing file gets the defaults", "[routing]"
   REQUIRE(c.is_ok());
   CHECK(c->rules.institution.id == "no-such-school");
   CHECK(c->source == "<built-in default>");
-  auto varia = load_routing_for(dir, "varia");
+  auto varia = load_routing_for(std::string(TUKI_SOURCE_DIR) + "/config/examples/routing", "varia");
   REQUIRE(varia.is_ok());
   CHECK_THAT(varia->source, Catch::EndsWith("varia.yaml"));
   CHECK(varia->rules.institution.crisis_contact_email.size() > 0);
@@ -104,8 +104,8 @@ TEST_CASE("a full routing file loads every field", "[routing]") {
   CHECK(c.staff.holders("teacher").size() == 4);
 }
 
-TEST_CASE("the example config/routing/varia.yaml loads", "[routing]") {
-  auto c = load_routing_file(std::string(TUKI_SOURCE_DIR) + "/config/routing/varia.yaml");
+TEST_CASE("the example config/examples/routing/varia.yaml loads", "[routing]") {
+  auto c = load_routing_file(std::string(TUKI_SOURCE_DIR) + "/config/examples/routing/varia.yaml");
   INFO(c.error().to_string());
   REQUIRE(c.is_ok());
   CHECK(c->staff.size() > 0);

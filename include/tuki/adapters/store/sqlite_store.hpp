@@ -3,6 +3,7 @@
 // (see app/write_queue.hpp): call these methods only from jobs running there, inside the batch
 // transaction that the write queue opens. Readers on other threads open their own connection.
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -131,6 +132,40 @@ class sqlite_store {
                                 core::instant now);
   std::optional<ticket_row> get_ticket(std::int64_t id);
   std::int64_t open_tickets_of(const std::string& assignee);
+
+  // --- tickets (migration 3): the core ticket as JSON, and its next SLA deadline ---
+  /// Stores the ticket's JSON state (routing::to_json) with its summary columns and the time of
+  /// its next SLA step (nullopt: none pending).
+  core::status save_ticket_state(std::int64_t id, const std::string& status,
+                                 const std::string& role, const std::string& assignee,
+                                 const std::string& state_json,
+                                 std::optional<core::instant> sla_due, core::instant now);
+  /// The JSON state; nullopt for an unknown ticket, "" for a ticket stored before migration 3.
+  std::optional<std::string> ticket_state(std::int64_t id);
+  /// Ids of tickets whose SLA step is due at `now`, oldest deadline first.
+  std::vector<std::int64_t> tickets_due(core::instant now, int limit);
+  /// The student's RESOLVED tickets, newest first.
+  std::vector<std::int64_t> resolved_tickets_of(std::int64_t student_id, int limit);
+  /// Open tickets per assignee email of one institution (round-robin / fewest-open input).
+  std::map<std::string, int> open_ticket_counts(const std::string& institution_id);
+  std::map<std::string, std::uint64_t> routing_cursors(const std::string& institution_id);
+  core::status save_routing_cursor(const std::string& institution_id, const std::string& key,
+                                   std::uint64_t value);
+  /// Records a single-use link nonce; false (and nothing changed) when it was used before.
+  core::result<bool> use_link_nonce(const std::string& nonce, std::int64_t ticket_id,
+                                    core::instant expires, core::instant now);
+  bool link_nonce_used(const std::string& nonce);
+  /// Forgets nonces whose links expired (they can no longer verify anyway).
+  core::status purge_link_nonces(core::instant now);
+  /// Check-in outcomes per student: "answered", "unanswered" or "delivery_failed".
+  core::status add_checkin_outcome(std::int64_t student_id, const std::string& outcome,
+                                   core::instant now);
+  /// The last `limit` outcomes, oldest first.
+  std::vector<std::string> recent_checkin_outcomes(std::int64_t student_id, int limit);
+  /// The student a message belongs to (nullopt: unknown message or unknown sender).
+  std::optional<std::int64_t> message_student(std::int64_t message_id);
+  /// Gives up on an outbox job for good (status `failed`).
+  core::status fail_job(std::int64_t id, const std::string& error);
 
   core::status audit(const std::string& actor, const std::string& action,
                      const std::string& subject, const std::string& detail, core::instant now);

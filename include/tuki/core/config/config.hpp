@@ -4,6 +4,7 @@
 // is wrong, e.g. "config/tuki.yaml:14:15: institutions[0].timezone: unknown time zone 'Europe/X'".
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,6 +46,21 @@ struct gateway_entry {
   nlohmann::json options;  // every key but name/type, env-substituted
 };
 
+/// Staff webhook of one institution (docs/routing.md): every staff notice is also POSTed here,
+/// signed with HMAC-SHA256 over "<timestamp>.<body>" with `secret`.
+struct webhook_settings {
+  std::string url;                 // empty = no webhook
+  std::string secret;              // required when url is set
+  std::string format = "generic";  // generic | teams | slack
+};
+
+/// SLA overrides of one institution; unset values keep the routing file's (or the defaults:
+/// 48 h, 96 h, crisis 30 min / 60 min, follow-up 14 days). Milliseconds.
+struct sla_overrides {
+  std::optional<std::int64_t> remind_after_ms, escalate_after_ms, crisis_remind_after_ms,
+      crisis_escalate_after_ms, followup_after_ms;
+};
+
 struct institution_settings {
   std::string id;
   std::string name;
@@ -57,6 +73,16 @@ struct institution_settings {
   std::map<std::string, std::string> helpline;  // language -> how to reach help now
   std::string crisis_contact;            // email told of every crisis ticket
   bool staff_messages_include_text = false;     // privacy: off by default
+  /// Routing rules file; empty = <routing_dir>/<id>.yaml when it exists, else built-in defaults.
+  std::string routing_file;
+  webhook_settings webhook;
+  sla_overrides sla;
+};
+
+/// Tickets: signed links and the SLA pump.
+struct ticket_settings {
+  int link_ttl_hours = 14 * 24;        // lifetime of the action links in staff messages
+  int sla_check_interval_ms = 1000;    // how often the SLA pump looks for due tickets
 };
 
 struct config {
@@ -65,6 +91,8 @@ struct config {
   std::string log_level = "info";
   std::string dialogs_dir = "dialogs";
   std::string secret;       // key for signed links; from ${TUKI_SECRET} in production
+  std::string routing_dir = "config/routing";  // <institution id>.yaml routing rules
+  ticket_settings tickets;
   http_settings http;
   store_settings store;
   mail_settings mail;

@@ -1,0 +1,128 @@
+#pragma once
+// The app side of routing and tickets: opens tickets with routing::route() over the stored staff
+// (merged with the routing file's staff attributes), keeps the core ticket (JSON) and its history
+// in the store, queues staff emails (routing::render_staff_email with signed action links) and
+// webhooks in the outbox, applies staff actions from signed links, and runs the SLA steps
+// (reminder, escalation, follow-up) and disengagement tickets.
+//
+// Every method taking a store runs on the store thread inside a write_queue job; `now` is always
+// a parameter (tests pass a fake clock). Thread-safety: immutable after construction except the
+// nonce source, which is only used on the store thread.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "tuki/adapters/store/sqlite_store.hpp"
+#include "tuki/app/role_names.hpp"
+#include "tuki/core/config/config.hpp"
+#include "tuki/core/dialog/library.hpp"
+#include "tuki/core/routing/disengagement.hpp"
+#include "tuki/core/routing/routing_config.hpp"
+#include "tuki/core/routing/staff_notice.hpp"
+#include "tuki/core/routing/ticket.hpp"
+#include "tuki/core/student.hpp"
+
+namespace tuki::app {
+
+struct opened_ticket {
+  std::int64_t id = 0;
+  std::string role;  // the routed role, for {staff_role}; the fallback role when unrouted
+  bool routed = false;
+};
+
+/// What a staff action did, for the answer page / API.
+struct ticket_action_outcome {
+  /// 200 done, 400 tampered or malformed link, 403 not this person's ticket, 404 unknown ticket,
+  /// 409 not allowed in the ticket's status, 410 expired or already used.
+  int http_status = 200;
+  std::string message;  // one sentence for the page, in English
+  std::string ticket_id;
+  std::string action;
+  std::string ticket_status;
+  bool sms_queued = false;  // acknowledge: the "seen" SMS went to the outbox
+};
+
+class ticket_desk {
+ public:
+  /// Loads every institution's routing (routing_file, else <routing_dir>/<id>.yaml, else the
+  /// built-in defaults). A broken file leaves load_status() failed naming file:line:column.
+  ticket_desk(const config::config& cfg, role_names roles);
+  const core::status& load_status() const { return load_status_; }
+
+  /// Routes and stores a new ticket, queues the staff notices (mail, webhook) and moves it to
+  /// OPENED. With nobody to route to, the ticket stays NEW with an UNROUTED event.
+  core::result<opened_ticket> open(adapters::sqlite_store& store, const core::student& student,
+                                   const std::string& category, core::urgency urgency,
+                                   const std::string& excerpt, const std::string& dialog_id,
+                                   const std::string& node_id, core::instant now);
+
+  /// Applies a signed action link. `target` is the request target (path and query) in the form
+  /// /t/{id}/{action}?by=..&exp=..&n=..[&role=..]&sig=.. The acknowledge of a not yet
+  /// acknowledged ticket queues the "seen" SMS (replies.ticket_seen of `library`).
+  /// Errors of the link or the ticket are outcomes (http_status), not statuses; a status is
+  /// returned only when the store fails.
+  core::result<ticket_action_outcome> act(adapters::sqlite_store& store,
+                                          const dialog::dialog_library& library,
+                                          std::string_view target, core::instant now);
+  /// Checks a link without acting (the confirmation page of single-use actions).
+  ticket_action_outcome check(std::string_view target, core::instant now) const;
+
+  /// Starts a dialog for a student (conversation::start_checkin); returns whether it started.
+  using start_dialog_fn =
+      std::function<core::result<bool>(adapters::sqlite_store&, std::int64_t student_id,
+                                       const std::string& dialog_id, core::instant now)>;
+  /// Takes every SLA step due at `now` (up to `limit` tickets): reminders and escalations as
+  /// emails, follow-ups by starting the `followup` dialog. Returns how many steps were taken.
+  core::result<int> run_sla(adapters::sqlite_store& store, const start_dialog_fn& start_dialog,
+                            core::instant now, int limit = 200);
+
+  /// Records a check-in outcome and opens a `no_reply` / `delivery_failed` ticket when the
+  /// disengagement thresholds are reached. Returns the opened ticket, if any.
+  core::result<std::optional<opened_ticket>> record_checkin(adapters::sqlite_store& store,
+                                                            const core::student& student,
+                                                            routing::checkin_outcome outcome,
+                                                            core::instant now);
+
+  /// An answer of the `followup` dialog: recorded as the outcome of the student's most recently
+  /// followed-up ticket (a history note "outcome key=value" and a ticket_events row). Returns
+  /// the ticket id, or 0 when the student has no followed-up ticket.
+  core::result<std::int64_t> record_followup_answer(adapters::sqlite_store& store,
+                                                    std::int64_t student_id, const std::string& key,
+                                                    const std::string& value, core::instant now);
+
+  /// The effective SLA settings of an institution (routing file + config overrides).
+  routing::sla_settings sla_of(const std::string& institution_id) const;
+  /// Replaces the random link nonce source (tests).
+  void set_nonce_source(std::function<std::string()> source) { nonce_ = std::move(source); }
+
+ private:
+  struct institution {
+    const config::institution_settings* settings = nullptr;
+    routing::routing_config routing;
+  };
+  const institution& institution_of(const std::string& id) const;
+  routing::staff_directory directory(adapters::sqlite_store& store, const institution& inst) const;
+  routing::routing_state state(adapters::sqlite_store& store, const institution& inst) const;
+  core::status remember(adapters::sqlite_store& store, const institution& inst,
+                        const routing::routing_decision& decision) const;
+  /// Stores the ticket and appends its history events from `first_new_event` to ticket_events.
+  core::status persist(adapters::sqlite_store& store, std::int64_t id, const routing::ticket& t,
+                       std::size_t first_new_event, core::instant now) const;
+  /// Queues one email per recipient (in their language, links signed for them) and, when
+  /// configured, one webhook. `with_actions` = the recipients are assignees.
+  core::status notify(adapters::sqlite_store& store, const institution& inst,
+                      const routing::ticket& t, routing::notice_kind kind,
+                      const std::vector<std::string>& recipients, const std::string& excerpt,
+                      bool with_actions, core::instant now);
+
+  const config::config& cfg_;
+  role_names roles_;
+  std::map<std::string, institution, std::less<>> institutions_;
+  core::status load_status_;
+  std::function<std::string()> nonce_;
+};
+
+}  // namespace tuki::app

@@ -1,0 +1,537 @@
+#include "tuki/app/ticket_desk.hpp"
+
+#include <random>
+
+#include <date/tz.h>
+#include <nlohmann/json.hpp>
+
+#include "tuki/core/effect.hpp"
+#include "tuki/core/routing/route.hpp"
+#include "tuki/core/routing/sla.hpp"
+#include "tuki/core/routing/staff_email.hpp"
+#include "tuki/core/routing/staff_webhook.hpp"
+#include "tuki/core/routing/ticket_json.hpp"
+
+namespace tuki::app {
+namespace {
+
+std::string random_nonce() {
+  static constexpr char alphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  std::string out(22, 'A');  // 132 bits
+  for (auto& c : out) c = alphabet[rng() % 64];
+  return out;
+}
+
+routing::student_ref ref_of(const core::student& s) {
+  return {s.ref, s.first_name, s.campus, s.group, s.programme, s.language, s.teacher_email};
+}
+
+std::string joined(const std::vector<routing::assignee>& a) {
+  std::string out;
+  for (const auto& x : a) out += (out.empty() ? "" : ",") + x.email;
+  return out;
+}
+
+std::optional<core::instant> sla_due(const routing::ticket& t, const routing::sla_settings& s,
+                                     core::instant now) {
+  auto d = routing::next_deadline(t, s, now);
+  if (!d) return std::nullopt;
+  return d->at;
+}
+
+ticket_action_outcome failure(int status, std::string message) {
+  ticket_action_outcome o;
+  o.http_status = status;
+  o.message = std::move(message);
+  return o;
+}
+
+void replace_all(std::string& s, const std::string& from, const std::string& to) {
+  for (std::size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size()))
+    s.replace(p, from.size(), to);
+}
+
+}  // namespace
+
+ticket_desk::ticket_desk(const config::config& cfg, role_names roles)
+    : cfg_(cfg), roles_(std::move(roles)), nonce_(random_nonce) {
+  for (const auto& s : cfg_.institutions) {
+    auto loaded = s.routing_file.empty() ? routing::load_routing_for(cfg_.routing_dir, s.id)
+                                         : routing::load_routing_file(s.routing_file);
+    if (!loaded) {
+      if (load_status_) load_status_ = loaded.error();
+      continue;
+    }
+    institution inst{&s, std::move(*loaded)};
+    auto& is = inst.routing.rules.institution;
+    // The service configuration fills what the routing file leaves open.
+    if (is.id.empty()) is.id = s.id;
+    if (is.crisis_contact_email.empty()) is.crisis_contact_email = s.crisis_contact;
+    if (is.public_url.empty()) is.public_url = cfg_.public_url;
+    is.include_reply_text = is.include_reply_text || s.staff_messages_include_text;
+    if (inst.routing.source == "<built-in default>" || !inst.routing.rules.zone) {
+      is.time_zone = s.timezone;
+      try {
+        inst.routing.rules.zone = date::locate_zone(s.timezone);
+      } catch (const std::exception&) {
+        inst.routing.rules.zone = nullptr;  // UTC; config validation already rejects bad zones
+      }
+    }
+    auto& sla = inst.routing.sla;
+    auto ms = [](std::int64_t v) { return core::duration(v); };
+    if (s.sla.remind_after_ms) sla.remind_after = ms(*s.sla.remind_after_ms);
+    if (s.sla.escalate_after_ms) sla.escalate_after = ms(*s.sla.escalate_after_ms);
+    if (s.sla.crisis_remind_after_ms) sla.crisis_remind_after = ms(*s.sla.crisis_remind_after_ms);
+    if (s.sla.crisis_escalate_after_ms)
+      sla.crisis_escalate_after = ms(*s.sla.crisis_escalate_after_ms);
+    if (s.sla.followup_after_ms) sla.followup_after = ms(*s.sla.followup_after_ms);
+    if (sla.coordinator_email.empty()) sla.coordinator_email = is.coordinator_email;
+    institutions_.emplace(s.id, std::move(inst));
+  }
+}
+
+const ticket_desk::institution& ticket_desk::institution_of(const std::string& id) const {
+  auto it = institutions_.find(id);
+  if (it != institutions_.end()) return it->second;
+  static const institution fallback{nullptr, routing::default_routing_config()};
+  return institutions_.empty() ? fallback : institutions_.begin()->second;
+}
+
+routing::sla_settings ticket_desk::sla_of(const std::string& institution_id) const {
+  return institution_of(institution_id).routing.sla;
+}
+
+routing::staff_directory ticket_desk::directory(adapters::sqlite_store& store,
+                                                const institution& inst) const {
+  // Stored staff (CSV import) give identity, roles and scope; the routing file's staff section
+  // adds language, on-call, working hours, absences and backup for the same email, and may list
+  // people the CSV lacks.
+  routing::staff_directory dir;
+  const auto& file_staff = inst.routing.staff;
+  for (const auto& m : store.list_staff(inst.settings ? inst.settings->id : "")) {
+    routing::staff_member s;
+    if (const auto* extra = file_staff.find(m.email)) s = *extra;
+    s.email = routing::normalize_email(m.email);
+    if (!m.name.empty()) s.name = m.name;
+    s.roles = m.roles;
+    s.campuses = m.campuses;
+    s.groups = m.groups;
+    if (!m.phone.empty()) s.phone = m.phone;
+    (void)dir.add(std::move(s));  // a malformed stored email is skipped, not fatal
+  }
+  for (const auto& s : file_staff.all())
+    if (!dir.find(s.email)) (void)dir.add(s);
+  return dir;
+}
+
+routing::routing_state ticket_desk::state(adapters::sqlite_store& store,
+                                          const institution& inst) const {
+  routing::routing_state st;
+  std::string id = inst.settings ? inst.settings->id : "";
+  for (auto& [k, v] : store.routing_cursors(id)) st.cursors[k] = v;
+  for (auto& [k, v] : store.open_ticket_counts(id)) st.open_counts[k] = v;
+  return st;
+}
+
+core::status ticket_desk::remember(adapters::sqlite_store& store, const institution& inst,
+                                   const routing::routing_decision& decision) const {
+  std::string id = inst.settings ? inst.settings->id : "";
+  for (const auto& [k, v] : decision.cursor_updates)
+    if (auto s = store.save_routing_cursor(id, k, v); !s) return s;
+  return core::status::ok();
+}
+
+core::status ticket_desk::persist(adapters::sqlite_store& store, std::int64_t id,
+                                  const routing::ticket& t, std::size_t first_new_event,
+                                  core::instant now) const {
+  auto row = store.get_ticket(id);
+  if (!row) return core::status::not_found("ticket " + std::to_string(id));
+  const auto& sla = institution_of(row->institution_id).routing.sla;
+  std::string assignee = t.assignees.empty() ? "" : t.assignees.front().email;
+  if (auto s =
+          store.save_ticket_state(id, std::string(routing::to_string(t.status)), t.role, assignee,
+                                  routing::to_json(t).dump(), sla_due(t, sla, now), now);
+      !s)
+    return s;
+  for (std::size_t i = first_new_event; i < t.history.size(); ++i) {
+    const auto& e = t.history[i];
+    if (auto s = store.add_ticket_event(id, e.event, e.actor, e.detail, e.at); !s) return s;
+  }
+  return core::status::ok();
+}
+
+core::status ticket_desk::notify(adapters::sqlite_store& store, const institution& inst,
+                                 const routing::ticket& t, routing::notice_kind kind,
+                                 const std::vector<std::string>& recipients,
+                                 const std::string& excerpt, bool with_actions, core::instant now) {
+  const auto& is = inst.routing.rules.institution;
+  auto dir = directory(store, inst);
+  routing::staff_notice base;
+  base.kind = kind;
+  base.ticket_id = t.id;
+  base.ticket_url = is.public_url + "/t/" + t.id;
+  base.student_name = t.student.name;
+  base.student_id = t.student.id;
+  base.category = t.category;
+  base.urgency = t.urgency;
+  base.reply_text = excerpt;
+  base.include_reply_text = is.include_reply_text;
+  auto expires = now + std::chrono::hours(cfg_.tickets.link_ttl_hours);
+  for (const auto& to : recipients) {
+    routing::staff_notice n = base;
+    std::string name, language = "en";
+    for (const auto& a : t.assignees)
+      if (routing::normalize_email(a.email) == routing::normalize_email(to)) {
+        name = a.name;
+        language = a.language;
+      }
+    if (const auto* m = dir.find(to)) {
+      if (name.empty()) name = m->name;
+      language = m->language;
+    }
+    // Without a link key (`secret` unset) the email still goes, with the ticket page only:
+    // a ticket must never be lost to a configuration gap.
+    if (with_actions && !cfg_.secret.empty()) {
+      std::vector<std::pair<routing::ticket_action, std::string>> acts{
+          {routing::ticket_action::acknowledge, ""},
+          {routing::ticket_action::resolve, ""},
+          {routing::ticket_action::not_mine, ""}};
+      const auto& fallback = inst.routing.rules.fallback_role;
+      if (!fallback.empty() && fallback != t.role)
+        acts.emplace_back(routing::ticket_action::reassign, fallback);
+      for (const auto& [action, role] : acts) {
+        routing::action_link l{t.id, action, role, routing::normalize_email(to), expires, nonce_()};
+        auto url = routing::make_action_link(cfg_.secret, is.public_url, l);
+        if (!url) return url.error();
+        n.actions.push_back({action, role, *url});
+      }
+    }
+    routing::email_envelope env{{cfg_.mail.from, "tuki"}, {to, name}, language, ""};
+    auto mime = routing::render_staff_email(n, env, now);
+    if (!mime) return mime.error();
+    nlohmann::json job{{"ticket_id", std::stoll(t.id)},
+                       {"from", cfg_.mail.from},
+                       {"recipients", {to}},
+                       {"mime", *mime}};
+    if (auto j = store.enqueue_job("mail", job.dump(), now, now); !j) return j.error();
+  }
+  const auto* settings = inst.settings;
+  if (settings && !settings->webhook.url.empty()) {
+    // Webhooks reach a shared channel: no action links (anyone there could act as the
+    // assignee); the ticket page, behind a login, is linked instead.
+    auto format = routing::parse_webhook_format(settings->webhook.format)
+                      .value_or(routing::webhook_format::generic);
+    std::string language = settings->default_language;
+    nlohmann::json job{{"ticket_id", std::stoll(t.id)},
+                       {"institution", settings->id},
+                       {"url", settings->webhook.url},
+                       {"body", routing::webhook_body(format, base, language)}};
+    if (auto j = store.enqueue_job("webhook", job.dump(), now, now); !j) return j.error();
+  }
+  return core::status::ok();
+}
+
+core::result<opened_ticket> ticket_desk::open(adapters::sqlite_store& store,
+                                              const core::student& student,
+                                              const std::string& category, core::urgency urgency,
+                                              const std::string& excerpt,
+                                              const std::string& dialog_id,
+                                              const std::string& node_id, core::instant now) {
+  const auto& inst = institution_of(student.institution_id);
+  routing::ticket_request request;
+  request.category = category;
+  request.urgency = urgency;
+  request.student = ref_of(student);
+  auto dir = directory(store, inst);
+  auto decision = routing::route(inst.routing.rules, request, dir, state(store, inst), now);
+
+  adapters::ticket_row row;
+  row.institution_id = student.institution_id;
+  row.student_id = student.id;
+  row.category = category;
+  row.urgency = std::string(core::to_string(urgency));
+  row.status = "NEW";
+  row.role = decision ? decision->role : inst.routing.rules.fallback_role;
+  row.dialog_id = dialog_id;
+  row.node_id = node_id;
+  row.excerpt = excerpt;
+  auto id = store.open_ticket(row, now);
+  if (!id) return id.error();
+  opened_ticket out{*id, row.role, decision.is_ok()};
+  if (decision) {
+    // {staff_role} names one role: a pool or crisis decision lists several ("a,b,c").
+    for (const auto& a : decision->assignees)
+      if (a.role != "crisis_contact" && a.role != "coordinator" && !a.role.empty()) {
+        out.role = a.role;
+        break;
+      }
+    if (out.role.find(',') != std::string::npos) out.role = out.role.substr(0, out.role.find(','));
+  }
+  if (!decision) {
+    // Nobody at all (no staff, no coordinator): keep the ticket visible for an operator.
+    if (auto s = store.add_ticket_event(*id, "UNROUTED", "tuki", decision.error().message(), now);
+        !s)
+      return s;
+    return out;
+  }
+  auto t = routing::make_ticket(std::to_string(*id), request, *decision, now);
+  if (auto s = remember(store, inst, *decision); !s) return s;
+  std::vector<std::string> to;
+  for (const auto& a : t.assignees) to.push_back(a.email);
+  if (auto s = notify(store, inst, t, routing::notice_kind::new_ticket, to, excerpt, true, now); !s)
+    return s;
+  // The outbox guarantees delivery: the ticket counts as notified once the jobs are stored.
+  if (auto s = routing::mark_notified(t, now); !s) return s;
+  if (auto s = persist(store, *id, t, 0, now); !s) return s;
+  return out;
+}
+
+ticket_action_outcome ticket_desk::check(std::string_view target, core::instant now) const {
+  auto v = routing::verify_action_link(cfg_.secret, target, now);
+  if (!v) {
+    if (v.error().error_code() == core::status::code::permission_denied)
+      return failure(410, "This link has expired.");
+    return failure(400, "This link is not valid.");
+  }
+  ticket_action_outcome o;
+  o.ticket_id = v->link.ticket_id;
+  o.action = std::string(routing::to_string(v->link.action));
+  o.message = "Valid link.";
+  return o;
+}
+
+core::result<ticket_action_outcome> ticket_desk::act(adapters::sqlite_store& store,
+                                                     const dialog::dialog_library& library,
+                                                     std::string_view target, core::instant now) {
+  auto v = routing::verify_action_link(cfg_.secret, target, now);
+  if (!v) return check(target, now);
+  const auto& link = v->link;
+  ticket_action_outcome out;
+  out.ticket_id = link.ticket_id;
+  out.action = std::string(routing::to_string(link.action));
+  std::int64_t id = 0;
+  try {
+    id = std::stoll(link.ticket_id);
+  } catch (const std::exception&) {
+    return failure(404, "No such ticket.");
+  }
+  auto row = store.get_ticket(id);
+  auto json_text = store.ticket_state(id);
+  if (!row || !json_text || json_text->empty()) return failure(404, "No such ticket.");
+  auto parsed = nlohmann::json::parse(*json_text, nullptr, false);
+  auto loaded = routing::ticket_from_json(parsed);
+  if (!loaded) return loaded.error();
+  auto t = std::move(*loaded);
+  if (v->single_use && store.link_nonce_used(link.nonce))
+    return failure(410, "This link was already used.");
+  auto student = store.get_student(row->student_id);
+  const auto& inst = institution_of(row->institution_id);
+  std::size_t first_new = t.history.size();
+  bool was_acknowledged = t.acknowledged_at.has_value();
+  std::optional<routing::routing_decision> moved;  // reassign / not mine: new people to notify
+
+  core::status done;
+  switch (link.action) {
+    case routing::ticket_action::acknowledge:
+      done = routing::acknowledge(t, link.actor, now);
+      break;
+    case routing::ticket_action::resolve:
+      done = routing::resolve(t, link.actor, "", now);
+      break;
+    case routing::ticket_action::reassign: {
+      if (!t.is_assignee(link.actor)) {
+        done = core::status::permission_denied(link.actor + " is not assigned to this ticket");
+        break;
+      }
+      auto request = routing::reroute_request(t);
+      request.role = link.role;
+      auto d = routing::route(inst.routing.rules, request, directory(store, inst),
+                              state(store, inst), now);
+      if (!d) {
+        done = core::status::invalid_argument("nobody holds role " + link.role);
+        break;
+      }
+      done = routing::reassign(t, link.actor, link.role, *d, now);
+      if (done) moved = std::move(*d);
+      break;
+    }
+    case routing::ticket_action::not_mine: {
+      if (!t.is_assignee(link.actor)) {
+        done = core::status::permission_denied(link.actor + " is not assigned to this ticket");
+        break;
+      }
+      auto d = routing::route(inst.routing.rules, routing::reroute_request(t, link.actor),
+                              directory(store, inst), state(store, inst), now);
+      if (!d) {
+        done = core::status::invalid_argument("nobody else can take this ticket");
+        break;
+      }
+      done = routing::mark_misrouted(t, link.actor, *d, now);
+      if (done) moved = std::move(*d);
+      break;
+    }
+  }
+  if (!done) {
+    out.http_status = done.error_code() == core::status::code::permission_denied ? 403 : 409;
+    out.message = done.message();
+    out.ticket_status = std::string(routing::to_string(t.status));
+    return out;
+  }
+  if (v->single_use) {
+    auto fresh = store.use_link_nonce(link.nonce, id, link.expires, now);
+    if (!fresh) return fresh.error();
+    if (!*fresh) return failure(410, "This link was already used.");
+  }
+  if (moved) {
+    if (auto s = remember(store, inst, *moved); !s) return s;
+    std::vector<std::string> to;
+    for (const auto& a : moved->assignees) to.push_back(a.email);
+    if (auto s =
+            notify(store, inst, t, routing::notice_kind::new_ticket, to, row->excerpt, true, now);
+        !s)
+      return s;
+    if (auto s = routing::mark_notified(t, now); !s) return s;
+  }
+  if (link.action == routing::ticket_action::acknowledge && !was_acknowledged && student) {
+    // The student hears that a person saw it: replies.ticket_seen with {staff_role}.
+    std::string language = student->language.empty()
+                               ? (inst.settings ? inst.settings->default_language : "fi")
+                               : student->language;
+    std::string text = library.lexicons().reply(language, "ticket_seen");
+    if (!text.empty()) {
+      std::string role = t.role;
+      for (const auto& a : t.assignees)
+        if (routing::normalize_email(a.email) == routing::normalize_email(link.actor) &&
+            a.role != "crisis_contact" && a.role != "coordinator" && !a.role.empty())
+          role = a.role;
+      if (role.find(',') != std::string::npos) role = role.substr(0, role.find(','));
+      replace_all(text, "{staff_role}", roles_.name(role, language));
+      std::string gateway = inst.settings ? inst.settings->gateway : "";
+      auto m =
+          store.enqueue_sms(student->id, gateway, text, static_cast<int>(core::sms_priority::reply),
+                            "ticket_seen", now, now);
+      if (!m) return m.error();
+      out.sms_queued = true;
+    }
+  }
+  if (auto s = persist(store, id, t, first_new, now); !s) return s;
+  out.ticket_status = std::string(routing::to_string(t.status));
+  switch (link.action) {
+    case routing::ticket_action::acknowledge:
+      out.message = "Ticket " + t.id + " is acknowledged; the student was told it was seen.";
+      if (was_acknowledged) out.message = "Ticket " + t.id + " was already acknowledged.";
+      break;
+    case routing::ticket_action::resolve:
+      out.message = "Ticket " + t.id + " is resolved.";
+      break;
+    case routing::ticket_action::reassign:
+      out.message = "Ticket " + t.id + " was passed on to " + joined(t.assignees) + ".";
+      break;
+    case routing::ticket_action::not_mine:
+      out.message = "Ticket " + t.id + " was routed again, to " + joined(t.assignees) + ".";
+      break;
+  }
+  return out;
+}
+
+core::result<int> ticket_desk::run_sla(adapters::sqlite_store& store,
+                                       const start_dialog_fn& start_dialog, core::instant now,
+                                       int limit) {
+  int steps = 0;
+  for (auto id : store.tickets_due(now, limit)) {
+    auto row = store.get_ticket(id);
+    auto json_text = store.ticket_state(id);
+    if (!row || !json_text) continue;
+    auto loaded = routing::ticket_from_json(nlohmann::json::parse(*json_text, nullptr, false));
+    if (!loaded) {
+      // Unreadable state must not stall the pump: clear its deadline and say so.
+      (void)store.save_ticket_state(id, row->status, row->role, row->assignee, *json_text,
+                                    std::nullopt, now);
+      (void)store.add_ticket_event(id, "SLA_ERROR", "tuki", loaded.error().message(), now);
+      continue;
+    }
+    auto t = std::move(*loaded);
+    const auto& inst = institution_of(row->institution_id);
+    std::size_t first_new = t.history.size();
+    auto d = routing::next_deadline(t, inst.routing.sla, now);
+    if (d && d->due) {
+      switch (d->action) {
+        case routing::sla_action::remind:
+          if (auto s = notify(store, inst, t, routing::notice_kind::reminder, d->recipients,
+                              row->excerpt, true, now);
+              !s)
+            return s;
+          if (auto s = routing::record_reminder(t, d->recipients, now); !s) return s;
+          break;
+        case routing::sla_action::escalate:
+          // Backups and the coordinator are not assignees: their email links to the ticket
+          // page, where they can take it over.
+          if (auto s = notify(store, inst, t, routing::notice_kind::escalation, d->recipients,
+                              row->excerpt, false, now);
+              !s)
+            return s;
+          if (auto s = routing::record_escalation(t, d->recipients, now); !s) return s;
+          break;
+        case routing::sla_action::followup: {
+          auto started = start_dialog(store, row->student_id, "followup", now);
+          if (auto s = routing::record_followup(t, now); !s) return s;
+          if (!started || !*started)
+            (void)routing::add_note(t, routing::system_actor,
+                                    started ? "follow-up skipped: the student is busy, paused "
+                                              "or opted out"
+                                            : "follow-up failed: " + started.error().message(),
+                                    now);
+          break;
+        }
+      }
+      ++steps;
+    }
+    if (auto s = persist(store, id, t, first_new, now); !s) return s;
+  }
+  return steps;
+}
+
+core::result<std::int64_t> ticket_desk::record_followup_answer(adapters::sqlite_store& store,
+                                                               std::int64_t student_id,
+                                                               const std::string& key,
+                                                               const std::string& value,
+                                                               core::instant now) {
+  for (auto id : store.resolved_tickets_of(student_id, 5)) {
+    auto text = store.ticket_state(id);
+    if (!text || text->empty()) continue;
+    auto loaded = routing::ticket_from_json(nlohmann::json::parse(*text, nullptr, false));
+    if (!loaded || !loaded->followup_at) continue;
+    auto t = std::move(*loaded);
+    std::size_t first_new = t.history.size();
+    if (auto s = routing::add_note(t, routing::system_actor, "outcome " + key + "=" + value, now);
+        !s)
+      return s;
+    if (auto s = persist(store, id, t, first_new, now); !s) return s;
+    return id;
+  }
+  return std::int64_t{0};
+}
+
+core::result<std::optional<opened_ticket>> ticket_desk::record_checkin(
+    adapters::sqlite_store& store, const core::student& student, routing::checkin_outcome outcome,
+    core::instant now) {
+  const char* name = outcome == routing::checkin_outcome::answered     ? "answered"
+                     : outcome == routing::checkin_outcome::unanswered ? "unanswered"
+                                                                       : "delivery_failed";
+  if (auto s = store.add_checkin_outcome(student.id, name, now); !s) return s;
+  const auto& inst = institution_of(student.institution_id);
+  std::vector<routing::checkin_outcome> recent;
+  for (const auto& o : store.recent_checkin_outcomes(student.id, 64))
+    recent.push_back(o == "answered"     ? routing::checkin_outcome::answered
+                     : o == "unanswered" ? routing::checkin_outcome::unanswered
+                                         : routing::checkin_outcome::delivery_failed);
+  auto request = routing::disengagement_check(recent, ref_of(student), inst.routing.disengagement);
+  if (!request) return std::optional<opened_ticket>();
+  auto opened = open(store, student, request->category, request->urgency, "", "", "", now);
+  if (!opened) return opened.error();
+  return std::optional<opened_ticket>(*opened);
+}
+
+}  // namespace tuki::app

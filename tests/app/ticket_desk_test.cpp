@@ -1,0 +1,392 @@
+// ticket_desk against a real SQLite file and the shipped dialogs, on a fake clock (explicit
+// `now`): routing over stored staff, the staff email, signed actions, the "seen" SMS, SLA
+// reminders / escalation / follow-up, and disengagement.
+#include "tuki/app/ticket_desk.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "tuki/app/service.hpp"
+#include "tuki/core/routing/ticket_json.hpp"
+
+using namespace tuki;
+namespace fs = std::filesystem;
+
+namespace {
+
+const core::instant t0 = core::from_unix_ms(1'790'000'000'000);  // 2026-09-21, a Monday
+
+struct desk_fixture {
+  fs::path dir;
+  config::config cfg;
+  std::unique_ptr<adapters::sqlite_store> store;
+  std::shared_ptr<const dialog::dialog_library> lib;
+  std::unique_ptr<app::ticket_desk> desk;
+  core::student student;
+
+  explicit desk_fixture(const std::string& routing_yaml = "") {
+    dir = fs::temp_directory_path() / ("tuki-desk-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir / "routing");
+    if (!routing_yaml.empty()) std::ofstream(dir / "routing" / "varia.yaml") << routing_yaml;
+    std::string yaml = "dialogs_dir: " + std::string(TUKI_SOURCE_DIR) + "/dialogs\n" +
+                       "public_url: https://tuki.test\nsecret: link-key\n" +
+                       "routing_dir: " + (dir / "routing").string() + "\n" +
+                       "store:\n  path: " + (dir / "tuki.db").string() +
+                       "\nmail:\n  from: tuki@varia.test\n"
+                       "gateways:\n  - name: console\n    type: console\n"
+                       "institutions:\n  - id: varia\n    gateway: console\n";
+    auto c = config::parse_config(yaml, "test.yaml", config::process_env());
+    INFO(c.error().to_string());
+    REQUIRE(c);
+    cfg = *c;
+    auto s = app::open_store(cfg);
+    REQUIRE(s);
+    store = std::move(*s);
+    auto l = app::load_dialogs(cfg);
+    INFO(l.error().to_string());
+    REQUIRE(l);
+    lib = *l;
+    desk = std::make_unique<app::ticket_desk>(cfg, app::role_names::load(cfg.dialogs_dir).value());
+    INFO(desk->load_status().to_string());
+    REQUIRE(desk->load_status().is_ok());
+    int n = 0;
+    desk->set_nonce_source([n]() mutable { return "nonce" + std::to_string(1000 + n++); });
+    core::student s1;
+    s1.institution_id = "varia";
+    s1.ref = "s1";
+    s1.phone = "+358401234567";
+    s1.first_name = "Aino";
+    s1.language = "fi";
+    s1.campus = "Tikkurila";
+    s1.group = "AUT21";
+    s1.teacher_email = "teacher@varia.test";
+    REQUIRE(store->upsert_students({s1}, t0));
+    student = *store->find_student_by_phone(s1.phone);
+  }
+  ~desk_fixture() { fs::remove_all(dir); }
+
+  void add_staff(const std::string& email, const std::string& role) {
+    core::staff_member m;
+    m.institution_id = "varia";
+    m.email = email;
+    m.name = email.substr(0, email.find('@'));
+    m.roles = {role};
+    REQUIRE(store->upsert_staff({m}));
+  }
+
+  std::vector<adapters::outbox_job> take(const std::string& kind, core::instant now) {
+    auto jobs = store->claim_jobs(kind, 100, now);
+    for (const auto& j : jobs) REQUIRE(store->finish_job(j.id));
+    return jobs;
+  }
+
+  routing::ticket ticket(std::int64_t id) {
+    auto text = store->ticket_state(id);
+    REQUIRE(text);
+    auto t = routing::ticket_from_json(nlohmann::json::parse(*text));
+    REQUIRE(t);
+    return *t;
+  }
+
+  std::vector<std::pair<std::string, std::string>> outbound() {  // (purpose, body)
+    std::vector<std::pair<std::string, std::string>> out;
+    auto& q = store->db().prepare(
+        "SELECT purpose, body FROM messages WHERE direction = 'out' ORDER BY id");
+    while (q.step()) out.emplace_back(q.column_text(0), q.column_text(1));
+    q.reset();
+    return out;
+  }
+};
+
+// Decodes the quoted-printable of a whole MIME text (soft breaks and =XX), good enough to
+// search for words and links.
+std::string qp_decode(const std::string& s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '=' && i + 2 < s.size() && s[i + 1] == '\r' && s[i + 2] == '\n') {
+      i += 2;
+    } else if (s[i] == '=' && i + 2 < s.size() &&
+               std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+               std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+// The link target (path and query) of `action` in a mail job's MIME text.
+std::string link_of(const adapters::outbox_job& job, const std::string& action) {
+  auto mime = qp_decode(nlohmann::json::parse(job.payload).at("mime").get<std::string>());
+  std::smatch m;
+  std::regex re("https://tuki\\.test(/t/[0-9]+/" + action + "\\?[A-Za-z0-9_%.=&@-]+)");
+  if (!std::regex_search(mime, m, re)) return "";
+  return m[1];
+}
+
+std::vector<std::string> recipients(const adapters::outbox_job& job) {
+  return nlohmann::json::parse(job.payload).at("recipients").get<std::vector<std::string>>();
+}
+
+}  // namespace
+
+TEST_CASE("a new ticket is routed over stored staff and mailed without the student's words",
+          "[app][tickets]") {
+  desk_fixture f;
+  f.add_staff("kuraattori@varia.test", "social_worker");
+  f.add_staff("opo@varia.test", "study_counsellor");
+  auto opened = f.desk->open(*f.store, f.student, "wellbeing", core::urgency::normal,
+                             "SALAINEN xyzzy en jaksa", "weekly_checkin", "q3", t0);
+  INFO(opened.error().to_string());
+  REQUIRE(opened);
+  CHECK(opened->routed);
+  CHECK(opened->role == "social_worker");
+  auto row = f.store->get_ticket(opened->id);
+  REQUIRE(row);
+  CHECK(row->status == "OPENED");
+  CHECK(row->assignee == "kuraattori@varia.test");
+  auto t = f.ticket(opened->id);
+  REQUIRE(t.history.size() == 2);
+  CHECK(t.history[0].event == "created");
+  CHECK(t.history[1].event == "notified");
+
+  auto mails = f.take("mail", t0);
+  REQUIRE(mails.size() == 1);
+  CHECK(recipients(mails[0]) == std::vector<std::string>{"kuraattori@varia.test"});
+  auto mime = nlohmann::json::parse(mails[0].payload).at("mime").get<std::string>();
+  CHECK_THAT(mime, Catch::Contains("multipart/alternative"));
+  CHECK_THAT(mime, Catch::Contains("text/html"));
+  auto text = qp_decode(mime);
+  CHECK_THAT(text, !Catch::Contains("SALAINEN"));
+  CHECK_THAT(text, !Catch::Contains("xyzzy"));
+  CHECK_THAT(text, !Catch::Contains("401234567"));
+  for (const char* a : {"acknowledge", "resolve", "not_mine"}) {
+    INFO(a);
+    CHECK_FALSE(link_of(mails[0], a).empty());
+  }
+  CHECK(f.take("webhook", t0).empty());  // no webhook configured
+
+  // Round robin keeps its cursor in the store.
+  f.add_staff("kuraattori2@varia.test", "social_worker");
+  auto second = f.desk->open(*f.store, f.student, "life", core::urgency::normal, "", "", "", t0);
+  auto third = f.desk->open(*f.store, f.student, "life", core::urgency::normal, "", "", "", t0);
+  REQUIRE(second);
+  REQUIRE(third);
+  CHECK(f.store->get_ticket(second->id)->assignee != f.store->get_ticket(third->id)->assignee);
+}
+
+TEST_CASE(
+    "signed actions: acknowledge sends the seen SMS once; tampered, expired and reused "
+    "links are refused",
+    "[app][tickets]") {
+  desk_fixture f;
+  f.add_staff("kuraattori@varia.test", "social_worker");
+  auto opened =
+      f.desk->open(*f.store, f.student, "wellbeing", core::urgency::normal, "", "", "", t0);
+  REQUIRE(opened);
+  auto mails = f.take("mail", t0);
+  REQUIRE(mails.size() == 1);
+  auto ack = link_of(mails[0], "acknowledge");
+  auto resolve = link_of(mails[0], "resolve");
+  REQUIRE_FALSE(ack.empty());
+  REQUIRE_FALSE(resolve.empty());
+
+  auto tampered = std::regex_replace(ack, std::regex("by=kuraattori"), "by=someone");
+  auto bad = f.desk->act(*f.store, *f.lib, tampered, t0 + std::chrono::minutes(1));
+  REQUIRE(bad);
+  CHECK(bad->http_status == 400);
+  auto expired = f.desk->act(*f.store, *f.lib, ack, t0 + std::chrono::days(15));
+  REQUIRE(expired);
+  CHECK(expired->http_status == 410);
+  CHECK(f.outbound().empty());
+
+  auto done = f.desk->act(*f.store, *f.lib, ack, t0 + std::chrono::minutes(5));
+  REQUIRE(done);
+  CHECK(done->http_status == 200);
+  CHECK(done->sms_queued);
+  CHECK(done->ticket_status == "ACKNOWLEDGED");
+  auto sms = f.outbound();
+  REQUIRE(sms.size() == 1);
+  CHECK(sms[0].first == "ticket_seen");
+  CHECK_THAT(sms[0].second, Catch::Contains("kuraattori"));  // fi role name
+  CHECK_THAT(sms[0].second, !Catch::Contains("{staff_role}"));
+  auto again = f.desk->act(*f.store, *f.lib, ack, t0 + std::chrono::minutes(6));
+  REQUIRE(again);
+  CHECK(again->http_status == 200);
+  CHECK_FALSE(again->sms_queued);
+  CHECK(f.outbound().size() == 1);
+
+  auto resolved = f.desk->act(*f.store, *f.lib, resolve, t0 + std::chrono::hours(1));
+  REQUIRE(resolved);
+  CHECK(resolved->http_status == 200);
+  CHECK(resolved->ticket_status == "RESOLVED");
+  auto reused = f.desk->act(*f.store, *f.lib, resolve, t0 + std::chrono::hours(2));
+  REQUIRE(reused);
+  CHECK(reused->http_status == 410);
+  CHECK(f.store->get_ticket(opened->id)->status == "RESOLVED");
+}
+
+TEST_CASE("not mine reroutes to someone else and counts the misroute", "[app][tickets]") {
+  desk_fixture f;
+  f.add_staff("a.kuraattori@varia.test", "social_worker");
+  f.add_staff("b.kuraattori@varia.test", "social_worker");
+  auto opened = f.desk->open(*f.store, f.student, "life", core::urgency::normal, "", "", "", t0);
+  REQUIRE(opened);
+  auto mails = f.take("mail", t0);
+  REQUIRE(mails.size() == 1);
+  auto first = recipients(mails[0]).at(0);
+  auto not_mine = link_of(mails[0], "not_mine");
+  REQUIRE_FALSE(not_mine.empty());
+  auto r = f.desk->act(*f.store, *f.lib, not_mine, t0 + std::chrono::minutes(1));
+  REQUIRE(r);
+  CHECK(r->http_status == 200);
+  auto t = f.ticket(opened->id);
+  CHECK(t.misroute_count == 1);
+  REQUIRE(t.assignees.size() == 1);
+  CHECK(t.assignees[0].email != first);
+  CHECK(t.status == routing::ticket_status::opened);
+  auto rerouted = f.take("mail", t0 + std::chrono::minutes(1));
+  REQUIRE(rerouted.size() == 1);
+  CHECK(recipients(rerouted[0]).at(0) == t.assignees[0].email);
+  auto twice = f.desk->act(*f.store, *f.lib, not_mine, t0 + std::chrono::minutes(2));
+  REQUIRE(twice);
+  CHECK(twice->http_status == 410);
+}
+
+TEST_CASE(
+    "SLA on a fake clock: reminder at 48 h, escalation at 96 h, follow-up 14 days after "
+    "resolution",
+    "[app][tickets][sla]") {
+  desk_fixture f(R"(tuki_routing: 1
+institution:
+  id: varia
+  time_zone: Europe/Helsinki
+  coordinator: coordinator@varia.test
+fallback_role: study_counsellor
+rules:
+  - category: life
+    roles: [social_worker]
+staff:
+  - email: kuraattori@varia.test
+    name: Kaisa Kuraattori
+    roles: [social_worker]
+    language: en
+)");
+  f.add_staff("kuraattori@varia.test", "social_worker");
+  auto opened = f.desk->open(*f.store, f.student, "life", core::urgency::normal, "", "", "", t0);
+  REQUIRE(opened);
+  auto first = f.take("mail", t0);
+  REQUIRE(first.size() == 1);
+  // The routing file's language reaches the email (English subject words).
+  CHECK_THAT(qp_decode(nlohmann::json::parse(first[0].payload).at("mime").get<std::string>()),
+             Catch::Contains("ticket"));
+
+  std::vector<std::pair<std::int64_t, std::string>> started;
+  app::ticket_desk::start_dialog_fn start = [&](adapters::sqlite_store&, std::int64_t id,
+                                                const std::string& dialog, core::instant) {
+    started.emplace_back(id, dialog);
+    return core::result<bool>(true);
+  };
+  auto steps = f.desk->run_sla(*f.store, start, t0 + std::chrono::hours(47));
+  REQUIRE(steps);
+  CHECK(*steps == 0);
+  CHECK(f.take("mail", t0 + std::chrono::hours(47)).empty());
+
+  steps = f.desk->run_sla(*f.store, start, t0 + std::chrono::hours(48));
+  REQUIRE(steps);
+  CHECK(*steps == 1);
+  auto reminder = f.take("mail", t0 + std::chrono::hours(48));
+  REQUIRE(reminder.size() == 1);
+  CHECK(recipients(reminder[0]).at(0) == "kuraattori@varia.test");
+  CHECK_FALSE(link_of(reminder[0], "acknowledge").empty());
+  steps = f.desk->run_sla(*f.store, start, t0 + std::chrono::hours(49));
+  CHECK(*steps == 0);  // recorded: not repeated
+
+  steps = f.desk->run_sla(*f.store, start, t0 + std::chrono::hours(96));
+  CHECK(*steps == 1);
+  auto escalation = f.take("mail", t0 + std::chrono::hours(96));
+  REQUIRE(escalation.size() == 1);
+  CHECK(recipients(escalation[0]).at(0) == "coordinator@varia.test");
+  auto t = f.ticket(opened->id);
+  CHECK(t.reminded_at == t0 + std::chrono::hours(48));
+  CHECK(t.escalated_at == t0 + std::chrono::hours(96));
+  std::vector<std::string> events;
+  auto& q =
+      f.store->db().prepare("SELECT event FROM ticket_events WHERE ticket_id = ?1 ORDER BY id");
+  q.bind(1, opened->id);
+  while (q.step()) events.push_back(q.column_text(0));
+  q.reset();
+  // "NEW" is the store's own creation row; the rest is the core ticket's history.
+  CHECK(events == std::vector<std::string>{"NEW", "created", "notified", "reminder", "escalation"});
+
+  // Resolve (signed link), then the follow-up dialog 14 days later, once.
+  auto resolve = link_of(first[0], "resolve");
+  auto r = f.desk->act(*f.store, *f.lib, resolve, t0 + std::chrono::hours(100));
+  REQUIRE(r);
+  REQUIRE(r->http_status == 200);
+  auto resolved_at = t0 + std::chrono::hours(100);
+  steps = f.desk->run_sla(*f.store, start,
+                          resolved_at + std::chrono::days(14) - std::chrono::minutes(1));
+  CHECK(*steps == 0);
+  CHECK(started.empty());
+  steps = f.desk->run_sla(*f.store, start, resolved_at + std::chrono::days(14));
+  CHECK(*steps == 1);
+  REQUIRE(started.size() == 1);
+  CHECK(started[0] == std::pair<std::int64_t, std::string>{f.student.id, "followup"});
+  steps = f.desk->run_sla(*f.store, start, resolved_at + std::chrono::days(30));
+  CHECK(*steps == 0);
+  CHECK(f.ticket(opened->id).followup_at == resolved_at + std::chrono::days(14));
+
+  // The follow-up dialog's answers become the ticket's outcome.
+  auto outcome = f.desk->record_followup_answer(*f.store, f.student.id, "helped", "yes",
+                                                resolved_at + std::chrono::days(15));
+  REQUIRE(outcome);
+  CHECK(*outcome == opened->id);
+  auto final_history = f.ticket(opened->id).history;
+  REQUIRE_FALSE(final_history.empty());
+  CHECK(final_history.back().event == "note");
+  CHECK(final_history.back().detail == "outcome helped=yes");
+}
+
+TEST_CASE("follow-up answers without a followed-up ticket are ignored", "[app][tickets]") {
+  desk_fixture f;
+  auto none = f.desk->record_followup_answer(*f.store, f.student.id, "helped", "no", t0);
+  REQUIRE(none);
+  CHECK(*none == 0);
+}
+
+TEST_CASE("two unanswered check-ins in a row open a no_reply ticket for the own teacher",
+          "[app][tickets]") {
+  desk_fixture f;
+  auto a = f.desk->record_checkin(*f.store, f.student, routing::checkin_outcome::unanswered, t0);
+  REQUIRE(a);
+  CHECK_FALSE(*a);
+  auto b = f.desk->record_checkin(*f.store, f.student, routing::checkin_outcome::unanswered,
+                                  t0 + std::chrono::days(7));
+  REQUIRE(b);
+  REQUIRE(*b);
+  auto row = f.store->get_ticket((*b)->id);
+  REQUIRE(row);
+  CHECK(row->category == "no_reply");
+  CHECK(row->assignee == "teacher@varia.test");
+  auto c = f.desk->record_checkin(*f.store, f.student, routing::checkin_outcome::answered,
+                                  t0 + std::chrono::days(14));
+  REQUIRE(c);
+  CHECK_FALSE(*c);
+  auto d1 = f.desk->record_checkin(*f.store, f.student, routing::checkin_outcome::delivery_failed,
+                                   t0 + std::chrono::days(15));
+  auto d2 = f.desk->record_checkin(*f.store, f.student, routing::checkin_outcome::delivery_failed,
+                                   t0 + std::chrono::days(16));
+  REQUIRE(d1);
+  REQUIRE(d2);
+  CHECK_FALSE(*d1);
+  REQUIRE(*d2);
+  CHECK(f.store->get_ticket((*d2)->id)->category == "delivery_failed");
+}
