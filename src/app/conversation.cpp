@@ -5,6 +5,7 @@
 #include "tuki/adapters/phone/phone_normalizer.hpp"
 #include "tuki/app/staff_notice.hpp"
 #include "tuki/app/ticket_assignment.hpp"
+#include "tuki/core/text/sms_encoding.hpp"
 
 namespace tuki::app {
 namespace {
@@ -153,8 +154,32 @@ core::status conversation::apply_delivery_report(adapters::sqlite_store& store,
   if ((*current == "delivered" || *current == "failed") &&
       report.state != adapters::delivery_state::failed)
     return core::status::ok();
-  return store.set_message_status(report.message_id, std::string(delivery_state_name(report.state)),
-                                  report.detail, now);
+  auto st = store.set_message_status(report.message_id,
+                                     std::string(delivery_state_name(report.state)), report.detail, now);
+  // A failed delivery (bad number, unreachable) counts once per message against the student,
+  // for the `delivery_failed` category staff see.
+  if (st && report.state == adapters::delivery_state::failed && *current != "failed") {
+    auto r = store.record_delivery_failure(report.message_id, now);
+    if (!r && r.error_code() != core::status::code::not_found) return r;
+  }
+  return st;
+}
+
+std::size_t conversation::opening_segments(const std::string& dialog_id,
+                                           const std::string& institution_id,
+                                           const std::string& first_name,
+                                           const std::string& language, core::instant now) const {
+  core::student s;
+  s.institution_id = institution_id;
+  s.first_name = first_name;
+  s.language = language;
+  auto lib = library();
+  auto step = dialog::start(*lib, dialog_id, context_of(s), settings_of(s), now);
+  std::size_t segments = 0;
+  for (const auto& e : step.effects)
+    if (const auto* sms = std::get_if<core::send_sms>(&e))
+      segments += core::measure_sms(sms->text).segments;
+  return segments;
 }
 
 core::result<std::int64_t> conversation::open_ticket(adapters::sqlite_store& store,

@@ -2,9 +2,13 @@
 // each through its gateway driver over the curl thread, waits for the whole batch's answers, and
 // stores every outcome in one transaction (sent / queued again with backoff / failed). A crash
 // between claim and store leaves messages in `sending`; start-up puts them back in the queue, so
-// only those few can be sent twice.
+// only those few (at most outbox.batch_size) can be sent twice. Queued messages past their
+// validity move to `expired` before each claim. A gateway with a `rate_limit` is paced by a
+// token bucket in SMS segments: the pump sleeps exactly until the next message's segments are
+// available (no polling). Retry decisions are app::decide_send_outcome (outbox_decision.hpp).
 #include "tuki/app/async_write.hpp"
 #include "tuki/app/log.hpp"
+#include "tuki/app/outbox_decision.hpp"
 #include "tuki/app/service.hpp"
 
 #include <random>
@@ -20,19 +24,9 @@ using asio::use_awaitable;
 
 namespace {
 
-constexpr int batch_size = 256;
-constexpr int max_attempts = 10;
-
 core::instant wall_now() {
   return core::instant(std::chrono::duration_cast<core::duration>(
       std::chrono::system_clock::now().time_since_epoch()));
-}
-
-/// Exponential backoff with jitter: 2^attempt seconds (capped at 10 min), +-25%.
-core::duration backoff(int attempt, std::mt19937& rng) {
-  double base = std::min(600.0, static_cast<double>(1u << std::min(attempt, 10)));
-  std::uniform_real_distribution<double> jitter(0.75, 1.25);
-  return std::chrono::milliseconds(static_cast<long long>(base * jitter(rng) * 1000));
 }
 
 struct send_outcome_row {
@@ -45,14 +39,28 @@ struct send_outcome_row {
 awaitable<void> service::outbox_pump() {
   ++active_pumps_;
   std::mt19937 rng{std::random_device{}()};
+  std::uniform_real_distribution<double> draw(0.0, 1.0);
+  retry_policy policy;
+  policy.max_attempts = cfg_.outbox.max_attempts;
+  const int batch_size = cfg_.outbox.batch_size;
+  asio::steady_timer pace(io_);
   while (!stopping_) {
     auto claimed = std::make_shared<std::vector<adapters::queued_sms>>();
+    auto expired = std::make_shared<std::int64_t>(0);
     // A named job, not a temporary inside co_await: GCC 12 destroys such temporaries twice.
-    write_queue::job st_job = [claimed](adapters::sqlite_store& s) {
-          *claimed = s.claim_sms(batch_size, wall_now());
+    write_queue::job st_job = [claimed, expired, batch_size](adapters::sqlite_store& s) {
+          auto now = wall_now();
+          auto n = s.expire_messages(now);
+          if (!n) return n.error();
+          *expired = *n;
+          *claimed = s.claim_sms(batch_size, now);
           return core::status::ok();
     };
     auto st = co_await async_write(*writes_, std::move(st_job), use_awaitable);
+    if (*expired > 0) {
+      metrics_.count("sms_expired", static_cast<std::uint64_t>(*expired));
+      log_warn("sms_expired", {{"messages", std::to_string(*expired)}});
+    }
     if (!st || claimed->empty()) {
       outbox_wake_->expires_after(std::chrono::milliseconds(claimed->empty() ? 200 : 1000));
       boost::system::error_code ec;
@@ -78,6 +86,19 @@ awaitable<void> service::outbox_pump() {
         results->push_back({sms, gw->second->parse_send_response({}, "")});
         continue;
       }
+      if (auto bucket = rate_limits_.find(sms.gateway); bucket != rate_limits_.end()) {
+        // A message longer than the burst takes the whole burst (it could never fit otherwise).
+        const double need = std::min<double>(sms.segments, std::max(1.0, bucket->second.burst()));
+        for (;;) {
+          auto wait = bucket->second.wait_for(need, std::chrono::steady_clock::now());
+          if (wait <= std::chrono::nanoseconds::zero() &&
+              bucket->second.try_take(need, std::chrono::steady_clock::now()))
+            break;
+          pace.expires_after(std::max(wait, std::chrono::nanoseconds(1000)));
+          boost::system::error_code ec;
+          co_await pace.async_wait(asio::redirect_error(use_awaitable, ec));
+        }
+      }
       ++waiting;
       const adapters::sms_gateway* driver = gw->second.get();
       client_.submit(std::move(*request), [this, driver, sms, results, &waiting, &all_done](
@@ -94,50 +115,38 @@ awaitable<void> service::outbox_pump() {
       co_await all_done.async_wait(asio::redirect_error(use_awaitable, ec));
     }
     auto now = wall_now();
-    std::vector<std::pair<std::int64_t, core::instant>> retries;
+    auto decisions = std::make_shared<std::vector<std::pair<std::int64_t, outbox_decision>>>();
+    decisions->reserve(results->size());
     for (auto& r : *results)
-      if (r.result.outcome == adapters::send_outcome::retryable && r.sms.attempts < max_attempts)
-        retries.emplace_back(r.sms.id, now + backoff(r.sms.attempts, rng));
+      decisions->emplace_back(r.sms.id, decide_send_outcome(r.result, r.sms.attempts, policy, now, draw(rng)));
+    std::vector<std::int64_t> students;
+    for (auto& r : *results) students.push_back(r.sms.student_id);
     // A named job, not a temporary inside co_await: GCC 12 destroys such temporaries twice.
-    write_queue::job stored_job = [results, retries, now](adapters::sqlite_store& s) {
-          std::size_t k = 0;
-          for (auto& r : *results) {
-            core::status st;
-            switch (r.result.outcome) {
-              case adapters::send_outcome::accepted:
-                st = s.set_message_status(r.sms.id, "sent", r.result.detail, now);
-                break;
-              case adapters::send_outcome::retryable:
-                if (k < retries.size() && retries[k].first == r.sms.id) {
-                  st = s.set_message_status(r.sms.id, "queued", r.result.detail, now, retries[k].second);
-                  ++k;
-                } else {
-                  st = s.set_message_status(r.sms.id, "failed", "gave up: " + r.result.detail, now);
-                }
-                break;
-              case adapters::send_outcome::permanent:
-                st = s.set_message_status(r.sms.id, "failed", r.result.detail, now);
-                break;
-              case adapters::send_outcome::opted_out:
-                st = s.set_message_status(r.sms.id, "failed", "opted out: " + r.result.detail, now);
-                if (st) st = s.set_contact_state(r.sms.student_id, true, std::nullopt, now);
-                break;
-            }
+    write_queue::job stored_job = [decisions, students = std::move(students), now](adapters::sqlite_store& s) {
+          for (std::size_t i = 0; i < decisions->size(); ++i) {
+            const auto& [id, d] = (*decisions)[i];
+            // A delivery report can overtake the answer to the send: keep its newer state.
+            if (d.status == "sent" && s.message_status(id).value_or("sending") != "sending") continue;
+            core::status st = s.set_message_status(id, d.status, d.detail, now, d.retry_at);
+            if (st && d.delivery_failure) st = s.record_delivery_failure(id, now);
+            if (st && d.opted_out) st = s.set_contact_state(students[i], true, std::nullopt, now);
             if (!st) return st;
           }
           return core::status::ok();
     };
     auto stored = co_await async_write(*writes_, std::move(stored_job), use_awaitable);
     if (!stored) log_error("outbox_store_failed", {{"error", stored.message()}});
-    std::size_t sent = 0, failed = 0;
-    for (auto& r : *results) {
-      if (r.result.outcome == adapters::send_outcome::accepted) ++sent;
-      else if (r.result.outcome != adapters::send_outcome::retryable) ++failed;
+    std::size_t sent = 0, failed = 0, retried = 0;
+    for (auto& [id, d] : *decisions) {
+      if (d.status == "sent") ++sent;
+      else if (d.status == "failed") ++failed;
+      else ++retried;
     }
     metrics_.count("sms_sent", sent);
     metrics_.count("sms_failed", failed);
+    metrics_.count("sms_retried", retried);
     log_debug("outbox_batch", {{"claimed", std::to_string(claimed->size())}, {"sent", std::to_string(sent)},
-                               {"retry", std::to_string(retries.size())}, {"failed", std::to_string(failed)}});
+                               {"retry", std::to_string(retried)}, {"failed", std::to_string(failed)}});
   }
   --active_pumps_;
 }

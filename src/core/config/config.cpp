@@ -34,6 +34,20 @@ void read_store(yaml_map_reader& r, store_settings& s, yaml_errors& errors) {
   r.reject_unknown_keys();
 }
 
+void read_outbox(yaml_map_reader& r, outbox_settings& o) {
+  if (auto v = r.integer("batch_size", 1, 10'000)) o.batch_size = static_cast<int>(*v);
+  if (auto v = r.integer("max_attempts", 1, 100)) o.max_attempts = static_cast<int>(*v);
+  if (auto v = r.integer("validity_hours", 1, 24 * 14)) o.validity_hours = static_cast<int>(*v);
+  r.reject_unknown_keys();
+}
+
+void read_scheduler(yaml_map_reader& r, scheduler_settings& s) {
+  if (auto v = r.integer("max_outbox_depth", 1, 10'000'000)) s.max_outbox_depth = static_cast<int>(*v);
+  if (auto v = r.integer("batch", 1, 100'000)) s.batch = static_cast<int>(*v);
+  if (auto v = r.integer("rules_every_seconds", 1, 3600)) s.rules_every_seconds = static_cast<int>(*v);
+  r.reject_unknown_keys();
+}
+
 void read_mail(yaml_map_reader& r, mail_settings& m, yaml_errors& errors) {
   if (auto v = r.string("type")) m.type = *v;
   if (auto v = r.string("dir")) m.dir = *v;
@@ -119,6 +133,7 @@ void read_institution(yaml_map_reader& r, institution_settings& inst, yaml_error
   }
   if (auto v = r.string("crisis_contact")) inst.crisis_contact = *v;
   if (auto v = r.boolean("staff_messages_include_text")) inst.staff_messages_include_text = *v;
+  if (auto v = r.string("schedule_file")) inst.schedule_file = *v;
   r.reject_unknown_keys();
 }
 
@@ -159,6 +174,7 @@ core::result<config> parse_config(std::string_view yaml_text, std::string_view f
   }
   if (auto v = top.string("dialogs_dir")) c.dialogs_dir = *v;
   if (auto v = top.string("secret")) c.secret = *v;
+  if (auto v = top.string("api_token")) c.api_token = *v;
   {
     yaml_map_reader r(top.node("http"), "http", errors, &env);
     if (r.valid()) read_http(r, c.http);
@@ -166,6 +182,14 @@ core::result<config> parse_config(std::string_view yaml_text, std::string_view f
   {
     yaml_map_reader r(top.node("store"), "store", errors, &env);
     if (r.valid()) read_store(r, c.store, errors);
+  }
+  if (top.has("outbox")) {
+    yaml_map_reader r(top.node("outbox"), "outbox", errors, &env);
+    if (r.valid()) read_outbox(r, c.outbox);
+  }
+  if (top.has("scheduler")) {
+    yaml_map_reader r(top.node("scheduler"), "scheduler", errors, &env);
+    if (r.valid()) read_scheduler(r, c.scheduler);
   }
   {
     yaml_map_reader r(top.node("mail"), "mail", errors, &env);

@@ -39,6 +39,21 @@ struct mail_settings {
   bool require_tls = false;   // refuse to send over plain smtp:// without STARTTLS
 };
 
+/// The SMS outbox (outbox pump).
+struct outbox_settings {
+  int batch_size = 256;      // SMS claimed (queued -> sending) at once: the most that a kill -9
+                             // can leave in flight, hence the most that can be sent twice
+  int max_attempts = 10;     // retryable failures are retried with backoff up to this many tries
+  int validity_hours = 24;   // a message not sent this long after it was due expires
+};
+
+/// The scheduler pump (planned sends of campaigns and schedule rules).
+struct scheduler_settings {
+  int max_outbox_depth = 2000;  // backpressure: no new check-ins while more SMS are queued
+  int batch = 500;              // planned sends started per store job
+  int rules_every_seconds = 60; // how often schedule rules are evaluated
+};
+
 struct gateway_entry {
   std::string name;
   std::string type;
@@ -57,6 +72,7 @@ struct institution_settings {
   std::map<std::string, std::string> helpline;  // language -> how to reach help now
   std::string crisis_contact;            // email told of every crisis ticket
   bool staff_messages_include_text = false;     // privacy: off by default
+  std::string schedule_file;             // optional: config/schedules/<id>.yaml (scheduling.md)
 };
 
 struct config {
@@ -65,7 +81,10 @@ struct config {
   std::string log_level = "info";
   std::string dialogs_dir = "dialogs";
   std::string secret;       // key for signed links; from ${TUKI_SECRET} in production
+  std::string api_token;    // bearer token for POST /v1/events; empty disables the endpoint
   http_settings http;
+  outbox_settings outbox;
+  scheduler_settings scheduler;
   store_settings store;
   mail_settings mail;
   std::vector<gateway_entry> gateways;
