@@ -184,6 +184,11 @@ core::result<start_report> scheduler::start_due(adapters::sqlite_store& store, c
         continue;
       }
     }
+    if (!conv_.library()->find(p.dialog_id)) {  // removed since it was planned
+      if (auto s = store.finish_planned_send(p.id, "skipped", now); !s) return s;
+      ++out.skipped;
+      continue;
+    }
     auto started = conv_.start_checkin(store, p.student_id, p.dialog_id, now);
     if (!started) return started.error();
     if (*started)

@@ -83,6 +83,13 @@ core::result<std::unique_ptr<service>> service::create(config::config cfg) {
   for (const auto& inst : c.institutions) {
     auto sched = load_institution_schedule(inst);
     if (!sched) return sched.error();
+    auto warn_unknown = [&](const std::string& rule, const std::string& dialog) {
+      if (!(*lib)->find(dialog))
+        log_warn("schedule_unknown_dialog", {{"institution", inst.id}, {"rule", rule}, {"dialog", dialog}});
+    };
+    for (const auto& r : sched->recurring) warn_unknown(r.id, r.dialog);
+    for (const auto& r : sched->milestones) warn_unknown(r.id, r.dialog);
+    for (const auto& r : sched->triggers) warn_unknown(r.id, r.dialog);
     schedules.emplace(inst.id, std::move(*sched));
   }
   s->writes_ = std::make_unique<write_queue>(std::move(*store), c.store.max_batch);
