@@ -1,5 +1,6 @@
 #include "tuki/app/scheduler.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include "tuki/core/schedule/local_time.hpp"

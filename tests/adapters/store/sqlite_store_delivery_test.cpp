@@ -64,9 +64,9 @@ TEST_CASE("an outbound SMS stores its segment count and encoding", "[delivery][s
   REQUIRE(gsm);
   REQUIRE(ucs);
   REQUIRE(longer);
-  CHECK(s.message_cost(*gsm) == std::pair<int, std::string>(1, "gsm7"));
-  CHECK(s.message_cost(*ucs) == std::pair<int, std::string>(1, "ucs2"));
-  CHECK(s.message_cost(*longer) == std::pair<int, std::string>(2, "gsm7"));
+  CHECK((s.message_cost(*gsm) == std::pair<int, std::string>(1, "gsm7")));
+  CHECK((s.message_cost(*ucs) == std::pair<int, std::string>(1, "ucs2")));
+  CHECK((s.message_cost(*longer) == std::pair<int, std::string>(2, "gsm7")));
   auto claimed = s.claim_sms(10, t0);
   REQUIRE(claimed.size() == 3);
   CHECK(claimed[2].segments == 2);
