@@ -1,8 +1,10 @@
 // The outbox pump (io thread): claims due SMS in batches (queued -> sending, committed), sends
-// each through its gateway driver over the curl thread, waits for the whole batch's answers, and
-// stores every outcome in one transaction (sent / queued again with backoff / failed). A crash
-// between claim and store leaves messages in `sending`; start-up puts them back in the queue, so
-// only those few (at most outbox.batch_size) can be sent twice. Queued messages past their
+// them through their gateway drivers over the curl thread in windows of outbox.in_flight
+// requests, and stores each window's outcomes in one transaction (sent / queued again with
+// backoff / failed) as soon as the window is answered, without waiting for that commit before
+// sending the next window. A crash leaves the unfinished messages in `sending`; start-up puts
+// them back in the queue. Only those the gateway had already accepted are then sent twice: at
+// most the window in flight plus the windows whose outcomes were not yet committed. Queued messages past their
 // validity move to `expired` before each claim. A gateway with a `rate_limit` is paced by a
 // token bucket in SMS segments: the pump sleeps exactly until the next message's segments are
 // available (no polling). Retry decisions are app::decide_send_outcome (outbox_decision.hpp).
@@ -13,8 +15,10 @@
 
 #include <random>
 
-#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 namespace tuki::app {
 
@@ -34,6 +38,29 @@ struct send_outcome_row {
   adapters::send_result result;
 };
 
+using decision_list = std::vector<std::pair<std::int64_t, outbox_decision>>;
+
+/// Stores one window's outcomes; runs detached so the next window is sent meanwhile.
+/// `pending` counts the stores not finished yet (the pump waits for them before it exits).
+awaitable<void> store_outcomes(write_queue& writes, metrics& counters, write_queue::job job,
+                               std::shared_ptr<const decision_list> decisions,
+                               std::shared_ptr<int> pending) {
+  auto stored = co_await async_write(writes, std::move(job), use_awaitable);
+  --*pending;
+  if (!stored) log_error("outbox_store_failed", {{"error", stored.message()}});
+  std::size_t sent = 0, failed = 0, retried = 0;
+  for (const auto& [id, d] : *decisions) {
+    if (d.status == "sent") ++sent;
+    else if (d.status == "failed") ++failed;
+    else ++retried;
+  }
+  counters.count("sms_sent", sent);
+  counters.count("sms_failed", failed);
+  counters.count("sms_retried", retried);
+  log_debug("outbox_window", {{"sent", std::to_string(sent)}, {"retry", std::to_string(retried)},
+                              {"failed", std::to_string(failed)}});
+}
+
 }  // namespace
 
 awaitable<void> service::outbox_pump() {
@@ -43,6 +70,8 @@ awaitable<void> service::outbox_pump() {
   retry_policy policy;
   policy.max_attempts = cfg_.outbox.max_attempts;
   const int batch_size = cfg_.outbox.batch_size;
+  const std::size_t window = static_cast<std::size_t>(cfg_.outbox.in_flight);
+  auto pending_stores = std::make_shared<int>(0);
   asio::steady_timer pace(io_);
   while (!stopping_) {
     auto claimed = std::make_shared<std::vector<adapters::queued_sms>>();
@@ -67,86 +96,88 @@ awaitable<void> service::outbox_pump() {
       co_await outbox_wake_->async_wait(asio::redirect_error(use_awaitable, ec));
       continue;
     }
-    auto results = std::make_shared<std::vector<send_outcome_row>>();
-    results->reserve(claimed->size());
-    std::size_t waiting = 0;
-    asio::steady_timer all_done(io_);
-    all_done.expires_at(asio::steady_timer::time_point::max());
-    for (auto& sms : *claimed) {
-      auto gw = gateways_.find(sms.gateway);
-      if (gw == gateways_.end()) {
-        results->push_back({sms, {adapters::send_outcome::permanent, "", "no gateway named " + sms.gateway}});
-        continue;
-      }
-      adapters::outbound_sms out{sms.id, sms.to, sender_of_gateway_[sms.gateway], sms.body};
-      auto request = gw->second->build_send(out);
-      if (!request) {
-        log_info("sms_console", {{"message_id", std::to_string(sms.id)}, {"gateway", sms.gateway},
-                                 {"chars", std::to_string(sms.body.size())}});
-        results->push_back({sms, gw->second->parse_send_response({}, "")});
-        continue;
-      }
-      if (auto bucket = rate_limits_.find(sms.gateway); bucket != rate_limits_.end()) {
-        // A message longer than the burst takes the whole burst (it could never fit otherwise).
-        const double need = std::min<double>(sms.segments, std::max(1.0, bucket->second.burst()));
-        for (;;) {
-          auto wait = bucket->second.wait_for(need, std::chrono::steady_clock::now());
-          if (wait <= std::chrono::nanoseconds::zero() &&
-              bucket->second.try_take(need, std::chrono::steady_clock::now()))
-            break;
-          pace.expires_after(std::max(wait, std::chrono::nanoseconds(1000)));
-          boost::system::error_code ec;
-          co_await pace.async_wait(asio::redirect_error(use_awaitable, ec));
+    for (std::size_t first = 0; first < claimed->size(); first += window) {
+      const std::size_t last = std::min(claimed->size(), first + window);
+      auto results = std::make_shared<std::vector<send_outcome_row>>();
+      results->reserve(last - first);
+      std::size_t waiting = 0;
+      asio::steady_timer all_done(io_);
+      all_done.expires_at(asio::steady_timer::time_point::max());
+      for (std::size_t k = first; k < last; ++k) {
+        const auto& sms = (*claimed)[k];
+        auto gw = gateways_.find(sms.gateway);
+        if (gw == gateways_.end()) {
+          results->push_back({sms, {adapters::send_outcome::permanent, "", "no gateway named " + sms.gateway}});
+          continue;
         }
-      }
-      ++waiting;
-      const adapters::sms_gateway* driver = gw->second.get();
-      client_.submit(std::move(*request), [this, driver, sms, results, &waiting, &all_done](
-                                              core::http_response resp, std::string err) {
-        auto r = driver->parse_send_response(resp, err);
-        asio::post(io_, [sms, r, results, &waiting, &all_done] {
-          results->push_back({sms, r});
-          if (--waiting == 0) all_done.cancel();
-        });
-      });
-    }
-    if (waiting > 0) {
-      boost::system::error_code ec;
-      co_await all_done.async_wait(asio::redirect_error(use_awaitable, ec));
-    }
-    auto now = wall_now();
-    auto decisions = std::make_shared<std::vector<std::pair<std::int64_t, outbox_decision>>>();
-    decisions->reserve(results->size());
-    for (auto& r : *results)
-      decisions->emplace_back(r.sms.id, decide_send_outcome(r.result, r.sms.attempts, policy, now, draw(rng)));
-    std::vector<std::int64_t> students;
-    for (auto& r : *results) students.push_back(r.sms.student_id);
-    // A named job, not a temporary inside co_await: GCC 12 destroys such temporaries twice.
-    write_queue::job stored_job = [decisions, students = std::move(students), now](adapters::sqlite_store& s) {
-          for (std::size_t i = 0; i < decisions->size(); ++i) {
-            const auto& [id, d] = (*decisions)[i];
-            // A delivery report can overtake the answer to the send: keep its newer state.
-            if (d.status == "sent" && s.message_status(id).value_or("sending") != "sending") continue;
-            core::status st = s.set_message_status(id, d.status, d.detail, now, d.retry_at);
-            if (st && d.delivery_failure) st = s.record_delivery_failure(id, now);
-            if (st && d.opted_out) st = s.set_contact_state(students[i], true, std::nullopt, now);
-            if (!st) return st;
+        adapters::outbound_sms out{sms.id, sms.to, sender_of_gateway_[sms.gateway], sms.body};
+        auto request = gw->second->build_send(out);
+        if (!request) {
+          log_info("sms_console", {{"message_id", std::to_string(sms.id)}, {"gateway", sms.gateway},
+                                   {"chars", std::to_string(sms.body.size())}});
+          results->push_back({sms, gw->second->parse_send_response({}, "")});
+          continue;
+        }
+        if (auto bucket = rate_limits_.find(sms.gateway); bucket != rate_limits_.end()) {
+          // A message longer than the burst takes the whole burst (it could never fit otherwise).
+          const double need = std::min<double>(sms.segments, std::max(1.0, bucket->second.burst()));
+          for (;;) {
+            auto wait = bucket->second.wait_for(need, std::chrono::steady_clock::now());
+            if (wait <= std::chrono::nanoseconds::zero() &&
+                bucket->second.try_take(need, std::chrono::steady_clock::now()))
+              break;
+            pace.expires_after(std::max(wait, std::chrono::nanoseconds(1000)));
+            boost::system::error_code ec;
+            co_await pace.async_wait(asio::redirect_error(use_awaitable, ec));
           }
-          return core::status::ok();
-    };
-    auto stored = co_await async_write(*writes_, std::move(stored_job), use_awaitable);
-    if (!stored) log_error("outbox_store_failed", {{"error", stored.message()}});
-    std::size_t sent = 0, failed = 0, retried = 0;
-    for (auto& [id, d] : *decisions) {
-      if (d.status == "sent") ++sent;
-      else if (d.status == "failed") ++failed;
-      else ++retried;
+        }
+        ++waiting;
+        const adapters::sms_gateway* driver = gw->second.get();
+        client_.submit(std::move(*request), [this, driver, sms, results, &waiting, &all_done](
+                                                core::http_response resp, std::string err) {
+          auto r = driver->parse_send_response(resp, err);
+          asio::post(io_, [sms, r, results, &waiting, &all_done] {
+            results->push_back({sms, r});
+            if (--waiting == 0) all_done.cancel();
+          });
+        });
+      }
+      if (waiting > 0) {
+        boost::system::error_code ec;
+        co_await all_done.async_wait(asio::redirect_error(use_awaitable, ec));
+      }
+      auto now = wall_now();
+      auto decisions = std::make_shared<decision_list>();
+      decisions->reserve(results->size());
+      std::vector<std::int64_t> students;
+      students.reserve(results->size());
+      for (auto& r : *results) {
+        decisions->emplace_back(r.sms.id, decide_send_outcome(r.result, r.sms.attempts, policy, now, draw(rng)));
+        students.push_back(r.sms.student_id);
+      }
+      write_queue::job stored_job = [decisions, students = std::move(students), now](adapters::sqlite_store& s) {
+            for (std::size_t i = 0; i < decisions->size(); ++i) {
+              const auto& [id, d] = (*decisions)[i];
+              // A delivery report can overtake the answer to the send: keep its newer state.
+              if (d.status == "sent" && s.message_status(id).value_or("sending") != "sending") continue;
+              core::status st = s.set_message_status(id, d.status, d.detail, now, d.retry_at);
+              if (st && d.delivery_failure) st = s.record_delivery_failure(id, now);
+              if (st && d.opted_out) st = s.set_contact_state(students[i], true, std::nullopt, now);
+              if (!st) return st;
+            }
+            return core::status::ok();
+      };
+      ++*pending_stores;
+      asio::co_spawn(io_, store_outcomes(*writes_, metrics_, std::move(stored_job), decisions, pending_stores),
+                     asio::detached);
     }
-    metrics_.count("sms_sent", sent);
-    metrics_.count("sms_failed", failed);
-    metrics_.count("sms_retried", retried);
-    log_debug("outbox_batch", {{"claimed", std::to_string(claimed->size())}, {"sent", std::to_string(sent)},
-                               {"retry", std::to_string(retried)}, {"failed", std::to_string(failed)}});
+  }
+  // Outcomes still being stored are part of the pump's work: wait for them before reporting done.
+  asio::steady_timer drain(io_);
+  while (*pending_stores > 0) {
+    drain.expires_after(std::chrono::milliseconds(5));
+    boost::system::error_code ec;
+    co_await drain.async_wait(asio::redirect_error(use_awaitable, ec));
   }
   --active_pumps_;
 }

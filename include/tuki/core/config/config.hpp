@@ -41,8 +41,9 @@ struct mail_settings {
 
 /// The SMS outbox (outbox pump).
 struct outbox_settings {
-  int batch_size = 256;      // SMS claimed (queued -> sending) at once: the most that a kill -9
-                             // can leave in flight, hence the most that can be sent twice
+  int batch_size = 256;      // SMS claimed (queued -> sending) at once; after a kill -9 these
+                             // are queued again (only those already accepted are sent twice)
+  int in_flight = 32;        // requests sent at once; their outcomes are stored per window
   int max_attempts = 10;     // retryable failures are retried with backoff up to this many tries
   int validity_hours = 24;   // a message not sent this long after it was due expires
 };
