@@ -17,8 +17,8 @@ namespace asio = boost::asio;
 asio::awaitable<void> service::scheduler_pump() {
   ++active_pumps_;
   asio::steady_timer tick(io_);
-  auto last_rules = std::chrono::steady_clock::time_point::min();
   const auto rules_every = std::chrono::seconds(cfg_.scheduler.rules_every_seconds);
+  auto last_rules = std::chrono::steady_clock::now() - rules_every;  // evaluate on the first tick
   bool held_back_logged = false;
   while (!stopping_) {
     const bool rules_due = std::chrono::steady_clock::now() - last_rules >= rules_every;
