@@ -1,13 +1,14 @@
-// The outbox pump (io thread): claims due SMS in batches (queued -> sending, committed), sends
-// them through their gateway drivers over the curl thread in windows of outbox.in_flight
-// requests, and stores each window's outcomes in one transaction (sent / queued again with
-// backoff / failed) as soon as the window is answered, without waiting for that commit before
-// sending the next window. A crash leaves the unfinished messages in `sending`; start-up puts
-// them back in the queue. Only those the gateway had already accepted are then sent twice: at
-// most the window in flight plus the windows whose outcomes were not yet committed. Queued messages past their
-// validity move to `expired` before each claim. A gateway with a `rate_limit` is paced by a
-// token bucket in SMS segments: the pump sleeps exactly until the next message's segments are
-// available (no polling). Retry decisions are app::decide_send_outcome (outbox_decision.hpp).
+// The outbox pump (io thread): claims due SMS in batches (queued -> sending, committed) and
+// sends them through their gateway drivers over the curl thread as a continuous pipeline: up to
+// outbox.in_flight requests outstanding, answers stored outbox.in_flight at a time in one
+// transaction each (sent / queued again with backoff / failed), detached so that sending goes on
+// meanwhile, with at most one such store pending. A crash leaves the unfinished messages in
+// `sending`; start-up puts them back in the queue. Only those the gateway had already accepted
+// are then sent twice: about three windows at most (outstanding, collected, being stored).
+// Queued messages past their validity move to `expired` before each claim. A gateway with a
+// `rate_limit` is paced by a token bucket in SMS segments: the pump sleeps exactly until the
+// next message's segments are available (no polling). Retry decisions are
+// app::decide_send_outcome (outbox_decision.hpp).
 #include "tuki/app/async_write.hpp"
 #include "tuki/app/log.hpp"
 #include "tuki/app/outbox_decision.hpp"
@@ -44,9 +45,11 @@ using decision_list = std::vector<std::pair<std::int64_t, outbox_decision>>;
 /// `pending` counts the stores not finished yet (the pump waits for them before it exits).
 awaitable<void> store_outcomes(write_queue& writes, metrics& counters, write_queue::job job,
                                std::shared_ptr<const decision_list> decisions,
-                               std::shared_ptr<int> pending) {
+                               std::shared_ptr<int> pending,
+                               std::shared_ptr<boost::asio::steady_timer> signal) {
   auto stored = co_await async_write(writes, std::move(job), use_awaitable);
   --*pending;
+  signal->cancel();
   if (!stored) log_error("outbox_store_failed", {{"error", stored.message()}});
   std::size_t sent = 0, failed = 0, retried = 0;
   for (const auto& [id, d] : *decisions) {
@@ -72,6 +75,8 @@ awaitable<void> service::outbox_pump() {
   const int batch_size = cfg_.outbox.batch_size;
   const std::size_t window = static_cast<std::size_t>(cfg_.outbox.in_flight);
   auto pending_stores = std::make_shared<int>(0);
+  // Cancelled whenever an answer arrives or a store finishes: the pump re-checks its conditions.
+  auto signal = std::make_shared<asio::steady_timer>(io_);
   asio::steady_timer pace(io_);
   while (!stopping_) {
     auto claimed = std::make_shared<std::vector<adapters::queued_sms>>();
@@ -96,65 +101,24 @@ awaitable<void> service::outbox_pump() {
       co_await outbox_wake_->async_wait(asio::redirect_error(use_awaitable, ec));
       continue;
     }
-    for (std::size_t first = 0; first < claimed->size(); first += window) {
-      const std::size_t last = std::min(claimed->size(), first + window);
-      auto results = std::make_shared<std::vector<send_outcome_row>>();
-      results->reserve(last - first);
-      std::size_t waiting = 0;
-      asio::steady_timer all_done(io_);
-      all_done.expires_at(asio::steady_timer::time_point::max());
-      for (std::size_t k = first; k < last; ++k) {
-        const auto& sms = (*claimed)[k];
-        auto gw = gateways_.find(sms.gateway);
-        if (gw == gateways_.end()) {
-          results->push_back({sms, {adapters::send_outcome::permanent, "", "no gateway named " + sms.gateway}});
-          continue;
-        }
-        adapters::outbound_sms out{sms.id, sms.to, sender_of_gateway_[sms.gateway], sms.body};
-        auto request = gw->second->build_send(out);
-        if (!request) {
-          log_info("sms_console", {{"message_id", std::to_string(sms.id)}, {"gateway", sms.gateway},
-                                   {"chars", std::to_string(sms.body.size())}});
-          results->push_back({sms, gw->second->parse_send_response({}, "")});
-          continue;
-        }
-        if (auto bucket = rate_limits_.find(sms.gateway); bucket != rate_limits_.end()) {
-          // A message longer than the burst takes the whole burst (it could never fit otherwise).
-          const double need = std::min<double>(sms.segments, std::max(1.0, bucket->second.burst()));
-          for (;;) {
-            auto wait = bucket->second.wait_for(need, std::chrono::steady_clock::now());
-            if (wait <= std::chrono::nanoseconds::zero() &&
-                bucket->second.try_take(need, std::chrono::steady_clock::now()))
-              break;
-            pace.expires_after(std::max(wait, std::chrono::nanoseconds(1000)));
-            boost::system::error_code ec;
-            co_await pace.async_wait(asio::redirect_error(use_awaitable, ec));
-          }
-        }
-        ++waiting;
-        const adapters::sms_gateway* driver = gw->second.get();
-        client_.submit(std::move(*request), [this, driver, sms, results, &waiting, &all_done](
-                                                core::http_response resp, std::string err) {
-          auto r = driver->parse_send_response(resp, err);
-          asio::post(io_, [sms, r, results, &waiting, &all_done] {
-            results->push_back({sms, r});
-            if (--waiting == 0) all_done.cancel();
-          });
-        });
-      }
-      if (waiting > 0) {
-        boost::system::error_code ec;
-        co_await all_done.async_wait(asio::redirect_error(use_awaitable, ec));
-      }
+    // A continuous pipeline: up to `window` requests outstanding at all times; answers are
+    // collected and stored `window` at a time (detached, so sending goes on meanwhile); at most
+    // one such store is pending, which bounds what a crash can leave sent but unrecorded to
+    // about three windows.
+    auto collected = std::make_shared<std::vector<send_outcome_row>>();
+    auto outstanding = std::make_shared<std::size_t>(0);
+    auto flush = [&] {
+      if (collected->empty()) return;
       auto now = wall_now();
       auto decisions = std::make_shared<decision_list>();
-      decisions->reserve(results->size());
+      decisions->reserve(collected->size());
       std::vector<std::int64_t> students;
-      students.reserve(results->size());
-      for (auto& r : *results) {
+      students.reserve(collected->size());
+      for (auto& r : *collected) {
         decisions->emplace_back(r.sms.id, decide_send_outcome(r.result, r.sms.attempts, policy, now, draw(rng)));
         students.push_back(r.sms.student_id);
       }
+      collected->clear();
       write_queue::job stored_job = [decisions, students = std::move(students), now](adapters::sqlite_store& s) {
             for (std::size_t i = 0; i < decisions->size(); ++i) {
               const auto& [id, d] = (*decisions)[i];
@@ -168,9 +132,64 @@ awaitable<void> service::outbox_pump() {
             return core::status::ok();
       };
       ++*pending_stores;
-      asio::co_spawn(io_, store_outcomes(*writes_, metrics_, std::move(stored_job), decisions, pending_stores),
+      asio::co_spawn(io_, store_outcomes(*writes_, metrics_, std::move(stored_job), decisions,
+                                         pending_stores, signal),
                      asio::detached);
+    };
+    for (const auto& sms : *claimed) {
+      auto gw = gateways_.find(sms.gateway);
+      if (gw == gateways_.end()) {
+        collected->push_back({sms, {adapters::send_outcome::permanent, "", "no gateway named " + sms.gateway}});
+        continue;
+      }
+      adapters::outbound_sms out{sms.id, sms.to, sender_of_gateway_[sms.gateway], sms.body};
+      auto request = gw->second->build_send(out);
+      if (!request) {
+        log_info("sms_console", {{"message_id", std::to_string(sms.id)}, {"gateway", sms.gateway},
+                                 {"chars", std::to_string(sms.body.size())}});
+        collected->push_back({sms, gw->second->parse_send_response({}, "")});
+        if (collected->size() >= window && *pending_stores == 0) flush();
+        continue;
+      }
+      if (auto bucket = rate_limits_.find(sms.gateway); bucket != rate_limits_.end()) {
+        // A message longer than the burst takes the whole burst (it could never fit otherwise).
+        const double need = std::min<double>(sms.segments, std::max(1.0, bucket->second.burst()));
+        for (;;) {
+          auto wait = bucket->second.wait_for(need, std::chrono::steady_clock::now());
+          if (wait <= std::chrono::nanoseconds::zero() &&
+              bucket->second.try_take(need, std::chrono::steady_clock::now()))
+            break;
+          pace.expires_after(std::max(wait, std::chrono::nanoseconds(1000)));
+          boost::system::error_code ec;
+          co_await pace.async_wait(asio::redirect_error(use_awaitable, ec));
+        }
+      }
+      // Wait for a free slot, and for the previous store when enough answers are waiting.
+      while (*outstanding >= window || (collected->size() >= window && *pending_stores > 0)) {
+        signal->expires_at(asio::steady_timer::time_point::max());
+        boost::system::error_code ec;
+        co_await signal->async_wait(asio::redirect_error(use_awaitable, ec));
+      }
+      if (collected->size() >= window) flush();
+      ++*outstanding;
+      const adapters::sms_gateway* driver = gw->second.get();
+      client_.submit(std::move(*request), [this, driver, sms, collected, outstanding, signal](
+                                              core::http_response resp, std::string err) {
+        auto r = driver->parse_send_response(resp, err);
+        asio::post(io_, [sms, r, collected, outstanding, signal] {
+          collected->push_back({sms, r});
+          --*outstanding;
+          signal->cancel();
+        });
+      });
     }
+    while (*outstanding > 0 || (!collected->empty() && *pending_stores > 0)) {
+      if (collected->size() >= window && *pending_stores == 0) flush();
+      signal->expires_at(asio::steady_timer::time_point::max());
+      boost::system::error_code ec;
+      co_await signal->async_wait(asio::redirect_error(use_awaitable, ec));
+    }
+    flush();
   }
   // Outcomes still being stored are part of the pump's work: wait for them before reporting done.
   asio::steady_timer drain(io_);
