@@ -62,7 +62,10 @@ void service::add_event_routes() {
       co_return core::http_response::text(400, "name the institution with ?institution=ID\n");
     auto errors = std::make_shared<std::vector<event_error>>();
     auto events = std::make_shared<std::vector<event_input>>(parse_events_json(req.body, *errors));
-    if (!errors->empty()) co_return json_response(400, errors_json(*errors));
+    // Items that parsed are still checked against the store, so that one answer names every
+    // bad item (unknown students included); nothing is stored while any error exists.
+    if (!errors->empty() && errors->front().where == static_cast<std::size_t>(-1))
+      co_return json_response(400, errors_json(*errors));
     auto stored = std::make_shared<std::size_t>(0);
     // A named job, not a temporary inside co_await: GCC 12 destroys such temporaries twice.
     write_queue::job st_job = [events, errors, stored, institution](adapters::sqlite_store& s) {
