@@ -75,7 +75,7 @@ void print_report(const app::campaign_report& r, const campaign_options& o,
     std::cout << " (" << std::fixed << std::setprecision(2)
               << static_cast<double>(r.segments) / static_cast<double>(r.planned) << " per message)";
   std::cout << "\n";
-  std::cerr << "planned and stored in " << std::fixed << std::setprecision(1) << ms << " ms\n";
+  std::cerr << (r.campaign_id > 0 ? "planned and stored in " : "planned in ") << std::fixed << std::setprecision(1) << ms << " ms\n";
 }
 
 void run_campaign(const campaign_options& o, bool dry_run, int& exit_code) {
