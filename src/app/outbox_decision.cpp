@@ -46,4 +46,13 @@ outbox_decision decide_send_outcome(const adapters::send_result& result, int att
   return d;
 }
 
+std::chrono::nanoseconds take_or_wait(core::token_bucket& bucket, int segments,
+                                      core::token_bucket::clock_point now) {
+  const double need = std::min<double>(std::max(1, segments), std::max(1.0, bucket.burst()));
+  auto wait = bucket.wait_for(need, now);
+  if (wait > std::chrono::nanoseconds::zero()) return wait;
+  if (bucket.try_take(need, now)) return std::chrono::nanoseconds::zero();
+  return std::chrono::nanoseconds(1000);  // rounding at the edge: ask again a moment later
+}
+
 }  // namespace tuki::app

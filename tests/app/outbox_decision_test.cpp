@@ -76,3 +76,32 @@ TEST_CASE("accepted, permanent and opted-out answers", "[outbox]") {
   CHECK_FALSE(stop.delivery_failure);
   CHECK(stop.detail == "opted out: 21610");
 }
+
+TEST_CASE("rate limiting: segments per second, exact waits, long messages", "[outbox]") {
+  using namespace std::chrono;
+  const core::token_bucket::clock_point start{};
+  core::token_bucket bucket(10, 10, start);  // 10 segments per second, burst 10
+  auto now = start;
+  int immediate = 0;
+  // The pump's loop on a fake steady clock: sleep exactly what take_or_wait says.
+  for (int i = 0; i < 25; ++i) {
+    for (;;) {
+      auto wait = app::take_or_wait(bucket, 1, now);
+      if (wait == nanoseconds::zero()) break;
+      CHECK(wait <= milliseconds(101));
+      now += wait;
+    }
+    if (now == start) ++immediate;
+  }
+  CHECK(immediate == 10);                    // the burst
+  CHECK(now >= start + milliseconds(1500));  // 15 more at 10 per second
+  CHECK(now < start + milliseconds(1510));
+
+  // A 2-segment message costs two tokens; one longer than the burst takes the whole burst.
+  core::token_bucket small(1, 2, start);
+  CHECK(app::take_or_wait(small, 2, start) == nanoseconds::zero());
+  auto wait = app::take_or_wait(small, 5, start);
+  CHECK(wait > milliseconds(1999));
+  CHECK(wait < milliseconds(2001));
+  CHECK(app::take_or_wait(small, 5, start + wait) == nanoseconds::zero());
+}

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "tuki/adapters/gateway/sms_gateway.hpp"
+#include "tuki/core/outbox/token_bucket.hpp"
 #include "tuki/core/instant.hpp"
 
 namespace tuki::app {
@@ -36,5 +37,12 @@ struct outbox_decision {
 /// failure of the student; opted_out fails and marks the student opted out.
 outbox_decision decide_send_outcome(const adapters::send_result& result, int attempt,
                                     const retry_policy& policy, core::instant now, double u);
+
+/// Rate limiting of one message of `segments` segments on a gateway's bucket at steady time
+/// `now`: takes the tokens and returns zero when they are available, else takes nothing and
+/// returns exactly how long to wait before asking again. A message longer than the bucket's
+/// burst takes the whole burst (it could never fit otherwise).
+std::chrono::nanoseconds take_or_wait(core::token_bucket& bucket, int segments,
+                                      core::token_bucket::clock_point now);
 
 }  // namespace tuki::app

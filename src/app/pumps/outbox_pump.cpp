@@ -152,14 +152,10 @@ awaitable<void> service::outbox_pump() {
         continue;
       }
       if (auto bucket = rate_limits_.find(sms.gateway); bucket != rate_limits_.end()) {
-        // A message longer than the burst takes the whole burst (it could never fit otherwise).
-        const double need = std::min<double>(sms.segments, std::max(1.0, bucket->second.burst()));
         for (;;) {
-          auto wait = bucket->second.wait_for(need, std::chrono::steady_clock::now());
-          if (wait <= std::chrono::nanoseconds::zero() &&
-              bucket->second.try_take(need, std::chrono::steady_clock::now()))
-            break;
-          pace.expires_after(std::max(wait, std::chrono::nanoseconds(1000)));
+          auto wait = take_or_wait(bucket->second, sms.segments, std::chrono::steady_clock::now());
+          if (wait == std::chrono::nanoseconds::zero()) break;
+          pace.expires_after(wait);
           boost::system::error_code ec;
           co_await pace.async_wait(asio::redirect_error(use_awaitable, ec));
         }
