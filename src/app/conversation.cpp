@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tuki/adapters/phone/phone_normalizer.hpp"
+#include "tuki/core/text/sms_encoding.hpp"
 
 namespace tuki::app {
 namespace {
@@ -169,8 +170,11 @@ core::status conversation::apply_delivery_report(adapters::sqlite_store& store,
                                        report.detail, now);
       !s)
     return s;
-  // A failed delivery counts towards a delivery_failed ticket (once per message).
+  // A failed delivery (bad number, unreachable) counts once per message against the student:
+  // in the store's failed-delivery count and towards a delivery_failed ticket.
   if (report.state == adapters::delivery_state::failed && *current != "failed") {
+    auto r = store.record_delivery_failure(report.message_id, now);
+    if (!r && r.error_code() != core::status::code::not_found) return r;
     if (auto sid = store.message_student(report.message_id))
       if (auto student = store.get_student(*sid)) {
         auto raised = desk_->record_checkin(store, *student, routing::checkin_outcome::delivery_failed, now);
@@ -178,6 +182,23 @@ core::status conversation::apply_delivery_report(adapters::sqlite_store& store,
       }
   }
   return core::status::ok();
+}
+
+std::size_t conversation::opening_segments(const std::string& dialog_id,
+                                           const std::string& institution_id,
+                                           const std::string& first_name,
+                                           const std::string& language, core::instant now) const {
+  core::student s;
+  s.institution_id = institution_id;
+  s.first_name = first_name;
+  s.language = language;
+  auto lib = library();
+  auto step = dialog::start(*lib, dialog_id, context_of(s), settings_of(s), now);
+  std::size_t segments = 0;
+  for (const auto& e : step.effects)
+    if (const auto* sms = std::get_if<core::send_sms>(&e))
+      segments += core::measure_sms(sms->text).segments;
+  return segments;
 }
 
 core::result<std::int64_t> conversation::open_ticket(adapters::sqlite_store& store,

@@ -50,20 +50,57 @@ core::result<std::unique_ptr<service>> service::create(config::config cfg) {
   auto roles = role_names::load(c.dialogs_dir);
   if (!roles) return roles.error();
   for (const auto& g : c.gateways) {
-    adapters::gateway_settings gs{g.name, g.type, c.public_url, g.options};
+    // `rate_limit` / `rate_burst` are the outbox's, not the driver's: taken out before the
+    // driver checks its keys.
+    auto options = g.options;
+    if (options.is_object() && (options.contains("rate_limit") || options.contains("rate_burst"))) {
+      double rate = 0, burst = 0;
+      for (const char* key : {"rate_limit", "rate_burst"}) {
+        if (!options.contains(key)) continue;
+        const auto& v = options[key];
+        if (!v.is_number() || v.get<double>() <= 0)
+          return core::status::invalid_argument("gateway '" + g.name + "': option '" + key +
+                                                "' must be a positive number (SMS segments per second)");
+        (std::string_view(key) == "rate_limit" ? rate : burst) = v.get<double>();
+        options.erase(key);
+      }
+      if (rate > 0)
+        s->rate_limits_.emplace(g.name, core::token_bucket(rate, burst, std::chrono::steady_clock::now()));
+    }
+    adapters::gateway_settings gs{g.name, g.type, c.public_url, options};
+    gs.clock = [] {
+      return core::instant(std::chrono::duration_cast<core::duration>(
+          std::chrono::system_clock::now().time_since_epoch()));
+    };
     auto driver = adapters::make_gateway(gs);
     if (!driver) return driver.error();
     s->gateways_[g.name] = std::move(*driver);
   }
   for (const auto& inst : c.institutions)
     if (!s->sender_of_gateway_.count(inst.gateway)) s->sender_of_gateway_[inst.gateway] = inst.sender;
+  (*store)->set_message_validity(std::chrono::hours(c.outbox.validity_hours));
+  std::map<std::string, schedule::schedule_file> schedules;
+  for (const auto& inst : c.institutions) {
+    auto sched = load_institution_schedule(inst);
+    if (!sched) return sched.error();
+    auto warn_unknown = [&](const std::string& rule, const std::string& dialog) {
+      if (!(*lib)->find(dialog))
+        log_warn("schedule_unknown_dialog", {{"institution", inst.id}, {"rule", rule}, {"dialog", dialog}});
+    };
+    for (const auto& r : sched->recurring) warn_unknown(r.id, r.dialog);
+    for (const auto& r : sched->milestones) warn_unknown(r.id, r.dialog);
+    for (const auto& r : sched->triggers) warn_unknown(r.id, r.dialog);
+    schedules.emplace(inst.id, std::move(*sched));
+  }
   s->writes_ = std::make_unique<write_queue>(std::move(*store), c.store.max_batch);
   s->conversation_ = std::make_unique<conversation>(s->cfg_, std::move(*lib), std::move(*roles));
   if (const auto& routing = s->conversation_->desk().load_status(); !routing) return routing;
   if (c.secret.empty())
     log_warn("no_link_secret", {{"effect", "staff emails carry no action links; set secret"}});
+  s->scheduler_ = std::make_unique<scheduler>(s->cfg_, std::move(schedules), *s->conversation_);
   s->mailer_ = adapters::make_mailer(c.mail);
   s->add_routes();
+  s->add_event_routes();
   adapters::http_server_settings hs{c.http.listen, c.http.port, c.http.body_limit,
                                     c.http.read_timeout_ms, c.http.backlog};
   s->server_ = std::make_unique<adapters::http_server>(
@@ -149,6 +186,7 @@ int service::run() {
   asio::co_spawn(io_, outbox_pump(), asio::detached);
   asio::co_spawn(io_, timer_pump(), asio::detached);
   asio::co_spawn(io_, sla_pump(), asio::detached);
+  asio::co_spawn(io_, scheduler_pump(), asio::detached);
   mail_thread_ = std::thread([this] { mail_worker(); });
   log_info("listening", {{"address", cfg_.http.listen}, {"port", std::to_string(server_->port())},
                          {"store", cfg_.store.path}, {"gateways", std::to_string(gateways_.size())}});

@@ -49,15 +49,21 @@ void service::add_routes() {
               [this](const core::http_request&, const adapters::route_params&) -> awaitable<core::http_response> {
                 auto counts = std::make_shared<std::vector<adapters::message_count>>();
                 auto depth = std::make_shared<std::int64_t>(0);
+                auto planned = std::make_shared<std::int64_t>(0);
                 // A named job, not a temporary inside co_await: GCC 12 destroys such temporaries twice.
-                write_queue::job st_job = [counts, depth](adapters::sqlite_store& s) {
+                write_queue::job st_job = [counts, depth, planned](adapters::sqlite_store& s) {
                       *counts = s.count_messages();
                       *depth = s.outbox_depth();
+                      *planned = s.planned_sends_waiting();
                       return core::status::ok();
                 };
                 auto st = co_await async_write(*writes_, std::move(st_job), use_awaitable);
                 if (!st) co_return core::http_response::text(503, "store unavailable\n");
-                core::http_response r = core::http_response::text(200, metrics_.render(*counts, *depth));
+                std::string text = metrics_.render(*counts, *depth);
+                text += "# HELP tuki_planned_sends_waiting Planned check-ins not started yet.\n"
+                        "# TYPE tuki_planned_sends_waiting gauge\n"
+                        "tuki_planned_sends_waiting " + std::to_string(*planned) + "\n";
+                core::http_response r = core::http_response::text(200, std::move(text));
                 r.content_type = "text/plain; version=0.0.4; charset=utf-8";
                 co_return r;
               });

@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "tuki/cli/campaign_commands.hpp"
 #include "tuki/cli/dialog_commands.hpp"
 #include "tuki/cli/service_commands.hpp"
 
@@ -16,6 +17,7 @@ int run(int argc, char** argv) {
   int exit_code = 0;
   register_service_commands(app, exit_code);
   register_dialog_commands(app, exit_code);
+  register_campaign_commands(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

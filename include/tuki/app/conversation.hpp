@@ -51,6 +51,12 @@ class conversation {
                           core::instant now);
   core::status apply_delivery_report(adapters::sqlite_store& store,
                                      const adapters::delivery_report& report, core::instant now);
+  /// SMS segments of the opening message(s) `dialog_id` would send to a student with this name
+  /// and language (empty: the institution's default): a campaign's cost estimate. Pure; any
+  /// thread. 0 for an unknown dialog.
+  std::size_t opening_segments(const std::string& dialog_id, const std::string& institution_id,
+                               const std::string& first_name, const std::string& language,
+                               core::instant now) const;
 
  private:
   struct step_counts {

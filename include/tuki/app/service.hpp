@@ -24,6 +24,8 @@
 #include "tuki/adapters/mail/mailer.hpp"
 #include "tuki/app/conversation.hpp"
 #include "tuki/app/metrics.hpp"
+#include "tuki/app/scheduler.hpp"
+#include "tuki/core/outbox/token_bucket.hpp"
 #include "tuki/app/write_queue.hpp"
 #include "tuki/core/config/config.hpp"
 
@@ -52,6 +54,10 @@ class service {
   std::atomic<bool> running_{false};
   boost::asio::awaitable<void> outbox_pump();
   boost::asio::awaitable<void> timer_pump();
+  /// Schedule rules and planned sends (src/app/pumps/scheduler_pump.cpp).
+  boost::asio::awaitable<void> scheduler_pump();
+  /// POST /v1/events (src/app/event_routes.cpp).
+  void add_event_routes();
   void mail_worker();
   // Tickets (ticket_routes.cpp, pumps/sla_pump.cpp, pumps/webhook_worker.cpp).
   void add_ticket_routes();
@@ -69,6 +75,11 @@ class service {
   std::unique_ptr<conversation> conversation_;
   std::map<std::string, std::unique_ptr<adapters::sms_gateway>> gateways_;
   std::map<std::string, std::string> sender_of_gateway_;
+  /// Per-gateway send rate in SMS segments per second (gateway option `rate_limit`, optional
+  /// `rate_burst`); only gateways with a limit have an entry. Used by the outbox pump only (io
+  /// thread).
+  std::map<std::string, core::token_bucket> rate_limits_;
+  std::unique_ptr<scheduler> scheduler_;
   adapters::http_client client_;
   std::unique_ptr<adapters::mailer> mailer_;
   adapters::router routes_;

@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "tuki/adapters/gateway/inbound_auth.hpp"
 #include "tuki/core/text/sms_encoding.hpp"
 #include "tuki/core/text/url_encoding.hpp"
 
@@ -38,15 +39,18 @@ std::string utf16be_to_utf8(std::string_view in) {
 
 class kannel_gateway final : public sms_gateway {
  public:
-  kannel_gateway(gateway_settings s, std::string url, std::string user, std::string pass, int mask)
+  kannel_gateway(gateway_settings s, std::string url, std::string user, std::string pass, int mask,
+                 inbound_auth auth)
       : settings_(std::move(s)), url_(std::move(url)), user_(std::move(user)),
-        pass_(std::move(pass)), dlr_mask_(mask) {}
+        pass_(std::move(pass)), dlr_mask_(mask), auth_(std::move(auth)) {}
 
   const std::string& name() const override { return settings_.name; }
 
   std::optional<core::http_request> build_send(const outbound_sms& sms) const override {
-    std::string dlr_url = settings_.public_base_url + "/v1/gateways/" + core::url_encode(settings_.name) +
-                          "/dlr?msgid=" + std::to_string(sms.message_id) + "&status=%d&answer=%A&ts=%T";
+    // Kannel has no signatures: the `auth` option (source addresses, basic auth, a path
+    // secret carried in this URL) is what protects the callbacks.
+    std::string dlr_url = auth_.callback_url(settings_.public_base_url, settings_.name, "dlr") +
+                          "?msgid=" + std::to_string(sms.message_id) + "&status=%d&answer=%A&ts=%T";
     core::form_fields q{{"username", user_}, {"password", pass_}, {"from", sms.from},
                         {"to", sms.to},       {"text", sms.text},  {"charset", "UTF-8"}};
     if (core::measure_sms(sms.text).coding == core::sms_coding::ucs2) q.emplace_back("coding", "2");
@@ -117,12 +121,15 @@ class kannel_gateway final : public sms_gateway {
     return parsed<delivery_report>::ok(std::move(d));
   }
 
-  core::status authenticate(const core::http_request&) const override { return core::status::ok(); }
+  core::status authenticate(const core::http_request& request) const override {
+    return auth_.check(request);
+  }
 
  private:
   gateway_settings settings_;
   std::string url_, user_, pass_;
   int dlr_mask_;
+  inbound_auth auth_;
 };
 
 std::string option(const nlohmann::json& o, const char* key) {
@@ -152,8 +159,10 @@ core::result<std::unique_ptr<sms_gateway>> make_kannel_gateway(const gateway_set
   for (auto& [k, v] : s.options.items())
     if (k != "sendsms_url" && k != "username" && k != "password" && k != "dlr_mask" && k != "auth")
       return core::status::invalid_argument(where + "unknown option '" + k + "'");
+  auto auth = inbound_auth::from_options(s.name, s.options);
+  if (!auth) return auth.error();
   (void)registered;
-  return std::unique_ptr<sms_gateway>(new kannel_gateway(s, url, user, pass, mask));
+  return std::unique_ptr<sms_gateway>(new kannel_gateway(s, url, user, pass, mask, std::move(*auth)));
 }
 
 }  // namespace tuki::adapters

@@ -158,6 +158,66 @@ CREATE TABLE checkin_outcomes (
 );
 CREATE INDEX checkin_outcomes_by_student ON checkin_outcomes (student_id, id);
 )sql"},
+      {4, "delivery: segments, expiry, failed deliveries, campaigns, planned sends, events",
+       R"sql(
+ALTER TABLE messages ADD COLUMN segments INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE messages ADD COLUMN encoding TEXT NOT NULL DEFAULT '';
+ALTER TABLE messages ADD COLUMN expires_at INTEGER;
+CREATE INDEX messages_expiring ON messages (expires_at)
+  WHERE direction = 'out' AND status = 'queued' AND expires_at IS NOT NULL;
+CREATE INDEX messages_in_outbox ON messages (status)
+  WHERE direction = 'out' AND status IN ('queued', 'sending');
+CREATE INDEX messages_last_inbound ON messages (student_id, created_at) WHERE direction = 'in';
+ALTER TABLE students ADD COLUMN delivery_failures INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE students ADD COLUMN last_delivery_failure_at INTEGER;
+ALTER TABLE students ADD COLUMN last_checkin_at INTEGER;
+CREATE TABLE campaigns (
+  id INTEGER PRIMARY KEY,
+  institution_id TEXT NOT NULL REFERENCES institutions(id),
+  rule_id TEXT NOT NULL,
+  run_key TEXT NOT NULL,
+  dialog_id TEXT NOT NULL,
+  selected INTEGER NOT NULL DEFAULT 0,
+  planned INTEGER NOT NULL DEFAULT 0,
+  skipped INTEGER NOT NULL DEFAULT 0,
+  segments_estimate INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  UNIQUE (institution_id, rule_id, run_key)
+);
+CREATE TABLE planned_sends (
+  id INTEGER PRIMARY KEY,
+  campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+  student_id INTEGER NOT NULL REFERENCES students(id),
+  day INTEGER NOT NULL DEFAULT 0,
+  due_at INTEGER NOT NULL,
+  status TEXT NOT NULL DEFAULT 'planned',
+  updated_at INTEGER NOT NULL,
+  UNIQUE (campaign_id, student_id)
+);
+CREATE INDEX planned_sends_due ON planned_sends (due_at) WHERE status = 'planned';
+CREATE TABLE events (
+  id INTEGER PRIMARY KEY,
+  institution_id TEXT NOT NULL REFERENCES institutions(id),
+  student_id INTEGER NOT NULL REFERENCES students(id),
+  event TEXT NOT NULL,
+  day TEXT NOT NULL,
+  value REAL NOT NULL DEFAULT 1,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX events_by_student ON events (student_id, event, day);
+CREATE TABLE rule_runs (
+  institution_id TEXT NOT NULL,
+  rule_id TEXT NOT NULL,
+  student_id INTEGER NOT NULL,
+  run_key TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  PRIMARY KEY (institution_id, rule_id, student_id, run_key)
+);
+CREATE TABLE scheduler_marks (
+  name TEXT PRIMARY KEY,
+  value INTEGER NOT NULL
+);
+)sql"},
   };
   return all;
 }

@@ -41,6 +41,12 @@ core::status sqlite_statement::run() {
 }
 
 std::int64_t sqlite_statement::column_int(int i) const { return sqlite3_column_int64(stmt_, i); }
+double sqlite_statement::column_double(int i) const { return sqlite3_column_double(stmt_, i); }
+
+sqlite_statement& sqlite_statement::bind_double(int index, double v) {
+  sqlite3_bind_double(stmt_, index, v);
+  return *this;
+}
 
 std::string sqlite_statement::column_text(int i) const {
   auto p = sqlite3_column_text(stmt_, i);

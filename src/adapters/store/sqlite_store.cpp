@@ -1,8 +1,11 @@
 #include "tuki/adapters/store/sqlite_store.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "tuki/adapters/store/migrations.hpp"
+#include "tuki/core/text/sms_encoding.hpp"
 
 namespace tuki::adapters {
 namespace {
@@ -225,10 +228,15 @@ core::result<std::int64_t> sqlite_store::enqueue_sms(std::int64_t student_id, co
                                                      const std::string& body, int priority,
                                                      const std::string& purpose, core::instant due,
                                                      core::instant now) {
+  auto cost = core::measure_sms(body);
   auto s = db_->prepare("INSERT INTO messages (student_id, direction, status, gateway, body, priority, purpose, "
-                        "next_attempt_at, created_at, updated_at) VALUES (?1, 'out', 'queued', ?2, ?3, ?4, ?5, ?6, ?7, ?7)")
+                        "next_attempt_at, created_at, updated_at, segments, encoding, expires_at) "
+                        "VALUES (?1, 'out', 'queued', ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9, ?10)")
                .bind(1, student_id).bind(2, gateway).bind(3, body).bind(4, priority).bind(5, purpose)
-               .bind(6, to_unix_ms(due)).bind(7, to_unix_ms(now)).run();
+               .bind(6, to_unix_ms(due)).bind(7, to_unix_ms(now))
+               .bind(8, static_cast<std::int64_t>(cost.segments))
+               .bind(9, cost.coding == core::sms_coding::gsm7 ? "gsm7" : "ucs2")
+               .bind(10, to_unix_ms(due + validity_)).run();
   if (!s) return s;
   std::int64_t id = db_->last_insert_id();
   if (auto h = db_->prepare("INSERT INTO message_status (message_id, status, at) VALUES (?1, 'queued', ?2)")
@@ -241,13 +249,14 @@ core::result<std::int64_t> sqlite_store::enqueue_sms(std::int64_t student_id, co
 std::vector<queued_sms> sqlite_store::claim_sms(int limit, core::instant now) {
   std::vector<queued_sms> out;
   auto& q = db_->prepare(
-      "SELECT m.id, m.student_id, m.gateway, s.phone, m.body, m.attempts FROM messages m "
+      "SELECT m.id, m.student_id, m.gateway, s.phone, m.body, m.attempts, m.segments FROM messages m "
       "JOIN students s ON s.id = m.student_id WHERE m.direction = 'out' AND m.status = 'queued' "
       "AND m.next_attempt_at <= ?1 ORDER BY m.priority, m.next_attempt_at, m.id LIMIT ?2");
   q.bind(1, to_unix_ms(now)).bind(2, limit);
   while (q.step())
     out.push_back({q.column_int(0), q.column_int(1), q.column_text(2), q.column_text(3),
-                   q.column_text(4), static_cast<int>(q.column_int(5)) + 1});
+                   q.column_text(4), static_cast<int>(q.column_int(5)) + 1,
+                   std::max(1, static_cast<int>(q.column_int(6)))});
   q.reset();
   for (const auto& m : out) {
     (void)db_->prepare("UPDATE messages SET status = 'sending', attempts = attempts + 1, updated_at = ?2 WHERE id = ?1")

@@ -1,16 +1,25 @@
-// The outbox pump (io thread): claims due SMS in batches (queued -> sending, committed), sends
-// each through its gateway driver over the curl thread, waits for the whole batch's answers, and
-// stores every outcome in one transaction (sent / queued again with backoff / failed). A crash
-// between claim and store leaves messages in `sending`; start-up puts them back in the queue, so
-// only those few can be sent twice.
+// The outbox pump (io thread): claims due SMS in batches (queued -> sending, committed) and
+// sends them through their gateway drivers over the curl thread as a continuous pipeline: up to
+// outbox.in_flight requests outstanding, answers stored outbox.in_flight at a time in one
+// transaction each (sent / queued again with backoff / failed), detached so that sending goes on
+// meanwhile, with at most one such store pending. A crash leaves the unfinished messages in
+// `sending`; start-up puts them back in the queue. Only those the gateway had already accepted
+// are then sent twice: about three windows at most (outstanding, collected, being stored).
+// Queued messages past their validity move to `expired` before each claim. A gateway with a
+// `rate_limit` is paced by a token bucket in SMS segments: the pump sleeps exactly until the
+// next message's segments are available (no polling). Retry decisions are
+// app::decide_send_outcome (outbox_decision.hpp).
 #include "tuki/app/async_write.hpp"
 #include "tuki/app/log.hpp"
+#include "tuki/app/outbox_decision.hpp"
 #include "tuki/app/service.hpp"
 
 #include <random>
 
-#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 namespace tuki::app {
 
@@ -20,19 +29,9 @@ using asio::use_awaitable;
 
 namespace {
 
-constexpr int batch_size = 256;
-constexpr int max_attempts = 10;
-
 core::instant wall_now() {
   return core::instant(std::chrono::duration_cast<core::duration>(
       std::chrono::system_clock::now().time_since_epoch()));
-}
-
-/// Exponential backoff with jitter: 2^attempt seconds (capped at 10 min), +-25%.
-core::duration backoff(int attempt, std::mt19937& rng) {
-  double base = std::min(600.0, static_cast<double>(1u << std::min(attempt, 10)));
-  std::uniform_real_distribution<double> jitter(0.75, 1.25);
-  return std::chrono::milliseconds(static_cast<long long>(base * jitter(rng) * 1000));
 }
 
 struct send_outcome_row {
@@ -40,34 +39,107 @@ struct send_outcome_row {
   adapters::send_result result;
 };
 
+using decision_list = std::vector<std::pair<std::int64_t, outbox_decision>>;
+
+/// Stores one window's outcomes; runs detached so the next window is sent meanwhile.
+/// `pending` counts the stores not finished yet (the pump waits for them before it exits).
+awaitable<void> store_outcomes(write_queue& writes, metrics& counters, write_queue::job job,
+                               std::shared_ptr<const decision_list> decisions,
+                               std::shared_ptr<int> pending,
+                               std::shared_ptr<boost::asio::steady_timer> signal) {
+  auto stored = co_await async_write(writes, std::move(job), use_awaitable);
+  --*pending;
+  signal->cancel();
+  if (!stored) log_error("outbox_store_failed", {{"error", stored.message()}});
+  std::size_t sent = 0, failed = 0, retried = 0;
+  for (const auto& [id, d] : *decisions) {
+    if (d.status == "sent") ++sent;
+    else if (d.status == "failed") ++failed;
+    else ++retried;
+  }
+  counters.count("sms_sent", sent);
+  counters.count("sms_failed", failed);
+  counters.count("sms_retried", retried);
+  log_debug("outbox_window", {{"sent", std::to_string(sent)}, {"retry", std::to_string(retried)},
+                              {"failed", std::to_string(failed)}});
+}
+
 }  // namespace
 
 awaitable<void> service::outbox_pump() {
   ++active_pumps_;
   std::mt19937 rng{std::random_device{}()};
+  std::uniform_real_distribution<double> draw(0.0, 1.0);
+  retry_policy policy;
+  policy.max_attempts = cfg_.outbox.max_attempts;
+  const int batch_size = cfg_.outbox.batch_size;
+  const std::size_t window = static_cast<std::size_t>(cfg_.outbox.in_flight);
+  auto pending_stores = std::make_shared<int>(0);
+  // Cancelled whenever an answer arrives or a store finishes: the pump re-checks its conditions.
+  auto signal = std::make_shared<asio::steady_timer>(io_);
+  asio::steady_timer pace(io_);
   while (!stopping_) {
     auto claimed = std::make_shared<std::vector<adapters::queued_sms>>();
+    auto expired = std::make_shared<std::int64_t>(0);
     // A named job, not a temporary inside co_await: GCC 12 destroys such temporaries twice.
-    write_queue::job st_job = [claimed](adapters::sqlite_store& s) {
-          *claimed = s.claim_sms(batch_size, wall_now());
+    write_queue::job st_job = [claimed, expired, batch_size](adapters::sqlite_store& s) {
+          auto now = wall_now();
+          auto n = s.expire_messages(now);
+          if (!n) return n.error();
+          *expired = *n;
+          *claimed = s.claim_sms(batch_size, now);
           return core::status::ok();
     };
     auto st = co_await async_write(*writes_, std::move(st_job), use_awaitable);
+    if (*expired > 0) {
+      metrics_.count("sms_expired", static_cast<std::uint64_t>(*expired));
+      log_warn("sms_expired", {{"messages", std::to_string(*expired)}});
+    }
     if (!st || claimed->empty()) {
       outbox_wake_->expires_after(std::chrono::milliseconds(claimed->empty() ? 200 : 1000));
       boost::system::error_code ec;
       co_await outbox_wake_->async_wait(asio::redirect_error(use_awaitable, ec));
       continue;
     }
-    auto results = std::make_shared<std::vector<send_outcome_row>>();
-    results->reserve(claimed->size());
-    std::size_t waiting = 0;
-    asio::steady_timer all_done(io_);
-    all_done.expires_at(asio::steady_timer::time_point::max());
-    for (auto& sms : *claimed) {
+    // A continuous pipeline: up to `window` requests outstanding at all times; answers are
+    // collected and stored `window` at a time (detached, so sending goes on meanwhile); at most
+    // one such store is pending, which bounds what a crash can leave sent but unrecorded to
+    // about three windows.
+    auto collected = std::make_shared<std::vector<send_outcome_row>>();
+    auto outstanding = std::make_shared<std::size_t>(0);
+    auto flush = [&] {
+      if (collected->empty()) return;
+      auto now = wall_now();
+      auto decisions = std::make_shared<decision_list>();
+      decisions->reserve(collected->size());
+      std::vector<std::int64_t> students;
+      students.reserve(collected->size());
+      for (auto& r : *collected) {
+        decisions->emplace_back(r.sms.id, decide_send_outcome(r.result, r.sms.attempts, policy, now, draw(rng)));
+        students.push_back(r.sms.student_id);
+      }
+      collected->clear();
+      write_queue::job stored_job = [decisions, students = std::move(students), now](adapters::sqlite_store& s) {
+            for (std::size_t i = 0; i < decisions->size(); ++i) {
+              const auto& [id, d] = (*decisions)[i];
+              // A delivery report can overtake the answer to the send: keep its newer state.
+              if (d.status == "sent" && s.message_status(id).value_or("sending") != "sending") continue;
+              core::status st = s.set_message_status(id, d.status, d.detail, now, d.retry_at);
+              if (st && d.delivery_failure) st = s.record_delivery_failure(id, now);
+              if (st && d.opted_out) st = s.set_contact_state(students[i], true, std::nullopt, now);
+              if (!st) return st;
+            }
+            return core::status::ok();
+      };
+      ++*pending_stores;
+      asio::co_spawn(io_, store_outcomes(*writes_, metrics_, std::move(stored_job), decisions,
+                                         pending_stores, signal),
+                     asio::detached);
+    };
+    for (const auto& sms : *claimed) {
       auto gw = gateways_.find(sms.gateway);
       if (gw == gateways_.end()) {
-        results->push_back({sms, {adapters::send_outcome::permanent, "", "no gateway named " + sms.gateway}});
+        collected->push_back({sms, {adapters::send_outcome::permanent, "", "no gateway named " + sms.gateway}});
         continue;
       }
       adapters::outbound_sms out{sms.id, sms.to, sender_of_gateway_[sms.gateway], sms.body};
@@ -75,69 +147,52 @@ awaitable<void> service::outbox_pump() {
       if (!request) {
         log_info("sms_console", {{"message_id", std::to_string(sms.id)}, {"gateway", sms.gateway},
                                  {"chars", std::to_string(sms.body.size())}});
-        results->push_back({sms, gw->second->parse_send_response({}, "")});
+        collected->push_back({sms, gw->second->parse_send_response({}, "")});
+        if (collected->size() >= window && *pending_stores == 0) flush();
         continue;
       }
-      ++waiting;
+      if (auto bucket = rate_limits_.find(sms.gateway); bucket != rate_limits_.end()) {
+        for (;;) {
+          auto wait = take_or_wait(bucket->second, sms.segments, std::chrono::steady_clock::now());
+          if (wait == std::chrono::nanoseconds::zero()) break;
+          pace.expires_after(wait);
+          boost::system::error_code ec;
+          co_await pace.async_wait(asio::redirect_error(use_awaitable, ec));
+        }
+      }
+      // Wait for a free slot, and for the previous store when enough answers are waiting.
+      while (*outstanding >= window || (collected->size() >= window && *pending_stores > 0)) {
+        signal->expires_at(asio::steady_timer::time_point::max());
+        boost::system::error_code ec;
+        co_await signal->async_wait(asio::redirect_error(use_awaitable, ec));
+      }
+      if (collected->size() >= window) flush();
+      ++*outstanding;
       const adapters::sms_gateway* driver = gw->second.get();
-      client_.submit(std::move(*request), [this, driver, sms, results, &waiting, &all_done](
+      client_.submit(std::move(*request), [this, driver, sms, collected, outstanding, signal](
                                               core::http_response resp, std::string err) {
         auto r = driver->parse_send_response(resp, err);
-        asio::post(io_, [sms, r, results, &waiting, &all_done] {
-          results->push_back({sms, r});
-          if (--waiting == 0) all_done.cancel();
+        asio::post(io_, [sms, r, collected, outstanding, signal] {
+          collected->push_back({sms, r});
+          --*outstanding;
+          signal->cancel();
         });
       });
     }
-    if (waiting > 0) {
+    while (*outstanding > 0 || (!collected->empty() && *pending_stores > 0)) {
+      if (collected->size() >= window && *pending_stores == 0) flush();
+      signal->expires_at(asio::steady_timer::time_point::max());
       boost::system::error_code ec;
-      co_await all_done.async_wait(asio::redirect_error(use_awaitable, ec));
+      co_await signal->async_wait(asio::redirect_error(use_awaitable, ec));
     }
-    auto now = wall_now();
-    std::vector<std::pair<std::int64_t, core::instant>> retries;
-    for (auto& r : *results)
-      if (r.result.outcome == adapters::send_outcome::retryable && r.sms.attempts < max_attempts)
-        retries.emplace_back(r.sms.id, now + backoff(r.sms.attempts, rng));
-    // A named job, not a temporary inside co_await: GCC 12 destroys such temporaries twice.
-    write_queue::job stored_job = [results, retries, now](adapters::sqlite_store& s) {
-          std::size_t k = 0;
-          for (auto& r : *results) {
-            core::status st;
-            switch (r.result.outcome) {
-              case adapters::send_outcome::accepted:
-                st = s.set_message_status(r.sms.id, "sent", r.result.detail, now);
-                break;
-              case adapters::send_outcome::retryable:
-                if (k < retries.size() && retries[k].first == r.sms.id) {
-                  st = s.set_message_status(r.sms.id, "queued", r.result.detail, now, retries[k].second);
-                  ++k;
-                } else {
-                  st = s.set_message_status(r.sms.id, "failed", "gave up: " + r.result.detail, now);
-                }
-                break;
-              case adapters::send_outcome::permanent:
-                st = s.set_message_status(r.sms.id, "failed", r.result.detail, now);
-                break;
-              case adapters::send_outcome::opted_out:
-                st = s.set_message_status(r.sms.id, "failed", "opted out: " + r.result.detail, now);
-                if (st) st = s.set_contact_state(r.sms.student_id, true, std::nullopt, now);
-                break;
-            }
-            if (!st) return st;
-          }
-          return core::status::ok();
-    };
-    auto stored = co_await async_write(*writes_, std::move(stored_job), use_awaitable);
-    if (!stored) log_error("outbox_store_failed", {{"error", stored.message()}});
-    std::size_t sent = 0, failed = 0;
-    for (auto& r : *results) {
-      if (r.result.outcome == adapters::send_outcome::accepted) ++sent;
-      else if (r.result.outcome != adapters::send_outcome::retryable) ++failed;
-    }
-    metrics_.count("sms_sent", sent);
-    metrics_.count("sms_failed", failed);
-    log_debug("outbox_batch", {{"claimed", std::to_string(claimed->size())}, {"sent", std::to_string(sent)},
-                               {"retry", std::to_string(retries.size())}, {"failed", std::to_string(failed)}});
+    flush();
+  }
+  // Outcomes still being stored are part of the pump's work: wait for them before reporting done.
+  asio::steady_timer drain(io_);
+  while (*pending_stores > 0) {
+    drain.expires_after(std::chrono::milliseconds(5));
+    boost::system::error_code ec;
+    co_await drain.async_wait(asio::redirect_error(use_awaitable, ec));
   }
   --active_pumps_;
 }

@@ -34,6 +34,21 @@ void read_store(yaml_map_reader& r, store_settings& s, yaml_errors& errors) {
   r.reject_unknown_keys();
 }
 
+void read_outbox(yaml_map_reader& r, outbox_settings& o) {
+  if (auto v = r.integer("batch_size", 1, 10'000)) o.batch_size = static_cast<int>(*v);
+  if (auto v = r.integer("in_flight", 1, 1'000)) o.in_flight = static_cast<int>(*v);
+  if (auto v = r.integer("max_attempts", 1, 100)) o.max_attempts = static_cast<int>(*v);
+  if (auto v = r.integer("validity_hours", 1, 24 * 14)) o.validity_hours = static_cast<int>(*v);
+  r.reject_unknown_keys();
+}
+
+void read_scheduler(yaml_map_reader& r, scheduler_settings& s) {
+  if (auto v = r.integer("max_outbox_depth", 1, 10'000'000)) s.max_outbox_depth = static_cast<int>(*v);
+  if (auto v = r.integer("batch", 1, 100'000)) s.batch = static_cast<int>(*v);
+  if (auto v = r.integer("rules_every_seconds", 1, 3600)) s.rules_every_seconds = static_cast<int>(*v);
+  r.reject_unknown_keys();
+}
+
 void read_mail(yaml_map_reader& r, mail_settings& m, yaml_errors& errors) {
   if (auto v = r.string("type")) m.type = *v;
   if (auto v = r.string("dir")) m.dir = *v;
@@ -182,6 +197,7 @@ void read_institution(yaml_map_reader& r, institution_settings& inst, yaml_error
     yaml_map_reader w(r.node("sla"), r.child_path("sla"), errors, env);
     if (w.valid()) read_sla(w, inst.sla, errors);
   }
+  if (auto v = r.string("schedule_file")) inst.schedule_file = *v;
   r.reject_unknown_keys();
 }
 
@@ -227,6 +243,7 @@ core::result<config> parse_config(std::string_view yaml_text, std::string_view f
     yaml_map_reader r(top.node("tickets"), "tickets", errors, &env);
     if (r.valid()) read_tickets(r, c.tickets);
   }
+  if (auto v = top.string("api_token")) c.api_token = *v;
   {
     yaml_map_reader r(top.node("http"), "http", errors, &env);
     if (r.valid()) read_http(r, c.http);
@@ -234,6 +251,14 @@ core::result<config> parse_config(std::string_view yaml_text, std::string_view f
   {
     yaml_map_reader r(top.node("store"), "store", errors, &env);
     if (r.valid()) read_store(r, c.store, errors);
+  }
+  if (top.has("outbox")) {
+    yaml_map_reader r(top.node("outbox"), "outbox", errors, &env);
+    if (r.valid()) read_outbox(r, c.outbox);
+  }
+  if (top.has("scheduler")) {
+    yaml_map_reader r(top.node("scheduler"), "scheduler", errors, &env);
+    if (r.valid()) read_scheduler(r, c.scheduler);
   }
   {
     yaml_map_reader r(top.node("mail"), "mail", errors, &env);

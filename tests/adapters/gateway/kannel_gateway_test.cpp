@@ -142,3 +142,33 @@ TEST_CASE("kannel: options are validated", "[gateway][kannel]") {
   CHECK_THAT(make_gateway({"x", "carrier-pigeon", "", {}}).error().message(),
              Catch::Contains("unknown type 'carrier-pigeon'"));
 }
+
+TEST_CASE("kannel: the auth option guards callbacks and puts the path secret into the dlr-url",
+          "[gateway][kannel]") {
+  gateway_settings s{"kannel", "kannel", "http://127.0.0.1:18080",
+                     {{"sendsms_url", "http://127.0.0.1:13013/cgi-bin/sendsms"},
+                      {"username", "tuki"}, {"password", "s3cret"},
+                      {"auth", {{"allow_ips", {"127.0.0.1"}},
+                                {"path_secret", "Zq3-long_random.secret~1"}}}}};
+  auto g = make_gateway(s);
+  INFO(g.error().to_string());
+  REQUIRE(g);
+  auto send = (*g)->build_send({42, "+358401234567", "tuki", "Moi"});
+  REQUIRE(send);
+  CHECK(core::form_value(query_of(*send), "dlr-url") ==
+        "http://127.0.0.1:18080/v1/gateways/kannel/dlr/Zq3-long_random.secret~1"
+        "?msgid=42&status=%d&answer=%A&ts=%T");
+
+  auto ok = get("/v1/gateways/kannel/inbound/Zq3-long_random.secret~1?from=%2B358401234567&text=2");
+  ok.remote_address = "127.0.0.1";
+  CHECK((*g)->authenticate(ok).is_ok());
+  auto no_secret = get("/v1/gateways/kannel/inbound?from=%2B358401234567&text=2");
+  no_secret.remote_address = "127.0.0.1";
+  CHECK((*g)->authenticate(no_secret).error_code() == core::status::code::unauthenticated);
+  auto elsewhere = ok;
+  elsewhere.remote_address = "192.0.2.7";
+  CHECK((*g)->authenticate(elsewhere).error_code() == core::status::code::permission_denied);
+
+  s.options["auth"] = {{"allow_ips", {"not-an-address"}}};
+  CHECK_FALSE(make_gateway(s));
+}

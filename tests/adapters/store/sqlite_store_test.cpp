@@ -51,7 +51,11 @@ std::unique_ptr<sqlite_store> open_with_institution(const temp_db& db) {
 }  // namespace
 
 TEST_CASE("migrations upgrade a database from every earlier version", "[store]") {
-  for (int from = 0; from < latest_schema_version(); ++from) {
+  // Every version a database can be at: 0 and each migration's (numbers may have gaps).
+  std::vector<int> versions{0};
+  for (const auto& m : migrations())
+    if (m.version < latest_schema_version()) versions.push_back(m.version);
+  for (int from : versions) {
     CAPTURE(from);
     temp_db db;
     {

@@ -25,6 +25,7 @@ class sqlite_statement {
   sqlite_statement& bind(int index, const std::string& v) { return bind(index, std::string_view(v)); }
   sqlite_statement& bind(int index, const char* v) { return bind(index, std::string_view(v)); }
   sqlite_statement& bind_null(int index);
+  sqlite_statement& bind_double(int index, double v);
   sqlite_statement& bind(int index, const std::optional<std::int64_t>& v) {
     return v ? bind(index, *v) : bind_null(index);
   }
@@ -34,6 +35,7 @@ class sqlite_statement {
   /// Runs to completion (for writes). Resets afterwards.
   core::status run();
   std::int64_t column_int(int i) const;
+  double column_double(int i) const;
   std::string column_text(int i) const;
   bool column_is_null(int i) const;
   /// Resets for reuse and clears bindings (called by run(), and by the cache before reuse).

@@ -5,7 +5,9 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <chrono>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -24,6 +26,7 @@ struct queued_sms {
   std::string to;
   std::string body;
   int attempts = 0;
+  int segments = 1;  // SMS segments the body costs (GSM-7/UCS-2), for rate limiting
 };
 
 struct stored_session {
@@ -55,6 +58,54 @@ struct ticket_row {
 struct message_count {
   std::string direction, status;
   std::int64_t count = 0;
+};
+
+/// A student as campaign planning needs it (schema 4): attributes for audiences, zone, caps.
+struct campaign_candidate_row {
+  std::int64_t id = 0;
+  std::string ref, first_name, language, group, campus, programme, timezone, start_date;
+  std::string extra_json;  // other imported columns (dates for milestones), a JSON object
+  bool opted_out = false;
+  bool active = false;  // a dialog session is in progress
+  std::optional<core::instant> paused_until;
+  std::optional<core::instant> last_checkin;
+};
+
+/// One planned campaign (a manual `tuki campaign send`, or one run of a schedule rule).
+/// (institution_id, rule_id, run_key) is unique: a rule run is planned at most once.
+struct campaign_row {
+  std::int64_t id = 0;
+  std::string institution_id, rule_id, run_key, dialog_id;
+  std::int64_t selected = 0, planned = 0, skipped = 0, segments_estimate = 0;
+};
+
+struct planned_send_row {
+  std::int64_t student_id = 0;
+  std::uint32_t day = 0;  // campaign day
+  core::instant due;
+};
+
+struct due_planned_send {
+  std::int64_t id = 0;
+  std::int64_t campaign_id = 0;
+  std::int64_t student_id = 0;
+  std::string dialog_id;
+  core::instant due;
+};
+
+struct delivery_failure_row {
+  std::int64_t student_id = 0;
+  std::string ref;
+  std::int64_t failures = 0;
+  std::optional<core::instant> last_failure;
+};
+
+/// An imported data event (student, kind, institution-local day YYYY-MM-DD, value).
+struct event_row {
+  std::int64_t student_id = 0;
+  std::string event;
+  std::string day;
+  double value = 1;
 };
 
 class sqlite_store {
@@ -173,10 +224,70 @@ class sqlite_store {
   std::vector<message_count> count_messages();
   std::int64_t outbox_depth();
 
+  // ---- delivery, campaigns, events (schema 4; src/adapters/store/sqlite_store_delivery.cpp) ----
+
+  /// How long an outbound SMS stays valid after it is due (default 24 h); set before use. A
+  /// message still queued when this has passed moves to `expired` (expire_messages).
+  void set_message_validity(std::chrono::seconds validity) { validity_ = validity; }
+  /// Queued outbound SMS whose validity ended move to `expired` (with history); returns how many.
+  core::result<std::int64_t> expire_messages(core::instant now);
+  /// Outbound SMS queued or being sent (the backpressure measure; excludes mail jobs).
+  std::int64_t sms_outbox_depth();
+  /// Counts a permanent delivery failure (failed DLR, invalid number) of message `message_id`
+  /// against its student. not_found when the message has no student.
+  core::status record_delivery_failure(std::int64_t message_id, core::instant now);
+  std::int64_t delivery_failures(std::int64_t student_id);
+  /// Students of the institution with at least one failed delivery, most failures first.
+  std::vector<delivery_failure_row> students_with_delivery_failures(const std::string& institution_id);
+  /// When the student's last message arrived (for the reply window of quiet hours).
+  std::optional<core::instant> last_inbound_at(std::int64_t student_id);
+  /// Segment count and encoding ("gsm7"/"ucs2") stored with an outbound message.
+  std::optional<std::pair<int, std::string>> message_cost(std::int64_t id);
+
+  /// Candidates for a campaign, ordered by id; `selector` as in select_students ("all", a group,
+  /// a campus or a student ref). Opted-out students are included (the planner reports them).
+  std::vector<campaign_candidate_row> campaign_candidates(const std::string& institution_id,
+                                                          const std::string& selector);
+  /// already_exists when the same (institution, rule, run_key) was planned before.
+  core::result<std::int64_t> create_campaign(const campaign_row& c, core::instant now);
+  std::optional<campaign_row> find_campaign(std::int64_t id);
+  /// Inserts every planned send with one prepared statement (call inside the transaction).
+  core::status add_planned_sends(std::int64_t campaign_id, std::span<const planned_send_row> sends,
+                                 core::instant now);
+  /// Planned sends due at `now`, oldest first.
+  std::vector<due_planned_send> due_planned_sends(core::instant now, int limit);
+  /// `status`: "started" or "skipped" (final).
+  core::status finish_planned_send(std::int64_t id, const std::string& status, core::instant now);
+  core::status postpone_planned_send(std::int64_t id, core::instant due, core::instant now);
+  std::int64_t planned_sends_waiting();
+  core::status set_last_checkin(std::int64_t student_id, core::instant at);
+
+  std::optional<std::int64_t> student_id_by_ref(const std::string& institution_id,
+                                                const std::string& ref);
+  core::status add_events(const std::string& institution_id, std::span<const event_row> events,
+                          core::instant now);
+  /// Students with events of `event` stored after event row id `after_id`, and the highest id seen.
+  std::pair<std::vector<std::int64_t>, std::int64_t> students_with_new_events(
+      const std::string& institution_id, const std::string& event, std::int64_t after_id);
+  /// The student's events of `event` dated after `after_day` ("" = all), ascending by day.
+  std::vector<event_row> student_events(std::int64_t student_id, const std::string& event,
+                                        const std::string& after_day);
+  /// Records that `rule_id` ran for a student (student_id 0 = the whole institution) under
+  /// `run_key`; false when it had already been recorded.
+  core::result<bool> add_rule_run(const std::string& institution_id, const std::string& rule_id,
+                                  std::int64_t student_id, const std::string& run_key,
+                                  core::instant now);
+  /// The greatest run_key recorded for (rule, student), if any.
+  std::optional<std::string> last_rule_run(const std::string& institution_id,
+                                           const std::string& rule_id, std::int64_t student_id);
+  std::optional<std::int64_t> scheduler_mark(const std::string& name);
+  core::status set_scheduler_mark(const std::string& name, std::int64_t value);
+
  private:
   explicit sqlite_store(std::unique_ptr<sqlite_connection> db) : db_(std::move(db)) {}
   core::student read_student(sqlite_statement& q);
   std::unique_ptr<sqlite_connection> db_;
+  std::chrono::seconds validity_{24 * 3600};
 };
 
 }  // namespace tuki::adapters

@@ -40,6 +40,22 @@ struct mail_settings {
   bool require_tls = false;   // refuse to send over plain smtp:// without STARTTLS
 };
 
+/// The SMS outbox (outbox pump).
+struct outbox_settings {
+  int batch_size = 256;      // SMS claimed (queued -> sending) at once; after a kill -9 these
+                             // are queued again (only those already accepted are sent twice)
+  int in_flight = 32;        // requests sent at once; their outcomes are stored per window
+  int max_attempts = 10;     // retryable failures are retried with backoff up to this many tries
+  int validity_hours = 24;   // a message not sent this long after it was due expires
+};
+
+/// The scheduler pump (planned sends of campaigns and schedule rules).
+struct scheduler_settings {
+  int max_outbox_depth = 2000;  // backpressure: no new check-ins while more SMS are queued
+  int batch = 500;              // planned sends started per store job
+  int rules_every_seconds = 60; // how often schedule rules are evaluated
+};
+
 struct gateway_entry {
   std::string name;
   std::string type;
@@ -77,6 +93,7 @@ struct institution_settings {
   std::string routing_file;
   webhook_settings webhook;
   sla_overrides sla;
+  std::string schedule_file;             // optional: config/schedules/<id>.yaml (scheduling.md)
 };
 
 /// Tickets: signed links and the SLA pump.
@@ -93,7 +110,10 @@ struct config {
   std::string secret;       // key for signed links; from ${TUKI_SECRET} in production
   std::string routing_dir = "config/routing";  // <institution id>.yaml routing rules
   ticket_settings tickets;
+  std::string api_token;    // bearer token for POST /v1/events; empty disables the endpoint
   http_settings http;
+  outbox_settings outbox;
+  scheduler_settings scheduler;
   store_settings store;
   mail_settings mail;
   std::vector<gateway_entry> gateways;

@@ -18,6 +18,7 @@ class token_bucket {
   /// How long until `segments` are available (zero when they are now).
   std::chrono::nanoseconds wait_for(double segments, clock_point now);
   bool unlimited() const { return rate_ <= 0; }
+  double burst() const { return burst_; }
 
  private:
   void refill(clock_point now);

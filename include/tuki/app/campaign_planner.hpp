@@ -1,0 +1,66 @@
+#pragma once
+// The app-side glue of campaign planning: candidates from the store -> schedule::plan_campaign
+// -> one `campaigns` row and its `planned_sends`, all in the caller's transaction, so a campaign
+// is stored whole or not at all and a restart neither loses nor repeats it. The scheduler pump
+// later starts each planned send at its time (app/scheduler.hpp).
+//
+// Runs on the store thread (inside a write_queue job) or in a CLI transaction.
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <date/date.h>
+
+#include "tuki/adapters/store/sqlite_store.hpp"
+#include "tuki/core/config/config.hpp"
+#include "tuki/core/schedule/campaign_plan.hpp"
+#include "tuki/core/schedule/schedule_file.hpp"
+
+namespace tuki::app {
+
+/// The institution's schedule: its `schedule_file` when configured (read from disk: start-up
+/// only), else the defaults of docs/scheduling.md in the institution's time zone. Errors are
+/// located (file:line:column) or name the institution.
+core::result<schedule::schedule_file> load_institution_schedule(
+    const config::institution_settings& inst);
+
+struct campaign_request {
+  std::string institution_id;
+  std::string dialog_id;
+  std::string rule_id = "manual";  // schedule rule id, or "manual" for the CLI
+  std::string run_key;             // unique per rule: a date, a timestamp...
+  /// No staggering: every accepted student is due at the next allowed moment from `now` in the
+  /// student's zone (CLI --now, data triggers, milestones). Caps still apply.
+  bool immediate = false;
+  bool dry_run = false;  // plan and report, store nothing
+};
+
+struct campaign_report {
+  std::int64_t campaign_id = 0;  // 0 for a dry run
+  std::size_t selected = 0;
+  std::size_t planned = 0;
+  std::array<std::size_t, 4> skipped{};  // indexed by schedule::skip_reason
+  std::vector<std::pair<date::local_days, std::size_t>> per_day;  // institution-local days
+  std::uint64_t per_day_limit = 0;  // 0 = unlimited
+  std::uint64_t segments = 0;       // estimated SMS segments of the opening messages
+  std::size_t skipped_total() const { return skipped[0] + skipped[1] + skipped[2] + skipped[3]; }
+};
+
+/// Opening-message segments for one candidate (e.g. conversation::opening_segments, cached).
+using segment_estimator = std::function<std::size_t(const adapters::campaign_candidate_row&)>;
+
+/// Plans `candidates` (already filtered to the audience) with the schedule's fairness and quiet
+/// hours at `now` and, unless a dry run, stores the campaign and its planned sends.
+/// already_exists when (institution, rule, run_key) was planned before. `estimate` may be empty.
+core::result<campaign_report> plan_and_store_campaign(
+    adapters::sqlite_store& store, const schedule::schedule_file& schedule,
+    const std::vector<adapters::campaign_candidate_row>& candidates, const campaign_request& request,
+    const segment_estimator& estimate, core::instant now);
+
+/// The value of a student's date column ("start_date" or an imported extra column), or "".
+std::string student_date(const adapters::campaign_candidate_row& c, const std::string& column);
+
+}  // namespace tuki::app

@@ -1,0 +1,39 @@
+#pragma once
+// Data events for triggers (`tuki events import F.csv`, `POST /v1/events`): every item is
+// checked first, errors are reported per item (CSV: by line; JSON: by index), and nothing is
+// stored when any item is wrong.
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tuki/adapters/store/sqlite_store.hpp"
+#include "tuki/core/status.hpp"
+
+namespace tuki::app {
+
+struct event_input {
+  std::size_t where = 0;  // CSV line (1-based) or JSON index (0-based), for messages
+  std::string student_ref;
+  std::string event;
+  std::string date;  // YYYY-MM-DD, institution-local
+  double value = 1;
+};
+
+struct event_error {
+  std::size_t where = 0;
+  std::string reason;
+};
+
+/// Header `student_id,event,date,value` (value may be empty: 1). Errors go to `errors`.
+std::vector<event_input> parse_events_csv(std::string_view text, std::vector<event_error>& errors);
+/// A JSON array of {student_id, event, date, value?}. Errors go to `errors` (index -1 = the body).
+std::vector<event_input> parse_events_json(std::string_view body, std::vector<event_error>& errors);
+/// Resolves the students (unknown ones are errors) and, only when `errors` stays empty, stores
+/// every event. Returns how many were stored. Call inside a transaction.
+core::result<std::size_t> store_events(adapters::sqlite_store& store,
+                                       const std::string& institution_id,
+                                       const std::vector<event_input>& events,
+                                       std::vector<event_error>& errors, core::instant now);
+
+}  // namespace tuki::app

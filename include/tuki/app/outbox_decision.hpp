@@ -1,0 +1,48 @@
+#pragma once
+// What the outbox does with a gateway's answer to one send: a pure function of the answer, the
+// attempt number, the retry policy, `now` and a random draw, so that retries and backoff are
+// tested on explicit times (tests/app/outbox_decision_test.cpp) and the pump only applies it.
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "tuki/adapters/gateway/sms_gateway.hpp"
+#include "tuki/core/outbox/token_bucket.hpp"
+#include "tuki/core/instant.hpp"
+
+namespace tuki::app {
+
+struct retry_policy {
+  int max_attempts = 10;                        // attempts in all, the first one included
+  std::chrono::milliseconds base{1000};         // delay after attempt n: base * 2^n ...
+  std::chrono::milliseconds cap{600'000};       // ... at most this (10 min) ...
+  double jitter = 0.25;                         // ... times a factor in [1 - jitter, 1 + jitter)
+};
+
+/// Delay before the next attempt after failed attempt `attempt` (1-based); `u` in [0, 1) is the
+/// random draw that places it within the jitter band.
+core::duration backoff_delay(const retry_policy& policy, int attempt, double u);
+
+struct outbox_decision {
+  std::string status;                     // "sent", "queued" (retry) or "failed"
+  std::optional<core::instant> retry_at;  // with "queued"
+  std::string detail;                     // for the status history (no message text)
+  bool delivery_failure = false;          // counts against the student (invalid number...)
+  bool opted_out = false;                 // the gateway says the recipient blocked us
+};
+
+/// `attempt` is the attempt just made (1 for the first send). Retryable answers are retried with
+/// backoff until `max_attempts` attempts were made, then fail ("gave up", not the student's
+/// fault: not a delivery failure). Permanent refusals fail at once and count as a delivery
+/// failure of the student; opted_out fails and marks the student opted out.
+outbox_decision decide_send_outcome(const adapters::send_result& result, int attempt,
+                                    const retry_policy& policy, core::instant now, double u);
+
+/// Rate limiting of one message of `segments` segments on a gateway's bucket at steady time
+/// `now`: takes the tokens and returns zero when they are available, else takes nothing and
+/// returns exactly how long to wait before asking again. A message longer than the bucket's
+/// burst takes the whole burst (it could never fit otherwise).
+std::chrono::nanoseconds take_or_wait(core::token_bucket& bucket, int segments,
+                                      core::token_bucket::clock_point now);
+
+}  // namespace tuki::app

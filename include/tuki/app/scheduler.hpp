@@ -1,0 +1,58 @@
+#pragma once
+// The scheduler's store-side work, driven by the scheduler pump (service, io thread) through
+// write_queue jobs, so everything here runs on the store thread inside a batch transaction:
+//
+//  - evaluate_rules: every institution's schedule rules at `now`. A recurring occurrence whose
+//    time has come (and is at most a day old) becomes one campaign (planned with fairness and
+//    staggering); milestones due within the last 7 days and data triggers that fire on newly
+//    imported events become small immediate campaigns. Each rule run is recorded in `rule_runs`
+//    in the same transaction as its planned sends: a crash neither loses nor repeats a run.
+//  - start_due: starts due planned sends through conversation::start_checkin (which skips
+//    opted-out, paused and active students), at most `limit`, and none while the SMS outbox is
+//    deeper than `max_outbox_depth` (backpressure). A send due in quiet hours (the pump was late)
+//    is postponed to the next allowed moment in the student's zone, so the opening message
+//    never goes out at night; replies are not affected (they are not planned sends).
+//
+// Thread-safety: immutable after construction except through the store passed in.
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "tuki/app/campaign_planner.hpp"
+#include "tuki/app/conversation.hpp"
+
+namespace tuki::app {
+
+struct rules_report {
+  std::size_t campaigns = 0;  // campaigns created
+  std::size_t planned = 0;    // planned sends created
+};
+
+struct start_report {
+  std::size_t started = 0;
+  std::size_t skipped = 0;     // start_checkin declined (opted out, paused, active)
+  std::size_t postponed = 0;   // quiet hours
+  bool held_back = false;      // backpressure: the outbox was too deep
+};
+
+class scheduler {
+ public:
+  /// `schedules` by institution id; institutions without one get the defaults.
+  scheduler(const config::config& cfg, std::map<std::string, schedule::schedule_file> schedules,
+            conversation& conv);
+
+  core::result<rules_report> evaluate_rules(adapters::sqlite_store& store, core::instant now) const;
+  core::result<start_report> start_due(adapters::sqlite_store& store, core::instant now, int limit,
+                                       std::int64_t max_outbox_depth) const;
+  const schedule::schedule_file* schedule_of(const std::string& institution_id) const;
+
+ private:
+  core::result<rules_report> evaluate(adapters::sqlite_store& store,
+                                      const config::institution_settings& inst,
+                                      const schedule::schedule_file& sched, core::instant now) const;
+  const config::config& cfg_;
+  std::map<std::string, schedule::schedule_file> schedules_;
+  conversation& conv_;
+};
+
+}  // namespace tuki::app

@@ -1,0 +1,152 @@
+#include "tuki/app/event_import.hpp"
+
+#include <charconv>
+#include <cmath>
+
+#include <date/date.h>
+#include <nlohmann/json.hpp>
+
+#include "tuki/core/text/csv.hpp"
+
+namespace tuki::app {
+namespace {
+
+std::string trim(std::string_view s) {
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  return std::string(s);
+}
+
+bool valid_date(const std::string& s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+    if (s[i] < '0' || s[i] > '9') return false;
+  int y = std::stoi(s.substr(0, 4));
+  unsigned m = static_cast<unsigned>(std::stoi(s.substr(5, 2)));
+  unsigned d = static_cast<unsigned>(std::stoi(s.substr(8, 2)));
+  return date::year_month_day{date::year{y}, date::month{m}, date::day{d}}.ok();
+}
+
+bool valid_event_name(const std::string& s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (char c : s)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) return false;
+  return true;
+}
+
+/// Checks one item; returns the reason it is wrong, or "".
+std::string check(const event_input& e) {
+  if (e.student_ref.empty()) return "student_id is empty";
+  if (!valid_event_name(e.event))
+    return "event '" + e.event + "' must be 1-64 characters of a-z, 0-9, _ or -";
+  if (!valid_date(e.date)) return "date '" + e.date + "' is not a valid YYYY-MM-DD date";
+  if (!std::isfinite(e.value)) return "value is not a finite number";
+  return "";
+}
+
+}  // namespace
+
+std::vector<event_input> parse_events_csv(std::string_view text, std::vector<event_error>& errors) {
+  std::vector<event_input> out;
+  core::csv_reader reader(text);
+  core::csv_row row;
+  if (!reader.next(row)) {
+    errors.push_back({1, reader.error().is_ok() ? "the file is empty; expected a header line"
+                                                 : reader.error().message()});
+    return out;
+  }
+  std::vector<std::string> header;
+  for (auto& f : row.fields) header.push_back(trim(f));
+  const std::vector<std::string> expected{"student_id", "event", "date", "value"};
+  if (header.size() < 3 || header.size() > 4 ||
+      !std::equal(header.begin(), header.end(), expected.begin())) {
+    errors.push_back({row.line, "expected the header student_id,event,date,value"});
+    return out;
+  }
+  while (reader.next(row)) {
+    if (row.fields.size() == 1 && trim(row.fields[0]).empty()) continue;  // blank line
+    if (row.fields.size() < 3 || row.fields.size() > header.size()) {
+      errors.push_back({row.line, "expected " + std::to_string(header.size()) + " fields, got " +
+                                      std::to_string(row.fields.size())});
+      continue;
+    }
+    event_input e;
+    e.where = row.line;
+    e.student_ref = trim(row.fields[0]);
+    e.event = trim(row.fields[1]);
+    e.date = trim(row.fields[2]);
+    if (row.fields.size() == 4 && !trim(row.fields[3]).empty()) {
+      std::string v = trim(row.fields[3]);
+      auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), e.value);
+      if (ec != std::errc() || p != v.data() + v.size()) {
+        errors.push_back({row.line, "value '" + v + "' is not a number"});
+        continue;
+      }
+    }
+    if (auto why = check(e); !why.empty()) {
+      errors.push_back({row.line, why});
+      continue;
+    }
+    out.push_back(std::move(e));
+  }
+  if (!reader.error().is_ok()) errors.push_back({row.line, reader.error().message()});
+  return out;
+}
+
+std::vector<event_input> parse_events_json(std::string_view body, std::vector<event_error>& errors) {
+  std::vector<event_input> out;
+  auto j = nlohmann::json::parse(body, nullptr, false);
+  if (j.is_discarded() || !j.is_array()) {
+    errors.push_back({static_cast<std::size_t>(-1), "expected a JSON array of events"});
+    return out;
+  }
+  for (std::size_t i = 0; i < j.size(); ++i) {
+    const auto& item = j[i];
+    if (!item.is_object()) {
+      errors.push_back({i, "expected an object"});
+      continue;
+    }
+    event_input e;
+    e.where = i;
+    std::string why;
+    for (const auto& [k, v] : item.items()) {
+      if (k == "student_id" && v.is_string()) e.student_ref = v.get<std::string>();
+      else if (k == "event" && v.is_string()) e.event = v.get<std::string>();
+      else if (k == "date" && v.is_string()) e.date = v.get<std::string>();
+      else if (k == "value" && v.is_number()) e.value = v.get<double>();
+      else if (k == "student_id" || k == "event" || k == "date" || k == "value")
+        why = k + (k == "value" ? " must be a number" : " must be a string");
+      else
+        why = "unknown key '" + k + "'";
+      if (!why.empty()) break;
+    }
+    if (why.empty()) why = check(e);
+    if (!why.empty()) {
+      errors.push_back({i, why});
+      continue;
+    }
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+core::result<std::size_t> store_events(adapters::sqlite_store& store,
+                                       const std::string& institution_id,
+                                       const std::vector<event_input>& events,
+                                       std::vector<event_error>& errors, core::instant now) {
+  std::vector<adapters::event_row> rows;
+  rows.reserve(events.size());
+  for (const auto& e : events) {
+    auto id = store.student_id_by_ref(institution_id, e.student_ref);
+    if (!id) {
+      errors.push_back({e.where, "unknown student_id '" + e.student_ref + "'"});
+      continue;
+    }
+    rows.push_back({*id, e.event, e.date, e.value});
+  }
+  if (!errors.empty()) return std::size_t{0};
+  if (auto s = store.add_events(institution_id, rows, now); !s) return s;
+  return rows.size();
+}
+
+}  // namespace tuki::app

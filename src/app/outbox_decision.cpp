@@ -1,0 +1,58 @@
+#include "tuki/app/outbox_decision.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace tuki::app {
+
+core::duration backoff_delay(const retry_policy& policy, int attempt, double u) {
+  const double base_ms = static_cast<double>(policy.base.count());
+  const double cap_ms = static_cast<double>(policy.cap.count());
+  const double raw = base_ms * std::ldexp(1.0, std::clamp(attempt, 0, 30));
+  const double factor = 1.0 - policy.jitter + 2.0 * policy.jitter * std::clamp(u, 0.0, 1.0);
+  const auto ms = static_cast<long long>(std::min(raw, cap_ms) * factor);
+  return std::chrono::duration_cast<core::duration>(std::chrono::milliseconds(ms));
+}
+
+outbox_decision decide_send_outcome(const adapters::send_result& result, int attempt,
+                                    const retry_policy& policy, core::instant now, double u) {
+  outbox_decision d;
+  switch (result.outcome) {
+    case adapters::send_outcome::accepted:
+      d.status = "sent";
+      d.detail = result.detail;
+      break;
+    case adapters::send_outcome::retryable:
+      if (attempt < policy.max_attempts) {
+        d.status = "queued";
+        d.retry_at = now + backoff_delay(policy, attempt, u);
+        d.detail = result.detail;
+      } else {
+        d.status = "failed";
+        d.detail = "gave up after " + std::to_string(attempt) + " attempts: " + result.detail;
+      }
+      break;
+    case adapters::send_outcome::permanent:
+      d.status = "failed";
+      d.detail = result.detail;
+      d.delivery_failure = true;
+      break;
+    case adapters::send_outcome::opted_out:
+      d.status = "failed";
+      d.detail = "opted out: " + result.detail;
+      d.opted_out = true;
+      break;
+  }
+  return d;
+}
+
+std::chrono::nanoseconds take_or_wait(core::token_bucket& bucket, int segments,
+                                      core::token_bucket::clock_point now) {
+  const double need = std::min<double>(std::max(1, segments), std::max(1.0, bucket.burst()));
+  auto wait = bucket.wait_for(need, now);
+  if (wait > std::chrono::nanoseconds::zero()) return wait;
+  if (bucket.try_take(need, now)) return std::chrono::nanoseconds::zero();
+  return std::chrono::nanoseconds(1000);  // rounding at the edge: ask again a moment later
+}
+
+}  // namespace tuki::app

@@ -1,0 +1,204 @@
+#include "tuki/app/scheduler.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+#include "tuki/core/schedule/local_time.hpp"
+#include "tuki/core/schedule/zone_cache.hpp"
+
+namespace tuki::app {
+namespace {
+
+constexpr auto recurring_lookback = std::chrono::hours(24);
+constexpr auto milestone_lookback = std::chrono::days(7);
+
+std::optional<date::year_month_day> parse_day(std::string_view s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
+  int y = 0;
+  unsigned m = 0, d = 0;
+  auto num = [&](std::size_t from, std::size_t len, auto& out) {
+    auto [p, ec] = std::from_chars(s.data() + from, s.data() + from + len, out);
+    return ec == std::errc() && p == s.data() + from + len;
+  };
+  if (!num(0, 4, y) || !num(5, 2, m) || !num(8, 2, d)) return std::nullopt;
+  date::year_month_day ymd{date::year{y}, date::month{m}, date::day{d}};
+  if (!ymd.ok()) return std::nullopt;
+  return ymd;
+}
+
+std::string day_text(date::local_days d) { return date::format("%F", d); }
+
+bool in_audience(const schedule::audience& a, const adapters::campaign_candidate_row& c) {
+  return a.matches({c.group, c.campus, c.programme});
+}
+
+}  // namespace
+
+scheduler::scheduler(const config::config& cfg,
+                     std::map<std::string, schedule::schedule_file> schedules, conversation& conv)
+    : cfg_(cfg), schedules_(std::move(schedules)), conv_(conv) {}
+
+const schedule::schedule_file* scheduler::schedule_of(const std::string& institution_id) const {
+  auto it = schedules_.find(institution_id);
+  return it == schedules_.end() ? nullptr : &it->second;
+}
+
+core::result<rules_report> scheduler::evaluate_rules(adapters::sqlite_store& store,
+                                                     core::instant now) const {
+  rules_report total;
+  for (const auto& inst : cfg_.institutions) {
+    const auto* sched = schedule_of(inst.id);
+    if (!sched) continue;
+    auto r = evaluate(store, inst, *sched, now);
+    if (!r) return r;
+    total.campaigns += r->campaigns;
+    total.planned += r->planned;
+  }
+  return total;
+}
+
+core::result<rules_report> scheduler::evaluate(adapters::sqlite_store& store,
+                                               const config::institution_settings& inst,
+                                               const schedule::schedule_file& sched,
+                                               core::instant now) const {
+  rules_report out;
+  if (sched.recurring.empty() && sched.milestones.empty() && sched.triggers.empty()) return out;
+  const auto& tz = *sched.time_zone;
+  const std::string stamp = std::to_string(core::to_unix_ms(now));
+  std::vector<adapters::campaign_candidate_row> everyone;
+  bool loaded = false;
+  auto all_students = [&]() -> const std::vector<adapters::campaign_candidate_row>& {
+    if (!loaded) everyone = store.campaign_candidates(inst.id, "all");
+    loaded = true;
+    return everyone;
+  };
+  auto plan = [&](const std::string& rule, const std::string& dialog, const std::string& key,
+                  const std::vector<adapters::campaign_candidate_row>& who,
+                  bool immediate) -> core::status {
+    if (who.empty()) return core::status::ok();
+    campaign_request req;
+    req.institution_id = inst.id;
+    req.dialog_id = dialog;
+    req.rule_id = rule;
+    req.run_key = key;
+    req.immediate = immediate;
+    auto r = plan_and_store_campaign(store, sched, who, req, {}, now);
+    if (!r) return r.error();
+    ++out.campaigns;
+    out.planned += r->planned;
+    return core::status::ok();
+  };
+
+  for (const auto& rule : sched.recurring) {
+    for (auto at : schedule::occurrences(rule, tz, now - recurring_lookback,
+                                         now + std::chrono::milliseconds(1), sched.holidays)) {
+      const std::string key = day_text(schedule::local_day(at, tz));
+      auto fresh = store.add_rule_run(inst.id, rule.id, 0, key, now);
+      if (!fresh) return fresh.error();
+      if (!*fresh) continue;
+      std::vector<adapters::campaign_candidate_row> who;
+      for (const auto& c : all_students())
+        if (in_audience(rule.students, c)) who.push_back(c);
+      if (auto s = plan(rule.id, rule.dialog, key, who, false); !s) return s;
+    }
+  }
+
+  schedule::zone_cache zones;
+  for (const auto& rule : sched.milestones) {
+    std::vector<adapters::campaign_candidate_row> who;
+    for (const auto& c : all_students()) {
+      if (!in_audience(rule.students, c)) continue;
+      const std::string date_text = student_date(c, rule.date_column);
+      auto ymd = parse_day(date_text);
+      if (!ymd) continue;
+      const date::time_zone* zone = &tz;
+      if (!c.timezone.empty())
+        if (auto z = zones.find(c.timezone)) zone = *z;
+      auto due = schedule::milestone_time(rule, *ymd, *zone);
+      if (!due || *due > now || *due <= now - milestone_lookback) continue;
+      auto fresh = store.add_rule_run(inst.id, rule.id, c.id, date_text, now);
+      if (!fresh) return fresh.error();
+      if (*fresh) who.push_back(c);
+    }
+    if (auto s = plan(rule.id, rule.dialog, stamp, who, true); !s) return s;
+  }
+
+  for (const auto& rule : sched.triggers) {
+    const std::string mark = "trigger:" + inst.id + ":" + rule.id;
+    auto [students, max_id] =
+        store.students_with_new_events(inst.id, rule.event, store.scheduler_mark(mark).value_or(0));
+    if (students.empty()) continue;
+    std::vector<adapters::campaign_candidate_row> who;
+    std::size_t k = 0;
+    for (const auto& c : all_students()) {  // both ascending by id
+      while (k < students.size() && students[k] < c.id) ++k;
+      if (k == students.size()) break;
+      if (students[k] != c.id || !in_audience(rule.students, c)) continue;
+      auto last = store.last_rule_run(inst.id, rule.id, c.id);
+      std::optional<date::local_days> last_day;
+      if (last)
+        if (auto ymd = parse_day(*last)) last_day = date::local_days(*ymd);
+      std::vector<schedule::student_event> events;
+      for (auto& e : store.student_events(c.id, rule.event, last.value_or("")))
+        if (auto ymd = parse_day(e.day))
+          events.push_back({c.ref, e.event, date::local_days(*ymd), e.value});
+      auto fired = schedule::next_firing(rule, events, last_day);
+      if (!fired) continue;
+      auto fresh = store.add_rule_run(inst.id, rule.id, c.id, day_text(*fired), now);
+      if (!fresh) return fresh.error();
+      if (*fresh) who.push_back(c);
+    }
+    if (auto s = store.set_scheduler_mark(mark, max_id); !s) return s;
+    if (auto s = plan(rule.id, rule.dialog, stamp, who, true); !s) return s;
+  }
+  return out;
+}
+
+core::result<start_report> scheduler::start_due(adapters::sqlite_store& store, core::instant now,
+                                                int limit, std::int64_t max_outbox_depth) const {
+  start_report out;
+  const auto depth = store.sms_outbox_depth();
+  if (depth >= max_outbox_depth) {
+    out.held_back = true;
+    return out;
+  }
+  limit = static_cast<int>(std::min<std::int64_t>(limit, max_outbox_depth - depth));
+  schedule::zone_cache zones;
+  for (const auto& p : store.due_planned_sends(now, limit)) {
+    auto student = store.get_student(p.student_id);
+    if (!student) {
+      if (auto s = store.finish_planned_send(p.id, "skipped", now); !s) return s;
+      ++out.skipped;
+      continue;
+    }
+    const auto* sched = schedule_of(student->institution_id);
+    if (sched) {
+      const date::time_zone* zone = sched->time_zone;
+      if (!student->timezone.empty())
+        if (auto z = zones.find(student->timezone)) zone = *z;
+      if (!schedule::is_allowed(now, sched->quiet, *zone, sched->holidays)) {
+        auto next = schedule::next_allowed(now, sched->quiet, *zone, sched->holidays);
+        auto s = next ? store.postpone_planned_send(p.id, *next, now)
+                      : store.finish_planned_send(p.id, "skipped", now);
+        if (!s) return s;
+        ++(next ? out.postponed : out.skipped);
+        continue;
+      }
+    }
+    if (!conv_.library()->find(p.dialog_id)) {  // removed since it was planned
+      if (auto s = store.finish_planned_send(p.id, "skipped", now); !s) return s;
+      ++out.skipped;
+      continue;
+    }
+    auto started = conv_.start_checkin(store, p.student_id, p.dialog_id, now);
+    if (!started) return started.error();
+    if (*started)
+      if (auto s = store.set_last_checkin(p.student_id, now); !s) return s;
+    if (auto s = store.finish_planned_send(p.id, *started ? "started" : "skipped", now); !s)
+      return s;
+    ++(*started ? out.started : out.skipped);
+  }
+  return out;
+}
+
+}  // namespace tuki::app

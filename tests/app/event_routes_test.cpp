@@ -1,0 +1,131 @@
+// The service's delivery wiring in-process on loopback: POST /v1/events (auth, per-item errors,
+// all-or-nothing) and the scheduler pump starting a stored campaign through the console gateway.
+#include "tuki/app/service.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <thread>
+
+#include <catch2/catch.hpp>
+
+#include "tuki/app/campaign_planner.hpp"
+
+using namespace tuki;
+namespace fs = std::filesystem;
+
+namespace {
+
+core::instant wall_now() {
+  return core::instant(std::chrono::duration_cast<core::duration>(
+      std::chrono::system_clock::now().time_since_epoch()));
+}
+
+core::http_response send(adapters::http_client& client, core::http_request r) {
+  std::promise<core::http_response> p;
+  client.submit(std::move(r), [&p](core::http_response resp, std::string) { p.set_value(resp); });
+  return p.get_future().get();
+}
+
+core::http_request post_events(const std::string& base, const std::string& body,
+                               const std::string& token) {
+  core::http_request r{"POST", base + "/v1/events", {}, body, ""};
+  r.headers.push_back({"Content-Type", "application/json"});
+  if (!token.empty()) r.headers.push_back({"Authorization", "Bearer " + token});
+  return r;
+}
+
+std::int64_t count(const config::config& cfg, const std::string& sql) {
+  auto store = app::open_store(cfg);
+  REQUIRE(store);
+  auto& q = (*store)->db().prepare(sql);
+  std::int64_t n = q.step() ? q.column_int(0) : -1;
+  q.reset();
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("POST /v1/events and the scheduler pump in a running service", "[app][service][events]") {
+  fs::path dir = fs::temp_directory_path() / ("tuki-events-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  {
+    std::ofstream sched(dir / "schedule.yaml");
+    sched << "tuki_schedule: 1\ninstitution: varia\ntime_zone: Europe/Helsinki\n"
+             "quiet_hours:\n  send_from: \"00:00\"\n  send_until: \"24:00\"\n";
+  }
+  std::string yaml = "dialogs_dir: " + std::string(TUKI_SOURCE_DIR) + "/dialogs\n" +
+                     "api_token: tok-0123456789\nhttp:\n  port: 0\nstore:\n  path: " +
+                     (dir / "tuki.db").string() + "\nmail:\n  type: file\n  dir: " +
+                     (dir / "mail").string() +
+                     "\ngateways:\n  - name: console\n    type: console\n    rate_limit: 100\n"
+                     "institutions:\n  - id: varia\n    gateway: console\n    schedule_file: " +
+                     (dir / "schedule.yaml").string() + "\n";
+  auto cfg = config::parse_config(yaml, "test.yaml", config::process_env());
+  INFO(cfg.error().to_string());
+  REQUIRE(cfg);
+  {
+    auto store = app::open_store(*cfg);
+    REQUIRE(store);
+    std::vector<core::student> students(2);
+    for (int i = 0; i < 2; ++i) {
+      students[i].institution_id = "varia";
+      students[i].ref = "s" + std::to_string(i + 1);
+      students[i].phone = "+35840123456" + std::to_string(i);
+      students[i].first_name = "Aino";
+      students[i].language = "fi";
+    }
+    REQUIRE((*store)->upsert_students(students, wall_now()));
+    auto sched = app::load_institution_schedule(cfg->institutions[0]);
+    REQUIRE(sched);
+    REQUIRE((*store)->begin().is_ok());
+    app::campaign_request req{"varia", "weekly_checkin", "manual", "t", true, false};
+    auto planned = app::plan_and_store_campaign(**store, *sched,
+                                                (*store)->campaign_candidates("varia", "all"),
+                                                req, {}, wall_now());
+    INFO(planned.error().to_string());
+    REQUIRE(planned);
+    CHECK(planned->planned == 2);
+    REQUIRE((*store)->commit().is_ok());
+  }
+  auto svc = app::service::create(*cfg);
+  INFO(svc.error().to_string());
+  REQUIRE(svc);
+  std::thread runner([&] { (*svc)->run(); });
+  while ((*svc)->port() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  adapters::http_client client;
+  client.start();
+  const std::string base = "http://127.0.0.1:" + std::to_string((*svc)->port());
+
+  const std::string good = R"([{"student_id":"s1","event":"absence","date":"2026-09-01","value":1},
+                               {"student_id":"s2","event":"absence","date":"2026-09-02"}])";
+  CHECK(send(client, post_events(base, good, "")).status == 401);
+  CHECK(send(client, post_events(base, good, "wrong-token")).status == 401);
+  auto bad = send(client, post_events(base, R"([{"student_id":"s1","event":"absence","date":"2026-09-01"},
+      {"student_id":"nobody","event":"absence","date":"2026-09-01"},
+      {"student_id":"s2","event":"absence","date":"2026-13-01"}])", "tok-0123456789"));
+  CHECK(bad.status == 400);
+  CHECK_THAT(bad.body, Catch::Contains("\"index\":1") && Catch::Contains("unknown student_id 'nobody'"));
+  CHECK_THAT(bad.body, Catch::Contains("\"index\":2"));
+  auto ok = send(client, post_events(base, good, "tok-0123456789"));
+  CHECK(ok.status == 200);
+  CHECK(ok.body == "{\"stored\":2}\n");
+
+  // The scheduler pump starts both planned check-ins; the console gateway "sends" them.
+  std::int64_t sent = 0;
+  for (int i = 0; i < 200 && sent < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    sent = count(*cfg, "SELECT COUNT(*) FROM messages WHERE direction = 'out' AND status = 'sent'");
+  }
+  auto metrics = send(client, core::http_request{"GET", base + "/metrics", {}, "", ""});
+  (*svc)->request_stop();
+  runner.join();
+  client.stop();
+  CHECK(sent == 2);
+  CHECK(count(*cfg, "SELECT COUNT(*) FROM events") == 2);  // the bad request stored nothing
+  CHECK(count(*cfg, "SELECT COUNT(*) FROM planned_sends WHERE status = 'started'") == 2);
+  CHECK(count(*cfg, "SELECT COUNT(*) FROM messages WHERE segments = 2 AND encoding = 'ucs2'") == 2);  // the en dash is not GSM-7
+  CHECK_THAT(metrics.body, Catch::Contains("tuki_planned_sends_waiting 0"));
+  fs::remove_all(dir);
+}

@@ -1,0 +1,107 @@
+// Retries and backoff of the outbox on explicit times (no clock, no gateway).
+#include "tuki/app/outbox_decision.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace tuki;
+using adapters::send_outcome;
+
+namespace {
+
+const core::instant t0 = core::from_unix_ms(1'795'000'000'000);
+
+adapters::send_result answer(send_outcome o, std::string detail = "d") {
+  return {o, "", std::move(detail)};
+}
+
+}  // namespace
+
+TEST_CASE("backoff doubles per attempt, is capped, and jitter stays within its band", "[outbox]") {
+  app::retry_policy p;  // base 1 s, cap 10 min, jitter 25 %
+  using std::chrono::milliseconds;
+  CHECK(app::backoff_delay(p, 1, 0.5) == milliseconds(2'000));
+  CHECK(app::backoff_delay(p, 2, 0.5) == milliseconds(4'000));
+  CHECK(app::backoff_delay(p, 5, 0.5) == milliseconds(32'000));
+  CHECK(app::backoff_delay(p, 9, 0.5) == milliseconds(512'000));
+  CHECK(app::backoff_delay(p, 10, 0.5) == milliseconds(600'000));  // 1024 s capped at 600 s
+  CHECK(app::backoff_delay(p, 30, 0.5) == milliseconds(600'000));
+  CHECK(app::backoff_delay(p, 3, 0.0) == milliseconds(6'000));     // 8 s * 0.75
+  CHECK(app::backoff_delay(p, 3, 0.999) >= milliseconds(9'990));   // just under 8 s * 1.25
+  CHECK(app::backoff_delay(p, 3, 0.999) < milliseconds(10'000));
+}
+
+TEST_CASE("a retryable answer is queued again at now + backoff until max_attempts", "[outbox]") {
+  app::retry_policy p;
+  p.max_attempts = 4;
+  core::instant now = t0;
+  std::vector<core::instant> retries;
+  // The pump's loop on a fake clock: each attempt fails with 503; time jumps to the retry time.
+  for (int attempt = 1;; ++attempt) {
+    auto d = app::decide_send_outcome(answer(send_outcome::retryable, "503"), attempt, p, now, 0.5);
+    CAPTURE(attempt);
+    if (attempt < p.max_attempts) {
+      REQUIRE(d.status == "queued");
+      REQUIRE(d.retry_at);
+      CHECK(*d.retry_at == now + app::backoff_delay(p, attempt, 0.5));
+      CHECK_FALSE(d.delivery_failure);
+      now = *d.retry_at;
+      retries.push_back(now);
+    } else {
+      CHECK(d.status == "failed");
+      CHECK_FALSE(d.retry_at);
+      CHECK(d.detail == "gave up after 4 attempts: 503");
+      CHECK_FALSE(d.delivery_failure);  // a gateway outage is not the student's fault
+      break;
+    }
+  }
+  using std::chrono::seconds;
+  REQUIRE(retries.size() == 3);
+  CHECK(retries[0] == t0 + seconds(2));
+  CHECK(retries[1] == t0 + seconds(2 + 4));
+  CHECK(retries[2] == t0 + seconds(2 + 4 + 8));
+}
+
+TEST_CASE("accepted, permanent and opted-out answers", "[outbox]") {
+  app::retry_policy p;
+  auto sent = app::decide_send_outcome(answer(send_outcome::accepted, "0: Accepted"), 1, p, t0, 0.1);
+  CHECK(sent.status == "sent");
+  CHECK_FALSE(sent.retry_at);
+  auto bad = app::decide_send_outcome(answer(send_outcome::permanent, "400 bad number"), 1, p, t0, 0.1);
+  CHECK(bad.status == "failed");
+  CHECK(bad.delivery_failure);
+  CHECK_FALSE(bad.opted_out);
+  auto stop = app::decide_send_outcome(answer(send_outcome::opted_out, "21610"), 2, p, t0, 0.1);
+  CHECK(stop.status == "failed");
+  CHECK(stop.opted_out);
+  CHECK_FALSE(stop.delivery_failure);
+  CHECK(stop.detail == "opted out: 21610");
+}
+
+TEST_CASE("rate limiting: segments per second, exact waits, long messages", "[outbox]") {
+  using namespace std::chrono;
+  const core::token_bucket::clock_point start{};
+  core::token_bucket bucket(10, 10, start);  // 10 segments per second, burst 10
+  auto now = start;
+  int immediate = 0;
+  // The pump's loop on a fake steady clock: sleep exactly what take_or_wait says.
+  for (int i = 0; i < 25; ++i) {
+    for (;;) {
+      auto wait = app::take_or_wait(bucket, 1, now);
+      if (wait == nanoseconds::zero()) break;
+      CHECK(wait <= milliseconds(101));
+      now += wait;
+    }
+    if (now == start) ++immediate;
+  }
+  CHECK(immediate == 10);                    // the burst
+  CHECK(now >= start + milliseconds(1500));  // 15 more at 10 per second
+  CHECK(now < start + milliseconds(1510));
+
+  // A 2-segment message costs two tokens; one longer than the burst takes the whole burst.
+  core::token_bucket small(1, 2, start);
+  CHECK(app::take_or_wait(small, 2, start) == nanoseconds::zero());
+  auto wait = app::take_or_wait(small, 5, start);
+  CHECK(wait > milliseconds(1999));
+  CHECK(wait < milliseconds(2001));
+  CHECK(app::take_or_wait(small, 5, start + wait) == nanoseconds::zero());
+}

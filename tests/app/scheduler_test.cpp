@@ -1,0 +1,326 @@
+// Campaign planning glue and the scheduler's store-side work on explicit times: real SQLite
+// files, the shipped dialogs, schedules parsed from text. No clock, no network.
+#include "tuki/app/scheduler.hpp"
+
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+
+#include <catch2/catch.hpp>
+
+#include "tuki/app/event_import.hpp"
+#include "tuki/app/service.hpp"
+
+using namespace tuki;
+namespace fs = std::filesystem;
+using std::chrono::hours;
+using std::chrono::minutes;
+
+namespace {
+
+// Tuesday 2026-11-24, 09:00 in Helsinki (UTC+2).
+const core::instant tue_0900 = core::from_unix_ms(1'795'503'600'000);
+const core::instant tue_2100 = core::from_unix_ms(1'795'546'800'000);
+
+const char* schedule_yaml = R"(tuki_schedule: 1
+institution: varia
+time_zone: Europe/Helsinki
+quiet_hours:
+  send_from: "08:00"
+  send_until: "20:00"
+  weekdays: [mon, tue, wed, thu, fri]
+fairness:
+  min_days_between_checkins: 7
+  capacity_per_day: 1
+  need_rate: 0.5
+recurring:
+  - id: weekly
+    dialog: weekly_checkin
+    weekdays: [tue]
+    at: "10:00"
+    from: 2026-11-01
+    until: 2026-12-31
+    students:
+      group: AUT21
+milestones:
+  - id: two_weeks_in
+    dialog: weekly_checkin
+    date: start_date
+    offset: "+14 days at 10:00"
+triggers:
+  - id: absences
+    dialog: weekly_checkin
+    event: absence
+    threshold: 2
+    within_days: 14
+)";
+
+struct fixture {
+  fs::path dir;
+  config::config cfg;
+  std::unique_ptr<adapters::sqlite_store> store;
+  std::unique_ptr<app::conversation> conv;
+  schedule::schedule_file sched;
+
+  fixture() {
+    static int n = 0;
+    dir = fs::temp_directory_path() /
+          ("tuki-scheduler-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    std::string yaml = "dialogs_dir: " + std::string(TUKI_SOURCE_DIR) + "/dialogs\n" +
+                       "store:\n  path: " + (dir / "tuki.db").string() +
+                       "\ngateways:\n  - name: console\n    type: console\n"
+                       "institutions:\n  - id: varia\n    gateway: console\n";
+    auto c = config::parse_config(yaml, "test.yaml", config::process_env());
+    INFO(c.error().to_string());
+    REQUIRE(c);
+    cfg = *c;
+    auto s = app::open_store(cfg);
+    REQUIRE(s);
+    store = std::move(*s);
+    auto lib = app::load_dialogs(cfg);
+    REQUIRE(lib);
+    conv = std::make_unique<app::conversation>(cfg, *lib, app::role_names::load(cfg.dialogs_dir).value());
+    auto parsed = schedule::parse_schedule(schedule_yaml, "test-schedule.yaml");
+    INFO(parsed.error().to_string());
+    REQUIRE(parsed);
+    sched = *parsed;
+  }
+  ~fixture() {
+    store.reset();
+    fs::remove_all(dir);
+  }
+  void add_students(int n, const std::string& start_date = "2026-08-10") {
+    std::vector<core::student> v;
+    for (int i = 1; i <= n; ++i) {
+      core::student s;
+      s.institution_id = "varia";
+      s.ref = "s" + std::to_string(i);
+      s.phone = "+3584000" + std::to_string(10000 + i);
+      s.first_name = "Aino";
+      s.language = "fi";
+      s.group = "AUT21";
+      s.start_date = start_date;
+      v.push_back(s);
+    }
+    REQUIRE(store->upsert_students(v, tue_0900 - hours(24 * 30)).is_ok());
+  }
+  std::int64_t count(const std::string& sql) {
+    auto& q = store->db().prepare(sql);
+    std::int64_t n = q.step() ? q.column_int(0) : -1;
+    q.reset();
+    return n;
+  }
+  app::scheduler make_scheduler() {
+    std::map<std::string, schedule::schedule_file> m{{"varia", sched}};
+    return app::scheduler(cfg, m, *conv);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a campaign skips opted-out, active and capped students and staggers the rest",
+          "[campaign]") {
+  fixture f;
+  f.add_students(6);
+  auto& s = *f.store;
+  REQUIRE(s.set_contact_state(1, true, std::nullopt, tue_0900).is_ok());  // opted out
+  REQUIRE(s.save_session(2, "weekly_checkin", "{}", tue_0900).is_ok());    // active
+  REQUIRE(s.set_last_checkin(3, tue_0900 - hours(24 * 3)).is_ok());        // capped (< 7 days)
+  auto rows = s.campaign_candidates("varia", "all");
+  app::campaign_request req{"varia", "weekly_checkin", "manual", "k1", false, false};
+  std::size_t asked = 0;
+  app::segment_estimator est = [&](const adapters::campaign_candidate_row&) {
+    ++asked;
+    return std::size_t{2};
+  };
+  auto r = app::plan_and_store_campaign(s, f.sched, rows, req, est, tue_0900);
+  INFO(r.error().to_string());
+  REQUIRE(r);
+  CHECK(r->selected == 6);
+  CHECK(r->planned == 3);
+  CHECK((r->skipped == std::array<std::size_t, 4>{1, 0, 1, 1}));
+  CHECK(r->per_day_limit == 2);  // capacity 1 / need rate 0.5
+  REQUIRE(r->per_day.size() == 2);
+  CHECK((r->per_day[0] == std::pair{date::local_days(date::year{2026} / 11 / 24), std::size_t{2}}));
+  CHECK((r->per_day[1] == std::pair{date::local_days(date::year{2026} / 11 / 25), std::size_t{1}}));
+  CHECK(r->segments == 6);
+  CHECK(asked == 3);
+  CHECK(r->campaign_id > 0);
+  CHECK(f.count("SELECT COUNT(*) FROM planned_sends") == 3);
+  // Everything planned is inside the sending window (08:00-20:00 Helsinki = 06:00-18:00 UTC).
+  CHECK(f.count("SELECT COUNT(*) FROM planned_sends WHERE (due_at / 1000 / 3600) % 24 NOT BETWEEN 6 AND 17") == 0);
+  // The same rule run is never planned twice.
+  auto again = app::plan_and_store_campaign(s, f.sched, rows, req, est, tue_0900);
+  CHECK(again.error().error_code() == core::status::code::already_exists);
+  // A dry run stores nothing.
+  req.run_key = "k2";
+  req.dry_run = true;
+  auto dry = app::plan_and_store_campaign(s, f.sched, rows, req, est, tue_0900);
+  REQUIRE(dry);
+  CHECK(dry->campaign_id == 0);
+  CHECK(dry->planned == 3);
+  CHECK(f.count("SELECT COUNT(*) FROM campaigns") == 1);
+}
+
+TEST_CASE("an immediate campaign at night is due at the next allowed morning", "[campaign]") {
+  fixture f;
+  f.add_students(2);
+  auto rows = f.store->campaign_candidates("varia", "all");
+  app::campaign_request req{"varia", "weekly_checkin", "manual", "night", true, false};
+  auto r = app::plan_and_store_campaign(*f.store, f.sched, rows, req, {}, tue_2100);
+  REQUIRE(r);
+  CHECK(r->planned == 2);
+  // Wednesday 08:00 Helsinki = 06:00 UTC = Tuesday 21:00 Helsinki + 11 h.
+  const auto wed_0800 = core::to_unix_ms(tue_2100 + hours(11));
+  CHECK(f.count("SELECT COUNT(*) FROM planned_sends WHERE due_at = " + std::to_string(wed_0800)) == 2);
+}
+
+TEST_CASE("start_due starts check-ins, respects quiet hours and backpressure", "[scheduler]") {
+  fixture f;
+  f.add_students(3);
+  auto& s = *f.store;
+  auto sch = f.make_scheduler();
+  adapters::campaign_row c{0, "varia", "manual", "x", "weekly_checkin", 3, 3, 0, 0};
+  auto id = s.create_campaign(c, tue_0900).value();
+  std::vector<adapters::planned_send_row> sends{{1, 0, tue_0900}, {2, 0, tue_0900}, {3, 0, tue_0900}};
+  REQUIRE(s.add_planned_sends(id, sends, tue_0900).is_ok());
+
+  // Night: the pump was late; nothing starts, everything moves to 08:00.
+  auto night = sch.start_due(s, tue_2100, 10, 100);
+  REQUIRE(night);
+  CHECK(night->postponed == 3);
+  CHECK(night->started == 0);
+  CHECK(f.count("SELECT COUNT(*) FROM messages") == 0);
+  const auto wed_0800 = tue_2100 + hours(11);
+  CHECK(f.count("SELECT COUNT(*) FROM planned_sends WHERE due_at = " +
+                std::to_string(core::to_unix_ms(wed_0800))) == 3);
+
+  // Morning, but the outbox holds at most 2: two start, then backpressure holds the third.
+  auto first = sch.start_due(s, wed_0800, 10, 2);
+  REQUIRE(first);
+  CHECK(first->started == 2);
+  CHECK(f.count("SELECT COUNT(*) FROM messages WHERE direction = 'out' AND status = 'queued'") == 2);
+  CHECK(f.count("SELECT COUNT(*) FROM sessions") == 2);
+  auto held = sch.start_due(s, wed_0800, 10, 2);
+  REQUIRE(held);
+  CHECK(held->held_back);
+  CHECK(held->started == 0);
+  CHECK(s.planned_sends_waiting() == 1);
+  REQUIRE(s.set_message_status(1, "sent", "", wed_0800).is_ok());  // the outbox drains
+  auto rest = sch.start_due(s, wed_0800, 10, 2);
+  REQUIRE(rest);
+  CHECK(rest->started == 1);
+  CHECK(s.planned_sends_waiting() == 0);
+  CHECK(f.count("SELECT COUNT(*) FROM students WHERE last_checkin_at IS NOT NULL") == 3);
+}
+
+TEST_CASE("schedule rules: recurring, milestones and triggers are planned once", "[scheduler]") {
+  fixture f;
+  f.add_students(3, "2026-11-10");  // milestone +14 days at 10:00 = Tue 2026-11-24 10:00
+  auto& s = *f.store;
+  auto sch = f.make_scheduler();
+  const auto tue_1030 = tue_0900 + minutes(90);
+
+  // Before 10:00 nothing is due.
+  auto early = sch.evaluate_rules(s, tue_0900);
+  REQUIRE(early);
+  CHECK(early->campaigns == 0);
+
+  auto r = sch.evaluate_rules(s, tue_1030);
+  INFO(r.error().to_string());
+  REQUIRE(r);
+  CHECK(r->campaigns == 2);  // the recurring check-in and the milestone
+  CHECK(f.count("SELECT COUNT(*) FROM campaigns WHERE rule_id = 'weekly' AND run_key = '2026-11-24'") == 1);
+  CHECK(f.count("SELECT COUNT(*) FROM campaigns WHERE rule_id = 'two_weeks_in'") == 1);
+  auto again = sch.evaluate_rules(s, tue_1030 + minutes(1));
+  REQUIRE(again);
+  CHECK(again->campaigns == 0);
+
+  // Two absences of s2 within 14 days fire the trigger once.
+  std::vector<app::event_error> errors;
+  std::vector<app::event_input> ev{{0, "s2", "absence", "2026-11-20", 1},
+                                   {1, "s2", "absence", "2026-11-23", 1},
+                                   {2, "s3", "absence", "2026-11-23", 1}};
+  REQUIRE(app::store_events(s, "varia", ev, errors, tue_1030).value() == 3);
+  auto fired = sch.evaluate_rules(s, tue_1030 + minutes(2));
+  REQUIRE(fired);
+  CHECK(fired->campaigns == 1);
+  CHECK(fired->planned == 1);  // s2 alone: s3 has one absence only
+  CHECK(f.count("SELECT COUNT(*) FROM rule_runs WHERE rule_id = 'absences' AND student_id = 2 "
+                "AND run_key = '2026-11-23'") == 1);
+  CHECK(f.count("SELECT COUNT(*) FROM rule_runs WHERE rule_id = 'absences' AND student_id = 3") == 0);
+  auto quiet = sch.evaluate_rules(s, tue_1030 + minutes(3));
+  REQUIRE(quiet);
+  CHECK(quiet->campaigns == 0);
+}
+
+TEST_CASE("events: CSV and JSON items are checked one by one", "[events]") {
+  std::vector<app::event_error> errors;
+  auto rows = app::parse_events_csv(
+      "student_id,event,date,value\ns1,absence,2026-09-01,1\ns2,absence,2026-02-30,1\n"
+      "s3,Absence,2026-09-01,\ns4,absence,2026-09-01,x\ns5,late,2026-09-02,\n",
+      errors);
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[1].value == 1);
+  REQUIRE(errors.size() == 3);
+  CHECK(errors[0].where == 3);
+  CHECK(errors[0].reason == "date '2026-02-30' is not a valid YYYY-MM-DD date");
+  CHECK(errors[1].where == 4);
+  CHECK(errors[2].reason == "value 'x' is not a number");
+
+  errors.clear();
+  auto items = app::parse_events_json(
+      R"([{"student_id":"s1","event":"absence","date":"2026-09-01","value":2},
+          {"student_id":"s1","event":"absence","date":"2026-09-01","extra":1},
+          {"student_id":"s1","event":"absence"}])",
+      errors);
+  REQUIRE(items.size() == 1);
+  CHECK(items[0].value == 2);
+  REQUIRE(errors.size() == 2);
+  CHECK(errors[0].where == 1);
+  CHECK(errors[0].reason == "unknown key 'extra'");
+  CHECK(errors[1].where == 2);
+
+  errors.clear();
+  app::parse_events_json("{}", errors);
+  CHECK(errors.size() == 1);
+}
+
+// A measurement, not an assertion (no timing assertions in unit tests): run it by hand with
+// `tuki_tests "[.perf]"`. Prints how long 100,000 students take to load, plan and store.
+TEST_CASE("campaign planning of 100,000 students (measurement)", "[.perf]") {
+  fixture f;
+  std::vector<core::student> v;
+  for (int i = 1; i <= 100'000; ++i) {
+    core::student s;
+    s.institution_id = "varia";
+    s.ref = "s" + std::to_string(i);
+    s.phone = "+35840" + std::to_string(1'000'000 + i);
+    s.first_name = "Aino";
+    s.language = "fi";
+    s.group = "G" + std::to_string(i % 40);
+    s.timezone = i % 10 ? "Europe/Helsinki" : "Europe/Stockholm";
+    v.push_back(std::move(s));
+  }
+  REQUIRE(f.store->begin().is_ok());
+  REQUIRE(f.store->upsert_students(v, tue_0900).is_ok());
+  REQUIRE(f.store->commit().is_ok());
+  const auto t0 = std::chrono::steady_clock::now();
+  REQUIRE(f.store->begin().is_ok());
+  auto rows = f.store->campaign_candidates("varia", "all");
+  const auto t1 = std::chrono::steady_clock::now();
+  f.sched.fair = schedule::fairness{};  // capacity 60, need rate 0.028: 2,142 a day
+  app::campaign_request req{"varia", "weekly_checkin", "manual", "perf", false, false};
+  auto r = app::plan_and_store_campaign(*f.store, f.sched, rows, req, {}, tue_0900);
+  REQUIRE(r);
+  REQUIRE(f.store->commit().is_ok());
+  const auto t2 = std::chrono::steady_clock::now();
+  using ms = std::chrono::duration<double, std::milli>;
+  std::cout << "100,000 students: load " << ms(t1 - t0).count() << " ms, plan + store + commit "
+            << ms(t2 - t1).count() << " ms, total " << ms(t2 - t0).count() << " ms; planned "
+            << r->planned << " over " << r->per_day.size() << " days\n";
+  CHECK(r->planned == 100'000);
+  CHECK(f.count("SELECT COUNT(*) FROM planned_sends") == 100'000);
+}
