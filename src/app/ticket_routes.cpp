@@ -96,6 +96,17 @@ void service::add_ticket_routes() {
     co_return *out;
   };
 
+  // The "open the ticket" link of staff messages. The staff inbox is later work; until then the
+  // page says how to act, and shows nothing about the ticket: ids are guessable and this page
+  // has no authentication, so it must not disclose anything about a student.
+  routes_.add("GET", "/t/{ticket_id}", "ticket_page",
+              [](const core::http_request&,
+                 const adapters::route_params& p) -> awaitable<core::http_response> {
+                co_return page(200, "Ticket " + p.at("ticket_id"),
+                               "<p>Use the links in the message you received to acknowledge, "
+                               "resolve or pass on this ticket. The staff inbox is not available "
+                               "yet.</p>");
+              });
   routes_.add("GET", "/t/{ticket_id}/{action}", "ticket_link",
               [this, act](const core::http_request& req,
                           const adapters::route_params& p) -> awaitable<core::http_response> {
