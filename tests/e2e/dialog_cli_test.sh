@@ -62,7 +62,11 @@ done
 pass "dialogs check: every broken fixture exits 1 with its located error"
 
 # 5. dialogs graph: DOT, and SVG through Graphviz.
-"$tuki" dialogs graph dialogs/weekly_checkin.yaml --format dot | grep -q '^digraph' || fail "graph dot"
-"$tuki" dialogs graph dialogs/weekly_checkin.yaml --format svg | grep -q '<svg' || fail "graph svg"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+"$tuki" dialogs graph dialogs/weekly_checkin.yaml --format dot > "$tmp/g.dot" || fail "graph dot"
+grep -q '^digraph' "$tmp/g.dot" || fail "graph dot output"
+"$tuki" dialogs graph dialogs/weekly_checkin.yaml --format svg -o "$tmp/g.svg" || fail "graph svg"
+grep -q '<svg' "$tmp/g.svg" || fail "graph svg output"
 pass "dialogs graph: dot and svg"
 echo "PASS: dialog_cli"
