@@ -78,7 +78,9 @@ std::size_t http_client::in_flight() const {
 }
 
 void http_client::submit(core::http_request request, callback done) {
-  auto* p = new pending{std::move(request), std::move(done)};
+  auto* p = new pending;
+  p->request = std::move(request);
+  p->done = std::move(done);
   {
     std::lock_guard lock(mutex_);
     queue_.push_back(p);
