@@ -125,7 +125,8 @@ TEST_CASE("POST /v1/events and the scheduler pump in a running service", "[app][
   CHECK(sent == 2);
   CHECK(count(*cfg, "SELECT COUNT(*) FROM events") == 2);  // the bad request stored nothing
   CHECK(count(*cfg, "SELECT COUNT(*) FROM planned_sends WHERE status = 'started'") == 2);
-  CHECK(count(*cfg, "SELECT COUNT(*) FROM messages WHERE segments = 2 AND encoding = 'ucs2'") == 2);  // the en dash is not GSM-7
+  // The opening question is stored with its cost: one GSM-7 segment in Finnish.
+  CHECK(count(*cfg, "SELECT COUNT(*) FROM messages WHERE segments = 1 AND encoding = 'gsm7'") == 2);
   CHECK_THAT(metrics.body, Catch::Contains("tuki_planned_sends_waiting 0"));
   fs::remove_all(dir);
 }
