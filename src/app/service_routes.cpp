@@ -4,6 +4,7 @@
 #include "tuki/app/async_write.hpp"
 #include "tuki/app/log.hpp"
 #include "tuki/app/service.hpp"
+#include "tuki/app/wall_clock.hpp"
 
 #include <boost/asio/use_awaitable.hpp>
 
@@ -14,11 +15,6 @@ using asio::awaitable;
 using asio::use_awaitable;
 
 namespace {
-
-core::instant wall_now() {
-  return core::instant(std::chrono::duration_cast<core::duration>(
-      std::chrono::system_clock::now().time_since_epoch()));
-}
 
 int status_for(const core::status& s) {
   switch (s.error_code()) {

@@ -15,35 +15,13 @@
 #include "tuki/app/role_names.hpp"
 #include "tuki/app/service.hpp"
 #include "tuki/core/config/config.hpp"
+#include "tuki/app/wall_clock.hpp"
+#include "tuki/cli/cli_support.hpp"
 
 namespace tuki::cli {
 namespace {
 
-core::instant wall_now() {
-  return core::instant(std::chrono::duration_cast<core::duration>(
-      std::chrono::system_clock::now().time_since_epoch()));
-}
-
-int fail(int code, const std::string& message) {
-  std::cerr << "tuki: " << message << "\n";
-  return code;
-}
-
-const config::institution_settings* pick(const config::config& cfg, const std::string& id) {
-  if (id.empty()) return cfg.institutions.size() == 1 ? &cfg.institutions.front() : nullptr;
-  return cfg.find_institution(id);
-}
-
-template <class Fn>
-core::status in_transaction(adapters::sqlite_store& store, Fn&& fn) {
-  if (auto s = store.begin(); !s) return s;
-  core::status s = fn(store);
-  if (!s) {
-    store.rollback();
-    return s;
-  }
-  return store.commit();
-}
+using app::wall_now;
 
 struct campaign_options {
   std::string config = "config/tuki.yaml";
@@ -84,7 +62,7 @@ void run_campaign(const campaign_options& o, bool dry_run, int& exit_code) {
     exit_code = fail(2, cfg.error().message());
     return;
   }
-  const auto* inst = pick(*cfg, o.institution);
+  const auto* inst = pick_institution(*cfg, o.institution);
   if (!inst) {
     exit_code = fail(2, "name the institution with --institution");
     return;
@@ -186,7 +164,7 @@ void register_campaign_commands(CLI::App& root, int& exit_code) {
       exit_code = fail(2, cfg.error().message());
       return;
     }
-    const auto* inst = pick(*cfg, *einst);
+    const auto* inst = pick_institution(*cfg, *einst);
     if (!inst) {
       exit_code = fail(2, "name the institution with --institution");
       return;
@@ -240,7 +218,7 @@ void register_campaign_commands(CLI::App& root, int& exit_code) {
       exit_code = fail(2, cfg.error().message());
       return;
     }
-    const auto* inst = pick(*cfg, *finst);
+    const auto* inst = pick_institution(*cfg, *finst);
     if (!inst) {
       exit_code = fail(2, "name the institution with --institution");
       return;

@@ -13,9 +13,13 @@
 #include "tuki/app/service.hpp"
 #include "tuki/app/student_import.hpp"
 #include "tuki/core/config/config.hpp"
+#include "tuki/app/wall_clock.hpp"
+#include "tuki/cli/cli_support.hpp"
 
 namespace tuki::cli {
 namespace {
+
+using app::wall_now;
 
 struct common_options {
   std::string config = "config/tuki.yaml";
@@ -25,39 +29,12 @@ core::result<config::config> load(const common_options& o) {
   return config::load_config(o.config, config::process_env());
 }
 
-core::instant wall_now() {
-  return core::instant(std::chrono::duration_cast<core::duration>(
-      std::chrono::system_clock::now().time_since_epoch()));
-}
-
 core::result<std::string> read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return core::status::io_error("cannot read " + path);
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
-}
-
-const config::institution_settings* pick_institution(const config::config& cfg, const std::string& id) {
-  if (id.empty()) return cfg.institutions.size() == 1 ? &cfg.institutions.front() : nullptr;
-  return cfg.find_institution(id);
-}
-
-int fail(int code, const std::string& message) {
-  std::cerr << "tuki: " << message << "\n";
-  return code;
-}
-
-/// Runs `fn` on a freshly opened store inside one transaction (all or nothing).
-template <class Fn>
-core::status in_transaction(adapters::sqlite_store& store, Fn&& fn) {
-  if (auto s = store.begin(); !s) return s;
-  core::status s = fn(store);
-  if (!s) {
-    store.rollback();
-    return s;
-  }
-  return store.commit();
 }
 
 /// A one-line progress bar on stderr, drawn only when stderr is a terminal.

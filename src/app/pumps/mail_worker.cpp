@@ -7,15 +7,11 @@
 
 #include "tuki/app/log.hpp"
 #include "tuki/app/service.hpp"
+#include "tuki/app/wall_clock.hpp"
 
 namespace tuki::app {
 
 namespace {
-
-core::instant wall_now() {
-  return core::instant(std::chrono::duration_cast<core::duration>(
-      std::chrono::system_clock::now().time_since_epoch()));
-}
 
 core::status run_job(write_queue& q, write_queue::job j) {
   std::promise<core::status> p;

@@ -13,6 +13,7 @@
 #include "tuki/app/log.hpp"
 #include "tuki/app/outbox_decision.hpp"
 #include "tuki/app/service.hpp"
+#include "tuki/app/wall_clock.hpp"
 
 #include <random>
 
@@ -28,11 +29,6 @@ using asio::awaitable;
 using asio::use_awaitable;
 
 namespace {
-
-core::instant wall_now() {
-  return core::instant(std::chrono::duration_cast<core::duration>(
-      std::chrono::system_clock::now().time_since_epoch()));
-}
 
 struct send_outcome_row {
   adapters::queued_sms sms;

@@ -11,17 +11,13 @@
 #include "tuki/app/log.hpp"
 #include "tuki/app/service.hpp"
 #include "tuki/core/routing/staff_webhook.hpp"
+#include "tuki/app/wall_clock.hpp"
 
 namespace tuki::app {
 
 namespace {
 
 constexpr int max_webhook_attempts = 12;
-
-core::instant wall_now() {
-  return core::instant(std::chrono::duration_cast<core::duration>(
-      std::chrono::system_clock::now().time_since_epoch()));
-}
 
 core::status run_job(write_queue& q, write_queue::job j) {
   std::promise<core::status> p;

@@ -1,0 +1,36 @@
+#pragma once
+// Small pieces every command shares: error exit, institution choice, one-transaction runs.
+#include <iostream>
+#include <string>
+
+#include "tuki/adapters/store/sqlite_store.hpp"
+#include "tuki/core/config/config.hpp"
+
+namespace tuki::cli {
+
+/// Prints "tuki: message" on stderr and returns `code` (1 failure, 2 bad configuration/input).
+inline int fail(int code, const std::string& message) {
+  std::cerr << "tuki: " << message << "\n";
+  return code;
+}
+
+/// The institution named `id`, or the only one when `id` is empty; nullptr otherwise.
+inline const config::institution_settings* pick_institution(const config::config& cfg,
+                                                            const std::string& id) {
+  if (id.empty()) return cfg.institutions.size() == 1 ? &cfg.institutions.front() : nullptr;
+  return cfg.find_institution(id);
+}
+
+/// Runs `fn(store)` inside one transaction: committed if it returns ok, rolled back otherwise.
+template <class Fn>
+core::status in_transaction(adapters::sqlite_store& store, Fn&& fn) {
+  if (auto s = store.begin(); !s) return s;
+  core::status s = fn(store);
+  if (!s) {
+    store.rollback();
+    return s;
+  }
+  return store.commit();
+}
+
+}  // namespace tuki::cli
