@@ -76,7 +76,7 @@ cp -r config dialogs "$run/"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 (cd "$run" && exec env TUKI_HTTP_PORT="$port" "$tuki" serve >serve.log 2>&1) &
 serve_pid=$!
-trap 'kill "$serve_pid" 2>/dev/null; rm -rf "$tmp" "$run"' EXIT
+trap 'kill "$serve_pid" 2>/dev/null || true; rm -rf "$tmp" "$run"' EXIT
 for _ in $(seq 1 100); do curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz" 2>/dev/null && break; sleep 0.1; done
 curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz" || fail "serve did not start: $(cat "$run/serve.log")"
 sed -i 's/^start: q1$/start: nowhere/' "$run/dialogs/weekly_checkin.yaml"
