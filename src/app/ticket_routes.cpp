@@ -10,6 +10,7 @@
 #include "tuki/app/log.hpp"
 #include "tuki/app/service.hpp"
 #include "tuki/app/wall_clock.hpp"
+#include "tuki/core/text/html_escape.hpp"
 
 #include <boost/asio/use_awaitable.hpp>
 #include <nlohmann/json.hpp>
@@ -22,31 +23,7 @@ using asio::use_awaitable;
 
 namespace {
 
-std::string html_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+using core::html_escape;
 
 core::http_response page(int status, const std::string& title, const std::string& body_html) {
   core::http_response r;

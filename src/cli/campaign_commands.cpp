@@ -12,7 +12,6 @@
 #include "tuki/app/campaign_planner.hpp"
 #include "tuki/app/conversation.hpp"
 #include "tuki/app/event_import.hpp"
-#include "tuki/app/role_names.hpp"
 #include "tuki/app/service.hpp"
 #include "tuki/core/config/config.hpp"
 #include "tuki/app/wall_clock.hpp"
@@ -72,26 +71,14 @@ void run_campaign(const campaign_options& o, bool dry_run, int& exit_code) {
     exit_code = fail(2, sched.error().message());
     return;
   }
-  auto lib = app::load_dialogs(*cfg);
-  if (!lib) {
-    exit_code = fail(2, lib.error().message());
-    return;
-  }
-  if (!(*lib)->find(o.dialog)) {
+  auto rt = open_dialog_runtime(*cfg, exit_code);
+  if (!rt) return;
+  if (!rt->conversation->library()->find(o.dialog)) {
     exit_code = fail(2, "no dialog named '" + o.dialog + "' in " + cfg->dialogs_dir);
     return;
   }
-  auto roles = app::role_names::load(cfg->dialogs_dir);
-  if (!roles) {
-    exit_code = fail(2, roles.error().message());
-    return;
-  }
-  auto store = app::open_store(*cfg);
-  if (!store) {
-    exit_code = fail(1, store.error().message());
-    return;
-  }
-  app::conversation conv(*cfg, std::move(*lib), std::move(*roles));
+  auto& store = rt->store;
+  auto& conv = *rt->conversation;
   const auto now = wall_now();
   // The opening text differs only by language and first name: measure each pair once.
   std::unordered_map<std::string, std::size_t> cache;
@@ -111,7 +98,7 @@ void run_campaign(const campaign_options& o, bool dry_run, int& exit_code) {
   req.dry_run = dry_run;
   app::campaign_report report;
   const auto t0 = std::chrono::steady_clock::now();
-  auto st = in_transaction(**store, [&](adapters::sqlite_store& s) -> core::status {
+  auto st = in_transaction(*store, [&](adapters::sqlite_store& s) -> core::status {
     auto rows = s.campaign_candidates(inst->id, o.to);
     if (rows.empty()) return core::status::not_found("no students match '" + o.to + "' in " + inst->id);
     auto r = app::plan_and_store_campaign(s, *sched, rows, req, estimate, now);

@@ -8,7 +8,6 @@
 
 #include "tuki/app/conversation.hpp"
 #include "tuki/app/log.hpp"
-#include "tuki/app/role_names.hpp"
 #include "tuki/app/roster_import.hpp"
 #include "tuki/app/service.hpp"
 #include "tuki/app/student_import.hpp"
@@ -187,24 +186,12 @@ void register_service_commands(CLI::App& root, int& exit_code) {
       exit_code = fail(2, "name the institution with --institution");
       return;
     }
-    auto lib = app::load_dialogs(*cfg);
-    if (!lib) {
-      exit_code = fail(2, lib.error().message());
-      return;
-    }
-    auto roles = app::role_names::load(cfg->dialogs_dir);
-    if (!roles) {
-      exit_code = fail(2, roles.error().message());
-      return;
-    }
-    auto store = app::open_store(*cfg);
-    if (!store) {
-      exit_code = fail(1, store.error().message());
-      return;
-    }
-    app::conversation conv(*cfg, std::move(*lib), std::move(*roles));
+    auto rt = open_dialog_runtime(*cfg, exit_code);
+    if (!rt) return;
+    auto& store = rt->store;
+    auto& conv = *rt->conversation;
     std::size_t started = 0, skipped = 0, selected = 0;
-    auto st = in_transaction(**store, [&](adapters::sqlite_store& s) {
+    auto st = in_transaction(*store, [&](adapters::sqlite_store& s) {
       auto ids = s.select_students(inst->id, *to);
       selected = ids.size();
       auto now = wall_now();

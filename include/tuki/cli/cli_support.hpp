@@ -1,9 +1,12 @@
 #pragma once
 // Small pieces every command shares: error exit, institution choice, one-transaction runs.
 #include <iostream>
+#include <memory>
+#include <optional>
 #include <string>
 
 #include "tuki/adapters/store/sqlite_store.hpp"
+#include "tuki/app/conversation.hpp"
 #include "tuki/core/config/config.hpp"
 
 namespace tuki::cli {
@@ -32,5 +35,16 @@ core::status in_transaction(adapters::sqlite_store& store, Fn&& fn) {
   }
   return store.commit();
 }
+
+/// What a command that starts dialogs needs: the store and a conversation over the loaded
+/// dialogs and role names. `cfg` must outlive it.
+struct dialog_runtime {
+  std::unique_ptr<adapters::sqlite_store> store;
+  std::unique_ptr<app::conversation> conversation;
+};
+
+/// Loads dialogs and role names and opens the store; on failure prints why, sets `exit_code`
+/// (2 bad dialogs, 1 store) and returns nullopt.
+std::optional<dialog_runtime> open_dialog_runtime(const config::config& cfg, int& exit_code);
 
 }  // namespace tuki::cli

@@ -2,6 +2,7 @@
 
 #include "tuki/core/crypto/hmac.hpp"
 #include "tuki/core/routing/mime_encoding.hpp"
+#include "tuki/core/text/html_escape.hpp"
 
 namespace tuki::routing {
 namespace {
@@ -23,31 +24,7 @@ std::string mailbox(const email_address& a) {
   return display + " <" + a.address + ">";
 }
 
-std::string html_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
-}
+using core::html_escape;
 
 std::string text_body(const staff_notice& n, const notice_wording& w) {
   std::string b = w.greeting + "\n\n" + w.intro + "\n\n";

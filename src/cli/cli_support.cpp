@@ -1,0 +1,28 @@
+#include "tuki/cli/cli_support.hpp"
+
+#include "tuki/app/role_names.hpp"
+#include "tuki/app/service.hpp"
+
+namespace tuki::cli {
+
+std::optional<dialog_runtime> open_dialog_runtime(const config::config& cfg, int& exit_code) {
+  auto lib = app::load_dialogs(cfg);
+  if (!lib) {
+    exit_code = fail(2, lib.error().message());
+    return std::nullopt;
+  }
+  auto roles = app::role_names::load(cfg.dialogs_dir);
+  if (!roles) {
+    exit_code = fail(2, roles.error().message());
+    return std::nullopt;
+  }
+  auto store = app::open_store(cfg);
+  if (!store) {
+    exit_code = fail(1, store.error().message());
+    return std::nullopt;
+  }
+  return dialog_runtime{std::move(*store),
+                        std::make_unique<app::conversation>(cfg, std::move(*lib), std::move(*roles))};
+}
+
+}  // namespace tuki::cli
