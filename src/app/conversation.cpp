@@ -1,5 +1,7 @@
 #include "tuki/app/conversation.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "tuki/adapters/phone/phone_normalizer.hpp"
@@ -140,7 +142,7 @@ core::result<bool> conversation::start_checkin(adapters::sqlite_store& store, st
 }
 
 core::status conversation::fire_timer(adapters::sqlite_store& store, const adapters::due_timer& timer,
-                                      core::instant now) {
+                                      core::instant now, const send_gate& gate) {
   auto stored = store.load_session(timer.student_id);
   if (!stored) return core::status::ok();  // the session ended: a stale timer
   auto student = store.get_student(timer.student_id);
@@ -152,6 +154,14 @@ core::status conversation::fire_timer(adapters::sqlite_store& store, const adapt
   auto lib = library();
   auto step = dialog::on_timer(*lib, *session, context_of(*student), settings_of(*student), timer.kind,
                                timer.token, now);
+  if (gate) {
+    const bool texts = std::any_of(step.effects.begin(), step.effects.end(), [](const auto& e) {
+      return std::holds_alternative<core::send_sms>(e);
+    });
+    if (texts)
+      if (auto until = gate(*student, store.last_inbound_at(student->id), now))
+        return store.add_timer(student->id, timer.kind, timer.token, *until);
+  }
   auto applied = apply(store, *student, stored->dialog_id, step, now);
   return applied.error();
 }

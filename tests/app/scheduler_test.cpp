@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include "tuki/app/event_import.hpp"
+#include "tuki/app/send_window.hpp"
 #include "tuki/app/service.hpp"
 
 using namespace tuki;
@@ -290,6 +291,51 @@ TEST_CASE("events: CSV and JSON items are checked one by one", "[events]") {
 
 // A measurement, not an assertion (no timing assertions in unit tests): run it by hand with
 // `tuki_tests "[.perf]"`. Prints how long 100,000 students take to load, plan and store.
+TEST_CASE("a dialog reminder due in quiet hours waits for the morning", "[scheduler]") {
+  fixture f;
+  f.add_students(1);
+  auto& s = *f.store;
+  auto sch = f.make_scheduler();
+  const auto gate = app::quiet_hours_gate(sch);
+  // Started by hand (not a planned send) at 21:00: the reminder falls due at 21:00 next evening.
+  REQUIRE(f.conv->start_checkin(s, 1, "weekly_checkin", tue_2100).value());
+  REQUIRE(f.count("SELECT COUNT(*) FROM messages WHERE direction = 'out'") == 1);
+  const auto wait_timeout = std::string(dialog::timer_wait_timeout);
+  const auto reminder_due = core::from_unix_ms(f.count(
+      "SELECT due_at FROM timers WHERE kind = '" + wait_timeout + "' AND fired = 0"));
+  REQUIRE(reminder_due == tue_2100 + hours(24));
+  const auto thu_0800 = tue_2100 + hours(35);
+
+  auto fire_due = [&](core::instant now) {
+    for (const auto& t : s.take_due_timers(now, 10)) REQUIRE(f.conv->fire_timer(s, t, now, gate).is_ok());
+  };
+  fire_due(reminder_due);
+  CHECK(f.count("SELECT COUNT(*) FROM messages WHERE direction = 'out'") == 1);
+  CHECK(f.count("SELECT COUNT(*) FROM timers WHERE fired = 0 AND kind = '" + wait_timeout +
+                "' AND due_at = " + std::to_string(core::to_unix_ms(thu_0800))) == 1);
+  fire_due(thu_0800 - minutes(1));  // not yet due: nothing happens
+  CHECK(f.count("SELECT COUNT(*) FROM messages WHERE direction = 'out'") == 1);
+  fire_due(thu_0800);
+  CHECK(f.count("SELECT COUNT(*) FROM messages WHERE direction = 'out' AND purpose = 'reminder'") == 1);
+}
+
+TEST_CASE("a reminder in quiet hours goes out when the student has just written", "[scheduler]") {
+  fixture f;
+  auto sch = f.make_scheduler();
+  const auto gate = app::quiet_hours_gate(sch);
+  core::student st;
+  st.id = 1;
+  st.institution_id = "varia";
+  // Night in Helsinki; a message from the student 10 minutes ago opens the reply window.
+  CHECK(gate(st, std::nullopt, tue_2100).has_value());
+  CHECK_FALSE(gate(st, tue_2100 - minutes(10), tue_2100).has_value());
+  CHECK(gate(st, tue_2100 - hours(2), tue_2100).has_value());
+  CHECK_FALSE(gate(st, std::nullopt, tue_0900).has_value());
+  // The student's own zone decides: 21:00 in Helsinki is 14:00 in New York.
+  st.timezone = "America/New_York";
+  CHECK_FALSE(gate(st, std::nullopt, tue_2100).has_value());
+}
+
 TEST_CASE("campaign planning of 100,000 students (measurement)", "[.perf]") {
   fixture f;
   std::vector<core::student> v;

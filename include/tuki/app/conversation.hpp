@@ -14,6 +14,7 @@
 #include "tuki/adapters/gateway/sms_gateway.hpp"
 #include "tuki/adapters/store/sqlite_store.hpp"
 #include "tuki/app/role_names.hpp"
+#include "tuki/app/send_window.hpp"
 #include "tuki/app/ticket_desk.hpp"
 #include "tuki/core/config/config.hpp"
 #include "tuki/core/dialog/engine.hpp"
@@ -47,8 +48,11 @@ class conversation {
   /// paused or has a session in progress; returns whether it started.
   core::result<bool> start_checkin(adapters::sqlite_store& store, std::int64_t student_id,
                                    const std::string& dialog_id, core::instant now);
+  /// Steps the student's dialog for a due timer. When the step would text the student (a
+  /// reminder) and `gate` holds the student back (quiet hours), nothing is applied and the same
+  /// timer is stored again for the moment the gate names: the reminder goes out then.
   core::status fire_timer(adapters::sqlite_store& store, const adapters::due_timer& timer,
-                          core::instant now);
+                          core::instant now, const send_gate& gate = {});
   core::status apply_delivery_report(adapters::sqlite_store& store,
                                      const adapters::delivery_report& report, core::instant now);
   /// SMS segments of the opening message(s) `dialog_id` would send to a student with this name

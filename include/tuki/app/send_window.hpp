@@ -1,0 +1,26 @@
+#pragma once
+// Quiet hours for messages that are not planned sends: a dialog's reminder or timeout message
+// fired by a timer. Planned sends are held back by scheduler::start_due; this is the same rule
+// for the timer pump (a reminder due at 03:00 waits until the morning).
+#include <functional>
+#include <optional>
+
+#include "tuki/core/instant.hpp"
+#include "tuki/core/student.hpp"
+
+namespace tuki::app {
+
+class scheduler;
+
+/// When a message to `student` may go out if it is due at `now`: nullopt when now is allowed,
+/// else the next allowed moment in the student's zone (the institution's when the student has
+/// none or an unknown one). A student who wrote within the reply window is not held back: the
+/// message then answers them. An institution without a schedule uses the default quiet hours
+/// (08:00–20:00 every day in its zone).
+using send_gate = std::function<std::optional<core::instant>(
+    const core::student& student, std::optional<core::instant> last_inbound, core::instant now)>;
+
+/// The gate of `sched`'s quiet hours and holidays. `sched` must outlive the gate.
+send_gate quiet_hours_gate(const scheduler& sched);
+
+}  // namespace tuki::app
