@@ -231,10 +231,7 @@ core::result<conversation::step_counts> conversation::apply(adapters::sqlite_sto
   std::string role;  // filled by a ticket opened in this step, for {staff_role}
   std::string language = student.language.empty() ? inst.default_language : student.language;
   std::string current_dialog = dialog_id;
-  if (out.state) {
-    auto j = out.state->to_json();
-    if (j.contains("dialog_id") && j["dialog_id"].is_string()) current_dialog = j["dialog_id"].get<std::string>();
-  }
+  if (out.state && !out.state->dialog_id.empty()) current_dialog = out.state->dialog_id;
   for (const auto& e : out.effects) {
     if (const auto* t = std::get_if<core::open_ticket>(&e)) {
       auto id = open_ticket(store, student, *t, role, now);

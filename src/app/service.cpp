@@ -45,6 +45,14 @@ core::result<std::unique_ptr<service>> service::create(config::config cfg) {
       n && *n > 0)
     log_warn("requeued_in_flight", {{"messages", std::to_string(*n)}});
   (void)(*store)->requeue_running_jobs();
+  if (c.store.path != ":memory:") {
+    // Checkpoints run beside the store thread, not inside its commits (wal_checkpointer.hpp).
+    auto cp = adapters::wal_checkpointer::start(c.store.path, c.store.synchronous,
+                                                std::chrono::milliseconds(100));
+    if (!cp) return cp.error();
+    if (auto off = (*store)->db().exec("PRAGMA wal_autocheckpoint=0"); !off) return off;
+    s->checkpointer_ = std::move(*cp);
+  }
   auto lib = load_dialogs(c);
   if (!lib) return lib.error();
   auto roles = role_names::load(c.dialogs_dir);
@@ -156,6 +164,7 @@ void service::shutdown() {
       if (mail_thread_.joinable()) mail_thread_.join();
       client_.stop();
       writes_->stop();
+      if (checkpointer_) checkpointer_->stop();
       io_.stop();
     }, asio::detached);
   });

@@ -59,6 +59,19 @@ void service::add_routes() {
                 text += "# HELP tuki_planned_sends_waiting Planned check-ins not started yet.\n"
                         "# TYPE tuki_planned_sends_waiting gauge\n"
                         "tuki_planned_sends_waiting " + std::to_string(*planned) + "\n";
+                const auto w = writes_->statistics();
+                text += "# HELP tuki_store_batches_total Store transactions (group commits).\n"
+                        "# TYPE tuki_store_batches_total counter\n"
+                        "tuki_store_batches_total " + std::to_string(w.batches) + "\n"
+                        "# HELP tuki_store_jobs_total Store jobs committed in those transactions.\n"
+                        "# TYPE tuki_store_jobs_total counter\n"
+                        "tuki_store_jobs_total " + std::to_string(w.jobs) + "\n";
+                if (checkpointer_) {
+                  const auto c = checkpointer_->statistics();
+                  text += "# HELP tuki_wal_checkpoint_frames_total WAL frames copied into the database.\n"
+                          "# TYPE tuki_wal_checkpoint_frames_total counter\n"
+                          "tuki_wal_checkpoint_frames_total " + std::to_string(c.frames) + "\n";
+                }
                 core::http_response r = core::http_response::text(200, std::move(text));
                 r.content_type = "text/plain; version=0.0.4; charset=utf-8";
                 co_return r;

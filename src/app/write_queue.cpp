@@ -71,7 +71,7 @@ void write_queue::run_batch(std::deque<std::pair<job, completion>>& batch) {
   if (begun) {
     auto& db = store_->db();
     for (auto& [j, done] : batch) {
-      (void)db.exec("SAVEPOINT job");
+      (void)db.prepare("SAVEPOINT job").run();
       core::status s;
       try {
         s = j(*store_);
@@ -79,10 +79,10 @@ void write_queue::run_batch(std::deque<std::pair<job, completion>>& batch) {
         s = core::status::internal(std::string("job failed: ") + e.what());
       }
       if (s) {
-        (void)db.exec("RELEASE job");
+        (void)db.prepare("RELEASE job").run();
       } else {
-        (void)db.exec("ROLLBACK TO job");
-        (void)db.exec("RELEASE job");
+        (void)db.prepare("ROLLBACK TO job").run();
+        (void)db.prepare("RELEASE job").run();
         ++failed;
       }
       results.push_back(s);

@@ -22,6 +22,7 @@
 #include "tuki/adapters/http/http_client.hpp"
 #include "tuki/adapters/http/http_server.hpp"
 #include "tuki/adapters/mail/mailer.hpp"
+#include "tuki/adapters/store/wal_checkpointer.hpp"
 #include "tuki/app/conversation.hpp"
 #include "tuki/app/metrics.hpp"
 #include "tuki/app/scheduler.hpp"
@@ -72,6 +73,7 @@ class service {
   config::config cfg_;
   boost::asio::io_context io_{1};
   std::unique_ptr<write_queue> writes_;
+  std::unique_ptr<adapters::wal_checkpointer> checkpointer_;  // stopped after writes_
   std::unique_ptr<conversation> conversation_;
   std::map<std::string, std::unique_ptr<adapters::sms_gateway>> gateways_;
   std::map<std::string, std::string> sender_of_gateway_;

@@ -50,8 +50,8 @@ core::result<std::unique_ptr<sqlite_store>> sqlite_store::open(const std::string
   return std::unique_ptr<sqlite_store>(new sqlite_store(std::move(*conn)));
 }
 
-core::status sqlite_store::begin() { return db_->exec("BEGIN IMMEDIATE"); }
-core::status sqlite_store::commit() { return db_->exec("COMMIT"); }
+core::status sqlite_store::begin() { return db_->prepare("BEGIN IMMEDIATE").run(); }
+core::status sqlite_store::commit() { return db_->prepare("COMMIT").run(); }
 void sqlite_store::rollback() { (void)db_->exec("ROLLBACK"); }
 
 core::status sqlite_store::upsert_institution(const std::string& id, const std::string& name,

@@ -3,7 +3,7 @@
 // Thread-safety: none. A connection is owned by one thread (the store thread for the writer;
 // each reader thread opens its own).
 #include <cstdint>
-#include <map>
+#include <unordered_map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -69,7 +69,8 @@ class sqlite_connection {
  private:
   explicit sqlite_connection(sqlite3* db) : db_(db) {}
   sqlite3* db_;
-  std::map<std::string, std::pair<sqlite3_stmt*, std::unique_ptr<sqlite_statement>>> cache_;
+  // Hashed: a lookup costs one pass over the SQL text, not several compares of long strings.
+  std::unordered_map<std::string, std::pair<sqlite3_stmt*, std::unique_ptr<sqlite_statement>>> cache_;
 };
 
 }  // namespace tuki::adapters

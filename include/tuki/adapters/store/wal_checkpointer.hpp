@@ -1,0 +1,61 @@
+#pragma once
+// Background WAL checkpoints for the SQLite store. SQLite normally checkpoints inside the commit
+// that pushes the WAL past 1,000 pages, on the writer's thread: with one store thread that pause
+// holds up every request in the next batch. The checkpointer copies committed WAL frames back into
+// the database on its own thread and connection (PASSIVE: it never blocks the writer; frames the
+// writer adds meanwhile wait for the next round), and the writer's own autocheckpoint is turned
+// off while it runs. Once every frame is copied the writer starts the WAL from the beginning
+// again, so the file stops growing.
+//
+// Durability is unchanged: a checkpoint only copies data that is already committed (and synced)
+// in the WAL. After kill -9 the next open replays whatever the WAL still holds.
+//
+// Thread-safety: start/stop from one thread; the worker touches only its own connection.
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "tuki/adapters/store/sqlite_connection.hpp"
+#include "tuki/core/status.hpp"
+
+namespace tuki::adapters {
+
+class wal_checkpointer {
+ public:
+  struct stats {
+    std::uint64_t rounds = 0;  // checkpoints run
+    std::uint64_t frames = 0;  // WAL frames copied into the database, in all
+    std::uint64_t busy = 0;    // rounds that could not run (another checkpoint held the lock)
+  };
+
+  /// Opens its own connection to `path` (with `synchronous`, as the store) and checkpoints every
+  /// `every` until stopped. Turn the writer's autocheckpoint off yourself
+  /// (`PRAGMA wal_autocheckpoint=0`).
+  static core::result<std::unique_ptr<wal_checkpointer>> start(const std::string& path,
+                                                               const std::string& synchronous,
+                                                               std::chrono::milliseconds every);
+  /// Stops, after one last checkpoint. Idempotent; the destructor calls it.
+  void stop();
+  ~wal_checkpointer();
+  stats statistics() const;
+
+ private:
+  wal_checkpointer(std::unique_ptr<sqlite_connection> db, std::chrono::milliseconds every);
+  void run();
+  void checkpoint();
+
+  std::unique_ptr<sqlite_connection> db_;
+  std::chrono::milliseconds every_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  stats stats_;
+  std::uint64_t last_copied_ = 0;  // frames of the current WAL already counted
+  std::thread thread_;
+};
+
+}  // namespace tuki::adapters

@@ -1,0 +1,66 @@
+#include "tuki/adapters/store/wal_checkpointer.hpp"
+
+#include <algorithm>
+
+#include <sqlite3.h>
+
+namespace tuki::adapters {
+
+core::result<std::unique_ptr<wal_checkpointer>> wal_checkpointer::start(
+    const std::string& path, const std::string& synchronous, std::chrono::milliseconds every) {
+  auto conn = sqlite_connection::open(path);
+  if (!conn) return conn.error();
+  if (auto s = (*conn)->exec("PRAGMA synchronous=" + synchronous); !s) return s;
+  std::unique_ptr<wal_checkpointer> c(new wal_checkpointer(std::move(*conn), every));
+  c->thread_ = std::thread([p = c.get()] { p->run(); });
+  return c;
+}
+
+wal_checkpointer::wal_checkpointer(std::unique_ptr<sqlite_connection> db,
+                                   std::chrono::milliseconds every)
+    : db_(std::move(db)), every_(every) {}
+
+wal_checkpointer::~wal_checkpointer() { stop(); }
+
+void wal_checkpointer::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+wal_checkpointer::stats wal_checkpointer::statistics() const {
+  std::lock_guard lock(mutex_);
+  return stats_;
+}
+
+void wal_checkpointer::run() {
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    wake_.wait_for(lock, every_, [this] { return stopping_; });
+    lock.unlock();
+    checkpoint();
+    lock.lock();
+  }
+}
+
+void wal_checkpointer::checkpoint() {
+  int wal_frames = 0, copied = 0;
+  int rc = sqlite3_wal_checkpoint_v2(db_->raw(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &wal_frames,
+                                     &copied);
+  std::lock_guard lock(mutex_);
+  ++stats_.rounds;
+  if (rc == SQLITE_BUSY) ++stats_.busy;
+  // `copied` counts every frame checkpointed in the current WAL so far; it starts again from zero
+  // when the writer restarts the WAL.
+  if (rc == SQLITE_OK) {
+    const auto now_copied = static_cast<std::uint64_t>(std::max(copied, 0));
+    stats_.frames += now_copied >= last_copied_ ? now_copied - last_copied_ : now_copied;
+    last_copied_ = now_copied;
+  }
+}
+
+}  // namespace tuki::adapters
