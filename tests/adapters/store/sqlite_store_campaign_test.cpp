@@ -1,0 +1,139 @@
+// The store side of campaign planning (sqlite_store_campaign.cpp): candidates come in id order
+// from the institution only, whichever query serves the selector; planned sends are stored as
+// given. Real SQLite files, explicit times.
+#include "tuki/adapters/store/sqlite_store.hpp"
+
+#include <filesystem>
+
+#include <catch2/catch.hpp>
+
+using namespace tuki;
+using namespace tuki::adapters;
+
+namespace {
+
+const core::instant t0 = core::from_unix_ms(1'795'000'000'000);
+
+struct campaign_store {
+  std::filesystem::path path;
+  std::unique_ptr<sqlite_store> store;
+  campaign_store() {
+    static int n = 0;
+    path = std::filesystem::temp_directory_path() /
+           ("tuki-campaign-" + std::to_string(::getpid()) + "-" + std::to_string(n++) + ".db");
+    cleanup();
+    auto st = sqlite_store::open(path.string());
+    REQUIRE(st);
+    store = std::move(*st);
+    REQUIRE(store->upsert_institution("varia", "Varia", "FI", "Europe/Helsinki").is_ok());
+    REQUIRE(store->upsert_institution("omnia", "Omnia", "FI", "Europe/Helsinki").is_ok());
+  }
+  ~campaign_store() {
+    store.reset();
+    cleanup();
+  }
+  void cleanup() {
+    for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+  }
+  /// Students whose refs sort differently from their ids (z9, y8, ... then a1...), in two
+  /// institutions, so an index walk on (institution_id, student_ref) would give another order.
+  void add_students() {
+    std::vector<core::student> v;
+    const char* refs[] = {"z9", "y8", "x7", "a1", "b2", "c3"};
+    int i = 0;
+    for (const char* ref : refs) {
+      for (const char* inst : {"varia", "omnia"}) {
+        core::student s;
+        s.institution_id = inst;
+        s.ref = ref;
+        s.phone = "+3584000" + std::to_string(10000 + i++);
+        s.first_name = std::string("N") + ref;
+        s.language = "fi";
+        s.group = ref[0] < 'm' ? "LOW" : "HIGH";
+        s.campus = "Tikkurila";
+        v.push_back(s);
+      }
+    }
+    REQUIRE(store->upsert_students(v, t0).is_ok());
+  }
+};
+
+std::vector<std::int64_t> ids_of(const std::vector<campaign_candidate_row>& rows) {
+  std::vector<std::int64_t> out;
+  for (const auto& r : rows) out.push_back(r.id);
+  return out;
+}
+
+bool ascending(const std::vector<std::int64_t>& v) {
+  for (std::size_t i = 1; i < v.size(); ++i)
+    if (v[i - 1] >= v[i]) return false;
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("campaign candidates: 'all' is the institution's students in id order",
+          "[campaign][store]") {
+  campaign_store db;
+  db.add_students();
+  auto& s = *db.store;
+  auto all = s.campaign_candidates("varia", "all");
+  REQUIRE(all.size() == 6);
+  auto ids = ids_of(all);
+  CAPTURE(ids);
+  CHECK(ascending(ids));
+  std::vector<std::string> refs;
+  for (const auto& r : all) refs.push_back(r.ref);
+  CHECK(refs == std::vector<std::string>{"z9", "y8", "x7", "a1", "b2", "c3"});  // insertion order
+  for (const auto& r : all) {
+    INFO(r.ref);
+    CHECK(s.get_student(r.id)->institution_id == "varia");
+    CHECK(r.first_name == "N" + r.ref);
+    CHECK(r.campus == "Tikkurila");
+  }
+  CHECK(s.campaign_candidates("omnia", "all").size() == 6);
+  CHECK(s.campaign_candidates("nowhere", "all").empty());
+}
+
+TEST_CASE("campaign candidates: a group, campus or ref selects in id order too",
+          "[campaign][store]") {
+  campaign_store db;
+  db.add_students();
+  auto& s = *db.store;
+  auto high = s.campaign_candidates("varia", "HIGH");
+  REQUIRE(high.size() == 3);
+  CHECK(ascending(ids_of(high)));
+  for (const auto& r : high) CHECK(r.group == "HIGH");
+  CHECK(s.campaign_candidates("varia", "Tikkurila").size() == 6);
+  auto one = s.campaign_candidates("varia", "a1");
+  REQUIRE(one.size() == 1);
+  CHECK(one[0].ref == "a1");
+  CHECK(s.campaign_candidates("varia", "nobody").empty());
+}
+
+TEST_CASE("planned sends are stored with their day and due time", "[campaign][store]") {
+  campaign_store db;
+  db.add_students();
+  auto& s = *db.store;
+  auto rows = s.campaign_candidates("varia", "all");
+  campaign_row c;
+  c.institution_id = "varia";
+  c.rule_id = "manual";
+  c.run_key = "k";
+  c.dialog_id = "weekly_checkin";
+  auto id = s.create_campaign(c, t0);
+  REQUIRE(id);
+  std::vector<planned_send_row> sends;
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    sends.push_back({rows[i].id, static_cast<std::uint32_t>(i / 2),
+                     t0 + std::chrono::hours(24 * static_cast<int>(i / 2))});
+  REQUIRE(s.add_planned_sends(*id, sends, t0).is_ok());
+  CHECK(s.planned_sends_waiting() == 6);
+  // Only the first day's two are due one hour after t0; the rest wait for their day.
+  auto due = s.due_planned_sends(t0 + std::chrono::hours(1), 100);
+  REQUIRE(due.size() == 2);
+  CHECK(due[0].student_id == rows[0].id);
+  CHECK(due[1].student_id == rows[1].id);
+  // The same student twice in one campaign is refused (UNIQUE (campaign_id, student_id)).
+  CHECK_FALSE(s.add_planned_sends(*id, std::vector<planned_send_row>{sends[0]}, t0).is_ok());
+}
