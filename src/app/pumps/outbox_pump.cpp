@@ -1,6 +1,7 @@
 // The outbox pump (io thread): claims due SMS in batches (queued -> sending, committed) and
-// sends them through their gateway drivers over the curl thread as a continuous pipeline: up to
-// outbox.in_flight requests outstanding, answers stored outbox.in_flight at a time in one
+// sends them through their gateway drivers over the client thread as a continuous pipeline: up to
+// outbox.in_flight requests outstanding (the next batch is claimed while the last requests of the
+// current one are still in flight), answers stored outbox.in_flight at a time in one
 // transaction each (sent / queued again with backoff / failed), detached so that sending goes on
 // meanwhile, with at most one such store pending. A crash leaves the unfinished messages in
 // `sending`; start-up puts them back in the queue. Only those the gateway had already accepted
@@ -74,6 +75,40 @@ awaitable<void> service::outbox_pump() {
   // Cancelled whenever an answer arrives or a store finishes: the pump re-checks its conditions.
   auto signal = std::make_shared<asio::steady_timer>(io_);
   asio::steady_timer pace(io_);
+  // Answers collected but not stored yet, and requests outstanding: they carry over from one
+  // claimed batch to the next, so the pump claims the next batch while the last requests of the
+  // current one are still in flight (the pipeline never drains between batches).
+  auto collected = std::make_shared<std::vector<send_outcome_row>>();
+  auto outstanding = std::make_shared<std::size_t>(0);
+  auto flush = [&] {
+    if (collected->empty()) return;
+    auto now = wall_now();
+    auto decisions = std::make_shared<decision_list>();
+    decisions->reserve(collected->size());
+    std::vector<std::int64_t> students;
+    students.reserve(collected->size());
+    for (auto& r : *collected) {
+      decisions->emplace_back(r.sms.id, decide_send_outcome(r.result, r.sms.attempts, policy, now, draw(rng)));
+      students.push_back(r.sms.student_id);
+    }
+    collected->clear();
+    write_queue::job stored_job = [decisions, students = std::move(students), now](adapters::sqlite_store& s) {
+          for (std::size_t i = 0; i < decisions->size(); ++i) {
+            const auto& [id, d] = (*decisions)[i];
+            // A delivery report can overtake the answer to the send: keep its newer state.
+            if (d.status == "sent" && s.message_status(id).value_or("sending") != "sending") continue;
+            core::status st = s.set_message_status(id, d.status, d.detail, now, d.retry_at);
+            if (st && d.delivery_failure) st = s.record_delivery_failure(id, now);
+            if (st && d.opted_out) st = s.set_contact_state(students[i], true, std::nullopt, now);
+            if (!st) return st;
+          }
+          return core::status::ok();
+    };
+    ++*pending_stores;
+    asio::co_spawn(io_, store_outcomes(*writes_, metrics_, std::move(stored_job), decisions,
+                                       pending_stores, signal),
+                   asio::detached);
+  };
   while (!stopping_) {
     auto claimed = std::make_shared<std::vector<adapters::queued_sms>>();
     auto expired = std::make_shared<std::int64_t>(0);
@@ -92,46 +127,19 @@ awaitable<void> service::outbox_pump() {
       log_warn("sms_expired", {{"messages", std::to_string(*expired)}});
     }
     if (!st || claimed->empty()) {
+      // Nothing more to send for now: finish and store what is in flight, then sleep.
+      while (*outstanding > 0 || (!collected->empty() && *pending_stores > 0)) {
+        if (collected->size() >= window && *pending_stores == 0) flush();
+        signal->expires_at(asio::steady_timer::time_point::max());
+        boost::system::error_code ec;
+        co_await signal->async_wait(asio::redirect_error(use_awaitable, ec));
+      }
+      flush();
       outbox_wake_->expires_after(std::chrono::milliseconds(claimed->empty() ? 200 : 1000));
       boost::system::error_code ec;
       co_await outbox_wake_->async_wait(asio::redirect_error(use_awaitable, ec));
       continue;
     }
-    // A continuous pipeline: up to `window` requests outstanding at all times; answers are
-    // collected and stored `window` at a time (detached, so sending goes on meanwhile); at most
-    // one such store is pending, which bounds what a crash can leave sent but unrecorded to
-    // about three windows.
-    auto collected = std::make_shared<std::vector<send_outcome_row>>();
-    auto outstanding = std::make_shared<std::size_t>(0);
-    auto flush = [&] {
-      if (collected->empty()) return;
-      auto now = wall_now();
-      auto decisions = std::make_shared<decision_list>();
-      decisions->reserve(collected->size());
-      std::vector<std::int64_t> students;
-      students.reserve(collected->size());
-      for (auto& r : *collected) {
-        decisions->emplace_back(r.sms.id, decide_send_outcome(r.result, r.sms.attempts, policy, now, draw(rng)));
-        students.push_back(r.sms.student_id);
-      }
-      collected->clear();
-      write_queue::job stored_job = [decisions, students = std::move(students), now](adapters::sqlite_store& s) {
-            for (std::size_t i = 0; i < decisions->size(); ++i) {
-              const auto& [id, d] = (*decisions)[i];
-              // A delivery report can overtake the answer to the send: keep its newer state.
-              if (d.status == "sent" && s.message_status(id).value_or("sending") != "sending") continue;
-              core::status st = s.set_message_status(id, d.status, d.detail, now, d.retry_at);
-              if (st && d.delivery_failure) st = s.record_delivery_failure(id, now);
-              if (st && d.opted_out) st = s.set_contact_state(students[i], true, std::nullopt, now);
-              if (!st) return st;
-            }
-            return core::status::ok();
-      };
-      ++*pending_stores;
-      asio::co_spawn(io_, store_outcomes(*writes_, metrics_, std::move(stored_job), decisions,
-                                         pending_stores, signal),
-                     asio::detached);
-    };
     for (const auto& sms : *claimed) {
       auto gw = gateways_.find(sms.gateway);
       if (gw == gateways_.end()) {
@@ -175,14 +183,15 @@ awaitable<void> service::outbox_pump() {
         });
       });
     }
-    while (*outstanding > 0 || (!collected->empty() && *pending_stores > 0)) {
-      if (collected->size() >= window && *pending_stores == 0) flush();
-      signal->expires_at(asio::steady_timer::time_point::max());
-      boost::system::error_code ec;
-      co_await signal->async_wait(asio::redirect_error(use_awaitable, ec));
-    }
-    flush();
   }
+  // Requests in flight at stop are answered (the client finishes them); store their outcomes.
+  while (*outstanding > 0 || (!collected->empty() && *pending_stores > 0)) {
+    if (collected->size() >= window && *pending_stores == 0) flush();
+    signal->expires_at(asio::steady_timer::time_point::max());
+    boost::system::error_code ec;
+    co_await signal->async_wait(asio::redirect_error(use_awaitable, ec));
+  }
+  flush();
   // Outcomes still being stored are part of the pump's work: wait for them before reporting done.
   asio::steady_timer drain(io_);
   while (*pending_stores > 0) {
