@@ -179,6 +179,8 @@ void tokenize(std::string_view folded, std::vector<token>& out) {
     t.clause_start = clause_start;
     t.deletions.clear();
     t.deletions_ready = false;
+    t.prefix_keys.clear();
+    t.prefix_keys_ready = false;
   };
   auto base = reinterpret_cast<const utf8proc_uint8_t*>(folded.data());
   utf8proc_ssize_t size = static_cast<utf8proc_ssize_t>(folded.size());
@@ -246,7 +248,7 @@ void tokenize(std::string_view folded, std::vector<token>& out) {
   for (auto& t : out) t.hash = token_hash(t.text);
 }
 
-std::size_t token_hash(std::string_view text) { return std::hash<std::string_view>{}(text); }
+std::size_t token_hash(std::string_view text) { return hash_pieces(text, {}); }
 
 folded_text fold_and_tokenize(std::string_view utf8, bool strip_accents) {
   folded_text f;
