@@ -30,22 +30,26 @@ void for_each_deletion(std::string_view s, F&& f) {
   }
 }
 
-using letter_list = std::vector<std::pair<char32_t, std::uint32_t>>;
-using letter_run = std::pair<letter_list::const_iterator, letter_list::const_iterator>;
+using lead_list = std::vector<std::pair<std::uint64_t, std::uint32_t>>;
 
-// Keeps `list` sorted by (letter, index); indices arrive in increasing order.
-void insert_sorted(letter_list& list, char32_t letter, std::uint32_t index) {
-  auto at = std::upper_bound(list.begin(), list.end(), letter,
-                             [](char32_t l, const auto& e) { return l < e.first; });
-  list.insert(at, {letter, index});
+// The key of a word's (or token's) first two code points; 0 stands for "no second" (a folded
+// token never holds U+0000).
+std::uint64_t lead_key(char32_t first, char32_t second) {
+  return std::uint64_t{first} << 32 | second;
 }
 
-letter_run letter_range(const letter_list& list, char32_t letter) {
-  auto lo = std::lower_bound(list.begin(), list.end(), letter,
-                             [](const auto& e, char32_t l) { return e.first < l; });
-  auto hi = lo;
-  while (hi != list.end() && hi->first == letter) ++hi;
-  return {lo, hi};
+// Keeps `list` sorted by (key, index); indices arrive in increasing order.
+void insert_sorted(lead_list& list, std::uint64_t key, std::uint32_t index) {
+  auto at = std::upper_bound(list.begin(), list.end(), key,
+                             [](std::uint64_t k, const auto& e) { return k < e.first; });
+  list.insert(at, {key, index});
+}
+
+template <class F>
+void for_each_with_lead(const lead_list& list, std::uint64_t key, F&& f) {
+  auto it = std::lower_bound(list.begin(), list.end(), key,
+                             [](const auto& e, std::uint64_t k) { return e.first < k; });
+  for (; it != list.end() && it->first == key; ++it) f(it->second);
 }
 
 // The first `count` code points of `s` (all of it when shorter).
@@ -67,8 +71,12 @@ void fill_prefix_keys(const token& t) {
   whole.hash = token_hash(four);
   t.prefix_keys.push_back(whole);
   append_deletion_keys(t.text, four.size(), t.prefix_keys);
+  // The first five with one of the first four deleted (deleting the fifth gives `four`).
   std::string_view five = codepoint_prefix(t.text, 5);
-  if (five.size() > four.size()) append_deletion_keys(t.text, five.size(), t.prefix_keys);
+  if (five.size() > four.size()) {
+    append_deletion_keys(t.text, five.size(), t.prefix_keys);
+    t.prefix_keys.pop_back();
+  }
 }
 
 }  // namespace
@@ -116,7 +124,8 @@ bool phrase_set::add(std::string_view entry, int tag, bool strip_accents) {
   const word& first = p.words.front();
   (first_is_emoji ? has_emoji_ : has_words_) = true;
   if (first.prefix) {
-    insert_sorted(prefix_by_first_letter_, first.cps[0], index);
+    insert_sorted(prefix_by_lead_,
+                  lead_key(first.cps[0], first.cps.size() > 1 ? first.cps[1] : 0), index);
     if (first.cps.size() >= min_tolerant_length) {
       std::string_view head = codepoint_prefix(first.text, 4);
       prefix_by_deletion_.add(head, index);
@@ -162,39 +171,38 @@ void phrase_set::visit_candidates(const std::vector<token>& tokens, std::size_t 
   if (t.emoji ? !has_emoji_ : !has_words_) return;
   if (const auto* list = by_first_word_.find(t.text, t.hash))
     for (auto k : *list) visit(k);
-  if (!prefix_by_first_letter_.empty()) {
-    char32_t lead = 0;
-    decode_utf8(t.text, &lead, 1);
-    auto [lo, hi] = letter_range(prefix_by_first_letter_, lead);
-    if (!tolerant || t.emoji || prefix_by_deletion_.empty()) {
-      for (auto it = lo; it != hi; ++it) visit(it->second);
-    } else {
-      // Candidates from the letter run and the deletion keys, visited in pattern order (ties
-      // between equally long hits go to the earlier pattern, as with a plain scan).
-      std::array<std::uint32_t, 48> found;
-      std::size_t n = 0;
-      bool overflow = false;
-      auto note = [&](std::uint32_t k) {
-        if (n < found.size()) found[n++] = k;
-        else overflow = true;
-      };
-      for (auto it = lo; it != hi; ++it) note(it->second);
+  if (!prefix_by_lead_.empty()) {
+    // Candidates visited in pattern order, each once (ties between equally long hits go to
+    // the earlier pattern, as with a plain scan).
+    std::array<std::uint32_t, 48> found;
+    std::size_t n = 0;
+    bool overflow = false;
+    auto note = [&](std::uint32_t k) {
+      if (n < found.size()) found[n++] = k;
+      else overflow = true;
+    };
+    // An exact match starts with the word: the token's first letter, and its second unless
+    // the word has one letter only.
+    char32_t lead[2] = {0, 0};
+    decode_utf8(t.text, lead, 2);
+    if (lead[1] != 0) for_each_with_lead(prefix_by_lead_, lead_key(lead[0], lead[1]), note);
+    for_each_with_lead(prefix_by_lead_, lead_key(lead[0], 0), note);
+    if (tolerant && !t.emoji && !prefix_by_deletion_.empty()) {
       if (!t.prefix_keys_ready) {
         fill_prefix_keys(t);
         t.prefix_keys_ready = true;
       }
       for (const auto& key : t.prefix_keys)
-        if (const auto* list = prefix_by_deletion_.find(key.head(t.text), key.tail(t.text),
-                                                        key.hash))
+        if (const auto* list = prefix_by_deletion_.find(t.text, key))
           for (auto k : *list) note(k);
-      if (overflow) {  // more candidates than room: every prefix pattern, in order
-        for (std::uint32_t k = 0; k < patterns_.size(); ++k)
-          if (patterns_[k].words.front().prefix) visit(k);
-      } else {
-        std::sort(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(n));
-        for (std::size_t j = 0; j < n; ++j)
-          if (j == 0 || found[j] != found[j - 1]) visit(found[j]);
-      }
+    }
+    if (overflow) {  // more candidates than room: every prefix pattern, in order
+      for (std::uint32_t k = 0; k < patterns_.size(); ++k)
+        if (patterns_[k].words.front().prefix) visit(k);
+    } else {
+      std::sort(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(n));
+      for (std::size_t j = 0; j < n; ++j)
+        if (j == 0 || found[j] != found[j - 1]) visit(found[j]);
     }
   }
   // A token within one edit of a 5+ letter word has at least 4 letters (4+ bytes).
@@ -206,7 +214,7 @@ void phrase_set::visit_candidates(const std::vector<token>& tokens, std::size_t 
       t.deletions_ready = true;
     }
     for (const auto& key : t.deletions)
-      if (const auto* list = by_deletion_.find(key.head(t.text), key.tail(t.text), key.hash))
+      if (const auto* list = by_deletion_.find(t.text, key))
         for (auto k : *list) visit(k);
   }
 }

@@ -80,9 +80,10 @@ class phrase_set {
 
   std::vector<pattern> patterns_;
   word_index by_first_word_;
-  // Patterns whose first word ends in `*`, as (first letter, pattern index) sorted by letter,
-  // then index: an exact match needs the token's first letter to equal the word's first.
-  std::vector<std::pair<char32_t, std::uint32_t>> prefix_by_first_letter_;
+  // Patterns whose first word ends in `*`, as (first two letters, pattern index) sorted by
+  // letters, then index (a word of one letter: that letter and 0). An exact match needs the
+  // token to start with the word, hence with its first two letters.
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> prefix_by_lead_;
   // The tolerant lookup of those words of 5+ letters: each is indexed under its first four
   // letters and under those four with one letter deleted. When a beginning of a token is within
   // one edit of such a word, one of the token's keys (its first four letters, those with one

@@ -33,9 +33,14 @@ std::size_t token_hash(std::string_view text);
 
 /// Folds `utf8` (untrusted: invalid sequences become U+FFFD). ASCII input takes a fast path.
 std::string fold_text(std::string_view utf8, bool strip_accents);
+/// The same into `out`, reusing its capacity.
+void fold_text(std::string_view utf8, bool strip_accents, std::string& out);
 
-/// Appends the tokens of already folded text to `out` (which is cleared first).
-void tokenize(std::string_view folded, std::vector<token>& out);
+/// Appends the tokens of already folded text to `out` (which is cleared first). Tokens already
+/// in `out` are reused with their buffers; with `spare`, tokens `out` no longer needs are moved
+/// there and taken back later, so that a caller tokenising reply after reply stops allocating.
+void tokenize(std::string_view folded, std::vector<token>& out,
+              std::vector<token>* spare = nullptr);
 
 /// fold_text + tokenize in one go.
 struct folded_text {

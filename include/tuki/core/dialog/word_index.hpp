@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "tuki/core/dialog/word_key.hpp"
+
 namespace tuki::dialog {
 
 class word_index {
@@ -18,12 +20,15 @@ class word_index {
   const std::vector<std::uint32_t>* find(std::string_view key, std::size_t hash) const {
     return find(key, {}, hash);
   }
+  /// The list of `key` cut out of `text` (word_key.hpp), or nullptr.
+  const std::vector<std::uint32_t>* find(std::string_view text, const word_key& key) const {
+    if (!may_hold(key.hash)) return nullptr;
+    return find(key.head(text), key.tail(text), key.hash);
+  }
   /// The list of the key head + tail, or nullptr. `hash` must be hash_pieces(head, tail).
   const std::vector<std::uint32_t>* find(std::string_view head, std::string_view tail,
                                          std::size_t hash) const {
-    if (slots_.empty()) return nullptr;
-    std::size_t bit = (hash >> 32 ^ hash) & (filter_.size() * 64 - 1);
-    if (!(filter_[bit / 64] >> (bit % 64) & 1)) return nullptr;
+    if (!may_hold(hash)) return nullptr;
     std::size_t mask = slots_.size() - 1;
     for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
       const slot& s = slots_[i];
@@ -37,6 +42,12 @@ class word_index {
     }
   }
   bool empty() const { return entries_.empty(); }
+  /// False when no key with this hash was added (a Bloom filter test: true may be wrong).
+  bool may_hold(std::size_t hash) const {
+    if (filter_.empty()) return false;
+    std::size_t bit = (hash >> 32 ^ hash) & (filter_.size() * 64 - 1);
+    return filter_[bit / 64] >> (bit % 64) & 1;
+  }
 
  private:
   static constexpr std::uint32_t empty_slot = 0xFFFFFFFFu;

@@ -16,15 +16,11 @@ inline std::uint64_t hash_extend(std::uint64_t p, std::string_view bytes) {
   for (unsigned char c : bytes) p = p * hash_base + c + 1;
   return p;
 }
-/// Mixes a polynomial value into the hash (the finaliser of MurmurHash3, fmix64: every input bit
-/// reaches the low bits that index tables).
+/// Mixes a polynomial value into the hash: one multiply and a fold of the high half, so that
+/// every input bit reaches the low bits that index tables.
 inline std::size_t hash_finish(std::uint64_t p) {
-  p ^= p >> 33;
-  p *= 0xff51afd7ed558ccdULL;
-  p ^= p >> 33;
-  p *= 0xc4ceb9fe1a85ec53ULL;
-  p ^= p >> 33;
-  return static_cast<std::size_t>(p);
+  p *= 0x9E3779B97F4A7C15ULL;
+  return static_cast<std::size_t>(p ^ (p >> 29) ^ (p >> 47));
 }
 /// The hash of the concatenation head + tail; equal to token_hash(head + tail) (text_fold.hpp).
 inline std::size_t hash_pieces(std::string_view head, std::string_view tail) {
