@@ -2,7 +2,8 @@
 // languages, next to a baseline measured in the same run (utf8proc case folding of the same
 // replies: the least any step must do). Also prints the JSON size of a session.
 //
-// usage: bench_dialog_steps [dialogs-dir] [seconds-per-measurement]
+// usage: bench_dialog_steps [dialogs-dir] [seconds-per-measurement] [steps]
+// With a third argument `steps` only the on_reply measurement runs (for profiling it alone).
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -73,6 +74,14 @@ int main(int argc, char** argv) {
   }
   const std::optional<session> at_q1 = opened.state;
   const core::instant now = t0 + std::chrono::minutes(5);
+  if (argc > 3 && std::string(argv[3]) == "steps") {
+    double steps = per_second(seconds, [&](const std::string& r) {
+      auto out = on_reply(*lib, at_q1, who, settings, r, now);
+      sink = sink + out.effects.size();
+    });
+    std::printf("on_reply (weekly_checkin q1):  %12.0f steps/s\n", steps);
+    return 0;
+  }
 
   double baseline = per_second(seconds, [](const std::string& r) {
     utf8proc_uint8_t* out = nullptr;

@@ -47,13 +47,15 @@ class stepper {
   step_output& out() { return out_; }
   session& state() { return s_; }
   void set_priority(core::sms_priority p) { priority_ = p; }
-  void set_excerpt(std::string_view text) { excerpt_ = std::string(utf8_prefix(text, excerpt_bytes)); }
+  /// The reply quoted by tickets; `text` must outlive the stepper (copied only into tickets).
+  void set_excerpt(std::string_view text) { excerpt_ = utf8_prefix(text, excerpt_bytes); }
 
   /// Enters `node_id` and walks on until a wait or the end.
-  void enter(std::string node_id) {
+  void enter(const std::string& start_id) {
+    const std::string* node_id = &start_id;
     for (;;) {
       if (++steps_ > d_.settings.max_steps_per_reply) return finish("loop_guard");
-      const node* n = d_.find(node_id);
+      const node* n = d_.find(*node_id);
       if (!n) return finish("dialog_error");
       if (++s_.visits[n->id] > d_.settings.max_visits_per_node) return finish("loop_guard");
       s_.node = n->id;
@@ -64,7 +66,7 @@ class stepper {
       if (ended_) return;
       if (n->wait) return start_wait(*n);
       if (!n->next) return finish(s_.last_category.empty() ? n->id : s_.last_category);
-      node_id = *n->next;
+      node_id = &*n->next;
     }
   }
 
@@ -180,7 +182,7 @@ class stepper {
         case action::kind::ticket:
           out_.effects.push_back(core::open_ticket{a.key.empty() ? cat : a.key,
                                                    ticket_urgency(d_, s_, a.urgency), d_.id,
-                                                   n.id, excerpt_});
+                                                   n.id, std::string(excerpt_)});
           break;
         case action::kind::send:
           send(a.text, core::sms_priority::reply, "message");
@@ -201,7 +203,7 @@ class stepper {
   session s_;
   step_output out_;
   std::string lang_;
-  std::string excerpt_;
+  std::string_view excerpt_;
   mutable std::string helpline_;
   core::sms_priority priority_ = core::sms_priority::reply;
   int steps_ = 0;

@@ -20,8 +20,8 @@ void mark_negations(const phrase_set& negations, prepared_reply& r) {
 
 void prepare_reply(std::string_view raw, const lexicon_sets& sets, prepared_reply& out) {
   out.raw = raw;
-  out.folded.text = fold_text(raw, sets.strip_accents);
-  tokenize(out.folded.text, out.folded.tokens);
+  fold_text(raw, sets.strip_accents, out.folded.text);
+  tokenize(out.folded.text, out.folded.tokens, &out.spare_tokens);
   mark_negations(sets.negations, out);
   out.clear_memo();
 }

@@ -30,6 +30,55 @@ void for_each_deletion(std::string_view s, F&& f) {
   }
 }
 
+using lead_list = std::vector<std::pair<std::uint64_t, std::uint32_t>>;
+
+// The key of a word's (or token's) first two code points; 0 stands for "no second" (a folded
+// token never holds U+0000).
+std::uint64_t lead_key(char32_t first, char32_t second) {
+  return std::uint64_t{first} << 32 | second;
+}
+
+// Keeps `list` sorted by (key, index); indices arrive in increasing order.
+void insert_sorted(lead_list& list, std::uint64_t key, std::uint32_t index) {
+  auto at = std::upper_bound(list.begin(), list.end(), key,
+                             [](std::uint64_t k, const auto& e) { return k < e.first; });
+  list.insert(at, {key, index});
+}
+
+template <class F>
+void for_each_with_lead(const lead_list& list, std::uint64_t key, F&& f) {
+  auto it = std::lower_bound(list.begin(), list.end(), key,
+                             [](const auto& e, std::uint64_t k) { return e.first < k; });
+  for (; it != list.end() && it->first == key; ++it) f(it->second);
+}
+
+// The first `count` code points of `s` (all of it when shorter).
+std::string_view codepoint_prefix(std::string_view s, std::size_t count) {
+  std::size_t i = 0;
+  for (; i < s.size() && count > 0; --count)
+    i += std::min(sequence_length(static_cast<unsigned char>(s[i])), s.size() - i);
+  return s.substr(0, i);
+}
+
+// See phrase_set::prefix_by_deletion_. A token of fewer than four code points has no key: a
+// beginning of it within one edit of a 5+ letter word would need four.
+void fill_prefix_keys(const token& t) {
+  t.prefix_keys.clear();
+  std::string_view four = codepoint_prefix(t.text, 4);
+  if (codepoint_count(four) < 4) return;
+  word_key whole;
+  whole.end = whole.cut = static_cast<std::uint32_t>(four.size());
+  whole.hash = token_hash(four);
+  t.prefix_keys.push_back(whole);
+  append_deletion_keys(t.text, four.size(), t.prefix_keys);
+  // The first five with one of the first four deleted (deleting the fifth gives `four`).
+  std::string_view five = codepoint_prefix(t.text, 5);
+  if (five.size() > four.size()) {
+    append_deletion_keys(t.text, five.size(), t.prefix_keys);
+    t.prefix_keys.pop_back();
+  }
+}
+
 }  // namespace
 
 bool within_one_edit(std::u32string_view a, std::u32string_view b) {
@@ -75,9 +124,13 @@ bool phrase_set::add(std::string_view entry, int tag, bool strip_accents) {
   const word& first = p.words.front();
   (first_is_emoji ? has_emoji_ : has_words_) = true;
   if (first.prefix) {
-    prefix_by_letter_.emplace_back(first.cps[0], index);
-    if (first.cps.size() > 1 && first.cps[1] != first.cps[0])
-      prefix_by_letter_.emplace_back(first.cps[1], index);
+    insert_sorted(prefix_by_lead_,
+                  lead_key(first.cps[0], first.cps.size() > 1 ? first.cps[1] : 0), index);
+    if (first.cps.size() >= min_tolerant_length) {
+      std::string_view head = codepoint_prefix(first.text, 4);
+      prefix_by_deletion_.add(head, index);
+      for_each_deletion(head, [&](const std::string& key) { prefix_by_deletion_.add(key, index); });
+    }
   } else {
     by_first_word_.add(first.text, index);
     if (first.cps.size() >= min_tolerant_length) {
@@ -118,26 +171,51 @@ void phrase_set::visit_candidates(const std::vector<token>& tokens, std::size_t 
   if (t.emoji ? !has_emoji_ : !has_words_) return;
   if (const auto* list = by_first_word_.find(t.text, t.hash))
     for (auto k : *list) visit(k);
-  if (!prefix_by_letter_.empty()) {
+  if (!prefix_by_lead_.empty()) {
+    // Candidates visited in pattern order, each once (ties between equally long hits go to
+    // the earlier pattern, as with a plain scan).
+    std::array<std::uint32_t, 48> found;
+    std::size_t n = 0;
+    bool overflow = false;
+    auto note = [&](std::uint32_t k) {
+      if (n < found.size()) found[n++] = k;
+      else overflow = true;
+    };
+    // An exact match starts with the word: the token's first letter, and its second unless
+    // the word has one letter only.
     char32_t lead[2] = {0, 0};
-    std::size_t n = decode_utf8(t.text, lead, tolerant ? 2 : 1);
-    for (const auto& [letter, k] : prefix_by_letter_)
-      if (letter == lead[0] || (n > 1 && letter == lead[1])) visit(k);
+    decode_utf8(t.text, lead, 2);
+    if (lead[1] != 0) for_each_with_lead(prefix_by_lead_, lead_key(lead[0], lead[1]), note);
+    for_each_with_lead(prefix_by_lead_, lead_key(lead[0], 0), note);
+    if (tolerant && !t.emoji && !prefix_by_deletion_.empty()) {
+      if (!t.prefix_keys_ready) {
+        fill_prefix_keys(t);
+        t.prefix_keys_ready = true;
+      }
+      for (const auto& key : t.prefix_keys)
+        if (const auto* list = prefix_by_deletion_.find(t.text, key))
+          for (auto k : *list) note(k);
+    }
+    if (overflow) {  // more candidates than room: every prefix pattern, in order
+      for (std::uint32_t k = 0; k < patterns_.size(); ++k)
+        if (patterns_[k].words.front().prefix) visit(k);
+    } else {
+      std::sort(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(n));
+      for (std::size_t j = 0; j < n; ++j)
+        if (j == 0 || found[j] != found[j - 1]) visit(found[j]);
+    }
   }
   // A token within one edit of a 5+ letter word has at least 4 letters (4+ bytes).
   if (tolerant && !t.emoji && t.text.size() >= 4 && !by_deletion_.empty()) {
-    auto probe = [&](std::string_view key, std::size_t hash) {
-      if (const auto* list = by_deletion_.find(key, hash))
-        for (auto k : *list) visit(k);
-    };
-    probe(t.text, t.hash);
+    if (const auto* list = by_deletion_.find(t.text, t.hash))
+      for (auto k : *list) visit(k);
     if (!t.deletions_ready) {
-      for_each_deletion(t.text, [&](const std::string& key) {
-        t.deletions.emplace_back(key, token_hash(key));
-      });
+      append_deletion_keys(t.text, t.text.size(), t.deletions);
       t.deletions_ready = true;
     }
-    for (const auto& [key, hash] : t.deletions) probe(key, hash);
+    for (const auto& key : t.deletions)
+      if (const auto* list = by_deletion_.find(t.text, key))
+        for (auto k : *list) visit(k);
   }
 }
 

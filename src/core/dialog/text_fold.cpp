@@ -134,19 +134,30 @@ std::size_t emoticon_length(std::string_view s) {
   return 0;
 }
 
+std::string fold_with_utf8proc(std::string_view utf8, bool strip_accents);
+
 }  // namespace
 
 std::string fold_text(std::string_view utf8, bool strip_accents) {
+  std::string out;
+  fold_text(utf8, strip_accents, out);
+  return out;
+}
+
+void fold_text(std::string_view utf8, bool strip_accents, std::string& out) {
   if (is_ascii(utf8)) {
-    std::string out(utf8);
+    out.assign(utf8);
     for (char& c : out)
       if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return out;
+    return;
   }
-  {
-    std::string out;
-    if (fold_fast(utf8, strip_accents, out)) return out;
-  }
+  if (fold_fast(utf8, strip_accents, out)) return;
+  out = fold_with_utf8proc(utf8, strip_accents);
+}
+
+namespace {
+
+std::string fold_with_utf8proc(std::string_view utf8, bool strip_accents) {
   int options = fold_options(strip_accents);
   utf8proc_uint8_t* mapped = nullptr;
   auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(utf8.data()),
@@ -168,17 +179,28 @@ std::string fold_text(std::string_view utf8, bool strip_accents) {
   return std::string(reinterpret_cast<const char*>(mapped), static_cast<std::size_t>(n));
 }
 
-void tokenize(std::string_view folded, std::vector<token>& out) {
+}  // namespace
+
+void tokenize(std::string_view folded, std::vector<token>& out, std::vector<token>* spare) {
   // Reuses the tokens already in `out` (and their string capacity): a step allocates little.
   std::size_t used = 0;
   auto emit = [&](std::string_view bytes, bool emoji, bool clause_start) {
-    if (used == out.size()) out.emplace_back();
+    if (used == out.size()) {
+      if (spare && !spare->empty()) {
+        out.push_back(std::move(spare->back()));
+        spare->pop_back();
+      } else {
+        out.emplace_back();
+      }
+    }
     token& t = out[used++];
     t.text.assign(bytes);
     t.emoji = emoji;
     t.clause_start = clause_start;
     t.deletions.clear();
     t.deletions_ready = false;
+    t.prefix_keys.clear();
+    t.prefix_keys_ready = false;
   };
   auto base = reinterpret_cast<const utf8proc_uint8_t*>(folded.data());
   utf8proc_ssize_t size = static_cast<utf8proc_ssize_t>(folded.size());
@@ -242,11 +264,16 @@ void tokenize(std::string_view folded, std::vector<token>& out) {
       pending_break = true;
     }
   }
+  if (spare)
+    while (out.size() > used) {
+      spare->push_back(std::move(out.back()));
+      out.pop_back();
+    }
   out.resize(used);
   for (auto& t : out) t.hash = token_hash(t.text);
 }
 
-std::size_t token_hash(std::string_view text) { return std::hash<std::string_view>{}(text); }
+std::size_t token_hash(std::string_view text) { return hash_pieces(text, {}); }
 
 folded_text fold_and_tokenize(std::string_view utf8, bool strip_accents) {
   folded_text f;

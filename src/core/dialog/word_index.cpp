@@ -11,6 +11,11 @@ void word_index::place(std::size_t hash, std::uint32_t entry_index) {
   slots_[i] = slot{hash, entry_index};
 }
 
+void word_index::mark(std::size_t hash) {
+  std::size_t bit = (hash >> 32 ^ hash) & (filter_.size() * 64 - 1);
+  filter_[bit / 64] |= std::uint64_t{1} << (bit % 64);
+}
+
 void word_index::add(std::string_view key, std::uint32_t value) {
   std::size_t hash = token_hash(key);
   if (const auto* found = find(key, hash)) {
@@ -24,7 +29,11 @@ void word_index::add(std::string_view key, std::uint32_t value) {
     slots_.assign(old.empty() ? 16 : old.size() * 2, slot{});
     for (const auto& s : old)
       if (s.entry != empty_slot) place(s.hash, s.entry);
+    filter_.assign(slots_.size() * 8 / 64, 0);
+    for (const auto& s : slots_)
+      if (s.entry != empty_slot) mark(s.hash);
   }
+  mark(hash);
   entries_.push_back(entry{std::string(key), {value}});
   place(hash, static_cast<std::uint32_t>(entries_.size() - 1));
 }

@@ -80,11 +80,15 @@ class phrase_set {
 
   std::vector<pattern> patterns_;
   word_index by_first_word_;
-  // Patterns whose first word ends in `*`, under the first and under the second letter of that
-  // word (few: a short list beats a hash map). An exact match needs the token's first letter to
-  // equal the word's first or second; a match within one edit needs one of the token's first two
-  // letters to equal one of the word's first two.
-  std::vector<std::pair<char32_t, std::uint32_t>> prefix_by_letter_;
+  // Patterns whose first word ends in `*`, as (first two letters, pattern index) sorted by
+  // letters, then index (a word of one letter: that letter and 0). An exact match needs the
+  // token to start with the word, hence with its first two letters.
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> prefix_by_lead_;
+  // The tolerant lookup of those words of 5+ letters: each is indexed under its first four
+  // letters and under those four with one letter deleted. When a beginning of a token is within
+  // one edit of such a word, one of the token's keys (its first four letters, those with one
+  // deleted, its first five with one deleted: token::prefix_keys) is among the word's keys.
+  word_index prefix_by_deletion_;
   // Tolerant lookup without scanning every pattern: each first word of 5+ letters is indexed
   // under itself and under every variant with one letter deleted. A token within one edit of
   // such a word shares a key with it (itself or one of its own one-deletion variants).

@@ -18,6 +18,8 @@ struct prepared_reply {
   /// not crossing punctuation). Two negations in one scope cancel ("not not happy").
   std::vector<bool> negated;
   mutable std::optional<int> sentiment_memo[2];  // [tolerant]; see classify_sentiment
+  /// Tokens of earlier, longer replies, kept with their buffers for the next (see tokenize).
+  std::vector<token> spare_tokens;
 
   /// A per-step memo for results several matchers of one node share (the first number, the
   /// first yes/no word, an emoji class): `key` is the shared word set's address.

@@ -5,8 +5,9 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
+
+#include "tuki/core/dialog/word_key.hpp"
 
 namespace tuki::dialog {
 
@@ -16,21 +17,30 @@ struct token {
   std::string text;           // folded UTF-8
   bool emoji = false;
   bool clause_start = false;  // preceded by . , ; : ! ? or a line break: negation stops here
-  std::size_t hash = 0;       // std::hash of text, so that every word set looks it up unhashed
-  /// The text with one code point deleted, each with its hash: filled on first use by the
+  std::size_t hash = 0;       // token_hash of text, so that every word set looks it up unhashed
+  /// The text with one code point deleted, each as a key into text: filled on first use by the
   /// tolerant pass of phrase_set (hence mutable; a token is used by one thread).
-  mutable std::vector<std::pair<std::string, std::size_t>> deletions;
+  mutable std::vector<word_key> deletions;
   mutable bool deletions_ready = false;
+  /// The keys of phrase_set's tolerant prefix index (its first four code points, those with one
+  /// deleted, its first five with one deleted); filled on first use.
+  mutable std::vector<word_key> prefix_keys;
+  mutable bool prefix_keys_ready = false;
 };
 
-/// The hash tokens carry (std::hash<std::string_view>).
+/// The hash tokens carry: hash_pieces(text, "") (word_key.hpp).
 std::size_t token_hash(std::string_view text);
 
 /// Folds `utf8` (untrusted: invalid sequences become U+FFFD). ASCII input takes a fast path.
 std::string fold_text(std::string_view utf8, bool strip_accents);
+/// The same into `out`, reusing its capacity.
+void fold_text(std::string_view utf8, bool strip_accents, std::string& out);
 
-/// Appends the tokens of already folded text to `out` (which is cleared first).
-void tokenize(std::string_view folded, std::vector<token>& out);
+/// Appends the tokens of already folded text to `out` (which is cleared first). Tokens already
+/// in `out` are reused with their buffers; with `spare`, tokens `out` no longer needs are moved
+/// there and taken back later, so that a caller tokenising reply after reply stops allocating.
+void tokenize(std::string_view folded, std::vector<token>& out,
+              std::vector<token>* spare = nullptr);
 
 /// fold_text + tokenize in one go.
 struct folded_text {
