@@ -123,10 +123,13 @@ core::student sqlite_store::read_student(sqlite_statement& q) {
   s.start_date = q.column_text(9);
   s.teacher_email = q.column_text(10);
   s.timezone = q.column_text(11);
-  auto extra = nlohmann::json::parse(q.column_text(12), nullptr, false);
-  if (extra.is_object())
-    for (auto& [k, v] : extra.items())
-      if (v.is_string()) s.extra[k] = v.get<std::string>();
+  // Most students have no extra columns: skip the JSON parser for the empty object.
+  if (auto text = q.column_text(12); !text.empty() && text != "{}") {
+    auto extra = nlohmann::json::parse(text, nullptr, false);
+    if (extra.is_object())
+      for (auto& [k, v] : extra.items())
+        if (v.is_string()) s.extra[k] = v.get<std::string>();
+  }
   s.opted_out = q.column_int(13) != 0;
   if (!q.column_is_null(14)) s.paused_until = core::from_unix_ms(q.column_int(14));
   return s;
