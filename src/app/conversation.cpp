@@ -151,6 +151,9 @@ core::status conversation::fire_timer(adapters::sqlite_store& store, const adapt
   if (parsed.is_discarded()) return core::status::ok();
   auto session = dialog::session::from_json(parsed);
   if (!session) return core::status::ok();
+  // Every step re-arms its timers under a new token, so most timers that fall due are stale:
+  // they would change nothing, and are not worth rewriting the session for.
+  if (session->token != timer.token) return core::status::ok();
   auto lib = library();
   auto step = dialog::on_timer(*lib, *session, context_of(*student), settings_of(*student), timer.kind,
                                timer.token, now);
