@@ -120,6 +120,15 @@ TEST_CASE("a reply through the HTTP endpoint steps the dialog, opens a ticket an
   CHECK(metrics.status == 200);
   CHECK_THAT(metrics.body, Catch::Contains("tuki_messages_total{direction=\"in\",status=\"received\"} 3"));
   CHECK_THAT(metrics.body, Catch::Contains("tuki_http_requests_total{route=\"gateway_inbound\",status=\"200\"} 4"));
+  // Group-commit counters: at least the four inbound jobs, in at most as many transactions.
+  auto counter = [&](const std::string& name) -> long long {
+    auto at = metrics.body.find("\n" + name + " ");
+    return at == std::string::npos ? -1 : std::stoll(metrics.body.substr(at + name.size() + 2));
+  };
+  CHECK(counter("tuki_store_jobs_total") >= 4);
+  CHECK(counter("tuki_store_batches_total") >= 1);
+  CHECK(counter("tuki_store_batches_total") <= counter("tuki_store_jobs_total"));
+  CHECK(counter("tuki_wal_checkpoint_frames_total") >= 0);
   (*svc)->request_stop();
   runner.join();
   client.stop();
