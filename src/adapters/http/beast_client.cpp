@@ -10,6 +10,8 @@
 #include <map>
 #include <optional>
 
+#include <pthread.h>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -279,7 +281,10 @@ void beast_client::start() {
   impl_->io.restart();
   impl_->stopping = false;
   impl_->work.emplace(impl_->io.get_executor());
-  thread_ = std::thread([i = impl_] { i->io.run(); });
+  thread_ = std::thread([i = impl_] {
+    pthread_setname_np(pthread_self(), "tuki-http");  // for per-thread CPU in top and bench
+    i->io.run();
+  });
 }
 
 void beast_client::stop() {
