@@ -222,8 +222,16 @@ struct beast_client::impl : std::enable_shared_from_this<beast_client::impl> {
         if (!ec) {
           http::response_parser<http::string_body> parser;
           parser.body_limit(settings.body_limit);
-          co_await http::async_read(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
+          // Boost 1.74's parser does not apply body_limit to a Content-Length body: check the
+          // header ourselves before reading the body.
+          co_await http::async_read_header(stream, buffer, parser,
+                                           asio::redirect_error(use_awaitable, ec));
           nothing_read = !parser.got_some() && buffer.size() == 0;
+          if (!ec && parser.content_length() && *parser.content_length() > settings.body_limit)
+            ec = http::error::body_limit;
+          if (!ec && !parser.is_done())
+            co_await http::async_read(stream, buffer, parser,
+                                      asio::redirect_error(use_awaitable, ec));
           if (!ec) {
             auto res = parser.release();
             bool keep_alive = res.keep_alive();
