@@ -1,6 +1,12 @@
 #include "tuki/adapters/http/http_client.hpp"
 
+#include <algorithm>
+
+#include <pthread.h>
+
 #include <curl/curl.h>
+
+#include "tuki/adapters/http/http_url.hpp"
 
 namespace tuki::adapters {
 
@@ -41,15 +47,25 @@ struct curl_global {
   curl_global() { curl_global_init(CURL_GLOBAL_DEFAULT); }
 };
 
+beast_client_settings plain_settings(const http_client_settings& s) {
+  beast_client_settings b;
+  b.max_host_connections = static_cast<std::size_t>(std::max(s.max_host_connections, 1L));
+  b.timeout_ms = s.timeout_ms;
+  b.connect_timeout_ms = s.connect_timeout_ms;
+  return b;
+}
+
 }  // namespace
 
-http_client::http_client(http_client_settings settings) : settings_(settings) {
+http_client::http_client(http_client_settings settings)
+    : settings_(settings), plain_(plain_settings(settings)) {
   static curl_global init;
 }
 
 http_client::~http_client() { stop(); }
 
 void http_client::start() {
+  plain_.start();
   std::lock_guard lock(mutex_);
   if (thread_.joinable()) return;
   CURLM* m = curl_multi_init();
@@ -57,10 +73,14 @@ void http_client::start() {
   curl_multi_setopt(m, CURLMOPT_MAXCONNECTS, settings_.max_host_connections * 4);
   multi_ = m;
   stopping_ = false;
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "tuki-curl");  // for per-thread CPU in top and bench
+    run();
+  });
 }
 
 void http_client::stop() {
+  plain_.stop();
   {
     std::lock_guard lock(mutex_);
     if (!thread_.joinable()) return;
@@ -74,10 +94,14 @@ void http_client::stop() {
 
 std::size_t http_client::in_flight() const {
   std::lock_guard lock(mutex_);
-  return in_flight_ + queue_.size();
+  return in_flight_ + queue_.size() + plain_.in_flight();
 }
 
 void http_client::submit(core::http_request request, callback done) {
+  if (parse_http_url(request.target)) {
+    plain_.submit(std::move(request), std::move(done));
+    return;
+  }
   auto* p = new pending;
   p->request = std::move(request);
   p->done = std::move(done);

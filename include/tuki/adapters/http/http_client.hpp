@@ -1,8 +1,10 @@
 #pragma once
-// Outbound HTTP over libcurl's multi interface, on a thread of its own: never on the I/O thread.
-// Connections are kept alive and reused per host (a gateway sees a few long-lived connections,
-// not one per SMS). Thread-safety: submit() from any thread; callbacks run on the client thread
-// and must only hand the result on (post it to its owner's executor or queue).
+// Outbound HTTP, never on the I/O thread: plain http:// URLs go to a Boost.Beast client
+// (beast_client, a fraction of libcurl's CPU per request); https:// and anything else go to
+// libcurl's multi interface on a thread of its own. Both keep connections alive and reuse them
+// per host (a gateway sees a few long-lived connections, not one per SMS), at most
+// max_host_connections each. Thread-safety: submit() from any thread; callbacks run on one of the
+// client's threads and must only hand the result on (post it to its owner's executor or queue).
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -11,6 +13,7 @@
 #include <string>
 #include <thread>
 
+#include "tuki/adapters/http/beast_client.hpp"
 #include "tuki/core/http_message.hpp"
 
 namespace tuki::adapters {
@@ -34,7 +37,8 @@ class http_client {
   void start();
   /// Finishes requests in flight (bounded by their timeouts), then stops.
   void stop();
-  /// `request.target` is the full URL. Methods: GET, POST, PUT.
+  /// `request.target` is the full URL. Methods: GET, POST, PUT. Plain http:// URLs without user
+  /// info are sent by the Beast client, every other URL by libcurl.
   void submit(core::http_request request, callback done);
   std::size_t in_flight() const;
 
@@ -43,6 +47,7 @@ class http_client {
   void run();
 
   http_client_settings settings_;
+  beast_client plain_;  // http:// requests; its own thread
   void* multi_ = nullptr;  // CURLM*, owned by the client thread once started
   mutable std::mutex mutex_;
   std::deque<pending*> queue_;

@@ -1,0 +1,57 @@
+#pragma once
+// Outbound plain-HTTP/1.1 over Boost.Beast, on an io_context and thread of its own (never the
+// service's I/O thread). Per origin (host, port): one queue of pending requests served by up to
+// `max_host_connections` persistent connections; an idle connection is kept for reuse and closed
+// after `idle_timeout_ms`. A request that fails on a REUSED connection while writing, or before
+// any byte of the answer was read, is retried once on a fresh connection (the server may have
+// closed the idle connection just before we wrote); nothing else is retried: retries belong to the
+// caller (the outbox pump). Thread-safety: submit() and in_flight() from any thread; callbacks run
+// on the client thread and must only hand the result on.
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "tuki/core/http_message.hpp"
+
+namespace tuki::adapters {
+
+struct beast_client_settings {
+  std::size_t max_host_connections = 32;  // parallel connections to one origin
+  long timeout_ms = 15'000;               // whole request, connection set-up included
+  long connect_timeout_ms = 5'000;
+  long idle_timeout_ms = 30'000;          // an unused kept-alive connection is closed after this
+  std::size_t body_limit = 1 << 20;       // bytes of response body; larger answers are errors
+};
+
+class beast_client {
+ public:
+  /// `transport_error` is empty when an HTTP answer arrived (of any status).
+  using callback = std::function<void(core::http_response response, std::string transport_error)>;
+
+  explicit beast_client(beast_client_settings settings = {});
+  /// Stops (see stop()).
+  ~beast_client();
+  beast_client(const beast_client&) = delete;
+  beast_client& operator=(const beast_client&) = delete;
+
+  void start();
+  /// Finishes every request submitted so far (each bounded by its timeout), closes the idle
+  /// connections and joins the thread. start() may be called again afterwards.
+  void stop();
+  /// `request.target` is a full http:// URL (one parse_http_url accepts; otherwise the callback
+  /// gets a transport error). Methods: GET, POST, PUT. Requests submitted before start() wait.
+  void submit(core::http_request request, callback done);
+  /// Requests submitted whose callback has not returned yet.
+  std::size_t in_flight() const;
+
+ private:
+  struct impl;
+  std::shared_ptr<impl> impl_;  // shared with the coroutines running on its io_context
+  std::mutex mutex_;  // guards thread_ (start/stop)
+  std::thread thread_;
+};
+
+}  // namespace tuki::adapters

@@ -1,0 +1,314 @@
+#include "tuki/adapters/http/beast_client.hpp"
+
+#include <utility>  // before Asio's coroutine headers (Boost 1.74 with GCC 12)
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <deque>
+#include <list>
+#include <map>
+#include <optional>
+
+#include <pthread.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "tuki/adapters/http/http_url.hpp"
+
+namespace tuki::adapters {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using asio::awaitable;
+using asio::use_awaitable;
+using tcp = asio::ip::tcp;
+using steady = std::chrono::steady_clock;
+
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) { return beast::iequals(a, b); }
+
+core::http_response convert(http::response<http::string_body>& res) {
+  core::http_response r;
+  r.status = static_cast<int>(res.result_int());
+  for (const auto& f : res) {
+    std::string name(f.name_string());
+    std::string value(f.value());
+    if (iequals(name, "content-type")) r.content_type = value;
+    r.headers.push_back({std::move(name), std::move(value)});
+  }
+  r.body = std::move(res.body());
+  return r;
+}
+
+}  // namespace
+
+// Everything below runs on `io`'s single thread, except submit()'s post and the atomic counter.
+struct beast_client::impl : std::enable_shared_from_this<beast_client::impl> {
+  struct job {
+    http::request<http::string_body> request;
+    callback done;
+  };
+  // A connection waiting for work; the waker unlists it and cancels its timer.
+  struct idle_waiter {
+    asio::steady_timer* timer = nullptr;
+    bool woken = false;
+  };
+  struct origin {
+    std::string host;
+    std::string port;
+    std::deque<job> queue;
+    std::size_t connections = 0;  // live connection coroutines
+    std::list<idle_waiter*> idle;
+    std::optional<tcp::resolver::results_type> endpoints;  // cached until a connect fails
+  };
+
+  asio::io_context io;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  beast_client_settings settings;
+  std::atomic<std::size_t> in_flight{0};
+  std::map<std::string, std::shared_ptr<origin>> origins;
+  bool stopping = false;
+
+  explicit impl(beast_client_settings s) : settings(s) {
+    settings.max_host_connections = std::max<std::size_t>(settings.max_host_connections, 1);
+  }
+
+  void finish(callback& done, core::http_response response, std::string error) {
+    if (done) done(std::move(response), std::move(error));
+    --in_flight;
+  }
+
+  void accept(core::http_request request, callback done) {
+    auto url = parse_http_url(request.target);
+    auto verb = http::string_to_verb(request.method);
+    if (!url || (verb != http::verb::get && verb != http::verb::post && verb != http::verb::put)) {
+      core::http_response none;
+      none.status = 0;
+      finish(done, std::move(none),
+             !url ? "not a plain http:// URL: " + request.target
+                  : "unsupported method " + request.method);
+      return;
+    }
+    job j;
+    j.done = std::move(done);
+    auto& req = j.request;
+    req.version(11);
+    req.method(verb);
+    req.target(url->target);
+    req.set(http::field::host, url->host_header());
+    req.set(http::field::user_agent, "tuki");
+    for (const auto& h : request.headers) {
+      if (iequals(h.name, "content-length") || iequals(h.name, "transfer-encoding") ||
+          iequals(h.name, "expect") || iequals(h.name, "connection"))
+        continue;  // framing and connection management are ours
+      if (iequals(h.name, "host") || iequals(h.name, "user-agent")) req.set(h.name, h.value);
+      else req.insert(h.name, h.value);
+    }
+    req.body() = std::move(request.body);
+    req.prepare_payload();
+
+    auto& o = origins[url->host + " " + url->port];
+    if (!o) {
+      o = std::make_shared<origin>();
+      o->host = url->host;
+      o->port = url->port;
+    }
+    o->queue.push_back(std::move(j));
+    if (!o->idle.empty()) {
+      wake(*o);
+    } else if (o->connections < settings.max_host_connections) {
+      spawn(o);
+    }
+  }
+
+  static void wake(origin& o) {
+    idle_waiter* w = o.idle.front();
+    o.idle.pop_front();
+    w->woken = true;
+    w->timer->cancel();
+  }
+
+  void spawn(const std::shared_ptr<origin>& o) {
+    ++o->connections;
+    asio::co_spawn(io, connection(o), asio::detached);
+  }
+
+  void begin_stop() {
+    stopping = true;
+    for (auto& [key, o] : origins)
+      while (!o->idle.empty()) wake(*o);
+    work.reset();
+  }
+
+  // Resolves (cached per origin) and connects `stream`; an error text, empty on success.
+  awaitable<std::string> connect(origin& o, beast::tcp_stream& stream, steady::time_point deadline) {
+    beast::error_code ec;
+    std::string where = o.host + ":" + o.port;
+    if (!o.endpoints) {
+      tcp::resolver resolver(io);
+      auto results =
+          co_await resolver.async_resolve(o.host, o.port, asio::redirect_error(use_awaitable, ec));
+      if (ec) co_return "resolve " + o.host + ": " + ec.message();
+      o.endpoints = results;
+    }
+    tcp::resolver::results_type endpoints = *o.endpoints;
+    auto connect_by = steady::now() + std::chrono::milliseconds(settings.connect_timeout_ms);
+    stream.expires_at(std::min(deadline, connect_by));
+    co_await stream.async_connect(endpoints, asio::redirect_error(use_awaitable, ec));
+    if (ec) {
+      o.endpoints.reset();
+      if (ec == beast::error::timeout)
+        co_return "connect to " + where + ": timed out after " +
+            std::to_string(settings.connect_timeout_ms) + " ms";
+      co_return "connect to " + where + ": " + ec.message();
+    }
+    stream.socket().set_option(tcp::no_delay(true), ec);
+    co_return std::string();
+  }
+
+  // One persistent connection of origin `o`: serves queued requests one after the other and ends
+  // when it has been idle for idle_timeout_ms or the client stops with nothing queued.
+  awaitable<void> connection(std::shared_ptr<origin> o) {
+    auto self = shared_from_this();
+    beast::tcp_stream stream(io);
+    beast::flat_buffer buffer;
+    asio::steady_timer idle_timer(io);
+    bool open = false;
+    bool reused = false;  // the open connection has already carried an answered request
+    std::string where = o->host + ":" + o->port;
+    while (true) {
+      if (o->queue.empty()) {
+        if (stopping) break;
+        idle_waiter waiter{&idle_timer, false};
+        auto me = o->idle.insert(o->idle.end(), &waiter);
+        idle_timer.expires_after(std::chrono::milliseconds(settings.idle_timeout_ms));
+        beast::error_code ec;
+        co_await idle_timer.async_wait(asio::redirect_error(use_awaitable, ec));
+        if (!waiter.woken) o->idle.erase(me);
+        if (o->queue.empty() && !waiter.woken) break;  // idle too long
+        continue;
+      }
+      job j = std::move(o->queue.front());
+      o->queue.pop_front();
+      auto deadline = steady::now() + std::chrono::milliseconds(settings.timeout_ms);
+      core::http_response response;
+      std::string error;
+      for (int attempt = 0;; ++attempt) {
+        if (!open) {
+          error = co_await connect(*o, stream, deadline);
+          if (!error.empty()) break;
+          open = true;
+          reused = false;
+          buffer.clear();
+        }
+        bool was_reused = reused;
+        beast::error_code ec;
+        stream.expires_at(deadline);
+        co_await http::async_write(stream, j.request, asio::redirect_error(use_awaitable, ec));
+        bool nothing_read = true;
+        if (!ec) {
+          http::response_parser<http::string_body> parser;
+          parser.body_limit(settings.body_limit);
+          // Boost 1.74's parser does not apply body_limit to a Content-Length body: check the
+          // header ourselves before reading the body.
+          co_await http::async_read_header(stream, buffer, parser,
+                                           asio::redirect_error(use_awaitable, ec));
+          nothing_read = !parser.got_some() && buffer.size() == 0;
+          if (!ec && parser.content_length() && *parser.content_length() > settings.body_limit)
+            ec = http::error::body_limit;
+          if (!ec && !parser.is_done())
+            co_await http::async_read(stream, buffer, parser,
+                                      asio::redirect_error(use_awaitable, ec));
+          if (!ec) {
+            auto res = parser.release();
+            bool keep_alive = res.keep_alive();
+            response = convert(res);
+            reused = true;
+            if (!keep_alive) {
+              stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+              stream.close();
+              open = false;
+            }
+            break;
+          }
+        }
+        beast::error_code ignored;
+        stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+        stream.close();
+        open = false;
+        // A kept-alive connection the server closed while idle fails exactly like this; the
+        // request cannot have been processed, so one retry on a fresh connection is safe.
+        if (was_reused && attempt == 0 && nothing_read && ec != beast::error::timeout) continue;
+        if (ec == beast::error::timeout)
+          error = "request to " + where + ": timed out after " +
+                  std::to_string(settings.timeout_ms) + " ms";
+        else if (ec == http::error::body_limit)
+          error = "response from " + where + ": body over " +
+                  std::to_string(settings.body_limit) + " bytes";
+        else
+          error = "request to " + where + ": " + ec.message();
+        break;
+      }
+      if (!error.empty()) {
+        response = {};
+        response.status = 0;
+      }
+      finish(j.done, std::move(response), std::move(error));
+    }
+    if (open) {
+      beast::error_code ignored;
+      stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+      stream.close();
+    }
+    --o->connections;
+    if (!o->queue.empty() && o->connections < settings.max_host_connections) spawn(o);
+  }
+};
+
+beast_client::beast_client(beast_client_settings settings)
+    : impl_(std::make_shared<impl>(settings)) {}
+
+beast_client::~beast_client() { stop(); }
+
+void beast_client::start() {
+  std::lock_guard lock(mutex_);
+  if (thread_.joinable()) return;
+  impl_->io.restart();
+  impl_->stopping = false;
+  impl_->work.emplace(impl_->io.get_executor());
+  thread_ = std::thread([i = impl_] {
+    pthread_setname_np(pthread_self(), "tuki-http");  // for per-thread CPU in top and bench
+    i->io.run();
+  });
+}
+
+void beast_client::stop() {
+  std::lock_guard lock(mutex_);
+  if (!thread_.joinable()) return;
+  asio::post(impl_->io, [i = impl_] { i->begin_stop(); });
+  thread_.join();
+}
+
+void beast_client::submit(core::http_request request, callback done) {
+  ++impl_->in_flight;
+  asio::post(impl_->io, [i = impl_, r = std::move(request), d = std::move(done)]() mutable {
+    i->accept(std::move(r), std::move(d));
+  });
+}
+
+std::size_t beast_client::in_flight() const { return impl_->in_flight.load(); }
+
+}  // namespace tuki::adapters

@@ -1,0 +1,349 @@
+#include <utility>  // before Asio's coroutine headers (Boost 1.74 with GCC 12)
+
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <catch2/catch.hpp>
+
+#include "tuki/adapters/http/beast_client.hpp"
+#include "tuki/adapters/http/http_client.hpp"
+
+using namespace tuki;
+using namespace tuki::adapters;
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+enum class server_mode {
+  keep_alive,           // HTTP/1.1, connection kept
+  close_each,           // answers with "Connection: close" and closes
+  http10,               // answers as HTTP/1.0 without keep-alive and closes
+  drop_after_answer,    // answers as if keeping the connection, then closes it at once
+  drop_without_answer,  // reads the request and closes without a byte of answer
+  never_answer,         // reads the request and stays silent
+};
+
+// A loopback HTTP server on its own thread that echoes "METHOD TARGET BODY" and counts what it
+// sees. Counters are read by the test thread after the client has called back.
+class test_server {
+ public:
+  explicit test_server(server_mode mode, long delay_ms = 0)
+      : mode_(mode), delay_ms_(delay_ms),
+        acceptor_(io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
+    asio::co_spawn(io_, accept_loop(), asio::detached);
+    thread_ = std::thread([this] { io_.run(); });
+  }
+  ~test_server() {
+    io_.stop();
+    thread_.join();
+  }
+  std::string url(const std::string& target = "/") const {
+    return "http://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port()) + target;
+  }
+  std::vector<bhttp::request<bhttp::string_body>> seen() {
+    std::lock_guard lock(mutex_);
+    return seen_;
+  }
+
+  std::atomic<int> accepted{0};
+  std::atomic<int> requests{0};
+  std::atomic<int> max_live{0};
+
+ private:
+  asio::awaitable<void> accept_loop() {
+    while (true) {
+      beast::error_code ec;
+      tcp::socket s = co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) co_return;
+      ++accepted;
+      asio::co_spawn(io_, session(std::move(s)), asio::detached);
+    }
+  }
+
+  asio::awaitable<void> session(tcp::socket socket) {
+    beast::tcp_stream stream(std::move(socket));
+    beast::flat_buffer buffer;
+    beast::error_code ec;
+    ++live_;
+    if (live_ > max_live) max_live = live_;
+    while (true) {
+      bhttp::request<bhttp::string_body> req;
+      co_await bhttp::async_read(stream, buffer, req, asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) break;
+      ++requests;
+      {
+        std::lock_guard lock(mutex_);
+        seen_.push_back(req);
+      }
+      if (mode_ == server_mode::drop_without_answer) break;
+      if (mode_ == server_mode::never_answer || delay_ms_ > 0) {
+        asio::steady_timer t(io_);
+        t.expires_after(std::chrono::milliseconds(
+            mode_ == server_mode::never_answer ? 3'600'000 : delay_ms_));
+        co_await t.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      }
+      unsigned version = mode_ == server_mode::http10 ? 10 : 11;
+      bhttp::response<bhttp::string_body> res{bhttp::status::accepted, version};
+      res.set(bhttp::field::content_type, "text/x-echo");
+      res.set("X-Echo", req["X-Test"]);
+      res.body() = std::string(req.method_string()) + " " + std::string(req.target()) + " " +
+                   req.body();
+      res.keep_alive(mode_ != server_mode::close_each && mode_ != server_mode::http10);
+      res.prepare_payload();
+      co_await bhttp::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+      if (ec || mode_ != server_mode::keep_alive) break;
+    }
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream.close();
+    --live_;
+  }
+
+  server_mode mode_;
+  long delay_ms_;
+  asio::io_context io_;
+  tcp::acceptor acceptor_;
+  int live_ = 0;  // server thread only
+  std::mutex mutex_;
+  std::vector<bhttp::request<bhttp::string_body>> seen_;
+  std::thread thread_;
+};
+
+struct reply {
+  core::http_response response;
+  std::string error;
+};
+
+template <class Client>
+reply fetch(Client& client, core::http_request req) {
+  std::promise<reply> p;
+  client.submit(std::move(req), [&p](core::http_response r, std::string e) {
+    p.set_value({std::move(r), std::move(e)});
+  });
+  return p.get_future().get();
+}
+
+core::http_request get(const std::string& url) { return {"GET", url, {}, "", ""}; }
+
+// Submits `n` GETs to url + "/i" at once; returns the replies in submission order.
+std::vector<reply> fetch_many(beast_client& client, const test_server& server, int n) {
+  std::vector<reply> out(static_cast<std::size_t>(n));
+  std::mutex m;
+  int left = n;
+  std::promise<void> all;
+  for (int i = 0; i < n; ++i) {
+    client.submit(get(server.url("/r" + std::to_string(i))),
+                  [&, i](core::http_response r, std::string e) {
+                    std::lock_guard lock(m);
+                    out[static_cast<std::size_t>(i)] = {std::move(r), std::move(e)};
+                    if (--left == 0) all.set_value();
+                  });
+  }
+  all.get_future().get();
+  return out;
+}
+
+int closed_port() {
+  asio::io_context io;
+  tcp::acceptor a(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  return a.local_endpoint().port();  // closed when `a` goes out of scope
+}
+
+}  // namespace
+
+TEST_CASE("many concurrent requests are all answered with their own bodies", "[beast_client]") {
+  test_server server(server_mode::keep_alive);
+  beast_client_settings s;
+  s.max_host_connections = 8;
+  beast_client client(s);
+  client.start();
+  auto replies = fetch_many(client, server, 300);
+  for (std::size_t i = 0; i < replies.size(); ++i) {
+    CAPTURE(i, replies[i].error);
+    CHECK(replies[i].error.empty());
+    CHECK(replies[i].response.status == 202);
+    CHECK(replies[i].response.body == "GET /r" + std::to_string(i) + " ");
+    CHECK(replies[i].response.content_type == "text/x-echo");
+  }
+  CHECK(server.requests == 300);
+  CHECK(server.accepted <= 8);
+  client.stop();  // a callback returns just after it handed the result on
+  CHECK(client.in_flight() == 0);
+}
+
+TEST_CASE("sequential requests reuse one connection", "[beast_client]") {
+  test_server server(server_mode::keep_alive);
+  beast_client client;
+  client.start();
+  for (int i = 0; i < 20; ++i) {
+    auto r = fetch(client, get(server.url("/seq")));
+    REQUIRE(r.error.empty());
+    CHECK(r.response.body == "GET /seq ");
+  }
+  CHECK(server.accepted == 1);
+}
+
+TEST_CASE("concurrent requests open at most max_host_connections", "[beast_client]") {
+  test_server server(server_mode::keep_alive, 5);
+  beast_client_settings s;
+  s.max_host_connections = 4;
+  beast_client client(s);
+  client.start();
+  auto replies = fetch_many(client, server, 40);
+  int ok = 0;
+  for (const auto& r : replies) ok += r.error.empty() && r.response.status == 202;
+  CHECK(ok == 40);
+  CHECK(server.accepted <= 4);
+  CHECK(server.max_live <= 4);
+}
+
+TEST_CASE("servers that close after each answer still serve the next requests",
+          "[beast_client]") {
+  auto mode = GENERATE(server_mode::close_each, server_mode::http10);
+  CAPTURE(static_cast<int>(mode));
+  test_server server(mode);
+  beast_client client;
+  client.start();
+  for (int i = 0; i < 5; ++i) {
+    auto r = fetch(client, get(server.url("/c")));
+    CAPTURE(i, r.error);
+    CHECK(r.error.empty());
+    CHECK(r.response.body == "GET /c ");
+  }
+  CHECK(server.accepted == 5);
+  CHECK(server.requests == 5);
+}
+
+TEST_CASE("a kept-alive connection the server closed is replaced and the request retried once",
+          "[beast_client]") {
+  test_server server(server_mode::drop_after_answer);
+  beast_client client;
+  client.start();
+  for (int i = 0; i < 4; ++i) {
+    auto r = fetch(client, get(server.url("/d" + std::to_string(i))));
+    CAPTURE(i, r.error);
+    CHECK(r.error.empty());
+    CHECK(r.response.body == "GET /d" + std::to_string(i) + " ");
+  }
+  CHECK(server.accepted == 4);
+  CHECK(server.requests == 4);  // each request processed once
+}
+
+TEST_CASE("a fresh connection closed without an answer is an error, not retried",
+          "[beast_client]") {
+  test_server server(server_mode::drop_without_answer);
+  beast_client client;
+  client.start();
+  auto r = fetch(client, get(server.url("/x")));
+  CHECK_FALSE(r.error.empty());
+  CHECK(r.response.status == 0);
+  CHECK(server.requests == 1);
+}
+
+TEST_CASE("connection refused is a transport error", "[beast_client]") {
+  beast_client client;
+  client.start();
+  auto port = closed_port();
+  auto r = fetch(client, get("http://127.0.0.1:" + std::to_string(port) + "/"));
+  CHECK_THAT(r.error, Catch::Contains("refused"));
+  CHECK(r.response.status == 0);
+}
+
+TEST_CASE("a server that never answers gives a timeout error", "[beast_client]") {
+  test_server server(server_mode::never_answer);
+  beast_client_settings s;
+  s.timeout_ms = 300;
+  beast_client client(s);
+  client.start();
+  auto r = fetch(client, get(server.url("/slow")));
+  CHECK_THAT(r.error, Catch::Contains("timed out"));
+  CHECK(server.requests == 1);
+}
+
+TEST_CASE("answers over the body limit are errors", "[beast_client]") {
+  test_server server(server_mode::keep_alive);
+  beast_client_settings s;
+  s.body_limit = 16;
+  beast_client client(s);
+  client.start();
+  auto r = fetch(client, core::http_request{"POST", server.url("/big"), {}, std::string(64, 'x'), ""});
+  CAPTURE(r.response.status, r.response.body);
+  CHECK_THAT(r.error, Catch::Contains("body over 16 bytes"));
+}
+
+TEST_CASE("POST body, headers, Host and User-Agent arrive as sent", "[beast_client]") {
+  test_server server(server_mode::keep_alive);
+  beast_client client;
+  client.start();
+  std::string body = "{\"to\":\"+358401234567\",\"text\":\"Hei \xc3\xa4\"}";
+  core::http_request req{"POST", server.url("/v1/sms?x=1"),
+                         {{"Content-Type", "application/json"}, {"X-Test", "abc"},
+                          {"Authorization", "Bearer t0k"}},
+                         body, ""};
+  auto r = fetch(client, req);
+  REQUIRE(r.error.empty());
+  CHECK(r.response.header("X-Echo") == "abc");
+  auto put = fetch(client, core::http_request{"PUT", server.url("/p"), {}, "v", ""});
+  CHECK(put.response.body == "PUT /p v");
+  auto seen = server.seen();
+  REQUIRE(seen.size() == 2);
+  const auto& got = seen[0];
+  CHECK(got.method() == bhttp::verb::post);
+  CHECK(got.target() == "/v1/sms?x=1");
+  CHECK(got.body() == body);
+  CHECK(got[bhttp::field::content_type] == "application/json");
+  CHECK(got[bhttp::field::authorization] == "Bearer t0k");
+  CHECK(got[bhttp::field::content_length] == std::to_string(body.size()));
+  CHECK(got[bhttp::field::user_agent] == "tuki");
+  CHECK(got[bhttp::field::host] == server.url("").substr(7));
+}
+
+TEST_CASE("stop finishes the requests in flight", "[beast_client]") {
+  test_server server(server_mode::keep_alive, 20);
+  beast_client_settings s;
+  s.max_host_connections = 2;
+  beast_client client(s);
+  client.start();
+  std::atomic<int> answered{0};
+  for (int i = 0; i < 10; ++i)
+    client.submit(get(server.url("/s")), [&answered](core::http_response r, std::string e) {
+      if (e.empty() && r.status == 202) ++answered;
+    });
+  client.stop();
+  CHECK(answered == 10);
+  CHECK(client.in_flight() == 0);
+}
+
+TEST_CASE("http_client sends http:// through Beast and https:// through curl", "[beast_client]") {
+  test_server server(server_mode::keep_alive);
+  http_client client;
+  client.start();
+  auto ok = fetch(client, get(server.url("/plain")));
+  CHECK(ok.error.empty());
+  CHECK(ok.response.body == "GET /plain ");
+  auto port = std::to_string(closed_port());
+  auto plain = fetch(client, get("http://127.0.0.1:" + port + "/"));
+  CHECK_THAT(plain.error, Catch::StartsWith("connect to 127.0.0.1:" + port));
+  auto tls = fetch(client, get("https://127.0.0.1:" + port + "/"));
+  CAPTURE(tls.error);
+  CHECK_FALSE(tls.error.empty());
+  CHECK_THAT(tls.error, !Catch::StartsWith("connect to"));  // curl's wording, not Beast's
+  CHECK_THAT(tls.error, Catch::Contains(port));
+  client.stop();
+  CHECK(client.in_flight() == 0);
+}
