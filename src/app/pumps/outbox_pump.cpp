@@ -109,7 +109,7 @@ awaitable<void> service::outbox_pump() {
                                        pending_stores, signal),
                    asio::detached);
   };
-  while (!stopping_) {
+  for (;;) {
     auto claimed = std::make_shared<std::vector<adapters::queued_sms>>();
     auto expired = std::make_shared<std::int64_t>(0);
     // A named job, not a temporary inside co_await: GCC 12 destroys such temporaries twice.
@@ -121,13 +121,16 @@ awaitable<void> service::outbox_pump() {
           *claimed = s.claim_sms(batch_size, now);
           return core::status::ok();
     };
-    auto st = co_await async_write(*writes_, std::move(st_job), use_awaitable);
+    // At stop nothing new is claimed; what is in flight is finished and stored below.
+    core::status st = core::status::ok();
+    if (!stopping_) st = co_await async_write(*writes_, std::move(st_job), use_awaitable);
     if (*expired > 0) {
       metrics_.count("sms_expired", static_cast<std::uint64_t>(*expired));
       log_warn("sms_expired", {{"messages", std::to_string(*expired)}});
     }
     if (!st || claimed->empty()) {
-      // Nothing more to send for now: finish and store what is in flight, then sleep.
+      // Nothing more to send for now (or stopping): finish and store what is in flight (the
+      // client answers every request it was given), then sleep or leave.
       while (*outstanding > 0 || (!collected->empty() && *pending_stores > 0)) {
         if (collected->size() >= window && *pending_stores == 0) flush();
         signal->expires_at(asio::steady_timer::time_point::max());
@@ -135,6 +138,7 @@ awaitable<void> service::outbox_pump() {
         co_await signal->async_wait(asio::redirect_error(use_awaitable, ec));
       }
       flush();
+      if (stopping_) break;
       outbox_wake_->expires_after(std::chrono::milliseconds(claimed->empty() ? 200 : 1000));
       boost::system::error_code ec;
       co_await outbox_wake_->async_wait(asio::redirect_error(use_awaitable, ec));
@@ -184,14 +188,6 @@ awaitable<void> service::outbox_pump() {
       });
     }
   }
-  // Requests in flight at stop are answered (the client finishes them); store their outcomes.
-  while (*outstanding > 0 || (!collected->empty() && *pending_stores > 0)) {
-    if (collected->size() >= window && *pending_stores == 0) flush();
-    signal->expires_at(asio::steady_timer::time_point::max());
-    boost::system::error_code ec;
-    co_await signal->async_wait(asio::redirect_error(use_awaitable, ec));
-  }
-  flush();
   // Outcomes still being stored are part of the pump's work: wait for them before reporting done.
   asio::steady_timer drain(io_);
   while (*pending_stores > 0) {
