@@ -218,6 +218,10 @@ CREATE TABLE scheduler_marks (
   value INTEGER NOT NULL
 );
 )sql"},
+      {5, "timers: a fired timer is deleted, not kept marked",
+       R"sql(
+DELETE FROM timers WHERE fired = 1;
+)sql"},
   };
   return all;
 }

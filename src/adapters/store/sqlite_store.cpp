@@ -317,7 +317,7 @@ std::vector<due_timer> sqlite_store::take_due_timers(core::instant now, int limi
   while (q.step()) out.push_back({q.column_int(0), q.column_int(1), q.column_text(2), q.column_int(3)});
   q.reset();
   for (const auto& t : out)
-    (void)db_->prepare("UPDATE timers SET fired = 1 WHERE id = ?1").bind(1, t.id).run();
+    (void)db_->prepare("DELETE FROM timers WHERE id = ?1").bind(1, t.id).run();
   return out;
 }
 

@@ -169,4 +169,9 @@ TEST_CASE("timers fire once when due", "[store]") {
   REQUIRE(due.size() == 1);
   CHECK(due[0].token == 3);
   CHECK(store->take_due_timers(t0 + std::chrono::hours(25), 10).empty());
+  // A fired timer leaves no row behind: the table holds only timers still to fire.
+  auto& q = store->db().prepare("SELECT COUNT(*) FROM timers");
+  REQUIRE(q.step());
+  CHECK(q.column_int(0) == 0);
+  q.reset();
 }

@@ -167,6 +167,9 @@ class sqlite_store {
 
   core::status add_timer(std::int64_t student_id, const std::string& kind, std::int64_t token,
                          core::instant due);
+  /// Up to `limit` timers due at `now`, earliest first, removed in the caller's transaction (a
+  /// rollback keeps them; the table holds only timers still to fire). The `fired` column of
+  /// older databases stays 0 for every row.
   std::vector<due_timer> take_due_timers(core::instant now, int limit);
 
   core::result<std::int64_t> enqueue_job(const std::string& kind, const std::string& payload,
