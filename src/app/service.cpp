@@ -1,5 +1,6 @@
 #include "tuki/app/service.hpp"
 
+#include <algorithm>
 #include <future>
 
 #include <boost/asio/co_spawn.hpp>
@@ -34,8 +35,7 @@ core::result<std::shared_ptr<const dialog::dialog_library>> load_dialogs(const c
 }
 
 core::result<std::unique_ptr<service>> service::create(config::config cfg) {
-  std::unique_ptr<service> s(new service());
-  s->cfg_ = std::move(cfg);
+  std::unique_ptr<service> s(new service(std::move(cfg)));
   const auto& c = s->cfg_;
   set_log_level(parse_log_level(c.log_level));
   auto store = open_store(c);
@@ -117,6 +117,20 @@ core::result<std::unique_ptr<service>> service::create(config::config cfg) {
   s->outbox_wake_ = std::make_unique<asio::steady_timer>(s->io_);
   return s;
 }
+
+namespace {
+
+// A gateway gets as many connections as the outbox may have requests in flight (at least
+// libcurl's and Beast's default of 32): raising outbox.in_flight raises both.
+adapters::http_client_settings client_settings(const config::config& c) {
+  adapters::http_client_settings s;
+  s.max_host_connections = std::max<long>(s.max_host_connections, c.outbox.in_flight);
+  return s;
+}
+
+}  // namespace
+
+service::service(config::config cfg) : cfg_(std::move(cfg)), client_(client_settings(cfg_)) {}
 
 service::~service() {
   if (mail_thread_.joinable()) {

@@ -50,7 +50,7 @@ class service {
   std::uint16_t port() const { return server_ ? server_->port() : 0; }
 
  private:
-  service() = default;
+  explicit service(config::config cfg);
   void add_routes();
   std::atomic<bool> running_{false};
   boost::asio::awaitable<void> outbox_pump();
