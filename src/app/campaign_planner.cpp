@@ -48,8 +48,7 @@ core::result<campaign_report> plan_and_store_campaign(
   for (const auto& r : rows) {
     schedule::campaign_candidate c;
     c.id = r.ref;
-    if (!r.timezone.empty())
-      if (auto z = zones.find(r.timezone)) c.zone = *z;
+    c.zone = zones.find_or(r.timezone, nullptr);
     c.last_checkin = r.last_checkin;
     c.has_active_session = r.active;
     c.opted_out = r.opted_out;

@@ -111,9 +111,7 @@ core::result<rules_report> scheduler::evaluate(adapters::sqlite_store& store,
       const std::string date_text = student_date(c, rule.date_column);
       auto ymd = parse_day(date_text);
       if (!ymd) continue;
-      const date::time_zone* zone = &tz;
-      if (!c.timezone.empty())
-        if (auto z = zones.find(c.timezone)) zone = *z;
+      const date::time_zone* zone = zones.find_or(c.timezone, &tz);
       auto due = schedule::milestone_time(rule, *ymd, *zone);
       if (!due || *due > now || *due <= now - milestone_lookback) continue;
       auto fresh = store.add_rule_run(inst.id, rule.id, c.id, date_text, now);
@@ -173,9 +171,7 @@ core::result<start_report> scheduler::start_due(adapters::sqlite_store& store, c
     }
     const auto* sched = schedule_of(student->institution_id);
     if (sched) {
-      const date::time_zone* zone = sched->time_zone;
-      if (!student->timezone.empty())
-        if (auto z = zones.find(student->timezone)) zone = *z;
+      const date::time_zone* zone = zones.find_or(student->timezone, sched->time_zone);
       if (!schedule::is_allowed(now, sched->quiet, *zone, sched->holidays)) {
         auto next = schedule::next_allowed(now, sched->quiet, *zone, sched->holidays);
         auto s = next ? store.postpone_planned_send(p.id, *next, now)

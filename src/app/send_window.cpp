@@ -12,11 +12,8 @@ send_gate quiet_hours_gate(const scheduler& sched) {
                   core::instant now) -> std::optional<core::instant> {
     const auto* s = sched.schedule_of(student.institution_id);
     if (!s || !s->time_zone) return std::nullopt;
-    const date::time_zone* zone = s->time_zone;
-    if (!student.timezone.empty()) {
-      schedule::zone_cache zones;
-      if (auto z = zones.find(student.timezone)) zone = *z;
-    }
+    schedule::zone_cache zones;
+    const date::time_zone* zone = zones.find_or(student.timezone, s->time_zone);
     if (schedule::allowed_now(now, last_inbound, s->quiet, *zone, s->holidays)) return std::nullopt;
     // No allowed day within two years (every weekday excluded): hold for a day and ask again,
     // rather than texting at night; the operator sees the reminders wait.

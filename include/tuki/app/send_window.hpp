@@ -15,8 +15,9 @@ class scheduler;
 /// When a message to `student` may go out if it is due at `now`: nullopt when now is allowed,
 /// else the next allowed moment in the student's zone (the institution's when the student has
 /// none or an unknown one). A student who wrote within the reply window is not held back: the
-/// message then answers them. An institution without a schedule uses the default quiet hours
-/// (08:00–20:00 every day in its zone).
+/// message then answers them. The service gives every institution a schedule (the defaults,
+/// 08:00–20:00 every day in its zone, when it has no schedule file); an institution the
+/// scheduler does not know is not held back.
 using send_gate = std::function<std::optional<core::instant>(
     const core::student& student, std::optional<core::instant> last_inbound, core::instant now)>;
 

@@ -1,6 +1,6 @@
 // The timer pump (io thread): once a second, fires the dialog timers that are due (reminders,
-// timeouts, expiry) in one write job. A timer is marked fired in the same transaction as the
-// step it causes, so a crash neither loses nor repeats it. A reminder due in the student's quiet
+// timeouts, expiry) in one write job. A timer is deleted in the same transaction as the step it
+// causes, so a crash neither loses nor repeats it. A reminder due in the student's quiet
 // hours is stored again for the next allowed moment instead (send_window.hpp).
 #include "tuki/app/async_write.hpp"
 #include "tuki/app/log.hpp"

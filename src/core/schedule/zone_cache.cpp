@@ -20,4 +20,11 @@ core::result<const date::time_zone*> zone_cache::find(std::string_view name) {
   return found;
 }
 
+const date::time_zone* zone_cache::find_or(std::string_view name,
+                                           const date::time_zone* fallback) {
+  if (name.empty()) return fallback;
+  auto found = find(name);
+  return found ? *found : fallback;
+}
+
 }  // namespace tuki::schedule

@@ -17,6 +17,9 @@ class zone_cache {
  public:
   /// not_found: `unknown time zone "Europe/Helsinky"`.
   core::result<const date::time_zone*> find(std::string_view name);
+  /// The zone named `name` when it is set and known, else `fallback`: a student's own zone with
+  /// the institution's as the default (an unknown name was reported at import).
+  const date::time_zone* find_or(std::string_view name, const date::time_zone* fallback);
 
  private:
   struct string_hash {
