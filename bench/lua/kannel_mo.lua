@@ -24,7 +24,7 @@ local function urlencode(s)
 end
 
 function delay()
-  if delay_ms then return delay_ms end
+  if delay_ms then return -delay_ms * math.log(1 - math.random()) end
   return 0
 end
 

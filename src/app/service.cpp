@@ -8,6 +8,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "tuki/adapters/store/wal_file_sync.hpp"
 #include "tuki/app/log.hpp"
 #include "tuki/app/role_names.hpp"
 
@@ -100,7 +101,17 @@ core::result<std::unique_ptr<service>> service::create(config::config cfg) {
     for (const auto& r : sched->triggers) warn_unknown(r.id, r.dialog);
     schedules.emplace(inst.id, std::move(*sched));
   }
-  s->writes_ = std::make_unique<write_queue>(std::move(*store), c.store.max_batch);
+  // Power-loss durability without holding the store thread in fsync: the writer commits with
+  // synchronous=NORMAL and the write queue's sync thread fdatasyncs the WAL before any job of
+  // those commits is reported (write_queue.hpp, wal_file_sync.hpp).
+  write_queue::sync_function sync;
+  if (c.store.path != ":memory:" && c.store.synchronous == "full") {
+    auto wal = adapters::wal_file_sync::open(c.store.path);
+    if (!wal) return wal.error();
+    if (auto normal = (*store)->db().exec("PRAGMA synchronous=NORMAL"); !normal) return normal;
+    sync = [wal = std::shared_ptr<adapters::wal_file_sync>(std::move(*wal))] { return wal->sync(); };
+  }
+  s->writes_ = std::make_unique<write_queue>(std::move(*store), c.store.max_batch, std::move(sync));
   s->conversation_ = std::make_unique<conversation>(s->cfg_, std::move(*lib), std::move(*roles));
   if (const auto& routing = s->conversation_->desk().load_status(); !routing) return routing;
   if (c.secret.empty())

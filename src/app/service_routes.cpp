@@ -65,7 +65,10 @@ void service::add_routes() {
                         "tuki_store_batches_total " + std::to_string(w.batches) + "\n"
                         "# HELP tuki_store_jobs_total Store jobs committed in those transactions.\n"
                         "# TYPE tuki_store_jobs_total counter\n"
-                        "tuki_store_jobs_total " + std::to_string(w.jobs) + "\n";
+                        "tuki_store_jobs_total " + std::to_string(w.jobs) + "\n"
+                        "# HELP tuki_store_syncs_total WAL syncs that made committed batches durable.\n"
+                        "# TYPE tuki_store_syncs_total counter\n"
+                        "tuki_store_syncs_total " + std::to_string(w.syncs) + "\n";
                 if (checkpointer_) {
                   const auto c = checkpointer_->statistics();
                   text += "# HELP tuki_wal_checkpoint_frames_total WAL frames copied into the database.\n"

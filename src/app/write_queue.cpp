@@ -4,8 +4,9 @@
 
 namespace tuki::app {
 
-write_queue::write_queue(std::unique_ptr<adapters::sqlite_store> store, int max_batch)
-    : store_(std::move(store)), max_batch_(max_batch) {}
+write_queue::write_queue(std::unique_ptr<adapters::sqlite_store> store, int max_batch,
+                         sync_function sync)
+    : store_(std::move(store)), max_batch_(max_batch), sync_(std::move(sync)) {}
 
 write_queue::~write_queue() { stop(); }
 
@@ -14,6 +15,13 @@ void write_queue::start() {
   if (running_) return;
   running_ = true;
   stopping_ = false;
+  if (sync_) {
+    {
+      std::lock_guard sync_lock(sync_mutex_);
+      store_done_ = false;
+    }
+    sync_thread_ = std::thread([this] { run_sync(); });
+  }
   thread_ = std::thread([this] { run(); });
 }
 
@@ -25,6 +33,14 @@ void write_queue::stop() {
   }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
+  if (sync_thread_.joinable()) {
+    {
+      std::lock_guard lock(sync_mutex_);
+      store_done_ = true;
+    }
+    sync_wake_.notify_all();
+    sync_thread_.join();
+  }
   std::lock_guard lock(mutex_);
   running_ = false;
 }
@@ -47,7 +63,7 @@ write_queue::stats write_queue::statistics() const {
 }
 
 void write_queue::run() {
-  std::deque<std::pair<job, completion>> batch;
+  batch_type batch;
   while (true) {
     {
       std::unique_lock lock(mutex_);
@@ -63,14 +79,15 @@ void write_queue::run() {
   }
 }
 
-void write_queue::run_batch(std::deque<std::pair<job, completion>>& batch) {
-  std::vector<core::status> results;
-  results.reserve(batch.size());
+void write_queue::run_batch(batch_type& batch) {
+  committed done;
+  done.results.reserve(batch.size());
+  done.completions.reserve(batch.size());
   core::status begun = store_->begin();
   std::uint64_t failed = 0;
   if (begun) {
     auto& db = store_->db();
-    for (auto& [j, done] : batch) {
+    for (auto& [j, complete] : batch) {
       (void)db.prepare("SAVEPOINT job").run();
       core::status s;
       try {
@@ -85,15 +102,15 @@ void write_queue::run_batch(std::deque<std::pair<job, completion>>& batch) {
         (void)db.prepare("RELEASE job").run();
         ++failed;
       }
-      results.push_back(s);
+      done.results.push_back(s);
     }
     if (auto c = store_->commit(); !c) {
       store_->rollback();
-      for (auto& r : results)
+      for (auto& r : done.results)
         if (r) r = c;
     }
   } else {
-    results.assign(batch.size(), begun);
+    done.results.assign(batch.size(), begun);
   }
   {
     std::lock_guard lock(mutex_);
@@ -101,8 +118,46 @@ void write_queue::run_batch(std::deque<std::pair<job, completion>>& batch) {
     stats_.jobs += batch.size();
     stats_.failed_jobs += failed;
   }
-  for (std::size_t i = 0; i < batch.size(); ++i)
-    if (batch[i].second) batch[i].second(results[i]);
+  for (auto& entry : batch) done.completions.push_back(std::move(entry.second));
+  if (!sync_) {
+    report(done);
+    return;
+  }
+  {
+    std::lock_guard lock(sync_mutex_);
+    unsynced_.push_back(std::move(done));
+  }
+  sync_wake_.notify_one();
+}
+
+void write_queue::run_sync() {
+  std::vector<committed> ready;
+  while (true) {
+    {
+      std::unique_lock lock(sync_mutex_);
+      sync_wake_.wait(lock, [this] { return store_done_ || !unsynced_.empty(); });
+      if (unsynced_.empty()) return;  // store_done_: everything committed has been reported
+      ready.swap(unsynced_);
+    }
+    // One sync covers every batch taken: they were all committed before it started.
+    core::status synced = sync_();
+    {
+      std::lock_guard lock(mutex_);
+      stats_.syncs++;
+    }
+    for (auto& c : ready) {
+      if (!synced)
+        for (auto& r : c.results)
+          if (r) r = synced;
+      report(c);
+    }
+    ready.clear();
+  }
+}
+
+void write_queue::report(committed& c) {
+  for (std::size_t i = 0; i < c.completions.size(); ++i)
+    if (c.completions[i]) c.completions[i](std::move(c.results[i]));
 }
 
 }  // namespace tuki::app

@@ -128,6 +128,10 @@ TEST_CASE("a reply through the HTTP endpoint steps the dialog, opens a ticket an
   CHECK(counter("tuki_store_jobs_total") >= 4);
   CHECK(counter("tuki_store_batches_total") >= 1);
   CHECK(counter("tuki_store_batches_total") <= counter("tuki_store_jobs_total"));
+  // A file store with synchronous=full is made durable by the sync thread: every reported batch
+  // was covered by a WAL sync, and one sync may cover several batches.
+  CHECK(counter("tuki_store_syncs_total") >= 1);
+  CHECK(counter("tuki_store_syncs_total") <= counter("tuki_store_batches_total"));
   CHECK(counter("tuki_wal_checkpoint_frames_total") >= 0);
   (*svc)->request_stop();
   runner.join();

@@ -3,6 +3,9 @@
 #include <atomic>
 #include <filesystem>
 #include <future>
+#include <mutex>
+#include <thread>
+#include <algorithm>
 
 #include <catch2/catch.hpp>
 
@@ -50,4 +53,145 @@ TEST_CASE("write queue commits jobs in batches and isolates a failing job", "[ap
   for (const auto& c : (*reopened)->count_messages()) stored += c.count;
   CHECK(stored == 250);
   for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+}
+
+namespace {
+
+struct temp_db {
+  std::filesystem::path path = std::filesystem::temp_directory_path() /
+                               ("tuki-wq-sync-" + std::to_string(::getpid()) + ".db");
+  temp_db() { remove(); }
+  ~temp_db() { remove(); }
+  void remove() const {
+    for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+  }
+};
+
+core::status insert_one(adapters::sqlite_store& s, const std::string& id) {
+  return s.insert_inbound(std::nullopt, "kannel", id, "x", core::from_unix_ms(0)).error();
+}
+
+}  // namespace
+
+TEST_CASE("with a sync function a job is reported only after a sync that follows its commit",
+          "[app][write_queue]") {
+  temp_db db;
+  auto store = adapters::sqlite_store::open(db.path.string());
+  REQUIRE(store);
+  // The sync function blocks until the test lets it go, and records how many rows were committed
+  // when it started (read through a connection of its own: committed data only).
+  std::promise<void> entered, release;
+  auto release_future = release.get_future().share();
+  std::atomic<int> calls{0};
+  std::atomic<std::int64_t> committed_at_sync{-1};
+  auto reader = adapters::sqlite_store::open(db.path.string());
+  REQUIRE(reader);
+  app::write_queue q(std::move(*store), 64, [&]() -> core::status {
+    if (calls++ == 0) {
+      std::int64_t rows = 0;
+      for (const auto& c : (*reader)->count_messages()) rows += c.count;
+      committed_at_sync = rows;
+      entered.set_value();
+      release_future.wait();
+    }
+    return core::status::ok();
+  });
+  q.start();
+  std::promise<core::status> first;
+  std::atomic<bool> first_reported{false};
+  q.submit([](adapters::sqlite_store& s) { return insert_one(s, "a"); },
+           [&](core::status st) {
+             first_reported = true;
+             first.set_value(st);
+           });
+  entered.get_future().wait();
+  // The batch is committed (the sync saw its row) but not reported while the sync runs.
+  CHECK(committed_at_sync == 1);
+  CHECK_FALSE(first_reported);
+  // The store thread is not held up by the sync: a second job commits meanwhile.
+  std::promise<core::status> second;
+  q.submit([](adapters::sqlite_store& s) { return insert_one(s, "b"); },
+           [&](core::status st) { second.set_value(st); });
+  for (int i = 0; i < 500; ++i) {
+    std::int64_t rows = 0;
+    for (const auto& c : (*reader)->count_messages()) rows += c.count;
+    if (rows == 2) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  std::int64_t rows = 0;
+  for (const auto& c : (*reader)->count_messages()) rows += c.count;
+  CHECK(rows == 2);
+  CHECK_FALSE(first_reported);
+  release.set_value();
+  CHECK(first.get_future().get());
+  CHECK(second.get_future().get());
+  q.stop();
+  CHECK(calls >= 2);  // the second batch needed a sync of its own
+  auto stats = q.statistics();
+  CHECK(stats.syncs == static_cast<std::uint64_t>(calls.load()));
+  CHECK(stats.syncs <= stats.batches);
+}
+
+TEST_CASE("a failed sync fails the committed jobs it covered and keeps their order",
+          "[app][write_queue]") {
+  temp_db db;
+  auto store = adapters::sqlite_store::open(db.path.string());
+  REQUIRE(store);
+  std::atomic<bool> fail{true};
+  app::write_queue q(std::move(*store), 64, [&]() -> core::status {
+    if (fail) return core::status::internal("cannot sync test.db-wal: Input/output error");
+    return core::status::ok();
+  });
+  q.start();
+  std::vector<int> order;
+  std::mutex order_mutex;
+  std::vector<std::promise<core::status>> done(20);
+  for (int i = 0; i < 20; ++i)
+    q.submit([i](adapters::sqlite_store& s) { return insert_one(s, "id-" + std::to_string(i % 10)); },
+             [&, i](core::status st) {
+               {
+                 std::lock_guard lock(order_mutex);
+                 order.push_back(i);
+               }
+               done[i].set_value(st);
+             });
+  int internal = 0, duplicates = 0;
+  for (auto& d : done) {
+    auto st = d.get_future().get();
+    if (st.error_code() == core::status::code::internal) ++internal;
+    else if (st.error_code() == core::status::code::already_exists) ++duplicates;
+  }
+  // The first ten were committed but not made durable: reported as failed, not as stored. The
+  // duplicates keep their own error.
+  CHECK(internal == 10);
+  CHECK(duplicates == 10);
+  CHECK(std::is_sorted(order.begin(), order.end()));
+  fail = false;
+  std::promise<core::status> later;
+  q.submit([](adapters::sqlite_store& s) { return insert_one(s, "later"); },
+           [&](core::status st) { later.set_value(st); });
+  CHECK(later.get_future().get());
+  q.stop();
+}
+
+TEST_CASE("stop reports every committed job after a last sync", "[app][write_queue]") {
+  temp_db db;
+  auto store = adapters::sqlite_store::open(db.path.string());
+  REQUIRE(store);
+  std::atomic<int> calls{0};
+  app::write_queue q(std::move(*store), 8, [&] {
+    ++calls;
+    return core::status::ok();
+  });
+  q.start();
+  std::atomic<int> ok{0};
+  for (int i = 0; i < 100; ++i)
+    q.submit([i](adapters::sqlite_store& s) { return insert_one(s, "s-" + std::to_string(i)); },
+             [&](core::status st) {
+               if (st) ++ok;
+             });
+  q.stop();
+  CHECK(ok == 100);
+  CHECK(calls >= 1);
+  CHECK(q.statistics().syncs == static_cast<std::uint64_t>(calls.load()));
 }

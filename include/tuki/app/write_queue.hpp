@@ -2,12 +2,21 @@
 // Group commit. Every write of tuki runs as a job on one store thread, which owns the SQLite
 // connection. The thread takes all waiting jobs (up to max_batch), runs each inside its own
 // SAVEPOINT of one transaction, commits once, and only then reports each job's status. So a
-// request is answered only after its data is durable (synchronous=FULL), and many requests share
-// one fsync. A job that fails is rolled back alone; the others in its batch still commit.
+// request is answered only after its data is durable, and many requests share one fsync. A job
+// that fails is rolled back alone; the others in its batch still commit.
+//
+// Durability. Without a `sync` function the commit itself is durable (synchronous=FULL) and the
+// store thread reports the batch right after it. With one (the store runs synchronous=NORMAL and
+// `sync` fdatasyncs the WAL: adapters::wal_file_sync), committed batches are handed to a second
+// thread, which calls `sync` once for every batch committed so far and only then reports their
+// jobs, in commit order; meanwhile the store thread runs the next batch. A failed sync fails the
+// jobs it covered (their data may not be on disk). Either way nothing is reported before it is
+// durable, and a later job never sees data that could be lost while an earlier one is kept (the WAL
+// is a prefix).
 //
 // Thread-safety: submit() may be called from any thread. Jobs run on the store thread only and
-// must not block on anything but the database. Completions run on the store thread: post them
-// to your own executor (async_write below does).
+// must not block on anything but the database. Completions run on the store thread or on the sync
+// thread: post them to your own executor (async_write does).
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -15,6 +24,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "tuki/adapters/store/sqlite_store.hpp"
 #include "tuki/core/status.hpp"
@@ -26,14 +36,19 @@ class write_queue {
   using job = std::function<core::status(adapters::sqlite_store&)>;
   using completion = std::function<void(core::status)>;
 
-  write_queue(std::unique_ptr<adapters::sqlite_store> store, int max_batch);
+  using sync_function = std::function<core::status()>;
+
+  /// `sync`: makes every committed transaction durable (see above); empty when COMMIT already is.
+  write_queue(std::unique_ptr<adapters::sqlite_store> store, int max_batch,
+              sync_function sync = {});
   ~write_queue();
   write_queue(const write_queue&) = delete;
   write_queue& operator=(const write_queue&) = delete;
 
-  /// Starts the store thread.
+  /// Starts the store thread (and the sync thread when there is a sync function).
   void start();
-  /// Runs what is queued, then stops the thread. Jobs submitted afterwards fail (unavailable).
+  /// Runs what is queued, syncs and reports it, then stops the threads. Jobs submitted afterwards
+  /// fail (unavailable).
   void stop();
   void submit(job j, completion done);
 
@@ -41,12 +56,21 @@ class write_queue {
     std::uint64_t batches = 0;
     std::uint64_t jobs = 0;
     std::uint64_t failed_jobs = 0;
+    std::uint64_t syncs = 0;  // calls of the sync function (0 without one)
   };
   stats statistics() const;
 
  private:
+  using batch_type = std::deque<std::pair<job, completion>>;
+  struct committed {
+    std::vector<completion> completions;
+    std::vector<core::status> results;
+  };
+
   void run();
-  void run_batch(std::deque<std::pair<job, completion>>& batch);
+  void run_batch(batch_type& batch);
+  void run_sync();
+  static void report(committed& c);
 
   std::unique_ptr<adapters::sqlite_store> store_;
   int max_batch_;
@@ -57,6 +81,14 @@ class write_queue {
   bool running_ = false;
   stats stats_;
   std::thread thread_;
+
+  // Committed batches waiting for the sync thread (only with a sync function).
+  sync_function sync_;
+  std::mutex sync_mutex_;
+  std::condition_variable sync_wake_;
+  std::vector<committed> unsynced_;
+  bool store_done_ = false;
+  std::thread sync_thread_;
 };
 
 }  // namespace tuki::app
