@@ -1,5 +1,5 @@
 // P3 baseline: SQLite alone writing N rows shaped like tuki's planned sends (the rows a campaign
-// stores: the same columns, UNIQUE constraint and partial index) in one transaction, with the
+// stores: the same columns and partial index, as of migration 6) in one transaction, with the
 // store's settings (WAL, synchronous=FULL, temp_store=MEMORY), one prepared statement re-bound
 // per row. The time covers BEGIN to COMMIT (the fsync included), not opening the database.
 // Usage: bench_sqlite_rows DB_PATH [ROWS=100000]   (DB_PATH must not exist; it is removed after)
@@ -41,8 +41,7 @@ int main(int argc, char** argv) {
       !exec(db,
             "CREATE TABLE planned_sends (id INTEGER PRIMARY KEY, campaign_id INTEGER NOT NULL, "
             "student_id INTEGER NOT NULL, day INTEGER NOT NULL DEFAULT 0, due_at INTEGER NOT NULL, "
-            "status TEXT NOT NULL DEFAULT 'planned', updated_at INTEGER NOT NULL, "
-            "UNIQUE (campaign_id, student_id));"
+            "status TEXT NOT NULL DEFAULT 'planned', updated_at INTEGER NOT NULL);"
             "CREATE INDEX planned_sends_due ON planned_sends (due_at) WHERE status = 'planned';"))
     return 1;
   sqlite3_stmt* st = nullptr;

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -131,31 +132,46 @@ struct reply {
 
 template <class Client>
 reply fetch(Client& client, core::http_request req) {
-  std::promise<reply> p;
-  client.submit(std::move(req), [&p](core::http_response r, std::string e) {
-    p.set_value({std::move(r), std::move(e)});
+  // Shared with the callback, which may still be inside set_value when get() returns.
+  auto p = std::make_shared<std::promise<reply>>();
+  auto answer = p->get_future();
+  client.submit(std::move(req), [p](core::http_response r, std::string e) {
+    p->set_value({std::move(r), std::move(e)});
   });
-  return p.get_future().get();
+  return answer.get();
 }
 
 core::http_request get(const std::string& url) { return {"GET", url, {}, "", ""}; }
 
-// Submits `n` GETs to url + "/i" at once; returns the replies in submission order.
+// Submits `n` GETs to url + "/i" at once; returns the replies in submission order. The state the
+// callbacks touch is shared with them: the last callback may still be unlocking the mutex or
+// returning from set_value when this function has returned.
 std::vector<reply> fetch_many(beast_client& client, const test_server& server, int n) {
-  std::vector<reply> out(static_cast<std::size_t>(n));
-  std::mutex m;
-  int left = n;
-  std::promise<void> all;
+  struct shared {
+    std::mutex m;
+    std::vector<reply> out;
+    int left = 0;
+    std::promise<void> all;
+  };
+  auto st = std::make_shared<shared>();
+  st->out.resize(static_cast<std::size_t>(n));
+  st->left = n;
+  auto all = st->all.get_future();
   for (int i = 0; i < n; ++i) {
     client.submit(get(server.url("/r" + std::to_string(i))),
-                  [&, i](core::http_response r, std::string e) {
-                    std::lock_guard lock(m);
-                    out[static_cast<std::size_t>(i)] = {std::move(r), std::move(e)};
-                    if (--left == 0) all.set_value();
+                  [st, i](core::http_response r, std::string e) {
+                    bool last;
+                    {
+                      std::lock_guard lock(st->m);
+                      st->out[static_cast<std::size_t>(i)] = {std::move(r), std::move(e)};
+                      last = --st->left == 0;
+                    }
+                    if (last) st->all.set_value();
                   });
   }
-  all.get_future().get();
-  return out;
+  all.get();
+  std::lock_guard lock(st->m);
+  return std::move(st->out);
 }
 
 int closed_port() {

@@ -84,6 +84,39 @@ TEST_CASE("migrations upgrade a database from every earlier version", "[store]")
   }
 }
 
+TEST_CASE("migration 6 keeps planned sends and their due index", "[store]") {
+  temp_db db;
+  {
+    auto conn = sqlite_connection::open(db.path.string());
+    REQUIRE(conn);
+    REQUIRE(migrate(**conn, 5).is_ok());
+    REQUIRE((*conn)->exec(
+        "INSERT INTO institutions VALUES ('varia', 'Varia', 'FI', 'Europe/Helsinki');"
+        "INSERT INTO students (id, institution_id, student_ref, phone, created_at, updated_at) "
+        "VALUES (7, 'varia', 's1', '+358401234567', 1, 1), (8, 'varia', 's2', '+358401234568', 1, 1);"
+        "INSERT INTO campaigns (id, institution_id, rule_id, run_key, dialog_id, created_at) "
+        "VALUES (3, 'varia', 'manual', 'k', 'weekly_checkin', 1);"
+        "INSERT INTO planned_sends (id, campaign_id, student_id, day, due_at, status, updated_at) "
+        "VALUES (41, 3, 7, 2, 5000, 'planned', 1), (42, 3, 8, 0, 6000, 'started', 2)").is_ok());
+  }
+  auto store = sqlite_store::open(db.path.string());
+  REQUIRE(store);
+  auto conn = sqlite_connection::open(db.path.string());
+  REQUIRE(conn);
+  auto& q = (*conn)->prepare("SELECT group_concat(id || ':' || campaign_id || ':' || student_id || ':' || "
+                             "day || ':' || due_at || ':' || status, ' ') FROM planned_sends");
+  REQUIRE(q.step());
+  CHECK(q.column_text(0) == "41:3:7:2:5000:planned 42:3:8:0:6000:started");
+  q.reset();
+  auto& idx = (*conn)->prepare("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND "
+                               "tbl_name = 'planned_sends' AND name = 'planned_sends_due'");
+  REQUIRE(idx.step());
+  CHECK(idx.column_int(0) == 1);
+  idx.reset();
+  // Still only planned rows fall due.
+  CHECK((*store)->planned_sends_waiting() == 1);
+}
+
 TEST_CASE("a database newer than the code is refused", "[store]") {
   temp_db db;
   {
