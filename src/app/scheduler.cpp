@@ -155,6 +155,8 @@ core::result<rules_report> scheduler::evaluate(adapters::sqlite_store& store,
 core::result<start_report> scheduler::start_due(adapters::sqlite_store& store, core::instant now,
                                                 int limit, std::int64_t max_outbox_depth) const {
   start_report out;
+  // Nothing due (the common case, checked on the partial due index) costs no outbox count.
+  if (store.due_planned_sends(now, 1).empty()) return out;
   const auto depth = store.sms_outbox_depth();
   if (depth >= max_outbox_depth) {
     out.held_back = true;

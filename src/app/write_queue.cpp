@@ -2,6 +2,8 @@
 
 #include <exception>
 
+#include <pthread.h>
+
 namespace tuki::app {
 
 write_queue::write_queue(std::unique_ptr<adapters::sqlite_store> store, int max_batch,
@@ -20,9 +22,15 @@ void write_queue::start() {
       std::lock_guard sync_lock(sync_mutex_);
       store_done_ = false;
     }
-    sync_thread_ = std::thread([this] { run_sync(); });
+    sync_thread_ = std::thread([this] {
+      pthread_setname_np(pthread_self(), "tuki-sync");  // for per-thread CPU in top and bench
+      run_sync();
+    });
   }
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "tuki-store");
+    run();
+  });
 }
 
 void write_queue::stop() {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include <pthread.h>
 #include <sqlite3.h>
 
 namespace tuki::adapters {
@@ -12,7 +13,10 @@ core::result<std::unique_ptr<wal_checkpointer>> wal_checkpointer::start(
   if (!conn) return conn.error();
   if (auto s = (*conn)->exec("PRAGMA synchronous=" + synchronous); !s) return s;
   std::unique_ptr<wal_checkpointer> c(new wal_checkpointer(std::move(*conn), every));
-  c->thread_ = std::thread([p = c.get()] { p->run(); });
+  c->thread_ = std::thread([p = c.get()] {
+    pthread_setname_np(pthread_self(), "tuki-checkpoint");  // 15 characters at most
+    p->run();
+  });
   return c;
 }
 

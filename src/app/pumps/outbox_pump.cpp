@@ -96,8 +96,14 @@ awaitable<void> service::outbox_pump() {
           for (std::size_t i = 0; i < decisions->size(); ++i) {
             const auto& [id, d] = (*decisions)[i];
             // A delivery report can overtake the answer to the send: keep its newer state.
-            if (d.status == "sent" && s.message_status(id).value_or("sending") != "sending") continue;
-            core::status st = s.set_message_status(id, d.status, d.detail, now, d.retry_at);
+            core::status st = core::status::ok();
+            if (d.status == "sent") {
+              auto applied = s.set_sending_message_status(id, d.status, d.detail, now, d.retry_at);
+              if (!applied) return applied.error();
+              if (!*applied) continue;
+            } else {
+              st = s.set_message_status(id, d.status, d.detail, now, d.retry_at);
+            }
             if (st && d.delivery_failure) st = s.record_delivery_failure(id, now);
             if (st && d.opted_out) st = s.set_contact_state(students[i], true, std::nullopt, now);
             if (!st) return st;

@@ -191,6 +191,38 @@ TEST_CASE("outbound SMS move through their states with history, by priority", "[
   CHECK(store->outbox_depth() == 2);
 }
 
+TEST_CASE("a send's answer moves a message on only while it is sending", "[store]") {
+  temp_db db;
+  auto store = open_with_institution(db);
+  REQUIRE(store->upsert_students({student("s1", "+358401234567")}, t0));
+  auto sid = store->find_student_by_phone("+358401234567")->id;
+  auto a = store->enqueue_sms(sid, "console", "a", 1, "reply", t0, t0);
+  auto b = store->enqueue_sms(sid, "console", "b", 1, "reply", t0, t0);
+  REQUIRE(a);
+  REQUIRE(b);
+  REQUIRE(store->claim_sms(10, t0).size() == 2);
+  auto history = [&](std::int64_t id) {
+    auto& q = store->db().prepare("SELECT group_concat(status, ',') FROM message_status WHERE message_id = ?1");
+    q.bind(1, id);
+    std::string out = q.step() ? q.column_text(0) : "";
+    q.reset();
+    return out;
+  };
+  // a: the answer arrives first.
+  auto applied = store->set_sending_message_status(*a, "sent", "", t0);
+  REQUIRE(applied);
+  CHECK(*applied);
+  CHECK(store->message_status(*a) == "sent");
+  CHECK(history(*a) == "queued,sending,sent");
+  // b: its delivery report overtook the answer; the answer changes nothing.
+  REQUIRE(store->set_message_status(*b, "delivered", "", t0).is_ok());
+  applied = store->set_sending_message_status(*b, "sent", "", t0);
+  REQUIRE(applied);
+  CHECK_FALSE(*applied);
+  CHECK(store->message_status(*b) == "delivered");
+  CHECK(history(*b) == "queued,sending,delivered");
+}
+
 TEST_CASE("timers fire once when due", "[store]") {
   temp_db db;
   auto store = open_with_institution(db);

@@ -158,6 +158,12 @@ class sqlite_store {
   core::status set_message_status(std::int64_t id, const std::string& status,
                                   const std::string& detail, core::instant now,
                                   std::optional<core::instant> retry_at = std::nullopt);
+  /// As set_message_status, but only while the message is still `sending`: returns false (and
+  /// writes nothing) when something newer, such as a delivery report that overtook the gateway's
+  /// answer, has moved it on. One statement instead of a read and a write.
+  core::result<bool> set_sending_message_status(std::int64_t id, const std::string& status,
+                                                const std::string& detail, core::instant now,
+                                                std::optional<core::instant> retry_at = std::nullopt);
   /// Messages left in `sending` by a crash go back to `queued`; returns how many (these may have
   /// reached the gateway already: the only window where a message can be sent twice).
   core::result<std::int64_t> requeue_in_flight(core::instant now);
