@@ -105,7 +105,7 @@ void phrase_set::visit_candidates(const std::vector<token>& tokens, std::size_t 
   const word_matches& m = words_->resolve(t);
   // The token itself first, then prefix words, then typos; within each, in pattern order.
   if (m.word != no_word) for_each_starting_with(m.word, visit);
-  if (has_prefixes_) {
+  if (has_prefixes_ && !(m.prefixes.empty() && (!tolerant || m.near_prefixes.empty()))) {
     candidates found;
     auto note = [&](std::uint32_t k) { found.add(k); };
     for (auto w : m.prefixes) for_each_starting_with(w, note);
