@@ -3,7 +3,9 @@
 // replies: the least any step must do). Also prints the JSON size of a session.
 //
 // usage: bench_dialog_steps [dialogs-dir] [seconds-per-measurement] [steps]
-// With a third argument `steps` only the on_reply measurement runs (for profiling it alone).
+// With a third argument `steps` only the on_reply measurement runs (for profiling it alone). With
+// a number N instead, exactly N on_reply steps run over the mix and nothing else, so that two
+// callgrind runs with different N give instructions per step (their difference / N difference).
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -74,7 +76,17 @@ int main(int argc, char** argv) {
   }
   const std::optional<session> at_q1 = opened.state;
   const core::instant now = t0 + std::chrono::minutes(5);
-  if (argc > 3 && std::string(argv[3]) == "steps") {
+  if (argc > 3 && std::string(argv[3]) != "steps") {
+    const long count = std::atol(argv[3]);
+    for (long i = 0; i < count; ++i) {
+      auto out = on_reply(*lib, at_q1, who, settings, replies[static_cast<std::size_t>(i) %
+                                                              replies.size()], now);
+      sink = sink + out.effects.size();
+    }
+    std::printf("on_reply (weekly_checkin q1):  %12ld steps run\n", count);
+    return 0;
+  }
+  if (argc > 3) {
     double steps = per_second(seconds, [&](const std::string& r) {
       auto out = on_reply(*lib, at_q1, who, settings, r, now);
       sink = sink + out.effects.size();

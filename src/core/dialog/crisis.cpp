@@ -2,7 +2,13 @@
 
 namespace tuki::dialog {
 
-crisis_detector::crisis_detector(const lexicon& lex) {
+crisis_detector::crisis_detector(const lexicon& lex)
+    : crisis_detector(lex, std::make_shared<vocabulary>()) {
+  phrases_.words()->seal();
+}
+
+crisis_detector::crisis_detector(const lexicon& lex, std::shared_ptr<vocabulary> words)
+    : phrases_(words), exclude_(words) {
   for (const auto& [code, l] : lex.languages) {
     for (const auto& p : l.crisis_phrases) phrases_.add(p, 0, true);
     for (const auto& p : l.crisis_exclude) exclude_.add(p, 0, true);

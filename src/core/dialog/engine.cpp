@@ -33,19 +33,20 @@ std::string format_date(core::instant t, const std::string& lang) {
   return buf;
 }
 
+// Walks one step. The session being stepped lives in out.state from the start (the caller puts
+// it there), so that it is copied at most once and never moved; finish_output() moves it to
+// out.ended_state when the step ended it.
 class stepper {
  public:
   stepper(const dialog& d, const student_context& ctx, const conversation_settings& cs,
-          core::instant now, session s)
-      : d_(d), ctx_(ctx), cs_(cs), now_(now), s_(std::move(s)) {
+          core::instant now, step_output& out)
+      : d_(d), ctx_(ctx), cs_(cs), now_(now), out_(out), s_(*out.state) {
     lang_ = std::find(d.languages.begin(), d.languages.end(), ctx.language) != d.languages.end()
-                ? ctx.language
-                : d.base_language;
+                ? &ctx.language
+                : &d.base_language;
     out_.effects.reserve(4);
   }
 
-  step_output& out() { return out_; }
-  session& state() { return s_; }
   void set_priority(core::sms_priority p) { priority_ = p; }
   /// The reply quoted by tickets; `text` must outlive the stepper (copied only into tickets).
   void set_excerpt(std::string_view text) { excerpt_ = utf8_prefix(text, excerpt_bytes); }
@@ -125,12 +126,10 @@ class stepper {
 
   bool ended() const { return ended_; }
 
-  step_output result() {
-    if (ended_)
-      out_.ended_state = std::move(s_);
-    else
-      out_.state = std::move(s_);
-    return std::move(out_);
+  void finish_output() {
+    if (!ended_) return;
+    out_.ended_state = std::move(out_.state);
+    out_.state.reset();
   }
 
  private:
@@ -152,7 +151,7 @@ class stepper {
   std::optional<std::string_view> lookup(std::string_view name) const {
     if (name == "first_name") return std::string_view(ctx_.first_name);
     if (name == "helpline") {
-      helpline_ = pick(cs_.helpline, lang_, d_.base_language);
+      helpline_ = pick(cs_.helpline, *lang_, d_.base_language);
       return std::string_view(helpline_);
     }
     if (auto it = ctx_.vars.find(std::string(name)); it != ctx_.vars.end())
@@ -161,7 +160,7 @@ class stepper {
   }
 
   void send(const localized_text& t, core::sms_priority p, const char* purpose) {
-    const text_template* tt = t.find(lang_, d_.base_language);
+    const text_template* tt = t.find(*lang_, d_.base_language);
     if (!tt) return;
     out_.effects.push_back(core::send_sms{
         tt->render([this](std::string_view n) { return lookup(n); }), p, purpose});
@@ -200,9 +199,9 @@ class stepper {
   const student_context& ctx_;
   const conversation_settings& cs_;
   core::instant now_;
-  session s_;
-  step_output out_;
-  std::string lang_;
+  step_output& out_;
+  session& s_;
+  const std::string* lang_;
   std::string_view excerpt_;
   mutable std::string helpline_;
   core::sms_priority priority_ = core::sms_priority::reply;
@@ -290,6 +289,19 @@ step_output handle_crisis(const dialog_library& lib, const std::optional<session
   return out;
 }
 
+// The dialog part of on_reply, in a function of its own so that its one step_output is built
+// in place of the caller's (a single named return value).
+step_output reply_at(const dialog& d, const node& n, const session& s, const student_context& ctx,
+                     const conversation_settings& cs, const prepared_reply& r, core::instant now) {
+  step_output out;
+  out.state.emplace(s);
+  stepper st(d, ctx, cs, now, out);
+  st.set_excerpt(r.raw);
+  st.reply(n, r);
+  st.finish_output();
+  return out;
+}
+
 }  // namespace
 
 step_output start(const dialog_library& lib, std::string_view dialog_id,
@@ -297,16 +309,18 @@ step_output start(const dialog_library& lib, std::string_view dialog_id,
                   core::instant now) {
   const dialog* d = lib.find(dialog_id);
   if (!d) return {};
-  session s;
+  step_output out;
+  session& s = out.state.emplace();
   s.dialog_id = d->id;
   s.dialog_version = d->version;
   s.started = now;
   s.expires = now + d->expiry;
   s.token = core::to_unix_ms(now) * 1000;
-  stepper st(*d, ctx, cs, now, std::move(s));
+  stepper st(*d, ctx, cs, now, out);
   st.set_priority(core::sms_priority::bulk);
   st.enter(d->start);
-  return st.result();
+  st.finish_output();
+  return out;
 }
 
 step_output on_reply(const dialog_library& lib, const std::optional<session>& s,
@@ -324,10 +338,7 @@ step_output on_reply(const dialog_library& lib, const std::optional<session>& s,
   const node* n = d->find(s->node);
   if (!n || !n->wait || !n->fallback) return ended(*s, "dialog_error");
   if (!d->sets->strip_accents) prepare_reply(text, *d->sets, r);
-  stepper st(*d, ctx, cs, now, *s);
-  st.set_excerpt(text);
-  st.reply(*n, r);
-  return st.result();
+  return reply_at(*d, *n, *s, ctx, cs, r, now);
 }
 
 step_output on_timer(const dialog_library& lib, const session& s, const student_context& ctx,
@@ -346,9 +357,12 @@ step_output on_timer(const dialog_library& lib, const session& s, const student_
   if (now >= s.expires) return ended(s, "no_reply", "no_reply");
   const node* n = d->find(s.node);
   if (!n || !n->wait) return ended(s, "dialog_error");
-  stepper st(*d, ctx, cs, now, s);
+  step_output out;
+  out.state.emplace(s);
+  stepper st(*d, ctx, cs, now, out);
   st.timeout(*n);
-  return st.result();
+  st.finish_output();
+  return out;
 }
 
 }  // namespace tuki::dialog

@@ -9,6 +9,10 @@ namespace tuki::dialog {
 std::shared_ptr<const lexicon_sets> build_lexicon_sets(const lexicon& lex, bool strip_accents) {
   auto s = std::make_shared<lexicon_sets>();
   s->strip_accents = strip_accents;
+  s->words = std::make_shared<vocabulary>();
+  for (phrase_set* set :
+       {&s->numbers, &s->answers, &s->negations, &s->sentiment, &s->all_topics, &s->emoji_polarity})
+    *set = phrase_set(s->words);
   const std::pair<const char*, int> polarities[] = {
       {"positive", 1}, {"neutral", 0}, {"negative", -1}};
   // A number word that is a negation or a yes/no answer in any language is too ambiguous to
@@ -30,7 +34,8 @@ std::shared_ptr<const lexicon_sets> build_lexicon_sets(const lexicon& lex, bool 
       if (auto it = l.sentiment.find(cls); it != l.sentiment.end())
         for (const auto& w : it->second) s->sentiment.add(w, tag, strip_accents);
     for (const auto& [topic, words] : l.topics)
-      for (const auto& w : words) s->topics[topic].add(w, 0, strip_accents);
+      for (const auto& w : words)
+          s->topics.try_emplace(topic, s->words).first->second.add(w, 0, strip_accents);
   }
   for (const auto& [code, l] : lex.languages)
     for (const auto& [topic, words] : l.topics) {
@@ -43,10 +48,12 @@ std::shared_ptr<const lexicon_sets> build_lexicon_sets(const lexicon& lex, bool 
       for (const auto& w : words) s->all_topics.add(w, tag, strip_accents);
     }
   for (const auto& [cls, list] : lex.emoji)
-    for (const auto& e : list) s->emoji[cls].add(e, 0, strip_accents);
+    for (const auto& e : list)
+      s->emoji.try_emplace(cls, s->words).first->second.add(e, 0, strip_accents);
   for (const auto& [cls, tag] : polarities)
     if (auto it = lex.emoji.find(cls); it != lex.emoji.end())
       for (const auto& e : it->second) s->emoji_polarity.add(e, tag, strip_accents);
+  s->words->seal();
   return s;
 }
 

@@ -31,7 +31,9 @@ core::result<dialog_library> dialog_library::build(const std::vector<std::filesy
   d->lex = load_lexicon(lang_dir, diags);
   d->folded = fold_lexicons(d->lex);
   d->keywords = keyword_detector(d->lex);
-  d->crisis = crisis_detector(d->lex);
+  // Crisis phrases share the accent-folded lexicon's vocabulary (sealed again with them).
+  d->crisis = crisis_detector(d->lex, d->folded.accent_folded->words);
+  d->folded.accent_folded->words->seal();
   for (const auto& f : files) {
     auto text = read_file(f);
     if (!text) {
@@ -94,6 +96,10 @@ const dialog* dialog_library::find(std::string_view id) const {
 }
 
 const dialog* dialog_library::find_version(std::string_view id, std::string_view version) const {
+  // Most sessions run on the current version: one lookup by id, no key to build.
+  if (auto it = data_->current.find(id);
+      it != data_->current.end() && it->second->version == version)
+    return it->second.get();
   thread_local std::string key;  // no allocation per step once warm
   key.assign(id);
   key += '@';

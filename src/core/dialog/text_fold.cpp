@@ -38,6 +38,10 @@ std::string sanitize(std::string_view s) {
   return out;
 }
 
+bool is_ascii_alnum(utf8proc_int32_t c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
 bool is_clause_break(utf8proc_int32_t cp) {
   switch (cp) {
     case '.': case ',': case ';': case ':': case '!': case '?': case '\n': case '\r':
@@ -197,10 +201,7 @@ void tokenize(std::string_view folded, std::vector<token>& out, std::vector<toke
     t.text.assign(bytes);
     t.emoji = emoji;
     t.clause_start = clause_start;
-    t.deletions.clear();
-    t.deletions_ready = false;
-    t.prefix_keys.clear();
-    t.prefix_keys_ready = false;
+    t.resolved_in = 0;
   };
   auto base = reinterpret_cast<const utf8proc_uint8_t*>(folded.data());
   utf8proc_ssize_t size = static_cast<utf8proc_ssize_t>(folded.size());
@@ -231,8 +232,7 @@ void tokenize(std::string_view folded, std::vector<token>& out, std::vector<toke
     pos += n;
     utf8proc_category_t cat;
     if (cp < 0x80) {
-      bool alnum = (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
-      cat = alnum ? UTF8PROC_CATEGORY_LL : UTF8PROC_CATEGORY_PO;
+      cat = is_ascii_alnum(cp) ? UTF8PROC_CATEGORY_LL : UTF8PROC_CATEGORY_PO;
     } else {
       cat = utf8proc_category(cp);
     }
@@ -240,6 +240,15 @@ void tokenize(std::string_view folded, std::vector<token>& out, std::vector<toke
                      (cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME) ||
                      (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO);
     if (word_char) {
+      if (cp < 0x80) {
+        // The ASCII letters and digits that follow join in one append (no emoticon starts
+        // with one, so none is skipped).
+        auto end = pos;
+        while (end < size && is_ascii_alnum(base[end])) ++end;
+        bytes = folded.substr(static_cast<std::size_t>(pos - n),
+                              static_cast<std::size_t>(end - pos + n));
+        pos = end;
+      }
       if (in_word) {
         if (pending_apostrophe) out[used - 1].text += '\'';
         out[used - 1].text.append(bytes);

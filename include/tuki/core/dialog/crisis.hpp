@@ -5,6 +5,7 @@
 // is ignored. One typo in words of 5+ letters is tolerated: missing a crisis is the worst error
 // tuki can make, so recall beats precision here. Negation is NOT applied ("en halua elää" is a
 // crisis).
+#include <memory>
 #include <vector>
 
 #include "tuki/core/dialog/lexicon.hpp"
@@ -15,8 +16,12 @@ namespace tuki::dialog {
 class crisis_detector {
  public:
   crisis_detector() = default;
-  /// Folds every phrase with accents stripped; detect() needs tokens folded the same way.
+  /// Folds every phrase with accents stripped; detect() needs tokens folded the same way. The
+  /// phrases' words go into a vocabulary of the detector's own, sealed.
   explicit crisis_detector(const lexicon& lex);
+  /// The same with the words in `words` (the library shares the accent-folded lexicon's, so
+  /// that a reply's tokens are looked up once); the caller seals it.
+  crisis_detector(const lexicon& lex, std::shared_ptr<vocabulary> words);
   bool detect(const std::vector<token>& tokens) const;
 
  private:

@@ -28,6 +28,9 @@ class keyword_detector {
 
  private:
   std::unordered_map<std::string, std::vector<keyword_match>> by_message_;
+  // token_hash of each keyword's first word, sorted: most replies start with no keyword's first
+  // word and are answered without joining their tokens into a message.
+  std::vector<std::size_t> first_words_;
 };
 
 }  // namespace tuki::dialog

@@ -2,6 +2,7 @@
 // The lexicon folded for matching: one phrase_set per word class, the union over all languages
 // (students switch language mid-conversation, so every language's words are active at once).
 // Built once per accent setting at library load; immutable and shared by the dialogs' matchers.
+// All sets share one vocabulary, so that a reply's tokens are looked up once per step.
 #include <map>
 #include <memory>
 #include <string>
@@ -14,6 +15,8 @@ namespace tuki::dialog {
 
 struct lexicon_sets {
   bool strip_accents = true;
+  /// The words of every set below (sealed by build_lexicon_sets).
+  std::shared_ptr<vocabulary> words;
   phrase_set numbers;    // tag: the value
   phrase_set answers;    // tag: 1 yes, 0 no
   phrase_set negations;

@@ -3,11 +3,13 @@
 // same way (NFKC, Unicode case folding, default-ignorable code points such as U+FE0F and ZWJ
 // dropped, optionally accents stripped), then split into tokens. Pure; thread-safe.
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "tuki/core/dialog/word_key.hpp"
+#include "tuki/core/dialog/word_matches.hpp"
 
 namespace tuki::dialog {
 
@@ -18,14 +20,13 @@ struct token {
   bool emoji = false;
   bool clause_start = false;  // preceded by . , ; : ! ? or a line break: negation stops here
   std::size_t hash = 0;       // token_hash of text, so that every word set looks it up unhashed
-  /// The text with one code point deleted, each as a key into text: filled on first use by the
-  /// tolerant pass of phrase_set (hence mutable; a token is used by one thread).
-  mutable std::vector<word_key> deletions;
-  mutable bool deletions_ready = false;
-  /// The keys of phrase_set's tolerant prefix index (its first four code points, those with one
-  /// deleted, its first five with one deleted); filled on first use.
-  mutable std::vector<word_key> prefix_keys;
-  mutable bool prefix_keys_ready = false;
+  /// Filled by vocabulary::resolve on first use (hence mutable; a token is used by one thread):
+  /// the vocabulary generation the matches belong to (0: none yet), the matches themselves when
+  /// the vocabulary holds them precomputed (else own_matches), and scratch keys for the lookup.
+  mutable std::uint64_t resolved_in = 0;
+  mutable const word_matches* shared_matches = nullptr;
+  mutable word_matches own_matches;
+  mutable std::vector<word_key> keys;
 };
 
 /// The hash tokens carry: hash_pieces(text, "") (word_key.hpp).

@@ -28,13 +28,15 @@ core::result<std::unique_ptr<matcher>> make(const YAML::Node& arg,
   if (!words) return words.error();
   std::vector<phrase_set> sets;
   std::string text;
+  auto vocab = std::make_shared<vocabulary>();  // one for all: a token is looked up once
   for (const auto& w : *words) {
-    phrase_set s;
+    phrase_set s(vocab);
     if (!s.add(w, 0, ctx.sets.strip_accents))
       return core::status::invalid_argument("'" + w + "' holds no word to match");
     sets.push_back(std::move(s));
     text += (text.empty() ? "" : ", ") + w;
   }
+  vocab->seal();
   return std::unique_ptr<matcher>(std::make_unique<all_words_matcher>(std::move(sets), text));
 }
 

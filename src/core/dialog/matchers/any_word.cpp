@@ -30,6 +30,7 @@ core::result<std::unique_ptr<matcher>> make(const YAML::Node& arg,
       return core::status::invalid_argument("'" + w + "' holds no word to match");
     text += (text.empty() ? "" : ", ") + w;
   }
+  set.words()->seal();
   return std::unique_ptr<matcher>(std::make_unique<any_word_matcher>(std::move(set), text));
 }
 

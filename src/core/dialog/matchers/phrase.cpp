@@ -31,6 +31,7 @@ core::result<std::unique_ptr<matcher>> make(const YAML::Node& arg,
       return core::status::invalid_argument("'" + p + "' holds no word to match");
     text += (text.empty() ? "\"" : ", \"") + p + "\"";
   }
+  set.words()->seal();
   return std::unique_ptr<matcher>(std::make_unique<phrase_matcher>(std::move(set), text));
 }
 
