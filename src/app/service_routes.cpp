@@ -46,8 +46,10 @@ void service::add_routes() {
                 auto counts = std::make_shared<std::vector<adapters::message_count>>();
                 auto depth = std::make_shared<std::int64_t>(0);
                 auto planned = std::make_shared<std::int64_t>(0);
+                auto restarts = std::make_shared<std::uint64_t>(0);
                 // A named job, not a temporary inside co_await: GCC 12 destroys such temporaries twice.
-                write_queue::job st_job = [counts, depth, planned](adapters::sqlite_store& s) {
+                write_queue::job st_job = [counts, depth, planned, restarts](adapters::sqlite_store& s) {
+                      *restarts = s.wal_restarts();
                       *counts = s.count_messages();
                       *depth = s.outbox_depth();
                       *planned = s.planned_sends_waiting();
@@ -68,7 +70,10 @@ void service::add_routes() {
                         "tuki_store_jobs_total " + std::to_string(w.jobs) + "\n"
                         "# HELP tuki_store_syncs_total WAL syncs that made committed batches durable.\n"
                         "# TYPE tuki_store_syncs_total counter\n"
-                        "tuki_store_syncs_total " + std::to_string(w.syncs) + "\n";
+                        "tuki_store_syncs_total " + std::to_string(w.syncs) + "\n"
+                        "# HELP tuki_wal_restarts_total Times the writer emptied the WAL and started it again.\n"
+                        "# TYPE tuki_wal_restarts_total counter\n"
+                        "tuki_wal_restarts_total " + std::to_string(*restarts) + "\n";
                 if (checkpointer_) {
                   const auto c = checkpointer_->statistics();
                   text += "# HELP tuki_wal_checkpoint_frames_total WAL frames copied into the database.\n"

@@ -133,6 +133,7 @@ TEST_CASE("a reply through the HTTP endpoint steps the dialog, opens a ticket an
   CHECK(counter("tuki_store_syncs_total") >= 1);
   CHECK(counter("tuki_store_syncs_total") <= counter("tuki_store_batches_total"));
   CHECK(counter("tuki_wal_checkpoint_frames_total") >= 0);
+  CHECK(counter("tuki_wal_restarts_total") >= 0);  // present (-1 when missing)
   (*svc)->request_stop();
   runner.join();
   client.stop();

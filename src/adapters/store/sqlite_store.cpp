@@ -51,7 +51,15 @@ core::result<std::unique_ptr<sqlite_store>> sqlite_store::open(const std::string
 }
 
 core::status sqlite_store::begin() { return db_->prepare("BEGIN IMMEDIATE").run(); }
-core::status sqlite_store::commit() { return db_->prepare("COMMIT").run(); }
+core::status sqlite_store::commit() {
+  auto s = db_->prepare("COMMIT").run();
+  if (s && tail_) tail_->run_if_due();
+  return s;
+}
+
+void sqlite_store::keep_wal_short(int max_frames) {
+  tail_ = std::make_unique<wal_tail_checkpoint>(*db_, max_frames);
+}
 void sqlite_store::rollback() { (void)db_->exec("ROLLBACK"); }
 
 core::status sqlite_store::upsert_institution(const std::string& id, const std::string& name,

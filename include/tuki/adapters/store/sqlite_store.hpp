@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "tuki/adapters/store/sqlite_connection.hpp"
+#include "tuki/adapters/store/wal_tail_checkpoint.hpp"
 #include "tuki/core/instant.hpp"
 #include "tuki/core/staff_member.hpp"
 #include "tuki/core/status.hpp"
@@ -117,8 +118,15 @@ class sqlite_store {
   sqlite_connection& db() { return *db_; }
 
   core::status begin();
+  /// Commits; then, when keep_wal_short is on and the WAL has grown to its limit, checkpoints its
+  /// tail so that the next transaction restarts the WAL (wal_tail_checkpoint.hpp).
   core::status commit();
   void rollback();
+  /// For the long-running writer whose checkpoints run on another connection (autocheckpoint off):
+  /// keep the WAL under about `max_frames` pages. Store thread only.
+  void keep_wal_short(int max_frames);
+  /// WAL restarts made by keep_wal_short so far.
+  std::uint64_t wal_restarts() const { return tail_ ? tail_->runs() : 0; }
 
   core::status upsert_institution(const std::string& id, const std::string& name,
                                   const std::string& country, const std::string& timezone);
@@ -297,6 +305,7 @@ class sqlite_store {
   core::student read_student(sqlite_statement& q);
   std::unique_ptr<sqlite_connection> db_;
   std::chrono::seconds validity_{24 * 3600};
+  std::unique_ptr<wal_tail_checkpoint> tail_;  // after db_: removed before the connection closes
 };
 
 }  // namespace tuki::adapters
