@@ -1,11 +1,12 @@
 // The outbox pump (io thread): claims due SMS in batches (queued -> sending, committed) and
 // sends them through their gateway drivers over the client thread as a continuous pipeline: up to
 // outbox.in_flight requests outstanding (the next batch is claimed while the last requests of the
-// current one are still in flight), answers stored outbox.in_flight at a time in one
-// transaction each (sent / queued again with backoff / failed), detached so that sending goes on
-// meanwhile, with at most one such store pending. A crash leaves the unfinished messages in
-// `sending`; start-up puts them back in the queue. Only those the gateway had already accepted
-// are then sent twice: about three windows at most (outstanding, collected, being stored).
+// current one are still in flight). Answers are stored at least outbox.in_flight at a time, in
+// one transaction each (sent / queued again with backoff / failed), detached so that sending
+// goes on meanwhile, with at most one such store pending: answers that arrive meanwhile (up to
+// batch_size) go into the next store. A crash leaves the unfinished messages in `sending`;
+// start-up puts them back in the queue. Only those the gateway had already accepted are then
+// sent twice, and only claimed messages can be: at most what was claimed and not yet stored.
 // Queued messages past their validity move to `expired` before each claim. A gateway with a
 // `rate_limit` is paced by a token bucket in SMS segments: the pump sleeps exactly until the
 // next message's segments are available (no polling). Retry decisions are
@@ -71,6 +72,9 @@ awaitable<void> service::outbox_pump() {
   policy.max_attempts = cfg_.outbox.max_attempts;
   const int batch_size = cfg_.outbox.batch_size;
   const std::size_t window = static_cast<std::size_t>(cfg_.outbox.in_flight);
+  // Answers held while a store is pending. It does not widen the crash window: only claimed
+  // messages (`sending`) can be sent twice, and claims are bounded by batch_size.
+  const std::size_t collect_limit = std::max<std::size_t>(window, static_cast<std::size_t>(batch_size));
   auto pending_stores = std::make_shared<int>(0);
   // Cancelled whenever an answer arrives or a store finishes: the pump re-checks its conditions.
   auto signal = std::make_shared<asio::steady_timer>(io_);
@@ -174,13 +178,17 @@ awaitable<void> service::outbox_pump() {
           co_await pace.async_wait(asio::redirect_error(use_awaitable, ec));
         }
       }
-      // Wait for a free slot, and for the previous store when enough answers are waiting.
-      while (*outstanding >= window || (collected->size() >= window && *pending_stores > 0)) {
+      // Wait for a free slot. While a store is pending, answers keep being collected (up to
+      // `collect_limit`) and go into the next store together: sending does not stop for the
+      // disk. Waiting for each store before sending on made every window of `in_flight` requests
+      // wait for a commit and its fsync (measured: 11,600 SMS/s to a zero-cost gateway).
+      while (*outstanding >= window ||
+             (collected->size() >= collect_limit && *pending_stores > 0)) {
         signal->expires_at(asio::steady_timer::time_point::max());
         boost::system::error_code ec;
         co_await signal->async_wait(asio::redirect_error(use_awaitable, ec));
       }
-      if (collected->size() >= window) flush();
+      if (collected->size() >= window && *pending_stores == 0) flush();
       ++*outstanding;
       const adapters::sms_gateway* driver = gw->second.get();
       client_.submit(std::move(*request), [this, driver, sms, collected, outstanding, signal](
