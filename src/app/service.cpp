@@ -113,6 +113,11 @@ core::result<std::unique_ptr<service>> service::create(config::config cfg) {
     sync = [wal = std::shared_ptr<adapters::wal_file_sync>(std::move(*wal))] { return wal->sync(); };
   }
   s->writes_ = std::make_unique<write_queue>(std::move(*store), c.store.max_batch, std::move(sync));
+  if (c.store.path != ":memory:") {
+    auto reader = adapters::sqlite_store::open(c.store.path, c.store.synchronous);
+    if (!reader) return reader.error();
+    s->reads_ = std::make_unique<read_queue>(std::move(*reader));
+  }
   s->conversation_ = std::make_unique<conversation>(s->cfg_, std::move(*lib), std::move(*roles));
   if (const auto& routing = s->conversation_->desk().load_status(); !routing) return routing;
   if (c.secret.empty())
@@ -189,6 +194,7 @@ void service::shutdown() {
       }
       if (mail_thread_.joinable()) mail_thread_.join();
       client_.stop();
+      if (reads_) reads_->stop();
       writes_->stop();
       if (checkpointer_) checkpointer_->stop();
       io_.stop();
@@ -198,9 +204,11 @@ void service::shutdown() {
 
 int service::run() {
   writes_->start();
+  if (reads_) reads_->start();
   client_.start();
   if (auto s = server_->start(); !s) {
     log_error("listen_failed", {{"error", s.message()}});
+    if (reads_) reads_->stop();
     writes_->stop();
     client_.stop();
     return 1;

@@ -47,15 +47,23 @@ void service::add_routes() {
                 auto depth = std::make_shared<std::int64_t>(0);
                 auto planned = std::make_shared<std::int64_t>(0);
                 auto restarts = std::make_shared<std::uint64_t>(0);
-                // A named job, not a temporary inside co_await: GCC 12 destroys such temporaries twice.
-                write_queue::job st_job = [counts, depth, planned, restarts](adapters::sqlite_store& s) {
+                // The writer's own counter, read on its thread (a short job).
+                write_queue::job restarts_job = [restarts](adapters::sqlite_store& s) {
                       *restarts = s.wal_restarts();
+                      return core::status::ok();
+                };
+                // The counts scan every message: on the reader's connection, so a scrape never
+                // holds up the writer (on the writer only for an in-memory store).
+                // Named jobs, not temporaries inside co_await: GCC 12 destroys those twice.
+                read_queue::job counts_job = [counts, depth, planned](adapters::sqlite_store& s) {
                       *counts = s.count_messages();
                       *depth = s.outbox_depth();
                       *planned = s.planned_sends_waiting();
                       return core::status::ok();
                 };
-                auto st = co_await async_write(*writes_, std::move(st_job), use_awaitable);
+                auto st = co_await async_write(*writes_, std::move(restarts_job), use_awaitable);
+                if (st && reads_) st = co_await async_read(*reads_, std::move(counts_job), use_awaitable);
+                else if (st) st = co_await async_write(*writes_, std::move(counts_job), use_awaitable);
                 if (!st) co_return core::http_response::text(503, "store unavailable\n");
                 std::string text = metrics_.render(*counts, *depth);
                 text += "# HELP tuki_planned_sends_waiting Planned check-ins not started yet.\n"

@@ -13,10 +13,12 @@
 
 namespace tuki::app {
 
-template <class CompletionToken>
-auto async_write(write_queue& queue, write_queue::job job, CompletionToken&& token) {
+/// Submits `job` to a store queue (write_queue or read_queue: anything with `job` and
+/// `submit(job, completion)`) and completes `token` with the job's status on the token's executor.
+template <class Queue, class CompletionToken>
+auto async_submit(Queue& queue, typename Queue::job job, CompletionToken&& token) {
   return boost::asio::async_initiate<CompletionToken, void(core::status)>(
-      [&queue](auto handler, write_queue::job j) {
+      [&queue](auto handler, typename Queue::job j) {
         auto ex = boost::asio::get_associated_executor(handler);
         auto h = std::make_shared<decltype(handler)>(std::move(handler));
         queue.submit(std::move(j), [ex, h](core::status s) {
@@ -24,6 +26,11 @@ auto async_write(write_queue& queue, write_queue::job job, CompletionToken&& tok
         });
       },
       token, std::move(job));
+}
+
+template <class CompletionToken>
+auto async_write(write_queue& queue, write_queue::job job, CompletionToken&& token) {
+  return async_submit(queue, std::move(job), std::forward<CompletionToken>(token));
 }
 
 }  // namespace tuki::app

@@ -6,6 +6,8 @@
 //                 the timer pump (coroutines). Never blocks.
 //   store thread  app::write_queue: the only SQLite writer; runs jobs in group-commit batches,
 //                 including dialog steps (pure, microseconds).
+//   sync thread   app::write_queue: fdatasyncs the WAL, then completes the committed jobs.
+//   read thread   app::read_queue: scans (the /metrics counts) on a connection of its own.
 //   curl thread   adapters::http_client: gateway requests over libcurl multi, kept alive.
 //   mail thread   the mail worker: blocking SMTP sends, one at a time, from the outbox table.
 #include <utility>  // before Asio's coroutine headers (Boost 1.74 with GCC 12)
@@ -27,6 +29,7 @@
 #include "tuki/app/metrics.hpp"
 #include "tuki/app/scheduler.hpp"
 #include "tuki/core/outbox/token_bucket.hpp"
+#include "tuki/app/read_queue.hpp"
 #include "tuki/app/write_queue.hpp"
 #include "tuki/core/config/config.hpp"
 
@@ -73,6 +76,7 @@ class service {
   config::config cfg_;
   boost::asio::io_context io_{1};
   std::unique_ptr<write_queue> writes_;
+  std::unique_ptr<read_queue> reads_;  // scans off the writer; null for an in-memory store
   std::unique_ptr<adapters::wal_checkpointer> checkpointer_;  // stopped after writes_
   std::unique_ptr<conversation> conversation_;
   std::map<std::string, std::unique_ptr<adapters::sms_gateway>> gateways_;
