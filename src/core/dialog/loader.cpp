@@ -110,6 +110,7 @@ class dialog_reader {
     t.column = loc.column;
     if (n.IsScalar()) {
       t.by_language.emplace(d_.base_language, text_template(n.Scalar()));
+      t.resolve(d_.languages, d_.base_language);
       return t;
     }
     if (!n.IsMap()) {
@@ -127,6 +128,7 @@ class dialog_reader {
       }
       t.by_language.emplace(*lang, text_template(*text));
     }
+    t.resolve(d_.languages, d_.base_language);
     return t;
   }
 
