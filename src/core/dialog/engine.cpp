@@ -53,12 +53,14 @@ class stepper {
   /// The reply quoted by tickets; `text` must outlive the stepper (copied only into tickets).
   void set_excerpt(std::string_view text) { excerpt_ = utf8_prefix(text, excerpt_bytes); }
 
-  /// Enters `node_id` and walks on until a wait or the end.
-  void enter(const std::string& start_id) {
+  /// Enters `node_id` (at `index` in d_.nodes when resolved) and walks on until a wait or the
+  /// end.
+  void enter(const std::string& start_id, std::size_t start_index) {
     const std::string* node_id = &start_id;
+    std::size_t index = start_index;
     for (;;) {
       if (++steps_ > d_.settings.max_steps_per_reply) return finish("loop_guard");
-      const node* n = d_.find(*node_id);
+      const node* n = index < d_.nodes.size() ? &d_.nodes[index] : d_.find(*node_id);
       if (!n) return finish("dialog_error");
       if (++s_.visits[n->id] > d_.settings.max_visits_per_node) return finish("loop_guard");
       s_.node = n->id;
@@ -70,6 +72,7 @@ class stepper {
       if (n->wait) return start_wait(*n);
       if (!n->next) return finish(s_.last_category.empty() ? n->id : s_.last_category);
       node_id = &*n->next;
+      index = n->next_index;
     }
   }
 
@@ -80,7 +83,7 @@ class stepper {
     if (it == n.categories.end()) return finish("dialog_error");
     run_actions(it->second.actions, n, name);
     if (ended_) return;
-    if (it->second.next) return enter(*it->second.next);
+    if (it->second.next) return enter(*it->second.next, it->second.next_index);
     finish(name);
   }
 
@@ -323,7 +326,7 @@ step_output start(const dialog_library& lib, std::string_view dialog_id,
   s.token = core::to_unix_ms(now) * 1000;
   stepper st(*d, ctx, cs, now, out);
   st.set_priority(core::sms_priority::bulk);
-  st.enter(d->start);
+  st.enter(d->start, d->start_index);
   st.finish_output();
   return out;
 }
