@@ -18,7 +18,7 @@ class session {
  public:
   std::string dialog_id;
   short_string dialog_version;  // the dialog file's content hash; the session finishes on it
-  std::string node;            // the node waiting for a reply
+  std::string node;             // the node waiting for a reply
   /// Changes whenever a wait starts or a reminder goes out; timers carry it, a timer with
   /// another token is stale. Starts at started-ms * 1000 so tokens of successive sessions of a
   /// student do not collide.

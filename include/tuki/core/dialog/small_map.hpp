@@ -9,11 +9,11 @@
 // Iterators are pointers; any insertion invalidates them. No erase: sessions only add.
 #include <algorithm>
 #include <cstddef>
-#include <memory>
-#include <new>
 #include <functional>
 #include <initializer_list>
 #include <iterator>
+#include <memory>
+#include <new>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -69,9 +69,8 @@ class small_sorted {
 
   template <class K>
   T* lower_bound(const K& key) {
-    return std::lower_bound(begin(), end(), key, [](const T& e, const K& k) {
-      return std::less<>()(KeyOf()(e), k);
-    });
+    return std::lower_bound(begin(), end(), key,
+                            [](const T& e, const K& k) { return std::less<>()(KeyOf()(e), k); });
   }
   template <class K>
   const T* lower_bound(const K& key) const {
@@ -190,8 +189,8 @@ class small_map : public detail::small_sorted<std::pair<K, V>, N, detail::first_
   V& operator[](const Key& key) {
     auto* at = this->lower_bound(key);
     if (at != this->end() && !std::less<>()(key, at->first)) return at->second;
-    return this->insert_at(static_cast<std::size_t>(at - this->begin()),
-                           std::pair<K, V>(K(key), V()))
+    return this
+        ->insert_at(static_cast<std::size_t>(at - this->begin()), std::pair<K, V>(K(key), V()))
         ->second;
   }
 };
