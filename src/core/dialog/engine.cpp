@@ -41,9 +41,11 @@ class stepper {
   stepper(const dialog& d, const student_context& ctx, const conversation_settings& cs,
           core::instant now, step_output& out)
       : d_(d), ctx_(ctx), cs_(cs), now_(now), out_(out), s_(*out.state) {
-    lang_ = std::find(d.languages.begin(), d.languages.end(), ctx.language) != d.languages.end()
-                ? &ctx.language
-                : &d.base_language;
+    auto own = std::find(d.languages.begin(), d.languages.end(), ctx.language);
+    lang_ = own != d.languages.end() ? &ctx.language : &d.base_language;
+    if (own == d.languages.end())
+      own = std::find(d.languages.begin(), d.languages.end(), d.base_language);
+    lang_id_ = static_cast<std::size_t>(own - d.languages.begin());
     out_.effects.reserve(4);
   }
 
@@ -51,12 +53,14 @@ class stepper {
   /// The reply quoted by tickets; `text` must outlive the stepper (copied only into tickets).
   void set_excerpt(std::string_view text) { excerpt_ = utf8_prefix(text, excerpt_bytes); }
 
-  /// Enters `node_id` and walks on until a wait or the end.
-  void enter(const std::string& start_id) {
+  /// Enters `node_id` (at `index` in d_.nodes when resolved) and walks on until a wait or the
+  /// end.
+  void enter(const std::string& start_id, std::size_t start_index) {
     const std::string* node_id = &start_id;
+    std::size_t index = start_index;
     for (;;) {
       if (++steps_ > d_.settings.max_steps_per_reply) return finish("loop_guard");
-      const node* n = d_.find(*node_id);
+      const node* n = index < d_.nodes.size() ? &d_.nodes[index] : d_.find(*node_id);
       if (!n) return finish("dialog_error");
       if (++s_.visits[n->id] > d_.settings.max_visits_per_node) return finish("loop_guard");
       s_.node = n->id;
@@ -68,6 +72,7 @@ class stepper {
       if (n->wait) return start_wait(*n);
       if (!n->next) return finish(s_.last_category.empty() ? n->id : s_.last_category);
       node_id = &*n->next;
+      index = n->next_index;
     }
   }
 
@@ -78,7 +83,7 @@ class stepper {
     if (it == n.categories.end()) return finish("dialog_error");
     run_actions(it->second.actions, n, name);
     if (ended_) return;
-    if (it->second.next) return enter(*it->second.next);
+    if (it->second.next) return enter(*it->second.next, it->second.next_index);
     finish(name);
   }
 
@@ -120,7 +125,7 @@ class stepper {
   }
 
   void finish(const std::string& outcome) {
-    out_.effects.push_back(core::end_session{outcome});
+    out_.effects.emplace_back(std::in_place_type<core::end_session>, outcome);
     ended_ = true;
   }
 
@@ -142,10 +147,10 @@ class stepper {
     const wait_def& w = *n.wait;
     bool more = s_.reminders_sent < w.max_reminders || w.on_timeout.has_value();
     if (w.timeout && more && now_ + *w.timeout < s_.expires)
-      out_.effects.push_back(core::schedule_timer{std::string(timer_wait_timeout),
-                                                  now_ + *w.timeout, s_.token});
-    out_.effects.push_back(
-        core::schedule_timer{std::string(timer_expiry), s_.expires, s_.token});
+      out_.effects.emplace_back(std::in_place_type<core::schedule_timer>,
+                                std::string(timer_wait_timeout), now_ + *w.timeout, s_.token);
+    out_.effects.emplace_back(std::in_place_type<core::schedule_timer>,
+                              std::string(timer_expiry), s_.expires, s_.token);
   }
 
   std::optional<std::string_view> lookup(std::string_view name) const {
@@ -160,28 +165,30 @@ class stepper {
   }
 
   void send(const localized_text& t, core::sms_priority p, const char* purpose) {
-    const text_template* tt = t.find(*lang_, d_.base_language);
+    const text_template* tt = t.find(lang_id_, *lang_, d_.base_language);
     if (!tt) return;
-    out_.effects.push_back(core::send_sms{
-        tt->render([this](std::string_view n) { return lookup(n); }), p, purpose});
+    out_.effects.emplace_back(std::in_place_type<core::send_sms>,
+                              tt->render_with([this](std::string_view n) { return lookup(n); }),
+                              p, purpose);
   }
 
   void run_actions(const std::vector<action>& actions, const node& n, const std::string& cat) {
     for (const auto& a : actions) {
       switch (a.type) {
         case action::kind::result: {
-          std::string v = a.value == "{category}" ? cat : a.value;
+          const std::string& v = a.value == "{category}" ? cat : a.value;
           s_.results[a.key] = v;
-          out_.effects.push_back(core::record_result{a.key, v});
+          out_.effects.emplace_back(std::in_place_type<core::record_result>, a.key, v);
           break;
         }
         case action::kind::score:
           add_score(d_, s_, a.key, a.amount);
           break;
         case action::kind::ticket:
-          out_.effects.push_back(core::open_ticket{a.key.empty() ? cat : a.key,
-                                                   ticket_urgency(d_, s_, a.urgency), d_.id,
-                                                   n.id, std::string(excerpt_)});
+          out_.effects.emplace_back(std::in_place_type<core::open_ticket>,
+                                    a.key.empty() ? cat : a.key,
+                                    ticket_urgency(d_, s_, a.urgency), d_.id, n.id,
+                                    std::string(excerpt_));
           break;
         case action::kind::send:
           send(a.text, core::sms_priority::reply, "message");
@@ -202,6 +209,7 @@ class stepper {
   step_output& out_;
   session& s_;
   const std::string* lang_;
+  std::size_t lang_id_;  // lang_'s index in d_.languages (d_.languages.size() if not there)
   std::string_view excerpt_;
   mutable std::string helpline_;
   core::sms_priority priority_ = core::sms_priority::reply;
@@ -318,7 +326,7 @@ step_output start(const dialog_library& lib, std::string_view dialog_id,
   s.token = core::to_unix_ms(now) * 1000;
   stepper st(*d, ctx, cs, now, out);
   st.set_priority(core::sms_priority::bulk);
-  st.enter(d->start);
+  st.enter(d->start, d->start_index);
   st.finish_output();
   return out;
 }

@@ -50,9 +50,25 @@ class dialog_reader {
     if (root["nodes"] && r_.is_list(root["nodes"], "nodes"))
       for (const auto& n : root["nodes"]) read_node(n);
     r_.set_node("");
+    resolve_next();
   }
 
  private:
+  // Node ids to indices, so that a step walks without hashing ids. Unknown ids stay no_node
+  // (the validator reports them).
+  void resolve_next() {
+    auto index = [&](const std::optional<std::string>& id) {
+      if (!id) return no_node;
+      auto it = d_.node_index.find(*id);
+      return it == d_.node_index.end() ? no_node : it->second;
+    };
+    d_.start_index = index(d_.start);
+    for (auto& nd : d_.nodes) {
+      nd.next_index = index(nd.next);
+      for (auto& [name, cd] : nd.categories) cd.next_index = index(cd.next);
+    }
+  }
+
   void read_settings(const YAML::Node& n) {
     if (!r_.map(n, "settings", {"accent_folding", "max_steps_per_reply", "max_visits_per_node"}))
       return;
@@ -110,6 +126,7 @@ class dialog_reader {
     t.column = loc.column;
     if (n.IsScalar()) {
       t.by_language.emplace(d_.base_language, text_template(n.Scalar()));
+      t.resolve(d_.languages, d_.base_language);
       return t;
     }
     if (!n.IsMap()) {
@@ -127,6 +144,7 @@ class dialog_reader {
       }
       t.by_language.emplace(*lang, text_template(*text));
     }
+    t.resolve(d_.languages, d_.base_language);
     return t;
   }
 

@@ -35,22 +35,7 @@ text_template::text_template(std::string source) : source_(std::move(source)) {
 
 std::string text_template::render(
     const std::function<std::optional<std::string_view>(std::string_view)>& lookup) const {
-  std::string out;
-  out.reserve(source_.size() + 16);
-  for (const auto& p : parts_) {
-    if (!p.placeholder) {
-      out += p.text;
-      continue;
-    }
-    if (auto v = lookup(p.text)) {
-      out += *v;
-    } else {
-      out += '{';
-      out += p.text;
-      out += '}';
-    }
-  }
-  return out;
+  return render_with(lookup);
 }
 
 const text_template* localized_text::find(const std::string& language,
@@ -58,6 +43,15 @@ const text_template* localized_text::find(const std::string& language,
   if (auto it = by_language.find(language); it != by_language.end()) return &it->second;
   if (auto it = by_language.find(base); it != by_language.end()) return &it->second;
   return nullptr;
+}
+
+void localized_text::resolve(const std::vector<std::string>& languages, const std::string& base) {
+  by_language_id.clear();
+  by_language_id.reserve(languages.size());
+  for (const auto& l : languages) {
+    const text_template* t = find(l, base);
+    by_language_id.push_back(t ? std::optional<text_template>(*t) : std::nullopt);
+  }
 }
 
 }  // namespace tuki::dialog

@@ -35,9 +35,13 @@ struct action {
 };
 
 /// What a matched category does: actions, then the next node (none = the dialog ends).
+/// A node's position in dialog::nodes, resolved at load; no_node when not resolved (or unknown).
+inline constexpr std::size_t no_node = static_cast<std::size_t>(-1);
+
 struct category_def {
   std::string name;
   std::optional<std::string> next;
+  std::size_t next_index = no_node;  // `next` resolved at load
   source_location next_location;
   std::vector<action> actions;
   source_location location;
@@ -77,6 +81,7 @@ struct node {
   std::map<std::string, category_def> categories;
   std::vector<action> actions;       // run on entering the node
   std::optional<std::string> next;   // nodes without a wait
+  std::size_t next_index = no_node;  // `next` resolved at load
   source_location next_location;
 };
 
@@ -108,6 +113,7 @@ struct dialog {
   std::vector<node> nodes;
   std::unordered_map<std::string, std::size_t> node_index;
   std::shared_ptr<const lexicon_sets> sets;  // owned here: matchers refer into it
+  std::size_t start_index = no_node;         // `start` resolved at load
 
   const node* find(const std::string& node_id) const {
     auto it = node_index.find(node_id);

@@ -3,12 +3,12 @@
 // dialog waits for a reply; the app stores it (to_json) with the step's effects in one
 // transaction. JSON round-trip is lossless.
 #include <cstdint>
-#include <map>
-#include <set>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "tuki/core/dialog/short_string.hpp"
+#include "tuki/core/dialog/small_map.hpp"
 #include "tuki/core/instant.hpp"
 #include "tuki/core/status.hpp"
 
@@ -17,16 +17,18 @@ namespace tuki::dialog {
 class session {
  public:
   std::string dialog_id;
-  std::string dialog_version;  // the dialog file's content hash; the session finishes on it
-  std::string node;            // the node waiting for a reply
+  short_string dialog_version;  // the dialog file's content hash; the session finishes on it
+  std::string node;             // the node waiting for a reply
   /// Changes whenever a wait starts or a reminder goes out; timers carry it, a timer with
   /// another token is stale. Starts at started-ms * 1000 so tokens of successive sessions of a
   /// student do not collide.
   std::int64_t token = 0;
-  std::map<std::string, int> visits;       // node id -> times entered
-  std::map<std::string, int> scores;       // score name -> total
-  std::set<std::string> flags;             // thresholds reached
-  std::map<std::string, std::string> results;
+  // Sorted like std::map / std::set, their first entries and names held inline, so that copying
+  // and moving a session (every step does) allocates nothing (small_map.hpp, short_string.hpp).
+  small_map<short_string, int, 6> visits;  // node id -> times entered
+  small_map<short_string, int, 2> scores;  // score name -> total
+  small_set<short_string, 4> flags;        // thresholds reached
+  small_map<short_string, short_string, 4> results;
   int reminders_sent = 0;  // at the current node
   int hints_used = 0;      // at the current node
   std::string last_category;
