@@ -63,7 +63,9 @@ void read_queue::run() {
       } catch (const std::exception& e) {
         s = core::status::internal(std::string("read failed: ") + e.what());
       }
-      (void)db.prepare("COMMIT").run();  // ends the read transaction; nothing was written
+      // Ends the read transaction (nothing was written); never leave it open, or every later
+      // BEGIN would fail and the reader would hold an old snapshot.
+      if (!db.prepare("COMMIT").run()) (void)db.exec("ROLLBACK");
     }
     if (next.second) next.second(std::move(s));
   }

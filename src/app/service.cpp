@@ -52,8 +52,10 @@ core::result<std::unique_ptr<service>> service::create(config::config cfg) {
                                                 std::chrono::milliseconds(100));
     if (!cp) return cp.error();
     if (auto off = (*store)->db().exec("PRAGMA wal_autocheckpoint=0"); !off) return off;
-    (*store)->keep_wal_short(16384);  // 64 MiB of 4 KiB pages; measured cheaper than 4,096
-    s->checkpointer_ = std::move(*cp);
+    s->checkpointer_ = std::shared_ptr<adapters::wal_checkpointer>(std::move(*cp));
+    // 256 MiB of 4 KiB pages: each restart pauses the writer while it copies the last frames
+    // (random page writes: 25-60 ms measured), so it should be rare (every ~10 s at P1 load).
+    (*store)->keep_wal_short(65536, s->checkpointer_);
   }
   auto lib = load_dialogs(c);
   if (!lib) return lib.error();

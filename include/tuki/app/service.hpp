@@ -77,7 +77,8 @@ class service {
   boost::asio::io_context io_{1};
   std::unique_ptr<write_queue> writes_;
   std::unique_ptr<read_queue> reads_;  // scans off the writer; null for an in-memory store
-  std::unique_ptr<adapters::wal_checkpointer> checkpointer_;  // stopped after writes_
+  // Stopped after writes_; shared with the writer's WAL tail checkpoint (wal_tail_checkpoint.hpp).
+  std::shared_ptr<adapters::wal_checkpointer> checkpointer_;
   std::unique_ptr<conversation> conversation_;
   std::map<std::string, std::unique_ptr<adapters::sms_gateway>> gateways_;
   std::map<std::string, std::string> sender_of_gateway_;

@@ -57,8 +57,8 @@ core::status sqlite_store::commit() {
   return s;
 }
 
-void sqlite_store::keep_wal_short(int max_frames) {
-  tail_ = std::make_unique<wal_tail_checkpoint>(*db_, max_frames);
+void sqlite_store::keep_wal_short(int max_frames, std::shared_ptr<wal_checkpointer> background) {
+  tail_ = std::make_unique<wal_tail_checkpoint>(*db_, max_frames, std::move(background));
 }
 void sqlite_store::rollback() { (void)db_->exec("ROLLBACK"); }
 

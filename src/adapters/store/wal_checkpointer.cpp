@@ -41,10 +41,29 @@ wal_checkpointer::stats wal_checkpointer::statistics() const {
   return stats_;
 }
 
+void wal_checkpointer::hurry() {
+  {
+    std::lock_guard lock(mutex_);
+    if (hurried_) return;
+    hurried_ = true;
+    hurry_now_ = true;
+  }
+  wake_.notify_all();
+}
+
+wal_checkpointer::progress_type wal_checkpointer::progress() const {
+  std::lock_guard lock(mutex_);
+  return progress_;
+}
+
 void wal_checkpointer::run() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
-    wake_.wait_for(lock, every_, [this] { return stopping_; });
+    // Hurried: a round every millisecond (not back to back: a round with nothing to copy would
+    // spin) until one finds every frame copied.
+    const auto pause = hurried_ ? std::chrono::milliseconds(1) : every_;
+    wake_.wait_for(lock, pause, [this] { return stopping_ || hurry_now_; });
+    hurry_now_ = false;
     lock.unlock();
     checkpoint();
     lock.lock();
@@ -61,6 +80,8 @@ void wal_checkpointer::checkpoint() {
   // `copied` counts every frame checkpointed in the current WAL so far; it starts again from zero
   // when the writer restarts the WAL.
   if (rc == SQLITE_OK) {
+    progress_ = {wal_frames, copied};
+    if (copied >= wal_frames) hurried_ = false;  // caught up: back to the usual pace
     const auto now_copied = static_cast<std::uint64_t>(std::max(copied, 0));
     stats_.frames += now_copied >= last_copied_ ? now_copied - last_copied_ : now_copied;
     last_copied_ = now_copied;

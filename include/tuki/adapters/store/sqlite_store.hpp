@@ -124,7 +124,7 @@ class sqlite_store {
   void rollback();
   /// For the long-running writer whose checkpoints run on another connection (autocheckpoint off):
   /// keep the WAL under about `max_frames` pages. Store thread only.
-  void keep_wal_short(int max_frames);
+  void keep_wal_short(int max_frames, std::shared_ptr<wal_checkpointer> background = nullptr);
   /// WAL restarts made by keep_wal_short so far.
   std::uint64_t wal_restarts() const { return tail_ ? tail_->runs() : 0; }
 

@@ -40,6 +40,15 @@ class wal_checkpointer {
                                                                std::chrono::milliseconds every);
   /// Stops, after one last checkpoint. Idempotent; the destructor calls it.
   void stop();
+  /// Runs a round at once, then one every millisecond until a round finds every frame copied:
+  /// the writer asks for it when it wants to restart the WAL (wal_tail_checkpoint). Any thread.
+  void hurry();
+  struct progress_type {
+    int wal_frames = -1;  // frames in the WAL at the last round (-1 before the first)
+    int copied = -1;      // of those, frames copied into the database
+  };
+  /// What the last round saw. Any thread.
+  progress_type progress() const;
   ~wal_checkpointer();
   stats statistics() const;
 
@@ -55,6 +64,9 @@ class wal_checkpointer {
   bool stopping_ = false;
   stats stats_;
   std::uint64_t last_copied_ = 0;  // frames of the current WAL already counted
+  progress_type progress_;
+  bool hurried_ = false;   // rounds every millisecond until the WAL is all copied
+  bool hurry_now_ = false;  // wake for a round at once
   std::thread thread_;
 };
 
