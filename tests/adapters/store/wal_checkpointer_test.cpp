@@ -55,3 +55,46 @@ TEST_CASE("the checkpointer copies committed WAL frames into the database", "[st
   opened->reset();
   for (const char* ext : {"", "-wal", "-shm"}) fs::remove(path.string() + ext);
 }
+
+TEST_CASE("a hurried checkpointer reports its progress and lets the writer restart the WAL",
+          "[store][checkpoint]") {
+  const fs::path path = fs::temp_directory_path() / ("tuki-hurry-" + std::to_string(::getpid()) + ".db");
+  for (const char* ext : {"", "-wal", "-shm"}) fs::remove(path.string() + ext);
+  auto opened = sqlite_store::open(path.string());
+  REQUIRE(opened);
+  auto& store = **opened;
+  REQUIRE(store.db().exec("PRAGMA wal_autocheckpoint=0").is_ok());
+  REQUIRE(store.db().exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)").is_ok());
+  // A pause far longer than the test: only hurry() makes the checkpointer run.
+  auto started = wal_checkpointer::start(path.string(), "FULL", std::chrono::hours(1));
+  REQUIRE(started);
+  std::shared_ptr<wal_checkpointer> cp(std::move(*started));
+  CHECK(cp->progress().wal_frames == -1);  // no round yet
+  store.keep_wal_short(50, cp);
+  auto commit_rows = [&](int n) {
+    REQUIRE(store.begin().is_ok());
+    for (int i = 0; i < n; ++i)
+      REQUIRE(store.db().prepare("INSERT INTO t (v) VALUES (?1)").bind(1, std::string(400, 'y')).run().is_ok());
+    REQUIRE(store.commit().is_ok());
+  };
+  commit_rows(200);  // about 25 pages: under the limit
+  CHECK(cp->progress().wal_frames == -1);
+  // Past the limit: the commit asks the checkpointer to hurry; it copies everything, and a later
+  // commit (bounded wait) finds only a small tail left and restarts the WAL.
+  for (int i = 0; i < 400 && store.wal_restarts() == 0; ++i) {
+    commit_rows(20);
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  CHECK(store.wal_restarts() >= 1);
+  const auto p = cp->progress();
+  CHECK(p.wal_frames >= 0);
+  CHECK(p.copied >= 0);
+  CHECK(p.copied <= p.wal_frames);
+  cp->stop();
+  auto& q = store.db().prepare("SELECT COUNT(*) FROM t");
+  REQUIRE(q.step());
+  CHECK(q.column_int(0) >= 220);
+  q.reset();
+  opened->reset();
+  for (const char* ext : {"", "-wal", "-shm"}) fs::remove(path.string() + ext);
+}
