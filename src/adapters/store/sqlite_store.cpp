@@ -278,25 +278,14 @@ std::vector<queued_sms> sqlite_store::claim_sms(int limit, core::instant now) {
   return out;
 }
 
-core::status sqlite_store::set_message_status(std::int64_t id, const std::string& status,
+core::result<bool> sqlite_store::move_message(std::int64_t id, const std::string& status,
                                               const std::string& detail, core::instant now,
-                                              std::optional<core::instant> retry_at) {
-  auto s = db_->prepare("UPDATE messages SET status = ?2, updated_at = ?3, "
-                        "next_attempt_at = COALESCE(?4, next_attempt_at) WHERE id = ?1")
-               .bind(1, id).bind(2, status).bind(3, to_unix_ms(now))
-               .bind(4, retry_at ? std::optional<std::int64_t>(to_unix_ms(*retry_at)) : std::nullopt)
-               .run();
-  if (!s) return s;
-  if (db_->changes() == 0) return core::status::not_found("message " + std::to_string(id));
-  return db_->prepare("INSERT INTO message_status (message_id, status, at, detail) VALUES (?1, ?2, ?3, ?4)")
-      .bind(1, id).bind(2, status).bind(3, to_unix_ms(now)).bind(4, detail).run();
-}
-
-core::result<bool> sqlite_store::set_sending_message_status(std::int64_t id, const std::string& status,
-                                                            const std::string& detail, core::instant now,
-                                                            std::optional<core::instant> retry_at) {
-  auto s = db_->prepare("UPDATE messages SET status = ?2, updated_at = ?3, "
-                        "next_attempt_at = COALESCE(?4, next_attempt_at) WHERE id = ?1 AND status = 'sending'")
+                                              std::optional<core::instant> retry_at,
+                                              bool only_while_sending) {
+  static const std::string any = "UPDATE messages SET status = ?2, updated_at = ?3, "
+                                "next_attempt_at = COALESCE(?4, next_attempt_at) WHERE id = ?1";
+  static const std::string sending = any + " AND status = 'sending'";
+  auto s = db_->prepare(only_while_sending ? sending : any)
                .bind(1, id).bind(2, status).bind(3, to_unix_ms(now))
                .bind(4, retry_at ? std::optional<std::int64_t>(to_unix_ms(*retry_at)) : std::nullopt)
                .run();
@@ -306,6 +295,21 @@ core::result<bool> sqlite_store::set_sending_message_status(std::int64_t id, con
                .bind(1, id).bind(2, status).bind(3, to_unix_ms(now)).bind(4, detail).run();
   if (!h) return h;
   return true;
+}
+
+core::status sqlite_store::set_message_status(std::int64_t id, const std::string& status,
+                                              const std::string& detail, core::instant now,
+                                              std::optional<core::instant> retry_at) {
+  auto moved = move_message(id, status, detail, now, retry_at, false);
+  if (!moved) return moved.error();
+  if (!*moved) return core::status::not_found("message " + std::to_string(id));
+  return core::status::ok();
+}
+
+core::result<bool> sqlite_store::set_sending_message_status(std::int64_t id, const std::string& status,
+                                                            const std::string& detail, core::instant now,
+                                                            std::optional<core::instant> retry_at) {
+  return move_message(id, status, detail, now, retry_at, true);
 }
 
 core::result<std::int64_t> sqlite_store::requeue_in_flight(core::instant now) {

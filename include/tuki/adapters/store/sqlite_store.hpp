@@ -303,6 +303,10 @@ class sqlite_store {
  private:
   explicit sqlite_store(std::unique_ptr<sqlite_connection> db) : db_(std::move(db)) {}
   core::student read_student(sqlite_statement& q);
+  /// The status UPDATE and its history row; false when no row matched.
+  core::result<bool> move_message(std::int64_t id, const std::string& status, const std::string& detail,
+                                  core::instant now, std::optional<core::instant> retry_at,
+                                  bool only_while_sending);
   std::unique_ptr<sqlite_connection> db_;
   std::chrono::seconds validity_{24 * 3600};
   std::unique_ptr<wal_tail_checkpoint> tail_;  // after db_: removed before the connection closes
