@@ -1,25 +1,19 @@
 #include "tuki/app/read_queue.hpp"
 
 #include <atomic>
-#include <filesystem>
 #include <future>
 #include <memory>
 
 #include <catch2/catch.hpp>
 
+#include "support/temp_db.hpp"
+
 using namespace tuki;
 
 namespace {
 
-struct temp_db {
-  std::filesystem::path path = std::filesystem::temp_directory_path() /
-                               ("tuki-rq-" + std::to_string(::getpid()) + ".db");
-  temp_db() { remove(); }
-  ~temp_db() { remove(); }
-  void remove() const {
-    for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
-  }
-};
+using testing::temp_db;
+
 
 std::int64_t count_rows(adapters::sqlite_store& s) {
   std::int64_t n = 0;

@@ -1,20 +1,20 @@
 #include "tuki/app/write_queue.hpp"
 
+#include <algorithm>
 #include <atomic>
-#include <filesystem>
 #include <future>
 #include <mutex>
 #include <thread>
-#include <algorithm>
 
 #include <catch2/catch.hpp>
+
+#include "support/temp_db.hpp"
 
 using namespace tuki;
 
 TEST_CASE("write queue commits jobs in batches and isolates a failing job", "[app][write_queue]") {
-  auto path = std::filesystem::temp_directory_path() / ("tuki-wq-" + std::to_string(::getpid()) + ".db");
-  std::filesystem::remove(path);
-  auto store = adapters::sqlite_store::open(path.string());
+  testing::temp_db db("tuki-wq");
+  auto store = adapters::sqlite_store::open(db.str());
   REQUIRE(store);
   app::write_queue q(std::move(*store), 64);
   q.start();
@@ -47,25 +47,17 @@ TEST_CASE("write queue commits jobs in batches and isolates a failing job", "[ap
            [&after](core::status st) { after.set_value(st); });
   CHECK(after.get_future().get().error_code() == core::status::code::unavailable);
   // Everything committed is in the file.
-  auto reopened = adapters::sqlite_store::open(path.string());
+  auto reopened = adapters::sqlite_store::open(db.str());
   REQUIRE(reopened);
   std::int64_t stored = 0;
   for (const auto& c : (*reopened)->count_messages()) stored += c.count;
   CHECK(stored == 250);
-  for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
 }
 
 namespace {
 
-struct temp_db {
-  std::filesystem::path path = std::filesystem::temp_directory_path() /
-                               ("tuki-wq-sync-" + std::to_string(::getpid()) + ".db");
-  temp_db() { remove(); }
-  ~temp_db() { remove(); }
-  void remove() const {
-    for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
-  }
-};
+using testing::temp_db;
+
 
 core::status insert_one(adapters::sqlite_store& s, const std::string& id) {
   return s.insert_inbound(std::nullopt, "kannel", id, "x", core::from_unix_ms(0)).error();

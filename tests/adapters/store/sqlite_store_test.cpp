@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "support/temp_db.hpp"
 #include "tuki/adapters/store/migrations.hpp"
 
 using namespace tuki;
@@ -11,22 +12,8 @@ using namespace tuki::adapters;
 
 namespace {
 
-struct temp_db {
-  std::filesystem::path path;
-  temp_db() {
-    path = std::filesystem::temp_directory_path() /
-           ("tuki-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter()++) + ".db");
-    cleanup();
-  }
-  ~temp_db() { cleanup(); }
-  void cleanup() {
-    for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
-  }
-  static int& counter() {
-    static int c = 0;
-    return c;
-  }
-};
+using testing::temp_db;
+
 
 core::instant t0 = core::from_unix_ms(1'795'000'000'000);
 

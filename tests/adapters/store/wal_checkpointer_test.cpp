@@ -3,21 +3,20 @@
 // the data stays readable, and the writer starts the WAL again once it has all been copied.
 #include "tuki/adapters/store/wal_checkpointer.hpp"
 
-#include <filesystem>
 #include <thread>
 
 #include <catch2/catch.hpp>
+
+#include "support/temp_db.hpp"
 
 #include "tuki/adapters/store/sqlite_store.hpp"
 
 using namespace tuki;
 using namespace tuki::adapters;
-namespace fs = std::filesystem;
 
 TEST_CASE("the checkpointer copies committed WAL frames into the database", "[store][checkpoint]") {
-  const fs::path path = fs::temp_directory_path() / ("tuki-checkpoint-" + std::to_string(::getpid()) + ".db");
-  for (const char* ext : {"", "-wal", "-shm"}) fs::remove(path.string() + ext);
-  auto opened = sqlite_store::open(path.string());
+  testing::temp_db db("tuki-checkpoint");
+  auto opened = sqlite_store::open(db.str());
   REQUIRE(opened);
   auto& store = **opened;
   REQUIRE(store.db().exec("PRAGMA wal_autocheckpoint=0").is_ok());
@@ -29,11 +28,11 @@ TEST_CASE("the checkpointer copies committed WAL frames into the database", "[st
     REQUIRE(store.commit().is_ok());
   };
   write_rows(2000);
-  const auto wal_size = [&] { return fs::file_size(path.string() + "-wal"); };
+  const auto wal_size = [&] { return db.wal_size(); };
   const auto grown = wal_size();
   CHECK(grown > 100'000);  // the rows sit in the WAL: nothing checkpointed them
 
-  auto cp = wal_checkpointer::start(path.string(), "FULL", std::chrono::milliseconds(5));
+  auto cp = wal_checkpointer::start(db.str(), "FULL", std::chrono::milliseconds(5));
   REQUIRE(cp);
   // Wait (bounded) for a round that copies frames; this asserts that it happens, not how fast.
   for (int i = 0; i < 400 && (*cp)->statistics().frames == 0; ++i)
@@ -53,20 +52,18 @@ TEST_CASE("the checkpointer copies committed WAL frames into the database", "[st
   CHECK(q.column_int(0) == 2010);
   q.reset();
   opened->reset();
-  for (const char* ext : {"", "-wal", "-shm"}) fs::remove(path.string() + ext);
 }
 
 TEST_CASE("a hurried checkpointer reports its progress and lets the writer restart the WAL",
           "[store][checkpoint]") {
-  const fs::path path = fs::temp_directory_path() / ("tuki-hurry-" + std::to_string(::getpid()) + ".db");
-  for (const char* ext : {"", "-wal", "-shm"}) fs::remove(path.string() + ext);
-  auto opened = sqlite_store::open(path.string());
+  testing::temp_db db("tuki-hurry");
+  auto opened = sqlite_store::open(db.str());
   REQUIRE(opened);
   auto& store = **opened;
   REQUIRE(store.db().exec("PRAGMA wal_autocheckpoint=0").is_ok());
   REQUIRE(store.db().exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)").is_ok());
   // A pause far longer than the test: only hurry() makes the checkpointer run.
-  auto started = wal_checkpointer::start(path.string(), "FULL", std::chrono::hours(1));
+  auto started = wal_checkpointer::start(db.str(), "FULL", std::chrono::hours(1));
   REQUIRE(started);
   std::shared_ptr<wal_checkpointer> cp(std::move(*started));
   CHECK(cp->progress().wal_frames == -1);  // no round yet
@@ -96,5 +93,4 @@ TEST_CASE("a hurried checkpointer reports its progress and lets the writer resta
   CHECK(q.column_int(0) >= 220);
   q.reset();
   opened->reset();
-  for (const char* ext : {"", "-wal", "-shm"}) fs::remove(path.string() + ext);
 }

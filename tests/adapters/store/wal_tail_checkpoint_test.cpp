@@ -3,15 +3,15 @@
 // once it reaches its limit, and every row stays readable.
 #include "tuki/adapters/store/wal_tail_checkpoint.hpp"
 
-#include <filesystem>
 
 #include <catch2/catch.hpp>
+
+#include "support/temp_db.hpp"
 
 #include "tuki/adapters/store/sqlite_store.hpp"
 
 using namespace tuki;
 using namespace tuki::adapters;
-namespace fs = std::filesystem;
 
 namespace {
 
@@ -23,11 +23,10 @@ struct wal_run {
 
 // 200 commits of 20 rows of 400 bytes each (about 2-3 new pages a commit).
 wal_run write_commits(bool keep_short) {
-  const fs::path path = fs::temp_directory_path() / ("tuki-tail-" + std::to_string(::getpid()) + ".db");
-  for (const char* ext : {"", "-wal", "-shm"}) fs::remove(path.string() + ext);
+  testing::temp_db db("tuki-tail");
   wal_run out;
   {
-    auto opened = sqlite_store::open(path.string());
+    auto opened = sqlite_store::open(db.str());
     REQUIRE(opened);
     auto& store = **opened;
     REQUIRE(store.db().exec("PRAGMA wal_autocheckpoint=0").is_ok());
@@ -39,14 +38,13 @@ wal_run write_commits(bool keep_short) {
         REQUIRE(store.db().prepare("INSERT INTO t (v) VALUES (?1)").bind(1, std::string(400, 'x')).run().is_ok());
       REQUIRE(store.commit().is_ok());
     }
-    out.wal_bytes = fs::file_size(path.string() + "-wal");
+    out.wal_bytes = db.wal_size();
     out.restarts = store.wal_restarts();
     auto& q = store.db().prepare("SELECT COUNT(*) FROM t");
     REQUIRE(q.step());
     out.rows = q.column_int(0);
     q.reset();
   }
-  for (const char* ext : {"", "-wal", "-shm"}) fs::remove(path.string() + ext);
   return out;
 }
 
