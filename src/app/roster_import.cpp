@@ -137,14 +137,14 @@ std::optional<core::student> student_row_parser::parse(const core::csv_row& row,
 }
 
 void duplicate_check::add(const core::student& s, std::size_t line, std::vector<std::string>& errors) {
-  std::string at = "line " + std::to_string(line) + ": ";
+  auto at = [line] { return "line " + std::to_string(line) + ": "; };
   if (!s.ref.empty()) {
     auto [it, fresh] = ids_.emplace(s.ref, line);
-    if (!fresh) errors.push_back(at + "student_id: '" + s.ref + "' repeats line " + std::to_string(it->second));
+    if (!fresh) errors.push_back(at() + "student_id: '" + s.ref + "' repeats line " + std::to_string(it->second));
   }
   if (!s.phone.empty() && s.phone[0] == '+') {
     auto [pit, pfresh] = phones_.emplace(s.phone, line);
-    if (!pfresh) errors.push_back(at + "phone: the same number as line " + std::to_string(pit->second));
+    if (!pfresh) errors.push_back(at() + "phone: the same number as line " + std::to_string(pit->second));
   }
 }
 

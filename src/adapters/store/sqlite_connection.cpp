@@ -65,6 +65,10 @@ void sqlite_statement::reset() {
 }
 
 core::result<std::unique_ptr<sqlite_connection>> sqlite_connection::open(const std::string& path) {
+  // Before the first connection (SQLite's initialisation): no global memory statistics, whose
+  // mutex every allocation of every connection would otherwise take.
+  static const bool configured = [] { return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK; }();
+  (void)configured;
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &db,
                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
@@ -109,6 +113,16 @@ sqlite_statement& sqlite_connection::prepare(const std::string& sql) {
   entry.first = stmt;
   entry.second = std::make_unique<sqlite_statement>(stmt);
   return *entry.second;
+}
+
+sqlite_statement& sqlite_connection::prepare_literal(const char* sql, std::size_t size) {
+  if (auto it = literals_.find(sql); it != literals_.end()) {
+    it->second->reset();
+    return *it->second;
+  }
+  auto& stmt = prepare(std::string(sql, size));
+  literals_.emplace(sql, &stmt);
+  return stmt;
 }
 
 std::int64_t sqlite_connection::last_insert_id() const { return sqlite3_last_insert_rowid(db_); }

@@ -2,6 +2,7 @@
 // A thin RAII wrapper over one sqlite3 connection with cached prepared statements.
 // Thread-safety: none. A connection is owned by one thread (the store thread for the writer;
 // each reader thread opens its own).
+#include <cstddef>
 #include <cstdint>
 #include <unordered_map>
 #include <memory>
@@ -60,6 +61,12 @@ class sqlite_connection {
   /// A cached prepared statement, reset and ready for binding. The reference stays valid for the
   /// connection's lifetime; do not hold two uses of the same SQL at once.
   sqlite_statement& prepare(const std::string& sql);
+  /// The same for SQL written as a string literal (nearly every statement tuki runs): found by
+  /// the literal's address, so a lookup neither copies nor hashes the text.
+  template <std::size_t N>
+  sqlite_statement& prepare(const char (&sql)[N]) {
+    return prepare_literal(sql, N - 1);
+  }
   std::int64_t last_insert_id() const;
   int changes() const;
   /// The last error text of the connection.
@@ -68,9 +75,11 @@ class sqlite_connection {
 
  private:
   explicit sqlite_connection(sqlite3* db) : db_(db) {}
+  sqlite_statement& prepare_literal(const char* sql, std::size_t size);
   sqlite3* db_;
   // Hashed: a lookup costs one pass over the SQL text, not several compares of long strings.
   std::unordered_map<std::string, std::pair<sqlite3_stmt*, std::unique_ptr<sqlite_statement>>> cache_;
+  std::unordered_map<const char*, sqlite_statement*> literals_;  // into cache_
 };
 
 }  // namespace tuki::adapters
