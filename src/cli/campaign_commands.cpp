@@ -99,7 +99,8 @@ void run_campaign(const campaign_options& o, bool dry_run, int& exit_code) {
   app::campaign_report report;
   const auto t0 = std::chrono::steady_clock::now();
   auto st = in_transaction(*store, [&](adapters::sqlite_store& s) -> core::status {
-    auto rows = s.campaign_candidates(inst->id, o.to);
+    // A manual campaign matches no schedule rule: the planning columns are enough.
+    auto rows = s.campaign_candidates(inst->id, o.to, adapters::sqlite_store::candidate_detail::planning);
     if (rows.empty()) return core::status::not_found("no students match '" + o.to + "' in " + inst->id);
     auto r = app::plan_and_store_campaign(s, *sched, rows, req, estimate, now);
     if (!r) return r.error();

@@ -97,6 +97,32 @@ TEST_CASE("campaign candidates: 'all' is the institution's students in id order"
   CHECK(s.campaign_candidates("nowhere", "all").empty());
 }
 
+TEST_CASE("campaign candidates: the planning detail reads the same students without the profile",
+          "[campaign][store]") {
+  campaign_store db;
+  db.add_students();
+  auto& s = *db.store;
+  REQUIRE(s.set_contact_state(s.campaign_candidates("varia", "a1")[0].id, true, std::nullopt, t0).is_ok());
+  auto full = s.campaign_candidates("varia", "all");
+  auto lean = s.campaign_candidates("varia", "all", sqlite_store::candidate_detail::planning);
+  REQUIRE(lean.size() == full.size());
+  for (std::size_t i = 0; i < lean.size(); ++i) {
+    INFO(full[i].ref);
+    CHECK(lean[i].id == full[i].id);
+    CHECK(lean[i].ref == full[i].ref);
+    CHECK(lean[i].first_name == full[i].first_name);
+    CHECK(lean[i].language == full[i].language);
+    CHECK(lean[i].timezone == full[i].timezone);
+    CHECK(lean[i].opted_out == full[i].opted_out);
+    CHECK(lean[i].active == full[i].active);
+    CHECK(full[i].campus == "Tikkurila");
+    CHECK(lean[i].campus.empty());
+    CHECK(lean[i].group.empty());
+  }
+  CHECK(lean[3].opted_out);  // a1
+  CHECK(s.campaign_candidates("varia", "LOW", sqlite_store::candidate_detail::planning).size() == 3);
+}
+
 TEST_CASE("campaign candidates: a group, campus or ref selects in id order too",
           "[campaign][store]") {
   campaign_store db;

@@ -261,10 +261,15 @@ class sqlite_store {
   /// Segment count and encoding ("gsm7"/"ucs2") stored with an outbound message.
   std::optional<std::pair<int, std::string>> message_cost(std::int64_t id);
 
+  /// What a candidate row holds: what planning and the opening text need, or that and the
+  /// profile schedule rules match on (group, campus, programme, start_date, extra).
+  enum class candidate_detail { planning, profile };
   /// Candidates for a campaign, ordered by id; `selector` as in select_students ("all", a group,
   /// a campus or a student ref). Opted-out students are included (the planner reports them).
-  std::vector<campaign_candidate_row> campaign_candidates(const std::string& institution_id,
-                                                          const std::string& selector);
+  /// With `planning`, the profile fields are left empty (a third less to read per student).
+  std::vector<campaign_candidate_row> campaign_candidates(
+      const std::string& institution_id, const std::string& selector,
+      candidate_detail detail = candidate_detail::profile);
   /// already_exists when the same (institution, rule, run_key) was planned before.
   core::result<std::int64_t> create_campaign(const campaign_row& c, core::instant now);
   std::optional<campaign_row> find_campaign(std::int64_t id);
