@@ -53,11 +53,11 @@ void write_queue::stop() {
   running_ = false;
 }
 
-void write_queue::submit(job j, completion done) {
+void write_queue::submit(job j, completion done, report_when when) {
   {
     std::lock_guard lock(mutex_);
     if (!stopping_ && running_) {
-      queue_.emplace_back(std::move(j), std::move(done));
+      queue_.push_back({std::move(j), std::move(done), when});
       if (queue_.size() == 1) wake_.notify_one();
       return;
     }
@@ -95,11 +95,11 @@ void write_queue::run_batch(batch_type& batch) {
   std::uint64_t failed = 0;
   if (begun) {
     auto& db = store_->db();
-    for (auto& [j, complete] : batch) {
+    for (auto& e : batch) {
       (void)db.prepare("SAVEPOINT job").run();
       core::status s;
       try {
-        s = j(*store_);
+        s = e.work(*store_);
       } catch (const std::exception& e) {
         s = core::status::internal(std::string("job failed: ") + e.what());
       }
@@ -126,11 +126,22 @@ void write_queue::run_batch(batch_type& batch) {
     stats_.jobs += batch.size();
     stats_.failed_jobs += failed;
   }
-  for (auto& entry : batch) done.completions.push_back(std::move(entry.second));
   if (!sync_) {
+    for (auto& e : batch) done.completions.push_back(std::move(e.done));
     report(done);
     return;
   }
+  // Jobs that wait only for the commit are reported now; the others after the sync.
+  committed now;
+  committed later;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    auto& to = batch[i].when == report_when::committed ? now : later;
+    to.completions.push_back(std::move(batch[i].done));
+    to.results.push_back(std::move(done.results[i]));
+  }
+  report(now);
+  done = std::move(later);
+  if (done.completions.empty()) return;
   {
     std::lock_guard lock(sync_mutex_);
     unsynced_.push_back(std::move(done));

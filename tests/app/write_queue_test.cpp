@@ -187,3 +187,56 @@ TEST_CASE("stop reports every committed job after a last sync", "[app][write_que
   CHECK(calls >= 1);
   CHECK(q.statistics().syncs == static_cast<std::uint64_t>(calls.load()));
 }
+
+TEST_CASE("a job that waits only for its commit is reported while the sync still runs",
+          "[app][write_queue]") {
+  temp_db db;
+  auto store = adapters::sqlite_store::open(db.path.string());
+  REQUIRE(store);
+  std::promise<void> entered, release;
+  auto release_future = release.get_future().share();
+  std::atomic<int> calls{0};
+  app::write_queue q(std::move(*store), 64, [&]() -> core::status {
+    if (calls++ == 0) {
+      entered.set_value();
+      release_future.wait();
+    }
+    return core::status::ok();
+  });
+  q.start();
+  // A durable job first: its commit starts the sync, which the test holds.
+  std::atomic<bool> durable_reported{false};
+  std::promise<core::status> durable;
+  q.submit([](adapters::sqlite_store& s) { return insert_one(s, "a"); },
+           [&](core::status st) {
+             durable_reported = true;
+             durable.set_value(st);
+           });
+  entered.get_future().wait();
+  // While that sync is held, a committed-only job and a failing one are reported all the same;
+  // a durable job of the same batch still waits.
+  std::promise<core::status> quick, failing;
+  std::atomic<bool> late_reported{false};
+  std::promise<core::status> late;
+  q.submit([](adapters::sqlite_store& s) { return insert_one(s, "b"); },
+           [&](core::status st) { quick.set_value(st); }, app::write_queue::report_when::committed);
+  q.submit([](adapters::sqlite_store&) { return core::status::invalid_argument("no"); },
+           [&](core::status st) { failing.set_value(st); }, app::write_queue::report_when::committed);
+  q.submit([](adapters::sqlite_store& s) { return insert_one(s, "c"); },
+           [&](core::status st) {
+             late_reported = true;
+             late.set_value(st);
+           });
+  auto quick_future = quick.get_future();
+  auto failing_future = failing.get_future();
+  REQUIRE(quick_future.wait_for(std::chrono::seconds(30)) == std::future_status::ready);
+  CHECK(quick_future.get());
+  REQUIRE(failing_future.wait_for(std::chrono::seconds(30)) == std::future_status::ready);
+  CHECK(failing_future.get().error_code() == core::status::code::invalid_argument);
+  CHECK_FALSE(durable_reported);
+  CHECK_FALSE(late_reported);
+  release.set_value();
+  CHECK(durable.get_future().get());
+  CHECK(late.get_future().get());
+  q.stop();
+}

@@ -14,6 +14,13 @@
 // durable, and a later job never sees data that could be lost while an earlier one is kept (the WAL
 // is a prefix).
 //
+// A job may ask to be reported once committed (`report_when::committed`) instead: it is then
+// reported by the store thread right after COMMIT, before the sync. For writes whose loss in a
+// power failure is harmless (the outbox's claims and send outcomes: a lost one leaves the SMS
+// queued or sending, and start-up queues it again, exactly as after a crash), so that the outbox
+// does not wait for the disk between windows. A crash of the process alone loses nothing
+// committed.
+//
 // Thread-safety: submit() may be called from any thread. Jobs run on the store thread only and
 // must not block on anything but the database. Completions run on the store thread or on the sync
 // thread: post them to your own executor (async_write does).
@@ -37,6 +44,8 @@ class write_queue {
   using completion = std::function<void(core::status)>;
 
   using sync_function = std::function<core::status()>;
+  /// When a job's completion runs: after its data is durable (the default), or once committed.
+  enum class report_when { durable, committed };
 
   /// `sync`: makes every committed transaction durable (see above); empty when COMMIT already is.
   write_queue(std::unique_ptr<adapters::sqlite_store> store, int max_batch,
@@ -50,7 +59,7 @@ class write_queue {
   /// Runs what is queued, syncs and reports it, then stops the threads. Jobs submitted afterwards
   /// fail (unavailable).
   void stop();
-  void submit(job j, completion done);
+  void submit(job j, completion done, report_when when = report_when::durable);
 
   struct stats {
     std::uint64_t batches = 0;
@@ -61,7 +70,12 @@ class write_queue {
   stats statistics() const;
 
  private:
-  using batch_type = std::deque<std::pair<job, completion>>;
+  struct entry {
+    job work;
+    completion done;
+    report_when when;
+  };
+  using batch_type = std::deque<entry>;
   struct committed {
     std::vector<completion> completions;
     std::vector<core::status> results;
@@ -76,7 +90,7 @@ class write_queue {
   int max_batch_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
-  std::deque<std::pair<job, completion>> queue_;
+  batch_type queue_;
   bool stopping_ = false;
   bool running_ = false;
   stats stats_;

@@ -11,6 +11,13 @@
 // `rate_limit` is paced by a token bucket in SMS segments: the pump sleeps exactly until the
 // next message's segments are available (no polling). Retry decisions are
 // app::decide_send_outcome (outbox_decision.hpp).
+//
+// Claims and outcomes wait for their commit, not for the sync after it
+// (write_queue::report_when::committed): losing them in a power failure loses nothing, because
+// a message whose claim or outcome was lost is queued or sending again at start-up and is sent
+// again, as after a crash; it only widens the window of such repeats by one sync. Waiting for
+// the sync before each window held a 32-request window of a zero-cost gateway to the disk's
+// pace.
 #include "tuki/app/async_write.hpp"
 #include "tuki/app/log.hpp"
 #include "tuki/app/outbox_decision.hpp"
@@ -45,7 +52,7 @@ awaitable<void> store_outcomes(write_queue& writes, metrics& counters, write_que
                                std::shared_ptr<const decision_list> decisions,
                                std::shared_ptr<int> pending,
                                std::shared_ptr<boost::asio::steady_timer> signal) {
-  auto stored = co_await async_write(writes, std::move(job), use_awaitable);
+  auto stored = co_await async_write_committed(writes, std::move(job), use_awaitable);
   --*pending;
   signal->cancel();
   if (!stored) log_error("outbox_store_failed", {{"error", stored.message()}});
@@ -119,26 +126,51 @@ awaitable<void> service::outbox_pump() {
                                        pending_stores, signal),
                    asio::detached);
   };
-  for (;;) {
-    auto claimed = std::make_shared<std::vector<adapters::queued_sms>>();
-    auto expired = std::make_shared<std::int64_t>(0);
-    // A named job, not a temporary inside co_await: GCC 12 destroys such temporaries twice.
-    write_queue::job st_job = [claimed, expired, batch_size](adapters::sqlite_store& s) {
-          auto now = wall_now();
-          auto n = s.expire_messages(now);
-          if (!n) return n.error();
-          *expired = *n;
-          *claimed = s.claim_sms(batch_size, now);
-          return core::status::ok();
+  // A claim runs on the store thread while the pump sends the previous batch: claiming 256
+  // messages costs the store a few milliseconds, and waiting for it between batches left the
+  // gateway idle meanwhile. So at most two batches are claimed (sending) at a time.
+  struct claim {
+    std::vector<adapters::queued_sms> sms;
+    std::int64_t expired = 0;
+    core::status status = core::status::ok();
+    bool done = false;
+  };
+  auto start_claim = [&]() -> std::shared_ptr<claim> {
+    auto c = std::make_shared<claim>();
+    write_queue::job st_job = [c, batch_size](adapters::sqlite_store& s) {
+      auto now = wall_now();
+      auto n = s.expire_messages(now);
+      if (!n) return n.error();
+      c->expired = *n;
+      c->sms = s.claim_sms(batch_size, now);
+      return core::status::ok();
     };
-    // At stop nothing new is claimed; what is in flight is finished and stored below.
-    core::status st = core::status::ok();
-    if (!stopping_) st = co_await async_write(*writes_, std::move(st_job), use_awaitable);
-    if (*expired > 0) {
-      metrics_.count("sms_expired", static_cast<std::uint64_t>(*expired));
-      log_warn("sms_expired", {{"messages", std::to_string(*expired)}});
+    writes_->submit(std::move(st_job), [this, c, signal](core::status st) {
+      asio::post(io_, [c, signal, st = std::move(st)] {
+        c->status = st;
+        c->done = true;
+        signal->cancel();
+      });
+    }, write_queue::report_when::committed);
+    return c;
+  };
+  std::shared_ptr<claim> next;
+  for (;;) {
+    // At stop nothing new is claimed; what is claimed or in flight is finished and stored below.
+    if (!next && !stopping_) next = start_claim();
+    while (next && !next->done) {
+      signal->expires_at(asio::steady_timer::time_point::max());
+      boost::system::error_code ec;
+      co_await signal->async_wait(asio::redirect_error(use_awaitable, ec));
     }
-    if (!st || claimed->empty()) {
+    auto current = std::move(next);
+    next.reset();
+    const bool got = current && current->status && !current->sms.empty();
+    if (current && current->expired > 0) {
+      metrics_.count("sms_expired", static_cast<std::uint64_t>(current->expired));
+      log_warn("sms_expired", {{"messages", std::to_string(current->expired)}});
+    }
+    if (!got) {
       // Nothing more to send for now (or stopping): finish and store what is in flight (the
       // client answers every request it was given), then sleep or leave.
       while (*outstanding > 0 || (!collected->empty() && *pending_stores > 0)) {
@@ -149,11 +181,14 @@ awaitable<void> service::outbox_pump() {
       }
       flush();
       if (stopping_) break;
-      outbox_wake_->expires_after(std::chrono::milliseconds(claimed->empty() ? 200 : 1000));
+      const bool idle = current && current->status;  // a failed claim is retried after a second
+      outbox_wake_->expires_after(std::chrono::milliseconds(idle ? 200 : 1000));
       boost::system::error_code ec;
       co_await outbox_wake_->async_wait(asio::redirect_error(use_awaitable, ec));
       continue;
     }
+    if (!stopping_) next = start_claim();  // the next batch, while this one is sent
+    auto claimed = std::make_shared<std::vector<adapters::queued_sms>>(std::move(current->sms));
     for (const auto& sms : *claimed) {
       auto gw = gateways_.find(sms.gateway);
       if (gw == gateways_.end()) {
@@ -202,9 +237,10 @@ awaitable<void> service::outbox_pump() {
       });
     }
   }
-  // Outcomes still being stored are part of the pump's work: wait for them before reporting done.
+  // Outcomes still being stored are part of the pump's work, and so is a claim still running
+  // (its messages stay `sending`: start-up queues them again): wait for them before reporting done.
   asio::steady_timer drain(io_);
-  while (*pending_stores > 0) {
+  while (*pending_stores > 0 || (next && !next->done)) {
     drain.expires_after(std::chrono::milliseconds(5));
     boost::system::error_code ec;
     co_await drain.async_wait(asio::redirect_error(use_awaitable, ec));
