@@ -49,6 +49,12 @@ drain() {  # DB: wait (at most 5 min) until no outbound SMS is queued or sending
   return 1
 }
 
+sending_ms() {  # DB: milliseconds from the first claim (sending) to the last accepted SMS (sent):
+  # the sending itself, without process start-up and the drain poll's 0.2 s steps (the baseline,
+  # wrk, is a steady rate too)
+  sqlite3 "$1" "SELECT MAX(CASE WHEN status = 'sent' THEN at END) - MIN(CASE WHEN status = 'sending' THEN at END) FROM message_status"
+}
+
 make_students() {  # N FILE [LANGUAGE]: E.164 Finnish mobile numbers +3584NNNNNNNN; six
   # languages in turn, or all in LANGUAGE
   python3 - "$1" "$2" "${3:-}" <<'PY'
@@ -158,7 +164,9 @@ if [[ " $only " == *" p2 "* ]]; then
   kill "$tuki_pid"; wait "$tuki_pid" 2>/dev/null || true
   sent=$(sqlite3 "$work/p2.db" "SELECT COUNT(*) FROM messages WHERE direction='out' AND status='sent'")
   transitions=$(sqlite3 "$work/p2.db" "SELECT COUNT(*) FROM message_status")
-  sms_rate=$(python3 -c "print(round($sent/($t1-$t0)))")
+  ms=$(sending_ms "$work/p2.db")
+  echo "bench: P2 sent $sent in $ms ms of sending, $(python3 -c "print(round($t1-$t0, 2))") s from start-up to drained" >&2
+  sms_rate=$(python3 -c "print(round($sent * 1000 / $ms))")
   row "P2 campaign SMS/s to a zero-cost gateway ($sent sent, $transitions transitions stored)" "$sms_rate" "$gw req/s (wrk keep-alive)" "$(ratio "$sms_rate" "$gw")" ">= 0.50" "$(verdict "$(ratio "$sms_rate" "$gw")" '>=' 0.5)"
 fi
 
@@ -205,7 +213,9 @@ if [[ " $only " == *" p2k "* ]]; then
   kill "$tuki_pid"; wait "$tuki_pid" 2>/dev/null || true
   accepted=$(sqlite3 "$work/p2k.db" "SELECT COUNT(*) FROM messages WHERE direction='out' AND status NOT IN ('queued','sending','failed','expired')")
   delivered=$(sqlite3 "$work/p2k.db" "SELECT COUNT(*) FROM messages WHERE direction='out' AND status='delivered'")
-  t_rate=$(python3 -c "print(round($accepted/($t1-$t0)))")
+  ms=$(sending_ms "$work/p2k.db")
+  echo "bench: P2k accepted $accepted in $ms ms of sending, $(python3 -c "print(round($t1-$t0, 2))") s from start-up to drained" >&2
+  t_rate=$(python3 -c "print(round($accepted * 1000 / $ms))")
   row "P2 through Kannel: SMS accepted/s ($kn students, $accepted accepted, $delivered delivered reports, $kconns conns, dlr-mask 31)" "$t_rate" "$k_rate/s Kannel sendsms, wrk keep-alive ($k_dlrs DLR callbacks)" "$(ratio "$t_rate" "$k_rate")" ">= 0.90" "$(verdict "$(ratio "$t_rate" "$k_rate")" '>=' 0.9)"
   # In a conditional context: peers.sh is written for scripts without `set -e` (its `wait`
   # returns the stopped process's status).
