@@ -189,7 +189,14 @@ awaitable<void> service::outbox_pump() {
     }
     if (!stopping_) next = start_claim();  // the next batch, while this one is sent
     auto claimed = std::make_shared<std::vector<adapters::queued_sms>>(std::move(current->sms));
+    // At stop, what is claimed but not sent yet goes back to the queue (below) instead of being
+    // sent: with a rate limit, two claimed batches could otherwise hold the stop for seconds.
+    std::vector<std::int64_t> unsent;
     for (const auto& sms : *claimed) {
+      if (stopping_) {
+        unsent.push_back(sms.id);
+        continue;
+      }
       auto gw = gateways_.find(sms.gateway);
       if (gw == gateways_.end()) {
         collected->push_back({sms, {adapters::send_outcome::permanent, "", "no gateway named " + sms.gateway}});
@@ -206,12 +213,17 @@ awaitable<void> service::outbox_pump() {
       }
       if (auto bucket = rate_limits_.find(sms.gateway); bucket != rate_limits_.end()) {
         for (;;) {
+          if (stopping_) break;
           auto wait = take_or_wait(bucket->second, sms.segments, std::chrono::steady_clock::now());
           if (wait == std::chrono::nanoseconds::zero()) break;
           pace.expires_after(wait);
           boost::system::error_code ec;
           co_await pace.async_wait(asio::redirect_error(use_awaitable, ec));
         }
+      }
+      if (stopping_) {
+        unsent.push_back(sms.id);
+        continue;
       }
       // Wait for a free slot. While a store is pending, answers keep being collected (up to
       // `collect_limit`) and go into the next store together: sending does not stop for the
@@ -235,6 +247,17 @@ awaitable<void> service::outbox_pump() {
           signal->cancel();
         });
       });
+    }
+    if (!unsent.empty()) {
+      write_queue::job requeue = [unsent = std::move(unsent)](adapters::sqlite_store& s) {
+        const auto now = wall_now();
+        for (auto id : unsent)
+          if (auto moved = s.set_sending_message_status(id, "queued", "not sent before stop", now); !moved)
+            return moved.error();
+        return core::status::ok();
+      };
+      auto requeued = co_await async_write(*writes_, std::move(requeue), use_awaitable);
+      if (!requeued) log_error("outbox_requeue_failed", {{"error", requeued.message()}});
     }
   }
   // Outcomes still being stored are part of the pump's work, and so is a claim still running
