@@ -173,3 +173,39 @@ TEST_CASE("planned sends are stored with their day and due time", "[campaign][st
   CHECK(ids.size() == again.size());
   CHECK(again[0].active);
 }
+
+TEST_CASE("planned sends beyond one multi-row insert are stored whole and in order",
+          "[campaign][store]") {
+  // 300 rows: two full inserts of 128 rows and 44 one by one. Student ids repeat (the
+  // foreign key needs existing students; planned_sends has no unique index).
+  campaign_store db;
+  db.add_students();
+  auto& s = *db.store;
+  auto rows = s.campaign_candidates("varia", "all");
+  campaign_row c;
+  c.institution_id = "varia";
+  c.rule_id = "manual";
+  c.run_key = "many";
+  c.dialog_id = "weekly_checkin";
+  auto id = s.create_campaign(c, t0);
+  REQUIRE(id);
+  std::vector<planned_send_row> sends;
+  for (int i = 0; i < 300; ++i)
+    sends.push_back({rows[static_cast<std::size_t>(i) % rows.size()].id, static_cast<std::uint32_t>(i),
+                     t0 + std::chrono::minutes(i)});
+  REQUIRE(s.add_planned_sends(*id, sends, t0).is_ok());
+  CHECK(s.planned_sends_waiting() == 300);
+  auto& q = s.db().prepare("SELECT campaign_id, student_id, day, due_at FROM planned_sends ORDER BY id");
+  std::size_t i = 0;
+  while (q.step()) {
+    INFO("row " << i);
+    REQUIRE(i < sends.size());
+    CHECK(q.column_int(0) == *id);
+    CHECK(q.column_int(1) == sends[i].student_id);
+    CHECK(q.column_int(2) == static_cast<std::int64_t>(sends[i].day));
+    CHECK(q.column_int(3) == core::to_unix_ms(sends[i].due));
+    ++i;
+  }
+  q.reset();
+  CHECK(i == sends.size());
+}
