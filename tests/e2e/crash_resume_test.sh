@@ -46,8 +46,13 @@ quiet_hours:
 fairness:
   need_rate: 0
 YAML
-sed "s|^    gateway: kannel$|    gateway: kannel\n    schedule_file: $E2E_DIR/schedule.yaml|" \
-  config/examples/kannel.yaml >"$CONFIG"
+# No delivery reports here (dlr_mask 0; walking_skeleton_test covers them): Kannel 1.4.5's
+# smsbox panics ("gwlib/conn.c:859: conn_unregister: Assertion `conn != NULL' failed") when a
+# DLR callback's connection is reset by the killed tuki, and then sends nothing more (seen in CI:
+# the restarted tuki could not drain).
+sed -e "s|^    gateway: kannel$|    gateway: kannel\n    schedule_file: $E2E_DIR/schedule.yaml|" \
+  -e "s|^    dlr_mask: 31$|    dlr_mask: 0|" config/examples/kannel.yaml >"$CONFIG"
+grep -q "dlr_mask: 0" "$CONFIG" || e2e_fail "could not set dlr_mask: 0 in $CONFIG"
 printf 'outbox:\n  batch_size: %s\n' "$BATCH" >>"$CONFIG"
 grep -q "schedule_file:" "$CONFIG" || e2e_fail "could not add schedule_file to $CONFIG"
 
