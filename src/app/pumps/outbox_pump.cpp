@@ -26,6 +26,7 @@
 
 #include <random>
 
+#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -146,13 +147,12 @@ awaitable<void> service::outbox_pump() {
       c->sms = s.claim_sms(batch_size, now);
       return core::status::ok();
     };
-    writes_->submit(std::move(st_job), [this, c, signal](core::status st) {
-      asio::post(io_, [c, signal, st = std::move(st)] {
-        c->status = st;
-        c->done = true;
-        signal->cancel();
-      });
-    }, write_queue::report_when::committed);
+    async_write_committed(*writes_, std::move(st_job),
+                          asio::bind_executor(io_, [c, signal](core::status st) {
+                            c->status = std::move(st);
+                            c->done = true;
+                            signal->cancel();
+                          }));
     return c;
   };
   const bool claim_ahead = rate_limits_.empty();
@@ -265,10 +265,10 @@ awaitable<void> service::outbox_pump() {
       if (!requeued) log_error("outbox_requeue_failed", {{"error", requeued.message()}});
     }
   }
-  // Outcomes still being stored are part of the pump's work, and so is a claim still running
-  // (its messages stay `sending`: start-up queues them again): wait for them before reporting done.
+  // Outcomes still being stored are part of the pump's work: wait for them before reporting done.
+  // (No claim is running here: the loop leaves only after taking the last one.)
   asio::steady_timer drain(io_);
-  while (*pending_stores > 0 || (next && !next->done)) {
+  while (*pending_stores > 0) {
     drain.expires_after(std::chrono::milliseconds(5));
     boost::system::error_code ec;
     co_await drain.async_wait(asio::redirect_error(use_awaitable, ec));
