@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <functional>
 #include <future>
 #include <mutex>
 #include <thread>
@@ -63,6 +64,26 @@ core::status insert_one(adapters::sqlite_store& s, const std::string& id) {
   return s.insert_inbound(std::nullopt, "kannel", id, "x", core::from_unix_ms(0)).error();
 }
 
+/// A sync function whose first call is held until release(): `on_first` runs first (it may look
+/// at what is committed), then `entered` becomes ready. Later calls return at once.
+struct held_first_sync {
+  std::function<void()> on_first;
+  std::promise<void> entered, released;
+  std::shared_future<void> release_future = released.get_future().share();
+  std::atomic<int> calls{0};
+  app::write_queue::sync_function function() {
+    return [this]() -> core::status {
+      if (calls++ == 0) {
+        if (on_first) on_first();
+        entered.set_value();
+        release_future.wait();
+      }
+      return core::status::ok();
+    };
+  }
+  void release() { released.set_value(); }
+};
+
 }  // namespace
 
 TEST_CASE("with a sync function a job is reported only after a sync that follows its commit",
@@ -72,22 +93,16 @@ TEST_CASE("with a sync function a job is reported only after a sync that follows
   REQUIRE(store);
   // The sync function blocks until the test lets it go, and records how many rows were committed
   // when it started (read through a connection of its own: committed data only).
-  std::promise<void> entered, release;
-  auto release_future = release.get_future().share();
-  std::atomic<int> calls{0};
   std::atomic<std::int64_t> committed_at_sync{-1};
   auto reader = adapters::sqlite_store::open(db.path.string());
   REQUIRE(reader);
-  app::write_queue q(std::move(*store), 64, [&]() -> core::status {
-    if (calls++ == 0) {
-      std::int64_t rows = 0;
-      for (const auto& c : (*reader)->count_messages()) rows += c.count;
-      committed_at_sync = rows;
-      entered.set_value();
-      release_future.wait();
-    }
-    return core::status::ok();
-  });
+  held_first_sync sync;
+  sync.on_first = [&] {
+    std::int64_t rows = 0;
+    for (const auto& c : (*reader)->count_messages()) rows += c.count;
+    committed_at_sync = rows;
+  };
+  app::write_queue q(std::move(*store), 64, sync.function());
   q.start();
   std::promise<core::status> first;
   std::atomic<bool> first_reported{false};
@@ -96,7 +111,7 @@ TEST_CASE("with a sync function a job is reported only after a sync that follows
              first_reported = true;
              first.set_value(st);
            });
-  entered.get_future().wait();
+  sync.entered.get_future().wait();
   // The batch is committed (the sync saw its row) but not reported while the sync runs.
   CHECK(committed_at_sync == 1);
   CHECK_FALSE(first_reported);
@@ -114,13 +129,13 @@ TEST_CASE("with a sync function a job is reported only after a sync that follows
   for (const auto& c : (*reader)->count_messages()) rows += c.count;
   CHECK(rows == 2);
   CHECK_FALSE(first_reported);
-  release.set_value();
+  sync.release();
   CHECK(first.get_future().get());
   CHECK(second.get_future().get());
   q.stop();
-  CHECK(calls >= 2);  // the second batch needed a sync of its own
+  CHECK(sync.calls >= 2);  // the second batch needed a sync of its own
   auto stats = q.statistics();
-  CHECK(stats.syncs == static_cast<std::uint64_t>(calls.load()));
+  CHECK(stats.syncs == static_cast<std::uint64_t>(sync.calls.load()));
   CHECK(stats.syncs <= stats.batches);
 }
 
@@ -193,16 +208,8 @@ TEST_CASE("a job that waits only for its commit is reported while the sync still
   temp_db db;
   auto store = adapters::sqlite_store::open(db.path.string());
   REQUIRE(store);
-  std::promise<void> entered, release;
-  auto release_future = release.get_future().share();
-  std::atomic<int> calls{0};
-  app::write_queue q(std::move(*store), 64, [&]() -> core::status {
-    if (calls++ == 0) {
-      entered.set_value();
-      release_future.wait();
-    }
-    return core::status::ok();
-  });
+  held_first_sync sync;
+  app::write_queue q(std::move(*store), 64, sync.function());
   q.start();
   // A durable job first: its commit starts the sync, which the test holds.
   std::atomic<bool> durable_reported{false};
@@ -212,7 +219,7 @@ TEST_CASE("a job that waits only for its commit is reported while the sync still
              durable_reported = true;
              durable.set_value(st);
            });
-  entered.get_future().wait();
+  sync.entered.get_future().wait();
   // While that sync is held, a committed-only job and a failing one are reported all the same;
   // a durable job of the same batch still waits.
   std::promise<core::status> quick, failing;
@@ -235,7 +242,7 @@ TEST_CASE("a job that waits only for its commit is reported while the sync still
   CHECK(failing_future.get().error_code() == core::status::code::invalid_argument);
   CHECK_FALSE(durable_reported);
   CHECK_FALSE(late_reported);
-  release.set_value();
+  sync.release();
   CHECK(durable.get_future().get());
   CHECK(late.get_future().get());
   q.stop();

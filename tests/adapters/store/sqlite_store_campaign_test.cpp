@@ -66,6 +66,16 @@ std::vector<std::int64_t> ids_of(const std::vector<campaign_candidate_row>& rows
   return out;
 }
 
+/// A manual weekly_checkin campaign for varia, as `tuki campaign send` creates one.
+core::result<std::int64_t> manual_campaign(sqlite_store& s, const std::string& run_key) {
+  campaign_row c;
+  c.institution_id = "varia";
+  c.rule_id = "manual";
+  c.run_key = run_key;
+  c.dialog_id = "weekly_checkin";
+  return s.create_campaign(c, t0);
+}
+
 bool ascending(const std::vector<std::int64_t>& v) {
   for (std::size_t i = 1; i < v.size(); ++i)
     if (v[i - 1] >= v[i]) return false;
@@ -144,12 +154,7 @@ TEST_CASE("planned sends are stored with their day and due time", "[campaign][st
   db.add_students();
   auto& s = *db.store;
   auto rows = s.campaign_candidates("varia", "all");
-  campaign_row c;
-  c.institution_id = "varia";
-  c.rule_id = "manual";
-  c.run_key = "k";
-  c.dialog_id = "weekly_checkin";
-  auto id = s.create_campaign(c, t0);
+  auto id = manual_campaign(s, "k");
   REQUIRE(id);
   std::vector<planned_send_row> sends;
   for (std::size_t i = 0; i < rows.size(); ++i)
@@ -182,12 +187,7 @@ TEST_CASE("planned sends beyond one multi-row insert are stored whole and in ord
   db.add_students();
   auto& s = *db.store;
   auto rows = s.campaign_candidates("varia", "all");
-  campaign_row c;
-  c.institution_id = "varia";
-  c.rule_id = "manual";
-  c.run_key = "many";
-  c.dialog_id = "weekly_checkin";
-  auto id = s.create_campaign(c, t0);
+  auto id = manual_campaign(s, "many");
   REQUIRE(id);
   std::vector<planned_send_row> sends;
   for (int i = 0; i < 300; ++i)
