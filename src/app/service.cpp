@@ -149,7 +149,9 @@ adapters::http_client_settings client_settings(const config::config& c) {
 
 }  // namespace
 
-service::service(config::config cfg) : cfg_(std::move(cfg)), client_(client_settings(cfg_)) {}
+// Plain http:// gateways are sent on the io thread (asynchronously, no thread crossed per SMS).
+service::service(config::config cfg)
+    : cfg_(std::move(cfg)), client_(client_settings(cfg_), io_) {}
 
 service::~service() {
   if (mail_thread_.joinable()) {
@@ -195,6 +197,11 @@ void service::shutdown() {
         co_await t.async_wait(asio::use_awaitable);
       }
       if (mail_thread_.joinable()) mail_thread_.join();
+      // The pumps have their answers; anything else still in flight is bounded by its timeout.
+      while (client_.in_flight() > 0) {
+        t.expires_after(std::chrono::milliseconds(10));
+        co_await t.async_wait(asio::use_awaitable);
+      }
       client_.stop();
       if (reads_) reads_->stop();
       writes_->stop();

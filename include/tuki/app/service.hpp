@@ -2,13 +2,14 @@
 // `tuki serve`: wires the configuration to the adapters and runs them.
 //
 // Threads and who owns what:
-//   io thread     boost::asio::io_context: the HTTP server, its handlers, the outbox pump and
-//                 the timer pump (coroutines). Never blocks.
+//   io thread     boost::asio::io_context: the HTTP server, its handlers, the outbox pump, the
+//                 timer pump (coroutines) and the Beast client's connections to plain http://
+//                 gateways. Never blocks.
 //   store thread  app::write_queue: the only SQLite writer; runs jobs in group-commit batches,
 //                 including dialog steps (pure, microseconds).
 //   sync thread   app::write_queue: fdatasyncs the WAL, then completes the committed jobs.
 //   read thread   app::read_queue: scans (the /metrics counts) on a connection of its own.
-//   curl thread   adapters::http_client: gateway requests over libcurl multi, kept alive.
+//   curl thread   adapters::http_client: https:// gateway requests over libcurl multi, kept alive.
 //   mail thread   the mail worker: blocking SMTP sends, one at a time, from the outbox table.
 #include <utility>  // before Asio's coroutine headers (Boost 1.74 with GCC 12)
 

@@ -56,6 +56,7 @@ core::http_response convert(http::response<http::string_body>& res) {
 }  // namespace
 
 // Everything below runs on `io`'s single thread, except submit()'s post and the atomic counter.
+// `io` is `own` or an io_context the client's owner runs.
 struct beast_client::impl : std::enable_shared_from_this<beast_client::impl> {
   struct job {
     http::request<http::string_body> request;
@@ -75,14 +76,17 @@ struct beast_client::impl : std::enable_shared_from_this<beast_client::impl> {
     std::optional<tcp::resolver::results_type> endpoints;  // cached until a connect fails
   };
 
-  asio::io_context io;
+  std::unique_ptr<asio::io_context> own;
+  asio::io_context& io;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
   beast_client_settings settings;
   std::atomic<std::size_t> in_flight{0};
   std::map<std::string, std::shared_ptr<origin>> origins;
   bool stopping = false;
 
-  explicit impl(beast_client_settings s) : settings(s) {
+  impl(beast_client_settings s, asio::io_context* shared)
+      : own(shared ? nullptr : std::make_unique<asio::io_context>()),
+        io(shared ? *shared : *own), settings(s) {
     settings.max_host_connections = std::max<std::size_t>(settings.max_host_connections, 1);
   }
 
@@ -279,14 +283,21 @@ struct beast_client::impl : std::enable_shared_from_this<beast_client::impl> {
 };
 
 beast_client::beast_client(beast_client_settings settings)
-    : impl_(std::make_shared<impl>(settings)) {}
+    : impl_(std::make_shared<impl>(settings, nullptr)) {}
+
+beast_client::beast_client(beast_client_settings settings, asio::io_context& shared)
+    : impl_(std::make_shared<impl>(settings, &shared)), shared_(true) {}
 
 beast_client::~beast_client() { stop(); }
 
 void beast_client::start() {
   std::lock_guard lock(mutex_);
+  if (shared_) {
+    asio::post(impl_->io, [i = impl_] { i->stopping = false; });
+    return;
+  }
   if (thread_.joinable()) return;
-  impl_->io.restart();
+  impl_->io.restart();  // own io_context
   impl_->stopping = false;
   impl_->work.emplace(impl_->io.get_executor());
   thread_ = std::thread([i = impl_] {
@@ -297,6 +308,10 @@ void beast_client::start() {
 
 void beast_client::stop() {
   std::lock_guard lock(mutex_);
+  if (shared_) {
+    asio::post(impl_->io, [i = impl_] { i->begin_stop(); });
+    return;
+  }
   if (!thread_.joinable()) return;
   asio::post(impl_->io, [i = impl_] { i->begin_stop(); });
   thread_.join();

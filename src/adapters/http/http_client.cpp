@@ -62,6 +62,11 @@ http_client::http_client(http_client_settings settings)
   static curl_global init;
 }
 
+http_client::http_client(http_client_settings settings, boost::asio::io_context& io)
+    : settings_(settings), plain_(plain_settings(settings), io) {
+  static curl_global init;
+}
+
 http_client::~http_client() { stop(); }
 
 void http_client::start() {

@@ -363,3 +363,33 @@ TEST_CASE("http_client sends http:// through Beast and https:// through curl", "
   client.stop();
   CHECK(client.in_flight() == 0);
 }
+
+TEST_CASE("on its owner's io_context the client runs on the owner's thread and stops without "
+          "blocking it", "[beast_client]") {
+  test_server server(server_mode::keep_alive);
+  asio::io_context io;
+  beast_client_settings s;
+  s.max_host_connections = 4;
+  beast_client client(s, io);
+  client.start();
+  const int n = 40;
+  int answered = 0;
+  int elsewhere = 0;  // callbacks not on the thread running `io`
+  std::vector<std::string> bodies(n);
+  const auto owner = std::this_thread::get_id();
+  for (int i = 0; i < n; ++i)
+    client.submit(get(server.url("/o" + std::to_string(i))),
+                  [&, i](core::http_response r, std::string e) {
+                    if (std::this_thread::get_id() != owner) ++elsewhere;
+                    if (e.empty() && r.status == 202) bodies[static_cast<std::size_t>(i)] = r.body;
+                    // stop() only asks: the idle connections close and io.run() returns.
+                    if (++answered == n) client.stop();
+                  });
+  CHECK(client.in_flight() == static_cast<std::size_t>(n));  // nothing runs until io does
+  io.run();  // returns once every connection has closed
+  CHECK(answered == n);
+  CHECK(elsewhere == 0);
+  for (int i = 0; i < n; ++i) CHECK(bodies[static_cast<std::size_t>(i)] == "GET /o" + std::to_string(i) + " ");
+  CHECK(server.accepted <= 4);
+  CHECK(client.in_flight() == 0);
+}

@@ -1,12 +1,13 @@
 #pragma once
-// Outbound plain-HTTP/1.1 over Boost.Beast, on an io_context and thread of its own (never the
-// service's I/O thread). Per origin (host, port): one queue of pending requests served by up to
+// Outbound plain-HTTP/1.1 over Boost.Beast, either on an io_context and thread of its own or on
+// an io_context its owner runs (the service's I/O thread: every step is asynchronous, and a
+// request then crosses no thread on its way to the gateway and back). Per origin (host, port): one queue of pending requests served by up to
 // `max_host_connections` persistent connections; an idle connection is kept for reuse and closed
 // after `idle_timeout_ms`. A request that fails on a REUSED connection while writing, or before
 // any byte of the answer was read, is retried once on a fresh connection (the server may have
 // closed the idle connection just before we wrote); nothing else is retried: retries belong to the
 // caller (the outbox pump). Thread-safety: submit() and in_flight() from any thread; callbacks run
-// on the client thread and must only hand the result on.
+// on the client's io_context and must only hand the result on.
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -15,6 +16,10 @@
 #include <thread>
 
 #include "tuki/core/http_message.hpp"
+
+namespace boost::asio {
+class io_context;
+}
 
 namespace tuki::adapters {
 
@@ -31,7 +36,11 @@ class beast_client {
   /// `transport_error` is empty when an HTTP answer arrived (of any status).
   using callback = std::function<void(core::http_response response, std::string transport_error)>;
 
+  /// Runs on a thread of its own (start() starts it).
   explicit beast_client(beast_client_settings settings = {});
+  /// Runs on `shared`, which its owner runs and keeps alive as long as this client: no thread of
+  /// its own. stop() is then asynchronous (see there).
+  beast_client(beast_client_settings settings, boost::asio::io_context& shared);
   /// Stops (see stop()).
   ~beast_client();
   beast_client(const beast_client&) = delete;
@@ -39,7 +48,9 @@ class beast_client {
 
   void start();
   /// Finishes every request submitted so far (each bounded by its timeout), closes the idle
-  /// connections and joins the thread. start() may be called again afterwards.
+  /// connections and joins the thread. start() may be called again afterwards. On a shared
+  /// io_context it only asks for that and returns at once: the owner keeps running the
+  /// io_context until in_flight() is 0 (it never blocks the thread it is called on).
   void stop();
   /// `request.target` is a full http:// URL (one parse_http_url accepts; otherwise the callback
   /// gets a transport error). Methods: GET, POST, PUT. Requests submitted before start() wait.
@@ -52,6 +63,7 @@ class beast_client {
   std::shared_ptr<impl> impl_;  // shared with the coroutines running on its io_context
   std::mutex mutex_;  // guards thread_ (start/stop)
   std::thread thread_;
+  bool shared_ = false;  // runs on its owner's io_context: no thread_
 };
 
 }  // namespace tuki::adapters
