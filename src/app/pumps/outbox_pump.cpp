@@ -40,8 +40,16 @@ using asio::use_awaitable;
 
 namespace {
 
+// What storing an answer needs of its message (not its text, number or gateway name, which
+// would otherwise be copied into every callback).
+struct sent_message {
+  std::int64_t id = 0;
+  std::int64_t student_id = 0;
+  int attempts = 0;
+};
+
 struct send_outcome_row {
-  adapters::queued_sms sms;
+  sent_message sms;
   adapters::send_result result;
 };
 
@@ -193,26 +201,29 @@ awaitable<void> service::outbox_pump() {
     // the claim's few milliseconds do not matter and a second claimed batch would only make a
     // crisis message queued meanwhile wait for it (at 100 segments/s, 2.5 s more).
     if (!stopping_ && claim_ahead) next = start_claim();
-    auto claimed = std::make_shared<std::vector<adapters::queued_sms>>(std::move(current->sms));
+    auto claimed = std::move(current->sms);
     // At stop, what is claimed but not sent yet goes back to the queue (below) instead of being
     // sent: with a rate limit, two claimed batches could otherwise hold the stop for seconds.
     std::vector<std::int64_t> unsent;
-    for (const auto& sms : *claimed) {
+    for (auto& sms : claimed) {
+      const sent_message ref{sms.id, sms.student_id, sms.attempts};
       if (stopping_) {
         unsent.push_back(sms.id);
         continue;
       }
       auto gw = gateways_.find(sms.gateway);
       if (gw == gateways_.end()) {
-        collected->push_back({sms, {adapters::send_outcome::permanent, "", "no gateway named " + sms.gateway}});
+        collected->push_back({ref, {adapters::send_outcome::permanent, "", "no gateway named " + sms.gateway}});
         continue;
       }
-      adapters::outbound_sms out{sms.id, sms.to, sender_of_gateway_[sms.gateway], sms.body};
+      // The claimed message is not needed after this: its number and text move into the request.
+      adapters::outbound_sms out{sms.id, std::move(sms.to), sender_of_gateway_[sms.gateway],
+                                 std::move(sms.body)};
       auto request = gw->second->build_send(out);
       if (!request) {
         log_info("sms_console", {{"message_id", std::to_string(sms.id)}, {"gateway", sms.gateway},
-                                 {"chars", std::to_string(sms.body.size())}});
-        collected->push_back({sms, gw->second->parse_send_response({}, "")});
+                                 {"chars", std::to_string(out.text.size())}});
+        collected->push_back({ref, gw->second->parse_send_response({}, "")});
         if (collected->size() >= window && *pending_stores == 0) flush();
         continue;
       }
@@ -243,11 +254,11 @@ awaitable<void> service::outbox_pump() {
       if (collected->size() >= window && *pending_stores == 0) flush();
       ++*outstanding;
       const adapters::sms_gateway* driver = gw->second.get();
-      client_.submit(std::move(*request), [this, driver, sms, collected, outstanding, signal](
+      client_.submit(std::move(*request), [this, driver, ref, collected, outstanding, signal](
                                               core::http_response resp, std::string err) {
-        auto r = driver->parse_send_response(resp, err);
-        asio::post(io_, [sms, r, collected, outstanding, signal] {
-          collected->push_back({sms, r});
+        asio::post(io_, [ref, r = driver->parse_send_response(resp, err), collected, outstanding,
+                         signal]() mutable {
+          collected->push_back({ref, std::move(r)});
           --*outstanding;
           signal->cancel();
         });
