@@ -19,7 +19,7 @@ int wal_tail_checkpoint::on_commit(void* self, sqlite3*, const char*, int frames
 
 bool wal_tail_checkpoint::run_if_due() {
   if (frames_ < max_frames_) return false;
-  if (background_ && frames_ < 4 * max_frames_) {
+  if (background_ && frames_ < 2 * max_frames_) {
     background_->hurry();
     // Its last round must be of this WAL (not larger than it) and have left only a small tail.
     const auto p = background_->progress();

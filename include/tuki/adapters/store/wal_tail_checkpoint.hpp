@@ -9,7 +9,7 @@
 // copies them, after which the writer's next transaction starts the WAL from the beginning and
 // reuses its pages. The pause is set by the disk's random writes, not the tail's length: 25-65 ms
 // measured whether the tail held 700 frames or 256, so the limit should make it rare. If the WAL
-// reaches four times max_frames anyway, the writer copies whatever is left.
+// reaches twice max_frames anyway, the writer copies whatever is left.
 //
 // Thread-safety: the writer's thread only, outside a transaction.
 #include <memory>
