@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <future>
 
+#include <pthread.h>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -135,7 +137,7 @@ core::result<std::unique_ptr<service>> service::create(config::config cfg) {
   s->server_ = std::make_unique<adapters::http_server>(
       s->io_, hs, s->routes_,
       [m = &s->metrics_](const std::string& route, int status) { m->count_http(route, status); });
-  s->outbox_wake_ = std::make_unique<asio::steady_timer>(s->io_);
+  s->outbox_wake_ = std::make_unique<asio::steady_timer>(s->outbox_io_);
   return s;
 }
 
@@ -151,14 +153,18 @@ adapters::http_client_settings client_settings(const config::config& c) {
 
 }  // namespace
 
-// Plain http:// gateways are sent on the io thread (asynchronously, no thread crossed per SMS).
+// Plain http:// gateways are sent on the outbox thread, beside the pump (no thread crossed per SMS).
 service::service(config::config cfg)
-    : cfg_(std::move(cfg)), client_(client_settings(cfg_), io_) {}
+    : cfg_(std::move(cfg)), client_(client_settings(cfg_), outbox_io_) {}
 
 service::~service() {
   if (mail_thread_.joinable()) {
     stopping_ = true;
     mail_thread_.join();
+  }
+  if (outbox_thread_.joinable()) {
+    outbox_io_.stop();
+    outbox_thread_.join();
   }
 }
 
@@ -167,7 +173,7 @@ void service::request_stop() {
 }
 
 void service::wake_outbox() {
-  asio::post(io_, [this] { outbox_wake_->cancel(); });
+  asio::post(outbox_io_, [this] { outbox_wake_->cancel(); });
 }
 
 void service::reload_dialogs() {
@@ -191,7 +197,7 @@ void service::shutdown() {
   server_->stop([this] {
     // In-flight requests are answered. The pumps see `stopping_`, finish the batch they hold
     // (its results are stored), and exit; then the mail worker, the client and the store stop.
-    outbox_wake_->cancel();
+    wake_outbox();
     asio::co_spawn(io_, [this]() -> asio::awaitable<void> {
       asio::steady_timer t(io_);
       while (active_pumps_ > 0) {
@@ -204,7 +210,9 @@ void service::shutdown() {
         t.expires_after(std::chrono::milliseconds(10));
         co_await t.async_wait(asio::use_awaitable);
       }
-      client_.stop();
+      client_.stop();  // on the outbox thread: closes the idle connections
+      outbox_io_.stop();
+      if (outbox_thread_.joinable()) outbox_thread_.join();
       if (reads_) reads_->stop();
       writes_->stop();
       if (checkpointer_) checkpointer_->stop();
@@ -237,7 +245,13 @@ int service::run() {
     });
   };
   wait_hup();
-  asio::co_spawn(io_, outbox_pump(), asio::detached);
+  // Counted here, not when the pump starts on its thread: a stop must not find 0 pumps before it.
+  ++active_pumps_;
+  asio::co_spawn(outbox_io_, outbox_pump(), asio::detached);
+  outbox_thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "tuki-outbox");  // for per-thread CPU in top and bench
+    outbox_io_.run();
+  });
   asio::co_spawn(io_, timer_pump(), asio::detached);
   asio::co_spawn(io_, sla_pump(), asio::detached);
   asio::co_spawn(io_, scheduler_pump(), asio::detached);

@@ -2,9 +2,11 @@
 // `tuki serve`: wires the configuration to the adapters and runs them.
 //
 // Threads and who owns what:
-//   io thread     boost::asio::io_context: the HTTP server, its handlers, the outbox pump, the
-//                 timer pump (coroutines) and the Beast client's connections to plain http://
-//                 gateways. Never blocks.
+//   io thread     boost::asio::io_context: the HTTP server, its handlers, and the timer, SLA and
+//                 scheduler pumps (coroutines). Never blocks.
+//   outbox thread a second io_context: the outbox pump and the Beast client's connections to
+//                 plain http:// gateways, so an SMS crosses no thread on its way to the gateway
+//                 and back, and sending never queues behind inbound requests. Never blocks.
 //   store thread  app::write_queue: the only SQLite writer; runs jobs in group-commit batches,
 //                 including dialog steps (pure, microseconds).
 //   sync thread   app::write_queue: fdatasyncs the WAL, then completes the committed jobs.
@@ -76,6 +78,7 @@ class service {
 
   config::config cfg_;
   boost::asio::io_context io_{1};
+  boost::asio::io_context outbox_io_{1};  // before client_, which runs on it
   std::unique_ptr<write_queue> writes_;
   std::unique_ptr<read_queue> reads_;  // scans off the writer; null for an in-memory store
   // Stopped after writes_; shared with the writer's WAL tail checkpoint (wal_tail_checkpoint.hpp).
@@ -95,8 +98,9 @@ class service {
   metrics metrics_;
   std::unique_ptr<boost::asio::steady_timer> outbox_wake_;
   std::atomic<bool> stopping_{false};
-  int active_pumps_ = 0;  // io thread only
+  std::atomic<int> active_pumps_{0};  // the io thread's pumps and the outbox pump
   std::thread mail_thread_;
+  std::thread outbox_thread_;
 };
 
 }  // namespace tuki::app

@@ -1,5 +1,6 @@
-// The outbox pump (io thread): claims due SMS in batches (queued -> sending, committed) and
-// sends them through their gateway drivers over the client thread as a continuous pipeline: up to
+// The outbox pump (outbox thread, beside the Beast client on the same io_context): claims due SMS
+// in batches (queued -> sending, committed) and sends them through their gateway drivers as a
+// continuous pipeline: up to
 // outbox.in_flight requests outstanding (the next batch is claimed while the last requests of the
 // current one are still in flight). Answers are stored at least outbox.in_flight at a time, in
 // one transaction each (sent / queued again with backoff / failed), detached so that sending
@@ -81,7 +82,6 @@ awaitable<void> store_outcomes(write_queue& writes, metrics& counters, write_que
 }  // namespace
 
 awaitable<void> service::outbox_pump() {
-  ++active_pumps_;
   std::mt19937 rng{std::random_device{}()};
   std::uniform_real_distribution<double> draw(0.0, 1.0);
   retry_policy policy;
@@ -93,8 +93,8 @@ awaitable<void> service::outbox_pump() {
   const std::size_t collect_limit = std::max<std::size_t>(window, static_cast<std::size_t>(batch_size));
   auto pending_stores = std::make_shared<int>(0);
   // Cancelled whenever an answer arrives or a store finishes: the pump re-checks its conditions.
-  auto signal = std::make_shared<asio::steady_timer>(io_);
-  asio::steady_timer pace(io_);
+  auto signal = std::make_shared<asio::steady_timer>(outbox_io_);
+  asio::steady_timer pace(outbox_io_);
   // Answers collected but not stored yet, and requests outstanding: they carry over from one
   // claimed batch to the next, so the pump claims the next batch while the last requests of the
   // current one are still in flight (the pipeline never drains between batches).
@@ -131,7 +131,7 @@ awaitable<void> service::outbox_pump() {
           return core::status::ok();
     };
     ++*pending_stores;
-    asio::co_spawn(io_, store_outcomes(*writes_, metrics_, std::move(stored_job), decisions,
+    asio::co_spawn(outbox_io_, store_outcomes(*writes_, metrics_, std::move(stored_job), decisions,
                                        pending_stores, signal),
                    asio::detached);
   };
@@ -156,7 +156,7 @@ awaitable<void> service::outbox_pump() {
       return core::status::ok();
     };
     async_write_committed(*writes_, std::move(st_job),
-                          asio::bind_executor(io_, [c, signal](core::status st) {
+                          asio::bind_executor(outbox_io_, [c, signal](core::status st) {
                             c->status = std::move(st);
                             c->done = true;
                             signal->cancel();
@@ -217,7 +217,9 @@ awaitable<void> service::outbox_pump() {
         continue;
       }
       // The claimed message is not needed after this: its number and text move into the request.
-      adapters::outbound_sms out{sms.id, std::move(sms.to), sender_of_gateway_[sms.gateway],
+      auto sender = sender_of_gateway_.find(sms.gateway);
+      adapters::outbound_sms out{sms.id, std::move(sms.to),
+                                 sender == sender_of_gateway_.end() ? std::string() : sender->second,
                                  std::move(sms.body)};
       auto request = gw->second->build_send(out);
       if (!request) {
@@ -256,7 +258,7 @@ awaitable<void> service::outbox_pump() {
       const adapters::sms_gateway* driver = gw->second.get();
       client_.submit(std::move(*request), [this, driver, ref, collected, outstanding, signal](
                                               core::http_response resp, std::string err) {
-        asio::post(io_, [ref, r = driver->parse_send_response(resp, err), collected, outstanding,
+        asio::post(outbox_io_, [ref, r = driver->parse_send_response(resp, err), collected, outstanding,
                          signal]() mutable {
           collected->push_back({ref, std::move(r)});
           --*outstanding;
@@ -278,7 +280,7 @@ awaitable<void> service::outbox_pump() {
   }
   // Outcomes still being stored are part of the pump's work: wait for them before reporting done.
   // (No claim is running here: the loop leaves only after taking the last one.)
-  asio::steady_timer drain(io_);
+  asio::steady_timer drain(outbox_io_);
   while (*pending_stores > 0) {
     drain.expires_after(std::chrono::milliseconds(5));
     boost::system::error_code ec;
