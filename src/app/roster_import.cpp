@@ -15,13 +15,14 @@ const std::set<std::string> known_roles{"teacher",   "special_needs_teacher", "s
                                         "social_worker", "nurse",              "psychologist",
                                         "coordinator"};
 
-std::string trim(std::string s) {
+std::string_view trimmed(std::string_view s) {
   auto ws = [](unsigned char c) { return c == ' ' || c == '\t' || c == '\r'; };
-  while (!s.empty() && ws(s.back())) s.pop_back();
-  std::size_t i = 0;
-  while (i < s.size() && ws(s[i])) ++i;
-  return s.substr(i);
+  while (!s.empty() && ws(s.back())) s.remove_suffix(1);
+  while (!s.empty() && ws(s.front())) s.remove_prefix(1);
+  return s;
 }
+
+std::string trim(const std::string& s) { return std::string(trimmed(s)); }
 
 bool is_date(const std::string& s) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
@@ -82,7 +83,15 @@ student_row_parser::student_row_parser(std::vector<std::string> header, std::str
     : header_(std::move(header)),
       institution_id_(std::move(institution_id)),
       country_(std::move(country)),
-      default_language_(std::move(default_language)) {}
+      default_language_(std::move(default_language)) {
+  for (std::size_t i = 0; i < header_.size(); ++i)
+    if (header_[i] == "phone") phone_column_ = i;
+}
+
+std::string_view student_row_parser::phone_field(const core::csv_row& row) const {
+  if (row.fields.size() != header_.size() || phone_column_ >= row.fields.size()) return {};
+  return trimmed(row.fields[phone_column_]);
+}
 
 const std::vector<std::string>& student_row_parser::required_columns() {
   static const std::vector<std::string> required{"student_id", "phone",      "first_name",
@@ -91,8 +100,9 @@ const std::vector<std::string>& student_row_parser::required_columns() {
   return required;
 }
 
-std::optional<core::student> student_row_parser::parse(const core::csv_row& row,
-                                                       std::vector<std::string>& errors) const {
+std::optional<core::student> student_row_parser::parse(
+    const core::csv_row& row, std::vector<std::string>& errors,
+    const core::result<std::string>* normalized_phone) const {
   std::string at = "line " + std::to_string(row.line) + ": ";
   if (row.fields.size() != header_.size()) {
     errors.push_back(at + "expected " + std::to_string(header_.size()) + " fields, got " +
@@ -121,8 +131,8 @@ std::optional<core::student> student_row_parser::parse(const core::csv_row& row,
     }
   }
   if (s.ref.empty()) errors.push_back(at + "student_id: is empty");
-  if (auto p = adapters::normalize_phone(s.phone, country_)) {
-    s.phone = *p;
+  if (auto p = normalized_phone ? *normalized_phone : adapters::normalize_phone(s.phone, country_)) {
+    s.phone = std::move(*p);
   } else {
     errors.push_back(at + "phone: " + p.error().message());
   }
@@ -146,6 +156,11 @@ void duplicate_check::add(const core::student& s, std::size_t line, std::vector<
     auto [pit, pfresh] = phones_.emplace(s.phone, line);
     if (!pfresh) errors.push_back(at() + "phone: the same number as line " + std::to_string(pit->second));
   }
+}
+
+void duplicate_check::reserve(std::size_t rows) {
+  ids_.reserve(rows);
+  phones_.reserve(rows);
 }
 
 core::status errors_status(const std::vector<std::string>& errors) { return join_errors(errors); }

@@ -1,13 +1,17 @@
 #include "tuki/app/student_import.hpp"
 
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <thread>
 
+#include "tuki/adapters/phone/phone_workers.hpp"
 #include "tuki/app/roster_import.hpp"
 #include "tuki/core/text/csv.hpp"
 
@@ -54,6 +58,13 @@ core::result<import_summary> import_students_file(
   const student_row_parser parser(*header, institution_id, country, default_language);
 
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  // Phone numbers go to worker processes when there is more than one checker: libphonenumber's
+  // shared pattern cache would serialise checker threads (phone_workers.hpp). Forked here, before
+  // this function starts any thread. Without workers the checkers normalise in-process.
+  std::unique_ptr<adapters::phone_workers> workers;
+  if (threads > 1) {
+    if (auto w = adapters::phone_workers::start(threads, country)) workers = std::move(*w);
+  }
   std::mutex mutex;
   std::condition_variable changed;
   std::deque<std::pair<std::size_t, std::vector<core::csv_row>>> work;
@@ -90,7 +101,8 @@ core::result<import_summary> import_students_file(
   // Checkers: validate rows and normalise phone numbers, in parallel.
   std::vector<std::thread> checkers;
   for (unsigned t = 0; t < threads; ++t)
-    checkers.emplace_back([&] {
+    checkers.emplace_back([&, t] {
+      std::vector<std::string_view> phones;
       while (true) {
         std::pair<std::size_t, std::vector<core::csv_row>> job;
         {
@@ -102,9 +114,18 @@ core::result<import_summary> import_students_file(
         }
         checked_chunk out;
         out.students.reserve(job.second.size());
-        for (const auto& row : job.second) {
+        // The chunk's numbers in one round trip to this checker's worker (if it fails, the
+        // numbers are normalised here instead).
+        std::optional<std::vector<core::result<std::string>>> normalized;
+        if (workers) {
+          phones.clear();
+          for (const auto& row : job.second) phones.push_back(parser.phone_field(row));
+          if (auto n = workers->normalize(t, phones)) normalized = std::move(*n);
+        }
+        for (std::size_t i = 0; i < job.second.size(); ++i) {
+          const auto& row = job.second[i];
           std::size_t before = out.errors.size();
-          auto s = parser.parse(row, out.errors);
+          auto s = parser.parse(row, out.errors, normalized ? &(*normalized)[i] : nullptr);
           if (s) out.students.push_back({row.line, out.errors.size() == before, std::move(*s)});
         }
         std::lock_guard lock(mutex);
@@ -117,6 +138,7 @@ core::result<import_summary> import_students_file(
   import_summary summary;
   std::vector<std::string> errors;
   duplicate_check dups;
+  dups.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')));
   core::status write_error;
   std::int64_t before = count_students(store, institution_id);
   write_error = store.begin();

@@ -37,17 +37,28 @@ class student_row_parser {
   student_row_parser(std::vector<std::string> header, std::string institution_id,
                      std::string country, std::string default_language);
   static const std::vector<std::string>& required_columns();
-  std::optional<core::student> parse(const core::csv_row& row, std::vector<std::string>& errors) const;
+  /// `normalized_phone`: what normalize_phone gives for phone_field(row) in the institution's
+  /// country, when the caller has it already (worker processes, phone_workers.hpp); else the
+  /// number is normalised here.
+  std::optional<core::student> parse(const core::csv_row& row, std::vector<std::string>& errors,
+                                     const core::result<std::string>* normalized_phone = nullptr) const;
+  /// The row's phone number as parse() reads it (trimmed); empty for a row of the wrong width.
+  std::string_view phone_field(const core::csv_row& row) const;
+  const std::string& country() const { return country_; }
 
  private:
   std::vector<std::string> header_;
   std::string institution_id_, country_, default_language_;
+  std::size_t phone_column_ = static_cast<std::size_t>(-1);
 };
 
 /// Finds repeated student ids and phone numbers across a whole file (rows in file order).
 class duplicate_check {
  public:
   void add(const core::student& s, std::size_t line, std::vector<std::string>& errors);
+  /// Room for `rows` students without rehashing as the maps grow (an import of a million rows
+  /// spent a tenth of its writer's time rehashing).
+  void reserve(std::size_t rows);
 
  private:
   // Hashed, not ordered: a million-row file makes two million lookups here.

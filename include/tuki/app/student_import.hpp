@@ -1,7 +1,9 @@
 #pragma once
 // Importing a students CSV file of any size (a whole country: a million rows) in one pass:
-// the file is read in chunks; a pool of threads checks rows and normalises phone numbers
-// (libphonenumber is the costly part); the calling thread writes checked chunks, in file order,
+// the file is read in chunks; a pool of threads checks rows, each handing its chunk's phone
+// numbers to a worker process of its own (libphonenumber is the costly part, and its shared
+// pattern cache serialises threads: phone_workers.hpp; with one checker, or if the workers cannot
+// be started, numbers are normalised in-process); the calling thread writes checked chunks, in file order,
 // into one transaction. Any error anywhere rolls the whole transaction back, and every error is
 // reported (line-numbered): a file is never half imported.
 #include <cstddef>
@@ -26,7 +28,8 @@ struct import_summary {
 };
 
 /// Imports `path` into `store` for the institution. `on_progress` (may be empty) is called from
-/// the calling thread now and then. `threads` = 0: one checker per core.
+/// the calling thread now and then. `threads` = 0: one checker per core. With more than one
+/// checker, forks that many phone workers: call it before the process starts other threads.
 core::result<import_summary> import_students_file(
     const std::string& path, adapters::sqlite_store& store, const std::string& institution_id,
     const std::string& country, const std::string& default_language, core::instant now,
