@@ -44,7 +44,6 @@ class student_row_parser {
                                      const core::result<std::string>* normalized_phone = nullptr) const;
   /// The row's phone number as parse() reads it (trimmed); empty for a row of the wrong width.
   std::string_view phone_field(const core::csv_row& row) const;
-  const std::string& country() const { return country_; }
 
  private:
   std::vector<std::string> header_;

@@ -43,9 +43,13 @@ std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
   return size * n;
 }
 
-struct curl_global {
-  curl_global() { curl_global_init(CURL_GLOBAL_DEFAULT); }
-};
+// curl_global_init once per process, before the first client uses libcurl.
+void init_curl_once() {
+  struct curl_global {
+    curl_global() { curl_global_init(CURL_GLOBAL_DEFAULT); }
+  };
+  static curl_global init;
+}
 
 beast_client_settings plain_settings(const http_client_settings& s) {
   beast_client_settings b;
@@ -59,12 +63,12 @@ beast_client_settings plain_settings(const http_client_settings& s) {
 
 http_client::http_client(http_client_settings settings)
     : settings_(settings), plain_(plain_settings(settings)) {
-  static curl_global init;
+  init_curl_once();
 }
 
 http_client::http_client(http_client_settings settings, boost::asio::io_context& io)
     : settings_(settings), plain_(plain_settings(settings), io) {
-  static curl_global init;
+  init_curl_once();
 }
 
 http_client::~http_client() { stop(); }
