@@ -121,6 +121,12 @@ if [[ " $only " == *" p1 "* ]]; then
   tuki_config "$port" "$work/p1.db" "http://127.0.0.1:$gw_port/cgi-bin/sendsms" "$work/p1.yaml"
   "$bin/tuki" students import "$work/students.csv" --config "$work/p1.yaml" >&2
   "$bin/tuki" checkin send --dialog weekly_checkin --to all --config "$work/p1.yaml" >&2
+  # The store thread's share alone: the same replies on one thread, without HTTP or wrk.
+  for f in "" -wal; do [ -f "$work/p1.db$f" ] && cp "$work/p1.db$f" "$work/p1-store.db$f"; done
+  store_out=$("$bin/bench/bench_inbound_store" "$work/p1.yaml" "$work/p1-store.db" 50000 "$students")
+  echo "$store_out" >&2
+  rm -f "$work"/p1-store.db*
+  row "P1 store CPU per reply (one thread, no HTTP: bench_inbound_store)" "$(echo "$store_out" | awk '{print $3}') µs" "-" "-" "report" "-"
   "$bin/tuki" serve --config "$work/p1.yaml" 2>"$work/p1.log" & tuki_pid=$!; pids+=($tuki_pid)
   wait_http "http://127.0.0.1:$port/healthz"
   # The check-ins' opening SMS go out first (to the zero-cost gateway): measure replies alone.

@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include "tuki/adapters/store/wal_write_buffer.hpp"
+
 namespace tuki::adapters {
 
 sqlite_statement& sqlite_statement::bind(int index, std::int64_t v) {
@@ -71,7 +73,8 @@ core::result<std::unique_ptr<sqlite_connection>> sqlite_connection::open(const s
   (void)configured;
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                           buffered_wal_vfs());
   if (rc != SQLITE_OK) {
     std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close(db);
