@@ -173,7 +173,13 @@ void service::request_stop() {
 }
 
 void service::wake_outbox() {
-  asio::post(outbox_io_, [this] { outbox_wake_->cancel(); });
+  // Cleared before the cancel: a wake after that point is a new one and is posted again, so no
+  // commit made before a wake is missed by the claim that the wake starts.
+  if (outbox_wake_posted_.exchange(true)) return;
+  asio::post(outbox_io_, [this] {
+    outbox_wake_posted_ = false;
+    outbox_wake_->cancel();
+  });
 }
 
 void service::reload_dialogs() {

@@ -97,6 +97,9 @@ class service {
   std::unique_ptr<adapters::http_server> server_;
   metrics metrics_;
   std::unique_ptr<boost::asio::steady_timer> outbox_wake_;
+  // A wake posted to the outbox thread and not yet run: further wakes until it runs are the
+  // same wake (one post, one reactor interrupt, instead of one per reply).
+  std::atomic<bool> outbox_wake_posted_{false};
   std::atomic<bool> stopping_{false};
   std::atomic<int> active_pumps_{0};  // the io thread's pumps and the outbox pump
   std::thread mail_thread_;
