@@ -167,6 +167,14 @@ read -r sending_at_stop queued_at_stop _ _ <<<"$(db_counts)"
 returned=$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(
   "SELECT COUNT(*) FROM message_status WHERE detail = '"'"'not sent before stop'"'"'").fetchone()[0])' "$TUKI_DB")
 ((sending_at_stop == 0)) || e2e_fail "$sending_at_stop messages left sending after a graceful stop"
+# A message put back unsent does not keep the claim's attempt: every message's attempts are its
+# claims less its returns.
+miscounted=$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(
+  "SELECT COUNT(*) FROM messages m WHERE direction = '"'"'out'"'"' AND attempts <> "
+  "(SELECT COUNT(*) FROM message_status h WHERE h.message_id = m.id AND h.status = '"'"'sending'"'"') - "
+  "(SELECT COUNT(*) FROM message_status h WHERE h.message_id = m.id AND h.detail = '"'"'not sent before stop'"'"')"
+  ).fetchone()[0])' "$TUKI_DB")
+((miscounted == 0)) || e2e_fail "$miscounted messages whose attempts are not their claims less their returns"
 e2e_pass "SIGTERM while sending: nothing left sending, $returned claimed messages back in the queue, $queued_at_stop queued"
 start_tuki "$E2E_DIR/tuki-3.log"
 

@@ -291,9 +291,23 @@ core::result<bool> sqlite_store::move_message(std::int64_t id, const std::string
                .run();
   if (!s) return s;
   if (db_->changes() == 0) return false;
-  auto h = db_->prepare("INSERT INTO message_status (message_id, status, at, detail) VALUES (?1, ?2, ?3, ?4)")
-               .bind(1, id).bind(2, status).bind(3, to_unix_ms(now)).bind(4, detail).run();
-  if (!h) return h;
+  if (auto h = add_status_history(id, status, detail, now); !h) return h;
+  return true;
+}
+
+core::status sqlite_store::add_status_history(std::int64_t id, const std::string& status,
+                                              const std::string& detail, core::instant now) {
+  return db_->prepare("INSERT INTO message_status (message_id, status, at, detail) VALUES (?1, ?2, ?3, ?4)")
+      .bind(1, id).bind(2, status).bind(3, to_unix_ms(now)).bind(4, detail).run();
+}
+
+core::result<bool> sqlite_store::unclaim_sms(std::int64_t id, const std::string& detail, core::instant now) {
+  auto s = db_->prepare("UPDATE messages SET status = 'queued', attempts = MAX(attempts - 1, 0), updated_at = ?2 "
+                        "WHERE id = ?1 AND status = 'sending'")
+               .bind(1, id).bind(2, to_unix_ms(now)).run();
+  if (!s) return s;
+  if (db_->changes() == 0) return false;
+  if (auto h = add_status_history(id, "queued", detail, now); !h) return h;
   return true;
 }
 

@@ -269,7 +269,7 @@ awaitable<void> service::outbox_pump() {
       write_queue::job requeue = [unsent = std::move(unsent)](adapters::sqlite_store& s) {
         const auto now = wall_now();
         for (auto id : unsent)
-          if (auto moved = s.set_sending_message_status(id, "queued", "not sent before stop", now); !moved)
+          if (auto moved = s.unclaim_sms(id, "not sent before stop", now); !moved)
             return moved.error();
         return core::status::ok();
       };

@@ -178,15 +178,21 @@ TEST_CASE("outbound SMS move through their states with history, by priority", "[
   CHECK(store->outbox_depth() == 2);
 }
 
+// Two queued replies, "a" and "b", to one student.
+std::pair<std::int64_t, std::int64_t> two_replies(sqlite_store& store) {
+  REQUIRE(store.upsert_students({student("s1", "+358401234567")}, t0));
+  auto sid = store.find_student_by_phone("+358401234567")->id;
+  auto a = store.enqueue_sms(sid, "console", "a", 1, "reply", t0, t0);
+  auto b = store.enqueue_sms(sid, "console", "b", 1, "reply", t0, t0);
+  REQUIRE(a);
+  REQUIRE(b);
+  return {*a, *b};
+}
+
 TEST_CASE("a send's answer moves a message on only while it is sending", "[store]") {
   temp_db db;
   auto store = open_with_institution(db);
-  REQUIRE(store->upsert_students({student("s1", "+358401234567")}, t0));
-  auto sid = store->find_student_by_phone("+358401234567")->id;
-  auto a = store->enqueue_sms(sid, "console", "a", 1, "reply", t0, t0);
-  auto b = store->enqueue_sms(sid, "console", "b", 1, "reply", t0, t0);
-  REQUIRE(a);
-  REQUIRE(b);
+  auto [a, b] = two_replies(*store);
   REQUIRE(store->claim_sms(10, t0).size() == 2);
   auto history = [&](std::int64_t id) {
     auto& q = store->db().prepare("SELECT group_concat(status, ',') FROM message_status WHERE message_id = ?1");
@@ -196,18 +202,57 @@ TEST_CASE("a send's answer moves a message on only while it is sending", "[store
     return out;
   };
   // a: the answer arrives first.
-  auto applied = store->set_sending_message_status(*a, "sent", "", t0);
+  auto applied = store->set_sending_message_status(a, "sent", "", t0);
   REQUIRE(applied);
   CHECK(*applied);
-  CHECK(store->message_status(*a) == "sent");
-  CHECK(history(*a) == "queued,sending,sent");
+  CHECK(store->message_status(a) == "sent");
+  CHECK(history(a) == "queued,sending,sent");
   // b: its delivery report overtook the answer; the answer changes nothing.
-  REQUIRE(store->set_message_status(*b, "delivered", "", t0).is_ok());
-  applied = store->set_sending_message_status(*b, "sent", "", t0);
+  REQUIRE(store->set_message_status(b, "delivered", "", t0).is_ok());
+  applied = store->set_sending_message_status(b, "sent", "", t0);
   REQUIRE(applied);
   CHECK_FALSE(*applied);
-  CHECK(store->message_status(*b) == "delivered");
-  CHECK(history(*b) == "queued,sending,delivered");
+  CHECK(store->message_status(b) == "delivered");
+  CHECK(history(b) == "queued,sending,delivered");
+}
+
+TEST_CASE("a claimed message never sent goes back to the queue with its attempt taken back", "[store]") {
+  temp_db db;
+  auto store = open_with_institution(db);
+  auto [a, b] = two_replies(*store);
+  auto attempts = [&](std::int64_t id) {
+    auto& q = store->db().prepare("SELECT attempts FROM messages WHERE id = ?1");
+    q.bind(1, id);
+    auto n = q.step() ? q.column_int(0) : -1;
+    q.reset();
+    return n;
+  };
+  auto first = store->claim_sms(10, t0);
+  REQUIRE(first.size() == 2);
+  CHECK(first[0].attempts == 1);
+  CHECK(attempts(a) == 1);
+  REQUIRE(store->set_message_status(b, "delivered", "", t0).is_ok());  // b moved on meanwhile
+
+  auto back = store->unclaim_sms(a, "not sent before stop", t0);
+  REQUIRE(back);
+  CHECK(*back);
+  CHECK(store->message_status(a) == "queued");
+  CHECK(attempts(a) == 0);
+  auto untouched = store->unclaim_sms(b, "not sent before stop", t0);
+  REQUIRE(untouched);
+  CHECK_FALSE(*untouched);  // no longer sending: nothing written
+  CHECK(store->message_status(b) == "delivered");
+
+  // Claimed again, it counts as its first attempt, not its second.
+  auto again = store->claim_sms(10, t0);
+  REQUIRE(again.size() == 1);
+  CHECK(again[0].id == a);
+  CHECK(again[0].attempts == 1);
+  auto& h = store->db().prepare("SELECT group_concat(status || ':' || detail, ',') FROM message_status WHERE message_id = ?1");
+  h.bind(1, a);
+  REQUIRE(h.step());
+  CHECK(h.column_text(0) == "queued:,sending:,queued:not sent before stop,sending:");
+  h.reset();
 }
 
 TEST_CASE("timers fire once when due", "[store]") {

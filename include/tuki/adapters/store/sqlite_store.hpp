@@ -172,6 +172,10 @@ class sqlite_store {
   core::result<bool> set_sending_message_status(std::int64_t id, const std::string& status,
                                                 const std::string& detail, core::instant now,
                                                 std::optional<core::instant> retry_at = std::nullopt);
+  /// A claimed message that was never handed to its gateway (the service stopped first) goes
+  /// back to `queued` with the claim's attempt taken back, so stops do not use up its retries.
+  /// False (nothing written) when it is no longer `sending`.
+  core::result<bool> unclaim_sms(std::int64_t id, const std::string& detail, core::instant now);
   /// Messages left in `sending` by a crash go back to `queued`; returns how many (these may have
   /// reached the gateway already: the only window where a message can be sent twice).
   core::result<std::int64_t> requeue_in_flight(core::instant now);
@@ -312,6 +316,8 @@ class sqlite_store {
   core::result<bool> move_message(std::int64_t id, const std::string& status, const std::string& detail,
                                   core::instant now, std::optional<core::instant> retry_at,
                                   bool only_while_sending);
+  core::status add_status_history(std::int64_t id, const std::string& status, const std::string& detail,
+                                  core::instant now);
   std::unique_ptr<sqlite_connection> db_;
   std::chrono::seconds validity_{24 * 3600};
   std::unique_ptr<wal_tail_checkpoint> tail_;  // after db_: removed before the connection closes
