@@ -148,14 +148,12 @@ std::optional<core::student> student_row_parser::parse(
 
 void duplicate_check::add(const core::student& s, std::size_t line, std::vector<std::string>& errors) {
   auto at = [line] { return "line " + std::to_string(line) + ": "; };
-  if (!s.ref.empty()) {
-    auto [it, fresh] = ids_.emplace(s.ref, line);
-    if (!fresh) errors.push_back(at() + "student_id: '" + s.ref + "' repeats line " + std::to_string(it->second));
-  }
-  if (!s.phone.empty() && s.phone[0] == '+') {
-    auto [pit, pfresh] = phones_.emplace(s.phone, line);
-    if (!pfresh) errors.push_back(at() + "phone: the same number as line " + std::to_string(pit->second));
-  }
+  if (!s.ref.empty())
+    if (auto first = ids_.add(s.ref, line))
+      errors.push_back(at() + "student_id: '" + s.ref + "' repeats line " + std::to_string(*first));
+  if (!s.phone.empty() && s.phone[0] == '+')
+    if (auto first = phones_.add(s.phone, line))
+      errors.push_back(at() + "phone: the same number as line " + std::to_string(*first));
 }
 
 void duplicate_check::reserve(std::size_t rows) {

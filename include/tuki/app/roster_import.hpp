@@ -5,10 +5,10 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <string_view>
 #include <vector>
 
+#include "tuki/app/first_seen.hpp"
 #include "tuki/core/text/csv.hpp"
 
 #include "tuki/core/staff_member.hpp"
@@ -60,8 +60,8 @@ class duplicate_check {
   void reserve(std::size_t rows);
 
  private:
-  // Hashed, not ordered: a million-row file makes two million lookups here.
-  std::unordered_map<std::string, std::size_t> ids_, phones_;
+  // A million-row file makes two million lookups here.
+  first_seen ids_, phones_;
 };
 
 /// "N error(s), nothing imported:" followed by the first 50 errors.
