@@ -8,7 +8,8 @@
 //   CONFIG: a tuki YAML config (dialogs_dir, institutions, gateways); DB: a database with the
 //   students imported as scripts/bench.sh does (+3584NNNNNNNN) and check-ins started; it is
 //   written to, so pass a copy.
-// Prints one line: "store us/reply: X (N replies, B per batch, CPU s, wall s)".
+// Prints one line: "store us/reply: X (...)" with the replies, failures, answers sent, batch size,
+// CPU seconds and wall seconds.
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -21,6 +22,7 @@
 #include "tuki/app/conversation.hpp"
 #include "tuki/app/role_names.hpp"
 #include "tuki/app/service.hpp"
+#include "tuki/app/wall_clock.hpp"
 #include "tuki/core/config/config.hpp"
 
 namespace {
@@ -35,11 +37,6 @@ double wall_s() {
   timespec t{};
   clock_gettime(CLOCK_MONOTONIC, &t);
   return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) / 1e9;
-}
-
-tuki::core::instant now() {
-  return tuki::core::instant(std::chrono::duration_cast<tuki::core::duration>(
-      std::chrono::system_clock::now().time_since_epoch()));
 }
 
 int fail(const std::string& what) {
@@ -96,7 +93,7 @@ int main(int argc, char** argv) {
         (void)st.db().prepare("SAVEPOINT job").run();
         std::snprintf(phone, sizeof phone, "+3584%08d", pick(rng));
         adapters::inbound_sms sms{phone, "tuki", texts[done % 10], "bench-" + std::to_string(done), {}};
-        if (!conv.handle_inbound(st, "kannel", sms, now())) {
+        if (!conv.handle_inbound(st, "kannel", sms, app::wall_now())) {
           (void)st.db().prepare("ROLLBACK TO job").run();
           ++failed;
         }
@@ -106,10 +103,10 @@ int main(int argc, char** argv) {
     if (!ok) return fail(error);
     if ((b + 1) % claim_every != 0) continue;
     std::vector<adapters::queued_sms> claimed;
-    if (!transaction([&] { claimed = st.claim_sms(256, now()); })) return fail(error);
+    if (!transaction([&] { claimed = st.claim_sms(256, app::wall_now()); })) return fail(error);
     const bool stored = transaction([&] {
       for (const auto& m : claimed)
-        if (auto a = st.set_sending_message_status(m.id, "sent", "", now()); a && *a) ++answered;
+        if (auto a = st.set_sending_message_status(m.id, "sent", "", app::wall_now()); a && *a) ++answered;
     });
     if (!stored) return fail(error);
   }
