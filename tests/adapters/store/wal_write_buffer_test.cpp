@@ -168,3 +168,41 @@ TEST_CASE("a checkpoint by another connection and the WAL's restart keep every c
   CHECK(count_rows(*reopened) == expected);
   CHECK(integrity(*reopened) == "ok");
 }
+
+TEST_CASE("two processes writing the same WAL in turn keep every commit", "[store][wal]") {
+  // Each process's idea of where the WAL ends goes stale while the other one writes (and
+  // restarts the WAL with a checkpoint): its next frames must land where SQLite puts them.
+  testing::temp_db db("tuki-walruns");
+  create_table(db.str());
+  auto write_rounds = [&](const char* value, bool checkpoint) {
+    sqlite3* raw = nullptr;
+    if (sqlite3_open_v2(db.str().c_str(), &raw, SQLITE_OPEN_READWRITE, buffered_wal_vfs()) != SQLITE_OK)
+      return false;
+    sqlite3_busy_timeout(raw, 10000);
+    sqlite3_exec(raw, "PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=0", nullptr, nullptr, nullptr);
+    bool ok = true;
+    const std::string insert = std::string("INSERT INTO t (v) VALUES ('") + value + "' || hex(randomblob(100)))";
+    for (int round = 0; round < 40 && ok; ++round) {
+      ok = sqlite3_exec(raw, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK;
+      for (int i = 0; i < 50 && ok; ++i) ok = sqlite3_exec(raw, insert.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK;
+      ok = ok && sqlite3_exec(raw, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK;
+      if (ok && checkpoint && round % 10 == 9)
+        ok = sqlite3_exec(raw, "PRAGMA wal_checkpoint(TRUNCATE)", nullptr, nullptr, nullptr) == SQLITE_OK;
+    }
+    sqlite3_close(raw);
+    return ok;
+  };
+  pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) ::_exit(write_rounds("child", true) ? 0 : 1);
+  const bool parent_ok = write_rounds("parent", false);
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  REQUIRE(parent_ok);
+  REQUIRE(WIFEXITED(status));
+  REQUIRE(WEXITSTATUS(status) == 0);
+  auto after = open_wal(db.str());
+  CHECK(count_rows(*after) == 2 * 40 * 50);
+  CHECK(scalar(*after, "SELECT COUNT(*) FROM t WHERE v LIKE 'child%'") == "2000");
+  CHECK(integrity(*after) == "ok");
+}
