@@ -1,10 +1,10 @@
 // The outbox pump (outbox thread, beside the Beast client on the same io_context): claims due SMS
 // in batches (queued -> sending, committed) and sends them through their gateway drivers as a
 // continuous pipeline: up to outbox.in_flight requests outstanding (the next batch is claimed
-// while the last requests of the current one are still in flight). Answers are stored at least outbox.in_flight at a time, in
-// one transaction each (sent / queued again with backoff / failed), detached so that sending
-// goes on meanwhile, with at most one such store pending: answers that arrive meanwhile (up to
-// batch_size) go into the next store. A crash leaves the unfinished messages in `sending`;
+// while the last requests of the current one are still in flight). Answers are stored at least
+// outbox.in_flight at a time, in one transaction each (sent / queued again with backoff /
+// failed), detached so that sending goes on meanwhile, with at most one such store pending:
+// answers that arrive meanwhile (up to batch_size) go into the next store. A crash leaves the unfinished messages in `sending`;
 // start-up puts them back in the queue. Only those the gateway had already accepted are then
 // sent twice, and only claimed messages can be: at most what was claimed and not yet stored.
 // Queued messages past their validity move to `expired` before each claim. A gateway with a

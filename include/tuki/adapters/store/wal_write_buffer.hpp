@@ -5,7 +5,10 @@
 // so a group commit of 32 replies (about 135 pages) costs about 270 system calls; under P1 load
 // pwrite was a fifth of the store thread's CPU. This VFS is the default "unix" VFS except that
 // writes to a `-wal` file that continue the previous one are gathered in memory (up to 1 MiB)
-// and written with one pwrite. What is gathered reaches the file before anything can rely on it:
+// and written with one pwrite, through a descriptor of its own (the unix VFS writes at most
+// 128 KiB per call). What is gathered reaches the file before anything can rely on it:
+// - with the commit frame's page, the transaction's last write (a failed write fails the
+//   commit);
 // - before SQLite publishes a new WAL index header (xShmBarrier and xShmLock on the database
 //   file, which SQLite calls before a commit becomes visible to any reader);
 // - before every other operation on the WAL file (read, sync, truncate, size, close, control);
