@@ -1,5 +1,7 @@
 #include "tuki/app/campaign_planner.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "tuki/core/schedule/local_time.hpp"
@@ -37,74 +39,118 @@ std::string student_date(const adapters::campaign_candidate_row& c, const std::s
   return it->get<std::string>();
 }
 
+namespace {
+
+// What planning keeps of an accepted student: 16 bytes, not the row.
+struct accepted_student {
+  std::int64_t id;
+  const date::time_zone* zone;  // nullptr = the institution's
+};
+
+// Planned sends are written this many at a time (add_planned_sends then inserts 128 per statement).
+constexpr std::size_t sends_per_chunk = 4096;
+
+}  // namespace
+
 core::result<campaign_report> plan_and_store_campaign(
     adapters::sqlite_store& store, const schedule::schedule_file& sched,
-    const std::vector<adapters::campaign_candidate_row>& rows, const campaign_request& request,
+    const candidate_source& candidates, const campaign_request& request,
     const segment_estimator& estimate, core::instant now) {
-  // Zones are resolved once per distinct name; an unknown or empty zone is the institution's.
+  const auto settings = sched.campaign();
+  campaign_report report;
+  // Step 1 while the rows go by: skips are counted, accepted students kept as (id, zone). Zones
+  // are resolved once per distinct name; an unknown or empty zone is the institution's.
   schedule::zone_cache zones;
-  std::vector<schedule::campaign_candidate> candidates;
-  candidates.reserve(rows.size());
-  for (const auto& r : rows) {
+  std::vector<accepted_student> accepted;
+  candidates([&](const adapters::campaign_candidate_row& r) {
+    ++report.selected;
     schedule::campaign_candidate c;
-    c.id = r.ref;
-    c.zone = zones.find_or(r.timezone, nullptr);
     c.last_checkin = r.last_checkin;
     c.has_active_session = r.active;
     c.opted_out = r.opted_out;
     c.paused_until = r.paused_until;
-    candidates.push_back(c);
+    if (auto why = schedule::skip_of(c, settings.fair, now)) {
+      ++report.skipped[static_cast<std::size_t>(*why)];
+      return;
+    }
+    accepted.push_back({r.id, zones.find_or(r.timezone, nullptr)});
+    if (estimate) report.segments += estimate(r);
+  });
+  if (report.selected == 0) return report;  // nobody: nothing planned, nothing stored
+  auto stagger = schedule::campaign_stagger::start(settings, now, accepted.size());
+  if (!stagger) return stagger.error();
+  report.planned = accepted.size();
+  report.per_day_limit = stagger->per_day();
+
+  std::int64_t campaign_id = 0;
+  if (!request.dry_run) {
+    adapters::campaign_row c;
+    c.institution_id = request.institution_id;
+    c.rule_id = request.rule_id;
+    c.run_key = request.run_key;
+    c.dialog_id = request.dialog_id;
+    c.selected = static_cast<std::int64_t>(report.selected);
+    c.planned = static_cast<std::int64_t>(report.planned);
+    c.skipped = static_cast<std::int64_t>(report.skipped_total());
+    c.segments_estimate = static_cast<std::int64_t>(report.segments);
+    auto id = store.create_campaign(c, now);
+    if (!id) return id.error();
+    campaign_id = *id;
   }
-  auto settings = sched.campaign();
-  auto plan = schedule::plan_campaign(candidates, settings, now);
-  if (!plan) return plan.error();
-
-  campaign_report report;
-  report.selected = rows.size();
-  report.planned = plan->sends.size();
-  report.per_day_limit = plan->per_day;
-  for (const auto& s : plan->skipped) ++report.skipped[static_cast<std::size_t>(s.reason)];
-
-  std::vector<adapters::planned_send_row> sends;
-  sends.reserve(plan->sends.size());
-  for (const auto& p : plan->sends) {
-    const auto& c = candidates[p.candidate];
-    adapters::planned_send_row row{rows[p.candidate].id, p.day, p.at};
+  // Steps 2 and 3, one student at a time; the sends go to the store a chunk at a time (the
+  // caller's transaction keeps the campaign whole or absent).
+  std::vector<adapters::planned_send_row> chunk;
+  chunk.reserve(std::min(accepted.size(), sends_per_chunk));
+  auto flush = [&]() -> core::status {
+    if (request.dry_run || chunk.empty()) return core::status::ok();
+    auto st = store.add_planned_sends(campaign_id, chunk, now);
+    chunk.clear();
+    return st;
+  };
+  // Without staggering every student is due at the next allowed moment in its own zone.
+  std::vector<std::pair<const date::time_zone*, core::instant>> immediate_at;
+  for (const auto& a : accepted) {
+    adapters::planned_send_row row{a.id, 0, now};
     if (request.immediate) {
-      const auto& tz = c.zone ? *c.zone : *sched.time_zone;
-      auto at = schedule::next_allowed(now, sched.quiet, tz, sched.holidays);
-      if (!at) return core::status::invalid_argument("no allowed sending time within two years");
-      row.day = 0;
-      row.due = *at;
+      const auto* tz = a.zone ? a.zone : sched.time_zone;
+      auto known = std::find_if(immediate_at.begin(), immediate_at.end(),
+                                [tz](const auto& e) { return e.first == tz; });
+      if (known == immediate_at.end()) {
+        auto at = schedule::next_allowed(now, sched.quiet, *tz, sched.holidays);
+        if (!at) return core::status::invalid_argument("no allowed sending time within two years");
+        known = immediate_at.insert(immediate_at.end(), {tz, *at});
+      }
+      row.due = known->second;
+    } else {
+      auto slot = stagger->next(a.zone);
+      if (!slot) return slot.error();
+      row.day = slot->day;
+      row.due = slot->at;
+      if (report.per_day.size() <= slot->day)
+        report.per_day.emplace_back(stagger->days()[slot->day], 0);
+      ++report.per_day[slot->day].second;
     }
-    sends.push_back(row);
+    chunk.push_back(row);
+    if (chunk.size() == sends_per_chunk)
+      if (auto st = flush(); !st) return st;
   }
-  if (request.immediate) {
-    if (!sends.empty()) report.per_day.emplace_back(schedule::local_day(now, *sched.time_zone), sends.size());
-  } else {
-    for (const auto& p : plan->sends) {
-      if (report.per_day.size() <= p.day) report.per_day.emplace_back(plan->days[p.day], 0);
-      ++report.per_day[p.day].second;
-    }
-  }
-  if (estimate)
-    for (const auto& p : plan->sends) report.segments += estimate(rows[p.candidate]);
-  if (request.dry_run) return report;
-
-  adapters::campaign_row c;
-  c.institution_id = request.institution_id;
-  c.rule_id = request.rule_id;
-  c.run_key = request.run_key;
-  c.dialog_id = request.dialog_id;
-  c.selected = static_cast<std::int64_t>(report.selected);
-  c.planned = static_cast<std::int64_t>(report.planned);
-  c.skipped = static_cast<std::int64_t>(report.skipped_total());
-  c.segments_estimate = static_cast<std::int64_t>(report.segments);
-  auto id = store.create_campaign(c, now);
-  if (!id) return id.error();
-  if (auto s = store.add_planned_sends(*id, sends, now); !s) return s;
-  report.campaign_id = *id;
+  if (request.immediate && !accepted.empty())
+    report.per_day.emplace_back(schedule::local_day(now, *sched.time_zone), accepted.size());
+  if (auto st = flush(); !st) return st;
+  report.campaign_id = campaign_id;
   return report;
+}
+
+core::result<campaign_report> plan_and_store_campaign(
+    adapters::sqlite_store& store, const schedule::schedule_file& sched,
+    const std::vector<adapters::campaign_candidate_row>& candidates, const campaign_request& request,
+    const segment_estimator& estimate, core::instant now) {
+  return plan_and_store_campaign(
+      store, sched,
+      [&candidates](const adapters::sqlite_store::candidate_visitor& visit) {
+        for (const auto& c : candidates) visit(c);
+      },
+      request, estimate, now);
 }
 
 }  // namespace tuki::app

@@ -100,10 +100,14 @@ void run_campaign(const campaign_options& o, bool dry_run, int& exit_code) {
   const auto t0 = std::chrono::steady_clock::now();
   auto st = in_transaction(*store, [&](adapters::sqlite_store& s) -> core::status {
     // A manual campaign matches no schedule rule: the planning columns are enough.
-    auto rows = s.campaign_candidates(inst->id, o.to, adapters::sqlite_store::candidate_detail::planning);
-    if (rows.empty()) return core::status::not_found("no students match '" + o.to + "' in " + inst->id);
-    auto r = app::plan_and_store_campaign(s, *sched, rows, req, estimate, now);
+    // Walked, not held: the planner keeps 16 bytes per accepted student.
+    const app::candidate_source matching = [&](const adapters::sqlite_store::candidate_visitor& visit) {
+      s.for_each_campaign_candidate(inst->id, o.to, adapters::sqlite_store::candidate_detail::planning,
+                                    visit);
+    };
+    auto r = app::plan_and_store_campaign(s, *sched, matching, req, estimate, now);
     if (!r) return r.error();
+    if (r->selected == 0) return core::status::not_found("no students match '" + o.to + "' in " + inst->id);
     report = std::move(*r);
     if (dry_run) return core::status::ok();
     return s.audit("cli", "campaign_send", inst->id,

@@ -52,9 +52,21 @@ struct campaign_report {
 /// Opening-message segments for one candidate (e.g. conversation::opening_segments, cached).
 using segment_estimator = std::function<std::size_t(const adapters::campaign_candidate_row&)>;
 
-/// Plans `candidates` (already filtered to the audience) with the schedule's fairness and quiet
-/// hours at `now` and, unless a dry run, stores the campaign and its planned sends.
-/// already_exists when (institution, rule, run_key) was planned before. `estimate` may be empty.
+/// Hands each candidate (already filtered to the audience, in id order) to the visitor once:
+/// e.g. a walk of sqlite_store::for_each_campaign_candidate, so that no candidate is held.
+using candidate_source = std::function<void(const adapters::sqlite_store::candidate_visitor&)>;
+
+/// Plans the candidates with the schedule's fairness and quiet hours at `now` and, unless a dry
+/// run, stores the campaign and its planned sends. Holds 16 bytes per accepted student (its id
+/// and zone) and writes the planned sends in chunks, so a rule over 1,000,000 students fits in a
+/// small server. No candidates: nothing is stored and campaign_id stays 0. already_exists when (institution, rule, run_key) was planned before.
+/// `estimate` may be empty.
+core::result<campaign_report> plan_and_store_campaign(
+    adapters::sqlite_store& store, const schedule::schedule_file& schedule,
+    const candidate_source& candidates, const campaign_request& request,
+    const segment_estimator& estimate, core::instant now);
+
+/// The same over candidates already in memory (a few students: milestones, triggers, tests).
 core::result<campaign_report> plan_and_store_campaign(
     adapters::sqlite_store& store, const schedule::schedule_file& schedule,
     const std::vector<adapters::campaign_candidate_row>& candidates, const campaign_request& request,

@@ -19,10 +19,37 @@ const std::string planning_columns =
 const std::string profile_columns = ", s.grp, s.campus, s.programme, s.start_date, s.extra";
 const std::string candidate_from = " FROM students s LEFT JOIN sessions x ON x.student_id = s.id ";
 
+// Walks `q` (bound, columns as planning_columns [+ profile_columns]) into `visit`, one reused row.
+void walk_candidates(sqlite_statement& q, bool profile, const sqlite_store::candidate_visitor& visit) {
+  campaign_candidate_row c;
+  while (q.step()) {
+    c.id = q.column_int(0);
+    c.ref = q.column_text(1);
+    c.first_name = q.column_text(2);
+    c.language = q.column_text(3);
+    c.timezone = q.column_text(4);
+    c.opted_out = q.column_int(5) != 0;
+    c.paused_until = optional_instant(q, 6);
+    c.last_checkin = optional_instant(q, 7);
+    c.active = q.column_int(8) != 0;
+    if (profile) {
+      c.group = q.column_text(9);
+      c.campus = q.column_text(10);
+      c.programme = q.column_text(11);
+      c.start_date = q.column_text(12);
+      c.extra_json = q.column_text(13);
+    }
+    visit(c);
+  }
+  q.reset();
+}
+
 }  // namespace
 
-std::vector<campaign_candidate_row> sqlite_store::campaign_candidates(
-    const std::string& institution_id, const std::string& selector, candidate_detail detail) {
+void sqlite_store::for_each_campaign_candidate(const std::string& institution_id,
+                                               const std::string& selector,
+                                               candidate_detail detail,
+                                               const candidate_visitor& visit) {
   // "all" walks the table in rowid order (the unary + keeps SQLite off the (institution_id,
   // student_ref) index): rows arrive sorted by id, so there is no temporary B-tree sort and no
   // random lookup from the index into the table; measured 2-3x faster for 100,000 students.
@@ -36,6 +63,35 @@ std::vector<campaign_candidate_row> sqlite_store::campaign_candidates(
                                "(s.grp = ?2 OR s.campus = ?2 OR s.student_ref = ?2) ORDER BY s.id");
   q.bind(1, institution_id);
   if (selector != "all") q.bind(2, selector);
+  walk_candidates(q, profile, visit);
+}
+
+void sqlite_store::for_each_candidate_dated(const std::string& institution_id,
+                                            const std::string& column, const std::string& first,
+                                            const std::string& last,
+                                            const candidate_visitor& visit) {
+  const std::string columns = planning_columns + profile_columns + candidate_from;
+  // The whole table is scanned either way (no index on the dates: it would slow every import),
+  // but inside SQLite: about 0.2 s for 1,000,000 students, against 1.8 s to read them all out.
+  // An extra column is a key of the `extra` JSON object; a name JSON paths cannot quote is not
+  // filtered here (the caller checks every date it is given anyway).
+  const bool in_extra = column != "start_date";
+  const bool quotable = column.find_first_of("\"\\") == std::string::npos;
+  if (in_extra && !quotable) {
+    for_each_campaign_candidate(institution_id, "all", candidate_detail::profile, visit);
+    return;
+  }
+  auto& q = db_->prepare(columns + (in_extra ? "WHERE +s.institution_id = ?1 AND "
+                                               "json_extract(s.extra, ?4) BETWEEN ?2 AND ?3 ORDER BY s.id"
+                                             : "WHERE +s.institution_id = ?1 AND "
+                                               "s.start_date BETWEEN ?2 AND ?3 ORDER BY s.id"));
+  q.bind(1, institution_id).bind(2, first).bind(3, last);
+  if (in_extra) q.bind(4, "$.\"" + column + "\"");
+  walk_candidates(q, true, visit);
+}
+
+std::vector<campaign_candidate_row> sqlite_store::campaign_candidates(
+    const std::string& institution_id, const std::string& selector, candidate_detail detail) {
   std::vector<campaign_candidate_row> out;
   if (selector == "all") {
     // Sized once: growing the vector to 100,000 rows reallocated it 17 times and faulted in
@@ -46,25 +102,8 @@ std::vector<campaign_candidate_row> sqlite_store::campaign_candidates(
     if (n.step()) out.reserve(static_cast<std::size_t>(n.column_int(0)));
     n.reset();
   }
-  while (q.step()) {
-    auto& c = out.emplace_back();
-    c.id = q.column_int(0);
-    c.ref = q.column_text(1);
-    c.first_name = q.column_text(2);
-    c.language = q.column_text(3);
-    c.timezone = q.column_text(4);
-    c.opted_out = q.column_int(5) != 0;
-    c.paused_until = optional_instant(q, 6);
-    c.last_checkin = optional_instant(q, 7);
-    c.active = q.column_int(8) != 0;
-    if (!profile) continue;
-    c.group = q.column_text(9);
-    c.campus = q.column_text(10);
-    c.programme = q.column_text(11);
-    c.start_date = q.column_text(12);
-    c.extra_json = q.column_text(13);
-  }
-  q.reset();
+  for_each_campaign_candidate(institution_id, selector, detail,
+                              [&out](const campaign_candidate_row& c) { out.push_back(c); });
   return out;
 }
 

@@ -4,7 +4,6 @@
 #include <cmath>
 #include <limits>
 #include <string>
-#include <unordered_map>
 
 #include "tuki/core/schedule/local_time.hpp"
 
@@ -68,90 +67,101 @@ std::string_view to_string(skip_reason r) {
   return "unknown";
 }
 
+std::optional<skip_reason> skip_of(const campaign_candidate& c, const fairness& fair,
+                                   core::instant now) {
+  if (c.opted_out) return skip_reason::opted_out;
+  if (c.paused_until && now < *c.paused_until) return skip_reason::paused;
+  if (c.has_active_session) return skip_reason::active;
+  if (c.last_checkin && now - *c.last_checkin < fair.min_gap) return skip_reason::capped;
+  return std::nullopt;
+}
+
+campaign_stagger::campaign_stagger(const campaign_settings& s, core::instant now,
+                                   std::uint64_t accepted)
+    : settings_(&s), now_(now), accepted_(accepted) {}
+
+core::result<campaign_stagger> campaign_stagger::start(const campaign_settings& settings,
+                                                       core::instant now, std::uint64_t accepted) {
+  if (auto st = validate(settings); !st) return st;
+  campaign_stagger g(settings, now, accepted);
+  g.per_day_ = settings.fair.need_rate > 0
+                   // The epsilon keeps 60 / 0.03 at 2000 despite binary rounding of 0.03.
+                   ? static_cast<std::uint64_t>(std::floor(settings.fair.capacity_per_day /
+                                                           settings.fair.need_rate * (1 + 1e-12)))
+                   : 0;
+  g.batch_cap_ = g.per_day_ == 0 ? std::max<std::uint64_t>(accepted, 1) : g.per_day_;
+  // Campaign days in the institution's zone: today only with enough of its window left.
+  const auto& inst = *settings.institution_zone;
+  auto d = local_day(now, inst);
+  if (!(day_allowed(d, settings) &&
+        now + settings.min_first_day_window <= to_instant(d, settings.quiet.send_until, inst))) {
+    d += date::days{1};
+  }
+  g.next_day_ = d;
+  return g;
+}
+
+core::status campaign_stagger::open_next_day() {
+  int searched = 0;
+  while (!day_allowed(next_day_, *settings_)) {
+    if (++searched > k_search_days) {
+      return core::status::invalid_argument("campaign: no allowed sending day within two years");
+    }
+    next_day_ += date::days{1};
+  }
+  days_.push_back(next_day_);
+  next_day_ += date::days{1};
+  batch_first_ = index_;
+  batch_ = std::min(batch_cap_, accepted_ - index_);
+  windows_.clear();
+  return core::status::ok();
+}
+
+core::result<campaign_stagger::slot> campaign_stagger::next(const date::time_zone* zone) {
+  if (index_ >= accepted_) {
+    return core::status::invalid_argument("campaign: more students than were counted");
+  }
+  if (days_.empty() || index_ - batch_first_ >= batch_) {
+    if (auto st = open_next_day(); !st) return st;
+  }
+  const auto* z = zone ? zone : settings_->institution_zone;
+  // A handful of zones per institution: a linear search beats a hash map here.
+  auto w = std::find_if(windows_.begin(), windows_.end(), [z](const auto& e) { return e.first == z; });
+  if (w == windows_.end()) {
+    windows_.emplace_back(z, zone_window(days_.back(), *z, *settings_, now_));
+    w = std::prev(windows_.end());
+  }
+  const auto& [start, end] = w->second;
+  const std::uint64_t j = index_ - batch_first_;
+  ++index_;
+  // (end - start) is at most ~25 h in ms and j < batch <= 2^32: the product fits in int64.
+  auto offset = (end - start) * static_cast<std::int64_t>(j) / static_cast<std::int64_t>(batch_);
+  return slot{static_cast<std::uint32_t>(days_.size() - 1),
+              start + std::chrono::floor<std::chrono::seconds>(offset)};  // < end
+}
+
 core::result<campaign_plan> plan_campaign(std::span<const campaign_candidate> candidates,
                                           const campaign_settings& settings, core::instant now) {
   if (auto st = validate(settings); !st) return st;
   if (candidates.size() >= std::numeric_limits<std::uint32_t>::max()) {
     return core::status::invalid_argument("campaign: too many candidates");
   }
-  const auto& inst = *settings.institution_zone;
   campaign_plan plan;
-
-  // Pass 1: skip reasons, and a dense zone index per accepted student (students sharing a zone
-  // are usually consecutive, so the last-hit check saves most hash lookups).
-  std::vector<const date::time_zone*> zones;
-  std::unordered_map<const date::time_zone*, std::uint32_t> zone_index;
-  std::vector<std::uint32_t> send_zone;
   plan.sends.reserve(candidates.size());
-  send_zone.reserve(candidates.size());
-  const date::time_zone* last_zone = nullptr;
-  std::uint32_t last_index = 0;
   for (std::uint32_t i = 0; i < candidates.size(); ++i) {
-    const auto& c = candidates[i];
-    std::optional<skip_reason> why;
-    if (c.opted_out)
-      why = skip_reason::opted_out;
-    else if (c.paused_until && now < *c.paused_until)
-      why = skip_reason::paused;
-    else if (c.has_active_session)
-      why = skip_reason::active;
-    else if (c.last_checkin && now - *c.last_checkin < settings.fair.min_gap) {
-      why = skip_reason::capped;
-    }
-    if (why) {
-      plan.skipped.push_back({i, *why});
-      continue;
-    }
-    const auto* z = c.zone ? c.zone : &inst;
-    if (z != last_zone || zones.empty()) {
-      auto [it, added] = zone_index.try_emplace(z, static_cast<std::uint32_t>(zones.size()));
-      if (added) zones.push_back(z);
-      last_zone = z;
-      last_index = it->second;
-    }
-    plan.sends.push_back({i, 0, now});
-    send_zone.push_back(last_index);
+    if (auto why = skip_of(candidates[i], settings.fair, now)) plan.skipped.push_back({i, *why});
+    else plan.sends.push_back({i, 0, now});
   }
-
-  const std::uint64_t accepted = plan.sends.size();
-  plan.per_day = settings.fair.need_rate > 0
-                     // The epsilon keeps 60 / 0.03 at 2000 despite binary rounding of 0.03.
-                     ? static_cast<std::uint64_t>(std::floor(settings.fair.capacity_per_day /
-                                                             settings.fair.need_rate * (1 + 1e-12)))
-                     : 0;
-  const std::uint64_t per_day =
-      plan.per_day == 0 ? std::max<std::uint64_t>(accepted, 1) : plan.per_day;
-
-  // Campaign days in the institution's zone.
-  auto d = local_day(now, inst);
-  if (!(day_allowed(d, settings) &&
-        now + settings.min_first_day_window <= to_instant(d, settings.quiet.send_until, inst))) {
-    d += date::days{1};
+  auto stagger = campaign_stagger::start(settings, now, plan.sends.size());
+  if (!stagger) return stagger.error();
+  plan.per_day = stagger->per_day();
+  for (auto& send : plan.sends) {
+    auto s = stagger->next(candidates[send.candidate].zone);
+    if (!s) return s.error();
+    send.day = s->day;
+    send.at = s->at;
   }
-  std::vector<window> windows(zones.size());
-  for (std::uint64_t first = 0; first < accepted; first += per_day) {
-    int searched = 0;
-    while (!day_allowed(d, settings)) {
-      if (++searched > k_search_days) {
-        return core::status::invalid_argument("campaign: no allowed sending day within two years");
-      }
-      d += date::days{1};
-    }
-    const auto k = static_cast<std::uint32_t>(plan.days.size());
-    plan.days.push_back(d);
-    for (std::size_t z = 0; z < zones.size(); ++z)
-      windows[z] = zone_window(d, *zones[z], settings, now);
-    const std::uint64_t batch = std::min(per_day, accepted - first);
-    for (std::uint64_t j = 0; j < batch; ++j) {
-      auto& send = plan.sends[first + j];
-      const auto& [start, end] = windows[send_zone[first + j]];
-      // (end - start) is at most ~25 h in ms and j < batch <= 2^32: the product fits in int64.
-      auto offset = (end - start) * static_cast<std::int64_t>(j) / static_cast<std::int64_t>(batch);
-      send.day = k;
-      send.at = start + std::chrono::floor<std::chrono::seconds>(offset);  // < end
-    }
-    d += date::days{1};
-  }
+  plan.days = stagger->days();
   return plan;
 }
 

@@ -3,6 +3,7 @@
 // (see app/write_queue.hpp): call these methods only from jobs running there, inside the batch
 // transaction that the write queue opens. Readers on other threads open their own connection.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <chrono>
@@ -274,6 +275,18 @@ class sqlite_store {
   std::vector<campaign_candidate_row> campaign_candidates(
       const std::string& institution_id, const std::string& selector,
       candidate_detail detail = candidate_detail::profile);
+  /// Sees one candidate row at a time; the row is reused, so copy what you keep.
+  using candidate_visitor = std::function<void(const campaign_candidate_row&)>;
+  /// campaign_candidates one row at a time, so that a million students are never held at once.
+  /// `visit` may use the store, but not start another walk of the candidates.
+  void for_each_campaign_candidate(const std::string& institution_id, const std::string& selector,
+                                   candidate_detail detail, const candidate_visitor& visit);
+  /// Profile rows, in id order, whose date `column` ("start_date" or an imported extra column)
+  /// is a YYYY-MM-DD text from `first` to `last` (inclusive): the students a milestone rule can
+  /// be due for, found by SQLite without materialising the others.
+  void for_each_candidate_dated(const std::string& institution_id, const std::string& column,
+                                const std::string& first, const std::string& last,
+                                const candidate_visitor& visit);
   /// already_exists when the same (institution, rule, run_key) was planned before.
   core::result<std::int64_t> create_campaign(const campaign_row& c, core::instant now);
   std::optional<campaign_row> find_campaign(std::int64_t id);

@@ -74,6 +74,52 @@ struct campaign_plan {
   std::uint64_t per_day = 0;
 };
 
+/// The first reason in enum order that skips `c` at `now` (step 1 of plan_campaign), or nullopt
+/// when the student is accepted.
+std::optional<skip_reason> skip_of(const campaign_candidate& c, const fairness& fair,
+                                   core::instant now);
+
+/// Steps 2 and 3 of plan_campaign one accepted student at a time, in candidate order, so that a
+/// caller can plan a million students while holding none of them: memory is O(zones), and the
+/// days are found as the students reach them. `settings` must outlive the stagger.
+class campaign_stagger {
+ public:
+  /// Validates `settings` (the errors of plan_campaign) for `accepted` students at `now`.
+  static core::result<campaign_stagger> start(const campaign_settings& settings, core::instant now,
+                                              std::uint64_t accepted);
+
+  struct slot {
+    std::uint32_t day;  // campaign day k (index into days())
+    core::instant at;   // UTC, whole seconds
+  };
+  /// The slot of the next accepted student, whose zone is `zone` (nullptr = the institution's).
+  /// invalid_argument when no allowed day is found within two years; called at most `accepted`
+  /// times.
+  core::result<slot> next(const date::time_zone* zone);
+
+  /// The campaign days reached so far (all of them once every student has had its slot).
+  const std::vector<date::local_days>& days() const { return days_; }
+  /// As campaign_plan::per_day: students per day, 0 = unlimited.
+  std::uint64_t per_day() const { return per_day_; }
+
+ private:
+  using window = std::pair<core::instant, core::instant>;  // [first, end)
+  campaign_stagger(const campaign_settings& s, core::instant now, std::uint64_t accepted);
+  core::status open_next_day();
+
+  const campaign_settings* settings_;
+  core::instant now_;
+  std::uint64_t accepted_ = 0;
+  std::uint64_t per_day_ = 0;    // as reported
+  std::uint64_t batch_cap_ = 1;  // per_day_, or everyone when unlimited
+  std::uint64_t index_ = 0;      // accepted students given a slot so far
+  std::uint64_t batch_ = 0;      // size of the current day's batch
+  std::uint64_t batch_first_ = 0;
+  date::local_days next_day_;    // where the search for the next campaign day starts
+  std::vector<date::local_days> days_;
+  std::vector<std::pair<const date::time_zone*, window>> windows_;  // the current day's, per zone
+};
+
 /// Plans a campaign over `candidates` (at most 2^32 - 1) at `now`.
 ///
 /// 1. Skips, with a reason: opted out; paused (now < paused_until); has an active session;

@@ -2,6 +2,7 @@
 // Milestones: a dialog sent relative to a date of each student (start_date, internship_start...).
 #include <optional>
 #include <string>
+#include <utility>
 
 #include <date/tz.h>
 
@@ -28,5 +29,12 @@ struct milestone_rule {
 std::optional<core::instant> milestone_time(const milestone_rule& rule,
                                             date::year_month_day student_date,
                                             const date::time_zone& tz);
+
+/// The student dates [first, last] (inclusive) whose milestone can fall in (now - lookback, now]
+/// in any time zone (UTC-12 to UTC+14, with a day to spare on each side): a prefilter for the
+/// store, so that a milestone rule reads the few students near their date, not all of them.
+/// Every date outside it is certain not to be due; the dates inside still need milestone_time.
+std::pair<date::year_month_day, date::year_month_day> milestone_dates_in_reach(
+    const milestone_rule& rule, core::instant now, std::chrono::days lookback);
 
 }  // namespace tuki::schedule
