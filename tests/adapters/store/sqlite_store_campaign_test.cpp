@@ -209,3 +209,54 @@ TEST_CASE("planned sends beyond one multi-row insert are stored whole and in ord
   q.reset();
   CHECK(i == sends.size());
 }
+
+TEST_CASE("dated candidates: only students whose date column is in the window, from start_date "
+          "or an extra column",
+          "[campaign][store]") {
+  campaign_store db;
+  std::vector<core::student> v;
+  const char* dates[] = {"2026-11-01", "2026-11-10", "2026-11-20", "2026-11-30", "not a date", ""};
+  for (int i = 0; i < 6; ++i) {
+    core::student s;
+    s.institution_id = "varia";
+    s.ref = "s" + std::to_string(i);
+    s.phone = "+35840000" + std::to_string(1000 + i);
+    s.language = "fi";
+    s.start_date = dates[i];
+    s.extra["internship_start"] = dates[5 - i];
+    v.push_back(s);
+  }
+  REQUIRE(db.store->upsert_students(v, t0).is_ok());
+  auto refs = [&](const std::string& column, const std::string& first, const std::string& last) {
+    std::vector<std::string> out;
+    db.store->for_each_candidate_dated("varia", column, first, last,
+                                       [&](const campaign_candidate_row& c) { out.push_back(c.ref); });
+    return out;
+  };
+  using list = std::vector<std::string>;
+  CHECK(refs("start_date", "2026-11-10", "2026-11-20") == list{"s1", "s2"});
+  CHECK(refs("start_date", "2026-11-11", "2026-11-19").empty());
+  CHECK(refs("internship_start", "2026-11-10", "2026-11-20") == list{"s3", "s4"});
+  CHECK(refs("internship_start", "2026-11-01", "2026-11-30") == list{"s2", "s3", "s4", "s5"});
+  CHECK(refs("no_such_column", "2026-01-01", "2026-12-31").empty());
+  CHECK(refs("start_date", "2026-11-01", "2026-11-30").size() == 4);
+}
+
+TEST_CASE("candidates walked one at a time are the rows campaign_candidates returns",
+          "[campaign][store]") {
+  campaign_store db;
+  db.add_students();
+  for (const char* selector : {"all", "LOW", "b2"}) {
+    auto held = db.store->campaign_candidates("varia", selector);
+    std::vector<std::int64_t> walked;
+    std::vector<std::string> groups;
+    db.store->for_each_campaign_candidate("varia", selector, sqlite_store::candidate_detail::profile,
+                                          [&](const campaign_candidate_row& c) {
+                                            walked.push_back(c.id);
+                                            groups.push_back(c.group);
+                                          });
+    INFO(selector);
+    CHECK(walked == ids_of(held));
+    for (std::size_t i = 0; i < held.size(); ++i) CHECK(groups[i] == held[i].group);
+  }
+}

@@ -251,3 +251,37 @@ TEST_CASE("a 100,000-student campaign is planned with every invariant", "[schedu
   CHECK(plan->days.size() == (accepted + 2141) / 2142);
   check_invariants(*plan, c, s, now, 7);
 }
+
+TEST_CASE("the stagger gives slots one student at a time, finding days as they are reached",
+          "[schedule]") {
+  auto s = helsinki_settings();  // 2,000 students a day on work days
+  const auto now = utc(2026, 12, 3, 7, 0);  // Thursday 09:00 in Helsinki
+  const auto* stockholm = &zone("Europe/Stockholm");
+  auto g = campaign_stagger::start(s, now, 4'500);
+  REQUIRE(g);
+  CHECK(g->per_day() == 2'000);
+  CHECK(g->days().empty());
+  std::vector<campaign_stagger::slot> helsinki_slots;
+  for (int i = 0; i < 4'500; ++i) {
+    const bool own_zone = i % 3 == 0;
+    auto slot = g->next(own_zone ? stockholm : nullptr);
+    REQUIRE(slot);
+    REQUIRE(slot->day == static_cast<std::uint32_t>(i / 2'000));
+    REQUIRE(g->days().size() == static_cast<std::size_t>(i / 2'000 + 1));
+    REQUIRE(is_allowed(slot->at, s.quiet, own_zone ? *stockholm : *s.institution_zone, s.holidays));
+    if (!own_zone && slot->day == 0) helsinki_slots.push_back(*slot);
+  }
+  // Thursday, Friday, then Monday (the weekend is skipped); Sunday 6 December is a holiday too.
+  CHECK(g->days() == std::vector<date::local_days>{day(2026, 12, 3), day(2026, 12, 4), day(2026, 12, 7)});
+  for (std::size_t i = 1; i < helsinki_slots.size(); ++i)
+    REQUIRE(helsinki_slots[i - 1].at <= helsinki_slots[i].at);
+  CHECK_FALSE(g->next(nullptr));  // more slots than students counted
+
+  s.quiet.weekdays = weekday_set{}.add(date::Saturday);
+  s.holidays = holiday_calendar({{day(2026, 12, 1), day(2029, 1, 1), "closed"}});
+  auto closed = campaign_stagger::start(s, now, 1);
+  REQUIRE(closed);  // the days are searched when the first student needs one
+  auto none = closed->next(nullptr);
+  REQUIRE_FALSE(none);
+  CHECK(none.error().message().find("no allowed sending day") != std::string::npos);
+}

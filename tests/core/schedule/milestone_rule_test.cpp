@@ -107,3 +107,37 @@ TEST_CASE("audiences filter by group, campus and programme", "[schedule]") {
   CHECK_FALSE(a.matches({"TVT24", "Espoo", "logistics"}));
   CHECK_FALSE(a.matches({"tvt24", "Espoo", "ict"}));
 }
+
+TEST_CASE("the dates in reach of a milestone hold every student date that can be due",
+          "[schedule]") {
+  // Every date whose milestone falls in (now - 7 days, now] in any of these zones (UTC-11 to
+  // UTC+14) must be inside the window; the window is at most a lookback plus five days wide.
+  const char* zones[] = {"Pacific/Pago_Pago", "America/New_York", "UTC", "Europe/Helsinki",
+                         "Asia/Kolkata", "Pacific/Kiritimati"};
+  const auto lookback = date::days{7};
+  for (const char* offset : {"+14 days at 10:00", "-7 days at 08:00", "0 days at 23:59",
+                             "+2 weeks at 00:00"}) {
+    milestone_rule rule;
+    rule.offset = *parse_offset(offset);
+    for (auto now : {utc(2026, 12, 5, 9, 30), utc(2027, 3, 28, 0, 30), utc(2026, 12, 31, 23, 59)}) {
+      auto [first, last] = milestone_dates_in_reach(rule, now, lookback);
+      INFO(offset << " window " << first << " .. " << last);
+      CHECK((date::sys_days{last} - date::sys_days{first}).count() <= 7 + 5);
+      int due_dates = 0;
+      for (auto d = date::sys_days{first} - date::days{30}; d < date::sys_days{last} + date::days{30};
+           d += date::days{1}) {
+        const date::year_month_day ymd{d};
+        for (const char* z : zones) {
+          auto due = milestone_time(rule, ymd, zone(z));
+          REQUIRE(due);
+          if (*due > now || *due <= now - lookback) continue;
+          ++due_dates;
+          INFO(ymd << " in " << z);
+          CHECK(ymd >= first);
+          CHECK(ymd <= last);
+        }
+      }
+      CHECK(due_dates > 0);
+    }
+  }
+}
