@@ -11,6 +11,12 @@ namespace {
 
 constexpr auto recurring_lookback = std::chrono::hours(24);
 constexpr auto milestone_lookback = std::chrono::days(7);
+// Up to this many students with new events, a trigger looks each one up by id (about 1.3 us a
+// student); more, and it walks the institution once (about 0.5 s per 1,000,000 students), which
+// costs less only when a large share of the students have new events. Measured with 1,000,000
+// students, store thread CPU walking all / looking up: 200 students with events 0.57 / 0.02 s;
+// 50,000, 1.1 / 0.7 s; 200,000, 2.4 / 2.1 s.
+constexpr std::size_t default_trigger_lookup_limit = 100000;
 
 std::optional<date::year_month_day> parse_day(std::string_view s) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
@@ -36,7 +42,8 @@ bool in_audience(const schedule::audience& a, const adapters::campaign_candidate
 
 scheduler::scheduler(const config::config& cfg,
                      std::map<std::string, schedule::schedule_file> schedules, conversation& conv)
-    : cfg_(cfg), schedules_(std::move(schedules)), conv_(conv) {}
+    : cfg_(cfg), schedules_(std::move(schedules)), conv_(conv),
+      trigger_lookup_limit_(default_trigger_lookup_limit) {}
 
 const schedule::schedule_file* scheduler::schedule_of(const std::string& institution_id) const {
   auto it = schedules_.find(institution_id);
@@ -134,11 +141,8 @@ core::result<rules_report> scheduler::evaluate(adapters::sqlite_store& store,
     if (students.empty()) continue;
     std::vector<adapters::campaign_candidate_row> who;
     core::status failed = core::status::ok();
-    std::size_t k = 0;
-    every_student([&](const adapters::campaign_candidate_row& c) {  // both ascending by id
-      while (k < students.size() && students[k] < c.id) ++k;
-      if (!failed || k == students.size()) return;
-      if (students[k] != c.id || !in_audience(rule.students, c)) return;
+    auto consider = [&](const adapters::campaign_candidate_row& c) {
+      if (!failed || !in_audience(rule.students, c)) return;
       auto last = store.last_rule_run(inst.id, rule.id, c.id);
       std::optional<date::local_days> last_day;
       if (last)
@@ -152,7 +156,16 @@ core::result<rules_report> scheduler::evaluate(adapters::sqlite_store& store,
       auto fresh = store.add_rule_run(inst.id, rule.id, c.id, day_text(*fired), now);
       if (!fresh) failed = fresh.error();
       else if (*fresh) who.push_back(c);
-    });
+    };
+    if (students.size() <= trigger_lookup_limit_) {
+      store.for_each_candidate_in(inst.id, students, consider);
+    } else {
+      std::size_t k = 0;
+      every_student([&](const adapters::campaign_candidate_row& c) {  // both ascending by id
+        while (k < students.size() && students[k] < c.id) ++k;
+        if (k < students.size() && students[k] == c.id) consider(c);
+      });
+    }
     if (!failed) return failed;
     if (auto s = store.set_scheduler_mark(mark, max_id); !s) return s;
     if (who.empty()) continue;

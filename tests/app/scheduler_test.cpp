@@ -257,6 +257,45 @@ TEST_CASE("schedule rules: recurring, milestones and triggers are planned once",
   CHECK(quiet->campaigns == 0);
 }
 
+TEST_CASE("a data trigger fires for the same students whether it looks them up or walks them all",
+          "[scheduler]") {
+  // Up to trigger_lookup_limit students with new events are looked up by id; more are found in
+  // one walk of the institution. Both must give the same campaign.
+  const std::size_t limit = GENERATE(std::size_t{0}, std::size_t{100000});
+  fixture f;
+  f.add_students(6);
+  auto& s = *f.store;
+  auto sch = f.make_scheduler();
+  sch.set_trigger_lookup_limit(limit);
+  INFO("lookup limit " << limit);
+  std::vector<app::event_error> errors;
+  // s2 and s5 reach two absences within 14 days, s3 has one.
+  std::vector<app::event_input> ev{{0, "s2", "absence", "2026-11-20", 1},
+                                   {1, "s5", "absence", "2026-11-16", 1},
+                                   {2, "s2", "absence", "2026-11-23", 1},
+                                   {3, "s3", "absence", "2026-11-23", 1},
+                                   {4, "s5", "absence", "2026-11-23", 1}};
+  REQUIRE(app::store_events(s, "varia", ev, errors, tue_0900).value() == 5);
+  REQUIRE(errors.empty());
+  auto fired = sch.evaluate_rules(s, tue_0900);  // before the recurring rule's 10:00
+  INFO(fired.error().to_string());
+  REQUIRE(fired);
+  CHECK(fired->campaigns == 1);
+  CHECK(fired->planned == 2);
+  CHECK(f.count("SELECT COUNT(*) FROM rule_runs WHERE rule_id = 'absences' AND student_id IN (2, 5) "
+                "AND run_key = '2026-11-23'") == 2);
+  CHECK(f.count("SELECT COUNT(*) FROM rule_runs WHERE rule_id = 'absences'") == 2);
+  CHECK(f.count("SELECT COUNT(*) FROM planned_sends WHERE student_id IN (2, 5)") == 2);
+  // One more absence of s3 fires for s3 alone; s2 and s5 are not planned again.
+  std::vector<app::event_input> more{{0, "s3", "absence", "2026-11-24", 1}};
+  REQUIRE(app::store_events(s, "varia", more, errors, tue_0900).value() == 1);
+  auto again = sch.evaluate_rules(s, tue_0900 + minutes(1));
+  REQUIRE(again);
+  CHECK(again->planned == 1);
+  CHECK(f.count("SELECT COUNT(*) FROM planned_sends WHERE student_id = 3") == 1);
+  CHECK(f.count("SELECT COUNT(*) FROM planned_sends") == 3);
+}
+
 TEST_CASE("events: CSV and JSON items are checked one by one", "[events]") {
   std::vector<app::event_error> errors;
   auto rows = app::parse_events_csv(

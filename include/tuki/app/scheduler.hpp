@@ -45,6 +45,9 @@ class scheduler {
   core::result<start_report> start_due(adapters::sqlite_store& store, core::instant now, int limit,
                                        std::int64_t max_outbox_depth) const;
   const schedule::schedule_file* schedule_of(const std::string& institution_id) const;
+  /// Up to `n` students with new events, a data trigger looks each one up by id; more, and it
+  /// walks the institution's students once (default 100,000; tests set 0 to take the walk).
+  void set_trigger_lookup_limit(std::size_t n) { trigger_lookup_limit_ = n; }
 
  private:
   core::result<rules_report> evaluate(adapters::sqlite_store& store,
@@ -53,6 +56,7 @@ class scheduler {
   const config::config& cfg_;
   std::map<std::string, schedule::schedule_file> schedules_;
   conversation& conv_;
+  std::size_t trigger_lookup_limit_;
 };
 
 }  // namespace tuki::app

@@ -90,6 +90,17 @@ void sqlite_store::for_each_candidate_dated(const std::string& institution_id,
   walk_candidates(q, true, visit);
 }
 
+void sqlite_store::for_each_candidate_in(const std::string& institution_id,
+                                         std::span<const std::int64_t> ids,
+                                         const candidate_visitor& visit) {
+  auto& q = db_->prepare(planning_columns + profile_columns + candidate_from +
+                         "WHERE s.id = ?1 AND s.institution_id = ?2");
+  for (auto id : ids) {
+    q.bind(1, id).bind(2, institution_id);
+    walk_candidates(q, true, visit);  // one row or none; resets the statement
+  }
+}
+
 std::vector<campaign_candidate_row> sqlite_store::campaign_candidates(
     const std::string& institution_id, const std::string& selector, candidate_detail detail) {
   std::vector<campaign_candidate_row> out;

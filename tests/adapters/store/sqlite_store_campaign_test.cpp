@@ -3,6 +3,7 @@
 // given. Real SQLite files, explicit times.
 #include "tuki/adapters/store/sqlite_store.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 #include <set>
@@ -259,4 +260,29 @@ TEST_CASE("candidates walked one at a time are the rows campaign_candidates retu
     CHECK(walked == ids_of(held));
     for (std::size_t i = 0; i < held.size(); ++i) CHECK(groups[i] == held[i].group);
   }
+}
+
+TEST_CASE("candidates looked up by id: the institution's students among the ids, with their profile",
+          "[campaign][store]") {
+  campaign_store db;
+  db.add_students();
+  auto all = db.store->campaign_candidates("varia", "all");
+  auto other = db.store->campaign_candidates("omnia", "all");
+  REQUIRE(all.size() == 6);
+  REQUIRE(other.size() == 6);
+  // Three of varia's students, one of omnia's and an id no student has.
+  std::vector<std::int64_t> ids{all[1].id, other[2].id, all[3].id, all[5].id, all[5].id + 1000};
+  std::sort(ids.begin(), ids.end());
+  std::vector<campaign_candidate_row> seen;
+  db.store->for_each_candidate_in("varia", ids, [&](const campaign_candidate_row& c) { seen.push_back(c); });
+  REQUIRE(ids_of(seen) == std::vector<std::int64_t>{all[1].id, all[3].id, all[5].id});
+  const std::size_t picked[] = {1, 3, 5};
+  for (std::size_t i = 0; i < 3; ++i) {
+    const auto& want = all[picked[i]];
+    CHECK(seen[i].ref == want.ref);
+    CHECK(seen[i].group == want.group);  // the profile, as a walk gives it
+    CHECK(seen[i].campus == "Tikkurila");
+  }
+  std::vector<std::int64_t> none;
+  db.store->for_each_candidate_in("varia", none, [&](const campaign_candidate_row&) { FAIL("no ids"); });
 }

@@ -287,6 +287,11 @@ class sqlite_store {
   void for_each_candidate_dated(const std::string& institution_id, const std::string& column,
                                 const std::string& first, const std::string& last,
                                 const candidate_visitor& visit);
+  /// Profile rows of the institution's students among `ids` (ascending), in id order, each found
+  /// by its primary key: the few students a data trigger has new events for, without walking the
+  /// others. Ids of other institutions or of no student are passed over.
+  void for_each_candidate_in(const std::string& institution_id, std::span<const std::int64_t> ids,
+                             const candidate_visitor& visit);
   /// already_exists when the same (institution, rule, run_key) was planned before.
   core::result<std::int64_t> create_campaign(const campaign_row& c, core::instant now);
   std::optional<campaign_row> find_campaign(std::int64_t id);
