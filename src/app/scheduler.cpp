@@ -194,6 +194,14 @@ core::result<start_report> scheduler::start_due(adapters::sqlite_store& store, c
       continue;
     }
     const auto* sched = schedule_of(student->institution_id);
+    // The cap holds when the send starts, not only when it was planned: a student planned by two
+    // campaigns (an oversubscribed weekly rule planned again the next week, or a milestone and a
+    // recurring rule) must still get at most one new check-in per min_days_between_checkins.
+    if (sched && p.last_checkin && now - *p.last_checkin < sched->fair.min_gap) {
+      if (auto s = store.finish_planned_send(p.id, "skipped", now); !s) return s;
+      ++out.skipped;
+      continue;
+    }
     if (sched) {
       const date::time_zone* zone = zones.find_or(student->timezone, sched->time_zone);
       if (!schedule::is_allowed(now, sched->quiet, *zone, sched->holidays)) {

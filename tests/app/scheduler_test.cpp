@@ -217,6 +217,46 @@ TEST_CASE("start_due starts check-ins, respects quiet hours and backpressure", "
   CHECK(f.count("SELECT COUNT(*) FROM students WHERE last_checkin_at IS NOT NULL") == 3);
 }
 
+TEST_CASE("start_due holds the cap: a student planned by two campaigns gets one check-in per "
+          "min_days_between_checkins",
+          "[scheduler]") {
+  fixture f;
+  f.add_students(2);
+  auto& s = *f.store;
+  auto sch = f.make_scheduler();  // min_days_between_checkins: 7
+  // Two campaigns both planned student 1 (say an oversubscribed weekly rule, planned again a week
+  // later): on Tuesday and on Thursday. Student 2 is planned on Thursday only.
+  adapters::campaign_row week1{0, "varia", "weekly", "2026-11-17", "weekly_checkin", 1, 1, 0, 0};
+  adapters::campaign_row week2{0, "varia", "weekly", "2026-11-24", "weekly_checkin", 2, 2, 0, 0};
+  auto first = s.create_campaign(week1, tue_0900).value();
+  auto second = s.create_campaign(week2, tue_0900).value();
+  const auto thu_0900 = tue_0900 + hours(48);
+  std::vector<adapters::planned_send_row> a{{1, 0, tue_0900}};
+  std::vector<adapters::planned_send_row> b{{1, 2, thu_0900}, {2, 2, thu_0900}};
+  REQUIRE(s.add_planned_sends(first, a, tue_0900).is_ok());
+  REQUIRE(s.add_planned_sends(second, b, tue_0900).is_ok());
+
+  auto tue = sch.start_due(s, tue_0900, 10, 100);
+  REQUIRE(tue);
+  CHECK(tue->started == 1);
+  REQUIRE(s.delete_session(1).is_ok());  // the dialog ended: no active session holds it back
+
+  auto thu = sch.start_due(s, thu_0900, 10, 100);
+  REQUIRE(thu);
+  CHECK(thu->started == 1);  // student 2
+  CHECK(thu->skipped == 1);  // student 1: two days after the last check-in
+  CHECK(f.count("SELECT COUNT(*) FROM planned_sends WHERE student_id = 1 AND status = 'skipped'") == 1);
+  CHECK(f.count("SELECT COUNT(*) FROM messages WHERE direction = 'out' AND student_id = 1") == 1);
+  CHECK(f.count("SELECT COUNT(*) FROM sessions") == 1);
+
+  // A week after the first check-in the cap no longer holds.
+  std::vector<adapters::planned_send_row> later{{1, 7, tue_0900 + hours(24 * 7)}};
+  REQUIRE(s.add_planned_sends(second, later, thu_0900).is_ok());
+  auto next_tue = sch.start_due(s, tue_0900 + hours(24 * 7), 10, 100);
+  REQUIRE(next_tue);
+  CHECK(next_tue->started == 1);
+}
+
 TEST_CASE("schedule rules: recurring, milestones and triggers are planned once", "[scheduler]") {
   fixture f;
   f.add_students(3, "2026-11-10");  // milestone +14 days at 10:00 = Tue 2026-11-24 10:00

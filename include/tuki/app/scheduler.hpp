@@ -8,7 +8,8 @@
 //    imported events become small immediate campaigns. Each rule run is recorded in `rule_runs`
 //    in the same transaction as its planned sends: a crash neither loses nor repeats a run.
 //  - start_due: starts due planned sends through conversation::start_checkin (which skips
-//    opted-out, paused and active students), at most `limit`, and none while the SMS outbox is
+//    opted-out, paused and active students), skipping students whose last check-in started less
+//    than min_days_between_checkins ago, at most `limit`, and none while the SMS outbox is
 //    deeper than `max_outbox_depth` (backpressure). A send due in quiet hours (the pump was late)
 //    is postponed to the next allowed moment in the student's zone, so the opening message
 //    never goes out at night; replies are not affected (they are not planned sends).
@@ -30,7 +31,7 @@ struct rules_report {
 
 struct start_report {
   std::size_t started = 0;
-  std::size_t skipped = 0;     // start_checkin declined (opted out, paused, active)
+  std::size_t skipped = 0;     // capped, or start_checkin declined (opted out, paused, active)
   std::size_t postponed = 0;   // quiet hours
   bool held_back = false;      // backpressure: the outbox was too deep
 };

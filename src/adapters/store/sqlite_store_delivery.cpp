@@ -126,14 +126,17 @@ std::optional<campaign_row> sqlite_store::find_campaign(std::int64_t id) {
 
 std::vector<due_planned_send> sqlite_store::due_planned_sends(core::instant now, int limit) {
   auto& q = db_->prepare(
-      "SELECT p.id, p.campaign_id, p.student_id, c.dialog_id, p.due_at FROM planned_sends p "
-      "JOIN campaigns c ON c.id = p.campaign_id WHERE p.status = 'planned' AND p.due_at <= ?1 "
+      "SELECT p.id, p.campaign_id, p.student_id, c.dialog_id, p.due_at, s.last_checkin_at "
+      "FROM planned_sends p JOIN campaigns c ON c.id = p.campaign_id "
+      "LEFT JOIN students s ON s.id = p.student_id WHERE p.status = 'planned' AND p.due_at <= ?1 "
       "ORDER BY p.due_at, p.id LIMIT ?2");
   q.bind(1, to_unix_ms(now)).bind(2, limit);
   std::vector<due_planned_send> out;
-  while (q.step())
+  while (q.step()) {
     out.push_back({q.column_int(0), q.column_int(1), q.column_int(2), q.column_text(3),
-                   core::from_unix_ms(q.column_int(4))});
+                   core::from_unix_ms(q.column_int(4)), std::nullopt});
+    if (!q.column_is_null(5)) out.back().last_checkin = core::from_unix_ms(q.column_int(5));
+  }
   q.reset();
   return out;
 }

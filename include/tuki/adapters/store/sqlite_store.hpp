@@ -93,6 +93,7 @@ struct due_planned_send {
   std::int64_t student_id = 0;
   std::string dialog_id;
   core::instant due;
+  std::optional<core::instant> last_checkin;  // the student's, when one was ever started
 };
 
 struct delivery_failure_row {
