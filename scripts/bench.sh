@@ -312,12 +312,15 @@ if [[ " $only " == *" p3 "* ]]; then
   # The same service when a weekly rule for every student fires at start-up: the scheduler plans
   # all of them inside `tuki serve` (it walks the students instead of holding them; holding them
   # took 789 MB). Peak RSS once the campaign is stored. The rule's occurrence at 08:00 is always
-  # within the scheduler's 24-hour lookback.
+  # within the scheduler's 24-hour lookback. need_rate 0 turns staggering off, so everyone goes
+  # on the first campaign day and the rule plans them all now; with staggering it would plan
+  # only the days before its next occurrence (docs/scheduling.md).
   cat > "$work/p3-rule.yaml" <<YAML
 tuki_schedule: 1
 institution: varia
 time_zone: Europe/Helsinki
 quiet_hours: {send_from: "08:00", send_until: "20:00", weekdays: [mon, tue, wed, thu, fri, sat, sun]}
+fairness: {need_rate: 0}
 recurring:
   - {id: everyone, dialog: weekly_checkin, students: all, every_weeks: 1,
      weekdays: [mon, tue, wed, thu, fri, sat, sun], at: "08:00", from: 2026-01-05, until: 2036-12-31}

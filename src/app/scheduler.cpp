@@ -60,6 +60,7 @@ core::result<rules_report> scheduler::evaluate_rules(adapters::sqlite_store& sto
     if (!r) return r;
     total.campaigns += r->campaigns;
     total.planned += r->planned;
+    total.deferred += r->deferred;
   }
   return total;
 }
@@ -79,18 +80,21 @@ core::result<rules_report> scheduler::evaluate(adapters::sqlite_store& store,
                                       adapters::sqlite_store::candidate_detail::profile, visit);
   };
   auto plan = [&](const std::string& rule, const std::string& dialog, const std::string& key,
-                  const auto& who, bool immediate) -> core::status {
+                  const auto& who, bool immediate,
+                  std::optional<date::local_days> plan_before = std::nullopt) -> core::status {
     campaign_request req;
     req.institution_id = inst.id;
     req.dialog_id = dialog;
     req.rule_id = rule;
     req.run_key = key;
     req.immediate = immediate;
+    req.plan_before = plan_before;
     auto r = plan_and_store_campaign(store, sched, who, req, {}, now);
     if (!r) return r.error();
     if (r->campaign_id == 0) return core::status::ok();  // nobody selected: nothing stored
     ++out.campaigns;
     out.planned += r->planned;
+    out.deferred += r->deferred;
     return core::status::ok();
   };
 
@@ -106,7 +110,16 @@ core::result<rules_report> scheduler::evaluate(adapters::sqlite_store& store,
           if (in_audience(rule.students, c)) visit(c);
         });
       };
-      if (auto s = plan(rule.id, rule.dialog, key, audience, false); !s) return s;
+      // Plan only what goes out before the rule's next occurrence, which takes the rest first:
+      // a rule over more students than capacity allows in one period no longer plans everyone
+      // months ahead again at every occurrence (1,000,000 students: 384 days of planned sends,
+      // written again each week).
+      std::optional<date::local_days> next_day;
+      const auto next = schedule::occurrences(rule, tz, at + std::chrono::milliseconds(1),
+                                              at + std::chrono::days(14 * rule.every_weeks + 14),
+                                              sched.holidays);
+      if (!next.empty()) next_day = schedule::local_day(next.front(), tz);
+      if (auto s = plan(rule.id, rule.dialog, key, audience, false, next_day); !s) return s;
     }
   }
 

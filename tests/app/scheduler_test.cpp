@@ -23,14 +23,17 @@ namespace {
 const core::instant tue_0900 = core::from_unix_ms(1'795'503'600'000);
 const core::instant tue_2100 = core::from_unix_ms(1'795'546'800'000);
 
-const char* schedule_yaml = R"(tuki_schedule: 1
+// Weekdays 08:00-20:00 in Helsinki; each test's rules follow.
+const std::string schedule_head = R"(tuki_schedule: 1
 institution: varia
 time_zone: Europe/Helsinki
 quiet_hours:
   send_from: "08:00"
   send_until: "20:00"
   weekdays: [mon, tue, wed, thu, fri]
-fairness:
+)";
+
+const std::string schedule_yaml = schedule_head + R"(fairness:
   min_days_between_checkins: 7
   capacity_per_day: 1
   need_rate: 0.5
@@ -255,6 +258,76 @@ TEST_CASE("start_due holds the cap: a student planned by two campaigns gets one 
   auto next_tue = sch.start_due(s, tue_0900 + hours(24 * 7), 10, 100);
   REQUIRE(next_tue);
   CHECK(next_tue->started == 1);
+}
+
+TEST_CASE("a recurring rule plans only what goes out before its next occurrence, least recently "
+          "checked in first",
+          "[scheduler]") {
+  fixture f;
+  f.add_students(13);  // all in AUT21, the weekly rule's audience
+  auto& s = *f.store;
+  auto sch = f.make_scheduler();
+  const auto tue_1030 = tue_0900 + minutes(90);
+  // Students 1-3 had a check-in ten days ago; the others never had one.
+  for (int id : {1, 2, 3}) REQUIRE(s.set_last_checkin(id, tue_1030 - hours(24 * 10)).is_ok());
+
+  // capacity_per_day 1 / need_rate 0.5 = 2 a day; Tue, Wed, Thu, Fri and Mon come before the
+  // next Tuesday: 10 students now, the never-contacted first, 3 deferred.
+  auto r = sch.evaluate_rules(s, tue_1030);
+  INFO(r.error().to_string());
+  REQUIRE(r);
+  CHECK(r->campaigns == 1);
+  CHECK(r->planned == 10);
+  CHECK(r->deferred == 3);
+  CHECK(f.count("SELECT COUNT(*) FROM planned_sends WHERE student_id IN (1, 2, 3)") == 0);
+  CHECK(f.count("SELECT COUNT(DISTINCT student_id) FROM planned_sends") == 10);
+  const auto next_tue = tue_1030 + hours(24 * 7);
+  CHECK(f.count("SELECT COUNT(*) FROM planned_sends WHERE due_at >= " +
+                std::to_string(core::to_unix_ms(next_tue - minutes(90)))) == 0);
+  CHECK(f.count("SELECT COUNT(*) FROM campaigns WHERE planned = 10") == 1);
+
+  // By the next Tuesday the ten have had their check-ins (started on Wednesday: within the cap),
+  // so that occurrence plans the three it left, first, and nobody twice.
+  for (int id = 4; id <= 13; ++id) REQUIRE(s.set_last_checkin(id, tue_1030 + hours(24)).is_ok());
+  auto week2 = sch.evaluate_rules(s, next_tue);
+  REQUIRE(week2);
+  CHECK(week2->campaigns == 1);
+  CHECK(week2->planned == 3);
+  CHECK(week2->deferred == 0);
+  CHECK(f.count("SELECT COUNT(*) FROM planned_sends WHERE student_id IN (1, 2, 3) AND due_at < " +
+                std::to_string(core::to_unix_ms(next_tue + hours(12)))) == 2);  // 2 on Tuesday
+  CHECK(f.count("SELECT COUNT(*) FROM planned_sends WHERE student_id IN (1, 2, 3)") == 3);
+}
+
+TEST_CASE("a recurring rule late in the day still plans its first campaign day", "[scheduler]") {
+  fixture f;
+  f.add_students(5);
+  auto daily = schedule::parse_schedule(schedule_head + R"(fairness:
+  capacity_per_day: 1
+  need_rate: 0.5
+recurring:
+  - id: daily
+    dialog: weekly_checkin
+    weekdays: [mon, tue, wed, thu, fri]
+    at: "19:00"
+    from: 2026-11-01
+    until: 2026-12-31
+)",
+                                        "daily.yaml");
+  INFO(daily.error().to_string());
+  REQUIRE(daily);
+  f.sched = *daily;
+  auto sch = f.make_scheduler();
+  // At 19:05 less than an hour of Tuesday's window is left (a first day needs two), so the
+  // first campaign day is Wednesday: the next occurrence's day. Its batch is planned. (Monday's
+  // 19:00 is just over a day old: not planned late.)
+  auto r = sch.evaluate_rules(*f.store, tue_0900 + hours(10) + minutes(5));
+  INFO(r.error().to_string());
+  REQUIRE(r);
+  CHECK(r->campaigns == 1);
+  CHECK(r->planned == 2);
+  CHECK(r->deferred == 3);
+  CHECK(f.count("SELECT COUNT(*) FROM planned_sends WHERE day = 0") == 2);
 }
 
 TEST_CASE("schedule rules: recurring, milestones and triggers are planned once", "[scheduler]") {

@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -36,6 +37,11 @@ struct campaign_request {
   /// student's zone (CLI --now, data triggers, milestones). Caps still apply.
   bool immediate = false;
   bool dry_run = false;  // plan and report, store nothing
+  /// A recurring rule's next occurrence (its institution-local day): only the students whose
+  /// campaign day comes before it are planned now, least recently checked in first (never first,
+  /// then by id); the others are `deferred` to that occurrence, which plans them first. Without
+  /// it, everyone accepted is planned in id order, over as many days as capacity needs.
+  std::optional<date::local_days> plan_before;
 };
 
 struct campaign_report {
@@ -43,6 +49,7 @@ struct campaign_report {
   std::size_t selected = 0;
   std::size_t planned = 0;
   std::array<std::size_t, 4> skipped{};  // indexed by schedule::skip_reason
+  std::size_t deferred = 0;  // accepted, but left to the next occurrence (plan_before)
   std::vector<std::pair<date::local_days, std::size_t>> per_day;  // institution-local days
   std::uint64_t per_day_limit = 0;  // 0 = unlimited
   std::uint64_t segments = 0;       // estimated SMS segments of the opening messages
@@ -57,9 +64,9 @@ using segment_estimator = std::function<std::size_t(const adapters::campaign_can
 using candidate_source = std::function<void(const adapters::sqlite_store::candidate_visitor&)>;
 
 /// Plans the candidates with the schedule's fairness and quiet hours at `now` and, unless a dry
-/// run, stores the campaign and its planned sends. Holds 16 bytes per accepted student (its id
-/// and zone) and writes the planned sends in chunks, so a rule over 1,000,000 students fits in a
-/// small server. No candidates: nothing is stored and campaign_id stays 0. already_exists when
+/// run, stores the campaign and its planned sends. Holds 16 bytes per accepted student (its id,
+/// last check-in and zone) and writes the planned sends in chunks, so a rule over 1,000,000
+/// students fits in a small server. No candidates: nothing is stored and campaign_id stays 0. already_exists when
 /// (institution, rule, run_key) was planned before. `estimate` may be empty.
 core::result<campaign_report> plan_and_store_campaign(
     adapters::sqlite_store& store, const schedule::schedule_file& schedule,

@@ -27,6 +27,7 @@ namespace tuki::app {
 struct rules_report {
   std::size_t campaigns = 0;  // campaigns created
   std::size_t planned = 0;    // planned sends created
+  std::size_t deferred = 0;   // accepted by a recurring rule, left to its next occurrence
 };
 
 struct start_report {

@@ -46,7 +46,8 @@ asio::awaitable<void> service::scheduler_pump() {
     if (!st) log_error("scheduler_failed", {{"error", st.message()}});
     if (rules->campaigns > 0)
       log_info("schedule_rules_planned", {{"campaigns", std::to_string(rules->campaigns)},
-                                          {"planned", std::to_string(rules->planned)}});
+                                          {"planned", std::to_string(rules->planned)},
+                                          {"deferred", std::to_string(rules->deferred)}});
     if (starts->started + starts->skipped + starts->postponed > 0) {
       metrics_.count("checkins_started", starts->started);
       log_info("planned_sends_started", {{"started", std::to_string(starts->started)},
