@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 
 #include <nlohmann/json.hpp>
 
@@ -67,7 +68,8 @@ class zone_list {
 std::uint32_t minute_of(const std::optional<core::instant>& at) {
   if (!at) return 0;
   const auto m = core::to_unix_ms(*at) / 60'000;
-  return static_cast<std::uint32_t>(std::clamp<std::int64_t>(m, 1, UINT32_MAX));
+  return static_cast<std::uint32_t>(
+      std::clamp<std::int64_t>(m, 1, std::numeric_limits<std::uint32_t>::max()));
 }
 
 // Planned sends are written this many at a time (add_planned_sends then inserts 128 per statement).
@@ -82,8 +84,8 @@ core::result<campaign_report> plan_and_store_campaign(
   const auto settings = sched.campaign();
   campaign_report report;
   // Step 1 while the rows go by: skips are counted, accepted students kept as (id, last
-  // check-in, zone). Zones
-  // are resolved once per distinct name; an unknown or empty zone is the institution's.
+  // check-in, zone). Zones are resolved once per distinct name; an unknown or empty zone is the
+  // institution's.
   schedule::zone_cache zones;
   zone_list zone_index;
   std::vector<accepted_student> accepted;
@@ -110,9 +112,9 @@ core::result<campaign_report> plan_and_store_campaign(
     // occurrence (a copy of the stagger finds the days: the zone changes a slot's time, not its
     // day), and always the first campaign day's batch, even when that day is already the next
     // occurrence's (a rule late in the day whose first campaign day is tomorrow). The rest are
-    // deferred: the next occurrence finds them least recently checked in.
-    // In place (a stable sort's buffer was another 24 MB for 1,000,000 students); ids are
-    // unique, so (minute, id) is the stable order all the same.
+    // deferred: the next occurrence finds them least recently checked in. The sort is in place
+    // (a stable sort's buffer was another 24 MB for 1,000,000 students); ids are unique, so
+    // (minute, id) is the stable order all the same.
     std::sort(accepted.begin(), accepted.end(), [](const auto& a, const auto& b) {
       return a.last_checkin_minute != b.last_checkin_minute
                  ? a.last_checkin_minute < b.last_checkin_minute

@@ -66,8 +66,8 @@ using candidate_source = std::function<void(const adapters::sqlite_store::candid
 /// Plans the candidates with the schedule's fairness and quiet hours at `now` and, unless a dry
 /// run, stores the campaign and its planned sends. Holds 16 bytes per accepted student (its id,
 /// last check-in and zone) and writes the planned sends in chunks, so a rule over 1,000,000
-/// students fits in a small server. No candidates: nothing is stored and campaign_id stays 0. already_exists when
-/// (institution, rule, run_key) was planned before. `estimate` may be empty.
+/// students fits in a small server. No candidates: nothing is stored and campaign_id stays 0.
+/// already_exists when (institution, rule, run_key) was planned before. `estimate` may be empty.
 core::result<campaign_report> plan_and_store_campaign(
     adapters::sqlite_store& store, const schedule::schedule_file& schedule,
     const candidate_source& candidates, const campaign_request& request,
