@@ -80,7 +80,7 @@ TEST_CASE("POST /v1/events and the scheduler pump in a running service", "[app][
     auto sched = app::load_institution_schedule(cfg->institutions[0]);
     REQUIRE(sched);
     REQUIRE((*store)->begin().is_ok());
-    app::campaign_request req{"varia", "weekly_checkin", "manual", "t", true, false};
+    app::campaign_request req{"varia", "weekly_checkin", "manual", "t", true, false, std::nullopt};
     auto planned = app::plan_and_store_campaign(**store, *sched,
                                                 (*store)->campaign_candidates("varia", "all"),
                                                 req, {}, wall_now());

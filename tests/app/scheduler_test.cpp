@@ -133,7 +133,7 @@ TEST_CASE("a campaign skips opted-out, active and capped students and staggers t
   REQUIRE(s.save_session(2, "weekly_checkin", "{}", tue_0900).is_ok());    // active
   REQUIRE(s.set_last_checkin(3, tue_0900 - hours(24 * 3)).is_ok());        // capped (< 7 days)
   auto rows = s.campaign_candidates("varia", "all");
-  app::campaign_request req{"varia", "weekly_checkin", "manual", "k1", false, false};
+  app::campaign_request req{"varia", "weekly_checkin", "manual", "k1", false, false, std::nullopt};
   std::size_t asked = 0;
   app::segment_estimator est = [&](const adapters::campaign_candidate_row&) {
     ++asked;
@@ -172,7 +172,7 @@ TEST_CASE("an immediate campaign at night is due at the next allowed morning", "
   fixture f;
   f.add_students(2);
   auto rows = f.store->campaign_candidates("varia", "all");
-  app::campaign_request req{"varia", "weekly_checkin", "manual", "night", true, false};
+  app::campaign_request req{"varia", "weekly_checkin", "manual", "night", true, false, std::nullopt};
   auto r = app::plan_and_store_campaign(*f.store, f.sched, rows, req, {}, tue_2100);
   REQUIRE(r);
   CHECK(r->planned == 2);
@@ -510,7 +510,7 @@ TEST_CASE("campaign planning of 100,000 students (measurement)", "[.perf]") {
   auto rows = f.store->campaign_candidates("varia", "all");
   const auto t1 = std::chrono::steady_clock::now();
   f.sched.fair = schedule::fairness{};  // capacity 60, need rate 0.028: 2,142 a day
-  app::campaign_request req{"varia", "weekly_checkin", "manual", "perf", false, false};
+  app::campaign_request req{"varia", "weekly_checkin", "manual", "perf", false, false, std::nullopt};
   auto r = app::plan_and_store_campaign(*f.store, f.sched, rows, req, {}, tue_0900);
   REQUIRE(r);
   REQUIRE(f.store->commit().is_ok());
