@@ -44,6 +44,9 @@ asio::awaitable<void> service::scheduler_pump() {
     };
     auto st = co_await async_write(*writes_, std::move(st_job), asio::use_awaitable);
     if (!st) log_error("scheduler_failed", {{"error", st.message()}});
+    // A recurring rule that defers students at every occurrence has more students than its
+    // period's capacity: operators watch tuki_checkins_deferred_total for it.
+    if (rules->deferred > 0) metrics_.count("checkins_deferred", rules->deferred);
     if (rules->campaigns > 0)
       log_info("schedule_rules_planned", {{"campaigns", std::to_string(rules->campaigns)},
                                           {"planned", std::to_string(rules->planned)},
