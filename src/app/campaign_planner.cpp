@@ -77,18 +77,33 @@ constexpr std::size_t sends_per_chunk = 4096;
 
 }  // namespace
 
-core::result<campaign_report> plan_and_store_campaign(
-    adapters::sqlite_store& store, const schedule::schedule_file& sched,
-    const candidate_source& candidates, const campaign_request& request,
-    const segment_estimator& estimate, core::instant now) {
-  const auto settings = sched.campaign();
+struct campaign_selection::impl {
   campaign_report report;
+  std::vector<accepted_student> accepted;
+  zone_list zone_index;
+  std::uint64_t stagger_total = 0;  // the count the stagger was started with (before plan_before)
+};
+
+campaign_selection::campaign_selection() : impl_(std::make_unique<impl>()) {}
+campaign_selection::~campaign_selection() = default;
+campaign_selection::campaign_selection(campaign_selection&&) noexcept = default;
+campaign_selection& campaign_selection::operator=(campaign_selection&&) noexcept = default;
+const campaign_report& campaign_selection::report() const { return impl_->report; }
+
+core::result<campaign_selection> select_campaign(const schedule::schedule_file& sched,
+                                                 const candidate_source& candidates,
+                                                 const campaign_request& request,
+                                                 const segment_estimator& estimate,
+                                                 core::instant now) {
+  const auto settings = sched.campaign();
+  campaign_selection selection;
+  auto& report = selection.impl_->report;
+  auto& accepted = selection.impl_->accepted;
+  auto& zone_index = selection.impl_->zone_index;
   // Step 1 while the rows go by: skips are counted, accepted students kept as (id, last
   // check-in, zone). Zones are resolved once per distinct name; an unknown or empty zone is the
   // institution's.
   schedule::zone_cache zones;
-  zone_list zone_index;
-  std::vector<accepted_student> accepted;
   candidates([&](const adapters::campaign_candidate_row& r) {
     ++report.selected;
     schedule::campaign_candidate c;
@@ -104,7 +119,8 @@ core::result<campaign_report> plan_and_store_campaign(
                         zone_index.index_of(zones.find_or(r.timezone, nullptr))});
     if (estimate) report.segments += estimate(r);
   });
-  if (report.selected == 0) return report;  // nobody: nothing planned, nothing stored
+  if (report.selected == 0) return selection;  // nobody: nothing planned, nothing stored
+  selection.impl_->stagger_total = accepted.size();
   auto stagger = schedule::campaign_stagger::start(settings, now, accepted.size());
   if (!stagger) return stagger.error();
   if (request.plan_before && !request.immediate) {
@@ -132,7 +148,20 @@ core::result<campaign_report> plan_and_store_campaign(
   }
   report.planned = accepted.size();
   report.per_day_limit = stagger->per_day();
+  return selection;
+}
 
+core::result<campaign_report> store_campaign(adapters::sqlite_store& store,
+                                            const schedule::schedule_file& sched,
+                                            campaign_selection& selection,
+                                            const campaign_request& request, core::instant now) {
+  auto report = selection.impl_->report;
+  if (report.selected == 0) return report;
+  const auto& accepted = selection.impl_->accepted;
+  const auto& zone_index = selection.impl_->zone_index;
+  const auto settings = sched.campaign();
+  auto stagger = schedule::campaign_stagger::start(settings, now, selection.impl_->stagger_total);
+  if (!stagger) return stagger.error();
   std::int64_t campaign_id = 0;
   if (!request.dry_run) {
     adapters::campaign_row c;
@@ -192,6 +221,16 @@ core::result<campaign_report> plan_and_store_campaign(
   if (auto st = flush(); !st) return st;
   report.campaign_id = campaign_id;
   return report;
+}
+
+
+core::result<campaign_report> plan_and_store_campaign(
+    adapters::sqlite_store& store, const schedule::schedule_file& sched,
+    const candidate_source& candidates, const campaign_request& request,
+    const segment_estimator& estimate, core::instant now) {
+  auto selection = select_campaign(sched, candidates, request, estimate, now);
+  if (!selection) return selection.error();
+  return store_campaign(store, sched, *selection, request, now);
 }
 
 core::result<campaign_report> plan_and_store_campaign(

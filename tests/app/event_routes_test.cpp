@@ -44,6 +44,36 @@ std::int64_t count(const config::config& cfg, const std::string& sql) {
   return n;
 }
 
+// A service on loopback (port 0) over `dir`, with the console gateway and `dir`/schedule.yaml.
+config::config service_config(const fs::path& dir, const std::string& top = "",
+                              const std::string& gateway_options = "") {
+  std::string yaml = "dialogs_dir: " + std::string(TUKI_SOURCE_DIR) + "/dialogs\n" + top +
+                     "http:\n  port: 0\nstore:\n  path: " + (dir / "tuki.db").string() +
+                     "\nmail:\n  type: file\n  dir: " + (dir / "mail").string() +
+                     "\ngateways:\n  - name: console\n    type: console\n" + gateway_options +
+                     "institutions:\n  - id: varia\n    gateway: console\n    schedule_file: " +
+                     (dir / "schedule.yaml").string() + "\n";
+  auto parsed = config::parse_config(yaml, "test.yaml", config::process_env());
+  INFO(parsed.error().to_string());
+  REQUIRE(parsed);
+  return *parsed;
+}
+
+/// Students s1..sN of varia, Finnish.
+void add_students(const config::config& cfg, int n) {
+  auto store = app::open_store(cfg);
+  REQUIRE(store);
+  std::vector<core::student> students(n);
+  for (int i = 0; i < n; ++i) {
+    students[i].institution_id = "varia";
+    students[i].ref = "s" + std::to_string(i + 1);
+    students[i].phone = "+35840123456" + std::to_string(i);
+    students[i].first_name = "Aino";
+    students[i].language = "fi";
+  }
+  REQUIRE((*store)->upsert_students(students, wall_now()));
+}
+
 }  // namespace
 
 TEST_CASE("POST /v1/events and the scheduler pump in a running service", "[app][service][events]") {
@@ -55,29 +85,12 @@ TEST_CASE("POST /v1/events and the scheduler pump in a running service", "[app][
     sched << "tuki_schedule: 1\ninstitution: varia\ntime_zone: Europe/Helsinki\n"
              "quiet_hours:\n  send_from: \"00:00\"\n  send_until: \"24:00\"\n";
   }
-  std::string yaml = "dialogs_dir: " + std::string(TUKI_SOURCE_DIR) + "/dialogs\n" +
-                     "api_token: tok-0123456789\nhttp:\n  port: 0\nstore:\n  path: " +
-                     (dir / "tuki.db").string() + "\nmail:\n  type: file\n  dir: " +
-                     (dir / "mail").string() +
-                     "\ngateways:\n  - name: console\n    type: console\n    rate_limit: 100\n"
-                     "institutions:\n  - id: varia\n    gateway: console\n    schedule_file: " +
-                     (dir / "schedule.yaml").string() + "\n";
-  auto cfg = config::parse_config(yaml, "test.yaml", config::process_env());
-  INFO(cfg.error().to_string());
-  REQUIRE(cfg);
+  const auto cfg = service_config(dir, "api_token: tok-0123456789\n", "    rate_limit: 100\n");
+  add_students(cfg, 2);
   {
-    auto store = app::open_store(*cfg);
+    auto store = app::open_store(cfg);
     REQUIRE(store);
-    std::vector<core::student> students(2);
-    for (int i = 0; i < 2; ++i) {
-      students[i].institution_id = "varia";
-      students[i].ref = "s" + std::to_string(i + 1);
-      students[i].phone = "+35840123456" + std::to_string(i);
-      students[i].first_name = "Aino";
-      students[i].language = "fi";
-    }
-    REQUIRE((*store)->upsert_students(students, wall_now()));
-    auto sched = app::load_institution_schedule(cfg->institutions[0]);
+    auto sched = app::load_institution_schedule(cfg.institutions[0]);
     REQUIRE(sched);
     REQUIRE((*store)->begin().is_ok());
     app::campaign_request req{"varia", "weekly_checkin", "manual", "t", true, false, std::nullopt};
@@ -89,7 +102,7 @@ TEST_CASE("POST /v1/events and the scheduler pump in a running service", "[app][
     CHECK(planned->planned == 2);
     REQUIRE((*store)->commit().is_ok());
   }
-  auto svc = app::service::create(*cfg);
+  auto svc = app::service::create(cfg);
   INFO(svc.error().to_string());
   REQUIRE(svc);
   std::thread runner([&] { (*svc)->run(); });
@@ -116,17 +129,54 @@ TEST_CASE("POST /v1/events and the scheduler pump in a running service", "[app][
   std::int64_t sent = 0;
   for (int i = 0; i < 200 && sent < 2; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    sent = count(*cfg, "SELECT COUNT(*) FROM messages WHERE direction = 'out' AND status = 'sent'");
+    sent = count(cfg, "SELECT COUNT(*) FROM messages WHERE direction = 'out' AND status = 'sent'");
   }
   auto metrics = send(client, core::http_request{"GET", base + "/metrics", {}, "", ""});
   (*svc)->request_stop();
   runner.join();
   client.stop();
   CHECK(sent == 2);
-  CHECK(count(*cfg, "SELECT COUNT(*) FROM events") == 2);  // the bad request stored nothing
-  CHECK(count(*cfg, "SELECT COUNT(*) FROM planned_sends WHERE status = 'started'") == 2);
+  CHECK(count(cfg, "SELECT COUNT(*) FROM events") == 2);  // the bad request stored nothing
+  CHECK(count(cfg, "SELECT COUNT(*) FROM planned_sends WHERE status = 'started'") == 2);
   // The opening question is stored with its cost: one GSM-7 segment in Finnish.
-  CHECK(count(*cfg, "SELECT COUNT(*) FROM messages WHERE segments = 1 AND encoding = 'gsm7'") == 2);
+  CHECK(count(cfg, "SELECT COUNT(*) FROM messages WHERE segments = 1 AND encoding = 'gsm7'") == 2);
   CHECK_THAT(metrics.body, Catch::Contains("tuki_planned_sends_waiting 0"));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("the scheduler pump plans a due recurring rule, its walk on the read connection",
+          "[app][service][scheduler]") {
+  fs::path dir = fs::temp_directory_path() / ("tuki-recurring-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  {
+    // Every day at 00:00: today's occurrence is always within the 24-hour lookback.
+    std::ofstream sched(dir / "schedule.yaml");
+    sched << "tuki_schedule: 1\ninstitution: varia\ntime_zone: Europe/Helsinki\n"
+             "quiet_hours:\n  send_from: \"00:00\"\n  send_until: \"24:00\"\n"
+             "recurring:\n  - id: daily\n    dialog: weekly_checkin\n"
+             "    weekdays: [mon, tue, wed, thu, fri, sat, sun]\n    at: \"00:00\"\n"
+             "    from: 2026-01-01\n    until: 2036-12-31\n";
+  }
+  const auto cfg = service_config(dir);
+  add_students(cfg, 5);
+  auto svc = app::service::create(cfg);
+  INFO(svc.error().to_string());
+  REQUIRE(svc);
+  std::thread runner([&] { (*svc)->run(); });
+  std::int64_t campaigns = 0;
+  for (int i = 0; i < 200 && campaigns == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    campaigns = count(cfg, "SELECT COUNT(*) FROM campaigns WHERE rule_id = 'daily'");
+  }
+  // Evaluated again a few times while it runs: the occurrence is not planned twice.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  (*svc)->request_stop();
+  runner.join();
+  CHECK(campaigns == 1);
+  CHECK(count(cfg, "SELECT COUNT(*) FROM campaigns WHERE rule_id = 'daily'") == 1);
+  CHECK(count(cfg, "SELECT COUNT(*) FROM rule_runs WHERE rule_id = 'daily'") == 1);
+  CHECK(count(cfg, "SELECT planned FROM campaigns WHERE rule_id = 'daily'") == 5);
+  CHECK(count(cfg, "SELECT COUNT(DISTINCT student_id) FROM planned_sends") == 5);
   fs::remove_all(dir);
 }

@@ -299,6 +299,62 @@ TEST_CASE("a recurring rule plans only what goes out before its next occurrence,
   CHECK(f.count("SELECT COUNT(*) FROM planned_sends WHERE student_id IN (1, 2, 3)") == 3);
 }
 
+TEST_CASE("a recurring occurrence planned in three steps, its walk on a read connection, is the "
+          "one evaluate_rules plans",
+          "[scheduler]") {
+  const auto tue_1030 = tue_0900 + minutes(90);
+  auto prepare = [&](fixture& f) {
+    f.add_students(13);
+    for (int id : {1, 2, 3}) REQUIRE(f.store->set_last_checkin(id, tue_1030 - hours(24 * 10)).is_ok());
+  };
+  auto plan_of = [](fixture& f) {
+    auto& q = f.store->db().prepare(
+        "SELECT group_concat(student_id || ':' || day || ':' || due_at, ' ') FROM "
+        "(SELECT * FROM planned_sends ORDER BY student_id)");
+    std::string out = q.step() ? q.column_text(0) : "";
+    q.reset();
+    return out;
+  };
+  fixture one;
+  prepare(one);
+  auto whole = one.make_scheduler().evaluate_rules(*one.store, tue_1030);
+  REQUIRE(whole);
+
+  fixture split;
+  prepare(split);
+  auto sch = split.make_scheduler();
+  auto others = sch.evaluate_rules(*split.store, tue_1030, /*recurring=*/false);
+  REQUIRE(others);
+  CHECK(others->campaigns == 0);  // the milestone is not due; no events
+  auto runs = sch.due_recurring(*split.store, tue_1030);
+  REQUIRE(runs.size() == 1);
+  CHECK(runs[0].rule->id == "weekly");
+  CHECK(runs[0].run_key == "2026-11-24");
+  auto reader = app::open_store(split.cfg);  // a second connection, as the service's read queue
+  REQUIRE(reader);
+  auto selection = sch.select_recurring(**reader, runs[0], tue_1030);
+  INFO(selection.error().to_string());
+  REQUIRE(selection);
+  CHECK(selection->report().planned == 10);
+  CHECK(selection->report().deferred == 3);
+  CHECK(split.count("SELECT COUNT(*) FROM rule_runs") == 0);  // selecting wrote nothing
+  auto stored = sch.store_recurring(*split.store, runs[0], *selection, tue_1030);
+  REQUIRE(stored);
+  CHECK(stored->campaigns == whole->campaigns);
+  CHECK(stored->planned == whole->planned);
+  CHECK(stored->deferred == whole->deferred);
+  CHECK(plan_of(split) == plan_of(one));
+  CHECK_FALSE(plan_of(one).empty());
+
+  // Recorded with its campaign: not due any more, and the same selection stores nothing twice.
+  CHECK(sch.due_recurring(*split.store, tue_1030 + minutes(1)).empty());
+  auto again = sch.store_recurring(*split.store, runs[0], *selection, tue_1030);
+  REQUIRE(again);
+  CHECK(again->campaigns == 0);
+  CHECK(split.count("SELECT COUNT(*) FROM planned_sends") == 10);
+  CHECK(split.count("SELECT COUNT(*) FROM campaigns") == 1);
+}
+
 TEST_CASE("a recurring rule late in the day still plans its first campaign day", "[scheduler]") {
   fixture f;
   f.add_students(5);

@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -72,6 +73,45 @@ core::result<campaign_report> plan_and_store_campaign(
     adapters::sqlite_store& store, const schedule::schedule_file& schedule,
     const candidate_source& candidates, const campaign_request& request,
     const segment_estimator& estimate, core::instant now);
+
+/// plan_and_store_campaign's first half, which only reads: the candidates walked, caps and
+/// `plan_before` applied, the accepted students kept (16 bytes each). The scheduler runs it on a
+/// read connection, so a walk over 1,000,000 students does not hold up the writer. Move-only.
+class campaign_selection {
+ public:
+  campaign_selection();
+  ~campaign_selection();
+  campaign_selection(campaign_selection&&) noexcept;
+  campaign_selection& operator=(campaign_selection&&) noexcept;
+  /// Counts so far (selected, skipped, planned, deferred); no campaign id, no days yet.
+  const campaign_report& report() const;
+
+ private:
+  friend core::result<campaign_selection> select_campaign(const schedule::schedule_file&,
+                                                          const candidate_source&,
+                                                          const campaign_request&,
+                                                          const segment_estimator&, core::instant);
+  friend core::result<campaign_report> store_campaign(adapters::sqlite_store&,
+                                                      const schedule::schedule_file&,
+                                                      campaign_selection&, const campaign_request&,
+                                                      core::instant);
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+core::result<campaign_selection> select_campaign(const schedule::schedule_file& schedule,
+                                                 const candidate_source& candidates,
+                                                 const campaign_request& request,
+                                                 const segment_estimator& estimate,
+                                                 core::instant now);
+
+/// The second half: staggers the selection and, unless a dry run, stores the campaign and its
+/// planned sends in the caller's transaction. `schedule`, `request` and `now` must be those the
+/// selection was made with.
+core::result<campaign_report> store_campaign(adapters::sqlite_store& store,
+                                            const schedule::schedule_file& schedule,
+                                            campaign_selection& selection,
+                                            const campaign_request& request, core::instant now);
 
 /// The same over candidates already in memory (a few students: milestones, triggers, tests).
 core::result<campaign_report> plan_and_store_campaign(

@@ -231,6 +231,17 @@ core::result<bool> sqlite_store::add_rule_run(const std::string& institution_id,
   return db_->changes() == 1;
 }
 
+bool sqlite_store::has_rule_run(const std::string& institution_id, const std::string& rule_id,
+                                std::int64_t student_id, const std::string& run_key) {
+  auto& q = db_->prepare(
+      "SELECT 1 FROM rule_runs WHERE institution_id = ?1 AND rule_id = ?2 AND student_id = ?3 "
+      "AND run_key = ?4");
+  q.bind(1, institution_id).bind(2, rule_id).bind(3, student_id).bind(4, run_key);
+  const bool found = q.step();
+  q.reset();
+  return found;
+}
+
 std::optional<std::string> sqlite_store::last_rule_run(const std::string& institution_id,
                                                        const std::string& rule_id,
                                                        std::int64_t student_id) {

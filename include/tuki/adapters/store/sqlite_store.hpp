@@ -323,6 +323,9 @@ class sqlite_store {
                                   std::int64_t student_id, const std::string& run_key,
                                   core::instant now);
   /// The greatest run_key recorded for (rule, student), if any.
+  /// Whether add_rule_run recorded exactly this run.
+  bool has_rule_run(const std::string& institution_id, const std::string& rule_id,
+                    std::int64_t student_id, const std::string& run_key);
   std::optional<std::string> last_rule_run(const std::string& institution_id,
                                            const std::string& rule_id, std::int64_t student_id);
   std::optional<std::int64_t> scheduler_mark(const std::string& name);
