@@ -153,7 +153,7 @@ core::result<campaign_selection> select_campaign(const schedule::schedule_file& 
 
 core::result<campaign_report> store_campaign(adapters::sqlite_store& store,
                                             const schedule::schedule_file& sched,
-                                            campaign_selection& selection,
+                                            const campaign_selection& selection,
                                             const campaign_request& request, core::instant now) {
   auto report = selection.impl_->report;
   if (report.selected == 0) return report;
@@ -222,7 +222,6 @@ core::result<campaign_report> store_campaign(adapters::sqlite_store& store,
   report.campaign_id = campaign_id;
   return report;
 }
-
 
 core::result<campaign_report> plan_and_store_campaign(
     adapters::sqlite_store& store, const schedule::schedule_file& sched,

@@ -133,7 +133,7 @@ core::result<campaign_selection> scheduler::select_recurring(adapters::sqlite_st
 
 core::result<rules_report> scheduler::store_recurring(adapters::sqlite_store& store,
                                                       const recurring_run& run,
-                                                      campaign_selection& selection,
+                                                      const campaign_selection& selection,
                                                       core::instant now) const {
   rules_report out;
   const auto* sched = schedule_of(run.institution_id);

@@ -93,8 +93,8 @@ class campaign_selection {
                                                           const segment_estimator&, core::instant);
   friend core::result<campaign_report> store_campaign(adapters::sqlite_store&,
                                                       const schedule::schedule_file&,
-                                                      campaign_selection&, const campaign_request&,
-                                                      core::instant);
+                                                      const campaign_selection&,
+                                                      const campaign_request&, core::instant);
   struct impl;
   std::unique_ptr<impl> impl_;
 };
@@ -110,7 +110,7 @@ core::result<campaign_selection> select_campaign(const schedule::schedule_file& 
 /// selection was made with.
 core::result<campaign_report> store_campaign(adapters::sqlite_store& store,
                                             const schedule::schedule_file& schedule,
-                                            campaign_selection& selection,
+                                            const campaign_selection& selection,
                                             const campaign_request& request, core::instant now);
 
 /// The same over candidates already in memory (a few students: milestones, triggers, tests).

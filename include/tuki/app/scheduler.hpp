@@ -75,7 +75,7 @@ class scheduler {
   /// Records the run and stores its campaign, in the caller's transaction, with the `now` the
   /// selection was made with. Nothing when the run was recorded since due_recurring found it.
   core::result<rules_report> store_recurring(adapters::sqlite_store& store, const recurring_run& run,
-                                             campaign_selection& selection,
+                                             const campaign_selection& selection,
                                              core::instant now) const;
   core::result<start_report> start_due(adapters::sqlite_store& store, core::instant now, int limit,
                                        std::int64_t max_outbox_depth) const;
