@@ -85,21 +85,26 @@ std::vector<recurring_run> scheduler::due_recurring(adapters::sqlite_store& stor
     if (!sched) continue;
     const auto& tz = *sched->time_zone;
     for (const auto& rule : sched->recurring) {
-      for (auto at : schedule::occurrences(rule, tz, now - recurring_lookback,
-                                           now + std::chrono::milliseconds(1), sched->holidays)) {
-        std::string key = day_text(schedule::local_day(at, tz));
-        if (store.has_rule_run(inst.id, rule.id, 0, key)) continue;
-        // Plan only what goes out before the rule's next occurrence, which takes the rest
-        // first: a rule over more students than capacity allows in one period no longer plans
-        // everyone months ahead again at every occurrence (1,000,000 students: 384 days of
-        // planned sends, written again each week).
-        std::optional<date::local_days> next_day;
-        const auto next = schedule::occurrences(rule, tz, at + std::chrono::milliseconds(1),
-                                                at + std::chrono::days(14 * rule.every_weeks + 14),
-                                                sched->holidays);
-        if (!next.empty()) next_day = schedule::local_day(next.front(), tz);
-        out.push_back({inst.id, &rule, std::move(key), next_day});
-      }
+      // Only the newest occurrence in the lookback is planned. Two fit in it after the spring
+      // DST change (a daily rule's sends 23 hours apart) or at the window's exact edge; the
+      // older one is then superseded, not planned as well: it would plan the same students
+      // again.
+      const auto found = schedule::occurrences(rule, tz, now - recurring_lookback,
+                                               now + std::chrono::milliseconds(1), sched->holidays);
+      if (found.empty()) continue;
+      const auto at = found.back();
+      std::string key = day_text(schedule::local_day(at, tz));
+      if (store.has_rule_run(inst.id, rule.id, 0, key)) continue;
+      // Plan only what goes out before the rule's next occurrence, which takes the rest
+      // first: a rule over more students than capacity allows in one period no longer plans
+      // everyone months ahead again at every occurrence (1,000,000 students: 384 days of
+      // planned sends, written again each week).
+      std::optional<date::local_days> next_day;
+      const auto next = schedule::occurrences(rule, tz, at + std::chrono::milliseconds(1),
+                                              at + std::chrono::days(14 * rule.every_weeks + 14),
+                                              sched->holidays);
+      if (!next.empty()) next_day = schedule::local_day(next.front(), tz);
+      out.push_back({inst.id, &rule, std::move(key), next_day});
     }
   }
   return out;

@@ -116,6 +116,12 @@ struct fixture {
     q.reset();
     return n;
   }
+  void use_schedule(const std::string& yaml) {
+    auto parsed = schedule::parse_schedule(yaml, "test-schedule.yaml");
+    INFO(parsed.error().to_string());
+    REQUIRE(parsed);
+    sched = *parsed;
+  }
   app::scheduler make_scheduler() {
     std::map<std::string, schedule::schedule_file> m{{"varia", sched}};
     return app::scheduler(cfg, m, *conv);
@@ -355,10 +361,52 @@ TEST_CASE("a recurring occurrence planned in three steps, its walk on a read con
   CHECK(split.count("SELECT COUNT(*) FROM campaigns") == 1);
 }
 
+TEST_CASE("after the spring DST change a daily rule plans only the newest occurrence of the day "
+          "before",
+          "[scheduler]") {
+  fixture f;
+  f.add_students(3);
+  f.use_schedule(R"(tuki_schedule: 1
+institution: varia
+time_zone: Europe/Helsinki
+quiet_hours:
+  send_from: "08:00"
+  send_until: "20:00"
+  weekdays: [mon, tue, wed, thu, fri, sat, sun]
+recurring:
+  - id: daily
+    dialog: weekly_checkin
+    weekdays: [mon, tue, wed, thu, fri, sat, sun]
+    at: "10:00"
+    from: 2027-03-01
+    until: 2027-04-30
+)");
+  auto sch = f.make_scheduler();
+  // Saturday 2027-03-27 10:00 EET is 08:00 UTC; Sunday 10:00 EEST, after the clocks went
+  // forward, is 07:00 UTC: 23 hours later. At 07:30 UTC on Sunday both lie in the 24-hour
+  // lookback (a service that was down from Saturday morning).
+  const core::instant sun_0730_utc = core::from_unix_ms(1'806'219'000'000);
+  auto runs = sch.due_recurring(*f.store, sun_0730_utc);
+  REQUIRE(runs.size() == 1);
+  CHECK(runs[0].run_key == "2027-03-28");
+  auto r = sch.evaluate_rules(*f.store, sun_0730_utc);
+  INFO(r.error().to_string());
+  REQUIRE(r);
+  CHECK(r->campaigns == 1);
+  CHECK(f.count("SELECT COUNT(*) FROM planned_sends") == 3);
+  // Saturday's occurrence is superseded, not planned after Sunday's: nobody is planned twice.
+  CHECK(sch.due_recurring(*f.store, sun_0730_utc + minutes(10)).empty());
+  auto later = sch.evaluate_rules(*f.store, sun_0730_utc + minutes(10));
+  REQUIRE(later);
+  CHECK(later->campaigns == 0);
+  CHECK(f.count("SELECT COUNT(*) FROM planned_sends") == 3);
+  CHECK(f.count("SELECT COUNT(*) FROM rule_runs") == 1);
+}
+
 TEST_CASE("a recurring rule late in the day still plans its first campaign day", "[scheduler]") {
   fixture f;
   f.add_students(5);
-  auto daily = schedule::parse_schedule(schedule_head + R"(fairness:
+  f.use_schedule(schedule_head + R"(fairness:
   capacity_per_day: 1
   need_rate: 0.5
 recurring:
@@ -368,11 +416,7 @@ recurring:
     at: "19:00"
     from: 2026-11-01
     until: 2026-12-31
-)",
-                                        "daily.yaml");
-  INFO(daily.error().to_string());
-  REQUIRE(daily);
-  f.sched = *daily;
+)");
   auto sch = f.make_scheduler();
   // At 19:05 less than an hour of Tuesday's window is left (a first day needs two), so the
   // first campaign day is Wednesday: the next occurrence's day. Its batch is planned. (Monday's
