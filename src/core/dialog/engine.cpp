@@ -217,9 +217,21 @@ class stepper {
   bool ended_ = false;
 };
 
-const dialog* dialog_of(const dialog_library& lib, const session& s) {
+// The dialog a session goes on with: the version it started on while this process still has
+// it (loaded before a reload), else the current file if the node the session waits at is
+// still there and still waits; then `moved` is the session on the current version. Otherwise
+// nullptr: the session ends (dialog_removed). A restart after a dialog edit (the usual way a
+// text is corrected mid-campaign) thus keeps every student whose step still exists in
+// conversation, as an edit with a reload does.
+const dialog* dialog_of(const dialog_library& lib, const session& s, std::optional<session>& moved) {
   if (const dialog* d = lib.find_version(s.dialog_id, s.dialog_version)) return d;
-  return nullptr;
+  const dialog* current = lib.find(s.dialog_id);
+  if (!current) return nullptr;
+  const node* n = current->find(s.node);
+  if (!n || !n->wait) return nullptr;
+  moved.emplace(s);
+  moved->dialog_version = current->version;
+  return current;
 }
 
 step_output ended(const session& s, std::string outcome,
@@ -340,13 +352,15 @@ step_output on_reply(const dialog_library& lib, const std::optional<session>& s,
     return handle_keyword(lib, s, cs, *kw, now);
   if (lib.crisis().detect(r.folded.tokens)) return handle_crisis(lib, s, ctx, cs, text);
   if (!s) return {};
-  const dialog* d = dialog_of(lib, *s);
+  std::optional<session> moved;
+  const dialog* d = dialog_of(lib, *s, moved);
   if (!d) return ended(*s, "dialog_removed");
-  if (now >= s->expires) return ended(*s, "no_reply", "no_reply");
-  const node* n = d->find(s->node);
-  if (!n || !n->wait || !n->fallback) return ended(*s, "dialog_error");
+  const session& at = moved ? *moved : *s;
+  if (now >= at.expires) return ended(at, "no_reply", "no_reply");
+  const node* n = d->find(at.node);
+  if (!n || !n->wait || !n->fallback) return ended(at, "dialog_error");
   if (!d->sets->strip_accents) prepare_reply(text, *d->sets, r);
-  return reply_at(*d, *n, *s, ctx, cs, r, now);
+  return reply_at(*d, *n, at, ctx, cs, r, now);
 }
 
 step_output on_timer(const dialog_library& lib, const session& s, const student_context& ctx,
@@ -355,18 +369,21 @@ step_output on_timer(const dialog_library& lib, const session& s, const student_
   step_output unchanged;
   unchanged.state = s;
   if (token != s.token) return unchanged;
-  const dialog* d = dialog_of(lib, s);
+  std::optional<session> moved;
+  const dialog* d = dialog_of(lib, s, moved);
   if (!d) return ended(s, "dialog_removed");
+  const session& at = moved ? *moved : s;
+  unchanged.state = at;
   if (kind == timer_expiry) {
-    if (now < s.expires) return unchanged;
-    return ended(s, "no_reply", "no_reply");
+    if (now < at.expires) return unchanged;
+    return ended(at, "no_reply", "no_reply");
   }
   if (kind != timer_wait_timeout) return unchanged;
-  if (now >= s.expires) return ended(s, "no_reply", "no_reply");
-  const node* n = d->find(s.node);
-  if (!n || !n->wait) return ended(s, "dialog_error");
+  if (now >= at.expires) return ended(at, "no_reply", "no_reply");
+  const node* n = d->find(at.node);
+  if (!n || !n->wait) return ended(at, "dialog_error");
   step_output out;
-  out.state.emplace(s);
+  out.state.emplace(at);
   stepper st(*d, ctx, cs, now, out);
   st.timeout(*n);
   st.finish_output();

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include <unistd.h>
 
@@ -51,23 +52,34 @@ struct temp_dir {
   ~temp_dir() { fs::remove_all(path); }
 };
 
+// A session started on tiny.yaml version one, and the file then edited to version two.
+struct edited_mid_session {
+  temp_dir dir;
+  student_context who{"s", "Alex", "en", {}};
+  conversation_settings cs;
+  const core::instant t0 = core::from_unix_ms(1'767'603'600'000);
+  std::optional<dialog_library> v1;
+  step_output started;
+  std::string v2_text = dialog_v1;
+
+  edited_mid_session() {
+    write(dir.path / "tiny.yaml", dialog_v1);
+    auto loaded = dialog_library::load(dir.path);
+    REQUIRE(loaded.is_ok());
+    v1.emplace(std::move(*loaded));
+    started = start(*v1, "tiny", who, cs, t0);
+    REQUIRE(started.state);
+    v2_text.replace(v2_text.find("Bye from one"), 12, "Bye from two");
+    write(dir.path / "tiny.yaml", v2_text);
+  }
+};
+
 }  // namespace
 
 TEST_CASE("reload keeps earlier versions so running sessions finish on them",
           "[dialog][library]") {
-  temp_dir dir;
-  write(dir.path / "tiny.yaml", dialog_v1);
-  auto v1 = dialog_library::load(dir.path);
-  REQUIRE(v1.is_ok());
-  student_context who{"s", "Alex", "en", {}};
-  conversation_settings cs;
-  const auto t0 = core::from_unix_ms(1'767'603'600'000);
-  auto started = start(*v1, "tiny", who, cs, t0);
-  REQUIRE(started.state);
-
-  std::string v2_text = dialog_v1;
-  v2_text.replace(v2_text.find("Bye from one"), 12, "Bye from two");
-  write(dir.path / "tiny.yaml", v2_text);
+  edited_mid_session e;
+  auto& [dir, who, cs, t0, v1, started, v2_text] = e;
   auto v2 = dialog_library::reload(dir.path, *v1);
   REQUIRE(v2.is_ok());
   REQUIRE(v2->find("tiny") != nullptr);
@@ -81,13 +93,45 @@ TEST_CASE("reload keeps earlier versions so running sessions finish on them",
   auto fresh = start(*v2, "tiny", who, cs, t0);
   auto done = on_reply(*v2, fresh.state, who, cs, "yes", t0);
   CHECK(std::get<core::send_sms>(done.effects[0]).text == "Bye from two");
-  // A plain load forgets version one: the old session cannot go on and ends.
-  auto v3 = dialog_library::load(dir.path);
-  REQUIRE(v3.is_ok());
-  auto orphan = on_reply(*v3, started.state, who, cs, "yes", t0);
-  CHECK_FALSE(orphan.state);
-  REQUIRE(orphan.effects.size() == 1);
-  CHECK(std::get<core::end_session>(orphan.effects[0]).outcome == "dialog_removed");
+}
+
+TEST_CASE("after a restart a session whose version is gone goes on with the current file at its "
+          "node, or ends if the node is gone",
+          "[dialog][library]") {
+  edited_mid_session e;
+  auto& [dir, who, cs, t0, v1, started, v2_text] = e;
+  // A plain load (a restart) knows only the edited file.
+  auto v2 = dialog_library::load(dir.path);
+  REQUIRE(v2.is_ok());
+  REQUIRE(v2->find_version("tiny", started.state->dialog_version) == nullptr);
+
+  SECTION("the node is still there: the reply is understood on the current file") {
+    auto moved = on_reply(*v2, started.state, who, cs, "yes", t0);
+    REQUIRE(moved.effects.size() >= 1);
+    CHECK(std::get<core::send_sms>(moved.effects[0]).text == "Bye from two");
+  }
+  SECTION("a timer of the session runs on the current version") {
+    auto early = on_timer(*v2, *started.state, who, cs, timer_expiry, started.state->token, t0);
+    REQUIRE(early.state);  // not expired yet: waits on, now on the current version
+    CHECK(early.state->dialog_version == v2->find("tiny")->version);
+    CHECK(early.state->node == "ask");
+    auto expired = on_timer(*v2, *started.state, who, cs, timer_expiry, started.state->token,
+                            started.state->expires);
+    REQUIRE_FALSE(expired.effects.empty());
+    CHECK(std::get<core::end_session>(expired.effects.back()).outcome == "no_reply");
+  }
+  SECTION("the node is gone: the session ends") {
+    std::string renamed = v2_text;
+    for (auto at = renamed.find("ask"); at != std::string::npos; at = renamed.find("ask", at))
+      renamed.replace(at, 3, "question");
+    write(dir.path / "tiny.yaml", renamed);
+    auto v3 = dialog_library::load(dir.path);
+    REQUIRE(v3.is_ok());
+    auto orphan = on_reply(*v3, started.state, who, cs, "yes", t0);
+    CHECK_FALSE(orphan.state);
+    REQUIRE(orphan.effects.size() == 1);
+    CHECK(std::get<core::end_session>(orphan.effects[0]).outcome == "dialog_removed");
+  }
 }
 
 TEST_CASE("a load error names file, line and column", "[dialog][library]") {
