@@ -19,12 +19,12 @@ bool crisis_detector::detect(const std::vector<token>& tokens) const {
   if (phrases_.empty()) return false;
   // One tolerant pass: it finds exact hits too, and only a yes/no answer is needed.
   for (std::size_t i = 0; i < tokens.size(); ++i) {
-    auto hit = phrases_.match_at(tokens, i, true);
+    auto hit = phrases_.match_at(tokens, i, guarded_match{});
     if (!hit) continue;
     bool excluded = false;
     // An exclusion may start before the crisis words ("this exam is killing me").
     for (std::size_t j = 0; j < hit->end && !excluded; ++j)
-      if (auto ex = exclude_.match_at(tokens, j, true); ex && ex->end > hit->begin)
+      if (auto ex = exclude_.match_at(tokens, j, guarded_match{}); ex && ex->end > hit->begin)
         excluded = true;
     if (!excluded) return true;
   }

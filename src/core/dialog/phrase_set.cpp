@@ -134,6 +134,41 @@ std::optional<phrase_hit> phrase_set::match_at(const std::vector<token>& tokens,
   return best;
 }
 
+bool phrase_set::guarded_word(const pattern& p, std::size_t k, const token& t,
+                              const guarded_match& rules) const {
+  const std::uint32_t id = p.words[k];
+  const word_matches& m = words_->resolve(t);
+  if (m.exact(id)) return true;
+  if (!m.tolerant(id)) return false;
+  if (!rules.guard_typos) return true;
+  if (m.word != no_word) return false;  // a word of some lexicon is read as itself
+  if (p.words.size() > 1) return true;  // the other words keep a phrase's typo in context
+  return words_->text(id).size() >= 7;
+}
+
+std::size_t phrase_set::guarded_end(const pattern& p, std::size_t k,
+                                    const std::vector<token>& tokens, std::size_t i,
+                                    const guarded_match& rules) const {
+  if (!guarded_word(p, k, tokens[i], rules)) return 0;
+  if (k + 1 == p.words.size()) return i + 1;
+  // The next word right after this one, or after up to max_gap other tokens.
+  for (std::size_t j = i + 1; j < tokens.size() && j <= i + 1 + rules.max_gap; ++j)
+    if (auto end = guarded_end(p, k + 1, tokens, j, rules)) return end;
+  return 0;
+}
+
+std::optional<phrase_hit> phrase_set::match_at(const std::vector<token>& tokens, std::size_t i,
+                                               const guarded_match& rules) const {
+  std::optional<phrase_hit> best;
+  visit_candidates(tokens, i, true, [&](std::uint32_t index) {
+    const pattern& p = patterns_[index];
+    if (best && p.words.size() <= best->end - best->begin) return;
+    if (auto end = guarded_end(p, 0, tokens, i, rules))
+      best = phrase_hit{static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(end), p.tag};
+  });
+  return best;
+}
+
 std::uint64_t phrase_set::tags_present(const std::vector<token>& tokens, bool tolerant) const {
   std::uint64_t tags = 0;
   for (std::size_t i = 0; i < tokens.size(); ++i)

@@ -2,9 +2,12 @@
 // Crisis detection: self-harm, suicide and danger expressions of every language's lexicon
 // (`crisis.phrases`), checked on every reply whatever the dialog state. A phrase hit that
 // overlaps a listed near-miss (`crisis.exclude`: "kuolen tylsyyteen", "this exam is killing me")
-// is ignored. One typo in words of 5+ letters is tolerated: missing a crisis is the worst error
-// tuki can make, so recall beats precision here. Negation is NOT applied ("en halua elää" is a
-// crisis).
+// is ignored. Missing a crisis is the worst error tuki can make, so matching is lenient:
+// one typo in words of 5+ letters, and one other word allowed between two words of a phrase
+// ("haluan vaan kuolla"). But a false alarm sends a student the crisis text and staff an urgent
+// ticket, so typos are guarded (phrase_set.hpp, guarded_match): never from a token that is a
+// word of some lexicon, and in one-word phrases only at 7+ letters. Negation is NOT applied
+// ("en halua elää" is a crisis).
 #include <memory>
 #include <vector>
 

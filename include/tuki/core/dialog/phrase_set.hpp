@@ -21,6 +21,16 @@
 
 namespace tuki::dialog {
 
+/// How strictly crisis phrases are matched (crisis.hpp); other matchers use plain tolerance.
+struct guarded_match {
+  /// Other tokens allowed between two words of a pattern ("haluan *vaan* kuolla").
+  int max_gap = 1;
+  /// Typos are taken only from a token that is no word of any lexicon ("väldigt" is Swedish
+  /// for "very", not a typo of "våldt*"), and in a one-word pattern only for words of 7+
+  /// letters ("raiska*" would take "raskas", heavy; "raped" would take "rated").
+  bool guard_typos = true;
+};
+
 struct phrase_hit {
   std::uint32_t begin = 0;  // token index of the first word
   std::uint32_t end = 0;    // one past the last word
@@ -47,6 +57,10 @@ class phrase_set {
   /// they were added).
   std::optional<phrase_hit> match_at(const std::vector<token>& tokens, std::size_t i,
                                      bool tolerant) const;
+  /// The longest pattern that starts at token `i` under the crisis rules (tolerant, with gaps
+  /// and guarded typos); `end` is one past its last word.
+  std::optional<phrase_hit> match_at(const std::vector<token>& tokens, std::size_t i,
+                                     const guarded_match& rules) const;
   /// The first hit scanning left to right.
   std::optional<phrase_hit> first(const std::vector<token>& tokens, bool tolerant) const;
   /// Calls f(hit) for non-overlapping longest hits, left to right.
@@ -81,6 +95,11 @@ class phrase_set {
   void for_each_starting_with(std::uint32_t word, F&& f) const;
   bool pattern_matches(const pattern& p, const std::vector<token>& tokens, std::size_t i,
                        bool tolerant) const;
+  /// One past the token that matched the last word of `p` from word `k` at token `i` on, or 0.
+  std::size_t guarded_end(const pattern& p, std::size_t k, const std::vector<token>& tokens,
+                          std::size_t i, const guarded_match& rules) const;
+  bool guarded_word(const pattern& p, std::size_t k, const token& t,
+                    const guarded_match& rules) const;
 
   std::shared_ptr<vocabulary> words_;
   std::vector<pattern> patterns_;
