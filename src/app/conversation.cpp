@@ -170,13 +170,12 @@ core::status conversation::fire_timer(adapters::sqlite_store& store, const adapt
 }
 
 core::status conversation::apply_delivery_report(adapters::sqlite_store& store,
+                                                 const std::string& gateway,
                                                  const adapters::delivery_report& report,
                                                  core::instant now) {
-  auto current = store.message_status(report.message_id);
+  auto current = store.sent_message_status(report.message_id, gateway);
   if (!current) return core::status::not_found("message " + std::to_string(report.message_id));
-  // A final state is not overwritten by a late intermediate report.
-  if ((*current == "delivered" || *current == "failed") &&
-      report.state != adapters::delivery_state::failed)
+  if (*current != "sending" && *current != "sent" && *current != "accepted")
     return core::status::ok();
   if (auto s = store.set_message_status(report.message_id,
                                        std::string(delivery_state_name(report.state)),

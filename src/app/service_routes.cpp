@@ -149,8 +149,8 @@ void service::add_routes() {
       co_return core::http_response::text(parsed.error.http_status, parsed.error.reason + "\n");
     auto report = std::make_shared<adapters::delivery_report>(std::move(*parsed.value));
     // A named job, not a temporary inside co_await: GCC 12 destroys such temporaries twice.
-    write_queue::job st_job = [this, report](adapters::sqlite_store& s) {
-          return conversation_->apply_delivery_report(s, *report, wall_now());
+    write_queue::job st_job = [this, report, gateway = it->first](adapters::sqlite_store& s) {
+          return conversation_->apply_delivery_report(s, gateway, *report, wall_now());
     };
     auto st = co_await async_write(*writes_, std::move(st_job), use_awaitable);
     if (st.error_code() == core::status::code::not_found)

@@ -12,6 +12,8 @@
 #include "tuki/app/send_window.hpp"
 #include "tuki/app/service.hpp"
 
+#include "support/app_fixture.hpp"
+
 using namespace tuki;
 namespace fs = std::filesystem;
 using std::chrono::hours;
@@ -59,42 +61,10 @@ triggers:
     within_days: 14
 )";
 
-struct fixture {
-  fs::path dir;
-  config::config cfg;
-  std::unique_ptr<adapters::sqlite_store> store;
-  std::unique_ptr<app::conversation> conv;
+struct fixture : testing::app_fixture {
   schedule::schedule_file sched;
 
-  fixture() {
-    static int n = 0;
-    dir = fs::temp_directory_path() /
-          ("tuki-scheduler-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    std::string yaml = "dialogs_dir: " + std::string(TUKI_SOURCE_DIR) + "/dialogs\n" +
-                       "store:\n  path: " + (dir / "tuki.db").string() +
-                       "\ngateways:\n  - name: console\n    type: console\n"
-                       "institutions:\n  - id: varia\n    gateway: console\n";
-    auto c = config::parse_config(yaml, "test.yaml", config::process_env());
-    INFO(c.error().to_string());
-    REQUIRE(c);
-    cfg = *c;
-    auto s = app::open_store(cfg);
-    REQUIRE(s);
-    store = std::move(*s);
-    auto lib = app::load_dialogs(cfg);
-    REQUIRE(lib);
-    conv = std::make_unique<app::conversation>(cfg, *lib, app::role_names::load(cfg.dialogs_dir).value());
-    auto parsed = schedule::parse_schedule(schedule_yaml, "test-schedule.yaml");
-    INFO(parsed.error().to_string());
-    REQUIRE(parsed);
-    sched = *parsed;
-  }
-  ~fixture() {
-    store.reset();
-    fs::remove_all(dir);
-  }
+  fixture() : app_fixture("tuki-scheduler") { use_schedule(schedule_yaml); }
   void add_students(int n, const std::string& start_date = "2026-08-10") {
     std::vector<core::student> v;
     for (int i = 1; i <= n; ++i) {

@@ -345,6 +345,17 @@ std::optional<std::string> sqlite_store::message_status(std::int64_t id) {
   return out;
 }
 
+std::optional<std::string> sqlite_store::sent_message_status(std::int64_t id,
+                                                             const std::string& gateway) {
+  auto& q = db_->prepare(
+      "SELECT status FROM messages WHERE id = ?1 AND direction = 'out' AND gateway = ?2");
+  q.bind(1, id).bind(2, gateway);
+  std::optional<std::string> out;
+  if (q.step()) out = q.column_text(0);
+  q.reset();
+  return out;
+}
+
 core::status sqlite_store::add_timer(std::int64_t student_id, const std::string& kind,
                                      std::int64_t token, core::instant due) {
   return db_->prepare("INSERT INTO timers (student_id, kind, token, due_at) VALUES (?1, ?2, ?3, ?4)")

@@ -184,6 +184,9 @@ class sqlite_store {
   /// Outbox jobs left `running` by a crash go back to `queued`; returns how many.
   core::result<std::int64_t> requeue_running_jobs();
   std::optional<std::string> message_status(std::int64_t id);
+  /// The status of outbound message `id` if `gateway` sent it; nullopt for an inbound message,
+  /// another gateway's or an unknown id (what a delivery report may change).
+  std::optional<std::string> sent_message_status(std::int64_t id, const std::string& gateway);
 
   core::status add_timer(std::int64_t student_id, const std::string& kind, std::int64_t token,
                          core::instant due);
