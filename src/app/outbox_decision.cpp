@@ -23,7 +23,7 @@ outbox_decision decide_send_outcome(const adapters::send_result& result, int att
       d.detail = result.detail;
       break;
     case adapters::send_outcome::retryable:
-      if (attempt < policy.max_attempts) {
+      if (policy.max_attempts == 0 || attempt < policy.max_attempts) {
         d.status = "queued";
         d.retry_at = now + backoff_delay(policy, attempt, u);
         d.detail = result.detail;

@@ -30,6 +30,23 @@ TEST_CASE("backoff doubles per attempt, is capped, and jitter stays within its b
   CHECK(app::backoff_delay(p, 3, 0.999) < milliseconds(10'000));
 }
 
+TEST_CASE("by default a retryable answer is never given up on: an outage delays, the message's "
+          "validity ends it",
+          "[outbox]") {
+  app::retry_policy p;  // max_attempts 0
+  core::instant now = t0;
+  for (int attempt = 1; attempt <= 200; ++attempt) {
+    auto d = app::decide_send_outcome(answer(send_outcome::retryable, "transport: connection refused"),
+                                      attempt, p, now, 0.5);
+    CAPTURE(attempt);
+    REQUIRE(d.status == "queued");
+    REQUIRE(d.retry_at);
+    CHECK(*d.retry_at - now <= std::chrono::milliseconds(600'000));  // capped at 10 min
+    now = *d.retry_at;
+  }
+  CHECK(now - t0 > std::chrono::hours(24));  // tried for longer than the default validity
+}
+
 TEST_CASE("a retryable answer is queued again at now + backoff until max_attempts", "[outbox]") {
   app::retry_policy p;
   p.max_attempts = 4;

@@ -13,7 +13,9 @@
 namespace tuki::app {
 
 struct retry_policy {
-  int max_attempts = 10;                        // attempts in all, the first one included
+  /// Attempts in all, the first one included; 0: no limit, a retryable message waits until its
+  /// validity ends (it then expires), so a gateway outage delays sending but never drops it.
+  int max_attempts = 0;
   std::chrono::milliseconds base{1000};         // delay after attempt n: base * 2^n ...
   std::chrono::milliseconds cap{600'000};       // ... at most this (10 min) ...
   double jitter = 0.25;                         // ... times a factor in [1 - jitter, 1 + jitter)
@@ -32,7 +34,8 @@ struct outbox_decision {
 };
 
 /// `attempt` is the attempt just made (1 for the first send). Retryable answers are retried with
-/// backoff until `max_attempts` attempts were made, then fail ("gave up", not the student's
+/// backoff (with max_attempts 0, until the message expires), else until `max_attempts` attempts
+/// were made, then fail ("gave up", not the student's
 /// fault: not a delivery failure). Permanent refusals fail at once and count as a delivery
 /// failure of the student; opted_out fails and marks the student opted out.
 outbox_decision decide_send_outcome(const adapters::send_result& result, int attempt,

@@ -76,6 +76,8 @@ awaitable<void> store_outcomes(write_queue& writes, metrics& counters, write_que
   counters.count("sms_retried", retried);
   log_debug("outbox_window", {{"sent", std::to_string(sent)}, {"retry", std::to_string(retried)},
                               {"failed", std::to_string(failed)}});
+  // A message that will not be sent is worth an operator's look (tuki deliveries failed).
+  if (failed > 0) log_warn("sms_failed", {{"messages", std::to_string(failed)}});
 }
 
 }  // namespace

@@ -37,7 +37,7 @@ void read_store(yaml_map_reader& r, store_settings& s, yaml_errors& errors) {
 void read_outbox(yaml_map_reader& r, outbox_settings& o) {
   if (auto v = r.integer("batch_size", 1, 10'000)) o.batch_size = static_cast<int>(*v);
   if (auto v = r.integer("in_flight", 1, 1'000)) o.in_flight = static_cast<int>(*v);
-  if (auto v = r.integer("max_attempts", 1, 100)) o.max_attempts = static_cast<int>(*v);
+  if (auto v = r.integer("max_attempts", 0, 100)) o.max_attempts = static_cast<int>(*v);
   if (auto v = r.integer("validity_hours", 1, 24 * 14)) o.validity_hours = static_cast<int>(*v);
   r.reject_unknown_keys();
 }

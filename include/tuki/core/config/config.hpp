@@ -45,7 +45,7 @@ struct outbox_settings {
   int batch_size = 256;      // SMS claimed (queued -> sending) at once; after a kill -9 these
                              // are queued again (only those already accepted are sent twice)
   int in_flight = 32;        // requests sent at once; their outcomes are stored per window
-  int max_attempts = 10;     // retryable failures are retried with backoff up to this many tries
+  int max_attempts = 0;      // tries on retryable failures; 0: until the message's validity ends
   int validity_hours = 24;   // a message not sent this long after it was due expires
 };
 
