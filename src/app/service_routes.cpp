@@ -5,6 +5,7 @@
 #include "tuki/app/log.hpp"
 #include "tuki/app/service.hpp"
 #include "tuki/app/wall_clock.hpp"
+#include "tuki/core/text/utf8_repair.hpp"
 
 #include <boost/asio/use_awaitable.hpp>
 
@@ -108,6 +109,9 @@ void service::add_routes() {
       log_warn("inbound_invalid", {{"gateway", gw.name()}, {"reason", parsed.error.reason}});
       co_return core::http_response::text(parsed.error.http_status, parsed.error.reason + "\n");
     }
+    // Whatever the gateway sent, the text stored and matched is valid UTF-8: a stray byte would
+    // otherwise be stored as is and break every JSON that quotes it (a staff webhook).
+    parsed.value->text = core::repair_utf8(parsed.value->text);
     auto outcome = std::make_shared<inbound_outcome>();
     auto sms = std::make_shared<adapters::inbound_sms>(std::move(*parsed.value));
     std::string gateway = gw.name();

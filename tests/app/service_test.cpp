@@ -134,9 +134,20 @@ TEST_CASE("a reply through the HTTP endpoint steps the dialog, opens a ticket an
   CHECK(counter("tuki_store_syncs_total") <= counter("tuki_store_batches_total"));
   CHECK(counter("tuki_wal_checkpoint_frames_total") >= 0);
   CHECK(counter("tuki_wal_restarts_total") >= 0);  // present (-1 when missing)
+  // Bytes that are not UTF-8 are stored as U+FFFD, not as they came: the text goes into JSON.
+  CHECK(fetch(client, base + "/v1/gateways/console/inbound?from=%2B358401234567&text=%FF%FEhei&id=m9")
+            .status == 200);
   (*svc)->request_stop();
   runner.join();
   client.stop();
+  {
+    auto store = app::open_store(f.cfg);
+    REQUIRE(store);
+    auto& q = (*store)->db().prepare("SELECT body FROM messages WHERE gateway_id = 'm9'");
+    REQUIRE(q.step());
+    CHECK(q.column_text(0) == "\uFFFD\uFFFDhei");
+    q.reset();
+  }
   auto texts = sent_texts(f.cfg);
   REQUIRE(texts.size() >= 4);  // q1, q2, q3, ticket confirmation
   CHECK_THAT(texts[0], Catch::Contains("Aino"));

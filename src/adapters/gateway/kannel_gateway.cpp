@@ -1,10 +1,12 @@
 #include "tuki/adapters/gateway/kannel_gateway.hpp"
 
+#include <cctype>
 #include <charconv>
 
 #include "tuki/adapters/gateway/inbound_auth.hpp"
 #include "tuki/core/text/sms_encoding.hpp"
 #include "tuki/core/text/url_encoding.hpp"
+#include "tuki/core/text/utf8_repair.hpp"
 
 namespace tuki::adapters {
 namespace {
@@ -86,8 +88,14 @@ class kannel_gateway final : public sms_gateway {
     m.from = std::string(*from);
     m.to = std::string(core::form_value(*q, "to").value_or(""));
     m.gateway_id = std::string(core::form_value(*q, "id").value_or(""));
-    auto charset = core::form_value(*q, "charset").value_or("UTF-8");
-    m.text = (charset == "UTF-16BE" || charset == "UCS-2") ? utf16be_to_utf8(*text) : std::string(*text);
+    // Kannel's %C: the text's charset as handed over. UTF-8 unless smsbox was told otherwise;
+    // 8-bit messages may come as ISO-8859-1. (The service repairs what is still invalid.)
+    std::string charset(core::form_value(*q, "charset").value_or("UTF-8"));
+    for (auto& c : charset) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (charset == "UTF-16BE" || charset == "UCS-2") m.text = utf16be_to_utf8(*text);
+    else if (charset == "ISO-8859-1" || charset == "LATIN1" || charset == "WINDOWS-1252")
+      m.text = core::latin1_to_utf8(*text);
+    else m.text = std::string(*text);
     if (auto t = core::form_value(*q, "time"); t && !t->empty()) {
       std::int64_t secs = 0;
       auto [p, ec] = std::from_chars(t->data(), t->data() + t->size(), secs);

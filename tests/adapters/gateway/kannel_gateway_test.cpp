@@ -106,6 +106,10 @@ TEST_CASE("kannel: MO get-url requests are parsed, as Kannel sends them", "[gate
   auto ucs2 = g->parse_inbound(get("/x?from=%2B358401234567&text=%00A%01%0D%D8%3D%DC%4D&id=u2&coding=2&charset=UTF-16BE"));
   REQUIRE(ucs2.value);
   CHECK(ucs2.value->text == "Ač👍");
+  // An 8-bit MO may come as ISO-8859-1; the charset's name in any case.
+  auto latin1 = g->parse_inbound(get("/x?from=%2B358401234567&text=Olen%20v%E4synyt&id=u3&coding=1&charset=iso-8859-1"));
+  REQUIRE(latin1.value);
+  CHECK(latin1.value->text == "Olen väsynyt");
 
   CHECK(g->parse_inbound(get("/x?to=1234&text=hi")).error.http_status == 400);
   CHECK(g->parse_inbound(get("/x?from=%2B3584&to=1")).error.reason == "missing 'text'");
