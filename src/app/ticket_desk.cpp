@@ -5,6 +5,7 @@
 #include <date/tz.h>
 #include <nlohmann/json.hpp>
 
+#include "tuki/app/log.hpp"
 #include "tuki/core/effect.hpp"
 #include "tuki/core/routing/route.hpp"
 #include "tuki/core/routing/sla.hpp"
@@ -465,15 +466,32 @@ core::result<int> ticket_desk::run_sla(adapters::sqlite_store& store,
             return s;
           if (auto s = routing::record_reminder(t, d->recipients, now); !s) return s;
           break;
-        case routing::sla_action::escalate:
+        case routing::sla_action::escalate: {
           // Backups and the coordinator are not assignees: their email links to the ticket
-          // page, where they can take it over.
-          if (auto s = notify(store, inst, t, routing::notice_kind::escalation, d->recipients,
-                              row->excerpt, false, now);
-              !s)
+          // page, where they can take it over. With neither, a crisis goes to the crisis
+          // contact; failing that, nobody can be told, and the operator must hear of it.
+          auto to = d->recipients;
+          const auto& crisis_contact = inst.routing.rules.institution.crisis_contact_email;
+          if (to.empty() && t.is_crisis() && !crisis_contact.empty() && !t.is_assignee(crisis_contact))
+            to.push_back(crisis_contact);
+          if (to.empty()) {
+            log_error("ticket_escalation_unrouted",
+                      {{"ticket_id", std::to_string(id)}, {"institution", row->institution_id},
+                       {"crisis", t.is_crisis() ? "true" : "false"},
+                       {"reason", "no backup and no coordinator to escalate to: set the "
+                                  "routing file's institution.coordinator"}});
+            (void)routing::add_note(t, routing::system_actor,
+                                    "escalation due, but nobody to escalate to (no backup, no "
+                                    "coordinator)",
+                                    now);
+          } else if (auto s = notify(store, inst, t, routing::notice_kind::escalation, to,
+                                     row->excerpt, false, now);
+                     !s) {
             return s;
-          if (auto s = routing::record_escalation(t, d->recipients, now); !s) return s;
+          }
+          if (auto s = routing::record_escalation(t, to, now); !s) return s;
           break;
+        }
         case routing::sla_action::followup: {
           auto started = start_dialog(store, row->student_id, "followup", now);
           if (auto s = routing::record_followup(t, now); !s) return s;

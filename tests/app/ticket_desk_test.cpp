@@ -355,6 +355,30 @@ staff:
   CHECK(final_history.back().detail == "outcome helped=yes");
 }
 
+TEST_CASE("an escalation with nobody to escalate to is noted on the ticket, not lost silently",
+          "[app][tickets][sla]") {
+  desk_fixture f;  // the built-in routing: no coordinator, no backups
+  f.add_staff("opo@varia.test", "study_counsellor");
+  auto opened = f.desk->open(*f.store, f.student, "studies", core::urgency::normal, "", "", "", t0);
+  REQUIRE(opened);
+  f.take("mail", t0);
+  app::ticket_desk::start_dialog_fn start = [](adapters::sqlite_store&, std::int64_t,
+                                               const std::string&, core::instant) {
+    return core::result<bool>(true);
+  };
+  REQUIRE(f.desk->run_sla(*f.store, start, t0 + std::chrono::hours(48)));
+  f.take("mail", t0 + std::chrono::hours(48));
+  auto steps = f.desk->run_sla(*f.store, start, t0 + std::chrono::hours(96));
+  REQUIRE(steps);
+  CHECK(*steps == 1);
+  CHECK(f.take("mail", t0 + std::chrono::hours(96)).empty());
+  auto t = f.ticket(opened->id);
+  CHECK(t.escalated_at == t0 + std::chrono::hours(96));  // recorded: not tried again and again
+  bool noted = false;
+  for (const auto& h : t.history) noted |= h.detail.find("nobody to escalate to") != std::string::npos;
+  CHECK(noted);
+}
+
 TEST_CASE("follow-up answers without a followed-up ticket are ignored", "[app][tickets]") {
   desk_fixture f;
   auto none = f.desk->record_followup_answer(*f.store, f.student.id, "helped", "no", t0);
