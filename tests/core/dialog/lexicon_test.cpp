@@ -1,0 +1,25 @@
+// Loading lexicon files: every mistake is located; nothing is silently dropped.
+#include "tuki/core/dialog/lexicon.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace tuki::dialog;
+
+namespace {
+
+// The diagnostics of loading `text` as fi.yaml, one per line.
+std::string load_errors(const std::string& text) {
+  lexicon lex;
+  std::vector<diagnostic> diags;
+  load_lexicon_text(text, "fi.yaml", lex, diags);
+  return join(diags);
+}
+
+}  // namespace
+
+TEST_CASE("a lexicon key that is not a plain name is an error, not ignored", "[dialog][lexicon]") {
+  CHECK(load_errors("language: fi\n? [replies, roles]\n: x\n") ==
+        "fi.yaml:2:3: error: keys must be plain names, found a list");
+  CHECK(load_errors("language: fi\nreplies:\n  ? {stop: x}\n  : Selvä\n") ==
+        "fi.yaml:3:5: error: replies: keys must be plain names, found a map");
+}

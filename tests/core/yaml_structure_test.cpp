@@ -1,0 +1,45 @@
+#include "tuki/core/yaml_structure.hpp"
+
+#include <catch2/catch.hpp>
+
+using tuki::core::check_yaml_structure;
+
+namespace {
+
+// The problems of `yaml` as "line:col: path: what", one per line.
+std::string problems(const std::string& yaml) {
+  std::string out;
+  for (const auto& p : check_yaml_structure(YAML::Load(yaml)))
+    out += (out.empty() ? "" : "\n") + std::to_string(p.mark.line + 1) + ":" +
+           std::to_string(p.mark.column + 1) + ": " + p.path + ": " + p.what;
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a sound document has no structure problems", "[yaml]") {
+  CHECK(problems("a: 1\nb: [x, {c: 2}]\n\"quoted\": ~\n").empty());
+  CHECK(problems("").empty());
+  CHECK(problems("- plain\n- list\n").empty());
+}
+
+TEST_CASE("keys that are not plain names are found at any depth", "[yaml]") {
+  CHECK(problems("? [x, y]\n: 1\n") == "1:3: : keys must be plain names, found a list");
+  CHECK(problems("a:\n  - b: 1\n    ? {c: d}\n    : 2\n") ==
+        "3:7: a[0]: keys must be plain names, found a map");
+  CHECK(problems("a:\n  ~: 1\n") == "2:3: a: keys must be plain names, found null");
+  // What lies under such a key is still checked; its path names the key '?'.
+  CHECK(problems("? [x]\n: {? [y]: 1}\n") ==
+        "1:3: : keys must be plain names, found a list\n"
+        "2:6: ?: keys must be plain names, found a list");
+}
+
+TEST_CASE("aliases are checked once and may not contain themselves", "[yaml]") {
+  // A shared anchor is one node: its problem is reported once.
+  CHECK(problems("a: &shared {? [x]: 1}\nb: *shared\nc: *shared\n") ==
+        "1:15: a: keys must be plain names, found a list");
+  CHECK(problems("a: &loop [1, *loop]\n") ==
+        "1:4: a[1]: an alias must not refer to a node that contains it");
+  CHECK(problems("a: &loop {b: *loop}\n") ==
+        "1:4: a.b: an alias must not refer to a node that contains it");
+}
