@@ -1,5 +1,6 @@
 #include "tuki/core/yaml_structure.hpp"
 
+#include <map>
 #include <set>
 #include <utility>
 
@@ -39,6 +40,7 @@ class structure_walk {
 
  private:
   void walk_map(const YAML::Node& n, const std::string& path) {
+    std::map<std::string, int> first_line;
     for (auto it = n.begin(); it != n.end(); ++it) {
       const YAML::Node& key = it->first;
       std::string name = "?";
@@ -46,6 +48,10 @@ class structure_walk {
         add(key.Mark(), path, "keys must be plain names, found " + std::string(kind_name(key)));
       } else {
         name = key.Scalar();
+        auto [first, fresh] = first_line.emplace(name, key.Mark().line + 1);
+        if (!fresh)
+          add(key.Mark(), path,
+              "duplicate key '" + name + "' (first at line " + std::to_string(first->second) + ")");
       }
       walk(it->second, path.empty() ? name : path + "." + name);
     }

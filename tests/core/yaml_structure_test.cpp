@@ -34,6 +34,12 @@ TEST_CASE("keys that are not plain names are found at any depth", "[yaml]") {
         "2:6: ?: keys must be plain names, found a list");
 }
 
+TEST_CASE("a key given twice is reported at the second, quoted or not", "[yaml]") {
+  CHECK(problems("a: 1\nb: 2\na: 3\n") == "3:1: : duplicate key 'a' (first at line 1)");
+  CHECK(problems("m: {k: 1, \"k\": 2}\n") == "1:11: m: duplicate key 'k' (first at line 1)");
+  CHECK(problems("- {k: 1}\n- {k: 2}\n").empty());  // one per map
+}
+
 TEST_CASE("aliases are checked once and may not contain themselves", "[yaml]") {
   // A shared anchor is one node: its problem is reported once.
   CHECK(problems("a: &shared {? [x]: 1}\nb: *shared\nc: *shared\n") ==

@@ -1,8 +1,9 @@
 #pragma once
 // Structural checks of a parsed YAML document that yaml-cpp does not make: it accepts a list or
-// map as a key (and throws only when such a key is later read as a string) and lets an alias
-// refer to a node that contains it. Every YAML loader of tuki runs this check right after
-// parsing, so that its readers only ever see plain keys.
+// map as a key (and throws only when such a key is later read as a string), keeps every copy of
+// a duplicate key (lookups return the first) and lets an alias refer to a node that contains it.
+// Every YAML loader of tuki runs this check right after parsing, so that its readers only ever
+// see plain, unique keys.
 #include <string>
 #include <vector>
 
@@ -13,7 +14,7 @@ namespace tuki::core {
 struct yaml_problem {
   YAML::Mark mark;   // where (0-based, as yaml-cpp counts); the offending key or value
   std::string path;  // the map or value it is in, "institutions[0].helpline"; empty at the top
-  std::string what;  // "keys must be plain names, found a list"
+  std::string what;  // "duplicate key 'sender' (first at line 4)"
 };
 
 /// Every problem of the document in document order; empty when it is sound. A key that is not a

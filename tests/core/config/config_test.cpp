@@ -128,6 +128,12 @@ TEST_CASE("configuration keys are plain and unique, texts UTF-8", "[config]") {
        "t.yaml:9:9: institutions[0].helpline: keys must be plain names, found a list"},
       {gateway + institution + "    ~: 1\n",
        "t.yaml:7:5: institutions[0]: keys must be plain names, found null"},
+      {std::string(minimal) + "gateways: []\n",
+       "t.yaml:7:1: duplicate key 'gateways' (first at line 1)"},
+      {gateway + institution + "    sender: Varia\n    sender: Tuki\n",
+       "t.yaml:8:5: institutions[0]: duplicate key 'sender' (first at line 7)"},
+      {gateway + institution + "    helpline:\n      fi: 116 111\n      fi: 112\n",
+       "t.yaml:9:7: institutions[0].helpline: duplicate key 'fi' (first at line 8)"},
   };
   for (const auto& r : rows) {
     INFO(r.yaml);

@@ -23,3 +23,10 @@ TEST_CASE("a lexicon key that is not a plain name is an error, not ignored", "[d
   CHECK(load_errors("language: fi\nreplies:\n  ? {stop: x}\n  : Selvä\n") ==
         "fi.yaml:3:5: error: replies: keys must be plain names, found a map");
 }
+
+TEST_CASE("a key given twice in a lexicon is an error at the second", "[dialog][lexicon]") {
+  CHECK(load_errors("language: fi\nreplies:\n  stop: Selvä\n  stop: Okei\n") ==
+        "fi.yaml:4:3: error: replies: duplicate key 'stop' (first at line 3)");
+  CHECK(load_errors("language: fi\nanswers: {\"yes\": [joo]}\nanswers: {\"no\": [ei]}\n") ==
+        "fi.yaml:3:1: error: duplicate key 'answers' (first at line 2)");
+}
