@@ -1,11 +1,24 @@
 #include "tuki/core/yaml_structure.hpp"
 
+#include <cstdio>
 #include <map>
 #include <set>
 #include <utility>
 
+#include "tuki/core/text/utf8_validity.hpp"
+
 namespace tuki::core {
 namespace {
+
+// Why `s` is not valid UTF-8 ("byte 0xFF at offset 6"), or empty when it is.
+std::string utf8_fault(std::string_view s) {
+  std::size_t valid = valid_utf8_prefix(s);
+  if (valid == s.size()) return {};
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "byte 0x%02X at offset %zu",
+                static_cast<unsigned>(static_cast<unsigned char>(s[valid])), valid);
+  return buf;
+}
 
 std::string_view kind_name(const YAML::Node& n) {
   switch (n.Type()) {
@@ -20,6 +33,11 @@ class structure_walk {
   std::vector<yaml_problem> take() { return std::move(problems_); }
 
   void walk(const YAML::Node& n, const std::string& path) {
+    if (n.IsScalar()) {
+      if (auto fault = utf8_fault(n.Scalar()); !fault.empty())
+        add(n.Mark(), path, "invalid UTF-8 in text (" + fault + ")");
+      return;
+    }
     if (!n.IsMap() && !n.IsSequence()) return;
     // An alias makes one node appear in several places; walk it once. Collections are told apart
     // by where they start (two can start at one place only when one is a key, never walked).
@@ -46,6 +64,8 @@ class structure_walk {
       std::string name = "?";
       if (!key.IsScalar()) {
         add(key.Mark(), path, "keys must be plain names, found " + std::string(kind_name(key)));
+      } else if (auto fault = utf8_fault(key.Scalar()); !fault.empty()) {
+        add(key.Mark(), path, "invalid UTF-8 in a key (" + fault + ")");
       } else {
         name = key.Scalar();
         auto [first, fresh] = first_line.emplace(name, key.Mark().line + 1);

@@ -40,6 +40,22 @@ TEST_CASE("a key given twice is reported at the second, quoted or not", "[yaml]"
   CHECK(problems("- {k: 1}\n- {k: 2}\n").empty());  // one per map
 }
 
+TEST_CASE("every text and key must be valid UTF-8", "[yaml]") {
+  CHECK(problems("a: \"\xc3\xa4 \xe2\x82\xac \xf0\x9f\x98\x80\"\n").empty());  // ä € 😀
+  CHECK(problems("a: [ok, \"x\xff\xfey\"]\n") ==
+        "1:9: a[1]: invalid UTF-8 in text (byte 0xFF at offset 1)");
+  CHECK(problems("a: \"\xc0\xaf\"\n") ==  // an overlong '/'
+        "1:4: a: invalid UTF-8 in text (byte 0xC0 at offset 0)");
+  CHECK(problems("a: \"\xed\xa0\x80\"\n") ==  // a UTF-16 surrogate
+        "1:4: a: invalid UTF-8 in text (byte 0xED at offset 0)");
+  CHECK(problems("a: \"ok \xe2\x82\"\n") ==  // cut short
+        "1:4: a: invalid UTF-8 in text (byte 0xE2 at offset 3)");
+  // A bad key is named '?' below it, so no message carries the bad bytes.
+  CHECK(problems("k\xe4: {b: \"\xe4\"}\n") ==
+        "1:1: : invalid UTF-8 in a key (byte 0xE4 at offset 1)\n"
+        "1:9: ?.b: invalid UTF-8 in text (byte 0xE4 at offset 0)");
+}
+
 TEST_CASE("aliases are checked once and may not contain themselves", "[yaml]") {
   // A shared anchor is one node: its problem is reported once.
   CHECK(problems("a: &shared {? [x]: 1}\nb: *shared\nc: *shared\n") ==

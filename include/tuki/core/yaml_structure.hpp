@@ -1,9 +1,9 @@
 #pragma once
 // Structural checks of a parsed YAML document that yaml-cpp does not make: it accepts a list or
 // map as a key (and throws only when such a key is later read as a string), keeps every copy of
-// a duplicate key (lookups return the first) and lets an alias refer to a node that contains it.
-// Every YAML loader of tuki runs this check right after parsing, so that its readers only ever
-// see plain, unique keys.
+// a duplicate key (lookups return the first), passes invalid UTF-8 through unchanged and lets an
+// alias refer to a node that contains it. Every YAML loader of tuki runs this check right after
+// parsing, so that its readers only ever see plain, unique, UTF-8 keys and UTF-8 values.
 #include <string>
 #include <vector>
 
@@ -18,7 +18,8 @@ struct yaml_problem {
 };
 
 /// Every problem of the document in document order; empty when it is sound. A key that is not a
-/// name shows as '?' in the paths below it.
+/// valid name shows as '?' in the paths below it, so paths and messages are valid UTF-8 (safe to
+/// put in JSON).
 std::vector<yaml_problem> check_yaml_structure(const YAML::Node& root);
 
 }  // namespace tuki::core

@@ -134,6 +134,8 @@ TEST_CASE("configuration keys are plain and unique, texts UTF-8", "[config]") {
        "t.yaml:8:5: institutions[0]: duplicate key 'sender' (first at line 7)"},
       {gateway + institution + "    helpline:\n      fi: 116 111\n      fi: 112\n",
        "t.yaml:9:7: institutions[0].helpline: duplicate key 'fi' (first at line 8)"},
+      {gateway + institution + "    sender: \"Varia\xff\xfe\"\n",
+       "t.yaml:7:13: institutions[0].sender: invalid UTF-8 in text (byte 0xFF at offset 5)"},
   };
   for (const auto& r : rows) {
     INFO(r.yaml);

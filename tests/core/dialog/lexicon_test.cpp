@@ -30,3 +30,11 @@ TEST_CASE("a key given twice in a lexicon is an error at the second", "[dialog][
   CHECK(load_errors("language: fi\nanswers: {\"yes\": [joo]}\nanswers: {\"no\": [ei]}\n") ==
         "fi.yaml:3:1: error: duplicate key 'answers' (first at line 2)");
 }
+
+TEST_CASE("lexicon texts and keys must be valid UTF-8", "[dialog][lexicon]") {
+  // A file saved as Latin-1: 'ä' is the single byte 0xE4.
+  CHECK(load_errors("language: fi\nreplies:\n  stop: \"Selv\xe4\"\n") ==
+        "fi.yaml:3:9: error: replies.stop: invalid UTF-8 in text (byte 0xE4 at offset 4)");
+  CHECK(load_errors("language: fi\ntopics:\n  ty\xf6: [duuni]\n") ==
+        "fi.yaml:3:3: error: topics: invalid UTF-8 in a key (byte 0xF6 at offset 2)");
+}
