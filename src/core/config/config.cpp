@@ -7,6 +7,7 @@
 #include <date/tz.h>
 
 #include "tuki/core/config/yaml_reader.hpp"
+#include "tuki/core/yaml_structure.hpp"
 
 namespace tuki::config {
 namespace {
@@ -225,6 +226,10 @@ core::result<config> parse_config(std::string_view yaml_text, std::string_view f
     errors.add(e.mark, "", e.msg);
     return core::status::invalid_argument(errors.text());
   }
+  // The readers below assume plain, unique keys (yaml-cpp throws on reading a list key as a name).
+  auto problems = core::check_yaml_structure(root);
+  for (const auto& p : problems) errors.add(p.mark, p.path, p.what);
+  if (!problems.empty()) return core::status::invalid_argument(errors.text());
   config c;
   c.source_file = std::string(file_name);
   yaml_map_reader top(root, "", errors, &env);

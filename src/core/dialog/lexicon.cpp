@@ -76,7 +76,7 @@ void load_lexicon_text(const std::string& text, const std::string& file, lexicon
     r.error_at(e.mark, "YAML syntax: " + e.msg);
     return;
   }
-  if (!r.is_map(root, "a lexicon file")) return;
+  if (!r.sound_structure(root) || !r.is_map(root, "a lexicon file")) return;
   if (root["emoji"] && !root["language"]) {  // common.yaml
     warn_unknown(r, root, {"emoji"}, "common lexicon");
     read_lists(r, root["emoji"], "emoji", into.emoji);

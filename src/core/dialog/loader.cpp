@@ -404,7 +404,7 @@ std::shared_ptr<const dialog> load_dialog(const std::string& text, const std::st
   auto d = std::make_shared<dialog>();
   d->file = file;
   d->version = content_version(text);
-  if (!r.is_map(root, "a dialog file")) {
+  if (!r.sound_structure(root) || !r.is_map(root, "a dialog file")) {
     diags.insert(diags.end(), mine.begin(), mine.end());
     return nullptr;
   }

@@ -8,6 +8,8 @@
 
 #include <utf8proc.h>
 
+#include "tuki/core/text/utf8_validity.hpp"
+
 namespace tuki::dialog {
 namespace {
 
@@ -17,23 +19,17 @@ bool is_ascii(std::string_view s) {
   return true;
 }
 
-// Replaces invalid UTF-8 with U+FFFD so that utf8proc accepts the text.
+// Replaces each invalid UTF-8 byte with U+FFFD so that utf8proc accepts the text.
 std::string sanitize(std::string_view s) {
   std::string out;
   out.reserve(s.size());
-  auto p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
-  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(s.size());
-  while (left > 0) {
-    utf8proc_int32_t cp = 0;
-    utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
-    if (n <= 0) {
-      out += "\xEF\xBF\xBD";
-      n = 1;
-    } else {
-      out.append(reinterpret_cast<const char*>(p), static_cast<std::size_t>(n));
-    }
-    p += n;
-    left -= n;
+  while (!s.empty()) {
+    std::size_t valid = core::valid_utf8_prefix(s);
+    out.append(s.substr(0, valid));
+    s.remove_prefix(valid);
+    if (s.empty()) break;
+    out += "\xEF\xBF\xBD";
+    s.remove_prefix(1);
   }
   return out;
 }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include "tuki/core/yaml_structure.hpp"
+
 namespace tuki::dialog {
 namespace {
 
@@ -80,6 +82,12 @@ void yaml_reader::warning(const YAML::Node& at, std::string message) {
 }
 void yaml_reader::error_at(const YAML::Mark& at, std::string message) {
   add(diagnostic::severity::error, at, std::move(message));
+}
+
+bool yaml_reader::sound_structure(const YAML::Node& root) {
+  auto problems = core::check_yaml_structure(root);
+  for (auto& p : problems) error_at(p.mark, (p.path.empty() ? "" : p.path + ": ") + p.what);
+  return problems.empty();
 }
 
 bool yaml_reader::is_map(const YAML::Node& n, std::string_view what) {

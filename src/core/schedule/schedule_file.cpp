@@ -11,6 +11,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "tuki/core/schedule/zone_cache.hpp"
+#include "tuki/core/yaml_structure.hpp"
 
 namespace tuki::schedule {
 namespace {
@@ -318,6 +319,8 @@ std::vector<Rule> read_rules(const YAML::Node& n, const std::string& path,
 
 schedule_file read_file(const YAML::Node& root) {
   if (!root.IsDefined() || root.IsNull()) fail(root, "", "the file is empty");
+  if (auto problems = core::check_yaml_structure(root); !problems.empty())
+    throw load_error{problems.front().mark, problems.front().path, problems.front().what};
   map_reader top(root, "",
                  {"tuki_schedule", "institution", "time_zone", "quiet_hours", "holidays",
                   "fairness", "recurring", "milestones", "triggers"});

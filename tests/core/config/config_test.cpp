@@ -109,6 +109,42 @@ TEST_CASE("configuration errors name file, line, column, key and problem", "[con
   }
 }
 
+TEST_CASE("configuration keys are plain and unique, texts UTF-8", "[config]") {
+  auto env = fake_env({});
+  const std::string gateway = "gateways:\n  - name: console\n    type: console\n";
+  const std::string institution = "institutions:\n  - id: varia\n    gateway: console\n";
+  struct row {
+    std::string yaml;
+    std::string expected;
+  };
+  std::vector<row> rows{
+      {"? [x, y]\n: 1\n" + std::string(minimal),
+       "t.yaml:1:3: keys must be plain names, found a list"},
+      {gateway + "    ? [x, y]\n    : 1\n" + institution,
+       "t.yaml:4:7: gateways[0]: keys must be plain names, found a list"},
+      {gateway + institution + "    ? {x: y}\n    : 1\n",
+       "t.yaml:7:7: institutions[0]: keys must be plain names, found a map"},
+      {gateway + institution + "    helpline:\n      fi: 116 111\n      ? [x, y]\n      : 1\n",
+       "t.yaml:9:9: institutions[0].helpline: keys must be plain names, found a list"},
+      {gateway + institution + "    ~: 1\n",
+       "t.yaml:7:5: institutions[0]: keys must be plain names, found null"},
+      {std::string(minimal) + "gateways: []\n",
+       "t.yaml:7:1: duplicate key 'gateways' (first at line 1)"},
+      {gateway + institution + "    sender: Varia\n    sender: Tuki\n",
+       "t.yaml:8:5: institutions[0]: duplicate key 'sender' (first at line 7)"},
+      {gateway + institution + "    helpline:\n      fi: 116 111\n      fi: 112\n",
+       "t.yaml:9:7: institutions[0].helpline: duplicate key 'fi' (first at line 8)"},
+      {gateway + institution + "    sender: \"Varia\xff\xfe\"\n",
+       "t.yaml:7:13: institutions[0].sender: invalid UTF-8 in text (byte 0xFF at offset 5)"},
+  };
+  for (const auto& r : rows) {
+    INFO(r.yaml);
+    auto c = parse_config(r.yaml, "t.yaml", env);
+    REQUIRE_FALSE(c);
+    CHECK(c.error().message() == r.expected);
+  }
+}
+
 TEST_CASE("a missing configuration file is an io error naming it", "[config]") {
   auto c = load_config("/nonexistent/tuki.yaml", fake_env({}));
   REQUIRE_FALSE(c);

@@ -96,6 +96,10 @@ TEST_CASE("schedule file errors are located and say what is wrong", "[schedule]"
        "6:14: fairness.need_rate: expected a number from 0 to 1, got"
        " \"2.8%\""},
       {"bad_syntax.yaml", "4:1: YAML syntax: end of sequence flow not found"},
+      {"non_plain_key.yaml", "8:7: recurring[0]: keys must be plain names, found a list"},
+      {"duplicate_key.yaml", "10:5: recurring[0]: duplicate key 'from' (first at line 8)"},
+      {"invalid_utf8.yaml",
+       "6:11: holidays[0].name: invalid UTF-8 in text (byte 0xFF at offset 11)"},
       {"empty.yaml", " the file is empty"},
   };
   for (auto [file, message] : rows) {

@@ -32,6 +32,10 @@ class yaml_reader {
   void error(const YAML::Node& at, std::string message);
   void warning(const YAML::Node& at, std::string message);
   void error_at(const YAML::Mark& at, std::string message);
+  /// Reports every problem of core::check_yaml_structure (keys that are not plain names,
+  /// duplicate keys, invalid UTF-8, alias cycles); false when there was one. Run on the root right
+  /// after parsing.
+  bool sound_structure(const YAML::Node& root);
 
   /// Checks that n is a map whose keys are all in `allowed`; an unknown key is reported at the
   /// key with the nearest allowed one ("unknown key 'nxet' (did you mean 'next'?)").

@@ -1,0 +1,40 @@
+// Loading lexicon files: every mistake is located; nothing is silently dropped.
+#include "tuki/core/dialog/lexicon.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace tuki::dialog;
+
+namespace {
+
+// The diagnostics of loading `text` as fi.yaml, one per line.
+std::string load_errors(const std::string& text) {
+  lexicon lex;
+  std::vector<diagnostic> diags;
+  load_lexicon_text(text, "fi.yaml", lex, diags);
+  return join(diags);
+}
+
+}  // namespace
+
+TEST_CASE("a lexicon key that is not a plain name is an error, not ignored", "[dialog][lexicon]") {
+  CHECK(load_errors("language: fi\n? [replies, roles]\n: x\n") ==
+        "fi.yaml:2:3: error: keys must be plain names, found a list");
+  CHECK(load_errors("language: fi\nreplies:\n  ? {stop: x}\n  : Selvä\n") ==
+        "fi.yaml:3:5: error: replies: keys must be plain names, found a map");
+}
+
+TEST_CASE("a key given twice in a lexicon is an error at the second", "[dialog][lexicon]") {
+  CHECK(load_errors("language: fi\nreplies:\n  stop: Selvä\n  stop: Okei\n") ==
+        "fi.yaml:4:3: error: replies: duplicate key 'stop' (first at line 3)");
+  CHECK(load_errors("language: fi\nanswers: {\"yes\": [joo]}\nanswers: {\"no\": [ei]}\n") ==
+        "fi.yaml:3:1: error: duplicate key 'answers' (first at line 2)");
+}
+
+TEST_CASE("lexicon texts and keys must be valid UTF-8", "[dialog][lexicon]") {
+  // A file saved as Latin-1: 'ä' is the single byte 0xE4.
+  CHECK(load_errors("language: fi\nreplies:\n  stop: \"Selv\xe4\"\n") ==
+        "fi.yaml:3:9: error: replies.stop: invalid UTF-8 in text (byte 0xE4 at offset 4)");
+  CHECK(load_errors("language: fi\ntopics:\n  ty\xf6: [duuni]\n") ==
+        "fi.yaml:3:3: error: topics: invalid UTF-8 in a key (byte 0xF6 at offset 2)");
+}
