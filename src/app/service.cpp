@@ -128,6 +128,11 @@ core::result<std::unique_ptr<service>> service::create(config::config cfg) {
   if (const auto& routing = s->conversation_->desk().load_status(); !routing) return routing;
   if (c.secret.empty())
     log_warn("no_link_secret", {{"effect", "staff emails carry no action links; set secret"}});
+  else if (auto weak = config::weak_secret_reason(c.secret); !weak.empty())
+    log_warn("weak_link_secret",
+             {{"reason", weak},
+              {"effect", "anyone who knows it can forge staff action links; set TUKI_SECRET to "
+                         "a long random value (openssl rand -base64 32)"}});
   s->scheduler_ = std::make_unique<scheduler>(s->cfg_, std::move(schedules), *s->conversation_);
   s->mailer_ = adapters::make_mailer(c.mail);
   s->add_routes();

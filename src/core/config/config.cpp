@@ -216,6 +216,14 @@ const gateway_entry* config::find_gateway(std::string_view name) const {
   return nullptr;
 }
 
+std::string weak_secret_reason(const std::string& secret) {
+  if (secret.empty()) return {};
+  if (secret == "change-me-in-production")
+    return "it is the placeholder of the shipped configuration, which anyone can read";
+  if (secret.size() < 16) return "it is shorter than 16 characters";
+  return {};
+}
+
 core::result<config> parse_config(std::string_view yaml_text, std::string_view file_name,
                                   const env_lookup& env) {
   yaml_errors errors{std::string(file_name)};

@@ -206,3 +206,10 @@ TEST_CASE("routing, webhook, SLA and ticket settings", "[config][tickets]") {
     CHECK_THAT(e.error().message(), Catch::Contains(r.expected));
   }
 }
+
+TEST_CASE("a link secret that anyone can know is named as weak", "[config]") {
+  CHECK(tuki::config::weak_secret_reason("").empty());  // no secret: no action links at all
+  CHECK_THAT(tuki::config::weak_secret_reason("change-me-in-production"), Catch::Contains("placeholder"));
+  CHECK_THAT(tuki::config::weak_secret_reason("short-key"), Catch::Contains("16 characters"));
+  CHECK(tuki::config::weak_secret_reason("Zq3vN0-long_random.secret~1").empty());
+}

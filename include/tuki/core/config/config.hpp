@@ -123,6 +123,10 @@ struct config {
   const gateway_entry* find_gateway(std::string_view name) const;
 };
 
+/// Why `secret` (the key of staff action links) is unsafe, or empty when it is not: the shipped
+/// placeholder, or shorter than 16 characters. Empty `secret` is allowed (no action links).
+std::string weak_secret_reason(const std::string& secret);
+
 /// Parses and validates configuration text. `file_name` is used in error messages only.
 core::result<config> parse_config(std::string_view yaml_text, std::string_view file_name,
                                   const env_lookup& env);
