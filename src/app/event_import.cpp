@@ -121,10 +121,11 @@ std::vector<event_input> parse_events_json(std::string_view body, std::vector<ev
   return out;
 }
 
-core::result<std::size_t> store_events(adapters::sqlite_store& store,
-                                       const std::string& institution_id,
-                                       const std::vector<event_input>& events,
-                                       std::vector<event_error>& errors, core::instant now) {
+core::result<adapters::events_stored> store_events(adapters::sqlite_store& store,
+                                                   const std::string& institution_id,
+                                                   const std::vector<event_input>& events,
+                                                   std::vector<event_error>& errors,
+                                                   core::instant now) {
   std::vector<adapters::event_row> rows;
   rows.reserve(events.size());
   for (const auto& e : events) {
@@ -135,9 +136,8 @@ core::result<std::size_t> store_events(adapters::sqlite_store& store,
     }
     rows.push_back({*id, e.event, e.date, e.value});
   }
-  if (!errors.empty()) return std::size_t{0};
-  if (auto s = store.add_events(institution_id, rows, now); !s) return s;
-  return rows.size();
+  if (!errors.empty()) return adapters::events_stored{};
+  return store.add_events(institution_id, rows, now);
 }
 
 }  // namespace tuki::app
