@@ -78,11 +78,7 @@ void run_campaign(const campaign_options& o, bool dry_run, int& exit_code) {
     return;
   }
   auto rt = open_dialog_runtime(*cfg, exit_code);
-  if (!rt) return;
-  if (!rt->conversation->library()->find(o.dialog)) {
-    exit_code = fail(2, "no dialog named '" + o.dialog + "' in " + cfg->dialogs_dir);
-    return;
-  }
+  if (!rt || !has_dialog(*rt, *cfg, o.dialog, exit_code)) return;
   auto& store = rt->store;
   auto& conv = *rt->conversation;
   const auto now = wall_now();
