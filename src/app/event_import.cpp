@@ -3,9 +3,9 @@
 #include <charconv>
 #include <cmath>
 
-#include <date/date.h>
 #include <nlohmann/json.hpp>
 
+#include "tuki/core/schedule/calendar_date.hpp"
 #include "tuki/core/text/csv.hpp"
 
 namespace tuki::app {
@@ -15,16 +15,6 @@ std::string trim(std::string_view s) {
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   return std::string(s);
-}
-
-bool valid_date(const std::string& s) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
-  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
-    if (s[i] < '0' || s[i] > '9') return false;
-  int y = std::stoi(s.substr(0, 4));
-  unsigned m = static_cast<unsigned>(std::stoi(s.substr(5, 2)));
-  unsigned d = static_cast<unsigned>(std::stoi(s.substr(8, 2)));
-  return date::year_month_day{date::year{y}, date::month{m}, date::day{d}}.ok();
 }
 
 bool valid_event_name(const std::string& s) {
@@ -39,7 +29,8 @@ std::string check(const event_input& e) {
   if (e.student_ref.empty()) return "student_id is empty";
   if (!valid_event_name(e.event))
     return "event '" + e.event + "' must be 1-64 characters of a-z, 0-9, _ or -";
-  if (!valid_date(e.date)) return "date '" + e.date + "' is not a valid YYYY-MM-DD date";
+  if (!schedule::parse_calendar_date(e.date))
+    return "date '" + e.date + "' is not a valid YYYY-MM-DD date";
   if (!std::isfinite(e.value)) return "value is not a finite number";
   return "";
 }
@@ -130,10 +121,11 @@ std::vector<event_input> parse_events_json(std::string_view body, std::vector<ev
   return out;
 }
 
-core::result<std::size_t> store_events(adapters::sqlite_store& store,
-                                       const std::string& institution_id,
-                                       const std::vector<event_input>& events,
-                                       std::vector<event_error>& errors, core::instant now) {
+core::result<adapters::events_stored> store_events(adapters::sqlite_store& store,
+                                                   const std::string& institution_id,
+                                                   const std::vector<event_input>& events,
+                                                   std::vector<event_error>& errors,
+                                                   core::instant now) {
   std::vector<adapters::event_row> rows;
   rows.reserve(events.size());
   for (const auto& e : events) {
@@ -144,9 +136,8 @@ core::result<std::size_t> store_events(adapters::sqlite_store& store,
     }
     rows.push_back({*id, e.event, e.date, e.value});
   }
-  if (!errors.empty()) return std::size_t{0};
-  if (auto s = store.add_events(institution_id, rows, now); !s) return s;
-  return rows.size();
+  if (!errors.empty()) return adapters::events_stored{};
+  return store.add_events(institution_id, rows, now);
 }
 
 }  // namespace tuki::app

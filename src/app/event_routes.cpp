@@ -2,6 +2,9 @@
 // CSV file. Authenticated with `Authorization: Bearer <api_token>` (config `api_token`; empty
 // disables the endpoint). The body is a JSON array of {student_id, event, date, value}; every
 // item is checked and the answer is 400 with a reason per bad item, and then nothing is stored.
+// An event already stored (same student, event and date) gets the new value: sending the same
+// body twice changes nothing, and the answer counts the items that were new, updated and
+// unchanged.
 // `?institution=ID` picks the institution when several are configured.
 #include "tuki/adapters/gateway/inbound_auth.hpp"
 #include "tuki/app/async_write.hpp"
@@ -66,7 +69,7 @@ void service::add_event_routes() {
     // bad item (unknown students included); nothing is stored while any error exists.
     if (!errors->empty() && errors->front().where == static_cast<std::size_t>(-1))
       co_return json_response(400, errors_json(*errors));
-    auto stored = std::make_shared<std::size_t>(0);
+    auto stored = std::make_shared<adapters::events_stored>();
     // A named job, not a temporary inside co_await: GCC 12 destroys such temporaries twice.
     write_queue::job st_job = [events, errors, stored, institution](adapters::sqlite_store& s) {
       auto now = core::instant(std::chrono::duration_cast<core::duration>(
@@ -79,8 +82,15 @@ void service::add_event_routes() {
     auto st = co_await async_write(*writes_, std::move(st_job), asio::use_awaitable);
     if (!st) co_return core::http_response::text(503, "try again later\n");
     if (!errors->empty()) co_return json_response(400, errors_json(*errors));
-    log_info("events_stored", {{"institution", institution}, {"events", std::to_string(*stored)}});
-    co_return json_response(200, nlohmann::json{{"stored", *stored}});
+    log_info("events_stored", {{"institution", institution},
+                               {"events", std::to_string(events->size())},
+                               {"new", std::to_string(stored->added)},
+                               {"updated", std::to_string(stored->updated)}});
+    // "stored": every item, as before; an item stored already is updated or left unchanged.
+    co_return json_response(200, nlohmann::json{{"stored", events->size()},
+                                                {"new", stored->added},
+                                                {"updated", stored->updated},
+                                                {"unchanged", stored->unchanged}});
   });
 }
 

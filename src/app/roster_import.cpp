@@ -5,6 +5,8 @@
 #include <set>
 
 #include "tuki/adapters/phone/phone_normalizer.hpp"
+#include "tuki/core/schedule/calendar_date.hpp"
+#include "tuki/core/schedule/zone_cache.hpp"
 #include "tuki/core/text/csv.hpp"
 
 namespace tuki::app {
@@ -24,13 +26,7 @@ std::string_view trimmed(std::string_view s) {
 
 std::string trim(const std::string& s) { return std::string(trimmed(s)); }
 
-bool is_date(const std::string& s) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
-  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
-    if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
-  int m = std::stoi(s.substr(5, 2)), d = std::stoi(s.substr(8, 2));
-  return m >= 1 && m <= 12 && d >= 1 && d <= 31;
-}
+bool is_date(const std::string& s) { return schedule::parse_calendar_date(s).has_value(); }
 
 std::vector<std::string> split_list(const std::string& s) {
   std::vector<std::string> out;
@@ -141,6 +137,10 @@ std::optional<core::student> student_row_parser::parse(
     errors.push_back(at + "language: '" + s.language + "' is not one of en, et, fi, lt, lv, sv");
   if (!s.start_date.empty() && !is_date(s.start_date))
     errors.push_back(at + "start_date: '" + s.start_date + "' is not a date (YYYY-MM-DD)");
+  // An unknown zone would make every time for the student fall back to the institution's.
+  if (!s.timezone.empty())
+    if (auto z = schedule::find_zone(s.timezone); !z)
+      errors.push_back(at + "timezone: " + z.error().message());
   if (!s.teacher_email.empty() && s.teacher_email.find('@') == std::string::npos)
     errors.push_back(at + "teacher_email: '" + s.teacher_email + "' is not an email address");
   return s;

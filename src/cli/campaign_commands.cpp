@@ -55,6 +55,12 @@ void print_report(const app::campaign_report& r, const campaign_options& o,
   std::cerr << (r.campaign_id > 0 ? "planned and stored in " : "planned in ") << std::fixed << std::setprecision(1) << ms << " ms\n";
 }
 
+// "3 events (1 new, 1 updated, 1 unchanged)": a repeated import says that it changed nothing.
+std::string events_summary(std::size_t rows, const adapters::events_stored& n) {
+  return std::to_string(rows) + " events (" + std::to_string(n.added) + " new, " +
+         std::to_string(n.updated) + " updated, " + std::to_string(n.unchanged) + " unchanged)";
+}
+
 void run_campaign(const campaign_options& o, bool dry_run, int& exit_code) {
   auto cfg = config::load_config(o.config, config::process_env());
   if (!cfg) {
@@ -72,11 +78,7 @@ void run_campaign(const campaign_options& o, bool dry_run, int& exit_code) {
     return;
   }
   auto rt = open_dialog_runtime(*cfg, exit_code);
-  if (!rt) return;
-  if (!rt->conversation->library()->find(o.dialog)) {
-    exit_code = fail(2, "no dialog named '" + o.dialog + "' in " + cfg->dialogs_dir);
-    return;
-  }
+  if (!rt || !has_dialog(*rt, *cfg, o.dialog, exit_code)) return;
   auto& store = rt->store;
   auto& conv = *rt->conversation;
   const auto now = wall_now();
@@ -175,13 +177,14 @@ void register_campaign_commands(CLI::App& root, int& exit_code) {
       exit_code = fail(1, store.error().message());
       return;
     }
-    std::size_t stored = 0;
+    adapters::events_stored stored;
     auto st = in_transaction(**store, [&](adapters::sqlite_store& s) -> core::status {
       auto n = app::store_events(s, inst->id, rows, errors, wall_now());
       if (!n) return n.error();
       if (!errors.empty()) return core::status::invalid_argument("bad rows");
       stored = *n;
-      return s.audit("cli", "events_import", inst->id, std::to_string(stored) + " events", wall_now());
+      return s.audit("cli", "events_import", inst->id, events_summary(rows.size(), stored),
+                     wall_now());
     });
     if (!errors.empty()) {
       std::sort(errors.begin(), errors.end(),
@@ -194,7 +197,7 @@ void register_campaign_commands(CLI::App& root, int& exit_code) {
       exit_code = fail(1, st.message());
       return;
     }
-    std::cout << "imported " << stored << " events into " << inst->id << "\n";
+    std::cout << "imported " << events_summary(rows.size(), stored) << " into " << inst->id << "\n";
   });
 
   auto* deliveries = root.add_subcommand("deliveries", "Delivery problems");

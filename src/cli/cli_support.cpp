@@ -25,4 +25,11 @@ std::optional<dialog_runtime> open_dialog_runtime(const config::config& cfg, int
                         std::make_unique<app::conversation>(cfg, std::move(*lib), std::move(*roles))};
 }
 
+bool has_dialog(const dialog_runtime& rt, const config::config& cfg, const std::string& dialog_id,
+                int& exit_code) {
+  if (rt.conversation->library()->find(dialog_id)) return true;
+  exit_code = fail(2, "no dialog named '" + dialog_id + "' in " + cfg.dialogs_dir);
+  return false;
+}
+
 }  // namespace tuki::cli

@@ -187,7 +187,7 @@ void register_service_commands(CLI::App& root, int& exit_code) {
       return;
     }
     auto rt = open_dialog_runtime(*cfg, exit_code);
-    if (!rt) return;
+    if (!rt || !has_dialog(*rt, *cfg, *dialog_id, exit_code)) return;
     auto& store = rt->store;
     auto& conv = *rt->conversation;
     std::size_t started = 0, skipped = 0, selected = 0;

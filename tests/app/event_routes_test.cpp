@@ -123,7 +123,16 @@ TEST_CASE("POST /v1/events and the scheduler pump in a running service", "[app][
   CHECK_THAT(bad.body, Catch::Contains("\"index\":2"));
   auto ok = send(client, post_events(base, good, "tok-0123456789"));
   CHECK(ok.status == 200);
-  CHECK(ok.body == "{\"stored\":2}\n");
+  CHECK(ok.body == "{\"new\":2,\"stored\":2,\"unchanged\":0,\"updated\":0}\n");
+  // The same body again changes nothing; a new value for a stored event replaces it.
+  auto same = send(client, post_events(base, good, "tok-0123456789"));
+  CHECK(same.status == 200);
+  CHECK(same.body == "{\"new\":0,\"stored\":2,\"unchanged\":2,\"updated\":0}\n");
+  const std::string correction =
+      R"([{"student_id":"s1","event":"absence","date":"2026-09-01","value":3}])";
+  auto changed = send(client, post_events(base, correction, "tok-0123456789"));
+  CHECK(changed.status == 200);
+  CHECK(changed.body == "{\"new\":0,\"stored\":1,\"unchanged\":0,\"updated\":1}\n");
 
   // The scheduler pump starts both planned check-ins; the console gateway "sends" them.
   std::int64_t sent = 0;
@@ -137,6 +146,7 @@ TEST_CASE("POST /v1/events and the scheduler pump in a running service", "[app][
   client.stop();
   CHECK(sent == 2);
   CHECK(count(cfg, "SELECT COUNT(*) FROM events") == 2);  // the bad request stored nothing
+  CHECK(count(cfg, "SELECT SUM(value) FROM events") == 4);  // s1's 3 (updated) and s2's 1
   CHECK(count(cfg, "SELECT COUNT(*) FROM planned_sends WHERE status = 'started'") == 2);
   // The opening question is stored with its cost: one GSM-7 segment in Finnish.
   CHECK(count(cfg, "SELECT COUNT(*) FROM messages WHERE segments = 1 AND encoding = 'gsm7'") == 2);

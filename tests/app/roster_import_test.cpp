@@ -33,18 +33,26 @@ TEST_CASE("students CSV errors are all reported with line numbers, nothing impor
                                   "s1,0401234567,Aino,fi,AUT21,Tikkurila,2026-08-10,t@v.test,\n"
                                   "s2,12,Ben,en,AUT21,Tikkurila,2026-08-10,t@v.test,\n"
                                   "s1,0407654321,Cid,de,AUT21,Tikkurila,2026-13-10,nope,\n"
-                                  "s4,0401111111,Dan\n",
+                                  "s4,0401111111,Dan\n"
+                                  "s5,0401234568,Eva,fi,AUT21,T,2026-02-30,,Europe/Helsinky\n"
+                                  "s6,0401234569,Max,fi,AUT21,T,0000-01-01,,America/New_York\n"
+                                  "s7,0401234560,Ida,fi,AUT21,T,2028-02-29,,Europe/Helsinki\n",
                               "varia", "FI", "fi");
   REQUIRE_FALSE(r);
   const std::string m = r.error().message();
   INFO(m);
-  CHECK_THAT(m, Catch::StartsWith("6 error(s), nothing imported"));
+  CHECK_THAT(m, Catch::StartsWith("9 error(s), nothing imported"));
   CHECK_THAT(m, Catch::Contains("line 3: phone: '12' is not a valid number for FI"));
   CHECK_THAT(m, Catch::Contains("line 4: language: 'de' is not one of"));
   CHECK_THAT(m, Catch::Contains("line 4: start_date: '2026-13-10' is not a date"));
   CHECK_THAT(m, Catch::Contains("line 4: teacher_email: 'nope' is not an email address"));
   CHECK_THAT(m, Catch::Contains("line 4: student_id: 's1' repeats line 2"));
   CHECK_THAT(m, Catch::Contains("line 5: expected 9 fields, got 3"));
+  // Days that do not exist and zones the time zone database does not know.
+  CHECK_THAT(m, Catch::Contains("line 6: start_date: '2026-02-30' is not a date"));
+  CHECK_THAT(m, Catch::Contains("line 6: timezone: unknown time zone \"Europe/Helsinky\""));
+  CHECK_THAT(m, Catch::Contains("line 7: start_date: '0000-01-01' is not a date"));
+  CHECK_THAT(m, !Catch::Contains("line 8"));  // 2028-02-29 exists
 }
 
 TEST_CASE("a CSV without the required columns is refused at the header", "[import]") {

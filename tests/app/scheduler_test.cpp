@@ -427,7 +427,7 @@ TEST_CASE("schedule rules: recurring, milestones and triggers are planned once",
   std::vector<app::event_input> ev{{0, "s2", "absence", "2026-11-20", 1},
                                    {1, "s2", "absence", "2026-11-23", 1},
                                    {2, "s3", "absence", "2026-11-23", 1}};
-  REQUIRE(app::store_events(s, "varia", ev, errors, tue_1030).value() == 3);
+  REQUIRE(app::store_events(s, "varia", ev, errors, tue_1030).value().added == 3);
   auto fired = sch.evaluate_rules(s, tue_1030 + minutes(2));
   REQUIRE(fired);
   CHECK(fired->campaigns == 1);
@@ -458,7 +458,7 @@ TEST_CASE("a data trigger fires for the same students whether it looks them up o
                                    {2, "s2", "absence", "2026-11-23", 1},
                                    {3, "s3", "absence", "2026-11-23", 1},
                                    {4, "s5", "absence", "2026-11-23", 1}};
-  REQUIRE(app::store_events(s, "varia", ev, errors, tue_0900).value() == 5);
+  REQUIRE(app::store_events(s, "varia", ev, errors, tue_0900).value().added == 5);
   REQUIRE(errors.empty());
   auto fired = sch.evaluate_rules(s, tue_0900);  // before the recurring rule's 10:00
   INFO(fired.error().to_string());
@@ -471,12 +471,63 @@ TEST_CASE("a data trigger fires for the same students whether it looks them up o
   CHECK(f.count("SELECT COUNT(*) FROM planned_sends WHERE student_id IN (2, 5)") == 2);
   // One more absence of s3 fires for s3 alone; s2 and s5 are not planned again.
   std::vector<app::event_input> more{{0, "s3", "absence", "2026-11-24", 1}};
-  REQUIRE(app::store_events(s, "varia", more, errors, tue_0900).value() == 1);
+  REQUIRE(app::store_events(s, "varia", more, errors, tue_0900).value().added == 1);
   auto again = sch.evaluate_rules(s, tue_0900 + minutes(1));
   REQUIRE(again);
   CHECK(again->planned == 1);
   CHECK(f.count("SELECT COUNT(*) FROM planned_sends WHERE student_id = 3") == 1);
   CHECK(f.count("SELECT COUNT(*) FROM planned_sends") == 3);
+}
+
+TEST_CASE("events: importing a file again changes nothing and fires no trigger", "[events]") {
+  // The trigger: absences summing to 2 within 14 days. Each student below has one absence a day
+  // at most, so only a doubled row could fire it.
+  fixture f;
+  f.add_students(4);
+  auto& s = *f.store;
+  auto sch = f.make_scheduler();
+  auto import = [&](const std::string& rows, core::instant at) {
+    std::vector<app::event_error> errors;
+    auto items = app::parse_events_csv("student_id,event,date,value\n" + rows, errors);
+    REQUIRE(errors.empty());
+    auto n = app::store_events(s, "varia", items, errors, at);
+    INFO(n.error().to_string());
+    REQUIRE(n);
+    REQUIRE(errors.empty());
+    return *n;
+  };
+  const std::string file = "s2,absence,2026-11-20,1\ns3,absence,2026-11-21,1\n";
+  auto first = import(file, tue_0900);
+  CHECK(first.added == 2);
+  auto again = import(file, tue_0900 + minutes(1));
+  CHECK(again.added == 0);
+  CHECK(again.updated == 0);
+  CHECK(again.unchanged == 2);
+  CHECK(f.count("SELECT COUNT(*) FROM events") == 2);
+  // The same event twice in one file: the last value wins.
+  auto dup = import("s4,absence,2026-11-22,1\ns4,absence,2026-11-22,1\n", tue_0900 + minutes(2));
+  CHECK(dup.added == 1);
+  CHECK(dup.unchanged == 1);
+  CHECK(f.count("SELECT COUNT(*) FROM events WHERE student_id = 4") == 1);
+  auto fired = sch.evaluate_rules(s, tue_0900 + minutes(3));  // before the recurring 10:00
+  REQUIRE(fired);
+  CHECK(fired->campaigns == 0);
+  CHECK(f.count("SELECT COUNT(*) FROM rule_runs WHERE rule_id = 'absences'") == 0);
+
+  // A corrected value replaces the stored one, and the trigger sees the change.
+  auto fix = import("s2,absence,2026-11-20,2\ns4,absence,2026-11-22,0.5\ns4,absence,2026-11-22,1\n",
+                    tue_0900 + minutes(4));
+  CHECK(fix.added == 0);
+  CHECK(fix.updated == 3);
+  CHECK(f.count("SELECT COUNT(*) FROM events WHERE student_id = 2 AND value = 2") == 1);
+  CHECK(f.count("SELECT COUNT(*) FROM events WHERE student_id = 4 AND value = 1") == 1);
+  CHECK(f.count("SELECT COUNT(*) FROM events") == 3);
+  auto refired = sch.evaluate_rules(s, tue_0900 + minutes(5));
+  REQUIRE(refired);
+  CHECK(refired->planned == 1);
+  CHECK(f.count("SELECT COUNT(*) FROM rule_runs WHERE rule_id = 'absences' AND student_id = 2 "
+                "AND run_key = '2026-11-20'") == 1);
+  CHECK(f.count("SELECT COUNT(*) FROM rule_runs WHERE rule_id = 'absences'") == 1);
 }
 
 TEST_CASE("events: CSV and JSON items are checked one by one", "[events]") {

@@ -80,14 +80,18 @@ TEST_CASE("an error in a late chunk leaves nothing imported and names every bad 
   REQUIRE(store);
   REQUIRE((*store)->upsert_institution("varia", "Varia", "FI", "Europe/Helsinki").is_ok());
   std::string text = header + rows(0, 9000) + "bad,12,X,fi,G1,T,2026-08-10,,\n" + rows(9000, 9500) +
-                     "s5,0409999999,Dup,fi,G1,T,2026-08-10,,\n";
+                     "s5,0409999999,Dup,fi,G1,T,2026-08-10,,\n" +
+                     "x1,0409999998,X,fi,G1,T,2026-02-30,,\n" +
+                     "x2,0409999997,Y,fi,G1,T,2026-08-10,,Europe/Helsinky\n";
   auto r = app::import_students_file(f.write("bad.csv", text), **store, "varia", "FI", "fi",
                                      core::from_unix_ms(0), {}, 2);
   REQUIRE_FALSE(r);
   const std::string m = r.error().message();
-  CHECK_THAT(m, Catch::StartsWith("2 error(s), nothing imported"));
+  CHECK_THAT(m, Catch::StartsWith("4 error(s), nothing imported"));
   CHECK_THAT(m, Catch::Contains("line 9002: phone: '12' is not a valid number for FI"));
   CHECK_THAT(m, Catch::Contains("line 9503: student_id: 's5' repeats line 7"));
+  CHECK_THAT(m, Catch::Contains("line 9504: start_date: '2026-02-30' is not a date"));
+  CHECK_THAT(m, Catch::Contains("line 9505: timezone: unknown time zone \"Europe/Helsinky\""));
   CHECK(count(**store) == 0);
   CHECK_FALSE(app::import_students_file((f.dir / "missing.csv").string(), **store, "varia", "FI",
                                         "fi", core::from_unix_ms(0)));

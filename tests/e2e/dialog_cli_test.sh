@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The operator tools as operators run them: `tuki sim` (plain and --json, with global keywords and
-# crisis detection as in the service), `tuki dialogs check` (exit codes and located errors) and
-# `tuki dialogs graph` (DOT and SVG through Graphviz). Usage: dialog_cli_test.sh TUKI_BIN
+# crisis detection as in the service), `tuki dialogs check` (exit codes and located errors),
+# `tuki dialogs graph` (DOT and SVG through Graphviz) and `tuki checkin send` with an unknown
+# dialog. Usage: dialog_cli_test.sh TUKI_BIN
 set -euo pipefail
 tuki=$(realpath "$1")
 cd "$(dirname "$0")/../.."
@@ -90,4 +91,30 @@ for _ in $(seq 1 50); do grep -q 'event=dialogs_reloaded' "$run/serve.log" && br
 grep -q 'event=dialogs_reloaded' "$run/serve.log" || fail "valid reload not reported: $(cat "$run/serve.log")"
 kill -TERM "$serve_pid"; wait "$serve_pid" || fail "serve did not exit cleanly"
 pass "SIGHUP reload: a broken dialog keeps the old version and is logged; a fixed one is loaded"
+
+# 7. checkin send names an unknown dialog as campaign send does (exit 2) and stores nothing.
+chk="$tmp/checkin"
+mkdir -p "$chk"
+cp -r config dialogs "$chk/"
+printf 'student_id,phone,first_name,language,group,campus,start_date,teacher_email,timezone\n%s\n' \
+  's1,0401234567,Aino,fi,AUT21,Tikkurila,2026-08-10,,' >"$chk/students.csv"
+(cd "$chk" && TUKI_DB="$chk/tuki.db" "$tuki" students import students.csv >/dev/null) ||
+  fail "students import for checkin send"
+set +e
+got=$(cd "$chk" && TUKI_DB="$chk/tuki.db" "$tuki" checkin send --dialog nosuch --to s1 2>&1)
+code=$?
+set -e
+[ "$code" = 2 ] || fail "checkin send --dialog nosuch exited $code, expected 2: $got"
+case "$got" in *"no dialog named 'nosuch'"*) ;; *) fail "checkin send --dialog nosuch said: $got" ;; esac
+sessions() {
+  python3 -c 'import sqlite3, sys
+print(sqlite3.connect(sys.argv[1]).execute("SELECT COUNT(*) FROM sessions").fetchone()[0])' \
+    "$chk/tuki.db"
+}
+[ "$(sessions)" = 0 ] || fail "checkin send --dialog nosuch stored a session"
+got=$(cd "$chk" && TUKI_DB="$chk/tuki.db" "$tuki" checkin send --dialog weekly_checkin --to s1 2>&1) ||
+  fail "checkin send --dialog weekly_checkin: $got"
+case "$got" in *"started weekly_checkin for 1 students"*) ;; *) fail "checkin send said: $got" ;; esac
+[ "$(sessions)" = 1 ] || fail "checkin send --dialog weekly_checkin stored no session"
+pass "checkin send: an unknown dialog exits 2 and stores nothing; a known one starts"
 echo "PASS: dialog_cli"

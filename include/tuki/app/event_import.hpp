@@ -1,7 +1,8 @@
 #pragma once
 // Data events for triggers (`tuki events import F.csv`, `POST /v1/events`): every item is
 // checked first, errors are reported per item (CSV: by line; JSON: by index), and nothing is
-// stored when any item is wrong.
+// stored when any item is wrong. An event is one student's `event` on one date: importing it
+// again replaces its value (the last one wins), so a repeated import changes nothing.
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -30,10 +31,12 @@ std::vector<event_input> parse_events_csv(std::string_view text, std::vector<eve
 /// A JSON array of {student_id, event, date, value?}. Errors go to `errors` (index -1 = the body).
 std::vector<event_input> parse_events_json(std::string_view body, std::vector<event_error>& errors);
 /// Resolves the students (unknown ones are errors) and, only when `errors` stays empty, stores
-/// every event. Returns how many were stored. Call inside a transaction.
-core::result<std::size_t> store_events(adapters::sqlite_store& store,
-                                       const std::string& institution_id,
-                                       const std::vector<event_input>& events,
-                                       std::vector<event_error>& errors, core::instant now);
+/// every event (sqlite_store::add_events). Returns how many were added, updated and unchanged
+/// (all zero when nothing was stored). Call inside a transaction.
+core::result<adapters::events_stored> store_events(adapters::sqlite_store& store,
+                                                   const std::string& institution_id,
+                                                   const std::vector<event_input>& events,
+                                                   std::vector<event_error>& errors,
+                                                   core::instant now);
 
 }  // namespace tuki::app

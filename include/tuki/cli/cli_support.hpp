@@ -47,4 +47,10 @@ struct dialog_runtime {
 /// (2 bad dialogs, 1 store) and returns nullopt.
 std::optional<dialog_runtime> open_dialog_runtime(const config::config& cfg, int& exit_code);
 
+/// Whether the loaded dialogs include `dialog_id`; if not, prints "no dialog named 'ID' in DIR",
+/// sets `exit_code` to 2 and returns false. For commands that start or plan a dialog: an unknown
+/// id must stop them before anything is selected or stored.
+bool has_dialog(const dialog_runtime& rt, const config::config& cfg, const std::string& dialog_id,
+                int& exit_code);
+
 }  // namespace tuki::cli

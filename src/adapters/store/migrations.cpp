@@ -243,6 +243,16 @@ DROP TABLE planned_sends;
 ALTER TABLE planned_sends_v6 RENAME TO planned_sends;
 CREATE INDEX planned_sends_due ON planned_sends (due_at) WHERE status = 'planned';
 )sql"},
+      // An event is one student's `event` on one day (the student fixes the institution); before
+      // this, importing a file again added its events a second time and triggers summed them
+      // twice. Of the copies the last one stored (highest id) stays, as a new import would leave
+      // it. The unique index replaces the plain one over the same columns.
+      {7, "events: one row per (student, event, day)",
+       R"sql(
+DELETE FROM events WHERE id NOT IN (SELECT MAX(id) FROM events GROUP BY student_id, event, day);
+DROP INDEX events_by_student;
+CREATE UNIQUE INDEX events_by_student ON events (student_id, event, day);
+)sql"},
   };
   return all;
 }

@@ -175,18 +175,33 @@ std::optional<std::int64_t> sqlite_store::student_id_by_ref(const std::string& i
   return out;
 }
 
-core::status sqlite_store::add_events(const std::string& institution_id,
-                                      std::span<const event_row> events, core::instant now) {
-  auto& q = db_->prepare(
+core::result<events_stored> sqlite_store::add_events(const std::string& institution_id,
+                                                     std::span<const event_row> events,
+                                                     core::instant now) {
+  // An upsert in two statements, so that each event can be counted as added, updated or
+  // unchanged (an INSERT ... DO UPDATE does not say which it did). Most events are new: one
+  // statement each.
+  auto& insert = db_->prepare(
       "INSERT INTO events (institution_id, student_id, event, day, value, created_at) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (student_id, event, day) DO NOTHING");
+  auto& update = db_->prepare(
+      "UPDATE events SET value = ?4, created_at = ?5, id = (SELECT MAX(id) + 1 FROM events) "
+      "WHERE student_id = ?1 AND event = ?2 AND day = ?3 AND value IS NOT ?4");
   const auto t = to_unix_ms(now);
+  events_stored out;
   for (const auto& e : events) {
-    q.bind(1, institution_id).bind(2, e.student_id).bind(3, e.event).bind(4, e.day)
+    insert.bind(1, institution_id).bind(2, e.student_id).bind(3, e.event).bind(4, e.day)
         .bind_double(5, e.value).bind(6, t);
-    if (auto s = q.run(); !s) return s;
+    if (auto s = insert.run(); !s) return s;
+    if (db_->changes() > 0) {
+      ++out.added;
+      continue;
+    }
+    update.bind(1, e.student_id).bind(2, e.event).bind(3, e.day).bind_double(4, e.value).bind(5, t);
+    if (auto s = update.run(); !s) return s;
+    ++(db_->changes() > 0 ? out.updated : out.unchanged);
   }
-  return core::status::ok();
+  return out;
 }
 
 std::pair<std::vector<std::int64_t>, std::int64_t> sqlite_store::students_with_new_events(

@@ -169,7 +169,7 @@ TEST_CASE("events, rule runs and scheduler marks", "[delivery][store]") {
   std::vector<event_row> ev{{1, "absence", "2026-09-01", 1},
                             {1, "absence", "2026-09-03", 2.5},
                             {2, "late", "2026-09-02", 1}};
-  REQUIRE(s.add_events("varia", ev, t0).is_ok());
+  REQUIRE(s.add_events("varia", ev, t0).value().added == 3);
   auto [students, max_id] = s.students_with_new_events("varia", "absence", 0);
   CHECK(students == std::vector<std::int64_t>{1});
   CHECK(max_id == 2);
@@ -187,4 +187,46 @@ TEST_CASE("events, rule runs and scheduler marks", "[delivery][store]") {
   REQUIRE(s.set_scheduler_mark("m", 7).is_ok());
   REQUIRE(s.set_scheduler_mark("m", 9).is_ok());
   CHECK(s.scheduler_mark("m") == 9);
+}
+
+TEST_CASE("an event is stored once per student, event and day; again, it takes the new value",
+          "[delivery][store]") {
+  temp_store db;
+  db.add_students(2, t0);
+  auto& s = *db.store;
+  std::vector<event_row> first{{1, "absence", "2026-09-01", 3}, {1, "absence", "2026-09-02", 2}};
+  auto n = s.add_events("varia", first, t0);
+  REQUIRE(n);
+  CHECK(n->added == 2);
+  const auto mark = s.students_with_new_events("varia", "absence", 0).second;
+
+  // The same events again: nothing changes, not even the row ids the triggers look at.
+  auto again = s.add_events("varia", first, t0 + std::chrono::hours(1));
+  REQUIRE(again);
+  CHECK(again->added == 0);
+  CHECK(again->updated == 0);
+  CHECK(again->unchanged == 2);
+  CHECK(s.students_with_new_events("varia", "absence", mark).first.empty());
+  auto events = s.student_events(1, "absence", "");
+  REQUIRE(events.size() == 2);
+  CHECK(events[0].value + events[1].value == 5);
+
+  // A new value replaces the old one (the last of several wins) and is new to the triggers;
+  // another student's event on the same day is an event of its own.
+  std::vector<event_row> more{{1, "absence", "2026-09-01", 1},
+                              {1, "absence", "2026-09-01", 4},
+                              {2, "absence", "2026-09-01", 3},
+                              {1, "late", "2026-09-01", 3}};
+  auto changed = s.add_events("varia", more, t0 + std::chrono::hours(2));
+  REQUIRE(changed);
+  CHECK(changed->added == 2);
+  CHECK(changed->updated == 2);
+  CHECK(changed->unchanged == 0);
+  CHECK(s.students_with_new_events("varia", "absence", mark).first ==
+        std::vector<std::int64_t>{1, 2});
+  events = s.student_events(1, "absence", "");
+  REQUIRE(events.size() == 2);
+  CHECK(events[0].day == "2026-09-01");
+  CHECK(events[0].value == 4);
+  CHECK(events[1].value == 2);
 }

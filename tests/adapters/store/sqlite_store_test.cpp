@@ -104,6 +104,47 @@ TEST_CASE("migration 6 keeps planned sends and their due index", "[store]") {
   CHECK((*store)->planned_sends_waiting() == 1);
 }
 
+TEST_CASE("migration 7 keeps the last of repeated events and stores each event once", "[store]") {
+  temp_db db;
+  {
+    auto conn = sqlite_connection::open(db.path.string());
+    REQUIRE(conn);
+    REQUIRE(migrate(**conn, 6).is_ok());
+    // Imported twice before events were unique: (7, absence, 11-20) three times, the last with 5.
+    const std::string rows =
+        "INSERT INTO institutions VALUES ('varia', 'Varia', 'FI', 'Europe/Helsinki');"
+        "INSERT INTO students (id, institution_id, student_ref, phone, created_at, updated_at) "
+        "VALUES (7, 'varia', 's1', '+358401234567', 1, 1), (8, 'varia', 's2', '+358401234568', 1, 1);"
+        "INSERT INTO events (id, institution_id, student_id, event, day, value, created_at) VALUES "
+        "(1, 'varia', 7, 'absence', '2026-11-20', 3, 1), (2, 'varia', 7, 'absence', '2026-11-21', 2, 1),"
+        "(3, 'varia', 8, 'absence', '2026-11-20', 1, 1), (4, 'varia', 7, 'absence', '2026-11-20', 3, 2),"
+        "(5, 'varia', 7, 'absence', '2026-11-21', 2, 2), (6, 'varia', 7, 'late', '2026-11-20', 1, 2),"
+        "(7, 'varia', 7, 'absence', '2026-11-20', 5, 3)";
+    REQUIRE((*conn)->exec(rows).is_ok());
+  }
+  auto store = sqlite_store::open(db.path.string());
+  INFO(store.error().to_string());
+  REQUIRE(store);
+  auto conn = sqlite_connection::open(db.path.string());
+  REQUIRE(conn);
+  auto& q = (*conn)->prepare(
+      "SELECT group_concat(id || ':' || student_id || ':' || event || ':' || day || ':' || value, "
+      "' ') FROM (SELECT * FROM events ORDER BY id)");
+  REQUIRE(q.step());
+  CHECK(q.column_text(0) == "3:8:absence:2026-11-20:1.0 5:7:absence:2026-11-21:2.0 "
+                            "6:7:late:2026-11-20:1.0 7:7:absence:2026-11-20:5.0");
+  q.reset();
+  // The unique index refuses a second row for an event; add_events finds it unchanged.
+  const std::string copy =
+      "INSERT INTO events (institution_id, student_id, event, day, value, created_at) "
+      "VALUES ('varia', 7, 'absence', '2026-11-21', 2, 4)";
+  CHECK_FALSE((*conn)->exec(copy).is_ok());
+  std::vector<event_row> again{{7, "absence", "2026-11-21", 2}};
+  auto n = (*store)->add_events("varia", again, t0);
+  REQUIRE(n);
+  CHECK(n->unchanged == 1);
+}
+
 TEST_CASE("a database newer than the code is refused", "[store]") {
   temp_db db;
   {

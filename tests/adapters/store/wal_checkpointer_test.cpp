@@ -62,6 +62,9 @@ TEST_CASE("a hurried checkpointer reports its progress and lets the writer resta
   auto& store = **opened;
   REQUIRE(store.db().exec("PRAGMA wal_autocheckpoint=0").is_ok());
   REQUIRE(store.db().exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)").is_ok());
+  // An empty WAL to start from: the migrations of a new database leave some 70 frames in it,
+  // more with each new migration, and the limits below count from zero.
+  REQUIRE(store.db().exec("PRAGMA wal_checkpoint(TRUNCATE)").is_ok());
   // A pause far longer than the test: only hurry() makes the checkpointer run.
   auto started = wal_checkpointer::start(db.str(), "FULL", std::chrono::hours(1));
   REQUIRE(started);

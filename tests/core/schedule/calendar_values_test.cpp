@@ -1,13 +1,27 @@
-// time_of_day, weekday_set and holiday_calendar: the small values the schedule is built from.
+// calendar dates, time_of_day, weekday_set and holiday_calendar: the small values the schedule is
+// built from.
 #include <catch2/catch.hpp>
 
 #include "schedule_test_support.hpp"
+#include "tuki/core/schedule/calendar_date.hpp"
 #include "tuki/core/schedule/holiday_calendar.hpp"
 #include "tuki/core/schedule/time_of_day.hpp"
 #include "tuki/core/schedule/weekday_set.hpp"
 
 using namespace tuki::schedule;
 using namespace tuki::schedule::test;
+
+TEST_CASE("calendar dates parse strictly: only days that exist", "[schedule]") {
+  CHECK(parse_calendar_date("2026-11-20") == date::year{2026} / 11 / 20);
+  CHECK(parse_calendar_date("2028-02-29") == date::year{2028} / 2 / 29);
+  CHECK(parse_calendar_date("0001-01-01") == date::year{1} / 1 / 1);
+  for (const char* bad : {"2026-02-30", "2026-02-29", "2026-13-01", "2026-00-10", "2026-04-31",
+                          "2026-01-00", "0000-01-01", "2026-1-01", "2026/01/01", "-001-01-01",
+                          "+026-01-01", "2026-01-0x", " 2026-01-01", ""}) {
+    INFO(bad);
+    CHECK_FALSE(parse_calendar_date(bad));
+  }
+}
 
 TEST_CASE("times of day parse strictly", "[schedule]") {
   CHECK(parse_time_of_day("10:00").value() == time_of_day::at(10, 0));

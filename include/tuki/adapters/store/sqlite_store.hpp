@@ -111,6 +111,13 @@ struct event_row {
   double value = 1;
 };
 
+/// What add_events did with each event it was given.
+struct events_stored {
+  std::size_t added = 0;      // not stored before
+  std::size_t updated = 0;    // stored before with another value, which it replaced
+  std::size_t unchanged = 0;  // stored before with the same value: nothing changed
+};
+
 class sqlite_store {
  public:
   /// Opens the database at `path`, sets WAL and `synchronous`, and migrates it to the latest
@@ -312,8 +319,11 @@ class sqlite_store {
 
   std::optional<std::int64_t> student_id_by_ref(const std::string& institution_id,
                                                 const std::string& ref);
-  core::status add_events(const std::string& institution_id, std::span<const event_row> events,
-                          core::instant now);
+  /// Stores each event once per (student, event, day): an event stored already gets the new
+  /// value (the last of several in `events` wins), moved to a new row id when the value changes
+  /// so that students_with_new_events sees it; the same value again changes nothing.
+  core::result<events_stored> add_events(const std::string& institution_id,
+                                         std::span<const event_row> events, core::instant now);
   /// Students with events of `event` stored after event row id `after_id`, and the highest id seen.
   std::pair<std::vector<std::int64_t>, std::int64_t> students_with_new_events(
       const std::string& institution_id, const std::string& event, std::int64_t after_id);
