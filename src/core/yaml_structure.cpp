@@ -60,7 +60,7 @@ class structure_walk {
   void walk_map(const YAML::Node& n, const std::string& path) {
     std::map<std::string, int> first_line;
     for (auto it = n.begin(); it != n.end(); ++it) {
-      const YAML::Node& key = it->first;
+      const YAML::Node key = it->first;
       std::string name = "?";
       if (!key.IsScalar()) {
         add(key.Mark(), path, "keys must be plain names, found " + std::string(kind_name(key)));
