@@ -1,26 +1,18 @@
 #include "tuki/core/text/utf8_repair.hpp"
 
-#include <utf8proc.h>
+#include "tuki/core/text/utf8_validity.hpp"
 
 namespace tuki::core {
 
 std::string repair_utf8(std::string_view s) {
   std::string out;
   out.reserve(s.size());
-  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
-  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(s.size());
-  while (left > 0) {
-    utf8proc_int32_t cp = 0;
-    const utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
-    if (n > 0 && cp >= 0) {
-      out.append(reinterpret_cast<const char*>(p), static_cast<std::size_t>(n));
-      p += n;
-      left -= n;
-    } else {
-      out += "\xEF\xBF\xBD";  // U+FFFD REPLACEMENT CHARACTER
-      ++p;
-      --left;
-    }
+  while (!s.empty()) {
+    const std::size_t valid = valid_utf8_prefix(s);
+    out.append(s.data(), valid);
+    if (valid == s.size()) break;
+    out += "\xEF\xBF\xBD";  // U+FFFD REPLACEMENT CHARACTER for the byte that is not valid
+    s.remove_prefix(valid + 1);
   }
   return out;
 }
