@@ -134,13 +134,11 @@ std::optional<phrase_hit> phrase_set::match_at(const std::vector<token>& tokens,
   return best;
 }
 
-bool phrase_set::guarded_word(const pattern& p, std::size_t k, const token& t,
-                              const guarded_match& rules) const {
+bool phrase_set::guarded_word(const pattern& p, std::size_t k, const token& t) const {
   const std::uint32_t id = p.words[k];
   const word_matches& m = words_->resolve(t);
   if (m.exact(id)) return true;
   if (!m.tolerant(id)) return false;
-  if (!rules.guard_typos) return true;
   if (m.word != no_word) return false;  // a word of some lexicon is read as itself
   if (p.words.size() > 1) return true;  // the other words keep a phrase's typo in context
   return words_->text(id).size() >= 7;
@@ -149,7 +147,7 @@ bool phrase_set::guarded_word(const pattern& p, std::size_t k, const token& t,
 std::size_t phrase_set::guarded_end(const pattern& p, std::size_t k,
                                     const std::vector<token>& tokens, std::size_t i,
                                     const guarded_match& rules) const {
-  if (!guarded_word(p, k, tokens[i], rules)) return 0;
+  if (!guarded_word(p, k, tokens[i])) return 0;
   if (k + 1 == p.words.size()) return i + 1;
   // The next word right after this one, or after up to max_gap other tokens.
   for (std::size_t j = i + 1; j < tokens.size() && j <= i + 1 + rules.max_gap; ++j)

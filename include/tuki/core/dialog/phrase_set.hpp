@@ -21,14 +21,11 @@
 
 namespace tuki::dialog {
 
-/// How strictly crisis phrases are matched (crisis.hpp); other matchers use plain tolerance.
+/// How crisis phrases are matched (crisis.hpp): tolerant, with gaps, and with typos guarded
+/// (guarded_word); other matchers use plain tolerance.
 struct guarded_match {
   /// Other tokens allowed between two words of a pattern ("haluan *vaan* kuolla").
   int max_gap = 1;
-  /// Typos are taken only from a token that is no word of any lexicon ("väldigt" is Swedish
-  /// for "very", not a typo of "våldt*"), and in a one-word pattern only for words of 7+
-  /// letters ("raiska*" would take "raskas", heavy; "raped" would take "rated").
-  bool guard_typos = true;
 };
 
 struct phrase_hit {
@@ -98,8 +95,10 @@ class phrase_set {
   /// One past the token that matched the last word of `p` from word `k` at token `i` on, or 0.
   std::size_t guarded_end(const pattern& p, std::size_t k, const std::vector<token>& tokens,
                           std::size_t i, const guarded_match& rules) const;
-  bool guarded_word(const pattern& p, std::size_t k, const token& t,
-                    const guarded_match& rules) const;
+  /// Word k of `p` matches `t` exactly, or with one typo when `t` is no word of any lexicon
+  /// ("väldigt" is Swedish for "very", not a typo of "våldt*") and, in a one-word pattern, the
+  /// word has 7+ letters ("raiska*" would take "raskas", heavy; "raped" would take "rated").
+  bool guarded_word(const pattern& p, std::size_t k, const token& t) const;
 
   std::shared_ptr<vocabulary> words_;
   std::vector<pattern> patterns_;
