@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tuki/adapters/phone/phone_normalizer.hpp"
+#include "tuki/app/log.hpp"
 #include "tuki/core/text/sms_encoding.hpp"
 
 namespace tuki::app {
@@ -104,6 +105,10 @@ core::result<inbound_outcome> conversation::handle_inbound(adapters::sqlite_stor
   if (!student) {
     (void)store.audit("gateway:" + gateway, "inbound_unknown_sender", "message:" + std::to_string(*id),
                       "", now);
+    auto answered = answer_unregistered(store, gateway, sms, *id, now);
+    if (!answered) return answered.error();
+    out.crisis = answered->crisis;
+    out.replies = answered->replies;
     return out;
   }
   out.known_sender = true;
@@ -125,6 +130,52 @@ core::result<inbound_outcome> conversation::handle_inbound(adapters::sqlite_stor
   out.tickets = applied->tickets;
   out.crisis = step.crisis;
   return out;
+}
+
+core::result<conversation::unregistered_answer> conversation::answer_unregistered(
+    adapters::sqlite_store& store, const std::string& gateway, const adapters::inbound_sms& sms,
+    std::int64_t message_id, core::instant now) {
+  unregistered_answer answer;
+  const config::institution_settings* inst = &cfg_.institutions.front();
+  for (const auto& i : cfg_.institutions)
+    if (i.gateway == gateway) {
+      inst = &i;
+      break;
+    }
+  dialog::student_context ctx;
+  ctx.language = inst->default_language;
+  auto lib = library();
+  auto step = dialog::on_reply(*lib, std::nullopt, ctx, settings_.at(inst->id), sms.text, now);
+  if (!step.crisis) return answer;
+  answer.crisis = true;
+  std::optional<std::string> phone;
+  if (is_e164(sms.from)) phone = sms.from;
+  else if (auto p = adapters::normalize_phone(sms.from, inst->country)) phone = *p;
+  // One answer and one alert per number and hour: the staff have the number after the first.
+  if (phone && store.sent_to_phone_since(*phone, "crisis_helpline", now - std::chrono::hours(1))) {
+    (void)store.audit("gateway:" + gateway, "crisis_unregistered_repeat",
+                      "message:" + std::to_string(message_id), "", now);
+    return answer;
+  }
+  log_warn("crisis_unregistered_sender", {{"message_id", std::to_string(message_id)},
+                                          {"institution", inst->id},
+                                          {"answered", phone ? "true" : "false"}});
+  (void)store.audit("gateway:" + gateway, "crisis_unregistered_sender",
+                    "message:" + std::to_string(message_id), "", now);
+  std::string excerpt;
+  for (const auto& e : step.effects) {
+    if (const auto* t = std::get_if<core::open_ticket>(&e)) excerpt = t->excerpt;
+    const auto* reply = std::get_if<core::send_sms>(&e);
+    if (!reply || !phone) continue;
+    auto queued = store.enqueue_sms_to_phone(*phone, gateway, reply->text,
+                                             static_cast<int>(reply->priority), reply->purpose, now, now);
+    if (!queued) return queued.error();
+    ++answer.replies;
+  }
+  auto alerted = desk_->alert_unregistered_crisis(store, inst->id, phone.value_or(sms.from), excerpt,
+                                                  message_id, now);
+  if (!alerted) return alerted.error();
+  return answer;
 }
 
 core::result<bool> conversation::start_checkin(adapters::sqlite_store& store, std::int64_t student_id,

@@ -160,3 +160,45 @@ TEST_CASE("a reply through the HTTP endpoint steps the dialog, opens a ticket an
     CHECK_THAT(mail, Catch::Contains("X-Tuki-Envelope-To: kuraattori@varia.test"));
   }
 }
+
+TEST_CASE("a crisis text from an unregistered number is sent the helpline text and mailed to the "
+          "crisis contact",
+          "[app][service][crisis]") {
+  fixture f;
+  auto svc = app::service::create(f.cfg);
+  INFO(svc.error().to_string());
+  REQUIRE(svc);
+  std::thread runner([&] { (*svc)->run(); });
+  while ((*svc)->port() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  adapters::http_client client;
+  client.start();
+  std::string base = "http://127.0.0.1:" + std::to_string((*svc)->port());
+  CHECK(fetch(client, base + "/v1/gateways/console/inbound?from=%2B358409999999&text=haluan%20kuolla&id=u1")
+            .status == 200);
+  // The outbox pump sends the answer (it has no student: the number is on the message) and the
+  // mail worker writes the alert.
+  std::string status, mail;
+  for (int i = 0; i < 100 && (status != "sent" || mail.empty()); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    auto store = app::open_store(f.cfg);
+    REQUIRE(store);
+    auto& q = (*store)->db().prepare(
+        "SELECT status FROM messages WHERE direction = 'out' AND phone = '+358409999999'");
+    if (q.step()) status = q.column_text(0);
+    q.reset();
+    if (fs::exists(f.dir / "mail"))
+      for (auto& e : fs::directory_iterator(f.dir / "mail")) {
+        std::ifstream in(e.path());
+        mail.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+      }
+  }
+  (*svc)->request_stop();
+  runner.join();
+  client.stop();
+  CHECK(status == "sent");
+  CHECK_THAT(mail, Catch::Contains("X-Tuki-Envelope-To: kriisi@varia.test"));
+  CHECK_THAT(mail, Catch::Contains("+358409999999"));
+  auto texts = sent_texts(f.cfg);
+  REQUIRE(texts.size() == 1);
+  CHECK_THAT(texts[0], Catch::Contains("Soita 112"));
+}

@@ -21,7 +21,8 @@ struct app_fixture {
   std::unique_ptr<adapters::sqlite_store> store;
   std::unique_ptr<app::conversation> conv;
 
-  explicit app_fixture(const std::string& prefix) {
+  /// `institution_yaml`: more keys of institution `varia`, each line indented by four spaces.
+  explicit app_fixture(const std::string& prefix, const std::string& institution_yaml = "") {
     static int n = 0;
     dir = std::filesystem::temp_directory_path() /
           (prefix + "-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
@@ -30,7 +31,7 @@ struct app_fixture {
     std::string yaml = "dialogs_dir: " + std::string(TUKI_SOURCE_DIR) + "/dialogs\n" +
                        "store:\n  path: " + (dir / "tuki.db").string() +
                        "\ngateways:\n  - name: console\n    type: console\n"
-                       "institutions:\n  - id: varia\n    gateway: console\n";
+                       "institutions:\n  - id: varia\n    gateway: console\n" + institution_yaml;
     auto c = config::parse_config(yaml, "test.yaml", config::process_env());
     INFO(c.error().to_string());
     REQUIRE(c);

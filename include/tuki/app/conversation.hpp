@@ -72,6 +72,18 @@ class conversation {
   struct step_counts {
     int replies = 0, tickets = 0;
   };
+  struct unregistered_answer {
+    bool crisis = false;
+    int replies = 0;
+  };
+  /// A message from a number that belongs to no student: nothing, unless it is a crisis. Then
+  /// the number gets the crisis helpline text (in the default language of the institution the
+  /// gateway serves) and that institution's crisis contact an urgent email with the number; at
+  /// most once per number and hour.
+  core::result<unregistered_answer> answer_unregistered(adapters::sqlite_store& store,
+                                                        const std::string& gateway,
+                                                        const adapters::inbound_sms& sms,
+                                                        std::int64_t message_id, core::instant now);
   core::result<step_counts> apply(adapters::sqlite_store& store, const core::student& student,
                                   const std::string& dialog_id, const dialog::step_output& out,
                                   core::instant now);

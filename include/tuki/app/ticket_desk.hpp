@@ -93,6 +93,15 @@ class ticket_desk {
                                                     std::int64_t student_id, const std::string& key,
                                                     const std::string& value, core::instant now);
 
+  /// A crisis message from a number that belongs to no student (unregistered_crisis.cpp): one
+  /// urgent email with the number to the institution's crisis contact, else its coordinator.
+  /// There is no ticket (tickets belong to students). Returns how many emails were queued; 0
+  /// (logged as an error) when the institution has neither address.
+  core::result<int> alert_unregistered_crisis(adapters::sqlite_store& store,
+                                              const std::string& institution_id,
+                                              const std::string& phone, const std::string& excerpt,
+                                              std::int64_t message_id, core::instant now);
+
   /// The effective SLA settings of an institution (routing file + config overrides).
   routing::sla_settings sla_of(const std::string& institution_id) const;
   /// Replaces the random link nonce source (tests).

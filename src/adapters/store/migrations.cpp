@@ -253,6 +253,11 @@ DELETE FROM events WHERE id NOT IN (SELECT MAX(id) FROM events GROUP BY student_
 DROP INDEX events_by_student;
 CREATE UNIQUE INDEX events_by_student ON events (student_id, event, day);
 )sql"},
+      {8, "messages to a phone number without a student (the crisis answer to an unregistered sender)",
+       R"sql(
+ALTER TABLE messages ADD COLUMN phone TEXT;
+CREATE INDEX messages_by_phone ON messages (phone, created_at) WHERE phone IS NOT NULL;
+)sql"},
   };
   return all;
 }

@@ -235,20 +235,26 @@ core::result<std::int64_t> sqlite_store::insert_inbound(std::optional<std::int64
   return db_->last_insert_id();
 }
 
-core::result<std::int64_t> sqlite_store::enqueue_sms(std::int64_t student_id, const std::string& gateway,
-                                                     const std::string& body, int priority,
-                                                     const std::string& purpose, core::instant due,
-                                                     core::instant now) {
+core::result<std::int64_t> sqlite_store::enqueue_outbound(std::optional<std::int64_t> student_id,
+                                                          const std::string& phone,
+                                                          const std::string& gateway,
+                                                          const std::string& body, int priority,
+                                                          const std::string& purpose, core::instant due,
+                                                          core::instant now) {
   auto cost = core::measure_sms(body);
-  auto s = db_->prepare("INSERT INTO messages (student_id, direction, status, gateway, body, priority, purpose, "
-                        "next_attempt_at, created_at, updated_at, segments, encoding, expires_at) "
-                        "VALUES (?1, 'out', 'queued', ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9, ?10)")
-               .bind(1, student_id).bind(2, gateway).bind(3, body).bind(4, priority).bind(5, purpose)
-               .bind(6, to_unix_ms(due)).bind(7, to_unix_ms(now))
-               .bind(8, static_cast<std::int64_t>(cost.segments))
-               .bind(9, cost.coding == core::sms_coding::gsm7 ? "gsm7" : "ucs2")
-               .bind(10, to_unix_ms(due + validity_)).run();
-  if (!s) return s;
+  auto& q = db_->prepare("INSERT INTO messages (student_id, direction, status, gateway, body, priority, purpose, "
+                         "next_attempt_at, created_at, updated_at, segments, encoding, expires_at, phone) "
+                         "VALUES (?1, 'out', 'queued', ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9, ?10, ?11)");
+  if (student_id) q.bind(1, *student_id);
+  else q.bind_null(1);
+  q.bind(2, gateway).bind(3, body).bind(4, priority).bind(5, purpose)
+      .bind(6, to_unix_ms(due)).bind(7, to_unix_ms(now))
+      .bind(8, static_cast<std::int64_t>(cost.segments))
+      .bind(9, cost.coding == core::sms_coding::gsm7 ? "gsm7" : "ucs2")
+      .bind(10, to_unix_ms(due + validity_));
+  if (student_id) q.bind_null(11);
+  else q.bind(11, phone);
+  if (auto s = q.run(); !s) return s;
   std::int64_t id = db_->last_insert_id();
   if (auto h = db_->prepare("INSERT INTO message_status (message_id, status, at) VALUES (?1, 'queued', ?2)")
                    .bind(1, id).bind(2, to_unix_ms(now)).run();
@@ -257,11 +263,39 @@ core::result<std::int64_t> sqlite_store::enqueue_sms(std::int64_t student_id, co
   return id;
 }
 
+core::result<std::int64_t> sqlite_store::enqueue_sms(std::int64_t student_id, const std::string& gateway,
+                                                     const std::string& body, int priority,
+                                                     const std::string& purpose, core::instant due,
+                                                     core::instant now) {
+  return enqueue_outbound(student_id, "", gateway, body, priority, purpose, due, now);
+}
+
+core::result<std::int64_t> sqlite_store::enqueue_sms_to_phone(const std::string& phone,
+                                                              const std::string& gateway,
+                                                              const std::string& body, int priority,
+                                                              const std::string& purpose,
+                                                              core::instant due, core::instant now) {
+  if (phone.empty()) return core::status::invalid_argument("an SMS needs a phone number");
+  return enqueue_outbound(std::nullopt, phone, gateway, body, priority, purpose, due, now);
+}
+
+bool sqlite_store::sent_to_phone_since(const std::string& phone, const std::string& purpose,
+                                       core::instant since) {
+  auto& q = db_->prepare(
+      "SELECT 1 FROM messages WHERE phone = ?1 AND created_at >= ?2 AND direction = 'out' "
+      "AND purpose = ?3 LIMIT 1");
+  q.bind(1, phone).bind(2, to_unix_ms(since)).bind(3, purpose);
+  bool found = q.step();
+  q.reset();
+  return found;
+}
+
 std::vector<queued_sms> sqlite_store::claim_sms(int limit, core::instant now) {
   std::vector<queued_sms> out;
   auto& q = db_->prepare(
-      "SELECT m.id, m.student_id, m.gateway, s.phone, m.body, m.attempts, m.segments FROM messages m "
-      "JOIN students s ON s.id = m.student_id WHERE m.direction = 'out' AND m.status = 'queued' "
+      "SELECT m.id, IFNULL(m.student_id, 0), m.gateway, IFNULL(s.phone, m.phone), m.body, m.attempts, "
+      "m.segments FROM messages m LEFT JOIN students s ON s.id = m.student_id "
+      "WHERE m.direction = 'out' AND m.status = 'queued' "
       "AND m.next_attempt_at <= ?1 ORDER BY m.priority, m.next_attempt_at, m.id LIMIT ?2");
   q.bind(1, to_unix_ms(now)).bind(2, limit);
   while (q.step())

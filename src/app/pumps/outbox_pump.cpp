@@ -125,8 +125,11 @@ awaitable<void> service::outbox_pump() {
             } else {
               st = s.set_message_status(id, d.status, d.detail, now, d.retry_at);
             }
-            if (st && d.delivery_failure) st = s.record_delivery_failure(id, now);
-            if (st && d.opted_out) st = s.set_contact_state(students[i], true, std::nullopt, now);
+            // A message to a number without a student (student 0) has no counts to keep.
+            const bool has_student = students[i] != 0;
+            if (st && has_student && d.delivery_failure) st = s.record_delivery_failure(id, now);
+            if (st && has_student && d.opted_out)
+              st = s.set_contact_state(students[i], true, std::nullopt, now);
             if (!st) return st;
           }
           return core::status::ok();

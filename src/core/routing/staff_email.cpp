@@ -28,7 +28,9 @@ using core::html_escape;
 
 std::string text_body(const staff_notice& n, const notice_wording& w) {
   std::string b = w.greeting + "\n\n" + w.intro + "\n\n";
-  b += w.student_label + ": " + n.student_name + " (" + n.student_id + ")\n";
+  b += w.student_label + ": " + n.student_name;
+  if (!n.student_id.empty()) b += " (" + n.student_id + ")";
+  b += "\n";
   b += w.category_label + ": " + w.category + "\n";
   b += w.urgency_label + ": " + w.urgency + "\n\n";
   if (n.include_reply_text && !n.reply_text.empty()) {
@@ -36,7 +38,7 @@ std::string text_body(const staff_notice& n, const notice_wording& w) {
   } else {
     b += w.privacy_note + "\n\n";
   }
-  b += w.open_ticket + ": " + n.ticket_url + "\n";
+  if (!n.ticket_url.empty()) b += w.open_ticket + ": " + n.ticket_url + "\n";
   for (std::size_t i = 0; i < n.actions.size(); ++i) {
     b += w.action_labels[i] + ": " + n.actions[i].url + "\n";
   }
@@ -49,7 +51,9 @@ std::string html_body(const staff_notice& n, const notice_wording& w) {
                   html_escape(w.subject) + "</title></head>\n<body>\n";
   b += "<p>" + html_escape(w.greeting) + "</p>\n<p>" + html_escape(w.intro) + "</p>\n<ul>\n";
   b += "<li>" + html_escape(w.student_label) + ": <strong>" + html_escape(n.student_name) +
-       "</strong> (" + html_escape(n.student_id) + ")</li>\n";
+       "</strong>";
+  if (!n.student_id.empty()) b += " (" + html_escape(n.student_id) + ")";
+  b += "</li>\n";
   b += "<li>" + html_escape(w.category_label) + ": " + html_escape(w.category) + "</li>\n";
   b += "<li>" + html_escape(w.urgency_label) + ": " + html_escape(w.urgency) + "</li>\n</ul>\n";
   if (n.include_reply_text && !n.reply_text.empty()) {
@@ -58,8 +62,10 @@ std::string html_body(const staff_notice& n, const notice_wording& w) {
   } else {
     b += "<p><em>" + html_escape(w.privacy_note) + "</em></p>\n";
   }
-  b += "<p><a href=\"" + html_escape(n.ticket_url) + "\">" + html_escape(w.open_ticket) +
-       "</a></p>\n<p>\n";
+  if (!n.ticket_url.empty())
+    b += "<p><a href=\"" + html_escape(n.ticket_url) + "\">" + html_escape(w.open_ticket) +
+         "</a></p>\n";
+  b += "<p>\n";
   for (std::size_t i = 0; i < n.actions.size(); ++i) {
     b += "<a href=\"" + html_escape(n.actions[i].url) + "\">" + html_escape(w.action_labels[i]) +
          "</a><br>\n";

@@ -22,6 +22,11 @@ struct phrases {
   const char* privacy_note;
   const char* footer;
   std::map<std::string_view, const char*> categories;
+  // notice_kind::unregistered_crisis
+  const char* unregistered_subject;
+  const char* unregistered_intro;
+  const char* phone;
+  const char* unregistered_privacy_note;
 };
 
 const phrases fi{
@@ -49,7 +54,13 @@ const phrases fi{
      {"other", "muu asia"},
      {"crisis", "kriisi"},
      {"no_reply", "ei vastaa viesteihin"},
-     {"delivery_failed", "viestit eivät mene perille"}}};
+     {"delivery_failed", "viestit eivät mene perille"}},
+    "Kriisiviesti numerosta, jota ei ole tuki-palvelussa",
+    "Tuki-palveluun tuli kriisiviesti numerosta, joka ei kuulu kenellekään opiskelijalle "
+    "(esimerkiksi uusi puhelinnumero). Numerolle lähetettiin kriisiavun yhteystiedot. Tikettiä ei "
+    "avattu: ota yhteyttä numeroon tai selvitä, kenen se on, heti.",
+    "Puhelinnumero",
+    "Viestiä ei näytetä sähköpostissa."};
 
 const phrases sv{
     {"Stödbegäran ({category}) – ärende {id}", "Påminnelse: okvitterad stödbegäran {id}",
@@ -75,7 +86,13 @@ const phrases sv{
      {"other", "annat"},
      {"crisis", "kris"},
      {"no_reply", "svarar inte"},
-     {"delivery_failed", "meddelanden når inte fram"}}};
+     {"delivery_failed", "meddelanden når inte fram"}},
+    "Krismeddelande från ett nummer som inte finns i tuki",
+    "tuki fick ett krismeddelande från ett nummer som inte hör till någon studerande (till "
+    "exempel ett nytt telefonnummer). Numret fick kontaktuppgifter till krishjälp. Inget ärende "
+    "öppnades: kontakta numret eller ta reda på vems det är, genast.",
+    "Telefonnummer",
+    "Meddelandet visas inte i e-post."};
 
 const phrases en{
     {"Support request ({category}) – ticket {id}", "Reminder: unacknowledged support request {id}",
@@ -101,7 +118,13 @@ const phrases en{
      {"other", "other"},
      {"crisis", "crisis"},
      {"no_reply", "not replying"},
-     {"delivery_failed", "messages not delivered"}}};
+     {"delivery_failed", "messages not delivered"}},
+    "Crisis message from a number not in tuki",
+    "tuki received a crisis message from a number that belongs to no student (a new phone "
+    "number, for example). The number was sent the crisis helpline contacts. No ticket was "
+    "opened: contact the number, or find out whose it is, now.",
+    "Phone number",
+    "The message itself is not shown in email."};
 
 std::string substitute(std::string_view pattern, std::string_view key, std::string_view value) {
   std::string s(pattern);
@@ -132,19 +155,21 @@ notice_wording word_notice(const staff_notice& n, std::string_view recipient_nam
   const auto cat = p.categories.find(n.category);
   w.category = cat == p.categories.end() ? n.category : cat->second;
   w.urgency = p.urgency_names[static_cast<std::size_t>(n.urgency)];
-  const auto kind = static_cast<std::size_t>(n.kind);
-  w.subject =
-      substitute(substitute(p.subject[kind], "{category}", w.category), "{id}", n.ticket_id);
+  const bool unregistered = n.kind == notice_kind::unregistered_crisis;
+  const auto kind = static_cast<std::size_t>(unregistered ? notice_kind::new_ticket : n.kind);
+  w.subject = unregistered ? std::string(p.unregistered_subject)
+                           : substitute(substitute(p.subject[kind], "{category}", w.category),
+                                        "{id}", n.ticket_id);
   if (n.urgency == core::urgency::urgent) w.subject = p.urgent_prefix + w.subject;
   w.greeting = recipient_name.empty() ? std::string(p.greeting_anonymous)
                                       : substitute(p.greeting, "{name}", recipient_name);
-  w.intro = p.intro[kind];
-  w.student_label = p.student;
+  w.intro = unregistered ? p.unregistered_intro : p.intro[kind];
+  w.student_label = unregistered ? p.phone : p.student;
   w.category_label = p.category;
   w.urgency_label = p.urgency;
   w.open_ticket = p.open_ticket;
   w.reply_heading = p.reply_heading;
-  w.privacy_note = p.privacy_note;
+  w.privacy_note = unregistered ? p.unregistered_privacy_note : p.privacy_note;
   w.footer = p.footer;
   for (const auto& a : n.actions) {
     w.action_labels.push_back(

@@ -23,7 +23,7 @@ namespace tuki::adapters {
 
 struct queued_sms {
   std::int64_t id = 0;
-  std::int64_t student_id = 0;
+  std::int64_t student_id = 0;  // 0: a message to a number without a student
   std::string gateway;
   std::string to;
   std::string body;
@@ -168,6 +168,15 @@ class sqlite_store {
                                          const std::string& body, int priority,
                                          const std::string& purpose, core::instant due,
                                          core::instant now);
+  /// An SMS to a number that belongs to no student (student_id 0 when claimed): the crisis
+  /// answer to an unregistered sender. The number is stored on the message row only.
+  core::result<std::int64_t> enqueue_sms_to_phone(const std::string& phone, const std::string& gateway,
+                                                  const std::string& body, int priority,
+                                                  const std::string& purpose, core::instant due,
+                                                  core::instant now);
+  /// Whether an outbound SMS with `purpose` was queued to `phone` (a number without a student)
+  /// at or after `since`.
+  bool sent_to_phone_since(const std::string& phone, const std::string& purpose, core::instant since);
   /// Moves up to `limit` due queued SMS to `sending` (attempts + 1) and returns them, highest
   /// priority first.
   std::vector<queued_sms> claim_sms(int limit, core::instant now);
@@ -347,6 +356,12 @@ class sqlite_store {
  private:
   explicit sqlite_store(std::unique_ptr<sqlite_connection> db) : db_(std::move(db)) {}
   core::student read_student(sqlite_statement& q);
+  /// An outbound SMS row with its `queued` history row: to a student, or (no student) to `phone`.
+  core::result<std::int64_t> enqueue_outbound(std::optional<std::int64_t> student_id,
+                                              const std::string& phone, const std::string& gateway,
+                                              const std::string& body, int priority,
+                                              const std::string& purpose, core::instant due,
+                                              core::instant now);
   /// The status UPDATE and its history row; false when no row matched.
   core::result<bool> move_message(std::int64_t id, const std::string& status, const std::string& detail,
                                   core::instant now, std::optional<core::instant> retry_at,

@@ -12,7 +12,10 @@
 
 namespace tuki::routing {
 
-enum class notice_kind { new_ticket, reminder, escalation };
+/// unregistered_crisis: a crisis message from a number that belongs to no student. There is no
+/// ticket (ticket_url empty, no actions; ticket_id only keeps Message-IDs apart, it is not
+/// shown); student_name carries the number.
+enum class notice_kind { new_ticket, reminder, escalation, unregistered_crisis };
 
 struct notice_action {
   ticket_action action = ticket_action::acknowledge;

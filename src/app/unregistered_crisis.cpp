@@ -1,0 +1,50 @@
+// ticket_desk::alert_unregistered_crisis: the staff side of a crisis message from a number that
+// belongs to no student (conversation.cpp answers the number with the helpline text).
+#include <nlohmann/json.hpp>
+
+#include "tuki/app/log.hpp"
+#include "tuki/app/ticket_desk.hpp"
+#include "tuki/core/routing/staff_email.hpp"
+
+namespace tuki::app {
+
+core::result<int> ticket_desk::alert_unregistered_crisis(adapters::sqlite_store& store,
+                                                         const std::string& institution_id,
+                                                         const std::string& phone,
+                                                         const std::string& excerpt,
+                                                         std::int64_t message_id,
+                                                         core::instant now) {
+  const institution& inst = institution_of(institution_id);
+  const auto& is = inst.routing.rules.institution;
+  const std::string to = routing::normalize_email(
+      !is.crisis_contact_email.empty() ? is.crisis_contact_email : is.coordinator_email);
+  if (to.empty()) {
+    log_error("unregistered_crisis_unrouted",
+              {{"institution", institution_id},
+               {"message_id", std::to_string(message_id)},
+               {"reason", "no crisis contact and no coordinator: set the routing file's "
+                          "institution.crisis_contact"}});
+    return 0;
+  }
+  routing::staff_notice n;
+  n.kind = routing::notice_kind::unregistered_crisis;
+  n.ticket_id = "message-" + std::to_string(message_id);  // keeps Message-IDs apart; not shown
+  n.student_name = phone;
+  n.category = "crisis";
+  n.urgency = core::urgency::urgent;
+  n.reply_text = excerpt;
+  n.include_reply_text = is.include_reply_text;
+  std::string name, language = "en";
+  if (const auto* m = directory(store, inst).find(to)) {
+    name = m->name;
+    language = m->language;
+  }
+  routing::email_envelope env{{cfg_.mail.from, "tuki"}, {to, name}, language, ""};
+  auto mime = routing::render_staff_email(n, env, now);
+  if (!mime) return mime.error();
+  nlohmann::json job{{"from", cfg_.mail.from}, {"recipients", {to}}, {"mime", *mime}};
+  if (auto j = store.enqueue_job("mail", job.dump(), now, now); !j) return j.error();
+  return 1;
+}
+
+}  // namespace tuki::app

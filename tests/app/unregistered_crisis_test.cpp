@@ -1,0 +1,111 @@
+// A crisis message from a number that belongs to no student: the number gets the helpline text
+// and the crisis contact an urgent email with the number (conversation::answer_unregistered,
+// ticket_desk::alert_unregistered_crisis). Real SQLite file, the shipped dialogs; no network.
+#include <catch2/catch.hpp>
+
+#include "support/app_fixture.hpp"
+
+using namespace tuki;
+
+namespace {
+
+const core::instant t0 = core::from_unix_ms(1'795'503'600'000);
+const std::string unknown = "+358409999999";
+
+adapters::inbound_sms sms(const std::string& from, const std::string& text, const std::string& id) {
+  adapters::inbound_sms m;
+  m.from = from;
+  m.text = text;
+  m.gateway_id = id;
+  return m;
+}
+
+std::vector<adapters::outbox_job> mails(adapters::sqlite_store& store, core::instant now) {
+  return store.claim_jobs("mail", 100, now);
+}
+
+}  // namespace
+
+TEST_CASE("a crisis message from an unregistered number is answered and alerts the crisis contact",
+          "[app][crisis]") {
+  testing::app_fixture f("tuki-unregistered",
+                         "    crisis_contact: kriisi@varia.test\n"
+                         "    helpline:\n      fi: Soita Sekasin-chattiin\n");
+  auto& store = *f.store;
+  auto& conv = *f.conv;
+
+  auto out = conv.handle_inbound(store, "console", sms(unknown, "haluan kuolla", "m1"), t0);
+  REQUIRE(out);
+  CHECK_FALSE(out->known_sender);
+  CHECK(out->crisis);
+  CHECK(out->replies == 1);
+
+  // The answer goes out first (crisis priority) to the number itself, with no student.
+  auto claimed = store.claim_sms(10, t0);
+  REQUIRE(claimed.size() == 1);
+  CHECK(claimed[0].student_id == 0);
+  CHECK(claimed[0].to == unknown);
+  CHECK(claimed[0].gateway == "console");
+  CHECK_THAT(claimed[0].body, Catch::Contains("Soita Sekasin-chattiin"));
+
+  auto jobs = mails(store, t0);
+  REQUIRE(jobs.size() == 1);
+  auto job = nlohmann::json::parse(jobs[0].payload);
+  CHECK(job["recipients"] == nlohmann::json::array({"kriisi@varia.test"}));
+  const std::string mime = job["mime"];
+  CHECK_THAT(mime, Catch::Contains(unknown));
+  CHECK_THAT(mime, Catch::Contains("To: <kriisi@varia.test>"));
+  // Privacy default: the message itself stays out of the email.
+  CHECK_THAT(mime, !Catch::Contains("kuolla"));
+
+  SECTION("a second crisis message within the hour is stored, not answered or alerted again") {
+    auto again = conv.handle_inbound(store, "console", sms(unknown, "haluan kuolla", "m2"), t0 + std::chrono::minutes(20));
+    REQUIRE(again);
+    CHECK(again->crisis);
+    CHECK(again->replies == 0);
+    CHECK(store.claim_sms(10, t0 + std::chrono::minutes(20)).empty());
+    CHECK(mails(store, t0 + std::chrono::minutes(20)).empty());
+    SECTION("after the hour it is answered and alerted again") {
+      const auto later = t0 + std::chrono::minutes(61);
+      auto third = conv.handle_inbound(store, "console", sms(unknown, "en halua elää", "m3"), later);
+      REQUIRE(third);
+      CHECK(third->replies == 1);
+      CHECK(store.claim_sms(10, later).size() == 1);
+      CHECK(mails(store, later).size() == 1);
+    }
+  }
+  SECTION("another unregistered number is answered on its own") {
+    auto other = conv.handle_inbound(store, "console", sms("+358401111111", "I want to kill myself", "m4"), t0);
+    REQUIRE(other);
+    CHECK(other->replies == 1);
+    auto c = store.claim_sms(10, t0);
+    REQUIRE(c.size() == 1);
+    CHECK(c[0].to == "+358401111111");
+  }
+}
+
+TEST_CASE("an ordinary message from an unregistered number gets no answer and no alert",
+          "[app][crisis]") {
+  testing::app_fixture f("tuki-unregistered-plain", "    crisis_contact: kriisi@varia.test\n");
+  for (const char* text : {"3", "hei kuka olet", "STOP", "ihan ok"}) {
+    auto out = f.conv->handle_inbound(*f.store, "console", sms(unknown, text, text), t0);
+    REQUIRE(out);
+    CHECK_FALSE(out->crisis);
+    CHECK(out->replies == 0);
+  }
+  CHECK(f.store->claim_sms(10, t0).empty());
+  CHECK(mails(*f.store, t0).empty());
+}
+
+TEST_CASE("a national-format unregistered number is answered in E.164; with nobody to alert the "
+          "answer still goes",
+          "[app][crisis]") {
+  testing::app_fixture f("tuki-unregistered-national");  // no crisis contact, no coordinator
+  auto out = f.conv->handle_inbound(*f.store, "console", sms("040 999 9999", "haluan kuolla", "m1"), t0);
+  REQUIRE(out);
+  CHECK(out->crisis);
+  auto claimed = f.store->claim_sms(10, t0);
+  REQUIRE(claimed.size() == 1);
+  CHECK(claimed[0].to == unknown);
+  CHECK(mails(*f.store, t0).empty());
+}
