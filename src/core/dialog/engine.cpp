@@ -347,7 +347,7 @@ step_output on_reply(const dialog_library& lib, const std::optional<session>& s,
                      const student_context& ctx, const conversation_settings& cs,
                      std::string_view text, core::instant now) {
   thread_local prepared_reply r;
-  prepare_reply(text, lib.accent_folded_sets(), r);
+  prepare_reply(text, lib.accent_folded_sets(), ctx.language, r);
   if (auto kw = lib.keywords().detect(r.folded.tokens, ctx.language))
     return handle_keyword(lib, s, cs, *kw, now);
   if (lib.crisis().detect(r.folded.tokens)) return handle_crisis(lib, s, ctx, cs, text);
@@ -359,7 +359,7 @@ step_output on_reply(const dialog_library& lib, const std::optional<session>& s,
   if (now >= at.expires) return ended(at, "no_reply", "no_reply");
   const node* n = d->find(at.node);
   if (!n || !n->wait || !n->fallback) return ended(at, "dialog_error");
-  if (!d->sets->strip_accents) prepare_reply(text, *d->sets, r);
+  if (!d->sets->strip_accents) prepare_reply(text, *d->sets, ctx.language, r);
   return reply_at(*d, *n, at, ctx, cs, r, now);
 }
 

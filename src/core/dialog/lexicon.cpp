@@ -83,7 +83,8 @@ void load_lexicon_text(const std::string& text, const std::string& file, lexicon
     return;
   }
   warn_unknown(r, root,
-               {"language", "name", "numbers", "answers", "negations", "sentiment", "topics",
+               {"language", "name", "numbers", "answers", "negations", "negations_own_language",
+                "sentiment", "topics",
                 "keywords", "roles", "replies", "crisis"},
                "lexicon");
   if (!r.require(root, "language")) return;
@@ -103,6 +104,9 @@ void load_lexicon_text(const std::string& text, const std::string& file, lexicon
   read_lists(r, root["answers"], "answers", l.answers);
   if (root["negations"])
     if (auto s = r.strings(root["negations"], "negations")) l.negations = *s;
+  if (root["negations_own_language"])
+    if (auto s = r.strings(root["negations_own_language"], "negations_own_language"))
+      l.negations_own_language = *s;
   read_lists(r, root["sentiment"], "sentiment", l.sentiment);
   read_lists(r, root["topics"], "topics", l.topics);
   read_lists(r, root["keywords"], "keywords", l.keywords);

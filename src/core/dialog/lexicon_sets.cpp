@@ -21,6 +21,7 @@ std::shared_ptr<const lexicon_sets> build_lexicon_sets(const lexicon& lex, bool 
   std::set<std::string> ambiguous;
   for (const auto& [code, l] : lex.languages) {
     for (const auto& w : l.negations) ambiguous.insert(w);
+    for (const auto& w : l.negations_own_language) ambiguous.insert(w);
     for (const auto& [answer, words] : l.answers) ambiguous.insert(words.begin(), words.end());
   }
   for (const auto& [code, l] : lex.languages) {
@@ -29,7 +30,6 @@ std::shared_ptr<const lexicon_sets> build_lexicon_sets(const lexicon& lex, bool 
     for (const auto& [answer, tag] : {std::pair{"yes", 1}, std::pair{"no", 0}})
       if (auto it = l.answers.find(answer); it != l.answers.end())
         for (const auto& w : it->second) s->answers.add(w, tag, strip_accents);
-    for (const auto& w : l.negations) s->negations.add(w, 0, strip_accents);
     for (const auto& [cls, tag] : polarities)
       if (auto it = l.sentiment.find(cls); it != l.sentiment.end())
         for (const auto& w : it->second) s->sentiment.add(w, tag, strip_accents);
@@ -37,6 +37,20 @@ std::shared_ptr<const lexicon_sets> build_lexicon_sets(const lexicon& lex, bool 
       for (const auto& w : words)
           s->topics.try_emplace(topic, s->words).first->second.add(w, 0, strip_accents);
   }
+  // A negation word counts everywhere when any language lists it as a plain negation; else
+  // only for the languages that list it as their own.
+  std::map<std::string, int> negation_tags;
+  for (const auto& [code, l] : lex.languages)
+    for (const auto& w : l.negations) negation_tags[w] = 0;
+  for (const auto& [code, l] : lex.languages) {
+    if (l.negations_own_language.empty() || s->negation_languages.size() == 30) continue;
+    const int bit = 1 << s->negation_languages.size();
+    s->negation_languages.push_back(code);
+    for (const auto& w : l.negations_own_language)
+      if (auto [it, added] = negation_tags.try_emplace(w, bit); !added && it->second != 0)
+        it->second |= bit;
+  }
+  for (const auto& [word, tag] : negation_tags) s->negations.add(word, tag, strip_accents);
   for (const auto& [code, l] : lex.languages)
     for (const auto& [topic, words] : l.topics) {
       auto it = std::find(s->topic_names.begin(), s->topic_names.end(), topic);
@@ -55,6 +69,13 @@ std::shared_ptr<const lexicon_sets> build_lexicon_sets(const lexicon& lex, bool 
       for (const auto& e : it->second) s->emoji_polarity.add(e, tag, strip_accents);
   s->words->seal();
   return s;
+}
+
+int lexicon_sets::language_bit(std::string_view language) const {
+  const std::string_view base = language.substr(0, language.find_first_of("-_"));
+  for (std::size_t i = 0; i < negation_languages.size(); ++i)
+    if (negation_languages[i] == base) return 1 << i;
+  return 0;
 }
 
 }  // namespace tuki::dialog

@@ -6,11 +6,12 @@ namespace {
 constexpr std::size_t negation_scope = 3;  // tokens after a negation word
 }
 
-void mark_negations(const phrase_set& negations, prepared_reply& r) {
+void mark_negations(const phrase_set& negations, int language_bit, prepared_reply& r) {
   const auto& toks = r.folded.tokens;
   r.negated.assign(toks.size(), false);
   if (negations.empty()) return;
   negations.scan(toks, false, [&](const phrase_hit& hit) {
+    if (hit.tag != 0 && (hit.tag & language_bit) == 0) return;  // another language's word
     for (std::size_t k = hit.end; k < toks.size() && k < hit.end + negation_scope; ++k) {
       if (toks[k].clause_start) break;
       r.negated[k] = !r.negated[k];
@@ -18,11 +19,12 @@ void mark_negations(const phrase_set& negations, prepared_reply& r) {
   });
 }
 
-void prepare_reply(std::string_view raw, const lexicon_sets& sets, prepared_reply& out) {
+void prepare_reply(std::string_view raw, const lexicon_sets& sets, std::string_view language,
+                   prepared_reply& out) {
   out.raw = raw;
   fold_text(raw, sets.strip_accents, out.folded.text);
   tokenize(out.folded.text, out.folded.tokens, &out.spare_tokens);
-  mark_negations(sets.negations, out);
+  mark_negations(sets.negations, sets.language_bit(language), out);
   out.clear_memo();
 }
 

@@ -20,6 +20,9 @@ struct language_lexicon {
   std::vector<std::pair<std::string, int>> numbers;
   std::map<std::string, std::vector<std::string>> answers;    // "yes", "no"
   std::vector<std::string> negations;
+  /// Negations that are ordinary words in another language (Finnish "en" is Swedish "a"):
+  /// they negate only in replies of students whose language is this one.
+  std::vector<std::string> negations_own_language;
   std::map<std::string, std::vector<std::string>> sentiment;  // positive, neutral, negative
   std::map<std::string, std::vector<std::string>> topics;     // studies, wellbeing, life, ...
   std::map<std::string, std::vector<std::string>> keywords;   // stop, start, help, pause

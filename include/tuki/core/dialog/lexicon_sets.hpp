@@ -4,6 +4,7 @@
 // Built once per accent setting at library load; immutable and shared by the dialogs' matchers.
 // All sets share one vocabulary, so that a reply's tokens are looked up once per step.
 #include <map>
+#include <string_view>
 #include <memory>
 #include <string>
 #include <vector>
@@ -19,7 +20,13 @@ struct lexicon_sets {
   std::shared_ptr<vocabulary> words;
   phrase_set numbers;    // tag: the value
   phrase_set answers;    // tag: 1 yes, 0 no
+  /// tag: 0 negates in every reply; else a mask of language_bit()s, and the word negates only
+  /// for students of those languages (negations_own_language).
   phrase_set negations;
+  /// Languages with own-language negations, by bit (at most 30).
+  std::vector<std::string> negation_languages;
+  /// The negation tag bit of a student's language ("fi", "fi-FI"), 0 when it has none.
+  int language_bit(std::string_view language) const;
   phrase_set sentiment;  // tag: +1 positive, 0 neutral, -1 negative
   std::map<std::string, phrase_set> topics;
   phrase_set all_topics;                    // every topic's words, tag = index in topic_names

@@ -46,10 +46,13 @@ struct prepared_reply {
   mutable std::vector<memo_entry> memo_;
 };
 
-/// Folds and tokenises `raw` with `sets`' accent setting and marks negation scopes.
-void prepare_reply(std::string_view raw, const lexicon_sets& sets, prepared_reply& out);
-/// Marks negation scopes in `r` (exposed for tests).
-void mark_negations(const phrase_set& negations, prepared_reply& r);
+/// Folds and tokenises `raw` with `sets`' accent setting and marks negation scopes; `language`
+/// is the student's (own-language negations count only for it).
+void prepare_reply(std::string_view raw, const lexicon_sets& sets, std::string_view language,
+                   prepared_reply& out);
+/// Marks negation scopes in `r` (exposed for tests): hits tagged 0, or tagged with a mask that
+/// holds `language_bit`.
+void mark_negations(const phrase_set& negations, int language_bit, prepared_reply& r);
 
 /// The reply's overall sentiment: +1, 0, -1, or nullopt when it has no sentiment word or emoji.
 /// A negated positive counts as negative ("ei hyvin", "not ok" -> -1); a negated negative counts
