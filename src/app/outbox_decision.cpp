@@ -3,11 +3,14 @@
 #include <algorithm>
 #include <cmath>
 
+#include "tuki/core/effect.hpp"
+
 namespace tuki::app {
 
-core::duration backoff_delay(const retry_policy& policy, int attempt, double u) {
+core::duration backoff_delay(const retry_policy& policy, int attempt, double u, bool crisis) {
   const double base_ms = static_cast<double>(policy.base.count());
-  const double cap_ms = static_cast<double>(policy.cap.count());
+  const double cap_ms =
+      static_cast<double>((crisis ? std::min(policy.cap, policy.crisis_cap) : policy.cap).count());
   const double raw = base_ms * std::ldexp(1.0, std::clamp(attempt, 0, 30));
   const double factor = 1.0 - policy.jitter + 2.0 * policy.jitter * std::clamp(u, 0.0, 1.0);
   const auto ms = static_cast<long long>(std::min(raw, cap_ms) * factor);
@@ -15,7 +18,8 @@ core::duration backoff_delay(const retry_policy& policy, int attempt, double u) 
 }
 
 outbox_decision decide_send_outcome(const adapters::send_result& result, int attempt,
-                                    const retry_policy& policy, core::instant now, double u) {
+                                    const retry_policy& policy, core::instant now, double u,
+                                    int priority) {
   outbox_decision d;
   switch (result.outcome) {
     case adapters::send_outcome::accepted:
@@ -25,7 +29,8 @@ outbox_decision decide_send_outcome(const adapters::send_result& result, int att
     case adapters::send_outcome::retryable:
       if (policy.max_attempts == 0 || attempt < policy.max_attempts) {
         d.status = "queued";
-        d.retry_at = now + backoff_delay(policy, attempt, u);
+        d.retry_at = now + backoff_delay(policy, attempt, u,
+                                         priority == static_cast<int>(core::sms_priority::crisis));
         d.detail = result.detail;
       } else {
         d.status = "failed";

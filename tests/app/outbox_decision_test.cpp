@@ -3,6 +3,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "tuki/core/effect.hpp"
+
 using namespace tuki;
 using adapters::send_outcome;
 
@@ -45,6 +47,23 @@ TEST_CASE("by default a retryable answer is never given up on: an outage delays,
     now = *d.retry_at;
   }
   CHECK(now - t0 > std::chrono::hours(24));  // tried for longer than the default validity
+}
+
+TEST_CASE("a crisis message backs off at most 30 s, so it is tried again soon after an outage",
+          "[outbox]") {
+  app::retry_policy p;
+  const auto crisis = static_cast<int>(core::sms_priority::crisis);
+  const auto bulk = static_cast<int>(core::sms_priority::bulk);
+  auto after = [&](int attempt, int priority) {
+    auto d = app::decide_send_outcome(answer(send_outcome::retryable, "503"), attempt, p, t0, 0.5,
+                                      priority);
+    REQUIRE(d.status == "queued");
+    return *d.retry_at - t0;
+  };
+  CHECK(after(2, crisis) == after(2, bulk));  // 4 s either way
+  CHECK(after(20, crisis) == std::chrono::milliseconds(30'000));
+  CHECK(after(20, bulk) == std::chrono::milliseconds(600'000));
+  CHECK(after(20, static_cast<int>(core::sms_priority::reply)) == std::chrono::milliseconds(600'000));
 }
 
 TEST_CASE("a retryable answer is queued again at now + backoff until max_attempts", "[outbox]") {

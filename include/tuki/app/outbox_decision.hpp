@@ -18,12 +18,13 @@ struct retry_policy {
   int max_attempts = 0;
   std::chrono::milliseconds base{1000};         // delay after attempt n: base * 2^n ...
   std::chrono::milliseconds cap{600'000};       // ... at most this (10 min) ...
+  std::chrono::milliseconds crisis_cap{30'000}; // ... or this for a crisis message (30 s) ...
   double jitter = 0.25;                         // ... times a factor in [1 - jitter, 1 + jitter)
 };
 
 /// Delay before the next attempt after failed attempt `attempt` (1-based); `u` in [0, 1) is the
-/// random draw that places it within the jitter band.
-core::duration backoff_delay(const retry_policy& policy, int attempt, double u);
+/// random draw that places it within the jitter band. `crisis`: capped at crisis_cap.
+core::duration backoff_delay(const retry_policy& policy, int attempt, double u, bool crisis = false);
 
 struct outbox_decision {
   std::string status;                     // "sent", "queued" (retry) or "failed"
@@ -37,9 +38,11 @@ struct outbox_decision {
 /// backoff (with max_attempts 0, until the message expires), else until `max_attempts` attempts
 /// were made, then fail ("gave up", not the student's
 /// fault: not a delivery failure). Permanent refusals fail at once and count as a delivery
-/// failure of the student; opted_out fails and marks the student opted out.
+/// failure of the student; opted_out fails and marks the student opted out. `priority` is the
+/// message's (core::sms_priority): a crisis message backs off at most crisis_cap.
 outbox_decision decide_send_outcome(const adapters::send_result& result, int attempt,
-                                    const retry_policy& policy, core::instant now, double u);
+                                    const retry_policy& policy, core::instant now, double u,
+                                    int priority = 2);
 
 /// Rate limiting of one message of `segments` segments on a gateway's bucket at steady time
 /// `now`: takes the tokens and returns zero when they are available, else takes nothing and

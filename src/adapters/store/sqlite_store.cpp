@@ -290,18 +290,26 @@ bool sqlite_store::sent_to_phone_since(const std::string& phone, const std::stri
   return found;
 }
 
+core::result<int> sqlite_store::resume_gateway(const std::string& gateway, core::instant now) {
+  auto s = db_->prepare("UPDATE messages SET next_attempt_at = ?2 WHERE direction = 'out' "
+                        "AND status = 'queued' AND gateway = ?1 AND attempts > 0 AND next_attempt_at > ?2")
+               .bind(1, gateway).bind(2, to_unix_ms(now)).run();
+  if (!s) return s;
+  return static_cast<int>(db_->changes());
+}
+
 std::vector<queued_sms> sqlite_store::claim_sms(int limit, core::instant now) {
   std::vector<queued_sms> out;
   auto& q = db_->prepare(
       "SELECT m.id, IFNULL(m.student_id, 0), m.gateway, IFNULL(s.phone, m.phone), m.body, m.attempts, "
-      "m.segments FROM messages m LEFT JOIN students s ON s.id = m.student_id "
+      "m.segments, m.priority FROM messages m LEFT JOIN students s ON s.id = m.student_id "
       "WHERE m.direction = 'out' AND m.status = 'queued' "
       "AND m.next_attempt_at <= ?1 ORDER BY m.priority, m.next_attempt_at, m.id LIMIT ?2");
   q.bind(1, to_unix_ms(now)).bind(2, limit);
   while (q.step())
     out.push_back({q.column_int(0), q.column_int(1), q.column_text(2), q.column_text(3),
                    q.column_text(4), static_cast<int>(q.column_int(5)) + 1,
-                   std::max(1, static_cast<int>(q.column_int(6)))});
+                   std::max(1, static_cast<int>(q.column_int(6))), static_cast<int>(q.column_int(7))});
   q.reset();
   for (const auto& m : out) {
     (void)db_->prepare("UPDATE messages SET status = 'sending', attempts = attempts + 1, updated_at = ?2 WHERE id = ?1")

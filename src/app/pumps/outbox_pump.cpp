@@ -19,6 +19,7 @@
 // the sync before each window held a 32-request window of a zero-cost gateway to the disk's
 // pace.
 #include "tuki/app/async_write.hpp"
+#include "tuki/app/gateway_recovery.hpp"
 #include "tuki/app/log.hpp"
 #include "tuki/app/outbox_decision.hpp"
 #include "tuki/app/service.hpp"
@@ -46,6 +47,8 @@ struct sent_message {
   std::int64_t id = 0;
   std::int64_t student_id = 0;
   int attempts = 0;
+  int priority = 2;
+  const std::string* gateway = nullptr;  // the key in service::gateways_; null: no such gateway
 };
 
 struct send_outcome_row {
@@ -87,6 +90,7 @@ awaitable<void> service::outbox_pump() {
   std::uniform_real_distribution<double> draw(0.0, 1.0);
   retry_policy policy;
   policy.max_attempts = cfg_.outbox.max_attempts;
+  gateway_recovery recovery;
   const int batch_size = cfg_.outbox.batch_size;
   const std::size_t window = static_cast<std::size_t>(cfg_.outbox.in_flight);
   // Answers held while a store is pending. It does not widen the crash window: only claimed
@@ -108,12 +112,17 @@ awaitable<void> service::outbox_pump() {
     decisions->reserve(collected->size());
     std::vector<std::int64_t> students;
     students.reserve(collected->size());
+    std::vector<std::string> recovered;  // gateways back after an outage (gateway_recovery.hpp)
     for (auto& r : *collected) {
-      decisions->emplace_back(r.sms.id, decide_send_outcome(r.result, r.sms.attempts, policy, now, draw(rng)));
+      decisions->emplace_back(r.sms.id, decide_send_outcome(r.result, r.sms.attempts, policy, now,
+                                                            draw(rng), r.sms.priority));
       students.push_back(r.sms.student_id);
+      if (r.sms.gateway && recovery.note(*r.sms.gateway, decisions->back().second))
+        recovered.push_back(*r.sms.gateway);
     }
     collected->clear();
-    write_queue::job stored_job = [decisions, students = std::move(students), now](adapters::sqlite_store& s) {
+    write_queue::job stored_job = [decisions, students = std::move(students),
+                                   recovered = std::move(recovered), now](adapters::sqlite_store& s) {
           for (std::size_t i = 0; i < decisions->size(); ++i) {
             const auto& [id, d] = (*decisions)[i];
             // A delivery report can overtake the answer to the send: keep its newer state.
@@ -131,6 +140,12 @@ awaitable<void> service::outbox_pump() {
             if (st && has_student && d.opted_out)
               st = s.set_contact_state(students[i], true, std::nullopt, now);
             if (!st) return st;
+          }
+          for (const auto& gateway : recovered) {
+            auto resumed = s.resume_gateway(gateway, now);
+            if (!resumed) return resumed.error();
+            if (*resumed > 0)
+              log_info("gateway_resumed", {{"gateway", gateway}, {"retries", std::to_string(*resumed)}});
           }
           return core::status::ok();
     };
@@ -210,12 +225,13 @@ awaitable<void> service::outbox_pump() {
     // sent: with a rate limit, two claimed batches could otherwise hold the stop for seconds.
     std::vector<std::int64_t> unsent;
     for (auto& sms : claimed) {
-      const sent_message ref{sms.id, sms.student_id, sms.attempts};
+      sent_message ref{sms.id, sms.student_id, sms.attempts, sms.priority, nullptr};
       if (stopping_) {
         unsent.push_back(sms.id);
         continue;
       }
       auto gw = gateways_.find(sms.gateway);
+      if (gw != gateways_.end()) ref.gateway = &gw->first;
       if (gw == gateways_.end()) {
         collected->push_back({ref, {adapters::send_outcome::permanent, "", "no gateway named " + sms.gateway}});
         continue;

@@ -230,3 +230,31 @@ TEST_CASE("an event is stored once per student, event and day; again, it takes t
   CHECK(events[0].value == 4);
   CHECK(events[1].value == 2);
 }
+
+TEST_CASE("resume_gateway makes a gateway's waiting retries due, so claims follow priority again",
+          "[delivery][store]") {
+  temp_store db;
+  db.add_students(2, t0);
+  auto& s = *db.store;
+  auto bulk = s.enqueue_sms(1, "kannel", "check-in", 2, "question", t0, t0).value();
+  auto crisis = s.enqueue_sms(2, "kannel", "helpline", 0, "crisis_helpline", t0, t0).value();
+  auto other = s.enqueue_sms(1, "twilio", "other gateway", 1, "reply", t0, t0).value();
+  auto planned = s.enqueue_sms(2, "kannel", "staggered", 2, "question", t0 + hours(1), t0).value();
+  REQUIRE(s.claim_sms(10, t0).size() == 3);
+  // The outage: each message backs off on its own; the crisis reply happens to wait longest.
+  REQUIRE(s.set_message_status(bulk, "queued", "503", t0, t0 + minutes(1)).is_ok());
+  REQUIRE(s.set_message_status(crisis, "queued", "503", t0, t0 + minutes(5)).is_ok());
+  REQUIRE(s.set_message_status(other, "queued", "503", t0, t0 + minutes(5)).is_ok());
+  const auto back = t0 + minutes(2);
+  CHECK(s.resume_gateway("kannel", back).value() == 1);  // the crisis reply; bulk is due already
+  auto claimed = s.claim_sms(10, back);
+  REQUIRE(claimed.size() == 2);
+  CHECK(claimed[0].id == crisis);
+  CHECK(claimed[0].priority == 0);
+  CHECK(claimed[1].id == bulk);
+  CHECK(s.message_status(other) == "queued");    // another gateway's retry keeps its backoff
+  CHECK(s.message_status(planned) == "queued");  // a first attempt planned for later stays later
+  auto later = s.claim_sms(10, t0 + minutes(59));  // twilio's retry came due on its own
+  REQUIRE(later.size() == 1);
+  CHECK(later[0].id == other);
+}

@@ -29,6 +29,7 @@ struct queued_sms {
   std::string body;
   int attempts = 0;
   int segments = 1;  // SMS segments the body costs (GSM-7/UCS-2), for rate limiting
+  int priority = 2;  // core::sms_priority
 };
 
 struct stored_session {
@@ -177,6 +178,10 @@ class sqlite_store {
   /// Whether an outbound SMS with `purpose` was queued to `phone` (a number without a student)
   /// at or after `since`.
   bool sent_to_phone_since(const std::string& phone, const std::string& purpose, core::instant since);
+  /// Makes every retry waiting for `gateway` (queued after a failed attempt, due later) due at
+  /// `now`, so that the next claims take them in priority order again; returns how many. Not
+  /// first attempts planned for later (a staggered campaign).
+  core::result<int> resume_gateway(const std::string& gateway, core::instant now);
   /// Moves up to `limit` due queued SMS to `sending` (attempts + 1) and returns them, highest
   /// priority first.
   std::vector<queued_sms> claim_sms(int limit, core::instant now);
