@@ -5,9 +5,12 @@
 #include <set>
 
 #include "tuki/adapters/phone/phone_normalizer.hpp"
+#include "tuki/app/csv_import_text.hpp"
+#include "tuki/core/routing/staff_directory.hpp"
 #include "tuki/core/schedule/calendar_date.hpp"
 #include "tuki/core/schedule/zone_cache.hpp"
 #include "tuki/core/text/csv.hpp"
+#include "tuki/core/text/utf8_validity.hpp"
 
 namespace tuki::app {
 namespace {
@@ -25,6 +28,21 @@ std::string_view trimmed(std::string_view s) {
 }
 
 std::string trim(const std::string& s) { return std::string(trimmed(s)); }
+
+// Longest cell values, in code points. A first name goes into SMS texts; anything else into
+// staff emails and tickets, and none of them may be a runaway cell of a broken export.
+constexpr std::size_t max_first_name = 64;
+constexpr std::size_t max_text = 255;
+
+// Appends "line 7: first_name: 80 characters; at most 64 are allowed" for a value that is too
+// long. A value no longer in bytes than `max` is short enough (nearly all): one comparison.
+void check_length(const std::string& at, const std::string& col, std::string_view v,
+                  std::size_t max, std::vector<std::string>& errors) {
+  if (v.size() <= max) return;
+  if (auto n = core::utf8_code_points(v); n > max)
+    errors.push_back(at + col + ": " + std::to_string(n) + " characters; at most " +
+                     std::to_string(max) + " are allowed");
+}
 
 bool is_date(const std::string& s) { return schedule::parse_calendar_date(s).has_value(); }
 
@@ -47,7 +65,8 @@ struct table {
 };
 
 core::result<table> read_table(std::string_view text, const std::vector<std::string>& required) {
-  core::csv_reader reader(text);
+  if (auto st = check_csv_encoding(text); !st) return st;
+  auto reader = open_import_csv(text);
   table t;
   auto header = read_csv_header(reader, required);
   if (!header) return header.error();
@@ -110,6 +129,7 @@ std::optional<core::student> student_row_parser::parse(
   for (std::size_t i = 0; i < row.fields.size(); ++i) {
     const std::string& col = header_[i];
     std::string v = trim(row.fields[i]);
+    check_length(at, col, v, col == "first_name" ? max_first_name : max_text, errors);
     if (col == "student_id") s.ref = v;
     else if (col == "phone") s.phone = v;
     else if (col == "first_name") s.first_name = v;
@@ -120,10 +140,10 @@ std::optional<core::student> student_row_parser::parse(
     else if (col == "start_date") s.start_date = v;
     else if (col == "teacher_email") s.teacher_email = v;
     else if (col == "timezone") s.timezone = v;
-    else if (!v.empty()) {
-      if (col.size() > 5 && (col.ends_with("_date") || col.ends_with("_start") || col.ends_with("_end")) && !is_date(v))
+    else {
+      if (!v.empty() && col.size() > 5 && (col.ends_with("_date") || col.ends_with("_start") || col.ends_with("_end")) && !is_date(v))
         errors.push_back(at + col + ": '" + v + "' is not a date (YYYY-MM-DD)");
-      s.extra[col] = v;
+      s.extra[col] = v;  // empty: the file clears the stored value
     }
   }
   if (s.ref.empty()) errors.push_back(at + "student_id: is empty");
@@ -178,6 +198,12 @@ core::result<std::vector<std::string>> read_csv_header(core::csv_reader& reader,
   if (!missing.empty()) {
     std::string m;
     for (const auto& x : missing) m += (m.empty() ? "" : ", ") + x;
+    // A header mixing ',' and ';' (';' alone is read as the delimiter: open_import_csv).
+    const bool semicolons = std::any_of(header.begin(), header.end(), [](const std::string& h) {
+      return h.find(';') != std::string::npos;
+    });
+    if (semicolons)
+      m += "; the header has both ',' and ';': separate all columns with ',', or all with ';'";
     return core::status::invalid_argument("line 1: header is missing column(s): " + m);
   }
   return header;
@@ -187,7 +213,8 @@ core::result<std::vector<core::student>> parse_students_csv(std::string_view tex
                                                             const std::string& institution_id,
                                                             const std::string& country,
                                                             const std::string& default_language) {
-  core::csv_reader reader(text);
+  if (auto st = check_csv_encoding(text); !st) return st;
+  auto reader = open_import_csv(text);
   auto header = read_csv_header(reader, student_row_parser::required_columns());
   if (!header) return header.error();
   student_row_parser parser(*header, institution_id, country, default_language);
@@ -214,7 +241,7 @@ core::result<std::vector<core::staff_member>> parse_staff_csv(std::string_view t
   if (!t) return t.error();
   std::vector<std::string> errors;
   std::vector<core::staff_member> out;
-  std::set<std::string> seen;
+  std::map<std::string, std::size_t> seen;  // lower-case email -> first line
   for (const auto& row : t->rows) {
     std::string at = "line " + std::to_string(row.line) + ": ";
     if (row.fields.size() != t->header.size()) {
@@ -227,7 +254,9 @@ core::result<std::vector<core::staff_member>> parse_staff_csv(std::string_view t
     for (std::size_t i = 0; i < row.fields.size(); ++i) {
       const std::string& col = t->header[i];
       std::string v = trim(row.fields[i]);
-      if (col == "email") m.email = v;
+      if (col == "email" || col == "name") check_length(at, col, v, max_text, errors);
+      // Emails are one person whatever their case: stored and compared in lower case.
+      if (col == "email") m.email = routing::normalize_email(v);
       else if (col == "name") m.name = v;
       else if (col == "roles") m.roles = split_list(v);
       else if (col == "campuses") m.campuses = split_list(v);
@@ -236,8 +265,9 @@ core::result<std::vector<core::staff_member>> parse_staff_csv(std::string_view t
     }
     if (m.email.find('@') == std::string::npos)
       errors.push_back(at + "email: '" + m.email + "' is not an email address");
-    else if (!seen.insert(m.email).second)
-      errors.push_back(at + "email: '" + m.email + "' appears twice");
+    else if (auto [first, fresh] = seen.emplace(m.email, row.line); !fresh)
+      errors.push_back(at + "email: '" + m.email + "' appears twice (first at line " +
+                       std::to_string(first->second) + "; case is ignored)");
     if (m.roles.empty()) errors.push_back(at + "roles: at least one role is required");
     for (const auto& r : m.roles)
       if (!known_roles.count(r)) errors.push_back(at + "roles: unknown role '" + r + "'");

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "tuki/adapters/phone/phone_workers.hpp"
+#include "tuki/app/csv_import_text.hpp"
 #include "tuki/app/roster_import.hpp"
 #include "tuki/core/text/csv.hpp"
 
@@ -40,6 +41,18 @@ std::int64_t count_students(adapters::sqlite_store& store, const std::string& in
   return n;
 }
 
+// The error for a row whose number the database gives to another student of the institution.
+std::string phone_taken(adapters::sqlite_store& store, const core::student& s, std::size_t line) {
+  auto& q = store.db().prepare(
+      "SELECT student_ref FROM students WHERE phone = ?1 AND institution_id = ?2");
+  q.bind(1, s.phone).bind(2, s.institution_id);
+  const std::string owner = q.step() ? "'" + q.column_text(0) + "'" : "another student";
+  q.reset();
+  return "line " + std::to_string(line) + ": phone: the same number as student " + owner +
+         ", already stored; give one of them another number (a new number for " + owner +
+         " must come on an earlier line)";
+}
+
 }  // namespace
 
 core::result<import_summary> import_students_file(
@@ -51,11 +64,14 @@ core::result<import_summary> import_students_file(
   std::stringstream ss;
   ss << in.rdbuf();
   const std::string text = std::move(ss).str();
+  if (auto st = check_csv_encoding(text); !st) return st;
 
-  core::csv_reader reader(text);
+  auto reader = open_import_csv(text);
   auto header = read_csv_header(reader, student_row_parser::required_columns());
   if (!header) return header.error();
   const student_row_parser parser(*header, institution_id, country, default_language);
+  // Without the optional column the stored programme stays (extra columns likewise: upsert_student).
+  const bool has_programme = std::find(header->begin(), header->end(), "programme") != header->end();
 
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   // Phone numbers go to worker processes when there is more than one checker: libphonenumber's
@@ -157,9 +173,16 @@ core::result<import_summary> import_students_file(
     ++next;
     for (auto& e : chunk.errors) errors.push_back(std::move(e));
     for (auto& [line, valid, s] : chunk.students) {
+      const std::size_t errors_before = errors.size();
       dups.add(s, line, errors);
-      if (!valid || !errors.empty()) continue;  // keep checking, stop writing
-      if (auto st = store.upsert_student(s, now); !st) {
+      // Rows without errors are written even after another row's error (all rolled back), so
+      // that every number the database gives to another student is reported, by line.
+      if (!valid || errors.size() != errors_before) continue;
+      if (auto st = store.upsert_student(s, now, has_programme); !st) {
+        if (st.error_code() == core::status::code::already_exists) {
+          errors.push_back(phone_taken(store, s, line));
+          continue;
+        }
         write_error = st;
         break;
       }

@@ -23,6 +23,7 @@ TEST_CASE("students CSV rows are parsed and phones normalised", "[import]") {
   CHECK((*r)[0].extra.at("internship_start") == "2027-01-15");
   CHECK((*r)[1].first_name == "Jonas, Jr.");
   CHECK((*r)[1].phone == "+37060000001");
+  CHECK((*r)[1].extra.at("internship_start").empty());  // in the file, empty: clears the stored date
   CHECK((*r)[2].language == "fi");
   CHECK((*r)[2].campus == "Myyrmäki");
 }
@@ -81,4 +82,39 @@ TEST_CASE("staff CSV: roles are lists, unknown roles are errors", "[import]") {
   CHECK_THAT(bad.error().message(), Catch::Contains("line 2: roles: unknown role 'janitor'"));
   CHECK_THAT(bad.error().message(), Catch::Contains("line 3: email: 'x@varia.test' appears twice"));
   CHECK_THAT(bad.error().message(), Catch::Contains("line 4: roles: at least one role is required"));
+}
+
+TEST_CASE("staff CSV: emails are one person whatever their case, stored in lower case", "[import]") {
+  auto ok = parse_staff_csv("email,name,roles,campuses,groups,phone\n"
+                            "Anna.K@School.fi,Anna K,teacher,,,\n",
+                            "varia", "FI");
+  REQUIRE(ok);
+  CHECK((*ok)[0].email == "anna.k@school.fi");
+  auto twice = parse_staff_csv("email,name,roles,campuses,groups,phone\n"
+                               "Anna.K@school.fi,Anna K,teacher,,,\n"
+                               "anna.k@school.fi,Anna K,nurse,,,\n",
+                               "varia", "FI");
+  REQUIRE_FALSE(twice);
+  CHECK_THAT(twice.error().message(),
+             Catch::Contains("line 3: email: 'anna.k@school.fi' appears twice (first at line 2"));
+}
+
+TEST_CASE("staff CSV: not UTF-8, ';'-separated and over-long cells", "[import]") {
+  auto latin1 = parse_staff_csv("email,name,roles,campuses,groups,phone\n"
+                                "a@varia.test,Mikko M\xE4kinen,teacher,,,\n",
+                                "varia", "FI");
+  REQUIRE_FALSE(latin1);
+  CHECK_THAT(latin1.error().message(), Catch::StartsWith("line 2, column 21: byte 0xE4 is not UTF-8"));
+  auto semi = parse_staff_csv("email;name;roles;campuses;groups;phone\n"
+                              "a@varia.test;A;\"teacher;nurse\";;;\n",
+                              "varia", "FI");
+  INFO(semi.error().to_string());
+  REQUIRE(semi);
+  CHECK((*semi)[0].roles == std::vector<std::string>{"teacher", "nurse"});
+  auto long_name = parse_staff_csv("email,name,roles,campuses,groups,phone\n"
+                                   "a@varia.test," + std::string(256, 'n') + ",teacher,,,\n",
+                                   "varia", "FI");
+  REQUIRE_FALSE(long_name);
+  CHECK_THAT(long_name.error().message(),
+             Catch::Contains("line 2: name: 256 characters; at most 255 are allowed"));
 }

@@ -1,5 +1,6 @@
 #include "tuki/app/student_import.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -95,4 +96,115 @@ TEST_CASE("an error in a late chunk leaves nothing imported and names every bad 
   CHECK(count(**store) == 0);
   CHECK_FALSE(app::import_students_file((f.dir / "missing.csv").string(), **store, "varia", "FI",
                                         "fi", core::from_unix_ms(0)));
+}
+
+namespace {
+
+struct import_fixture {
+  files f;
+  std::unique_ptr<adapters::sqlite_store> store;
+  import_fixture() {
+    auto s = adapters::sqlite_store::open((f.dir / "t.db").string());
+    REQUIRE(s);
+    store = std::move(*s);
+    REQUIRE(store->upsert_institution("varia", "Varia", "FI", "Europe/Helsinki").is_ok());
+  }
+  core::result<app::import_summary> import(const std::string& text, unsigned threads = 2) {
+    return app::import_students_file(f.write("in.csv", text), *store, "varia", "FI", "fi",
+                                     core::from_unix_ms(0), {}, threads);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a students file that is not UTF-8 is refused whole, at the first bad byte", "[import][utf8]") {
+  import_fixture t;
+  // Excel's "CSV" in Latin-1 / Windows-1252: 'ä' is the byte 0xE4.
+  auto r = t.import(header + rows(0, 5) + "s9,0409999999,M\xE4kinen,fi,G1,T,2026-08-10,,\n");
+  REQUIRE_FALSE(r);
+  const std::string m = r.error().message();
+  INFO(m);
+  CHECK_THAT(m, Catch::StartsWith("line 7, column 16: byte 0xE4 is not UTF-8"));
+  CHECK_THAT(m, Catch::Contains("Latin-1/Windows-1252"));
+  CHECK_THAT(m, Catch::Contains("save it as UTF-8"));
+  CHECK(count(*t.store) == 0);
+  // The same file in UTF-8, with the BOM Excel's "CSV UTF-8" writes.
+  auto ok = t.import("\xEF\xBB\xBF" + header + "s9,0409999999,Mäkinen,fi,G1,T,2026-08-10,,\n");
+  INFO(ok.error().to_string());
+  REQUIRE(ok);
+  CHECK(t.store->find_student_by_phone("+358409999999")->first_name == "Mäkinen");
+}
+
+TEST_CASE("a phone number taken by another student is reported by line", "[import][phone]") {
+  import_fixture t;
+  REQUIRE(t.import(header + rows(0, 3)));  // s0..s2: 0401000000..0401000002
+  // Line 2 takes s1's stored number; line 3 repeats line 2's new number; line 4 takes s2's.
+  auto r = t.import(header + "n1,0401000001,A,fi,G1,T,2026-08-10,,\n" +
+                    "n2,0401000001,B,fi,G1,T,2026-08-10,,\n" +
+                    "n3,0401000002,C,fi,G1,T,2026-08-10,,\n");
+  REQUIRE_FALSE(r);
+  const std::string m = r.error().message();
+  INFO(m);
+  CHECK_THAT(m, Catch::StartsWith("3 error(s), nothing imported"));
+  CHECK_THAT(m, Catch::Contains("line 2: phone: the same number as student 's1', already stored"));
+  CHECK_THAT(m, Catch::Contains("line 3: phone: the same number as line 2"));
+  CHECK_THAT(m, Catch::Contains("line 4: phone: the same number as student 's2', already stored"));
+  CHECK(count(*t.store) == 3);
+  CHECK(t.store->find_student_by_phone("+358401000001")->ref == "s1");
+  // Numbers that move between students in one file, each freed on an earlier line, are fine.
+  auto moved = t.import(header + "s1,0407777777,N1,fi,G1,T,2026-08-10,,\n" +
+                        "n1,0401000001,A,fi,G1,T,2026-08-10,,\n", 1);
+  INFO(moved.error().to_string());
+  CHECK(moved);
+}
+
+TEST_CASE("a re-import without a column leaves its stored values; an empty cell clears", "[import][extra]") {
+  import_fixture t;
+  const std::string wide = "student_id,phone,first_name,language,group,campus,start_date,"
+                           "teacher_email,timezone,programme,internship_start,internship_end\n";
+  REQUIRE(t.import(wide + "s1,0401234567,Aino,fi,G1,T,2026-08-10,,,Automation,2027-01-15,2027-05-31\n"));
+  REQUIRE(t.import(header + "s1,0401234567,Aino,fi,G2,T,2026-08-10,,\n"));
+  auto s = t.store->find_student_by_phone("+358401234567");
+  REQUIRE(s);
+  CHECK(s->group == "G2");
+  CHECK(s->programme == "Automation");
+  CHECK(s->extra == std::map<std::string, std::string>{{"internship_end", "2027-05-31"},
+                                                       {"internship_start", "2027-01-15"}});
+  REQUIRE(t.import(header.substr(0, header.size() - 1) + ",internship_end\n" +
+                   "s1,0401234567,Aino,fi,G2,T,2026-08-10,,,\n"));
+  s = t.store->find_student_by_phone("+358401234567");
+  REQUIRE(s);
+  CHECK(s->extra == std::map<std::string, std::string>{{"internship_start", "2027-01-15"}});
+}
+
+TEST_CASE("names and other cells have a length limit in characters", "[import][limits]") {
+  import_fixture t;
+  std::string a64, a65;
+  for (int i = 0; i < 64; ++i) a64 += "ä";  // 128 bytes, 64 characters
+  a65 = a64 + "a";
+  auto r = t.import(header + "s1,0401234567," + a65 + ",fi,G1,T,2026-08-10,,\n" +
+                    "s2,0401234568,Ben," + "fi,G1," + std::string(300, 'x') + ",2026-08-10,,\n");
+  REQUIRE_FALSE(r);
+  const std::string m = r.error().message();
+  INFO(m);
+  CHECK_THAT(m, Catch::Contains("line 2: first_name: 65 characters; at most 64 are allowed"));
+  CHECK_THAT(m, Catch::Contains("line 3: campus: 300 characters; at most 255 are allowed"));
+  CHECK(count(*t.store) == 0);
+  auto ok = t.import(header + "s1,0401234567," + a64 + ",fi,G1,T,2026-08-10,,\n");
+  INFO(ok.error().to_string());
+  CHECK(ok);
+}
+
+TEST_CASE("a students file separated by ';' is read as such; a mixed header gets a hint", "[import][csv]") {
+  import_fixture t;
+  std::string semi = header;
+  std::replace(semi.begin(), semi.end(), ',', ';');
+  auto r = t.import(semi + "s1;0401234567;\"Aino, Jr.\";fi;G1;T;2026-08-10;;\n");
+  INFO(r.error().to_string());
+  REQUIRE(r);
+  CHECK(t.store->find_student_by_phone("+358401234567")->first_name == "Aino, Jr.");
+  auto mixed = t.import("student_id;phone;first_name,language,group,campus,start_date,teacher_email,timezone\n");
+  REQUIRE_FALSE(mixed);
+  CHECK_THAT(mixed.error().message(),
+             Catch::Contains("the header has both ',' and ';': separate all columns with ','"));
 }

@@ -18,8 +18,11 @@
 namespace tuki::app {
 
 /// Required header: student_id,phone,first_name,language,group,campus,start_date,teacher_email,
-/// timezone. Extra columns (e.g. programme, internship_start) are kept; date columns must be
-/// YYYY-MM-DD. `country` normalises phone numbers; `default_language` fills an empty language.
+/// timezone. Extra columns (e.g. programme, internship_start) are kept, an empty cell as an empty
+/// value (the store then removes the stored one); date columns must be YYYY-MM-DD. first_name is
+/// at most 64 code points, other cells 255. `country` normalises phone numbers;
+/// `default_language` fills an empty language. The text must be UTF-8 and may be ';'-separated
+/// (csv_import_text.hpp).
 core::result<std::vector<core::student>> parse_students_csv(std::string_view text,
                                                             const std::string& institution_id,
                                                             const std::string& country,
@@ -67,7 +70,8 @@ class duplicate_check {
 /// "N error(s), nothing imported:" followed by the first 50 errors.
 core::status errors_status(const std::vector<std::string>& errors);
 
-/// Required header: email,name,roles,campuses,groups,phone (lists separated by ';').
+/// Required header: email,name,roles,campuses,groups,phone (lists separated by ';'). Emails come
+/// back in lower case; two rows with one email in any case are an error.
 core::result<std::vector<core::staff_member>> parse_staff_csv(std::string_view text,
                                                               const std::string& institution_id,
                                                               const std::string& country);

@@ -5,7 +5,9 @@
 // pattern cache serialises threads: phone_workers.hpp; with one checker, or if the workers cannot
 // be started, numbers are normalised in-process); the calling thread writes checked chunks, in file order,
 // into one transaction. Any error anywhere rolls the whole transaction back, and every error is
-// reported (line-numbered): a file is never half imported.
+// reported (line-numbered, a number the database gives another student too): a file is never
+// half imported. A file that is not UTF-8 is refused before any row is read
+// (csv_import_text.hpp); columns the file lacks keep their stored values.
 #include <cstddef>
 #include <functional>
 #include <string>

@@ -84,19 +84,39 @@ core::result<std::int64_t> sqlite_store::upsert_students(const std::vector<core:
   return fresh;
 }
 
-core::status sqlite_store::upsert_student(const core::student& s, core::instant now) {
-  std::string extra = s.extra.empty() ? std::string("{}") : nlohmann::json(s.extra).dump();
+core::status sqlite_store::upsert_student(const core::student& s, core::instant now,
+                                          bool set_programme) {
+  // A new row gets the non-empty extra values; an existing one a JSON merge patch (RFC 7396:
+  // null removes a key, keys not named stay).
+  std::string fresh = "{}", patch = "{}";
+  if (!s.extra.empty()) {
+    nlohmann::json f = nlohmann::json::object(), p = nlohmann::json::object();
+    for (const auto& [k, v] : s.extra) {
+      if (v.empty()) {
+        p[k] = nullptr;
+      } else {
+        f[k] = v;
+        p[k] = v;
+      }
+    }
+    fresh = f.dump();
+    patch = p.dump();
+  }
   auto st = db_->prepare(
                    "INSERT INTO students (institution_id, student_ref, phone, first_name, language, grp, "
                    "campus, programme, start_date, teacher_email, timezone, extra, created_at, updated_at) "
                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13) "
                    "ON CONFLICT (institution_id, student_ref) DO UPDATE SET phone = ?3, first_name = ?4, "
-                   "language = ?5, grp = ?6, campus = ?7, programme = ?8, start_date = ?9, "
-                   "teacher_email = ?10, timezone = ?11, extra = ?12, updated_at = ?13")
+                   "language = ?5, grp = ?6, campus = ?7, "
+                   "programme = CASE WHEN ?15 THEN ?8 ELSE programme END, start_date = ?9, "
+                   "teacher_email = ?10, timezone = ?11, "
+                   "extra = CASE WHEN ?14 = '{}' THEN extra ELSE json_patch(extra, ?14) END, "
+                   "updated_at = ?13")
                 .bind(1, s.institution_id).bind(2, s.ref).bind(3, s.phone).bind(4, s.first_name)
                 .bind(5, s.language).bind(6, s.group).bind(7, s.campus).bind(8, s.programme)
                 .bind(9, s.start_date).bind(10, s.teacher_email).bind(11, s.timezone)
-                .bind(12, extra).bind(13, to_unix_ms(now)).run();
+                .bind(12, fresh).bind(13, to_unix_ms(now)).bind(14, patch)
+                .bind(15, std::int64_t{set_programme}).run();
   if (!st && st.error_code() == core::status::code::already_exists)
     return core::status::already_exists("student " + s.ref + ": phone number already belongs to another student");
   return st;
@@ -105,6 +125,12 @@ core::status sqlite_store::upsert_student(const core::student& s, core::instant 
 core::result<std::int64_t> sqlite_store::upsert_staff(const std::vector<core::staff_member>& staff) {
   std::int64_t n = 0;
   for (const auto& m : staff) {
+    // An email is one person whatever its case (the CSV import gives it in lower case): rows
+    // stored under another case of it (imports before that did) give way to this one.
+    auto gone = db_->prepare("DELETE FROM staff WHERE institution_id = ?1 AND email = ?2 COLLATE NOCASE "
+                             "AND email <> ?2")
+                    .bind(1, m.institution_id).bind(2, m.email).run();
+    if (!gone) return gone;
     auto st = db_->prepare(
                      "INSERT INTO staff (institution_id, email, name, roles, campuses, groups, phone) "
                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (institution_id, email) DO UPDATE "

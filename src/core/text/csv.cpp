@@ -2,8 +2,25 @@
 
 namespace tuki::core {
 
-csv_reader::csv_reader(std::string_view text) : text_(text) {
-  if (text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
+namespace {
+constexpr std::string_view utf8_bom = "\xEF\xBB\xBF";
+}  // namespace
+
+char guess_csv_delimiter(std::string_view text) {
+  if (text.starts_with(utf8_bom)) text.remove_prefix(utf8_bom.size());
+  bool quoted = false, semicolon = false;
+  for (char c : text) {
+    if (c == '"') quoted = !quoted;  // "" inside quotes toggles twice: no change
+    else if (quoted) continue;
+    else if (c == '\n' || c == '\r') break;
+    else if (c == ',') return ',';
+    else if (c == ';') semicolon = true;
+  }
+  return semicolon ? ';' : ',';
+}
+
+csv_reader::csv_reader(std::string_view text, char delimiter) : text_(text), delimiter_(delimiter) {
+  if (text_.starts_with(utf8_bom)) pos_ = utf8_bom.size();
 }
 
 bool csv_reader::next(csv_row& row) {
@@ -42,7 +59,7 @@ bool csv_reader::next(csv_row& row) {
       }
       continue;
     }
-    if (c == ',') {
+    if (c == delimiter_) {
       row.fields.push_back(std::move(field));
       field.clear();
       after_quote = false;

@@ -179,6 +179,51 @@ TEST_CASE("students are upserted by reference and found by phone", "[store]") {
   CHECK(store->select_students("varia", "all").size() == 1);
 }
 
+TEST_CASE("an upsert keeps extra columns and the programme it does not name", "[store]") {
+  temp_db db;
+  auto store = open_with_institution(db);
+  auto s = student("s1", "+358401234567");
+  s.programme = "Automation";
+  s.extra = {{"internship_start", "2027-01-15"}, {"internship_end", "2027-05-31"}, {"note", ""}};
+  REQUIRE(store->upsert_student(s, t0).is_ok());
+  auto stored = store->find_student_by_phone(s.phone);
+  REQUIRE(stored);
+  CHECK(stored->extra == std::map<std::string, std::string>{{"internship_end", "2027-05-31"},
+                                                            {"internship_start", "2027-01-15"}});
+  s.programme.clear();
+  s.extra = {{"internship_end", ""}, {"graduation_date", "2028-06-01"}};  // end cleared, one added
+  REQUIRE(store->upsert_student(s, t0, false).is_ok());
+  stored = store->find_student_by_phone(s.phone);
+  REQUIRE(stored);
+  CHECK(stored->programme == "Automation");
+  CHECK(stored->extra == std::map<std::string, std::string>{{"graduation_date", "2028-06-01"},
+                                                            {"internship_start", "2027-01-15"}});
+  s.extra.clear();
+  REQUIRE(store->upsert_student(s, t0).is_ok());  // the programme column, empty: cleared
+  stored = store->find_student_by_phone(s.phone);
+  REQUIRE(stored);
+  CHECK(stored->programme.empty());
+  CHECK(stored->extra.size() == 2);
+}
+
+TEST_CASE("staff are one row per email whatever its case", "[store]") {
+  temp_db db;
+  auto store = open_with_institution(db);
+  core::staff_member m;
+  m.institution_id = "varia";
+  m.email = "Anna.K@school.fi";  // as imports stored it before they lower-cased emails
+  m.roles = {"teacher"};
+  REQUIRE(store->upsert_staff({m}));
+  m.email = "anna.k@school.fi";
+  m.roles = {"nurse"};
+  REQUIRE(store->upsert_staff({m}));
+  REQUIRE(store->upsert_staff({m}));
+  auto all = store->list_staff("varia");
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].email == "anna.k@school.fi");
+  CHECK(all[0].roles == std::vector<std::string>{"nurse"});
+}
+
 TEST_CASE("inbound messages are deduplicated on the gateway's id", "[store]") {
   temp_db db;
   auto store = open_with_institution(db);

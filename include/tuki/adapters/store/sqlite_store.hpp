@@ -143,8 +143,13 @@ class sqlite_store {
   /// Inserts or updates (by institution + student ref) every student; returns how many were new.
   core::result<std::int64_t> upsert_students(const std::vector<core::student>& students,
                                              core::instant now);
-  /// Inserts or updates one student (no lookup first: the bulk import path).
-  core::status upsert_student(const core::student& s, core::instant now);
+  /// Inserts or updates one student (no lookup first: the bulk import path). An update sets only
+  /// the extra columns named in `s.extra` (an empty value removes one; the others keep their
+  /// stored values) and the programme only when `set_programme`: a file without a column leaves
+  /// it alone. A phone number another student has already gives `already_exists`.
+  core::status upsert_student(const core::student& s, core::instant now, bool set_programme = true);
+  /// Inserts or updates staff by email, ignoring its case: a row stored under another case of
+  /// the same email is replaced.
   core::result<std::int64_t> upsert_staff(const std::vector<core::staff_member>& staff);
   std::optional<core::student> find_student_by_phone(const std::string& phone);
   std::optional<core::student> get_student(std::int64_t id);
