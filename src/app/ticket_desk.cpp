@@ -7,6 +7,7 @@
 
 #include "tuki/app/log.hpp"
 #include "tuki/core/effect.hpp"
+#include "tuki/core/routing/not_mine.hpp"
 #include "tuki/core/routing/route.hpp"
 #include "tuki/core/routing/sla.hpp"
 #include "tuki/core/routing/staff_email.hpp"
@@ -359,18 +360,18 @@ core::result<ticket_action_outcome> ticket_desk::act(adapters::sqlite_store& sto
       break;
     }
     case routing::ticket_action::not_mine: {
-      if (!t.is_assignee(link.actor)) {
-        done = core::status::permission_denied(link.actor + " is not assigned to this ticket");
-        break;
-      }
-      auto d = routing::route(inst.routing.rules, routing::reroute_request(t, link.actor),
-                              directory(store, inst), state(store, inst), now);
+      // On a shared (crisis) ticket the others keep it; a crisis ticket is never handed down to
+      // the fallback role (route_not_mine).
+      auto d = routing::route_not_mine(inst.routing.rules, t, link.actor, directory(store, inst),
+                                       state(store, inst), now);
       if (!d) {
-        done = core::status::invalid_argument("nobody else can take this ticket");
+        done = d.error().error_code() == core::status::code::not_found
+                   ? core::status::invalid_argument("nobody else can take this ticket")
+                   : d.error();
         break;
       }
       done = routing::mark_misrouted(t, link.actor, *d, now);
-      if (done) moved = std::move(*d);
+      if (done && !d->assignees.empty()) moved = std::move(*d);
       break;
     }
   }
@@ -431,7 +432,8 @@ core::result<ticket_action_outcome> ticket_desk::act(adapters::sqlite_store& sto
       out.message = "Ticket " + t.id + " was passed on to " + joined(t.assignees) + ".";
       break;
     case routing::ticket_action::not_mine:
-      out.message = "Ticket " + t.id + " was routed again, to " + joined(t.assignees) + ".";
+      out.message = moved ? "Ticket " + t.id + " was routed again, to " + joined(t.assignees) + "."
+                          : "Ticket " + t.id + " stays with " + joined(t.assignees) + ".";
       break;
   }
   return out;

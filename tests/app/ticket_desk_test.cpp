@@ -135,6 +135,15 @@ std::vector<std::string> recipients(const adapters::outbox_job& job) {
   return nlohmann::json::parse(job.payload).at("recipients").get<std::vector<std::string>>();
 }
 
+// The one mail of `jobs` sent to `email` (a copy; a failed check when there is none).
+adapters::outbox_job mail_to(const std::vector<adapters::outbox_job>& jobs,
+                             const std::string& email) {
+  for (const auto& j : jobs)
+    if (recipients(j) == std::vector<std::string>{email}) return j;
+  FAIL_CHECK("no mail to " << email);
+  return {};
+}
+
 }  // namespace
 
 TEST_CASE("a new ticket is routed over stored staff and mailed without the student's words",
@@ -258,6 +267,50 @@ TEST_CASE("not mine reroutes to someone else and counts the misroute", "[app][ti
   auto twice = f.desk->act(*f.store, *f.lib, not_mine, t0 + std::chrono::minutes(2));
   REQUIRE(twice);
   CHECK(twice->http_status == 410);
+}
+
+// Crisis routing with two on-call people and a crisis contact; study_counsellor is the
+// fallback role (an ordinary role a crisis ticket must never be handed down to).
+const char* const crisis_routing = R"(tuki_routing: 1
+institution:
+  id: varia
+  time_zone: Europe/Helsinki
+  crisis_contact: kriisi@varia.test
+fallback_role: study_counsellor
+rules:
+  - category: crisis
+    roles: [psychologist, nurse]
+    pick: all_on_call
+    notify_crisis_contact: true
+staff:
+  - {email: hoitaja@varia.test, roles: [nurse], on_call: true}
+  - {email: psykologi@varia.test, roles: [psychologist], on_call: true}
+)";
+
+TEST_CASE("not mine on a shared crisis ticket leaves it with the others, not the fallback role",
+          "[app][tickets][not_mine]") {
+  desk_fixture f(crisis_routing);
+  f.add_staff("opo@varia.test", "study_counsellor");
+  auto opened = f.desk->open(*f.store, f.student, "crisis", core::urgency::urgent, "", "", "", t0);
+  REQUIRE(opened);
+  auto mails = f.take("mail", t0);
+  auto before = f.ticket(opened->id);
+
+  auto not_mine = link_of(mail_to(mails, "hoitaja@varia.test"), "not_mine");
+  auto r = f.desk->act(*f.store, *f.lib, not_mine, t0 + std::chrono::minutes(5));
+  REQUIRE(r);
+  INFO(r->message);
+  CHECK(r->http_status == 200);
+  auto t = f.ticket(opened->id);
+  std::vector<std::string> now_on;
+  for (const auto& a : t.assignees) now_on.push_back(a.email);
+  CHECK(now_on == std::vector<std::string>{"psykologi@varia.test", "kriisi@varia.test"});
+  CHECK(t.role == before.role);
+  CHECK(f.store->get_ticket(opened->id)->role == before.role);
+  CHECK(t.status == routing::ticket_status::opened);
+  CHECK(t.assigned_at == before.assigned_at);  // the crisis SLA clock is not restarted
+  CHECK(f.take("mail", t0 + std::chrono::minutes(5)).empty());  // nobody new, no study_counsellor
+  CHECK_THAT(r->message, Catch::Contains("stays with psykologi@varia.test,kriisi@varia.test"));
 }
 
 TEST_CASE(
