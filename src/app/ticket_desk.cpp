@@ -403,11 +403,12 @@ core::result<ticket_action_outcome> ticket_desk::act(adapters::sqlite_store& sto
                                : student->language;
     std::string text = library.lexicons().reply(language, "ticket_seen");
     if (!text.empty()) {
+      // The role of the person who acknowledged, as they are on this ticket: also
+      // "crisis_contact" or "coordinator" (both named in the lexicons' roles:). The ticket's
+      // role ("a,b,c" on a crisis ticket) would name someone else.
       std::string role = t.role;
       for (const auto& a : t.assignees)
-        if (routing::normalize_email(a.email) == routing::normalize_email(link.actor) &&
-            a.role != "crisis_contact" && a.role != "coordinator" && !a.role.empty())
-          role = a.role;
+        if (a.email == routing::normalize_email(link.actor) && !a.role.empty()) role = a.role;
       if (role.find(',') != std::string::npos) role = role.substr(0, role.find(','));
       replace_all(text, "{staff_role}", roles_.name(role, language));
       std::string gateway = inst.settings ? inst.settings->gateway : "";

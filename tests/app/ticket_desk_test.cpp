@@ -313,6 +313,19 @@ TEST_CASE("not mine on a shared crisis ticket leaves it with the others, not the
   CHECK_THAT(r->message, Catch::Contains("stays with psykologi@varia.test,kriisi@varia.test"));
 }
 
+TEST_CASE("the seen SMS names the role of the person who acknowledged, e.g. the crisis contact",
+          "[app][tickets]") {
+  desk_fixture f(crisis_routing);
+  REQUIRE(f.desk->open(*f.store, f.student, "crisis", core::urgency::urgent, "", "", "", t0));
+  auto ack = link_of(mail_to(f.take("mail", t0), "kriisi@varia.test"), "acknowledge");
+  auto r = f.desk->act(*f.store, *f.lib, ack, t0 + std::chrono::minutes(3));
+  REQUIRE(r);
+  REQUIRE(r->http_status == 200);
+  auto sms = f.outbound();
+  REQUIRE(sms.size() == 1);
+  CHECK(sms[0].second == "Viestisi on luettu: kriisityöntekijä ottaa sinuun yhteyttä.");
+}
+
 TEST_CASE(
     "SLA on a fake clock: reminder at 48 h, escalation at 96 h, follow-up 14 days after "
     "resolution",
