@@ -1,5 +1,6 @@
 #include "tuki/app/ticket_desk.hpp"
 
+#include <algorithm>
 #include <random>
 
 #include <date/tz.h>
@@ -347,10 +348,22 @@ core::result<ticket_action_outcome> ticket_desk::act(adapters::sqlite_store& sto
         done = core::status::permission_denied(link.actor + " is not assigned to this ticket");
         break;
       }
+      // A valid signature proves who made the link, not that the role still exists: a role
+      // nobody configures would silently fall through to the fallback role.
+      auto dir = directory(store, inst);
+      if (auto known = routing::known_roles(inst.routing.rules, dir);
+          std::find(known.begin(), known.end(), link.role) == known.end()) {
+        std::string list;
+        for (const auto& r : known) list += (list.empty() ? "" : ", ") + r;
+        out.http_status = 422;
+        out.message = "Ticket " + t.id + " was not passed on: role '" + link.role +
+                      "' is not configured (known roles: " + list + ").";
+        out.ticket_status = std::string(routing::to_string(t.status));
+        return out;
+      }
       auto request = routing::reroute_request(t);
       request.role = link.role;
-      auto d = routing::route(inst.routing.rules, request, directory(store, inst),
-                              state(store, inst), now);
+      auto d = routing::route(inst.routing.rules, request, dir, state(store, inst), now);
       if (!d) {
         done = core::status::invalid_argument("nobody holds role " + link.role);
         break;

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tuki/app/service.hpp"
+#include "tuki/core/routing/action_link.hpp"
 #include "tuki/core/routing/ticket_json.hpp"
 
 using namespace tuki;
@@ -324,6 +325,38 @@ TEST_CASE("the seen SMS names the role of the person who acknowledged, e.g. the 
   auto sms = f.outbound();
   REQUIRE(sms.size() == 1);
   CHECK(sms[0].second == "Viestisi on luettu: kriisityöntekijä ottaa sinuun yhteyttä.");
+}
+
+TEST_CASE("a signed reassign link to a role nobody configures is refused and changes nothing",
+          "[app][tickets]") {
+  desk_fixture f;
+  f.add_staff("kuraattori@varia.test", "social_worker");
+  f.add_staff("opo@varia.test", "study_counsellor");
+  auto opened = f.desk->open(*f.store, f.student, "life", core::urgency::normal, "", "", "", t0);
+  REQUIRE(opened);
+  REQUIRE(f.take("mail", t0).size() == 1);
+  auto before = f.ticket(opened->id);
+  auto signed_link = [&](const std::string& role, const std::string& nonce) {
+    routing::action_link l{std::to_string(opened->id), routing::ticket_action::reassign, role,
+                           "kuraattori@varia.test", t0 + std::chrono::hours(24), nonce};
+    auto url = routing::make_action_link("link-key", "https://tuki.test", l);
+    REQUIRE(url);
+    return url->substr(std::string("https://tuki.test").size());
+  };
+  const auto at = t0 + std::chrono::minutes(2);
+  auto r = f.desk->act(*f.store, *f.lib, signed_link("astrologer", "nonce-astro-1"), at);
+  REQUIRE(r);
+  CHECK(r->http_status == 422);
+  CHECK_THAT(r->message, Catch::Contains("role 'astrologer' is not configured"));
+  CHECK_THAT(r->message, Catch::Contains("study_counsellor"));  // the known roles are listed
+  CHECK(f.ticket(opened->id) == before);
+  CHECK(f.take("mail", at).empty());
+
+  // A known role works, with the same kind of link.
+  auto ok = f.desk->act(*f.store, *f.lib, signed_link("study_counsellor", "nonce-opo-1"), at);
+  REQUIRE(ok);
+  CHECK(ok->http_status == 200);
+  CHECK(f.ticket(opened->id).assignees.at(0).email == "opo@varia.test");
 }
 
 TEST_CASE(

@@ -290,6 +290,16 @@ std::optional<assignee> crisis_contact(const routing_rules& rules, const staff_d
            : assignee{contact, "", "crisis_contact", "en", "", ""};
 }
 
+std::vector<std::string> known_roles(const routing_rules& rules, const staff_directory& staff) {
+  std::vector<std::string> out;
+  if (!rules.fallback_role.empty()) out.push_back(rules.fallback_role);
+  for (const auto& r : rules.rules) out.insert(out.end(), r.roles.begin(), r.roles.end());
+  for (const auto& s : staff.all()) out.insert(out.end(), s.roles.begin(), s.roles.end());
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 core::result<routing_decision> assign_to_person(const staff_directory& staff,
                                                 std::string_view email, std::string_view role) {
   const std::string e = normalize_email(email);
