@@ -70,6 +70,21 @@ grep -q '^digraph' "$tmp/g.dot" || fail "graph dot output"
 "$tuki" dialogs graph dialogs/weekly_checkin.yaml --format svg -o "$tmp/g.svg" || fail "graph svg"
 grep -q '<svg' "$tmp/g.svg" || fail "graph svg output"
 pass "dialogs graph: dot and svg"
+
+# 5c. A misspelt placeholder would reach students as written: an error at its text.
+mkdir -p "$tmp/check"
+sed '21s/{first_name}/{frist_name}/' dialogs/weekly_checkin.yaml >"$tmp/check/typo.yaml"
+set +e
+got=$("$tuki" dialogs check "$tmp/check/typo.yaml" --lang-dir dialogs/lang 2>&1)
+code=$?
+set -e
+[ "$code" = 1 ] || fail "dialogs check with {frist_name} exited $code: $got"
+case "$got" in
+  *"typo.yaml:21:11: error: node q1: text (en): unknown placeholder {frist_name} (did you mean {first_name}?); known placeholders: {first_name}, {helpline}, {staff_role}"*) ;;
+  *) fail "dialogs check did not report {frist_name}: $got" ;;
+esac
+pass "dialogs check: an unknown placeholder fails at its text"
+
 # 6. Hot reload: SIGHUP with a broken dialog keeps the old version (and says why); a valid edit
 #    is picked up. Runs `tuki serve` on its defaults in a scratch copy, on a free port.
 run=$(mktemp -d)

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "tuki/core/dialog/placeholders.hpp"
 #include "tuki/core/dialog/yaml_reader.hpp"
 
 namespace tuki::dialog {
@@ -26,6 +27,18 @@ void read_strings(yaml_reader& r, const YAML::Node& n, std::string_view what,
     auto key = r.string(it->first, what);
     auto value = r.string(it->second, std::string(what) + " text");
     if (key && value) into[*key] = *value;
+  }
+}
+
+// A reply with a placeholder tuki does not fill for it would reach students as written.
+void check_reply_placeholders(yaml_reader& r, const YAML::Node& replies) {
+  if (!replies || !replies.IsMap()) return;
+  for (auto it = replies.begin(); it != replies.end(); ++it) {
+    if (!it->first.IsScalar() || !it->second.IsScalar()) continue;
+    const std::string key = it->first.Scalar();
+    for (auto& msg : unknown_placeholders(text_template(it->second.Scalar()),
+                                          reply_placeholders(key)))
+      r.error(it->second, "replies." + key + ": " + msg);
   }
 }
 
@@ -108,6 +121,7 @@ void load_lexicon_text(const std::string& text, const std::string& file, lexicon
   read_lists(r, root["keywords"], "keywords", l.keywords);
   read_strings(r, root["roles"], "roles", l.roles);
   read_strings(r, root["replies"], "replies", l.replies);
+  check_reply_placeholders(r, root["replies"]);
   if (const auto& c = root["crisis"]; c && r.is_map(c, "crisis")) {
     warn_unknown(r, c, {"phrases", "exclude"}, "crisis");
     if (c["phrases"])
