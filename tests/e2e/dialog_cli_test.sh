@@ -71,6 +71,22 @@ grep -q '^digraph' "$tmp/g.dot" || fail "graph dot output"
 grep -q '<svg' "$tmp/g.svg" || fail "graph svg output"
 pass "dialogs graph: dot and svg"
 
+# 5b. dialogs check loads the files it is given together, as the service loads dialogs/: one
+#     dialog id in two files is an error naming both.
+mkdir -p "$tmp/check"
+cp dialogs/weekly_checkin.yaml "$tmp/check/a.yaml"
+cp dialogs/weekly_checkin.yaml "$tmp/check/b.yaml"
+set +e
+got=$("$tuki" dialogs check "$tmp/check/a.yaml" "$tmp/check/b.yaml" --lang-dir dialogs/lang 2>&1)
+code=$?
+set -e
+[ "$code" = 1 ] || fail "dialogs check with one id in two files exited $code: $got"
+case "$got" in
+  *"$tmp/check/b.yaml:4:5: error: dialog id 'weekly_checkin' is already used by $tmp/check/a.yaml:4:5"*) ;;
+  *) fail "dialogs check did not name both files of a repeated id: $got" ;;
+esac
+pass "dialogs check: a dialog id in two files fails, naming both"
+
 # 5c. A misspelt placeholder would reach students as written: an error at its text.
 mkdir -p "$tmp/check"
 sed '21s/{first_name}/{frist_name}/' dialogs/weekly_checkin.yaml >"$tmp/check/typo.yaml"

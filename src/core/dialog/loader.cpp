@@ -29,8 +29,10 @@ class dialog_reader {
            {"tuki_dialog", "id", "description", "base_language", "languages", "expiry", "start",
             "settings", "scoring", "nodes"});
     for (auto key : {"id", "base_language", "languages", "start", "nodes"}) r_.require(root, key);
-    if (root["id"])
+    if (root["id"]) {
       if (auto s = r_.string(root["id"], "id")) d_.id = *s;
+      d_.id_location = where(root["id"]);
+    }
     if (root["base_language"])
       if (auto s = r_.string(root["base_language"], "base_language")) d_.base_language = *s;
     if (root["languages"])
