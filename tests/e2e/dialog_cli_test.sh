@@ -101,6 +101,29 @@ case "$got" in
 esac
 pass "dialogs check: an unknown placeholder fails at its text"
 
+# 5d. A language without crisis phrases would miss every crisis written in it: an error, and no
+#     dialog that uses the lexicon is called ok.
+mkdir -p "$tmp/check"
+cp -r dialogs/lang "$tmp/check/lang"
+python3 - "$tmp/check/lang/sv.yaml" <<'PY'
+import re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+text, n = re.subn(r"\n  phrases: \[.*?\n  \]", "\n  phrases: []", text, count=1, flags=re.S)
+assert n == 1
+open(sys.argv[1], "w", encoding="utf-8").write(text)
+PY
+set +e
+got=$("$tuki" dialogs check dialogs/weekly_checkin.yaml --lang-dir "$tmp/check/lang" 2>&1)
+code=$?
+set -e
+[ "$code" = 1 ] || fail "dialogs check with no sv crisis phrases exited $code: $got"
+case "$got" in
+  *"sv.yaml:83:12: error: language 'sv' has no crisis phrases"*) ;;
+  *) fail "dialogs check did not report the empty sv crisis.phrases: $got" ;;
+esac
+case "$got" in *": ok"*) fail "dialogs check called a dialog ok with a broken lexicon: $got" ;; esac
+pass "dialogs check: a language without crisis phrases fails"
+
 # 6. Hot reload: SIGHUP with a broken dialog keeps the old version (and says why); a valid edit
 #    is picked up. Runs `tuki serve` on its defaults in a scratch copy, on a free port.
 run=$(mktemp -d)

@@ -122,13 +122,24 @@ void load_lexicon_text(const std::string& text, const std::string& file, lexicon
   read_strings(r, root["roles"], "roles", l.roles);
   read_strings(r, root["replies"], "replies", l.replies);
   check_reply_placeholders(r, root["replies"]);
-  if (const auto& c = root["crisis"]; c && r.is_map(c, "crisis")) {
+  const YAML::Node c = root["crisis"];
+  const bool crisis_map = c && r.is_map(c, "crisis");
+  const bool has_phrases = crisis_map && c["phrases"];
+  if (crisis_map) {
     warn_unknown(r, c, {"phrases", "exclude"}, "crisis");
-    if (c["phrases"])
+    if (has_phrases)
       if (auto s = r.strings(c["phrases"], "crisis.phrases")) l.crisis_phrases = *s;
     if (c["exclude"])
       if (auto s = r.strings(c["exclude"], "crisis.exclude")) l.crisis_exclude = *s;
   }
+  // Without phrases a crisis written in this language is never recognised: no urgent ticket,
+  // no helpline answer. That must stop the load, not pass quietly. (A `crisis` or `phrases` of
+  // the wrong type has been reported already.)
+  const bool reported = (c && !crisis_map) || (has_phrases && !c["phrases"].IsSequence());
+  if (l.crisis_phrases.empty() && !reported)
+    r.error(has_phrases ? c["phrases"] : crisis_map ? c : root,
+            "language '" + *code + "' has no crisis phrases: a crisis message in this language "
+            "would not be recognised; list them under crisis.phrases");
 }
 
 lexicon load_lexicon(const std::filesystem::path& dir, std::vector<diagnostic>& diags) {
