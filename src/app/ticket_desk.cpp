@@ -1,5 +1,6 @@
 #include "tuki/app/ticket_desk.hpp"
 
+#include <algorithm>
 #include <random>
 
 #include <date/tz.h>
@@ -7,6 +8,7 @@
 
 #include "tuki/app/log.hpp"
 #include "tuki/core/effect.hpp"
+#include "tuki/core/routing/not_mine.hpp"
 #include "tuki/core/routing/route.hpp"
 #include "tuki/core/routing/sla.hpp"
 #include "tuki/core/routing/staff_email.hpp"
@@ -346,10 +348,22 @@ core::result<ticket_action_outcome> ticket_desk::act(adapters::sqlite_store& sto
         done = core::status::permission_denied(link.actor + " is not assigned to this ticket");
         break;
       }
+      // A valid signature proves who made the link, not that the role still exists: a role
+      // nobody configures would silently fall through to the fallback role.
+      auto dir = directory(store, inst);
+      if (auto known = routing::known_roles(inst.routing.rules, dir);
+          std::find(known.begin(), known.end(), link.role) == known.end()) {
+        std::string list;
+        for (const auto& r : known) list += (list.empty() ? "" : ", ") + r;
+        out.http_status = 422;
+        out.message = "Ticket " + t.id + " was not passed on: role '" + link.role +
+                      "' is not configured (known roles: " + list + ").";
+        out.ticket_status = std::string(routing::to_string(t.status));
+        return out;
+      }
       auto request = routing::reroute_request(t);
       request.role = link.role;
-      auto d = routing::route(inst.routing.rules, request, directory(store, inst),
-                              state(store, inst), now);
+      auto d = routing::route(inst.routing.rules, request, dir, state(store, inst), now);
       if (!d) {
         done = core::status::invalid_argument("nobody holds role " + link.role);
         break;
@@ -359,18 +373,18 @@ core::result<ticket_action_outcome> ticket_desk::act(adapters::sqlite_store& sto
       break;
     }
     case routing::ticket_action::not_mine: {
-      if (!t.is_assignee(link.actor)) {
-        done = core::status::permission_denied(link.actor + " is not assigned to this ticket");
-        break;
-      }
-      auto d = routing::route(inst.routing.rules, routing::reroute_request(t, link.actor),
-                              directory(store, inst), state(store, inst), now);
+      // On a shared (crisis) ticket the others keep it; a crisis ticket is never handed down to
+      // the fallback role (route_not_mine).
+      auto d = routing::route_not_mine(inst.routing.rules, t, link.actor, directory(store, inst),
+                                       state(store, inst), now);
       if (!d) {
-        done = core::status::invalid_argument("nobody else can take this ticket");
+        done = d.error().error_code() == core::status::code::not_found
+                   ? core::status::invalid_argument("nobody else can take this ticket")
+                   : d.error();
         break;
       }
       done = routing::mark_misrouted(t, link.actor, *d, now);
-      if (done) moved = std::move(*d);
+      if (done && !d->assignees.empty()) moved = std::move(*d);
       break;
     }
   }
@@ -402,11 +416,12 @@ core::result<ticket_action_outcome> ticket_desk::act(adapters::sqlite_store& sto
                                : student->language;
     std::string text = library.lexicons().reply(language, "ticket_seen");
     if (!text.empty()) {
+      // The role of the person who acknowledged, as they are on this ticket: also
+      // "crisis_contact" or "coordinator" (both named in the lexicons' roles:). The ticket's
+      // role ("a,b,c" on a crisis ticket) would name someone else.
       std::string role = t.role;
       for (const auto& a : t.assignees)
-        if (routing::normalize_email(a.email) == routing::normalize_email(link.actor) &&
-            a.role != "crisis_contact" && a.role != "coordinator" && !a.role.empty())
-          role = a.role;
+        if (a.email == routing::normalize_email(link.actor) && !a.role.empty()) role = a.role;
       if (role.find(',') != std::string::npos) role = role.substr(0, role.find(','));
       replace_all(text, "{staff_role}", roles_.name(role, language));
       std::string gateway = inst.settings ? inst.settings->gateway : "";
@@ -431,7 +446,8 @@ core::result<ticket_action_outcome> ticket_desk::act(adapters::sqlite_store& sto
       out.message = "Ticket " + t.id + " was passed on to " + joined(t.assignees) + ".";
       break;
     case routing::ticket_action::not_mine:
-      out.message = "Ticket " + t.id + " was routed again, to " + joined(t.assignees) + ".";
+      out.message = moved ? "Ticket " + t.id + " was routed again, to " + joined(t.assignees) + "."
+                          : "Ticket " + t.id + " stays with " + joined(t.assignees) + ".";
       break;
   }
   return out;

@@ -5,7 +5,7 @@
 // Mail scanners fetch links, so GET acts only for `acknowledge` (idempotent, and what the
 // student waits for); resolve, reassign and not_mine answer GET with a confirmation page whose
 // button POSTs the same signed URL. Answers: 200 done, 400 tampered, 403 not the assignee,
-// 404 unknown ticket, 409 not allowed now, 410 expired or already used.
+// 404 unknown ticket, 409 not allowed now, 410 expired or already used, 422 unknown role.
 #include "tuki/app/async_write.hpp"
 #include "tuki/app/log.hpp"
 #include "tuki/app/service.hpp"

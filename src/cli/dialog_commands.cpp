@@ -2,11 +2,14 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -38,15 +41,34 @@ struct check_options {
 };
 
 int run_check(const check_options& o) {
-  int errors = 0, warnings = 0;
+  // The files that share a lexicon directory are loaded together, as the service loads a
+  // dialogs directory, so that two files declaring the same dialog id are caught.
+  std::map<fs::path, std::vector<fs::path>> groups;
   for (const auto& f : o.files) {
+    auto& group = groups[lang_dir_for(f, o.lang_dir)];
+    if (std::find(group.begin(), group.end(), fs::path(f)) == group.end()) group.push_back(f);
+  }
+  int errors = 0, warnings = 0;
+  for (const auto& [lang_dir, files] : groups) {
     std::vector<diagnostic> diags;
-    auto lib = dialog_library::load_files({fs::path(f)}, lang_dir_for(f, o.lang_dir), &diags);
+    (void)dialog_library::load_files(files, lang_dir, &diags);
+    std::set<std::string> failed;
     for (const auto& d : diags) {
       std::cout << d.to_string() << "\n";
-      (d.level == diagnostic::severity::error ? errors : warnings)++;
+      if (d.level == diagnostic::severity::error) {
+        ++errors;
+        failed.insert(d.file);
+      } else {
+        ++warnings;
+      }
     }
-    if (lib) std::cout << f << ": ok\n";
+    // An error in a lexicon fails every dialog that uses it.
+    bool lexicon_failed = false;
+    for (const auto& file : failed)
+      lexicon_failed |= std::none_of(files.begin(), files.end(),
+                                     [&](const fs::path& f) { return f.string() == file; });
+    for (const auto& f : files)
+      if (!lexicon_failed && !failed.count(f.string())) std::cout << f.string() << ": ok\n";
   }
   std::cout << errors << " error(s), " << warnings << " warning(s)\n";
   return errors ? 1 : 0;

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tuki/app/service.hpp"
+#include "tuki/core/routing/action_link.hpp"
 #include "tuki/core/routing/ticket_json.hpp"
 
 using namespace tuki;
@@ -133,6 +134,15 @@ std::string link_of(const adapters::outbox_job& job, const std::string& action) 
 
 std::vector<std::string> recipients(const adapters::outbox_job& job) {
   return nlohmann::json::parse(job.payload).at("recipients").get<std::vector<std::string>>();
+}
+
+// The one mail of `jobs` sent to `email` (a copy; a failed check when there is none).
+adapters::outbox_job mail_to(const std::vector<adapters::outbox_job>& jobs,
+                             const std::string& email) {
+  for (const auto& j : jobs)
+    if (recipients(j) == std::vector<std::string>{email}) return j;
+  FAIL_CHECK("no mail to " << email);
+  return {};
 }
 
 }  // namespace
@@ -258,6 +268,95 @@ TEST_CASE("not mine reroutes to someone else and counts the misroute", "[app][ti
   auto twice = f.desk->act(*f.store, *f.lib, not_mine, t0 + std::chrono::minutes(2));
   REQUIRE(twice);
   CHECK(twice->http_status == 410);
+}
+
+// Crisis routing with two on-call people and a crisis contact; study_counsellor is the
+// fallback role (an ordinary role a crisis ticket must never be handed down to).
+const char* const crisis_routing = R"(tuki_routing: 1
+institution:
+  id: varia
+  time_zone: Europe/Helsinki
+  crisis_contact: kriisi@varia.test
+fallback_role: study_counsellor
+rules:
+  - category: crisis
+    roles: [psychologist, nurse]
+    pick: all_on_call
+    notify_crisis_contact: true
+staff:
+  - {email: hoitaja@varia.test, roles: [nurse], on_call: true}
+  - {email: psykologi@varia.test, roles: [psychologist], on_call: true}
+)";
+
+TEST_CASE("not mine on a shared crisis ticket leaves it with the others, not the fallback role",
+          "[app][tickets][not_mine]") {
+  desk_fixture f(crisis_routing);
+  f.add_staff("opo@varia.test", "study_counsellor");
+  auto opened = f.desk->open(*f.store, f.student, "crisis", core::urgency::urgent, "", "", "", t0);
+  REQUIRE(opened);
+  auto mails = f.take("mail", t0);
+  auto before = f.ticket(opened->id);
+
+  auto not_mine = link_of(mail_to(mails, "hoitaja@varia.test"), "not_mine");
+  auto r = f.desk->act(*f.store, *f.lib, not_mine, t0 + std::chrono::minutes(5));
+  REQUIRE(r);
+  INFO(r->message);
+  CHECK(r->http_status == 200);
+  auto t = f.ticket(opened->id);
+  std::vector<std::string> now_on;
+  for (const auto& a : t.assignees) now_on.push_back(a.email);
+  CHECK(now_on == std::vector<std::string>{"psykologi@varia.test", "kriisi@varia.test"});
+  CHECK(t.role == before.role);
+  CHECK(f.store->get_ticket(opened->id)->role == before.role);
+  CHECK(t.status == routing::ticket_status::opened);
+  CHECK(t.assigned_at == before.assigned_at);  // the crisis SLA clock is not restarted
+  CHECK(f.take("mail", t0 + std::chrono::minutes(5)).empty());  // nobody new, no study_counsellor
+  CHECK_THAT(r->message, Catch::Contains("stays with psykologi@varia.test,kriisi@varia.test"));
+}
+
+TEST_CASE("the seen SMS names the role of the person who acknowledged, e.g. the crisis contact",
+          "[app][tickets]") {
+  desk_fixture f(crisis_routing);
+  REQUIRE(f.desk->open(*f.store, f.student, "crisis", core::urgency::urgent, "", "", "", t0));
+  auto ack = link_of(mail_to(f.take("mail", t0), "kriisi@varia.test"), "acknowledge");
+  auto r = f.desk->act(*f.store, *f.lib, ack, t0 + std::chrono::minutes(3));
+  REQUIRE(r);
+  REQUIRE(r->http_status == 200);
+  auto sms = f.outbound();
+  REQUIRE(sms.size() == 1);
+  CHECK(sms[0].second == "Viestisi on luettu: kriisityöntekijä ottaa sinuun yhteyttä.");
+}
+
+TEST_CASE("a signed reassign link to a role nobody configures is refused and changes nothing",
+          "[app][tickets]") {
+  desk_fixture f;
+  f.add_staff("kuraattori@varia.test", "social_worker");
+  f.add_staff("opo@varia.test", "study_counsellor");
+  auto opened = f.desk->open(*f.store, f.student, "life", core::urgency::normal, "", "", "", t0);
+  REQUIRE(opened);
+  REQUIRE(f.take("mail", t0).size() == 1);
+  auto before = f.ticket(opened->id);
+  auto signed_link = [&](const std::string& role, const std::string& nonce) {
+    routing::action_link l{std::to_string(opened->id), routing::ticket_action::reassign, role,
+                           "kuraattori@varia.test", t0 + std::chrono::hours(24), nonce};
+    auto url = routing::make_action_link("link-key", "https://tuki.test", l);
+    REQUIRE(url);
+    return url->substr(std::string("https://tuki.test").size());
+  };
+  const auto at = t0 + std::chrono::minutes(2);
+  auto r = f.desk->act(*f.store, *f.lib, signed_link("astrologer", "nonce-astro-1"), at);
+  REQUIRE(r);
+  CHECK(r->http_status == 422);
+  CHECK_THAT(r->message, Catch::Contains("role 'astrologer' is not configured"));
+  CHECK_THAT(r->message, Catch::Contains("study_counsellor"));  // the known roles are listed
+  CHECK(f.ticket(opened->id) == before);
+  CHECK(f.take("mail", at).empty());
+
+  // A known role works, with the same kind of link.
+  auto ok = f.desk->act(*f.store, *f.lib, signed_link("study_counsellor", "nonce-opo-1"), at);
+  REQUIRE(ok);
+  CHECK(ok->http_status == 200);
+  CHECK(f.ticket(opened->id).assignees.at(0).email == "opo@varia.test");
 }
 
 TEST_CASE(

@@ -70,6 +70,60 @@ grep -q '^digraph' "$tmp/g.dot" || fail "graph dot output"
 "$tuki" dialogs graph dialogs/weekly_checkin.yaml --format svg -o "$tmp/g.svg" || fail "graph svg"
 grep -q '<svg' "$tmp/g.svg" || fail "graph svg output"
 pass "dialogs graph: dot and svg"
+
+# 5b. dialogs check loads the files it is given together, as the service loads dialogs/: one
+#     dialog id in two files is an error naming both.
+mkdir -p "$tmp/check"
+cp dialogs/weekly_checkin.yaml "$tmp/check/a.yaml"
+cp dialogs/weekly_checkin.yaml "$tmp/check/b.yaml"
+set +e
+got=$("$tuki" dialogs check "$tmp/check/a.yaml" "$tmp/check/b.yaml" --lang-dir dialogs/lang 2>&1)
+code=$?
+set -e
+[ "$code" = 1 ] || fail "dialogs check with one id in two files exited $code: $got"
+case "$got" in
+  *"$tmp/check/b.yaml:4:5: error: dialog id 'weekly_checkin' is already used by $tmp/check/a.yaml:4:5"*) ;;
+  *) fail "dialogs check did not name both files of a repeated id: $got" ;;
+esac
+pass "dialogs check: a dialog id in two files fails, naming both"
+
+# 5c. A misspelt placeholder would reach students as written: an error at its text.
+mkdir -p "$tmp/check"
+sed '21s/{first_name}/{frist_name}/' dialogs/weekly_checkin.yaml >"$tmp/check/typo.yaml"
+set +e
+got=$("$tuki" dialogs check "$tmp/check/typo.yaml" --lang-dir dialogs/lang 2>&1)
+code=$?
+set -e
+[ "$code" = 1 ] || fail "dialogs check with {frist_name} exited $code: $got"
+case "$got" in
+  *"typo.yaml:21:11: error: node q1: text (en): unknown placeholder {frist_name} (did you mean {first_name}?); known placeholders: {first_name}, {helpline}, {staff_role}"*) ;;
+  *) fail "dialogs check did not report {frist_name}: $got" ;;
+esac
+pass "dialogs check: an unknown placeholder fails at its text"
+
+# 5d. A language without crisis phrases would miss every crisis written in it: an error, and no
+#     dialog that uses the lexicon is called ok.
+mkdir -p "$tmp/check"
+cp -r dialogs/lang "$tmp/check/lang"
+python3 - "$tmp/check/lang/sv.yaml" <<'PY'
+import re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+text, n = re.subn(r"\n  phrases: \[.*?\n  \]", "\n  phrases: []", text, count=1, flags=re.S)
+assert n == 1
+open(sys.argv[1], "w", encoding="utf-8").write(text)
+PY
+set +e
+got=$("$tuki" dialogs check dialogs/weekly_checkin.yaml --lang-dir "$tmp/check/lang" 2>&1)
+code=$?
+set -e
+[ "$code" = 1 ] || fail "dialogs check with no sv crisis phrases exited $code: $got"
+case "$got" in
+  *"sv.yaml:83:12: error: language 'sv' has no crisis phrases"*) ;;
+  *) fail "dialogs check did not report the empty sv crisis.phrases: $got" ;;
+esac
+case "$got" in *": ok"*) fail "dialogs check called a dialog ok with a broken lexicon: $got" ;; esac
+pass "dialogs check: a language without crisis phrases fails"
+
 # 6. Hot reload: SIGHUP with a broken dialog keeps the old version (and says why); a valid edit
 #    is picked up. Runs `tuki serve` on its defaults in a scratch copy, on a free port.
 run=$(mktemp -d)

@@ -36,7 +36,8 @@ struct opened_ticket {
 /// What a staff action did, for the answer page / API.
 struct ticket_action_outcome {
   /// 200 done, 400 tampered or malformed link, 403 not this person's ticket, 404 unknown ticket,
-  /// 409 not allowed in the ticket's status, 410 expired or already used.
+  /// 409 not allowed in the ticket's status (or nobody else can take it), 410 expired or already
+  /// used, 422 reassignment to a role that is not configured.
   int http_status = 200;
   std::string message;  // one sentence for the page, in English
   std::string ticket_id;

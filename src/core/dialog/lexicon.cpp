@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "tuki/core/dialog/placeholders.hpp"
 #include "tuki/core/dialog/yaml_reader.hpp"
 
 namespace tuki::dialog {
@@ -26,6 +27,18 @@ void read_strings(yaml_reader& r, const YAML::Node& n, std::string_view what,
     auto key = r.string(it->first, what);
     auto value = r.string(it->second, std::string(what) + " text");
     if (key && value) into[*key] = *value;
+  }
+}
+
+// A reply with a placeholder tuki does not fill for it would reach students as written.
+void check_reply_placeholders(yaml_reader& r, const YAML::Node& replies) {
+  if (!replies || !replies.IsMap()) return;
+  for (auto it = replies.begin(); it != replies.end(); ++it) {
+    if (!it->first.IsScalar() || !it->second.IsScalar()) continue;
+    const std::string key = it->first.Scalar();
+    for (auto& msg : unknown_placeholders(text_template(it->second.Scalar()),
+                                          reply_placeholders(key)))
+      r.error(it->second, "replies." + key + ": " + msg);
   }
 }
 
@@ -112,13 +125,25 @@ void load_lexicon_text(const std::string& text, const std::string& file, lexicon
   read_lists(r, root["keywords"], "keywords", l.keywords);
   read_strings(r, root["roles"], "roles", l.roles);
   read_strings(r, root["replies"], "replies", l.replies);
-  if (const auto& c = root["crisis"]; c && r.is_map(c, "crisis")) {
+  check_reply_placeholders(r, root["replies"]);
+  const YAML::Node c = root["crisis"];
+  const bool crisis_map = c && r.is_map(c, "crisis");
+  const bool has_phrases = crisis_map && c["phrases"];
+  if (crisis_map) {
     warn_unknown(r, c, {"phrases", "exclude"}, "crisis");
-    if (c["phrases"])
+    if (has_phrases)
       if (auto s = r.strings(c["phrases"], "crisis.phrases")) l.crisis_phrases = *s;
     if (c["exclude"])
       if (auto s = r.strings(c["exclude"], "crisis.exclude")) l.crisis_exclude = *s;
   }
+  // Without phrases a crisis written in this language is never recognised: no urgent ticket,
+  // no helpline answer. That must stop the load, not pass quietly. (A `crisis` or `phrases` of
+  // the wrong type has been reported already.)
+  const bool reported = (c && !crisis_map) || (has_phrases && !c["phrases"].IsSequence());
+  if (l.crisis_phrases.empty() && !reported)
+    r.error(has_phrases ? c["phrases"] : crisis_map ? c : root,
+            "language '" + *code + "' has no crisis phrases: a crisis message in this language "
+            "would not be recognised; list them under crisis.phrases");
 }
 
 lexicon load_lexicon(const std::filesystem::path& dir, std::vector<diagnostic>& diags) {

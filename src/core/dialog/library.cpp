@@ -42,10 +42,15 @@ core::result<dialog_library> dialog_library::build(const std::vector<std::filesy
     }
     auto dlg = load_dialog(*text, f.string(), d->folded, diags);
     if (!dlg) continue;
-    if (d->current.count(dlg->id)) {
-      diags.push_back({diagnostic::severity::error, f.string(), 0, 0, "",
-                       "dialog id '" + dlg->id + "' is already used by " +
-                           d->current[dlg->id]->file});
+    if (auto first = d->current.find(dlg->id); first != d->current.end()) {
+      // Which of the two would run is an accident of file order: both files are named.
+      const dialog& other = *first->second;
+      diags.push_back({diagnostic::severity::error, f.string(), dlg->id_location.line,
+                       dlg->id_location.column, "",
+                       "dialog id '" + dlg->id + "' is already used by " + other.file + ":" +
+                           std::to_string(other.id_location.line) + ":" +
+                           std::to_string(other.id_location.column) +
+                           "; every dialog file needs its own id"});
       continue;
     }
     d->current[dlg->id] = dlg;

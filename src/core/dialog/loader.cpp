@@ -5,6 +5,7 @@
 #include <set>
 
 #include "tuki/core/dialog/migration.hpp"
+#include "tuki/core/dialog/placeholders.hpp"
 #include "tuki/core/dialog/validator.hpp"
 #include "tuki/core/dialog/yaml_reader.hpp"
 
@@ -28,8 +29,10 @@ class dialog_reader {
            {"tuki_dialog", "id", "description", "base_language", "languages", "expiry", "start",
             "settings", "scoring", "nodes"});
     for (auto key : {"id", "base_language", "languages", "start", "nodes"}) r_.require(root, key);
-    if (root["id"])
+    if (root["id"]) {
       if (auto s = r_.string(root["id"], "id")) d_.id = *s;
+      d_.id_location = where(root["id"]);
+    }
     if (root["base_language"])
       if (auto s = r_.string(root["base_language"], "base_language")) d_.base_language = *s;
     if (root["languages"])
@@ -125,7 +128,7 @@ class dialog_reader {
     t.line = loc.line;
     t.column = loc.column;
     if (n.IsScalar()) {
-      t.by_language.emplace(d_.base_language, text_template(n.Scalar()));
+      t.by_language.emplace(d_.base_language, checked_text(n, n.Scalar(), what, d_.base_language));
       t.resolve(d_.languages, d_.base_language);
       return t;
     }
@@ -142,9 +145,18 @@ class dialog_reader {
                                 " is not in the dialog's languages");
         continue;
       }
-      t.by_language.emplace(*lang, text_template(*text));
+      t.by_language.emplace(*lang, checked_text(it->second, *text, what, *lang));
     }
     t.resolve(d_.languages, d_.base_language);
+    return t;
+  }
+
+  // A placeholder tuki never fills would reach the student as written: an error at the text.
+  text_template checked_text(const YAML::Node& at, const std::string& text, std::string_view what,
+                             const std::string& lang) {
+    text_template t(text);
+    for (auto& msg : unknown_placeholders(t, dialog_placeholders()))
+      r_.error(at, std::string(what) + " (" + lang + "): " + msg);
     return t;
   }
 

@@ -33,6 +33,13 @@ text_template::text_template(std::string source) : source_(std::move(source)) {
   }
 }
 
+std::vector<std::string> text_template::placeholders() const {
+  std::vector<std::string> out;
+  for (const auto& p : parts_)
+    if (p.placeholder) out.push_back(p.text);
+  return out;
+}
+
 std::string text_template::render(
     const std::function<std::optional<std::string_view>(std::string_view)>& lookup) const {
   return render_with(lookup);

@@ -194,12 +194,9 @@ class router {
     }
     std::sort(d_.assignees.begin(), d_.assignees.end(),
               [](const assignee& a, const assignee& b) { return a.email < b.email; });
-    const std::string contact = normalize_email(rules_.institution.crisis_contact_email);
-    if (rule.notify_crisis_contact && !contact.empty() && !is_excluded(contact)) {
-      const staff_member* s = staff_.find(contact);
-      add_unique(s ? from_member(*s, "crisis_contact", "")
-                   : assignee{contact, "", "crisis_contact", "en", "", ""});
-    }
+    if (rule.notify_crisis_contact)
+      if (auto contact = crisis_contact(rules_, staff_); contact && !is_excluded(contact->email))
+        add_unique(std::move(*contact));
     for (std::size_t i = 0; i < rule.roles.size(); ++i) d_.role += (i ? "," : "") + rule.roles[i];
     return !d_.assignees.empty();
   }
@@ -283,6 +280,24 @@ core::result<routing_decision> route(const routing_rules& rules, const ticket_re
 void apply(routing_state& state, const routing_decision& decision) {
   for (const auto& [key, value] : decision.cursor_updates) state.cursors[key] = value;
   for (const auto& a : decision.assignees) ++state.open_counts[a.email];
+}
+
+std::optional<assignee> crisis_contact(const routing_rules& rules, const staff_directory& staff) {
+  const std::string contact = normalize_email(rules.institution.crisis_contact_email);
+  if (contact.empty()) return std::nullopt;
+  const staff_member* s = staff.find(contact);
+  return s ? from_member(*s, "crisis_contact", "")
+           : assignee{contact, "", "crisis_contact", "en", "", ""};
+}
+
+std::vector<std::string> known_roles(const routing_rules& rules, const staff_directory& staff) {
+  std::vector<std::string> out;
+  if (!rules.fallback_role.empty()) out.push_back(rules.fallback_role);
+  for (const auto& r : rules.rules) out.insert(out.end(), r.roles.begin(), r.roles.end());
+  for (const auto& s : staff.all()) out.insert(out.end(), s.roles.begin(), s.roles.end());
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
 }
 
 core::result<routing_decision> assign_to_person(const staff_directory& staff,

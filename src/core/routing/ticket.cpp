@@ -150,6 +150,23 @@ core::status mark_misrouted(ticket& t, std::string_view actor, const routing_dec
     return core::status::invalid_argument("ticket " + t.id + " would have nobody after " + who +
                                           " said not mine");
   }
+  if (decision.assignees.empty()) {
+    // The others keep it (a shared ticket): nobody new is told, so the status, the role and the
+    // SLA clock stay as they are. Only an acknowledgement by the person leaving is undone: the
+    // others have not acknowledged yet, and the reminders must reach them.
+    const auto ack = std::find_if(t.history.rbegin(), t.history.rend(), [](const ticket_event& e) {
+      return e.event == "acknowledged";
+    });
+    if (t.acknowledged_at && ack != t.history.rend() && ack->actor == who) {
+      t.acknowledged_at.reset();
+      t.status = ticket_status::opened;
+    }
+    t.assignees = std::move(next);
+    t.excluded.push_back(who);
+    ++t.misroute_count;
+    event(t, now, "misrouted", who, "not mine; " + emails(t.assignees) + " keep it");
+    return core::status::ok();
+  }
   routing_decision d = decision;
   d.assignees = std::move(next);
   if (d.role.empty()) d.role = t.role;

@@ -38,3 +38,31 @@ TEST_CASE("lexicon texts and keys must be valid UTF-8", "[dialog][lexicon]") {
   CHECK(load_errors("language: fi\ntopics:\n  ty\xf6: [duuni]\n") ==
         "fi.yaml:3:3: error: topics: invalid UTF-8 in a key (byte 0xF6 at offset 2)");
 }
+
+TEST_CASE("a language without crisis phrases is an error: its crises would go unnoticed",
+          "[dialog][lexicon]") {
+  const std::string why =
+      ": error: language 'fi' has no crisis phrases: a crisis message in this language would not "
+      "be recognised; list them under crisis.phrases";
+  CHECK(load_errors("language: fi\ncrisis:\n  phrases: []\n") == "fi.yaml:3:12" + why);
+  CHECK(load_errors("language: fi\ncrisis:\n  exclude: [koe]\n") == "fi.yaml:3:3" + why);
+  CHECK(load_errors("language: fi\nname: suomi\n") == "fi.yaml:1:1" + why);
+  CHECK(load_errors("language: fi\ncrisis:\n  phrases: [itsemurha*]\n").empty());
+  // Reported once, as what it is, when the section has the wrong type.
+  CHECK(load_errors("language: fi\ncrisis:\n  phrases: {a: b}\n") ==
+        "fi.yaml:3:12: error: crisis.phrases must be a list of strings, found a map");
+}
+
+TEST_CASE("a reply with a placeholder tuki does not fill for it is an error", "[dialog][lexicon]") {
+  const std::string crisis = "crisis: {phrases: [itsemurha*]}\n";
+  CHECK(load_errors("language: fi\nreplies:\n  crisis: \"Soita {helpine}\"\n" + crisis) ==
+        "fi.yaml:3:11: error: replies.crisis: unknown placeholder {helpine} (did you mean "
+        "{helpline}?); known placeholders: {helpline}");
+  CHECK(load_errors("language: fi\nreplies:\n  ticket_seen: \"{helpline} luki viestisi\"\n" +
+                    crisis) ==
+        "fi.yaml:3:16: error: replies.ticket_seen: unknown placeholder {helpline}; known "
+        "placeholders: {staff_role}");
+  CHECK(load_errors("language: fi\nreplies:\n  pause: \"Tauko {paused_until} asti; {helpline}\"\n"
+                    "  ticket_seen: \"{staff_role} luki viestisi\"\n" + crisis)
+            .empty());
+}

@@ -159,3 +159,22 @@ TEST_CASE("the DOT graph shows nodes, categories and tickets", "[dialog][graph]"
   CHECK(dot.find("\"ticket_opened\" -> \"__end\"") != std::string::npos);
   CHECK(dot.back() == '\n');
 }
+
+TEST_CASE("two files declaring the same dialog id fail the load, and both files are named",
+          "[dialog][library]") {
+  temp_dir dir;
+  write(dir.path / "a.yaml", dialog_v1);
+  write(dir.path / "b.yaml", dialog_v1);
+  std::vector<diagnostic> diags;
+  auto lib =
+      dialog_library::load_files({dir.path / "a.yaml", dir.path / "b.yaml"}, dir.path / "lang", &diags);
+  CHECK_FALSE(lib);
+  REQUIRE(diags.size() == 1);
+  CHECK(diags[0].to_string() == (dir.path / "b.yaml").string() +
+                                    ":2:5: error: dialog id 'tiny' is already used by " +
+                                    (dir.path / "a.yaml").string() +
+                                    ":2:5; every dialog file needs its own id");
+  auto whole = dialog_library::load(dir.path);  // the service's load of the directory
+  REQUIRE_FALSE(whole);
+  CHECK_THAT(whole.error().message(), Catch::Contains("dialog id 'tiny' is already used by"));
+}

@@ -45,8 +45,9 @@ struct lexicon {
 };
 
 /// Loads dir/*.yaml: each <lang>.yaml and common.yaml. Problems are appended to `diags`
-/// (unknown keys are warnings so that a newer lexicon still loads). A missing directory is an
-/// error diagnostic.
+/// (unknown keys are warnings so that a newer lexicon still loads). A missing directory, a
+/// language without crisis phrases and a reply placeholder tuki does not fill for that reply
+/// (placeholders.hpp) are errors.
 lexicon load_lexicon(const std::filesystem::path& dir, std::vector<diagnostic>& diags);
 /// Loads one language file's text (for tests); `file` names it in diagnostics.
 void load_lexicon_text(const std::string& text, const std::string& file, lexicon& into,

@@ -100,6 +100,7 @@ struct dialog_settings {
 
 struct dialog {
   std::string id;
+  source_location id_location;  // of the `id` value, for "id already used" errors
   std::string version;  // 16 hex digits: FNV-1a of the file's bytes
   std::string file;
   int spec_version = current_spec_version;

@@ -1,7 +1,8 @@
 #pragma once
 // Message templates: "Hi {first_name}!" split at load into literal and placeholder parts, so
 // rendering is one pass without parsing. A placeholder the caller does not know is left as
-// written ("{staff_role}" is filled by the app after routing).
+// written ("{staff_role}" is filled by the app after routing); the loader refuses names tuki
+// never fills (placeholders.hpp).
 #include <functional>
 #include <map>
 #include <optional>
@@ -16,6 +17,8 @@ class text_template {
   text_template() = default;
   explicit text_template(std::string source);
   const std::string& source() const { return source_; }
+  /// The names of the placeholders, in order of appearance ("first_name" for "{first_name}").
+  std::vector<std::string> placeholders() const;
   /// `lookup(name)` returns the value of {name}, or nullopt to leave "{name}" as is.
   std::string render(
       const std::function<std::optional<std::string_view>(std::string_view)>& lookup) const;

@@ -86,6 +86,14 @@ core::result<routing_decision> route(const routing_rules& rules, const ticket_re
 /// Stores the decision's cursors and counts one more open ticket for each assignee.
 void apply(routing_state& state, const routing_decision& decision);
 
+/// The institution's crisis contact as an assignee (role "crisis_contact"; name and language from
+/// the directory when listed there); nullopt when none is configured.
+std::optional<assignee> crisis_contact(const routing_rules& rules, const staff_directory& staff);
+
+/// The roles a ticket can be routed or reassigned to: every rule's roles, the fallback role and
+/// every role a staff member holds. Sorted, without repeats.
+std::vector<std::string> known_roles(const routing_rules& rules, const staff_directory& staff);
+
 /// A decision naming one person directly (reassignment to a person). Unknown emails are allowed
 /// (name left empty); invalid_argument for an empty email.
 core::result<routing_decision> assign_to_person(const staff_directory& staff,

@@ -5,7 +5,8 @@
 //
 //   NEW --notified--> OPENED --acknowledge--> ACKNOWLEDGED --resolve--> RESOLVED
 //   any open state --reassign--> REASSIGNED --notified--> OPENED ...
-//   any open state --not_mine--> MISROUTED  --notified--> OPENED ...   (person excluded)
+//   any open state --not_mine--> MISROUTED  --notified--> OPENED ...   (person excluded; on a
+//                                            shared ticket the others keep it, status unchanged)
 // "Open" = every status but RESOLVED. acknowledge() on an acknowledged ticket is a no-op (links
 // may be clicked twice); resolve() is allowed from OPENED too (acknowledging implicitly).
 #include <optional>
@@ -80,9 +81,12 @@ core::status reassign(ticket& t, std::string_view actor, std::string_view target
 /// The request to route a ticket again: same student and category, everyone who said "not mine"
 /// excluded, plus `also_exclude` (the person saying it now).
 ticket_request reroute_request(const ticket& t, std::string_view also_exclude = {});
-/// An assignee says "not mine": they leave the ticket and are excluded; `decision` (routed with
-/// reroute_request(t, actor)) supplies new people. Remaining co-assignees stay. invalid_argument
-/// when nobody would be left or the decision contains the actor.
+/// An assignee says "not mine": they leave the ticket and are excluded; `decision` (from
+/// route_not_mine(), not_mine.hpp) supplies new people, and the ticket goes to MISROUTED with the
+/// SLA clock restarted. A decision without assignees means the remaining co-assignees keep it:
+/// status, role and SLA clock stay (only the leaving person's own acknowledgement is undone,
+/// back to OPENED). invalid_argument when nobody would be left or the decision contains the
+/// actor.
 core::status mark_misrouted(ticket& t, std::string_view actor, const routing_decision& decision,
                             core::instant now);
 /// A staff note; allowed in every status.
