@@ -1,11 +1,17 @@
 #include "tuki/core/config/config.hpp"
 
+#include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <fstream>
 #include <set>
 #include <sstream>
 
+#include <arpa/inet.h>
+
 #include <date/tz.h>
 
+#include "tuki/core/config/server_url.hpp"
 #include "tuki/core/config/yaml_reader.hpp"
 #include "tuki/core/yaml_structure.hpp"
 
@@ -14,8 +20,22 @@ namespace {
 
 const std::set<std::string> supported_languages{"fi", "sv", "en", "et", "lv", "lt"};
 
-void read_http(yaml_map_reader& r, http_settings& h) {
-  if (auto v = r.string("listen")) h.listen = *v;
+// An IPv4 or IPv6 address as the HTTP server binds it (an IPv6 one may carry a %scope).
+bool is_ip_address(const std::string& s) {
+  unsigned char buf[16];
+  if (inet_pton(AF_INET, s.c_str(), buf) == 1) return true;
+  return inet_pton(AF_INET6, s.substr(0, s.find('%')).c_str(), buf) == 1;
+}
+
+void read_http(yaml_map_reader& r, http_settings& h, yaml_errors& errors) {
+  if (auto v = r.string("listen")) {
+    h.listen = *v;
+    if (!is_ip_address(*v))
+      errors.add(r.mark("listen"), r.child_path("listen"),
+                 "must be an IP address such as 127.0.0.1, 0.0.0.0 or ::, got '" + *v + "'" +
+                     (std::count(v->begin(), v->end(), ':') == 1 ? " (the port goes in http.port)"
+                                                                 : ""));
+  }
   if (auto v = r.integer("port", 0, 65535)) h.port = static_cast<std::uint16_t>(*v);
   if (auto v = r.integer("body_limit", 1024, 16 << 20)) h.body_limit = static_cast<std::size_t>(*v);
   if (auto v = r.integer("read_timeout_ms", 100, 600'000)) h.read_timeout_ms = static_cast<int>(*v);
@@ -60,9 +80,15 @@ void read_mail(yaml_map_reader& r, mail_settings& m, yaml_errors& errors) {
   if (auto v = r.boolean("require_tls")) m.require_tls = *v;
   if (m.type != "file" && m.type != "smtp")
     errors.add(r.mark("type"), r.child_path("type"), "must be file or smtp, got '" + m.type + "'");
-  if (m.type == "smtp" && m.url.rfind("smtp://", 0) != 0 && m.url.rfind("smtps://", 0) != 0)
-    errors.add(r.mark("url"), r.child_path("url"),
-               "must start with smtp:// or smtps://, got '" + m.url + "'");
+  // The URL may carry a password ("smtp://user:password@host"): messages show it redacted.
+  if (m.type == "smtp") {
+    if (m.url.rfind("smtp://", 0) != 0 && m.url.rfind("smtps://", 0) != 0)
+      errors.add(r.mark("url"), r.child_path("url"),
+                 "must start with smtp:// or smtps://, got '" + redact_url(m.url) + "'");
+    else if (auto url = parse_server_url(m.url); !url)
+      errors.add(r.mark("url"), r.child_path("url"),
+                 url.error().message() + " in '" + redact_url(m.url) + "'");
+  }
   if (m.from.find('@') == std::string::npos)
     errors.add(r.mark("from"), r.child_path("from"), "is not an email address: '" + m.from + "'");
   r.reject_unknown_keys();
@@ -259,7 +285,7 @@ core::result<config> parse_config(std::string_view yaml_text, std::string_view f
   if (auto v = top.string("api_token")) c.api_token = *v;
   {
     yaml_map_reader r(top.node("http"), "http", errors, &env);
-    if (r.valid()) read_http(r, c.http);
+    if (r.valid()) read_http(r, c.http, errors);
   }
   {
     yaml_map_reader r(top.node("store"), "store", errors, &env);
