@@ -147,6 +147,35 @@ void read_tickets(yaml_map_reader& r, ticket_settings& t) {
   r.reject_unknown_keys();
 }
 
+// Records where every key of `map` stands, by dotted path below `path`, descending into maps.
+// A key names the line of its value (its first key when the value is a map).
+void record_locations(const YAML::Node& map, const std::string& path, const yaml_errors& errors,
+                      source_locations& out) {
+  if (!map.IsMap()) return;
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    YAML::Node key = it->first;  // a copy: a reference into the iterator's value dangles
+    YAML::Node value = it->second;
+    std::string p = (path.empty() ? "" : path + ".") + key.as<std::string>();
+    bool at_value = !value.IsMap() && value.Mark().line >= 0;
+    out.add(p, errors.where(at_value ? value.Mark() : key.Mark()));
+    record_locations(value, p, errors, out);
+  }
+}
+
+// `rate_limit` / `rate_burst` of a gateway: a positive number of SMS segments per second.
+std::optional<double> read_rate(yaml_map_reader& r, const std::string& key, yaml_errors& errors) {
+  auto v = r.string(key);
+  if (!v) return std::nullopt;
+  double d = 0;
+  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), d);
+  if (ec != std::errc() || p != v->data() + v->size() || !std::isfinite(d) || d <= 0) {
+    errors.add(r.mark(key), r.child_path(key),
+               "must be a positive number (SMS segments per second), got '" + *v + "'");
+    return std::nullopt;
+  }
+  return d;
+}
+
 void read_gateways(const YAML::Node& list, yaml_errors& errors, const env_lookup& env,
                    std::vector<gateway_entry>& out) {
   if (!list.IsDefined() || list.IsNull()) return;
@@ -159,12 +188,16 @@ void read_gateways(const YAML::Node& list, yaml_errors& errors, const env_lookup
     yaml_map_reader r(list[i], path, errors, &env);
     if (!r.valid()) continue;
     gateway_entry g;
+    g.locations.add("", errors.where(list[i].Mark()));
+    record_locations(list[i], "", errors, g.locations);
     g.name = r.string("name", true).value_or("");
     g.type = r.string("type", true).value_or("");
+    g.rate_limit = read_rate(r, "rate_limit", errors).value_or(0);
+    g.rate_burst = read_rate(r, "rate_burst", errors).value_or(0);
     g.options = nlohmann::json::object();
     for (auto it = list[i].begin(); it != list[i].end(); ++it) {
       std::string k = it->first.as<std::string>();
-      if (k == "name" || k == "type") continue;
+      if (k == "name" || k == "type" || k == "rate_limit" || k == "rate_burst") continue;
       r.node(k);  // mark as read: the driver validates its own options
       g.options[k] = yaml_to_json(it->second, path + "." + k, errors, &env);
     }
