@@ -11,6 +11,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "tuki/adapters/store/wal_file_sync.hpp"
+#include "tuki/app/gateway_drivers.hpp"
 #include "tuki/app/log.hpp"
 #include "tuki/app/role_names.hpp"
 
@@ -41,6 +42,37 @@ core::result<std::unique_ptr<service>> service::create(config::config cfg) {
   std::unique_ptr<service> s(new service(std::move(cfg)));
   const auto& c = s->cfg_;
   set_log_level(parse_log_level(c.log_level));
+  // Everything the configuration names is checked (gateway options, dialogs, schedules, routing)
+  // before the store is opened: a mistake stops tuki without creating the database.
+  auto drivers = make_gateway_drivers(c);
+  if (!drivers) return drivers.error();
+  s->gateways_ = std::move(*drivers);
+  for (const auto& g : c.gateways)
+    if (g.rate_limit > 0)
+      s->rate_limits_.emplace(
+          g.name, core::token_bucket(g.rate_limit, g.rate_burst, std::chrono::steady_clock::now()));
+  for (const auto& inst : c.institutions)
+    if (!s->sender_of_gateway_.count(inst.gateway)) s->sender_of_gateway_[inst.gateway] = inst.sender;
+  auto lib = load_dialogs(c);
+  if (!lib) return lib.error();
+  auto roles = role_names::load(c.dialogs_dir);
+  if (!roles) return roles.error();
+  std::map<std::string, schedule::schedule_file> schedules;
+  for (const auto& inst : c.institutions) {
+    auto sched = load_institution_schedule(inst);
+    if (!sched) return sched.error();
+    auto warn_unknown = [&](const std::string& rule, const std::string& dialog) {
+      if (!(*lib)->find(dialog))
+        log_warn("schedule_unknown_dialog", {{"institution", inst.id}, {"rule", rule}, {"dialog", dialog}});
+    };
+    for (const auto& r : sched->recurring) warn_unknown(r.id, r.dialog);
+    for (const auto& r : sched->milestones) warn_unknown(r.id, r.dialog);
+    for (const auto& r : sched->triggers) warn_unknown(r.id, r.dialog);
+    schedules.emplace(inst.id, std::move(*sched));
+  }
+  s->conversation_ = std::make_unique<conversation>(s->cfg_, std::move(*lib), std::move(*roles));
+  if (const auto& routing = s->conversation_->desk().load_status(); !routing) return routing;
+
   auto store = open_store(c);
   if (!store) return store.error();
   if (auto n = (*store)->requeue_in_flight(core::from_unix_ms(0) + std::chrono::duration_cast<core::duration>(
@@ -61,53 +93,7 @@ core::result<std::unique_ptr<service>> service::create(config::config cfg) {
     // (65,536 frames restarted every 2-7 s and set P1's p99: 15-43 ms against 6-8 ms).
     (*store)->keep_wal_short(262144, s->checkpointer_);
   }
-  auto lib = load_dialogs(c);
-  if (!lib) return lib.error();
-  auto roles = role_names::load(c.dialogs_dir);
-  if (!roles) return roles.error();
-  for (const auto& g : c.gateways) {
-    // `rate_limit` / `rate_burst` are the outbox's, not the driver's: taken out before the
-    // driver checks its keys.
-    auto options = g.options;
-    if (options.is_object() && (options.contains("rate_limit") || options.contains("rate_burst"))) {
-      double rate = 0, burst = 0;
-      for (const char* key : {"rate_limit", "rate_burst"}) {
-        if (!options.contains(key)) continue;
-        const auto& v = options[key];
-        if (!v.is_number() || v.get<double>() <= 0)
-          return core::status::invalid_argument("gateway '" + g.name + "': option '" + key +
-                                                "' must be a positive number (SMS segments per second)");
-        (std::string_view(key) == "rate_limit" ? rate : burst) = v.get<double>();
-        options.erase(key);
-      }
-      if (rate > 0)
-        s->rate_limits_.emplace(g.name, core::token_bucket(rate, burst, std::chrono::steady_clock::now()));
-    }
-    adapters::gateway_settings gs{g.name, g.type, c.public_url, options};
-    gs.clock = [] {
-      return core::instant(std::chrono::duration_cast<core::duration>(
-          std::chrono::system_clock::now().time_since_epoch()));
-    };
-    auto driver = adapters::make_gateway(gs);
-    if (!driver) return driver.error();
-    s->gateways_[g.name] = std::move(*driver);
-  }
-  for (const auto& inst : c.institutions)
-    if (!s->sender_of_gateway_.count(inst.gateway)) s->sender_of_gateway_[inst.gateway] = inst.sender;
   (*store)->set_message_validity(std::chrono::hours(c.outbox.validity_hours));
-  std::map<std::string, schedule::schedule_file> schedules;
-  for (const auto& inst : c.institutions) {
-    auto sched = load_institution_schedule(inst);
-    if (!sched) return sched.error();
-    auto warn_unknown = [&](const std::string& rule, const std::string& dialog) {
-      if (!(*lib)->find(dialog))
-        log_warn("schedule_unknown_dialog", {{"institution", inst.id}, {"rule", rule}, {"dialog", dialog}});
-    };
-    for (const auto& r : sched->recurring) warn_unknown(r.id, r.dialog);
-    for (const auto& r : sched->milestones) warn_unknown(r.id, r.dialog);
-    for (const auto& r : sched->triggers) warn_unknown(r.id, r.dialog);
-    schedules.emplace(inst.id, std::move(*sched));
-  }
   // Power-loss durability without holding the store thread in fsync: the writer commits with
   // synchronous=NORMAL and the write queue's sync thread fdatasyncs the WAL before any job of
   // those commits is reported (write_queue.hpp, wal_file_sync.hpp).
@@ -124,8 +110,6 @@ core::result<std::unique_ptr<service>> service::create(config::config cfg) {
     if (!reader) return reader.error();
     s->reads_ = std::make_unique<read_queue>(std::move(*reader));
   }
-  s->conversation_ = std::make_unique<conversation>(s->cfg_, std::move(*lib), std::move(*roles));
-  if (const auto& routing = s->conversation_->desk().load_status(); !routing) return routing;
   if (c.secret.empty())
     log_warn("no_link_secret", {{"effect", "staff emails carry no action links; set secret"}});
   else if (auto weak = config::weak_secret_reason(c.secret); !weak.empty())

@@ -62,7 +62,7 @@ std::string events_summary(std::size_t rows, const adapters::events_stored& n) {
 }
 
 void run_campaign(const campaign_options& o, bool dry_run, int& exit_code) {
-  auto cfg = config::load_config(o.config, config::process_env());
+  auto cfg = load_checked_config(o.config);
   if (!cfg) {
     exit_code = fail(2, cfg.error().message());
     return;
@@ -153,7 +153,7 @@ void register_campaign_commands(CLI::App& root, int& exit_code) {
   eimport->add_option("--institution", *einst, "Institution id (default: the only one)");
   eimport->add_option("--config", *econfig, "Configuration file")->capture_default_str();
   eimport->callback([efile, einst, econfig, &exit_code] {
-    auto cfg = config::load_config(*econfig, config::process_env());
+    auto cfg = load_checked_config(*econfig);
     if (!cfg) {
       exit_code = fail(2, cfg.error().message());
       return;
@@ -208,7 +208,7 @@ void register_campaign_commands(CLI::App& root, int& exit_code) {
   failed->add_option("--institution", *finst, "Institution id (default: the only one)");
   failed->add_option("--config", *fconfig, "Configuration file")->capture_default_str();
   failed->callback([finst, fconfig, &exit_code] {
-    auto cfg = config::load_config(*fconfig, config::process_env());
+    auto cfg = load_checked_config(*fconfig);
     if (!cfg) {
       exit_code = fail(2, cfg.error().message());
       return;

@@ -1,9 +1,17 @@
 #include "tuki/cli/cli_support.hpp"
 
+#include "tuki/app/gateway_drivers.hpp"
 #include "tuki/app/role_names.hpp"
 #include "tuki/app/service.hpp"
 
 namespace tuki::cli {
+
+core::result<config::config> load_checked_config(const std::string& path) {
+  auto cfg = config::load_config(path, config::process_env());
+  if (!cfg) return cfg;
+  if (auto st = app::check_config(*cfg); !st) return st;
+  return cfg;
+}
 
 std::optional<dialog_runtime> open_dialog_runtime(const config::config& cfg, int& exit_code) {
   auto lib = app::load_dialogs(cfg);

@@ -25,7 +25,7 @@ struct common_options {
 };
 
 core::result<config::config> load(const common_options& o) {
-  return config::load_config(o.config, config::process_env());
+  return load_checked_config(o.config);
 }
 
 core::result<std::string> read_file(const std::string& path) {

@@ -2,14 +2,19 @@
 // HTTP client, the console gateway and the file mailer; the shipped dialogs.
 #include "tuki/app/service.hpp"
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <future>
 #include <thread>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 
 #include "tuki/app/conversation.hpp"
+#include "tuki/app/log.hpp"
 #include "tuki/app/role_names.hpp"
 
 using namespace tuki;
@@ -201,4 +206,91 @@ TEST_CASE("a crisis text from an unregistered number is sent the helpline text a
   auto texts = sent_texts(f.cfg);
   REQUIRE(texts.size() == 1);
   CHECK_THAT(texts[0], Catch::Contains("Soita 112"));
+}
+
+namespace {
+
+// Collects what is written to stderr (the log) while it lives.
+class stderr_capture {
+ public:
+  explicit stderr_capture(const fs::path& file) : file_(file) {
+    std::fflush(stderr);
+    saved_ = ::dup(2);
+    int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ::dup2(fd, 2);
+    ::close(fd);
+  }
+  ~stderr_capture() { restore(); }
+  std::string text() {
+    restore();
+    std::ifstream in(file_);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  }
+
+ private:
+  void restore() {
+    if (saved_ < 0) return;
+    std::fflush(stderr);
+    ::dup2(saved_, 2);
+    ::close(saved_);
+    saved_ = -1;
+  }
+  fs::path file_;
+  int saved_ = -1;
+};
+
+// The shipped dialogs, HTTP on port 0, and `rest` of a configuration file named test.yaml.
+config::config service_config(const std::string& rest) {
+  auto c = config::parse_config("dialogs_dir: " + std::string(TUKI_SOURCE_DIR) +
+                                    "/dialogs\nhttp:\n  port: 0\n" + rest,
+                                "test.yaml", config::process_env());
+  INFO(c.error().to_string());
+  REQUIRE(c);
+  return *c;
+}
+
+}  // namespace
+
+TEST_CASE("a configuration error stops the service before it creates the store", "[app][service]") {
+  fixture f;
+  auto state = f.dir / "state";
+  // Parsed: the driver's options are checked when the driver is made.
+  auto cfg = service_config("store:\n  path: " + (state / "tuki.db").string() +
+                            "\ngateways:\n  - name: kannel\n    type: kannel\n"
+                            "    sendsms_url: http://127.0.0.1:13013/cgi-bin/sendsms\n"
+                            "    username: tuki\n"
+                            "institutions:\n  - id: varia\n    gateway: kannel\n");
+  auto svc = app::service::create(cfg);
+  REQUIRE_FALSE(svc);
+  CHECK(svc.error().message() == "test.yaml:7:5: gateway 'kannel': option 'password' is required");
+  CHECK_FALSE(fs::exists(state));
+}
+
+TEST_CASE("credentials in gateway and mail URLs do not reach the log", "[app][service]") {
+  fixture f;
+  auto cfg = service_config("log_level: debug\nstore:\n  path: " + (f.dir / "tuki.db").string() +
+                            "\nmail:\n  type: smtp\n  url: smtp://tuki:m41l-s3cret@127.0.0.1:1\n"
+                            "  password: m41l-pa55\n"
+                            "gateways:\n  - name: kannel\n    type: kannel\n"
+                            "    sendsms_url: http://gw:url-s3cret@127.0.0.1:1/cgi-bin/sendsms\n"
+                            "    username: tuki\n    password: kannel-s3cret\n"
+                            "  - name: tw\n    type: twilio\n    account_sid: AC123\n"
+                            "    auth_token: twilio-s3cret\n    from: \"+358401111111\"\n"
+                            "institutions:\n  - id: varia\n    gateway: kannel\n");
+  std::string log;
+  {
+    stderr_capture capture(f.dir / "stderr.log");
+    auto svc = app::service::create(cfg);
+    REQUIRE(svc);
+    std::thread runner([&] { (*svc)->run(); });
+    while ((*svc)->port() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    (*svc)->request_stop();
+    runner.join();
+    log = capture.text();
+  }
+  app::set_log_level(app::log_level::info);
+  INFO(log);
+  CHECK_THAT(log, Catch::Contains("event=listening"));
+  for (const char* secret : {"m41l-s3cret", "m41l-pa55", "url-s3cret", "kannel-s3cret", "twilio-s3cret"})
+    CHECK_THAT(log, !Catch::Contains(secret));
 }

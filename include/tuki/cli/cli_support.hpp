@@ -17,6 +17,11 @@ inline int fail(int code, const std::string& message) {
   return code;
 }
 
+/// Loads the configuration at `path` with the process environment and checks what only the
+/// adapters can (gateway options, app::check_config). Every command loads it so: a mistake stops
+/// it, with file:line, before it creates any state.
+core::result<config::config> load_checked_config(const std::string& path);
+
 /// The institution named `id`, or the only one when `id` is empty; nullptr otherwise.
 inline const config::institution_settings* pick_institution(const config::config& cfg,
                                                             const std::string& id) {

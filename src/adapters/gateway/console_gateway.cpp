@@ -1,6 +1,7 @@
 // The console gateway, tuki's embedded default: an outgoing SMS is not sent anywhere; the outbox
 // pump marks it sent and logs it (id and length, or the text with --log-message-text). Replies
 // come in through /v1/gateways/console/inbound?from=...&text=... (GET or form POST) or `tuki sim`.
+#include "tuki/adapters/gateway/gateway_options.hpp"
 #include "tuki/adapters/gateway/sms_gateway.hpp"
 #include "tuki/core/text/url_encoding.hpp"
 
@@ -40,8 +41,11 @@ class console_gateway final : public sms_gateway {
 
 const bool registered = register_gateway_type(
     "console", [](const gateway_settings& s) -> core::result<std::unique_ptr<sms_gateway>> {
-      if (!s.options.empty() && !(s.options.is_object() && s.options.size() == 0))
-        return core::status::invalid_argument("gateway '" + s.name + "': the console gateway takes no options");
+      gateway_options o(s);
+      if (!s.options.is_object() && !s.options.is_null())
+        return o.gateway_error("the console gateway takes no options");
+      if (s.options.is_object() && !s.options.empty())
+        return o.error(s.options.begin().key(), "is unknown (the console gateway takes no options)");
       return std::unique_ptr<sms_gateway>(new console_gateway(s));
     });
 

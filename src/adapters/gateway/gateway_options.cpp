@@ -2,27 +2,39 @@
 
 #include <algorithm>
 
+#include "tuki/core/config/server_url.hpp"
+
 namespace tuki::adapters {
 
 gateway_options::gateway_options(std::string gateway_name, nlohmann::json options,
-                                 std::string prefix)
+                                 std::string prefix, config::source_locations locations)
     : gateway_name_(std::move(gateway_name)),
       options_(options.is_null() ? nlohmann::json::object() : std::move(options)),
-      prefix_(std::move(prefix)) {}
+      prefix_(std::move(prefix)),
+      locations_(std::move(locations)) {}
+
+gateway_options::gateway_options(const gateway_settings& settings)
+    : gateway_options(settings.name, settings.options, "", settings.locations) {}
 
 core::status gateway_options::error(std::string_view key, std::string_view problem) const {
-  return core::status::invalid_argument("gateway '" + gateway_name_ + "': option '" + prefix_ +
-                                        std::string(key) + "' " + std::string(problem));
+  return option_error(prefix_ + std::string(key), problem);
+}
+
+core::status gateway_options::option_error(const std::string& path,
+                                           std::string_view problem) const {
+  return core::status::invalid_argument(locations_.locate(
+      path, "gateway '" + gateway_name_ + "': option '" + path + "' " + std::string(problem)));
+}
+
+core::status gateway_options::gateway_error(std::string_view problem) const {
+  return core::status::invalid_argument(
+      locations_.locate("", "gateway '" + gateway_name_ + "': " + std::string(problem)));
 }
 
 core::status gateway_options::check_keys(std::initializer_list<std::string_view> known) const {
   if (!options_.is_object()) {
-    if (prefix_.empty())
-      return core::status::invalid_argument("gateway '" + gateway_name_ +
-                                            "': options must be a mapping");
-    return core::status::invalid_argument("gateway '" + gateway_name_ + "': option '" +
-                                          prefix_.substr(0, prefix_.size() - 1) +
-                                          "' must be a mapping");
+    if (prefix_.empty()) return gateway_error("options must be a mapping");
+    return option_error(prefix_.substr(0, prefix_.size() - 1), "must be a mapping");
   }
   for (const auto& [key, value] : options_.items()) {
     if (std::find(known.begin(), known.end(), key) == known.end()) {
@@ -59,19 +71,15 @@ core::result<std::string> gateway_options::string_or(std::string_view key,
   return v->get<std::string>();
 }
 
-namespace {
-
-bool is_http_url(std::string_view s) {
-  auto rest = s.starts_with("https://") ? s.substr(8) : s.starts_with("http://") ? s.substr(7) : "";
-  return !rest.empty() && rest.front() != '/';
-}
-
-}  // namespace
-
 core::result<std::string> gateway_options::required_url(std::string_view key) const {
   auto v = required_string(key);
   if (!v) return v;
-  if (!is_http_url(*v)) return error(key, "must be an http:// or https:// URL");
+  // The URL may carry credentials (user info, a token in the query): the error names the problem,
+  // never the URL.
+  auto url = config::parse_server_url(*v);
+  if (!url || (url->scheme != "http" && url->scheme != "https"))
+    return error(key, "must be an http:// or https:// URL" +
+                          (url || !v->starts_with("http") ? "" : ": " + url.error().message()));
   while (v->back() == '/') v->pop_back();
   return v;
 }
@@ -100,9 +108,9 @@ core::result<gateway_options> gateway_options::object(std::string_view key) cons
   const auto* v = find(key);
   if (!v)
     return gateway_options(gateway_name_, nlohmann::json::object(),
-                           prefix_ + std::string(key) + ".");
+                           prefix_ + std::string(key) + ".", locations_);
   if (!v->is_object()) return error(key, "must be a mapping");
-  return gateway_options(gateway_name_, *v, prefix_ + std::string(key) + ".");
+  return gateway_options(gateway_name_, *v, prefix_ + std::string(key) + ".", locations_);
 }
 
 core::result<std::vector<std::pair<std::string, std::string>>> gateway_options::string_map(

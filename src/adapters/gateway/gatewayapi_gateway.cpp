@@ -220,7 +220,7 @@ bool is_gsm7_text(std::string_view text) {
 
 core::result<std::unique_ptr<sms_gateway>> make_gatewayapi_gateway(
     const gateway_settings& settings) {
-  gateway_options o(settings.name, settings.options);
+  gateway_options o(settings);
   if (auto st =
           o.check_keys({"token", "webhook_secret", "sender", "base_url", "max_parts", "auth"});
       !st)
@@ -249,10 +249,9 @@ core::result<std::unique_ptr<sms_gateway>> make_gatewayapi_gateway(
   while (!c.public_base_url.empty() && c.public_base_url.back() == '/')
     c.public_base_url.pop_back();
   if (c.public_base_url.empty())
-    return core::status::invalid_argument(
-        "gateway '" + settings.name + "': public_base_url is required (GatewayAPI calls it back)");
+    return o.gateway_error("public_base_url is required (GatewayAPI calls it back)");
   c.clock = settings.clock;
-  auto auth = inbound_auth::from_options(settings.name, settings.options);
+  auto auth = inbound_auth::from_options(o);
   if (!auth) return auth.error();
   c.auth = std::move(*auth);
   return std::unique_ptr<sms_gateway>(std::make_unique<gatewayapi_gateway>(std::move(c)));

@@ -243,7 +243,7 @@ core::status read_fields(const gateway_options& section,
 
 core::result<std::unique_ptr<sms_gateway>> make_http_json_gateway(
     const gateway_settings& settings) {
-  gateway_options o(settings.name, settings.options);
+  gateway_options o(settings);
   if (auto st = o.check_keys({"send", "inbound", "dlr", "signature", "auth"}); !st) return st;
   http_json_config c;
   c.name = settings.name;
@@ -288,8 +288,7 @@ core::result<std::unique_ptr<sms_gateway>> make_http_json_gateway(
   if (!response_id) return response_id.error();
   c.response_id = *response_id;
   if (!c.callback_field.empty() && c.public_base_url.empty())
-    return core::status::invalid_argument(
-        "gateway '" + c.name + "': public_base_url is required for send.fields.callback");
+    return o.gateway_error("public_base_url is required for send.fields.callback");
 
   auto inbound = o.object("inbound");
   if (!inbound) return inbound.error();
@@ -367,7 +366,7 @@ core::result<std::unique_ptr<sms_gateway>> make_http_json_gateway(
       return sig->error("timestamp_header", "needs a clock (gateway_settings::clock is unset)");
     c.signed_ = true;
   }
-  auto auth = inbound_auth::from_options(settings.name, settings.options);
+  auto auth = inbound_auth::from_options(o);
   if (!auth) return auth.error();
   c.auth = std::move(*auth);
   if (!c.signed_ && c.auth.empty())

@@ -101,8 +101,11 @@ bool secrets_equal(std::string_view a, std::string_view b) {
 
 core::result<inbound_auth> inbound_auth::from_options(const std::string& gateway_name,
                                                       const nlohmann::json& options) {
+  return from_options(gateway_options(gateway_name, options));
+}
+
+core::result<inbound_auth> inbound_auth::from_options(const gateway_options& top) {
   inbound_auth out;
-  gateway_options top(gateway_name, options);
   if (!top.has("auth")) return out;
   auto auth = top.object("auth");
   if (!auth) return auth.error();

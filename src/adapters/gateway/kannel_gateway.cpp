@@ -3,6 +3,7 @@
 #include <cctype>
 #include <charconv>
 
+#include "tuki/adapters/gateway/gateway_options.hpp"
 #include "tuki/adapters/gateway/inbound_auth.hpp"
 #include "tuki/core/text/sms_encoding.hpp"
 #include "tuki/core/text/url_encoding.hpp"
@@ -151,23 +152,21 @@ const bool registered = register_gateway_type("kannel", make_kannel_gateway);
 }  // namespace
 
 core::result<std::unique_ptr<sms_gateway>> make_kannel_gateway(const gateway_settings& s) {
-  std::string where = "gateway '" + s.name + "': ";
-  std::string url = option(s.options, "sendsms_url");
-  if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0)
-    return core::status::invalid_argument(where + "option 'sendsms_url' must be an http(s) URL");
+  gateway_options o(s);
+  if (auto st = o.check_keys({"sendsms_url", "username", "password", "dlr_mask", "auth"}); !st)
+    return st;
+  if (auto checked = o.required_url("sendsms_url"); !checked) return checked.error();
+  std::string url = option(s.options, "sendsms_url");  // as written (required_url trims a '/')
+  // Kannel's username and password may be numbers in YAML: they are taken as written.
   std::string user = option(s.options, "username"), pass = option(s.options, "password");
-  if (user.empty()) return core::status::invalid_argument(where + "option 'username' is required");
-  if (pass.empty()) return core::status::invalid_argument(where + "option 'password' is required");
+  if (user.empty()) return o.error("username", "is required");
+  if (pass.empty()) return o.error("password", "is required");
   int mask = 31;
   if (auto m = option(s.options, "dlr_mask"); !m.empty()) {
     auto [p, ec] = std::from_chars(m.data(), m.data() + m.size(), mask);
-    if (ec != std::errc() || mask < 0 || mask > 31)
-      return core::status::invalid_argument(where + "option 'dlr_mask' must be 0..31");
+    if (ec != std::errc() || mask < 0 || mask > 31) return o.error("dlr_mask", "must be 0..31");
   }
-  for (auto& [k, v] : s.options.items())
-    if (k != "sendsms_url" && k != "username" && k != "password" && k != "dlr_mask" && k != "auth")
-      return core::status::invalid_argument(where + "unknown option '" + k + "'");
-  auto auth = inbound_auth::from_options(s.name, s.options);
+  auto auth = inbound_auth::from_options(o);
   if (!auth) return auth.error();
   (void)registered;
   return std::unique_ptr<sms_gateway>(new kannel_gateway(s, url, user, pass, mask, std::move(*auth)));

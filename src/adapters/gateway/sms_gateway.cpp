@@ -21,8 +21,9 @@ core::result<std::unique_ptr<sms_gateway>> make_gateway(const gateway_settings& 
   if (it == registry().end()) {
     std::string known;
     for (const auto& t : gateway_types()) known += (known.empty() ? "" : ", ") + t;
-    return core::status::invalid_argument("gateway '" + settings.name + "': unknown type '" +
-                                          settings.type + "' (known: " + known + ")");
+    return core::status::invalid_argument(settings.locations.locate(
+        "type", "gateway '" + settings.name + "': unknown type '" + settings.type +
+                    "' (known: " + known + ")"));
   }
   return it->second(settings);
 }

@@ -178,7 +178,7 @@ class twilio_gateway final : public sms_gateway {
 }  // namespace
 
 core::result<std::unique_ptr<sms_gateway>> make_twilio_gateway(const gateway_settings& settings) {
-  gateway_options o(settings.name, settings.options);
+  gateway_options o(settings);
   if (auto st = o.check_keys({"account_sid", "auth_token", "api_key_sid", "api_key_secret", "from",
                               "messaging_service_sid", "base_url", "public_url_override", "auth"});
       !st)
@@ -225,9 +225,8 @@ core::result<std::unique_ptr<sms_gateway>> make_twilio_gateway(const gateway_set
   while (!c.public_base_url.empty() && c.public_base_url.back() == '/')
     c.public_base_url.pop_back();
   if (c.public_base_url.empty())
-    return core::status::invalid_argument("gateway '" + settings.name +
-                                          "': public_base_url is required (Twilio calls it back)");
-  auto auth = inbound_auth::from_options(settings.name, settings.options);
+    return o.gateway_error("public_base_url is required (Twilio calls it back)");
+  auto auth = inbound_auth::from_options(o);
   if (!auth) return auth.error();
   c.auth = std::move(*auth);
   return std::unique_ptr<sms_gateway>(std::make_unique<twilio_gateway>(std::move(c)));

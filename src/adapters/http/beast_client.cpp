@@ -102,8 +102,8 @@ struct beast_client::impl : std::enable_shared_from_this<beast_client::impl> {
       core::http_response none;
       none.status = 0;
       finish(done, std::move(none),
-             !url ? "not a plain http:// URL: " + request.target
-                  : "unsupported method " + request.method);
+             // The URL is not quoted: it may carry credentials (Kannel's are in its query).
+             !url ? std::string("not a plain http:// URL") : "unsupported method " + request.method);
       return;
     }
     job j;

@@ -21,6 +21,33 @@ using asio::awaitable;
 using asio::use_awaitable;
 using tcp = asio::ip::tcp;
 
+namespace {
+
+// What a client whose request Beast could not parse is told (400, then the connection closes),
+// or nullptr when the read failed for another reason (closed, timed out, cancelled, a body over
+// the limit) and nothing, or something else, is answered.
+const char* malformed_request_reason(const beast::error_code& ec) {
+  if (ec.category() != http::make_error_code(http::error::bad_method).category()) return nullptr;
+  switch (static_cast<http::error>(ec.value())) {
+    case http::error::header_limit: return "request header too large\n";
+    case http::error::buffer_overflow: return "request too large\n";
+    case http::error::bad_line_ending: return "bad line ending\n";
+    case http::error::bad_method: return "bad method\n";
+    case http::error::bad_target: return "bad target\n";
+    case http::error::bad_version: return "bad version\n";
+    case http::error::bad_field: return "bad field\n";
+    case http::error::bad_value: return "bad value\n";
+    case http::error::bad_content_length: return "bad Content-Length\n";
+    case http::error::bad_transfer_encoding: return "bad Transfer-Encoding\n";
+    case http::error::bad_chunk: return "bad chunk\n";
+    case http::error::bad_chunk_extension: return "bad chunk extension\n";
+    case http::error::bad_obs_fold: return "bad obs-fold\n";
+    default: return nullptr;  // end_of_stream, partial_message, body_limit, ...
+  }
+}
+
+}  // namespace
+
 struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
   struct connection {
     beast::tcp_stream* stream = nullptr;
@@ -103,13 +130,13 @@ struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
         if (observer) observer("unmatched", 413);
         break;
       }
-      if (ec == http::error::header_limit || ec == http::error::bad_target ||
-          ec == http::error::bad_method || ec == http::error::bad_version) {
-        co_await write_simple(stream, http::status::bad_request, "malformed request\n");
-        if (observer) observer("unmatched", 400);
-        break;
+      if (ec) {
+        if (const char* reason = malformed_request_reason(ec)) {
+          co_await write_simple(stream, http::status::bad_request, reason);
+          if (observer) observer("unmatched", 400);
+        }
+        break;  // else closed, timed out or cancelled: nothing to answer
       }
-      if (ec) break;  // closed, timed out or cancelled: nothing to answer
       me->busy = true;
       auto req = parser.release();
       bool keep_alive = req.keep_alive();

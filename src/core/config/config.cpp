@@ -1,11 +1,17 @@
 #include "tuki/core/config/config.hpp"
 
+#include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <fstream>
 #include <set>
 #include <sstream>
 
+#include <arpa/inet.h>
+
 #include <date/tz.h>
 
+#include "tuki/core/config/server_url.hpp"
 #include "tuki/core/config/yaml_reader.hpp"
 #include "tuki/core/yaml_structure.hpp"
 
@@ -14,8 +20,22 @@ namespace {
 
 const std::set<std::string> supported_languages{"fi", "sv", "en", "et", "lv", "lt"};
 
-void read_http(yaml_map_reader& r, http_settings& h) {
-  if (auto v = r.string("listen")) h.listen = *v;
+// An IPv4 or IPv6 address as the HTTP server binds it (an IPv6 one may carry a %scope).
+bool is_ip_address(const std::string& s) {
+  unsigned char buf[16];
+  if (inet_pton(AF_INET, s.c_str(), buf) == 1) return true;
+  return inet_pton(AF_INET6, s.substr(0, s.find('%')).c_str(), buf) == 1;
+}
+
+void read_http(yaml_map_reader& r, http_settings& h, yaml_errors& errors) {
+  if (auto v = r.string("listen")) {
+    h.listen = *v;
+    if (!is_ip_address(*v))
+      errors.add(r.mark("listen"), r.child_path("listen"),
+                 "must be an IP address such as 127.0.0.1, 0.0.0.0 or ::, got '" + *v + "'" +
+                     (std::count(v->begin(), v->end(), ':') == 1 ? " (the port goes in http.port)"
+                                                                 : ""));
+  }
   if (auto v = r.integer("port", 0, 65535)) h.port = static_cast<std::uint16_t>(*v);
   if (auto v = r.integer("body_limit", 1024, 16 << 20)) h.body_limit = static_cast<std::size_t>(*v);
   if (auto v = r.integer("read_timeout_ms", 100, 600'000)) h.read_timeout_ms = static_cast<int>(*v);
@@ -60,9 +80,15 @@ void read_mail(yaml_map_reader& r, mail_settings& m, yaml_errors& errors) {
   if (auto v = r.boolean("require_tls")) m.require_tls = *v;
   if (m.type != "file" && m.type != "smtp")
     errors.add(r.mark("type"), r.child_path("type"), "must be file or smtp, got '" + m.type + "'");
-  if (m.type == "smtp" && m.url.rfind("smtp://", 0) != 0 && m.url.rfind("smtps://", 0) != 0)
-    errors.add(r.mark("url"), r.child_path("url"),
-               "must start with smtp:// or smtps://, got '" + m.url + "'");
+  // The URL may carry a password ("smtp://user:password@host"): messages show it redacted.
+  if (m.type == "smtp") {
+    if (m.url.rfind("smtp://", 0) != 0 && m.url.rfind("smtps://", 0) != 0)
+      errors.add(r.mark("url"), r.child_path("url"),
+                 "must start with smtp:// or smtps://, got '" + redact_url(m.url) + "'");
+    else if (auto url = parse_server_url(m.url); !url)
+      errors.add(r.mark("url"), r.child_path("url"),
+                 url.error().message() + " in '" + redact_url(m.url) + "'");
+  }
   if (m.from.find('@') == std::string::npos)
     errors.add(r.mark("from"), r.child_path("from"), "is not an email address: '" + m.from + "'");
   r.reject_unknown_keys();
@@ -121,6 +147,35 @@ void read_tickets(yaml_map_reader& r, ticket_settings& t) {
   r.reject_unknown_keys();
 }
 
+// Records where every key of `map` stands, by dotted path below `path`, descending into maps.
+// A key names the line of its value (its first key when the value is a map).
+void record_locations(const YAML::Node& map, const std::string& path, const yaml_errors& errors,
+                      source_locations& out) {
+  if (!map.IsMap()) return;
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    YAML::Node key = it->first;  // a copy: a reference into the iterator's value dangles
+    YAML::Node value = it->second;
+    std::string p = (path.empty() ? "" : path + ".") + key.as<std::string>();
+    bool at_value = !value.IsMap() && value.Mark().line >= 0;
+    out.add(p, errors.where(at_value ? value.Mark() : key.Mark()));
+    record_locations(value, p, errors, out);
+  }
+}
+
+// `rate_limit` / `rate_burst` of a gateway: a positive number of SMS segments per second.
+std::optional<double> read_rate(yaml_map_reader& r, const std::string& key, yaml_errors& errors) {
+  auto v = r.string(key);
+  if (!v) return std::nullopt;
+  double d = 0;
+  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), d);
+  if (ec != std::errc() || p != v->data() + v->size() || !std::isfinite(d) || d <= 0) {
+    errors.add(r.mark(key), r.child_path(key),
+               "must be a positive number (SMS segments per second), got '" + *v + "'");
+    return std::nullopt;
+  }
+  return d;
+}
+
 void read_gateways(const YAML::Node& list, yaml_errors& errors, const env_lookup& env,
                    std::vector<gateway_entry>& out) {
   if (!list.IsDefined() || list.IsNull()) return;
@@ -133,12 +188,16 @@ void read_gateways(const YAML::Node& list, yaml_errors& errors, const env_lookup
     yaml_map_reader r(list[i], path, errors, &env);
     if (!r.valid()) continue;
     gateway_entry g;
+    g.locations.add("", errors.where(list[i].Mark()));
+    record_locations(list[i], "", errors, g.locations);
     g.name = r.string("name", true).value_or("");
     g.type = r.string("type", true).value_or("");
+    g.rate_limit = read_rate(r, "rate_limit", errors).value_or(0);
+    g.rate_burst = read_rate(r, "rate_burst", errors).value_or(0);
     g.options = nlohmann::json::object();
     for (auto it = list[i].begin(); it != list[i].end(); ++it) {
       std::string k = it->first.as<std::string>();
-      if (k == "name" || k == "type") continue;
+      if (k == "name" || k == "type" || k == "rate_limit" || k == "rate_burst") continue;
       r.node(k);  // mark as read: the driver validates its own options
       g.options[k] = yaml_to_json(it->second, path + "." + k, errors, &env);
     }
@@ -259,7 +318,7 @@ core::result<config> parse_config(std::string_view yaml_text, std::string_view f
   if (auto v = top.string("api_token")) c.api_token = *v;
   {
     yaml_map_reader r(top.node("http"), "http", errors, &env);
-    if (r.valid()) read_http(r, c.http);
+    if (r.valid()) read_http(r, c.http, errors);
   }
   {
     yaml_map_reader r(top.node("store"), "store", errors, &env);

@@ -5,9 +5,12 @@
 namespace tuki::config {
 
 void yaml_errors::add(const YAML::Mark& mark, const std::string& path, const std::string& what) {
-  std::string loc = file_;
-  if (mark.line >= 0) loc += ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
-  lines_.push_back(loc + ": " + (path.empty() ? "" : path + ": ") + what);
+  lines_.push_back(where(mark) + ": " + (path.empty() ? "" : path + ": ") + what);
+}
+
+std::string yaml_errors::where(const YAML::Mark& mark) const {
+  if (mark.line < 0) return file_;
+  return file_ + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
 }
 
 std::string yaml_errors::text() const {

@@ -137,12 +137,18 @@ TEST_CASE("kannel: options are validated", "[gateway][kannel]") {
   auto bad = [](nlohmann::json o) {
     return make_gateway({"k", "kannel", "http://x", std::move(o)}).error().message();
   };
-  CHECK_THAT(bad({{"username", "u"}, {"password", "p"}}), Catch::Contains("'sendsms_url' must be an http(s) URL"));
+  CHECK_THAT(bad({{"username", "u"}, {"password", "p"}}), Catch::Contains("'sendsms_url' is required"));
+  CHECK_THAT(bad({{"sendsms_url", "ftp://h/s"}, {"username", "u"}, {"password", "p"}}),
+             Catch::EndsWith("'sendsms_url' must be an http:// or https:// URL"));
+  // The URL may carry credentials: the error names the problem, not the URL.
+  CHECK(bad({{"sendsms_url", "http://u:s3cret@h:notaport/s"}, {"username", "u"}, {"password", "p"}}) ==
+        "gateway 'k': option 'sendsms_url' must be an http:// or https:// URL: the port must be a "
+        "number between 1 and 65535");
   CHECK_THAT(bad({{"sendsms_url", "http://h/s"}, {"password", "p"}}), Catch::Contains("'username' is required"));
   CHECK_THAT(bad({{"sendsms_url", "http://h/s"}, {"username", "u"}, {"password", "p"}, {"dlr_mask", 99}}),
              Catch::Contains("'dlr_mask' must be 0..31"));
   CHECK_THAT(bad({{"sendsms_url", "http://h/s"}, {"username", "u"}, {"password", "p"}, {"pasword", "x"}}),
-             Catch::Contains("unknown option 'pasword'"));
+             Catch::Contains("option 'pasword' is unknown"));
   CHECK_THAT(make_gateway({"x", "carrier-pigeon", "", {}}).error().message(),
              Catch::Contains("unknown type 'carrier-pigeon'"));
 }

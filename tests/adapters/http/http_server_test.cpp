@@ -3,7 +3,11 @@
 #include <future>
 #include <thread>
 
+#include <sys/socket.h>
+
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 #include <catch2/catch.hpp>
 
 #include "tuki/adapters/http/http_client.hpp"
@@ -93,4 +97,82 @@ TEST_CASE("server routes requests, enforces the body limit, and the client keeps
   bool saw_inbound = false;
   for (auto& [route, st] : observed) saw_inbound |= (route == "inbound" && st == 200);
   CHECK(saw_inbound);
+}
+
+namespace {
+
+// Sends `bytes` on a new loopback connection and returns everything the server writes until it
+// closes the connection (or 5 s pass).
+std::string exchange_raw(std::uint16_t port, const std::string& bytes) {
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::socket s(io);
+  s.connect({boost::asio::ip::make_address("127.0.0.1"), port});
+  timeval tv{5, 0};
+  ::setsockopt(s.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  boost::system::error_code ec;
+  boost::asio::write(s, boost::asio::buffer(bytes), ec);
+  std::string out;
+  char buf[4096];
+  while (true) {
+    auto n = s.read_some(boost::asio::buffer(buf), ec);
+    out.append(buf, n);
+    if (ec) break;  // eof when the server closes; a reset after its answer is also the end
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("server answers 400 with a reason to requests it cannot parse, then closes",
+          "[http]") {
+  boost::asio::io_context io;
+  router routes;
+  routes.add("POST", "/echo", "echo",
+             [](const core::http_request& req, const route_params&)
+                 -> boost::asio::awaitable<core::http_response> {
+               co_return core::http_response::text(201, req.body);
+             });
+  std::vector<int> observed;
+  http_server_settings settings;
+  settings.port = 0;
+  settings.body_limit = 1024;
+  http_server server(io, settings, routes,
+                     [&observed](const std::string&, int s) { observed.push_back(s); });
+  REQUIRE(server.start().is_ok());
+  std::thread t([&io] { io.run(); });
+  const std::string head = "POST /echo HTTP/1.1\r\nHost: tuki\r\n";
+
+  struct row {
+    std::string request;
+    std::string status_line;
+    std::string body;
+  };
+  std::vector<row> rows{
+      {head + "Content-Length: abc\r\n\r\nhello", "HTTP/1.1 400 Bad Request", "bad Content-Length\n"},
+      {head + "Content-Length: 5\r\nContent-Length: 6\r\n\r\nhello!", "HTTP/1.1 400 Bad Request",
+       "bad Content-Length\n"},
+      {head + "Transfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n",
+       "HTTP/1.1 400 Bad Request", "bad chunk\n"},
+      {head + "Bad Field: x\r\nContent-Length: 0\r\n\r\n", "HTTP/1.1 400 Bad Request", "bad field\n"},
+      {head + "X-Value: a\x01z\r\nContent-Length: 0\r\n\r\n", "HTTP/1.1 400 Bad Request",
+       "bad value\n"},
+      {"GET /echo HTTP/9.9\r\nHost: tuki\r\n\r\n", "HTTP/1.1 400 Bad Request", "bad version\n"},
+      {head + "Content-Length: 5000\r\n\r\n" + std::string(5000, 'x'),
+       "HTTP/1.1 413 Payload Too Large", "request body over 1024 bytes\n"},
+      // A well-formed request on the same kind of connection is still served.
+      {head + "Content-Length: 2\r\nConnection: close\r\n\r\nok", "HTTP/1.1 201 Created", "ok"},
+  };
+  for (const auto& r : rows) {
+    INFO(r.request);
+    auto answer = exchange_raw(server.port(), r.request);
+    CHECK_THAT(answer, Catch::StartsWith(r.status_line + "\r\n"));
+    CHECK_THAT(answer, Catch::EndsWith("\r\n\r\n" + r.body));
+  }
+  CHECK(observed == std::vector<int>{400, 400, 400, 400, 400, 400, 413, 201});
+
+  std::promise<void> stopped;
+  server.stop([&stopped] { stopped.set_value(); });
+  CHECK(stopped.get_future().wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+  io.stop();
+  t.join();
 }

@@ -100,12 +100,34 @@ TEST_CASE("configuration errors name file, line, column, key and problem", "[con
       {"http: [1, 2\n", "t.yaml:2:1: "},
       {std::string("mail:\n  type: smtp\n  url: http://x\n") + minimal,
        "t.yaml:3:8: mail.url: must start with smtp:// or smtps://"},
+      {std::string("http:\n  listen: \"127.0.0.1:notaport\"\n") + minimal,
+       "t.yaml:2:11: http.listen: must be an IP address such as 127.0.0.1, 0.0.0.0 or ::, got "
+       "'127.0.0.1:notaport' (the port goes in http.port)"},
+      {std::string("http:\n  listen: 999999\n") + minimal,
+       "t.yaml:2:11: http.listen: must be an IP address such as 127.0.0.1, 0.0.0.0 or ::, got "
+       "'999999'"},
+      // A password in mail.url is never shown.
+      {std::string("mail:\n  type: smtp\n  url: smtp://user:secret@host:notaport\n") + minimal,
+       "t.yaml:3:8: mail.url: the port must be a number between 1 and 65535 in "
+       "'smtp://user:***@host:notaport'"},
+      {std::string("mail:\n  type: smtp\n  url: smtps//user:secret@host\n") + minimal,
+       "t.yaml:3:8: mail.url: must start with smtp:// or smtps://, got 'smtps//user:***@host'"},
   };
   for (const auto& r : rows) {
     INFO(r.yaml);
     auto c = parse_config(r.yaml, "t.yaml", env);
     REQUIRE_FALSE(c);
     CHECK_THAT(c.error().message(), Catch::Contains(r.expected));
+    CHECK_THAT(c.error().message(), !Catch::Contains("secret@"));
+  }
+}
+
+TEST_CASE("http.listen takes IPv4 and IPv6 addresses", "[config]") {
+  for (std::string listen : {"0.0.0.0", "127.0.0.1", "\"::\"", "\"::1\"", "\"fe80::1%lo\""}) {
+    INFO(listen);
+    auto c = parse_config("http:\n  listen: " + listen + "\n" + minimal, "t.yaml", fake_env({}));
+    INFO(c.error().to_string());
+    CHECK(c);
   }
 }
 

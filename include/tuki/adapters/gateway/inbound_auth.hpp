@@ -30,6 +30,8 @@
 
 namespace tuki::adapters {
 
+class gateway_options;
+
 /// An IPv4 or IPv6 network; IPv4 is stored as an IPv4-mapped IPv6 address (::ffff:a.b.c.d) so
 /// that a v4 rule also matches a peer reported as "::ffff:192.0.2.1" by a dual-stack socket.
 struct ip_network {
@@ -56,6 +58,8 @@ class inbound_auth {
   /// gateway and the key ("gateway 'k': option 'auth.allow_ips' ...").
   static core::result<inbound_auth> from_options(const std::string& gateway_name,
                                                  const nlohmann::json& options);
+  /// The same, with errors located as `options` locates them (gateway_options.hpp).
+  static core::result<inbound_auth> from_options(const gateway_options& options);
 
   /// ok, permission_denied (source address not allowed) or unauthenticated.
   core::status check(const core::http_request& request) const;

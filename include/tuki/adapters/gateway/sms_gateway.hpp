@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tuki/core/config/source_locations.hpp"
 #include "tuki/core/http_message.hpp"
 #include "tuki/core/instant.hpp"
 #include "tuki/core/status.hpp"
@@ -107,6 +108,9 @@ struct gateway_settings {
   /// JWT `exp`). Set by the app (system clock) or a test (fake clock); drivers never read the
   /// system clock themselves. May be empty for drivers that do not need it.
   std::function<core::instant()> clock = {};
+  /// Where the entry and its keys stand in the configuration file (config::gateway_entry), for
+  /// errors that name the line; empty for settings built in code.
+  config::source_locations locations = {};
 };
 
 using gateway_factory =
@@ -114,7 +118,8 @@ using gateway_factory =
 
 /// Registers a driver type; drivers call this from a static registrar in their own file.
 bool register_gateway_type(const std::string& type, gateway_factory factory);
-/// Creates the driver for `settings.type`, or invalid_argument naming the type or bad option.
+/// Creates the driver for `settings.type`, or invalid_argument naming the type or bad option
+/// (prefixed with its file:line:column when `settings.locations` knows it).
 core::result<std::unique_ptr<sms_gateway>> make_gateway(const gateway_settings& settings);
 /// The registered types, sorted (for error messages and `tuki --version`).
 std::vector<std::string> gateway_types();

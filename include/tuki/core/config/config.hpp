@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tuki/core/config/env_substitution.hpp"
+#include "tuki/core/config/source_locations.hpp"
 #include "tuki/core/status.hpp"
 
 namespace tuki::config {
@@ -59,7 +60,12 @@ struct scheduler_settings {
 struct gateway_entry {
   std::string name;
   std::string type;
-  nlohmann::json options;  // every key but name/type, env-substituted
+  nlohmann::json options;  // the driver's keys (all but name, type, rate_*), env-substituted
+  /// Where each key of the entry stands ("type", "send.url"; "" the entry): the driver checks
+  /// its options when it is created and names the line of a bad one.
+  source_locations locations;
+  double rate_limit = 0;  // outbox pace in SMS segments per second; 0: unlimited
+  double rate_burst = 0;  // token bucket size; 0: one second's worth
 };
 
 /// Staff webhook of one institution (docs/routing.md): every staff notice is also POSTed here,

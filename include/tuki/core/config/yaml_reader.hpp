@@ -19,6 +19,8 @@ class yaml_errors {
  public:
   explicit yaml_errors(std::string file) : file_(std::move(file)) {}
   void add(const YAML::Mark& mark, const std::string& path, const std::string& what);
+  /// "file:line:col" of `mark`, or the file alone when the mark is unknown.
+  std::string where(const YAML::Mark& mark) const;
   bool empty() const { return lines_.empty(); }
   /// All errors, one per line.
   std::string text() const;
