@@ -9,6 +9,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "support/running_service.hpp"
+
 #include "tuki/app/campaign_planner.hpp"
 
 using namespace tuki;
@@ -102,14 +104,9 @@ TEST_CASE("POST /v1/events and the scheduler pump in a running service", "[app][
     CHECK(planned->planned == 2);
     REQUIRE((*store)->commit().is_ok());
   }
-  auto svc = app::service::create(cfg);
-  INFO(svc.error().to_string());
-  REQUIRE(svc);
-  std::thread runner([&] { (*svc)->run(); });
-  while ((*svc)->port() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  adapters::http_client client;
-  client.start();
-  const std::string base = "http://127.0.0.1:" + std::to_string((*svc)->port());
+  testing::running_service running(cfg);
+  auto& client = running.client;
+  const std::string& base = running.base;
 
   const std::string good = R"([{"student_id":"s1","event":"absence","date":"2026-09-01","value":1},
                                {"student_id":"s2","event":"absence","date":"2026-09-02"}])";
@@ -141,9 +138,7 @@ TEST_CASE("POST /v1/events and the scheduler pump in a running service", "[app][
     sent = count(cfg, "SELECT COUNT(*) FROM messages WHERE direction = 'out' AND status = 'sent'");
   }
   auto metrics = send(client, core::http_request{"GET", base + "/metrics", {}, "", ""});
-  (*svc)->request_stop();
-  runner.join();
-  client.stop();
+  running.stop();
   CHECK(sent == 2);
   CHECK(count(cfg, "SELECT COUNT(*) FROM events") == 2);  // the bad request stored nothing
   CHECK(count(cfg, "SELECT SUM(value) FROM events") == 4);  // s1's 3 (updated) and s2's 1

@@ -13,6 +13,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "support/running_service.hpp"
+
 #include "tuki/app/conversation.hpp"
 #include "tuki/app/log.hpp"
 #include "tuki/app/role_names.hpp"
@@ -95,14 +97,9 @@ TEST_CASE("a reply through the HTTP endpoint steps the dialog, opens a ticket an
     CHECK(*started);
     REQUIRE((*store)->commit().is_ok());
   }
-  auto svc = app::service::create(f.cfg);
-  INFO(svc.error().to_string());
-  REQUIRE(svc);
-  std::thread runner([&] { (*svc)->run(); });
-  while ((*svc)->port() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  adapters::http_client client;
-  client.start();
-  std::string base = "http://127.0.0.1:" + std::to_string((*svc)->port());
+  testing::running_service running(f.cfg);
+  auto& client = running.client;
+  const std::string& base = running.base;
   CHECK(fetch(client, base + "/healthz").status == 200);
   for (auto [id, text] : {std::pair{"m1", "2"}, {"m2", "1"}, {"m3", "2"}}) {
     auto r = fetch(client, base + "/v1/gateways/console/inbound?from=%2B358401234567&text=" +
@@ -142,9 +139,7 @@ TEST_CASE("a reply through the HTTP endpoint steps the dialog, opens a ticket an
   // Bytes that are not UTF-8 are stored as U+FFFD, not as they came: the text goes into JSON.
   CHECK(fetch(client, base + "/v1/gateways/console/inbound?from=%2B358401234567&text=%FF%FEhei&id=m9")
             .status == 200);
-  (*svc)->request_stop();
-  runner.join();
-  client.stop();
+  running.stop();
   {
     auto store = app::open_store(f.cfg);
     REQUIRE(store);
@@ -170,14 +165,9 @@ TEST_CASE("a crisis text from an unregistered number is sent the helpline text a
           "crisis contact",
           "[app][service][crisis]") {
   fixture f;
-  auto svc = app::service::create(f.cfg);
-  INFO(svc.error().to_string());
-  REQUIRE(svc);
-  std::thread runner([&] { (*svc)->run(); });
-  while ((*svc)->port() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  adapters::http_client client;
-  client.start();
-  std::string base = "http://127.0.0.1:" + std::to_string((*svc)->port());
+  testing::running_service running(f.cfg);
+  auto& client = running.client;
+  const std::string& base = running.base;
   CHECK(fetch(client, base + "/v1/gateways/console/inbound?from=%2B358409999999&text=haluan%20kuolla&id=u1")
             .status == 200);
   // The outbox pump sends the answer (it has no student: the number is on the message) and the
@@ -197,9 +187,7 @@ TEST_CASE("a crisis text from an unregistered number is sent the helpline text a
         mail.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
       }
   }
-  (*svc)->request_stop();
-  runner.join();
-  client.stop();
+  running.stop();
   CHECK(status == "sent");
   CHECK_THAT(mail, Catch::Contains("X-Tuki-Envelope-To: kriisi@varia.test"));
   CHECK_THAT(mail, Catch::Contains("+358409999999"));
