@@ -142,9 +142,11 @@ core::result<conversation::unregistered_answer> conversation::answer_unregistere
       inst = &i;
       break;
     }
-  dialog::student_context ctx;
-  ctx.language = inst->default_language;
   auto lib = library();
+  // tuki knows no language for this number: a crisis is answered in the language of the
+  // lexicon whose phrase was found ("jag vill inte leva" in Swedish at a Finnish school).
+  dialog::student_context ctx;
+  ctx.language = dialog::crisis_language(*lib, sms.text).value_or(inst->default_language);
   auto step = dialog::on_reply(*lib, std::nullopt, ctx, settings_.at(inst->id), sms.text, now);
   if (!step.crisis) return answer;
   answer.crisis = true;

@@ -84,6 +84,34 @@ TEST_CASE("a crisis message from an unregistered number is answered and alerts t
   }
 }
 
+TEST_CASE("an unregistered sender is answered in the language the crisis was written in",
+          "[app][crisis]") {
+  testing::app_fixture f("tuki-unregistered-language",
+                         "    crisis_contact: kriisi@varia.test\n"
+                         "    helpline:\n      fi: Soita Sekasin-chattiin\n"
+                         "      sv: Ring Mieli\n");
+  struct row {
+    std::string text, reply_words, helpline;  // words only that language's crisis reply has
+  };
+  const std::vector<row> cases = {
+      {"jag vill inte leva längre", "Du är inte ensam", "Ring Mieli"},
+      {"haluan kuolla", "Et ole yksin", "Soita Sekasin-chattiin"},
+      {"I want to kill myself", "You are not alone", ""},
+  };
+  int n = 0;
+  for (const auto& [text, expect, helpline] : cases) {
+    const std::string from = "+35840999000" + std::to_string(n++);
+    auto out = f.conv->handle_inbound(*f.store, "console", sms(from, text, "l" + from), t0);
+    REQUIRE(out);
+    REQUIRE(out->replies == 1);
+    auto claimed = f.store->claim_sms(10, t0);
+    REQUIRE(claimed.size() == 1);
+    INFO(text);
+    CHECK_THAT(claimed[0].body, Catch::Contains(expect));
+    CHECK_THAT(claimed[0].body, Catch::Contains(helpline));
+  }
+}
+
 TEST_CASE("an ordinary message from an unregistered number gets no answer and no alert",
           "[app][crisis]") {
   testing::app_fixture f("tuki-unregistered-plain", "    crisis_contact: kriisi@varia.test\n");

@@ -10,13 +10,15 @@ crisis_detector::crisis_detector(const lexicon& lex)
 crisis_detector::crisis_detector(const lexicon& lex, std::shared_ptr<vocabulary> words)
     : phrases_(words), exclude_(words) {
   for (const auto& [code, l] : lex.languages) {
-    for (const auto& p : l.crisis_phrases) phrases_.add(p, 0, true);
-    for (const auto& p : l.crisis_exclude) exclude_.add(p, 0, true);
+    const int tag = static_cast<int>(languages_.size());
+    languages_.push_back(code);
+    for (const auto& p : l.crisis_phrases) phrases_.add(p, tag, true);
+    for (const auto& p : l.crisis_exclude) exclude_.add(p, tag, true);
   }
 }
 
-bool crisis_detector::detect(const std::vector<token>& tokens) const {
-  if (phrases_.empty()) return false;
+std::optional<std::string_view> crisis_detector::find(const std::vector<token>& tokens) const {
+  if (phrases_.empty()) return std::nullopt;
   // One tolerant pass: it finds exact hits too, and only a yes/no answer is needed.
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     auto hit = phrases_.match_at(tokens, i, guarded_match{});
@@ -26,9 +28,9 @@ bool crisis_detector::detect(const std::vector<token>& tokens) const {
     for (std::size_t j = 0; j < hit->end && !excluded; ++j)
       if (auto ex = exclude_.match_at(tokens, j, guarded_match{}); ex && ex->end > hit->begin)
         excluded = true;
-    if (!excluded) return true;
+    if (!excluded) return std::string_view(languages_[static_cast<std::size_t>(hit->tag)]);
   }
-  return false;
+  return std::nullopt;
 }
 
 }  // namespace tuki::dialog

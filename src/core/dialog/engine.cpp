@@ -343,6 +343,13 @@ step_output start(const dialog_library& lib, std::string_view dialog_id,
   return out;
 }
 
+std::optional<std::string> crisis_language(const dialog_library& lib, std::string_view text) {
+  thread_local prepared_reply r;
+  prepare_reply(text, lib.accent_folded_sets(), "", r);
+  if (auto lang = lib.crisis().find(r.folded.tokens)) return std::string(*lang);
+  return std::nullopt;
+}
+
 step_output on_reply(const dialog_library& lib, const std::optional<session>& s,
                      const student_context& ctx, const conversation_settings& cs,
                      std::string_view text, core::instant now) {

@@ -98,6 +98,12 @@ TEST_CASE("crisis tables: crises found, near-misses not", "[dialog][tables]") {
       auto out = on_reply(library(), std::nullopt, who, settings, msg, t0);
       INFO(f.filename().string() << " row " << row << ": '" << msg << "'");
       CHECK(out.crisis == c["crisis"].as<bool>());
+      // What an unregistered sender is answered in: the table's language, unless the row names
+      // the lexicon whose phrase comes first (`found_in`, a word two languages share).
+      const std::string lang = c["found_in"] ? c["found_in"].as<std::string>()
+                                             : doc["language"].as<std::string>();
+      if (c["crisis"].as<bool>()) CHECK(crisis_language(library(), msg).value_or("<none>") == lang);
+      else CHECK_FALSE(crisis_language(library(), msg));
     }
   }
 }

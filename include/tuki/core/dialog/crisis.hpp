@@ -9,6 +9,9 @@
 // word of some lexicon, and in one-word phrases only at 7+ letters. Negation is NOT applied
 // ("en halua elää" is a crisis).
 #include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "tuki/core/dialog/lexicon.hpp"
@@ -25,9 +28,14 @@ class crisis_detector {
   /// The same with the words in `words` (the library shares the accent-folded lexicon's, so
   /// that a reply's tokens are looked up once); the caller seals it.
   crisis_detector(const lexicon& lex, std::shared_ptr<vocabulary> words);
-  bool detect(const std::vector<token>& tokens) const;
+  bool detect(const std::vector<token>& tokens) const { return find(tokens).has_value(); }
+  /// The language code of the lexicon whose phrase was found first (left to right; of phrases
+  /// at the same place, the longest), if the tokens hold a crisis. A guess at the writer's
+  /// language when tuki does not know it: an unregistered sender.
+  std::optional<std::string_view> find(const std::vector<token>& tokens) const;
 
  private:
+  std::vector<std::string> languages_;  // by phrase tag
   phrase_set phrases_;
   phrase_set exclude_;
 };

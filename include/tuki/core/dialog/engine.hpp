@@ -62,6 +62,10 @@ step_output start(const dialog_library&, std::string_view dialog_id, const stude
 step_output on_reply(const dialog_library&, const std::optional<session>&, const student_context&,
                      const conversation_settings&, std::string_view text, core::instant now);
 
+/// The language of the crisis phrase in `text`, if it holds one (crisis_detector::find): what a
+/// sender tuki has no language for (an unregistered number) is answered in.
+std::optional<std::string> crisis_language(const dialog_library&, std::string_view text);
+
 /// A timer fired (kind and token from the schedule_timer effect). A stale token is ignored
 /// (returns the session unchanged and no effects).
 step_output on_timer(const dialog_library&, const session&, const student_context&,
