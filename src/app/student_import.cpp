@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <cstdint>
+#include <cstdlib>
 #include <deque>
 #include <fstream>
 #include <map>
@@ -49,8 +51,32 @@ std::string phone_taken(adapters::sqlite_store& store, const core::student& s, s
   const std::string owner = q.step() ? "'" + q.column_text(0) + "'" : "another student";
   q.reset();
   return "line " + std::to_string(line) + ": phone: the same number as student " + owner +
-         ", already stored; give one of them another number (a new number for " + owner +
-         " must come on an earlier line)";
+         ", already stored; give one of them another number (a number moves between students only "
+         "when this file gives " + owner + " a new one)";
+}
+
+// Gives the students of `rows` that are stored a placeholder number of their own ("moving:" and
+// the row id, not a phone number), so that the numbers they held are free for the rows that
+// take them. Inside the import's transaction: every such student gets its row's number right
+// after, and an error rolls everything back.
+core::status release_numbers(adapters::sqlite_store& store, const std::string& institution_id,
+                             const std::vector<std::pair<std::size_t, core::student>>& rows) {
+  auto& q = store.db().prepare(
+      "UPDATE students SET phone = 'moving:' || id WHERE institution_id = ?1 AND student_ref = ?2");
+  for (const auto& [line, s] : rows) {
+    q.bind(1, institution_id).bind(2, s.ref);
+    if (auto st = q.run(); !st) return st;
+  }
+  return core::status::ok();
+}
+
+// Errors sorted by the line they name ("line 12: ..."); others keep their place after them.
+bool by_line(const std::string& a, const std::string& b) {
+  auto line_of = [](const std::string& e) -> std::size_t {
+    if (e.rfind("line ", 0) != 0) return SIZE_MAX;
+    return static_cast<std::size_t>(std::strtoull(e.c_str() + 5, nullptr, 10));
+  };
+  return line_of(a) < line_of(b);
 }
 
 }  // namespace
@@ -154,6 +180,7 @@ core::result<import_summary> import_students_file(
   import_summary summary;
   std::vector<std::string> errors;
   duplicate_check dups;
+  std::vector<std::pair<std::size_t, core::student>> taken;  // (line, row) whose number was held
   dups.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')));
   core::status write_error;
   std::int64_t before = count_students(store, institution_id);
@@ -180,7 +207,7 @@ core::result<import_summary> import_students_file(
       if (!valid || errors.size() != errors_before) continue;
       if (auto st = store.upsert_student(s, now, has_programme); !st) {
         if (st.error_code() == core::status::code::already_exists) {
-          errors.push_back(phone_taken(store, s, line));
+          taken.push_back({line, std::move(s)});  // its owner may move on a later line
           continue;
         }
         write_error = st;
@@ -198,6 +225,23 @@ core::result<import_summary> import_students_file(
   }
   reader_thread.join();
   for (auto& c : checkers) c.join();
+  if (write_error.is_ok() && !taken.empty()) {
+    // Rows whose number another student still held. Numbers move between students of one file
+    // in any order (two students swapping numbers too): each such student's stored number is
+    // released, then the rows are written again. A number still taken now belongs to a student
+    // this file does not move: an error naming the line.
+    write_error = release_numbers(store, institution_id, taken);
+    for (auto& [line, s] : taken) {
+      if (!write_error.is_ok()) break;
+      if (auto st = store.upsert_student(s, now, has_programme); !st) {
+        if (st.error_code() == core::status::code::already_exists) errors.push_back(phone_taken(store, s, line));
+        else write_error = st;
+        continue;
+      }
+      ++summary.rows;
+    }
+    std::stable_sort(errors.begin(), errors.end(), by_line);
+  }
   if (!read_error.is_ok()) errors.push_back(read_error.message());
   if (!write_error.is_ok() || !errors.empty()) {
     store.rollback();
