@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "tuki/app/config_paths.hpp"
+
 namespace tuki::app {
 
 core::result<gateway_drivers> make_gateway_drivers(const config::config& cfg) {
@@ -21,6 +23,7 @@ core::result<gateway_drivers> make_gateway_drivers(const config::config& cfg) {
 }
 
 core::status check_config(const config::config& cfg) {
+  if (auto paths = check_config_paths(cfg); !paths) return paths;
   return make_gateway_drivers(cfg).error();
 }
 

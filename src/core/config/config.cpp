@@ -308,9 +308,16 @@ core::result<config> parse_config(std::string_view yaml_text, std::string_view f
     if (*v != "debug" && *v != "info" && *v != "warn" && *v != "error")
       errors.add(top.mark("log_level"), "log_level", "must be debug, info, warn or error");
   }
+  // Where the keys naming files and directories stand, for the checks that look at the file
+  // system once the whole config is read (app::check_config_paths).
+  auto locate_key = [&](const yaml_map_reader& r, const std::string& key) {
+    if (r.has(key)) c.locations.add(r.child_path(key), errors.where(r.mark(key)));
+  };
   if (auto v = top.string("dialogs_dir")) c.dialogs_dir = *v;
   if (auto v = top.string("secret")) c.secret = *v;
   if (auto v = top.string("routing_dir")) c.routing_dir = *v;
+  locate_key(top, "dialogs_dir");
+  locate_key(top, "routing_dir");
   {
     yaml_map_reader r(top.node("tickets"), "tickets", errors, &env);
     if (r.valid()) read_tickets(r, c.tickets);
@@ -347,6 +354,8 @@ core::result<config> parse_config(std::string_view yaml_text, std::string_view f
       if (!r.valid()) continue;
       institution_settings inst;
       read_institution(r, inst, errors, &env);
+      locate_key(r, "routing_file");
+      locate_key(r, "schedule_file");
       if (c.find_institution(inst.id))
         errors.add(r.mark("id"), path + ".id", "duplicate institution id '" + inst.id + "'");
       if (!inst.gateway.empty() && !c.find_gateway(inst.gateway))

@@ -124,6 +124,9 @@ struct config {
   mail_settings mail;
   std::vector<gateway_entry> gateways;
   std::vector<institution_settings> institutions;
+  /// Where the keys that name files and directories stand in the file, by path ("dialogs_dir",
+  /// "institutions[0].schedule_file"); only keys the file sets.
+  source_locations locations;
 
   const institution_settings* find_institution(std::string_view id) const;
   const gateway_entry* find_gateway(std::string_view name) const;

@@ -1,0 +1,78 @@
+// The paths a config file sets are checked on the file system before any command creates
+// state, and a wrong one is reported at its line in the config file.
+#include "tuki/app/config_paths.hpp"
+
+#include <filesystem>
+#include <fstream>
+
+#include <catch2/catch.hpp>
+
+#include "tuki/app/gateway_drivers.hpp"
+
+using namespace tuki;
+namespace fs = std::filesystem;
+
+namespace {
+
+config::env_lookup no_env() {
+  return [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
+}
+
+struct temp_dir {
+  fs::path path = fs::temp_directory_path() / ("tuki-config-paths-" + std::to_string(::getpid()));
+  temp_dir() {
+    fs::remove_all(path);
+    fs::create_directories(path / "dialogs");
+    std::ofstream(path / "schedule.yaml") << "rules: []\n";
+  }
+  ~temp_dir() { fs::remove_all(path); }
+  std::string operator/(const std::string& name) const { return (path / name).string(); }
+};
+
+// `yaml` ends inside its one institution, which gets the console gateway.
+config::config parse(const std::string& yaml) {
+  auto cfg = config::parse_config(yaml + "    gateway: console\ngateways:\n  - name: console\n"
+                                         "    type: console\n",
+                                  "tuki.yaml", no_env());
+  INFO(cfg.error().to_string());
+  REQUIRE(cfg);
+  return *cfg;
+}
+
+}  // namespace
+
+TEST_CASE("paths the config sets must exist; errors name the key's line", "[app][config]") {
+  temp_dir d;
+  const std::string good = "dialogs_dir: " + (d / "dialogs") + "\n" +
+                           "store:\n  path: " + (d / "tuki.db") + "\n" +
+                           "institutions:\n  - id: varia\n    schedule_file: " + (d / "schedule.yaml") +
+                           "\n";
+  CHECK(app::check_config_paths(parse(good)));
+  CHECK(app::check_config(parse(good)));
+
+  // Line 1 dialogs_dir, 6 schedule_file, 7 routing_file; columns of the values.
+  const std::string bad = "dialogs_dir: " + (d / "dialgos") + "\n" +
+                          "store:\n  path: " + (d / "no/such/dir/tuki.db") + "\n" +
+                          "institutions:\n  - id: varia\n" +
+                          "    schedule_file: " + (d / "dialogs") + "\n" +
+                          "    routing_file: " + (d / "routing.yaml") + "\n";
+  auto st = app::check_config_paths(parse(bad));
+  REQUIRE_FALSE(st);
+  const std::string m = st.message();
+  INFO(m);
+  CHECK_THAT(m, Catch::Contains("tuki.yaml:1:14: dialogs_dir: no directory '" + (d / "dialgos") + "'"));
+  // The database and its directory are created where they are needed.
+  CHECK_THAT(m, !Catch::Contains("store.path"));
+  CHECK_THAT(m, Catch::Contains("tuki.yaml:6:20: institutions[0].schedule_file: '" + (d / "dialogs") +
+                                "' is a directory, not a file"));
+  CHECK_THAT(m, Catch::Contains("tuki.yaml:7:19: institutions[0].routing_file: no file '" +
+                                (d / "routing.yaml") + "'"));
+  // Every command checks them before it opens the store.
+  CHECK(app::check_config(parse(bad)).message() == m);
+}
+
+TEST_CASE("paths left to their defaults are not checked here", "[app][config]") {
+  // dialogs_dir defaults to "dialogs" and routing_dir to "config/routing" (relative to the
+  // working directory); their loaders report them if they are missing.
+  CHECK(app::check_config_paths(parse("institutions:\n  - id: varia\n")));
+}
