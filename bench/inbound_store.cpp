@@ -67,7 +67,8 @@ int main(int argc, char** argv) {
   if (!store) return fail(store.error().message());
   auto& st = **store;
   if (auto off = st.db().exec("PRAGMA wal_autocheckpoint=0"); !off) return fail(off.message());
-  auto cp = adapters::wal_checkpointer::start(argv[2], "normal", std::chrono::milliseconds(100));
+  auto cp = adapters::wal_checkpointer::start(argv[2], "normal",
+                                              std::chrono::milliseconds(cfg->store.checkpoint_interval_ms));
   if (!cp) return fail(cp.error().message());
   std::shared_ptr<adapters::wal_checkpointer> checkpointer(std::move(*cp));
   st.keep_wal_short(262144, checkpointer);

@@ -83,7 +83,7 @@ core::result<std::unique_ptr<service>> service::create(config::config cfg) {
   if (c.store.path != ":memory:") {
     // Checkpoints run beside the store thread, not inside its commits (wal_checkpointer.hpp).
     auto cp = adapters::wal_checkpointer::start(c.store.path, c.store.synchronous,
-                                                std::chrono::milliseconds(100));
+                                                std::chrono::milliseconds(c.store.checkpoint_interval_ms));
     if (!cp) return cp.error();
     if (auto off = (*store)->db().exec("PRAGMA wal_autocheckpoint=0"); !off) return off;
     s->checkpointer_ = std::shared_ptr<adapters::wal_checkpointer>(std::move(*cp));

@@ -52,6 +52,8 @@ void read_store(yaml_map_reader& r, store_settings& s, yaml_errors& errors) {
     s.synchronous = *v;
   }
   if (auto v = r.integer("max_batch", 1, 100'000)) s.max_batch = static_cast<int>(*v);
+  if (auto v = r.integer("checkpoint_interval_ms", 10, 60'000))
+    s.checkpoint_interval_ms = static_cast<int>(*v);
   r.reject_unknown_keys();
 }
 

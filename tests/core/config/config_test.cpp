@@ -75,6 +75,11 @@ TEST_CASE("defaults and environment reach typed settings", "[config]") {
   CHECK(c->store.path == "/tmp/x.db");
   CHECK(c->http.body_limit == 65536);
   CHECK(c->mail.type == "file");
+  CHECK(c->store.checkpoint_interval_ms == 1000);
+  auto tuned = parse_config(std::string("store:\n  checkpoint_interval_ms: 250\n") + minimal, "t.yaml",
+                            fake_env({}));
+  REQUIRE(tuned);
+  CHECK(tuned->store.checkpoint_interval_ms == 250);
 }
 
 TEST_CASE("configuration errors name file, line, column, key and problem", "[config]") {
@@ -87,6 +92,8 @@ TEST_CASE("configuration errors name file, line, column, key and problem", "[con
       {std::string("http:\n  port: 99999\n") + minimal,
        "t.yaml:2:9: http.port: must be between 0 and 65535, got 99999"},
       {std::string("http:\n  prot: 8080\n") + minimal, "t.yaml:2:3: http.prot: unknown key"},
+      {std::string("store:\n  checkpoint_interval_ms: 0\n") + minimal,
+       "t.yaml:2:27: store.checkpoint_interval_ms: must be between 10 and 60000, got 0"},
       {std::string("store:\n  path: ${TUKI_DB}\n") + minimal,
        "t.yaml:2:9: store.path: environment variable TUKI_DB is not set"},
       {"gateways:\n  - name: console\n    type: console\ninstitutions:\n  - id: varia\n"
