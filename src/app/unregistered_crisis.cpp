@@ -1,5 +1,9 @@
 // ticket_desk::alert_unregistered_crisis: the staff side of a crisis message from a number that
 // belongs to no student (conversation.cpp answers the number with the helpline text).
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include <nlohmann/json.hpp>
 
 #include "tuki/app/log.hpp"
@@ -16,9 +20,15 @@ core::result<int> ticket_desk::alert_unregistered_crisis(adapters::sqlite_store&
                                                          core::instant now) {
   const institution& inst = institution_of(institution_id);
   const auto& is = inst.routing.rules.institution;
-  const std::string to = routing::normalize_email(
-      !is.crisis_contact_email.empty() ? is.crisis_contact_email : is.coordinator_email);
-  if (to.empty()) {
+  // Both the crisis contact and the coordinator: there is no ticket, so no reminder or
+  // escalation follows if the one person told is away.
+  std::vector<std::string> recipients;
+  for (const auto& e : {is.crisis_contact_email, is.coordinator_email}) {
+    std::string to = routing::normalize_email(e);
+    if (!to.empty() && std::find(recipients.begin(), recipients.end(), to) == recipients.end())
+      recipients.push_back(std::move(to));
+  }
+  if (recipients.empty()) {
     log_error("unregistered_crisis_unrouted",
               {{"institution", institution_id},
                {"message_id", std::to_string(message_id)},
@@ -34,17 +44,19 @@ core::result<int> ticket_desk::alert_unregistered_crisis(adapters::sqlite_store&
   n.urgency = core::urgency::urgent;
   n.reply_text = excerpt;
   n.include_reply_text = is.include_reply_text;
-  std::string name, language = "en";
-  if (const auto* m = directory(store, inst).find(to)) {
-    name = m->name;
-    language = m->language;
+  for (const auto& to : recipients) {
+    std::string name, language = "en";
+    if (const auto* m = directory(store, inst).find(to)) {
+      name = m->name;
+      language = m->language;
+    }
+    routing::email_envelope env{{cfg_.mail.from, "tuki"}, {to, name}, language, ""};
+    auto mime = routing::render_staff_email(n, env, now);
+    if (!mime) return mime.error();
+    nlohmann::json job{{"from", cfg_.mail.from}, {"recipients", {to}}, {"mime", *mime}};
+    if (auto j = store.enqueue_job("mail", job.dump(), now, now); !j) return j.error();
   }
-  routing::email_envelope env{{cfg_.mail.from, "tuki"}, {to, name}, language, ""};
-  auto mime = routing::render_staff_email(n, env, now);
-  if (!mime) return mime.error();
-  nlohmann::json job{{"from", cfg_.mail.from}, {"recipients", {to}}, {"mime", *mime}};
-  if (auto j = store.enqueue_job("mail", job.dump(), now, now); !j) return j.error();
-  return 1;
+  return static_cast<int>(recipients.size());
 }
 
 }  // namespace tuki::app

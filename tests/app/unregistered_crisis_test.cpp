@@ -1,6 +1,10 @@
 // A crisis message from a number that belongs to no student: the number gets the helpline text
 // and the crisis contact an urgent email with the number (conversation::answer_unregistered,
 // ticket_desk::alert_unregistered_crisis). Real SQLite file, the shipped dialogs; no network.
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
 #include <catch2/catch.hpp>
 
 #include "support/app_fixture.hpp"
@@ -82,6 +86,35 @@ TEST_CASE("a crisis message from an unregistered number is answered and alerts t
     REQUIRE(c.size() == 1);
     CHECK(c[0].to == "+358401111111");
   }
+}
+
+TEST_CASE("the crisis contact and the coordinator are both told, once each", "[app][crisis]") {
+  // No ticket means no reminder or escalation: a second person is told at once instead.
+  const auto routing = std::filesystem::temp_directory_path() /
+                       ("tuki-unregistered-routing-" + std::to_string(::getpid()) + ".yaml");
+  auto with_coordinator = [&](const std::string& coordinator) {
+    std::ofstream(routing) << "tuki_routing: 1\ninstitution:\n  id: varia\n  coordinator: " << coordinator
+                           << "\nfallback_role: study_counsellor\n";
+  };
+  auto told = [](testing::app_fixture& f) {
+    REQUIRE(f.conv->handle_inbound(*f.store, "console", sms(unknown, "haluan kuolla", "c1"), t0));
+    std::vector<std::string> to;
+    for (const auto& j : mails(*f.store, t0)) to.push_back(nlohmann::json::parse(j.payload)["recipients"][0]);
+    std::sort(to.begin(), to.end());
+    return to;
+  };
+  const std::string yaml = "    crisis_contact: kriisi@varia.test\n    routing_file: " + routing.string() + "\n";
+  SECTION("two addresses: two emails") {
+    with_coordinator("Koordinaattori@varia.test");
+    testing::app_fixture f("tuki-unregistered-both", yaml);
+    CHECK(told(f) == std::vector<std::string>{"koordinaattori@varia.test", "kriisi@varia.test"});
+  }
+  SECTION("the same address for both: one email") {
+    with_coordinator("KRIISI@varia.test");
+    testing::app_fixture f("tuki-unregistered-same", yaml);
+    CHECK(told(f) == std::vector<std::string>{"kriisi@varia.test"});
+  }
+  std::filesystem::remove(routing);
 }
 
 TEST_CASE("an unregistered sender is answered in the language the crisis was written in",

@@ -94,10 +94,11 @@ class ticket_desk {
                                                     std::int64_t student_id, const std::string& key,
                                                     const std::string& value, core::instant now);
 
-  /// A crisis message from a number that belongs to no student (unregistered_crisis.cpp): one
-  /// urgent email with the number to the institution's crisis contact, else its coordinator.
-  /// There is no ticket (tickets belong to students). Returns how many emails were queued; 0
-  /// (logged as an error) when the institution has neither address.
+  /// A crisis message from a number that belongs to no student (unregistered_crisis.cpp): an
+  /// urgent email with the number to the institution's crisis contact and to its coordinator
+  /// (one each; one in all when they are the same address). There is no ticket (tickets belong
+  /// to students), so no reminder or escalation follows: two people are told at once instead.
+  /// Returns how many emails were queued; 0 (logged as an error) with neither address.
   core::result<int> alert_unregistered_crisis(adapters::sqlite_store& store,
                                               const std::string& institution_id,
                                               const std::string& phone, const std::string& excerpt,
