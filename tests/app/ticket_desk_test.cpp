@@ -13,6 +13,7 @@
 #include "tuki/app/service.hpp"
 #include "tuki/core/routing/action_link.hpp"
 #include "tuki/core/routing/ticket_json.hpp"
+#include "support/routing_files.hpp"
 
 using namespace tuki;
 namespace fs = std::filesystem;
@@ -270,27 +271,9 @@ TEST_CASE("not mine reroutes to someone else and counts the misroute", "[app][ti
   CHECK(twice->http_status == 410);
 }
 
-// Crisis routing with two on-call people and a crisis contact; study_counsellor is the
-// fallback role (an ordinary role a crisis ticket must never be handed down to).
-const char* const crisis_routing = R"(tuki_routing: 1
-institution:
-  id: varia
-  time_zone: Europe/Helsinki
-  crisis_contact: kriisi@varia.test
-fallback_role: study_counsellor
-rules:
-  - category: crisis
-    roles: [psychologist, nurse]
-    pick: all_on_call
-    notify_crisis_contact: true
-staff:
-  - {email: hoitaja@varia.test, roles: [nurse], on_call: true}
-  - {email: psykologi@varia.test, roles: [psychologist], on_call: true}
-)";
-
 TEST_CASE("not mine on a shared crisis ticket leaves it with the others, not the fallback role",
           "[app][tickets][not_mine]") {
-  desk_fixture f(crisis_routing);
+  desk_fixture f(testing::crisis_routing);
   f.add_staff("opo@varia.test", "study_counsellor");
   auto opened = f.desk->open(*f.store, f.student, "crisis", core::urgency::urgent, "", "", "", t0);
   REQUIRE(opened);
@@ -316,7 +299,7 @@ TEST_CASE("not mine on a shared crisis ticket leaves it with the others, not the
 
 TEST_CASE("the seen SMS names the role of the person who acknowledged, e.g. the crisis contact",
           "[app][tickets]") {
-  desk_fixture f(crisis_routing);
+  desk_fixture f(testing::crisis_routing);
   REQUIRE(f.desk->open(*f.store, f.student, "crisis", core::urgency::urgent, "", "", "", t0));
   auto ack = link_of(mail_to(f.take("mail", t0), "kriisi@varia.test"), "acknowledge");
   auto r = f.desk->act(*f.store, *f.lib, ack, t0 + std::chrono::minutes(3));

@@ -44,6 +44,7 @@ struct ticket_action_outcome {
   std::string action;
   std::string ticket_status;
   bool sms_queued = false;  // acknowledge: the "seen" SMS went to the outbox
+  std::string button;       // confirm(): the label of the confirmation page's button
 };
 
 class ticket_desk {
@@ -68,8 +69,16 @@ class ticket_desk {
   core::result<ticket_action_outcome> act(adapters::sqlite_store& store,
                                           const dialog::dialog_library& library,
                                           std::string_view target, core::instant now);
-  /// Checks a link without acting (the confirmation page of single-use actions).
+  /// Checks a link without acting or reading the store.
   ticket_action_outcome check(std::string_view target, core::instant now) const;
+  /// The confirmation page of a single-use action (resolve, reassign, not_mine), before anything
+  /// is done: the link is checked as by act() (also 404, 410 used; not_mine also 409 resolved and
+  /// 403 not an assignee), `button` labels the form, and for not_mine `message` says, in English,
+  /// what will happen: the others keep a shared ticket; a ticket the actor holds alone is routed
+  /// again (a crisis ticket only to the crisis rota or contact). Reads the store only; a status
+  /// only when the store fails.
+  core::result<ticket_action_outcome> confirm(adapters::sqlite_store& store,
+                                              std::string_view target, core::instant now) const;
 
   /// Starts a dialog for a student (conversation::start_checkin); returns whether it started.
   using start_dialog_fn =
@@ -114,6 +123,15 @@ class ticket_desk {
     routing::routing_config routing;
   };
   const institution& institution_of(const std::string& id) const;
+  struct stored_ticket {
+    std::int64_t id = 0;
+    adapters::ticket_row row;
+    routing::ticket state;
+  };
+  /// The ticket a link names ("17"): its row and state; nullopt when there is no such ticket.
+  /// A status when its stored state cannot be read.
+  core::result<std::optional<stored_ticket>> load_ticket(adapters::sqlite_store& store,
+                                                         const std::string& ticket_id) const;
   routing::staff_directory directory(adapters::sqlite_store& store, const institution& inst) const;
   routing::routing_state state(adapters::sqlite_store& store, const institution& inst) const;
   core::status remember(adapters::sqlite_store& store, const institution& inst,
