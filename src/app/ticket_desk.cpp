@@ -95,6 +95,29 @@ ticket_desk::ticket_desk(const config::config& cfg, role_names roles)
   }
 }
 
+std::string unnamed_role::warning() const {
+  return routing_source + ": warning: role '" + role + "' of institution " + institution_id +
+         " has no name in " +
+         (lexicon_file.empty() ? "language " + language + " (no lexicon names roles in it)"
+                               : lexicon_file + " (roles:)") +
+         "; students read '" + shown + "'";
+}
+
+std::vector<unnamed_role> ticket_desk::unnamed_roles() const {
+  std::vector<unnamed_role> out;
+  for (const auto& [id, inst] : institutions_) {
+    auto roles = routing::known_roles(inst.routing.rules, inst.routing.staff);
+    roles.push_back("crisis_contact");
+    roles.push_back("coordinator");
+    for (const auto& role : roles)
+      for (const auto& language : inst.settings->languages)
+        if (!roles_.has_name(role, language))
+          out.push_back({id, role, language, inst.routing.source, roles_.file_of(language),
+                         roles_.name(role, language)});
+  }
+  return out;
+}
+
 const ticket_desk::institution& ticket_desk::institution_of(const std::string& id) const {
   auto it = institutions_.find(id);
   if (it != institutions_.end()) return it->second;

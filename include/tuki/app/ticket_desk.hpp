@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "tuki/adapters/store/sqlite_store.hpp"
 #include "tuki/app/role_names.hpp"
@@ -31,6 +32,18 @@ struct opened_ticket {
   std::int64_t id = 0;
   std::string role;  // the routed role, for {staff_role}; the fallback role when unrouted
   bool routed = false;
+};
+
+/// A role an institution's routing can put on a ticket that has no name of its own in one of the
+/// institution's languages: the "seen" SMS and {staff_role} name it as `shown` (role_names).
+struct unnamed_role {
+  std::string institution_id, role, language;
+  std::string routing_source;  // the routing file ("<built-in default>" for the defaults)
+  std::string lexicon_file;    // the lexicon of `language`; empty when there is none
+  std::string shown;
+  /// "<routing_source>: warning: role 'x' of institution varia has no name in
+  /// dialogs/lang/fi.yaml (roles:); students read 'koulun työntekijä'".
+  std::string warning() const;
 };
 
 /// What a staff action did, for the answer page / API.
@@ -111,6 +124,12 @@ class ticket_desk {
                                               const std::string& institution_id,
                                               const std::string& phone, const std::string& excerpt,
                                               std::int64_t message_id, core::instant now);
+
+  /// Every role of every institution's routing (rules, fallback role, the routing file's staff,
+  /// crisis_contact, coordinator) that the role names do not name in one of the institution's
+  /// languages, by institution, role and language. Staff roles from the staff CSV are built-in
+  /// roles, which the shipped lexicons name.
+  std::vector<unnamed_role> unnamed_roles() const;
 
   /// The effective SLA settings of an institution (routing file + config overrides).
   routing::sla_settings sla_of(const std::string& institution_id) const;
