@@ -381,8 +381,8 @@ core::result<ticket_action_outcome> ticket_desk::confirm(adapters::sqlite_store&
         std::vector<routing::assignee> others;
         for (const auto& a : t.assignees)
           if (a.email != routing::normalize_email(link.actor)) others.push_back(a);
-        out.message = "You will leave ticket " + t.id + ". It is not routed again: " +
-                      joined(others) + ", already on it, keep it.";
+        out.message = "You will leave ticket " + t.id +
+                      ". It is not routed again: " + joined(others) + ", already on it, keep it.";
         out.button = "Not mine: leave it to them";
       } else if (t.is_crisis()) {
         out.message = "Ticket " + t.id +

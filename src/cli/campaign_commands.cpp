@@ -201,7 +201,8 @@ void register_campaign_commands(CLI::App& root, int& exit_code) {
       exit_code = fail(1, st.message());
       return;
     }
-    std::cout << "imported " << events_summary(rows->size(), stored) << " into " << inst->id << "\n";
+    std::cout << "imported " << events_summary(rows->size(), stored) << " into " << inst->id
+              << "\n";
   });
 
   auto* deliveries = root.add_subcommand("deliveries", "Delivery problems");

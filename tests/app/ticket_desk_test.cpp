@@ -10,10 +10,10 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "support/routing_files.hpp"
 #include "tuki/app/service.hpp"
 #include "tuki/core/routing/action_link.hpp"
 #include "tuki/core/routing/ticket_json.hpp"
-#include "support/routing_files.hpp"
 
 using namespace tuki;
 namespace fs = std::filesystem;
@@ -340,7 +340,8 @@ staff:
   CHECK(unnamed[0].shown == "työntekijä");
   CHECK_THAT(unnamed[0].warning(),
              Catch::EndsWith("routing/varia.yaml: warning: role 'erityisopettaja_2' of institution "
-                             "varia has no name in " + std::string(TUKI_SOURCE_DIR) +
+                             "varia has no name in " +
+                             std::string(TUKI_SOURCE_DIR) +
                              "/dialogs/lang/fi.yaml (roles:); students read 'työntekijä'"));
 }
 

@@ -13,8 +13,8 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "tuki/adapters/http/http_server.hpp"
 #include "support/routing_files.hpp"
+#include "tuki/adapters/http/http_server.hpp"
 #include "tuki/core/routing/staff_webhook.hpp"
 
 using namespace tuki;

@@ -65,7 +65,8 @@ core::status check_public_url(std::string_view url) {
   const std::string shown = "'" + redact_url(url) + "'";
   if (!url.starts_with("http://") && !url.starts_with("https://"))
     return core::status::invalid_argument(
-        "must be an absolute http:// or https:// URL such as https://tuki.example.fi, got " + shown);
+        "must be an absolute http:// or https:// URL such as https://tuki.example.fi, got " +
+        shown);
   auto parsed = parse_server_url(url);
   if (!parsed) return core::status::invalid_argument(parsed.error().message() + " in " + shown);
   if (parsed->has_user_info)
@@ -75,7 +76,8 @@ core::status check_public_url(std::string_view url) {
   if (url.find_first_of("?#") != std::string_view::npos)
     return core::status::invalid_argument(
         "must not have a query ('?...') or a fragment ('#...'): links are made by appending paths "
-        "to it, got " + shown);
+        "to it, got " +
+        shown);
   return core::status::ok();
 }
 

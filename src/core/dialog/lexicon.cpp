@@ -37,8 +37,8 @@ void check_reply_placeholders(yaml_reader& r, const YAML::Node& replies) {
   for (auto it = replies.begin(); it != replies.end(); ++it) {
     if (!it->first.IsScalar() || !it->second.IsScalar()) continue;
     const std::string key = it->first.Scalar();
-    for (auto& msg : placeholder_errors(text_template(it->second.Scalar()),
-                                        reply_placeholders(key)))
+    for (auto& msg :
+         placeholder_errors(text_template(it->second.Scalar()), reply_placeholders(key)))
       r.error(it->second, "replies." + key + ": " + msg);
   }
 }

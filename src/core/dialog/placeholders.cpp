@@ -50,7 +50,8 @@ std::vector<std::string> malformed_placeholders(std::string_view text) {
   std::size_t i = 0;
   while (i < text.size()) {
     if (text[i] == '}') {
-      out.push_back("'}' at " + character(text, i) + " has no '{' before it" + std::string(no_escape));
+      out.push_back("'}' at " + character(text, i) + " has no '{' before it" +
+                    std::string(no_escape));
       ++i;
       continue;
     }

@@ -15,8 +15,9 @@ text_template::text_template(std::string source) : source_(std::move(source)) {
   while (i < source_.size()) {
     std::size_t open = source_.find('{', i);
     std::size_t close = open == std::string::npos ? open : source_.find('}', open + 1);
-    bool name_ok = close != std::string::npos &&
-                   is_placeholder_name(std::string_view(source_).substr(open + 1, close - open - 1));
+    bool name_ok =
+        close != std::string::npos &&
+        is_placeholder_name(std::string_view(source_).substr(open + 1, close - open - 1));
     if (open == std::string::npos || !name_ok) {
       std::size_t stop = open == std::string::npos ? source_.size() : open + 1;
       if (!parts_.empty() && !parts_.back().placeholder)

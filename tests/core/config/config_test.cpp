@@ -248,7 +248,8 @@ TEST_CASE("public_url must be an absolute http(s) URL with a host, without query
        "t.yaml:1:13: public_url: must be an absolute http:// or https:// URL such as "
        "https://tuki.example.fi, got 'tuki.varia.fi'"},
       {"/tuki", "t.yaml:1:13: public_url: must be an absolute http:// or https:// URL"},
-      {"ftp://tuki.varia.fi", "t.yaml:1:13: public_url: must be an absolute http:// or https:// URL"},
+      {"ftp://tuki.varia.fi",
+       "t.yaml:1:13: public_url: must be an absolute http:// or https:// URL"},
       {"https://", "t.yaml:1:13: public_url: the host is missing in 'https://'"},
       {"https:///t", "t.yaml:1:13: public_url: the host is missing"},
       {"https://tuki.varia.fi:99999",
@@ -278,7 +279,8 @@ TEST_CASE("public_url must be an absolute http(s) URL with a host, without query
     CHECK(c->public_url.back() != '/');
   }
   // Empty (the shipped configs' ${TUKI_PUBLIC_URL:-}) means http://<listen>:<port>.
-  auto empty = parse_config("public_url: ${TUKI_PUBLIC_URL:-}\n" + std::string(minimal), "t.yaml", env);
+  auto empty =
+      parse_config("public_url: ${TUKI_PUBLIC_URL:-}\n" + std::string(minimal), "t.yaml", env);
   REQUIRE(empty);
   CHECK(empty->public_url == "http://127.0.0.1:8080");
 }

@@ -81,7 +81,8 @@ TEST_CASE("routing file errors name file:line:column and the key path", "[routin
   CHECK_THAT(error_of("tuki_routing: 1\nrules: [\n"), Catch::StartsWith("r.yaml:"));
 }
 
-TEST_CASE("a routing file's public_url is checked like the configuration's", "[routing][public_url]") {
+TEST_CASE("a routing file's public_url is checked like the configuration's",
+          "[routing][public_url]") {
   CHECK(error_of("tuki_routing: 1\ninstitution:\n  public_url: tuki.varia.fi\n") ==
         "r.yaml:3:15: institution.public_url: must be an absolute http:// or https:// URL such as "
         "https://tuki.example.fi, got 'tuki.varia.fi'");
