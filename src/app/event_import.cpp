@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tuki/app/csv_import_text.hpp"
 #include "tuki/core/schedule/calendar_date.hpp"
 #include "tuki/core/text/csv.hpp"
 
@@ -37,9 +38,11 @@ std::string check(const event_input& e) {
 
 }  // namespace
 
-std::vector<event_input> parse_events_csv(std::string_view text, std::vector<event_error>& errors) {
+core::result<std::vector<event_input>> parse_events_csv(std::string_view text,
+                                                        std::vector<event_error>& errors) {
+  if (auto st = check_csv_encoding(text); !st) return st;
   std::vector<event_input> out;
-  core::csv_reader reader(text);
+  auto reader = open_import_csv(text);
   core::csv_row row;
   if (!reader.next(row)) {
     errors.push_back({1, reader.error().is_ok() ? "the file is empty; expected a header line"

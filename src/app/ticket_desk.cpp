@@ -95,6 +95,29 @@ ticket_desk::ticket_desk(const config::config& cfg, role_names roles)
   }
 }
 
+std::string unnamed_role::warning() const {
+  return routing_source + ": warning: role '" + role + "' of institution " + institution_id +
+         " has no name in " +
+         (lexicon_file.empty() ? "language " + language + " (no lexicon names roles in it)"
+                               : lexicon_file + " (roles:)") +
+         "; students read '" + shown + "'";
+}
+
+std::vector<unnamed_role> ticket_desk::unnamed_roles() const {
+  std::vector<unnamed_role> out;
+  for (const auto& [id, inst] : institutions_) {
+    auto roles = routing::known_roles(inst.routing.rules, inst.routing.staff);
+    roles.push_back("crisis_contact");
+    roles.push_back("coordinator");
+    for (const auto& role : roles)
+      for (const auto& language : inst.settings->languages)
+        if (!roles_.has_name(role, language))
+          out.push_back({id, role, language, inst.routing.source, roles_.file_of(language),
+                         roles_.name(role, language)});
+  }
+  return out;
+}
+
 const ticket_desk::institution& ticket_desk::institution_of(const std::string& id) const {
   auto it = institutions_.find(id);
   if (it != institutions_.end()) return it->second;
@@ -305,6 +328,77 @@ ticket_action_outcome ticket_desk::check(std::string_view target, core::instant 
   return o;
 }
 
+core::result<std::optional<ticket_desk::stored_ticket>> ticket_desk::load_ticket(
+    adapters::sqlite_store& store, const std::string& ticket_id) const {
+  std::int64_t id = 0;
+  try {
+    id = std::stoll(ticket_id);
+  } catch (const std::exception&) {
+    return std::optional<stored_ticket>();
+  }
+  auto row = store.get_ticket(id);
+  auto json_text = store.ticket_state(id);
+  if (!row || !json_text || json_text->empty()) return std::optional<stored_ticket>();
+  auto loaded = routing::ticket_from_json(nlohmann::json::parse(*json_text, nullptr, false));
+  if (!loaded) return loaded.error();
+  return std::optional<stored_ticket>(stored_ticket{id, std::move(*row), std::move(*loaded)});
+}
+
+core::result<ticket_action_outcome> ticket_desk::confirm(adapters::sqlite_store& store,
+                                                         std::string_view target,
+                                                         core::instant now) const {
+  auto v = routing::verify_action_link(cfg_.secret, target, now);
+  if (!v) return check(target, now);
+  const auto& link = v->link;
+  auto loaded = load_ticket(store, link.ticket_id);
+  if (!loaded) return loaded.error();
+  if (!*loaded) return failure(404, "No such ticket.");
+  if (v->single_use && store.link_nonce_used(link.nonce))
+    return failure(410, "This link was already used.");
+  const routing::ticket& t = (*loaded)->state;
+  ticket_action_outcome out;
+  out.ticket_id = link.ticket_id;
+  out.action = std::string(routing::to_string(link.action));
+  out.ticket_status = std::string(routing::to_string(t.status));
+  switch (link.action) {
+    case routing::ticket_action::acknowledge:
+      out.button = "Acknowledge";
+      break;
+    case routing::ticket_action::resolve:
+      out.button = "Mark as resolved";
+      break;
+    case routing::ticket_action::reassign:
+      out.button = "Pass it on";
+      break;
+    case routing::ticket_action::not_mine: {
+      // What act() will do (route_not_mine): the others keep a shared ticket; a ticket held by
+      // the actor alone is routed again, a crisis ticket only to the crisis side.
+      if (!t.is_open()) return failure(409, "Ticket " + t.id + " is resolved: nothing to pass on.");
+      if (!t.is_assignee(link.actor))
+        return failure(403, "You are not assigned to ticket " + t.id + ".");
+      out.button = "Not mine: route it again";
+      if (routing::others_keep(t, link.actor)) {
+        std::vector<routing::assignee> others;
+        for (const auto& a : t.assignees)
+          if (a.email != routing::normalize_email(link.actor)) others.push_back(a);
+        out.message = "You will leave ticket " + t.id +
+                      ". It is not routed again: " + joined(others) + ", already on it, keep it.";
+        out.button = "Not mine: leave it to them";
+      } else if (t.is_crisis()) {
+        out.message = "Ticket " + t.id +
+                      " is a crisis ticket. It will be routed again to someone else on the crisis "
+                      "rota, or to the crisis contact, never to an ordinary role and never back "
+                      "to you. If nobody else can take it, it stays with you.";
+      } else {
+        out.message =
+            "Ticket " + t.id + " will be routed again to someone else, never back to you.";
+      }
+      break;
+    }
+  }
+  return out;
+}
+
 core::result<ticket_action_outcome> ticket_desk::act(adapters::sqlite_store& store,
                                                      const dialog::dialog_library& library,
                                                      std::string_view target, core::instant now) {
@@ -314,23 +408,16 @@ core::result<ticket_action_outcome> ticket_desk::act(adapters::sqlite_store& sto
   ticket_action_outcome out;
   out.ticket_id = link.ticket_id;
   out.action = std::string(routing::to_string(link.action));
-  std::int64_t id = 0;
-  try {
-    id = std::stoll(link.ticket_id);
-  } catch (const std::exception&) {
-    return failure(404, "No such ticket.");
-  }
-  auto row = store.get_ticket(id);
-  auto json_text = store.ticket_state(id);
-  if (!row || !json_text || json_text->empty()) return failure(404, "No such ticket.");
-  auto parsed = nlohmann::json::parse(*json_text, nullptr, false);
-  auto loaded = routing::ticket_from_json(parsed);
+  auto loaded = load_ticket(store, link.ticket_id);
   if (!loaded) return loaded.error();
-  auto t = std::move(*loaded);
+  if (!*loaded) return failure(404, "No such ticket.");
+  const std::int64_t id = (*loaded)->id;
+  const adapters::ticket_row& row = (*loaded)->row;
+  auto t = std::move((*loaded)->state);
   if (v->single_use && store.link_nonce_used(link.nonce))
     return failure(410, "This link was already used.");
-  auto student = store.get_student(row->student_id);
-  const auto& inst = institution_of(row->institution_id);
+  auto student = store.get_student(row.student_id);
+  const auto& inst = institution_of(row.institution_id);
   std::size_t first_new = t.history.size();
   bool was_acknowledged = t.acknowledged_at.has_value();
   std::optional<routing::routing_decision> moved;  // reassign / not mine: new people to notify
@@ -404,7 +491,7 @@ core::result<ticket_action_outcome> ticket_desk::act(adapters::sqlite_store& sto
     std::vector<std::string> to;
     for (const auto& a : moved->assignees) to.push_back(a.email);
     if (auto s =
-            notify(store, inst, t, routing::notice_kind::new_ticket, to, row->excerpt, true, now);
+            notify(store, inst, t, routing::notice_kind::new_ticket, to, row.excerpt, true, now);
         !s)
       return s;
     if (auto s = routing::mark_notified(t, now); !s) return s;

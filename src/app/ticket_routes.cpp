@@ -4,10 +4,13 @@
 //   POST /v1/tickets/{ticket_id}/{action}?...                           the same, JSON answer
 // Mail scanners fetch links, so GET acts only for `acknowledge` (idempotent, and what the
 // student waits for); resolve, reassign and not_mine answer GET with a confirmation page whose
-// button POSTs the same signed URL. Answers: 200 done, 400 tampered, 403 not the assignee,
-// 404 unknown ticket, 409 not allowed now, 410 expired or already used, 422 unknown role.
+// button POSTs the same signed URL, and which says what the action will do
+// (ticket_desk::confirm: "not mine" on a shared ticket leaves it to the others). Answers: 200
+// done, 400 tampered, 403 not the assignee, 404 unknown ticket, 409 not allowed now, 410 expired
+// or already used, 422 unknown role.
 #include "tuki/app/async_write.hpp"
 #include "tuki/app/log.hpp"
+#include "tuki/app/read_queue.hpp"
 #include "tuki/app/service.hpp"
 #include "tuki/app/wall_clock.hpp"
 #include "tuki/core/text/html_escape.hpp"
@@ -69,6 +72,27 @@ void service::add_ticket_routes() {
     co_return *out;
   };
 
+  // The confirmation page of a single-use action: reads the ticket (on the read connection when
+  // there is one) so that the page can say what the action will do.
+  auto confirm =
+      [this](const std::string& target) -> awaitable<core::result<ticket_action_outcome>> {
+    auto out = std::make_shared<ticket_action_outcome>();
+    auto t = std::make_shared<std::string>(target);
+    read_queue::job job = [this, out, t](adapters::sqlite_store& s) {
+      auto r = conversation_->desk().confirm(s, *t, wall_now());
+      if (!r) return r.error();
+      *out = *r;
+      return core::status::ok();
+    };
+    core::status st;
+    if (reads_)
+      st = co_await async_read(*reads_, std::move(job), use_awaitable);
+    else  // an in-memory store has no second connection
+      st = co_await async_write(*writes_, std::move(job), use_awaitable);
+    if (!st) co_return st;
+    co_return *out;
+  };
+
   // The "open the ticket" link of staff messages. The staff inbox is later work; until then the
   // page says how to act, and shows nothing about the ticket: ids are guessable and this page
   // has no authentication, so it must not disclose anything about a student.
@@ -81,20 +105,20 @@ void service::add_ticket_routes() {
                                "yet.</p>");
               });
   routes_.add("GET", "/t/{ticket_id}/{action}", "ticket_link",
-              [this, act](const core::http_request& req,
-                          const adapters::route_params& p) -> awaitable<core::http_response> {
+              [act, confirm](const core::http_request& req,
+                             const adapters::route_params& p) -> awaitable<core::http_response> {
+                const std::string target = req.target;
                 if (p.at("action") != "acknowledge") {
-                  auto checked = conversation_->desk().check(req.target, wall_now());
-                  if (checked.http_status != 200) co_return outcome_page(checked);
-                  std::string label = checked.action == "not_mine"  ? "Not mine: route it again"
-                                      : checked.action == "resolve" ? "Mark as resolved"
-                                                                    : "Pass it on";
-                  co_return page(200, "Ticket " + checked.ticket_id,
-                                 "<form method=\"post\" action=\"" + html_escape(req.target) +
-                                     "\"><button type=\"submit\">" + html_escape(label) +
+                  auto c = co_await confirm(target);
+                  if (!c) co_return core::http_response::text(503, "try again later\n");
+                  if (c->http_status != 200) co_return outcome_page(*c);
+                  const std::string what =
+                      c->message.empty() ? "" : "<p>" + html_escape(c->message) + "</p>\n";
+                  co_return page(200, "Ticket " + c->ticket_id,
+                                 what + "<form method=\"post\" action=\"" + html_escape(target) +
+                                     "\"><button type=\"submit\">" + html_escape(c->button) +
                                      "</button></form>");
                 }
-                const std::string target = req.target;
                 auto r = co_await act(target);
                 if (!r) co_return core::http_response::text(503, "try again later\n");
                 co_return outcome_page(*r);

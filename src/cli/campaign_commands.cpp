@@ -172,6 +172,10 @@ void register_campaign_commands(CLI::App& root, int& exit_code) {
     text << in.rdbuf();
     std::vector<app::event_error> errors;
     auto rows = app::parse_events_csv(text.str(), errors);
+    if (!rows) {  // not UTF-8: the whole file is refused, as a students or staff file is
+      exit_code = fail(2, *efile + ": " + rows.error().message());
+      return;
+    }
     auto store = app::open_store(*cfg);
     if (!store) {
       exit_code = fail(1, store.error().message());
@@ -179,11 +183,11 @@ void register_campaign_commands(CLI::App& root, int& exit_code) {
     }
     adapters::events_stored stored;
     auto st = in_transaction(**store, [&](adapters::sqlite_store& s) -> core::status {
-      auto n = app::store_events(s, inst->id, rows, errors, wall_now());
+      auto n = app::store_events(s, inst->id, *rows, errors, wall_now());
       if (!n) return n.error();
       if (!errors.empty()) return core::status::invalid_argument("bad rows");
       stored = *n;
-      return s.audit("cli", "events_import", inst->id, events_summary(rows.size(), stored),
+      return s.audit("cli", "events_import", inst->id, events_summary(rows->size(), stored),
                      wall_now());
     });
     if (!errors.empty()) {
@@ -197,7 +201,8 @@ void register_campaign_commands(CLI::App& root, int& exit_code) {
       exit_code = fail(1, st.message());
       return;
     }
-    std::cout << "imported " << events_summary(rows.size(), stored) << " into " << inst->id << "\n";
+    std::cout << "imported " << events_summary(rows->size(), stored) << " into " << inst->id
+              << "\n";
   });
 
   auto* deliveries = root.add_subcommand("deliveries", "Delivery problems");

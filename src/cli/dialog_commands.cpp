@@ -15,6 +15,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tuki/app/role_names.hpp"
+#include "tuki/app/ticket_desk.hpp"
+#include "tuki/cli/cli_support.hpp"
 #include "tuki/core/dialog/engine.hpp"
 #include "tuki/core/dialog/graph.hpp"
 
@@ -39,6 +42,29 @@ struct check_options {
   std::vector<std::string> files;
   std::string lang_dir, config;
 };
+
+// With --config: every role the configuration's routing can put on a ticket must have a name in
+// `lang_dir`'s lexicons for each of the institution's languages, else students read the generic
+// phrase (roles.staff_member): a warning each. A broken configuration or routing file is an error.
+void check_role_names(const std::string& config_file, const fs::path& lang_dir, int& errors,
+                      int& warnings) {
+  auto cfg = load_checked_config(config_file);
+  auto names = app::role_names::load_lang_dir(lang_dir.string());
+  core::status st = !cfg ? cfg.error() : !names ? names.error() : core::status::ok();
+  if (st) {
+    app::ticket_desk desk(*cfg, *names);
+    st = desk.load_status();
+    if (st)
+      for (const auto& u : desk.unnamed_roles()) {
+        std::cout << u.warning() << "\n";
+        ++warnings;
+      }
+  }
+  if (!st) {
+    std::cout << st.message() << "\n";
+    ++errors;
+  }
+}
 
 int run_check(const check_options& o) {
   // The files that share a lexicon directory are loaded together, as the service loads a
@@ -69,6 +95,7 @@ int run_check(const check_options& o) {
                                      [&](const fs::path& f) { return f.string() == file; });
     for (const auto& f : files)
       if (!lexicon_failed && !failed.count(f.string())) std::cout << f.string() << ": ok\n";
+    if (!o.config.empty()) check_role_names(o.config, lang_dir, errors, warnings);
   }
   std::cout << errors << " error(s), " << warnings << " warning(s)\n";
   return errors ? 1 : 0;
@@ -256,7 +283,9 @@ void register_dialog_commands(CLI::App& root, int& exit_code) {
   auto* c = dialogs->add_subcommand("check", "Validate dialog files; exit 1 on errors");
   c->add_option("files", check->files, "Dialog YAML files")->required();
   c->add_option("--lang-dir", check->lang_dir, "Lexicon directory (default: lang/ beside each file)");
-  c->add_option("--config", check->config, "Configuration file (unused here)");
+  c->add_option("--config", check->config,
+                "Configuration file: also warn about its routing roles without a name in the "
+                "lexicons");
   c->callback([check, &exit_code] { exit_code = run_check(*check); });
 
   auto graph = std::make_shared<graph_options>();

@@ -488,7 +488,7 @@ TEST_CASE("events: importing a file again changes nothing and fires no trigger",
   auto sch = f.make_scheduler();
   auto import = [&](const std::string& rows, core::instant at) {
     std::vector<app::event_error> errors;
-    auto items = app::parse_events_csv("student_id,event,date,value\n" + rows, errors);
+    auto items = app::parse_events_csv("student_id,event,date,value\n" + rows, errors).value();
     REQUIRE(errors.empty());
     auto n = app::store_events(s, "varia", items, errors, at);
     INFO(n.error().to_string());
@@ -533,9 +533,10 @@ TEST_CASE("events: importing a file again changes nothing and fires no trigger",
 TEST_CASE("events: CSV and JSON items are checked one by one", "[events]") {
   std::vector<app::event_error> errors;
   auto rows = app::parse_events_csv(
-      "student_id,event,date,value\ns1,absence,2026-09-01,1\ns2,absence,2026-02-30,1\n"
-      "s3,Absence,2026-09-01,\ns4,absence,2026-09-01,x\ns5,late,2026-09-02,\n",
-      errors);
+                  "student_id,event,date,value\ns1,absence,2026-09-01,1\ns2,absence,2026-02-30,1\n"
+                  "s3,Absence,2026-09-01,\ns4,absence,2026-09-01,x\ns5,late,2026-09-02,\n",
+                  errors)
+                  .value();
   REQUIRE(rows.size() == 2);
   CHECK(rows[1].value == 1);
   REQUIRE(errors.size() == 3);

@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "support/routing_files.hpp"
 #include "tuki/app/service.hpp"
 #include "tuki/core/routing/action_link.hpp"
 #include "tuki/core/routing/ticket_json.hpp"
@@ -270,27 +271,9 @@ TEST_CASE("not mine reroutes to someone else and counts the misroute", "[app][ti
   CHECK(twice->http_status == 410);
 }
 
-// Crisis routing with two on-call people and a crisis contact; study_counsellor is the
-// fallback role (an ordinary role a crisis ticket must never be handed down to).
-const char* const crisis_routing = R"(tuki_routing: 1
-institution:
-  id: varia
-  time_zone: Europe/Helsinki
-  crisis_contact: kriisi@varia.test
-fallback_role: study_counsellor
-rules:
-  - category: crisis
-    roles: [psychologist, nurse]
-    pick: all_on_call
-    notify_crisis_contact: true
-staff:
-  - {email: hoitaja@varia.test, roles: [nurse], on_call: true}
-  - {email: psykologi@varia.test, roles: [psychologist], on_call: true}
-)";
-
 TEST_CASE("not mine on a shared crisis ticket leaves it with the others, not the fallback role",
           "[app][tickets][not_mine]") {
-  desk_fixture f(crisis_routing);
+  desk_fixture f(testing::crisis_routing);
   f.add_staff("opo@varia.test", "study_counsellor");
   auto opened = f.desk->open(*f.store, f.student, "crisis", core::urgency::urgent, "", "", "", t0);
   REQUIRE(opened);
@@ -316,7 +299,7 @@ TEST_CASE("not mine on a shared crisis ticket leaves it with the others, not the
 
 TEST_CASE("the seen SMS names the role of the person who acknowledged, e.g. the crisis contact",
           "[app][tickets]") {
-  desk_fixture f(crisis_routing);
+  desk_fixture f(testing::crisis_routing);
   REQUIRE(f.desk->open(*f.store, f.student, "crisis", core::urgency::urgent, "", "", "", t0));
   auto ack = link_of(mail_to(f.take("mail", t0), "kriisi@varia.test"), "acknowledge");
   auto r = f.desk->act(*f.store, *f.lib, ack, t0 + std::chrono::minutes(3));
@@ -325,6 +308,46 @@ TEST_CASE("the seen SMS names the role of the person who acknowledged, e.g. the 
   auto sms = f.outbound();
   REQUIRE(sms.size() == 1);
   CHECK(sms[0].second == "Viestisi on luettu: kriisityöntekijä ottaa sinuun yhteyttä.");
+}
+
+TEST_CASE("a role the routing file adds without a name reads as a staff member, and is reported",
+          "[app][tickets][roles]") {
+  desk_fixture f(R"(tuki_routing: 1
+fallback_role: study_counsellor
+rules:
+  - category: studies
+    roles: [erityisopettaja_2]
+staff:
+  - {email: eo2@varia.test, roles: [erityisopettaja_2]}
+)");
+  auto opened = f.desk->open(*f.store, f.student, "studies", core::urgency::normal, "", "", "", t0);
+  REQUIRE(opened);
+  CHECK(opened->role == "erityisopettaja_2");
+  auto ack = link_of(mail_to(f.take("mail", t0), "eo2@varia.test"), "acknowledge");
+  auto r = f.desk->act(*f.store, *f.lib, ack, t0 + std::chrono::minutes(3));
+  REQUIRE(r);
+  REQUIRE(r->http_status == 200);
+  auto sms = f.outbound();
+  REQUIRE(sms.size() == 1);
+  CHECK(sms[0].second == "Viestisi on luettu: työntekijä ottaa sinuun yhteyttä.");
+
+  // The operator hears of it: the institution's language (fi) has no name for the role.
+  auto unnamed = f.desk->unnamed_roles();
+  REQUIRE(unnamed.size() == 1);
+  CHECK(unnamed[0].institution_id == "varia");
+  CHECK(unnamed[0].role == "erityisopettaja_2");
+  CHECK(unnamed[0].language == "fi");
+  CHECK(unnamed[0].shown == "työntekijä");
+  CHECK_THAT(unnamed[0].warning(),
+             Catch::EndsWith("routing/varia.yaml: warning: role 'erityisopettaja_2' of institution "
+                             "varia has no name in " +
+                             std::string(TUKI_SOURCE_DIR) +
+                             "/dialogs/lang/fi.yaml (roles:); students read 'työntekijä'"));
+}
+
+TEST_CASE("the built-in routing has no role without a name", "[app][tickets][roles]") {
+  desk_fixture f;
+  CHECK(f.desk->unnamed_roles().empty());
 }
 
 TEST_CASE("a signed reassign link to a role nobody configures is refused and changes nothing",

@@ -13,6 +13,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "support/routing_files.hpp"
 #include "tuki/adapters/http/http_server.hpp"
 #include "tuki/core/routing/staff_webhook.hpp"
 
@@ -79,10 +80,14 @@ struct routes_fixture {
   std::int64_t ticket_id = 0;
   std::string mime;
 
-  explicit routes_fixture(const std::string& webhook_url = "") {
+  /// Opens one ticket of `category` for student s1; with `routing_yaml`, under that routing file.
+  explicit routes_fixture(const std::string& webhook_url = "", const std::string& routing_yaml = "",
+                          const std::string& category = "wellbeing",
+                          core::urgency urgency = core::urgency::normal) {
     dir = fs::temp_directory_path() / ("tuki-ticket-routes-" + std::to_string(::getpid()));
     fs::remove_all(dir);
-    fs::create_directories(dir);
+    fs::create_directories(dir / "routing");
+    if (!routing_yaml.empty()) std::ofstream(dir / "routing" / "varia.yaml") << routing_yaml;
     std::string yaml = "dialogs_dir: " + std::string(TUKI_SOURCE_DIR) + "/dialogs\n" +
                        "public_url: https://tuki.test\nsecret: link-key\n" +
                        "routing_dir: " + (dir / "routing").string() + "\n" +
@@ -114,14 +119,16 @@ struct routes_fixture {
     REQUIRE(lib);
     app::ticket_desk desk(cfg, app::role_names::load(cfg.dialogs_dir).value());
     auto student = (*store)->find_student_by_phone(s.phone);
-    auto opened = desk.open(**store, *student, "wellbeing", core::urgency::normal, "SECRET words",
-                            "", "", wall_now());
+    auto opened =
+        desk.open(**store, *student, category, urgency, "SECRET words", "", "", wall_now());
     INFO(opened.error().to_string());
     REQUIRE(opened);
     ticket_id = opened->id;
     auto jobs = (*store)->claim_jobs("mail", 10, wall_now());
-    REQUIRE(jobs.size() == 1);
-    REQUIRE((*store)->retry_job(jobs[0].id, "", wall_now()));  // leave it for the mail worker
+    REQUIRE(jobs.size() == (routing_yaml.empty() ? 1u : jobs.size()));
+    REQUIRE_FALSE(jobs.empty());
+    for (const auto& j : jobs)
+      REQUIRE((*store)->retry_job(j.id, "", wall_now()));  // leave them for the mail worker
     mime = nlohmann::json::parse(jobs[0].payload).at("mime").get<std::string>();
   }
   ~routes_fixture() { fs::remove_all(dir); }
@@ -264,4 +271,37 @@ TEST_CASE("a webhook answered with 500 is retried later, not dropped", "[app][ti
   CHECK(q.column_int(2) > core::to_unix_ms(wall_now()) + 10'000);  // retry_delay: >= 15 s
   CHECK_THAT(q.column_text(3), Catch::Contains("500"));
   q.reset();
+}
+
+TEST_CASE("the not mine confirmation says what will happen: routed again, or left to the others",
+          "[app][tickets][not_mine]") {
+  {
+    routes_fixture alone;  // one social worker holds the ticket: it is routed again
+    running_service s(alone.cfg);
+    auto page = call(s.client, "GET", s.base + alone.link("not_mine"));
+    INFO(page.body);
+    CHECK(page.status == 200);
+    CHECK_THAT(page.body, Catch::Contains("<form method=\"post\""));
+    CHECK_THAT(page.body, Catch::Contains("will be routed again to someone else"));
+    CHECK_THAT(page.body, !Catch::Contains("keep it"));
+  }
+  {
+    // A crisis ticket shared by two on-call people and the crisis contact.
+    routes_fixture shared("", testing::crisis_routing, "crisis", core::urgency::urgent);
+    running_service s(shared.cfg);
+    const auto link = shared.link("not_mine");
+    auto page = call(s.client, "GET", s.base + link);
+    INFO(page.body);
+    CHECK(page.status == 200);
+    CHECK_THAT(page.body, Catch::Contains("<form method=\"post\""));
+    CHECK_THAT(page.body, Catch::Contains("It is not routed again"));
+    CHECK_THAT(page.body, Catch::Contains("keep it"));
+    CHECK_THAT(page.body, !Catch::Contains("route it again"));
+    CHECK_THAT(page.body, !Catch::Contains("SECRET"));
+    // What the page says is what the action does.
+    auto done = call(s.client, "POST", s.base + link);
+    INFO(done.body);
+    CHECK(done.status == 200);
+    CHECK_THAT(done.body, Catch::Contains("stays with"));
+  }
 }

@@ -118,11 +118,41 @@ code=$?
 set -e
 [ "$code" = 1 ] || fail "dialogs check with no sv crisis phrases exited $code: $got"
 case "$got" in
-  *"sv.yaml:83:12: error: language 'sv' has no crisis phrases"*) ;;
+  *"sv.yaml:84:12: error: language 'sv' has no crisis phrases"*) ;;
   *) fail "dialogs check did not report the empty sv crisis.phrases: $got" ;;
 esac
 case "$got" in *": ok"*) fail "dialogs check called a dialog ok with a broken lexicon: $got" ;; esac
 pass "dialogs check: a language without crisis phrases fails"
+
+# 5e. A role the routing file adds without a name in a lexicon reaches students as a generic
+#     phrase ("työntekijä"): dialogs check --config warns, naming role and language.
+mkdir -p "$tmp/cfg/routing"
+cat >"$tmp/cfg/routing/varia.yaml" <<'YAML'
+tuki_routing: 1
+fallback_role: study_counsellor
+rules:
+  - category: studies
+    roles: [erityisopettaja_2]
+YAML
+cat >"$tmp/cfg/tuki.yaml" <<YAML
+routing_dir: $tmp/cfg/routing
+gateways: [{name: console, type: console}]
+institutions:
+  - id: varia
+    gateway: console
+    languages: [fi, en]
+YAML
+set +e
+got=$("$tuki" dialogs check dialogs/*.yaml --config "$tmp/cfg/tuki.yaml" 2>&1)
+code=$?
+set -e
+[ "$code" = 0 ] || fail "dialogs check --config with an unnamed role exited $code: $got"
+case "$got" in
+  *"$tmp/cfg/routing/varia.yaml: warning: role 'erityisopettaja_2' of institution varia has no name in dialogs/lang/fi.yaml (roles:); students read 'työntekijä'"*) ;;
+  *) fail "dialogs check --config did not warn about the unnamed role in fi: $got" ;;
+esac
+case "$got" in *"'study_counsellor'"*) fail "dialogs check warned about a named role: $got" ;; esac
+pass "dialogs check --config: a routing role without a name is a warning"
 
 # 6. Hot reload: SIGHUP with a broken dialog keeps the old version (and says why); a valid edit
 #    is picked up. Runs `tuki serve` on its defaults in a scratch copy, on a free port.

@@ -26,8 +26,12 @@ struct event_error {
   std::string reason;
 };
 
-/// Header `student_id,event,date,value` (value may be empty: 1). Errors go to `errors`.
-std::vector<event_input> parse_events_csv(std::string_view text, std::vector<event_error>& errors);
+/// Header `student_id,event,date,value` (value may be empty: 1). Read like the students and
+/// staff files (csv_import_text.hpp): fields separated by ',' or, when the header has ';' and no
+/// ',', by ';'. A file that is not UTF-8 is refused whole: the result is the error, naming the
+/// line and column of the first bad byte with a Latin-1 hint. Errors of rows go to `errors`.
+core::result<std::vector<event_input>> parse_events_csv(std::string_view text,
+                                                        std::vector<event_error>& errors);
 /// A JSON array of {student_id, event, date, value?}. Errors go to `errors` (index -1 = the body).
 std::vector<event_input> parse_events_json(std::string_view body, std::vector<event_error>& errors);
 /// Resolves the students (unknown ones are errors) and, only when `errors` stays empty, stores

@@ -1,6 +1,8 @@
 #pragma once
 // Staff role names as students read them ("kuraattori", "school social worker"), per language,
-// from the `roles:` section of dialogs/lang/<lang>.yaml. Used to fill {staff_role}.
+// from the `roles:` section of dialogs/lang/<lang>.yaml (docs/lexicons.md). Used to fill
+// {staff_role}. `roles.staff_member` is each language's phrase for a role without a name there
+// (a role an operator added in a routing file): students never read a raw role id.
 #include <map>
 #include <string>
 
@@ -10,15 +12,26 @@ namespace tuki::app {
 
 class role_names {
  public:
+  /// The key of the generic phrase ("a staff member") in `roles:`.
+  static constexpr const char* generic_role = "staff_member";
+
   /// Reads every dialogs_dir/lang/*.yaml that has a `roles:` map. A missing directory gives an
   /// empty table (role ids are then shown as they are).
   static core::result<role_names> load(const std::string& dialogs_dir);
-  /// The name of `role` in `language`, falling back to English, then to the role id.
+  /// The same for the lexicon directory itself (`tuki dialogs check --lang-dir`).
+  static core::result<role_names> load_lang_dir(const std::string& lang_dir);
+  /// The name of `role` in `language`; else that language's generic phrase (staff_member); else
+  /// the same two in English; else the role id.
   std::string name(const std::string& role, const std::string& language) const;
+  /// Whether `language` names `role` itself (not through the generic phrase or English).
+  bool has_name(const std::string& role, const std::string& language) const;
+  /// The file `language`'s names were read from; empty when there is none.
+  std::string file_of(const std::string& language) const;
   void set(const std::string& language, const std::string& role, const std::string& name);
 
  private:
   std::map<std::string, std::map<std::string, std::string>> names_;  // language -> role -> name
+  std::map<std::string, std::string> files_;                         // language -> file
 };
 
 }  // namespace tuki::app

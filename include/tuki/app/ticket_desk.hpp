@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "tuki/adapters/store/sqlite_store.hpp"
 #include "tuki/app/role_names.hpp"
@@ -33,6 +34,18 @@ struct opened_ticket {
   bool routed = false;
 };
 
+/// A role an institution's routing can put on a ticket that has no name of its own in one of the
+/// institution's languages: the "seen" SMS and {staff_role} name it as `shown` (role_names).
+struct unnamed_role {
+  std::string institution_id, role, language;
+  std::string routing_source;  // the routing file ("<built-in default>" for the defaults)
+  std::string lexicon_file;    // the lexicon of `language`; empty when there is none
+  std::string shown;
+  /// "<routing_source>: warning: role 'x' of institution varia has no name in
+  /// dialogs/lang/fi.yaml (roles:); students read 'koulun työntekijä'".
+  std::string warning() const;
+};
+
 /// What a staff action did, for the answer page / API.
 struct ticket_action_outcome {
   /// 200 done, 400 tampered or malformed link, 403 not this person's ticket, 404 unknown ticket,
@@ -44,6 +57,7 @@ struct ticket_action_outcome {
   std::string action;
   std::string ticket_status;
   bool sms_queued = false;  // acknowledge: the "seen" SMS went to the outbox
+  std::string button;       // confirm(): the label of the confirmation page's button
 };
 
 class ticket_desk {
@@ -68,8 +82,16 @@ class ticket_desk {
   core::result<ticket_action_outcome> act(adapters::sqlite_store& store,
                                           const dialog::dialog_library& library,
                                           std::string_view target, core::instant now);
-  /// Checks a link without acting (the confirmation page of single-use actions).
+  /// Checks a link without acting or reading the store.
   ticket_action_outcome check(std::string_view target, core::instant now) const;
+  /// The confirmation page of a single-use action (resolve, reassign, not_mine), before anything
+  /// is done: the link is checked as by act() (also 404, 410 used; not_mine also 409 resolved and
+  /// 403 not an assignee), `button` labels the form, and for not_mine `message` says, in English,
+  /// what will happen: the others keep a shared ticket; a ticket the actor holds alone is routed
+  /// again (a crisis ticket only to the crisis rota or contact). Reads the store only; a status
+  /// only when the store fails.
+  core::result<ticket_action_outcome> confirm(adapters::sqlite_store& store,
+                                              std::string_view target, core::instant now) const;
 
   /// Starts a dialog for a student (conversation::start_checkin); returns whether it started.
   using start_dialog_fn =
@@ -104,6 +126,12 @@ class ticket_desk {
                                               const std::string& phone, const std::string& excerpt,
                                               std::int64_t message_id, core::instant now);
 
+  /// Every role of every institution's routing (rules, fallback role, the routing file's staff,
+  /// crisis_contact, coordinator) that the role names do not name in one of the institution's
+  /// languages, by institution, role and language. Staff roles from the staff CSV are built-in
+  /// roles, which the shipped lexicons name.
+  std::vector<unnamed_role> unnamed_roles() const;
+
   /// The effective SLA settings of an institution (routing file + config overrides).
   routing::sla_settings sla_of(const std::string& institution_id) const;
   /// Replaces the random link nonce source (tests).
@@ -115,6 +143,15 @@ class ticket_desk {
     routing::routing_config routing;
   };
   const institution& institution_of(const std::string& id) const;
+  struct stored_ticket {
+    std::int64_t id = 0;
+    adapters::ticket_row row;
+    routing::ticket state;
+  };
+  /// The ticket a link names ("17"): its row and state; nullopt when there is no such ticket.
+  /// A status when its stored state cannot be read.
+  core::result<std::optional<stored_ticket>> load_ticket(adapters::sqlite_store& store,
+                                                         const std::string& ticket_id) const;
   routing::staff_directory directory(adapters::sqlite_store& store, const institution& inst) const;
   routing::routing_state state(adapters::sqlite_store& store, const institution& inst) const;
   core::status remember(adapters::sqlite_store& store, const institution& inst,

@@ -305,6 +305,9 @@ core::result<config> parse_config(std::string_view yaml_text, std::string_view f
   if (!top.valid()) return core::status::invalid_argument(errors.text());
 
   c.public_url = top.string("public_url").value_or("");
+  if (!c.public_url.empty())  // empty: http://<listen>:<port>, below
+    if (auto st = check_public_url(c.public_url); !st)
+      errors.add(top.mark("public_url"), "public_url", st.message());
   if (auto v = top.string("log_level")) {
     c.log_level = *v;
     if (*v != "debug" && *v != "info" && *v != "warn" && *v != "error")

@@ -61,6 +61,26 @@ core::result<server_url> parse_server_url(std::string_view url) {
   return out;
 }
 
+core::status check_public_url(std::string_view url) {
+  const std::string shown = "'" + redact_url(url) + "'";
+  if (!url.starts_with("http://") && !url.starts_with("https://"))
+    return core::status::invalid_argument(
+        "must be an absolute http:// or https:// URL such as https://tuki.example.fi, got " +
+        shown);
+  auto parsed = parse_server_url(url);
+  if (!parsed) return core::status::invalid_argument(parsed.error().message() + " in " + shown);
+  if (parsed->has_user_info)
+    return core::status::invalid_argument(
+        "must not contain a user name or password (it goes into links in staff emails), got " +
+        shown);
+  if (url.find_first_of("?#") != std::string_view::npos)
+    return core::status::invalid_argument(
+        "must not have a query ('?...') or a fragment ('#...'): links are made by appending paths "
+        "to it, got " +
+        shown);
+  return core::status::ok();
+}
+
 std::string redact_url(std::string_view url) {
   auto sep = url.find("://");
   std::size_t start = sep == std::string_view::npos ? 0 : sep + 3;

@@ -30,14 +30,15 @@ void read_strings(yaml_reader& r, const YAML::Node& n, std::string_view what,
   }
 }
 
-// A reply with a placeholder tuki does not fill for it would reach students as written.
+// A reply with a placeholder tuki does not fill for it, or with a brace that makes no
+// placeholder, would reach students as written.
 void check_reply_placeholders(yaml_reader& r, const YAML::Node& replies) {
   if (!replies || !replies.IsMap()) return;
   for (auto it = replies.begin(); it != replies.end(); ++it) {
     if (!it->first.IsScalar() || !it->second.IsScalar()) continue;
     const std::string key = it->first.Scalar();
-    for (auto& msg : unknown_placeholders(text_template(it->second.Scalar()),
-                                          reply_placeholders(key)))
+    for (auto& msg :
+         placeholder_errors(text_template(it->second.Scalar()), reply_placeholders(key)))
       r.error(it->second, "replies." + key + ": " + msg);
   }
 }

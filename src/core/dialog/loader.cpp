@@ -151,11 +151,12 @@ class dialog_reader {
     return t;
   }
 
-  // A placeholder tuki never fills would reach the student as written: an error at the text.
+  // A placeholder tuki never fills, or a brace that makes no placeholder, would reach the
+  // student as written: an error at the text.
   text_template checked_text(const YAML::Node& at, const std::string& text, std::string_view what,
                              const std::string& lang) {
     text_template t(text);
-    for (auto& msg : unknown_placeholders(t, dialog_placeholders()))
+    for (auto& msg : placeholder_errors(t, dialog_placeholders()))
       r_.error(at, std::string(what) + " (" + lang + "): " + msg);
     return t;
   }

@@ -2,17 +2,22 @@
 
 namespace tuki::dialog {
 
+bool is_placeholder_name(std::string_view name) {
+  if (name.empty()) return false;
+  for (char c : name)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'))
+      return false;
+  return true;
+}
+
 text_template::text_template(std::string source) : source_(std::move(source)) {
   std::size_t i = 0;
   while (i < source_.size()) {
     std::size_t open = source_.find('{', i);
     std::size_t close = open == std::string::npos ? open : source_.find('}', open + 1);
-    bool name_ok = close != std::string::npos && close > open + 1;
-    for (std::size_t k = open + 1; name_ok && k < close; ++k) {
-      char c = source_[k];
-      name_ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                c == '_';
-    }
+    bool name_ok =
+        close != std::string::npos &&
+        is_placeholder_name(std::string_view(source_).substr(open + 1, close - open - 1));
     if (open == std::string::npos || !name_ok) {
       std::size_t stop = open == std::string::npos ? source_.size() : open + 1;
       if (!parts_.empty() && !parts_.back().placeholder)

@@ -4,6 +4,12 @@
 
 namespace tuki::routing {
 
+bool others_keep(const ticket& t, std::string_view actor) {
+  const std::string who = normalize_email(actor);
+  return std::any_of(t.assignees.begin(), t.assignees.end(),
+                     [&](const assignee& a) { return a.email != who; });
+}
+
 core::result<routing_decision> route_not_mine(const routing_rules& rules, const ticket& t,
                                               std::string_view actor, const staff_directory& staff,
                                               const routing_state& state, core::instant now) {
@@ -12,9 +18,7 @@ core::result<routing_decision> route_not_mine(const routing_rules& rules, const 
     return core::status::permission_denied(who + " is not assigned to ticket " + t.id);
   if (!t.is_open())
     return core::status::invalid_argument("ticket " + t.id + " is resolved: cannot reroute it");
-  const bool others = std::any_of(t.assignees.begin(), t.assignees.end(),
-                                  [&](const assignee& a) { return a.email != who; });
-  if (others) {
+  if (others_keep(t, who)) {
     routing_decision keep;
     keep.role = t.role;
     keep.reason = "not mine: the other assignees keep it";

@@ -6,6 +6,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "tuki/core/config/server_url.hpp"
 #include "tuki/core/routing/routing_config.hpp"
 
 namespace tuki::routing {
@@ -169,7 +170,12 @@ class reader {
     if (n["include_reply_text"]) {
       s.include_reply_text = boolean(n["include_reply_text"], join(path, "include_reply_text"));
     }
-    if (n["public_url"]) s.public_url = text(n["public_url"], join(path, "public_url"));
+    if (n["public_url"]) {
+      s.public_url = text(n["public_url"], join(path, "public_url"));
+      if (!s.public_url.empty())  // empty: the service's public_url
+        if (auto st = config::check_public_url(s.public_url); !st)
+          fail(n["public_url"], join(path, "public_url"), st.message());
+    }
     while (!s.public_url.empty() && s.public_url.back() == '/') s.public_url.pop_back();
     if (n["time_zone"]) s.time_zone = text(n["time_zone"], join(path, "time_zone"));
   }

@@ -242,3 +242,52 @@ TEST_CASE("a link secret that anyone can know is named as weak", "[config]") {
   CHECK_THAT(tuki::config::weak_secret_reason("short-key"), Catch::Contains("16 characters"));
   CHECK(tuki::config::weak_secret_reason("Zq3vN0-long_random.secret~1").empty());
 }
+
+TEST_CASE("public_url must be an absolute http(s) URL with a host, without query or fragment",
+          "[config][public_url]") {
+  auto env = fake_env({});
+  struct row {
+    std::string value, expected;
+  };
+  // The value starts at column 13 of line 1 ("public_url: ").
+  std::vector<row> rows{
+      {"tuki.varia.fi",
+       "t.yaml:1:13: public_url: must be an absolute http:// or https:// URL such as "
+       "https://tuki.example.fi, got 'tuki.varia.fi'"},
+      {"/tuki", "t.yaml:1:13: public_url: must be an absolute http:// or https:// URL"},
+      {"ftp://tuki.varia.fi",
+       "t.yaml:1:13: public_url: must be an absolute http:// or https:// URL"},
+      {"https://", "t.yaml:1:13: public_url: the host is missing in 'https://'"},
+      {"https:///t", "t.yaml:1:13: public_url: the host is missing"},
+      {"https://tuki.varia.fi:99999",
+       "t.yaml:1:13: public_url: the port must be a number between 1 and 65535"},
+      {"https://tuki.varia.fi/?a=1",
+       "t.yaml:1:13: public_url: must not have a query ('?...') or a fragment ('#...'): links "
+       "are made by appending paths to it, got 'https://tuki.varia.fi/?a=1'"},
+      {"https://tuki.varia.fi#top", "t.yaml:1:13: public_url: must not have a query"},
+      {"https://tuki:secret@tuki.varia.fi",
+       "t.yaml:1:13: public_url: must not contain a user name or password (it goes into links "
+       "in staff emails), got 'https://tuki:***@tuki.varia.fi'"},
+  };
+  for (const auto& r : rows) {
+    INFO(r.value);
+    auto c = parse_config("public_url: " + r.value + "\n" + minimal, "t.yaml", env);
+    REQUIRE_FALSE(c);
+    CHECK_THAT(c.error().message(), Catch::Contains(r.expected));
+    CHECK_THAT(c.error().message(), !Catch::Contains("secret"));
+  }
+  // A trailing slash is fine: links are joined as public_url + "/t/...".
+  for (std::string ok : {"https://tuki.varia.fi/", "https://tuki.varia.fi", "http://127.0.0.1:8080",
+                         "https://varia.fi/tuki/", "\"http://[::1]:8080/\""}) {
+    INFO(ok);
+    auto c = parse_config("public_url: " + ok + "\n" + minimal, "t.yaml", env);
+    INFO(c.error().to_string());
+    REQUIRE(c);
+    CHECK(c->public_url.back() != '/');
+  }
+  // Empty (the shipped configs' ${TUKI_PUBLIC_URL:-}) means http://<listen>:<port>.
+  auto empty =
+      parse_config("public_url: ${TUKI_PUBLIC_URL:-}\n" + std::string(minimal), "t.yaml", env);
+  REQUIRE(empty);
+  CHECK(empty->public_url == "http://127.0.0.1:8080");
+}

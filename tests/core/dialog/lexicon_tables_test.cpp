@@ -1,5 +1,5 @@
 // Runs every table under tests/data/matchers/, keywords/ and crisis/ (schema:
-// LEXICON_SCHEMA.md) against the shipped dialogs and lexicons.
+// docs/lexicons.md) against the shipped dialogs and lexicons.
 #include <filesystem>
 
 #include <catch2/catch.hpp>

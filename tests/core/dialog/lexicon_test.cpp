@@ -66,3 +66,16 @@ TEST_CASE("a reply with a placeholder tuki does not fill for it is an error", "[
                     "  ticket_seen: \"{staff_role} luki viestisi\"\n" + crisis)
             .empty());
 }
+
+TEST_CASE("a reply with a brace that makes no placeholder is an error", "[dialog][lexicon]") {
+  const std::string crisis = "crisis: {phrases: [itsemurha*]}\n";
+  CHECK(load_errors("language: fi\nreplies:\n  help: \"Apua: {helpline\"\n" + crisis) ==
+        "fi.yaml:3:9: error: replies.help: '{' at character 7 is never closed: '{helpline' (tuki "
+        "has no escape for a literal brace)");
+  CHECK(load_errors("language: fi\nreplies:\n  ticket_seen: \"{staff role} luki viestisi :}\"\n" +
+                    crisis) ==
+        "fi.yaml:3:16: error: replies.ticket_seen: malformed placeholder {staff role} at character "
+        "1: a placeholder name has only letters, digits and _\n"
+        "fi.yaml:3:16: error: replies.ticket_seen: '}' at character 29 has no '{' before it (tuki "
+        "has no escape for a literal brace)");
+}

@@ -81,6 +81,20 @@ TEST_CASE("routing file errors name file:line:column and the key path", "[routin
   CHECK_THAT(error_of("tuki_routing: 1\nrules: [\n"), Catch::StartsWith("r.yaml:"));
 }
 
+TEST_CASE("a routing file's public_url is checked like the configuration's",
+          "[routing][public_url]") {
+  CHECK(error_of("tuki_routing: 1\ninstitution:\n  public_url: tuki.varia.fi\n") ==
+        "r.yaml:3:15: institution.public_url: must be an absolute http:// or https:// URL such as "
+        "https://tuki.example.fi, got 'tuki.varia.fi'");
+  CHECK(error_of("tuki_routing: 1\ninstitution:\n  public_url: https://tuki.varia.fi/?x=1\n") ==
+        "r.yaml:3:15: institution.public_url: must not have a query ('?...') or a fragment "
+        "('#...'): links are made by appending paths to it, got 'https://tuki.varia.fi/?x=1'");
+  auto ok = tuki::routing::parse_routing_config(
+      "tuki_routing: 1\ninstitution:\n  public_url: https://tuki.varia.fi/\n", "r.yaml");
+  REQUIRE(ok);
+  CHECK(ok->rules.institution.public_url == "https://tuki.varia.fi");
+}
+
 TEST_CASE("a full routing file loads every field", "[routing]") {
   const routing_config c = tuki::routing::testing::varia();
   CHECK(c.rules.institution.public_url == "https://tuki.varia.fi");

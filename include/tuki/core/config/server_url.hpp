@@ -22,6 +22,13 @@ struct server_url {
 /// callers that show the URL show redact_url(url).
 core::result<server_url> parse_server_url(std::string_view url);
 
+/// Checks a base URL tuki is reached at (`public_url`, a routing file's institution.public_url):
+/// "http://" or "https://", a host, optionally a port and a path. Links are made by appending
+/// paths ("/t/..."), so a query or fragment is an error, and so is user info (it would go into
+/// every link in staff emails). A trailing '/' is fine (callers strip it before joining). The
+/// error says what is wrong and quotes redact_url(url).
+core::status check_public_url(std::string_view url);
+
 /// `url` with the password of its user info replaced by "***" ("smtp://user:***@host:25"), else
 /// unchanged. Also when `url` is malformed: everything from the first ':' after the scheme up to
 /// the last '@' before any '?' or '#' is hidden, so a typo in the scheme or a '/' in the password

@@ -1,5 +1,5 @@
 #pragma once
-// The language lexicons under dialogs/lang/ (schema: LEXICON_SCHEMA.md): number words, yes/no
+// The language lexicons under dialogs/lang/ (schema: docs/lexicons.md): number words, yes/no
 // answers, negations, sentiment and topic words, global keywords, staff role names, fixed reply
 // texts and crisis phrases per language, plus emoji classes (common.yaml). Entries are kept as
 // written; matchers fold them at dialog load with the dialog's accent setting.

@@ -24,4 +24,16 @@ const std::vector<std::string>& reply_placeholders(std::string_view key);
 std::vector<std::string> unknown_placeholders(const text_template& t,
                                               const std::vector<std::string>& known);
 
+/// One message per brace of `text` that is not part of a placeholder "{name}"
+/// (is_placeholder_name): "{first name}", "{}", a '{' never closed, a '}' that closes nothing.
+/// text_template would send such braces as written, and there is no escape for a literal brace.
+/// Positions are 1-based characters (code points) of `text`, e.g. "'{' at character 5 is never
+/// closed: '{first_name!' (tuki has no escape for a literal brace)". Empty when there is none.
+std::vector<std::string> malformed_placeholders(std::string_view text);
+
+/// What the loader reports for a text: malformed_placeholders(t.source()), then
+/// unknown_placeholders(t, known).
+std::vector<std::string> placeholder_errors(const text_template& t,
+                                            const std::vector<std::string>& known);
+
 }  // namespace tuki::dialog

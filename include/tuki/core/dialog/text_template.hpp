@@ -12,6 +12,10 @@
 
 namespace tuki::dialog {
 
+/// Whether `name` is a placeholder name: one or more of a-z, A-Z, 0-9 and _. Only "{name}" with
+/// such a name is a placeholder; any other brace is literal text (there is no escape).
+bool is_placeholder_name(std::string_view name);
+
 class text_template {
  public:
   text_template() = default;

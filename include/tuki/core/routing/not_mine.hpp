@@ -12,6 +12,11 @@
 
 namespace tuki::routing {
 
+/// Whether others than `actor` are assigned to `t` (a shared ticket: a crisis ticket's on-call
+/// staff and crisis contact). Then "not mine" only takes `actor` off it and the others keep it;
+/// otherwise it is routed again (route_not_mine). The confirmation page says which.
+bool others_keep(const ticket& t, std::string_view actor);
+
 /// The decision to pass to mark_misrouted() when `actor` says "not mine" on `t`:
 ///  - others remain on the ticket (a shared crisis ticket: the on-call staff and the crisis
 ///    contact): they keep it. The decision names nobody new (no assignees) and keeps t.role.
