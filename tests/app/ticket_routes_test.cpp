@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/routing_files.hpp"
+#include "support/running_service.hpp"
 #include "tuki/adapters/http/http_server.hpp"
 #include "tuki/core/routing/staff_webhook.hpp"
 
@@ -171,34 +172,12 @@ core::http_response call(adapters::http_client& client, const std::string& metho
   return p.get_future().get();
 }
 
-struct running_service {
-  std::unique_ptr<app::service> svc;
-  std::thread runner;
-  adapters::http_client client;
-  std::string base;
-  explicit running_service(const config::config& cfg) {
-    auto s = app::service::create(cfg);
-    INFO(s.error().to_string());
-    REQUIRE(s);
-    svc = std::move(*s);
-    runner = std::thread([this] { svc->run(); });
-    while (svc->port() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    client.start();
-    base = "http://127.0.0.1:" + std::to_string(svc->port());
-  }
-  ~running_service() {
-    svc->request_stop();
-    runner.join();
-    client.stop();
-  }
-};
-
 }  // namespace
 
 TEST_CASE("ticket links and API through the HTTP server", "[app][tickets][service]") {
   routes_fixture f;
   {
-    running_service s(f.cfg);
+    testing::running_service s(f.cfg);
     auto ack = f.link("acknowledge");
     auto tampered = std::regex_replace(ack, std::regex("/t/[0-9]+/"), "/t/999/");
     CHECK(call(s.client, "GET", s.base + tampered).status == 400);
@@ -235,7 +214,7 @@ TEST_CASE("staff webhooks are signed and reach a real receiver; failures are ret
   std::string url = "http://127.0.0.1:" + std::to_string(receiver.server->port()) + "/hook";
   routes_fixture f(url);
   {
-    running_service s(f.cfg);
+    testing::running_service s(f.cfg);
     auto hooks = receiver.wait_for(1);
     REQUIRE(hooks.size() == 1);
     const auto& h = hooks[0];
@@ -257,7 +236,7 @@ TEST_CASE("a webhook answered with 500 is retried later, not dropped", "[app][ti
   std::string url = "http://127.0.0.1:" + std::to_string(receiver.server->port()) + "/hook";
   routes_fixture f(url);
   {
-    running_service s(f.cfg);
+    testing::running_service s(f.cfg);
     REQUIRE(receiver.wait_for(1).size() == 1);
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
   }
@@ -277,7 +256,7 @@ TEST_CASE("the not mine confirmation says what will happen: routed again, or lef
           "[app][tickets][not_mine]") {
   {
     routes_fixture alone;  // one social worker holds the ticket: it is routed again
-    running_service s(alone.cfg);
+    testing::running_service s(alone.cfg);
     auto page = call(s.client, "GET", s.base + alone.link("not_mine"));
     INFO(page.body);
     CHECK(page.status == 200);
@@ -288,7 +267,7 @@ TEST_CASE("the not mine confirmation says what will happen: routed again, or lef
   {
     // A crisis ticket shared by two on-call people and the crisis contact.
     routes_fixture shared("", testing::crisis_routing, "crisis", core::urgency::urgent);
-    running_service s(shared.cfg);
+    testing::running_service s(shared.cfg);
     const auto link = shared.link("not_mine");
     auto page = call(s.client, "GET", s.base + link);
     INFO(page.body);
