@@ -263,6 +263,15 @@ void read_institution(yaml_map_reader& r, institution_settings& inst, yaml_error
   r.reject_unknown_keys();
 }
 
+// `address` as the host of a URL: an IPv6 address in brackets, its zone id's '%' escaped
+// (RFC 6874: "::1" -> "[::1]", "fe80::1%lo" -> "[fe80::1%25lo]").
+std::string url_host(const std::string& address) {
+  if (address.find(':') == std::string::npos) return address;
+  std::string host = "[";
+  for (char ch : address) host += ch == '%' ? std::string("%25") : std::string(1, ch);
+  return host + "]";
+}
+
 }  // namespace
 
 const institution_settings* config::find_institution(std::string_view id) const {
@@ -371,7 +380,7 @@ core::result<config> parse_config(std::string_view yaml_text, std::string_view f
   }
   top.reject_unknown_keys();
   if (c.public_url.empty())
-    c.public_url = "http://" + c.http.listen + ":" + std::to_string(c.http.port);
+    c.public_url = "http://" + url_host(c.http.listen) + ":" + std::to_string(c.http.port);
   while (!c.public_url.empty() && c.public_url.back() == '/') c.public_url.pop_back();
   if (!errors.empty()) return core::status::invalid_argument(errors.text());
   return c;

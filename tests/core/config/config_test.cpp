@@ -136,6 +136,15 @@ TEST_CASE("http.listen takes IPv4 and IPv6 addresses", "[config]") {
     INFO(c.error().to_string());
     CHECK(c);
   }
+  // Without public_url, links and callbacks use the listen address: an IPv6 one in brackets.
+  for (auto [listen, url] : std::vector<std::pair<std::string, std::string>>{
+           {"127.0.0.1", "http://127.0.0.1:8080"},
+           {"\"::1\"", "http://[::1]:8080"},
+           {"\"fe80::1%lo\"", "http://[fe80::1%25lo]:8080"}}) {
+    auto c = parse_config("http:\n  listen: " + listen + "\n" + minimal, "t.yaml", fake_env({}));
+    REQUIRE(c);
+    CHECK(c->public_url == url);
+  }
 }
 
 TEST_CASE("configuration keys are plain and unique, texts UTF-8", "[config]") {
