@@ -1,5 +1,6 @@
 #include "tuki/app/event_import.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -43,6 +44,8 @@ core::result<std::vector<event_input>> parse_events_csv(std::string_view text,
   if (auto st = check_csv_encoding(text); !st) return st;
   std::vector<event_input> out;
   auto reader = open_import_csv(text);
+  // A ';'-separated file comes from a spreadsheet whose locale writes decimal commas ("0,5").
+  const bool decimal_comma = core::guess_csv_delimiter(text) == ';';
   core::csv_row row;
   if (!reader.next(row)) {
     errors.push_back({1, reader.error().is_ok() ? "the file is empty; expected a header line"
@@ -71,8 +74,12 @@ core::result<std::vector<event_input>> parse_events_csv(std::string_view text,
     e.date = trim(row.fields[2]);
     if (row.fields.size() == 4 && !trim(row.fields[3]).empty()) {
       std::string v = trim(row.fields[3]);
-      auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), e.value);
-      if (ec != std::errc() || p != v.data() + v.size()) {
+      std::string number = v;
+      if (decimal_comma && std::count(number.begin(), number.end(), ',') == 1 &&
+          number.find('.') == std::string::npos)
+        number[number.find(',')] = '.';
+      auto [p, ec] = std::from_chars(number.data(), number.data() + number.size(), e.value);
+      if (ec != std::errc() || p != number.data() + number.size()) {
         errors.push_back({row.line, "value '" + v + "' is not a number"});
         continue;
       }

@@ -55,3 +55,28 @@ TEST_CASE("events CSV: a file whose header has ';' and no ',' is read as ';'-sep
   CHECK(errors[0].where == 2);
   CHECK(errors[0].reason == "date '2026-02-30' is not a valid YYYY-MM-DD date");
 }
+
+TEST_CASE("events CSV: a ';'-separated file may write decimal commas", "[events][import][csv]") {
+  // Finnish Excel saves "CSV" with ';' between fields and ',' in numbers.
+  std::vector<app::event_error> errors;
+  auto rows = app::parse_events_csv(
+      "student_id;event;date;value\ns1;absence_hours;2026-09-01;0,5\ns2;absence_hours;2026-09-01;1.25\n"
+      "s3;absence_hours;2026-09-01;1,2,3\n",
+      errors);
+  REQUIRE(rows);
+  REQUIRE(rows->size() == 2);
+  CHECK((*rows)[0].value == 0.5);
+  CHECK((*rows)[1].value == 1.25);
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].where == 4);
+  CHECK(errors[0].reason == "value '1,2,3' is not a number");
+
+  // In a ','-separated file a quoted "0,5" stays an error: there ',' may group thousands.
+  errors.clear();
+  auto comma = app::parse_events_csv("student_id,event,date,value\ns1,absence_hours,2026-09-01,\"0,5\"\n",
+                                     errors);
+  REQUIRE(comma);
+  CHECK(comma->empty());
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].reason == "value '0,5' is not a number");
+}
