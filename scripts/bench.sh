@@ -44,6 +44,28 @@ wrk_rps() { awk '/Requests\/sec/ {print $2}' "$1"; }
 wrk_p99() { awk '/ 99%/ {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; print v}' "$1"; }
 rss_mb() { awk '/VmHWM/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
 
+inbound_latency_share() {  # METRICS_BEFORE METRICS_AFTER: "N% within 5 ms, p99 <= X ms" of the
+  # Kannel replies between the two scrapes, from tuki's request-duration histogram
+  python3 - "$1" "$2" <<'PY'
+import re, sys
+def buckets(path):
+    out = {}
+    for line in open(path):
+        m = re.match(r'tuki_http_request_duration_seconds_bucket\{route="gateway_inbound",le="([^"]+)"\} (\d+)', line)
+        if m: out[m.group(1)] = int(m.group(2))
+    return out
+before, after = buckets(sys.argv[1]), buckets(sys.argv[2])
+delta = {le: after[le] - before.get(le, 0) for le in after}
+total = delta.get("+Inf", 0)
+if not total:
+    print("no requests seen"); sys.exit()
+p99 = next(le for le in sorted(delta, key=lambda b: float("inf") if b == "+Inf" else float(b))
+           if delta[le] >= 0.99 * total)
+p99 = "+Inf" if p99 == "+Inf" else f"{float(p99) * 1000:g}"
+print(f"{100.0 * delta['0.005'] / total:.1f}% within 5 ms, p99 <= {p99} ms")
+PY
+}
+
 copy_db() {  # SRC DST: a database with its WAL, if one is left
   rm -f "$2" "$2-wal" "$2-shm"
   for f in "" -wal; do [ -f "$1$f" ] && cp "$1$f" "$2$f"; done
@@ -151,8 +173,13 @@ if [[ " $only " == *" p1 "* ]]; then
   row "P1 inbound replies/s (wrk 64 conns, Kannel MO, $students students)" "$rps" "$bare bare Beast" "$(ratio "$rps" "$bare")" ">= 0.50" "$(verdict "$(ratio "$rps" "$bare")" '>=' 0.5)"
   # Latency at half the rate: wrk paces each connection with delay() (see kannel_mo.lua).
   half=$(python3 -c "print(int(float('$rps')/2))")
+  curl -fsS "http://127.0.0.1:$port/metrics" > "$work/metrics-before.txt"
   BENCH_RATE=$half wrk -t1 -c64 -d"${secs}s" --latency -s bench/lua/kannel_mo.lua "http://127.0.0.1:$port" -- "$students" "" "$half" > "$work/tuki-half.txt"
+  curl -fsS "http://127.0.0.1:$port/metrics" > "$work/metrics-after.txt"
   p99=$(wrk_p99 "$work/tuki-half.txt")
+  # The same run as tuki saw it (tuki_http_request_duration_seconds: from the request read to
+  # the response written), without wrk's and the kernel's share.
+  inside=$(inbound_latency_share "$work/metrics-before.txt" "$work/metrics-after.txt")
   achieved=$(wrk_rps "$work/tuki-half.txt")
   answered=$((answered + $(awk '/requests in/ {print $1}' "$work/tuki-half.txt")))
   # The floor of any reply's latency: one fdatasync of a batch's WAL frames on the same disk
@@ -161,7 +188,7 @@ if [[ " $only " == *" p1 "* ]]; then
   echo "$fsync_out" >&2
   fsync_p50=$(echo "$fsync_out" | awk '{print $4}')
   fsync_p99=$(echo "$fsync_out" | awk '{print $8}')
-  row "P1 latency p99 at half rate ($achieved req/s)" "${p99} ms" "fdatasync p99 ${fsync_p99} ms (p50 ${fsync_p50} ms), same disk" "$(ratio "$p99" "$fsync_p99")" "<= 5 ms" "$(verdict "$p99" '<=' 5)"
+  row "P1 latency p99 at half rate ($achieved req/s; inside tuki: $inside)" "${p99} ms" "fdatasync p99 ${fsync_p99} ms (p50 ${fsync_p50} ms), same disk" "$(ratio "$p99" "$fsync_p99")" "<= 5 ms" "$(verdict "$p99" '<=' 5)"
   # Durability: kill -9 right after the load, restart, count what was stored.
   kill -9 "$tuki_pid"; wait "$tuki_pid" 2>/dev/null || true
   stored=$(sqlite3 "$work/p1.db" "SELECT COUNT(*) FROM messages WHERE direction='in'")

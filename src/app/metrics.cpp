@@ -2,9 +2,10 @@
 
 namespace tuki::app {
 
-void metrics::count_http(const std::string& route, int status) {
+void metrics::count_http(const std::string& route, int status, std::chrono::nanoseconds took) {
   std::lock_guard lock(mutex_);
   ++http_[{route, status}];
+  durations_[route].observe(took);
 }
 
 void metrics::count(const std::string& name, std::uint64_t by) {
@@ -21,6 +22,10 @@ std::string metrics::render(const std::vector<adapters::message_count>& messages
   for (const auto& [k, v] : http_)
     out += "tuki_http_requests_total{route=\"" + k.first + "\",status=\"" + std::to_string(k.second) +
            "\"} " + std::to_string(v) + "\n";
+  out += "# HELP tuki_http_request_duration_seconds From a request read to its response written, by route.\n";
+  out += "# TYPE tuki_http_request_duration_seconds histogram\n";
+  for (const auto& [route, h] : durations_)
+    out += h.render("tuki_http_request_duration_seconds", "route=\"" + route + "\"");
   out += "# HELP tuki_messages_total Stored messages by direction and current status.\n";
   out += "# TYPE tuki_messages_total gauge\n";
   for (const auto& m : messages)

@@ -131,7 +131,9 @@ core::result<std::unique_ptr<service>> service::create(config::config cfg) {
                                     c.http.read_timeout_ms, c.http.backlog};
   s->server_ = std::make_unique<adapters::http_server>(
       s->io_, hs, s->routes_,
-      [m = &s->metrics_](const std::string& route, int status) { m->count_http(route, status); });
+      [m = &s->metrics_](const std::string& route, int status, std::chrono::nanoseconds took) {
+        m->count_http(route, status, took);
+      });
   s->outbox_wake_ = std::make_unique<asio::steady_timer>(s->outbox_io_);
   return s;
 }

@@ -122,6 +122,10 @@ TEST_CASE("a reply through the HTTP endpoint steps the dialog, opens a ticket an
   CHECK(metrics.status == 200);
   CHECK_THAT(metrics.body, Catch::Contains("tuki_messages_total{direction=\"in\",status=\"received\"} 3"));
   CHECK_THAT(metrics.body, Catch::Contains("tuki_http_requests_total{route=\"gateway_inbound\",status=\"200\"} 4"));
+  // Every answered request is in its route's duration histogram: the four 200s, the 400 and the 404.
+  CHECK_THAT(metrics.body, Catch::Contains("# TYPE tuki_http_request_duration_seconds histogram\n"));
+  CHECK_THAT(metrics.body, Catch::Contains("tuki_http_request_duration_seconds_bucket{route=\"gateway_inbound\",le=\"+Inf\"} 6\n"));
+  CHECK_THAT(metrics.body, Catch::Contains("tuki_http_request_duration_seconds_count{route=\"gateway_inbound\"} 6\n"));
   // Group-commit counters: at least the four inbound jobs, in at most as many transactions.
   auto counter = [&](const std::string& name) -> long long {
     auto at = metrics.body.find("\n" + name + " ");

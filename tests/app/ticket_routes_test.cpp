@@ -54,7 +54,7 @@ struct hook_receiver {
         });
     server = std::make_unique<adapters::http_server>(
         io, adapters::http_server_settings{"127.0.0.1", 0, 1 << 20, 5000, 64}, routes,
-        [](const std::string&, int) {});
+        [](const std::string&, int, std::chrono::nanoseconds) {});
     REQUIRE(server->start().is_ok());
     thread = std::thread([this] { io.run(); });
   }

@@ -124,16 +124,18 @@ struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
       parser.header_limit(16 * 1024);
       stream.expires_after(std::chrono::milliseconds(settings.read_timeout_ms));
       co_await http::async_read(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
+      const auto read_at = std::chrono::steady_clock::now();
+      auto took = [&read_at] { return std::chrono::steady_clock::now() - read_at; };
       if (ec == http::error::body_limit) {
         co_await write_simple(stream, http::status::payload_too_large,
                               "request body over " + std::to_string(settings.body_limit) + " bytes\n");
-        if (observer) observer("unmatched", 413);
+        if (observer) observer("unmatched", 413, took());
         break;
       }
       if (ec) {
         if (const char* reason = malformed_request_reason(ec)) {
           co_await write_simple(stream, http::status::bad_request, reason);
-          if (observer) observer("unmatched", 400);
+          if (observer) observer("unmatched", 400, took());
         }
         break;  // else closed, timed out or cancelled: nothing to answer
       }
@@ -154,7 +156,7 @@ struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
       stream.expires_after(std::chrono::milliseconds(settings.read_timeout_ms));
       co_await http::async_write(stream, res, asio::redirect_error(use_awaitable, ec));
       me->busy = false;
-      if (observer) observer(route_name, resp.status);
+      if (observer) observer(route_name, resp.status, took());
       if (ec || !res.keep_alive()) break;
     }
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);

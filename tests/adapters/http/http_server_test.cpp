@@ -47,11 +47,15 @@ TEST_CASE("server routes requests, enforces the body limit, and the client keeps
                co_return core::http_response::text(201, req.body);
              });
   std::vector<std::pair<std::string, int>> observed;
+  std::vector<std::chrono::nanoseconds> took;
   http_server_settings settings;
   settings.port = 0;
   settings.body_limit = 1024;
   http_server server(io, settings, routes,
-                     [&observed](const std::string& r, int s) { observed.emplace_back(r, s); });
+                     [&observed, &took](const std::string& r, int s, std::chrono::nanoseconds d) {
+                       observed.emplace_back(r, s);
+                       took.push_back(d);
+                     });
   REQUIRE(server.start().is_ok());
   auto port = server.port();
   REQUIRE(port != 0);
@@ -97,6 +101,9 @@ TEST_CASE("server routes requests, enforces the body limit, and the client keeps
   bool saw_inbound = false;
   for (auto& [route, st] : observed) saw_inbound |= (route == "inbound" && st == 200);
   CHECK(saw_inbound);
+  // Each response reports how long it took from the request read to the response written.
+  REQUIRE(took.size() == observed.size());
+  for (auto d : took) CHECK(d > std::chrono::nanoseconds::zero());
 }
 
 namespace {
@@ -137,7 +144,9 @@ TEST_CASE("server answers 400 with a reason to requests it cannot parse, then cl
   settings.port = 0;
   settings.body_limit = 1024;
   http_server server(io, settings, routes,
-                     [&observed](const std::string&, int s) { observed.push_back(s); });
+                     [&observed](const std::string&, int s, std::chrono::nanoseconds) {
+                       observed.push_back(s);
+                     });
   REQUIRE(server.start().is_ok());
   std::thread t([&io] { io.run(); });
   const std::string head = "POST /echo HTTP/1.1\r\nHost: tuki\r\n";

@@ -4,6 +4,7 @@
 // every read, and handlers that are functions from request to response (router.hpp).
 //
 // Executor: everything here runs on the io_context given to the constructor (one thread).
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -25,7 +26,9 @@ struct http_server_settings {
 };
 
 /// Called after every response, for metrics and access logs (no bodies, no query strings).
-using http_observer = std::function<void(const std::string& route_name, int status)>;
+/// `took`: from the request read (or found malformed) to its response written.
+using http_observer =
+    std::function<void(const std::string& route_name, int status, std::chrono::nanoseconds took)>;
 
 class http_server {
  public:
