@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <future>
+#include <set>
 
 #include <pthread.h>
 
@@ -11,8 +12,10 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "tuki/adapters/store/wal_file_sync.hpp"
+#include "tuki/app/async_write.hpp"
 #include "tuki/app/gateway_drivers.hpp"
 #include "tuki/app/log.hpp"
+#include "tuki/app/read_queue.hpp"
 #include "tuki/app/role_names.hpp"
 
 namespace tuki::app {
@@ -180,18 +183,32 @@ void service::wake_outbox() {
 }
 
 void service::reload_dialogs() {
-  auto lib = load_dialogs(cfg_);
-  if (!lib) {
-    log_error("dialogs_reload_failed", {{"error", lib.error().message()}});
-    return;
-  }
-  auto merged = dialog::dialog_library::reload(cfg_.dialogs_dir, *conversation_->library());
-  if (!merged) {
-    log_error("dialogs_reload_failed", {{"error", merged.error().message()}});
-    return;
-  }
-  conversation_->set_library(std::make_shared<const dialog::dialog_library>(std::move(*merged)));
-  log_info("dialogs_reloaded", {{"dir", cfg_.dialogs_dir}});
+  asio::co_spawn(io_, [this]() -> asio::awaitable<void> {
+    // Which earlier versions stored sessions still run on: a scan of every session, on the
+    // read connection (the writer's only for an in-memory store), so it never holds up replies.
+    auto in_use = std::make_shared<std::set<std::string, std::less<>>>();
+    read_queue::job versions_job = [in_use](adapters::sqlite_store& s) {
+      for (const auto& [id, version] : s.session_dialog_versions())
+        in_use->insert(dialog::dialog_library::version_key(id, version));
+      return core::status::ok();
+    };
+    // Named jobs, not temporaries inside co_await: GCC 12 destroys those twice.
+    core::status st;
+    if (reads_) st = co_await async_read(*reads_, std::move(versions_job), asio::use_awaitable);
+    else st = co_await async_write(*writes_, std::move(versions_job), asio::use_awaitable);
+    if (!st) {
+      log_error("dialogs_reload_failed", {{"error", "cannot read the sessions' dialog versions: " + st.message()}});
+      co_return;
+    }
+    auto merged = dialog::dialog_library::reload(cfg_.dialogs_dir, *conversation_->library(), *in_use);
+    if (!merged) {
+      log_error("dialogs_reload_failed", {{"error", merged.error().message()}});
+      co_return;
+    }
+    const auto earlier = merged->version_count() - merged->dialog_ids().size();
+    conversation_->set_library(std::make_shared<const dialog::dialog_library>(std::move(*merged)));
+    log_info("dialogs_reloaded", {{"dir", cfg_.dialogs_dir}, {"earlier_versions", std::to_string(earlier)}});
+  }, asio::detached);
 }
 
 void service::shutdown() {

@@ -173,8 +173,23 @@ sed -i 's/^start: nowhere$/start: q1/' "$run/dialogs/weekly_checkin.yaml"
 kill -HUP "$serve_pid"
 for _ in $(seq 1 50); do grep -q 'event=dialogs_reloaded' "$run/serve.log" && break; sleep 0.1; done
 grep -q 'event=dialogs_reloaded' "$run/serve.log" || fail "valid reload not reported: $(cat "$run/serve.log")"
-kill -TERM "$serve_pid"; wait "$serve_pid" || fail "serve did not exit cleanly"
 pass "SIGHUP reload: a broken dialog keeps the old version and is logged; a fixed one is loaded"
+# Two edits in a row with no session running: the reload keeps the version it replaces (a session
+# may have just started on it), and drops the one before, which no session runs on.
+reloads() { grep -c 'event=dialogs_reloaded' "$run/serve.log" || true; }
+for edit in 1 2; do
+  before=$(reloads)
+  echo "# edit $edit" >> "$run/dialogs/weekly_checkin.yaml"
+  kill -HUP "$serve_pid"
+  for _ in $(seq 1 50); do [ "$(reloads)" -gt "$before" ] && break; sleep 0.1; done
+  last=$(grep 'event=dialogs_reloaded' "$run/serve.log" | tail -n 1)
+  case "$last" in
+    *earlier_versions=1*) ;;
+    *) fail "reload after edit $edit kept other than one earlier version: $last" ;;
+  esac
+done
+kill -TERM "$serve_pid"; wait "$serve_pid" || fail "serve did not exit cleanly"
+pass "SIGHUP reload: earlier dialog versions no session runs on are dropped"
 
 # 7. checkin send names an unknown dialog as campaign send does (exit 2) and stores nothing.
 chk="$tmp/checkin"

@@ -249,6 +249,16 @@ core::status sqlite_store::delete_session(std::int64_t student_id) {
   return db_->prepare("DELETE FROM sessions WHERE student_id = ?1").bind(1, student_id).run();
 }
 
+std::vector<std::pair<std::string, std::string>> sqlite_store::session_dialog_versions() {
+  auto& q = db_->prepare(
+      "SELECT DISTINCT dialog_id, IFNULL(json_extract(state, '$.version'), '') FROM sessions "
+      "WHERE json_valid(state)");
+  std::vector<std::pair<std::string, std::string>> out;
+  while (q.step()) out.emplace_back(q.column_text(0), q.column_text(1));
+  q.reset();
+  return out;
+}
+
 core::result<std::int64_t> sqlite_store::insert_inbound(std::optional<std::int64_t> student_id,
                                                         const std::string& gateway,
                                                         const std::string& gateway_id,

@@ -54,7 +54,7 @@ core::result<dialog_library> dialog_library::build(const std::vector<std::filesy
       continue;
     }
     d->current[dlg->id] = dlg;
-    d->by_version[dlg->id + "@" + dlg->version] = dlg;
+    d->by_version[version_key(dlg->id, dlg->version)] = dlg;
   }
   if (has_errors(diags)) return core::status::invalid_argument(errors_of(diags));
   return dialog_library(std::move(d));
@@ -77,12 +77,23 @@ core::result<dialog_library> dialog_library::load(const std::filesystem::path& d
   return lib;
 }
 
+std::string dialog_library::version_key(std::string_view id, std::string_view version) {
+  std::string key(id);
+  key += '@';
+  key += version;
+  return key;
+}
+
 core::result<dialog_library> dialog_library::reload(const std::filesystem::path& dir,
-                                                    const dialog_library& previous) {
+                                                    const dialog_library& previous,
+                                                    const std::set<std::string, std::less<>>& in_use) {
   auto lib = load(dir);
   if (!lib) return lib;
   auto merged = std::make_shared<data>(*lib->data_);
-  for (const auto& [key, dlg] : previous.data_->by_version) merged->by_version.emplace(key, dlg);
+  for (const auto& [id, dlg] : previous.data_->current)
+    merged->by_version.emplace(version_key(id, dlg->version), dlg);
+  for (const auto& [key, dlg] : previous.data_->by_version)
+    if (in_use.count(key) > 0) merged->by_version.emplace(key, dlg);
   return dialog_library(std::move(merged));
 }
 

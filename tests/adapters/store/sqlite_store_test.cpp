@@ -1,5 +1,6 @@
 #include "tuki/adapters/store/sqlite_store.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 #include <catch2/catch.hpp>
@@ -177,6 +178,25 @@ TEST_CASE("students are upserted by reference and found by phone", "[store]") {
   CHECK(store->select_students("varia", "s2").size() == 1);
   REQUIRE(store->set_contact_state(s->id, true, std::nullopt, t0).is_ok());
   CHECK(store->select_students("varia", "all").size() == 1);
+}
+
+TEST_CASE("the sessions' dialog versions are listed once each", "[store]") {
+  temp_db db;
+  auto store = open_with_institution(db);
+  REQUIRE(store->upsert_students({student("s1", "+358401234561"), student("s2", "+358401234562"),
+                                  student("s3", "+358401234563"), student("s4", "+358401234564")},
+                                 t0));
+  std::vector<std::int64_t> ids;
+  for (const char* phone : {"+358401234561", "+358401234562", "+358401234563", "+358401234564"})
+    ids.push_back(store->find_student_by_phone(phone)->id);
+  REQUIRE(store->save_session(ids[0], "weekly_checkin", R"({"dialog":"weekly_checkin","version":"aaaa"})", t0).is_ok());
+  REQUIRE(store->save_session(ids[1], "weekly_checkin", R"({"dialog":"weekly_checkin","version":"aaaa"})", t0).is_ok());
+  REQUIRE(store->save_session(ids[2], "weekly_checkin", R"({"dialog":"weekly_checkin","version":"bbbb"})", t0).is_ok());
+  REQUIRE(store->save_session(ids[3], "welcome", "not json", t0).is_ok());  // unreadable: skipped
+  auto versions = store->session_dialog_versions();
+  std::sort(versions.begin(), versions.end());
+  using pair = std::pair<std::string, std::string>;
+  CHECK(versions == std::vector<pair>{{"weekly_checkin", "aaaa"}, {"weekly_checkin", "bbbb"}});
 }
 
 TEST_CASE("an upsert keeps extra columns and the programme it does not name", "[store]") {

@@ -80,10 +80,12 @@ TEST_CASE("reload keeps earlier versions so running sessions finish on them",
           "[dialog][library]") {
   edited_mid_session e;
   auto& [dir, who, cs, t0, v1, started, v2_text] = e;
-  auto v2 = dialog_library::reload(dir.path, *v1);
+  // Nothing stored names version one yet: it is kept as the previous current version.
+  auto v2 = dialog_library::reload(dir.path, *v1, {});
   REQUIRE(v2.is_ok());
   REQUIRE(v2->find("tiny") != nullptr);
   CHECK(v2->find("tiny")->version != started.state->dialog_version);
+  CHECK(v2->version_count() == 2);
 
   // The old session finishes on version one...
   auto old = on_reply(*v2, started.state, who, cs, "yes", t0);
@@ -93,6 +95,42 @@ TEST_CASE("reload keeps earlier versions so running sessions finish on them",
   auto fresh = start(*v2, "tiny", who, cs, t0);
   auto done = on_reply(*v2, fresh.state, who, cs, "yes", t0);
   CHECK(std::get<core::send_sms>(done.effects[0]).text == "Bye from two");
+}
+
+TEST_CASE("a second reload keeps an earlier version only while a session runs on it",
+          "[dialog][library]") {
+  edited_mid_session e;
+  auto& [dir, who, cs, t0, v1, started, v2_text] = e;
+  const std::string one(started.state->dialog_version.view());
+  auto v2 = dialog_library::reload(dir.path, *v1, {});
+  REQUIRE(v2.is_ok());
+  std::string v3_text = v2_text;
+  v3_text.replace(v3_text.find("Bye from two"), 12, "Bye from six");
+  write(dir.path / "tiny.yaml", v3_text);
+  const std::string two = v2->find("tiny")->version;
+
+  SECTION("no session on version one: it is dropped, version two (the previous current) kept") {
+    auto v3 = dialog_library::reload(dir.path, *v2, {});
+    REQUIRE(v3.is_ok());
+    CHECK(v3->version_count() == 2);
+    CHECK(v3->find_version("tiny", one) == nullptr);
+    CHECK(v3->find_version("tiny", two) != nullptr);
+  }
+  SECTION("a stored session on version one: it stays, and the session finishes on it") {
+    auto v3 = dialog_library::reload(dir.path, *v2, {dialog_library::version_key("tiny", one)});
+    REQUIRE(v3.is_ok());
+    CHECK(v3->version_count() == 3);
+    auto old = on_reply(*v3, started.state, who, cs, "yes", t0);
+    REQUIRE(old.effects.size() >= 1);
+    CHECK(std::get<core::send_sms>(old.effects[0]).text == "Bye from one");
+  }
+  SECTION("an unchanged file adds no version however often it is reloaded") {
+    auto v3 = dialog_library::reload(dir.path, *v2, {});
+    REQUIRE(v3.is_ok());
+    auto v4 = dialog_library::reload(dir.path, *v3, {dialog_library::version_key("tiny", two)});
+    REQUIRE(v4.is_ok());
+    CHECK(v4->version_count() == 2);
+  }
 }
 
 TEST_CASE("after a restart a session whose version is gone goes on with the current file at its "

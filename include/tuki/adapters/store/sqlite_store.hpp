@@ -164,6 +164,9 @@ class sqlite_store {
   core::status save_session(std::int64_t student_id, const std::string& dialog_id,
                             const std::string& state_json, core::instant now);
   core::status delete_session(std::int64_t student_id);
+  /// The distinct (dialog id, dialog version) pairs the stored sessions run on: which versions a
+  /// dialog reload must keep. Scans every session: run it on a read connection.
+  std::vector<std::pair<std::string, std::string>> session_dialog_versions();
 
   /// Stores an inbound message; already_exists when (gateway, gateway_id) was seen before.
   core::result<std::int64_t> insert_inbound(std::optional<std::int64_t> student_id,

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,10 +26,16 @@ class dialog_library {
   /// (missing translations, ...) go to `warnings` when given.
   static core::result<dialog_library> load(const std::filesystem::path& dir,
                                            std::vector<diagnostic>* warnings = nullptr);
-  /// Like load, but the new library still knows every dialog version `previous` knew, so
-  /// sessions started on an older version finish on it.
+  /// Like load, but the new library still knows the versions of `previous` that sessions may
+  /// still run on, so a session started on an older version finishes on it: the versions
+  /// `in_use` names (version_key: the stored sessions' versions) and `previous`'s current ones
+  /// (a session may have started on one after `in_use` was read). Every other earlier version
+  /// is dropped, so reload after reload does not pile up dialogs nobody runs.
   static core::result<dialog_library> reload(const std::filesystem::path& dir,
-                                             const dialog_library& previous);
+                                             const dialog_library& previous,
+                                             const std::set<std::string, std::less<>>& in_use);
+  /// "id@version": how `in_use` names a version.
+  static std::string version_key(std::string_view id, std::string_view version);
   /// Loads the given dialog files with the lexicons of `lang_dir` (CLI and tests). All
   /// diagnostics (errors and warnings) go to `diagnostics` when given.
   static core::result<dialog_library> load_files(const std::vector<std::filesystem::path>& files,
@@ -40,6 +47,8 @@ class dialog_library {
   /// A dialog by id and version (current or kept from an earlier load), or nullptr.
   const dialog* find_version(std::string_view id, std::string_view version) const;
   std::vector<std::string> dialog_ids() const;
+  /// How many versions this library knows, current ones included.
+  std::size_t version_count() const { return data_->by_version.size(); }
 
   const lexicon& lexicons() const { return data_->lex; }
   const keyword_detector& keywords() const { return data_->keywords; }
