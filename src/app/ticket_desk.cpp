@@ -44,10 +44,26 @@ std::optional<core::instant> sla_due(const routing::ticket& t, const routing::sl
   return d->at;
 }
 
-ticket_action_outcome failure(int status, std::string message) {
+// What an outcome says: the message for any language, and its English wording.
+void say(ticket_action_outcome& o, routing::action_message m, routing::action_page_facts f = {}) {
+  o.said = m;
+  o.message = routing::word_action_message(m, f, "en");
+  o.facts = std::move(f);
+}
+
+void offer(ticket_action_outcome& o, routing::action_button b) {
+  o.button_kind = b;
+  o.button = routing::word_action_button(b, "en");
+}
+
+// A refusal that keeps only the page languages of `context` (no ticket id, action or status).
+ticket_action_outcome failure(const ticket_action_outcome& context, int status,
+                              routing::action_message m, routing::action_page_facts f = {}) {
   ticket_action_outcome o;
   o.http_status = status;
-  o.message = std::move(message);
+  o.link_language = context.link_language;
+  o.institution_language = context.institution_language;
+  say(o, m, std::move(f));
   return o;
 }
 
@@ -116,6 +132,11 @@ std::vector<unnamed_role> ticket_desk::unnamed_roles() const {
                          roles_.name(role, language)});
   }
   return out;
+}
+
+std::string ticket_desk::institution_language(const std::string& id) const {
+  const auto* settings = institution_of(id).settings;
+  return settings ? settings->default_language : "";
 }
 
 const ticket_desk::institution& ticket_desk::institution_of(const std::string& id) const {
@@ -228,7 +249,14 @@ core::status ticket_desk::notify(adapters::sqlite_store& store, const institutio
       if (!fallback.empty() && fallback != t.role)
         acts.emplace_back(routing::ticket_action::reassign, fallback);
       for (const auto& [action, role] : acts) {
-        routing::action_link l{t.id, action, role, routing::normalize_email(to), expires, nonce_()};
+        // lang: the page the link opens speaks the language this email is written in.
+        routing::action_link l{.ticket_id = t.id,
+                               .action = action,
+                               .role = role,
+                               .actor = routing::normalize_email(to),
+                               .expires = expires,
+                               .nonce = nonce_(),
+                               .language = std::string(routing::notice_language(language))};
         auto url = routing::make_action_link(cfg_.secret, is.public_url, l);
         if (!url) return url.error();
         n.actions.push_back({action, role, *url});
@@ -317,14 +345,17 @@ core::result<opened_ticket> ticket_desk::open(adapters::sqlite_store& store,
 ticket_action_outcome ticket_desk::check(std::string_view target, core::instant now) const {
   auto v = routing::verify_action_link(cfg_.secret, target, now);
   if (!v) {
+    ticket_action_outcome context;
+    context.link_language = routing::unverified_link_language(target);
     if (v.error().error_code() == core::status::code::permission_denied)
-      return failure(410, "This link has expired.");
-    return failure(400, "This link is not valid.");
+      return failure(context, 410, routing::action_message::link_expired);
+    return failure(context, 400, routing::action_message::link_invalid);
   }
   ticket_action_outcome o;
   o.ticket_id = v->link.ticket_id;
   o.action = std::string(routing::to_string(v->link.action));
-  o.message = "Valid link.";
+  o.link_language = v->link.language;
+  say(o, routing::action_message::link_valid);
   return o;
 }
 
@@ -350,48 +381,47 @@ core::result<ticket_action_outcome> ticket_desk::confirm(adapters::sqlite_store&
   auto v = routing::verify_action_link(cfg_.secret, target, now);
   if (!v) return check(target, now);
   const auto& link = v->link;
+  ticket_action_outcome out;
+  out.link_language = link.language;
   auto loaded = load_ticket(store, link.ticket_id);
   if (!loaded) return loaded.error();
-  if (!*loaded) return failure(404, "No such ticket.");
+  if (!*loaded) return failure(out, 404, routing::action_message::no_such_ticket);
+  out.institution_language = institution_language((*loaded)->row.institution_id);
   if (v->single_use && store.link_nonce_used(link.nonce))
-    return failure(410, "This link was already used.");
+    return failure(out, 410, routing::action_message::link_used);
   const routing::ticket& t = (*loaded)->state;
-  ticket_action_outcome out;
   out.ticket_id = link.ticket_id;
   out.action = std::string(routing::to_string(link.action));
   out.ticket_status = std::string(routing::to_string(t.status));
   switch (link.action) {
     case routing::ticket_action::acknowledge:
-      out.button = "Acknowledge";
+      offer(out, routing::action_button::acknowledge);
       break;
     case routing::ticket_action::resolve:
-      out.button = "Mark as resolved";
+      offer(out, routing::action_button::resolve);
       break;
     case routing::ticket_action::reassign:
-      out.button = "Pass it on";
+      offer(out, routing::action_button::reassign);
       break;
     case routing::ticket_action::not_mine: {
       // What act() will do (route_not_mine): the others keep a shared ticket; a ticket held by
       // the actor alone is routed again, a crisis ticket only to the crisis side.
-      if (!t.is_open()) return failure(409, "Ticket " + t.id + " is resolved: nothing to pass on.");
+      if (!t.is_open())
+        return failure(out, 409, routing::action_message::nothing_to_pass_on, {.ticket_id = t.id});
       if (!t.is_assignee(link.actor))
-        return failure(403, "You are not assigned to ticket " + t.id + ".");
-      out.button = "Not mine: route it again";
+        return failure(out, 403, routing::action_message::not_assignee, {.ticket_id = t.id});
       if (routing::others_keep(t, link.actor)) {
         std::vector<routing::assignee> others;
         for (const auto& a : t.assignees)
           if (a.email != routing::normalize_email(link.actor)) others.push_back(a);
-        out.message = "You will leave ticket " + t.id +
-                      ". It is not routed again: " + joined(others) + ", already on it, keep it.";
-        out.button = "Not mine: leave it to them";
-      } else if (t.is_crisis()) {
-        out.message = "Ticket " + t.id +
-                      " is a crisis ticket. It will be routed again to someone else on the crisis "
-                      "rota, or to the crisis contact, never to an ordinary role and never back "
-                      "to you. If nobody else can take it, it stays with you.";
+        say(out, routing::action_message::will_leave_to_others, {.ticket_id = t.id, .people = joined(others)});
+        offer(out, routing::action_button::not_mine_leave);
       } else {
-        out.message =
-            "Ticket " + t.id + " will be routed again to someone else, never back to you.";
+        say(out,
+            t.is_crisis() ? routing::action_message::will_reroute_crisis
+                          : routing::action_message::will_reroute,
+            {.ticket_id = t.id});
+        offer(out, routing::action_button::not_mine_reroute);
       }
       break;
     }
@@ -408,14 +438,16 @@ core::result<ticket_action_outcome> ticket_desk::act(adapters::sqlite_store& sto
   ticket_action_outcome out;
   out.ticket_id = link.ticket_id;
   out.action = std::string(routing::to_string(link.action));
+  out.link_language = link.language;
   auto loaded = load_ticket(store, link.ticket_id);
   if (!loaded) return loaded.error();
-  if (!*loaded) return failure(404, "No such ticket.");
+  if (!*loaded) return failure(out, 404, routing::action_message::no_such_ticket);
   const std::int64_t id = (*loaded)->id;
   const adapters::ticket_row& row = (*loaded)->row;
   auto t = std::move((*loaded)->state);
+  out.institution_language = institution_language(row.institution_id);
   if (v->single_use && store.link_nonce_used(link.nonce))
-    return failure(410, "This link was already used.");
+    return failure(out, 410, routing::action_message::link_used);
   auto student = store.get_student(row.student_id);
   const auto& inst = institution_of(row.institution_id);
   std::size_t first_new = t.history.size();
@@ -423,6 +455,8 @@ core::result<ticket_action_outcome> ticket_desk::act(adapters::sqlite_store& sto
   std::optional<routing::routing_decision> moved;  // reassign / not mine: new people to notify
 
   core::status done;
+  // What a failed `done` says when it is not "not assigned" or "resolved" (which apply to all).
+  routing::action_message refusal = routing::action_message::not_allowed_now;
   switch (link.action) {
     case routing::ticket_action::acknowledge:
       done = routing::acknowledge(t, link.actor, now);
@@ -443,8 +477,7 @@ core::result<ticket_action_outcome> ticket_desk::act(adapters::sqlite_store& sto
         std::string list;
         for (const auto& r : known) list += (list.empty() ? "" : ", ") + r;
         out.http_status = 422;
-        out.message = "Ticket " + t.id + " was not passed on: role '" + link.role +
-                      "' is not configured (known roles: " + list + ").";
+        say(out, routing::action_message::unknown_role, {.ticket_id = t.id, .role = link.role, .known_roles = list});
         out.ticket_status = std::string(routing::to_string(t.status));
         return out;
       }
@@ -453,6 +486,7 @@ core::result<ticket_action_outcome> ticket_desk::act(adapters::sqlite_store& sto
       auto d = routing::route(inst.routing.rules, request, dir, state(store, inst), now);
       if (!d) {
         done = core::status::invalid_argument("nobody holds role " + link.role);
+        refusal = routing::action_message::nobody_holds_role;
         break;
       }
       done = routing::reassign(t, link.actor, link.role, *d, now);
@@ -468,6 +502,8 @@ core::result<ticket_action_outcome> ticket_desk::act(adapters::sqlite_store& sto
         done = d.error().error_code() == core::status::code::not_found
                    ? core::status::invalid_argument("nobody else can take this ticket")
                    : d.error();
+        // route_not_mine refuses a crisis ticket that nobody else on the crisis side can take.
+        refusal = routing::action_message::nobody_else;
         break;
       }
       done = routing::mark_misrouted(t, link.actor, *d, now);
@@ -476,15 +512,22 @@ core::result<ticket_action_outcome> ticket_desk::act(adapters::sqlite_store& sto
     }
   }
   if (!done) {
-    out.http_status = done.error_code() == core::status::code::permission_denied ? 403 : 409;
-    out.message = done.message();
+    const bool not_theirs = done.error_code() == core::status::code::permission_denied;
+    out.http_status = not_theirs ? 403 : 409;
     out.ticket_status = std::string(routing::to_string(t.status));
+    if (not_theirs)
+      refusal = routing::action_message::not_assignee;
+    else if (!t.is_open())
+      refusal = link.action == routing::ticket_action::not_mine
+                    ? routing::action_message::nothing_to_pass_on
+                    : routing::action_message::already_resolved;
+    say(out, refusal, {.ticket_id = t.id, .role = link.role, .status = out.ticket_status});
     return out;
   }
   if (v->single_use) {
     auto fresh = store.use_link_nonce(link.nonce, id, link.expires, now);
     if (!fresh) return fresh.error();
-    if (!*fresh) return failure(410, "This link was already used.");
+    if (!*fresh) return failure(out, 410, routing::action_message::link_used);
   }
   if (moved) {
     if (auto s = remember(store, inst, *moved); !s) return s;
@@ -523,18 +566,20 @@ core::result<ticket_action_outcome> ticket_desk::act(adapters::sqlite_store& sto
   out.ticket_status = std::string(routing::to_string(t.status));
   switch (link.action) {
     case routing::ticket_action::acknowledge:
-      out.message = "Ticket " + t.id + " is acknowledged; the student was told it was seen.";
-      if (was_acknowledged) out.message = "Ticket " + t.id + " was already acknowledged.";
+      say(out,
+          was_acknowledged ? routing::action_message::already_acknowledged
+                           : routing::action_message::acknowledged,
+          {.ticket_id = t.id});
       break;
     case routing::ticket_action::resolve:
-      out.message = "Ticket " + t.id + " is resolved.";
+      say(out, routing::action_message::resolved, {.ticket_id = t.id});
       break;
     case routing::ticket_action::reassign:
-      out.message = "Ticket " + t.id + " was passed on to " + joined(t.assignees) + ".";
+      say(out, routing::action_message::passed_on, {.ticket_id = t.id, .people = joined(t.assignees)});
       break;
     case routing::ticket_action::not_mine:
-      out.message = moved ? "Ticket " + t.id + " was routed again, to " + joined(t.assignees) + "."
-                          : "Ticket " + t.id + " stays with " + joined(t.assignees) + ".";
+      say(out, moved ? routing::action_message::routed_again : routing::action_message::stays_with,
+          {.ticket_id = t.id, .people = joined(t.assignees)});
       break;
   }
   return out;

@@ -8,11 +8,16 @@
 // (ticket_desk::confirm: "not mine" on a shared ticket leaves it to the others). Answers: 200
 // done, 400 tampered, 403 not the assignee, 404 unknown ticket, 409 not allowed now, 410 expired
 // or already used, 422 unknown role.
+// Every text of these pages is in the language of the email the link came in (its signed `lang`
+// parameter), else the browser's Accept-Language, else the institution's default language,
+// else English: routing::action_page_language, worded by routing/action_page_wording.
 #include "tuki/app/async_write.hpp"
 #include "tuki/app/log.hpp"
 #include "tuki/app/read_queue.hpp"
 #include "tuki/app/service.hpp"
 #include "tuki/app/wall_clock.hpp"
+#include "tuki/core/routing/action_link.hpp"
+#include "tuki/core/routing/action_page_wording.hpp"
 #include "tuki/core/text/html_escape.hpp"
 
 #include <boost/asio/use_awaitable.hpp>
@@ -28,24 +33,55 @@ namespace {
 
 using core::html_escape;
 
-core::http_response page(int status, const std::string& title, const std::string& body_html) {
+// `language` is one of action_page_language's ("fi", "sv", "en").
+core::http_response page(int status, std::string_view language, const std::string& title,
+                         const std::string& body_html) {
   core::http_response r;
   r.status = status;
   r.content_type = "text/html; charset=utf-8";
-  r.body =
-      "<!doctype html>\n<html><head><meta charset=\"utf-8\">"
-      "<meta name=\"viewport\" content=\"width=device-width\">"
-      "<meta name=\"robots\" content=\"noindex\"><title>tuki: " +
-      html_escape(title) + "</title></head>\n<body><h1>" + html_escape(title) + "</h1>\n" +
-      body_html + "\n</body></html>\n";
+  r.body = "<!doctype html>\n<html lang=\"" + std::string(language) +
+           "\"><head><meta charset=\"utf-8\">"
+           "<meta name=\"viewport\" content=\"width=device-width\">"
+           "<meta name=\"robots\" content=\"noindex\"><title>tuki: " +
+           html_escape(title) + "</title></head>\n<body><h1>" + html_escape(title) + "</h1>\n" +
+           body_html + "\n</body></html>\n";
+  r.headers.push_back({"Content-Language", std::string(language)});
   r.headers.push_back({"Cache-Control", "no-store"});
   r.headers.push_back({"Referrer-Policy", "no-referrer"});
   return r;
 }
 
-core::http_response outcome_page(const ticket_action_outcome& o) {
-  std::string title = o.http_status == 200 ? "Done" : "Not done";
-  return page(o.http_status, title, "<p>" + html_escape(o.message) + "</p>");
+std::string_view accept_language(const core::http_request& req) {
+  return req.header("Accept-Language");
+}
+
+// The language of the page about `o` (routing::action_page_language).
+std::string_view language_of(const ticket_action_outcome& o, const core::http_request& req) {
+  return routing::action_page_language(o.link_language, accept_language(req),
+                                       o.institution_language);
+}
+
+std::string message_of(const ticket_action_outcome& o, std::string_view language) {
+  return o.said ? routing::word_action_message(*o.said, o.facts, language) : o.message;
+}
+
+core::http_response outcome_page(const ticket_action_outcome& o, const core::http_request& req) {
+  const std::string_view language = language_of(o, req);
+  const auto chrome = routing::word_action_page_chrome(o.ticket_id, language);
+  return page(o.http_status, language,
+              o.http_status == 200 ? chrome.title_done : chrome.title_not_done,
+              "<p>" + html_escape(message_of(o, language)) + "</p>");
+}
+
+// 503 when the store did not answer: no outcome, so only the link's (unverified) lang and the
+// browser choose the language.
+core::http_response try_again_later(const core::http_request& req) {
+  const std::string_view language = routing::action_page_language(
+      routing::unverified_link_language(req.target), accept_language(req), "");
+  auto r = core::http_response::text(
+      503, routing::word_action_page_chrome("", language).try_again_later + "\n");
+  r.headers.push_back({"Content-Language", std::string(language)});
+  return r;
 }
 
 }  // namespace
@@ -97,12 +133,13 @@ void service::add_ticket_routes() {
   // page says how to act, and shows nothing about the ticket: ids are guessable and this page
   // has no authentication, so it must not disclose anything about a student.
   routes_.add("GET", "/t/{ticket_id}", "ticket_page",
-              [](const core::http_request&,
+              [](const core::http_request& req,
                  const adapters::route_params& p) -> awaitable<core::http_response> {
-                co_return page(200, "Ticket " + p.at("ticket_id"),
-                               "<p>Use the links in the message you received to acknowledge, "
-                               "resolve or pass on this ticket. The staff inbox is not available "
-                               "yet.</p>");
+                // No link and no ticket lookup here: the browser's language, else English.
+                const auto language = routing::action_page_language("", accept_language(req), "");
+                const auto chrome = routing::word_action_page_chrome(p.at("ticket_id"), language);
+                co_return page(200, language, chrome.title_ticket,
+                               "<p>" + html_escape(chrome.ticket_page) + "</p>");
               });
   routes_.add("GET", "/t/{ticket_id}/{action}", "ticket_link",
               [act, confirm](const core::http_request& req,
@@ -110,26 +147,31 @@ void service::add_ticket_routes() {
                 const std::string target = req.target;
                 if (p.at("action") != "acknowledge") {
                   auto c = co_await confirm(target);
-                  if (!c) co_return core::http_response::text(503, "try again later\n");
-                  if (c->http_status != 200) co_return outcome_page(*c);
-                  const std::string what =
-                      c->message.empty() ? "" : "<p>" + html_escape(c->message) + "</p>\n";
-                  co_return page(200, "Ticket " + c->ticket_id,
+                  if (!c) co_return try_again_later(req);
+                  if (c->http_status != 200) co_return outcome_page(*c, req);
+                  const auto language = language_of(*c, req);
+                  const std::string said = message_of(*c, language);
+                  const std::string what = said.empty() ? "" : "<p>" + html_escape(said) + "</p>\n";
+                  const std::string button =
+                      c->button_kind ? routing::word_action_button(*c->button_kind, language)
+                                     : c->button;
+                  co_return page(200, language,
+                                 routing::word_action_page_chrome(c->ticket_id, language).title_ticket,
                                  what + "<form method=\"post\" action=\"" + html_escape(target) +
-                                     "\"><button type=\"submit\">" + html_escape(c->button) +
+                                     "\"><button type=\"submit\">" + html_escape(button) +
                                      "</button></form>");
                 }
                 auto r = co_await act(target);
-                if (!r) co_return core::http_response::text(503, "try again later\n");
-                co_return outcome_page(*r);
+                if (!r) co_return try_again_later(req);
+                co_return outcome_page(*r, req);
               });
   routes_.add("POST", "/t/{ticket_id}/{action}", "ticket_link",
               [act](const core::http_request& req,
                     const adapters::route_params&) -> awaitable<core::http_response> {
                 const std::string target = req.target;
                 auto r = co_await act(target);
-                if (!r) co_return core::http_response::text(503, "try again later\n");
-                co_return outcome_page(*r);
+                if (!r) co_return try_again_later(req);
+                co_return outcome_page(*r, req);
               });
   routes_.add(
       "POST", "/v1/tickets/{ticket_id}/{action}", "ticket_api",
@@ -140,9 +182,14 @@ void service::add_ticket_routes() {
             "/t/" + p.at("ticket_id") + "/" + p.at("action") + "?" + std::string(req.query());
         auto r = co_await act(target);
         if (!r) co_return core::http_response::text(503, "try again later\n");
-        nlohmann::json body{{"ticket_id", r->ticket_id},   {"action", r->action},
-                            {"ok", r->http_status == 200}, {"status", r->ticket_status},
-                            {"message", r->message},       {"student_notified", r->sms_queued}};
+        // Only the human `message` follows the page language; every other field is unchanged.
+        const auto language = language_of(*r, req);
+        nlohmann::json body{{"ticket_id", r->ticket_id},
+                            {"action", r->action},
+                            {"ok", r->http_status == 200},
+                            {"status", r->ticket_status},
+                            {"message", message_of(*r, language)},
+                            {"student_notified", r->sms_queued}};
         core::http_response resp;
         resp.status = r->http_status;
         resp.content_type = "application/json";

@@ -16,6 +16,7 @@
 #include "support/routing_files.hpp"
 #include "support/running_service.hpp"
 #include "tuki/adapters/http/http_server.hpp"
+#include "tuki/core/routing/action_link.hpp"
 #include "tuki/core/routing/staff_webhook.hpp"
 
 using namespace tuki;
@@ -79,7 +80,8 @@ struct routes_fixture {
   fs::path dir;
   config::config cfg;
   std::int64_t ticket_id = 0;
-  std::string mime;
+  std::string mime;                // the first staff email
+  std::vector<std::string> mimes;  // every staff email
 
   /// Opens one ticket of `category` for student s1; with `routing_yaml`, under that routing file.
   explicit routes_fixture(const std::string& webhook_url = "", const std::string& routing_yaml = "",
@@ -130,11 +132,17 @@ struct routes_fixture {
     REQUIRE_FALSE(jobs.empty());
     for (const auto& j : jobs)
       REQUIRE((*store)->retry_job(j.id, "", wall_now()));  // leave them for the mail worker
-    mime = nlohmann::json::parse(jobs[0].payload).at("mime").get<std::string>();
+    for (const auto& j : jobs)
+      mimes.push_back(nlohmann::json::parse(j.payload).at("mime").get<std::string>());
+    mime = mimes[0];
   }
   ~routes_fixture() { fs::remove_all(dir); }
 
-  std::string link(const std::string& action) const {
+  /// The `action` link of the first email, or of the email to `recipient`.
+  std::string link(const std::string& action, const std::string& recipient = "") const {
+    std::string mime = this->mime;
+    for (const auto& m : mimes)
+      if (!recipient.empty() && m.find("<" + recipient + ">") != std::string::npos) mime = m;
     std::string text;
     for (std::size_t i = 0; i < mime.size(); ++i) {  // undo quoted-printable
       if (mime[i] == '=' && i + 2 < mime.size() && mime[i + 1] == '\r') {
@@ -165,11 +173,52 @@ struct routes_fixture {
 };
 
 core::http_response call(adapters::http_client& client, const std::string& method,
-                         const std::string& url) {
+                         const std::string& url, const std::string& accept_language = "") {
+  std::vector<core::http_header> headers;
+  if (!accept_language.empty()) headers.push_back({"Accept-Language", accept_language});
   std::promise<core::http_response> p;
-  client.submit({method, url, {}, "", ""},
+  client.submit({method, url, headers, "", ""},
                 [&p](core::http_response r, std::string) { p.set_value(r); });
   return p.get_future().get();
+}
+
+/// The routing files' staff with `language` (fi, sv) for their staff emails.
+std::string with_language(std::string routing_yaml, const std::string& language) {
+  return std::regex_replace(routing_yaml, std::regex("on_call: true\\}"),
+                            "on_call: true, language: " + language + "}");
+}
+
+/// One social worker holds a wellbeing ticket (not mine: routed again); a study counsellor is
+/// there to take it.
+std::string social_worker_routing(const std::string& language) {
+  return "tuki_routing: 1\nfallback_role: study_counsellor\nstaff:\n"
+         "  - {email: kuraattori@varia.test, roles: [social_worker], language: " +
+         language + "}\n  - {email: opo@varia.test, roles: [study_counsellor], language: " +
+         language + "}\n";
+}
+
+/// A crisis ticket that one on-call nurse holds alone (no crisis contact on it).
+std::string lone_crisis_routing(const std::string& language) {
+  return "tuki_routing: 1\ninstitution:\n  id: varia\n  time_zone: Europe/Helsinki\n"
+         "fallback_role: study_counsellor\nrules:\n  - category: crisis\n    roles: [nurse]\n"
+         "    pick: all_on_call\n    notify_crisis_contact: false\nstaff:\n"
+         "  - {email: hoitaja@varia.test, roles: [nurse], on_call: true, language: " +
+         language + "}\n";
+}
+
+/// A link signed as links were before they carried lang (make_action_link without language).
+std::string old_link(std::int64_t ticket_id, routing::ticket_action action,
+                     const std::string& nonce) {
+  routing::action_link l{.ticket_id = std::to_string(ticket_id),
+                         .action = action,
+                         .role = "",
+                         .actor = "kuraattori@varia.test",
+                         .expires = wall_now() + std::chrono::hours(24),
+                         .nonce = nonce};
+  auto url = routing::make_action_link("link-key", "https://tuki.test", l);
+  REQUIRE(url);
+  REQUIRE_THAT(*url, !Catch::Contains("lang="));
+  return url->substr(std::string("https://tuki.test").size());
 }
 
 }  // namespace
@@ -183,7 +232,8 @@ TEST_CASE("ticket links and API through the HTTP server", "[app][tickets][servic
     CHECK(call(s.client, "GET", s.base + tampered).status == 400);
     auto r = call(s.client, "GET", s.base + ack);
     CHECK(r.status == 200);
-    CHECK_THAT(r.body, Catch::Contains("acknowledged"));
+    // The staff member's language is the default, fi: the email and so the page are Finnish.
+    CHECK_THAT(r.body, Catch::Contains("on kuitattu"));
     CHECK(r.content_type == "text/html; charset=utf-8");
     CHECK(call(s.client, "GET", s.base + ack).status == 200);  // idempotent
 
@@ -261,14 +311,16 @@ TEST_CASE("the not mine confirmation says what will happen: routed again, or lef
     INFO(page.body);
     CHECK(page.status == 200);
     CHECK_THAT(page.body, Catch::Contains("<form method=\"post\""));
-    CHECK_THAT(page.body, Catch::Contains("will be routed again to someone else"));
-    CHECK_THAT(page.body, !Catch::Contains("keep it"));
+    // Finnish, as the email was (the staff member's default language).
+    CHECK_THAT(page.body, Catch::Contains("ohjataan jollekulle toiselle, ei takaisin sinulle"));
+    CHECK_THAT(page.body, !Catch::Contains("hoitavat jo"));
   }
   {
     // A crisis ticket shared by two on-call people and the crisis contact.
     routes_fixture shared("", testing::crisis_routing, "crisis", core::urgency::urgent);
     testing::running_service s(shared.cfg);
-    const auto link = shared.link("not_mine");
+    // The crisis contact is not in the staff list: its email, and so its page, is English.
+    const auto link = shared.link("not_mine", "kriisi@varia.test");
     auto page = call(s.client, "GET", s.base + link);
     INFO(page.body);
     CHECK(page.status == 200);
@@ -283,4 +335,169 @@ TEST_CASE("the not mine confirmation says what will happen: routed again, or lef
     CHECK(done.status == 200);
     CHECK_THAT(done.body, Catch::Contains("stays with"));
   }
+}
+
+namespace {
+
+/// What the action-link pages say in one language ({id} is the ticket id).
+struct page_words {
+  std::string language;
+  std::string title_ticket, title_done, title_not_done;
+  std::string will_reroute, reroute_button, resolve_button, resolved;
+  std::string link_used, already_resolved, nothing_to_pass_on, link_invalid;
+  std::string crisis_explanation, leave_explanation, leave_button, stays_with;
+};
+
+std::string with_id(std::string text, std::int64_t id) {
+  return std::regex_replace(text, std::regex("\\{id\\}"), std::to_string(id));
+}
+
+/// Opens tickets whose staff read `w.language` and checks every page their links open: the
+/// confirmation (title, explanation, button), the outcome, error pages and the API message;
+/// then "not mine" on a crisis ticket held alone and on a shared one.
+void check_pages_in(const page_words& w) {
+  {
+    routes_fixture f("", social_worker_routing(w.language));
+    testing::running_service s(f.cfg);
+    const auto id = f.ticket_id;
+    // The link's language wins over the browser's.
+    auto confirm = call(s.client, "GET", s.base + f.link("not_mine"), "en, de;q=0.5");
+    INFO(confirm.body);
+    CHECK(confirm.status == 200);
+    CHECK(confirm.header("Content-Language") == w.language);
+    CHECK_THAT(confirm.body, Catch::Contains("<html lang=\"" + w.language + "\">"));
+    CHECK_THAT(confirm.body, Catch::Contains("<h1>" + with_id(w.title_ticket, id) + "</h1>"));
+    CHECK_THAT(confirm.body, Catch::Contains(with_id(w.will_reroute, id)));
+    CHECK_THAT(confirm.body, Catch::Contains(">" + w.reroute_button + "</button>"));
+    auto resolve_page = call(s.client, "GET", s.base + f.link("resolve"));
+    CHECK_THAT(resolve_page.body, Catch::Contains(">" + w.resolve_button + "</button>"));
+
+    auto done = call(s.client, "POST", s.base + f.link("resolve"));
+    INFO(done.body);
+    CHECK(done.status == 200);
+    CHECK_THAT(done.body, Catch::Contains("<h1>" + w.title_done + "</h1>"));
+    CHECK_THAT(done.body, Catch::Contains(with_id(w.resolved, id)));
+    // Error pages.
+    auto used = call(s.client, "POST", s.base + f.link("resolve"));
+    CHECK(used.status == 410);
+    CHECK(used.header("Content-Language") == w.language);
+    CHECK_THAT(used.body, Catch::Contains("<h1>" + w.title_not_done + "</h1>"));
+    CHECK_THAT(used.body, Catch::Contains(w.link_used));
+    auto resolved = call(s.client, "GET", s.base + f.link("not_mine"));
+    CHECK(resolved.status == 409);
+    CHECK_THAT(resolved.body, Catch::Contains(with_id(w.nothing_to_pass_on, id)));
+    auto tampered = std::regex_replace(f.link("acknowledge"), std::regex("/t/[0-9]+/"), "/t/999/");
+    auto invalid = call(s.client, "GET", s.base + tampered);
+    CHECK(invalid.status == 400);
+    CHECK_THAT(invalid.body, Catch::Contains(w.link_invalid));
+    // The JSON API keeps its fields; only the human message follows the language.
+    auto api = std::regex_replace(f.link("acknowledge"), std::regex("^/t/"), "/v1/tickets/");
+    auto json = nlohmann::json::parse(call(s.client, "POST", s.base + api).body, nullptr, false);
+    REQUIRE(json.is_object());
+    CHECK(json["ok"] == false);
+    CHECK(json["status"] == "RESOLVED");
+    CHECK(json["action"] == "acknowledge");
+    CHECK(json["message"] == with_id(w.already_resolved, id));
+  }
+  {
+    // A crisis ticket held alone: not mine routes it again on the crisis side only.
+    routes_fixture f("", lone_crisis_routing(w.language), "crisis", core::urgency::urgent);
+    testing::running_service s(f.cfg);
+    auto page = call(s.client, "GET", s.base + f.link("not_mine"));
+    INFO(page.body);
+    CHECK(page.status == 200);
+    CHECK_THAT(page.body, Catch::Contains(with_id(w.crisis_explanation, f.ticket_id)));
+    CHECK_THAT(page.body, Catch::Contains(">" + w.reroute_button + "</button>"));
+  }
+  {
+    // A shared crisis ticket: the others keep it.
+    routes_fixture f("", with_language(testing::crisis_routing, w.language), "crisis",
+                     core::urgency::urgent);
+    testing::running_service s(f.cfg);
+    const auto link = f.link("not_mine", "hoitaja@varia.test");
+    auto page = call(s.client, "GET", s.base + link);
+    INFO(page.body);
+    CHECK(page.status == 200);
+    CHECK_THAT(page.body, Catch::Contains(with_id(w.leave_explanation, f.ticket_id)));
+    CHECK_THAT(page.body, Catch::Contains(">" + w.leave_button + "</button>"));
+    auto done = call(s.client, "POST", s.base + link);
+    INFO(done.body);
+    CHECK(done.status == 200);
+    CHECK_THAT(done.body, Catch::Contains(with_id(w.stays_with, f.ticket_id)));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("action link pages speak the language of the email: Finnish",
+          "[app][tickets][language]") {
+  check_pages_in({"fi", "Tiketti {id}", "Valmis", "Ei tehty",
+                  "Tiketti {id} ohjataan jollekulle toiselle, ei takaisin sinulle.",
+                  "Ei minulle: ohjaa uudelleen", "Merkitse ratkaistuksi",
+                  "Tiketti {id} on merkitty ratkaistuksi.", "Tämä linkki on jo käytetty.",
+                  "Tiketti {id} on jo ratkaistu.",
+                  "Tiketti {id} on jo ratkaistu. Sitä ei voi enää ohjata uudelleen.",
+                  "Tämä linkki ei ole kelvollinen.",
+                  "Tiketti {id} on kriisitiketti. Se ohjataan vain toiselle kriisipäivystäjälle "
+                  "tai kriisiyhteyshenkilölle",
+                  "Jäät pois tiketistä {id}. Sitä ei ohjata uudelleen, koska sitä hoitavat jo: ",
+                  "Ei minulle: jätä muille", "Tiketti {id} jää muille käsittelijöille: "});
+}
+
+TEST_CASE("action link pages speak the language of the email: Swedish",
+          "[app][tickets][language]") {
+  check_pages_in({"sv", "Ärende {id}", "Klart", "Inte gjort",
+                  "Ärende {id} skickas till någon annan, aldrig tillbaka till dig.",
+                  "Inte min: skicka vidare", "Markera som löst", "Ärende {id} är markerat som löst.",
+                  "Den här länken har redan använts.", "Ärende {id} är redan löst.",
+                  "Ärende {id} är redan löst. Det kan inte längre skickas vidare.",
+                  "Den här länken är inte giltig.",
+                  "Ärende {id} är ett krisärende. Det skickas bara till någon annan i krisjouren "
+                  "eller till kriskontakten",
+                  "Du lämnar ärende {id}. Det skickas inte vidare, eftersom ",
+                  "Inte min: lämna det åt de andra", "Ärende {id} stannar hos "});
+}
+
+TEST_CASE("an old link without lang still works; its page follows Accept-Language",
+          "[app][tickets][language]") {
+  routes_fixture f;
+  testing::running_service s(f.cfg);
+  const std::string id = std::to_string(f.ticket_id);
+  const auto resolve = old_link(f.ticket_id, routing::ticket_action::resolve, "old-resolve-1");
+  struct expectation {
+    std::string accept_language, language, title;
+  };
+  const std::vector<expectation> cases = {
+      {"sv;q=0.9, fi;q=0.8", "sv", "Ärende " + id},
+      {"fi;q=0.8, sv;q=0.9", "sv", "Ärende " + id},      // q-values, not order
+      {"en-GB,en;q=0.9,fi;q=0.8", "en", "Ticket " + id},
+      {"de-DE, fi-FI;q=0.5", "fi", "Tiketti " + id},     // de has no wording: the next
+      {"sv;q=0, fi;q=0.1", "fi", "Tiketti " + id},       // q=0: not acceptable
+      {"de, et;q=0.5, *;q=0.1", "fi", "Tiketti " + id},  // none: the institution's (fi)
+      {"", "fi", "Tiketti " + id},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.accept_language);
+    auto page = call(s.client, "GET", s.base + resolve, c.accept_language);
+    INFO(page.body);
+    CHECK(page.status == 200);
+    CHECK(page.header("Content-Language") == c.language);
+    CHECK_THAT(page.body, Catch::Contains("<html lang=\"" + c.language + "\">"));
+    CHECK_THAT(page.body, Catch::Contains("<h1>" + c.title + "</h1>"));
+  }
+  // The old link acts, once.
+  auto done = call(s.client, "POST", s.base + resolve, "sv-FI");
+  INFO(done.body);
+  CHECK(done.status == 200);
+  CHECK_THAT(done.body, Catch::Contains("Ärende " + id + " är markerat som löst."));
+  auto again = call(s.client, "POST", s.base + resolve, "en");
+  CHECK(again.status == 410);
+  CHECK_THAT(again.body, Catch::Contains("This link was already used."));
+  // A ticket that does not exist, with a valid old link: 404 in the browser's language.
+  auto missing = call(s.client, "GET",
+                      s.base + old_link(f.ticket_id + 100, routing::ticket_action::acknowledge,
+                                        "old-missing-1"),
+                      "sv");
+  CHECK(missing.status == 404);
+  CHECK_THAT(missing.body, Catch::Contains("Ärendet finns inte."));
 }

@@ -20,6 +20,7 @@
 #include "tuki/app/role_names.hpp"
 #include "tuki/core/config/config.hpp"
 #include "tuki/core/dialog/library.hpp"
+#include "tuki/core/routing/action_page_wording.hpp"
 #include "tuki/core/routing/disengagement.hpp"
 #include "tuki/core/routing/routing_config.hpp"
 #include "tuki/core/routing/staff_notice.hpp"
@@ -46,18 +47,29 @@ struct unnamed_role {
   std::string warning() const;
 };
 
-/// What a staff action did, for the answer page / API.
+/// What a staff action did, for the answer page / API. `said`, `facts` and `button_kind` name
+/// what happened (routing::word_action_message words it in any staff language); `message` and
+/// `button` are its English wording, for logs and tests. The page language comes from
+/// `link_language` and `institution_language` (routing::action_page_language).
 struct ticket_action_outcome {
   /// 200 done, 400 tampered or malformed link, 403 not this person's ticket, 404 unknown ticket,
   /// 409 not allowed in the ticket's status (or nobody else can take it), 410 expired or already
   /// used, 422 reassignment to a role that is not configured.
   int http_status = 200;
-  std::string message;  // one sentence for the page, in English
+  std::string message;  // one sentence for the page, in English (word_action_message of said)
   std::string ticket_id;
   std::string action;
   std::string ticket_status;
   bool sms_queued = false;  // acknowledge: the "seen" SMS went to the outbox
-  std::string button;       // confirm(): the label of the confirmation page's button
+  std::string button;       // confirm(): the label of the confirmation page's button, in English
+  std::optional<routing::action_message> said;       // empty when there is no message
+  routing::action_page_facts facts;                  // fills said's placeholders
+  std::optional<routing::action_button> button_kind;  // confirm(): the button
+  /// The link's lang parameter: verified, or unverified when the link was refused (expired,
+  /// tampered: it only picks the wording of the refusal). Empty for links without one.
+  std::string link_language;
+  /// The default language of the ticket's institution; empty when the ticket is not known.
+  std::string institution_language;
 };
 
 class ticket_desk {
@@ -86,8 +98,8 @@ class ticket_desk {
   ticket_action_outcome check(std::string_view target, core::instant now) const;
   /// The confirmation page of a single-use action (resolve, reassign, not_mine), before anything
   /// is done: the link is checked as by act() (also 404, 410 used; not_mine also 409 resolved and
-  /// 403 not an assignee), `button` labels the form, and for not_mine `message` says, in English,
-  /// what will happen: the others keep a shared ticket; a ticket the actor holds alone is routed
+  /// 403 not an assignee), `button` labels the form, and for not_mine `message` says what will
+  /// happen: the others keep a shared ticket; a ticket the actor holds alone is routed
   /// again (a crisis ticket only to the crisis rota or contact). Reads the store only; a status
   /// only when the store fails.
   core::result<ticket_action_outcome> confirm(adapters::sqlite_store& store,
@@ -143,6 +155,8 @@ class ticket_desk {
     routing::routing_config routing;
   };
   const institution& institution_of(const std::string& id) const;
+  /// The institution's default_language (the fallback of action-link pages); empty if unknown.
+  std::string institution_language(const std::string& id) const;
   struct stored_ticket {
     std::int64_t id = 0;
     adapters::ticket_row row;

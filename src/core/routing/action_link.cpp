@@ -32,10 +32,18 @@ std::int64_t unix_seconds(core::instant t) {
   return std::chrono::floor<std::chrono::seconds>(t).time_since_epoch().count();
 }
 
+bool language_ok(std::string_view s) {
+  return s.size() >= 2 && s.size() <= 8 &&
+         s.find_first_not_of("abcdefghijklmnopqrstuvwxyz") == std::string_view::npos;
+}
+
+// v1 without a language (links made before it existed verify unchanged); v2 with one. See the
+// header for why lang is signed.
 std::string signed_text(const action_link& l, std::int64_t exp) {
-  std::string s = "tuki-link-v1\n";
+  std::string s = l.language.empty() ? "tuki-link-v1\n" : "tuki-link-v2\n";
   s += l.ticket_id + "\n" + std::string(to_string(l.action)) + "\n" + l.role + "\n" + l.actor +
        "\n" + std::to_string(exp) + "\n" + l.nonce;
+  if (!l.language.empty()) s += "\n" + l.language;
   return s;
 }
 
@@ -50,6 +58,8 @@ core::status check(const action_link& l) {
   }
   if (!l.role.empty() && !token_ok(l.role, 1, 64))
     return core::status::invalid_argument("bad role");
+  if (!l.language.empty() && !language_ok(l.language))
+    return core::status::invalid_argument("bad language");
   return core::status::ok();
 }
 
@@ -68,6 +78,7 @@ core::result<std::string> make_action_link(std::string_view key, std::string_vie
   while (!public_url.empty() && public_url.back() == '/') public_url.remove_suffix(1);
   core::form_fields q{{"by", link.actor}, {"exp", std::to_string(exp)}, {"n", link.nonce}};
   if (!link.role.empty()) q.emplace_back("role", link.role);
+  if (!link.language.empty()) q.emplace_back("lang", link.language);
   q.emplace_back("sig", sig);
   return std::string(public_url) + "/t/" + link.ticket_id + "/" +
          std::string(to_string(link.action)) + "?" + core::encode_form(q);
@@ -103,11 +114,12 @@ core::result<verified_action> verify_action_link(std::string_view key, std::stri
   action_link l;
   l.ticket_id = std::string(segs[1]);
   l.action = *action;
-  std::optional<std::string> by, nonce, role, exp_text, sig;
+  std::optional<std::string> by, nonce, role, lang, exp_text, sig;
   for (const auto& [k, v] : *fields) {
     std::optional<std::string>* slot = k == "by"     ? &by
                                        : k == "n"    ? &nonce
                                        : k == "role" ? &role
+                                       : k == "lang" ? &lang
                                        : k == "exp"  ? &exp_text
                                        : k == "sig"  ? &sig
                                                      : nullptr;
@@ -119,6 +131,9 @@ core::result<verified_action> verify_action_link(std::string_view key, std::stri
   l.actor = *by;
   l.nonce = *nonce;
   l.role = role.value_or("");
+  // "lang=" (present but empty) is malformed, not a v1 link: else it could be added to one.
+  if (lang && lang->empty()) return forged("bad language");
+  l.language = lang.value_or("");
   if (exp_text->empty() || exp_text->size() > 12 ||
       exp_text->find_first_not_of("0123456789") != std::string::npos) {
     return forged("bad expiry");
@@ -137,6 +152,15 @@ core::result<verified_action> verify_action_link(std::string_view key, std::stri
   out.single_use = l.action != ticket_action::acknowledge;
   out.link = std::move(l);
   return out;
+}
+
+std::string unverified_link_language(std::string_view target) {
+  const auto q = target.find('?');
+  if (q == std::string_view::npos) return "";
+  const auto fields = core::parse_form(target.substr(q + 1));
+  if (!fields) return "";
+  const auto lang = core::form_value(*fields, "lang");
+  return lang && language_ok(*lang) ? std::string(*lang) : "";
 }
 
 std::string_view to_string(ticket_action a) {

@@ -3,6 +3,8 @@
 #include <array>
 #include <map>
 
+#include "tuki/core/text/placeholder_fill.hpp"
+
 namespace tuki::routing {
 namespace {
 
@@ -126,14 +128,6 @@ const phrases en{
     "Phone number",
     "The message itself is not shown in email."};
 
-std::string substitute(std::string_view pattern, std::string_view key, std::string_view value) {
-  std::string s(pattern);
-  for (auto at = s.find(key); at != std::string::npos; at = s.find(key, at + value.size())) {
-    s.replace(at, key.size(), value);
-  }
-  return s;
-}
-
 const phrases& phrases_for(std::string_view lang) {
   if (lang == "fi") return fi;
   if (lang == "sv") return sv;
@@ -142,10 +136,17 @@ const phrases& phrases_for(std::string_view lang) {
 
 }  // namespace
 
-std::string_view notice_language(std::string_view requested) {
+std::optional<std::string_view> staff_language(std::string_view requested) {
   const std::string_view base = requested.substr(0, requested.find_first_of("-_"));
-  if (base == "fi" || base == "sv") return base;
-  return "en";
+  for (std::string_view lang : {"fi", "sv", "en"}) {
+    const bool same = base.size() == 2 && (base[0] | 0x20) == lang[0] && (base[1] | 0x20) == lang[1];
+    if (same) return lang;
+  }
+  return std::nullopt;
+}
+
+std::string_view notice_language(std::string_view requested) {
+  return staff_language(requested).value_or("en");
 }
 
 notice_wording word_notice(const staff_notice& n, std::string_view recipient_name,
@@ -158,11 +159,11 @@ notice_wording word_notice(const staff_notice& n, std::string_view recipient_nam
   const bool unregistered = n.kind == notice_kind::unregistered_crisis;
   const auto kind = static_cast<std::size_t>(unregistered ? notice_kind::new_ticket : n.kind);
   w.subject = unregistered ? std::string(p.unregistered_subject)
-                           : substitute(substitute(p.subject[kind], "{category}", w.category),
-                                        "{id}", n.ticket_id);
+                           : core::fill_placeholders(p.subject[kind], {{"category", w.category},
+                                                                       {"id", n.ticket_id}});
   if (n.urgency == core::urgency::urgent) w.subject = p.urgent_prefix + w.subject;
   w.greeting = recipient_name.empty() ? std::string(p.greeting_anonymous)
-                                      : substitute(p.greeting, "{name}", recipient_name);
+                                      : core::fill_placeholders(p.greeting, {{"name", recipient_name}});
   w.intro = unregistered ? p.unregistered_intro : p.intro[kind];
   w.student_label = unregistered ? p.phone : p.student;
   w.category_label = p.category;
@@ -173,7 +174,7 @@ notice_wording word_notice(const staff_notice& n, std::string_view recipient_nam
   w.footer = p.footer;
   for (const auto& a : n.actions) {
     w.action_labels.push_back(
-        substitute(p.actions[static_cast<std::size_t>(a.action)], "{role}", a.role));
+        core::fill_placeholders(p.actions[static_cast<std::size_t>(a.action)], {{"role", a.role}}));
   }
   return w;
 }

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "routing_test_support.hpp"
+#include "tuki/core/crypto/hmac.hpp"
 #include "tuki/core/routing/action_link.hpp"
 
 using namespace tuki;
@@ -35,6 +36,16 @@ std::string replace(std::string s, const std::string& from, const std::string& t
   const auto at = s.find(from);
   REQUIRE(at != std::string::npos);
   return s.replace(at, from.size(), to);
+}
+
+/// Each (what, url) is refused as forged.
+void require_forged(const std::vector<std::pair<std::string, std::string>>& tampered) {
+  for (const auto& [what, bad] : tampered) {
+    CAPTURE(what, bad);
+    auto v = verify_action_link(key, bad, now);
+    REQUIRE_FALSE(v.is_ok());
+    CHECK(v.error().error_code() == core::status::code::unauthenticated);
+  }
 }
 
 }  // namespace
@@ -84,12 +95,7 @@ TEST_CASE("signed link: tampering with any part is rejected", "[routing]") {
       {"repeated parameter", replace(url, "&sig=", "&n=n0nce_ABCdef12&sig=")},
       {"path", replace(url, "/t/T-42/", "/x/T-42/")},
   };
-  for (const auto& [what, bad] : tampered) {
-    CAPTURE(what, bad);
-    auto v = verify_action_link(key, bad, now);
-    REQUIRE_FALSE(v.is_ok());
-    CHECK(v.error().error_code() == core::status::code::unauthenticated);
-  }
+  require_forged(tampered);
   CHECK_FALSE(verify_action_link("another key", url, now).is_ok());
 }
 
@@ -132,4 +138,66 @@ TEST_CASE("signed link: malformed parts are not signed", "[routing]") {
   bad.role = "nurse";
   CHECK_FALSE(make_action_link(key, "https://x", bad).is_ok());
   CHECK_FALSE(make_action_link("", "https://x", sample()).is_ok());
+}
+
+namespace {
+
+action_link in_language(std::string language, ticket_action a = ticket_action::resolve) {
+  auto l = sample(a);
+  l.language = std::move(language);
+  return l;
+}
+
+}  // namespace
+
+TEST_CASE("signed link: a link without lang is signed exactly as before (v1)", "[routing]") {
+  // Links sent before lang existed must keep verifying: the v1 text is unchanged.
+  const std::string v1 =
+      "tuki-link-v1\nT-42\nresolve\n\nanna@varia.fi\n1741680000\nn0nce_ABCdef12";
+  const std::string old = "https://tuki.varia.fi/t/T-42/resolve?by=anna%40varia.fi&"
+                          "exp=1741680000&n=n0nce_ABCdef12&sig=" +
+                          core::base64url_encode(core::hmac_sha256(key, v1));
+  CHECK(link_for(sample()) == old);
+  auto v = verify_action_link(key, old, now);
+  REQUIRE(v.is_ok());
+  CHECK(v->link.language.empty());
+  CHECK(v->link == sample());
+}
+
+TEST_CASE("signed link: lang is carried and signed like every other part", "[routing]") {
+  const std::string url = link_for(in_language("fi"));
+  CHECK_THAT(url, Catch::Contains("&n=n0nce_ABCdef12&lang=fi&sig="));
+  auto v = verify_action_link(key, url, now);
+  REQUIRE(v.is_ok());
+  CHECK(v->link.language == "fi");
+  CHECK(v->link == in_language("fi"));
+  CHECK(verify_action_link(key, link_for(in_language("sv", ticket_action::reassign)), now)
+            ->link.language == "sv");
+
+  const std::string v1 = link_for(sample());
+  const std::vector<std::pair<std::string, std::string>> tampered = {
+      {"lang changed", replace(url, "lang=fi", "lang=sv")},
+      {"lang removed", replace(url, "&lang=fi", "")},
+      {"lang added to a v1 link", replace(v1, "&sig=", "&lang=fi&sig=")},
+      {"empty lang added to a v1 link", replace(v1, "&sig=", "&lang=&sig=")},
+      {"lang repeated", replace(url, "&sig=", "&lang=fi&sig=")},
+      {"lang upper-cased", replace(url, "lang=fi", "lang=FI")},
+  };
+  require_forged(tampered);
+  // Malformed languages are not signed.
+  for (const char* bad : {"f", "FI", "fi-FI", "toolonglang", "f1"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(make_action_link(key, "https://x", in_language(bad)).is_ok());
+  }
+}
+
+TEST_CASE("signed link: the unverified lang only words a refusal", "[routing]") {
+  const std::string url = link_for(in_language("sv"));
+  CHECK(unverified_link_language(url) == "sv");
+  CHECK(unverified_link_language(replace(url, "/T-42/", "/T-43/")) == "sv");  // tampered
+  CHECK(unverified_link_language(link_for(sample())).empty());
+  CHECK(unverified_link_language("/t/1/resolve?lang=%3Cb%3E").empty());
+  CHECK(unverified_link_language("/t/1/resolve?lang=FI").empty());
+  CHECK(unverified_link_language("/t/1/resolve").empty());
+  CHECK(unverified_link_language("/t/1/resolve?lang=%zz").empty());
 }

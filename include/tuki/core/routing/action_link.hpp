@@ -1,10 +1,20 @@
 #pragma once
 // Signed action links in staff messages:
-//   {public_url}/t/{ticket_id}/{action}?by=<email>&exp=<unix>&n=<nonce>[&role=<role>]&sig=<b64url>
+//   {public_url}/t/{ticket_id}/{action}?by=<email>&exp=<unix>&n=<nonce>[&role=<role>][&lang=<lang>]
+//   &sig=<b64url>
 // sig = HMAC-SHA256(key, "tuki-link-v1\n" id "\n" action "\n" role "\n" by "\n" exp "\n" nonce),
 // base64url without padding. Every part is signed, so changing any of them (ticket, action,
 // role, actor, expiry, nonce) invalidates the link. `by` names the staff member the link was
 // sent to: the app acts as that person (and a "not mine" excludes them).
+//
+// `lang` is the language of the message the link was sent in, so that the page the link opens
+// speaks it too. It only chooses wording, so a tampered lang would be harmless; it is signed
+// all the same, so that the rule above stays true without exceptions (one link, one valid URL;
+// any change, added or removed parameter is rejected alike). A link with lang is signed as
+// "tuki-link-v2\n" <the v1 fields> "\n" lang; a link without it keeps the v1 text, so links
+// sent before lang existed still verify (their pages fall back to Accept-Language). The
+// version prefix keeps the two texts apart: removing lang from a v2 link, or adding one to a v1
+// link, breaks the signature.
 //
 // Single use: resolve, reassign and not_mine links may be used once. verify_action_link() is
 // pure and cannot know what was used: it returns the nonce, and the app refuses a nonce it has
@@ -28,6 +38,7 @@ struct action_link {
   std::string actor;      // staff email the link is for
   core::instant expires;  // second resolution (the link carries unix seconds)
   std::string nonce;      // [A-Za-z0-9_-], 8..64; fresh random per link (the app's id source)
+  std::string language = "";  // the message's language ("fi"), [a-z], 2..8; empty: none (v1)
   bool operator==(const action_link&) const = default;
 };
 
@@ -47,6 +58,11 @@ struct verified_action {
 /// expired (now >= exp).
 core::result<verified_action> verify_action_link(std::string_view key, std::string_view target,
                                                  core::instant now);
+
+/// The lang parameter of a link, NOT verified: only for the wording of the page that says a link
+/// was refused (expired, tampered), where no verified link exists. Empty when absent or not
+/// [a-z]{2,8}. Never use it for a decision.
+std::string unverified_link_language(std::string_view target);
 
 std::string_view to_string(ticket_action a);
 std::optional<ticket_action> parse_ticket_action(std::string_view s);

@@ -3,6 +3,7 @@
 // and its wording in the staff member's language (fi, sv, en; anything else falls back to en).
 // Privacy default: the student's own words are NOT included unless the institution opts in
 // (institution_settings::include_reply_text); staff read them in the ticket page instead.
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,7 +38,12 @@ struct staff_notice {
   bool include_reply_text = false;
 };
 
-/// "fi", "sv" or "en" (the language messages are written in) for any requested language.
+/// The one rule for which languages staff wording (emails, webhooks, action-link pages) exists
+/// in: "fi", "sv" or "en" when the base of `requested` ("fi", "sv-FI", "EN_gb"; any case) is one
+/// of them, nullopt otherwise.
+std::optional<std::string_view> staff_language(std::string_view requested);
+/// "fi", "sv" or "en" (the language messages are written in) for any requested language:
+/// staff_language(), else "en".
 std::string_view notice_language(std::string_view requested);
 
 /// The wording of one notice in one language; every field is plain UTF-8 text.
