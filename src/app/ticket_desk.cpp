@@ -539,8 +539,10 @@ core::result<ticket_action_outcome> ticket_desk::act(adapters::sqlite_store& sto
       return s;
     if (auto s = routing::mark_notified(t, now); !s) return s;
   }
-  if (link.action == routing::ticket_action::acknowledge && !was_acknowledged && student) {
-    // The student hears that a person saw it: replies.ticket_seen with {staff_role}.
+  if (link.action == routing::ticket_action::acknowledge && !was_acknowledged && student &&
+      !student->opted_out) {
+    // The student hears that a person saw it: replies.ticket_seen with {staff_role}. Not a
+    // student who opted out (STOP): tuki sends them nothing.
     std::string language = student->language.empty()
                                ? (inst.settings ? inst.settings->default_language : "fi")
                                : student->language;
@@ -568,7 +570,8 @@ core::result<ticket_action_outcome> ticket_desk::act(adapters::sqlite_store& sto
     case routing::ticket_action::acknowledge:
       say(out,
           was_acknowledged ? routing::action_message::already_acknowledged
-                           : routing::action_message::acknowledged,
+          : out.sms_queued ? routing::action_message::acknowledged
+                           : routing::action_message::acknowledged_quietly,
           {.ticket_id = t.id});
       break;
     case routing::ticket_action::resolve:

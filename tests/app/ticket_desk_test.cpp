@@ -223,6 +223,7 @@ TEST_CASE(
   CHECK(done->http_status == 200);
   CHECK(done->sms_queued);
   CHECK(done->ticket_status == "ACKNOWLEDGED");
+  CHECK_THAT(done->message, Catch::Contains("the student was told it was seen"));
   auto sms = f.outbound();
   REQUIRE(sms.size() == 1);
   CHECK(sms[0].first == "ticket_seen");
@@ -242,6 +243,29 @@ TEST_CASE(
   REQUIRE(reused);
   CHECK(reused->http_status == 410);
   CHECK(f.store->get_ticket(opened->id)->status == "RESOLVED");
+}
+
+TEST_CASE("acknowledging the ticket of a student who opted out sends no SMS and says so",
+          "[app][tickets]") {
+  desk_fixture f;
+  f.add_staff("kuraattori@varia.test", "social_worker");
+  auto opened =
+      f.desk->open(*f.store, f.student, "wellbeing", core::urgency::normal, "", "", "", t0);
+  REQUIRE(opened);
+  auto mails = f.take("mail", t0);
+  REQUIRE(mails.size() == 1);
+  auto ack = link_of(mails[0], "acknowledge");
+  REQUIRE_FALSE(ack.empty());
+  REQUIRE(f.store->set_contact_state(f.student.id, true, std::nullopt, t0).is_ok());  // STOP
+
+  auto done = f.desk->act(*f.store, *f.lib, ack, t0 + std::chrono::minutes(5));
+  REQUIRE(done);
+  CHECK(done->http_status == 200);
+  CHECK(done->ticket_status == "ACKNOWLEDGED");
+  CHECK_FALSE(done->sms_queued);
+  CHECK(f.outbound().empty());
+  CHECK_THAT(done->message, Catch::Contains("No message was sent to the student"));
+  CHECK_THAT(done->message, !Catch::Contains("was told"));
 }
 
 TEST_CASE("not mine reroutes to someone else and counts the misroute", "[app][tickets]") {

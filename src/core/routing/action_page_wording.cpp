@@ -48,6 +48,7 @@ const phrases fi{
         "se jää sinulle.",                                                // will_reroute_crisis
         "Tiketti {id} ohjataan jollekulle toiselle, ei takaisin sinulle.",  // will_reroute
         "Tiketti {id} on kuitattu. Opiskelijalle kerrottiin, että viesti on luettu.",  // acknowledged
+        "Tiketti {id} on kuitattu. Opiskelijalle ei lähetetty viestiä.",  // acknowledged_quietly
         "Tiketti {id} oli jo kuitattu.",                    // already_acknowledged
         "Tiketti {id} on merkitty ratkaistuksi.",           // resolved
         "Tiketti {id} on siirretty. Vastaanottajat: {people}.",             // passed_on
@@ -87,6 +88,7 @@ const phrases sv{
         "dig.",                                                         // will_reroute_crisis
         "Ärende {id} skickas till någon annan, aldrig tillbaka till dig.",  // will_reroute
         "Ärende {id} är kvitterat. Den studerande har fått veta att meddelandet har lästs.",
+        "Ärende {id} är kvitterat. Inget meddelande skickades till den studerande.",
         "Ärende {id} var redan kvitterat.",                 // already_acknowledged
         "Ärende {id} är markerat som löst.",                // resolved
         "Ärende {id} har flyttats. Mottagare: {people}.",   // passed_on
@@ -126,6 +128,7 @@ const phrases en{
         "nobody else can take it, it stays with you.",                 // will_reroute_crisis
         "Ticket {id} will be routed again to someone else, never back to you.",  // will_reroute
         "Ticket {id} is acknowledged; the student was told it was seen.",        // acknowledged
+        "Ticket {id} is acknowledged. No message was sent to the student.",  // acknowledged_quietly
         "Ticket {id} was already acknowledged.",            // already_acknowledged
         "Ticket {id} is resolved.",                         // resolved
         "Ticket {id} was passed on to {people}.",           // passed_on

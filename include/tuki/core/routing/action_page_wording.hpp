@@ -25,7 +25,8 @@ enum class action_message {
   will_leave_to_others,  // confirm not mine {id} {people}: the others keep a shared ticket
   will_reroute_crisis,   // confirm not mine {id}: routed again on the crisis side only
   will_reroute,          // confirm not mine {id}: routed again to someone else
-  acknowledged,          // 200 {id}
+  acknowledged,          // 200 {id}: and the student was sent the "seen" SMS
+  acknowledged_quietly,  // 200 {id}: no SMS to the student (opted out, or no "seen" text)
   already_acknowledged,  // 200 {id}
   resolved,              // 200 {id}
   passed_on,             // 200 {id} {people}: reassigned
