@@ -53,12 +53,17 @@ void write_queue::stop() {
   running_ = false;
 }
 
-void write_queue::submit(job j, completion done, report_when when) {
+void write_queue::submit(job j, completion done, report_when when, pace p) {
   {
     std::lock_guard lock(mutex_);
     if (!stopping_ && running_) {
-      queue_.push_back({std::move(j), std::move(done), when});
-      if (queue_.size() == 1) wake_.notify_one();
+      queue_.push_back({std::move(j), std::move(done), when, p, std::chrono::steady_clock::now()});
+      if (p == pace::now) ++queued_now_;
+      // The store thread sleeps only on an empty queue, or while it gathers (see run()): wake
+      // it for the first job, and for anything that ends a gathering.
+      if (queue_.size() == 1 || p == pace::now ||
+          static_cast<int>(queue_.size()) >= max_batch_)
+        wake_.notify_one();
       return;
     }
   }
@@ -77,7 +82,13 @@ void write_queue::run() {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty() && stopping_) return;
+      // Only jobs that may wait: let others join them until the oldest has waited gather_for.
+      if (queued_now_ == 0)
+        wake_.wait_until(lock, queue_.front().submitted + gather_for_, [this] {
+          return stopping_ || queued_now_ > 0 || static_cast<int>(queue_.size()) >= max_batch_;
+        });
       while (!queue_.empty() && static_cast<int>(batch.size()) < max_batch_) {
+        if (queue_.front().p == pace::now) --queued_now_;
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }

@@ -247,3 +247,65 @@ TEST_CASE("a job that waits only for its commit is reported while the sync still
   CHECK(late.get_future().get());
   q.stop();
 }
+
+namespace {
+
+// Submits a job that succeeds and may wait for company (pace::gather); `done` gets its status.
+void submit_gathered(app::write_queue& q, std::promise<core::status>& done) {
+  q.submit([](adapters::sqlite_store&) { return core::status::ok(); },
+           [&done](core::status st) { done.set_value(st); },
+           app::write_queue::report_when::durable, app::write_queue::pace::gather);
+}
+
+}  // namespace
+
+TEST_CASE("gathered jobs wait for company; a job that may not wait ends the wait",
+          "[app][write_queue]") {
+  temp_db db("tuki-wq-gather");
+  auto store = adapters::sqlite_store::open(db.str());
+  REQUIRE(store);
+  app::write_queue q(std::move(*store), 64);
+  q.set_gather_for(std::chrono::hours(1));  // far longer than this test: only B can end it
+  q.start();
+  auto ok = [](adapters::sqlite_store&) { return core::status::ok(); };
+  std::promise<core::status> a, b;
+  auto a_done = a.get_future();
+  submit_gathered(q, a);
+  // A waits for company: not run, not reported.
+  CHECK(a_done.wait_for(std::chrono::milliseconds(200)) == std::future_status::timeout);
+  CHECK(q.statistics().batches == 0);
+  q.submit(ok, [&b](core::status st) { b.set_value(st); });
+  CHECK(b.get_future().get());
+  CHECK(a_done.get());
+  // Both in one transaction.
+  CHECK(q.statistics().batches == 1);
+  CHECK(q.statistics().jobs == 2);
+  q.stop();
+}
+
+TEST_CASE("gathered jobs alone commit once the oldest has waited, and at stop at once",
+          "[app][write_queue]") {
+  temp_db db("tuki-wq-gather-alone");
+  auto store = adapters::sqlite_store::open(db.str());
+  REQUIRE(store);
+  app::write_queue q(std::move(*store), 64);
+  SECTION("after gather_for") {
+    q.set_gather_for(std::chrono::milliseconds(1));
+    q.start();
+    std::promise<core::status> a;
+    submit_gathered(q, a);
+    CHECK(a.get_future().get());
+    CHECK(q.statistics().batches == 1);
+    q.stop();
+  }
+  SECTION("stop does not wait for company") {
+    q.set_gather_for(std::chrono::hours(1));
+    q.start();
+    std::promise<core::status> a;
+    auto a_done = a.get_future();
+    submit_gathered(q, a);
+    q.stop();  // runs what is queued, then returns
+    REQUIRE(a_done.wait_for(std::chrono::seconds(0)) == std::future_status::ready);
+    CHECK(a_done.get());
+  }
+}

@@ -35,6 +35,14 @@ auto async_write(write_queue& queue, write_queue::job job, CompletionToken&& tok
   return async_submit(queue, std::move(job), std::forward<CompletionToken>(token));
 }
 
+/// Resumes once the job's data is durable; the job may wait a moment for others to share its
+/// transaction (write_queue::pace::gather: for writes nobody is waiting on, e.g. delivery reports).
+template <class CompletionToken>
+auto async_write_gathered(write_queue& queue, write_queue::job job, CompletionToken&& token) {
+  return async_submit(queue, std::move(job), std::forward<CompletionToken>(token),
+                      write_queue::report_when::durable, write_queue::pace::gather);
+}
+
 /// Resumes once the job has committed, before it is durable (write_queue::report_when).
 template <class CompletionToken>
 auto async_write_committed(write_queue& queue, write_queue::job job, CompletionToken&& token) {

@@ -21,9 +21,16 @@
 // does not wait for the disk between windows. A crash of the process alone loses nothing
 // committed.
 //
+// A job may also say that nobody waits on it (`pace::gather`: delivery reports, whose answer
+// only tells the gateway it may forget them). When only such jobs are queued, the store thread
+// waits up to `gather_for` (2 ms) from the oldest one's submission for more to join them, so
+// that one transaction and one fsync carry many. Any other job, a full batch, or stop() ends the
+// wait at once, so replies and everything else never wait for it.
+//
 // Thread-safety: submit() may be called from any thread. Jobs run on the store thread only and
 // must not block on anything but the database. Completions run on the store thread or on the sync
 // thread: post them to your own executor (async_write does).
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -46,6 +53,8 @@ class write_queue {
   using sync_function = std::function<core::status()>;
   /// When a job's completion runs: after its data is durable (the default), or once committed.
   enum class report_when { durable, committed };
+  /// Whether a job may wait a moment for others to share its transaction (see above).
+  enum class pace { now, gather };
 
   /// `sync`: makes every committed transaction durable (see above); empty when COMMIT already is.
   write_queue(std::unique_ptr<adapters::sqlite_store> store, int max_batch,
@@ -59,7 +68,10 @@ class write_queue {
   /// Runs what is queued, syncs and reports it, then stops the threads. Jobs submitted afterwards
   /// fail (unavailable).
   void stop();
-  void submit(job j, completion done, report_when when = report_when::durable);
+  void submit(job j, completion done, report_when when = report_when::durable,
+              pace p = pace::now);
+  /// How long gathered jobs may wait for company (default 2 ms); call before start().
+  void set_gather_for(std::chrono::microseconds d) { gather_for_ = d; }
 
   struct stats {
     std::uint64_t batches = 0;
@@ -74,6 +86,8 @@ class write_queue {
     job work;
     completion done;
     report_when when;
+    pace p;
+    std::chrono::steady_clock::time_point submitted;
   };
   using batch_type = std::deque<entry>;
   struct committed {
@@ -91,6 +105,8 @@ class write_queue {
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   batch_type queue_;
+  std::size_t queued_now_ = 0;  // jobs in queue_ with pace::now
+  std::chrono::microseconds gather_for_{2000};
   bool stopping_ = false;
   bool running_ = false;
   stats stats_;
