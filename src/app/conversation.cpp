@@ -6,15 +6,11 @@
 
 #include "tuki/adapters/phone/phone_normalizer.hpp"
 #include "tuki/app/log.hpp"
+#include "tuki/core/text/placeholder_fill.hpp"
 #include "tuki/core/text/sms_encoding.hpp"
 
 namespace tuki::app {
 namespace {
-
-void replace_all(std::string& s, const std::string& from, const std::string& to) {
-  for (std::size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size()))
-    s.replace(p, from.size(), to);
-}
 
 std::string_view delivery_state_name(adapters::delivery_state s) {
   switch (s) {
@@ -298,7 +294,8 @@ core::result<conversation::step_counts> conversation::apply(adapters::sqlite_sto
     if (const auto* sms = std::get_if<core::send_sms>(&e)) {
       std::string text = sms->text;
       if (text.find("{staff_role}") != std::string::npos)
-        replace_all(text, "{staff_role}", roles_.name(role.empty() ? "study_counsellor" : role, language));
+        text = core::fill_placeholders(
+            text, {{"staff_role", roles_.name(role.empty() ? "study_counsellor" : role, language)}});
       auto id = store.enqueue_sms(student.id, inst.gateway, text, static_cast<int>(sms->priority),
                                   sms->purpose, now, now);
       if (!id) return id.error();

@@ -14,6 +14,7 @@
 #include "tuki/core/routing/staff_email.hpp"
 #include "tuki/core/routing/staff_webhook.hpp"
 #include "tuki/core/routing/ticket_json.hpp"
+#include "tuki/core/text/placeholder_fill.hpp"
 
 namespace tuki::app {
 namespace {
@@ -65,11 +66,6 @@ ticket_action_outcome failure(const ticket_action_outcome& context, int status,
   o.institution_language = context.institution_language;
   say(o, m, std::move(f));
   return o;
-}
-
-void replace_all(std::string& s, const std::string& from, const std::string& to) {
-  for (std::size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size()))
-    s.replace(p, from.size(), to);
 }
 
 }  // namespace
@@ -555,7 +551,7 @@ core::result<ticket_action_outcome> ticket_desk::act(adapters::sqlite_store& sto
       for (const auto& a : t.assignees)
         if (a.email == routing::normalize_email(link.actor) && !a.role.empty()) role = a.role;
       if (role.find(',') != std::string::npos) role = role.substr(0, role.find(','));
-      replace_all(text, "{staff_role}", roles_.name(role, language));
+      text = core::fill_placeholders(text, {{"staff_role", roles_.name(role, language)}});
       std::string gateway = inst.settings ? inst.settings->gateway : "";
       auto m =
           store.enqueue_sms(student->id, gateway, text, static_cast<int>(core::sms_priority::reply),
