@@ -146,6 +146,21 @@ adapters::outbox_job mail_to(const std::vector<adapters::outbox_job>& jobs,
   return {};
 }
 
+// A wellbeing ticket routed to the school social worker: its id and the one mail announcing it.
+struct opened_ticket {
+  std::int64_t id;
+  adapters::outbox_job mail;
+};
+opened_ticket social_worker_ticket(desk_fixture& f) {
+  f.add_staff("kuraattori@varia.test", "social_worker");
+  auto opened =
+      f.desk->open(*f.store, f.student, "wellbeing", core::urgency::normal, "", "", "", t0);
+  REQUIRE(opened);
+  auto mails = f.take("mail", t0);
+  REQUIRE(mails.size() == 1);
+  return {opened->id, mails[0]};
+}
+
 }  // namespace
 
 TEST_CASE("a new ticket is routed over stored staff and mailed without the student's words",
@@ -198,14 +213,9 @@ TEST_CASE(
     "links are refused",
     "[app][tickets]") {
   desk_fixture f;
-  f.add_staff("kuraattori@varia.test", "social_worker");
-  auto opened =
-      f.desk->open(*f.store, f.student, "wellbeing", core::urgency::normal, "", "", "", t0);
-  REQUIRE(opened);
-  auto mails = f.take("mail", t0);
-  REQUIRE(mails.size() == 1);
-  auto ack = link_of(mails[0], "acknowledge");
-  auto resolve = link_of(mails[0], "resolve");
+  const auto opened = social_worker_ticket(f);
+  auto ack = link_of(opened.mail, "acknowledge");
+  auto resolve = link_of(opened.mail, "resolve");
   REQUIRE_FALSE(ack.empty());
   REQUIRE_FALSE(resolve.empty());
 
@@ -242,19 +252,13 @@ TEST_CASE(
   auto reused = f.desk->act(*f.store, *f.lib, resolve, t0 + std::chrono::hours(2));
   REQUIRE(reused);
   CHECK(reused->http_status == 410);
-  CHECK(f.store->get_ticket(opened->id)->status == "RESOLVED");
+  CHECK(f.store->get_ticket(opened.id)->status == "RESOLVED");
 }
 
 TEST_CASE("acknowledging the ticket of a student who opted out sends no SMS and says so",
           "[app][tickets]") {
   desk_fixture f;
-  f.add_staff("kuraattori@varia.test", "social_worker");
-  auto opened =
-      f.desk->open(*f.store, f.student, "wellbeing", core::urgency::normal, "", "", "", t0);
-  REQUIRE(opened);
-  auto mails = f.take("mail", t0);
-  REQUIRE(mails.size() == 1);
-  auto ack = link_of(mails[0], "acknowledge");
+  auto ack = link_of(social_worker_ticket(f).mail, "acknowledge");
   REQUIRE_FALSE(ack.empty());
   REQUIRE(f.store->set_contact_state(f.student.id, true, std::nullopt, t0).is_ok());  // STOP
 
