@@ -666,7 +666,8 @@ std::vector<message_count> sqlite_store::count_messages() {
 }
 
 std::int64_t sqlite_store::outbox_depth() {
-  auto& q = db_->prepare("SELECT (SELECT COUNT(*) FROM messages WHERE direction = 'out' AND status IN ('queued', 'sending')) "
+  auto& q = db_->prepare("SELECT (SELECT COUNT(*) FROM messages WHERE direction = 'out' AND status = 'queued') "
+                         "+ (SELECT COUNT(*) FROM messages WHERE direction = 'out' AND status = 'sending') "
                          "+ (SELECT COUNT(*) FROM outbox WHERE status IN ('queued', 'running'))");
   std::int64_t n = q.step() ? q.column_int(0) : 0;
   q.reset();

@@ -35,7 +35,9 @@ core::result<std::int64_t> sqlite_store::expire_messages(core::instant now) {
 
 std::int64_t sqlite_store::sms_outbox_depth() {
   auto& q = db_->prepare(
-      "SELECT COUNT(*) FROM messages WHERE direction = 'out' AND status IN ('queued', 'sending')");
+      // Two counts, each over its partial index (messages_queue, messages_sending).
+      "SELECT (SELECT COUNT(*) FROM messages WHERE direction = 'out' AND status = 'queued') "
+      "+ (SELECT COUNT(*) FROM messages WHERE direction = 'out' AND status = 'sending')");
   std::int64_t n = q.step() ? q.column_int(0) : 0;
   q.reset();
   return n;

@@ -105,6 +105,53 @@ TEST_CASE("migration 6 keeps planned sends and their due index", "[store]") {
   CHECK((*store)->planned_sends_waiting() == 1);
 }
 
+TEST_CASE("migration 9 indexes the SMS being sent: outbox depth and the restart's requeue",
+          "[store]") {
+  temp_db db;
+  {
+    auto conn = sqlite_connection::open(db.path.string());
+    REQUIRE(conn);
+    REQUIRE(migrate(**conn, 8).is_ok());
+    REQUIRE((*conn)->exec(
+        "INSERT INTO institutions VALUES ('varia', 'Varia', 'FI', 'Europe/Helsinki');"
+        "INSERT INTO students (id, institution_id, student_ref, phone, created_at, updated_at) "
+        "VALUES (7, 'varia', 's1', '+358401234567', 1, 1);"
+        "INSERT INTO messages (id, student_id, direction, status, gateway, body, created_at, updated_at) "
+        "VALUES (1, 7, 'out', 'queued', 'kannel', 'a', 1, 1), (2, 7, 'out', 'queued', 'kannel', 'b', 1, 1),"
+        "(3, 7, 'out', 'sending', 'kannel', 'c', 1, 1), (4, 7, 'out', 'sent', 'kannel', 'd', 1, 1),"
+        "(5, 7, 'in', 'received', 'kannel', 'e', 1, 1), (6, 7, 'in', 'sending', 'kannel', 'f', 1, 1)").is_ok());
+  }
+  auto store = sqlite_store::open(db.path.string());
+  INFO(store.error().to_string());
+  REQUIRE(store);
+  auto conn = sqlite_connection::open(db.path.string());
+  REQUIRE(conn);
+  auto& idx = (*conn)->prepare("SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master "
+                               "WHERE type = 'index' AND name IN ('messages_in_outbox', "
+                               "'messages_sending') ORDER BY name)");
+  REQUIRE(idx.step());
+  CHECK(idx.column_text(0) == "messages_sending");
+  idx.reset();
+  // Queued (two) and sending (one) outbound SMS; not the sent one, nor inbound rows.
+  CHECK((*store)->sms_outbox_depth() == 3);
+  CHECK((*store)->outbox_depth() == 3);
+  auto requeued = (*store)->requeue_in_flight(t0);
+  REQUIRE(requeued);
+  CHECK(*requeued == 1);
+  CHECK((*store)->message_status(3) == "queued");
+  CHECK((*store)->message_status(6) == "sending");  // inbound: not the outbox's
+  CHECK((*store)->sms_outbox_depth() == 3);
+  // A claim moves queued SMS into the sending index; the depth counts them the same.
+  auto claimed = (*store)->claim_sms(2, t0);
+  REQUIRE(claimed.size() == 2);
+  CHECK((*store)->sms_outbox_depth() == 3);
+  auto& sending = (*conn)->prepare("SELECT COUNT(*) FROM messages INDEXED BY messages_sending "
+                                   "WHERE direction = 'out' AND status = 'sending'");
+  REQUIRE(sending.step());
+  CHECK(sending.column_int(0) == 2);
+  sending.reset();
+}
+
 TEST_CASE("migration 7 keeps the last of repeated events and stores each event once", "[store]") {
   temp_db db;
   {
