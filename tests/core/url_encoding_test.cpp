@@ -27,3 +27,21 @@ TEST_CASE("encoding round-trips UTF-8 and reserved characters", "[core][url]") {
   CHECK(form_value(*f, "text") == text);
   CHECK(form_value(*f, "to") == "+358401234567");
 }
+
+TEST_CASE("only RFC 3986 unreserved characters stay as they are", "[core][url]") {
+  const std::string unreserved =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
+  for (int c = 0; c < 256; ++c) {
+    const std::string one(1, static_cast<char>(c));
+    CAPTURE(c);
+    if (unreserved.find(static_cast<char>(c)) != std::string::npos) {
+      CHECK(url_encode(one) == one);
+    } else {
+      static const char hex[] = "0123456789ABCDEF";
+      CHECK(url_encode(one) == std::string{'%', hex[c >> 4], hex[c & 15]});
+    }
+  }
+  CHECK(url_encode("") == "");
+  CHECK(encode_form({}) == "");
+  CHECK(encode_form({{"a b", "c&d"}, {"", ""}, {"e", "ä"}}) == "a%20b=c%26d&=&e=%C3%A4");
+}

@@ -21,9 +21,11 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "tuki/adapters/http/http_request_text.hpp"
 #include "tuki/adapters/http/http_url.hpp"
 
 namespace tuki::adapters {
@@ -59,7 +61,7 @@ core::http_response convert(http::response<http::string_body>& res) {
 // `io` is `own` or an io_context the client's owner runs.
 struct beast_client::impl : std::enable_shared_from_this<beast_client::impl> {
   struct job {
-    http::request<http::string_body> request;
+    std::string wire;  // the whole request as sent (http_request_text)
     callback done;
   };
   // A connection waiting for work; the waker unlists it and cancels its timer.
@@ -95,34 +97,25 @@ struct beast_client::impl : std::enable_shared_from_this<beast_client::impl> {
     --in_flight;
   }
 
+  void fail(callback& done, std::string error) {
+    core::http_response none;
+    none.status = 0;
+    finish(done, std::move(none), std::move(error));
+  }
+
   void accept(core::http_request request, callback done) {
     auto url = parse_http_url(request.target);
-    auto verb = http::string_to_verb(request.method);
-    if (!url || (verb != http::verb::get && verb != http::verb::post && verb != http::verb::put)) {
-      core::http_response none;
-      none.status = 0;
-      finish(done, std::move(none),
-             // The URL is not quoted: it may carry credentials (Kannel's are in its query).
-             !url ? std::string("not a plain http:// URL") : "unsupported method " + request.method);
+    if (!url) {
+      // The URL is not quoted: it may carry credentials (Kannel's are in its query).
+      fail(done, "not a plain http:// URL");
       return;
     }
-    job j;
-    j.done = std::move(done);
-    auto& req = j.request;
-    req.version(11);
-    req.method(verb);
-    req.target(url->target);
-    req.set(http::field::host, url->host_header());
-    req.set(http::field::user_agent, "tuki");
-    for (const auto& h : request.headers) {
-      if (iequals(h.name, "content-length") || iequals(h.name, "transfer-encoding") ||
-          iequals(h.name, "expect") || iequals(h.name, "connection"))
-        continue;  // framing and connection management are ours
-      if (iequals(h.name, "host") || iequals(h.name, "user-agent")) req.set(h.name, h.value);
-      else req.insert(h.name, h.value);
+    auto wire = http_request_text(request, *url);
+    if (!wire) {
+      fail(done, wire.error().message());
+      return;
     }
-    req.body() = std::move(request.body);
-    req.prepare_payload();
+    job j{std::move(*wire), std::move(done)};
 
     auto& o = origins[url->host + " " + url->port];
     if (!o) {
@@ -221,7 +214,7 @@ struct beast_client::impl : std::enable_shared_from_this<beast_client::impl> {
         bool was_reused = reused;
         beast::error_code ec;
         stream.expires_at(deadline);
-        co_await http::async_write(stream, j.request, asio::redirect_error(use_awaitable, ec));
+        co_await asio::async_write(stream, asio::buffer(j.wire), asio::redirect_error(use_awaitable, ec));
         bool nothing_read = true;
         if (!ec) {
           http::response_parser<http::string_body> parser;

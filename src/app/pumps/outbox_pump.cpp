@@ -30,6 +30,7 @@
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -278,7 +279,8 @@ awaitable<void> service::outbox_pump() {
       const adapters::sms_gateway* driver = gw->second.get();
       client_.submit(std::move(*request), [this, driver, ref, collected, outstanding, signal](
                                               core::http_response resp, std::string err) {
-        asio::post(outbox_io_, [ref, r = driver->parse_send_response(resp, err), collected, outstanding,
+        // Inline when the client runs on the outbox thread (plain http://); a post from curl's.
+        asio::dispatch(outbox_io_, [ref, r = driver->parse_send_response(resp, err), collected, outstanding,
                          signal]() mutable {
           collected->push_back({ref, std::move(r)});
           --*outstanding;

@@ -16,9 +16,20 @@ constexpr std::array<char32_t, 8> basic_more{U'§', U'¿', U'ä', U'ö', U'ñ', 
 constexpr std::array<char32_t, 9> extension{U'^', U'{', U'}', U'\\', U'[', U'~', U']', U'|', U'€'};
 
 template <std::size_t N>
-bool in(const std::array<char32_t, N>& table, char32_t c) {
+constexpr bool in(const std::array<char32_t, N>& table, char32_t c) {
   return std::find(table.begin(), table.end(), c) != table.end();
 }
+
+// Septets of each ASCII character (0: not in GSM 03.38), from the tables above: most texts are
+// ASCII, and a lookup per character is what keeps measuring them cheap.
+constexpr std::array<unsigned char, 128> ascii_septets = [] {
+  std::array<unsigned char, 128> t{};
+  for (char32_t c = 0; c < 128; ++c) {
+    bool alnum = (c >= U'A' && c <= U'Z') || (c >= U'a' && c <= U'z') || (c >= U'0' && c <= U'9');
+    t[c] = alnum || in(basic_extra, c) || in(basic_more, c) ? 1 : in(extension, c) ? 2 : 0;
+  }
+  return t;
+}();
 
 // Decodes one UTF-8 code point; returns false on malformed input.
 bool next_code_point(std::string_view s, std::size_t& i, char32_t& out) {
@@ -42,6 +53,13 @@ sms_cost measure_sms(std::string_view text) {
   std::size_t septets = 0, utf16 = 0;
   bool gsm = true, valid = true;
   for (std::size_t i = 0; i < text.size();) {
+    if (auto b = static_cast<unsigned char>(text[i]); b < 0x80) {
+      ++i;
+      ++utf16;
+      if (ascii_septets[b] == 0) gsm = false;
+      septets += ascii_septets[b];
+      continue;
+    }
     char32_t c;
     if (!next_code_point(text, i, c)) {
       valid = false;

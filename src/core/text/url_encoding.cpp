@@ -1,5 +1,7 @@
 #include "tuki/core/text/url_encoding.hpp"
 
+#include <array>
+
 namespace tuki::core {
 namespace {
 
@@ -10,26 +12,43 @@ int hex_value(char c) {
   return -1;
 }
 
-bool unreserved(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '.' || c == '_' || c == '~';
+// RFC 3986 unreserved characters, as a table: url_encode runs on every outbound SMS's text.
+constexpr std::array<bool, 256> unreserved = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 256; ++c)
+    t[c] = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '_' || c == '~';
+  return t;
+}();
+
+std::size_t encoded_size(std::string_view s) {
+  std::size_t size = 0;
+  for (unsigned char c : s) size += unreserved[c] ? 1 : 3;
+  return size;
+}
+
+// Appends `s` percent-encoded, sized once (no reallocation per character).
+void append_url_encoded(std::string& out, std::string_view s) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::size_t at = out.size();
+  out.resize(at + encoded_size(s));
+  char* p = out.data() + at;
+  for (unsigned char c : s) {
+    if (unreserved[c]) {
+      *p++ = static_cast<char>(c);
+    } else {
+      *p++ = '%';
+      *p++ = hex[c >> 4];
+      *p++ = hex[c & 15];
+    }
+  }
 }
 
 }  // namespace
 
 std::string url_encode(std::string_view s) {
-  static constexpr char hex[] = "0123456789ABCDEF";
   std::string out;
-  out.reserve(s.size() * 3);
-  for (unsigned char c : s) {
-    if (unreserved(c)) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(hex[c >> 4]);
-      out.push_back(hex[c & 15]);
-    }
-  }
+  append_url_encoded(out, s);
   return out;
 }
 
@@ -70,12 +89,15 @@ std::optional<form_fields> parse_form(std::string_view body) {
 }
 
 std::string encode_form(const form_fields& fields) {
+  std::size_t size = 0;
+  for (const auto& [k, v] : fields) size += encoded_size(k) + encoded_size(v) + 2;
   std::string out;
+  out.reserve(size);
   for (const auto& [k, v] : fields) {
     if (!out.empty()) out.push_back('&');
-    out += url_encode(k);
+    append_url_encoded(out, k);
     out.push_back('=');
-    out += url_encode(v);
+    append_url_encoded(out, v);
   }
   return out;
 }

@@ -280,6 +280,21 @@ TEST_CASE("connection refused is a transport error", "[beast_client]") {
   CHECK(r.response.status == 0);
 }
 
+TEST_CASE("a header that would split the request is an error and nothing is sent",
+          "[beast_client]") {
+  test_server server(server_mode::keep_alive);
+  beast_client client;
+  client.start();
+  auto r = fetch(client, core::http_request{"GET", server.url("/x"),
+                                            {{"X-Test", "a\r\nX-Injected: 1"}}, "", ""});
+  CHECK_THAT(r.error, Catch::Contains("line break"));
+  CHECK(r.response.status == 0);
+  auto ok = fetch(client, get(server.url("/y")));
+  CHECK(ok.error.empty());
+  CHECK(server.requests == 1);  // only the second request reached the server
+  CHECK(server.accepted == 1);
+}
+
 TEST_CASE("a server that never answers gives a timeout error", "[beast_client]") {
   test_server server(server_mode::never_answer);
   beast_client_settings s;

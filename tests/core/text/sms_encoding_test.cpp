@@ -38,3 +38,27 @@ TEST_CASE("GSM-7 or UCS-2, and the number of segments", "[core][sms_encoding]") 
     CHECK(c.segments == r.segments);
   }
 }
+
+TEST_CASE("every ASCII character counts as GSM 03.38 says", "[core][sms_encoding]") {
+  // Written from the GSM 03.38 tables, apart from the code's own: the basic table's ASCII
+  // characters (one septet), the extension table's (two; form feed counted as basic here, as
+  // before the ASCII fast path), and none for the rest (UCS-2).
+  const std::string basic = std::string("@$\n\r\f_ !\"#%&'()*+,-./:;<=>?") +
+                            "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  const std::string extension = "^{}\\[~]|";
+  for (int c = 0; c < 128; ++c) {
+    const std::string text = std::string("a") + static_cast<char>(c);
+    CAPTURE(c);
+    auto m = measure_sms(text);
+    if (basic.find(static_cast<char>(c)) != std::string::npos) {
+      CHECK(m.coding == sms_coding::gsm7);
+      CHECK(m.units == 2);
+    } else if (extension.find(static_cast<char>(c)) != std::string::npos) {
+      CHECK(m.coding == sms_coding::gsm7);
+      CHECK(m.units == 3);
+    } else {
+      CHECK(m.coding == sms_coding::ucs2);
+      CHECK(m.units == 2);
+    }
+  }
+}
