@@ -14,6 +14,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -312,7 +313,8 @@ void beast_client::stop() {
 
 void beast_client::submit(core::http_request request, callback done) {
   ++impl_->in_flight;
-  asio::post(impl_->io, [i = impl_, r = std::move(request), d = std::move(done)]() mutable {
+  // Inline when called on the client's own thread (the outbox pump's): no handler to queue.
+  asio::dispatch(impl_->io, [i = impl_, r = std::move(request), d = std::move(done)]() mutable {
     i->accept(std::move(r), std::move(d));
   });
 }

@@ -27,7 +27,8 @@ std::size_t encoded_size(std::string_view s) {
   return size;
 }
 
-// Appends `s` percent-encoded, sized once (no reallocation per character).
+}  // namespace
+
 void append_url_encoded(std::string& out, std::string_view s) {
   static constexpr char hex[] = "0123456789ABCDEF";
   std::size_t at = out.size();
@@ -43,8 +44,6 @@ void append_url_encoded(std::string& out, std::string_view s) {
     }
   }
 }
-
-}  // namespace
 
 std::string url_encode(std::string_view s) {
   std::string out;

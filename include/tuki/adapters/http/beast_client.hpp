@@ -7,7 +7,9 @@
 // any byte of the answer was read, is retried once on a fresh connection (the server may have
 // closed the idle connection just before we wrote); nothing else is retried: retries belong to the
 // caller (the outbox pump). Thread-safety: submit() and in_flight() from any thread; callbacks run
-// on the client's io_context and must only hand the result on.
+// on the client's io_context and must only hand the result on. submit() called on that
+// io_context's own thread takes the request at once, so a request refused before sending (a bad
+// URL or header) may call back before submit() returns.
 #include <cstddef>
 #include <functional>
 #include <memory>

@@ -12,6 +12,8 @@ using form_fields = std::vector<std::pair<std::string, std::string>>;
 
 /// Percent-encodes every byte outside RFC 3986's unreserved set (space becomes %20).
 std::string url_encode(std::string_view s);
+/// The same, appended to `out` (one allocation at most; for building a query in place).
+void append_url_encoded(std::string& out, std::string_view s);
 /// Decodes %XX and, when `plus_is_space`, '+' as a space. nullopt on a malformed escape.
 std::optional<std::string> url_decode(std::string_view s, bool plus_is_space = true);
 /// Parses "a=1&b=x+y" in order; nullopt on a malformed escape. Keys may repeat.
