@@ -106,8 +106,9 @@ int main(int argc, char** argv) {
     std::vector<adapters::queued_sms> claimed;
     if (!transaction([&] { claimed = st.claim_sms(256, app::wall_now()); })) return fail(error);
     const bool stored = transaction([&] {
-      for (const auto& m : claimed)
-        if (auto a = st.set_sending_message_status(m.id, "sent", "", app::wall_now()); a && *a) ++answered;
+      std::vector<std::pair<std::int64_t, std::string>> accepted;
+      for (const auto& m : claimed) accepted.emplace_back(m.id, "0: Accepted for delivery");
+      if (auto a = st.mark_sent(accepted, app::wall_now())) answered += static_cast<int>(*a);
     });
     if (!stored) return fail(error);
   }

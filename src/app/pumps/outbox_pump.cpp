@@ -124,17 +124,16 @@ awaitable<void> service::outbox_pump() {
     collected->clear();
     write_queue::job stored_job = [decisions, students = std::move(students),
                                    recovered = std::move(recovered), now](adapters::sqlite_store& s) {
+          // Accepted sends, the usual answer, all at once. A delivery report can overtake the
+          // answer to the send: mark_sent keeps its newer state.
+          std::vector<std::pair<std::int64_t, std::string>> accepted;
+          for (const auto& [id, d] : *decisions)
+            if (d.status == "sent") accepted.emplace_back(id, d.detail);
+          if (auto marked = s.mark_sent(accepted, now); !marked) return marked.error();
           for (std::size_t i = 0; i < decisions->size(); ++i) {
             const auto& [id, d] = (*decisions)[i];
-            // A delivery report can overtake the answer to the send: keep its newer state.
-            core::status st = core::status::ok();
-            if (d.status == "sent") {
-              auto applied = s.set_sending_message_status(id, d.status, d.detail, now, d.retry_at);
-              if (!applied) return applied.error();
-              if (!*applied) continue;
-            } else {
-              st = s.set_message_status(id, d.status, d.detail, now, d.retry_at);
-            }
+            if (d.status == "sent") continue;
+            core::status st = s.set_message_status(id, d.status, d.detail, now, d.retry_at);
             // A message to a number without a student (student 0) has no counts to keep.
             const bool has_student = students[i] != 0;
             if (st && has_student && d.delivery_failure) st = s.record_delivery_failure(id, now);

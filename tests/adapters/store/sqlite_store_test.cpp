@@ -355,18 +355,116 @@ TEST_CASE("a send's answer moves a message on only while it is sending", "[store
     return out;
   };
   // a: the answer arrives first.
-  auto applied = store->set_sending_message_status(a, "sent", "", t0);
+  auto applied = store->mark_sent({{a, ""}}, t0);
   REQUIRE(applied);
-  CHECK(*applied);
+  CHECK(*applied == 1);
   CHECK(store->message_status(a) == "sent");
   CHECK(history(a) == "queued,sending,sent");
   // b: its delivery report overtook the answer; the answer changes nothing.
   REQUIRE(store->set_message_status(b, "delivered", "", t0).is_ok());
-  applied = store->set_sending_message_status(b, "sent", "", t0);
+  applied = store->mark_sent({{b, ""}}, t0);
   REQUIRE(applied);
-  CHECK_FALSE(*applied);
+  CHECK(*applied == 0);
   CHECK(store->message_status(b) == "delivered");
   CHECK(history(b) == "queued,sending,delivered");
+}
+
+TEST_CASE("accepted sends are marked sent at once, each with its own answer", "[store]") {
+  temp_db db;
+  auto store = open_with_institution(db);
+  auto [a, b] = two_replies(*store);
+  auto sid = store->find_student_by_phone("+358401234567")->id;
+  auto c = store->enqueue_sms(sid, "console", "c", 1, "reply", t0, t0);
+  REQUIRE(c);
+  REQUIRE(store->claim_sms(10, t0).size() == 3);
+  // b's delivery report overtook its answer.
+  REQUIRE(store->set_message_status(b, "delivered", "", t0).is_ok());
+  CHECK(store->mark_sent({}, t0).value() == 0);
+  auto marked = store->mark_sent({{*c, "0: Accepted \"x\" \xc3\xa4"}, {a, "0: ok"}, {b, "0: late"}},
+                                 t0 + std::chrono::seconds(1));
+  REQUIRE(marked);
+  CHECK(*marked == 2);
+  CHECK(store->message_status(a) == "sent");
+  CHECK(store->message_status(*c) == "sent");
+  CHECK(store->message_status(b) == "delivered");
+  // Each history row keeps its own answer's text.
+  auto sent_rows = [&] {
+    auto& q = store->db().prepare("SELECT group_concat(message_id || '=' || detail || '@' || at, ' | ') FROM "
+                                  "(SELECT * FROM message_status WHERE status = 'sent' ORDER BY message_id)");
+    std::string out = q.step() ? q.column_text(0) : "";
+    q.reset();
+    return out;
+  };
+  const auto at = std::to_string(core::to_unix_ms(t0 + std::chrono::seconds(1)));
+  const std::string expected = std::to_string(a) + "=0: ok@" + at + " | " + std::to_string(*c) +
+                               "=0: Accepted \"x\" \xc3\xa4@" + at;
+  CHECK(sent_rows() == expected);
+  // Marked again (an answer stored twice): nothing moves, nothing is added.
+  CHECK(store->mark_sent({{a, "0: ok"}}, t0).value() == 0);
+  CHECK(sent_rows() == expected);
+}
+
+TEST_CASE("many accepted sends, alike and each with an answer of its own, all keep their answer",
+          "[store]") {
+  temp_db db;
+  auto store = open_with_institution(db);
+  REQUIRE(store->upsert_students({student("s1", "+358401234567")}, t0));
+  auto sid = store->find_student_by_phone("+358401234567")->id;
+  std::vector<std::pair<std::int64_t, std::string>> accepted;
+  for (int i = 0; i < 30; ++i) {
+    auto id = store->enqueue_sms(sid, "console", "m" + std::to_string(i), 1, "reply", t0, t0);
+    REQUIRE(id);
+    // Every third answer alike; the others name their own message (as Twilio's SID would).
+    accepted.emplace_back(*id, i % 3 == 0 ? std::string("0: Accepted for delivery") : "id-" + std::to_string(i));
+  }
+  REQUIRE(store->claim_sms(100, t0).size() == 30);
+  CHECK(store->mark_sent(accepted, t0).value() == 30);
+  for (const auto& [id, detail] : accepted) {
+    auto& q = store->db().prepare(
+        "SELECT group_concat(status || ':' || detail, ',') FROM message_status WHERE message_id = ?1");
+    q.bind(1, id);
+    REQUIRE(q.step());
+    CHECK(q.column_text(0) == "queued:,sending:,sent:" + detail);
+    q.reset();
+    CHECK(store->message_status(id) == "sent");
+  }
+}
+
+TEST_CASE("a claim takes the first messages in queue order and records exactly those",
+          "[store]") {
+  temp_db db;
+  auto store = open_with_institution(db);
+  REQUIRE(store->upsert_students({student("s1", "+358401234567")}, t0));
+  auto sid = store->find_student_by_phone("+358401234567")->id;
+  // Bulk (2) queued first, then a reply (1) and a crisis message (0): priority decides.
+  auto bulk = store->enqueue_sms(sid, "console", "bulk", 2, "checkin", t0, t0);
+  auto reply = store->enqueue_sms(sid, "console", "reply", 1, "reply", t0, t0);
+  auto crisis = store->enqueue_sms(sid, "console", "crisis", 0, "crisis", t0, t0);
+  auto later = store->enqueue_sms(sid, "console", "later", 0, "crisis", t0 + std::chrono::hours(1), t0);
+  REQUIRE((bulk && reply && crisis && later));
+  auto claimed = store->claim_sms(2, t0);
+  REQUIRE(claimed.size() == 2);
+  CHECK(claimed[0].id == *crisis);
+  CHECK(claimed[1].id == *reply);
+  CHECK(claimed[0].attempts == 1);
+  auto row = [&](std::int64_t id) {
+    auto& q = store->db().prepare(
+        "SELECT m.status || ':' || m.attempts || ':' || (SELECT group_concat(status, ',') FROM "
+        "message_status WHERE message_id = m.id) FROM messages m WHERE m.id = ?1");
+    q.bind(1, id);
+    std::string out = q.step() ? q.column_text(0) : "";
+    q.reset();
+    return out;
+  };
+  CHECK(row(*crisis) == "sending:1:queued,sending");
+  CHECK(row(*reply) == "sending:1:queued,sending");
+  CHECK(row(*bulk) == "queued:0:queued");
+  CHECK(row(*later) == "queued:0:queued");  // not due yet
+  auto next = store->claim_sms(5, t0);
+  REQUIRE(next.size() == 1);
+  CHECK(next[0].id == *bulk);
+  CHECK(row(*bulk) == "sending:1:queued,sending");
+  CHECK(row(*later) == "queued:0:queued");
 }
 
 TEST_CASE("a claimed message never sent goes back to the queue with its attempt taken back", "[store]") {
