@@ -32,19 +32,30 @@ core::result<role_names> role_names::load_lang_dir(const std::string& lang_dir) 
   return out;
 }
 
+const std::string* role_names::own_name(const std::string& role,
+                                        const std::string& language) const {
+  auto l = names_.find(language);
+  if (l == names_.end()) return nullptr;
+  auto r = l->second.find(role);
+  return r == l->second.end() ? nullptr : &r->second;
+}
+
 std::string role_names::name(const std::string& role, const std::string& language) const {
   for (const auto& lang : {language, std::string("en")}) {
-    auto l = names_.find(lang);
-    if (l == names_.end()) continue;
-    if (auto r = l->second.find(role); r != l->second.end()) return r->second;
-    if (auto g = l->second.find(generic_role); g != l->second.end()) return g->second;
+    if (const auto* own = own_name(role, lang)) return *own;
+    if (const auto* generic = own_name(generic_role, lang)) return *generic;
   }
   return role;
 }
 
+std::string role_names::staff_name(const std::string& role, const std::string& language) const {
+  for (const auto& lang : {language, std::string("en")})
+    if (const auto* own = own_name(role, lang)) return *own;
+  return role;
+}
+
 bool role_names::has_name(const std::string& role, const std::string& language) const {
-  auto l = names_.find(language);
-  return l != names_.end() && l->second.count(role) > 0;
+  return own_name(role, language) != nullptr;
 }
 
 std::string role_names::file_of(const std::string& language) const {

@@ -45,10 +45,12 @@ std::optional<core::instant> sla_due(const routing::ticket& t, const routing::sl
   return d->at;
 }
 
-// What an outcome says: the message for any language, and its English wording.
-void say(ticket_action_outcome& o, routing::action_message m, routing::action_page_facts f = {}) {
+// What an outcome says: the message for any language, and its English wording (roles named by
+// `name_role`: facts that name roles must come with it).
+void say(ticket_action_outcome& o, routing::action_message m, routing::action_page_facts f = {},
+         const routing::role_naming& name_role = {}) {
   o.said = m;
-  o.message = routing::word_action_message(m, f, "en");
+  o.message = routing::word_action_message(m, f, "en", name_role);
   o.facts = std::move(f);
 }
 
@@ -128,6 +130,17 @@ std::vector<unnamed_role> ticket_desk::unnamed_roles() const {
                          roles_.name(role, language)});
   }
   return out;
+}
+
+routing::role_naming ticket_desk::name_roles() const {
+  return [this](const std::string& role, std::string_view language) {
+    return roles_.staff_name(role, std::string(language));
+  };
+}
+
+std::string ticket_desk::message(const ticket_action_outcome& o, std::string_view language) const {
+  return o.said ? routing::word_action_message(*o.said, o.facts, language, name_roles())
+                : o.message;
 }
 
 std::string ticket_desk::institution_language(const std::string& id) const {
@@ -234,6 +247,10 @@ core::status ticket_desk::notify(adapters::sqlite_store& store, const institutio
       if (name.empty()) name = m->name;
       language = m->language;
     }
+    const std::string written_in(routing::notice_language(language));
+    // The ticket page speaks the email's language too: a plain lang parameter, unsigned (why:
+    // the GET /t/{ticket_id} route in ticket_routes.cpp).
+    if (!n.ticket_url.empty()) n.ticket_url += "?lang=" + written_in;
     // Without a link key (`secret` unset) the email still goes, with the ticket page only:
     // a ticket must never be lost to a configuration gap.
     if (with_actions && !cfg_.secret.empty()) {
@@ -252,10 +269,11 @@ core::status ticket_desk::notify(adapters::sqlite_store& store, const institutio
                                .actor = routing::normalize_email(to),
                                .expires = expires,
                                .nonce = nonce_(),
-                               .language = std::string(routing::notice_language(language))};
+                               .language = written_in};
         auto url = routing::make_action_link(cfg_.secret, is.public_url, l);
         if (!url) return url.error();
-        n.actions.push_back({action, role, *url});
+        n.actions.push_back(
+            {action, role, *url, role.empty() ? "" : roles_.staff_name(role, written_in)});
       }
     }
     routing::email_envelope env{{cfg_.mail.from, "tuki"}, {to, name}, language, ""};
@@ -470,10 +488,9 @@ core::result<ticket_action_outcome> ticket_desk::act(adapters::sqlite_store& sto
       auto dir = directory(store, inst);
       if (auto known = routing::known_roles(inst.routing.rules, dir);
           std::find(known.begin(), known.end(), link.role) == known.end()) {
-        std::string list;
-        for (const auto& r : known) list += (list.empty() ? "" : ", ") + r;
         out.http_status = 422;
-        say(out, routing::action_message::unknown_role, {.ticket_id = t.id, .role = link.role, .known_roles = list});
+        say(out, routing::action_message::unknown_role,
+            {.ticket_id = t.id, .role = link.role, .known_roles = std::move(known)}, name_roles());
         out.ticket_status = std::string(routing::to_string(t.status));
         return out;
       }
@@ -517,7 +534,8 @@ core::result<ticket_action_outcome> ticket_desk::act(adapters::sqlite_store& sto
       refusal = link.action == routing::ticket_action::not_mine
                     ? routing::action_message::nothing_to_pass_on
                     : routing::action_message::already_resolved;
-    say(out, refusal, {.ticket_id = t.id, .role = link.role, .status = out.ticket_status});
+    say(out, refusal, {.ticket_id = t.id, .role = link.role, .status = out.ticket_status},
+        name_roles());
     return out;
   }
   if (v->single_use) {

@@ -1,4 +1,5 @@
 // Staff actions on tickets (io thread handlers; the work runs in write_queue jobs):
+//   GET  /t/{ticket_id}[?lang=..]                                       the ticket page
 //   GET  /t/{ticket_id}/{action}?by=..&exp=..&n=..[&role=..]&sig=..   the signed link in emails
 //   POST /t/{ticket_id}/{action}?...                                    the confirmation form
 //   POST /v1/tickets/{ticket_id}/{action}?...                           the same, JSON answer
@@ -10,7 +11,10 @@
 // or already used, 422 unknown role.
 // Every text of these pages is in the language of the email the link came in (its signed `lang`
 // parameter), else the browser's Accept-Language, else the institution's default language,
-// else English: routing::action_page_language, worded by routing/action_page_wording.
+// else English: routing::action_page_language, worded by routing/action_page_wording. Roles are
+// shown by their names in that language (ticket_desk::message); only a role without a name
+// (such as one nobody configures, echoed as the link has it) shows its id. Every text is
+// HTML-escaped.
 #include "tuki/app/async_write.hpp"
 #include "tuki/app/log.hpp"
 #include "tuki/app/read_queue.hpp"
@@ -61,16 +65,14 @@ std::string_view language_of(const ticket_action_outcome& o, const core::http_re
                                        o.institution_language);
 }
 
-std::string message_of(const ticket_action_outcome& o, std::string_view language) {
-  return o.said ? routing::word_action_message(*o.said, o.facts, language) : o.message;
-}
-
-core::http_response outcome_page(const ticket_action_outcome& o, const core::http_request& req) {
+// `desk` words the message: it names roles (role_names) in the page's language.
+core::http_response outcome_page(const ticket_desk& desk, const ticket_action_outcome& o,
+                                 const core::http_request& req) {
   const std::string_view language = language_of(o, req);
   const auto chrome = routing::word_action_page_chrome(o.ticket_id, language);
   return page(o.http_status, language,
               o.http_status == 200 ? chrome.title_done : chrome.title_not_done,
-              "<p>" + html_escape(message_of(o, language)) + "</p>");
+              "<p>" + html_escape(desk.message(o, language)) + "</p>");
 }
 
 // 503 when the store did not answer: no outcome, so only the link's (unverified) lang and the
@@ -87,6 +89,10 @@ core::http_response try_again_later(const core::http_request& req) {
 }  // namespace
 
 void service::add_ticket_routes() {
+  // The routes word their pages with the desk (role names). It is immutable after construction,
+  // so the io thread may read it, and the service owns it as long as its routes: the lambdas
+  // capture the desk itself by reference.
+  const ticket_desk& desk = conversation_->desk();
   // Runs a signed action in a write job; `target` is /t/{id}/{action}?query.
   // `target` must be a named local of the caller (no temporaries in co_await with GCC 12).
   auto act = [this](const std::string& target) -> awaitable<core::result<ticket_action_outcome>> {
@@ -132,25 +138,31 @@ void service::add_ticket_routes() {
   // The "open the ticket" link of staff messages. The staff inbox is later work; until then the
   // page says how to act, and shows nothing about the ticket: ids are guessable and this page
   // has no authentication, so it must not disclose anything about a student.
+  // Its language: the link's `lang` (the email's language: /t/{id}?lang=fi), else the browser's,
+  // else English (no ticket lookup here). Unlike the action links' lang, this one is not signed,
+  // and need not be: the page grants nothing and says nothing about the ticket, so a changed
+  // lang can only choose another of the staff wordings. It is taken only as tuki writes it (fi,
+  // sv or en; unverified_link_language and action_page_language); anything else, and links of
+  // older emails without it, fall back to Accept-Language.
   routes_.add("GET", "/t/{ticket_id}", "ticket_page",
               [](const core::http_request& req,
                  const adapters::route_params& p) -> awaitable<core::http_response> {
-                // No link and no ticket lookup here: the browser's language, else English.
-                const auto language = routing::action_page_language("", accept_language(req), "");
+                const auto language = routing::action_page_language(
+                    routing::unverified_link_language(req.target), accept_language(req), "");
                 const auto chrome = routing::word_action_page_chrome(p.at("ticket_id"), language);
                 co_return page(200, language, chrome.title_ticket,
                                "<p>" + html_escape(chrome.ticket_page) + "</p>");
               });
   routes_.add("GET", "/t/{ticket_id}/{action}", "ticket_link",
-              [act, confirm](const core::http_request& req,
-                             const adapters::route_params& p) -> awaitable<core::http_response> {
+              [act, confirm, &desk](const core::http_request& req, const adapters::route_params& p)
+                  -> awaitable<core::http_response> {
                 const std::string target = req.target;
                 if (p.at("action") != "acknowledge") {
                   auto c = co_await confirm(target);
                   if (!c) co_return try_again_later(req);
-                  if (c->http_status != 200) co_return outcome_page(*c, req);
+                  if (c->http_status != 200) co_return outcome_page(desk, *c, req);
                   const auto language = language_of(*c, req);
-                  const std::string said = message_of(*c, language);
+                  const std::string said = desk.message(*c, language);
                   const std::string what = said.empty() ? "" : "<p>" + html_escape(said) + "</p>\n";
                   const std::string button =
                       c->button_kind ? routing::word_action_button(*c->button_kind, language)
@@ -163,20 +175,20 @@ void service::add_ticket_routes() {
                 }
                 auto r = co_await act(target);
                 if (!r) co_return try_again_later(req);
-                co_return outcome_page(*r, req);
+                co_return outcome_page(desk, *r, req);
               });
   routes_.add("POST", "/t/{ticket_id}/{action}", "ticket_link",
-              [act](const core::http_request& req,
-                    const adapters::route_params&) -> awaitable<core::http_response> {
+              [act, &desk](const core::http_request& req,
+                           const adapters::route_params&) -> awaitable<core::http_response> {
                 const std::string target = req.target;
                 auto r = co_await act(target);
                 if (!r) co_return try_again_later(req);
-                co_return outcome_page(*r, req);
+                co_return outcome_page(desk, *r, req);
               });
   routes_.add(
       "POST", "/v1/tickets/{ticket_id}/{action}", "ticket_api",
-      [act](const core::http_request& req,
-            const adapters::route_params& p) -> awaitable<core::http_response> {
+      [act, &desk](const core::http_request& req,
+                   const adapters::route_params& p) -> awaitable<core::http_response> {
         // For now the API accepts the link's signed parameters; a token scheme is later.
         const std::string target =
             "/t/" + p.at("ticket_id") + "/" + p.at("action") + "?" + std::string(req.query());
@@ -188,7 +200,7 @@ void service::add_ticket_routes() {
                             {"action", r->action},
                             {"ok", r->http_status == 200},
                             {"status", r->ticket_status},
-                            {"message", message_of(*r, language)},
+                            {"message", desk.message(*r, language)},
                             {"student_notified", r->sms_queued}};
         core::http_response resp;
         resp.status = r->http_status;

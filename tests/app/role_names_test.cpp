@@ -34,3 +34,20 @@ TEST_CASE("a role without a name reads as a staff member in the student's langua
   CHECK(names.name("job_coach", "ru") == "job coach");
   CHECK(names.name("erityisopettaja_2", "ru") == "staff member");
 }
+
+TEST_CASE("staff read a role's own name, else its English one, else its id; not the generic one",
+          "[app][roles]") {
+  auto shipped = app::role_names::load(std::string(TUKI_SOURCE_DIR) + "/dialogs");
+  REQUIRE(shipped);
+  CHECK(shipped->staff_name("study_counsellor", "fi") == "opinto-ohjaaja");
+  CHECK(shipped->staff_name("study_counsellor", "sv") == "studiehandledare");
+  CHECK(shipped->staff_name("study_counsellor", "en") == "study counsellor");
+  CHECK(shipped->staff_name("erityisopettaja_2", "fi") == "erityisopettaja_2");
+
+  app::role_names names;
+  names.set("en", "job_coach", "job coach");
+  names.set("fi", "staff_member", "työntekijä");
+  CHECK(names.staff_name("job_coach", "fi") == "job coach");
+  CHECK(names.staff_name("job_coach", "ru") == "job coach");
+  CHECK(names.staff_name("astrologer", "fi") == "astrologer");
+}

@@ -124,9 +124,14 @@ std::string qp_decode(const std::string& s) {
   return out;
 }
 
+// The MIME text of a mail job, decoded.
+std::string mail_text(const adapters::outbox_job& job) {
+  return qp_decode(nlohmann::json::parse(job.payload).at("mime").get<std::string>());
+}
+
 // The link target (path and query) of `action` in a mail job's MIME text.
 std::string link_of(const adapters::outbox_job& job, const std::string& action) {
-  auto mime = qp_decode(nlohmann::json::parse(job.payload).at("mime").get<std::string>());
+  auto mime = mail_text(job);
   std::smatch m;
   std::regex re("https://tuki\\.test(/t/[0-9]+/" + action + "\\?[A-Za-z0-9_%.=&@-]+)");
   if (!std::regex_search(mime, m, re)) return "";
@@ -373,6 +378,85 @@ staff:
                              "/dialogs/lang/fi.yaml (roles:); students read 'työntekijä'"));
 }
 
+namespace {
+
+// A wellbeing ticket routed to a social worker whose staff language is `language` (the routing
+// file's staff entry); study_counsellor is the fallback role a ticket may be passed on to. The
+// ticket's id and the decoded text of its one mail.
+std::pair<std::int64_t, std::string> mailed_in(const std::string& language) {
+  desk_fixture f(
+      "tuki_routing: 1\nfallback_role: study_counsellor\nrules:\n"
+      "  - {category: wellbeing, roles: [social_worker]}\nstaff:\n"
+      "  - {email: kuraattori@varia.test, roles: [social_worker], language: " +
+      language + "}\n");
+  const auto opened = social_worker_ticket(f);
+  return {opened.id, mail_text(opened.mail)};
+}
+
+}  // namespace
+
+TEST_CASE("the email's transfer button names the role in the email's language, never its id",
+          "[app][tickets][roles][language]") {
+  struct expectation {
+    std::string language, button;
+  };
+  const std::vector<expectation> cases = {{"fi", "Siirrä: opinto-ohjaaja: "},
+                                          {"sv", "Flytta: studiehandledare: "},
+                                          {"en", "Reassign: study counsellor: "}};
+  for (const auto& c : cases) {
+    CAPTURE(c.language);
+    const auto [id, text] = mailed_in(c.language);
+    CHECK_THAT(text, Catch::Contains(c.button + "https://tuki.test/t/" + std::to_string(id) +
+                                     "/reassign?"));
+    CHECK_THAT(text, Catch::Contains(c.button.substr(0, c.button.size() - 2) + "</a>"));  // html
+    CHECK_THAT(text, !Catch::Contains("study_counsellor</a>"));
+    CHECK_THAT(text, !Catch::Contains(": study_counsellor"));
+  }
+  {
+    // A fallback role the lexicons do not name: staff read its id (the generic phrase, "a staff
+    // member", would not say whom the ticket goes to).
+    desk_fixture f(
+        "tuki_routing: 1\nfallback_role: erityisopettaja_2\nrules:\n"
+        "  - {category: wellbeing, roles: [social_worker]}\nstaff:\n"
+        "  - {email: eo2@varia.test, roles: [erityisopettaja_2]}\n");
+    f.add_staff("kuraattori@varia.test", "social_worker");
+    REQUIRE(f.desk->open(*f.store, f.student, "wellbeing", core::urgency::normal, "", "", "", t0));
+    const auto text = mail_text(mail_to(f.take("mail", t0), "kuraattori@varia.test"));
+    CHECK_THAT(text, Catch::Contains("Siirrä: erityisopettaja_2: https://tuki.test/t/"));
+  }
+}
+
+TEST_CASE("the email's ticket link carries the email's language", "[app][tickets][language]") {
+  for (const std::string language : {"fi", "sv", "en"}) {
+    CAPTURE(language);
+    const auto [id, text] = mailed_in(language);
+    const std::string url = "https://tuki.test/t/" + std::to_string(id) + "?lang=" + language;
+    CHECK_THAT(text, Catch::Contains(": " + url + "\r\n"));         // the text part
+    CHECK_THAT(text, Catch::Contains("<a href=\"" + url + "\">"));  // the html part
+  }
+}
+
+TEST_CASE("a reassignment to a role nobody holds names the role, not its id",
+          "[app][tickets][roles]") {
+  desk_fixture f;
+  f.add_staff("kuraattori@varia.test", "social_worker");
+  auto opened = f.desk->open(*f.store, f.student, "life", core::urgency::normal, "", "", "", t0);
+  REQUIRE(opened);
+  REQUIRE(f.take("mail", t0).size() == 1);
+  // special_needs_teacher is in the built-in rules (so configured) but nobody holds it.
+  routing::action_link l{std::to_string(opened->id),  routing::ticket_action::reassign,
+                         "special_needs_teacher",     "kuraattori@varia.test",
+                         t0 + std::chrono::hours(24), "nonce-snt-1"};
+  auto url = routing::make_action_link("link-key", "https://tuki.test", l);
+  REQUIRE(url);
+  auto r = f.desk->act(*f.store, *f.lib, url->substr(std::string("https://tuki.test").size()),
+                       t0 + std::chrono::minutes(2));
+  REQUIRE(r);
+  CHECK(r->http_status == 409);
+  CHECK(r->message == "Ticket " + std::to_string(opened->id) +
+                          " was not passed on: nobody has the role 'special needs teacher'.");
+}
+
 TEST_CASE("the built-in routing has no role without a name", "[app][tickets][roles]") {
   desk_fixture f;
   CHECK(f.desk->unnamed_roles().empty());
@@ -399,7 +483,10 @@ TEST_CASE("a signed reassign link to a role nobody configures is refused and cha
   REQUIRE(r);
   CHECK(r->http_status == 422);
   CHECK_THAT(r->message, Catch::Contains("role 'astrologer' is not configured"));
-  CHECK_THAT(r->message, Catch::Contains("study_counsellor"));  // the known roles are listed
+  // The known roles are listed by their names (English: the link has no lang).
+  CHECK_THAT(r->message, Catch::Contains("study counsellor"));
+  CHECK_THAT(r->message, Catch::Contains("social worker"));
+  CHECK_THAT(r->message, !Catch::Contains("study_counsellor"));
   CHECK(f.ticket(opened->id) == before);
   CHECK(f.take("mail", at).empty());
 

@@ -143,6 +143,15 @@ struct routes_fixture {
     std::string mime = this->mime;
     for (const auto& m : mimes)
       if (!recipient.empty() && m.find("<" + recipient + ">") != std::string::npos) mime = m;
+    const std::string text = decoded(mime);
+    std::smatch m;
+    std::regex re("https://tuki\\.test(/t/[0-9]+/" + action + "\\?[A-Za-z0-9_%.=&@-]+)");
+    REQUIRE(std::regex_search(text, m, re));
+    return m[1];
+  }
+
+  /// A MIME text with its quoted-printable undone (enough to find words and links in it).
+  static std::string decoded(const std::string& mime) {
     std::string text;
     for (std::size_t i = 0; i < mime.size(); ++i) {  // undo quoted-printable
       if (mime[i] == '=' && i + 2 < mime.size() && mime[i + 1] == '\r') {
@@ -154,10 +163,7 @@ struct routes_fixture {
         text += mime[i];
       }
     }
-    std::smatch m;
-    std::regex re("https://tuki\\.test(/t/[0-9]+/" + action + "\\?[A-Za-z0-9_%.=&@-]+)");
-    REQUIRE(std::regex_search(text, m, re));
-    return m[1];
+    return text;
   }
 
   std::vector<std::string> seen_sms() const {
@@ -500,4 +506,138 @@ TEST_CASE("an old link without lang still works; its page follows Accept-Languag
                       "sv");
   CHECK(missing.status == 404);
   CHECK_THAT(missing.body, Catch::Contains("Ärendet finns inte."));
+}
+
+namespace {
+
+/// A reassign link signed for the social worker of routes_fixture, to `role`, in `language`
+/// (none: a link as made before links carried lang).
+std::string reassign_link(std::int64_t ticket_id, const std::string& role,
+                          const std::string& language, const std::string& nonce) {
+  routing::action_link l{.ticket_id = std::to_string(ticket_id),
+                         .action = routing::ticket_action::reassign,
+                         .role = role,
+                         .actor = "kuraattori@varia.test",
+                         .expires = wall_now() + std::chrono::hours(24),
+                         .nonce = nonce,
+                         .language = language};
+  auto url = routing::make_action_link("link-key", "https://tuki.test", l);
+  REQUIRE(url);
+  return url->substr(std::string("https://tuki.test").size());
+}
+
+}  // namespace
+
+TEST_CASE("refused reassignments name the roles in the page's language, never their ids",
+          "[app][tickets][roles][language]") {
+  routes_fixture f;  // the built-in routing; one social worker, nobody else
+  testing::running_service s(f.cfg);
+  const std::string id = std::to_string(f.ticket_id);
+  {
+    // 422: the unknown role is echoed as it is (escaped, as every text); the known ones are
+    // named, in Finnish (the link's language).
+    auto page = call(s.client, "POST",
+                     s.base + reassign_link(f.ticket_id, "astrologer", "fi", "astro-fi-1"), "en");
+    INFO(page.body);
+    CHECK(page.status == 422);
+    CHECK(page.header("Content-Language") == "fi");
+    CHECK_THAT(page.body,
+               Catch::Contains("Tikettiä " + id +
+                               " ei siirretty: roolia &#39;astrologer&#39; ei ole määritetty. "
+                               "Määritetyt roolit: "));
+    for (const char* name : {"kuraattori", "opinto-ohjaaja", "erityisopettaja", "psykologi"})
+      CHECK_THAT(page.body, Catch::Contains(name));
+    for (const char* role_id : {"social_worker", "study_counsellor", "special_needs_teacher"})
+      CHECK_THAT(page.body, !Catch::Contains(role_id));
+  }
+  {
+    // A link without lang: the browser's language, Swedish.
+    auto page = call(s.client, "POST",
+                     s.base + reassign_link(f.ticket_id, "astrologer", "", "astro-old-1"), "sv-FI");
+    INFO(page.body);
+    CHECK(page.status == 422);
+    CHECK(page.header("Content-Language") == "sv");
+    CHECK_THAT(page.body, Catch::Contains("rollen &#39;astrologer&#39; finns inte"));
+    CHECK_THAT(page.body, Catch::Contains("studiehandledare"));
+    CHECK_THAT(page.body, Catch::Contains("kurator"));
+    CHECK_THAT(page.body, !Catch::Contains("study_counsellor"));
+  }
+  {
+    // The JSON API: only the message is worded, in the link's language.
+    auto api = std::regex_replace(reassign_link(f.ticket_id, "astrologer", "en", "astro-api-1"),
+                                  std::regex("^/t/"), "/v1/tickets/");
+    auto json = nlohmann::json::parse(call(s.client, "POST", s.base + api).body, nullptr, false);
+    REQUIRE(json.is_object());
+    CHECK(json["ok"] == false);
+    CHECK_THAT(json["message"].get<std::string>(),
+               Catch::Contains("role 'astrologer' is not configured") &&
+                   Catch::Contains("study counsellor") && !Catch::Contains("study_counsellor"));
+  }
+  {
+    // 409: a configured role nobody holds is named.
+    auto page =
+        call(s.client, "POST",
+             s.base + reassign_link(f.ticket_id, "special_needs_teacher", "sv", "snt-sv-1"));
+    INFO(page.body);
+    CHECK(page.status == 409);
+    CHECK_THAT(page.body,
+               Catch::Contains("Ärende " + id +
+                               " flyttades inte: ingen har rollen &#39;speciallärare&#39;."));
+  }
+}
+
+TEST_CASE("role names on staff pages are HTML-escaped", "[app][tickets][roles]") {
+  routes_fixture f;
+  // The same dialogs, with an English role name that is markup.
+  const fs::path dialogs = f.dir / "dialogs";
+  fs::copy(std::string(TUKI_SOURCE_DIR) + "/dialogs", dialogs, fs::copy_options::recursive);
+  {
+    std::ifstream in(dialogs / "lang" / "en.yaml");
+    std::string yaml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    yaml = std::regex_replace(yaml, std::regex("study_counsellor: study counsellor"),
+                              "study_counsellor: \"R&D <b>counsellor</b>\"");
+    std::ofstream(dialogs / "lang" / "en.yaml") << yaml;
+  }
+  f.cfg.dialogs_dir = dialogs.string();
+  testing::running_service s(f.cfg);
+  auto page = call(s.client, "POST",
+                   s.base + reassign_link(f.ticket_id, "astrologer", "en", "astro-html-1"));
+  INFO(page.body);
+  CHECK(page.status == 422);
+  CHECK_THAT(page.body, Catch::Contains("R&amp;D &lt;b&gt;counsellor&lt;/b&gt;"));
+  CHECK_THAT(page.body, !Catch::Contains("<b>"));
+}
+
+TEST_CASE("the ticket page speaks the email's language (its lang), else the browser's",
+          "[app][tickets][language]") {
+  routes_fixture f("", social_worker_routing("sv"));
+  const std::string id = std::to_string(f.ticket_id);
+  // The email's "open the ticket" link carries the email's language.
+  CHECK_THAT(routes_fixture::decoded(f.mime),
+             Catch::Contains("https://tuki.test/t/" + id + "?lang=sv"));
+  testing::running_service s(f.cfg);
+  struct expectation {
+    std::string query, accept_language, language, title;
+  };
+  const std::vector<expectation> cases = {
+      {"?lang=sv", "fi", "sv", "Ärende " + id},  // the email's language wins
+      {"?lang=fi", "sv, en", "fi", "Tiketti " + id},
+      {"?lang=en", "sv", "en", "Ticket " + id},
+      {"", "sv", "sv", "Ärende " + id},  // an old email's link: the browser's
+      {"", "", "en", "Ticket " + id},
+      {"?lang=de", "sv", "sv", "Ärende " + id},   // no wording in de: the browser's
+      {"?lang=SV", "fi", "fi", "Tiketti " + id},  // only what tuki writes is taken
+      {"?lang=%3Cscript%3E", "", "en", "Ticket " + id},
+      {"?lang=", "fi", "fi", "Tiketti " + id},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.query, c.accept_language);
+    auto page = call(s.client, "GET", s.base + "/t/" + id + c.query, c.accept_language);
+    INFO(page.body);
+    CHECK(page.status == 200);
+    CHECK(page.header("Content-Language") == c.language);
+    CHECK_THAT(page.body, Catch::Contains("<html lang=\"" + c.language + "\">"));
+    CHECK_THAT(page.body, Catch::Contains("<h1>" + c.title + "</h1>"));
+    CHECK_THAT(page.body, !Catch::Contains("<script"));
+  }
 }

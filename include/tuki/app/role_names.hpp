@@ -1,8 +1,9 @@
 #pragma once
 // Staff role names as students read them ("kuraattori", "school social worker"), per language,
 // from the `roles:` section of dialogs/lang/<lang>.yaml (docs/lexicons.md). Used to fill
-// {staff_role}. `roles.staff_member` is each language's phrase for a role without a name there
-// (a role an operator added in a routing file): students never read a raw role id.
+// {staff_role}, and to name roles in what staff read (staff_name). `roles.staff_member` is each
+// language's phrase for a role without a name there (a role an operator added in a routing
+// file): students never read a raw role id.
 #include <map>
 #include <string>
 
@@ -23,6 +24,11 @@ class role_names {
   /// The name of `role` in `language`; else that language's generic phrase (staff_member); else
   /// the same two in English; else the role id.
   std::string name(const std::string& role, const std::string& language) const;
+  /// The name of `role` for staff (emails, action-link pages): its name in `language`; else its
+  /// English name; else the role id itself. Unlike name(), never the generic phrase: staff must
+  /// be able to tell roles apart ("Reassign: staff member" would not say to whom), and a role id
+  /// is configuration staff may see, unlike students.
+  std::string staff_name(const std::string& role, const std::string& language) const;
   /// Whether `language` names `role` itself (not through the generic phrase or English).
   bool has_name(const std::string& role, const std::string& language) const;
   /// The file `language`'s names were read from; empty when there is none.
@@ -30,6 +36,9 @@ class role_names {
   void set(const std::string& language, const std::string& role, const std::string& name);
 
  private:
+  /// The name `language` gives `role` itself; null when none.
+  const std::string* own_name(const std::string& role, const std::string& language) const;
+
   std::map<std::string, std::map<std::string, std::string>> names_;  // language -> role -> name
   std::map<std::string, std::string> files_;                         // language -> file
 };

@@ -48,15 +48,15 @@ struct unnamed_role {
 };
 
 /// What a staff action did, for the answer page / API. `said`, `facts` and `button_kind` name
-/// what happened (routing::word_action_message words it in any staff language); `message` and
-/// `button` are its English wording, for logs and tests. The page language comes from
-/// `link_language` and `institution_language` (routing::action_page_language).
+/// what happened (ticket_desk::message words it in any staff language, roles by their names in
+/// it); `message` and `button` are its English wording, for logs and tests. The page language
+/// comes from `link_language` and `institution_language` (routing::action_page_language).
 struct ticket_action_outcome {
   /// 200 done, 400 tampered or malformed link, 403 not this person's ticket, 404 unknown ticket,
   /// 409 not allowed in the ticket's status (or nobody else can take it), 410 expired or already
   /// used, 422 reassignment to a role that is not configured.
   int http_status = 200;
-  std::string message;  // one sentence for the page, in English (word_action_message of said)
+  std::string message;  // one sentence for the page, in English (ticket_desk::message of said)
   std::string ticket_id;
   std::string action;
   std::string ticket_status;
@@ -104,6 +104,11 @@ class ticket_desk {
   /// only when the store fails.
   core::result<ticket_action_outcome> confirm(adapters::sqlite_store& store,
                                               std::string_view target, core::instant now) const;
+
+  /// What `o` says in `language` (routing::word_action_message; its roles named by
+  /// role_names::staff_name in the language of the wording); `o.message` when it says nothing
+  /// that can be worded. Reads only immutable state: safe on any thread.
+  std::string message(const ticket_action_outcome& o, std::string_view language) const;
 
   /// Starts a dialog for a student (conversation::start_checkin); returns whether it started.
   using start_dialog_fn =
@@ -155,6 +160,8 @@ class ticket_desk {
     routing::routing_config routing;
   };
   const institution& institution_of(const std::string& id) const;
+  /// Names role ids on staff pages (role_names::staff_name); valid as long as this desk.
+  routing::role_naming name_roles() const;
   /// The institution's default_language (the fallback of action-link pages); empty if unknown.
   std::string institution_language(const std::string& id) const;
   struct stored_ticket {

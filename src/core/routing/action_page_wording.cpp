@@ -155,12 +155,18 @@ const phrases& phrases_for(std::string_view language) {
 }  // namespace
 
 std::string word_action_message(action_message m, const action_page_facts& f,
-                                std::string_view language) {
-  return core::fill_placeholders(phrases_for(language).messages[static_cast<std::size_t>(m)],
+                                std::string_view language, const role_naming& name_role) {
+  const std::string_view lang = notice_language(language);
+  auto named = [&](const std::string& role) {
+    return name_role && !role.empty() ? name_role(role, lang) : role;
+  };
+  std::string roles;
+  for (const auto& r : f.known_roles) roles += (roles.empty() ? "" : ", ") + named(r);
+  return core::fill_placeholders(phrases_for(lang).messages[static_cast<std::size_t>(m)],
                                  {{"id", f.ticket_id},
                                   {"people", f.people},
-                                  {"role", f.role},
-                                  {"roles", f.known_roles},
+                                  {"role", named(f.role)},
+                                  {"roles", roles},
                                   {"status", f.status}});
 }
 

@@ -19,7 +19,7 @@ struct phrases {
   const char* urgency;
   std::array<const char*, 3> urgency_names;
   const char* open_ticket;
-  std::array<const char*, 4> actions;  // by ticket_action; reassign has "{role}"
+  std::array<const char*, 4> actions;  // by ticket_action; reassign has "{role}" (its name)
   const char* reply_heading;
   const char* privacy_note;
   const char* footer;
@@ -173,8 +173,9 @@ notice_wording word_notice(const staff_notice& n, std::string_view recipient_nam
   w.privacy_note = unregistered ? p.unregistered_privacy_note : p.privacy_note;
   w.footer = p.footer;
   for (const auto& a : n.actions) {
+    const std::string_view role = a.role_name.empty() ? a.role : a.role_name;
     w.action_labels.push_back(
-        core::fill_placeholders(p.actions[static_cast<std::size_t>(a.action)], {{"role", a.role}}));
+        core::fill_placeholders(p.actions[static_cast<std::size_t>(a.action)], {{"role", role}}));
   }
   return w;
 }

@@ -23,7 +23,7 @@ std::set<std::string> placeholders(const std::string& pattern_text) {
 
 // Facts whose values are the placeholders themselves, so that the worded text shows which
 // placeholders a language's sentence uses.
-const action_page_facts echo{"{id}", "{people}", "{role}", "{roles}", "{status}"};
+const action_page_facts echo{"{id}", "{people}", "{role}", {"{roles}"}, "{status}"};
 
 }  // namespace
 
@@ -99,4 +99,35 @@ TEST_CASE("action pages: the link's language, then Accept-Language, then the ins
   CHECK(action_page_language("", "de", "et") == "en");
   CHECK(action_page_language("", "", "") == "en");
   CHECK(action_page_language("", "garbage;;;q=x", "") == "en");
+}
+
+TEST_CASE("action pages: roles are shown by the names the app gives them, in the page's language",
+          "[routing][language][roles]") {
+  const action_page_facts f{.ticket_id = "17",
+                            .role = "astrologer",
+                            .known_roles = {"social_worker", "study_counsellor"}};
+  // Without names, the ids (as configured).
+  CHECK(word_action_message(action_message::unknown_role, f, "en") ==
+        "Ticket 17 was not passed on: role 'astrologer' is not configured (known roles: "
+        "social_worker, study_counsellor).");
+  // The namer is asked in the language of the wording ("sv-FI" is worded in sv, "et" in en).
+  std::vector<std::string> asked;
+  const role_naming names = [&](const std::string& role, std::string_view language) {
+    asked.push_back(std::string(language) + ":" + role);
+    if (role == "astrologer") return role;  // nobody configures it: no name
+    return "<" + std::string(language) + " " + role + ">";
+  };
+  CHECK(word_action_message(action_message::unknown_role, f, "sv-FI", names) ==
+        "Ärende 17 flyttades inte: rollen 'astrologer' finns inte i inställningarna. Roller som "
+        "finns: <sv social_worker>, <sv study_counsellor>.");
+  CHECK(asked ==
+        std::vector<std::string>{"sv:social_worker", "sv:study_counsellor", "sv:astrologer"});
+  CHECK(word_action_message(action_message::nobody_holds_role, {.ticket_id = "17", .role = "nurse"},
+                            "et", names) ==
+        "Ticket 17 was not passed on: nobody has the role '<en nurse>'.");
+  // A message without roles never asks.
+  asked.clear();
+  CHECK(word_action_message(action_message::resolved, {.ticket_id = "17"}, "fi", names) ==
+        "Tiketti 17 on merkitty ratkaistuksi.");
+  CHECK(asked.empty());
 }

@@ -186,6 +186,22 @@ TEST_CASE("staff email: Swedish, English and fallback languages; reminders; esca
   CHECK_THAT(html.parts[1].second, Catch::Contains("&lt;script&gt;"));
 }
 
+TEST_CASE("staff email: the transfer button shows the role's name, as the app gives it",
+          "[routing][roles]") {
+  auto n = notice(false);
+  n.actions[2].role_name = "terveydenhoitaja";
+  auto fi = parse(*render_staff_email(n, to("fi"), utc("2025-03-04T08:00:00Z")));
+  CHECK_THAT(
+      fi.parts[0].second,
+      Catch::Contains("Siirrä: terveydenhoitaja: https://tuki.varia.fi/t/T-42/reassign?sig=c"));
+  CHECK_THAT(fi.parts[1].second, Catch::Contains(">Siirrä: terveydenhoitaja</a>"));
+  CHECK_THAT(fi.parts[0].second + fi.parts[1].second, !Catch::Contains("nurse"));
+  n.actions[2].role_name = "R&D <b>";
+  auto escaped = parse(*render_staff_email(n, to("fi"), utc("2025-03-04T08:00:00Z")));
+  CHECK_THAT(escaped.parts[0].second, Catch::Contains("Siirrä: R&D <b>: https://"));
+  CHECK_THAT(escaped.parts[1].second, Catch::Contains(">Siirrä: R&amp;D &lt;b&gt;</a>"));
+}
+
 TEST_CASE("staff email: header injection and bad addresses are refused", "[routing]") {
   auto env = to("fi");
   env.to.address = "anna@varia.fi\r\nBcc: x@evil.example";

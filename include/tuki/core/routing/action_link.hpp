@@ -60,8 +60,9 @@ core::result<verified_action> verify_action_link(std::string_view key, std::stri
                                                  core::instant now);
 
 /// The lang parameter of a link, NOT verified: only for the wording of the page that says a link
-/// was refused (expired, tampered), where no verified link exists. Empty when absent or not
-/// [a-z]{2,8}. Never use it for a decision.
+/// was refused (expired, tampered), where no verified link exists, and of the ticket page
+/// (/t/{id}?lang=fi, whose lang is never signed). Empty when absent or not [a-z]{2,8}. Never use
+/// it for a decision.
 std::string unverified_link_language(std::string_view target);
 
 std::string_view to_string(ticket_action a);

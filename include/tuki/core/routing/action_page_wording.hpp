@@ -3,8 +3,10 @@
 // outcome page, every refusal), in the staff languages of staff_language(): fi, sv, en. The app
 // (ticket_desk) decides what happened and names it with these enums; this file words it. The
 // wording sits in one table per language in action_page_wording.cpp, beside nothing else.
+#include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace tuki::routing {
 
@@ -37,16 +39,22 @@ enum class action_message {
 /// The label of the confirmation page's button.
 enum class action_button { acknowledge, resolve, reassign, not_mine_reroute, not_mine_leave };
 
-/// What fills the placeholders of an action_message.
+/// What fills the placeholders of an action_message. Roles are role ids as configured
+/// ("study_counsellor"); the page shows them by name (role_naming).
 struct action_page_facts {
   // Initialised so that {.ticket_id = id} may name only what a message needs.
-  std::string ticket_id = "";    // {id}
-  std::string people = "";       // {people}: staff emails, comma-separated
-  std::string role = "";         // {role}: a role id as configured ("study_counsellor")
-  std::string known_roles = "";  // {roles}: role ids, comma-separated
-  std::string status = "";       // {status}: the ticket status ("REASSIGNED")
+  std::string ticket_id = "";                 // {id}
+  std::string people = "";                    // {people}: staff emails, comma-separated
+  std::string role = "";                      // {role}: a role id
+  std::vector<std::string> known_roles = {};  // {roles}: role ids, listed with ", "
+  std::string status = "";                    // {status}: the ticket status ("REASSIGNED")
   bool operator==(const action_page_facts&) const = default;
 };
+
+/// The name a staff page gives a role id in a language ("fi", "sv" or "en"): the app's
+/// role_names (role_names::staff_name), since the core has no role names of its own. A role
+/// without a name (one a staff member asked for that nobody configures) is shown as its id.
+using role_naming = std::function<std::string(const std::string& role, std::string_view language)>;
 
 /// The fixed texts of a page, in one language.
 struct action_page_chrome {
@@ -57,9 +65,10 @@ struct action_page_chrome {
   std::string try_again_later;  // 503: the store did not answer
 };
 
-/// `language` is any tag; staff_language() picks the wording, English for the rest.
+/// `language` is any tag; staff_language() picks the wording, English for the rest. Roles are
+/// named by `name_role` in the language of the wording; without it they are shown as ids.
 std::string word_action_message(action_message m, const action_page_facts& facts,
-                                std::string_view language);
+                                std::string_view language, const role_naming& name_role = {});
 std::string word_action_button(action_button b, std::string_view language);
 action_page_chrome word_action_page_chrome(std::string_view ticket_id, std::string_view language);
 

@@ -20,8 +20,11 @@ enum class notice_kind { new_ticket, reminder, escalation, unregistered_crisis }
 
 struct notice_action {
   ticket_action action = ticket_action::acknowledge;
-  std::string role;  // reassign: the target role (for the label)
+  std::string role;  // reassign: the target role id (also in the signed url)
   std::string url;   // a signed link (make_action_link)
+  /// reassign: the target role as the recipient reads it, in the message's language (the app
+  /// names it: app::role_names::staff_name); the label shows `role` when this is empty.
+  std::string role_name = "";
 };
 
 struct staff_notice {
