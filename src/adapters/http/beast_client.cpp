@@ -227,6 +227,13 @@ struct beast_client::impl : std::enable_shared_from_this<beast_client::impl> {
           nothing_read = !parser.got_some() && buffer.size() == 0;
           if (!ec && parser.content_length() && *parser.content_length() > settings.body_limit)
             ec = http::error::body_limit;
+          // The body usually came with the header: parse what is buffered here, since
+          // async_read would complete through one more handler even without reading.
+          if (!ec && !parser.is_done() && buffer.size() > 0) {
+            parser.eager(true);
+            buffer.consume(parser.put(buffer.data(), ec));
+            if (ec == http::error::need_more) ec = {};
+          }
           if (!ec && !parser.is_done())
             co_await http::async_read(stream, buffer, parser,
                                       asio::redirect_error(use_awaitable, ec));

@@ -12,9 +12,11 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read_until.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <catch2/catch.hpp>
@@ -293,6 +295,44 @@ TEST_CASE("a header that would split the request is an error and nothing is sent
   CHECK(ok.error.empty());
   CHECK(server.requests == 1);  // only the second request reached the server
   CHECK(server.accepted == 1);
+}
+
+TEST_CASE("an answer whose body comes after its header, in pieces, is read whole",
+          "[beast_client]") {
+  // A raw server writes the answer in parts 20 ms apart, so the client has only part of the
+  // body buffered with the header (or none of it): Content-Length and chunked bodies.
+  for (bool chunked : {false, true}) {
+    for (bool part_with_header : {false, true}) {
+      CAPTURE(chunked, part_with_header);
+      asio::io_context sio;
+      tcp::acceptor acceptor(sio, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+      const auto port = acceptor.local_endpoint().port();
+      const std::string head = chunked ? "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                       : "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n";
+      const std::string one = chunked ? "5\r\nhello\r\n" : "hello";
+      const std::string two = chunked ? "5\r\nworld\r\n0\r\n\r\n" : "world";
+      const std::vector<std::string> parts =
+          part_with_header ? std::vector<std::string>{head + one, two}
+                           : std::vector<std::string>{head, one, two};
+      std::thread server([&] {
+        tcp::socket s(sio);
+        acceptor.accept(s);
+        std::string request;
+        asio::read_until(s, asio::dynamic_buffer(request), "\r\n\r\n");
+        for (const auto& part : parts) {
+          asio::write(s, asio::buffer(part));
+          std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+      });
+      beast_client client;
+      client.start();
+      auto r = fetch(client, get("http://127.0.0.1:" + std::to_string(port) + "/x"));
+      server.join();
+      CHECK(r.error.empty());
+      CHECK(r.response.status == 200);
+      CHECK(r.response.body == "helloworld");
+    }
+  }
 }
 
 TEST_CASE("a server that never answers gives a timeout error", "[beast_client]") {
