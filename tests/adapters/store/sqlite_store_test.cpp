@@ -36,6 +36,27 @@ std::unique_ptr<sqlite_store> open_with_institution(const temp_db& db) {
   return std::move(*st);
 }
 
+// A database written at schema `version` by `rows`, then opened by the store (which upgrades
+// it), with a second connection to look at the result.
+struct upgraded {
+  std::unique_ptr<sqlite_store> store;
+  std::unique_ptr<sqlite_connection> conn;
+};
+upgraded upgrade_from(const temp_db& db, int version, const std::string& rows) {
+  {
+    auto conn = sqlite_connection::open(db.path.string());
+    REQUIRE(conn);
+    REQUIRE(migrate(**conn, version).is_ok());
+    REQUIRE((*conn)->exec(rows).is_ok());
+  }
+  auto store = sqlite_store::open(db.path.string());
+  INFO(store.error().to_string());
+  REQUIRE(store);
+  auto conn = sqlite_connection::open(db.path.string());
+  REQUIRE(conn);
+  return {std::move(*store), std::move(*conn)};
+}
+
 }  // namespace
 
 TEST_CASE("migrations upgrade a database from every earlier version", "[store]") {
@@ -74,79 +95,67 @@ TEST_CASE("migrations upgrade a database from every earlier version", "[store]")
 
 TEST_CASE("migration 6 keeps planned sends and their due index", "[store]") {
   temp_db db;
-  {
-    auto conn = sqlite_connection::open(db.path.string());
-    REQUIRE(conn);
-    REQUIRE(migrate(**conn, 5).is_ok());
-    REQUIRE((*conn)->exec(
-        "INSERT INTO institutions VALUES ('varia', 'Varia', 'FI', 'Europe/Helsinki');"
-        "INSERT INTO students (id, institution_id, student_ref, phone, created_at, updated_at) "
-        "VALUES (7, 'varia', 's1', '+358401234567', 1, 1), (8, 'varia', 's2', '+358401234568', 1, 1);"
-        "INSERT INTO campaigns (id, institution_id, rule_id, run_key, dialog_id, created_at) "
-        "VALUES (3, 'varia', 'manual', 'k', 'weekly_checkin', 1);"
-        "INSERT INTO planned_sends (id, campaign_id, student_id, day, due_at, status, updated_at) "
-        "VALUES (41, 3, 7, 2, 5000, 'planned', 1), (42, 3, 8, 0, 6000, 'started', 2)").is_ok());
-  }
-  auto store = sqlite_store::open(db.path.string());
-  REQUIRE(store);
-  auto conn = sqlite_connection::open(db.path.string());
-  REQUIRE(conn);
-  auto& q = (*conn)->prepare("SELECT group_concat(id || ':' || campaign_id || ':' || student_id || ':' || "
-                             "day || ':' || due_at || ':' || status, ' ') FROM planned_sends");
+  auto [store, conn] = upgrade_from(
+      db, 5,
+      "INSERT INTO institutions VALUES ('varia', 'Varia', 'FI', 'Europe/Helsinki');"
+      "INSERT INTO students (id, institution_id, student_ref, phone, created_at, updated_at) "
+      "VALUES (7, 'varia', 's1', '+358401234567', 1, 1), (8, 'varia', 's2', '+358401234568', 1, 1);"
+      "INSERT INTO campaigns (id, institution_id, rule_id, run_key, dialog_id, created_at) "
+      "VALUES (3, 'varia', 'manual', 'k', 'weekly_checkin', 1);"
+      "INSERT INTO planned_sends (id, campaign_id, student_id, day, due_at, status, updated_at) "
+      "VALUES (41, 3, 7, 2, 5000, 'planned', 1), (42, 3, 8, 0, 6000, 'started', 2)");
+  auto& q = conn->prepare(
+      "SELECT group_concat(id || ':' || campaign_id || ':' || student_id || ':' || "
+      "day || ':' || due_at || ':' || status, ' ') FROM planned_sends");
   REQUIRE(q.step());
   CHECK(q.column_text(0) == "41:3:7:2:5000:planned 42:3:8:0:6000:started");
   q.reset();
-  auto& idx = (*conn)->prepare("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND "
-                               "tbl_name = 'planned_sends' AND name = 'planned_sends_due'");
+  auto& idx = conn->prepare(
+      "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND "
+      "tbl_name = 'planned_sends' AND name = 'planned_sends_due'");
   REQUIRE(idx.step());
   CHECK(idx.column_int(0) == 1);
   idx.reset();
   // Still only planned rows fall due.
-  CHECK((*store)->planned_sends_waiting() == 1);
+  CHECK(store->planned_sends_waiting() == 1);
 }
 
 TEST_CASE("migration 9 indexes the SMS being sent: outbox depth and the restart's requeue",
           "[store]") {
   temp_db db;
-  {
-    auto conn = sqlite_connection::open(db.path.string());
-    REQUIRE(conn);
-    REQUIRE(migrate(**conn, 8).is_ok());
-    REQUIRE((*conn)->exec(
-        "INSERT INTO institutions VALUES ('varia', 'Varia', 'FI', 'Europe/Helsinki');"
-        "INSERT INTO students (id, institution_id, student_ref, phone, created_at, updated_at) "
-        "VALUES (7, 'varia', 's1', '+358401234567', 1, 1);"
-        "INSERT INTO messages (id, student_id, direction, status, gateway, body, created_at, updated_at) "
-        "VALUES (1, 7, 'out', 'queued', 'kannel', 'a', 1, 1), (2, 7, 'out', 'queued', 'kannel', 'b', 1, 1),"
-        "(3, 7, 'out', 'sending', 'kannel', 'c', 1, 1), (4, 7, 'out', 'sent', 'kannel', 'd', 1, 1),"
-        "(5, 7, 'in', 'received', 'kannel', 'e', 1, 1), (6, 7, 'in', 'sending', 'kannel', 'f', 1, 1)").is_ok());
-  }
-  auto store = sqlite_store::open(db.path.string());
-  INFO(store.error().to_string());
-  REQUIRE(store);
-  auto conn = sqlite_connection::open(db.path.string());
-  REQUIRE(conn);
-  auto& idx = (*conn)->prepare("SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master "
-                               "WHERE type = 'index' AND name IN ('messages_in_outbox', "
-                               "'messages_sending') ORDER BY name)");
+  auto [store, conn] = upgrade_from(
+      db, 8,
+      "INSERT INTO institutions VALUES ('varia', 'Varia', 'FI', 'Europe/Helsinki');"
+      "INSERT INTO students (id, institution_id, student_ref, phone, created_at, updated_at) "
+      "VALUES (7, 'varia', 's1', '+358401234567', 1, 1);"
+      "INSERT INTO messages (id, student_id, direction, status, gateway, body, created_at, "
+      "updated_at) VALUES "
+      "(1, 7, 'out', 'queued', 'kannel', 'a', 1, 1), (2, 7, 'out', 'queued', 'kannel', 'b', 1, 1),"
+      "(3, 7, 'out', 'sending', 'kannel', 'c', 1, 1), (4, 7, 'out', 'sent', 'kannel', 'd', 1, 1),"
+      "(5, 7, 'in', 'received', 'kannel', 'e', 1, 1), (6, 7, 'in', 'sending', 'kannel', 'f', 1, 1)");
+  auto& idx = conn->prepare(
+      "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master "
+      "WHERE type = 'index' AND name IN ('messages_in_outbox', "
+      "'messages_sending') ORDER BY name)");
   REQUIRE(idx.step());
   CHECK(idx.column_text(0) == "messages_sending");
   idx.reset();
   // Queued (two) and sending (one) outbound SMS; not the sent one, nor inbound rows.
-  CHECK((*store)->sms_outbox_depth() == 3);
-  CHECK((*store)->outbox_depth() == 3);
-  auto requeued = (*store)->requeue_in_flight(t0);
+  CHECK(store->sms_outbox_depth() == 3);
+  CHECK(store->outbox_depth() == 3);
+  auto requeued = store->requeue_in_flight(t0);
   REQUIRE(requeued);
   CHECK(*requeued == 1);
-  CHECK((*store)->message_status(3) == "queued");
-  CHECK((*store)->message_status(6) == "sending");  // inbound: not the outbox's
-  CHECK((*store)->sms_outbox_depth() == 3);
+  CHECK(store->message_status(3) == "queued");
+  CHECK(store->message_status(6) == "sending");  // inbound: not the outbox's
+  CHECK(store->sms_outbox_depth() == 3);
   // A claim moves queued SMS into the sending index; the depth counts them the same.
-  auto claimed = (*store)->claim_sms(2, t0);
+  auto claimed = store->claim_sms(2, t0);
   REQUIRE(claimed.size() == 2);
-  CHECK((*store)->sms_outbox_depth() == 3);
-  auto& sending = (*conn)->prepare("SELECT COUNT(*) FROM messages INDEXED BY messages_sending "
-                                   "WHERE direction = 'out' AND status = 'sending'");
+  CHECK(store->sms_outbox_depth() == 3);
+  auto& sending = conn->prepare(
+      "SELECT COUNT(*) FROM messages INDEXED BY messages_sending "
+      "WHERE direction = 'out' AND status = 'sending'");
   REQUIRE(sending.step());
   CHECK(sending.column_int(0) == 2);
   sending.reset();
@@ -154,28 +163,20 @@ TEST_CASE("migration 9 indexes the SMS being sent: outbox depth and the restart'
 
 TEST_CASE("migration 7 keeps the last of repeated events and stores each event once", "[store]") {
   temp_db db;
-  {
-    auto conn = sqlite_connection::open(db.path.string());
-    REQUIRE(conn);
-    REQUIRE(migrate(**conn, 6).is_ok());
-    // Imported twice before events were unique: (7, absence, 11-20) three times, the last with 5.
-    const std::string rows =
-        "INSERT INTO institutions VALUES ('varia', 'Varia', 'FI', 'Europe/Helsinki');"
-        "INSERT INTO students (id, institution_id, student_ref, phone, created_at, updated_at) "
-        "VALUES (7, 'varia', 's1', '+358401234567', 1, 1), (8, 'varia', 's2', '+358401234568', 1, 1);"
-        "INSERT INTO events (id, institution_id, student_id, event, day, value, created_at) VALUES "
-        "(1, 'varia', 7, 'absence', '2026-11-20', 3, 1), (2, 'varia', 7, 'absence', '2026-11-21', 2, 1),"
-        "(3, 'varia', 8, 'absence', '2026-11-20', 1, 1), (4, 'varia', 7, 'absence', '2026-11-20', 3, 2),"
-        "(5, 'varia', 7, 'absence', '2026-11-21', 2, 2), (6, 'varia', 7, 'late', '2026-11-20', 1, 2),"
-        "(7, 'varia', 7, 'absence', '2026-11-20', 5, 3)";
-    REQUIRE((*conn)->exec(rows).is_ok());
-  }
-  auto store = sqlite_store::open(db.path.string());
-  INFO(store.error().to_string());
-  REQUIRE(store);
-  auto conn = sqlite_connection::open(db.path.string());
-  REQUIRE(conn);
-  auto& q = (*conn)->prepare(
+  // Imported twice before events were unique: (7, absence, 11-20) three times, the last with 5.
+  const std::string rows =
+      "INSERT INTO institutions VALUES ('varia', 'Varia', 'FI', 'Europe/Helsinki');"
+      "INSERT INTO students (id, institution_id, student_ref, phone, created_at, updated_at) "
+      "VALUES (7, 'varia', 's1', '+358401234567', 1, 1), (8, 'varia', 's2', '+358401234568', 1, 1);"
+      "INSERT INTO events (id, institution_id, student_id, event, day, value, created_at) VALUES "
+      "(1, 'varia', 7, 'absence', '2026-11-20', 3, 1), (2, 'varia', 7, 'absence', '2026-11-21', 2, "
+      "1),"
+      "(3, 'varia', 8, 'absence', '2026-11-20', 1, 1), (4, 'varia', 7, 'absence', '2026-11-20', 3, "
+      "2),"
+      "(5, 'varia', 7, 'absence', '2026-11-21', 2, 2), (6, 'varia', 7, 'late', '2026-11-20', 1, 2),"
+      "(7, 'varia', 7, 'absence', '2026-11-20', 5, 3)";
+  auto [store, conn] = upgrade_from(db, 6, rows);
+  auto& q = conn->prepare(
       "SELECT group_concat(id || ':' || student_id || ':' || event || ':' || day || ':' || value, "
       "' ') FROM (SELECT * FROM events ORDER BY id)");
   REQUIRE(q.step());
@@ -186,9 +187,9 @@ TEST_CASE("migration 7 keeps the last of repeated events and stores each event o
   const std::string copy =
       "INSERT INTO events (institution_id, student_id, event, day, value, created_at) "
       "VALUES ('varia', 7, 'absence', '2026-11-21', 2, 4)";
-  CHECK_FALSE((*conn)->exec(copy).is_ok());
+  CHECK_FALSE(conn->exec(copy).is_ok());
   std::vector<event_row> again{{7, "absence", "2026-11-21", 2}};
-  auto n = (*store)->add_events("varia", again, t0);
+  auto n = store->add_events("varia", again, t0);
   REQUIRE(n);
   CHECK(n->unchanged == 1);
 }
