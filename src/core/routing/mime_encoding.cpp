@@ -1,5 +1,6 @@
 #include "tuki/core/routing/mime_encoding.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -74,36 +75,84 @@ std::string quoted_printable_decode(std::string_view text) {
   return out;
 }
 
-std::string encode_header_text(std::string_view text) {
-  bool plain = true;
+std::optional<std::string> fold_header_text(std::string_view text, std::size_t column) {
   for (char ch : text) {
     const auto c = static_cast<unsigned char>(ch);
-    if (c < 32 || c > 126) plain = false;
+    if (c < 32 || c > 126) return std::nullopt;
   }
-  // "=?" in plain text would be read as an encoded word; encode such text too.
-  if (plain && text.find("=?") == std::string_view::npos) return std::string(text);
-  // 75 - len("=?UTF-8?B?" "?=") = 63 base64 characters -> at most 45 bytes per word.
-  constexpr std::size_t max_bytes = 45;
+  // Folds go before a single space between two words, so every continuation line is one space
+  // and then text (no line of only whitespace), and unfolding restores the spaces.
+  const auto fold_point = [&](std::size_t j) {
+    return text[j] == ' ' && text[j - 1] != ' ' && j + 1 < text.size() && text[j + 1] != ' ';
+  };
   std::string out;
+  std::size_t line = column;  // characters on the current line
   std::size_t i = 0;
   while (i < text.size()) {
-    std::size_t n = std::min(max_bytes, text.size() - i);
-    // Do not end inside a UTF-8 sequence: back off over continuation bytes.
+    std::size_t j = i + 1;
+    while (j < text.size() && !fold_point(j)) ++j;
+    const std::string_view piece = text.substr(i, j - i);  // after the first: " word"
+    if (line + piece.size() > header_line_max) {
+      if (i == 0 || piece.size() > header_line_max) return std::nullopt;
+      out += "\r\n";
+      line = 0;
+    }
+    out += piece;
+    line += piece.size();
+    i = j;
+  }
+  return out;
+}
+
+std::string encode_header_words(std::string_view text, std::size_t column) {
+  constexpr std::string_view open = "=?UTF-8?B?", close = "?=";
+  constexpr std::size_t word_max = 75;
+  // The most bytes whose base64 word fits on a line that already holds `line` characters.
+  const auto room = [&](std::size_t line) -> std::size_t {
+    const std::size_t free = encoded_word_line_max - std::min(line, encoded_word_line_max);
+    const std::size_t chars = std::min(word_max, free);
+    return chars < open.size() + close.size() ? 0 : (chars - open.size() - close.size()) / 4 * 3;
+  };
+  // As many of those bytes from `i` as end on a UTF-8 character boundary.
+  const auto whole_characters = [&](std::size_t i, std::size_t line) {
+    std::size_t n = std::min(room(line), text.size() - i);
     while (n > 0 && i + n < text.size() &&
            (static_cast<unsigned char>(text[i + n]) & 0xC0) == 0x80) {
       --n;
     }
-    if (n == 0) n = std::min(max_bytes, text.size() - i);  // invalid UTF-8: split anyway
+    return n;
+  };
+  std::string out;
+  std::size_t line = column;  // characters on the current line
+  std::size_t i = 0;
+  while (i < text.size()) {
+    std::size_t n = whole_characters(i, line);
+    // Adjacent words need whitespace between them: each further word starts a line, and so does
+    // the first when `column` leaves no room for its first character.
+    if (i > 0 || (n == 0 && line > 1)) {
+      out += "\r\n ";
+      line = 1;
+      n = whole_characters(i, line);
+    }
+    if (n == 0) n = std::min(room(line), text.size() - i);  // invalid UTF-8: split anyway
     // Control characters (CR, LF) must never reach a header; replace them with spaces.
     std::string chunk(text.substr(i, n));
     for (char& c : chunk) {
       if (c == '\r' || c == '\n') c = ' ';
     }
-    if (!out.empty()) out += "\r\n ";
-    out += "=?UTF-8?B?" + core::base64_encode(chunk) + "?=";
+    const std::string word = std::string(open) + core::base64_encode(chunk) + std::string(close);
+    out += word;
+    line += word.size();
     i += n;
   }
   return out;
+}
+
+std::string encode_header_text(std::string_view text, std::size_t column) {
+  if (text.find("=?") == std::string_view::npos) {
+    if (auto folded = fold_header_text(text, column)) return *std::move(folded);
+  }
+  return encode_header_words(text, column);
 }
 
 std::string rfc5322_date(core::instant t) {

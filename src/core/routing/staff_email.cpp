@@ -1,5 +1,8 @@
 #include "tuki/core/routing/staff_email.hpp"
 
+#include <optional>
+#include <string_view>
+
 #include "tuki/core/crypto/hmac.hpp"
 #include "tuki/core/routing/mime_encoding.hpp"
 #include "tuki/core/text/html_escape.hpp"
@@ -13,15 +16,23 @@ bool address_ok(std::string_view a) {
          a.find_first_of(" \t\r\n<>,;\"()") == std::string_view::npos;
 }
 
-std::string mailbox(const email_address& a) {
-  if (a.name.empty()) return "<" + a.address + ">";
-  bool simple = true;
-  for (char ch : a.name) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c < 32 || c > 126 || ch == '"' || ch == '\\') simple = false;
+// `column`: the characters before it on the line ("To: " = 4). A display name of printable ASCII
+// without '"' or '\\' is quoted (and folded at its spaces when long); any other name, or one with a
+// word too long to fold, becomes encoded words. The address goes on the name's last line when it
+// fits, else on a line of its own.
+std::string mailbox(const email_address& a, std::size_t column) {
+  const std::string address = "<" + a.address + ">";
+  if (a.name.empty()) return address;
+  std::optional<std::string> display;
+  if (a.name.find_first_of("\"\\") == std::string::npos) {
+    display = fold_header_text("\"" + a.name + "\"", column);
   }
-  const std::string display = simple ? "\"" + a.name + "\"" : encode_header_text(a.name);
-  return display + " <" + a.address + ">";
+  if (!display) display = encode_header_words(a.name, column);
+  const auto last_fold = display->rfind("\r\n");
+  const std::size_t last_line =
+      last_fold == std::string::npos ? column + display->size() : display->size() - last_fold - 2;
+  const bool fits = last_line + 1 + address.size() <= encoded_word_line_max;
+  return *display + (fits ? " " : "\r\n ") + address;
 }
 
 using core::html_escape;
@@ -94,9 +105,15 @@ core::result<std::string> render_staff_email(const staff_notice& notice,
   const std::string boundary = "=_tuki_" + digest.substr(0, 24);
 
   std::string m;
-  m += "From: " + mailbox(envelope.from) + "\r\n";
-  m += "To: " + mailbox(envelope.to) + "\r\n";
-  m += "Subject: " + encode_header_text(w.subject) + "\r\n";
+  // Fields whose body may fold are rendered knowing how many characters their name takes.
+  const auto field = [&m](std::string_view name, auto render) {
+    m += name;
+    m += render(name.size());
+    m += "\r\n";
+  };
+  field("From: ", [&](std::size_t column) { return mailbox(envelope.from, column); });
+  field("To: ", [&](std::size_t column) { return mailbox(envelope.to, column); });
+  field("Subject: ", [&](std::size_t column) { return encode_header_text(w.subject, column); });
   m += "Date: " + date + "\r\n";
   m += "Message-ID: <tuki." + digest.substr(24, 24) + "@" + domain + ">\r\n";
   m += "MIME-Version: 1.0\r\n";
