@@ -104,7 +104,14 @@ int main(int argc, char** argv) {
     if (!ok) return fail(error);
     if ((b + 1) % claim_every != 0) continue;
     std::vector<adapters::queued_sms> claimed;
-    if (!transaction([&] { claimed = st.claim_sms(256, app::wall_now()); })) return fail(error);
+    core::status claim_status;
+    if (!transaction([&] {
+          auto c = st.claim_sms(256, app::wall_now());
+          if (c) claimed = std::move(*c);
+          else claim_status = c.error();
+        }))
+      return fail(error);
+    if (!claim_status) return fail("claim failed: " + claim_status.message());
     const bool stored = transaction([&] {
       std::vector<std::pair<std::int64_t, std::string>> accepted;
       for (const auto& m : claimed) accepted.emplace_back(m.id, "0: Accepted for delivery");

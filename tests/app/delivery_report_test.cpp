@@ -42,19 +42,19 @@ TEST_CASE("a delivery report changes only an outbound message its gateway was as
   SECTION("a queued message (not sent yet, or waiting for a retry) is not cancelled") {
     REQUIRE(conv.apply_delivery_report(store, "console", report(*queued, delivery_state::failed), t0));
     CHECK(store.message_status(*queued) == "queued");
-    CHECK(store.claim_sms(10, t0).size() == 1);  // still goes out
+    CHECK(store.claim_sms(10, t0)->size() == 1);  // still goes out
   }
   SECTION("an inbound message or another gateway's message is unknown to the report") {
     CHECK(conv.apply_delivery_report(store, "console", report(*inbound, delivery_state::delivered), t0)
               .error_code() == core::status::code::not_found);
     CHECK(store.message_status(*inbound) == "received");
-    REQUIRE(store.claim_sms(10, t0).size() == 1);
+    REQUIRE(store.claim_sms(10, t0)->size() == 1);
     CHECK(conv.apply_delivery_report(store, "kannel", report(*queued, delivery_state::failed), t0)
               .error_code() == core::status::code::not_found);
     CHECK(store.message_status(*queued) == "sending");
   }
   SECTION("a sent message moves on; a final state stays final") {
-    REQUIRE(store.claim_sms(10, t0).size() == 1);
+    REQUIRE(store.claim_sms(10, t0)->size() == 1);
     REQUIRE(store.set_message_status(*queued, "sent", "", t0));
     REQUIRE(conv.apply_delivery_report(store, "console", report(*queued, delivery_state::accepted), t0));
     CHECK(store.message_status(*queued) == "accepted");
@@ -64,7 +64,7 @@ TEST_CASE("a delivery report changes only an outbound message its gateway was as
     CHECK(store.message_status(*queued) == "delivered");
   }
   SECTION("a report that overtakes the gateway's answer applies to the sending message") {
-    REQUIRE(store.claim_sms(10, t0).size() == 1);
+    REQUIRE(store.claim_sms(10, t0)->size() == 1);
     REQUIRE(conv.apply_delivery_report(store, "console", report(*queued, delivery_state::failed), t0));
     CHECK(store.message_status(*queued) == "failed");
   }

@@ -45,7 +45,7 @@ TEST_CASE("a crisis message from an unregistered number is answered and alerts t
   CHECK(out->replies == 1);
 
   // The answer goes out first (crisis priority) to the number itself, with no student.
-  auto claimed = store.claim_sms(10, t0);
+  auto claimed = store.claim_sms(10, t0).value();
   REQUIRE(claimed.size() == 1);
   CHECK(claimed[0].student_id == 0);
   CHECK(claimed[0].to == unknown);
@@ -67,14 +67,14 @@ TEST_CASE("a crisis message from an unregistered number is answered and alerts t
     REQUIRE(again);
     CHECK(again->crisis);
     CHECK(again->replies == 0);
-    CHECK(store.claim_sms(10, t0 + std::chrono::minutes(20)).empty());
+    CHECK(store.claim_sms(10, t0 + std::chrono::minutes(20))->empty());
     CHECK(mails(store, t0 + std::chrono::minutes(20)).empty());
     SECTION("after the hour it is answered and alerted again") {
       const auto later = t0 + std::chrono::minutes(61);
       auto third = conv.handle_inbound(store, "console", sms(unknown, "en halua elää", "m3"), later);
       REQUIRE(third);
       CHECK(third->replies == 1);
-      CHECK(store.claim_sms(10, later).size() == 1);
+      CHECK(store.claim_sms(10, later)->size() == 1);
       CHECK(mails(store, later).size() == 1);
     }
   }
@@ -82,7 +82,7 @@ TEST_CASE("a crisis message from an unregistered number is answered and alerts t
     auto other = conv.handle_inbound(store, "console", sms("+358401111111", "I want to kill myself", "m4"), t0);
     REQUIRE(other);
     CHECK(other->replies == 1);
-    auto c = store.claim_sms(10, t0);
+    auto c = store.claim_sms(10, t0).value();
     REQUIRE(c.size() == 1);
     CHECK(c[0].to == "+358401111111");
   }
@@ -137,7 +137,7 @@ TEST_CASE("an unregistered sender is answered in the language the crisis was wri
     auto out = f.conv->handle_inbound(*f.store, "console", sms(from, text, "l" + from), t0);
     REQUIRE(out);
     REQUIRE(out->replies == 1);
-    auto claimed = f.store->claim_sms(10, t0);
+    auto claimed = f.store->claim_sms(10, t0).value();
     REQUIRE(claimed.size() == 1);
     INFO(text);
     CHECK_THAT(claimed[0].body, Catch::Contains(expect));
@@ -154,7 +154,7 @@ TEST_CASE("an ordinary message from an unregistered number gets no answer and no
     CHECK_FALSE(out->crisis);
     CHECK(out->replies == 0);
   }
-  CHECK(f.store->claim_sms(10, t0).empty());
+  CHECK(f.store->claim_sms(10, t0)->empty());
   CHECK(mails(*f.store, t0).empty());
 }
 
@@ -165,7 +165,7 @@ TEST_CASE("a national-format unregistered number is answered in E.164; with nobo
   auto out = f.conv->handle_inbound(*f.store, "console", sms("040 999 9999", "haluan kuolla", "m1"), t0);
   REQUIRE(out);
   CHECK(out->crisis);
-  auto claimed = f.store->claim_sms(10, t0);
+  auto claimed = f.store->claim_sms(10, t0).value();
   REQUIRE(claimed.size() == 1);
   CHECK(claimed[0].to == unknown);
   CHECK(mails(*f.store, t0).empty());

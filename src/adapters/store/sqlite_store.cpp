@@ -334,7 +334,7 @@ core::result<int> sqlite_store::resume_gateway(const std::string& gateway, core:
   return static_cast<int>(db_->changes());
 }
 
-std::vector<queued_sms> sqlite_store::claim_sms(int limit, core::instant now) {
+core::result<std::vector<queued_sms>> sqlite_store::claim_sms(int limit, core::instant now) {
   std::vector<queued_sms> out;
   auto& q = db_->prepare(
       "SELECT m.id, IFNULL(m.student_id, 0), m.gateway, IFNULL(s.phone, m.phone), m.body, m.attempts, "
@@ -346,21 +346,30 @@ std::vector<queued_sms> sqlite_store::claim_sms(int limit, core::instant now) {
     out.push_back({q.column_int(0), q.column_int(1), q.column_text(2), q.column_text(3),
                    q.column_text(4), static_cast<int>(q.column_int(5)) + 1,
                    std::max(1, static_cast<int>(q.column_int(6))), static_cast<int>(q.column_int(7))});
+  auto read = q.status();
   q.reset();
+  if (!read) return read;
   if (out.empty()) return out;
   // The history rows and the claim in one statement each, over the same rows as the SELECT: its
   // order is total (id breaks ties) and nothing writes in between (one writer, one
-  // transaction). Per row, two statements cost the store thread about a third more.
-  (void)db_->prepare(
-           "INSERT INTO message_status (message_id, status, at) SELECT id, 'sending', ?1 FROM messages "
-           "WHERE direction = 'out' AND status = 'queued' AND next_attempt_at <= ?1 "
-           "ORDER BY priority, next_attempt_at, id LIMIT ?2")
-      .bind(1, to_unix_ms(now)).bind(2, limit).run();
-  (void)db_->prepare(
-           "UPDATE messages SET status = 'sending', attempts = attempts + 1, updated_at = ?1 WHERE id IN "
-           "(SELECT id FROM messages WHERE direction = 'out' AND status = 'queued' AND next_attempt_at <= ?1 "
-           "ORDER BY priority, next_attempt_at, id LIMIT ?2)")
-      .bind(1, to_unix_ms(now)).bind(2, limit).run();
+  // transaction). Per row, two statements cost the store thread about a third more. A claim
+  // that fails here fails its job, whose rollback leaves every message queued: rows returned
+  // but not marked `sending` would be sent and then claimed again.
+  auto history = db_->prepare(
+                         "INSERT INTO message_status (message_id, status, at) SELECT id, 'sending', ?1 "
+                         "FROM messages WHERE direction = 'out' AND status = 'queued' AND "
+                         "next_attempt_at <= ?1 ORDER BY priority, next_attempt_at, id LIMIT ?2")
+                     .bind(1, to_unix_ms(now)).bind(2, limit).run();
+  if (!history) return history;
+  auto claimed = db_->prepare(
+                         "UPDATE messages SET status = 'sending', attempts = attempts + 1, updated_at = ?1 "
+                         "WHERE id IN (SELECT id FROM messages WHERE direction = 'out' AND status = 'queued' "
+                         "AND next_attempt_at <= ?1 ORDER BY priority, next_attempt_at, id LIMIT ?2)")
+                     .bind(1, to_unix_ms(now)).bind(2, limit).run();
+  if (!claimed) return claimed;
+  if (static_cast<std::size_t>(db_->changes()) != out.size())
+    return core::status::internal("claimed " + std::to_string(out.size()) + " SMS but marked " +
+                                  std::to_string(db_->changes()) + " as sending");
   return out;
 }
 

@@ -171,7 +171,9 @@ awaitable<void> service::outbox_pump() {
       auto n = s.expire_messages(now);
       if (!n) return n.error();
       c->expired = *n;
-      c->sms = s.claim_sms(batch_size, now);
+      auto claimed = s.claim_sms(batch_size, now);
+      if (!claimed) return claimed.error();
+      c->sms = std::move(*claimed);
       return core::status::ok();
     };
     async_write_committed(*writes_, std::move(st_job),

@@ -67,7 +67,7 @@ TEST_CASE("an outbound SMS stores its segment count and encoding", "[delivery][s
   CHECK((s.message_cost(*gsm) == std::pair<int, std::string>(1, "gsm7")));
   CHECK((s.message_cost(*ucs) == std::pair<int, std::string>(1, "ucs2")));
   CHECK((s.message_cost(*longer) == std::pair<int, std::string>(2, "gsm7")));
-  auto claimed = s.claim_sms(10, t0);
+  auto claimed = s.claim_sms(10, t0).value();
   REQUIRE(claimed.size() == 3);
   CHECK(claimed[2].segments == 2);
 }
@@ -240,21 +240,21 @@ TEST_CASE("resume_gateway makes a gateway's waiting retries due, so claims follo
   auto crisis = s.enqueue_sms(2, "kannel", "helpline", 0, "crisis_helpline", t0, t0).value();
   auto other = s.enqueue_sms(1, "twilio", "other gateway", 1, "reply", t0, t0).value();
   auto planned = s.enqueue_sms(2, "kannel", "staggered", 2, "question", t0 + hours(1), t0).value();
-  REQUIRE(s.claim_sms(10, t0).size() == 3);
+  REQUIRE(s.claim_sms(10, t0)->size() == 3);
   // The outage: each message backs off on its own; the crisis reply happens to wait longest.
   REQUIRE(s.set_message_status(bulk, "queued", "503", t0, t0 + minutes(1)).is_ok());
   REQUIRE(s.set_message_status(crisis, "queued", "503", t0, t0 + minutes(5)).is_ok());
   REQUIRE(s.set_message_status(other, "queued", "503", t0, t0 + minutes(5)).is_ok());
   const auto back = t0 + minutes(2);
   CHECK(s.resume_gateway("kannel", back).value() == 1);  // the crisis reply; bulk is due already
-  auto claimed = s.claim_sms(10, back);
+  auto claimed = s.claim_sms(10, back).value();
   REQUIRE(claimed.size() == 2);
   CHECK(claimed[0].id == crisis);
   CHECK(claimed[0].priority == 0);
   CHECK(claimed[1].id == bulk);
   CHECK(s.message_status(other) == "queued");    // another gateway's retry keeps its backoff
   CHECK(s.message_status(planned) == "queued");  // a first attempt planned for later stays later
-  auto later = s.claim_sms(10, t0 + minutes(59));  // twilio's retry came due on its own
+  auto later = s.claim_sms(10, t0 + minutes(59)).value();  // twilio's retry came due on its own
   REQUIRE(later.size() == 1);
   CHECK(later[0].id == other);
 }

@@ -150,7 +150,7 @@ TEST_CASE("migration 9 indexes the SMS being sent: outbox depth and the restart'
   CHECK(store->message_status(6) == "sending");  // inbound: not the outbox's
   CHECK(store->sms_outbox_depth() == 3);
   // A claim moves queued SMS into the sending index; the depth counts them the same.
-  auto claimed = store->claim_sms(2, t0);
+  auto claimed = store->claim_sms(2, t0).value();
   REQUIRE(claimed.size() == 2);
   CHECK(store->sms_outbox_depth() == 3);
   auto& sending = conn->prepare(
@@ -315,12 +315,12 @@ TEST_CASE("outbound SMS move through their states with history, by priority", "[
   REQUIRE(bulk);
   REQUIRE(reply);
   REQUIRE(later);
-  auto claimed = store->claim_sms(10, t0);
+  auto claimed = store->claim_sms(10, t0).value();
   REQUIRE(claimed.size() == 2);
   CHECK(claimed[0].id == *reply);
   CHECK(claimed[0].to == "+358401234567");
   CHECK(claimed[1].id == *bulk);
-  CHECK(store->claim_sms(10, t0).empty());
+  CHECK(store->claim_sms(10, t0)->empty());
   CHECK(store->message_status(*bulk) == "sending");
   REQUIRE(store->set_message_status(*reply, "sent", "", t0).is_ok());
   auto requeued = store->requeue_in_flight(t0);
@@ -347,7 +347,7 @@ TEST_CASE("a send's answer moves a message on only while it is sending", "[store
   temp_db db;
   auto store = open_with_institution(db);
   auto [a, b] = two_replies(*store);
-  REQUIRE(store->claim_sms(10, t0).size() == 2);
+  REQUIRE(store->claim_sms(10, t0)->size() == 2);
   auto history = [&](std::int64_t id) {
     auto& q = store->db().prepare("SELECT group_concat(status, ',') FROM message_status WHERE message_id = ?1");
     q.bind(1, id);
@@ -377,7 +377,7 @@ TEST_CASE("accepted sends are marked sent at once, each with its own answer", "[
   auto sid = store->find_student_by_phone("+358401234567")->id;
   auto c = store->enqueue_sms(sid, "console", "c", 1, "reply", t0, t0);
   REQUIRE(c);
-  REQUIRE(store->claim_sms(10, t0).size() == 3);
+  REQUIRE(store->claim_sms(10, t0)->size() == 3);
   // b's delivery report overtook its answer.
   REQUIRE(store->set_message_status(b, "delivered", "", t0).is_ok());
   CHECK(store->mark_sent({}, t0).value() == 0);
@@ -418,7 +418,7 @@ TEST_CASE("many accepted sends, alike and each with an answer of its own, all ke
     // Every third answer alike; the others name their own message (as Twilio's SID would).
     accepted.emplace_back(*id, i % 3 == 0 ? std::string("0: Accepted for delivery") : "id-" + std::to_string(i));
   }
-  REQUIRE(store->claim_sms(100, t0).size() == 30);
+  REQUIRE(store->claim_sms(100, t0)->size() == 30);
   CHECK(store->mark_sent(accepted, t0).value() == 30);
   for (const auto& [id, detail] : accepted) {
     auto& q = store->db().prepare(
@@ -443,7 +443,7 @@ TEST_CASE("a claim takes the first messages in queue order and records exactly t
   auto crisis = store->enqueue_sms(sid, "console", "crisis", 0, "crisis", t0, t0);
   auto later = store->enqueue_sms(sid, "console", "later", 0, "crisis", t0 + std::chrono::hours(1), t0);
   REQUIRE((bulk && reply && crisis && later));
-  auto claimed = store->claim_sms(2, t0);
+  auto claimed = store->claim_sms(2, t0).value();
   REQUIRE(claimed.size() == 2);
   CHECK(claimed[0].id == *crisis);
   CHECK(claimed[1].id == *reply);
@@ -461,11 +461,37 @@ TEST_CASE("a claim takes the first messages in queue order and records exactly t
   CHECK(row(*reply) == "sending:1:queued,sending");
   CHECK(row(*bulk) == "queued:0:queued");
   CHECK(row(*later) == "queued:0:queued");  // not due yet
-  auto next = store->claim_sms(5, t0);
+  auto next = store->claim_sms(5, t0).value();
   REQUIRE(next.size() == 1);
   CHECK(next[0].id == *bulk);
   CHECK(row(*bulk) == "sending:1:queued,sending");
   CHECK(row(*later) == "queued:0:queued");
+}
+
+TEST_CASE("a claim that cannot record its history fails, and its rollback claims nothing",
+          "[store]") {
+  temp_db db;
+  auto store = open_with_institution(db);
+  auto [a, b] = two_replies(*store);
+  // The history insert fails as a full disk would (a trigger stands in for it).
+  REQUIRE(store->db()
+              .exec("CREATE TEMP TRIGGER no_room BEFORE INSERT ON message_status "
+                    "WHEN NEW.status = 'sending' BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END")
+              .is_ok());
+  REQUIRE(store->begin().is_ok());
+  auto claimed = store->claim_sms(10, t0);
+  REQUIRE_FALSE(claimed);
+  CHECK_THAT(claimed.error().message(), Catch::Contains("full"));
+  store->rollback();
+  CHECK(store->message_status(a) == "queued");
+  CHECK(store->message_status(b) == "queued");
+  // With room again the same messages are claimed once each.
+  REQUIRE(store->db().exec("DROP TRIGGER no_room").is_ok());
+  auto again = store->claim_sms(10, t0);
+  REQUIRE(again);
+  REQUIRE(again->size() == 2);
+  CHECK((*again)[0].attempts == 1);
+  CHECK(store->message_status(a) == "sending");
 }
 
 TEST_CASE("a claimed message never sent goes back to the queue with its attempt taken back", "[store]") {
@@ -479,7 +505,7 @@ TEST_CASE("a claimed message never sent goes back to the queue with its attempt 
     q.reset();
     return n;
   };
-  auto first = store->claim_sms(10, t0);
+  auto first = store->claim_sms(10, t0).value();
   REQUIRE(first.size() == 2);
   CHECK(first[0].attempts == 1);
   CHECK(attempts(a) == 1);
@@ -496,7 +522,7 @@ TEST_CASE("a claimed message never sent goes back to the queue with its attempt 
   CHECK(store->message_status(b) == "delivered");
 
   // Claimed again, it counts as its first attempt, not its second.
-  auto again = store->claim_sms(10, t0);
+  auto again = store->claim_sms(10, t0).value();
   REQUIRE(again.size() == 1);
   CHECK(again[0].id == a);
   CHECK(again[0].attempts == 1);

@@ -190,9 +190,10 @@ class sqlite_store {
   /// `now`, so that the next claims take them in priority order again; returns how many. Not
   /// first attempts planned for later (a staggered campaign).
   core::result<int> resume_gateway(const std::string& gateway, core::instant now);
-  /// Moves up to `limit` due queued SMS to `sending` (attempts + 1) and returns them, highest
-  /// priority first.
-  std::vector<queued_sms> claim_sms(int limit, core::instant now);
+  /// Moves up to `limit` due queued SMS to `sending` (attempts + 1, a history row each) and
+  /// returns them, highest priority first. An error leaves the caller's job to roll back (none
+  /// of them is then claimed).
+  core::result<std::vector<queued_sms>> claim_sms(int limit, core::instant now);
   /// Records a status transition of a message with its history row.
   core::status set_message_status(std::int64_t id, const std::string& status,
                                   const std::string& detail, core::instant now,
