@@ -355,17 +355,17 @@ core::result<std::vector<queued_sms>> sqlite_store::claim_sms(int limit, core::i
   // transaction). Per row, two statements cost the store thread about a third more. A claim
   // that fails here fails its job, whose rollback leaves every message queued: rows returned
   // but not marked `sending` would be sent and then claimed again.
-  auto history = db_->prepare(
-                         "INSERT INTO message_status (message_id, status, at) SELECT id, 'sending', ?1 "
-                         "FROM messages WHERE direction = 'out' AND status = 'queued' AND "
-                         "next_attempt_at <= ?1 ORDER BY priority, next_attempt_at, id LIMIT ?2")
-                     .bind(1, to_unix_ms(now)).bind(2, limit).run();
+  static const std::string due =
+      "SELECT id FROM messages WHERE direction = 'out' AND status = 'queued' AND next_attempt_at <= ?1 "
+      "ORDER BY priority, next_attempt_at, id LIMIT ?2";
+  static const std::string history_sql =
+      "INSERT INTO message_status (message_id, status, at) SELECT id, 'sending', ?1 FROM (" + due + ")";
+  static const std::string claim_sql =
+      "UPDATE messages SET status = 'sending', attempts = attempts + 1, updated_at = ?1 WHERE id IN (" +
+      due + ")";
+  auto history = db_->prepare(history_sql).bind(1, to_unix_ms(now)).bind(2, limit).run();
   if (!history) return history;
-  auto claimed = db_->prepare(
-                         "UPDATE messages SET status = 'sending', attempts = attempts + 1, updated_at = ?1 "
-                         "WHERE id IN (SELECT id FROM messages WHERE direction = 'out' AND status = 'queued' "
-                         "AND next_attempt_at <= ?1 ORDER BY priority, next_attempt_at, id LIMIT ?2)")
-                     .bind(1, to_unix_ms(now)).bind(2, limit).run();
+  auto claimed = db_->prepare(claim_sql).bind(1, to_unix_ms(now)).bind(2, limit).run();
   if (!claimed) return claimed;
   if (static_cast<std::size_t>(db_->changes()) != out.size())
     return core::status::internal("claimed " + std::to_string(out.size()) + " SMS but marked " +
