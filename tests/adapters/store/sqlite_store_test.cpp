@@ -36,6 +36,12 @@ std::unique_ptr<sqlite_store> open_with_institution(const temp_db& db) {
   return std::move(*st);
 }
 
+// Stores the one student "s1" (+358401234567); returns the student's id.
+std::int64_t one_student(sqlite_store& store) {
+  REQUIRE(store.upsert_students({student("s1", "+358401234567")}, t0));
+  return store.find_student_by_phone("+358401234567")->id;
+}
+
 // A database written at schema `version` by `rows`, then opened by the store (which upgrades
 // it), with a second connection to look at the result.
 struct upgraded {
@@ -307,8 +313,7 @@ TEST_CASE("inbound messages are deduplicated on the gateway's id", "[store]") {
 TEST_CASE("outbound SMS move through their states with history, by priority", "[store]") {
   temp_db db;
   auto store = open_with_institution(db);
-  REQUIRE(store->upsert_students({student("s1", "+358401234567")}, t0));
-  auto sid = store->find_student_by_phone("+358401234567")->id;
+  auto sid = one_student(*store);
   auto bulk = store->enqueue_sms(sid, "console", "check-in", 2, "question", t0, t0);
   auto reply = store->enqueue_sms(sid, "console", "answer", 1, "reply", t0, t0);
   auto later = store->enqueue_sms(sid, "console", "later", 0, "reply", t0 + std::chrono::hours(1), t0);
@@ -334,8 +339,7 @@ TEST_CASE("outbound SMS move through their states with history, by priority", "[
 
 // Two queued replies, "a" and "b", to one student.
 std::pair<std::int64_t, std::int64_t> two_replies(sqlite_store& store) {
-  REQUIRE(store.upsert_students({student("s1", "+358401234567")}, t0));
-  auto sid = store.find_student_by_phone("+358401234567")->id;
+  auto sid = one_student(store);
   auto a = store.enqueue_sms(sid, "console", "a", 1, "reply", t0, t0);
   auto b = store.enqueue_sms(sid, "console", "b", 1, "reply", t0, t0);
   REQUIRE(a);
@@ -409,8 +413,7 @@ TEST_CASE("many accepted sends, alike and each with an answer of its own, all ke
           "[store]") {
   temp_db db;
   auto store = open_with_institution(db);
-  REQUIRE(store->upsert_students({student("s1", "+358401234567")}, t0));
-  auto sid = store->find_student_by_phone("+358401234567")->id;
+  auto sid = one_student(*store);
   std::vector<std::pair<std::int64_t, std::string>> accepted;
   for (int i = 0; i < 30; ++i) {
     auto id = store->enqueue_sms(sid, "console", "m" + std::to_string(i), 1, "reply", t0, t0);
@@ -435,8 +438,7 @@ TEST_CASE("a claim takes the first messages in queue order and records exactly t
           "[store]") {
   temp_db db;
   auto store = open_with_institution(db);
-  REQUIRE(store->upsert_students({student("s1", "+358401234567")}, t0));
-  auto sid = store->find_student_by_phone("+358401234567")->id;
+  auto sid = one_student(*store);
   // Bulk (2) queued first, then a reply (1) and a crisis message (0): priority decides.
   auto bulk = store->enqueue_sms(sid, "console", "bulk", 2, "checkin", t0, t0);
   auto reply = store->enqueue_sms(sid, "console", "reply", 1, "reply", t0, t0);
@@ -536,8 +538,7 @@ TEST_CASE("a claimed message never sent goes back to the queue with its attempt 
 TEST_CASE("timers fire once when due", "[store]") {
   temp_db db;
   auto store = open_with_institution(db);
-  REQUIRE(store->upsert_students({student("s1", "+358401234567")}, t0));
-  auto sid = store->find_student_by_phone("+358401234567")->id;
+  auto sid = one_student(*store);
   REQUIRE(store->add_timer(sid, "wait_timeout", 3, t0 + std::chrono::hours(24)).is_ok());
   CHECK(store->take_due_timers(t0, 10).empty());
   auto due = store->take_due_timers(t0 + std::chrono::hours(25), 10);
