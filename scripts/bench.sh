@@ -8,7 +8,8 @@
 # sessions, default 100000), BENCH_RATE_SECONDS (rate-limit window, default 60),
 # BENCH_ONLY (e.g. "p1 p4"; sections: p1 p2 p2k p3 rate p4), BENCH_ROUNDS (P2, P2k and the P3 import:
 # rounds of baseline then tuki, alternating; the round with the median ratio is reported;
-# default 3), BENCH_KANNEL_ROUNDS (the same for P2k, default 5: single rounds through Kannel
+# default 3), BENCH_P2_ROUNDS (the same for P2, default 5: its single rounds spread from 0.36 to
+# 0.54 on one day), BENCH_KANNEL_ROUNDS (the same for P2k, default 5: single rounds through Kannel
 # range from 0.67 to 1.15 within minutes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -211,7 +212,8 @@ if [[ " $only " == *" p2 "* ]]; then
   # Rounds of the gateway under wrk then tuki's campaign (the same queued campaign each time),
   # alternating.
   gws=(); smss=(); p2ratios=()
-  for _ in $(seq "$rounds"); do
+  p2rounds=${BENCH_P2_ROUNDS:-${BENCH_ROUNDS:-5}}
+  for _ in $(seq "$p2rounds"); do
     wrk -t1 -c32 -d"${secs}s" "http://127.0.0.1:$gw_port/cgi-bin/sendsms?username=bench&password=bench&from=tuki&to=%2B358400000001&text=Hei" > "$work/gw.txt"
     gws+=("$(wrk_rps "$work/gw.txt")")
     copy_db "$work/p2-queued.db" "$work/p2.db"
@@ -228,7 +230,7 @@ if [[ " $only " == *" p2 "* ]]; then
     p2ratios+=("$(ratio "${smss[-1]}" "${gws[-1]}")")
   done
   m=$(median_round "${p2ratios[@]}")
-  row "P2 campaign SMS/s to a zero-cost gateway ($sent sent, $transitions transitions stored; median of $rounds alternating rounds, ratios ${p2ratios[*]})" "${smss[$m]}" "${gws[$m]} req/s (wrk keep-alive)" "${p2ratios[$m]}" ">= 0.50" "$(verdict "${p2ratios[$m]}" '>=' 0.5)"
+  row "P2 campaign SMS/s to a zero-cost gateway ($sent sent, $transitions transitions stored; median of $p2rounds alternating rounds, ratios ${p2ratios[*]})" "${smss[$m]}" "${gws[$m]} req/s (wrk keep-alive)" "${p2ratios[$m]}" ">= 0.50" "$(verdict "${p2ratios[$m]}" '>=' 0.5)"
 fi
 
 # ---------------------------------------------------------------- P2k: outbound through Kannel
