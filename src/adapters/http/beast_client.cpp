@@ -34,10 +34,18 @@ namespace tuki::adapters {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
-using asio::awaitable;
-using asio::use_awaitable;
 using tcp = asio::ip::tcp;
 using steady = std::chrono::steady_clock;
+// The io_context's own executor type throughout, not Asio's type-erased any_io_executor: every
+// completion of a request's write and reads then runs without the erased executor's copies and
+// virtual calls (about 6% of the outbox thread's CPU under a campaign).
+using executor = asio::io_context::executor_type;
+template <class T>
+using awaitable = asio::awaitable<T, executor>;
+constexpr asio::use_awaitable_t<executor> use_awaitable;
+using stream_type = beast::basic_stream<tcp, executor>;
+using timer_type = asio::basic_waitable_timer<steady, asio::wait_traits<steady>, executor>;
+using resolver_type = asio::ip::basic_resolver<tcp, executor>;
 
 namespace {
 
@@ -67,7 +75,7 @@ struct beast_client::impl : std::enable_shared_from_this<beast_client::impl> {
   };
   // A connection waiting for work; the waker unlists it and cancels its timer.
   struct idle_waiter {
-    asio::steady_timer* timer = nullptr;
+    timer_type* timer = nullptr;
     bool woken = false;
   };
   struct origin {
@@ -152,11 +160,11 @@ struct beast_client::impl : std::enable_shared_from_this<beast_client::impl> {
   }
 
   // Resolves (cached per origin) and connects `stream`; an error text, empty on success.
-  awaitable<std::string> connect(origin& o, beast::tcp_stream& stream, steady::time_point deadline) {
+  awaitable<std::string> connect(origin& o, stream_type& stream, steady::time_point deadline) {
     beast::error_code ec;
     std::string where = o.host + ":" + o.port;
     if (!o.endpoints) {
-      tcp::resolver resolver(io);
+      resolver_type resolver(io.get_executor());
       auto results =
           co_await resolver.async_resolve(o.host, o.port, asio::redirect_error(use_awaitable, ec));
       if (ec) co_return "resolve " + o.host + ": " + ec.message();
@@ -181,9 +189,9 @@ struct beast_client::impl : std::enable_shared_from_this<beast_client::impl> {
   // when it has been idle for idle_timeout_ms or the client stops with nothing queued.
   awaitable<void> connection(std::shared_ptr<origin> o) {
     auto self = shared_from_this();
-    beast::tcp_stream stream(io);
+    stream_type stream(io.get_executor());
     beast::flat_buffer buffer;
-    asio::steady_timer idle_timer(io);
+    timer_type idle_timer(io.get_executor());
     bool open = false;
     bool reused = false;  // the open connection has already carried an answered request
     std::string where = o->host + ":" + o->port;
