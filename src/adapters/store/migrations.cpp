@@ -253,7 +253,8 @@ DELETE FROM events WHERE id NOT IN (SELECT MAX(id) FROM events GROUP BY student_
 DROP INDEX events_by_student;
 CREATE UNIQUE INDEX events_by_student ON events (student_id, event, day);
 )sql"},
-      {8, "messages to a phone number without a student (the crisis answer to an unregistered sender)",
+      {8,
+       "messages to a phone number without a student (the crisis answer to an unregistered sender)",
        R"sql(
 ALTER TABLE messages ADD COLUMN phone TEXT;
 CREATE INDEX messages_by_phone ON messages (phone, created_at) WHERE phone IS NOT NULL;
@@ -266,6 +267,48 @@ CREATE INDEX messages_by_phone ON messages (phone, created_at) WHERE phone IS NO
        R"sql(
 DROP INDEX messages_in_outbox;
 CREATE INDEX messages_sending ON messages (id) WHERE direction = 'out' AND status = 'sending';
+)sql"},
+      // Routing a new ticket asks how many open tickets each staff member has. Counting them
+      // scanned every ticket of the institution (status <> 'RESOLVED' cannot use an index),
+      // so each new ticket cost more than the last: 1.3 ms per ticket once 7,000 were open in
+      // the P1 benchmark, a third of the store thread's SQL time. The counts are kept by
+      // triggers instead, so every write to tickets keeps them right, whichever code path makes
+      // it, and reading them costs one row per staff member.
+      {10, "open ticket counts per assignee, kept by triggers",
+       R"sql(
+CREATE TABLE ticket_load (
+  institution_id TEXT NOT NULL,
+  assignee TEXT NOT NULL,
+  open INTEGER NOT NULL,
+  PRIMARY KEY (institution_id, assignee)
+) WITHOUT ROWID;
+INSERT INTO ticket_load (institution_id, assignee, open)
+  SELECT institution_id, assignee, COUNT(*) FROM tickets
+  WHERE status <> 'RESOLVED' AND assignee <> '' GROUP BY institution_id, assignee;
+CREATE TRIGGER ticket_load_insert AFTER INSERT ON tickets
+  WHEN NEW.status <> 'RESOLVED' AND NEW.assignee <> ''
+BEGIN
+  INSERT INTO ticket_load (institution_id, assignee, open) VALUES (NEW.institution_id, NEW.assignee, 1)
+    ON CONFLICT (institution_id, assignee) DO UPDATE SET open = open + 1;
+END;
+CREATE TRIGGER ticket_load_update_old AFTER UPDATE OF institution_id, status, assignee ON tickets
+  WHEN OLD.status <> 'RESOLVED' AND OLD.assignee <> ''
+BEGIN
+  UPDATE ticket_load SET open = open - 1
+    WHERE institution_id = OLD.institution_id AND assignee = OLD.assignee;
+END;
+CREATE TRIGGER ticket_load_update_new AFTER UPDATE OF institution_id, status, assignee ON tickets
+  WHEN NEW.status <> 'RESOLVED' AND NEW.assignee <> ''
+BEGIN
+  INSERT INTO ticket_load (institution_id, assignee, open) VALUES (NEW.institution_id, NEW.assignee, 1)
+    ON CONFLICT (institution_id, assignee) DO UPDATE SET open = open + 1;
+END;
+CREATE TRIGGER ticket_load_delete AFTER DELETE ON tickets
+  WHEN OLD.status <> 'RESOLVED' AND OLD.assignee <> ''
+BEGIN
+  UPDATE ticket_load SET open = open - 1
+    WHERE institution_id = OLD.institution_id AND assignee = OLD.assignee;
+END;
 )sql"},
   };
   return all;

@@ -571,14 +571,6 @@ std::optional<ticket_row> sqlite_store::get_ticket(std::int64_t id) {
   return out;
 }
 
-std::int64_t sqlite_store::open_tickets_of(const std::string& assignee) {
-  auto& q = db_->prepare("SELECT COUNT(*) FROM tickets WHERE assignee = ?1 AND status NOT IN ('RESOLVED')");
-  q.bind(1, assignee);
-  std::int64_t n = q.step() ? q.column_int(0) : 0;
-  q.reset();
-  return n;
-}
-
 core::status sqlite_store::save_ticket_state(std::int64_t id, const std::string& status,
                                              const std::string& role, const std::string& assignee,
                                              const std::string& state_json,
@@ -622,8 +614,9 @@ std::vector<std::int64_t> sqlite_store::resolved_tickets_of(std::int64_t student
 }
 
 std::map<std::string, int> sqlite_store::open_ticket_counts(const std::string& institution_id) {
-  auto& q = db_->prepare("SELECT assignee, COUNT(*) FROM tickets WHERE institution_id = ?1 AND "
-                         "status <> 'RESOLVED' AND assignee <> '' GROUP BY assignee");
+  // Kept by triggers on tickets (migration 10): one row per staff member, not a scan of tickets.
+  auto& q =
+      db_->prepare("SELECT assignee, open FROM ticket_load WHERE institution_id = ?1 AND open > 0");
   q.bind(1, institution_id);
   std::map<std::string, int> out;
   while (q.step()) out[q.column_text(0)] = static_cast<int>(q.column_int(1));

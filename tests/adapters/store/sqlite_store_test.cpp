@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -550,4 +554,105 @@ TEST_CASE("timers fire once when due", "[store]") {
   REQUIRE(q.step());
   CHECK(q.column_int(0) == 0);
   q.reset();
+}
+
+namespace {
+
+// Open tickets per assignee counted from the tickets themselves: what ticket_load must hold.
+std::map<std::string, int> counted_open_tickets(sqlite_connection& db,
+                                                const std::string& institution) {
+  auto& q = db.prepare(
+      "SELECT assignee, COUNT(*) FROM tickets WHERE institution_id = ?1 AND status <> 'RESOLVED' "
+      "AND assignee <> '' GROUP BY assignee");
+  q.bind(1, institution);
+  std::map<std::string, int> out;
+  while (q.step()) out[q.column_text(0)] = static_cast<int>(q.column_int(1));
+  q.reset();
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("open ticket counts follow every kind of write to tickets", "[store]") {
+  temp_db db;
+  auto store = open_with_institution(db);
+  REQUIRE(store->upsert_institution("omnia", "Omnia", "FI", "Europe/Helsinki").is_ok());
+  auto sid = one_student(*store);
+  auto conn = sqlite_connection::open(db.path.string());
+  REQUIRE(conn);
+  const std::vector<std::string> institutions{"varia", "omnia"};
+  const std::vector<std::string> statuses{"NEW", "OPENED", "WAITING", "RESOLVED"};
+  const std::vector<std::string> assignees{"", "aino@varia.test", "eero@varia.test",
+                                           "kaisa@omnia.test"};
+  std::mt19937 rng(20261206);
+  auto pick = [&](const std::vector<std::string>& v) { return v[rng() % v.size()]; };
+  std::vector<std::int64_t> ids;
+  for (int step = 0; step < 400; ++step) {
+    CAPTURE(step);
+    const unsigned op = ids.empty() ? 0 : rng() % 6;
+    const std::int64_t id = ids.empty() ? 0 : ids[rng() % ids.size()];
+    if (op <= 1) {  // a new ticket, open or (imported) resolved, assigned or not
+      ticket_row t;
+      t.institution_id = pick(institutions);
+      t.student_id = sid;
+      t.category = "wellbeing";
+      t.urgency = "normal";
+      t.status = pick(statuses);
+      t.assignee = pick(assignees);
+      auto opened = store->open_ticket(t, t0);
+      REQUIRE(opened);
+      ids.push_back(*opened);
+    } else if (op == 2) {  // reassigned, resolved or reopened
+      REQUIRE(store->update_ticket(id, pick(statuses), "study_counsellor", pick(assignees), t0)
+                  .is_ok());
+    } else if (op == 3) {  // the desk's save of a ticket's state
+      REQUIRE(store
+                  ->save_ticket_state(id, pick(statuses), "nurse", pick(assignees), "{}",
+                                      std::nullopt, t0)
+                  .is_ok());
+    } else if (op ==
+               4) {  // moved to the other institution (no code path does; the counts must hold)
+      REQUIRE((*conn)
+                  ->exec("UPDATE tickets SET institution_id = '" + pick(institutions) +
+                         "' WHERE id = " + std::to_string(id))
+                  .is_ok());
+    } else {  // erased (later privacy tooling), its events first
+      REQUIRE((*conn)
+                  ->exec("DELETE FROM ticket_events WHERE ticket_id = " + std::to_string(id) +
+                         "; DELETE FROM tickets WHERE id = " + std::to_string(id))
+                  .is_ok());
+      ids.erase(std::find(ids.begin(), ids.end(), id));
+    }
+    for (const auto& inst : institutions) {
+      CAPTURE(inst);
+      REQUIRE(store->open_ticket_counts(inst) == counted_open_tickets(**conn, inst));
+    }
+  }
+  // The walk reached every kind of state: open tickets left in both institutions.
+  CHECK(!counted_open_tickets(**conn, "varia").empty());
+  CHECK(!counted_open_tickets(**conn, "omnia").empty());
+}
+
+TEST_CASE("migration 10 counts the open tickets already stored", "[store]") {
+  temp_db db;
+  auto [store, conn] = upgrade_from(
+      db, 9,
+      "INSERT INTO institutions VALUES ('varia', 'Varia', 'FI', 'Europe/Helsinki');"
+      "INSERT INTO students (id, institution_id, student_ref, phone, created_at, updated_at) "
+      "VALUES (7, 'varia', 's1', '+358401234567', 1, 1);"
+      "INSERT INTO tickets (id, institution_id, student_id, category, urgency, status, assignee, "
+      "created_at, updated_at) VALUES "
+      "(1, 'varia', 7, 'c', 'normal', 'NEW', 'aino@varia.test', 1, 1),"
+      "(2, 'varia', 7, 'c', 'normal', 'OPENED', 'aino@varia.test', 1, 1),"
+      "(3, 'varia', 7, 'c', 'normal', 'RESOLVED', 'aino@varia.test', 1, 1),"
+      "(4, 'varia', 7, 'c', 'normal', 'NEW', 'eero@varia.test', 1, 1),"
+      "(5, 'varia', 7, 'c', 'normal', 'NEW', '', 1, 1)");
+  using counts = std::map<std::string, int>;
+  CHECK(store->open_ticket_counts("varia") ==
+        counts{{"aino@varia.test", 2}, {"eero@varia.test", 1}});
+  // And from then on the triggers keep them.
+  REQUIRE(store->update_ticket(1, "RESOLVED", "nurse", "aino@varia.test", t0).is_ok());
+  REQUIRE(store->update_ticket(5, "OPENED", "nurse", "eero@varia.test", t0).is_ok());
+  CHECK(store->open_ticket_counts("varia") ==
+        counts{{"aino@varia.test", 1}, {"eero@varia.test", 2}});
 }

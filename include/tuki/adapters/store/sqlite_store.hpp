@@ -239,7 +239,6 @@ class sqlite_store {
                                 const std::string& actor, const std::string& detail,
                                 core::instant now);
   std::optional<ticket_row> get_ticket(std::int64_t id);
-  std::int64_t open_tickets_of(const std::string& assignee);
 
   // --- tickets (migration 3): the core ticket as JSON, and its next SLA deadline ---
   /// Stores the ticket's JSON state (routing::to_json) with its summary columns and the time of
