@@ -164,6 +164,11 @@ struct beast_client::impl : std::enable_shared_from_this<beast_client::impl> {
     beast::error_code ec;
     std::string where = o.host + ":" + o.port;
     if (!o.endpoints) {
+      if (settings.test_resolve_delay_ms) {
+        timer_type delay(io.get_executor());
+        delay.expires_after(std::chrono::milliseconds(settings.test_resolve_delay_ms()));
+        co_await delay.async_wait(asio::redirect_error(use_awaitable, ec));
+      }
       resolver_type resolver(io.get_executor());
       auto results =
           co_await resolver.async_resolve(o.host, o.port, asio::redirect_error(use_awaitable, ec));

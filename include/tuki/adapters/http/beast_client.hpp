@@ -31,6 +31,11 @@ struct beast_client_settings {
   long connect_timeout_ms = 5'000;
   long idle_timeout_ms = 30'000;          // an unused kept-alive connection is closed after this
   std::size_t body_limit = 1 << 20;       // bytes of response body; larger answers are errors
+  /// For tests: called on the client's io_context before each name resolution; the resolver is
+  /// asked only that many milliseconds later, a stand-in for a DNS server that is slow or dead.
+  /// Like a getaddrinfo that blocks, the wait keeps the io_context busy and nothing cuts it
+  /// short. Empty (the default): the resolver is asked at once.
+  std::function<long()> test_resolve_delay_ms;
 };
 
 class beast_client {
