@@ -86,6 +86,17 @@ struct beast_client::impl : std::enable_shared_from_this<beast_client::impl> {
     std::list<idle_waiter*> idle;
     std::optional<tcp::resolver::results_type> endpoints;  // cached until a connect fails
   };
+  // One name resolution, shared by the connect waiting for it and the resolver's completion:
+  // getaddrinfo runs on Asio's private thread and cannot be interrupted, so the answer may come
+  // after the connect has given up. It then lands here and is dropped with this.
+  struct resolution {
+    explicit resolution(const executor& ex) : resolver(ex), answered(ex) {}
+    resolver_type resolver;
+    timer_type answered;  // the connect waits on it until its limit; the answer cancels it
+    bool done = false;
+    beast::error_code ec;
+    tcp::resolver::results_type results;
+  };
 
   std::unique_ptr<asio::io_context> own;
   asio::io_context& io;
@@ -157,28 +168,77 @@ struct beast_client::impl : std::enable_shared_from_this<beast_client::impl> {
     for (auto& [key, o] : origins)
       while (!o->idle.empty()) wake(*o);
     work.reset();
+    end_own_run_if_done();
   }
 
-  // Resolves (cached per origin) and connects `stream`; an error text, empty on success.
+  // Our own io_context stops when, stopping, no connection is left: a resolution still blocked
+  // in getaddrinfo (its request long failed) would otherwise hold stop()'s join until it returns.
+  // Its late answer waits in the io_context, for a restart or the client's end.
+  void end_own_run_if_done() {
+    if (!own || !stopping) return;
+    for (const auto& [key, o] : origins)
+      if (o->connections > 0) return;
+    io.stop();
+  }
+
+  // Resolves into `r`, after `delay_ms` (test_resolve_delay_ms). Touches nothing but `r`: the
+  // connect, and the client itself, may be gone by the time the answer comes.
+  static awaitable<void> resolve(std::shared_ptr<resolution> r, std::string host, std::string port,
+                                 long delay_ms) {
+    beast::error_code ec;
+    if (delay_ms > 0) {
+      timer_type delay(r->resolver.get_executor());
+      delay.expires_after(std::chrono::milliseconds(delay_ms));
+      co_await delay.async_wait(asio::redirect_error(use_awaitable, ec));
+    }
+    auto results =
+        co_await r->resolver.async_resolve(host, port, asio::redirect_error(use_awaitable, ec));
+    r->ec = ec;
+    r->results = std::move(results);
+    r->done = true;
+    r->answered.cancel();
+  }
+
+  // "timed out after N ms": N is the limit that ran out, the connect's or the request's.
+  std::string timed_out(bool request_deadline) const {
+    if (request_deadline)
+      return "timed out after " + std::to_string(settings.timeout_ms) +
+             " ms (the request's timeout)";
+    return "timed out after " + std::to_string(settings.connect_timeout_ms) + " ms";
+  }
+
+  // Resolves (cached per origin) and connects `stream`, both within connect_timeout_ms or by the
+  // request's deadline if that is sooner (libcurl's connect timeout, for https://, also covers
+  // name resolution); an error text, empty on success.
   awaitable<std::string> connect(origin& o, stream_type& stream, steady::time_point deadline) {
     beast::error_code ec;
     std::string where = o.host + ":" + o.port;
+    auto connect_by = steady::now() + std::chrono::milliseconds(settings.connect_timeout_ms);
+    auto limit = std::min(deadline, connect_by);
     if (!o.endpoints) {
-      resolver_type resolver(io.get_executor());
-      auto results =
-          co_await resolver.async_resolve(o.host, o.port, asio::redirect_error(use_awaitable, ec));
-      if (ec) co_return "resolve " + o.host + ": " + ec.message();
-      o.endpoints = results;
+      // Raced against the limit, not awaited: with a dead DNS server getaddrinfo can block for
+      // half a minute or more, holding the request and the outbox's slot.
+      auto r = std::make_shared<resolution>(io.get_executor());
+      long delay_ms = settings.test_resolve_delay_ms ? settings.test_resolve_delay_ms() : 0;
+      asio::co_spawn(io, resolve(r, o.host, o.port, delay_ms), asio::detached);
+      r->answered.expires_at(limit);
+      co_await r->answered.async_wait(asio::redirect_error(use_awaitable, ec));
+      if (!r->done) {
+        // Asio's one resolver thread may still be blocked on an earlier getaddrinfo: a cancelled
+        // resolution queued behind it is then skipped rather than run for nobody.
+        r->resolver.cancel();
+        co_return "resolve " + o.host + ": " + timed_out(deadline < connect_by);
+      }
+      if (r->ec) co_return "resolve " + o.host + ": " + r->ec.message();
+      o.endpoints = r->results;
     }
     tcp::resolver::results_type endpoints = *o.endpoints;
-    auto connect_by = steady::now() + std::chrono::milliseconds(settings.connect_timeout_ms);
-    stream.expires_at(std::min(deadline, connect_by));
+    stream.expires_at(limit);
     co_await stream.async_connect(endpoints, asio::redirect_error(use_awaitable, ec));
     if (ec) {
       o.endpoints.reset();
       if (ec == beast::error::timeout)
-        co_return "connect to " + where + ": timed out after " +
-            std::to_string(settings.connect_timeout_ms) + " ms";
+        co_return "connect to " + where + ": " + timed_out(deadline < connect_by);
       co_return "connect to " + where + ": " + ec.message();
     }
     stream.socket().set_option(tcp::no_delay(true), ec);
@@ -288,6 +348,7 @@ struct beast_client::impl : std::enable_shared_from_this<beast_client::impl> {
     }
     --o->connections;
     if (!o->queue.empty() && o->connections < settings.max_host_connections) spawn(o);
+    end_own_run_if_done();
   }
 };
 

@@ -132,15 +132,21 @@ struct reply {
   std::string error;
 };
 
+// Submits `req`; the future gets what the callback got.
 template <class Client>
-reply fetch(Client& client, core::http_request req) {
+std::future<reply> ask(Client& client, core::http_request req) {
   // Shared with the callback, which may still be inside set_value when get() returns.
   auto p = std::make_shared<std::promise<reply>>();
   auto answer = p->get_future();
   client.submit(std::move(req), [p](core::http_response r, std::string e) {
     p->set_value({std::move(r), std::move(e)});
   });
-  return answer.get();
+  return answer;
+}
+
+template <class Client>
+reply fetch(Client& client, core::http_request req) {
+  return ask(client, std::move(req)).get();
 }
 
 core::http_request get(const std::string& url) { return {"GET", url, {}, "", ""}; }
@@ -175,6 +181,13 @@ std::vector<reply> fetch_many(beast_client& client, const test_server& server, i
   std::lock_guard lock(st->m);
   return std::move(st->out);
 }
+
+// The longest a test waits for a callback that should come: a client that never calls back fails
+// the test rather than hanging it.
+constexpr auto patience = std::chrono::seconds(10);
+// A name resolution delayed this long (test_resolve_delay_ms) stands for one that hangs: it is
+// still pending when every test that uses it has ended.
+constexpr long hung_ms = 30'000;
 
 int closed_port() {
   asio::io_context io;
@@ -344,6 +357,92 @@ TEST_CASE("a server that never answers gives a timeout error", "[beast_client]")
   auto r = fetch(client, get(server.url("/slow")));
   CHECK_THAT(r.error, Catch::Contains("timed out"));
   CHECK(server.requests == 1);
+}
+
+TEST_CASE("a name resolution that hangs fails the request at the connect timeout",
+          "[beast_client]") {
+  struct limits {
+    long timeout_ms;
+    long connect_timeout_ms;
+    std::string error;
+  };
+  // The connect timeout, or the request's timeout where that is shorter.
+  for (const auto& l :
+       {limits{15'000, 150, "resolve 127.0.0.1: timed out after 150 ms"},
+        limits{150, 5'000, "resolve 127.0.0.1: timed out after 150 ms (the request's timeout)"}}) {
+    CAPTURE(l.timeout_ms, l.connect_timeout_ms);
+    beast_client_settings s;
+    s.timeout_ms = l.timeout_ms;
+    s.connect_timeout_ms = l.connect_timeout_ms;
+    s.test_resolve_delay_ms = [] { return hung_ms; };
+    beast_client client(s);
+    client.start();
+    auto answer = ask(client, get("http://127.0.0.1:" + std::to_string(closed_port()) + "/x"));
+    REQUIRE(answer.wait_for(patience) == std::future_status::ready);
+    auto r = answer.get();
+    CHECK(r.error == l.error);
+    CHECK(r.response.status == 0);
+  }
+}
+
+TEST_CASE("a resolver's answer that comes after the request timed out is dropped",
+          "[beast_client]") {
+  test_server server(server_mode::keep_alive);
+  asio::io_context io;
+  beast_client_settings s;
+  s.connect_timeout_ms = 100;
+  s.test_resolve_delay_ms = [] { return 300L; };  // then the real answer for 127.0.0.1
+  beast_client client(s, io);
+  client.start();
+  int calls = 0;
+  std::string error;
+  client.submit(get(server.url("/late")), [&](core::http_response, std::string e) {
+    ++calls;
+    error = e;
+    client.stop();  // the connection ends; the late answer is the io_context's last work
+  });
+  io.run_for(patience);
+  CHECK(io.stopped());  // out of work: the late answer has come and gone
+  CHECK(calls == 1);
+  CHECK(error == "resolve 127.0.0.1: timed out after 100 ms");
+  CHECK(server.accepted == 0);
+  CHECK(client.in_flight() == 0);
+}
+
+TEST_CASE("after a name resolution timed out, the next request resolves again and is sent",
+          "[beast_client]") {
+  test_server server(server_mode::keep_alive);
+  beast_client_settings s;
+  s.connect_timeout_ms = 150;
+  auto resolutions = std::make_shared<int>(0);  // counted on the client's thread
+  s.test_resolve_delay_ms = [resolutions] { return ++*resolutions == 1 ? hung_ms : 0L; };
+  beast_client client(s);
+  client.start();
+  auto failed = ask(client, get(server.url("/1")));
+  REQUIRE(failed.wait_for(patience) == std::future_status::ready);
+  CHECK_THAT(failed.get().error, Catch::StartsWith("resolve 127.0.0.1: timed out"));
+  auto sent = ask(client, get(server.url("/2")));
+  REQUIRE(sent.wait_for(patience) == std::future_status::ready);
+  auto r = sent.get();
+  CHECK(r.error.empty());
+  CHECK(r.response.body == "GET /2 ");
+  CHECK(server.requests == 1);
+}
+
+TEST_CASE("stop while a name resolution hangs ends the request with an error and returns",
+          "[beast_client]") {
+  beast_client_settings s;
+  s.connect_timeout_ms = 150;
+  s.test_resolve_delay_ms = [] { return hung_ms; };
+  beast_client client(s);
+  client.start();
+  auto answer = ask(client, get("http://127.0.0.1:" + std::to_string(closed_port()) + "/x"));
+  // stop() waits for the request, which ends at its connect timeout, not for the resolver.
+  auto stopped = std::async(std::launch::async, [&client] { client.stop(); });
+  CHECK(stopped.wait_for(patience) == std::future_status::ready);
+  REQUIRE(answer.wait_for(patience) == std::future_status::ready);
+  CHECK_THAT(answer.get().error, Catch::StartsWith("resolve 127.0.0.1: timed out"));
+  CHECK(client.in_flight() == 0);
 }
 
 TEST_CASE("answers over the body limit are errors", "[beast_client]") {
