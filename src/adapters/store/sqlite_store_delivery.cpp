@@ -208,9 +208,12 @@ core::result<events_stored> sqlite_store::add_events(const std::string& institut
 
 std::pair<std::vector<std::int64_t>, std::int64_t> sqlite_store::students_with_new_events(
     const std::string& institution_id, const std::string& event, std::int64_t after_id) {
+  // NOT INDEXED: otherwise SQLite walks all of events_by_student to get its GROUP BY order
+  // for free (180 ms a rule, every minute, on the writer, with 2,000,000 events), where the
+  // rowid range holds only the events since the last mark.
   auto& q = db_->prepare(
-      "SELECT student_id, MAX(id) FROM events WHERE institution_id = ?1 AND event = ?2 AND id > ?3 "
-      "GROUP BY student_id ORDER BY student_id");
+      "SELECT student_id, MAX(id) FROM events NOT INDEXED WHERE institution_id = ?1 AND event = ?2 "
+      "AND id > ?3 GROUP BY student_id ORDER BY student_id");
   q.bind(1, institution_id).bind(2, event).bind(3, after_id);
   std::pair<std::vector<std::int64_t>, std::int64_t> out{{}, after_id};
   while (q.step()) {

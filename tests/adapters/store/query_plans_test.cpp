@@ -1,0 +1,104 @@
+// Reads that run per reply, per ticket, per scheduler round or per /metrics scrape must find their
+// rows through an index, not walk a table that grows with every message, ticket or event: such a
+// read costs more each day the service runs. Each case runs one store call, records the SQL it
+// executed (SQLite's statement trace) and checks SQLite's plan for it.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <sqlite3.h>
+
+#include <catch2/catch.hpp>
+
+#include "support/temp_db.hpp"
+#include "tuki/adapters/store/sqlite_store.hpp"
+
+using namespace tuki;
+using namespace tuki::adapters;
+
+namespace {
+
+using testing::temp_db;
+
+// The SQL of every statement `call` runs on the store's connection.
+std::vector<std::string> statements_of(sqlite_store& store, const std::function<void()>& call) {
+  std::vector<std::string> seen;
+  sqlite3_trace_v2(
+      store.db().raw(), SQLITE_TRACE_STMT,
+      [](unsigned, void* ctx, void* stmt, void*) -> int {
+        static_cast<std::vector<std::string>*>(ctx)->push_back(
+            sqlite3_sql(static_cast<sqlite3_stmt*>(stmt)));
+        return 0;
+      },
+      &seen);
+  call();
+  sqlite3_trace_v2(store.db().raw(), 0, nullptr, nullptr);
+  return seen;
+}
+
+// SQLite's query plan of `sql`, one detail line per step ("SEARCH tickets USING INDEX ...").
+std::vector<std::string> plan_of(sqlite_store& store, const std::string& sql) {
+  sqlite3_stmt* q = nullptr;
+  REQUIRE(sqlite3_prepare_v2(store.db().raw(), ("EXPLAIN QUERY PLAN " + sql).c_str(), -1, &q,
+                             nullptr) == SQLITE_OK);
+  std::vector<std::string> out;
+  while (sqlite3_step(q) == SQLITE_ROW)
+    out.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(q, 3)));
+  sqlite3_finalize(q);
+  return out;
+}
+
+struct plan_case {
+  const char* what;
+  std::function<void(sqlite_store&)> call;
+  const char* table;     // the growing table the call reads
+  const char* searched;  // what its plan must use to reach the rows
+};
+
+}  // namespace
+
+TEST_CASE("reads on every reply, ticket, round and scrape search an index of a growing table",
+          "[store]") {
+  temp_db db;
+  auto opened = sqlite_store::open(db.path.string());
+  REQUIRE(opened);
+  auto& store = **opened;
+  const std::vector<plan_case> cases{
+      {"the student's resolved tickets (each follow-up answer)",
+       [](sqlite_store& s) { (void)s.resolved_tickets_of(7, 5); }, "tickets",
+       "USING INDEX tickets_resolved_by_student"},
+      {"students with new events (each trigger rule, every minute)",
+       [](sqlite_store& s) { (void)s.students_with_new_events("varia", "absence", 100); }, "events",
+       "USING INTEGER PRIMARY KEY"},
+      {"pending mail and webhook jobs (/metrics)", [](sqlite_store& s) { (void)s.outbox_depth(); },
+       "outbox", "USING COVERING INDEX outbox_pending"},
+      {"open tickets per staff member (each new ticket)",
+       [](sqlite_store& s) { (void)s.open_ticket_counts("varia"); }, "ticket_load",
+       "USING PRIMARY KEY"},
+      {"the sender of a reply",
+       [](sqlite_store& s) { (void)s.find_student_by_phone("+358401234567"); }, "students",
+       "USING INDEX students_by_phone"},
+      {"the student's last reply (a reminder in quiet hours)",
+       [](sqlite_store& s) { (void)s.last_inbound_at(7); }, "messages",
+       "USING INDEX messages_last_inbound"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.what);
+    auto sqls = statements_of(store, [&] { c.call(store); });
+    REQUIRE(!sqls.empty());
+    bool reached = false;
+    for (const auto& sql : sqls) {
+      CAPTURE(sql);
+      for (const auto& step : plan_of(store, sql)) {
+        CAPTURE(step);
+        // A walk of the whole table or of a whole index of it ("SCAN events USING INDEX ..."
+        // walked every event to save a sort).
+        CHECK(step.rfind(std::string("SCAN ") + c.table, 0) == std::string::npos);
+        if (step.rfind(std::string("SEARCH ") + c.table, 0) == 0 &&
+            step.find(c.searched) != std::string::npos)
+          reached = true;
+      }
+    }
+    CHECK(reached);
+  }
+}
