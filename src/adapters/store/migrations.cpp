@@ -321,6 +321,13 @@ END;
 CREATE INDEX tickets_resolved_by_student ON tickets (student_id, id) WHERE status = 'RESOLVED';
 CREATE INDEX outbox_pending ON outbox (status) WHERE status IN ('queued', 'running');
 )sql"},
+      // The outbox claim now looks for priorities 0-2 only (core::sms_priority, all tuki ever
+      // stores); a message written with another one by hand would never be sent.
+      {12, "queued SMS priorities within crisis, reply and bulk",
+       R"sql(
+UPDATE messages SET priority = MIN(MAX(priority, 0), 2)
+  WHERE direction = 'out' AND status = 'queued' AND priority NOT IN (0, 1, 2);
+)sql"},
   };
   return all;
 }

@@ -53,6 +53,7 @@ struct plan_case {
   std::function<void(sqlite_store&)> call;
   const char* table;     // the growing table the call reads
   const char* searched;  // what its plan must use to reach the rows
+  const char* alias = nullptr;  // the table's name in the SQL, if not its own
 };
 
 }  // namespace
@@ -75,6 +76,13 @@ TEST_CASE("reads on every reply, ticket, round and scrape search an index of a g
       {"open tickets per staff member (each new ticket)",
        [](sqlite_store& s) { (void)s.open_ticket_counts("varia"); }, "ticket_load",
        "USING PRIMARY KEY"},
+      {"the outbox claim (each pump round)",
+       [](sqlite_store& s) {
+         const auto now = core::from_unix_ms(1'795'000'000'000);
+         REQUIRE(s.enqueue_sms_to_phone("+358401234567", "kannel", "Hei", 2, "question", now, now));
+         REQUIRE(s.claim_sms(256, now).value().size() == 1);
+       },
+       "messages", "USING INDEX messages_queue (priority=? AND next_attempt_at<?)", "m"},
       {"the sender of a reply",
        [](sqlite_store& s) { (void)s.find_student_by_phone("+358401234567"); }, "students",
        "USING INDEX students_by_phone"},
@@ -93,10 +101,13 @@ TEST_CASE("reads on every reply, ticket, round and scrape search an index of a g
         CAPTURE(step);
         // A walk of the whole table or of a whole index of it ("SCAN events USING INDEX ..."
         // walked every event to save a sort).
-        CHECK(step.rfind(std::string("SCAN ") + c.table, 0) == std::string::npos);
-        if (step.rfind(std::string("SEARCH ") + c.table, 0) == 0 &&
-            step.find(c.searched) != std::string::npos)
-          reached = true;
+        for (const std::string name : {c.table, c.alias ? c.alias : c.table}) {
+          CHECK(step.rfind("SCAN " + name + " ", 0) == std::string::npos);
+          CHECK(step != "SCAN " + name);
+          if (step.rfind("SEARCH " + name + " ", 0) == 0 &&
+              step.find(c.searched) != std::string::npos)
+            reached = true;
+        }
       }
     }
     CHECK(reached);

@@ -656,3 +656,33 @@ TEST_CASE("migration 10 counts the open tickets already stored", "[store]") {
   CHECK(store->open_ticket_counts("varia") ==
         counts{{"aino@varia.test", 1}, {"eero@varia.test", 2}});
 }
+
+TEST_CASE(
+    "an SMS priority other than crisis, reply or bulk is refused, and old ones are brought in",
+    "[store]") {
+  temp_db db;
+  {
+    auto store = open_with_institution(db);
+    auto sid = one_student(*store);
+    for (int bad : {-1, 3, 7}) {
+      CAPTURE(bad);
+      auto refused = store->enqueue_sms(sid, "kannel", "Hei", bad, "question", t0, t0);
+      REQUIRE(!refused);
+      CHECK(refused.error().error_code() == core::status::code::invalid_argument);
+    }
+    CHECK(store->sms_outbox_depth() == 0);
+  }
+  // A database upgraded from version 11 with a queued message of priority 5 (written by hand:
+  // the claim looks for 0-2 only): migration 12 makes it bulk, and it is claimed.
+  temp_db old;
+  auto [store, conn] = upgrade_from(
+      old, 11,
+      "INSERT INTO messages (id, direction, status, gateway, body, priority, phone, created_at, "
+      "updated_at) VALUES (1, 'out', 'queued', 'kannel', 'a', 5, '+358401234567', 1, 1),"
+      "(2, 'out', 'queued', 'kannel', 'b', -2, '+358401234568', 1, 1)");
+  auto claimed = store->claim_sms(10, t0).value();
+  REQUIRE(claimed.size() == 2);
+  CHECK(claimed[0].id == 2);  // -2 became crisis (0), 5 became bulk (2)
+  CHECK(claimed[0].priority == 0);
+  CHECK(claimed[1].priority == 2);
+}
