@@ -352,8 +352,8 @@ core::result<std::vector<queued_sms>> sqlite_store::claim_sms(int limit, core::i
   std::vector<queued_sms> out;
   auto& q = db_->prepare(
       "SELECT m.id, IFNULL(m.student_id, 0), m.gateway, IFNULL(s.phone, m.phone), m.body, "
-      "m.attempts, "
-      "m.segments, m.priority FROM messages m LEFT JOIN students s ON s.id = m.student_id "
+      "m.attempts, m.segments, m.priority "
+      "FROM messages m LEFT JOIN students s ON s.id = m.student_id "
       "WHERE m.direction = 'out' AND m.status = 'queued' AND m.priority IN (0, 1, 2) "
       "AND m.next_attempt_at <= ?1 ORDER BY m.priority, m.next_attempt_at, m.id LIMIT ?2");
   q.bind(1, to_unix_ms(now)).bind(2, limit);
@@ -371,9 +371,9 @@ core::result<std::vector<queued_sms>> sqlite_store::claim_sms(int limit, core::i
   // that fails here fails its job, whose rollback leaves every message queued: rows returned
   // but not marked `sending` would be sent and then claimed again.
   static const std::string due =
-      "SELECT id FROM messages WHERE direction = 'out' AND status = 'queued' AND priority IN (0, "
-      "1, 2) "
-      "AND next_attempt_at <= ?1 ORDER BY priority, next_attempt_at, id LIMIT ?2";
+      "SELECT id FROM messages WHERE direction = 'out' AND status = 'queued' "
+      "AND priority IN (0, 1, 2) AND next_attempt_at <= ?1 "
+      "ORDER BY priority, next_attempt_at, id LIMIT ?2";
   static const std::string history_sql =
       "INSERT INTO message_status (message_id, status, at) SELECT id, 'sending', ?1 FROM (" + due + ")";
   static const std::string claim_sql =
