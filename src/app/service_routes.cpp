@@ -85,9 +85,19 @@ void service::add_routes() {
                         "tuki_wal_restarts_total " + std::to_string(*restarts) + "\n";
                 if (checkpointer_) {
                   const auto c = checkpointer_->statistics();
-                  text += "# HELP tuki_wal_checkpoint_frames_total WAL frames copied into the database.\n"
-                          "# TYPE tuki_wal_checkpoint_frames_total counter\n"
-                          "tuki_wal_checkpoint_frames_total " + std::to_string(c.frames) + "\n";
+                  text +=
+                      "# HELP tuki_wal_checkpoint_frames_total WAL frames copied into the "
+                      "database.\n"
+                      "# TYPE tuki_wal_checkpoint_frames_total counter\n"
+                      "tuki_wal_checkpoint_frames_total " +
+                      std::to_string(c.frames) +
+                      "\n"
+                      "# HELP tuki_wal_checkpoint_writebacks_total Checkpoint rounds after which "
+                      "the "
+                      "copied pages' writeback to disk was started.\n"
+                      "# TYPE tuki_wal_checkpoint_writebacks_total counter\n"
+                      "tuki_wal_checkpoint_writebacks_total " +
+                      std::to_string(c.writebacks) + "\n";
                 }
                 core::http_response r = core::http_response::text(200, std::move(text));
                 r.content_type = "text/plain; version=0.0.4; charset=utf-8";
