@@ -43,8 +43,18 @@ void service::add_routes() {
               });
 
   routes_.add("GET", "/metrics", "metrics",
-              [this](const core::http_request&, const adapters::route_params&) -> awaitable<core::http_response> {
-                auto counts = std::make_shared<std::vector<adapters::message_count>>();
+              [this](const core::http_request&,
+                     const adapters::route_params&) -> awaitable<core::http_response> {
+                using counts_clock = message_counts_cache::clock;
+                struct counted {
+                  std::vector<adapters::message_count> rows;
+                  counts_clock::time_point started, finished;
+                };
+                // Counting by status reads every message: it runs again only when the last
+                // count is old enough for what it cost (message_counts_cache.hpp).
+                const bool count = message_counts_.due(counts_clock::now());
+                if (count) message_counts_.begin();
+                auto counts = std::make_shared<counted>();
                 auto depth = std::make_shared<std::int64_t>(0);
                 auto planned = std::make_shared<std::int64_t>(0);
                 auto restarts = std::make_shared<std::uint64_t>(0);
@@ -53,20 +63,45 @@ void service::add_routes() {
                       *restarts = s.wal_restarts();
                       return core::status::ok();
                 };
-                // The counts scan every message: on the reader's connection, so a scrape never
-                // holds up the writer (on the writer only for an in-memory store).
+                // On the reader's connection, so a scrape never holds up the writer (on the
+                // writer only for an in-memory store). The depth and the planned sends are
+                // read through partial indexes, at every scrape.
                 // Named jobs, not temporaries inside co_await: GCC 12 destroys those twice.
-                read_queue::job counts_job = [counts, depth, planned](adapters::sqlite_store& s) {
-                      *counts = s.count_messages();
-                      *depth = s.outbox_depth();
-                      *planned = s.planned_sends_waiting();
-                      return core::status::ok();
+                read_queue::job counts_job = [count, counts, depth,
+                                              planned](adapters::sqlite_store& s) {
+                  if (count) {
+                    counts->started = counts_clock::now();
+                    counts->rows = s.count_messages();
+                    counts->finished = counts_clock::now();
+                  }
+                  *depth = s.outbox_depth();
+                  *planned = s.planned_sends_waiting();
+                  return core::status::ok();
                 };
                 auto st = co_await async_write(*writes_, std::move(restarts_job), use_awaitable);
-                if (st && reads_) st = co_await async_read(*reads_, std::move(counts_job), use_awaitable);
-                else if (st) st = co_await async_write(*writes_, std::move(counts_job), use_awaitable);
+                if (st && reads_)
+                  st = co_await async_read(*reads_, std::move(counts_job), use_awaitable);
+                else if (st)
+                  st = co_await async_write(*writes_, std::move(counts_job), use_awaitable);
+                if (count) {
+                  if (st)
+                    message_counts_.stored(std::move(counts->rows), counts->started,
+                                           counts->finished);
+                  else
+                    message_counts_.failed();
+                }
                 if (!st) co_return core::http_response::text(503, "store unavailable\n");
-                std::string text = metrics_.render(*counts, *depth);
+                std::string text = metrics_.render(message_counts_.counts(), *depth);
+                const auto age = message_counts_.age(counts_clock::now());
+                text +=
+                    "# HELP tuki_message_counts_age_seconds How old tuki_messages_total is: "
+                    "counted "
+                    "again once as old as " +
+                    std::to_string(message_counts_cache::cost_multiple) +
+                    " times its count took.\n"
+                    "# TYPE tuki_message_counts_age_seconds gauge\n"
+                    "tuki_message_counts_age_seconds " +
+                    std::to_string(age ? std::chrono::duration<double>(*age).count() : 0.0) + "\n";
                 text += "# HELP tuki_planned_sends_waiting Planned check-ins not started yet.\n"
                         "# TYPE tuki_planned_sends_waiting gauge\n"
                         "tuki_planned_sends_waiting " + std::to_string(*planned) + "\n";

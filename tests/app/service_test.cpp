@@ -121,6 +121,7 @@ TEST_CASE("a reply through the HTTP endpoint steps the dialog, opens a ticket an
   auto metrics = fetch(client, base + "/metrics");
   CHECK(metrics.status == 200);
   CHECK_THAT(metrics.body, Catch::Contains("tuki_messages_total{direction=\"in\",status=\"received\"} 3"));
+  CHECK_THAT(metrics.body, Catch::Contains("\ntuki_message_counts_age_seconds "));
   CHECK_THAT(metrics.body, Catch::Contains("tuki_http_requests_total{route=\"gateway_inbound\",status=\"200\"} 4"));
   // Every answered request is in its route's duration histogram: the four 200s, the 400 and the 404.
   CHECK_THAT(metrics.body, Catch::Contains("# TYPE tuki_http_request_duration_seconds histogram\n"));

@@ -29,12 +29,13 @@
 #include "tuki/adapters/mail/mailer.hpp"
 #include "tuki/adapters/store/wal_checkpointer.hpp"
 #include "tuki/app/conversation.hpp"
+#include "tuki/app/message_counts_cache.hpp"
 #include "tuki/app/metrics.hpp"
-#include "tuki/app/scheduler.hpp"
-#include "tuki/core/outbox/token_bucket.hpp"
 #include "tuki/app/read_queue.hpp"
+#include "tuki/app/scheduler.hpp"
 #include "tuki/app/write_queue.hpp"
 #include "tuki/core/config/config.hpp"
+#include "tuki/core/outbox/token_bucket.hpp"
 
 namespace tuki::app {
 
@@ -96,6 +97,7 @@ class service {
   adapters::router routes_;
   std::unique_ptr<adapters::http_server> server_;
   metrics metrics_;
+  message_counts_cache message_counts_;  // /metrics message counts between scrapes (io thread)
   std::unique_ptr<boost::asio::steady_timer> outbox_wake_;
   // A wake posted to the outbox thread and not yet run: further wakes until it runs are the
   // same wake (one post, one reactor interrupt, instead of one per reply).
