@@ -145,10 +145,13 @@ core::result<std::unique_ptr<service>> service::create(config::config cfg) {
 namespace {
 
 // A gateway gets as many connections as the outbox may have requests in flight (at least
-// libcurl's and Beast's default of 32): raising outbox.in_flight raises both.
+// libcurl's and Beast's default of 32): raising outbox.in_flight raises both. The timeouts are
+// the operator's (outbox.request_timeout_ms, outbox.connect_timeout_ms).
 adapters::http_client_settings client_settings(const config::config& c) {
   adapters::http_client_settings s;
   s.max_host_connections = std::max<long>(s.max_host_connections, c.outbox.in_flight);
+  s.timeout_ms = c.outbox.request_timeout_ms;
+  s.connect_timeout_ms = c.outbox.connect_timeout_ms;
   return s;
 }
 

@@ -8,7 +8,10 @@
 #include <future>
 #include <thread>
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -56,6 +59,31 @@ core::http_response fetch(adapters::http_client& client, const std::string& url)
   return p.get_future().get();
 }
 
+// Student s1 (+358401234567, Finnish) with the shipped weekly check-in started: its opening SMS
+// is queued for the institution's gateway.
+void start_weekly_checkin(const config::config& cfg) {
+  auto store = app::open_store(cfg);
+  REQUIRE(store);
+  core::student s;
+  s.institution_id = "varia";
+  s.ref = "s1";
+  s.phone = "+358401234567";
+  s.first_name = "Aino";
+  s.language = "fi";
+  s.campus = "Tikkurila";
+  REQUIRE((*store)->upsert_students({s}, wall_now()));
+  auto lib = app::load_dialogs(cfg);
+  INFO(lib.error().to_string());
+  REQUIRE(lib);
+  app::conversation conv(cfg, *lib, app::role_names::load(cfg.dialogs_dir).value());
+  REQUIRE((*store)->begin().is_ok());
+  auto started = conv.start_checkin(**store, (*store)->find_student_by_phone(s.phone)->id,
+                                    "weekly_checkin", wall_now());
+  REQUIRE(started);
+  CHECK(*started);
+  REQUIRE((*store)->commit().is_ok());
+}
+
 std::vector<std::string> sent_texts(const config::config& cfg) {
   auto store = app::open_store(cfg);
   REQUIRE(store);
@@ -73,30 +101,13 @@ TEST_CASE("a reply through the HTTP endpoint steps the dialog, opens a ticket an
   {
     auto store = app::open_store(f.cfg);
     REQUIRE(store);
-    core::student s;
-    s.institution_id = "varia";
-    s.ref = "s1";
-    s.phone = "+358401234567";
-    s.first_name = "Aino";
-    s.language = "fi";
-    s.campus = "Tikkurila";
-    REQUIRE((*store)->upsert_students({s}, wall_now()));
     core::staff_member k;
     k.institution_id = "varia";
     k.email = "kuraattori@varia.test";
     k.roles = {"social_worker"};
     REQUIRE((*store)->upsert_staff({k}));
-    auto lib = app::load_dialogs(f.cfg);
-    INFO(lib.error().to_string());
-    REQUIRE(lib);
-    app::conversation conv(f.cfg, *lib, app::role_names::load(f.cfg.dialogs_dir).value());
-    REQUIRE((*store)->begin().is_ok());
-    auto started = conv.start_checkin(**store, (*store)->find_student_by_phone(s.phone)->id,
-                                      "weekly_checkin", wall_now());
-    REQUIRE(started);
-    CHECK(*started);
-    REQUIRE((*store)->commit().is_ok());
   }
+  start_weekly_checkin(f.cfg);
   testing::running_service running(f.cfg);
   auto& client = running.client;
   const std::string& base = running.base;
@@ -287,4 +298,56 @@ TEST_CASE("credentials in gateway and mail URLs do not reach the log", "[app][se
   CHECK_THAT(log, Catch::Contains("event=listening"));
   for (const char* secret : {"m41l-s3cret", "m41l-pa55", "url-s3cret", "kannel-s3cret", "twilio-s3cret"})
     CHECK_THAT(log, !Catch::Contains(secret));
+}
+
+TEST_CASE(
+    "a gateway that never answers times out after outbox.request_timeout_ms and the SMS "
+    "waits for a retry",
+    "[app][service]") {
+  fixture f;
+  // A gateway that takes connections (the kernel's backlog) and never answers them.
+  int silent = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  REQUIRE(silent >= 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(silent, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  REQUIRE(::listen(silent, 16) == 0);
+  socklen_t len = sizeof addr;
+  REQUIRE(::getsockname(silent, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+  const auto port = std::to_string(ntohs(addr.sin_port));
+  auto cfg = service_config("store:\n  path: " + (f.dir / "tuki.db").string() +
+                            "\nmail:\n  type: file\n  dir: " + (f.dir / "mail").string() +
+                            "\noutbox:\n  request_timeout_ms: 300\n"
+                            "gateways:\n  - name: kannel\n    type: kannel\n"
+                            "    sendsms_url: http://127.0.0.1:" +
+                            port +
+                            "/cgi-bin/sendsms\n"
+                            "    username: tuki\n"
+                            "    password: kannel\n"
+                            "institutions:\n  - id: varia\n    gateway: kannel\n");
+  start_weekly_checkin(cfg);
+  std::string detail, status;
+  {
+    testing::running_service running(cfg);
+    // Bounded wait for the first attempt's outcome; with the default 15 s it would not come.
+    auto store = app::open_store(cfg);
+    REQUIRE(store);
+    for (int i = 0; i < 100 && detail.empty(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      auto& q = (*store)->db().prepare(
+          "SELECT h.detail, m.status FROM message_status h JOIN messages m ON m.id = h.message_id "
+          "WHERE h.detail LIKE '%timed out%' LIMIT 1");
+      if (q.step()) {
+        detail = q.column_text(0);
+        status = q.column_text(1);
+      }
+      q.reset();
+    }
+    running.stop();
+  }
+  ::close(silent);
+  INFO(detail);
+  CHECK_THAT(detail, Catch::Contains("timed out after 300 ms"));
+  CHECK(status == "queued");  // kept for a retry, not failed
 }

@@ -62,6 +62,10 @@ void read_outbox(yaml_map_reader& r, outbox_settings& o) {
   if (auto v = r.integer("in_flight", 1, 1'000)) o.in_flight = static_cast<int>(*v);
   if (auto v = r.integer("max_attempts", 0, 100)) o.max_attempts = static_cast<int>(*v);
   if (auto v = r.integer("validity_hours", 1, 24 * 14)) o.validity_hours = static_cast<int>(*v);
+  if (auto v = r.integer("request_timeout_ms", 100, 60'000))
+    o.request_timeout_ms = static_cast<int>(*v);
+  if (auto v = r.integer("connect_timeout_ms", 100, 60'000))
+    o.connect_timeout_ms = static_cast<int>(*v);
   r.reject_unknown_keys();
 }
 

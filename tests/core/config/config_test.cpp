@@ -80,6 +80,14 @@ TEST_CASE("defaults and environment reach typed settings", "[config]") {
                             fake_env({}));
   REQUIRE(tuned);
   CHECK(tuned->store.checkpoint_interval_ms == 250);
+  CHECK(c->outbox.request_timeout_ms == 15'000);
+  CHECK(c->outbox.connect_timeout_ms == 5'000);
+  auto timeouts = parse_config(
+      std::string("outbox:\n  request_timeout_ms: 4000\n  connect_timeout_ms: 800\n") + minimal,
+      "t.yaml", fake_env({}));
+  REQUIRE(timeouts);
+  CHECK(timeouts->outbox.request_timeout_ms == 4000);
+  CHECK(timeouts->outbox.connect_timeout_ms == 800);
 }
 
 TEST_CASE("configuration errors name file, line, column, key and problem", "[config]") {
@@ -94,6 +102,10 @@ TEST_CASE("configuration errors name file, line, column, key and problem", "[con
       {std::string("http:\n  prot: 8080\n") + minimal, "t.yaml:2:3: http.prot: unknown key"},
       {std::string("store:\n  checkpoint_interval_ms: 0\n") + minimal,
        "t.yaml:2:27: store.checkpoint_interval_ms: must be between 10 and 60000, got 0"},
+      {std::string("outbox:\n  request_timeout_ms: 90000\n") + minimal,
+       "t.yaml:2:23: outbox.request_timeout_ms: must be between 100 and 60000, got 90000"},
+      {std::string("outbox:\n  connect_timeout_ms: 5\n") + minimal,
+       "t.yaml:2:23: outbox.connect_timeout_ms: must be between 100 and 60000, got 5"},
       {std::string("store:\n  path: ${TUKI_DB}\n") + minimal,
        "t.yaml:2:9: store.path: environment variable TUKI_DB is not set"},
       {"gateways:\n  - name: console\n    type: console\ninstitutions:\n  - id: varia\n"

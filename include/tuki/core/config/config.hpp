@@ -53,6 +53,8 @@ struct outbox_settings {
   int in_flight = 32;        // requests sent at once; their outcomes are stored per window
   int max_attempts = 0;      // tries on retryable failures; 0: until the message's validity ends
   int validity_hours = 24;   // a message not sent this long after it was due expires
+  int request_timeout_ms = 15'000;  // a gateway request in all, connection set-up included
+  int connect_timeout_ms = 5'000;   // a gateway's name resolution and connect (within the above)
 };
 
 /// The scheduler pump (planned sends of campaigns and schedule rules).
