@@ -96,12 +96,11 @@ core::result<std::unique_ptr<service>> service::create(config::config cfg) {
     if (!cp) return cp.error();
     if (auto off = (*store)->db().exec("PRAGMA wal_autocheckpoint=0"); !off) return off;
     s->checkpointer_ = std::shared_ptr<adapters::wal_checkpointer>(std::move(*cp));
-    // 1 GiB of 4 KiB pages. Each restart pauses the writer for 50-110 ms (SQLite's sync of the
-    // database writes every page the checkpointer copied since the last restart), so it must be
-    // rare enough that far fewer than 1% of replies wait behind one: about every 10 s at full P1
-    // load and every 30 s at half of it (65,536 frames restarted every 2-7 s and set P1's p99:
-    // 15-43 ms against 6-8 ms). Starting the pages' writeback after each checkpoint round made
-    // that sync 2-3 ms but every WAL sync slower, and was not kept (docs/performance.md).
+    // 1 GiB of 4 KiB pages: a restart about every 10 s at full P1 load and every 30 s at half of
+    // it. Each restart paused the writer for 50-110 ms (SQLite's sync of the database wrote every
+    // page the checkpointer had copied since the last restart), and 65,536 frames then set P1's
+    // p99 (15-43 ms against 6-8 ms). The checkpointer now writes each round's pages back, in
+    // pieces (file_writeback.hpp), so that sync finds little to write.
     (*store)->keep_wal_short(262144, s->checkpointer_);
   }
   (*store)->set_message_validity(std::chrono::hours(c.outbox.validity_hours));

@@ -125,7 +125,13 @@ void service::add_routes() {
                       "database.\n"
                       "# TYPE tuki_wal_checkpoint_frames_total counter\n"
                       "tuki_wal_checkpoint_frames_total " +
-                      std::to_string(c.frames) + "\n";
+                      std::to_string(c.frames) + "\n" +
+                      "# HELP tuki_wal_checkpoint_writebacks_total Checkpoint rounds after which "
+                      "the "
+                      "pages they copied were written back to the database file.\n"
+                      "# TYPE tuki_wal_checkpoint_writebacks_total counter\n"
+                      "tuki_wal_checkpoint_writebacks_total " +
+                      std::to_string(c.writebacks) + "\n";
                 }
                 core::http_response r = core::http_response::text(200, std::move(text));
                 r.content_type = "text/plain; version=0.0.4; charset=utf-8";

@@ -151,6 +151,7 @@ TEST_CASE("a reply through the HTTP endpoint steps the dialog, opens a ticket an
   CHECK(counter("tuki_store_syncs_total") >= 1);
   CHECK(counter("tuki_store_syncs_total") <= counter("tuki_store_batches_total"));
   CHECK(counter("tuki_wal_checkpoint_frames_total") >= 0);
+  CHECK(counter("tuki_wal_checkpoint_writebacks_total") >= 0);  // present
   CHECK(counter("tuki_wal_restarts_total") >= 0);  // present (-1 when missing)
   // Bytes that are not UTF-8 are stored as U+FFFD, not as they came: the text goes into JSON.
   CHECK(fetch(client, base + "/v1/gateways/console/inbound?from=%2B358401234567&text=%FF%FEhei&id=m9")

@@ -12,7 +12,11 @@ core::result<std::unique_ptr<wal_checkpointer>> wal_checkpointer::start(
   auto conn = sqlite_connection::open(path);
   if (!conn) return conn.error();
   if (auto s = (*conn)->exec("PRAGMA synchronous=" + synchronous); !s) return s;
-  std::unique_ptr<wal_checkpointer> c(new wal_checkpointer(std::move(*conn), every));
+  // The file SQLite opened (an absolute path), whatever form `path` had.
+  auto writeback = file_writeback::open(sqlite3_db_filename((*conn)->raw(), "main"));
+  if (!writeback) return writeback.error();
+  std::unique_ptr<wal_checkpointer> c(
+      new wal_checkpointer(std::move(*conn), std::move(*writeback), every));
   c->thread_ = std::thread([p = c.get()] {
     pthread_setname_np(pthread_self(), "tuki-checkpoint");  // 15 characters at most
     p->run();
@@ -21,8 +25,9 @@ core::result<std::unique_ptr<wal_checkpointer>> wal_checkpointer::start(
 }
 
 wal_checkpointer::wal_checkpointer(std::unique_ptr<sqlite_connection> db,
+                                   std::unique_ptr<file_writeback> writeback,
                                    std::chrono::milliseconds every)
-    : db_(std::move(db)), every_(every) {}
+    : db_(std::move(db)), writeback_(std::move(writeback)), every_(every) {}
 
 wal_checkpointer::~wal_checkpointer() { stop(); }
 
@@ -74,16 +79,23 @@ void wal_checkpointer::checkpoint() {
   int wal_frames = 0, copied = 0;
   int rc = sqlite3_wal_checkpoint_v2(db_->raw(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &wal_frames,
                                      &copied);
+  // `copied` counts every frame checkpointed in the current WAL so far; it starts again from zero
+  // when the writer restarts the WAL. last_copied_ is only written on this thread.
+  const auto now_copied = static_cast<std::uint64_t>(std::max(copied, 0));
+  const std::uint64_t new_frames = rc != SQLITE_OK              ? 0
+                                   : now_copied >= last_copied_ ? now_copied - last_copied_
+                                                                : now_copied;
+  // Outside the lock: the writer reads progress() between its transactions. A failed writeback
+  // only leaves the pages to the fsync before the WAL restart, as without it.
+  const bool written_back = new_frames > 0 && writeback_->write_back().is_ok();
   std::lock_guard lock(mutex_);
   ++stats_.rounds;
   if (rc == SQLITE_BUSY) ++stats_.busy;
-  // `copied` counts every frame checkpointed in the current WAL so far; it starts again from zero
-  // when the writer restarts the WAL.
+  if (written_back) ++stats_.writebacks;
   if (rc == SQLITE_OK) {
     progress_ = {wal_frames, copied};
     if (copied >= wal_frames) hurried_ = false;  // caught up: back to the usual pace
-    const auto now_copied = static_cast<std::uint64_t>(std::max(copied, 0));
-    stats_.frames += now_copied >= last_copied_ ? now_copied - last_copied_ : now_copied;
+    stats_.frames += new_frames;
     last_copied_ = now_copied;
   }
 }

@@ -37,10 +37,19 @@ TEST_CASE("the checkpointer copies committed WAL frames into the database", "[st
   // Wait (bounded) for a round that copies frames; this asserts that it happens, not how fast.
   for (int i = 0; i < 400 && (*cp)->statistics().frames == 0; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  // Once every frame is copied, rounds that copy nothing start no writeback.
+  for (int i = 0; i < 400 && (*cp)->progress().copied < (*cp)->progress().wal_frames; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  const auto caught_up = (*cp)->statistics();
+  for (int i = 0; i < 400 && (*cp)->statistics().rounds < caught_up.rounds + 3; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   (*cp)->stop();
   const auto stats = (*cp)->statistics();
-  CHECK(stats.rounds >= 1);
+  CHECK(stats.rounds >= caught_up.rounds + 3);
   CHECK(stats.frames > 0);
+  // A round that copied frames started their writeback, and only such rounds did.
+  CHECK(caught_up.writebacks >= 1);
+  CHECK(stats.writebacks == caught_up.writebacks);
   (*cp)->stop();  // idempotent
 
   // Everything was copied, so the next transaction starts the WAL from the beginning: writing a

@@ -10,6 +10,10 @@
 // Durability is unchanged: a checkpoint only copies data that is already committed (and synced)
 // in the WAL. After kill -9 the next open replays whatever the WAL still holds.
 //
+// After each round that copied frames it writes the database file's dirty pages back, a piece at
+// a time (file_writeback.hpp), so they go to the disk a round at a time and not all in the fsync
+// that comes before the writer restarts the WAL.
+//
 // Thread-safety: start/stop from one thread; the worker touches only its own connection.
 #include <chrono>
 #include <condition_variable>
@@ -19,6 +23,7 @@
 #include <string>
 #include <thread>
 
+#include "tuki/adapters/store/file_writeback.hpp"
 #include "tuki/adapters/store/sqlite_connection.hpp"
 #include "tuki/core/status.hpp"
 
@@ -30,9 +35,11 @@ class wal_checkpointer {
     std::uint64_t rounds = 0;  // checkpoints run
     std::uint64_t frames = 0;  // WAL frames copied into the database, in all
     std::uint64_t busy = 0;    // rounds that could not run (another checkpoint held the lock)
+    std::uint64_t writebacks = 0;  // rounds after which the copied pages were written back
   };
 
-  /// Opens its own connection to `path` (with `synchronous`, as the store) and checkpoints every
+  /// Opens its own connection to `path` (with `synchronous`, as the store) and a descriptor of
+  /// the database file for the writeback, and checkpoints every
   /// `every` until stopped. Turn the writer's autocheckpoint off yourself
   /// (`PRAGMA wal_autocheckpoint=0`).
   static core::result<std::unique_ptr<wal_checkpointer>> start(const std::string& path,
@@ -53,11 +60,13 @@ class wal_checkpointer {
   stats statistics() const;
 
  private:
-  wal_checkpointer(std::unique_ptr<sqlite_connection> db, std::chrono::milliseconds every);
+  wal_checkpointer(std::unique_ptr<sqlite_connection> db, std::unique_ptr<file_writeback> writeback,
+                   std::chrono::milliseconds every);
   void run();
   void checkpoint();
 
   std::unique_ptr<sqlite_connection> db_;
+  std::unique_ptr<file_writeback> writeback_;
   std::chrono::milliseconds every_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
