@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "support/app_fixture.hpp"
+#include "support/students.hpp"
 
 using namespace tuki;
 
@@ -23,12 +24,7 @@ adapters::delivery_report report(std::int64_t id, adapters::delivery_state state
 TEST_CASE("a delivery report changes only an outbound message its gateway was asked to send",
           "[app][delivery]") {
   testing::app_fixture f("tuki-dlr");
-  core::student s;
-  s.institution_id = "varia";
-  s.ref = "s1";
-  s.phone = "+358401234567";
-  s.first_name = "Aino";
-  s.language = "fi";
+  const auto s = testing::aino();
   REQUIRE(f.store->upsert_students({s}, t0));
   const auto sid = f.store->find_student_by_phone(s.phone)->id;
   auto& store = *f.store;

@@ -17,6 +17,7 @@
 #include <catch2/catch.hpp>
 
 #include "support/running_service.hpp"
+#include "support/students.hpp"
 
 #include "tuki/app/conversation.hpp"
 #include "tuki/app/log.hpp"
@@ -64,12 +65,7 @@ core::http_response fetch(adapters::http_client& client, const std::string& url)
 void start_weekly_checkin(const config::config& cfg) {
   auto store = app::open_store(cfg);
   REQUIRE(store);
-  core::student s;
-  s.institution_id = "varia";
-  s.ref = "s1";
-  s.phone = "+358401234567";
-  s.first_name = "Aino";
-  s.language = "fi";
+  auto s = testing::aino();
   s.campus = "Tikkurila";
   REQUIRE((*store)->upsert_students({s}, wall_now()));
   auto lib = app::load_dialogs(cfg);

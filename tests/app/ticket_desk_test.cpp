@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/routing_files.hpp"
+#include "support/students.hpp"
 #include "tuki/app/service.hpp"
 #include "tuki/core/routing/action_link.hpp"
 #include "tuki/core/routing/ticket_json.hpp"
@@ -58,12 +59,7 @@ struct desk_fixture {
     REQUIRE(desk->load_status().is_ok());
     int n = 0;
     desk->set_nonce_source([n]() mutable { return "nonce" + std::to_string(1000 + n++); });
-    core::student s1;
-    s1.institution_id = "varia";
-    s1.ref = "s1";
-    s1.phone = "+358401234567";
-    s1.first_name = "Aino";
-    s1.language = "fi";
+    auto s1 = testing::aino();
     s1.campus = "Tikkurila";
     s1.group = "AUT21";
     s1.teacher_email = "teacher@varia.test";

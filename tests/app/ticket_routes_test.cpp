@@ -15,6 +15,7 @@
 
 #include "support/routing_files.hpp"
 #include "support/running_service.hpp"
+#include "support/students.hpp"
 #include "tuki/adapters/http/http_server.hpp"
 #include "tuki/core/routing/action_link.hpp"
 #include "tuki/core/routing/staff_webhook.hpp"
@@ -106,12 +107,7 @@ struct routes_fixture {
     cfg = *c;
     auto store = app::open_store(cfg);
     REQUIRE(store);
-    core::student s;
-    s.institution_id = "varia";
-    s.ref = "s1";
-    s.phone = "+358401234567";
-    s.first_name = "Aino";
-    s.language = "en";
+    const auto s = testing::aino("en");
     REQUIRE((*store)->upsert_students({s}, wall_now()));
     core::staff_member k;
     k.institution_id = "varia";
