@@ -9,6 +9,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -36,6 +37,18 @@ using tuki::dialog::conversation_settings;
 fs::path lang_dir_for(const fs::path& file, const std::string& override_dir) {
   if (!override_dir.empty()) return override_dir;
   return file.parent_path().empty() ? fs::path("lang") : file.parent_path() / "lang";
+}
+
+// `file` with its lexicons, for the commands that work on one dialog; a file that does not load
+// is reported on stderr and gives nothing.
+std::optional<dialog_library> load_one(const std::string& file, const std::string& lang_dir) {
+  std::vector<diagnostic> diags;
+  auto lib = dialog_library::load_files({fs::path(file)}, lang_dir_for(file, lang_dir), &diags);
+  if (!lib) {
+    std::cerr << lib.error().message() << "\n";
+    return std::nullopt;
+  }
+  return std::move(*lib);
 }
 
 struct check_options {
@@ -106,13 +119,8 @@ struct graph_options {
 };
 
 int run_graph(const graph_options& o) {
-  std::vector<diagnostic> diags;
-  auto lib = dialog_library::load_files({fs::path(o.file)}, lang_dir_for(o.file, o.lang_dir),
-                                        &diags);
-  if (!lib) {
-    std::cerr << lib.error().message() << "\n";
-    return 1;
-  }
+  auto lib = load_one(o.file, o.lang_dir);
+  if (!lib) return 1;
   const dialog::dialog* d = lib->find(lib->dialog_ids().front());
   std::string dot = dialog::to_dot(*d);
   if (o.format == "dot") {
@@ -213,19 +221,14 @@ void print_human(const nlohmann::json& j) {
 }
 
 int run_sim(const sim_options& o) {
-  std::vector<diagnostic> diags;
-  auto lib = dialog_library::load_files({fs::path(o.file)}, lang_dir_for(o.file, o.lang_dir),
-                                        &diags);
-  if (!lib) {
-    std::cerr << lib.error().message() << "\n";
-    return 1;
-  }
+  auto lib = load_one(o.file, o.lang_dir);
+  if (!lib) return 1;
   const dialog::dialog* d = lib->find(lib->dialog_ids().front());
   student_context who{"sim-student", o.first_name, o.lang.empty() ? d->base_language : o.lang, {}};
   conversation_settings settings;
   settings.helpline = {{"en", "student services, tel. 040 000 0000"},
                        {"fi", "opiskelijapalvelut, puh. 040 000 0000"}};
-  // A fixed start (Monday 2026-0105 09:00 UTC) keeps runs reproducible.
+  // A fixed start (Monday 2026-01-05 09:00 UTC) keeps runs reproducible.
   core::instant now = core::from_unix_ms(1'767'603'600'000);
   std::vector<core::schedule_timer> timers;
   auto remember = [&](const step_output& out) {
