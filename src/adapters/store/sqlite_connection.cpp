@@ -42,6 +42,20 @@ core::status sqlite_statement::run() {
   return s;
 }
 
+std::optional<std::int64_t> sqlite_statement::first_int() {
+  std::optional<std::int64_t> out;
+  if (step()) out = column_int(0);
+  reset();
+  return out;
+}
+
+std::optional<std::string> sqlite_statement::first_text() {
+  std::optional<std::string> out;
+  if (step()) out = column_text(0);
+  reset();
+  return out;
+}
+
 std::int64_t sqlite_statement::column_int(int i) const { return sqlite3_column_int64(stmt_, i); }
 double sqlite_statement::column_double(int i) const { return sqlite3_column_double(stmt_, i); }
 

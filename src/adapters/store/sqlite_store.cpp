@@ -480,23 +480,16 @@ core::result<std::int64_t> sqlite_store::requeue_in_flight(core::instant now) {
 }
 
 std::optional<std::string> sqlite_store::message_status(std::int64_t id) {
-  auto& q = db_->prepare("SELECT status FROM messages WHERE id = ?1");
-  q.bind(1, id);
-  std::optional<std::string> out;
-  if (q.step()) out = q.column_text(0);
-  q.reset();
-  return out;
+  return db_->prepare("SELECT status FROM messages WHERE id = ?1").bind(1, id).first_text();
 }
 
 std::optional<std::string> sqlite_store::sent_message_status(std::int64_t id,
                                                              const std::string& gateway) {
-  auto& q = db_->prepare(
-      "SELECT status FROM messages WHERE id = ?1 AND direction = 'out' AND gateway = ?2");
-  q.bind(1, id).bind(2, gateway);
-  std::optional<std::string> out;
-  if (q.step()) out = q.column_text(0);
-  q.reset();
-  return out;
+  return db_
+      ->prepare("SELECT status FROM messages WHERE id = ?1 AND direction = 'out' AND gateway = ?2")
+      .bind(1, id)
+      .bind(2, gateway)
+      .first_text();
 }
 
 core::status sqlite_store::add_timer(std::int64_t student_id, const std::string& kind,
@@ -601,12 +594,7 @@ core::status sqlite_store::save_ticket_state(std::int64_t id, const std::string&
 }
 
 std::optional<std::string> sqlite_store::ticket_state(std::int64_t id) {
-  auto& q = db_->prepare("SELECT state FROM tickets WHERE id = ?1");
-  q.bind(1, id);
-  std::optional<std::string> out;
-  if (q.step()) out = q.column_text(0);
-  q.reset();
-  return out;
+  return db_->prepare("SELECT state FROM tickets WHERE id = ?1").bind(1, id).first_text();
 }
 
 std::vector<std::int64_t> sqlite_store::tickets_due(core::instant now, int limit) {

@@ -169,12 +169,10 @@ core::status sqlite_store::set_last_checkin(std::int64_t student_id, core::insta
 
 std::optional<std::int64_t> sqlite_store::student_id_by_ref(const std::string& institution_id,
                                                             const std::string& ref) {
-  auto& q = db_->prepare("SELECT id FROM students WHERE institution_id = ?1 AND student_ref = ?2");
-  q.bind(1, institution_id).bind(2, ref);
-  std::optional<std::int64_t> out;
-  if (q.step()) out = q.column_int(0);
-  q.reset();
-  return out;
+  return db_->prepare("SELECT id FROM students WHERE institution_id = ?1 AND student_ref = ?2")
+      .bind(1, institution_id)
+      .bind(2, ref)
+      .first_int();
 }
 
 core::result<events_stored> sqlite_store::add_events(const std::string& institution_id,
@@ -276,12 +274,9 @@ std::optional<std::string> sqlite_store::last_rule_run(const std::string& instit
 }
 
 std::optional<std::int64_t> sqlite_store::scheduler_mark(const std::string& name) {
-  auto& q = db_->prepare("SELECT value FROM scheduler_marks WHERE name = ?1");
-  q.bind(1, name);
-  std::optional<std::int64_t> out;
-  if (q.step()) out = q.column_int(0);
-  q.reset();
-  return out;
+  return db_->prepare("SELECT value FROM scheduler_marks WHERE name = ?1")
+      .bind(1, name)
+      .first_int();
 }
 
 core::status sqlite_store::set_scheduler_mark(const std::string& name, std::int64_t value) {

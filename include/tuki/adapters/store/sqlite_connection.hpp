@@ -35,6 +35,10 @@ class sqlite_statement {
   bool step();
   /// Runs to completion (for writes). Resets afterwards.
   core::status run();
+  /// Steps once and resets: column 0 of the first row, or nothing when there is no row (or the
+  /// step failed; status() tells which).
+  std::optional<std::int64_t> first_int();
+  std::optional<std::string> first_text();
   std::int64_t column_int(int i) const;
   double column_double(int i) const;
   std::string column_text(int i) const;
