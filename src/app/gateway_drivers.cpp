@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "tuki/app/config_paths.hpp"
+#include "tuki/app/config_regions.hpp"
 
 namespace tuki::app {
 
@@ -24,6 +25,7 @@ core::result<gateway_drivers> make_gateway_drivers(const config::config& cfg) {
 
 core::status check_config(const config::config& cfg) {
   if (auto paths = check_config_paths(cfg); !paths) return paths;
+  if (auto regions = check_config_regions(cfg); !regions) return regions;
   return make_gateway_drivers(cfg).error();
 }
 

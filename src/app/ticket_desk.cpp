@@ -14,6 +14,7 @@
 #include "tuki/core/routing/staff_email.hpp"
 #include "tuki/core/routing/staff_webhook.hpp"
 #include "tuki/core/routing/ticket_json.hpp"
+#include "tuki/core/text/email_address.hpp"
 #include "tuki/core/text/placeholder_fill.hpp"
 
 namespace tuki::app {
@@ -236,6 +237,13 @@ core::status ticket_desk::notify(adapters::sqlite_store& store, const institutio
   base.include_reply_text = is.include_reply_text;
   auto expires = now + std::chrono::hours(cfg_.tickets.link_ttl_hours);
   for (const auto& to : recipients) {
+    // An address that cannot be mailed (the loaders refuse them; this guards the rest) is
+    // skipped and logged: the ticket, the student's answer and the other recipients go on.
+    if (!core::is_email_address(to)) {
+      app::log_error("staff_email_skipped",
+                     {{"ticket_id", t.id}, {"reason", "recipient is not an email address"}});
+      continue;
+    }
     routing::staff_notice n = base;
     std::string name, language = "en";
     for (const auto& a : t.assignees)

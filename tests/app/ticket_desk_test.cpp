@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <set>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -324,6 +325,27 @@ TEST_CASE("not mine on a shared crisis ticket leaves it with the others, not the
   CHECK(t.assigned_at == before.assigned_at);  // the crisis SLA clock is not restarted
   CHECK(f.take("mail", t0 + std::chrono::minutes(5)).empty());  // nobody new, no study_counsellor
   CHECK_THAT(r->message, Catch::Contains("stays with psykologi@varia.test,kriisi@varia.test"));
+}
+
+TEST_CASE("a crisis contact that cannot be mailed is skipped; the ticket and other mails go on",
+          "[app][tickets]") {
+  // The shared crisis routing without its crisis contact, so the configuration's is used; it is
+  // set past the configuration loader (which refuses it) to reach the desk's own guard.
+  std::string routing = testing::crisis_routing;
+  const std::string line = "  crisis_contact: kriisi@varia.test\n";
+  routing.erase(routing.find(line), line.size());
+  desk_fixture f(routing);
+  f.cfg.institutions[0].crisis_contact = "not-an-email";
+  f.desk =
+      std::make_unique<app::ticket_desk>(f.cfg, app::role_names::load(f.cfg.dialogs_dir).value());
+  REQUIRE(f.desk->load_status().is_ok());
+  auto opened = f.desk->open(*f.store, f.student, "crisis", core::urgency::urgent, "", "", "", t0);
+  INFO((opened ? "" : opened.error().to_string()));
+  REQUIRE(opened);
+  std::set<std::string> to;
+  for (const auto& j : f.take("mail", t0))
+    for (const auto& r : recipients(j)) to.insert(r);
+  CHECK(to == std::set<std::string>{"hoitaja@varia.test", "psykologi@varia.test"});
 }
 
 TEST_CASE("the seen SMS names the role of the person who acknowledged, e.g. the crisis contact",

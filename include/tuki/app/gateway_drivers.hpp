@@ -18,7 +18,8 @@ using gateway_drivers = std::map<std::string, std::unique_ptr<adapters::sms_gate
 core::result<gateway_drivers> make_gateway_drivers(const config::config& cfg);
 
 /// What config::load_config cannot check because it needs the file system or the adapters (the
-/// paths the config names: config_paths.hpp; the drivers' options); ok when all of it holds.
+/// paths the config names: config_paths.hpp; the countries: config_regions.hpp; the drivers'
+/// options); ok when all of it holds.
 /// Commands call it before they open the store.
 core::status check_config(const config::config& cfg);
 

@@ -20,4 +20,9 @@ core::result<std::string> normalize_phone(std::string_view raw, std::string_view
   return out;
 }
 
+bool is_phone_region(std::string_view region) {
+  using i18n::phonenumbers::PhoneNumberUtil;
+  return PhoneNumberUtil::GetInstance()->GetCountryCodeForRegion(std::string(region)) != 0;
+}
+
 }  // namespace tuki::adapters

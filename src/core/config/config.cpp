@@ -13,6 +13,7 @@
 
 #include "tuki/core/config/server_url.hpp"
 #include "tuki/core/config/yaml_reader.hpp"
+#include "tuki/core/text/email_address.hpp"
 #include "tuki/core/yaml_structure.hpp"
 
 namespace tuki::config {
@@ -95,7 +96,7 @@ void read_mail(yaml_map_reader& r, mail_settings& m, yaml_errors& errors) {
       errors.add(r.mark("url"), r.child_path("url"),
                  url.error().message() + " in '" + redact_url(m.url) + "'");
   }
-  if (m.from.find('@') == std::string::npos)
+  if (!core::is_email_address(m.from))
     errors.add(r.mark("from"), r.child_path("from"), "is not an email address: '" + m.from + "'");
   r.reject_unknown_keys();
 }
@@ -241,6 +242,16 @@ void read_institution(yaml_map_reader& r, institution_settings& inst, yaml_error
                    "unsupported language '" + (*v)[i] + "' (supported: en, et, fi, lt, lv, sv)");
   }
   inst.default_language = r.string("default_language").value_or(inst.languages.empty() ? "fi" : inst.languages.front());
+  if (r.has("default_language")) {
+    const auto& d = inst.default_language;
+    if (!supported_languages.count(d))
+      errors.add(r.mark("default_language"), r.child_path("default_language"),
+                 "unsupported language '" + d + "' (supported: en, et, fi, lt, lv, sv)");
+    else if (!inst.languages.empty() &&
+             std::find(inst.languages.begin(), inst.languages.end(), d) == inst.languages.end())
+      errors.add(r.mark("default_language"), r.child_path("default_language"),
+                 "'" + d + "' is not one of the institution's languages");
+  }
   if (auto v = r.string("sender")) inst.sender = *v;
   inst.gateway = r.string("gateway", true).value_or("");
   if (r.has("helpline")) {
@@ -252,7 +263,13 @@ void read_institution(yaml_map_reader& r, institution_settings& inst, yaml_error
         if (auto text = h.string(lang)) inst.helpline[lang] = *text;
       }
   }
-  if (auto v = r.string("crisis_contact")) inst.crisis_contact = *v;
+  if (auto v = r.string("crisis_contact")) {
+    inst.crisis_contact = *v;
+    // Every crisis ticket mails this address: one that cannot be mailed is refused at start.
+    if (!v->empty() && !core::is_email_address(*v))
+      errors.add(r.mark("crisis_contact"), r.child_path("crisis_contact"),
+                 "is not an email address: '" + *v + "'");
+  }
   if (auto v = r.boolean("staff_messages_include_text")) inst.staff_messages_include_text = *v;
   if (auto v = r.string("routing_file")) inst.routing_file = *v;
   if (r.has("webhook")) {
@@ -374,6 +391,7 @@ core::result<config> parse_config(std::string_view yaml_text, std::string_view f
       read_institution(r, inst, errors, &env);
       locate_key(r, "routing_file");
       locate_key(r, "schedule_file");
+      locate_key(r, "country");  // libphonenumber's regions are checked by app::check_config
       if (c.find_institution(inst.id))
         errors.add(r.mark("id"), path + ".id", "duplicate institution id '" + inst.id + "'");
       if (!inst.gateway.empty() && !c.find_gateway(inst.gateway))

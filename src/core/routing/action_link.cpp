@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "tuki/core/crypto/hmac.hpp"
+#include "tuki/core/text/email_address.hpp"
 #include "tuki/core/text/url_encoding.hpp"
 
 namespace tuki::routing {
@@ -15,15 +16,6 @@ bool token_ok(std::string_view s, std::size_t min, std::size_t max) {
     const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                     c == '-' || c == '_';
     if (!ok) return false;
-  }
-  return true;
-}
-
-// Printable ASCII without separators used in the signed string.
-bool text_ok(std::string_view s, std::size_t max) {
-  if (s.empty() || s.size() > max) return false;
-  for (char c : s) {
-    if (static_cast<unsigned char>(c) < 0x21 || static_cast<unsigned char>(c) > 0x7e) return false;
   }
   return true;
 }
@@ -50,7 +42,8 @@ std::string signed_text(const action_link& l, std::int64_t exp) {
 core::status check(const action_link& l) {
   if (!token_ok(l.ticket_id, 1, 64)) return core::status::invalid_argument("bad ticket id");
   if (!token_ok(l.nonce, 8, 64)) return core::status::invalid_argument("bad nonce");
-  if (!text_ok(l.actor, 254) || l.actor.find('@') == std::string::npos) {
+  // An address has no newline, the signed string's separator.
+  if (!core::is_email_address(l.actor)) {
     return core::status::invalid_argument("bad actor email");
   }
   if ((l.action == ticket_action::reassign) != !l.role.empty()) {

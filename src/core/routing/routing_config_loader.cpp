@@ -8,6 +8,7 @@
 
 #include "tuki/core/config/server_url.hpp"
 #include "tuki/core/routing/routing_config.hpp"
+#include "tuki/core/text/email_address.hpp"
 
 namespace tuki::routing {
 namespace {
@@ -55,6 +56,14 @@ class reader {
   std::string text(const YAML::Node& n, const std::string& path) const {
     if (!n.IsScalar()) fail(n, path, "expected a text value");
     return n.Scalar();
+  }
+
+  // An address to mail (lower-cased): a crisis contact that cannot be mailed would fail every
+  // crisis ticket, so it is refused here, where the file and line can be named.
+  std::string email(const YAML::Node& n, const std::string& path) const {
+    const std::string s = text(n, path);
+    if (!core::is_email_address(s)) fail(n, path, "is not an email address: '" + s + "'");
+    return normalize_email(s);
   }
 
   bool boolean(const YAML::Node& n, const std::string& path) const {
@@ -161,11 +170,10 @@ class reader {
     auto& s = r.institution;
     if (n["id"]) s.id = text(n["id"], join(path, "id"));
     if (n["crisis_contact"]) {
-      s.crisis_contact_email =
-          normalize_email(text(n["crisis_contact"], join(path, "crisis_contact")));
+      s.crisis_contact_email = email(n["crisis_contact"], join(path, "crisis_contact"));
     }
     if (n["coordinator"]) {
-      s.coordinator_email = normalize_email(text(n["coordinator"], join(path, "coordinator")));
+      s.coordinator_email = email(n["coordinator"], join(path, "coordinator"));
     }
     if (n["include_reply_text"]) {
       s.include_reply_text = boolean(n["include_reply_text"], join(path, "include_reply_text"));
@@ -218,7 +226,7 @@ class reader {
                "working_hours", "absences", "backup"});
     staff_member s;
     if (!n["email"]) fail(n, path, "a staff member needs an email");
-    s.email = text(n["email"], join(path, "email"));
+    s.email = email(n["email"], join(path, "email"));
     if (n["name"]) s.name = text(n["name"], join(path, "name"));
     if (n["roles"]) s.roles = list(n["roles"], join(path, "roles"));
     if (n["campuses"]) s.campuses = list(n["campuses"], join(path, "campuses"));
@@ -226,7 +234,7 @@ class reader {
     if (n["phone"]) s.phone = text(n["phone"], join(path, "phone"));
     if (n["language"]) s.language = text(n["language"], join(path, "language"));
     if (n["on_call"]) s.on_call = boolean(n["on_call"], join(path, "on_call"));
-    if (n["backup"]) s.backup_email = text(n["backup"], join(path, "backup"));
+    if (n["backup"]) s.backup_email = email(n["backup"], join(path, "backup"));
     if (const auto wh = n["working_hours"]) {
       const std::string p = join(path, "working_hours");
       if (!wh.IsSequence()) fail(wh, p, "expected a list of {days, from, to}");

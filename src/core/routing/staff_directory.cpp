@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "tuki/core/text/email_address.hpp"
+
 namespace tuki::routing {
 
 bool staff_member::has_role(std::string_view role) const {
@@ -19,9 +21,7 @@ std::string normalize_email(std::string_view email) {
 core::status staff_directory::add(staff_member member) {
   member.email = normalize_email(member.email);
   member.backup_email = normalize_email(member.backup_email);
-  const auto at = member.email.find('@');
-  if (member.email.empty() || at == std::string::npos || at == 0 || at + 1 == member.email.size() ||
-      member.email.find_first_of(" \t\r\n<>,;\"") != std::string::npos) {
+  if (!core::is_email_address(member.email)) {
     return core::status::invalid_argument("staff email '" + member.email + "' is not an address");
   }
   if (by_email_.count(member.email)) {

@@ -5,16 +5,11 @@
 
 #include "tuki/core/crypto/hmac.hpp"
 #include "tuki/core/routing/mime_encoding.hpp"
+#include "tuki/core/text/email_address.hpp"
 #include "tuki/core/text/html_escape.hpp"
 
 namespace tuki::routing {
 namespace {
-
-bool address_ok(std::string_view a) {
-  const auto at = a.find('@');
-  return !a.empty() && at != std::string_view::npos && at > 0 && at + 1 < a.size() &&
-         a.find_first_of(" \t\r\n<>,;\"()") == std::string_view::npos;
-}
 
 // `column`: the characters before it on the line ("To: " = 4). A display name of printable ASCII
 // without '"' or '\\' is quoted (and folded at its spaces when long); any other name, or one with a
@@ -89,7 +84,8 @@ std::string html_body(const staff_notice& n, const notice_wording& w) {
 
 core::result<std::string> render_staff_email(const staff_notice& notice,
                                              const email_envelope& envelope, core::instant now) {
-  if (!address_ok(envelope.from.address) || !address_ok(envelope.to.address)) {
+  if (!core::is_email_address(envelope.from.address) ||
+      !core::is_email_address(envelope.to.address)) {
     return core::status::invalid_argument("staff email needs valid From and To addresses");
   }
   const notice_wording w = word_notice(notice, envelope.to.name, envelope.language);

@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+using tuki::adapters::is_phone_region;
 using tuki::adapters::normalize_phone;
 
 TEST_CASE("phone numbers are normalised to E.164 in the institution's country", "[phone]") {
@@ -23,4 +24,9 @@ TEST_CASE("invalid phone numbers are errors that say why", "[phone]") {
   REQUIRE_FALSE(r2);
   CHECK_THAT(r2.error().message(), Catch::Contains("not a phone number"));
   CHECK_FALSE(normalize_phone("", "FI"));
+}
+
+TEST_CASE("regions libphonenumber knows", "[phone]") {
+  for (const char* r : {"FI", "SE", "EE", "LV", "LT", "US"}) CHECK(is_phone_region(r));
+  for (const char* r : {"XX", "fi", "", "FIN", "ZZ"}) CHECK_FALSE(is_phone_region(r));
 }

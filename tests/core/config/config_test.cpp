@@ -115,6 +115,17 @@ TEST_CASE("configuration errors name file, line, column, key and problem", "[con
        "t.yaml:4:14: institutions[0].gateway: no gateway named 'kannel' is configured"},
       {"gateways: []\ninstitutions:\n  - id: varia\n    gateway: g\n    languages: [fi, de]\n",
        "institutions[0].languages[1]: unsupported language 'de'"},
+      {"gateways: []\ninstitutions:\n  - id: varia\n    gateway: g\n    default_language: de\n",
+       "t.yaml:5:23: institutions[0].default_language: unsupported language 'de'"},
+      {"gateways: []\ninstitutions:\n  - id: varia\n    gateway: g\n    languages: [fi, sv]\n"
+       "    default_language: en\n",
+       "t.yaml:6:23: institutions[0].default_language: 'en' is not one of the institution's "
+       "languages"},
+      {"gateways: []\ninstitutions:\n  - id: varia\n    gateway: g\n"
+       "    crisis_contact: not-an-email\n",
+       "t.yaml:5:21: institutions[0].crisis_contact: is not an email address: 'not-an-email'"},
+      {std::string("mail:\n  from: tuki at varia.test\n") + minimal,
+       "t.yaml:2:9: mail.from: is not an email address: 'tuki at varia.test'"},
       {"gateways: []\n", "institutions: at least one institution is required"},
       {"http: [1, 2\n", "t.yaml:2:1: "},
       {std::string("mail:\n  type: smtp\n  url: http://x\n") + minimal,

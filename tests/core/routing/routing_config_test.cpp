@@ -78,6 +78,15 @@ TEST_CASE("routing file errors name file:line:column and the key path", "[routin
         "r.yaml:3:17: sla.remind_after: expected a duration like 30m, 48h or 14d, got '2 days'");
   CHECK(error_of("tuki_routing: 1\ninstitution:\n  time_zone: Europe/Nowhere\n") ==
         "r.yaml:3:14: institution.time_zone: unknown time zone 'Europe/Nowhere'");
+  // Addresses that cannot be mailed: a crisis contact among them would fail every crisis ticket.
+  CHECK(error_of("tuki_routing: 1\ninstitution:\n  crisis_contact: kriisi at varia\n") ==
+        "r.yaml:3:19: institution.crisis_contact: is not an email address: 'kriisi at varia'");
+  CHECK(error_of("tuki_routing: 1\ninstitution:\n  coordinator: koordinaattori\n") ==
+        "r.yaml:3:16: institution.coordinator: is not an email address: 'koordinaattori'");
+  CHECK(error_of("tuki_routing: 1\nstaff:\n  - email: \"Kaisa <k@x.fi>\"\n") ==
+        "r.yaml:3:12: staff[0].email: is not an email address: 'Kaisa <k@x.fi>'");
+  CHECK(error_of("tuki_routing: 1\nstaff:\n  - {email: a@x.fi, backup: b}\n") ==
+        "r.yaml:3:29: staff[0].backup: is not an email address: 'b'");
   CHECK_THAT(error_of("tuki_routing: 1\nrules: [\n"), Catch::StartsWith("r.yaml:"));
 }
 

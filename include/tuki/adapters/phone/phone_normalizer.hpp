@@ -12,4 +12,7 @@ namespace tuki::adapters {
 /// invalid_argument says why ("not a number", "not a valid number for FI").
 core::result<std::string> normalize_phone(std::string_view raw, std::string_view region);
 
+/// Whether libphonenumber knows `region` ("FI": yes; "XX", "fi": no).
+bool is_phone_region(std::string_view region);
+
 }  // namespace tuki::adapters
