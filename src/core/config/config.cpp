@@ -341,7 +341,8 @@ core::result<config> parse_config(std::string_view yaml_text, std::string_view f
   if (auto v = top.string("log_level")) {
     c.log_level = *v;
     if (*v != "debug" && *v != "info" && *v != "warn" && *v != "error")
-      errors.add(top.mark("log_level"), "log_level", "must be debug, info, warn or error");
+      errors.add(top.mark("log_level"), "log_level",
+                 "must be debug, info, warn or error, got '" + *v + "'");
   }
   // Where the keys naming files and directories stand, for the checks that look at the file
   // system once the whole config is read (app::check_config_paths).

@@ -5,7 +5,14 @@
 namespace tuki::config {
 
 void yaml_errors::add(const YAML::Mark& mark, const std::string& path, const std::string& what) {
-  lines_.push_back(where(mark) + ": " + (path.empty() ? "" : path + ": ") + what);
+  std::string line = where(mark) + ": " + (path.empty() ? "" : path + ": ") + what;
+  if (auto it = substituted_.find({mark.line, mark.column}); it != substituted_.end())
+    line += " (from " + it->second + ")";
+  lines_.push_back(std::move(line));
+}
+
+void yaml_errors::note_substitution(const YAML::Mark& mark, std::string raw) {
+  substituted_[{mark.line, mark.column}] = std::move(raw);
 }
 
 std::string yaml_errors::where(const YAML::Mark& mark) const {
@@ -75,6 +82,7 @@ std::optional<std::string> yaml_map_reader::scalar(const std::string& key, bool 
       errors_.add(n.Mark(), child_path(key), s.error().message());
       return std::nullopt;
     }
+    if (*s != v) errors_.note_substitution(n.Mark(), v);
     v = std::move(*s);
   }
   return v;
@@ -136,6 +144,7 @@ std::optional<std::vector<std::string>> yaml_map_reader::string_list(const std::
         errors_.add(n[i].Mark(), p, s.error().message());
         continue;
       }
+      if (*s != v) errors_.note_substitution(n[i].Mark(), v);
       v = std::move(*s);
     }
     out.push_back(std::move(v));
@@ -175,6 +184,7 @@ nlohmann::json yaml_to_json(const YAML::Node& node, const std::string& path, yam
       errors.add(node.Mark(), path, s.error().message());
       return nullptr;
     }
+    if (*s != v) errors.note_substitution(node.Mark(), v);
     v = std::move(*s);
   }
   if (node.Tag() == "!") return v;  // quoted: always a string

@@ -48,7 +48,8 @@ const phrases fi{
     "Avaa tiketti",
     {"Kuittaa", "Merkitse ratkaistuksi", "Siirrä: {role}", "Ei minulle"},
     "Opiskelijan viesti:",
-    "Opiskelijan omia viestejä ei näytetä sähköpostissa. Lue ne tiketistä.",
+    "Opiskelijan omia viestejä ei näytetä sähköpostissa yksityisyyden suojaamiseksi. Ota yhteyttä "
+    "opiskelijaan suoraan.",
     "Tämä viesti on lähetetty automaattisesti tuki-palvelusta. Älä vastaa tähän viestiin.",
     {{"studies", "opinnot"},
      {"wellbeing", "hyvinvointi"},
@@ -80,7 +81,9 @@ const phrases sv{
     "Öppna ärendet",
     {"Kvittera", "Markera som löst", "Flytta: {role}", "Inte min"},
     "Den studerandes meddelande:",
-    "Den studerandes egna meddelanden visas inte i e-post. Läs dem i ärendet.",
+    "Den studerandes egna meddelanden visas inte i e-post för att skydda integriteten. Kontakta "
+    "den "
+    "studerande direkt.",
     "Det här meddelandet skickades automatiskt av tuki. Svara inte på det.",
     {{"studies", "studier"},
      {"wellbeing", "välmående"},
@@ -112,7 +115,8 @@ const phrases en{
     "Open the ticket",
     {"Acknowledge", "Mark resolved", "Reassign: {role}", "Not mine"},
     "The student's message:",
-    "The student's own messages are not shown in email. Read them in the ticket.",
+    "The student's own messages are not shown in email, to protect their privacy. Contact the "
+    "student directly.",
     "This message was sent automatically by tuki. Please do not reply to it.",
     {{"studies", "studies"},
      {"wellbeing", "wellbeing"},

@@ -49,6 +49,26 @@ TEST_CASE("environment substitution", "[config]") {
   CHECK_FALSE(substitute_env("${1BAD}", env));
 }
 
+TEST_CASE("an error in a value from the environment names the variable", "[config]") {
+  auto env = fake_env({{"TUKI_LOG_LEVEL", "loud"}, {"TUKI_HTTP_PORT", "80a"}, {"CC", "fi"}});
+  auto c = parse_config(std::string("log_level: ${TUKI_LOG_LEVEL:-info}\n"
+                                    "http:\n  port: ${TUKI_HTTP_PORT}\n  listen: nowhere\n") +
+                            minimal + "    country: ${CC}\n",
+                        "t.yaml", env);
+  REQUIRE_FALSE(c);
+  const auto m = c.error().message();
+  CHECK_THAT(m, Catch::Contains("t.yaml:1:12: log_level: must be debug, info, warn or error, got "
+                                "'loud' (from ${TUKI_LOG_LEVEL:-info})"));
+  CHECK_THAT(
+      m, Catch::Contains("t.yaml:3:9: http.port: ") && Catch::Contains("(from ${TUKI_HTTP_PORT})"));
+  CHECK_THAT(m, Catch::Contains("country: expected a two-letter ISO 3166 code such as FI, got "
+                                "'fi' (from ${CC})"));
+  // A value written in the file is shown as it is, with nothing added.
+  CHECK_THAT(m, Catch::Contains("http.listen: must be an IP address such as 127.0.0.1, 0.0.0.0 "
+                                "or ::, got 'nowhere'\n") ||
+                    Catch::EndsWith("got 'nowhere'"));
+}
+
 TEST_CASE("the shipped configurations load", "[config]") {
   auto env = fake_env({{"KANNEL_SENDSMS_URL", "http://127.0.0.1:13013/cgi-bin/sendsms"},
                        {"KANNEL_USERNAME", "u"}, {"KANNEL_PASSWORD", "p"},

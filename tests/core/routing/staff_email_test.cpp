@@ -144,6 +144,10 @@ TEST_CASE("staff email: a valid MIME message with a Finnish subject and no reply
   CHECK_THAT(text, Catch::Contains("Kuittaa: https://tuki.varia.fi/t/T-42/acknowledge?sig=a"));
   CHECK_THAT(text, Catch::Contains("Siirrä: nurse: https://tuki.varia.fi/t/T-42/reassign?sig=c"));
   CHECK_THAT(text, Catch::Contains("Opiskelijan omia viestejä ei näytetä"));
+  // Nothing shows the student's words to staff yet (the ticket page is a placeholder until the
+  // staff inbox): the email must not send them to look there.
+  CHECK_THAT(text, Catch::Contains("Ota yhteyttä opiskelijaan suoraan."));
+  CHECK_THAT(text, !Catch::Contains("Lue ne tiketistä"));
   for (const auto& [type, body] : p.parts) {
     CAPTURE(type);
     CHECK(body.find("riitaa") == std::string::npos);

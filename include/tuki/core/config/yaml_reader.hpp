@@ -3,9 +3,11 @@
 // types, missing required keys. Used by every YAML loader of tuki so errors read alike:
 // "file:line:col: path.to.key: what is wrong" (lines and columns 1-based).
 #include <functional>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -18,7 +20,12 @@ namespace tuki::config {
 class yaml_errors {
  public:
   explicit yaml_errors(std::string file) : file_(std::move(file)) {}
+  /// An error at `mark`. When the value there came from the environment (note_substitution),
+  /// the line ends with where it came from: "... got 'loud' (from ${TUKI_LOG_LEVEL:-info})",
+  /// since the file's line shows only the reference.
   void add(const YAML::Mark& mark, const std::string& path, const std::string& what);
+  /// The scalar at `mark` was `raw` in the file before ${NAME} substitution.
+  void note_substitution(const YAML::Mark& mark, std::string raw);
   /// "file:line:col" of `mark`, or the file alone when the mark is unknown.
   std::string where(const YAML::Mark& mark) const;
   bool empty() const { return lines_.empty(); }
@@ -29,6 +36,7 @@ class yaml_errors {
  private:
   std::string file_;
   std::vector<std::string> lines_;
+  std::map<std::pair<int, int>, std::string> substituted_;  // (line, column) -> raw text
 };
 
 /// Reads one YAML map. Scalars pass through env substitution when `env` is set.
