@@ -21,6 +21,8 @@
 #include "tuki/cli/cli_support.hpp"
 #include "tuki/core/dialog/engine.hpp"
 #include "tuki/core/dialog/graph.hpp"
+#include "tuki/core/dialog/ticket_categories.hpp"
+#include "tuki/core/routing/routing_config.hpp"
 
 namespace tuki::cli {
 namespace {
@@ -79,6 +81,29 @@ void check_role_names(const std::string& config_file, const fs::path& lang_dir, 
   }
 }
 
+// The categories some routing rule takes: the built-in rules', or with --config those of every
+// institution's routing. nullopt when the configuration or a routing file does not load (the
+// role-name check reports that).
+std::optional<std::set<std::string>> routed_categories(const std::string& config_file) {
+  std::vector<routing::routing_config> routings;
+  if (config_file.empty()) {
+    routings.push_back(routing::default_routing_config());
+  } else {
+    auto cfg = load_checked_config(config_file);
+    if (!cfg) return std::nullopt;
+    for (const auto& inst : cfg->institutions) {
+      auto r = inst.routing_file.empty() ? routing::load_routing_for(cfg->routing_dir, inst.id)
+                                         : routing::load_routing_file(inst.routing_file);
+      if (!r) return std::nullopt;
+      routings.push_back(std::move(*r));
+    }
+  }
+  std::set<std::string> out;
+  for (const auto& r : routings)
+    for (const auto& rule : r.rules.rules) out.insert(rule.category);
+  return out;
+}
+
 int run_check(const check_options& o) {
   // The files that share a lexicon directory are loaded together, as the service loads a
   // dialogs directory, so that two files declaring the same dialog id are caught.
@@ -90,7 +115,12 @@ int run_check(const check_options& o) {
   int errors = 0, warnings = 0;
   for (const auto& [lang_dir, files] : groups) {
     std::vector<diagnostic> diags;
-    (void)dialog_library::load_files(files, lang_dir, &diags);
+    auto lib = dialog_library::load_files(files, lang_dir, &diags);
+    if (lib)
+      if (auto routed = routed_categories(o.config))
+        for (const auto& id : lib->dialog_ids())
+          for (auto& w : dialog::unrouted_ticket_categories(*lib->find(id), *routed))
+            diags.push_back(std::move(w));
     std::set<std::string> failed;
     for (const auto& d : diags) {
       std::cout << d.to_string() << "\n";

@@ -47,8 +47,9 @@ PY
 pass "sim: /timeout reminds; exam stress is not a crisis"
 
 # 4. dialogs check: shipped dialogs pass; a broken one fails with its located error.
-"$tuki" dialogs check dialogs/*.yaml >/dev/null 2>&1 || fail "shipped dialogs do not check"
-pass "dialogs check: shipped dialogs are valid"
+got=$("$tuki" dialogs check dialogs/*.yaml 2>&1) || fail "shipped dialogs do not check: $got"
+case "$got" in *"0 error(s), 0 warning(s)"*) ;; *) fail "shipped dialogs have warnings: $got" ;; esac
+pass "dialogs check: shipped dialogs are valid, translated into every language, and routed"
 for expected in tests/data/dialogs/broken/*.expected; do
   yaml=${expected%.expected}.yaml
   [ -f "$yaml" ] || continue
@@ -86,6 +87,19 @@ case "$got" in
   *) fail "dialogs check did not name both files of a repeated id: $got" ;;
 esac
 pass "dialogs check: a dialog id in two files fails, naming both"
+
+# 5b'. A misspelt ticket category would go to the fallback role: a warning at its category,
+#      against the built-in routing, and against the configured one with --config.
+sed '86s/{ticket: {category: studies}}/{ticket: {category: studdies}}/' dialogs/weekly_checkin.yaml \
+  >"$tmp/check/category.yaml"
+got=$("$tuki" dialogs check "$tmp/check/category.yaml" --lang-dir dialogs/lang 2>&1) ||
+  fail "a warning made dialogs check fail: $got"
+expected="category.yaml:84:7: warning: node q1: tickets of category 'studdies' match no routing rule and go to the fallback role (did you mean 'studies'?)"
+case "$got" in *"$expected"*) ;; *) fail "dialogs check did not warn of 'studdies': $got" ;; esac
+got=$("$tuki" dialogs check "$tmp/check/category.yaml" --lang-dir dialogs/lang --config config/tuki.yaml 2>&1) ||
+  fail "dialogs check --config failed: $got"
+case "$got" in *"$expected"*) ;; *) fail "dialogs check --config did not warn of 'studdies': $got" ;; esac
+pass "dialogs check: a ticket category no routing rule takes is a warning at its line"
 
 # 5c. A misspelt placeholder would reach students as written: an error at its text.
 mkdir -p "$tmp/check"

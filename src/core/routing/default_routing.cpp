@@ -33,6 +33,8 @@ rules:
     roles: [teacher]
   - category: delivery_failed
     roles: [study_counsellor]
+  - category: followup
+    roles: [study_counsellor]
 sla:
   remind_after: 48h
   escalate_after: 96h

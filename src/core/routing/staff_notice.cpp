@@ -57,7 +57,8 @@ const phrases fi{
      {"other", "muu asia"},
      {"crisis", "kriisi"},
      {"no_reply", "ei vastaa viesteihin"},
-     {"delivery_failed", "viestit eivät mene perille"}},
+     {"delivery_failed", "viestit eivät mene perille"},
+     {"followup", "jatkokysely: ei saanut apua"}},
     "Kriisiviesti numerosta, jota ei ole tuki-palvelussa",
     "Tuki-palveluun tuli kriisiviesti numerosta, joka ei kuulu kenellekään opiskelijalle "
     "(esimerkiksi uusi puhelinnumero). Numerolle lähetettiin kriisiavun yhteystiedot. Tikettiä ei "
@@ -91,7 +92,8 @@ const phrases sv{
      {"other", "annat"},
      {"crisis", "kris"},
      {"no_reply", "svarar inte"},
-     {"delivery_failed", "meddelanden når inte fram"}},
+     {"delivery_failed", "meddelanden når inte fram"},
+     {"followup", "uppföljning: fick ingen hjälp"}},
     "Krismeddelande från ett nummer som inte finns i tuki",
     "tuki fick ett krismeddelande från ett nummer som inte hör till någon studerande (till "
     "exempel ett nytt telefonnummer). Numret fick kontaktuppgifter till krishjälp. Inget ärende "
@@ -124,7 +126,8 @@ const phrases en{
      {"other", "other"},
      {"crisis", "crisis"},
      {"no_reply", "not replying"},
-     {"delivery_failed", "messages not delivered"}},
+     {"delivery_failed", "messages not delivered"},
+     {"followup", "follow-up: did not get help"}},
     "Crisis message from a number not in tuki",
     "tuki received a crisis message from a number that belongs to no student (a new phone "
     "number, for example). The number was sent the crisis helpline contacts. No ticket was "

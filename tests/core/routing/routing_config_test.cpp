@@ -31,13 +31,16 @@ TEST_CASE("the built-in defaults equal config/routing/default.yaml", "[routing]"
   const routing_config c = default_routing_config();
   CHECK(c.rules.fallback_role == "study_counsellor");
   CHECK(c.rules.strategy == choice_strategy::round_robin);
-  REQUIRE(c.rules.rules.size() == 7);
+  REQUIRE(c.rules.rules.size() == 8);
   const auto& crisis = c.rules.rules[4];
   CHECK(crisis.category == "crisis");
   CHECK(crisis.pick == role_pick::all_on_call);
   CHECK(crisis.notify_crisis_contact);
   CHECK(crisis.roles == std::vector<std::string>{"psychologist", "nurse", "social_worker"});
   CHECK(c.rules.rules[0].roles == std::vector<std::string>{"special_needs_teacher", "teacher"});
+  // "Did you get help?" answered no: a ticket of its own category (dialogs/followup.yaml).
+  CHECK(c.rules.rules[7].category == "followup");
+  CHECK(c.rules.rules[7].roles == std::vector<std::string>{"study_counsellor"});
   CHECK(c.sla.crisis_remind_after == std::chrono::minutes(30));
   CHECK(c.sla.escalate_after == std::chrono::hours(96));
   CHECK(c.sla.followup_after == std::chrono::days(14));
