@@ -15,6 +15,7 @@
 #include "tuki/core/config/yaml_reader.hpp"
 #include "tuki/core/text/email_address.hpp"
 #include "tuki/core/yaml_structure.hpp"
+#include "tuki/core/yaml_syntax.hpp"
 
 namespace tuki::config {
 namespace {
@@ -322,7 +323,7 @@ core::result<config> parse_config(std::string_view yaml_text, std::string_view f
   try {
     root = YAML::Load(std::string(yaml_text));
   } catch (const YAML::Exception& e) {
-    errors.add(e.mark, "", e.msg);
+    errors.add(e.mark, "", core::yaml_syntax_message(e, yaml_text));
     return core::status::invalid_argument(errors.text());
   }
   // The readers below assume plain, unique keys (yaml-cpp throws on reading a list key as a name).

@@ -6,6 +6,7 @@
 
 #include "tuki/core/dialog/placeholders.hpp"
 #include "tuki/core/dialog/yaml_reader.hpp"
+#include "tuki/core/yaml_syntax.hpp"
 
 namespace tuki::dialog {
 namespace {
@@ -87,7 +88,7 @@ void load_lexicon_text(const std::string& text, const std::string& file, lexicon
   try {
     root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
-    r.error_at(e.mark, "YAML syntax: " + e.msg);
+    r.error_at(e.mark, core::yaml_syntax_message(e, text));
     return;
   }
   if (!r.sound_structure(root) || !r.is_map(root, "a lexicon file")) return;

@@ -8,6 +8,7 @@
 #include "tuki/core/dialog/placeholders.hpp"
 #include "tuki/core/dialog/validator.hpp"
 #include "tuki/core/dialog/yaml_reader.hpp"
+#include "tuki/core/yaml_syntax.hpp"
 
 namespace tuki::dialog {
 namespace {
@@ -410,7 +411,7 @@ std::shared_ptr<const dialog> load_dialog(const std::string& text, const std::st
   try {
     root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
-    r.error_at(e.mark, "YAML syntax: " + e.msg);
+    r.error_at(e.mark, core::yaml_syntax_message(e, text));
     diags.insert(diags.end(), mine.begin(), mine.end());
     return nullptr;
   }

@@ -9,6 +9,7 @@
 #include "tuki/core/config/server_url.hpp"
 #include "tuki/core/routing/routing_config.hpp"
 #include "tuki/core/text/email_address.hpp"
+#include "tuki/core/yaml_syntax.hpp"
 
 namespace tuki::routing {
 namespace {
@@ -361,9 +362,9 @@ core::result<routing_config> parse_routing_config(std::string_view yaml,
   } catch (const load_error& e) {
     return core::status::invalid_argument(e.what());
   } catch (const YAML::Exception& e) {
-    return core::status::invalid_argument(std::string(source_name) + ":" +
-                                          std::to_string(e.mark.line + 1) + ":" +
-                                          std::to_string(e.mark.column + 1) + ": " + e.msg);
+    return core::status::invalid_argument(
+        std::string(source_name) + ":" + std::to_string(e.mark.line + 1) + ":" +
+        std::to_string(e.mark.column + 1) + ": " + core::yaml_syntax_message(e, yaml));
   }
 }
 

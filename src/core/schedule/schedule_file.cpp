@@ -12,6 +12,7 @@
 
 #include "tuki/core/schedule/zone_cache.hpp"
 #include "tuki/core/yaml_structure.hpp"
+#include "tuki/core/yaml_syntax.hpp"
 
 namespace tuki::schedule {
 namespace {
@@ -377,7 +378,8 @@ core::result<schedule_file> parse_schedule(std::string_view yaml, std::string_vi
     return core::status::invalid_argument(located(file_name, e.mark) +
                                           (e.path.empty() ? "" : e.path + ": ") + e.what);
   } catch (const YAML::Exception& e) {
-    return core::status::invalid_argument(located(file_name, e.mark) + "YAML syntax: " + e.msg);
+    return core::status::invalid_argument(located(file_name, e.mark) +
+                                          core::yaml_syntax_message(e, yaml));
   }
 }
 

@@ -95,7 +95,9 @@ TEST_CASE("schedule file errors are located and say what is wrong", "[schedule]"
       {"bad_need_rate.yaml",
        "6:14: fairness.need_rate: expected a number from 0 to 1, got"
        " \"2.8%\""},
-      {"bad_syntax.yaml", "4:1: YAML syntax: end of sequence flow not found"},
+      {"bad_syntax.yaml",
+       "4:1: YAML syntax: end of sequence flow not found (the mistake may be on a line above: "
+       "check indentation, quotes and brackets)"},
       {"non_plain_key.yaml", "8:7: recurring[0]: keys must be plain names, found a list"},
       {"duplicate_key.yaml", "10:5: recurring[0]: duplicate key 'from' (first at line 8)"},
       {"invalid_utf8.yaml",
