@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The command line as operators mistype it: an unknown or missing command is named with the
+# commands there are, `tuki help ...` shows help, `--config FILE` may come before the command, and
+# every usage mistake exits 2 (help and --version exit 0). Usage: cli_usage_test.sh TUKI_BIN
+set -euo pipefail
+tuki=$(realpath "$1")
+cd "$(dirname "$0")/../.."
+fail() { echo "FAIL: $*"; exit 1; }
+pass() { echo "PASS: $*"; }
+
+# run ARGS...: sets $out (stdout and stderr) and $code.
+run() {
+  set +e
+  out=$("$tuki" "$@" 2>&1)
+  code=$?
+  set -e
+}
+expect() {  # expect CODE TEXT: the last run exited CODE and printed TEXT
+  [ "$code" = "$1" ] || fail "tuki $args exited $code, expected $1: $out"
+  case "$out" in *"$2"*) ;; *) fail "tuki $args did not print '$2': $out" ;; esac
+}
+
+args="bogus"; run bogus
+expect 2 "tuki: unknown command 'bogus' after 'tuki' (commands: serve, students, staff, checkin, dialogs, sim, campaign, events, deliveries)"
+args="students bogus"; run students bogus
+expect 2 "unknown command 'bogus' after 'tuki students' (commands: import)"
+args="students"; run students
+expect 2 "'tuki students' needs a command (commands: import)"
+args="(nothing)"; run
+expect 2 "Usage: tuki [OPTIONS] SUBCOMMAND"
+pass "an unknown or missing command is named, with the commands there are (exit 2)"
+
+args="help"; run help
+expect 0 "Every command takes --config FILE"
+args="help students import"; run help students import
+expect 0 "Usage: tuki students import [OPTIONS] file"
+args="--version"; run --version
+expect 0 "tuki "
+pass "tuki help [COMMAND] shows help (exit 0)"
+
+args="serve --bogus"; run serve --bogus
+expect 2 "The following argument was not expected: --bogus"
+pass "a mistaken option is a usage error (exit 2)"
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+sed "s#\${TUKI_DB:-var/tuki.db}#$tmp/tuki.db#" config/tuki.yaml >"$tmp/tuki.yaml"
+args="--config FILE deliveries failed"; run --config "$tmp/tuki.yaml" deliveries failed
+expect 0 "student_id,failed_deliveries,last_failure"
+[ -f "$tmp/tuki.db" ] || fail "--config before the command was not used: no $tmp/tuki.db"
+args="--config=FILE deliveries failed"; run "--config=$tmp/tuki.yaml" deliveries failed
+expect 0 "student_id,failed_deliveries,last_failure"
+pass "--config before the command is the command's --config"
