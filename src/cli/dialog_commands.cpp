@@ -23,6 +23,7 @@
 #include "tuki/core/dialog/graph.hpp"
 #include "tuki/core/dialog/ticket_categories.hpp"
 #include "tuki/core/routing/routing_config.hpp"
+#include "tuki/core/text/placeholder_fill.hpp"
 
 namespace tuki::cli {
 namespace {
@@ -250,10 +251,50 @@ void print_human(const nlohmann::json& j) {
   if (!info.empty()) std::cout << "      [" << info << "]\n";
 }
 
+// `--dialog` takes a file, or a dialog id as `checkin send` does: ID is dialogs/ID.yaml.
+std::string dialog_file(const std::string& given) {
+  if (fs::exists(given) || given.find('/') != std::string::npos) return given;
+  const std::string by_id = "dialogs/" + given + ".yaml";
+  return fs::exists(by_id) ? by_id : given;
+}
+
+// The service fills {staff_role} with the role the ticket was routed to; the simulator names the
+// role the built-in routing gives the category of the ticket opened in the same step.
+void fill_staff_role(step_output& out, const app::role_names& roles, const std::string& language) {
+  static const auto routing = routing::default_routing_config();
+  std::string role = routing.rules.fallback_role;
+  for (const auto& e : out.effects)
+    if (const auto* t = std::get_if<core::open_ticket>(&e))
+      for (const auto& rule : routing.rules.rules)
+        if (rule.category == t->category && !rule.roles.empty()) role = rule.roles.front();
+  for (auto& e : out.effects)
+    if (auto* sms = std::get_if<core::send_sms>(&e))
+      sms->text = core::fill_placeholders(sms->text, {{"staff_role", roles.name(role, language)}});
+}
+
 int run_sim(const sim_options& o) {
-  auto lib = load_one(o.file, o.lang_dir);
+  const std::string file = dialog_file(o.file);
+  if (!fs::exists(file)) {
+    std::cerr << o.file
+              << ": no such dialog file (give a file, or the id of a dialog in dialogs/)\n";
+    return 1;
+  }
+  auto lib = load_one(file, o.lang_dir);
   if (!lib) return 1;
   const dialog::dialog* d = lib->find(lib->dialog_ids().front());
+  if (!o.lang.empty() &&
+      std::find(d->languages.begin(), d->languages.end(), o.lang) == d->languages.end()) {
+    std::string langs;
+    for (const auto& l : d->languages) langs += (langs.empty() ? "" : ", ") + l;
+    std::cerr << file << ": --lang " << o.lang << " is not one of the dialog's languages (" << langs
+              << ")\n";
+    return 2;
+  }
+  auto roles = app::role_names::load_lang_dir(lang_dir_for(file, o.lang_dir).string());
+  if (!roles) {
+    std::cerr << roles.error().message() << "\n";
+    return 1;
+  }
   student_context who{"sim-student", o.first_name, o.lang.empty() ? d->base_language : o.lang, {}};
   conversation_settings settings;
   settings.helpline = {{"en", "student services, tel. 040 000 0000"},
@@ -266,7 +307,8 @@ int run_sim(const sim_options& o) {
       if (auto* t = std::get_if<core::schedule_timer>(&e)) timers.push_back(*t);
   };
   bool interactive = !o.json && ::isatty(0);
-  auto emit = [&](const step_output& out, const std::optional<session>& last) {
+  auto emit = [&](step_output out, const std::optional<session>& last) {
+    fill_staff_role(out, *roles, who.language);
     auto j = step_json(out, last, now);
     if (o.json)
       std::cout << j.dump() << "\n";
@@ -332,7 +374,8 @@ void register_dialog_commands(CLI::App& root, int& exit_code) {
 
   auto sim = std::make_shared<sim_options>();
   auto* s = root.add_subcommand("sim", "Chat with a dialog in the terminal (/timeout: time out)");
-  s->add_option("--dialog", sim->file, "Dialog YAML file")->required();
+  s->add_option("--dialog", sim->file, "Dialog YAML file, or the id of one in dialogs/")
+      ->required();
   s->add_option("--lang", sim->lang, "Student's language (default: the dialog's base)");
   s->add_flag("--json", sim->json, "One JSON object per step");
   s->add_option("--first-name", sim->first_name, "Student's first name");

@@ -46,6 +46,21 @@ assert all(t["category"] != "crisis" for t in lines[2]["tickets"]), lines[2]
 PY
 pass "sim: /timeout reminds; exam stress is not a crisis"
 
+# 3b. sim takes a dialog id as checkin send does, refuses a language the dialog does not speak,
+#     and names the staff role as the built-in routing would (the service names the routed one).
+out=$(printf '2\nkyl\n2\n' | "$tuki" sim --dialog weekly_checkin --lang fi)
+case "$out" in *"Kiitos. Koulun kuraattori ottaa sinuun pian yhteyttä."*) ;;
+  *) fail "sim by id did not name the social worker: $out" ;; esac
+case "$out" in *"{staff_role}"*) fail "sim left {staff_role} unfilled: $out" ;; esac
+set +e
+out=$("$tuki" sim --dialog weekly_checkin --lang de </dev/null 2>&1)
+code=$?
+set -e
+[ "$code" = 2 ] || fail "sim --lang de exited $code: $out"
+case "$out" in *"--lang de is not one of the dialog's languages (en, fi, sv, et, lv, lt)"*) ;;
+  *) fail "sim --lang de: $out" ;; esac
+pass "sim: a dialog by id, its languages only, the staff role named"
+
 # 4. dialogs check: shipped dialogs pass; a broken one fails with its located error.
 got=$("$tuki" dialogs check dialogs/*.yaml 2>&1) || fail "shipped dialogs do not check: $got"
 case "$got" in *"0 error(s), 0 warning(s)"*) ;; *) fail "shipped dialogs have warnings: $got" ;; esac
