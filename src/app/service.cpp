@@ -127,6 +127,15 @@ core::result<std::unique_ptr<service>> service::create(config::config cfg) {
              {{"reason", weak},
               {"effect", "anyone who knows it can forge staff action links; set TUKI_SECRET to "
                          "a long random value (openssl rand -base64 32)"}});
+  for (const auto& inst : c.institutions)
+    for (const auto& lang : config::languages_without_helpline(inst))
+      log_warn("helpline_missing",
+               {{"institution", inst.id},
+                {"language", lang},
+                {"effect",
+                 "crisis answers in this language carry another language's helpline; "
+                 "add institutions[].helpline." +
+                     lang}});
   s->scheduler_ = std::make_unique<scheduler>(s->cfg_, std::move(schedules), *s->conversation_);
   s->mailer_ = adapters::make_mailer(c.mail);
   s->add_routes();

@@ -253,7 +253,15 @@ void read_institution(yaml_map_reader& r, institution_settings& inst, yaml_error
       errors.add(r.mark("default_language"), r.child_path("default_language"),
                  "'" + d + "' is not one of the institution's languages");
   }
-  if (auto v = r.string("sender")) inst.sender = *v;
+  if (auto v = r.string("sender")) {
+    inst.sender = *v;
+    // What a phone shows as the sender: a number of up to 15 digits, or up to 11 letters and
+    // digits (GSM's alphanumeric sender); gateways cut or refuse anything longer.
+    const bool number = !v->empty() && v->find_first_not_of("+0123456789") == std::string::npos;
+    if (v->empty() || (number ? v->size() > 16 : v->size() > 11))
+      errors.add(r.mark("sender"), r.child_path("sender"),
+                 "must be a phone number or at most 11 letters and digits, got '" + *v + "'");
+  }
   inst.gateway = r.string("gateway", true).value_or("");
   if (r.has("helpline")) {
     yaml_map_reader h(r.node("helpline"), r.child_path("helpline"), errors, nullptr);
@@ -306,6 +314,13 @@ const gateway_entry* config::find_gateway(std::string_view name) const {
   for (const auto& g : gateways)
     if (g.name == name) return &g;
   return nullptr;
+}
+
+std::vector<std::string> languages_without_helpline(const institution_settings& inst) {
+  std::vector<std::string> out;
+  for (const auto& l : inst.languages)
+    if (!inst.helpline.count(l)) out.push_back(l);
+  return out;
 }
 
 std::string weak_secret_reason(const std::string& secret) {

@@ -144,6 +144,10 @@ TEST_CASE("configuration errors name file, line, column, key and problem", "[con
       {"gateways: []\ninstitutions:\n  - id: varia\n    gateway: g\n"
        "    crisis_contact: not-an-email\n",
        "t.yaml:5:21: institutions[0].crisis_contact: is not an email address: 'not-an-email'"},
+      {"gateways: []\ninstitutions:\n  - id: varia\n    gateway: g\n"
+       "    sender: Vantaan ammattiopisto Varia\n",
+       "t.yaml:5:13: institutions[0].sender: must be a phone number or at most 11 letters and "
+       "digits, got 'Vantaan ammattiopisto Varia'"},
       {std::string("mail:\n  from: tuki at varia.test\n") + minimal,
        "t.yaml:2:9: mail.from: is not an email address: 'tuki at varia.test'"},
       {"gateways: []\n", "institutions: at least one institution is required"},
@@ -342,4 +346,19 @@ TEST_CASE("public_url must be an absolute http(s) URL with a host, without query
       parse_config("public_url: ${TUKI_PUBLIC_URL:-}\n" + std::string(minimal), "t.yaml", env);
   REQUIRE(empty);
   CHECK(empty->public_url == "http://127.0.0.1:8080");
+}
+
+TEST_CASE("the languages an institution's helpline has no text for", "[config]") {
+  auto env = fake_env({});
+  auto c = parse_config(
+      "gateways:\n  - name: console\n    type: console\ninstitutions:\n"
+      "  - id: varia\n    gateway: console\n    languages: [fi, sv, en, lt]\n"
+      "    helpline:\n      fi: \"Soita 112\"\n      en: \"Call 112\"\n"
+      "  - id: omnia\n    gateway: console\n"
+      "    helpline:\n      fi: \"Soita 112\"\n",
+      "t.yaml", env);
+  INFO(c.error().to_string());
+  REQUIRE(c);
+  CHECK(languages_without_helpline(c->institutions[0]) == std::vector<std::string>{"sv", "lt"});
+  CHECK(languages_without_helpline(c->institutions[1]).empty());  // no languages listed
 }

@@ -143,6 +143,11 @@ struct config {
 /// placeholder, or shorter than 16 characters. Empty `secret` is allowed (no action links).
 std::string weak_secret_reason(const std::string& secret);
 
+/// The institution's languages (`languages`) its `helpline` has no text for, in their order: a
+/// crisis answer to a student of one carries another language's helpline text (the service
+/// warns of each at start). Empty when `languages` is not set or every one has a text.
+std::vector<std::string> languages_without_helpline(const institution_settings& inst);
+
 /// Parses and validates configuration text. `file_name` is used in error messages only.
 core::result<config> parse_config(std::string_view yaml_text, std::string_view file_name,
                                   const env_lookup& env);
