@@ -23,7 +23,11 @@ class console_gateway final : public sms_gateway {
     if (!q) return parsed<inbound_sms>::fail(400, "malformed form data");
     auto from = core::form_value(*q, "from");
     auto text = core::form_value(*q, "text");
-    if (!from || from->empty() || !text) return parsed<inbound_sms>::fail(400, "need 'from' and 'text'");
+    if (!from || from->empty() || !text)
+      return parsed<inbound_sms>::fail(
+          400,
+          "need 'from' and 'text' as query parameters (GET) or a form body (POST, "
+          "application/x-www-form-urlencoded)");
     inbound_sms m;
     m.from = std::string(*from);
     m.text = std::string(*text);
