@@ -10,6 +10,7 @@
 #include "tuki/core/schedule/calendar_date.hpp"
 #include "tuki/core/schedule/zone_cache.hpp"
 #include "tuki/core/text/csv.hpp"
+#include "tuki/core/text/email_address.hpp"
 #include "tuki/core/text/utf8_validity.hpp"
 
 namespace tuki::app {
@@ -161,7 +162,7 @@ std::optional<core::student> student_row_parser::parse(
   if (!s.timezone.empty())
     if (auto z = schedule::find_zone(s.timezone); !z)
       errors.push_back(at + "timezone: " + z.error().message());
-  if (!s.teacher_email.empty() && s.teacher_email.find('@') == std::string::npos)
+  if (!s.teacher_email.empty() && !core::is_email_address(s.teacher_email))
     errors.push_back(at + "teacher_email: '" + s.teacher_email + "' is not an email address");
   return s;
 }
@@ -263,7 +264,7 @@ core::result<std::vector<core::staff_member>> parse_staff_csv(std::string_view t
       else if (col == "groups") m.groups = split_list(v);
       else if (col == "phone") m.phone = v;
     }
-    if (m.email.find('@') == std::string::npos)
+    if (!core::is_email_address(m.email))
       errors.push_back(at + "email: '" + m.email + "' is not an email address");
     else if (auto [first, fresh] = seen.emplace(m.email, row.line); !fresh)
       errors.push_back(at + "email: '" + m.email + "' appears twice (first at line " +

@@ -72,13 +72,18 @@ TEST_CASE("staff CSV: roles are lists, unknown roles are errors", "[import]") {
   REQUIRE(ok->size() == 1);
   CHECK((*ok)[0].roles == std::vector<std::string>{"social_worker", "nurse"});
   CHECK((*ok)[0].phone == "+358401234567");
-  auto bad = parse_staff_csv("email,name,roles,campuses,groups,phone\n"
-                             "x@varia.test,X,janitor,,,\n"
-                             "x@varia.test,X,teacher,,,\n"
-                             "not-an-email,Y,,,,\n",
-                             "varia", "FI");
+  auto bad = parse_staff_csv(
+      "email,name,roles,campuses,groups,phone\n"
+      "x@varia.test,X,janitor,,,\n"
+      "x@varia.test,X,teacher,,,\n"
+      "not-an-email,Y,,,,\n"
+      "Kaisa <kaisa@varia.test>,K,nurse,,,\n",
+      "varia", "FI");
   REQUIRE_FALSE(bad);
   INFO(bad.error().message());
+  // The address alone, as routing and mail take it; a display name is not one.
+  CHECK_THAT(bad.error().message(),
+             Catch::Contains("line 5: email: 'kaisa <kaisa@varia.test>' is not an email address"));
   CHECK_THAT(bad.error().message(), Catch::Contains("line 2: roles: unknown role 'janitor'"));
   CHECK_THAT(bad.error().message(), Catch::Contains("line 3: email: 'x@varia.test' appears twice"));
   CHECK_THAT(bad.error().message(), Catch::Contains("line 4: roles: at least one role is required"));
