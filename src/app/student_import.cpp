@@ -205,15 +205,17 @@ core::result<import_summary> import_students_file(
       // Rows without errors are written even after another row's error (all rolled back), so
       // that every number the database gives to another student is reported, by line.
       if (!valid || errors.size() != errors_before) continue;
-      if (auto st = store.upsert_student(s, now, has_programme); !st) {
-        if (st.error_code() == core::status::code::already_exists) {
+      auto written = store.upsert_student(s, now, has_programme);
+      if (!written) {
+        if (written.error().error_code() == core::status::code::already_exists) {
           taken.push_back({line, std::move(s)});  // its owner may move on a later line
           continue;
         }
-        write_error = st;
+        write_error = written.error();
         break;
       }
       ++summary.rows;
+      if (*written) ++summary.written;
     }
     approx_bytes = text.size() * next / std::max<std::size_t>(1, chunks_total ? chunks_total : next + 1);
     if (on_progress) on_progress({std::min(approx_bytes, text.size()), text.size(), summary.rows});
@@ -233,12 +235,16 @@ core::result<import_summary> import_students_file(
     write_error = release_numbers(store, institution_id, taken);
     for (auto& [line, s] : taken) {
       if (!write_error.is_ok()) break;
-      if (auto st = store.upsert_student(s, now, has_programme); !st) {
-        if (st.error_code() == core::status::code::already_exists) errors.push_back(phone_taken(store, s, line));
-        else write_error = st;
+      auto written = store.upsert_student(s, now, has_programme);
+      if (!written) {
+        if (written.error().error_code() == core::status::code::already_exists)
+          errors.push_back(phone_taken(store, s, line));
+        else
+          write_error = written.error();
         continue;
       }
       ++summary.rows;
+      if (*written) ++summary.written;
     }
     std::stable_sort(errors.begin(), errors.end(), by_line);
   }
@@ -257,7 +263,8 @@ core::result<import_summary> import_students_file(
   }
   if (auto st = store.commit(); !st) return st;
   summary.created = static_cast<std::size_t>(after - before);
-  summary.updated = summary.rows - summary.created;
+  summary.updated = summary.written - summary.created;
+  summary.unchanged = summary.rows - summary.written;
   if (on_progress) on_progress({text.size(), text.size(), summary.rows});
   return summary;
 }

@@ -117,7 +117,8 @@ void register_service_commands(CLI::App& root, int& exit_code) {
       return;
     }
     std::cout << "imported " << summary->rows << " students (" << summary->created << " new, "
-              << summary->updated << " updated) into " << inst->id << "\n";
+              << summary->updated << " updated, " << summary->unchanged << " unchanged) into "
+              << inst->id << "\n";
   });
 
   auto* staff = root.add_subcommand("staff", "Manage staff");

@@ -72,7 +72,22 @@ TEST_CASE("a large students file is imported through the pipeline, in order, and
                                          "varia", "FI", "fi", core::from_unix_ms(0), {}, 2);
   REQUIRE(again);
   CHECK(again->created == 10);
-  CHECK(again->updated == 10);
+  CHECK(again->updated == 0);
+  CHECK(again->unchanged == 10);  // s9990..s9999 hold these values already
+  // Two students change group; the rest of the file is as stored.
+  std::string moved = rows(9998, 10005);
+  for (const char* ref : {"s9999,", "s10000,"}) {
+    const auto at = moved.find(",G1,", moved.find(ref));
+    moved.replace(at, 4, ",G2,");
+  }
+  auto third = app::import_students_file(f.write("moved.csv", header + moved), **store, "varia",
+                                         "FI", "fi", core::from_unix_ms(0), {}, 2);
+  REQUIRE(third);
+  CHECK(third->rows == 7);
+  CHECK(third->created == 0);
+  CHECK(third->updated == 2);
+  CHECK(third->unchanged == 5);
+  CHECK((*store)->find_student_by_phone("+358401009999")->group == "G2");
 }
 
 TEST_CASE("an error in a late chunk leaves nothing imported and names every bad line", "[import][pipeline]") {

@@ -25,8 +25,10 @@ struct import_progress {
 
 struct import_summary {
   std::size_t rows = 0;
-  std::size_t created = 0;
-  std::size_t updated = 0;
+  std::size_t written = 0;    // rows new or changed
+  std::size_t created = 0;    // of those, new students
+  std::size_t updated = 0;    // of those, students with a changed value
+  std::size_t unchanged = 0;  // rows that held nothing new
 };
 
 /// Imports `path` into `store` for the institution. `on_progress` (may be empty) is called from

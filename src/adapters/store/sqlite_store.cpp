@@ -81,14 +81,14 @@ core::result<std::int64_t> sqlite_store::upsert_students(const std::vector<core:
     exists.bind(1, s.institution_id).bind(2, s.ref);
     bool known = exists.step();
     exists.reset();
-    if (auto st = upsert_student(s, now); !st) return st;
+    if (auto st = upsert_student(s, now); !st) return st.error();
     if (!known) ++fresh;
   }
   return fresh;
 }
 
-core::status sqlite_store::upsert_student(const core::student& s, core::instant now,
-                                          bool set_programme) {
+core::result<bool> sqlite_store::upsert_student(const core::student& s, core::instant now,
+                                                bool set_programme) {
   // A new row gets the non-empty extra values; an existing one a JSON merge patch (RFC 7396:
   // null removes a key, keys not named stay).
   std::string fresh = "{}", patch = "{}";
@@ -105,24 +105,43 @@ core::status sqlite_store::upsert_student(const core::student& s, core::instant 
     fresh = f.dump();
     patch = p.dump();
   }
-  auto st = db_->prepare(
-                   "INSERT INTO students (institution_id, student_ref, phone, first_name, language, grp, "
-                   "campus, programme, start_date, teacher_email, timezone, extra, created_at, updated_at) "
-                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13) "
-                   "ON CONFLICT (institution_id, student_ref) DO UPDATE SET phone = ?3, first_name = ?4, "
-                   "language = ?5, grp = ?6, campus = ?7, "
-                   "programme = CASE WHEN ?15 THEN ?8 ELSE programme END, start_date = ?9, "
-                   "teacher_email = ?10, timezone = ?11, "
-                   "extra = CASE WHEN ?14 = '{}' THEN extra ELSE json_patch(extra, ?14) END, "
-                   "updated_at = ?13")
-                .bind(1, s.institution_id).bind(2, s.ref).bind(3, s.phone).bind(4, s.first_name)
-                .bind(5, s.language).bind(6, s.group).bind(7, s.campus).bind(8, s.programme)
-                .bind(9, s.start_date).bind(10, s.teacher_email).bind(11, s.timezone)
-                .bind(12, fresh).bind(13, to_unix_ms(now)).bind(14, patch)
-                .bind(15, std::int64_t{set_programme}).run();
+  auto st =
+      db_->prepare(
+             "INSERT INTO students (institution_id, student_ref, phone, first_name, language, grp, "
+             "campus, programme, start_date, teacher_email, timezone, extra, created_at, "
+             "updated_at) "
+             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13) "
+             "ON CONFLICT (institution_id, student_ref) DO UPDATE SET phone = ?3, first_name = ?4, "
+             "language = ?5, grp = ?6, campus = ?7, "
+             "programme = CASE WHEN ?15 THEN ?8 ELSE programme END, start_date = ?9, "
+             "teacher_email = ?10, timezone = ?11, "
+             "extra = CASE WHEN ?14 = '{}' THEN extra ELSE json_patch(extra, ?14) END, "
+             "updated_at = ?13 "
+             // A row that already holds every value is left alone (reported unchanged).
+             "WHERE phone IS NOT ?3 OR first_name IS NOT ?4 OR language IS NOT ?5 "
+             "OR grp IS NOT ?6 OR campus IS NOT ?7 OR (?15 AND programme IS NOT ?8) "
+             "OR start_date IS NOT ?9 OR teacher_email IS NOT ?10 OR timezone IS NOT ?11 "
+             "OR (?14 <> '{}' AND json_patch(extra, ?14) IS NOT extra)")
+          .bind(1, s.institution_id)
+          .bind(2, s.ref)
+          .bind(3, s.phone)
+          .bind(4, s.first_name)
+          .bind(5, s.language)
+          .bind(6, s.group)
+          .bind(7, s.campus)
+          .bind(8, s.programme)
+          .bind(9, s.start_date)
+          .bind(10, s.teacher_email)
+          .bind(11, s.timezone)
+          .bind(12, fresh)
+          .bind(13, to_unix_ms(now))
+          .bind(14, patch)
+          .bind(15, std::int64_t{set_programme})
+          .run();
   if (!st && st.error_code() == core::status::code::already_exists)
     return core::status::already_exists("student " + s.ref + ": phone number already belongs to another student");
-  return st;
+  if (!st) return st;
+  return db_->changes() > 0;
 }
 
 core::result<std::int64_t> sqlite_store::upsert_staff(const std::vector<core::staff_member>& staff) {

@@ -146,8 +146,11 @@ class sqlite_store {
   /// Inserts or updates one student (no lookup first: the bulk import path). An update sets only
   /// the extra columns named in `s.extra` (an empty value removes one; the others keep their
   /// stored values) and the programme only when `set_programme`: a file without a column leaves
-  /// it alone. A phone number another student has already gives `already_exists`.
-  core::status upsert_student(const core::student& s, core::instant now, bool set_programme = true);
+  /// it alone. A phone number another student has already gives `already_exists`. True when the
+  /// row was written (new, or a value changed); false when it already held every value (the row,
+  /// its updated_at included, is left as it was).
+  core::result<bool> upsert_student(const core::student& s, core::instant now,
+                                    bool set_programme = true);
   /// Inserts or updates staff by email, ignoring its case: a row stored under another case of
   /// the same email is replaced.
   core::result<std::int64_t> upsert_staff(const std::vector<core::staff_member>& staff);
