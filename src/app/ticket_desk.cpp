@@ -236,14 +236,17 @@ core::status ticket_desk::notify(adapters::sqlite_store& store, const institutio
   base.reply_text = excerpt;
   base.include_reply_text = is.include_reply_text;
   auto expires = now + std::chrono::hours(cfg_.tickets.link_ttl_hours);
+  std::size_t mailed = 0;
   for (const auto& to : recipients) {
     // An address that cannot be mailed (the loaders refuse them; this guards the rest) is
     // skipped and logged: the ticket, the student's answer and the other recipients go on.
     if (!core::is_email_address(to)) {
-      app::log_error("staff_email_skipped",
-                     {{"ticket_id", t.id}, {"reason", "recipient is not an email address"}});
+      app::log_error("staff_email_skipped", {{"ticket_id", t.id},
+                                             {"institution", is.id},
+                                             {"reason", "recipient is not an email address"}});
       continue;
     }
+    ++mailed;
     routing::staff_notice n = base;
     std::string name, language = "en";
     for (const auto& a : t.assignees)
@@ -294,7 +297,13 @@ core::status ticket_desk::notify(adapters::sqlite_store& store, const institutio
     if (auto j = store.enqueue_job("mail", job.dump(), now, now); !j) return j.error();
   }
   const auto* settings = inst.settings;
-  if (settings && !settings->webhook.url.empty()) {
+  const bool webhook = settings && !settings->webhook.url.empty();
+  if (!recipients.empty() && mailed == 0 && !webhook)
+    app::log_error("ticket_not_mailed",
+                   {{"ticket_id", t.id},
+                    {"institution", is.id},
+                    {"effect", "nobody was mailed; the SLA's reminders and escalation still run"}});
+  if (webhook) {
     // Webhooks reach a shared channel: no action links (anyone there could act as the
     // assignee); the ticket page, behind a login, is linked instead.
     auto format = routing::parse_webhook_format(settings->webhook.format)

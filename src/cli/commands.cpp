@@ -19,10 +19,6 @@ namespace {
 // `tuki students import --help`, and `--config FILE` given before the command (every command
 // takes it) goes after it.
 std::vector<std::string> arrange(std::vector<std::string> args) {
-  if (!args.empty() && args.front() == "help") {
-    args.erase(args.begin());
-    args.push_back("--help");
-  }
   std::vector<std::string> moved;
   while (!args.empty()) {
     if (args.front() == "--config" && args.size() >= 2) {
@@ -36,6 +32,10 @@ std::vector<std::string> arrange(std::vector<std::string> args) {
     }
   }
   args.insert(args.end(), moved.begin(), moved.end());
+  if (!args.empty() && args.front() == "help") {
+    args.erase(args.begin());
+    args.push_back("--help");
+  }
   return args;
 }
 

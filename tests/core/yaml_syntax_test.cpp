@@ -37,6 +37,9 @@ TEST_CASE("a YAML syntax error below the first line says to look above", "[yaml]
                              "brackets)"));
   // A tab inside a value is not indentation.
   CHECK_THAT(message_for("a: \"x\ty\"\nb: [\n"), !Catch::Contains("tab"));
+  // A tab far above, in a block scalar's text or a blank line, is not the error's.
+  CHECK_THAT(message_for("a: |\n  \tindented text\nb: 1\n\t\nc: [1, 2\nd: 3\n"),
+             !Catch::Contains("is indented with a tab"));
   // On the first line there is nothing above.
   CHECK_THAT(message_for("[1, 2"), !Catch::Contains("line above"));
 }

@@ -34,6 +34,8 @@ args="help"; run help
 expect 0 "Every command takes --config FILE"
 args="help students import"; run help students import
 expect 0 "Usage: tuki students import [OPTIONS] file"
+args="--config F help students import"; run --config config/tuki.yaml help students import
+expect 0 "Usage: tuki students import [OPTIONS] file"
 args="--version"; run --version
 expect 0 "tuki "
 pass "tuki help [COMMAND] shows help (exit 0)"

@@ -114,6 +114,18 @@ case "$got" in *"$expected"*) ;; *) fail "dialogs check did not warn of 'studdie
 got=$("$tuki" dialogs check "$tmp/check/category.yaml" --lang-dir dialogs/lang --config config/tuki.yaml 2>&1) ||
   fail "dialogs check --config failed: $got"
 case "$got" in *"$expected"*) ;; *) fail "dialogs check --config did not warn of 'studdies': $got" ;; esac
+# A routing file that routes the category: no warning, so --config's routing is the one checked.
+mkdir -p "$tmp/routing"
+python3 - "$tmp/routing/varia.yaml" <<'PY'
+import sys
+text = open("config/routing/default.yaml").read()
+text = text.replace("rules:\n", "rules:\n  - category: studdies\n    roles: [teacher]\n", 1)
+open(sys.argv[1], "w").write(text)
+PY
+printf 'routing_dir: %s\n' "$tmp/routing" | cat - config/tuki.yaml >"$tmp/routed.yaml"
+got=$("$tuki" dialogs check "$tmp/check/category.yaml" --lang-dir dialogs/lang --config "$tmp/routed.yaml" 2>&1) ||
+  fail "dialogs check --config with a studdies rule failed: $got"
+case "$got" in *"studdies"*) fail "dialogs check --config ignored the configured routing: $got" ;; esac
 pass "dialogs check: a ticket category no routing rule takes is a warning at its line"
 
 # 5c. A misspelt placeholder would reach students as written: an error at its text.

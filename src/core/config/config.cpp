@@ -258,7 +258,11 @@ void read_institution(yaml_map_reader& r, institution_settings& inst, yaml_error
     // What a phone shows as the sender: a number of up to 15 digits, or up to 11 letters and
     // digits (GSM's alphanumeric sender); gateways cut or refuse anything longer.
     const bool number = !v->empty() && v->find_first_not_of("+0123456789") == std::string::npos;
-    if (v->empty() || (number ? v->size() > 16 : v->size() > 11))
+    const auto characters =
+        static_cast<std::size_t>(std::count_if(v->begin(), v->end(), [](char c) {
+          return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+        }));
+    if (v->empty() || (number ? v->size() > 16 : characters > 11))
       errors.add(r.mark("sender"), r.child_path("sender"),
                  "must be a phone number or at most 11 letters and digits, got '" + *v + "'");
   }

@@ -12,6 +12,7 @@ void yaml_errors::add(const YAML::Mark& mark, const std::string& path, const std
 }
 
 void yaml_errors::note_substitution(const YAML::Mark& mark, std::string raw) {
+  if (mark.is_null()) return;  // no position to tell it by
   substituted_[{mark.line, mark.column}] = std::move(raw);
 }
 

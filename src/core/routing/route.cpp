@@ -4,6 +4,7 @@
 #include <array>
 
 #include "tuki/core/routing/availability.hpp"
+#include "tuki/core/text/email_address.hpp"
 
 namespace tuki::routing {
 namespace {
@@ -109,7 +110,9 @@ class router {
   std::vector<assignee> candidates(const std::vector<std::string>& roles) const {
     std::array<std::vector<assignee>, 4> tiers;  // own teacher, group, campus, everyone
     for (const auto& role : roles) {
-      if (role == "teacher" && !req_.student.teacher_email.empty()) {
+      // An own-teacher address that cannot be mailed (one stored before imports checked
+      // addresses fully) is passed over, so the ticket goes to the group's or campus's teachers.
+      if (role == "teacher" && core::is_email_address(req_.student.teacher_email)) {
         const std::string own = normalize_email(req_.student.teacher_email);
         if (const staff_member* t = staff_.find(own)) {
           if (auto a = resolve(*t, role, "own teacher")) tiers[0].push_back(std::move(*a));
@@ -303,7 +306,7 @@ std::vector<std::string> known_roles(const routing_rules& rules, const staff_dir
 core::result<routing_decision> assign_to_person(const staff_directory& staff,
                                                 std::string_view email, std::string_view role) {
   const std::string e = normalize_email(email);
-  if (e.empty() || e.find('@') == std::string::npos) {
+  if (!core::is_email_address(e)) {
     return core::status::invalid_argument("reassignment needs an email address");
   }
   routing_decision d;

@@ -61,9 +61,11 @@ class reader {
 
   // An address to mail (lower-cased): a crisis contact that cannot be mailed would fail every
   // crisis ticket, so it is refused here, where the file and line can be named.
+  // Empty is unset (the configuration's crisis contact then applies), as in the configuration.
   std::string email(const YAML::Node& n, const std::string& path) const {
     const std::string s = text(n, path);
-    if (!core::is_email_address(s)) fail(n, path, "is not an email address: '" + s + "'");
+    if (!s.empty() && !core::is_email_address(s))
+      fail(n, path, "is not an email address: '" + s + "'");
     return normalize_email(s);
   }
 

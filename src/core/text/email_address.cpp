@@ -9,8 +9,9 @@ bool is_email_address(std::string_view text) {
     if (u < 0x21 || u > 0x7e) return false;
   }
   if (text.find_first_of("<>,;\"()") != std::string_view::npos) return false;
-  const auto at = text.rfind('@');
-  return at != std::string_view::npos && at > 0 && at + 1 < text.size();
+  const auto at = text.find('@');
+  return at != std::string_view::npos && at > 0 && at + 1 < text.size() &&
+         text.find('@', at + 1) == std::string_view::npos;
 }
 
 }  // namespace tuki::core

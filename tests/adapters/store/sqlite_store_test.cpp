@@ -284,6 +284,27 @@ TEST_CASE("an upsert keeps extra columns and the programme it does not name", "[
   CHECK(stored->extra.size() == 2);
 }
 
+TEST_CASE("an upsert writes a student only when something is new", "[store]") {
+  temp_db db;
+  auto store = open_with_institution(db);
+  auto s = student("s1", "+358401234567");
+  s.programme = "Automation";
+  s.extra = {{"internship_start", "2027-01-15"}};
+  CHECK(store->upsert_student(s, t0).value());        // new
+  CHECK_FALSE(store->upsert_student(s, t0).value());  // the same values
+  s.extra = {{"internship_start", "2027-02-01"}};
+  CHECK(store->upsert_student(s, t0).value());  // an extra column changed
+  s.extra = {};
+  CHECK_FALSE(store->upsert_student(s, t0).value());  // no extra column named: kept
+  s.programme = "Logistics";
+  CHECK_FALSE(store->upsert_student(s, t0, false).value());  // a file without the programme
+  CHECK(store->upsert_student(s, t0).value());               // with it: changed
+  s.group = "LOG22";
+  CHECK(store->upsert_student(s, t0).value());
+  s.extra = {{"note", ""}};  // removing a key that is not there
+  CHECK_FALSE(store->upsert_student(s, t0).value());
+}
+
 TEST_CASE("staff are one row per email whatever its case", "[store]") {
   temp_db db;
   auto store = open_with_institution(db);

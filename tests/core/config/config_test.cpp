@@ -148,6 +148,10 @@ TEST_CASE("configuration errors name file, line, column, key and problem", "[con
        "    sender: Vantaan ammattiopisto Varia\n",
        "t.yaml:5:13: institutions[0].sender: must be a phone number or at most 11 letters and "
        "digits, got 'Vantaan ammattiopisto Varia'"},
+      {"gateways: []\ninstitutions:\n  - id: varia\n    gateway: g\n"
+       "    sender: Ylöjärven AO1\n",
+       "t.yaml:5:13: institutions[0].sender: must be a phone number or at most 11 letters and "
+       "digits, got 'Ylöjärven AO1'"},
       {std::string("mail:\n  from: tuki at varia.test\n") + minimal,
        "t.yaml:2:9: mail.from: is not an email address: 'tuki at varia.test'"},
       {"gateways: []\n", "institutions: at least one institution is required"},
@@ -361,4 +365,15 @@ TEST_CASE("the languages an institution's helpline has no text for", "[config]")
   REQUIRE(c);
   CHECK(languages_without_helpline(c->institutions[0]) == std::vector<std::string>{"sv", "lt"});
   CHECK(languages_without_helpline(c->institutions[1]).empty());  // no languages listed
+}
+
+TEST_CASE("a sender is counted in characters, not bytes", "[config]") {
+  auto env = fake_env({});
+  auto c = parse_config(
+      "gateways:\n  - name: console\n    type: console\ninstitutions:\n"
+      "  - id: varia\n    gateway: console\n    sender: Ylöjärvi AO\n",
+      "t.yaml", env);
+  INFO(c.error().to_string());
+  REQUIRE(c);  // 11 characters, 13 bytes
+  CHECK(c->institutions[0].sender == "Ylöjärvi AO");
 }

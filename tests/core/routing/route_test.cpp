@@ -260,3 +260,27 @@ TEST_CASE("crisis with nobody on call goes to everyone in the roles at work, and
   REQUIRE(d->assignees.size() == 1);
   CHECK(d->assignees[0].email == "kriisi@x.fi");
 }
+
+TEST_CASE("an own-teacher address that cannot be mailed gives way to the group's teachers",
+          "[routing]") {
+  staff_directory staff;
+  auto group_teacher = person("ryhma@x.fi", {"teacher"});
+  group_teacher.groups = {"AUT21"};
+  REQUIRE(staff.add(group_teacher).is_ok());
+  routing_rules rules;
+  rules.rules.push_back(rule("studies", {"teacher"}));
+  ticket_request req;
+  req.category = "studies";
+  req.student.id = "s-1";
+  req.student.group = "AUT21";
+  for (const char* own : {"oma@x.fi", "Kaisa <oma@x.fi>", "oma@x.fi, toinen@x.fi"}) {
+    CAPTURE(own);
+    req.student.teacher_email = own;
+    routing_state state;
+    auto d = route(rules, req, staff, state, tuesday_noon);
+    REQUIRE(d);
+    REQUIRE(d->assignees.size() == 1);
+    const bool mailable = std::string(own) == "oma@x.fi";
+    CHECK(d->assignees[0].email == (mailable ? "oma@x.fi" : "ryhma@x.fi"));
+  }
+}
