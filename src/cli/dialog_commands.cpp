@@ -113,15 +113,16 @@ int run_check(const check_options& o) {
     auto& group = groups[lang_dir_for(f, o.lang_dir)];
     if (std::find(group.begin(), group.end(), fs::path(f)) == group.end()) group.push_back(f);
   }
+  // The routing the categories are checked against: read once for every group of files.
+  const auto routed = routed_categories(o.config);
   int errors = 0, warnings = 0;
   for (const auto& [lang_dir, files] : groups) {
     std::vector<diagnostic> diags;
     auto lib = dialog_library::load_files(files, lang_dir, &diags);
-    if (lib)
-      if (auto routed = routed_categories(o.config))
-        for (const auto& id : lib->dialog_ids())
-          for (auto& w : dialog::unrouted_ticket_categories(*lib->find(id), *routed))
-            diags.push_back(std::move(w));
+    if (lib && routed)
+      for (const auto& id : lib->dialog_ids())
+        for (auto& w : dialog::unrouted_ticket_categories(*lib->find(id), *routed))
+          diags.push_back(std::move(w));
     std::set<std::string> failed;
     for (const auto& d : diags) {
       std::cout << d.to_string() << "\n";

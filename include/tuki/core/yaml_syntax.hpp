@@ -10,8 +10,8 @@
 
 namespace tuki::core {
 
-/// "YAML syntax: <yaml-cpp's message>", then a hint: the first line up to the error indented
-/// with a tab, else (past the first line) where else to look.
+/// "YAML syntax: <yaml-cpp's message>", then a hint: a tab in the indentation of the error's line
+/// or of the nearest line with content above it, else (past the first line) where else to look.
 std::string yaml_syntax_message(const YAML::Exception& e, std::string_view text);
 
 }  // namespace tuki::core

@@ -82,9 +82,8 @@ const phrases sv{
     "Öppna ärendet",
     {"Kvittera", "Markera som löst", "Flytta: {role}", "Inte min"},
     "Den studerandes meddelande:",
-    "Den studerandes egna meddelanden visas inte i e-post för att skydda integriteten. Kontakta "
-    "den "
-    "studerande direkt.",
+    "Den studerandes egna meddelanden visas inte i e-post för att skydda integriteten. "
+    "Kontakta den studerande direkt.",
     "Det här meddelandet skickades automatiskt av tuki. Svara inte på det.",
     {{"studies", "studier"},
      {"wellbeing", "välmående"},
