@@ -129,7 +129,7 @@ int main(int argc, char** argv) {
 
   // A session in the middle of the dialog, with a score, a flag and a result.
   auto mid = on_reply(*lib, at_q1, who, settings, "huonosti", now);
-  std::size_t bytes = mid.state ? mid.state->to_json().dump().size() : 0;
+  std::size_t bytes = mid.state ? mid.state->to_text().size() : 0;
 
   std::printf("replies in the mix:            %zu (en fi sv et lv lt)\n", replies.size());
   std::printf("baseline utf8proc casefold:    %12.0f replies/s\n", baseline);

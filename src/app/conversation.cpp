@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include <nlohmann/json.hpp>
-
 #include "tuki/adapters/phone/phone_normalizer.hpp"
 #include "tuki/app/log.hpp"
 #include "tuki/core/text/placeholder_fill.hpp"
@@ -112,9 +110,7 @@ core::result<inbound_outcome> conversation::handle_inbound(adapters::sqlite_stor
   std::optional<dialog::session> session;
   std::string dialog_id;
   if (auto stored = store.load_session(student->id)) {
-    auto parsed = nlohmann::json::parse(stored->state_json, nullptr, false);
-    if (!parsed.is_discarded())
-      if (auto s = dialog::session::from_json(parsed)) session = std::move(*s);
+    if (auto s = dialog::session::from_text(stored->state_json)) session = std::move(*s);
     dialog_id = stored->dialog_id;
     if (!session)
       (void)store.audit("tuki", "session_unreadable", "student:" + std::to_string(student->id), "", now);
@@ -196,9 +192,7 @@ core::status conversation::fire_timer(adapters::sqlite_store& store, const adapt
   if (!stored) return core::status::ok();  // the session ended: a stale timer
   auto student = store.get_student(timer.student_id);
   if (!student) return core::status::ok();
-  auto parsed = nlohmann::json::parse(stored->state_json, nullptr, false);
-  if (parsed.is_discarded()) return core::status::ok();
-  auto session = dialog::session::from_json(parsed);
+  auto session = dialog::session::from_text(stored->state_json);
   if (!session) return core::status::ok();
   // Every step re-arms its timers under a new token, so most timers that fall due are stale:
   // they would change nothing, and are not worth rewriting the session for.
@@ -328,7 +322,8 @@ core::result<conversation::step_counts> conversation::apply(adapters::sqlite_sto
     }
   }
   if (out.state) {
-    if (auto s = store.save_session(student.id, current_dialog, out.state->to_json().dump(), now); !s) return s;
+    if (auto s = store.save_session(student.id, current_dialog, out.state->to_text(), now); !s)
+      return s;
   } else {
     if (auto s = store.delete_session(student.id); !s) return s;
   }

@@ -1,18 +1,21 @@
 #include "tuki/core/dialog/session.hpp"
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 using namespace tuki;
 using namespace tuki::dialog;
 
-TEST_CASE("session JSON round trip is lossless", "[dialog][session]") {
+namespace {
+
+session sample() {
   session s;
   s.dialog_id = "weekly_checkin";
   s.dialog_version = "0123456789abcdef";
   s.node = "q2";
   s.token = 1'767'603'600'000'003;
   s.visits = {{"q1", 1}, {"q2", 2}};
-  s.scores = {{"need", 3}};
+  s.scores = {{"need", 3}, {"mood", -2}};
   s.flags = {"needs_support"};
   s.results = {{"q1", "struggling"}};
   s.reminders_sent = 1;
@@ -20,22 +23,62 @@ TEST_CASE("session JSON round trip is lossless", "[dialog][session]") {
   s.last_category = "struggling";
   s.started = core::from_unix_ms(1'767'603'600'000);
   s.expires = core::from_unix_ms(1'767'862'800'000);
-  auto back = session::from_json(nlohmann::json::parse(s.to_json().dump()));
+  return s;
+}
+
+// The sample's stored text with `field` set to `value` (any JSON), through nlohmann: an
+// independent writer.
+std::string with(const std::string& field, const nlohmann::json& value) {
+  auto j = nlohmann::json::parse(sample().to_text());
+  j[field] = value;
+  return j.dump();
+}
+
+std::string error_of(const std::string& text) {
+  auto s = session::from_text(text);
+  REQUIRE_FALSE(s.is_ok());
+  return s.error().message();
+}
+
+}  // namespace
+
+TEST_CASE("session text round trip is lossless", "[dialog][session]") {
+  const session s = sample();
+  const std::string text = s.to_text();
+  auto back = session::from_text(text);
   REQUIRE(back.is_ok());
   CHECK(back.value() == s);
+  // It is JSON as nlohmann writes it: keys sorted, compact.
+  CHECK(nlohmann::json::parse(text).dump() == text);
+  const auto j = nlohmann::json::parse(text);
+  CHECK(j.at("format") == 1);
+  CHECK(j.at("token") == 1'767'603'600'000'003);
+  CHECK(j.at("scores").at("mood") == -2);
+  CHECK(j.at("flags") == nlohmann::json::array({"needs_support"}));
+  CHECK(j.at("started") == 1'767'603'600'000);
 }
 
-TEST_CASE("malformed session JSON is an error, not a crash", "[dialog][session]") {
-  CHECK_FALSE(session::from_json(nlohmann::json::object()).is_ok());
-  auto j = session{}.to_json();
-  j["token"] = "seven";
-  CHECK_FALSE(session::from_json(j).is_ok());
-  j = session{}.to_json();
-  j["format"] = 99;
-  CHECK_FALSE(session::from_json(j).is_ok());
+TEST_CASE("session text escapes as nlohmann does and survives any text", "[dialog][session]") {
+  session s = sample();
+  s.node = "say \"hi\" \\ now";
+  s.last_category = std::string("tab\there, line\nbreak, bell\x07, nul") + '\0' + "end";
+  s.results = {{"emoji", "ok 👍 ä ž ų"}, {"quote\"key", "v"}};
+  s.flags = {"ünïcode"};
+  const std::string text = s.to_text();
+  CHECK(nlohmann::json::parse(text).dump() == text);
+  CHECK(text.find("\\u0007") != std::string::npos);
+  CHECK(text.find("\\u0000") != std::string::npos);
+  auto back = session::from_text(text);
+  REQUIRE(back.is_ok());
+  CHECK(back.value() == s);
+
+  // Invalid UTF-8 (which nlohmann's dump would throw on) is written as U+FFFD.
+  s.last_category = "bad \xC3 byte";
+  const std::string repaired = s.to_text();
+  CHECK(nlohmann::json::parse(repaired).at("last_category") == "bad \xEF\xBF\xBD byte");
 }
 
-TEST_CASE("session JSON round trip keeps many and long entries", "[dialog][session]") {
+TEST_CASE("session text round trip keeps many and long entries", "[dialog][session]") {
   // More entries than the session keeps inline, and names longer than short_string holds inline.
   session s;
   s.dialog_id = "a_dialog_with_a_rather_long_id";
@@ -49,23 +92,26 @@ TEST_CASE("session JSON round trip keeps many and long entries", "[dialog][sessi
     s.flags.insert("flag_" + std::string(static_cast<std::size_t>(i) * 5, 'f'));
     s.results["result_" + std::to_string(i)] = std::string(static_cast<std::size_t>(i) * 6, 'r');
   }
-  auto back = session::from_json(nlohmann::json::parse(s.to_json().dump()));
+  const std::string text = s.to_text();
+  CHECK(nlohmann::json::parse(text).dump() == text);
+  auto back = session::from_text(text);
   REQUIRE(back.is_ok());
   CHECK(back.value() == s);
   CHECK(back.value().visits.size() == 9);
-  CHECK(back.value().to_json() == s.to_json());
+  CHECK(back.value().to_text() == text);
 }
 
 TEST_CASE("session JSON stored by earlier versions still loads, and is written the same",
           "[dialog][session]") {
-  // As the std::map / std::set session wrote it (keys sorted, flags a sorted array).
+  // As the std::map / std::set session wrote it through nlohmann (keys sorted, flags a sorted
+  // array).
   const std::string stored =
       R"({"dialog":"weekly_checkin","expires":1767862800000,"flags":["high_need","needs_support"],)"
       R"("format":1,"hints_used":0,"last_category":"struggling","node":"q2",)"
       R"("reminders_sent":0,"results":{"contact":"yes","q1":"struggling"},)"
       R"("scores":{"need":4},"started":1767603600000,"token":1767603600000001,)"
       R"("version":"0123456789abcdef","visits":{"q1":1,"q2":1}})";
-  auto s = session::from_json(nlohmann::json::parse(stored));
+  auto s = session::from_text(stored);
   REQUIRE(s.is_ok());
   const session& v = s.value();
   CHECK(v.dialog_version == std::string("0123456789abcdef"));
@@ -73,16 +119,60 @@ TEST_CASE("session JSON stored by earlier versions still loads, and is written t
   CHECK(v.scores.find(std::string("need"))->second == 4);
   CHECK(v.flags.count(std::string("high_need")) == 1);
   CHECK(v.results.find(std::string("q1"))->second == std::string("struggling"));
-  CHECK(v.to_json().dump() == nlohmann::json::parse(stored).dump());
+  CHECK(v.token == 1767603600000001);
+  CHECK(v.to_text() == stored);
+  // Whitespace and another key order (an operator's hand edit) read the same.
+  auto pretty = session::from_text(nlohmann::json::parse(stored).dump(2));
+  REQUIRE(pretty.is_ok());
+  CHECK(pretty.value() == v);
 }
 
-TEST_CASE("session JSON with wrongly typed maps is an error", "[dialog][session]") {
+TEST_CASE("session text skips keys it does not know", "[dialog][session]") {
+  auto j = nlohmann::json::parse(sample().to_text());
+  j["added_later"] =
+      nlohmann::json::parse(R"({"nested": [1, {"deep": [true, null, 2.5]}], "s": "x"})");
+  j["also_later"] = nlohmann::json::array({1, "two", nullptr});
+  j["scalar_later"] = 3.5;
+  auto back = session::from_text(j.dump());
+  REQUIRE(back.is_ok());
+  CHECK(back.value() == sample());
+}
+
+TEST_CASE("malformed session text is an error that names what is wrong", "[dialog][session]") {
+  CHECK_THAT(error_of("{}"), Catch::Contains("no 'dialog'"));
+  auto missing = nlohmann::json::parse(sample().to_text());
+  missing.erase("visits");
+  CHECK_THAT(error_of(missing.dump()), Catch::Contains("no 'visits'"));
+  CHECK_THAT(error_of(with("token", "seven")), Catch::Contains("'token'"));
+  CHECK_THAT(error_of(with("format", 99)), Catch::Contains("unknown format 99"));
+  CHECK_THAT(error_of(with("hints_used", 1.5)), Catch::Contains("'hints_used' is a fraction"));
+  CHECK_THAT(error_of(with("node", nullptr)), Catch::Contains("'node' is null"));
+  CHECK_THAT(error_of(with("reminders_sent", 5'000'000'000LL)),
+             Catch::Contains("'reminders_sent'"));
+  CHECK_THAT(error_of(with("token", 18'000'000'000'000'000'000ULL)),
+             Catch::Contains("out of range"));
+  CHECK_THAT(error_of("[1, 2]"), Catch::Contains("not a JSON object"));
+  CHECK_THAT(error_of("7"), Catch::Contains("not a JSON object"));
+  CHECK_THAT(error_of("\"a string\""), Catch::Contains("not a JSON object"));
+  CHECK_THAT(error_of(""), Catch::Contains("session:"));
+  const std::string text = sample().to_text();
+  CHECK_THAT(error_of(text.substr(0, text.size() / 2)), Catch::Contains("parse error"));
+  CHECK_THAT(error_of(text + "x"), Catch::Contains("parse error"));
+}
+
+TEST_CASE("session text with wrongly typed maps is an error", "[dialog][session]") {
   for (const char* field : {"visits", "scores", "flags", "results"}) {
     CAPTURE(field);
-    auto j = session{}.to_json();
-    j[field] = 7;
-    CHECK_FALSE(session::from_json(j).is_ok());
-    j[field] = nlohmann::json::parse(R"({"a": [1]})");
-    CHECK_FALSE(session::from_json(j).is_ok());
+    CHECK_FALSE(session::from_text(with(field, 7)).is_ok());
+    CHECK_FALSE(session::from_text(with(field, nlohmann::json::parse(R"({"a": [1]})"))).is_ok());
+    CHECK_FALSE(
+        session::from_text(with(field, nlohmann::json::parse(R"({"a": {"b": 1}})"))).is_ok());
   }
+  CHECK_FALSE(session::from_text(with("visits", nlohmann::json::parse(R"({"a": "one"})"))).is_ok());
+  CHECK_FALSE(
+      session::from_text(with("visits", nlohmann::json::parse(R"({"a": 3000000000})"))).is_ok());
+  CHECK_FALSE(session::from_text(with("results", nlohmann::json::parse(R"({"a": 1})"))).is_ok());
+  CHECK_FALSE(session::from_text(with("flags", nlohmann::json::parse(R"([1])"))).is_ok());
+  CHECK_FALSE(session::from_text(with("flags", nlohmann::json::object())).is_ok());
+  CHECK_FALSE(session::from_text(with("visits", nlohmann::json::array())).is_ok());
 }

@@ -1,11 +1,10 @@
 #pragma once
 // The state of one student's conversation between steps. A session exists only while the
-// dialog waits for a reply; the app stores it (to_json) with the step's effects in one
-// transaction. JSON round-trip is lossless.
+// dialog waits for a reply; the app stores it (to_text) with the step's effects in one
+// transaction. The stored form is JSON, so an operator can read it; the round trip is lossless.
 #include <cstdint>
 #include <string>
-
-#include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "tuki/core/dialog/short_string.hpp"
 #include "tuki/core/dialog/small_map.hpp"
@@ -35,8 +34,12 @@ class session {
   core::instant started{};
   core::instant expires{};
 
-  nlohmann::json to_json() const;
-  static core::result<session> from_json(const nlohmann::json& j);
+  /// The stored form: a JSON object with its keys sorted, written as nlohmann::json::dump()
+  /// writes it, without building a JSON tree (every reply loads and saves a session).
+  std::string to_text() const;
+  /// Reads the stored form without building a JSON tree. Every field must be there with its
+  /// type; keys it does not know are skipped. An error says which field is wrong.
+  static core::result<session> from_text(std::string_view text);
   bool operator==(const session&) const = default;
 };
 
