@@ -48,10 +48,10 @@ core::status check_config_paths(const config::config& cfg) {
   }
   std::string errors;
   for (const auto& [key, value, k] : paths) {
-    const std::string where = cfg.locations.find(key);
-    if (where.empty() || value->empty()) continue;  // not set in the file: its default
+    // Not set in the file: its default.
+    if (cfg.locations.find(key).empty() || value->empty()) continue;
     if (auto why = problem(*value, k); !why.empty())
-      errors += (errors.empty() ? "" : "\n") + where + ": " + key + ": " + why;
+      errors += (errors.empty() ? "" : "\n") + cfg.locations.locate(key, key + ": " + why);
   }
   if (errors.empty()) return core::status::ok();
   return core::status::invalid_argument(errors);

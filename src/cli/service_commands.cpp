@@ -155,15 +155,18 @@ void register_service_commands(CLI::App& root, int& exit_code) {
       exit_code = fail(1, store.error().message());
       return;
     }
+    adapters::staff_stored n;
     auto st = in_transaction(**store, [&](adapters::sqlite_store& s) {
-      auto n = s.upsert_staff(*rows);
-      return n.error();
+      auto stored = s.upsert_staff(*rows);
+      if (stored) n = *stored;
+      return stored.error();
     });
     if (!st) {
       exit_code = fail(1, st.message());
       return;
     }
-    std::cout << "imported " << rows->size() << " staff members into " << inst->id << "\n";
+    std::cout << "imported " << rows->size() << " staff members into " << inst->id << " ("
+              << n.added << " new, " << n.updated << " updated, " << n.unchanged << " unchanged)\n";
   });
 
   auto* checkin = root.add_subcommand("checkin", "Check-ins");

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include <catch2/catch.hpp>
 
@@ -18,6 +19,15 @@ config::env_lookup no_env() {
   return [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
 }
 
+// An environment of the variables in `vars` only.
+config::env_lookup env_of(std::map<std::string, std::string> vars) {
+  return [vars](const std::string& name) -> std::optional<std::string> {
+    auto it = vars.find(name);
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
 struct temp_dir {
   fs::path path = fs::temp_directory_path() / ("tuki-config-paths-" + std::to_string(::getpid()));
   temp_dir() {
@@ -30,10 +40,11 @@ struct temp_dir {
 };
 
 // `yaml` ends inside its one institution, which gets the console gateway.
-config::config parse(const std::string& yaml) {
-  auto cfg = config::parse_config(yaml + "    gateway: console\ngateways:\n  - name: console\n"
-                                         "    type: console\n",
-                                  "tuki.yaml", no_env());
+config::config parse(const std::string& yaml, const config::env_lookup& env = no_env()) {
+  auto cfg = config::parse_config(yaml +
+                                      "    gateway: console\ngateways:\n  - name: console\n"
+                                      "    type: console\n",
+                                  "tuki.yaml", env);
   INFO(cfg.error().to_string());
   REQUIRE(cfg);
   return *cfg;
@@ -69,6 +80,35 @@ TEST_CASE("paths the config sets must exist; errors name the key's line", "[app]
                                 (d / "routing.yaml") + "'"));
   // Every command checks them before it opens the store.
   CHECK(app::check_config(parse(bad)).message() == m);
+}
+
+TEST_CASE("a wrong path from the environment names its variable", "[app][config]") {
+  temp_dir d;
+  const auto env = env_of({{"TUKI_DIALOGS", d / "dialgos"}, {"TUKI_DIR", d.path.string()}});
+  // Line 1 dialogs_dir, 4 schedule_file (a path the variable gives only a part of).
+  const std::string yaml =
+      "dialogs_dir: ${TUKI_DIALOGS}\n"
+      "institutions:\n  - id: varia\n"
+      "    schedule_file: ${TUKI_DIR}/dialogs\n";
+  auto st = app::check_config_paths(parse(yaml, env));
+  REQUIRE_FALSE(st);
+  const std::string m = st.message();
+  INFO(m);
+  CHECK_THAT(m, Catch::Contains("tuki.yaml:1:14: dialogs_dir: no directory '" + (d / "dialgos") +
+                                "' (from ${TUKI_DIALOGS})\n"));
+  CHECK_THAT(m,
+             Catch::EndsWith("tuki.yaml:4:20: institutions[0].schedule_file: '" + (d / "dialogs") +
+                             "' is a directory, not a file (from ${TUKI_DIR}/dialogs)"));
+  CHECK(app::check_config(parse(yaml, env)).message() == m);
+
+  // The same values written in the file: the line shows them, nothing is added.
+  const std::string literal = "dialogs_dir: " + (d / "dialgos") + "\n" +
+                              "institutions:\n  - id: varia\n" +
+                              "    schedule_file: " + (d / "dialogs") + "\n";
+  auto plain = app::check_config_paths(parse(literal, env));
+  REQUIRE_FALSE(plain);
+  CHECK_THAT(plain.message(), !Catch::Contains("(from"));
+  CHECK_THAT(plain.message(), Catch::EndsWith("' is a directory, not a file"));
 }
 
 TEST_CASE("paths left to their defaults are not checked here", "[app][config]") {

@@ -10,10 +10,15 @@ using namespace tuki;
 
 namespace {
 
-config::config parse(const std::string& institutions) {
+// `env`: the one environment variable set, as {name, value}; none when the name is empty.
+config::config parse(const std::string& institutions,
+                     std::pair<std::string, std::string> env = {}) {
   auto cfg = config::parse_config(
       "gateways:\n  - name: console\n    type: console\ninstitutions:\n" + institutions,
-      "tuki.yaml", [](const std::string&) -> std::optional<std::string> { return std::nullopt; });
+      "tuki.yaml", [env](const std::string& name) -> std::optional<std::string> {
+        if (!env.first.empty() && name == env.first) return env.second;
+        return std::nullopt;
+      });
   INFO(cfg.error().to_string());
   REQUIRE(cfg);
   return *cfg;
@@ -37,4 +42,28 @@ TEST_CASE("an institution's country must be a region libphonenumber knows", "[co
         "can read (an ISO 3166 code such as FI)");
   // Every command's check runs it.
   CHECK(app::check_config(unknown).message() == st.message());
+}
+
+TEST_CASE("a country from the environment that libphonenumber does not know names its variable",
+          "[config][phone]") {
+  auto from_env = parse("  - id: varia\n    gateway: console\n    country: ${TUKI_COUNTRY}\n",
+                        {"TUKI_COUNTRY", "XX"});
+  auto st = app::check_config_regions(from_env);
+  REQUIRE_FALSE(st.is_ok());
+  CHECK(st.message() ==
+        "tuki.yaml:7:14: institutions[0].country: 'XX' is not a country whose phone numbers tuki "
+        "can read (an ISO 3166 code such as FI) (from ${TUKI_COUNTRY})");
+  CHECK(app::check_config(from_env).message() == st.message());
+  // The default of ${NAME:-default} too: the file shows only the reference.
+  auto by_default =
+      parse("  - id: varia\n    gateway: console\n    country: ${TUKI_COUNTRY:-XX}\n");
+  CHECK_THAT(app::check_config_regions(by_default).message(),
+             Catch::EndsWith("'XX' is not a country whose phone numbers tuki can read (an ISO "
+                             "3166 code such as FI) (from ${TUKI_COUNTRY:-XX})"));
+
+  // Written in the file, the value is on the line the error names: nothing is added.
+  auto literal =
+      parse("  - id: varia\n    gateway: console\n    country: XX\n", {"TUKI_COUNTRY", "XX"});
+  CHECK_THAT(app::check_config_regions(literal).message(),
+             Catch::EndsWith("(an ISO 3166 code such as FI)"));
 }

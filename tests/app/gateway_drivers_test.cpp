@@ -14,10 +14,10 @@ config::env_lookup no_env() {
 
 // Parses `gateway` (one list item of gateways:, two-space indented) with an institution using
 // it, and returns the drivers' verdict.
-std::string driver_error(const std::string& gateway) {
+std::string driver_error(const std::string& gateway, const config::env_lookup& env = no_env()) {
   auto cfg = config::parse_config("public_url: https://tuki.example.fi\ngateways:\n" + gateway +
                                       "institutions:\n  - id: varia\n    gateway: g\n",
-                                  "tuki.yaml", no_env());
+                                  "tuki.yaml", env);
   INFO(cfg.error().to_string());
   REQUIRE(cfg);
   CHECK(app::check_config(*cfg).message() == app::make_gateway_drivers(*cfg).error().message());
@@ -68,6 +68,37 @@ TEST_CASE("gateway option errors name file, line, column, gateway and option", "
     CHECK(message == r.expected);
     CHECK(message.find("s3cret") == std::string::npos);
   }
+}
+
+TEST_CASE("a gateway option from the environment that the driver refuses names its variable",
+          "[app][gateway]") {
+  auto env = [](const std::string& name) -> std::optional<std::string> {
+    if (name == "KANNEL_SENDSMS_URL") return "http://127.0.0.1:notaport/s";
+    if (name == "KANNEL_HOST") return "127.0.0.1:notaport";
+    if (name == "GATEWAY_TYPE") return "carrier-pigeon";
+    return std::nullopt;
+  };
+  const std::string kannel = "  - name: g\n    type: kannel\n";
+  const std::string port_error =
+      "gateway 'g': option 'sendsms_url' must be an http:// or https:// URL: the port must be a "
+      "number between 1 and 65535";
+  CHECK(driver_error(kannel + "    sendsms_url: ${KANNEL_SENDSMS_URL}\n    username: u\n"
+                              "    password: p\n",
+                     env) == "tuki.yaml:5:18: " + port_error + " (from ${KANNEL_SENDSMS_URL})");
+  CHECK(driver_error("  - name: g\n    type: ${GATEWAY_TYPE}\n", env) ==
+        "tuki.yaml:4:11: gateway 'g': unknown type 'carrier-pigeon' (known: console, gatewayapi, "
+        "http_json, kannel, twilio) (from ${GATEWAY_TYPE})");
+  // A password written beside the variable is not shown, in the note either.
+  auto redacted = driver_error(kannel +
+                                   "    sendsms_url: http://kannel:s3cret@${KANNEL_HOST}/s\n"
+                                   "    username: u\n    password: p\n",
+                               env);
+  CHECK(redacted == "tuki.yaml:5:18: " + port_error + " (from http://kannel:***@${KANNEL_HOST}/s)");
+  CHECK(redacted.find("s3cret") == std::string::npos);
+  // The same value written in the file: nothing is added.
+  CHECK(driver_error(kannel + "    sendsms_url: http://127.0.0.1:notaport/s\n    username: u\n"
+                              "    password: p\n",
+                     env) == "tuki.yaml:5:18: " + port_error);
 }
 
 TEST_CASE("gateway rate_limit and rate_burst are the outbox's, checked with the config",

@@ -144,8 +144,22 @@ core::result<bool> sqlite_store::upsert_student(const core::student& s, core::in
   return db_->changes() > 0;
 }
 
-core::result<std::int64_t> sqlite_store::upsert_staff(const std::vector<core::staff_member>& staff) {
-  std::int64_t n = 0;
+core::result<staff_stored> sqlite_store::upsert_staff(
+    const std::vector<core::staff_member>& staff) {
+  // One upsert a member, which leaves a row holding every value alone. An INSERT ... DO UPDATE
+  // does not say whether it inserted or updated: changes() tells written from unchanged, and the
+  // rows counted before and after tell how many of the written were new (as the students import
+  // counts them).
+  auto count = [this]() -> core::result<std::int64_t> {
+    if (auto n = db_->prepare("SELECT COUNT(*) FROM staff").first_int()) return *n;
+    return core::status::io_error("sqlite: counting staff: " + db_->error_message());
+  };
+  auto before = count();
+  if (!before) return before.error();
+  staff_stored out;
+  std::size_t written = 0;    // members new or changed, of those that replaced no row
+  std::int64_t replaced = 0;  // rows under another case of a member's email, deleted
+  std::int64_t recased = 0;   // members that replaced such a row and added their own
   for (const auto& m : staff) {
     // An email is one person whatever its case (the CSV import gives it in lower case): rows
     // stored under another case of it (imports before that did) give way to this one.
@@ -153,16 +167,48 @@ core::result<std::int64_t> sqlite_store::upsert_staff(const std::vector<core::st
                              "AND email <> ?2")
                     .bind(1, m.institution_id).bind(2, m.email).run();
     if (!gone) return gone;
-    auto st = db_->prepare(
-                     "INSERT INTO staff (institution_id, email, name, roles, campuses, groups, phone) "
-                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (institution_id, email) DO UPDATE "
-                     "SET name = ?3, roles = ?4, campuses = ?5, groups = ?6, phone = ?7")
-                  .bind(1, m.institution_id).bind(2, m.email).bind(3, m.name).bind(4, join(m.roles))
-                  .bind(5, join(m.campuses)).bind(6, join(m.groups)).bind(7, m.phone).run();
+    const int gone_rows = db_->changes();
+    // Only then (rows from those imports): whether this case of the email was stored too.
+    bool kept = false;
+    if (gone_rows > 0)
+      kept = db_->prepare("SELECT 1 FROM staff WHERE institution_id = ?1 AND email = ?2")
+                 .bind(1, m.institution_id)
+                 .bind(2, m.email)
+                 .first_int()
+                 .has_value();
+    auto st =
+        db_->prepare(
+               "INSERT INTO staff (institution_id, email, name, roles, campuses, groups, phone) "
+               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (institution_id, email) DO UPDATE "
+               "SET name = ?3, roles = ?4, campuses = ?5, groups = ?6, phone = ?7 "
+               // A row that already holds every value is left alone (reported unchanged).
+               "WHERE name IS NOT ?3 OR roles IS NOT ?4 OR campuses IS NOT ?5 "
+               "OR groups IS NOT ?6 OR phone IS NOT ?7")
+            .bind(1, m.institution_id)
+            .bind(2, m.email)
+            .bind(3, m.name)
+            .bind(4, join(m.roles))
+            .bind(5, join(m.campuses))
+            .bind(6, join(m.groups))
+            .bind(7, m.phone)
+            .run();
     if (!st) return st;
-    ++n;
+    if (gone_rows > 0) {
+      ++out.updated;  // its email's case at least
+      replaced += gone_rows;
+      if (!kept) ++recased;
+    } else if (db_->changes() > 0) {
+      ++written;
+    } else {
+      ++out.unchanged;
+    }
   }
-  return n;
+  auto after = count();
+  if (!after) return after.error();
+  // Rows added: *after - *before + replaced, of which `recased` replaced a row (updates).
+  out.added = static_cast<std::size_t>(*after - *before + replaced - recased);
+  out.updated += written - out.added;
+  return out;
 }
 
 core::student sqlite_store::read_student(sqlite_statement& q) {

@@ -156,7 +156,8 @@ void read_tickets(yaml_map_reader& r, ticket_settings& t) {
 }
 
 // Records where every key of `map` stands, by dotted path below `path`, descending into maps.
-// A key names the line of its value (its first key when the value is a map).
+// A key names the line of its value (its first key when the value is a map). Call it after the
+// values are read, so that it knows which came from the environment.
 void record_locations(const YAML::Node& map, const std::string& path, const yaml_errors& errors,
                       source_locations& out) {
   if (!map.IsMap()) return;
@@ -165,7 +166,8 @@ void record_locations(const YAML::Node& map, const std::string& path, const yaml
     YAML::Node value = it->second;
     std::string p = (path.empty() ? "" : path + ".") + key.as<std::string>();
     bool at_value = !value.IsMap() && value.Mark().line >= 0;
-    out.add(p, errors.where(at_value ? value.Mark() : key.Mark()));
+    const YAML::Mark mark = at_value ? value.Mark() : key.Mark();
+    out.add(p, errors.where(mark), errors.substituted(mark));
     record_locations(value, p, errors, out);
   }
 }
@@ -196,8 +198,6 @@ void read_gateways(const YAML::Node& list, yaml_errors& errors, const env_lookup
     yaml_map_reader r(list[i], path, errors, &env);
     if (!r.valid()) continue;
     gateway_entry g;
-    g.locations.add("", errors.where(list[i].Mark()));
-    record_locations(list[i], "", errors, g.locations);
     g.name = r.string("name", true).value_or("");
     g.type = r.string("type", true).value_or("");
     g.rate_limit = read_rate(r, "rate_limit", errors).value_or(0);
@@ -209,6 +209,8 @@ void read_gateways(const YAML::Node& list, yaml_errors& errors, const env_lookup
       r.node(k);  // mark as read: the driver validates its own options
       g.options[k] = yaml_to_json(it->second, path + "." + k, errors, &env);
     }
+    g.locations.add("", errors.where(list[i].Mark()));
+    record_locations(list[i], "", errors, g.locations);
     for (const auto& other : out)
       if (!g.name.empty() && other.name == g.name)
         errors.add(r.mark("name"), path + ".name", "duplicate gateway name '" + g.name + "'");
@@ -365,9 +367,12 @@ core::result<config> parse_config(std::string_view yaml_text, std::string_view f
                  "must be debug, info, warn or error, got '" + *v + "'");
   }
   // Where the keys naming files and directories stand, for the checks that look at the file
-  // system once the whole config is read (app::check_config_paths).
+  // system once the whole config is read (app::check_config_paths). After the key is read: a
+  // value from the environment is recorded so.
   auto locate_key = [&](const yaml_map_reader& r, const std::string& key) {
-    if (r.has(key)) c.locations.add(r.child_path(key), errors.where(r.mark(key)));
+    if (r.has(key))
+      c.locations.add(r.child_path(key), errors.where(r.mark(key)),
+                      errors.substituted(r.mark(key)));
   };
   if (auto v = top.string("dialogs_dir")) c.dialogs_dir = *v;
   if (auto v = top.string("secret")) c.secret = *v;

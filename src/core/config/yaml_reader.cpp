@@ -7,13 +7,18 @@ namespace tuki::config {
 void yaml_errors::add(const YAML::Mark& mark, const std::string& path, const std::string& what) {
   std::string line = where(mark) + ": " + (path.empty() ? "" : path + ": ") + what;
   if (auto it = substituted_.find({mark.line, mark.column}); it != substituted_.end())
-    line += " (from " + it->second + ")";
+    line += substitution_note(it->second);
   lines_.push_back(std::move(line));
 }
 
 void yaml_errors::note_substitution(const YAML::Mark& mark, std::string raw) {
   if (mark.is_null()) return;  // no position to tell it by
   substituted_[{mark.line, mark.column}] = std::move(raw);
+}
+
+std::string yaml_errors::substituted(const YAML::Mark& mark) const {
+  auto it = substituted_.find({mark.line, mark.column});
+  return it == substituted_.end() ? std::string() : it->second;
 }
 
 std::string yaml_errors::where(const YAML::Mark& mark) const {

@@ -315,12 +315,107 @@ TEST_CASE("staff are one row per email whatever its case", "[store]") {
   REQUIRE(store->upsert_staff({m}));
   m.email = "anna.k@school.fi";
   m.roles = {"nurse"};
-  REQUIRE(store->upsert_staff({m}));
-  REQUIRE(store->upsert_staff({m}));
+  auto recased = store->upsert_staff({m});
+  REQUIRE(recased);
+  CHECK(recased->added == 0);  // the same person: her row is replaced
+  CHECK(recased->updated == 1);
+  auto again = store->upsert_staff({m});
+  REQUIRE(again);
+  CHECK(again->unchanged == 1);
   auto all = store->list_staff("varia");
   REQUIRE(all.size() == 1);
   CHECK(all[0].email == "anna.k@school.fi");
   CHECK(all[0].roles == std::vector<std::string>{"nurse"});
+
+  // Both cases stored (two imports before the lower-casing, with different values): the other
+  // case gives way, and the member counts once, as updated.
+  REQUIRE(store->db()
+              .exec("INSERT INTO staff (institution_id, email, roles) "
+                    "VALUES ('varia', 'ANNA.K@school.fi', 'teacher')")
+              .is_ok());
+  m.name = "Anna K";
+  auto both = store->upsert_staff({m});
+  REQUIRE(both);
+  CHECK(both->added == 0);
+  CHECK(both->updated == 1);
+  CHECK(both->unchanged == 0);
+  CHECK(store->list_staff("varia").size() == 1);
+}
+
+TEST_CASE("a staff import counts members new, updated and unchanged, leaving unchanged rows alone",
+          "[store]") {
+  temp_db db;
+  auto store = open_with_institution(db);
+  auto member = [](std::string email, std::string role) {
+    core::staff_member m;
+    m.institution_id = "varia";
+    m.email = std::move(email);
+    m.name = "Name";
+    m.roles = {std::move(role)};
+    m.campuses = {"Tikkurila"};
+    m.groups = {"AUT21", "LOG22"};
+    m.phone = "+358500000001";
+    return m;
+  };
+  std::vector<core::staff_member> staff{member("opo@varia.test", "study_counsellor"),
+                                        member("kuraattori@varia.test", "social_worker")};
+  auto first = store->upsert_staff(staff);
+  REQUIRE(first);
+  CHECK(first->added == 2);
+  CHECK(first->updated == 0);
+  CHECK(first->unchanged == 0);
+  const auto stored = store->list_staff("varia");
+
+  // Every write to a staff row is counted: a re-import of the same rows writes none.
+  REQUIRE(store->db()
+              .exec("CREATE TEMP TABLE staff_writes (email TEXT);"
+                    "CREATE TEMP TRIGGER staff_written AFTER UPDATE ON staff "
+                    "BEGIN INSERT INTO staff_writes VALUES (NEW.email); END;")
+              .is_ok());
+  auto writes = [&] {
+    return store->db().prepare("SELECT COUNT(*) FROM staff_writes").first_int().value_or(-1);
+  };
+  auto same = store->upsert_staff(staff);
+  REQUIRE(same);
+  CHECK(same->added == 0);
+  CHECK(same->updated == 0);
+  CHECK(same->unchanged == 2);
+  CHECK(writes() == 0);
+  auto after = store->list_staff("varia");
+  REQUIRE(after.size() == stored.size());
+  for (std::size_t i = 0; i < after.size(); ++i) {
+    CHECK(after[i].id == stored[i].id);
+    CHECK(after[i].email == stored[i].email);
+  }
+
+  // One field changed (the groups' order too: they are stored as written), one member new.
+  staff[1].groups = {"LOG22", "AUT21"};
+  staff.push_back(member("terveydenhoitaja@varia.test", "nurse"));
+  auto changed = store->upsert_staff(staff);
+  REQUIRE(changed);
+  CHECK(changed->added == 1);
+  CHECK(changed->updated == 1);
+  CHECK(changed->unchanged == 1);
+  CHECK(writes() == 1);
+  after = store->list_staff("varia");
+  REQUIRE(after.size() == 3);
+  CHECK(after[1].groups == std::vector<std::string>{"LOG22", "AUT21"});
+  for (auto field : {&core::staff_member::name, &core::staff_member::phone}) {
+    INFO("a changed " << (field == &core::staff_member::name ? "name" : "phone"));
+    staff[0].*field += "!";
+    auto one = store->upsert_staff(staff);
+    REQUIRE(one);
+    CHECK(one->added == 0);
+    CHECK(one->updated == 1);
+    CHECK(one->unchanged == 2);
+  }
+  staff[2].roles.push_back("psychologist");
+  staff[2].campuses.clear();
+  auto roles = store->upsert_staff(staff);
+  REQUIRE(roles);
+  CHECK(roles->updated == 1);
+  CHECK(roles->unchanged == 2);
+  CHECK(store->list_staff("varia")[2].roles == std::vector<std::string>{"nurse", "psychologist"});
 }
 
 TEST_CASE("inbound messages are deduplicated on the gateway's id", "[store]") {

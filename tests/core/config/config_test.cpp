@@ -67,6 +67,17 @@ TEST_CASE("an error in a value from the environment names the variable", "[confi
   CHECK_THAT(m, Catch::Contains("http.listen: must be an IP address such as 127.0.0.1, 0.0.0.0 "
                                 "or ::, got 'nowhere'\n") ||
                     Catch::EndsWith("got 'nowhere'"));
+
+  // A password written beside the variable is not shown in the note either.
+  auto mail = parse_config(
+      std::string("mail:\n  type: smtp\n  url: smtp://user:secret@${SMTP_HOST}\n") + minimal,
+      "t.yaml", fake_env({{"SMTP_HOST", "host:notaport"}}));
+  REQUIRE_FALSE(mail);
+  CHECK_THAT(mail.error().message(),
+             Catch::Contains("t.yaml:3:8: mail.url: the port must be a number between 1 and 65535 "
+                             "in 'smtp://user:***@host:notaport' (from "
+                             "smtp://user:***@${SMTP_HOST})"));
+  CHECK_THAT(mail.error().message(), !Catch::Contains("secret"));
 }
 
 TEST_CASE("the shipped configurations load", "[config]") {

@@ -86,7 +86,14 @@ print(" ".join(r["email"] for r in rows if wellbeing & set(r["roles"].split(";")
 EOF
 )
 tuki_cli staff-import staff import "$E2E_DIR/staff.csv"
-e2e_pass "tuki staff import (6 staff members, every role)"
+e2e_expect_contains "tuki staff import (6 staff members, every role)" \
+  "imported 6 staff members into varia (6 new, 0 updated, 0 unchanged)" \
+  "$(cat "$E2E_DIR/tuki-staff-import.log")"
+# The same file again changes nothing, and says so.
+tuki_cli staff-reimport staff import "$E2E_DIR/staff.csv"
+e2e_expect_contains "tuki staff import of the same file" \
+  "imported 6 staff members into varia (0 new, 0 updated, 6 unchanged)" \
+  "$(cat "$E2E_DIR/tuki-staff-reimport.log")"
 
 cat >"$E2E_DIR/students.csv" <<'EOF'
 student_id,phone,first_name,language,group,campus,start_date,teacher_email,timezone

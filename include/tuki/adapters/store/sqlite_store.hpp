@@ -119,6 +119,13 @@ struct events_stored {
   std::size_t unchanged = 0;  // stored before with the same value: nothing changed
 };
 
+/// What upsert_staff did with the staff members it was given.
+struct staff_stored {
+  std::size_t added = 0;      // an email not stored before (in any case)
+  std::size_t updated = 0;    // stored before, with another value or its email in another case
+  std::size_t unchanged = 0;  // stored before with every value: nothing changed
+};
+
 class sqlite_store {
  public:
   /// Opens the database at `path`, sets WAL and `synchronous`, and migrates it to the latest
@@ -152,8 +159,8 @@ class sqlite_store {
   core::result<bool> upsert_student(const core::student& s, core::instant now,
                                     bool set_programme = true);
   /// Inserts or updates staff by email, ignoring its case: a row stored under another case of
-  /// the same email is replaced.
-  core::result<std::int64_t> upsert_staff(const std::vector<core::staff_member>& staff);
+  /// the same email is replaced. A row that already holds every value is left as it was.
+  core::result<staff_stored> upsert_staff(const std::vector<core::staff_member>& staff);
   std::optional<core::student> find_student_by_phone(const std::string& phone);
   std::optional<core::student> get_student(std::int64_t id);
   /// Ids of the institution's students, filtered by group, campus or ref ("all" = every one).

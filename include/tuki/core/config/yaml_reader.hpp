@@ -14,6 +14,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "tuki/core/config/env_substitution.hpp"
+#include "tuki/core/config/source_locations.hpp"
 
 namespace tuki::config {
 
@@ -26,6 +27,9 @@ class yaml_errors {
   void add(const YAML::Mark& mark, const std::string& path, const std::string& what);
   /// The scalar at `mark` was `raw` in the file before ${NAME} substitution.
   void note_substitution(const YAML::Mark& mark, std::string raw);
+  /// What note_substitution recorded at `mark` (read the value first), else empty: for
+  /// source_locations, whose later errors then say it too.
+  std::string substituted(const YAML::Mark& mark) const;
   /// "file:line:col" of `mark`, or the file alone when the mark is unknown.
   std::string where(const YAML::Mark& mark) const;
   bool empty() const { return lines_.empty(); }
