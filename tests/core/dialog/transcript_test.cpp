@@ -9,6 +9,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "tuki/core/dialog/engine.hpp"
+#include "tuki/core/dialog/session_layout.hpp"
 #include "tuki/core/dialog/yaml_reader.hpp"
 
 namespace fs = std::filesystem;
@@ -225,6 +226,9 @@ void run_transcript(const fs::path& file) {
       auto text = out.state->to_text();
       // The stored text is JSON exactly as nlohmann writes it (keys sorted, same escapes).
       CHECK(nlohmann::json::parse(text).dump() == text);
+      session fast;  // and is read back without a parser
+      CHECK(read_written_layout(text, fast));
+      CHECK(fast == *out.state);
       auto back = session::from_text(text);
       REQUIRE(back.is_ok());
       CHECK(back.value() == *out.state);
