@@ -190,13 +190,14 @@ core::status conversation::fire_timer(adapters::sqlite_store& store, const adapt
                                       core::instant now, const send_gate& gate) {
   auto stored = store.load_session(timer.student_id);
   if (!stored) return core::status::ok();  // the session ended: a stale timer
-  auto student = store.get_student(timer.student_id);
-  if (!student) return core::status::ok();
   auto session = dialog::session::from_text(stored->state_json);
   if (!session) return core::status::ok();
-  // Every step re-arms its timers under a new token, so most timers that fall due are stale:
-  // they would change nothing, and are not worth rewriting the session for.
-  if (session->token != timer.token) return core::status::ok();
+  // Every step re-arms the wait's timeout under a new token, so most timers that fall due are
+  // stale: they would change nothing, and are not worth reading the student for or rewriting
+  // the session.
+  if (!dialog::timer_is_live(*session, timer.kind, timer.token, now)) return core::status::ok();
+  auto student = store.get_student(timer.student_id);
+  if (!student) return core::status::ok();
   auto lib = library();
   auto step = dialog::on_timer(*lib, *session, context_of(*student), settings_of(*student), timer.kind,
                                timer.token, now);

@@ -563,8 +563,6 @@ TEST_CASE("events: CSV and JSON items are checked one by one", "[events]") {
   CHECK(errors.size() == 1);
 }
 
-// A measurement, not an assertion (no timing assertions in unit tests): run it by hand with
-// `tuki_tests "[.perf]"`. Prints how long 100,000 students take to load, plan and store.
 TEST_CASE("a dialog reminder due in quiet hours waits for the morning", "[scheduler]") {
   fixture f;
   f.add_students(1);
@@ -610,6 +608,8 @@ TEST_CASE("a reminder in quiet hours goes out when the student has just written"
   CHECK_FALSE(gate(st, std::nullopt, tue_2100).has_value());
 }
 
+// A measurement, not an assertion (no timing assertions in unit tests): run it by hand with
+// `tuki_tests "[.perf]"`. Prints how long 100,000 students take to load, plan and store.
 TEST_CASE("campaign planning of 100,000 students (measurement)", "[.perf]") {
   fixture f;
   std::vector<core::student> v;

@@ -140,17 +140,21 @@ class stepper {
  private:
   void start_wait(const node& n) { schedule(n); }
 
-  // A new token makes every earlier timer of this session stale; both timers are scheduled
-  // again with it.
+  // A new token makes every earlier wait timeout of this session stale; the wait's timeout is
+  // scheduled again with it. The session's expiry never moves, so its timer is scheduled once,
+  // at the first wait (its token does not matter: on_timer ends a session at its expiry
+  // whichever expiry timer comes).
   void schedule(const node& n) {
+    const bool first_wait = s_.token == s_.first_token();
     ++s_.token;
     const wait_def& w = *n.wait;
     bool more = s_.reminders_sent < w.max_reminders || w.on_timeout.has_value();
     if (w.timeout && more && now_ + *w.timeout < s_.expires)
       out_.effects.emplace_back(std::in_place_type<core::schedule_timer>,
                                 std::string(timer_wait_timeout), now_ + *w.timeout, s_.token);
-    out_.effects.emplace_back(std::in_place_type<core::schedule_timer>,
-                              std::string(timer_expiry), s_.expires, s_.token);
+    if (first_wait)
+      out_.effects.emplace_back(std::in_place_type<core::schedule_timer>, std::string(timer_expiry),
+                                s_.expires, s_.token);
   }
 
   std::optional<std::string_view> lookup(std::string_view name) const {
@@ -335,7 +339,7 @@ step_output start(const dialog_library& lib, std::string_view dialog_id,
   s.dialog_version = d->version;
   s.started = now;
   s.expires = now + d->expiry;
-  s.token = core::to_unix_ms(now) * 1000;
+  s.token = s.first_token();
   stepper st(*d, ctx, cs, now, out);
   st.set_priority(core::sms_priority::bulk);
   st.enter(d->start, d->start_index);
@@ -370,12 +374,17 @@ step_output on_reply(const dialog_library& lib, const std::optional<session>& s,
   return reply_at(*d, *n, at, ctx, cs, r, now);
 }
 
+bool timer_is_live(const session& s, std::string_view kind, std::int64_t token, core::instant now) {
+  if (kind == timer_expiry) return now >= s.expires;
+  return token == s.token;
+}
+
 step_output on_timer(const dialog_library& lib, const session& s, const student_context& ctx,
                      const conversation_settings& cs, std::string_view kind, std::int64_t token,
                      core::instant now) {
   step_output unchanged;
   unchanged.state = s;
-  if (token != s.token) return unchanged;
+  if (!timer_is_live(s, kind, token, now)) return unchanged;
   std::optional<session> moved;
   const dialog* d = dialog_of(lib, s, moved);
   if (!d) return ended(s, "dialog_removed");

@@ -150,13 +150,16 @@ TEST_CASE("after a restart a session whose version is gone goes on with the curr
   }
   SECTION("a timer of the session runs on the current version") {
     auto early = on_timer(*v2, *started.state, who, cs, timer_expiry, started.state->token, t0);
-    REQUIRE(early.state);  // not expired yet: waits on, now on the current version
-    CHECK(early.state->dialog_version == v2->find("tiny")->version);
-    CHECK(early.state->node == "ask");
+    REQUIRE(early.state);  // not expired yet: nothing changes
+    CHECK(early.effects.empty());
+    CHECK(*early.state == *started.state);
     auto expired = on_timer(*v2, *started.state, who, cs, timer_expiry, started.state->token,
                             started.state->expires);
     REQUIRE_FALSE(expired.effects.empty());
     CHECK(std::get<core::end_session>(expired.effects.back()).outcome == "no_reply");
+    REQUIRE(expired.ended_state);
+    CHECK(expired.ended_state->dialog_version == v2->find("tiny")->version);
+    CHECK(expired.ended_state->node == "ask");
   }
   SECTION("the node is gone: the session ends") {
     std::string renamed = v2_text;

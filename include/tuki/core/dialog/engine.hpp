@@ -66,8 +66,13 @@ step_output on_reply(const dialog_library&, const std::optional<session>&, const
 /// sender tuki has no language for (an unregistered number) is answered in.
 std::optional<std::string> crisis_language(const dialog_library&, std::string_view text);
 
-/// A timer fired (kind and token from the schedule_timer effect). A stale token is ignored
-/// (returns the session unchanged and no effects).
+/// Whether a timer that fell due can change `s`: a wait timeout whose token is the session's
+/// (a later step or reminder makes it stale), or an expiry timer once the session's expiry has
+/// come (whatever its token: the expiry never moves, and an early one changes nothing).
+bool timer_is_live(const session& s, std::string_view kind, std::int64_t token, core::instant now);
+
+/// A timer fired (kind and token from the schedule_timer effect). A timer that is not live
+/// (timer_is_live) is ignored: the session comes back unchanged, with no effects.
 step_output on_timer(const dialog_library&, const session&, const student_context&,
                      const conversation_settings&, std::string_view kind, std::int64_t token,
                      core::instant now);

@@ -18,8 +18,8 @@ class session {
   std::string dialog_id;
   short_string dialog_version;  // the dialog file's content hash; the session finishes on it
   std::string node;             // the node waiting for a reply
-  /// Changes whenever a wait starts or a reminder goes out; timers carry it, a timer with
-  /// another token is stale. Starts at started-ms * 1000 so tokens of successive sessions of a
+  /// Changes whenever a wait starts or a reminder goes out; wait timeouts carry it, one with
+  /// another token is stale. Starts at first_token() so tokens of successive sessions of a
   /// student do not collide.
   std::int64_t token = 0;
   // Sorted like std::map / std::set, their first entries and names held inline, so that copying
@@ -33,6 +33,9 @@ class session {
   std::string last_category;
   core::instant started{};
   core::instant expires{};
+
+  /// The token a session starts with, before its first wait: started-ms * 1000.
+  std::int64_t first_token() const { return core::to_unix_ms(started) * 1000; }
 
   /// The stored form: a JSON object with its keys sorted, written as nlohmann::json::dump()
   /// writes it, without building a JSON tree (every reply loads and saves a session).
