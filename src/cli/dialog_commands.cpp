@@ -327,9 +327,13 @@ int run_sim(const sim_options& o) {
     std::optional<session> last = state;
     if (line == "/timeout") {
       std::optional<core::schedule_timer> next;
+      // The earliest timer that would change the session when it comes: the wait's timeout
+      // under the current token, or the session's one expiry timer (whatever its token).
       if (state)
         for (const auto& t : timers)
-          if (t.token == state->token && (!next || t.at < next->at)) next = t;
+          if (dialog::timer_is_live(*state, t.kind, t.token, std::max(now, t.at)) &&
+              (!next || t.at < next->at))
+            next = t;
       if (!next) {
         step_output none;
         none.state = state;

@@ -46,6 +46,19 @@ assert all(t["category"] != "crisis" for t in lines[2]["tickets"]), lines[2]
 PY
 pass "sim: /timeout reminds; exam stress is not a crisis"
 
+# 3a. After the reminder no timeout is left: the next /timeout is the session's expiry (its one
+#     expiry timer, stored at the first wait).
+out=$(printf '/timeout\n/timeout\n' | "$tuki" sim --dialog weekly_checkin --lang fi --json)
+python3 - "$out" <<'PY' || fail "sim: the second /timeout is the expiry"
+import json, sys
+lines = [json.loads(l) for l in sys.argv[1].splitlines() if l.strip()]
+assert len(lines) == 3, lines
+assert lines[1]["node"] == "q1" and len(lines[1]["sent"]) == 1, lines[1]
+assert lines[2]["ended"] == "no_reply" and lines[2]["done"] is True, lines[2]
+assert lines[2]["time"] - lines[0]["time"] == 72 * 3600 * 1000, lines[2]
+PY
+pass "sim: the second /timeout lets the session expire (no_reply at 72 h)"
+
 # 3b. sim takes a dialog id as checkin send does, refuses a language the dialog does not speak,
 #     and names the staff role as the built-in routing would (the service names the routed one).
 out=$(printf '2\nkyl\n2\n' | "$tuki" sim --dialog weekly_checkin --lang fi)

@@ -125,6 +125,8 @@ class session_reader {
   bool binary(nlohmann::json::binary_t&) { return scalar_of_wrong_type("binary data"); }
   bool number_unsigned(std::uint64_t v) {
     if (skipping()) return true;
+    if (depth_ == 0) return fail("not a JSON object");
+    if (depth_ == 1 && field_ == field::unknown) return true;
     if (v > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
       return fail(std::string("'") + name_of(field_) + "' is out of range");
     return number(static_cast<std::int64_t>(v));
@@ -355,6 +357,10 @@ std::string session::to_text() const {
 core::result<session> session::from_text(std::string_view text) {
   // Nearly every stored session is laid out as to_text wrote it: read that without a parser.
   if (session fast; read_written_layout(text, fast)) return fast;
+  // nlohmann's parser takes a NUL byte for the end of the text: what follows one would pass
+  // unread.
+  if (text.find('\0') != std::string_view::npos)
+    return core::status::invalid_argument("session: a NUL byte in the text");
   session s;
   session_reader reader(s);
   const bool parsed = nlohmann::json::sax_parse(text.begin(), text.end(), &reader);

@@ -1,5 +1,7 @@
 #include "tuki/core/dialog/session.hpp"
 
+#include <limits>
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -161,4 +163,92 @@ TEST_CASE("session text with wrongly typed maps is an error", "[dialog][session]
   CHECK_FALSE(session::from_text(with("flags", nlohmann::json::parse(R"([1])"))).is_ok());
   CHECK_FALSE(session::from_text(with("flags", nlohmann::json::object())).is_ok());
   CHECK_FALSE(session::from_text(with("visits", nlohmann::json::array())).is_ok());
+}
+
+namespace {
+
+// The session as the std::map session wrote it through a nlohmann tree: an independent writer.
+nlohmann::json tree_of(const session& s) {
+  auto map_of = [](const auto& m) {
+    nlohmann::json j = nlohmann::json::object();
+    for (const auto& [k, v] : m) j[k.str()] = v;
+    return j;
+  };
+  nlohmann::json flags = nlohmann::json::array();
+  for (const auto& f : s.flags) flags.push_back(f.str());
+  nlohmann::json results = nlohmann::json::object();
+  for (const auto& [k, v] : s.results) results[k.str()] = v.str();
+  return {{"format", 1},
+          {"dialog", s.dialog_id},
+          {"version", s.dialog_version.str()},
+          {"node", s.node},
+          {"token", s.token},
+          {"visits", map_of(s.visits)},
+          {"scores", map_of(s.scores)},
+          {"flags", flags},
+          {"results", results},
+          {"reminders_sent", s.reminders_sent},
+          {"hints_used", s.hints_used},
+          {"last_category", s.last_category},
+          {"started", core::to_unix_ms(s.started)},
+          {"expires", core::to_unix_ms(s.expires)}};
+}
+
+}  // namespace
+
+TEST_CASE("session text is what a nlohmann tree of the session dumps, for every ASCII byte",
+          "[dialog][session]") {
+  for (int b = 1; b < 0x80; ++b) {
+    CAPTURE(b);
+    session s = sample();
+    const std::string c(1, static_cast<char>(b));
+    s.node = "n" + c + "x";
+    s.last_category = c;
+    s.visits[c + "key"] = b;
+    s.flags.insert("f" + c);
+    s.results["r" + c] = c + c;
+    REQUIRE(s.to_text() == tree_of(s).dump());
+    auto back = session::from_text(s.to_text());
+    REQUIRE(back.is_ok());
+    CHECK(back.value() == s);
+  }
+  session s = sample();
+  s.results = {{"ö-key", "ü"}, {"a-key", "日本"}, {"Z-key", "z"}};  // sorted bytewise
+  s.scores = {{"min", std::numeric_limits<int>::min()}, {"max", std::numeric_limits<int>::max()}};
+  for (const std::int64_t token : {std::numeric_limits<std::int64_t>::min(),
+                                   std::numeric_limits<std::int64_t>::max(), std::int64_t{0}}) {
+    s.token = token;
+    CHECK(s.to_text() == tree_of(s).dump());
+    auto back = session::from_text(s.to_text());
+    REQUIRE(back.is_ok());
+    CHECK(back.value() == s);
+  }
+}
+
+TEST_CASE("a repeated key keeps its last value, as a JSON tree would", "[dialog][session]") {
+  std::string text = sample().to_text();
+  // Inside a map: the written layout with q1 twice.
+  const std::string twice =
+      std::string(text).replace(text.find(R"("visits":{)"), 10, R"("visits":{"q1":9,)");
+  auto in_map = session::from_text(twice);
+  REQUIRE(in_map.is_ok());
+  CHECK(in_map.value().visits.find(std::string("q1"))->second ==
+        nlohmann::json::parse(twice).at("visits").at("q1"));
+  // At the top: another layout, so the full reader reads it.
+  auto top = session::from_text(text.substr(0, text.size() - 1) + R"(,"node":"q9"})");
+  REQUIRE(top.is_ok());
+  CHECK(top.value().node == "q9");
+}
+
+TEST_CASE("session text skips a key it does not know whatever number it holds, and refuses a NUL",
+          "[dialog][session]") {
+  for (const char* value : {"9223372036854775808", "18446744073709551615", "-5"}) {
+    CAPTURE(value);
+    auto back = session::from_text(with("added_later", nlohmann::json::parse(value)));
+    REQUIRE(back.is_ok());
+    CHECK(back.value() == sample());
+  }
+  CHECK_THAT(error_of("18446744073709551615"), Catch::Contains("not a JSON object"));
+  const std::string text = sample().to_text();
+  CHECK_THAT(error_of(text + std::string(1, '\0') + "junk"), Catch::Contains("NUL"));
 }
