@@ -1,17 +1,15 @@
 // The dialog engine's timers: a wait's timeout under the step's token, and the session's one
 // expiry timer, stored at its first wait and live whatever its token once the expiry has come.
 // A small dialog whose first wait moves on by itself (on_timeout) to a wait without a timeout.
-#include <filesystem>
-#include <fstream>
-
-#include <unistd.h>
+#include <optional>
 
 #include <catch2/catch.hpp>
+
+#include "support/dialog_dir.hpp"
 
 #include "tuki/core/dialog/engine.hpp"
 #include "tuki/core/dialog/library.hpp"
 
-namespace fs = std::filesystem;
 using namespace tuki;
 using namespace tuki::dialog;
 
@@ -48,20 +46,15 @@ nodes:
 )";
 
 struct quiet_library {
-  fs::path dir = fs::temp_directory_path() / ("tuki_engine_timers_" + std::to_string(::getpid()));
+  testing::dialog_dir dir{"tuki_engine_timers"};
   std::optional<dialog_library> lib;
   quiet_library() {
-    fs::remove_all(dir);
-    fs::create_directories(dir / "lang");
-    for (const char* f : {"en.yaml", "common.yaml"})
-      fs::copy_file(fs::path(TUKI_SOURCE_DIR) / "dialogs/lang" / f, dir / "lang" / f);
-    std::ofstream(dir / "quiet.yaml", std::ios::binary) << quiet_dialog;
-    auto loaded = dialog_library::load(dir);
+    dir.write("quiet.yaml", quiet_dialog);
+    auto loaded = dialog_library::load(dir.path);
     INFO(loaded.error().message());
     REQUIRE(loaded.is_ok());
     lib.emplace(std::move(*loaded));
   }
-  ~quiet_library() { fs::remove_all(dir); }
 };
 
 std::vector<core::schedule_timer> timers_of(const step_output& out) {

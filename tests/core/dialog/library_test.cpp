@@ -4,10 +4,9 @@
 #include <fstream>
 #include <optional>
 
-#include <unistd.h>
-
 #include <catch2/catch.hpp>
 
+#include "support/dialog_dir.hpp"
 #include "tuki/core/dialog/engine.hpp"
 #include "tuki/core/dialog/graph.hpp"
 
@@ -40,16 +39,8 @@ void write(const fs::path& p, const std::string& text) {
   out << text;
 }
 
-struct temp_dir {
-  fs::path path;
-  temp_dir() {
-    path = fs::temp_directory_path() / ("tuki_dialog_lib_" + std::to_string(::getpid()));
-    fs::remove_all(path);
-    fs::create_directories(path / "lang");
-    for (const char* f : {"en.yaml", "common.yaml"})
-      fs::copy_file(fs::path(TUKI_SOURCE_DIR) / "dialogs/lang" / f, path / "lang" / f);
-  }
-  ~temp_dir() { fs::remove_all(path); }
+struct temp_dir : testing::dialog_dir {
+  temp_dir() : dialog_dir("tuki_dialog_lib") {}
 };
 
 // A session started on tiny.yaml version one, and the file then edited to version two.
