@@ -82,26 +82,37 @@ void check_role_names(const std::string& config_file, const fs::path& lang_dir, 
   }
 }
 
-// The categories some routing rule takes: the built-in rules', or with --config those of every
-// institution's routing. nullopt when the configuration or a routing file does not load (the
-// role-name check reports that).
-std::optional<std::set<std::string>> routed_categories(const std::string& config_file) {
-  std::vector<routing::routing_config> routings;
-  if (config_file.empty()) {
-    routings.push_back(routing::default_routing_config());
-  } else {
-    auto cfg = load_checked_config(config_file);
-    if (!cfg) return std::nullopt;
-    for (const auto& inst : cfg->institutions) {
-      auto r = inst.routing_file.empty() ? routing::load_routing_for(cfg->routing_dir, inst.id)
-                                         : routing::load_routing_file(inst.routing_file);
-      if (!r) return std::nullopt;
-      routings.push_back(std::move(*r));
-    }
+// What a routing does with ticket categories: which its rules without conditions take, and
+// which only rules with conditions take.
+dialog::routed_categories categories_of(const routing::routing_config& r, std::string name) {
+  dialog::routed_categories out;
+  out.name = std::move(name);
+  for (const auto& rule : r.rules.rules) {
+    if (rule.specificity() == 0)
+      out.always.insert(rule.category);
+    else
+      out.only_when.emplace(rule.category, rule.where);
   }
-  std::set<std::string> out;
-  for (const auto& r : routings)
-    for (const auto& rule : r.rules.rules) out.insert(rule.category);
+  for (const auto& category : out.always) out.only_when.erase(category);
+  return out;
+}
+
+// The routings the categories are checked against: the built-in one, or with --config every
+// institution's (named when there are several). nullopt when the configuration or a routing
+// file does not load (the role-name check reports that).
+std::optional<std::vector<dialog::routed_categories>> routings_to_check(
+    const std::string& config_file) {
+  if (config_file.empty()) return std::vector{categories_of(routing::default_routing_config(), "")};
+  auto cfg = load_checked_config(config_file);
+  if (!cfg) return std::nullopt;
+  std::vector<dialog::routed_categories> out;
+  for (const auto& inst : cfg->institutions) {
+    auto r = inst.routing_file.empty() ? routing::load_routing_for(cfg->routing_dir, inst.id)
+                                       : routing::load_routing_file(inst.routing_file);
+    if (!r) return std::nullopt;
+    out.push_back(categories_of(
+        *r, cfg->institutions.size() > 1 ? "institution '" + inst.id + "'" : std::string()));
+  }
   return out;
 }
 
@@ -114,14 +125,14 @@ int run_check(const check_options& o) {
     if (std::find(group.begin(), group.end(), fs::path(f)) == group.end()) group.push_back(f);
   }
   // The routing the categories are checked against: read once for every group of files.
-  const auto routed = routed_categories(o.config);
+  const auto routings = routings_to_check(o.config);
   int errors = 0, warnings = 0;
   for (const auto& [lang_dir, files] : groups) {
     std::vector<diagnostic> diags;
     auto lib = dialog_library::load_files(files, lang_dir, &diags);
-    if (lib && routed)
+    if (lib && routings)
       for (const auto& id : lib->dialog_ids())
-        for (auto& w : dialog::unrouted_ticket_categories(*lib->find(id), *routed))
+        for (auto& w : dialog::unrouted_ticket_categories(*lib->find(id), *routings))
           diags.push_back(std::move(w));
     std::set<std::string> failed;
     for (const auto& d : diags) {

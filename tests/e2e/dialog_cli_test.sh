@@ -139,6 +139,17 @@ printf 'routing_dir: %s\n' "$tmp/routing" | cat - config/tuki.yaml >"$tmp/routed
 got=$("$tuki" dialogs check "$tmp/check/category.yaml" --lang-dir dialogs/lang --config "$tmp/routed.yaml" 2>&1) ||
   fail "dialogs check --config with a studdies rule failed: $got"
 case "$got" in *"studdies"*) fail "dialogs check --config ignored the configured routing: $got" ;; esac
+# Only a rule for one campus takes it: the other campuses' tickets go to the fallback role.
+python3 - "$tmp/routing/varia.yaml" <<'PY'
+import sys
+text = open(sys.argv[1]).read()
+text = text.replace("  - category: studdies\n", "  - category: studdies\n    campus: Tikkurila\n", 1)
+open(sys.argv[1], "w").write(text)
+PY
+got=$("$tuki" dialogs check "$tmp/check/category.yaml" --lang-dir dialogs/lang --config "$tmp/routed.yaml" 2>&1) ||
+  fail "dialogs check --config with a campus rule failed: $got"
+expected="category.yaml:84:7: warning: node q1: tickets of category 'studdies' match routing rules only under their conditions ($tmp/routing/varia.yaml:"
+case "$got" in *"$expected"*"); the others go to the fallback role"*) ;; *) fail "dialogs check did not warn of a campus-only rule: $got" ;; esac
 pass "dialogs check: a ticket category no routing rule takes is a warning at its line"
 
 # 5c. A misspelt placeholder would reach students as written: an error at its text.
