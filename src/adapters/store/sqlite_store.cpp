@@ -11,6 +11,19 @@
 namespace tuki::adapters {
 namespace {
 
+// "[1,2,3]" of the ids `id_of` takes from each element: one bound text that json_each(?) reads
+// back as rows, instead of a statement per row.
+template <class Range, class IdOf>
+std::string json_id_list(const Range& items, IdOf id_of) {
+  std::string ids = "[";
+  for (const auto& item : items) {
+    if (ids.size() > 1) ids += ',';
+    ids += std::to_string(id_of(item));
+  }
+  ids += ']';
+  return ids;
+}
+
 using core::to_unix_ms;
 
 std::string join(const std::vector<std::string>& v) {
@@ -430,23 +443,27 @@ core::result<std::vector<queued_sms>> sqlite_store::claim_sms(int limit, core::i
   q.reset();
   if (!read) return read;
   if (out.empty()) return out;
-  // The history rows and the claim in one statement each, over the same rows as the SELECT: its
-  // order is total (id breaks ties) and nothing writes in between (one writer, one
-  // transaction). Per row, two statements cost the store thread about a third more. A claim
-  // that fails here fails its job, whose rollback leaves every message queued: rows returned
-  // but not marked `sending` would be sent and then claimed again.
-  static const std::string due =
-      "SELECT id FROM messages WHERE direction = 'out' AND status = 'queued' "
-      "AND priority IN (0, 1, 2) AND next_attempt_at <= ?1 "
-      "ORDER BY priority, next_attempt_at, id LIMIT ?2";
-  static const std::string history_sql =
-      "INSERT INTO message_status (message_id, status, at) SELECT id, 'sending', ?1 FROM (" + due + ")";
-  static const std::string claim_sql =
-      "UPDATE messages SET status = 'sending', attempts = attempts + 1, updated_at = ?1 WHERE id IN (" +
-      due + ")";
-  auto history = db_->prepare(history_sql).bind(1, to_unix_ms(now)).bind(2, limit).run();
+  // The history rows and the claim in one statement each, over the ids the SELECT returned
+  // (nothing writes in between: one writer, one transaction). Per row, two statements cost the
+  // store thread about a third more; running the ordered SELECT again as a subquery of each
+  // cost it 8% more than reading the ids back with json_each (P2, 50,000 SMS). A claim that fails
+  // here fails its job, whose rollback leaves every message queued: rows returned but not marked
+  // `sending` would be sent and then claimed again.
+  const std::string ids = json_id_list(out, [](const queued_sms& m) { return m.id; });
+  auto history = db_->prepare(
+                        "INSERT INTO message_status (message_id, status, at) "
+                        "SELECT value, 'sending', ?1 FROM json_each(?2)")
+                     .bind(1, to_unix_ms(now))
+                     .bind(2, ids)
+                     .run();
   if (!history) return history;
-  auto claimed = db_->prepare(claim_sql).bind(1, to_unix_ms(now)).bind(2, limit).run();
+  auto claimed = db_->prepare(
+                        "UPDATE messages SET status = 'sending', attempts = attempts + 1, "
+                        "updated_at = ?1 WHERE id IN (SELECT value FROM json_each(?2)) "
+                        "AND status = 'queued'")
+                     .bind(1, to_unix_ms(now))
+                     .bind(2, ids)
+                     .run();
   if (!claimed) return claimed;
   if (static_cast<std::size_t>(db_->changes()) != out.size())
     return core::status::internal("claimed " + std::to_string(out.size()) + " SMS but marked " +
@@ -457,12 +474,7 @@ core::result<std::vector<queued_sms>> sqlite_store::claim_sms(int limit, core::i
 core::result<std::size_t> sqlite_store::mark_sent(
     const std::vector<std::pair<std::int64_t, std::string>>& accepted, core::instant now) {
   if (accepted.empty()) return std::size_t{0};
-  std::string ids = "[";
-  for (const auto& [id, detail] : accepted) {
-    if (ids.size() > 1) ids += ',';
-    ids += std::to_string(id);
-  }
-  ids += ']';
+  const std::string ids = json_id_list(accepted, [](const auto& a) { return a.first; });
   auto& moved = db_->prepare(
       "UPDATE messages SET status = 'sent', updated_at = ?1 WHERE id IN (SELECT value FROM json_each(?2)) "
       "AND status = 'sending' RETURNING id");
