@@ -62,16 +62,15 @@ void put_key(std::string& out, std::string_view key) {
   out += "\":";
 }
 
-template <class Map>
-void put_int_map(std::string& out, const Map& m) {
+// An object of `m`'s entries (already in key order), each value written by `put_value`.
+template <class Map, class PutValue>
+void put_map(std::string& out, const Map& m, PutValue put_value) {
   out += '{';
-  bool first = true;
   for (const auto& [k, v] : m) {
-    if (!first) out += ',';
-    first = false;
+    if (out.back() != '{') out += ',';
     put_string(out, k);
     out += ':';
-    put_int(out, v);
+    put_value(out, v);
   }
   out += '}';
 }
@@ -332,16 +331,9 @@ std::string session::to_text() const {
   put_key(out, "reminders_sent");
   put_int(out, reminders_sent);
   put_key(out, "results");
-  out += '{';
-  for (const auto& [k, v] : results) {
-    if (out.back() != '{') out += ',';
-    put_string(out, k);
-    out += ':';
-    put_string(out, v);
-  }
-  out += '}';
+  put_map(out, results, put_string);
   put_key(out, "scores");
-  put_int_map(out, scores);
+  put_map(out, scores, put_int);
   put_key(out, "started");
   put_int(out, core::to_unix_ms(started));
   put_key(out, "token");
@@ -349,7 +341,7 @@ std::string session::to_text() const {
   put_key(out, "version");
   put_string(out, dialog_version);
   put_key(out, "visits");
-  put_int_map(out, visits);
+  put_map(out, visits, put_int);
   out += '}';
   return out;
 }
