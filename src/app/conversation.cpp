@@ -96,14 +96,47 @@ core::result<inbound_outcome> conversation::handle_inbound(adapters::sqlite_stor
     return id.error();
   }
   out.message_id = *id;
+  // The answer runs in a savepoint of its own inside the job's, so that a failure a retry
+  // would not change can be rolled back without the message (see the header).
+  auto& db = store.db();
+  (void)db.prepare("SAVEPOINT answer").run();
+  core::status answered;
+  try {
+    answered = answer_inbound(store, gateway, sms, student, out, now);
+  } catch (const std::exception& e) {
+    answered = core::status::internal(std::string("answer failed: ") + e.what());
+  }
+  if (answered) {
+    (void)db.prepare("RELEASE answer").run();
+    return out;
+  }
+  (void)db.prepare("ROLLBACK TO answer").run();
+  (void)db.prepare("RELEASE answer").run();
+  if (answered.error_code() == core::status::code::io_error) return answered;
+  inbound_outcome kept;
+  kept.message_id = out.message_id;
+  kept.known_sender = student.has_value();
+  kept.unanswered = answered.message().empty() ? "unknown error" : answered.message();
+  // Whether the text holds a crisis phrase, for the operator's alert (the step that would have
+  // said so was rolled back).
+  kept.crisis = dialog::crisis_language(*library(), sms.text).has_value();
+  (void)store.audit("tuki", "inbound_unanswered", "message:" + std::to_string(kept.message_id), "",
+                    now);
+  return kept;
+}
+
+core::status conversation::answer_inbound(adapters::sqlite_store& store, const std::string& gateway,
+                                          const adapters::inbound_sms& sms,
+                                          const std::optional<core::student>& student,
+                                          inbound_outcome& out, core::instant now) {
   if (!student) {
-    (void)store.audit("gateway:" + gateway, "inbound_unknown_sender", "message:" + std::to_string(*id),
-                      "", now);
-    auto answered = answer_unregistered(store, gateway, sms, *id, now);
+    (void)store.audit("gateway:" + gateway, "inbound_unknown_sender",
+                      "message:" + std::to_string(out.message_id), "", now);
+    auto answered = answer_unregistered(store, gateway, sms, out.message_id, now);
     if (!answered) return answered.error();
     out.crisis = answered->crisis;
     out.replies = answered->replies;
-    return out;
+    return core::status::ok();
   }
   out.known_sender = true;
   auto lib = library();
@@ -121,7 +154,7 @@ core::result<inbound_outcome> conversation::handle_inbound(adapters::sqlite_stor
   out.replies = applied->replies;
   out.tickets = applied->tickets;
   out.crisis = step.crisis;
-  return out;
+  return core::status::ok();
 }
 
 core::result<conversation::unregistered_answer> conversation::answer_unregistered(

@@ -172,6 +172,16 @@ void service::add_routes() {
       co_return core::http_response::text(503, "try again later\n");
     }
     metrics_.count(outcome->duplicate ? "inbound_duplicates" : "inbound_messages");
+    if (!outcome->unanswered.empty()) {
+      // Stored, and told to the gateway as stored; its answer failed for a reason a retry would
+      // not change (conversation::handle_inbound). An operator must look: the student got no
+      // answer, and a crisis no helpline text or ticket.
+      metrics_.count("inbound_unanswered");
+      log_error("inbound_unanswered", {{"gateway", gateway},
+                                       {"message_id", std::to_string(outcome->message_id)},
+                                       {"crisis", outcome->crisis ? "true" : "false"},
+                                       {"error", outcome->unanswered}});
+    }
     log_info(outcome->duplicate ? "inbound_duplicate" : "inbound_stored",
              {{"gateway", gateway}, {"message_id", std::to_string(outcome->message_id)},
               {"known_sender", outcome->known_sender ? "true" : "false"},

@@ -8,21 +8,16 @@
 #include <catch2/catch.hpp>
 
 #include "support/app_fixture.hpp"
+#include "support/inbound_sms.hpp"
 
 using namespace tuki;
 
 namespace {
 
+using testing::inbound_sms;
+
 const core::instant t0 = core::from_unix_ms(1'795'503'600'000);
 const std::string unknown = "+358409999999";
-
-adapters::inbound_sms sms(const std::string& from, const std::string& text, const std::string& id) {
-  adapters::inbound_sms m;
-  m.from = from;
-  m.text = text;
-  m.gateway_id = id;
-  return m;
-}
 
 std::vector<adapters::outbox_job> mails(adapters::sqlite_store& store, core::instant now) {
   return store.claim_jobs("mail", 100, now);
@@ -38,7 +33,7 @@ TEST_CASE("a crisis message from an unregistered number is answered and alerts t
   auto& store = *f.store;
   auto& conv = *f.conv;
 
-  auto out = conv.handle_inbound(store, "console", sms(unknown, "haluan kuolla", "m1"), t0);
+  auto out = conv.handle_inbound(store, "console", inbound_sms(unknown, "haluan kuolla", "m1"), t0);
   REQUIRE(out);
   CHECK_FALSE(out->known_sender);
   CHECK(out->crisis);
@@ -63,7 +58,8 @@ TEST_CASE("a crisis message from an unregistered number is answered and alerts t
   CHECK_THAT(mime, !Catch::Contains("kuolla"));
 
   SECTION("a second crisis message within the hour is stored, not answered or alerted again") {
-    auto again = conv.handle_inbound(store, "console", sms(unknown, "haluan kuolla", "m2"), t0 + std::chrono::minutes(20));
+    auto again = conv.handle_inbound(store, "console", inbound_sms(unknown, "haluan kuolla", "m2"),
+                                     t0 + std::chrono::minutes(20));
     REQUIRE(again);
     CHECK(again->crisis);
     CHECK(again->replies == 0);
@@ -71,7 +67,8 @@ TEST_CASE("a crisis message from an unregistered number is answered and alerts t
     CHECK(mails(store, t0 + std::chrono::minutes(20)).empty());
     SECTION("after the hour it is answered and alerted again") {
       const auto later = t0 + std::chrono::minutes(61);
-      auto third = conv.handle_inbound(store, "console", sms(unknown, "en halua elää", "m3"), later);
+      auto third =
+          conv.handle_inbound(store, "console", inbound_sms(unknown, "en halua elää", "m3"), later);
       REQUIRE(third);
       CHECK(third->replies == 1);
       CHECK(store.claim_sms(10, later)->size() == 1);
@@ -79,7 +76,8 @@ TEST_CASE("a crisis message from an unregistered number is answered and alerts t
     }
   }
   SECTION("another unregistered number is answered on its own") {
-    auto other = conv.handle_inbound(store, "console", sms("+358401111111", "I want to kill myself", "m4"), t0);
+    auto other = conv.handle_inbound(
+        store, "console", inbound_sms("+358401111111", "I want to kill myself", "m4"), t0);
     REQUIRE(other);
     CHECK(other->replies == 1);
     auto c = store.claim_sms(10, t0).value();
@@ -97,9 +95,11 @@ TEST_CASE("the crisis contact and the coordinator are both told, once each", "[a
                            << "\nfallback_role: study_counsellor\n";
   };
   auto told = [](testing::app_fixture& f) {
-    REQUIRE(f.conv->handle_inbound(*f.store, "console", sms(unknown, "haluan kuolla", "c1"), t0));
+    REQUIRE(f.conv->handle_inbound(*f.store, "console", inbound_sms(unknown, "haluan kuolla", "c1"),
+                                   t0));
     std::vector<std::string> to;
-    for (const auto& j : mails(*f.store, t0)) to.push_back(nlohmann::json::parse(j.payload)["recipients"][0]);
+    for (const auto& j : mails(*f.store, t0))
+      to.push_back(nlohmann::json::parse(j.payload)["recipients"][0]);
     std::sort(to.begin(), to.end());
     return to;
   };
@@ -134,7 +134,7 @@ TEST_CASE("an unregistered sender is answered in the language the crisis was wri
   int n = 0;
   for (const auto& [text, expect, helpline] : cases) {
     const std::string from = "+35840999000" + std::to_string(n++);
-    auto out = f.conv->handle_inbound(*f.store, "console", sms(from, text, "l" + from), t0);
+    auto out = f.conv->handle_inbound(*f.store, "console", inbound_sms(from, text, "l" + from), t0);
     REQUIRE(out);
     REQUIRE(out->replies == 1);
     auto claimed = f.store->claim_sms(10, t0).value();
@@ -149,7 +149,7 @@ TEST_CASE("an ordinary message from an unregistered number gets no answer and no
           "[app][crisis]") {
   testing::app_fixture f("tuki-unregistered-plain", "    crisis_contact: kriisi@varia.test\n");
   for (const char* text : {"3", "hei kuka olet", "STOP", "ihan ok"}) {
-    auto out = f.conv->handle_inbound(*f.store, "console", sms(unknown, text, text), t0);
+    auto out = f.conv->handle_inbound(*f.store, "console", inbound_sms(unknown, text, text), t0);
     REQUIRE(out);
     CHECK_FALSE(out->crisis);
     CHECK(out->replies == 0);
@@ -162,7 +162,8 @@ TEST_CASE("a national-format unregistered number is answered in E.164; with nobo
           "answer still goes",
           "[app][crisis]") {
   testing::app_fixture f("tuki-unregistered-national");  // no crisis contact, no coordinator
-  auto out = f.conv->handle_inbound(*f.store, "console", sms("040 999 9999", "haluan kuolla", "m1"), t0);
+  auto out = f.conv->handle_inbound(*f.store, "console",
+                                    inbound_sms("040 999 9999", "haluan kuolla", "m1"), t0);
   REQUIRE(out);
   CHECK(out->crisis);
   auto claimed = f.store->claim_sms(10, t0).value();

@@ -28,6 +28,10 @@ struct inbound_outcome {
   int replies = 0;             // SMS queued in answer
   int tickets = 0;
   bool crisis = false;
+  /// Set when the message is stored but its answer failed for a reason a retry would not
+  /// change (a defect, a configuration the step cannot carry out): the answer's writes were
+  /// rolled back, and this says why. The gateway is still told the message arrived.
+  std::string unanswered;
 };
 
 class conversation {
@@ -40,7 +44,11 @@ class conversation {
   /// Routing and tickets (loaded at construction; check desk().load_status()).
   ticket_desk& desk() { return *desk_; }
 
-  /// A student's SMS as a gateway delivered it. `duplicate` when already stored.
+  /// A student's SMS as a gateway delivered it. `duplicate` when already stored. Once stored,
+  /// the message is kept whatever its answer does: an answer that fails with a storage error
+  /// (`io_error`) fails the whole call, so the gateway's retry finds the disk again; any other
+  /// failure rolls back the answer alone and is reported in `unanswered`, because answered 503
+  /// the gateway would send the same message again, and fail again, for as long as it retries.
   core::result<inbound_outcome> handle_inbound(adapters::sqlite_store& store,
                                                const std::string& gateway,
                                                const adapters::inbound_sms& sms, core::instant now);
@@ -76,6 +84,13 @@ class conversation {
     bool crisis = false;
     int replies = 0;
   };
+  /// Everything handle_inbound does after storing the message: the sender's dialog step and
+  /// its effects, or the answer to a number without a student. Fills known_sender, replies,
+  /// tickets and crisis.
+  core::status answer_inbound(adapters::sqlite_store& store, const std::string& gateway,
+                              const adapters::inbound_sms& sms,
+                              const std::optional<core::student>& student, inbound_outcome& out,
+                              core::instant now);
   /// A message from a number that belongs to no student: nothing, unless it is a crisis. Then
   /// the number gets the crisis helpline text (in the default language of the institution the
   /// gateway serves) and that institution's crisis contact an urgent email with the number; at
