@@ -252,7 +252,12 @@ core::status conversation::apply_delivery_report(adapters::sqlite_store& store,
                                                  core::instant now) {
   auto current = store.sent_message_status(report.message_id, gateway);
   if (!current) return core::status::not_found("message " + std::to_string(report.message_id));
-  if (*current != "sending" && *current != "sent" && *current != "accepted")
+  // Only a message on its way may move: `buffered` and `accepted` are a gateway's transient
+  // states (GatewayAPI: BUFFERED, ENROUTE, then DELIVERED; Kannel's dlr-mask 31 reports
+  // buffered on the way), so the final report must still apply after them. A transient report
+  // after a final one changes nothing (reports may arrive out of order).
+  if (*current != "sending" && *current != "sent" && *current != "accepted" &&
+      *current != "buffered")
     return core::status::ok();
   if (auto s = store.set_message_status(report.message_id,
                                        std::string(delivery_state_name(report.state)),

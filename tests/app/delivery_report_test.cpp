@@ -59,6 +59,37 @@ TEST_CASE("a delivery report changes only an outbound message its gateway was as
     REQUIRE(conv.apply_delivery_report(store, "console", report(*queued, delivery_state::failed), t0));
     CHECK(store.message_status(*queued) == "delivered");
   }
+  SECTION("a buffered message moves on to its final state, which a late transient report keeps") {
+    REQUIRE(store.claim_sms(10, t0)->size() == 1);
+    REQUIRE(store.set_message_status(*queued, "sent", "", t0));
+    REQUIRE(conv.apply_delivery_report(store, "console", report(*queued, delivery_state::buffered),
+                                       t0));
+    CHECK(store.message_status(*queued) == "buffered");
+    REQUIRE(conv.apply_delivery_report(store, "console", report(*queued, delivery_state::accepted),
+                                       t0));
+    CHECK(store.message_status(*queued) == "accepted");
+    REQUIRE(conv.apply_delivery_report(store, "console", report(*queued, delivery_state::buffered),
+                                       t0));
+    CHECK(store.message_status(*queued) == "buffered");
+    SECTION("delivered") {
+      REQUIRE(conv.apply_delivery_report(store, "console",
+                                         report(*queued, delivery_state::delivered), t0));
+      CHECK(store.message_status(*queued) == "delivered");
+      REQUIRE(conv.apply_delivery_report(store, "console",
+                                         report(*queued, delivery_state::buffered), t0));
+      CHECK(store.message_status(*queued) == "delivered");
+    }
+    SECTION("failed, counted against the student once") {
+      REQUIRE(conv.apply_delivery_report(store, "console", report(*queued, delivery_state::failed),
+                                         t0));
+      CHECK(store.message_status(*queued) == "failed");
+      auto& q = store.db().prepare("SELECT delivery_failures FROM students WHERE id = ?1");
+      q.bind(1, sid);
+      REQUIRE(q.step());
+      CHECK(q.column_int(0) == 1);
+      q.reset();
+    }
+  }
   SECTION("a report that overtakes the gateway's answer applies to the sending message") {
     REQUIRE(store.claim_sms(10, t0)->size() == 1);
     REQUIRE(conv.apply_delivery_report(store, "console", report(*queued, delivery_state::failed), t0));
