@@ -70,59 +70,69 @@ dialog::student_context conversation::context_of(const core::student& s) const {
   return c;
 }
 
+std::optional<core::student> conversation::find_sender(adapters::sqlite_store& store,
+                                                       const std::string& gateway,
+                                                       const std::string& from) const {
+  // Gateways normally send E.164 already; stored numbers are E.164, so try it as it is first
+  // and leave libphonenumber (tens of microseconds) for national formats.
+  if (is_e164(from))
+    if (auto s = store.find_student_by_phone(from)) return s;
+  for (const auto& inst : cfg_.institutions) {
+    if (inst.gateway != gateway && cfg_.institutions.size() > 1) continue;
+    auto phone = adapters::normalize_phone(from, inst.country);
+    if (!phone) continue;
+    if (auto s = store.find_student_by_phone(*phone)) return s;
+  }
+  return std::nullopt;
+}
+
+core::status conversation::store_message(adapters::sqlite_store& store, const std::string& gateway,
+                                         const adapters::inbound_sms& sms,
+                                         const std::optional<core::student>& student,
+                                         inbound_outcome& out, core::instant now) {
+  auto id = store.insert_inbound(student ? std::optional<std::int64_t>(student->id) : std::nullopt,
+                                 gateway, sms.gateway_id, sms.text, now);
+  if (!id) {
+    if (id.error().error_code() != core::status::code::already_exists) return id.error();
+    out.duplicate = true;
+    return core::status::ok();
+  }
+  out.message_id = *id;
+  out.known_sender = student.has_value();
+  return core::status::ok();
+}
+
 core::result<inbound_outcome> conversation::handle_inbound(adapters::sqlite_store& store,
                                                            const std::string& gateway,
                                                            const adapters::inbound_sms& sms,
                                                            core::instant now) {
   inbound_outcome out;
-  std::optional<core::student> student;
-  // Gateways normally send E.164 already; stored numbers are E.164, so try it as it is first
-  // and leave libphonenumber (tens of microseconds) for national formats.
-  if (is_e164(sms.from)) student = store.find_student_by_phone(sms.from);
-  for (const auto& inst : cfg_.institutions) {
-    if (student) break;
-    if (inst.gateway != gateway && cfg_.institutions.size() > 1) continue;
-    auto phone = adapters::normalize_phone(sms.from, inst.country);
-    if (!phone) continue;
-    student = store.find_student_by_phone(*phone);
-  }
-  auto id = store.insert_inbound(student ? std::optional<std::int64_t>(student->id) : std::nullopt,
-                                 gateway, sms.gateway_id, sms.text, now);
-  if (!id) {
-    if (id.error().error_code() == core::status::code::already_exists) {
-      out.duplicate = true;
-      return out;
-    }
-    return id.error();
-  }
-  out.message_id = *id;
-  // The answer runs in a savepoint of its own inside the job's, so that a failure a retry
-  // would not change can be rolled back without the message (see the header).
-  auto& db = store.db();
-  (void)db.prepare("SAVEPOINT answer").run();
-  core::status answered;
-  try {
-    answered = answer_inbound(store, gateway, sms, student, out, now);
-  } catch (const std::exception& e) {
-    answered = core::status::internal(std::string("answer failed: ") + e.what());
-  }
-  if (answered) {
-    (void)db.prepare("RELEASE answer").run();
-    return out;
-  }
-  (void)db.prepare("ROLLBACK TO answer").run();
-  (void)db.prepare("RELEASE answer").run();
-  if (answered.error_code() == core::status::code::io_error) return answered;
-  inbound_outcome kept;
-  kept.message_id = out.message_id;
-  kept.known_sender = student.has_value();
-  kept.unanswered = answered.message().empty() ? "unknown error" : answered.message();
+  const auto student = find_sender(store, gateway, sms.from);
+  if (auto stored = store_message(store, gateway, sms, student, out, now); !stored) return stored;
+  if (out.duplicate) return out;
+  if (auto answered = answer_inbound(store, gateway, sms, student, out, now); !answered)
+    return answered;
+  return out;
+}
+
+core::result<inbound_outcome> conversation::keep_unanswered(adapters::sqlite_store& store,
+                                                            const std::string& gateway,
+                                                            const adapters::inbound_sms& sms,
+                                                            const core::status& why,
+                                                            core::instant now) {
+  inbound_outcome out;
+  const auto student = find_sender(store, gateway, sms.from);
+  if (auto stored = store_message(store, gateway, sms, student, out, now); !stored) return stored;
+  if (out.duplicate) return out;
+  out.unanswered = why.message().empty() ? "unknown error" : why.message();
   // Whether the text holds a crisis phrase, for the operator's alert (the step that would have
   // said so was rolled back).
-  kept.crisis = dialog::crisis_language(*library(), sms.text).has_value();
-  (void)store.audit("tuki", "inbound_unanswered", "message:" + std::to_string(kept.message_id), "",
-                    now);
-  return kept;
+  out.crisis = dialog::crisis_language(*library(), sms.text).has_value();
+  if (auto a = store.audit("tuki", "inbound_unanswered",
+                           "message:" + std::to_string(out.message_id), "", now);
+      !a)
+    return a;
+  return out;
 }
 
 core::status conversation::answer_inbound(adapters::sqlite_store& store, const std::string& gateway,
@@ -138,7 +148,6 @@ core::status conversation::answer_inbound(adapters::sqlite_store& store, const s
     out.replies = answered->replies;
     return core::status::ok();
   }
-  out.known_sender = true;
   auto lib = library();
   std::optional<dialog::session> session;
   std::string dialog_id;

@@ -167,6 +167,18 @@ void service::add_routes() {
           return core::status::ok();
     };
     auto st = co_await async_write(*writes_, std::move(st_job), use_awaitable);
+    if (!st && st.error_code() != core::status::code::io_error) {
+      // The job was rolled back for a reason a retry would not change: keep the message alone
+      // (conversation::keep_unanswered), or the gateway would send it again and again.
+      write_queue::job keep_job = [this, outcome, sms, gateway,
+                                   why = st](adapters::sqlite_store& s) {
+        auto r = conversation_->keep_unanswered(s, gateway, *sms, why, wall_now());
+        if (!r) return r.error();
+        *outcome = *r;
+        return core::status::ok();
+      };
+      st = co_await async_write(*writes_, std::move(keep_job), use_awaitable);
+    }
     if (!st) {
       log_error("inbound_store_failed", {{"gateway", gateway}, {"error", st.message()}});
       co_return core::http_response::text(503, "try again later\n");

@@ -1,7 +1,7 @@
-// conversation::handle_inbound keeps a stored message when its answer fails: a failure a retry
-// would not change rolls back the answer alone (the gateway is told the message arrived), a
-// storage error fails the whole call (the gateway retries). Real SQLite file, the shipped
-// dialogs; the failures are injected with temporary triggers on the answer's SMS.
+// A reply whose answer fails: for a reason a retry would not change, the job is rolled back and
+// conversation::keep_unanswered stores the message alone (the gateway is told it arrived); a
+// storage error fails it for the gateway to retry. Real SQLite file, the shipped dialogs; the
+// failures are injected with temporary triggers on the answer's SMS.
 #include <catch2/catch.hpp>
 
 #include "support/app_fixture.hpp"
@@ -29,9 +29,27 @@ struct unanswered_fixture {
   void exec(const std::string& sql) { REQUIRE(f.store->db().exec(sql)); }
 };
 
+// As the HTTP route runs it: handle_inbound in a job (a savepoint, as write_queue runs every
+// job), rolled back when it fails, then keep_unanswered in a job of its own unless the failure
+// was a storage error.
+core::result<app::inbound_outcome> through_jobs(unanswered_fixture& x,
+                                                const adapters::inbound_sms& m) {
+  auto& db = x.f.store->db();
+  REQUIRE(db.exec("SAVEPOINT job"));
+  auto out = x.f.conv->handle_inbound(*x.f.store, "console", m, t0);
+  if (!out) REQUIRE(db.exec("ROLLBACK TO job"));
+  REQUIRE(db.exec("RELEASE job"));
+  if (out || out.error().error_code() == core::status::code::io_error) return out;
+  REQUIRE(db.exec("SAVEPOINT job"));
+  auto kept = x.f.conv->keep_unanswered(*x.f.store, "console", m, out.error(), t0);
+  if (!kept) REQUIRE(db.exec("ROLLBACK TO job"));
+  REQUIRE(db.exec("RELEASE job"));
+  return kept;
+}
+
 }  // namespace
 
-TEST_CASE("a stored message whose answer fails for good is kept and reported",
+TEST_CASE("a message whose answer fails for good is kept alone and reported",
           "[app][conversation]") {
   unanswered_fixture x;
   // Refuses every outbound SMS: the crisis answer cannot be queued, whatever is retried.
@@ -40,8 +58,7 @@ TEST_CASE("a stored message whose answer fails for good is kept and reported",
       "BEGIN SELECT RAISE(ABORT, 'outbound refused'); END");
 
   const std::string phone = testing::aino().phone;
-  auto out = x.f.conv->handle_inbound(*x.f.store, "console",
-                                      inbound_sms(phone, "haluan kuolla", "k1"), t0);
+  auto out = through_jobs(x, inbound_sms(phone, "haluan kuolla", "k1"));
   REQUIRE(out);
   CHECK(out->message_id > 0);
   CHECK(out->known_sender);
@@ -54,22 +71,22 @@ TEST_CASE("a stored message whose answer fails for good is kept and reported",
   CHECK(x.count("SELECT COUNT(*) FROM messages WHERE direction = 'out'") == 0);
   CHECK(x.count("SELECT COUNT(*) FROM tickets") == 0);
   CHECK(x.count("SELECT COUNT(*) FROM sessions") == 0);
+  CHECK(x.count("SELECT COUNT(*) FROM timers") == 0);
   CHECK(
       x.count("SELECT COUNT(*) FROM audit_events WHERE action = 'inbound_unanswered' AND subject = "
               "'message:" +
               std::to_string(out->message_id) + "'") == 1);
 
   SECTION("the gateway's retry of it is a duplicate, not a second failure") {
-    auto again = x.f.conv->handle_inbound(*x.f.store, "console",
-                                          inbound_sms(phone, "haluan kuolla", "k1"), t0);
+    auto again = through_jobs(x, inbound_sms(phone, "haluan kuolla", "k1"));
     REQUIRE(again);
     CHECK(again->duplicate);
     CHECK(again->unanswered.empty());
+    CHECK(x.count("SELECT COUNT(*) FROM messages WHERE direction = 'in'") == 1);
   }
   SECTION("once the cause is gone, the next message is answered as usual") {
     x.exec("DROP TRIGGER refuse_out");
-    auto next = x.f.conv->handle_inbound(*x.f.store, "console",
-                                         inbound_sms(phone, "haluan kuolla", "k2"), t0);
+    auto next = through_jobs(x, inbound_sms(phone, "haluan kuolla", "k2"));
     REQUIRE(next);
     CHECK(next->unanswered.empty());
     CHECK(next->replies >= 1);
@@ -83,8 +100,7 @@ TEST_CASE("a message from an unknown number whose answer fails for good is kept 
   x.exec(
       "CREATE TEMP TRIGGER refuse_out BEFORE INSERT ON messages WHEN NEW.direction = 'out' "
       "BEGIN SELECT RAISE(ABORT, 'outbound refused'); END");
-  auto out = x.f.conv->handle_inbound(*x.f.store, "console",
-                                      inbound_sms("+358409999999", "haluan kuolla", "u1"), t0);
+  auto out = through_jobs(x, inbound_sms("+358409999999", "haluan kuolla", "u1"));
   REQUIRE(out);
   CHECK_FALSE(out->known_sender);
   CHECK(out->crisis);
@@ -101,14 +117,9 @@ TEST_CASE("a storage error in the answer fails the whole message, for the gatewa
   x.exec(
       "CREATE TEMP TRIGGER broken_out BEFORE INSERT ON messages WHEN NEW.direction = 'out' "
       "BEGIN SELECT abs(-9223372036854775807 - 1); END");
-  auto& db = x.f.store->db();
-  REQUIRE(db.exec("SAVEPOINT job"));  // as write_queue runs every job
-  auto out = x.f.conv->handle_inbound(
-      *x.f.store, "console", inbound_sms(testing::aino().phone, "haluan kuolla", "k1"), t0);
+  auto out = through_jobs(x, inbound_sms(testing::aino().phone, "haluan kuolla", "k1"));
   REQUIRE_FALSE(out);
   CHECK(out.error().error_code() == core::status::code::io_error);
-  REQUIRE(db.exec("ROLLBACK TO job"));
-  REQUIRE(db.exec("RELEASE job"));
   CHECK(x.count("SELECT COUNT(*) FROM messages") == 0);
   CHECK(x.count("SELECT COUNT(*) FROM audit_events WHERE action = 'inbound_unanswered'") == 0);
 }

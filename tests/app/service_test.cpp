@@ -252,6 +252,43 @@ config::config service_config(const std::string& rest) {
 
 }  // namespace
 
+TEST_CASE(
+    "a reply whose answer fails for good is answered 200, kept and counted; a storage error "
+    "is answered 503",
+    "[app][service][crisis]") {
+  fixture f;
+  const bool for_good = GENERATE(true, false);
+  {
+    auto store = app::open_store(f.cfg);
+    REQUIRE(store);
+    REQUIRE((*store)->upsert_students({testing::aino()}, wall_now()));
+    // Every outbound SMS refused: as a constraint (a retry would fail the same way), or failing
+    // as SQLite's own errors do.
+    REQUIRE((*store)->db().exec(std::string("CREATE TRIGGER refuse_out BEFORE INSERT ON messages "
+                                            "WHEN NEW.direction = 'out' BEGIN ") +
+                                (for_good ? "SELECT RAISE(ABORT, 'outbound refused');"
+                                          : "SELECT abs(-9223372036854775807 - 1);") +
+                                " END"));
+  }
+  testing::running_service running(f.cfg);
+  auto r =
+      fetch(running.client,
+            running.base +
+                "/v1/gateways/console/inbound?from=%2B358401234567&text=haluan%20kuolla&id=x1");
+  CHECK(r.status == (for_good ? 200 : 503));
+  const std::string metrics = fetch(running.client, running.base + "/metrics").body;
+  auto store = app::open_store(f.cfg);
+  REQUIRE(store);
+  auto& q = (*store)->db().prepare("SELECT COUNT(*) FROM messages WHERE direction = 'in'");
+  REQUIRE(q.step());
+  CHECK(q.column_int(0) == (for_good ? 1 : 0));
+  q.reset();
+  if (for_good)
+    CHECK_THAT(metrics, Catch::Contains("tuki_inbound_unanswered_total 1"));
+  else
+    CHECK_THAT(metrics, !Catch::Contains("tuki_inbound_unanswered_total"));
+}
+
 TEST_CASE("a configuration error stops the service before it creates the store", "[app][service]") {
   fixture f;
   auto state = f.dir / "state";

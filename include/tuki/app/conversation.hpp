@@ -28,9 +28,8 @@ struct inbound_outcome {
   int replies = 0;             // SMS queued in answer
   int tickets = 0;
   bool crisis = false;
-  /// Set when the message is stored but its answer failed for a reason a retry would not
-  /// change (a defect, a configuration the step cannot carry out): the answer's writes were
-  /// rolled back, and this says why. The gateway is still told the message arrived.
+  /// Set by keep_unanswered: the message is stored but its answer failed for a reason a retry
+  /// would not change, and this says why. The gateway is still told the message arrived.
   std::string unanswered;
 };
 
@@ -44,14 +43,20 @@ class conversation {
   /// Routing and tickets (loaded at construction; check desk().load_status()).
   ticket_desk& desk() { return *desk_; }
 
-  /// A student's SMS as a gateway delivered it. `duplicate` when already stored. Once stored,
-  /// the message is kept whatever its answer does: an answer that fails with a storage error
-  /// (`io_error`) fails the whole call, so the gateway's retry finds the disk again; any other
-  /// failure rolls back the answer alone and is reported in `unanswered`, because answered 503
-  /// the gateway would send the same message again, and fail again, for as long as it retries.
+  /// A student's SMS as a gateway delivered it: stored, then answered (the sender's dialog
+  /// step and its effects). `duplicate` when already stored. An error fails the whole job.
   core::result<inbound_outcome> handle_inbound(adapters::sqlite_store& store,
                                                const std::string& gateway,
                                                const adapters::inbound_sms& sms, core::instant now);
+  /// The same SMS once handle_inbound failed, in a job of its own after that job was rolled
+  /// back, when the failure is one a retry would not change (anything but a storage error,
+  /// `io_error`: a defect, a configuration the step cannot carry out). Stores the message
+  /// alone, audits it and says `why` in `unanswered`: answered 503, the gateway would send the
+  /// same message again, and fail again, for as long as it retries.
+  core::result<inbound_outcome> keep_unanswered(adapters::sqlite_store& store,
+                                                const std::string& gateway,
+                                                const adapters::inbound_sms& sms,
+                                                const core::status& why, core::instant now);
   /// Starts `dialog_id` for a student now. Skips (not an error) a student who opted out, is
   /// paused or has a session in progress; returns whether it started.
   core::result<bool> start_checkin(adapters::sqlite_store& store, std::int64_t student_id,
@@ -84,17 +89,21 @@ class conversation {
     bool crisis = false;
     int replies = 0;
   };
+  /// The student whose number `from` is, as the gateway sent it (E.164 or national).
+  std::optional<core::student> find_sender(adapters::sqlite_store& store,
+                                           const std::string& gateway,
+                                           const std::string& from) const;
+  /// Stores the inbound message: sets message_id and known_sender, or duplicate.
+  core::status store_message(adapters::sqlite_store& store, const std::string& gateway,
+                             const adapters::inbound_sms& sms,
+                             const std::optional<core::student>& student, inbound_outcome& out,
+                             core::instant now);
   /// Everything handle_inbound does after storing the message: the sender's dialog step and
-  /// its effects, or the answer to a number without a student. Fills known_sender, replies,
-  /// tickets and crisis.
+  /// its effects, or the answer to a number without a student. Fills replies, tickets, crisis.
   core::status answer_inbound(adapters::sqlite_store& store, const std::string& gateway,
                               const adapters::inbound_sms& sms,
                               const std::optional<core::student>& student, inbound_outcome& out,
                               core::instant now);
-  /// A message from a number that belongs to no student: nothing, unless it is a crisis. Then
-  /// the number gets the crisis helpline text (in the default language of the institution the
-  /// gateway serves) and that institution's crisis contact an urgent email with the number; at
-  /// most once per number and hour.
   core::result<unregistered_answer> answer_unregistered(adapters::sqlite_store& store,
                                                         const std::string& gateway,
                                                         const adapters::inbound_sms& sms,
