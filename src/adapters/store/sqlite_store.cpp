@@ -412,10 +412,18 @@ bool sqlite_store::sent_to_phone_since(const std::string& phone, const std::stri
   return found;
 }
 
-core::result<int> sqlite_store::resume_gateway(const std::string& gateway, core::instant now) {
-  auto s = db_->prepare("UPDATE messages SET next_attempt_at = ?2 WHERE direction = 'out' "
-                        "AND status = 'queued' AND gateway = ?1 AND attempts > 0 AND next_attempt_at > ?2")
-               .bind(1, gateway).bind(2, to_unix_ms(now)).run();
+core::result<int> sqlite_store::resume_gateway(const std::string& gateway, core::instant now,
+                                               const std::vector<std::int64_t>& keep) {
+  const std::string kept = json_id_list(keep, [](std::int64_t id) { return id; });
+  auto s =
+      db_->prepare(
+             "UPDATE messages SET next_attempt_at = ?2 WHERE direction = 'out' "
+             "AND status = 'queued' AND gateway = ?1 AND attempts > 0 AND next_attempt_at > ?2 "
+             "AND id NOT IN (SELECT value FROM json_each(?3))")
+          .bind(1, gateway)
+          .bind(2, to_unix_ms(now))
+          .bind(3, kept)
+          .run();
   if (!s) return s;
   return static_cast<int>(db_->changes());
 }

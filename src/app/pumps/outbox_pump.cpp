@@ -60,12 +60,15 @@ struct send_outcome_row {
 using decision_list = std::vector<std::pair<std::int64_t, outbox_decision>>;
 
 /// Stores one window's outcomes; runs detached so the next window is sent meanwhile.
-/// `pending` counts the stores not finished yet (the pump waits for them before it exits).
+/// `pending` counts the stores not finished yet (the pump waits for them before it exits, so
+/// `recovery`, the pump's, outlives this; at most one store is pending: the window it commits
+/// is the one noted last).
 awaitable<void> store_outcomes(write_queue& writes, metrics& counters, write_queue::job job,
                                std::shared_ptr<const decision_list> decisions,
-                               std::shared_ptr<int> pending,
+                               gateway_recovery& recovery, std::shared_ptr<int> pending,
                                std::shared_ptr<boost::asio::steady_timer> signal) {
   auto stored = co_await async_write_committed(writes, std::move(job), use_awaitable);
+  recovery.commit();
   --*pending;
   signal->cancel();
   if (!stored) log_error("outbox_store_failed", {{"error", stored.message()}});
@@ -113,17 +116,22 @@ awaitable<void> service::outbox_pump() {
     decisions->reserve(collected->size());
     std::vector<std::int64_t> students;
     students.reserve(collected->size());
-    std::vector<std::string> recovered;  // gateways back after an outage (gateway_recovery.hpp)
     for (auto& r : *collected) {
       decisions->emplace_back(r.sms.id, decide_send_outcome(r.result, r.sms.attempts, policy, now,
                                                             draw(rng), r.sms.priority));
       students.push_back(r.sms.student_id);
-      if (r.sms.gateway && recovery.note(*r.sms.gateway, decisions->back().second))
-        recovered.push_back(*r.sms.gateway);
+      if (r.sms.gateway) recovery.note(*r.sms.gateway, decisions->back().second);
     }
     collected->clear();
-    write_queue::job stored_job = [decisions, students = std::move(students),
-                                   recovered = std::move(recovered), now](adapters::sqlite_store& s) {
+    // Gateways back after an outage (gateway_recovery.hpp): a window of acceptances only. The
+    // retries this job stores keep their backoff all the same.
+    std::vector<std::string> recovered = recovery.recovered();
+    std::vector<std::int64_t> retried;
+    for (const auto& [id, d] : *decisions)
+      if (d.status == "queued") retried.push_back(id);
+    write_queue::job stored_job =
+        [decisions, students = std::move(students), recovered = std::move(recovered),
+         retried = std::move(retried), now](adapters::sqlite_store& s) {
           // Accepted sends, the usual answer, all at once. A delivery report can overtake the
           // answer to the send: mark_sent keeps its newer state.
           std::vector<std::pair<std::int64_t, std::string>> accepted;
@@ -142,16 +150,17 @@ awaitable<void> service::outbox_pump() {
             if (!st) return st;
           }
           for (const auto& gateway : recovered) {
-            auto resumed = s.resume_gateway(gateway, now);
+            auto resumed = s.resume_gateway(gateway, now, retried);
             if (!resumed) return resumed.error();
             if (*resumed > 0)
               log_info("gateway_resumed", {{"gateway", gateway}, {"retries", std::to_string(*resumed)}});
           }
           return core::status::ok();
-    };
+        };
     ++*pending_stores;
-    asio::co_spawn(outbox_io_, store_outcomes(*writes_, metrics_, std::move(stored_job), decisions,
-                                       pending_stores, signal),
+    asio::co_spawn(outbox_io_,
+                   store_outcomes(*writes_, metrics_, std::move(stored_job), decisions, recovery,
+                                  pending_stores, signal),
                    asio::detached);
   };
   // A claim runs on the store thread while the pump sends the previous batch: claiming 256

@@ -51,6 +51,7 @@ struct temp_store {
 const core::instant t0 = core::from_unix_ms(1'795'000'000'000);
 using std::chrono::hours;
 using std::chrono::minutes;
+using std::chrono::seconds;
 
 }  // namespace
 
@@ -257,4 +258,22 @@ TEST_CASE("resume_gateway makes a gateway's waiting retries due, so claims follo
   auto later = s.claim_sms(10, t0 + minutes(59)).value();  // twilio's retry came due on its own
   REQUIRE(later.size() == 1);
   CHECK(later[0].id == other);
+}
+
+TEST_CASE("resume_gateway leaves the retries its own job has just stored to their backoff",
+          "[delivery][store]") {
+  temp_store db;
+  db.add_students(2, t0);
+  auto& s = *db.store;
+  auto earlier = s.enqueue_sms(1, "kannel", "earlier", 2, "question", t0, t0).value();
+  auto throttled = s.enqueue_sms(2, "kannel", "throttled", 2, "question", t0, t0).value();
+  REQUIRE(s.claim_sms(10, t0)->size() == 2);
+  REQUIRE(s.set_message_status(earlier, "queued", "503", t0, t0 + minutes(5)).is_ok());
+  // The job that stores this 429 resumes the gateway: the 429 keeps its backoff.
+  REQUIRE(s.set_message_status(throttled, "queued", "429", t0, t0 + minutes(5)).is_ok());
+  CHECK(s.resume_gateway("kannel", t0 + seconds(1), {throttled}).value() == 1);
+  auto claimed = s.claim_sms(10, t0 + seconds(1)).value();
+  REQUIRE(claimed.size() == 1);
+  CHECK(claimed[0].id == earlier);
+  CHECK(s.message_status(throttled) == "queued");
 }

@@ -198,8 +198,10 @@ class sqlite_store {
   bool sent_to_phone_since(const std::string& phone, const std::string& purpose, core::instant since);
   /// Makes every retry waiting for `gateway` (queued after a failed attempt, due later) due at
   /// `now`, so that the next claims take them in priority order again; returns how many. Not
-  /// first attempts planned for later (a staggered campaign).
-  core::result<int> resume_gateway(const std::string& gateway, core::instant now);
+  /// first attempts planned for later (a staggered campaign), nor the messages in `keep` (the
+  /// retries the calling job has just stored: their backoff stands).
+  core::result<int> resume_gateway(const std::string& gateway, core::instant now,
+                                   const std::vector<std::int64_t>& keep = {});
   /// Moves up to `limit` due queued SMS to `sending` (attempts + 1, a history row each) and
   /// returns them, highest priority first. An error leaves the caller's job to roll back (none
   /// of them is then claimed).
