@@ -384,3 +384,47 @@ TEST_CASE(
   CHECK_THAT(detail, Catch::Contains("timed out after 300 ms"));
   CHECK(status == "queued");  // kept for a retry, not failed
 }
+
+TEST_CASE(
+    "a failed store of send outcomes is tried again until it is stored: no SMS is left "
+    "sending",
+    "[app][service][outbox]") {
+  fixture f;
+  start_weekly_checkin(f.cfg);
+  auto store = app::open_store(f.cfg);
+  REQUIRE(store);
+  // The store of an accepted send fails (its history row is refused) while refuse_sent has a row.
+  REQUIRE(
+      (*store)->db().exec("CREATE TABLE refuse_sent (x); INSERT INTO refuse_sent VALUES (1); "
+                          "CREATE TRIGGER refuse_sent_history BEFORE INSERT ON message_status "
+                          "WHEN NEW.status = 'sent' AND EXISTS (SELECT 1 FROM refuse_sent) "
+                          "BEGIN SELECT RAISE(ABORT, 'injected store failure'); END;"));
+  auto status = [&] {
+    auto& q = (*store)->db().prepare("SELECT status FROM messages WHERE direction = 'out'");
+    std::string out = q.step() ? q.column_text(0) : "";
+    q.reset();
+    return out;
+  };
+  std::string log, during, after;
+  {
+    stderr_capture capture(f.dir / "stderr.log");
+    testing::running_service running(f.cfg);
+    auto logged = [&] {
+      std::ifstream in(f.dir / "stderr.log");
+      return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    };
+    // Bounded waits: for the failed store, then (the refusal lifted) for the retried one.
+    for (int i = 0; i < 200 && logged().find("outbox_store_failed") == std::string::npos; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    during = status();
+    REQUIRE((*store)->db().exec("DELETE FROM refuse_sent"));
+    for (int i = 0; i < 200 && (after = status()) == "sending"; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    running.stop();
+    log = capture.text();
+  }
+  INFO(log);
+  CHECK_THAT(log, Catch::Contains("event=outbox_store_failed"));
+  CHECK(during == "sending");
+  CHECK(after == "sent");  // stored while running, not left for a restart
+}

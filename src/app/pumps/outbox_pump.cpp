@@ -25,6 +25,8 @@
 #include "tuki/app/service.hpp"
 #include "tuki/app/wall_clock.hpp"
 
+#include <algorithm>
+#include <atomic>
 #include <random>
 
 #include <boost/asio/bind_executor.hpp>
@@ -32,6 +34,8 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 namespace tuki::app {
@@ -63,15 +67,38 @@ using decision_list = std::vector<std::pair<std::int64_t, outbox_decision>>;
 /// `pending` counts the stores not finished yet (the pump waits for them before it exits, so
 /// `recovery`, the pump's, outlives this; at most one store is pending: the window it commits
 /// is the one noted last).
+///
+/// A failed store (a full disk, an I/O error) rolls back: the window's messages are still
+/// `sending`, and nothing else puts them back while the service runs (requeue_in_flight is for
+/// start-up). So the same job is tried again, after 100 ms, doubling up to 5 s, until it is
+/// stored; meanwhile the pump holds further answers (its collect limit) and sends no more. At
+/// stop one failed try ends it: start-up queues the messages again. `recovery` counts the window
+/// only once it is stored.
 awaitable<void> store_outcomes(write_queue& writes, metrics& counters, write_queue::job job,
                                std::shared_ptr<const decision_list> decisions,
-                               gateway_recovery& recovery, std::shared_ptr<int> pending,
+                               gateway_recovery& recovery, const std::atomic<bool>& stopping,
+                               std::shared_ptr<int> pending,
                                std::shared_ptr<boost::asio::steady_timer> signal) {
-  auto stored = co_await async_write_committed(writes, std::move(job), use_awaitable);
-  recovery.commit();
+  asio::steady_timer backoff(co_await asio::this_coro::executor);
+  std::chrono::milliseconds delay{100};
+  core::status stored = core::status::ok();
+  for (int attempt = 1;; ++attempt) {
+    stored = co_await async_write_committed(writes, job, use_awaitable);
+    if (stored) break;
+    log_error("outbox_store_failed", {{"error", stored.message()},
+                                      {"messages", std::to_string(decisions->size())},
+                                      {"attempt", std::to_string(attempt)},
+                                      {"next", stopping ? "left to start-up" : "retry"}});
+    if (stopping) break;
+    backoff.expires_after(delay);
+    boost::system::error_code ec;
+    co_await backoff.async_wait(asio::redirect_error(use_awaitable, ec));
+    delay = std::min<std::chrono::milliseconds>(delay * 2, std::chrono::seconds(5));
+  }
+  if (stored) recovery.commit();
   --*pending;
   signal->cancel();
-  if (!stored) log_error("outbox_store_failed", {{"error", stored.message()}});
+  if (!stored) co_return;
   std::size_t sent = 0, failed = 0, retried = 0;
   for (const auto& [id, d] : *decisions) {
     if (d.status == "sent") ++sent;
@@ -160,7 +187,7 @@ awaitable<void> service::outbox_pump() {
     ++*pending_stores;
     asio::co_spawn(outbox_io_,
                    store_outcomes(*writes_, metrics_, std::move(stored_job), decisions, recovery,
-                                  pending_stores, signal),
+                                  stopping_, pending_stores, signal),
                    asio::detached);
   };
   // A claim runs on the store thread while the pump sends the previous batch: claiming 256
