@@ -102,8 +102,10 @@ class gatewayapi_gateway final : public sms_gateway {
     std::string detail =
         "gatewayapi http " + std::to_string(s) + (code.empty() ? "" : " code " + code);
     if (code == "0x0215") return {send_outcome::opted_out, "", detail};
-    if (code == "0x0214" || s == 429 || s >= 500) return {send_outcome::retryable, "", detail};
-    return {send_outcome::permanent, "", detail};
+    if (code == "0x0214") return {send_outcome::retryable, "", detail};  // temporary blacklist
+    // 401 and 403 are otherwise the account's (credentials, IP, credit, frozen: 0x0210-0x0213,
+    // 0x0216, 0x021D, 0x0229, 0x022A...), 400 and 422 the message's (0x0310, 0x0312...).
+    return http_refusal(s, detail);
   }
 
   parsed<inbound_sms> parse_inbound(const core::http_request& request) const override {

@@ -124,8 +124,7 @@ class http_json_gateway final : public sms_gateway {
       return {send_outcome::accepted, ref,
               ref.empty() && !c_.response_id.empty() ? detail + ": no message id" : ""};
     }
-    if (s == 429 || s >= 500) return {send_outcome::retryable, "", detail};
-    return {send_outcome::permanent, "", detail};
+    return http_refusal(s, detail);
   }
 
   parsed<inbound_sms> parse_inbound(const core::http_request& request) const override {

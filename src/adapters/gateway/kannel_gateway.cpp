@@ -89,9 +89,15 @@ class kannel_gateway final : public sms_gateway {
     if ((resp.status == 202 || resp.status == 200) &&
         (first_line.rfind("0:", 0) == 0 || first_line.rfind("3:", 0) == 0))
       return {send_outcome::accepted, "", first_line};
-    if (resp.status == 429 || resp.status >= 500)
-      return {send_outcome::retryable, "", std::to_string(resp.status) + " " + first_line};
-    return {send_outcome::permanent, "", std::to_string(resp.status) + " " + first_line};
+    std::string detail = std::to_string(resp.status) + " " + first_line;
+    // A success status without Kannel's answer is not Kannel (a proxy's page, a wrong URL).
+    if (resp.status >= 200 && resp.status < 300)
+      return {send_outcome::retryable, "", std::move(detail), true};
+    // 403 is also a failed authorization ("Authorization failed for sendsms"): only "Not
+    // routable" refuses this receiver.
+    if (resp.status == 403 && first_line.rfind("Not routable", 0) == 0)
+      return {send_outcome::permanent, "", std::move(detail)};
+    return http_refusal(resp.status, std::move(detail));
   }
 
   parsed<inbound_sms> parse_inbound(const core::http_request& req) const override {

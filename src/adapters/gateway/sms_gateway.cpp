@@ -28,6 +28,16 @@ core::result<std::unique_ptr<sms_gateway>> make_gateway(const gateway_settings& 
   return it->second(settings);
 }
 
+send_result http_refusal(int status, std::string detail) {
+  if (status == 408 || status == 425 || status == 429 || status >= 500)
+    return {send_outcome::retryable, "", std::move(detail)};
+  const bool account = status < 200 || (status >= 300 && status < 400) || status == 401 ||
+                       status == 402 || status == 403 || status == 404 || status == 405 ||
+                       status == 407 || status == 410;
+  if (account) return {send_outcome::retryable, "", std::move(detail), true};
+  return {send_outcome::permanent, "", std::move(detail)};
+}
+
 std::vector<std::string> gateway_types() {
   std::vector<std::string> out;
   for (const auto& [k, v] : registry()) out.push_back(k);

@@ -90,8 +90,14 @@ class twilio_gateway final : public sms_gateway {
     std::string detail = "twilio http " + std::to_string(s) + (code.empty() ? "" : " code " + code);
     // Twilio's error messages may quote the phone number: only status and code are kept.
     if (code == opted_out_code) return {send_outcome::opted_out, "", detail};
-    if (s == 429 || s >= 500) return {send_outcome::retryable, "", detail};
-    return {send_outcome::permanent, "", detail};
+    // The recipient's number: invalid, not a mobile, not reachable by SMS.
+    if (code == "21211" || code == "21614" || code == "21612")
+      return {send_outcome::permanent, "", detail};
+    // The account's geo permissions for the number's region: an operator enables them.
+    if (code == "21408") return {send_outcome::retryable, "", detail, true};
+    // 21611: the sender's queue is over 10 hours long; wait.
+    if (code == "21611") return {send_outcome::retryable, "", detail};
+    return http_refusal(s, detail);
   }
 
   parsed<inbound_sms> parse_inbound(const core::http_request& request) const override {

@@ -114,6 +114,27 @@ awaitable<void> store_outcomes(write_queue& writes, metrics& counters, write_que
   if (failed > 0) log_warn("sms_failed", {{"messages", std::to_string(failed)}});
 }
 
+/// An account-level refusal (bad credentials, a suspended account, a wrong URL: see
+/// send_result::account_refused) is retried like an outage, and only an operator ends it: it
+/// is logged as an error once per episode and gateway, not once per SMS; the gateway's next
+/// acceptance ends the episode. `refusing` holds the gateways in such an episode (a missing
+/// gateway is keyed by its answer, "no gateway named ...").
+void note_account_refusal(std::vector<std::string>& refusing, const std::string* gateway,
+                          const adapters::send_result& result) {
+  const std::string key = gateway ? *gateway : result.detail;
+  auto it = std::find(refusing.begin(), refusing.end(), key);
+  if (result.outcome == adapters::send_outcome::accepted && it != refusing.end()) {
+    refusing.erase(it);
+    log_info("gateway_accepts_again", {{"gateway", key}});
+  } else if (result.account_refused && it == refusing.end()) {
+    refusing.push_back(key);
+    log_error("gateway_refused_account",
+              {{"gateway", key},
+               {"answer", result.detail},
+               {"action", "check the gateway's credentials, account and URL; messages wait"}});
+  }
+}
+
 }  // namespace
 
 awaitable<void> service::outbox_pump() {
@@ -122,6 +143,7 @@ awaitable<void> service::outbox_pump() {
   retry_policy policy;
   policy.max_attempts = cfg_.outbox.max_attempts;
   gateway_recovery recovery;
+  std::vector<std::string> refusing;  // gateways refusing our account (note_account_refusal)
   const int batch_size = cfg_.outbox.batch_size;
   const std::size_t window = static_cast<std::size_t>(cfg_.outbox.in_flight);
   // Answers held while a store is pending. It does not widen the crash window: only claimed
@@ -148,6 +170,7 @@ awaitable<void> service::outbox_pump() {
                                                             draw(rng), r.sms.priority));
       students.push_back(r.sms.student_id);
       if (r.sms.gateway) recovery.note(*r.sms.gateway, decisions->back().second);
+      note_account_refusal(refusing, r.sms.gateway, r.result);
     }
     collected->clear();
     // Gateways back after an outage (gateway_recovery.hpp): a window of acceptances only. The
@@ -271,7 +294,11 @@ awaitable<void> service::outbox_pump() {
       auto gw = gateways_.find(sms.gateway);
       if (gw != gateways_.end()) ref.gateway = &gw->first;
       if (gw == gateways_.end()) {
-        collected->push_back({ref, {adapters::send_outcome::permanent, "", "no gateway named " + sms.gateway}});
+        // A configuration without the message's gateway: the operator's to fix, not the
+        // student's; the message waits (and is logged once: note_account_refusal).
+        collected->push_back(
+            {ref,
+             {adapters::send_outcome::retryable, "", "no gateway named " + sms.gateway, true}});
         continue;
       }
       // The claimed message is not needed after this: its number and text move into the request.

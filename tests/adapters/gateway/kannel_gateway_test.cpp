@@ -63,25 +63,34 @@ TEST_CASE("kannel: sendsms answers are classified", "[gateway][kannel]") {
     int status;
     std::string body, transport;
     send_outcome expected;
+    bool account_refused = false;  // our credentials, account or URL: retried, logged once
   };
   std::vector<row> rows{
       {202, "0: Accepted for delivery", "", send_outcome::accepted},
       {202, "3: Queued for later delivery", "", send_outcome::accepted},
-      {403, "Authorization failed for sendsms", "", send_outcome::permanent},
+      {403, "Authorization failed for sendsms", "", send_outcome::retryable, true},
       {400, "Missing receiver number, rejected", "", send_outcome::permanent},
       {403, "Not routable. Do not try again.", "", send_outcome::permanent},
+      {404, "Unknown request.", "", send_outcome::retryable, true},
+      {302, "", "", send_outcome::retryable, true},
+      {401, "<html>proxy login</html>", "", send_outcome::retryable, true},
+      {408, "", "", send_outcome::retryable},
       {503, "Temporal failure, try again later.", "", send_outcome::retryable},
       {500, "", "", send_outcome::retryable},
       {429, "", "", send_outcome::retryable},
       {0, "", "Connection refused", send_outcome::retryable},
-      {202, "garbage", "", send_outcome::permanent},
+      // A success status without Kannel's answer: a proxy's page, not Kannel.
+      {202, "garbage", "", send_outcome::retryable, true},
+      {200, "<html>captive portal</html>", "", send_outcome::retryable, true},
   };
   for (const auto& r : rows) {
     INFO(r.status << " " << r.body << " " << r.transport);
     core::http_response resp;
     resp.status = r.status;
     resp.body = r.body;
-    CHECK(g->parse_send_response(resp, r.transport).outcome == r.expected);
+    auto got = g->parse_send_response(resp, r.transport);
+    CHECK(got.outcome == r.expected);
+    CHECK(got.account_refused == r.account_refused);
   }
 }
 

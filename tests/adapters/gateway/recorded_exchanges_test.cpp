@@ -141,6 +141,8 @@ TEST_CASE("recorded gateway answers classify as recorded", "[gateway][recorded]"
       CHECK(outcome_name(r.outcome) == c.at("outcome").get<std::string>());
       if (c.contains("gateway_ref")) CHECK(r.gateway_ref == c["gateway_ref"].get<std::string>());
       if (c.contains("detail")) CHECK(r.detail == c["detail"].get<std::string>());
+      // Our account or setup refused (the operator's to fix), not the recipient.
+      CHECK(r.account_refused == c.value("account_refused", false));
     }
   }
 }

@@ -32,15 +32,27 @@ struct outbound_sms {
   std::string text;  // UTF-8
 };
 
-/// How the gateway answered a send. `retryable` covers connection errors, timeouts, 5xx and 429;
-/// `permanent` other refusals; `opted_out` a recipient who blocked us at the gateway.
+/// How the gateway answered a send. `retryable` covers connection errors, timeouts, 5xx and 429,
+/// and refusals of our account or setup (401, 402, 403, 404, 408, a redirect, an answer that is
+/// not the gateway's): those are the gateway's or the operator's to fix, not the recipient's, so
+/// the message waits for them; `permanent` a refusal of this recipient or message (an invalid
+/// number); `opted_out` a recipient who blocked us at the gateway.
 enum class send_outcome { accepted, retryable, permanent, opted_out };
 
 struct send_result {
   send_outcome outcome = send_outcome::retryable;
   std::string gateway_ref;  // the gateway's message id when it gives one
   std::string detail;       // short reason for logs (no message text)
+  /// With `retryable`: the gateway refused our account or setup (credentials, a suspended or
+  /// unpaid account, a wrong URL). Retried like an outage; the outbox logs it as an error.
+  bool account_refused = false;
 };
+
+/// A gateway's HTTP refusal `status` that no code of the driver's explains, with `detail` for
+/// the log: 408, 425, 429 and 5xx retryable; a redirect, 401, 402, 403, 404, 405, 407, 410 and
+/// anything below 200 retryable and `account_refused` (our credentials, account or URL); other
+/// 4xx (400, 413, 422...: this message or number) permanent.
+send_result http_refusal(int status, std::string detail);
 
 /// A student's message as the gateway delivered it to us.
 struct inbound_sms {
