@@ -554,6 +554,25 @@ core::status sqlite_store::set_message_status(std::int64_t id, const std::string
   return add_status_history(id, status, detail, now);
 }
 
+core::result<bool> sqlite_store::set_send_outcome(std::int64_t id, const std::string& status,
+                                                  const std::string& detail, core::instant now,
+                                                  std::optional<core::instant> retry_at) {
+  auto s =
+      db_->prepare(
+             "UPDATE messages SET status = ?2, updated_at = ?3, "
+             "next_attempt_at = COALESCE(?4, next_attempt_at) "
+             "WHERE id = ?1 AND status = 'sending'")
+          .bind(1, id)
+          .bind(2, status)
+          .bind(3, to_unix_ms(now))
+          .bind(4, retry_at ? std::optional<std::int64_t>(to_unix_ms(*retry_at)) : std::nullopt)
+          .run();
+  if (!s) return s;
+  if (db_->changes() == 0) return false;
+  if (auto h = add_status_history(id, status, detail, now); !h) return h;
+  return true;
+}
+
 core::result<std::int64_t> sqlite_store::requeue_in_flight(core::instant now) {
   auto s = db_->exec("INSERT INTO message_status (message_id, status, at, detail) SELECT id, 'queued', " +
                      std::to_string(to_unix_ms(now)) +

@@ -191,7 +191,12 @@ awaitable<void> service::outbox_pump() {
           for (std::size_t i = 0; i < decisions->size(); ++i) {
             const auto& [id, d] = (*decisions)[i];
             if (d.status == "sent") continue;
-            core::status st = s.set_message_status(id, d.status, d.detail, now, d.retry_at);
+            // Only while still `sending`: a delivery report that overtook the answer (a timeout
+            // after the gateway accepted) is newer, and its message is not sent again.
+            auto applied = s.set_send_outcome(id, d.status, d.detail, now, d.retry_at);
+            if (!applied) return applied.error();
+            if (!*applied) continue;
+            core::status st = core::status::ok();
             // A message to a number without a student (student 0) has no counts to keep.
             const bool has_student = students[i] != 0;
             if (st && has_student && d.delivery_failure) st = s.record_delivery_failure(id, now);

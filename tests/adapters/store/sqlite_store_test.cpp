@@ -494,6 +494,45 @@ TEST_CASE("a send's answer moves a message on only while it is sending", "[store
   CHECK(history(b) == "queued,sending,delivered");
 }
 
+TEST_CASE(
+    "a retry or failure outcome moves a message on only while it is sending, so a "
+    "delivery report that overtook a timed-out answer is kept",
+    "[store]") {
+  temp_db db;
+  auto store = open_with_institution(db);
+  auto [a, b] = two_replies(*store);
+  REQUIRE(store->claim_sms(10, t0)->size() == 2);
+  auto history = [&](std::int64_t id) {
+    auto& q = store->db().prepare(
+        "SELECT group_concat(status, ',') FROM message_status WHERE message_id = ?1");
+    q.bind(1, id);
+    std::string out = q.step() ? q.column_text(0) : "";
+    q.reset();
+    return out;
+  };
+  const auto retry_at = t0 + std::chrono::minutes(1);
+  // a: the gateway accepted, the answer timed out, and the delivery report came first.
+  REQUIRE(store->set_message_status(a, "delivered", "", t0).is_ok());
+  auto applied = store->set_send_outcome(a, "queued", "timed out after 15000 ms", t0, retry_at);
+  REQUIRE(applied);
+  CHECK_FALSE(*applied);
+  CHECK(store->message_status(a) == "delivered");
+  CHECK(history(a) == "queued,sending,delivered");
+  CHECK(store->claim_sms(10, retry_at)->empty());  // not sent again
+  applied = store->set_send_outcome(a, "failed", "http 400", t0, std::nullopt);
+  REQUIRE(applied);
+  CHECK_FALSE(*applied);
+  CHECK(store->message_status(a) == "delivered");
+  // b: still sending: the retry is stored with its backoff.
+  applied = store->set_send_outcome(b, "queued", "http 429", t0, retry_at);
+  REQUIRE(applied);
+  CHECK(*applied);
+  CHECK(store->message_status(b) == "queued");
+  CHECK(history(b) == "queued,sending,queued");
+  CHECK(store->claim_sms(10, t0)->empty());  // its backoff holds
+  CHECK(store->claim_sms(10, retry_at)->size() == 1);
+}
+
 TEST_CASE("accepted sends are marked sent at once, each with its own answer", "[store]") {
   temp_db db;
   auto store = open_with_institution(db);

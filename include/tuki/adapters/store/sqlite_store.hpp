@@ -210,6 +210,13 @@ class sqlite_store {
   core::status set_message_status(std::int64_t id, const std::string& status,
                                   const std::string& detail, core::instant now,
                                   std::optional<core::instant> retry_at = std::nullopt);
+  /// The outcome of a send other than an acceptance (queued again for a retry, failed), with its
+  /// history row, but only while the message is still `sending`, like mark_sent: a delivery
+  /// report that overtook a timed-out answer (`delivered` while `sending`) is kept, and the
+  /// message is not sent again. False (nothing written) when it is no longer `sending`.
+  core::result<bool> set_send_outcome(std::int64_t id, const std::string& status,
+                                      const std::string& detail, core::instant now,
+                                      std::optional<core::instant> retry_at);
   /// The gateways' acceptances: each (id, answer) moves to `sent` with a history row holding
   /// the answer, but only while the message is still `sending`. One whose delivery report
   /// overtook the answer has moved on and is left as it is, with no history row. Two statements
