@@ -202,6 +202,15 @@ void read_gateways(const YAML::Node& list, yaml_errors& errors, const env_lookup
     g.type = r.string("type", true).value_or("");
     g.rate_limit = read_rate(r, "rate_limit", errors).value_or(0);
     g.rate_burst = read_rate(r, "rate_burst", errors).value_or(0);
+    // A message takes at least one segment's tokens: a smaller bucket would never hold them and
+    // the gateway would send nothing at all.
+    if (g.rate_burst > 0 && g.rate_burst < 1) {
+      errors.add(r.mark("rate_burst"), r.child_path("rate_burst"),
+                 "must be at least 1 (SMS segments; a smaller burst never lets a message through), "
+                 "got '" +
+                     r.string("rate_burst").value_or("") + "'");
+      g.rate_burst = 0;
+    }
     g.options = nlohmann::json::object();
     for (auto it = list[i].begin(); it != list[i].end(); ++it) {
       std::string k = it->first.as<std::string>();

@@ -165,6 +165,10 @@ TEST_CASE("configuration errors name file, line, column, key and problem", "[con
        "digits, got 'Ylöjärven AO1'"},
       {std::string("mail:\n  from: tuki at varia.test\n") + minimal,
        "t.yaml:2:9: mail.from: is not an email address: 'tuki at varia.test'"},
+      {"gateways:\n  - name: kannel\n    type: console\n    rate_limit: 0.5\n"
+       "    rate_burst: 0.5\ninstitutions:\n  - id: varia\n    gateway: kannel\n",
+       "t.yaml:5:17: gateways[0].rate_burst: must be at least 1 (SMS segments; a smaller burst "
+       "never lets a message through), got '0.5'"},
       {"gateways: []\n", "institutions: at least one institution is required"},
       {"http: [1, 2\n", "t.yaml:2:1: "},
       {std::string("mail:\n  type: smtp\n  url: http://x\n") + minimal,
