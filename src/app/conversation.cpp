@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "tuki/adapters/phone/phone_normalizer.hpp"
+#include "tuki/app/gateway_opt_out.hpp"
 #include "tuki/app/log.hpp"
 #include "tuki/core/text/placeholder_fill.hpp"
 #include "tuki/core/text/sms_encoding.hpp"
@@ -273,6 +274,13 @@ core::status conversation::apply_delivery_report(adapters::sqlite_store& store,
                                        report.detail, now);
       !s)
     return s;
+  // The student blocked tuki at the gateway (Twilio 21610, an http_json status mapped to
+  // opted_out): as a STOP, and as a send refused for that reason. Not a failure of the number.
+  if (report.opted_out) {
+    auto sid = store.message_student(report.message_id);
+    if (!sid) return core::status::ok();  // a text to a number without a student
+    return apply_gateway_opt_out(store, *sid, gateway, report.detail, now);
+  }
   // A failed delivery (bad number, unreachable) counts once per message against the student:
   // in the store's failed-delivery count and towards a delivery_failed ticket.
   if (report.state == adapters::delivery_state::failed && *current != "failed") {

@@ -1,5 +1,6 @@
 #include "tuki/app/outbox_window.hpp"
 
+#include "tuki/app/gateway_opt_out.hpp"
 #include "tuki/app/log.hpp"
 
 namespace tuki::app {
@@ -8,7 +9,7 @@ core::status store_outbox_window(
     adapters::sqlite_store& s,
     const std::vector<std::pair<std::int64_t, outbox_decision>>& decisions,
     const std::vector<std::int64_t>& students, const std::vector<std::string>& recovered,
-    core::instant now) {
+    core::instant now, const std::vector<window_opt_out>& opt_outs) {
   // Accepted sends, the usual answer, all at once. A delivery report can overtake the answer
   // to the send: mark_sent keeps its newer state.
   std::vector<std::pair<std::int64_t, std::string>> accepted;
@@ -32,10 +33,10 @@ core::status store_outbox_window(
     // A message to a number without a student (student 0) has no counts to keep.
     const bool has_student = i < students.size() && students[i] != 0;
     if (st && has_student && d.delivery_failure) st = s.record_delivery_failure(id, now);
-    if (st && has_student && d.opted_out)
-      st = s.set_contact_state(students[i], true, std::nullopt, now);
     if (!st) return st;
   }
+  for (const auto& o : opt_outs)
+    if (auto st = apply_gateway_opt_out(s, o.student_id, o.gateway, o.detail, now); !st) return st;
   for (const auto& gateway : recovered) {
     auto resumed = s.resume_gateway(gateway, now, retried);
     if (!resumed) return resumed.error();

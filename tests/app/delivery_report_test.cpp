@@ -96,3 +96,51 @@ TEST_CASE("a delivery report changes only an outbound message its gateway was as
     CHECK(store.message_status(*queued) == "failed");
   }
 }
+
+TEST_CASE("a delivery report that says the student opted out opts them out as a STOP does",
+          "[app][delivery]") {
+  testing::app_fixture f("tuki-dlr-optout");
+  const auto s = testing::aino();
+  REQUIRE(f.store->upsert_students({s}, t0));
+  const auto sid = f.store->find_student_by_phone(s.phone)->id;
+  auto& store = *f.store;
+  auto count = [&](const std::string& sql) {
+    auto& q = store.db().prepare(sql);
+    std::int64_t n = q.step() ? q.column_int(0) : -1;
+    q.reset();
+    return n;
+  };
+  REQUIRE(f.conv->start_checkin(store, sid, "weekly_checkin", t0).value());
+  auto sent = store.claim_sms(10, t0);
+  REQUIRE(sent->size() == 1);
+  const auto id = sent->front().id;
+  REQUIRE(store.set_message_status(id, "sent", "", t0));
+  REQUIRE(count("SELECT COUNT(*) FROM timers") > 0);
+
+  auto r = report(id, adapters::delivery_state::failed);
+  r.detail = "twilio undelivered error 21610";
+  SECTION("opted out") {
+    r.opted_out = true;
+    REQUIRE(f.conv->apply_delivery_report(store, "console", r, t0));
+    CHECK(store.message_status(id) == "failed");
+    CHECK(store.get_student(sid)->opted_out);
+    CHECK(count("SELECT COUNT(*) FROM sessions") == 0);
+    CHECK(count("SELECT COUNT(*) FROM audit_events WHERE actor = 'gateway:console' AND "
+                "action = 'opt_out' AND subject = 'student:" +
+                std::to_string(sid) + "' AND detail = 'twilio undelivered error 21610'") == 1);
+    CHECK(store.delivery_failures(sid) == 0);  // the number works; the student said no
+    // Nothing texts the student any more: no reminder of the ended check-in, no new check-in.
+    const auto later = t0 + std::chrono::hours(24 * 30);
+    for (const auto& t : store.take_due_timers(later, 100))
+      REQUIRE(f.conv->fire_timer(store, t, later).is_ok());
+    CHECK_FALSE(f.conv->start_checkin(store, sid, "weekly_checkin", later).value());
+    CHECK(count("SELECT COUNT(*) FROM messages WHERE direction = 'out'") == 1);
+  }
+  SECTION("an ordinary failure leaves the student in") {
+    REQUIRE(f.conv->apply_delivery_report(store, "console", r, t0));
+    CHECK(store.message_status(id) == "failed");
+    CHECK_FALSE(store.get_student(sid)->opted_out);
+    CHECK(count("SELECT COUNT(*) FROM sessions") == 1);
+    CHECK(store.delivery_failures(sid) == 1);
+  }
+}

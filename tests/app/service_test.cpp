@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <map>
 #include <thread>
 
 #include <arpa/inet.h>
@@ -19,9 +20,12 @@
 #include "support/running_service.hpp"
 #include "support/students.hpp"
 
+#include "tuki/adapters/gateway/twilio_signature.hpp"
 #include "tuki/app/conversation.hpp"
 #include "tuki/app/log.hpp"
 #include "tuki/app/role_names.hpp"
+#include "tuki/core/crypto/hmac.hpp"
+#include "tuki/core/text/url_encoding.hpp"
 
 using namespace tuki;
 namespace fs = std::filesystem;
@@ -54,9 +58,12 @@ core::instant wall_now() {
       std::chrono::system_clock::now().time_since_epoch()));
 }
 
-core::http_response fetch(adapters::http_client& client, const std::string& url) {
+core::http_response fetch(adapters::http_client& client, const std::string& url,
+                          std::string method = "GET", std::vector<core::http_header> headers = {},
+                          std::string body = "") {
   std::promise<core::http_response> p;
-  client.submit({"GET", url, {}, "", ""}, [&p](core::http_response r, std::string) { p.set_value(r); });
+  client.submit({std::move(method), url, std::move(headers), std::move(body), ""},
+                [&p](core::http_response r, std::string) { p.set_value(r); });
   return p.get_future().get();
 }
 
@@ -427,4 +434,83 @@ TEST_CASE(
   CHECK_THAT(log, Catch::Contains("event=outbox_store_failed"));
   CHECK(during == "sending");
   CHECK(after == "sent");  // stored while running, not left for a restart
+
+TEST_CASE("an opt-out in a Twilio or http_json delivery report opts the student out",
+          "[app][service][delivery]") {
+  fixture f;
+  auto cfg = service_config(
+      "public_url: https://tuki.example.fi\nstore:\n  path: " + (f.dir / "tuki.db").string() +
+      "\nmail:\n  type: file\n  dir: " + (f.dir / "mail").string() +
+      "\ngateways:\n"
+      "  - name: tw\n    type: twilio\n    account_sid: AC123\n    auth_token: tw-token\n"
+      "    from: \"+358401111111\"\n    base_url: http://127.0.0.1:1\n"
+      "  - name: hj\n    type: http_json\n    send:\n      url: http://127.0.0.1:1/send\n"
+      "    dlr:\n      status_map: {DELIVERED: delivered, FAILED: failed, BLOCKED: opted_out}\n"
+      "    signature:\n      secret: hj-s3cret\n"
+      "institutions:\n  - id: varia\n    gateway: tw\n");
+  // One student per gateway, each with a message the gateway accepted.
+  std::map<std::string, std::int64_t> student, message;
+  {
+    auto store = app::open_store(cfg);
+    REQUIRE(store);
+    auto& s = **store;
+    auto aino = testing::aino(), bea = testing::aino();
+    bea.ref = "s2";
+    bea.phone = "+358401234568";
+    bea.first_name = "Bea";
+    const auto now = wall_now();
+    REQUIRE(s.upsert_students({aino, bea}, now));
+    for (const auto& [gateway, phone] : {std::pair{"tw", aino.phone}, {"hj", bea.phone}}) {
+      student[gateway] = s.find_student_by_phone(phone)->id;
+      message[gateway] =
+          s.enqueue_sms(student[gateway], gateway, "Moi", 1, "message", now, now).value();
+    }
+    REQUIRE(s.claim_sms(10, now)->size() == 2);
+    for (const auto& [gateway, id] : message) REQUIRE(s.set_message_status(id, "sent", "", now));
+  }
+  {
+    testing::running_service running(cfg);
+    auto& client = running.client;
+    const std::string tw_target = "/v1/gateways/tw/dlr?msgid=" + std::to_string(message["tw"]);
+    const core::form_fields tw_form{
+        {"MessageSid", "SM1"}, {"MessageStatus", "undelivered"}, {"ErrorCode", "21610"}};
+    const std::vector<core::http_header> form_type{
+        {"Content-Type", "application/x-www-form-urlencoded"}};
+    auto tw_headers = [&](const std::string& token) {
+      auto h = form_type;
+      h.push_back(
+          {"X-Twilio-Signature",
+           adapters::twilio_signature(token, "https://tuki.example.fi" + tw_target, tw_form)});
+      return h;
+    };
+    // A forged report is refused and changes nothing (checked below with the store).
+    CHECK(fetch(client, running.base + tw_target, "POST", tw_headers("not-the-token"),
+                core::encode_form(tw_form))
+              .status == 401);
+    CHECK(fetch(client, running.base + tw_target, "POST", tw_headers("tw-token"),
+                core::encode_form(tw_form))
+              .status == 200);
+    const std::string hj_body =
+        R"({"id":")" + std::to_string(message["hj"]) + R"(","status":"BLOCKED"})";
+    CHECK(fetch(client, running.base + "/v1/gateways/hj/dlr", "POST",
+                {{"Content-Type", "application/json"},
+                 {"X-Signature", core::hex_encode(core::hmac_sha256("hj-s3cret", hj_body))}},
+                hj_body)
+              .status == 200);
+    running.stop();
+  }
+  auto store = app::open_store(cfg);
+  REQUIRE(store);
+  for (const auto& [gateway, sid] : student) {
+    INFO(gateway);
+    CHECK((*store)->get_student(sid)->opted_out);
+    CHECK((*store)->message_status(message[gateway]) == "failed");
+    auto& q = (*store)->db().prepare(
+        "SELECT COUNT(*) FROM audit_events WHERE action = 'opt_out' AND actor = ?1 AND subject = "
+        "?2");
+    q.bind(1, "gateway:" + gateway).bind(2, "student:" + std::to_string(sid));
+    REQUIRE(q.step());
+    CHECK(q.column_int(0) == 1);
+    q.reset();
+  }
 }

@@ -68,10 +68,12 @@ class conversation {
                           core::instant now, const send_gate& gate = {});
   /// Applies a delivery report that arrived at `gateway`'s callback. It changes only an
   /// outbound message that gateway was asked to send (`sending` or `sent`, or `accepted` or
-  /// `buffered` on the way to a final state); a report for any other message is not_found, and one
-  /// for a `queued` message (never sent, or waiting to be sent again) or a final one (`delivered`,
-  /// `failed`, `expired`) changes nothing. So neither a stray nor a forged report can cancel a
-  /// queued reply or turn a delivered message into a failed one.
+  /// `buffered` on the way to a final state); a report for any other message is not_found, and one for a `queued`
+  /// message (never sent, or waiting to be sent again) or a final one (`delivered`, `failed`,
+  /// `expired`) changes nothing. So neither a stray nor a forged report can cancel a queued reply
+  /// or turn a delivered message into a failed one. A report that says the recipient opted out
+  /// (delivery_report::opted_out) also opts the student out, as a STOP would
+  /// (gateway_opt_out.hpp), and is not counted as a delivery failure.
   core::status apply_delivery_report(adapters::sqlite_store& store, const std::string& gateway,
                                      const adapters::delivery_report& report, core::instant now);
   /// SMS segments of the opening message(s) `dialog_id` would send to a student with this name

@@ -19,6 +19,7 @@
 // the sync before each window held a 32-request window of a zero-cost gateway to the disk's
 // pace.
 #include "tuki/app/async_write.hpp"
+#include "tuki/app/gateway_opt_out.hpp"
 #include "tuki/app/gateway_recovery.hpp"
 #include "tuki/app/log.hpp"
 #include "tuki/app/outbox_decision.hpp"
@@ -166,20 +167,25 @@ awaitable<void> service::outbox_pump() {
     decisions->reserve(collected->size());
     std::vector<std::int64_t> students;
     students.reserve(collected->size());
+    std::vector<window_opt_out> opt_outs;  // recipients the gateway says blocked us (rare)
     for (auto& r : *collected) {
       decisions->emplace_back(r.sms.id, decide_send_outcome(r.result, r.sms.attempts, policy, now,
                                                             draw(rng), r.sms.priority));
+      const auto& d = decisions->back().second;
       students.push_back(r.sms.student_id);
-      if (r.sms.gateway) recovery.note(*r.sms.gateway, decisions->back().second);
+      if (r.sms.gateway) recovery.note(*r.sms.gateway, d);
       note_account_refusal(refusing, r.sms.gateway, r.result);
+      // A message to a number without a student (student 0) has nobody to opt out.
+      if (d.opted_out && r.sms.student_id != 0)
+        opt_outs.push_back({r.sms.student_id, r.sms.gateway ? *r.sms.gateway : "", d.detail});
     }
     collected->clear();
     // Gateways back after an outage (gateway_recovery.hpp): a window of acceptances only. The
     // retries this job stores keep their backoff all the same (store_outbox_window).
     write_queue::job stored_job = [decisions, students = std::move(students),
-                                   recovered = recovery.recovered(),
+                                   recovered = recovery.recovered(), opt_outs = std::move(opt_outs),
                                    now](adapters::sqlite_store& s) {
-      return store_outbox_window(s, *decisions, students, recovered, now);
+      return store_outbox_window(s, *decisions, students, recovered, now, opt_outs);
     };
     ++*pending_stores;
     asio::co_spawn(outbox_io_,
