@@ -16,6 +16,7 @@ core::result<gateway_drivers> make_gateway_drivers(const config::config& cfg) {
           std::chrono::system_clock::now().time_since_epoch()));
     };
     gs.locations = g.locations;
+    gs.listen_address = cfg.http.listen;
     auto driver = adapters::make_gateway(gs);
     if (!driver) return driver.error();
     out[g.name] = std::move(*driver);

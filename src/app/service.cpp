@@ -50,6 +50,14 @@ core::result<std::unique_ptr<service>> service::create(config::config cfg) {
   auto drivers = make_gateway_drivers(c);
   if (!drivers) return drivers.error();
   s->gateways_ = std::move(*drivers);
+  for (const auto& [name, driver] : s->gateways_)
+    if (driver->callbacks_unauthenticated())
+      log_warn("gateway_unauthenticated",
+               {{"gateway", name},
+                {"listen", c.http.listen},
+                {"effect",
+                 "any process on this host can post replies, STOPs and delivery reports to its "
+                 "callbacks; add auth (docs/gateways.md)"}});
   for (const auto& g : c.gateways)
     if (g.rate_limit > 0)
       s->rate_limits_.emplace(

@@ -70,6 +70,36 @@ TEST_CASE("gateway option errors name file, line, column, gateway and option", "
   }
 }
 
+TEST_CASE("a kannel gateway without auth is refused unless tuki listens on loopback only",
+          "[app][gateway]") {
+  auto drivers = [](const std::string& listen) {
+    auto cfg = config::parse_config(
+        "http:\n  listen: \"" + listen +
+            "\"\ngateways:\n  - name: g\n    type: kannel\n"
+            "    sendsms_url: http://127.0.0.1:13013/s\n    username: u\n    password: p\n"
+            "institutions:\n  - id: varia\n    gateway: g\n",
+        "tuki.yaml", no_env());
+    INFO(cfg.error().to_string());
+    REQUIRE(cfg);
+    CHECK(app::check_config(*cfg).message() == app::make_gateway_drivers(*cfg).error().message());
+    return app::make_gateway_drivers(*cfg);
+  };
+  auto open = drivers("0.0.0.0");
+  REQUIRE_FALSE(open);
+  CHECK(open.error().message() ==
+        "tuki.yaml:4:5: gateway 'g': option 'auth' is required (tuki listens on 0.0.0.0, not on "
+        "loopback only): Kannel signs nothing, so anyone who can reach the port could forge "
+        "replies, STOPs and delivery reports; add auth.allow_ips (the smsbox host), "
+        "auth.path_secret or auth.basic (docs/gateways.md)");
+  CHECK_FALSE(drivers("::"));
+  for (const char* listen : {"127.0.0.1", "::1"}) {
+    INFO(listen);
+    auto loopback = drivers(listen);
+    REQUIRE(loopback);
+    CHECK(loopback->at("g")->callbacks_unauthenticated());
+  }
+}
+
 TEST_CASE("a gateway option from the environment that the driver refuses names its variable",
           "[app][gateway]") {
   auto env = [](const std::string& name) -> std::optional<std::string> {

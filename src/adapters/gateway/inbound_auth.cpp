@@ -85,6 +85,13 @@ bool ip_network_contains(const ip_network& network, std::string_view address) {
   return true;
 }
 
+bool is_loopback_address(std::string_view address) {
+  address = address.substr(0, address.find('%'));
+  static const ip_network v4 = *parse_ip_network("127.0.0.0/8");
+  static const ip_network v6 = *parse_ip_network("::1");
+  return ip_network_contains(v4, address) || ip_network_contains(v6, address);
+}
+
 callback_kind callback_kind_of(const core::http_request& request) {
   auto segs = segments(request.path());
   if (segs.empty()) return callback_kind::unknown;

@@ -157,6 +157,8 @@ class kannel_gateway final : public sms_gateway {
     return auth_.check(request);
   }
 
+  bool callbacks_unauthenticated() const override { return auth_.empty(); }
+
  private:
   gateway_settings settings_;
   std::string url_, user_, pass_;
@@ -194,6 +196,17 @@ core::result<std::unique_ptr<sms_gateway>> make_kannel_gateway(const gateway_set
   }
   auto auth = inbound_auth::from_options(o);
   if (!auth) return auth.error();
+  // Kannel signs nothing: without `auth` anyone who reaches the port could post replies, STOPs,
+  // crisis texts and delivery reports. Allowed (with a warning at start) only when the server
+  // listens on loopback, where only this host can call it.
+  if (auth->empty() && !is_loopback_address(s.listen_address))
+    return o.error("auth", "is required" +
+                               (s.listen_address.empty() ? std::string()
+                                                         : " (tuki listens on " + s.listen_address +
+                                                               ", not on loopback only)") +
+                               ": Kannel signs nothing, so anyone who can reach the port could "
+                               "forge replies, STOPs and delivery reports; add auth.allow_ips (the "
+                               "smsbox host), auth.path_secret or auth.basic (docs/gateways.md)");
   (void)registered;
   return std::unique_ptr<sms_gateway>(new kannel_gateway(s, url, user, pass, mask, std::move(*auth)));
 }

@@ -9,10 +9,19 @@ using namespace tuki::adapters;
 
 namespace {
 
+// Gateway `kannel` without auth, its listen address unknown.
+gateway_settings kannel_settings() {
+  return {"kannel",
+          "kannel",
+          "http://127.0.0.1:18080",
+          {{"sendsms_url", "http://127.0.0.1:13013/cgi-bin/sendsms"},
+           {"username", "tuki"},
+           {"password", "s3cret"}}};
+}
+
 std::unique_ptr<sms_gateway> kannel() {
-  gateway_settings s{"kannel", "kannel", "http://127.0.0.1:18080",
-                     {{"sendsms_url", "http://127.0.0.1:13013/cgi-bin/sendsms"},
-                      {"username", "tuki"}, {"password", "s3cret"}}};
+  auto s = kannel_settings();
+  s.listen_address = "127.0.0.1";  // without auth: only behind a loopback-only server
   auto g = make_gateway(s);
   INFO(g.error().to_string());
   REQUIRE(g);
@@ -190,4 +199,43 @@ TEST_CASE("kannel: the auth option guards callbacks and puts the path secret int
 
   s.options["auth"] = {{"allow_ips", {"not-an-address"}}};
   CHECK_FALSE(make_gateway(s));
+}
+
+TEST_CASE("kannel: without auth it starts only behind a loopback-only server",
+          "[gateway][kannel]") {
+  auto s = kannel_settings();
+  for (const char* listen : {"0.0.0.0", "::", "192.0.2.10", "2001:db8::1", "::ffff:192.0.2.10"}) {
+    INFO(listen);
+    s.listen_address = listen;
+    auto g = make_gateway(s);
+    REQUIRE_FALSE(g);
+    CHECK(g.error().message() ==
+          "gateway 'kannel': option 'auth' is required (tuki listens on " + std::string(listen) +
+              ", not on loopback only): Kannel signs nothing, so anyone who can reach the port "
+              "could forge replies, STOPs and delivery reports; add auth.allow_ips (the smsbox "
+              "host), auth.path_secret or auth.basic (docs/gateways.md)");
+  }
+  s.listen_address = "";  // settings built in code: reachable from anywhere
+  CHECK_THAT(make_gateway(s).error().message(),
+             Catch::StartsWith("gateway 'kannel': option 'auth' is required: Kannel signs"));
+  for (const char* listen : {"127.0.0.1", "127.0.0.53", "::1", "::ffff:127.0.0.1", "::1%lo"}) {
+    INFO(listen);
+    s.listen_address = listen;
+    auto g = make_gateway(s);
+    REQUIRE(g);
+    CHECK((*g)->callbacks_unauthenticated());  // the service warns: gateway_unauthenticated
+  }
+  s.listen_address = "0.0.0.0";
+  for (const char* key : {"allow_ips", "basic", "path_secret"}) {
+    INFO(key);
+    nlohmann::json auth;
+    if (std::string(key) == "allow_ips") auth[key] = {"192.0.2.10"};
+    if (std::string(key) == "basic") auth[key] = {{"username", "kannel"}, {"password", "pw"}};
+    if (std::string(key) == "path_secret") auth[key] = "Zq3-long_random.secret~1";
+    s.options["auth"] = auth;
+    auto g = make_gateway(s);
+    INFO(g.error().to_string());
+    REQUIRE(g);
+    CHECK_FALSE((*g)->callbacks_unauthenticated());
+  }
 }

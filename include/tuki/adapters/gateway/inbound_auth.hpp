@@ -45,6 +45,10 @@ std::optional<ip_network> parse_ip_network(std::string_view text);
 /// Whether `address` (an address without prefix, v4 or v6 text) lies in `network`.
 bool ip_network_contains(const ip_network& network, std::string_view address);
 
+/// Whether `address` (v4 or v6 text, as config http.listen holds it; a v6 %scope is ignored) is
+/// a loopback address, 127.0.0.0/8 or ::1: a server bound to it is reachable from this host only.
+bool is_loopback_address(std::string_view address);
+
 /// Which gateway endpoint a request was made to, judged from its path
 /// (".../inbound", ".../inbound/{secret}", ".../dlr", ".../dlr/{secret}").
 enum class callback_kind { inbound, dlr, unknown };

@@ -108,6 +108,10 @@ class sms_gateway {
   virtual core::status authenticate(const core::http_request& request) const = 0;
   /// What the endpoint answers once the request is durably stored (most gateways: 200 "OK").
   virtual core::http_response acknowledge() const { return core::http_response::text(200, "OK"); }
+  /// True when authenticate() checks nothing at all: a driver without signatures configured
+  /// without `auth`, which its factory allows only behind a loopback-only server
+  /// (gateway_settings::listen_address). The service warns of it at start.
+  virtual bool callbacks_unauthenticated() const { return false; }
 };
 
 /// Settings of one configured gateway: its name, its driver type and the driver's own keys.
@@ -123,6 +127,9 @@ struct gateway_settings {
   /// Where the entry and its keys stand in the configuration file (config::gateway_entry), for
   /// errors that name the line; empty for settings built in code.
   config::source_locations locations = {};
+  /// The address tuki's HTTP server listens on (config http.listen), which decides who can
+  /// reach the callbacks. Empty when unknown (settings built in code): reachable from anywhere.
+  std::string listen_address = {};
 };
 
 using gateway_factory =
