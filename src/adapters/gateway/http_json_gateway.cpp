@@ -96,10 +96,12 @@ class http_json_gateway final : public sms_gateway {
     if (!sms.from.empty()) assign(body, c_.from_field, sms.from);
     assign(body, c_.text_field, sms.text);
     assign(body, c_.id_field, sms.message_id);
-    if (!c_.callback_field.empty())
+    if (!c_.callback_field.empty()) {
+      const std::string id = std::to_string(sms.message_id);
       assign(body, c_.callback_field,
-             c_.auth.callback_url(c_.public_base_url, c_.name, "dlr") +
-                 "?msgid=" + std::to_string(sms.message_id));
+             c_.auth.callback_url(c_.public_base_url, c_.name, "dlr") + "?msgid=" + id +
+                 (c_.signed_ ? "&msgsig=" + msgid_tag(id) : ""));
+    }
     core::http_request r;
     r.method = c_.method;
     r.target = c_.url;
@@ -148,9 +150,15 @@ class http_json_gateway final : public sms_gateway {
     if (!j.is_object()) return parsed<delivery_report>::fail(400, "body is not a JSON object");
     std::optional<std::string> id_text = text_of(lookup(j, c_.dlr_id));
     if (!id_text) {
+      // The URL is not signed by the gateway: with a signature, its id must carry tuki's tag.
       auto query = core::parse_form(request.query());
-      if (auto q = query ? core::form_value(*query, "msgid") : std::nullopt)
+      if (auto q = query ? core::form_value(*query, "msgid") : std::nullopt) {
+        if (c_.signed_ && !core::constant_time_equal(
+                              msgid_tag(*q), core::form_value(*query, "msgsig").value_or("")))
+          return parsed<delivery_report>::fail(
+              401, "msgid is not covered by the signature (msgsig missing or wrong)");
         id_text = std::string(*q);
+      }
     }
     auto id = id_text ? positive_id(*id_text) : std::nullopt;
     if (!id) return parsed<delivery_report>::fail(400, "tuki message id missing");
@@ -190,6 +198,12 @@ class http_json_gateway final : public sms_gateway {
   }
 
  private:
+  // tuki's own tag on the message id in a callback URL (header comment).
+  std::string msgid_tag(std::string_view id) const {
+    return core::hex_encode(core::hmac_sha256(c_.secret, "tuki-dlr-msgid:" + std::string(id)))
+        .substr(0, 32);
+  }
+
   core::status check_timestamp(const core::http_request& request) const {
     const auto text = request.header(c_.timestamp_header);
     std::int64_t seconds = 0;

@@ -142,3 +142,54 @@ TEST_CASE("http_json: a body that does not fit the configured pointers is refuse
   CHECK(p.value->from == "+37060000001");
   CHECK(p.value->text == "Ačiū");
 }
+
+TEST_CASE("http_json: a signed DLR takes ?msgid= only with tuki's own tag from the callback URL",
+          "[gateway][http_json]") {
+  auto o = base_options();
+  o["signature"].erase("timestamp_header");  // no window: a captured request would work forever
+  o["send"]["fields"] = {{"callback", "status_url"}};
+  auto g = make_gateway({"hj", "http_json", "https://tuki.example.fi", o});
+  INFO(g.error().to_string());
+  REQUIRE(g);
+  // The DLR URL tuki hands over with message 42, as the gateway calls it back.
+  auto send = (*g)->build_send({42, "+358401234567", "Tuki", "Moi"});
+  REQUIRE(send);
+  const std::string url = json::parse(send->body).at("status_url");
+  const std::string base = "https://tuki.example.fi";
+  REQUIRE(url.starts_with(base + "/v1/gateways/hj/dlr?msgid=42&msgsig="));
+  // A body without the id, the same for every message, and its valid signature.
+  core::http_request r;
+  r.method = "POST";
+  r.target = url.substr(base.size());
+  r.body = R"({"status":"FAILED"})";
+  r.headers = {{"X-Signature", core::hex_encode(core::hmac_sha256("k3y", r.body))}};
+  REQUIRE((*g)->authenticate(r).is_ok());
+  auto own = (*g)->parse_dlr(r);
+  REQUIRE(own.value);
+  CHECK(own.value->message_id == 42);
+  CHECK(own.value->state == delivery_state::failed);
+
+  // Replayed for message 43: the body and its signature still pass, the id does not.
+  auto replay = r;
+  replay.target.replace(replay.target.find("msgid=42"), 8, "msgid=43");
+  CHECK((*g)->authenticate(replay).is_ok());
+  auto forged = (*g)->parse_dlr(replay);
+  CHECK_FALSE(forged.value);
+  CHECK(forged.error.http_status == 401);
+  auto untagged = r;
+  untagged.target = "/v1/gateways/hj/dlr?msgid=43";
+  CHECK((*g)->parse_dlr(untagged).error.http_status == 401);
+
+  // Without a signature (auth alone) the URL is all there is, and is taken as it is.
+  o.erase("signature");
+  o["auth"] = {{"path_secret", "0123456789abcdef"}};
+  auto unsigned_gw = make_gateway({"hj", "http_json", "https://tuki.example.fi", o});
+  REQUIRE(unsigned_gw);
+  auto plain = (*unsigned_gw)->build_send({42, "+358401234567", "Tuki", "Moi"});
+  CHECK(json::parse(plain->body).at("status_url") ==
+        "https://tuki.example.fi/v1/gateways/hj/dlr/0123456789abcdef?msgid=42");
+  untagged.target = "/v1/gateways/hj/dlr/0123456789abcdef?msgid=43";
+  auto taken = (*unsigned_gw)->parse_dlr(untagged);
+  REQUIRE(taken.value);
+  CHECK(taken.value->message_id == 43);
+}

@@ -12,15 +12,17 @@
 //                            out when the message has no sender), text ("text"), id (tuki's
 //                            message id as a JSON integer, default "id"), callback (absent by
 //                            default: when named, the DLR URL {public_base_url}/v1/gateways/
-//                            {name}/dlr[/{path_secret}]?msgid={id} is sent in that field)
+//                            {name}/dlr[/{path_secret}]?msgid={id} is sent in that field,
+//                            with &msgsig={tag} after it when `signature` is set, below)
 //     response_id  optional  where the gateway's message id is in a 2xx answer
 //   inbound:
 //     fields       optional  from ("from"), to ("to"), text ("text"), id ("id": the gateway's
 //                            id, used to deduplicate retries)
 //   dlr:
 //     fields       optional  id (tuki's id as echoed back, default "id"; when the field is
-//                            absent the callback URL's ?msgid= is used), status ("status"),
-//                            detail (absent by default: a field copied into the report)
+//                            absent the callback URL's ?msgid= is used, see below), status
+//                            ("status"), detail (absent by default: a field copied into the
+//                            report)
 //     status_map   required  gateway status -> accepted | buffered | delivered | failed |
 //                            opted_out (failed, with delivery_report::opted_out set)
 //   signature:     optional  HMAC-SHA256 of the raw body with a shared secret:
@@ -33,6 +35,13 @@
 //     max_age_seconds   optional  default 300, 1..86400; applies both ways (clock skew)
 //   auth           optional  inbound_auth: allow_ips, basic, path_secret
 // `signature` or `auth` must be set: an unauthenticated endpoint is refused at start-up.
+//
+// The signature covers the body only, so with `signature` a DLR's message id is trusted only
+// from the signed body. A body without one (`{"status":"FAILED"}` is the same for every message)
+// would otherwise let one captured request be replayed against any ?msgid=. So tuki signs the
+// id it puts into the callback URL itself: msgsig = the first 32 hex digits of
+// HMAC-SHA256(secret, "tuki-dlr-msgid:{id}"), and parse_dlr refuses (401) a ?msgid= whose
+// msgsig is missing or wrong. Without `signature` (auth alone) ?msgid= is taken as it is.
 //
 // Time: authenticate() checks the signature AND the timestamp window, reading the time from
 // gateway_settings::clock (the app passes the system clock, tests a fake one). A driver never

@@ -37,6 +37,12 @@ gateways = {
                              "auth": {"allow_ips": ["192.0.2.0/24", "2001:db8::/32"]}}},
 }
 
+def msgsig(msgid, secret=SECRET):
+    """tuki's tag on the message id of a callback URL: HMAC-SHA256 of "tuki-dlr-msgid:{id}"."""
+    text = f"tuki-dlr-msgid:{msgid}"
+    return hmac.new(secret.encode(), text.encode(), hashlib.sha256).hexdigest()[:32]
+
+
 send = [
     {"name": "mapped fields, nested id, callback URL and bearer token", "gateway": "hj",
      "sms": {"message_id": 42, "to": "+358401234567", "from": "Tuki", "text": "Hyvää päivää! " + LT_LV},
@@ -45,7 +51,7 @@ send = [
                              ["Authorization", "Bearer tok-123"]],
                  "body_json": {"recipient": "+358401234567", "originator": "Tuki",
                                "body": "Hyvää päivää! " + LT_LV, "meta": {"reference": 42},
-                               "status_url": BASE + "/v1/gateways/hj/dlr?msgid=42"}}},
+                               "status_url": BASE + "/v1/gateways/hj/dlr?msgid=42&msgsig=" + msgsig(42)}}},
     {"name": "default fields, PUT, no sender", "gateway": "hj_plain",
      "sms": {"message_id": 7, "to": "+37120000001", "from": "", "text": "Sveiki"},
      "request": {"method": "PUT", "target": "http://127.0.0.1:18081/send",
@@ -129,8 +135,23 @@ callbacks = [
      "request": signed(DLR, {"reference": 44, "state": "BLOCKED"}), "auth": "ok",
      "dlr": {"message_id": 44, "state": "failed", "opted_out": True}},
     {"name": "DLR id from the callback URL", "gateway": "hj",
-     "request": signed(DLR + "?msgid=45", {"state": "BUFFERED"}), "auth": "ok",
-     "dlr": {"message_id": 45, "state": "buffered"}},
+     "request": signed(DLR + "?msgid=45&msgsig=" + msgsig(45), {"state": "BUFFERED"}),
+     "auth": "ok", "dlr": {"message_id": 45, "state": "buffered"}},
+    # The signature covers the body, not the URL: the same signed body replayed for another
+    # message must not pass, whether the tag is left out or taken from another message's URL.
+    {"name": "DLR id from the callback URL without tuki's msgsig", "gateway": "hj",
+     "request": signed(DLR + "?msgid=46", {"state": "BUFFERED"}), "auth": "ok",
+     "parse_error": 401},
+    {"name": "DLR body and signature replayed with another msgid", "gateway": "hj",
+     "request": signed(DLR + "?msgid=46&msgsig=" + msgsig(45), {"state": "BUFFERED"}),
+     "auth": "ok", "parse_error": 401},
+    {"name": "DLR msgsig made with another secret", "gateway": "hj",
+     "request": signed(DLR + "?msgid=46&msgsig=" + msgsig(46, "hj-shared-secret-Ss-2026"),
+                       {"state": "BUFFERED"}),
+     "auth": "ok", "parse_error": 401},
+    {"name": "DLR id in the body wins over the callback URL's", "gateway": "hj",
+     "request": signed(DLR + "?msgid=46", {"reference": 47, "state": "DELIVERED"}),
+     "auth": "ok", "dlr": {"message_id": 47, "state": "delivered"}},
     {"name": "DLR with unmapped status", "gateway": "hj",
      "request": signed(DLR, {"reference": 42, "state": "WEIRD"}), "auth": "ok", "parse_error": 400},
     {"name": "DLR without any id", "gateway": "hj",
