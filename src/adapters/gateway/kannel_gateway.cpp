@@ -5,40 +5,13 @@
 
 #include "tuki/adapters/gateway/gateway_options.hpp"
 #include "tuki/adapters/gateway/inbound_auth.hpp"
+#include "tuki/core/text/charset_decoding.hpp"
 #include "tuki/core/text/sms_encoding.hpp"
 #include "tuki/core/text/url_encoding.hpp"
 #include "tuki/core/text/utf8_repair.hpp"
 
 namespace tuki::adapters {
 namespace {
-
-std::string utf16be_to_utf8(std::string_view in) {
-  std::string out;
-  for (std::size_t i = 0; i + 1 < in.size(); i += 2) {
-    char32_t c = (static_cast<unsigned char>(in[i]) << 8) | static_cast<unsigned char>(in[i + 1]);
-    if (c >= 0xD800 && c <= 0xDBFF && i + 3 < in.size()) {
-      char32_t lo = (static_cast<unsigned char>(in[i + 2]) << 8) | static_cast<unsigned char>(in[i + 3]);
-      c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
-      i += 2;
-    }
-    if (c < 0x80) {
-      out.push_back(static_cast<char>(c));
-    } else if (c < 0x800) {
-      out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    } else if (c < 0x10000) {
-      out.push_back(static_cast<char>(0xE0 | (c >> 12)));
-      out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    } else {
-      out.push_back(static_cast<char>(0xF0 | (c >> 18)));
-      out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    }
-  }
-  return out;
-}
 
 class kannel_gateway final : public sms_gateway {
  public:
@@ -116,8 +89,11 @@ class kannel_gateway final : public sms_gateway {
     // 8-bit messages may come as ISO-8859-1. (The service repairs what is still invalid.)
     std::string charset(core::form_value(*q, "charset").value_or("UTF-8"));
     for (auto& c : charset) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    if (charset == "UTF-16BE" || charset == "UCS-2") m.text = utf16be_to_utf8(*text);
-    else if (charset == "ISO-8859-1" || charset == "LATIN1" || charset == "WINDOWS-1252")
+    if (charset == "UTF-16BE" || charset == "UCS-2")
+      m.text = core::utf16be_to_utf8(*text);
+    else if (charset == "WINDOWS-1252" || charset == "CP1252")
+      m.text = core::windows1252_to_utf8(*text);
+    else if (charset == "ISO-8859-1" || charset == "LATIN1")
       m.text = core::latin1_to_utf8(*text);
     else m.text = std::string(*text);
     if (auto t = core::form_value(*q, "time"); t && !t->empty()) {

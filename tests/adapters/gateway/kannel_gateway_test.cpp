@@ -128,6 +128,16 @@ TEST_CASE("kannel: MO get-url requests are parsed, as Kannel sends them", "[gate
   auto latin1 = g->parse_inbound(get("/x?from=%2B358401234567&text=Olen%20v%E4synyt&id=u3&coding=1&charset=iso-8859-1"));
   REQUIRE(latin1.value);
   CHECK(latin1.value->text == "Olen väsynyt");
+  // WINDOWS-1252 is not Latin-1: 0x80 is the euro sign, not U+0080.
+  auto cp1252 = g->parse_inbound(
+      get("/x?from=%2B358401234567&text=5%20%80%20%93ok%94&id=u4&coding=1&charset=WINDOWS-1252"));
+  REQUIRE(cp1252.value);
+  CHECK(cp1252.value->text == "5 € “ok”");
+  // An unpaired high surrogate keeps the letter after it; an odd final byte is not dropped.
+  auto broken = g->parse_inbound(
+      get("/x?from=%2B358401234567&text=%D8%3D%00A%00&id=u5&coding=2&charset=UTF-16BE"));
+  REQUIRE(broken.value);
+  CHECK(broken.value->text == "\uFFFDA\uFFFD");
 
   CHECK(g->parse_inbound(get("/x?to=1234&text=hi")).error.http_status == 400);
   CHECK(g->parse_inbound(get("/x?from=%2B3584&to=1")).error.reason == "missing 'text'");
