@@ -3,10 +3,11 @@
 //   GET  /t/{ticket_id}/{action}?by=..&exp=..&n=..[&role=..]&sig=..   the signed link in emails
 //   POST /t/{ticket_id}/{action}?...                                    the confirmation form
 //   POST /v1/tickets/{ticket_id}/{action}?...                           the same, JSON answer
-// Mail scanners fetch links, so GET acts only for `acknowledge` (idempotent, and what the
-// student waits for); resolve, reassign and not_mine answer GET with a confirmation page whose
-// button POSTs the same signed URL, and which says what the action will do
-// (ticket_desk::confirm: "not mine" on a shared ticket leaves it to the others). Answers: 200
+// Mail scanners (Safe Links, Proofpoint, link previews) fetch links before anyone reads them, so
+// GET never acts, for any action: it answers with a confirmation page whose one button POSTs the
+// same signed URL, and which says what the action will do (ticket_desk::confirm: "not mine" on
+// a shared ticket leaves it to the others). Acknowledge too: a scanner's acknowledge would stop
+// the reminders and escalation of a ticket nobody read and tell the student it was. Answers: 200
 // done, 400 tampered, 403 not the assignee, 404 unknown ticket, 409 not allowed now, 410 expired
 // or already used, 422 unknown role.
 // Every text of these pages is in the language of the email the link came in (its signed `lang`
@@ -153,30 +154,25 @@ void service::add_ticket_routes() {
                 co_return page(200, language, chrome.title_ticket,
                                "<p>" + html_escape(chrome.ticket_page) + "</p>");
               });
-  routes_.add("GET", "/t/{ticket_id}/{action}", "ticket_link",
-              [act, confirm, &desk](const core::http_request& req, const adapters::route_params& p)
-                  -> awaitable<core::http_response> {
-                const std::string target = req.target;
-                if (p.at("action") != "acknowledge") {
-                  auto c = co_await confirm(target);
-                  if (!c) co_return try_again_later(req);
-                  if (c->http_status != 200) co_return outcome_page(desk, *c, req);
-                  const auto language = language_of(*c, req);
-                  const std::string said = desk.message(*c, language);
-                  const std::string what = said.empty() ? "" : "<p>" + html_escape(said) + "</p>\n";
-                  const std::string button =
-                      c->button_kind ? routing::word_action_button(*c->button_kind, language)
-                                     : c->button;
-                  co_return page(200, language,
-                                 routing::word_action_page_chrome(c->ticket_id, language).title_ticket,
-                                 what + "<form method=\"post\" action=\"" + html_escape(target) +
-                                     "\"><button type=\"submit\">" + html_escape(button) +
-                                     "</button></form>");
-                }
-                auto r = co_await act(target);
-                if (!r) co_return try_again_later(req);
-                co_return outcome_page(desk, *r, req);
-              });
+  // Acts on nothing: reads the ticket only, whatever the action.
+  routes_.add(
+      "GET", "/t/{ticket_id}/{action}", "ticket_link",
+      [confirm, &desk](const core::http_request& req,
+                       const adapters::route_params&) -> awaitable<core::http_response> {
+        const std::string target = req.target;
+        auto c = co_await confirm(target);
+        if (!c) co_return try_again_later(req);
+        if (c->http_status != 200) co_return outcome_page(desk, *c, req);
+        const auto language = language_of(*c, req);
+        const std::string said = desk.message(*c, language);
+        const std::string what = said.empty() ? "" : "<p>" + html_escape(said) + "</p>\n";
+        const std::string button =
+            c->button_kind ? routing::word_action_button(*c->button_kind, language) : c->button;
+        co_return page(
+            200, language, routing::word_action_page_chrome(c->ticket_id, language).title_ticket,
+            what + "<form method=\"post\" action=\"" + html_escape(target) +
+                "\"><button type=\"submit\">" + html_escape(button) + "</button></form>");
+      });
   routes_.add("POST", "/t/{ticket_id}/{action}", "ticket_link",
               [act, &desk](const core::http_request& req,
                            const adapters::route_params&) -> awaitable<core::http_response> {

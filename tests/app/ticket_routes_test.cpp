@@ -162,6 +162,42 @@ struct routes_fixture {
     return text;
   }
 
+  /// Everything an action on the ticket may change: its row (status, SLA due time), its state
+  /// and history, the used nonces and the SMS queued for the student.
+  struct ticket_snapshot {
+    std::string status, sla_due_at, state;
+    std::int64_t events = 0;  // by staff
+    std::int64_t used_nonces = 0, seen_sms = 0;
+    bool operator==(const ticket_snapshot&) const = default;
+  };
+  ticket_snapshot snapshot() const {
+    auto store = app::open_store(cfg);
+    REQUIRE(store);
+    auto& db = (*store)->db();
+    ticket_snapshot out;
+    auto& t =
+        db.prepare("SELECT status, coalesce(sla_due_at, 'none'), state FROM tickets WHERE id = ?1");
+    t.bind(1, ticket_id);
+    REQUIRE(t.step());
+    out.status = t.column_text(0);
+    out.sla_due_at = t.column_text(1);
+    out.state = t.column_text(2);
+    t.reset();
+    auto count = [&db](const std::string& sql) {
+      auto& q = db.prepare(sql);
+      REQUIRE(q.step());
+      const std::int64_t n = q.column_int(0);
+      q.reset();
+      return n;
+    };
+    // Events by staff only: the mail worker adds its own (actor tuki) as it sends the emails.
+    out.events = count("SELECT count(*) FROM ticket_events WHERE actor <> 'tuki'");
+    out.used_nonces = count("SELECT count(*) FROM used_link_nonces");
+    out.seen_sms =
+        count("SELECT count(*) FROM messages WHERE direction = 'out' AND purpose = 'ticket_seen'");
+    return out;
+  }
+
   std::vector<std::string> seen_sms() const {
     auto store = app::open_store(cfg);
     REQUIRE(store);
@@ -232,12 +268,13 @@ TEST_CASE("ticket links and API through the HTTP server", "[app][tickets][servic
     auto ack = f.link("acknowledge");
     auto tampered = std::regex_replace(ack, std::regex("/t/[0-9]+/"), "/t/999/");
     CHECK(call(s.client, "GET", s.base + tampered).status == 400);
-    auto r = call(s.client, "GET", s.base + ack);
+    CHECK_THAT(call(s.client, "GET", s.base + ack).body, Catch::Contains("<form method=\"post\""));
+    auto r = call(s.client, "POST", s.base + ack);
     CHECK(r.status == 200);
     // The staff member's language is the default, fi: the email and so the page are Finnish.
     CHECK_THAT(r.body, Catch::Contains("on kuitattu"));
     CHECK(r.content_type == "text/html; charset=utf-8");
-    CHECK(call(s.client, "GET", s.base + ack).status == 200);  // idempotent
+    CHECK(call(s.client, "POST", s.base + ack).status == 200);  // idempotent
 
     // Single-use actions: GET shows a confirmation form and changes nothing; POST acts once.
     auto resolve = f.link("resolve");
@@ -258,6 +295,63 @@ TEST_CASE("ticket links and API through the HTTP server", "[app][tickets][servic
   auto sms = f.seen_sms();
   REQUIRE(sms.size() == 1);
   CHECK_THAT(sms[0], Catch::Contains("social worker"));
+}
+
+TEST_CASE("an acknowledge link acts only on POST: its GET (a mail scanner's) changes nothing",
+          "[app][tickets][acknowledge]") {
+  // A crisis ticket: the case where a scanner's acknowledge would stop the reminders and the
+  // escalation, and tell the student that someone read it.
+  routes_fixture f("", with_language(testing::crisis_routing, "en"), "crisis",
+                   core::urgency::urgent);
+  testing::running_service s(f.cfg);
+  const auto ack = f.link("acknowledge", "hoitaja@varia.test");
+  const auto before = f.snapshot();
+  REQUIRE(before.status == "OPENED");
+  REQUIRE(before.sla_due_at != "none");  // the reminder is due
+  REQUIRE(before.seen_sms == 0);
+
+  for (int fetch = 0; fetch < 2; ++fetch) {  // scanners fetch more than once
+    auto page = call(s.client, "GET", s.base + ack);
+    INFO(page.body);
+    CHECK(page.status == 200);
+    CHECK(page.content_type == "text/html; charset=utf-8");
+    CHECK_THAT(page.body, Catch::Contains("<h1>Ticket " + std::to_string(f.ticket_id) + "</h1>"));
+    CHECK_THAT(page.body, Catch::Contains("<button type=\"submit\">Acknowledge</button>"));
+    CHECK_THAT(page.body, !Catch::Contains("is acknowledged"));
+  }
+  const auto after_get = f.snapshot();
+  CHECK(after_get.status == before.status);
+  CHECK(after_get.sla_due_at == before.sla_due_at);
+  CHECK(after_get.state == before.state);
+  CHECK(after_get.events == before.events);
+  CHECK(after_get.used_nonces == before.used_nonces);
+  CHECK(after_get.seen_sms == 0);
+
+  // The page's one form POSTs the same signed link, unchanged; that acknowledges.
+  auto page = call(s.client, "GET", s.base + ack);
+  std::smatch form;
+  REQUIRE(
+      std::regex_search(page.body, form, std::regex("<form method=\"post\" action=\"([^\"]*)\">")));
+  const std::string action = std::regex_replace(form[1].str(), std::regex("&amp;"), "&");
+  CHECK(action == ack);
+  CHECK_FALSE(std::regex_search(form.suffix().str(), std::regex("<form")));
+  auto done = call(s.client, "POST", s.base + action);
+  INFO(done.body);
+  CHECK(done.status == 200);
+  CHECK_THAT(done.body, Catch::Contains("<h1>Done</h1>"));
+  CHECK_THAT(done.body, Catch::Contains("is acknowledged"));
+  const auto after_post = f.snapshot();
+  CHECK(after_post.status == "ACKNOWLEDGED");
+  CHECK(after_post.sla_due_at == "none");  // nothing more to remind of
+  CHECK(after_post.seen_sms == 1);
+  CHECK(after_post.events > before.events);
+  CHECK(after_post.used_nonces == before.used_nonces);  // acknowledge may be repeated
+  // Once acknowledged, the link still opens its confirmation page, and a second POST is a no-op.
+  CHECK(call(s.client, "GET", s.base + ack).status == 200);
+  auto again = call(s.client, "POST", s.base + ack);
+  CHECK(again.status == 200);
+  CHECK_THAT(again.body, Catch::Contains("was already acknowledged"));
+  CHECK(f.snapshot().seen_sms == 1);
 }
 
 TEST_CASE("staff webhooks are signed and reach a real receiver; failures are retried",
@@ -348,6 +442,7 @@ struct page_words {
   std::string will_reroute, reroute_button, resolve_button, resolved;
   std::string link_used, already_resolved, nothing_to_pass_on, link_invalid;
   std::string crisis_explanation, leave_explanation, leave_button, stays_with;
+  std::string acknowledge_button;
 };
 
 std::string with_id(std::string text, std::int64_t id) {
@@ -373,6 +468,12 @@ void check_pages_in(const page_words& w) {
     CHECK_THAT(confirm.body, Catch::Contains(">" + w.reroute_button + "</button>"));
     auto resolve_page = call(s.client, "GET", s.base + f.link("resolve"));
     CHECK_THAT(resolve_page.body, Catch::Contains(">" + w.resolve_button + "</button>"));
+    auto acknowledge_page = call(s.client, "GET", s.base + f.link("acknowledge"));
+    CHECK(acknowledge_page.status == 200);
+    CHECK(acknowledge_page.header("Content-Language") == w.language);
+    CHECK_THAT(acknowledge_page.body,
+               Catch::Contains("<h1>" + with_id(w.title_ticket, id) + "</h1>"));
+    CHECK_THAT(acknowledge_page.body, Catch::Contains(">" + w.acknowledge_button + "</button>"));
 
     auto done = call(s.client, "POST", s.base + f.link("resolve"));
     INFO(done.body);
@@ -443,21 +544,23 @@ TEST_CASE("action link pages speak the language of the email: Finnish",
                   "Tiketti {id} on kriisitiketti. Se ohjataan vain toiselle kriisipäivystäjälle "
                   "tai kriisiyhteyshenkilölle",
                   "Jäät pois tiketistä {id}. Sitä ei ohjata uudelleen, koska sitä hoitavat jo: ",
-                  "Ei minulle: jätä muille", "Tiketti {id} jää muille käsittelijöille: "});
+                  "Ei minulle: jätä muille",
+                  "Tiketti {id} jää muille käsittelijöille: ", "Kuittaa"});
 }
 
 TEST_CASE("action link pages speak the language of the email: Swedish",
           "[app][tickets][language]") {
   check_pages_in({"sv", "Ärende {id}", "Klart", "Inte gjort",
                   "Ärende {id} skickas till någon annan, aldrig tillbaka till dig.",
-                  "Inte min: skicka vidare", "Markera som löst", "Ärende {id} är markerat som löst.",
-                  "Den här länken har redan använts.", "Ärende {id} är redan löst.",
+                  "Inte min: skicka vidare", "Markera som löst",
+                  "Ärende {id} är markerat som löst.", "Den här länken har redan använts.",
+                  "Ärende {id} är redan löst.",
                   "Ärende {id} är redan löst. Det kan inte längre skickas vidare.",
                   "Den här länken är inte giltig.",
                   "Ärende {id} är ett krisärende. Det skickas bara till någon annan i krisjouren "
                   "eller till kriskontakten",
                   "Du lämnar ärende {id}. Det skickas inte vidare, eftersom ",
-                  "Inte min: lämna det åt de andra", "Ärende {id} stannar hos "});
+                  "Inte min: lämna det åt de andra", "Ärende {id} stannar hos ", "Kvittera"});
 }
 
 TEST_CASE("an old link without lang still works; its page follows Accept-Language",

@@ -3,8 +3,9 @@
 # Usage: ticket_ack_test.sh TUKI_BIN
 # A student answers the weekly check-in over Kannel ("2", "1", "2": wellbeing); the routed staff
 # member's email (captured by smtp-sink) holds signed action links and none of the student's
-# words; a tampered link is refused; following the acknowledge link with curl answers 200 and the
-# student receives the "seen" SMS through Kannel, once, even when the link is followed twice.
+# words; a tampered link is refused; following the acknowledge link with curl (as a mail link
+# scanner does) only shows a confirmation page; POSTing its form acknowledges, and the student
+# receives the "seen" SMS through Kannel, once, even when the form is sent twice.
 # Prints PASS/FAIL per step; exit code 0 only on success.
 set -uo pipefail
 TUKI_BIN=${1:-}
@@ -37,12 +38,29 @@ code=$(curl -sS --max-time 5 -o "$E2E_DIR/tampered.html" -w '%{http_code}' "$tam
 [[ $code == 400 ]] || e2e_fail "a tampered link answered HTTP $code, expected 400"
 e2e_pass "a tampered link is refused with 400"
 
-code=$(curl -sS --max-time 5 -o "$E2E_DIR/ack.html" -w '%{http_code}' "$ack_link")
-[[ $code == 200 ]] || e2e_fail "following the acknowledge link answered HTTP $code, expected 200: $(cat "$E2E_DIR/ack.html")"
+# A GET (a mail scanner, a link preview) acts on nothing: a confirmation page whose one form
+# POSTs the same signed link. Fetched twice, as scanners do.
+for fetch in 1 2; do
+  code=$(curl -sS --max-time 5 -o "$E2E_DIR/confirm.html" -w '%{http_code}' "$ack_link")
+  [[ $code == 200 ]] || e2e_fail "GET $fetch of the acknowledge link answered HTTP $code, expected 200: $(cat "$E2E_DIR/confirm.html")"
+done
 # The staff CSV gives no language: staff read Finnish, and the page speaks the email's language.
-grep -q "on kuitattu" "$E2E_DIR/ack.html" || e2e_fail "the acknowledge page does not say so in Finnish: $(cat "$E2E_DIR/ack.html")"
+grep -q '<html lang="fi">' "$E2E_DIR/confirm.html" || e2e_fail "the confirmation page is not marked Finnish: $(cat "$E2E_DIR/confirm.html")"
+grep -q '<button type="submit">Kuittaa</button>' "$E2E_DIR/confirm.html" || e2e_fail "the confirmation page has no Kuittaa button: $(cat "$E2E_DIR/confirm.html")"
+! grep -q "kuitattu" "$E2E_DIR/confirm.html" || e2e_fail "a GET of the acknowledge link acknowledged: $(cat "$E2E_DIR/confirm.html")"
+form_action=$(python3 -c '
+import html, re, sys
+forms = re.findall(r"<form method=\"post\" action=\"([^\"]*)\">", open(sys.argv[1]).read())
+print(html.unescape(forms[0]) if len(forms) == 1 else "")' "$E2E_DIR/confirm.html")
+[[ $TUKI_PUBLIC_URL$form_action == "$ack_link" ]] || e2e_fail "the confirmation form POSTs [$form_action], not the signed link [$ack_link]"
+e2e_pass "GET of the acknowledge link shows a confirmation page whose one form POSTs the same link"
+
+code=$(curl -sS --max-time 5 -o "$E2E_DIR/ack.html" -w '%{http_code}' --data '' "$TUKI_PUBLIC_URL$form_action")
+[[ $code == 200 ]] || e2e_fail "POSTing the confirmation form answered HTTP $code, expected 200: $(cat "$E2E_DIR/ack.html")"
+# "on kuitattu" (just now), not "oli jo kuitattu" (already): the GETs before did not act.
+grep -q "on kuitattu" "$E2E_DIR/ack.html" || e2e_fail "the acknowledge page does not say it was acknowledged now, in Finnish: $(cat "$E2E_DIR/ack.html")"
 grep -q '<html lang="fi">' "$E2E_DIR/ack.html" || e2e_fail "the acknowledge page is not marked Finnish: $(cat "$E2E_DIR/ack.html")"
-e2e_pass "following the acknowledge link with curl answers 200: $(grep -o '<p>[^<]*' "$E2E_DIR/ack.html" | head -1)"
+e2e_pass "POSTing the confirmation acknowledges (200): $(grep -o '<p>[^<]*' "$E2E_DIR/ack.html" | head -1)"
 
 # The "seen" SMS (replies.ticket_seen, Finnish, {staff_role} filled with the routed role).
 expect_mt 5 "the student gets the \"seen\" SMS through Kannel" "luettu" "yhteyttä"
@@ -54,9 +72,10 @@ done
 ((found_role)) || e2e_fail "the seen SMS [$LAST_MT] names no wellbeing role (kuraattori/terveydenhoitaja/psykologi)"
 e2e_pass "the seen SMS names the routed role"
 
-# Acknowledge is idempotent: a second click answers 200 and sends nothing more.
-code=$(curl -sS --max-time 5 -o /dev/null -w '%{http_code}' "$ack_link")
-[[ $code == 200 ]] || e2e_fail "a second click on the acknowledge link answered HTTP $code, expected 200"
+# Acknowledge is idempotent: a second POST answers 200 and sends nothing more.
+code=$(curl -sS --max-time 5 -o "$E2E_DIR/ack2.html" -w '%{http_code}' --data '' "$ack_link")
+[[ $code == 200 ]] || e2e_fail "a second POST of the acknowledge link answered HTTP $code, expected 200"
+grep -q "oli jo kuitattu" "$E2E_DIR/ack2.html" || e2e_fail "a second acknowledge does not say it already was: $(cat "$E2E_DIR/ack2.html")"
 sleep 2
 count=$("$LIB/mt.py" --to "$STUDENT" --count)
 [[ $count -eq 5 ]] || e2e_fail "after a second acknowledge the student has $count MT, expected 5"

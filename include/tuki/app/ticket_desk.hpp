@@ -96,12 +96,12 @@ class ticket_desk {
                                           std::string_view target, core::instant now);
   /// Checks a link without acting or reading the store.
   ticket_action_outcome check(std::string_view target, core::instant now) const;
-  /// The confirmation page of a single-use action (resolve, reassign, not_mine), before anything
-  /// is done: the link is checked as by act() (also 404, 410 used; not_mine also 409 resolved and
-  /// 403 not an assignee), `button` labels the form, and for not_mine `message` says what will
-  /// happen: the others keep a shared ticket; a ticket the actor holds alone is routed
-  /// again (a crisis ticket only to the crisis rota or contact). Reads the store only; a status
-  /// only when the store fails.
+  /// The confirmation page of any action (the page a GET of the link answers: mail scanners
+  /// fetch links), before anything is done: the link is checked as by act() (also 404; for the
+  /// single-use actions 410 used; not_mine also 409 resolved and 403 not an assignee), `button`
+  /// labels the form, and for not_mine `message` says what will happen: the others keep a
+  /// shared ticket; a ticket the actor holds alone is routed again (a crisis ticket only to the
+  /// crisis rota or contact). Reads the store only; a status only when the store fails.
   core::result<ticket_action_outcome> confirm(adapters::sqlite_store& store,
                                               std::string_view target, core::instant now) const;
 

@@ -19,7 +19,8 @@
 // Single use: resolve, reassign and not_mine links may be used once. verify_action_link() is
 // pure and cannot know what was used: it returns the nonce, and the app refuses a nonce it has
 // recorded (keep nonces until their expiry). acknowledge is idempotent and may be repeated.
-// Mail scanners fetch links: the app should show a confirmation page on GET and act on POST.
+// Mail scanners fetch links: the app shows a confirmation page on GET and acts only on POST, for
+// every action (acknowledge too: a scanner must not acknowledge a ticket nobody read).
 #include <optional>
 #include <string>
 #include <string_view>
