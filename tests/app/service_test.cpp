@@ -436,6 +436,7 @@ TEST_CASE(
   CHECK_THAT(log, Catch::Contains("event=outbox_store_failed"));
   CHECK(during == "sending");
   CHECK(after == "sent");  // stored while running, not left for a restart
+}
 
 TEST_CASE("an opt-out in a Twilio or http_json delivery report opts the student out",
           "[app][service][delivery]") {
