@@ -18,6 +18,7 @@
 #include <catch2/catch.hpp>
 
 #include "support/running_service.hpp"
+#include "support/stderr_capture.hpp"
 #include "support/students.hpp"
 
 #include "tuki/adapters/gateway/twilio_signature.hpp"
@@ -29,6 +30,7 @@
 
 using namespace tuki;
 namespace fs = std::filesystem;
+using testing::stderr_capture;
 
 namespace {
 
@@ -217,35 +219,6 @@ TEST_CASE("a crisis text from an unregistered number is sent the helpline text a
 }
 
 namespace {
-
-// Collects what is written to stderr (the log) while it lives.
-class stderr_capture {
- public:
-  explicit stderr_capture(const fs::path& file) : file_(file) {
-    std::fflush(stderr);
-    saved_ = ::dup(2);
-    int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    ::dup2(fd, 2);
-    ::close(fd);
-  }
-  ~stderr_capture() { restore(); }
-  std::string text() {
-    restore();
-    std::ifstream in(file_);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  }
-
- private:
-  void restore() {
-    if (saved_ < 0) return;
-    std::fflush(stderr);
-    ::dup2(saved_, 2);
-    ::close(saved_);
-    saved_ = -1;
-  }
-  fs::path file_;
-  int saved_ = -1;
-};
 
 // The shipped dialogs, HTTP on port 0, and `rest` of a configuration file named test.yaml.
 config::config service_config(const std::string& rest) {

@@ -2,6 +2,7 @@
 // local receiver (a Beast server of our own on port 0) that checks the signature.
 #include "tuki/app/service.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -15,6 +16,7 @@
 
 #include "support/routing_files.hpp"
 #include "support/running_service.hpp"
+#include "support/stderr_capture.hpp"
 #include "support/students.hpp"
 #include "tuki/adapters/http/http_server.hpp"
 #include "tuki/core/routing/action_link.hpp"
@@ -396,6 +398,122 @@ TEST_CASE("a webhook answered with 500 is retried later, not dropped", "[app][ti
   CHECK(q.column_int(2) > core::to_unix_ms(wall_now()) + 10'000);  // retry_delay: >= 15 s
   CHECK_THAT(q.column_text(3), Catch::Contains("500"));
   q.reset();
+}
+
+namespace {
+
+struct webhook_job_row {
+  std::string status;
+  std::int64_t attempts = 0, due_at = 0;
+};
+
+// The ticket's webhook job, once it is no longer being sent (bounded wait).
+webhook_job_row settled_webhook_job(const config::config& cfg) {
+  auto store = app::open_store(cfg);
+  REQUIRE(store);
+  webhook_job_row row;
+  for (int i = 0; i < 200; ++i) {
+    auto& q = (*store)->db().prepare(
+        "SELECT status, attempts, due_at FROM outbox WHERE kind = 'webhook'");
+    REQUIRE(q.step());
+    row = {q.column_text(0), q.column_int(1), q.column_int(2)};
+    q.reset();
+    if (row.status != "running") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  return row;
+}
+
+std::vector<std::string> ticket_events(const config::config& cfg, std::int64_t ticket) {
+  auto store = app::open_store(cfg);
+  REQUIRE(store);
+  std::vector<std::string> out;
+  auto& q = (*store)->db().prepare("SELECT event FROM ticket_events WHERE ticket_id = ?1");
+  q.bind(1, ticket);
+  while (q.step()) out.push_back(q.column_text(0));
+  q.reset();
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a webhook failing for hours stays queued, retried hourly, and the operator is told",
+          "[app][tickets][webhook]") {
+  // Attempts already made when the service starts: the next is the 12th (the first report of
+  // a long outage) or the 13th (between reports).
+  for (int made : {11, 12}) {
+    CAPTURE(made);
+    hook_receiver receiver;
+    receiver.answer = 503;
+    routes_fixture f("http://127.0.0.1:" + std::to_string(receiver.server->port()) + "/hook");
+    {
+      auto store = app::open_store(f.cfg);
+      REQUIRE(store);
+      REQUIRE((*store)
+                  ->db()
+                  .exec("UPDATE outbox SET attempts = " + std::to_string(made) +
+                        " WHERE kind = 'webhook'")
+                  .is_ok());
+    }
+    std::string log;
+    webhook_job_row job;
+    const auto before = core::to_unix_ms(wall_now());
+    {
+      testing::stderr_capture capture(f.dir / "stderr.log");
+      {
+        testing::running_service s(f.cfg);
+        REQUIRE(receiver.wait_for(1).size() == 1);
+        job = settled_webhook_job(f.cfg);
+      }
+      log = capture.text();
+    }
+    const auto after = core::to_unix_ms(wall_now());
+    INFO(log);
+    CHECK(job.status == "queued");  // never given up
+    CHECK(job.attempts == made + 1);
+    // The next attempt an hour after this one (the cap).
+    CHECK(job.due_at >= before + 3'600'000);
+    CHECK(job.due_at <= after + 3'600'000);
+    const bool reported = made + 1 == routing::webhook_alert_attempt;
+    CHECK((log.find("event=webhook_undelivered") != std::string::npos) == reported);
+    if (reported) {
+      CHECK_THAT(log, Catch::Contains("ticket_id=" + std::to_string(f.ticket_id)));
+      CHECK_THAT(log, Catch::Contains("webhook=varia"));
+      CHECK_THAT(log, Catch::Contains("attempts=12"));
+      CHECK_THAT(log, !Catch::Contains("SECRET words"));  // the student's words
+    } else {
+      CHECK_THAT(log, Catch::Contains("event=webhook_deferred"));
+    }
+    const auto events = ticket_events(f.cfg, f.ticket_id);
+    CHECK((std::count(events.begin(), events.end(), "WEBHOOK_DELAYED") == 1) == reported);
+    CHECK(std::count(events.begin(), events.end(), "WEBHOOK_FAILED") == 0);
+  }
+}
+
+TEST_CASE("a webhook refused with a 4xx ends at once, logged as an error",
+          "[app][tickets][webhook]") {
+  hook_receiver receiver;
+  receiver.answer = 404;
+  routes_fixture f("http://127.0.0.1:" + std::to_string(receiver.server->port()) + "/hook");
+  std::string log;
+  webhook_job_row job;
+  {
+    testing::stderr_capture capture(f.dir / "stderr.log");
+    {
+      testing::running_service s(f.cfg);
+      REQUIRE(receiver.wait_for(1).size() == 1);
+      job = settled_webhook_job(f.cfg);
+    }
+    log = capture.text();
+  }
+  INFO(log);
+  CHECK(job.status == "failed");
+  CHECK(job.attempts == 1);
+  CHECK_THAT(log, Catch::Contains("level=error event=webhook_failed"));
+  CHECK_THAT(log, Catch::Contains("ticket_id=" + std::to_string(f.ticket_id)));
+  CHECK_THAT(log, Catch::Contains("HTTP 404"));
+  const auto events = ticket_events(f.cfg, f.ticket_id);
+  CHECK(std::count(events.begin(), events.end(), "WEBHOOK_FAILED") == 1);
 }
 
 TEST_CASE("the not mine confirmation says what will happen: routed again, or left to the others",

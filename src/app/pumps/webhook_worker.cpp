@@ -1,8 +1,11 @@
 // Webhook sends (mail thread, between mail batches): takes due `webhook` jobs from the outbox,
 // signs each body at send time (X-Tuki-Timestamp must be fresh), POSTs it with a blocking
-// libcurl call, and marks it done; a failure is retried with routing::retry_delay (30 s doubling
-// to 1 h, jittered by the job id) up to max_webhook_attempts, then the job is marked failed and
-// the ticket history says so. Never runs on the io thread.
+// libcurl call, and marks it done. A failure is retried as routing::after_failed_webhook says:
+// without end while it may pass (no answer, 408, 429, 5xx), so a long outage delays a notice
+// and never drops it; the operator hears of a job failing for long (`webhook_undelivered`, at
+// attempt 12 and then daily). Only a job that can never be sent (a 4xx refusal, an unreadable
+// job, a webhook removed from the configuration) ends as failed, logged as `webhook_failed` and
+// noted in the ticket history. Never runs on the io thread.
 #include <future>
 
 #include <nlohmann/json.hpp>
@@ -16,8 +19,6 @@
 namespace tuki::app {
 
 namespace {
-
-constexpr int max_webhook_attempts = 12;
 
 core::status run_job(write_queue& q, write_queue::job j) {
   std::promise<core::status> p;
@@ -37,46 +38,68 @@ int service::send_webhooks() {
   for (const auto& job : jobs) {
     auto payload = nlohmann::json::parse(job.payload, nullptr, false);
     core::status sent;
+    std::optional<int> answer;  // the receiver's HTTP status, when one came
+    bool unsendable = false;    // no attempt could ever succeed
     std::int64_t ticket = 0;
+    std::string webhook;  // the institution whose webhook it is (logs: no personal data)
     if (payload.is_discarded() || !payload.is_object()) {
       sent = core::status::invalid_argument("unreadable webhook job");
+      unsendable = true;
     } else {
       ticket = payload.value("ticket_id", std::int64_t{0});
-      const auto* inst = cfg_.find_institution(payload.value("institution", ""));
+      webhook = payload.value("institution", "");
+      const auto* inst = cfg_.find_institution(webhook);
       std::string body = payload.value("body", "");
       if (!inst || inst->webhook.url.empty()) {
         sent = core::status::invalid_argument("the institution has no webhook configured now");
+        unsendable = true;
       } else {
         auto headers = routing::webhook_headers(inst->webhook.secret, body, wall_now());
         auto r = adapters::post_webhook(inst->webhook.url, headers, body);
-        if (!r)
+        if (!r) {
           sent = r.error();
-        else if (*r < 200 || *r > 299)
-          sent = core::status::unavailable("webhook answered HTTP " + std::to_string(*r));
+        } else {
+          answer = *r;
+          if (*r < 200 || *r > 299)
+            sent = core::status::unavailable("webhook answered HTTP " + std::to_string(*r));
+        }
       }
     }
     auto id = job.id;
     int attempt = job.attempts;
-    auto done = run_job(*writes_, [id, attempt, sent, ticket](adapters::sqlite_store& s) {
+    routing::webhook_retry next;
+    if (!sent)
+      next = unsendable
+                 ? routing::webhook_retry{true, {}, false}
+                 : routing::after_failed_webhook(answer, attempt, static_cast<std::uint64_t>(id));
+    auto done = run_job(*writes_, [id, sent, ticket, next](adapters::sqlite_store& s) {
       auto now = wall_now();
       if (sent) {
         if (ticket) (void)s.add_ticket_event(ticket, "WEBHOOK_SENT", "tuki", "", now);
         return s.finish_job(id);
       }
-      if (attempt >= max_webhook_attempts) {
+      if (next.give_up) {
         if (ticket) (void)s.add_ticket_event(ticket, "WEBHOOK_FAILED", "tuki", sent.message(), now);
         return s.fail_job(id, sent.message());
       }
-      auto delay = routing::retry_delay(attempt, static_cast<std::uint64_t>(id));
-      return s.retry_job(id, sent.message(), now + delay);
+      if (next.long_outage && ticket)
+        (void)s.add_ticket_event(ticket, "WEBHOOK_DELAYED", "tuki", sent.message(), now);
+      return s.retry_job(id, sent.message(), now + next.delay);
     });
+    const std::initializer_list<log_field> fields{{"job", std::to_string(id)},
+                                                  {"ticket_id", std::to_string(ticket)},
+                                                  {"webhook", webhook},
+                                                  {"attempts", std::to_string(attempt)},
+                                                  {"error", sent.message()}};
     if (sent)
       log_info("webhook_sent",
                {{"job", std::to_string(id)}, {"ticket_id", std::to_string(ticket)}});
+    else if (next.give_up)
+      log_error("webhook_failed", fields);
+    else if (next.long_outage)
+      log_error("webhook_undelivered", fields);
     else
-      log_warn("webhook_deferred", {{"job", std::to_string(id)},
-                                    {"attempt", std::to_string(attempt)},
-                                    {"error", sent.message()}});
+      log_warn("webhook_deferred", fields);
     if (!done) log_error("webhook_job_store_failed", {{"error", done.message()}});
   }
   return static_cast<int>(jobs.size());

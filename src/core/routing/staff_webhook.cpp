@@ -199,4 +199,19 @@ core::duration retry_delay(int attempt, std::uint64_t seed, core::duration base,
   return core::duration{d.count() - half + jitter};
 }
 
+webhook_retry after_failed_webhook(std::optional<int> http_status, int attempt,
+                                   std::uint64_t seed) {
+  webhook_retry r;
+  if (http_status && *http_status >= 400 && *http_status <= 499 && *http_status != 408 &&
+      *http_status != 429) {
+    r.give_up = true;
+    return r;
+  }
+  r.delay = attempt < webhook_alert_attempt ? retry_delay(attempt, seed)
+                                            : core::duration(std::chrono::hours(1));  // its cap
+  r.long_outage = attempt >= webhook_alert_attempt &&
+                  (attempt - webhook_alert_attempt) % webhook_alert_every == 0;
+  return r;
+}
+
 }  // namespace tuki::routing

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <set>
 
 #include "routing_test_support.hpp"
@@ -110,4 +111,37 @@ TEST_CASE("retry_delay: exponential, capped, jittered and reproducible", "[routi
   std::set<core::duration::rep> distinct;
   for (std::uint64_t seed = 0; seed < 50; ++seed) distinct.insert(retry_delay(3, seed).count());
   CHECK(distinct.size() > 40);  // seeds spread the retries out
+}
+
+TEST_CASE("after_failed_webhook: retryable failures are retried without end, refusals end",
+          "[routing]") {
+  using std::chrono::hours;
+  const std::uint64_t seed = 42;
+  // No answer (connection refused, timeout), a timeout or rate limit answer, a server error
+  // and a redirect (a proxy in the way) may all pass with time.
+  for (std::optional<int> status :
+       {std::optional<int>(), std::optional<int>(408), std::optional<int>(429),
+        std::optional<int>(500), std::optional<int>(503), std::optional<int>(302)}) {
+    CAPTURE(status.value_or(0));
+    for (int attempt = 1; attempt <= 200; ++attempt) {
+      CAPTURE(attempt);
+      const auto r = after_failed_webhook(status, attempt, seed);
+      CHECK_FALSE(r.give_up);
+      if (attempt < webhook_alert_attempt)
+        CHECK(r.delay == retry_delay(attempt, seed));
+      else
+        CHECK(r.delay == hours(1));  // the cap: one attempt an hour for as long as it takes
+      // Told at attempt 12 (2.5-5 h of failures), then once a day, not on every attempt.
+      const bool told = attempt == 12 || attempt == 36 || attempt == 60 || attempt == 84 ||
+                        attempt == 108 || attempt == 132 || attempt == 156 || attempt == 180;
+      CHECK(r.long_outage == told);
+    }
+  }
+  for (int status : {400, 401, 403, 404, 410, 413, 422}) {
+    CAPTURE(status);
+    for (int attempt : {1, 5, 13}) {
+      const auto r = after_failed_webhook(status, attempt, seed);
+      CHECK(r.give_up);
+    }
+  }
 }

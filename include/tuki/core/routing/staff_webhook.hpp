@@ -5,8 +5,9 @@
 //   X-Tuki-Timestamp: <unix seconds>
 //   X-Tuki-Signature: sha256=<lower-case hex HMAC-SHA256(secret, "<timestamp>.<body>")>
 // Same privacy default as email: the student's words only when the institution opts in.
-// Sending and retrying is the app's job; retry_delay() gives its backoff.
+// Sending and retrying is the app's job; after_failed_webhook() says when to try again.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,5 +44,31 @@ core::status verify_webhook(std::string_view secret, std::string_view timestamp_
 core::duration retry_delay(int attempt, std::uint64_t seed,
                            core::duration base = std::chrono::seconds(30),
                            core::duration cap = std::chrono::hours(1));
+
+/// What to do after a webhook delivery failed.
+struct webhook_retry {
+  /// A permanent refusal (an HTTP 4xx other than 408 and 429): retrying cannot help; the job
+  /// ends and the operator is told.
+  bool give_up = false;
+  /// Otherwise the next attempt comes this long after now.
+  core::duration delay{};
+  /// The job has been failing for long (webhook_alert_attempt attempts, then every
+  /// webhook_alert_every more): the operator is told now, not on every attempt.
+  bool long_outage = false;
+};
+
+/// The attempt at which a failing webhook is first reported (with retry_delay's defaults,
+/// after 2.5-5 h of failures), and how many attempts later it is reported again (at the cap:
+/// a day).
+inline constexpr int webhook_alert_attempt = 12;
+inline constexpr int webhook_alert_every = 24;
+
+/// After failed attempt `attempt` (1-based) of the job `seed` (its id). `http_status`: the
+/// receiver's answer, nullopt when none came (connection refused, timeout, TLS failure).
+/// Retryable failures (no answer, 408, 429, 5xx and every other non-4xx answer) are retried
+/// without end, so an outage of any length delays a notice and never drops it: with
+/// retry_delay until webhook_alert_attempt, then every hour (the cap, unjittered: the earlier
+/// jitter has spread the jobs already).
+webhook_retry after_failed_webhook(std::optional<int> http_status, int attempt, std::uint64_t seed);
 
 }  // namespace tuki::routing
