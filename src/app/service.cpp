@@ -179,9 +179,10 @@ service::service(config::config cfg)
     : cfg_(std::move(cfg)), client_(client_settings(cfg_), outbox_io_) {}
 
 service::~service() {
-  if (mail_thread_.joinable()) {
+  for (auto* worker : {&mail_thread_, &webhook_thread_}) {
+    if (!worker->joinable()) continue;
     stopping_ = true;
-    mail_thread_.join();
+    worker->join();
   }
   if (outbox_thread_.joinable()) {
     outbox_io_.stop();
@@ -237,7 +238,8 @@ void service::shutdown() {
   log_info("shutdown_started");
   server_->stop([this] {
     // In-flight requests are answered. The pumps see `stopping_`, finish the batch they hold
-    // (its results are stored), and exit; then the mail worker, the client and the store stop.
+    // (its results are stored), and exit; then the mail and webhook workers, the client and the
+    // store stop.
     wake_outbox();
     asio::co_spawn(io_, [this]() -> asio::awaitable<void> {
       asio::steady_timer t(io_);
@@ -246,6 +248,7 @@ void service::shutdown() {
         co_await t.async_wait(asio::use_awaitable);
       }
       if (mail_thread_.joinable()) mail_thread_.join();
+      if (webhook_thread_.joinable()) webhook_thread_.join();
       // The pumps have their answers; anything else still in flight is bounded by its timeout.
       while (client_.in_flight() > 0) {
         t.expires_after(std::chrono::milliseconds(10));
@@ -297,6 +300,7 @@ int service::run() {
   asio::co_spawn(io_, sla_pump(), asio::detached);
   asio::co_spawn(io_, scheduler_pump(), asio::detached);
   mail_thread_ = std::thread([this] { mail_worker(); });
+  webhook_thread_ = std::thread([this] { webhook_worker(); });
   log_info("listening", {{"address", cfg_.http.listen}, {"port", std::to_string(server_->port())},
                          {"store", cfg_.store.path}, {"gateways", std::to_string(gateways_.size())}});
   io_.run();

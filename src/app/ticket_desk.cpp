@@ -39,6 +39,11 @@ std::string joined(const std::vector<routing::assignee>& a) {
   return out;
 }
 
+// A crisis ticket's notices are claimed before the others (the mail and webhook workers).
+adapters::job_priority job_priority_of(const routing::ticket& t) {
+  return t.is_crisis() ? adapters::job_priority::crisis : adapters::job_priority::normal;
+}
+
 std::optional<core::instant> sla_due(const routing::ticket& t, const routing::sla_settings& s,
                                      core::instant now) {
   auto d = routing::next_deadline(t, s, now);
@@ -294,7 +299,8 @@ core::status ticket_desk::notify(adapters::sqlite_store& store, const institutio
                        {"from", cfg_.mail.from},
                        {"recipients", {to}},
                        {"mime", *mime}};
-    if (auto j = store.enqueue_job("mail", job.dump(), now, now); !j) return j.error();
+    if (auto j = store.enqueue_job("mail", job.dump(), now, now, job_priority_of(t)); !j)
+      return j.error();
   }
   const auto* settings = inst.settings;
   const bool webhook = settings && !settings->webhook.url.empty();
@@ -313,7 +319,8 @@ core::status ticket_desk::notify(adapters::sqlite_store& store, const institutio
                        {"institution", settings->id},
                        {"url", settings->webhook.url},
                        {"body", routing::webhook_body(format, base, language)}};
-    if (auto j = store.enqueue_job("webhook", job.dump(), now, now); !j) return j.error();
+    if (auto j = store.enqueue_job("webhook", job.dump(), now, now, job_priority_of(t)); !j)
+      return j.error();
   }
   return core::status::ok();
 }

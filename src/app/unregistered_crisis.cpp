@@ -54,7 +54,9 @@ core::result<int> ticket_desk::alert_unregistered_crisis(adapters::sqlite_store&
     auto mime = routing::render_staff_email(n, env, now);
     if (!mime) return mime.error();
     nlohmann::json job{{"from", cfg_.mail.from}, {"recipients", {to}}, {"mime", *mime}};
-    if (auto j = store.enqueue_job("mail", job.dump(), now, now); !j) return j.error();
+    if (auto j = store.enqueue_job("mail", job.dump(), now, now, adapters::job_priority::crisis);
+        !j)
+      return j.error();
   }
   return static_cast<int>(recipients.size());
 }

@@ -141,3 +141,20 @@ TEST_CASE("rate limiting: segments per second, exact waits, long messages", "[ou
   CHECK(wait < milliseconds(2001));
   CHECK(app::take_or_wait(small, 5, start + wait) == nanoseconds::zero());
 }
+
+TEST_CASE("staff mail backs off to 43 min, a crisis mail to 30 s at most", "[outbox][mail]") {
+  using std::chrono::milliseconds;
+  const auto& p = app::mail_retry_policy;
+  CHECK(app::backoff_delay(p, 1, 0.5) == milliseconds(10'000));
+  CHECK(app::backoff_delay(p, 2, 0.5) == milliseconds(20'000));
+  CHECK(app::backoff_delay(p, 9, 0.5) == milliseconds(2'560'000));
+  CHECK(app::backoff_delay(p, 30, 0.5) == milliseconds(2'560'000));
+  CHECK(app::backoff_delay(p, 1, 0.5, true) == milliseconds(10'000));
+  CHECK(app::backoff_delay(p, 2, 0.5, true) == milliseconds(20'000));
+  for (int attempt = 3; attempt <= 40; ++attempt) {
+    CAPTURE(attempt);
+    // However long the outage was, a crisis mail goes within 30 s of the server's return.
+    CHECK(app::backoff_delay(p, attempt, 0.5, true) == milliseconds(30'000));
+    CHECK(app::backoff_delay(p, attempt, 0.5) > milliseconds(30'000));
+  }
+}

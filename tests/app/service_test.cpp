@@ -9,15 +9,12 @@
 #include <map>
 #include <thread>
 
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
 
 #include "support/running_service.hpp"
+#include "support/silent_server.hpp"
 #include "support/stderr_capture.hpp"
 #include "support/students.hpp"
 
@@ -320,17 +317,8 @@ TEST_CASE(
     "waits for a retry",
     "[app][service]") {
   fixture f;
-  // A gateway that takes connections (the kernel's backlog) and never answers them.
-  int silent = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  REQUIRE(silent >= 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::bind(silent, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  REQUIRE(::listen(silent, 16) == 0);
-  socklen_t len = sizeof addr;
-  REQUIRE(::getsockname(silent, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
-  const auto port = std::to_string(ntohs(addr.sin_port));
+  testing::silent_server silent;  // a gateway that never answers
+  const auto port = std::to_string(silent.port());
   auto cfg = service_config("store:\n  path: " + (f.dir / "tuki.db").string() +
                             "\nmail:\n  type: file\n  dir: " + (f.dir / "mail").string() +
                             "\noutbox:\n  request_timeout_ms: 300\n"
@@ -361,7 +349,7 @@ TEST_CASE(
     }
     running.stop();
   }
-  ::close(silent);
+  silent.stop();
   INFO(detail);
   CHECK_THAT(detail, Catch::Contains("timed out after 300 ms"));
   CHECK(status == "queued");  // kept for a retry, not failed

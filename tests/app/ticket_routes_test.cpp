@@ -16,6 +16,7 @@
 
 #include "support/routing_files.hpp"
 #include "support/running_service.hpp"
+#include "support/silent_server.hpp"
 #include "support/stderr_capture.hpp"
 #include "support/students.hpp"
 #include "tuki/adapters/http/http_server.hpp"
@@ -514,6 +515,94 @@ TEST_CASE("a webhook refused with a 4xx ends at once, logged as an error",
   CHECK_THAT(log, Catch::Contains("HTTP 404"));
   const auto events = ticket_events(f.cfg, f.ticket_id);
   CHECK(std::count(events.begin(), events.end(), "WEBHOOK_FAILED") == 1);
+}
+
+namespace {
+
+struct job_state {
+  std::string status;
+  std::int64_t attempts = 0, due_at = 0;
+};
+
+job_state job_of(adapters::sqlite_store& store, std::int64_t id) {
+  auto& q = store.db().prepare("SELECT status, attempts, due_at FROM outbox WHERE id = ?1");
+  q.bind(1, id);
+  REQUIRE(q.step());
+  job_state out{q.column_text(0), q.column_int(1), q.column_int(2)};
+  q.reset();
+  return out;
+}
+
+// The job once its status is `status`, or as it is after a bounded wait.
+job_state wait_for_job(adapters::sqlite_store& store, std::int64_t id, const std::string& status) {
+  job_state j;
+  for (int i = 0; i < 400; ++i) {
+    j = job_of(store, id);
+    if (j.status == status) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  return j;
+}
+
+}  // namespace
+
+TEST_CASE("a hanging mail server holds up neither webhooks nor a crisis mail",
+          "[app][tickets][mail][webhook]") {
+  hook_receiver receiver;
+  routes_fixture f("http://127.0.0.1:" + std::to_string(receiver.server->port()) + "/hook");
+  testing::silent_server smtp;  // a mail server that hangs
+  f.cfg.mail.type = "smtp";
+  f.cfg.mail.url = "smtp://127.0.0.1:" + std::to_string(smtp.port());
+  auto opened = app::open_store(f.cfg);
+  REQUIRE(opened);
+  auto& store = **opened;
+  // The ticket's mail, a second one queued after it, and the webhook due a second after start,
+  // by when the mail worker waits for the server with the first mail.
+  auto& q = store.db().prepare("SELECT id, payload FROM outbox WHERE kind = 'mail'");
+  REQUIRE(q.step());
+  const std::int64_t first = q.column_int(0);
+  const std::string payload = q.column_text(1);
+  q.reset();
+  const auto second = store.enqueue_job("mail", payload, wall_now(), wall_now());
+  REQUIRE(second);
+  REQUIRE(store.db()
+              .exec("UPDATE outbox SET due_at = " +
+                    std::to_string(core::to_unix_ms(wall_now()) + 1000) + " WHERE kind = 'webhook'")
+              .is_ok());
+  const auto first_attempts = job_of(store, first).attempts;
+  {
+    testing::running_service s(f.cfg);
+    REQUIRE(wait_for_job(store, first, "running").status == "running");
+    CHECK(receiver.wait_for(1).size() == 1);  // sent while the mail worker waits
+    CHECK(job_of(store, first).status == "running");
+
+    // A crisis mail written meanwhile, after many failed attempts (a long outage).
+    const auto crisis =
+        store.enqueue_job("mail", payload, wall_now(), wall_now(), adapters::job_priority::crisis);
+    REQUIRE(crisis);
+    REQUIRE(
+        store.db().exec("UPDATE outbox SET attempts = 8 WHERE id = " + std::to_string(*crisis)));
+    // The first mail fails: the worker leaves the rest of its batch untried, and the crisis
+    // mail goes next, before the second.
+    REQUIRE(smtp.drop_one());
+    // (Were the batch not cut short, the second mail would hang the worker now, and the crisis
+    // mail would wait for it.)
+    CHECK(wait_for_job(store, *crisis, "running").status == "running");
+    const auto after_first = job_of(store, first);
+    CHECK(after_first.status == "queued");
+    CHECK(after_first.attempts == first_attempts + 1);
+
+    // The crisis mail fails too: tried again within 30 s, not 43 min.
+    const auto before = core::to_unix_ms(wall_now());
+    REQUIRE(smtp.drop_one());
+    const auto retried = wait_for_job(store, *crisis, "queued");
+    const auto after = core::to_unix_ms(wall_now());
+    CHECK(retried.status == "queued");
+    CHECK(retried.attempts == 9);
+    CHECK(retried.due_at >= before + 30'000);
+    CHECK(retried.due_at <= after + 30'000);
+    smtp.stop();  // the next mail's wait ends: the service can stop
+  }
 }
 
 TEST_CASE("the not mine confirmation says what will happen: routed again, or left to the others",

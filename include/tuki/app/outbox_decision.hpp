@@ -22,6 +22,16 @@ struct retry_policy {
   double jitter = 0.25;                         // ... times a factor in [1 - jitter, 1 + jitter)
 };
 
+/// Staff mail (the mail worker): 10 s after the first failed attempt, doubling to 2560 s (43
+/// min); a crisis mail (adapters::job_priority::crisis) at most 30 s, like a crisis SMS, so it
+/// goes out within half a minute of the mail server's return. Retried without end. No jitter:
+/// the worker sends one mail at a time anyway.
+inline constexpr retry_policy mail_retry_policy{.max_attempts = 0,
+                                                .base = std::chrono::milliseconds(5'000),
+                                                .cap = std::chrono::milliseconds(2'560'000),
+                                                .crisis_cap = std::chrono::milliseconds(30'000),
+                                                .jitter = 0.0};
+
 /// Delay before the next attempt after failed attempt `attempt` (1-based); `u` in [0, 1) is the
 /// random draw that places it within the jitter band. `crisis`: capped at crisis_cap.
 core::duration backoff_delay(const retry_policy& policy, int attempt, double u, bool crisis = false);

@@ -13,6 +13,8 @@
 //   read thread   app::read_queue: scans (the /metrics counts) on a connection of its own.
 //   curl thread   adapters::http_client: https:// gateway requests over libcurl multi, kept alive.
 //   mail thread   the mail worker: blocking SMTP sends, one at a time, from the outbox table.
+//   webhook thread the webhook worker: blocking webhook POSTs, one at a time, from the outbox
+//                 table; apart from the mail thread, so that neither outage holds the other.
 #include <utility>  // before Asio's coroutine headers (Boost 1.74 with GCC 12)
 
 #include <atomic>
@@ -71,8 +73,11 @@ class service {
   void add_ticket_routes();
   boost::asio::awaitable<void> sla_pump();
   ticket_desk::start_dialog_fn sla_start_dialog();
-  /// Sends due webhook jobs (mail thread); returns how many were claimed.
+  /// Sends due webhook jobs (webhook thread); returns how many were claimed.
   int send_webhooks();
+  void webhook_worker();
+  /// A worker thread's wait when it found nothing due: half a second, cut short by a stop.
+  void idle_worker();
   void reload_dialogs();
   void shutdown();
   void wake_outbox();
@@ -105,6 +110,7 @@ class service {
   std::atomic<bool> stopping_{false};
   std::atomic<int> active_pumps_{0};  // the io thread's pumps and the outbox pump
   std::thread mail_thread_;
+  std::thread webhook_thread_;
   std::thread outbox_thread_;
 };
 

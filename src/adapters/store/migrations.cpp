@@ -328,6 +328,25 @@ CREATE INDEX outbox_pending ON outbox (status) WHERE status IN ('queued', 'runni
 UPDATE messages SET priority = MIN(MAX(priority, 0), 2)
   WHERE direction = 'out' AND status = 'queued' AND priority NOT IN (0, 1, 2);
 )sql"},
+      // Mail and webhook jobs were claimed by due time alone: after an SMTP outage a crisis
+      // email waited behind every notice queued before it. Jobs now carry a priority
+      // (adapters::job_priority: 0 crisis, 1 the rest) and are claimed by it first. Jobs
+      // still pending get theirs from their ticket (crisis category or urgent); a mail job
+      // without a ticket is an unregistered crisis (unregistered_crisis.cpp).
+      {13, "mail and webhook jobs claimed crisis first",
+       R"sql(
+ALTER TABLE outbox ADD COLUMN priority INTEGER NOT NULL DEFAULT 1;
+UPDATE outbox SET priority = 0 WHERE id IN (
+  SELECT id FROM (
+    SELECT id, kind,
+           CASE WHEN json_valid(payload) THEN IFNULL(json_extract(payload, '$.ticket_id'), 0) END
+             AS ticket
+      FROM outbox WHERE status IN ('queued', 'running'))
+  WHERE (kind = 'mail' AND ticket = 0)
+     OR ticket IN (SELECT id FROM tickets WHERE category = 'crisis' OR urgency = 'urgent'));
+DROP INDEX outbox_due;
+CREATE INDEX outbox_due ON outbox (kind, priority, due_at) WHERE status = 'queued';
+)sql"},
   };
   return all;
 }

@@ -1,4 +1,5 @@
-// Webhook sends (mail thread, between mail batches): takes due `webhook` jobs from the outbox,
+// The webhook worker (its own thread, so that a mail server that hangs never holds a webhook
+// back): takes due `webhook` jobs from the outbox, crisis first (adapters::job_priority),
 // signs each body at send time (X-Tuki-Timestamp must be fresh), POSTs it with a blocking
 // libcurl call, and marks it done. A failure is retried as routing::after_failed_webhook says:
 // without end while it may pass (no answer, 408, 429, 5xx), so a long outage delays a notice
@@ -103,6 +104,11 @@ int service::send_webhooks() {
     if (!done) log_error("webhook_job_store_failed", {{"error", done.message()}});
   }
   return static_cast<int>(jobs.size());
+}
+
+void service::webhook_worker() {
+  while (!stopping_)
+    if (send_webhooks() == 0) idle_worker();
 }
 
 }  // namespace tuki::app

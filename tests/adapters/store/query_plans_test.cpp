@@ -84,6 +84,11 @@ TEST_CASE("reads on every reply, ticket, round and scrape search an index of a g
          REQUIRE(s.claim_sms(256, now).value().size() == 1);
        },
        "messages", "USING INDEX messages_queue (priority=? AND next_attempt_at<?)", "m"},
+      {"the mail claim (each mail worker round)",
+       [](sqlite_store& s) {
+         (void)s.claim_jobs("mail", 16, core::from_unix_ms(1'795'000'000'000));
+       },
+       "outbox", "USING INDEX outbox_due (kind=? AND priority=? AND due_at<?)"},
       {"the sender of a reply",
        [](sqlite_store& s) { (void)s.find_student_by_phone("+358401234567"); }, "students",
        "USING INDEX students_by_phone"},

@@ -694,6 +694,78 @@ TEST_CASE("a claimed message never sent goes back to the queue with its attempt 
   h.reset();
 }
 
+TEST_CASE("mail jobs are claimed crisis first, and a job put back untried keeps its attempts",
+          "[store]") {
+  temp_db db;
+  auto store = open_with_institution(db);
+  using std::chrono::seconds;
+  auto normal_old = store->enqueue_job("mail", "{}", t0 - seconds(60), t0 - seconds(60));
+  auto crisis_new =
+      store->enqueue_job("mail", "{}", t0 - seconds(1), t0 - seconds(1), job_priority::crisis);
+  auto normal_new = store->enqueue_job("mail", "{}", t0, t0);
+  auto crisis_later = store->enqueue_job("mail", "{}", t0 + seconds(30), t0, job_priority::crisis);
+  auto hook = store->enqueue_job("webhook", "{}", t0, t0, job_priority::crisis);
+  REQUIRE((normal_old && crisis_new && normal_new && crisis_later && hook));
+  auto jobs = store->claim_jobs("mail", 2, t0);
+  REQUIRE(jobs.size() == 2);
+  CHECK(jobs[0].id == *crisis_new);  // before an older normal job
+  CHECK(jobs[0].priority == job_priority::crisis);
+  CHECK(jobs[0].attempts == 1);
+  CHECK(jobs[1].id == *normal_old);
+  CHECK(jobs[1].priority == job_priority::normal);
+
+  // The second was not tried (the server went down): back in the queue with no attempt spent.
+  REQUIRE(store->release_job(jobs[1].id));
+  REQUIRE(store->retry_job(jobs[0].id, "mail server: down", t0 + seconds(30)));
+  jobs = store->claim_jobs("mail", 10, t0 + seconds(30));
+  REQUIRE(jobs.size() == 4);
+  CHECK(jobs[0].id == *crisis_new);
+  CHECK(jobs[0].attempts == 2);
+  CHECK(jobs[1].id == *crisis_later);
+  CHECK(jobs[2].id == *normal_old);
+  CHECK(jobs[2].attempts == 1);
+  CHECK(jobs[3].id == *normal_new);
+  // A job no longer running (finished meanwhile) is left alone.
+  REQUIRE(store->finish_job(jobs[3].id));
+  REQUIRE(store->release_job(jobs[3].id));
+  CHECK(store->claim_jobs("mail", 10, t0 + seconds(60)).empty());
+}
+
+TEST_CASE("migration 13 gives pending mail and webhook jobs of a crisis their priority",
+          "[store]") {
+  temp_db db;
+  auto [store, conn] = upgrade_from(
+      db, 12,
+      "INSERT INTO institutions VALUES ('varia', 'Varia', 'FI', 'Europe/Helsinki');"
+      "INSERT INTO students (id, institution_id, student_ref, phone, created_at, updated_at) "
+      "VALUES (7, 'varia', 's1', '+358401234567', 1, 1);"
+      "INSERT INTO tickets (id, institution_id, student_id, category, urgency, status, role, "
+      "assignee, created_at, updated_at) VALUES "
+      "(1, 'varia', 7, 'crisis', 'urgent', 'OPENED', 'nurse', '', 1, 1),"
+      "(2, 'varia', 7, 'studies', 'normal', 'OPENED', 'teacher', '', 1, 1),"
+      "(3, 'varia', 7, 'wellbeing', 'urgent', 'OPENED', 'nurse', '', 1, 1);"
+      "INSERT INTO outbox (id, kind, payload, status, due_at, created_at) VALUES "
+      "(10, 'mail', '{\"ticket_id\":1}', 'queued', 5, 1),"
+      "(11, 'mail', '{\"ticket_id\":2}', 'queued', 1, 1),"
+      "(12, 'webhook', '{\"ticket_id\":3}', 'running', 1, 1),"
+      "(13, 'mail', '{\"from\":\"tuki@varia.test\"}', 'queued', 6, 1),"
+      "(14, 'webhook', '{\"ticket_id\":2}', 'queued', 1, 1),"
+      "(15, 'mail', '{\"ticket_id\":1}', 'done', 1, 1),"
+      "(16, 'mail', 'not json', 'queued', 1, 1)");
+  auto& q = conn->prepare("SELECT group_concat(id || ':' || priority, ' ') FROM outbox");
+  REQUIRE(q.step());
+  // Crisis: the mail and webhook of tickets 1 and 3, and the mail without a ticket (an
+  // unregistered crisis). Done jobs and unreadable ones keep the default.
+  CHECK(q.column_text(0) == "10:0 11:1 12:0 13:0 14:1 15:1 16:1");
+  q.reset();
+  auto jobs = store->claim_jobs("mail", 10, core::from_unix_ms(10));
+  REQUIRE(jobs.size() == 4);
+  CHECK(jobs[0].id == 10);
+  CHECK(jobs[1].id == 13);
+  CHECK(jobs[2].id == 11);
+  CHECK(jobs[3].id == 16);
+}
+
 TEST_CASE("timers fire once when due", "[store]") {
   temp_db db;
   auto store = open_with_institution(db);

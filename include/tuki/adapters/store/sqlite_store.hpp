@@ -44,11 +44,17 @@ struct due_timer {
   std::int64_t token = 0;
 };
 
+/// The order in which mail and webhook jobs are claimed (outbox.priority, migration 13): the
+/// notices of a crisis first (a crisis or urgent ticket's, an unregistered crisis), so that a
+/// backlog after an outage never holds a crisis back.
+enum class job_priority { crisis = 0, normal = 1 };
+
 struct outbox_job {
   std::int64_t id = 0;
   std::string kind;
   std::string payload;
   int attempts = 0;
+  job_priority priority = job_priority::normal;
 };
 
 struct ticket_row {
@@ -246,8 +252,13 @@ class sqlite_store {
   std::vector<due_timer> take_due_timers(core::instant now, int limit);
 
   core::result<std::int64_t> enqueue_job(const std::string& kind, const std::string& payload,
-                                         core::instant due, core::instant now);
+                                         core::instant due, core::instant now,
+                                         job_priority priority = job_priority::normal);
+  /// Up to `limit` jobs of `kind` due at `now`, crisis first, then by due time; each becomes
+  /// `running` with one attempt more.
   std::vector<outbox_job> claim_jobs(const std::string& kind, int limit, core::instant now);
+  /// Puts a claimed job that was not tried back in the queue as it was (its attempt taken back).
+  core::status release_job(std::int64_t id);
   core::status finish_job(std::int64_t id);
   core::status retry_job(std::int64_t id, const std::string& error, core::instant retry_at);
 
