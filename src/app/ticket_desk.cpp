@@ -683,11 +683,19 @@ core::result<int> ticket_desk::run_sla(adapters::sqlite_store& store,
         }
         case routing::sla_action::followup: {
           auto started = start_dialog(store, row->student_id, "followup", now);
+          if (started && started->retry_at) {
+            // Not now (quiet hours, a holiday, the student busy or paused): the same step
+            // falls due again then; nothing is recorded, so the student is still asked.
+            if (auto s = store.save_ticket_state(id, row->status, row->role, row->assignee,
+                                                 *json_text, started->retry_at, now);
+                !s)
+              return s;
+            continue;
+          }
           if (auto s = routing::record_followup(t, now); !s) return s;
-          if (!started || !*started)
+          if (!started || !started->started)
             (void)routing::add_note(t, routing::system_actor,
-                                    started ? "follow-up skipped: the student is busy, paused "
-                                              "or opted out"
+                                    started ? "follow-up skipped: the student opted out"
                                             : "follow-up failed: " + started.error().message(),
                                     now);
           break;

@@ -13,6 +13,11 @@
 
 #include "support/routing_files.hpp"
 #include "support/students.hpp"
+#include "tuki/app/campaign_planner.hpp"
+#include "tuki/app/conversation.hpp"
+#include "tuki/app/followup_start.hpp"
+#include "tuki/app/scheduler.hpp"
+#include "tuki/app/send_window.hpp"
 #include "tuki/app/service.hpp"
 #include "tuki/core/routing/action_link.hpp"
 #include "tuki/core/routing/ticket_json.hpp"
@@ -547,7 +552,8 @@ staff:
   app::ticket_desk::start_dialog_fn start = [&](adapters::sqlite_store&, std::int64_t id,
                                                 const std::string& dialog, core::instant) {
     started.emplace_back(id, dialog);
-    return core::result<bool>(true);
+    return core::result<app::ticket_desk::dialog_start>(
+        app::ticket_desk::dialog_start{true, std::nullopt});
   };
   auto steps = f.desk->run_sla(*f.store, start, t0 + std::chrono::hours(47));
   REQUIRE(steps);
@@ -619,7 +625,8 @@ TEST_CASE("an escalation with nobody to escalate to is noted on the ticket, not 
   f.take("mail", t0);
   app::ticket_desk::start_dialog_fn start = [](adapters::sqlite_store&, std::int64_t,
                                                const std::string&, core::instant) {
-    return core::result<bool>(true);
+    return core::result<app::ticket_desk::dialog_start>(
+        app::ticket_desk::dialog_start{true, std::nullopt});
   };
   REQUIRE(f.desk->run_sla(*f.store, start, t0 + std::chrono::hours(48)));
   f.take("mail", t0 + std::chrono::hours(48));
@@ -632,6 +639,123 @@ TEST_CASE("an escalation with nobody to escalate to is noted on the ticket, not 
   bool noted = false;
   for (const auto& h : t.history) noted |= h.detail.find("nobody to escalate to") != std::string::npos;
   CHECK(noted);
+}
+
+namespace {
+
+// The follow-up as the service starts it: the shipped dialogs through a conversation on the
+// fixture's store, held back by the default quiet hours (08:00-20:00 in Helsinki, every day).
+struct followup_fixture {
+  desk_fixture f;
+  app::conversation conv{f.cfg, f.lib, app::role_names::load(f.cfg.dialogs_dir).value()};
+  app::scheduler sched{
+      f.cfg, {{"varia", app::load_institution_schedule(f.cfg.institutions.at(0)).value()}}, conv};
+  app::ticket_desk::start_dialog_fn start =
+      app::followup_starter(conv, app::quiet_hours_gate(sched));
+  std::int64_t ticket = 0;
+
+  // A ticket opened at t0 and resolved at `resolved_at`.
+  explicit followup_fixture(core::instant resolved_at) {
+    f.add_staff("opo@varia.test", "study_counsellor");
+    auto opened =
+        f.desk->open(*f.store, f.student, "studies", core::urgency::normal, "", "", "", t0);
+    REQUIRE(opened);
+    ticket = opened->id;
+    auto mail = f.take("mail", t0);
+    REQUIRE(mail.size() == 1);
+    auto r = f.desk->act(*f.store, *f.lib, link_of(mail[0], "resolve"), resolved_at);
+    REQUIRE(r);
+    REQUIRE(r->http_status == 200);
+  }
+  std::optional<core::instant> sla_due() {
+    auto& q = f.store->db().prepare("SELECT sla_due_at FROM tickets WHERE id = ?1");
+    q.bind(1, ticket);
+    REQUIRE(q.step());
+    std::optional<core::instant> out;
+    if (!q.column_is_null(0)) out = core::from_unix_ms(q.column_int(0));
+    q.reset();
+    return out;
+  }
+  bool in_dialog(const std::string& dialog_id) {
+    auto s = f.store->load_session(f.student.id);
+    return s && s->dialog_id == dialog_id;
+  }
+  int run(core::instant now) {
+    auto steps = f.desk->run_sla(*f.store, start, now);
+    INFO(steps.error().to_string());
+    REQUIRE(steps);
+    return *steps;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a follow-up due in quiet hours waits for the morning, and is asked then",
+          "[app][tickets][sla][followup]") {
+  // Resolved on Tuesday 22 September 2026 at 21:30 in Helsinki: the follow-up is due fourteen
+  // days later at 21:30, in the quiet hours.
+  const auto resolved_at = core::from_unix_ms(1'790'101'800'000);
+  const auto wed_0800 = core::from_unix_ms(1'791'349'200'000);  // 7 October, 08:00 Helsinki
+  followup_fixture x(resolved_at);
+  const auto due = resolved_at + std::chrono::days(14);
+  const auto texts = x.f.outbound().size();
+  CHECK(x.run(due) == 0);
+  CHECK_FALSE(x.in_dialog("followup"));
+  CHECK(x.f.outbound().size() == texts);
+  CHECK_FALSE(x.f.ticket(x.ticket).followup_at);  // not recorded: still to be asked
+  CHECK(x.sla_due() == wed_0800);
+
+  CHECK(x.run(wed_0800 - std::chrono::minutes(1)) == 0);
+  CHECK_FALSE(x.in_dialog("followup"));
+  CHECK(x.run(wed_0800) == 1);
+  CHECK(x.in_dialog("followup"));
+  CHECK(x.f.outbound().size() == texts + 1);
+  CHECK(x.f.ticket(x.ticket).followup_at == wed_0800);
+  CHECK_FALSE(x.sla_due());  // done: no step left
+}
+
+TEST_CASE("a follow-up finding the student in another dialog or paused is asked later",
+          "[app][tickets][sla][followup]") {
+  // Resolved on Tuesday 22 September 2026 at 10:00 in Helsinki: due 6 October at 10:00.
+  const auto resolved_at = core::from_unix_ms(1'790'060'400'000);
+  followup_fixture x(resolved_at);
+  const auto due = resolved_at + std::chrono::days(14);
+  // The student is in a check-in that started an hour before (such a dialog can last 72 h).
+  REQUIRE(
+      x.conv
+          .start_checkin(*x.f.store, x.f.student.id, "weekly_checkin", due - std::chrono::hours(1))
+          .value());
+  CHECK(x.run(due) == 0);
+  CHECK(x.in_dialog("weekly_checkin"));
+  CHECK_FALSE(x.f.ticket(x.ticket).followup_at);
+  const auto retry = due + std::chrono::hours(4);
+  CHECK(x.sla_due() == retry);
+
+  // The check-in has ended by then, but the student has paused messages until 18:00.
+  REQUIRE(x.f.store->db().exec("DELETE FROM sessions"));
+  const auto pause_end = due + std::chrono::hours(8);
+  REQUIRE(x.f.store->set_contact_state(x.f.student.id, false, pause_end, retry));
+  CHECK(x.run(retry) == 0);
+  CHECK_FALSE(x.in_dialog("followup"));
+  CHECK(x.sla_due() == pause_end);
+
+  CHECK(x.run(pause_end) == 1);
+  CHECK(x.in_dialog("followup"));
+  CHECK(x.f.ticket(x.ticket).followup_at == pause_end);
+}
+
+TEST_CASE("a student who opted out gets no follow-up, and the ticket says so",
+          "[app][tickets][sla][followup]") {
+  const auto resolved_at = core::from_unix_ms(1'790'060'400'000);
+  followup_fixture x(resolved_at);
+  const auto due = resolved_at + std::chrono::days(14);
+  REQUIRE(x.f.store->set_contact_state(x.f.student.id, true, std::nullopt, due));
+  CHECK(x.run(due) == 1);
+  CHECK_FALSE(x.in_dialog("followup"));
+  auto t = x.f.ticket(x.ticket);
+  CHECK(t.followup_at == due);
+  REQUIRE_FALSE(t.history.empty());
+  CHECK(t.history.back().detail == "follow-up skipped: the student opted out");
 }
 
 TEST_CASE("follow-up answers without a followed-up ticket are ignored", "[app][tickets]") {

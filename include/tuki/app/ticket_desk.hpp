@@ -110,12 +110,23 @@ class ticket_desk {
   /// that can be worded. Reads only immutable state: safe on any thread.
   std::string message(const ticket_action_outcome& o, std::string_view language) const;
 
-  /// Starts a dialog for a student (conversation::start_checkin); returns whether it started.
+  /// What became of a dialog the SLA asked to start (the follow-up).
+  struct dialog_start {
+    bool started = false;
+    /// Not started now, to be tried again at this time (quiet hours or a holiday in the
+    /// student's zone, the student in another dialog or paused). Unset with `started` false:
+    /// never (the student opted out).
+    std::optional<core::instant> retry_at;
+  };
+  /// Starts a dialog for a student (followup_start.hpp: conversation::start_checkin at an
+  /// allowed time).
   using start_dialog_fn =
-      std::function<core::result<bool>(adapters::sqlite_store&, std::int64_t student_id,
-                                       const std::string& dialog_id, core::instant now)>;
+      std::function<core::result<dialog_start>(adapters::sqlite_store&, std::int64_t student_id,
+                                               const std::string& dialog_id, core::instant now)>;
   /// Takes every SLA step due at `now` (up to `limit` tickets): reminders and escalations as
-  /// emails, follow-ups by starting the `followup` dialog. Returns how many steps were taken.
+  /// emails, follow-ups by starting the `followup` dialog. A follow-up that cannot start now
+  /// (`retry_at`) is not recorded: the ticket's SLA step is stored again for that time.
+  /// Returns how many steps were taken.
   core::result<int> run_sla(adapters::sqlite_store& store, const start_dialog_fn& start_dialog,
                             core::instant now, int limit = 200);
 

@@ -1,8 +1,11 @@
 // The SLA pump (io thread): every tickets.sla_check_interval_ms, takes the due SLA steps of
 // tickets (reminders, escalations, follow-up dialogs) in one write job; ticket_desk::run_sla
 // decides with routing::next_deadline. A step and its record commit together, so a crash
-// neither loses nor repeats one. Used link nonces past their expiry are forgotten hourly.
+// neither loses nor repeats one. A follow-up waits for the student's allowed hours and for the
+// end of any other dialog (followup_start.hpp). Used link nonces past their expiry are
+// forgotten hourly.
 #include "tuki/app/async_write.hpp"
+#include "tuki/app/followup_start.hpp"
 #include "tuki/app/log.hpp"
 #include "tuki/app/service.hpp"
 
@@ -45,12 +48,7 @@ asio::awaitable<void> service::sla_pump() {
 }
 
 ticket_desk::start_dialog_fn service::sla_start_dialog() {
-  return [this](adapters::sqlite_store& s, std::int64_t student, const std::string& dialog_id,
-                core::instant now) -> core::result<bool> {
-    if (!conversation_->library()->find(dialog_id))
-      return core::status::not_found("no dialog named " + dialog_id);
-    return conversation_->start_checkin(s, student, dialog_id, now);
-  };
+  return followup_starter(*conversation_, quiet_hours_gate(*scheduler_));
 }
 
 }  // namespace tuki::app
