@@ -5,6 +5,7 @@
 #include <set>
 
 #include <pthread.h>
+#include <sys/resource.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -40,6 +41,19 @@ core::result<std::shared_ptr<const dialog::dialog_library>> load_dialogs(const c
   if (!lib) return lib.error();
   return std::make_shared<const dialog::dialog_library>(std::move(*lib));
 }
+
+namespace {
+
+// http.max_connections, or when it is 0 half the soft open-file limit: the other half is left
+// to the store, the outbox's gateway connections, mail and webhooks.
+std::size_t http_connection_cap(const config::http_settings& h) {
+  if (h.max_connections != 0) return h.max_connections;
+  rlimit nofile{};
+  if (::getrlimit(RLIMIT_NOFILE, &nofile) != 0 || nofile.rlim_cur == RLIM_INFINITY) return 0;
+  return std::max<std::size_t>(16, static_cast<std::size_t>(nofile.rlim_cur / 2));
+}
+
+}  // namespace
 
 core::result<std::unique_ptr<service>> service::create(config::config cfg) {
   std::unique_ptr<service> s(new service(std::move(cfg)));
@@ -150,10 +164,20 @@ core::result<std::unique_ptr<service>> service::create(config::config cfg) {
   s->add_event_routes();
   adapters::http_server_settings hs{c.http.listen, c.http.port, c.http.body_limit,
                                     c.http.read_timeout_ms, c.http.backlog};
+  hs.max_connections = http_connection_cap(c.http);
   s->server_ = std::make_unique<adapters::http_server>(
       s->io_, hs, s->routes_,
       [m = &s->metrics_](const std::string& route, int status, std::chrono::nanoseconds took) {
         m->count_http(route, status, took);
+      },
+      [retry_ms = hs.accept_retry_ms](const std::string& error, std::uint64_t failed) {
+        if (!error.empty())
+          log_warn("http_accept_failing",
+                   {{"error", error},
+                    {"effect", "new connections wait in the backlog; accepting again every " +
+                                   std::to_string(retry_ms) + " ms"}});
+        else
+          log_info("http_accept_recovered", {{"failed_attempts", std::to_string(failed)}});
       });
   s->outbox_wake_ = std::make_unique<asio::steady_timer>(s->outbox_io_);
   return s;
@@ -301,8 +325,11 @@ int service::run() {
   asio::co_spawn(io_, scheduler_pump(), asio::detached);
   mail_thread_ = std::thread([this] { mail_worker(); });
   webhook_thread_ = std::thread([this] { webhook_worker(); });
-  log_info("listening", {{"address", cfg_.http.listen}, {"port", std::to_string(server_->port())},
-                         {"store", cfg_.store.path}, {"gateways", std::to_string(gateways_.size())}});
+  log_info("listening", {{"address", cfg_.http.listen},
+                         {"port", std::to_string(server_->port())},
+                         {"max_connections", std::to_string(http_connection_cap(cfg_.http))},
+                         {"store", cfg_.store.path},
+                         {"gateways", std::to_string(gateways_.size())}});
   io_.run();
   log_info("stopped");
   return 0;

@@ -2,12 +2,14 @@
 
 #include <utility>  // before Asio's coroutine headers (Boost 1.74 with GCC 12)
 
+#include <atomic>
 #include <list>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -58,13 +60,29 @@ struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
   http_server_settings settings;
   const router& routes;
   http_observer observer;
+  http_accept_observer accept_observer;
   tcp::acceptor acceptor;
+  // The accept loop waits on it after a failed accept, and at max_connections until a session
+  // ends (which cancels it then).
+  asio::steady_timer accept_pause;
+  bool at_cap = false;
+  // Sessions accepted and not yet ended: counted from the accept, before the session's coroutine
+  // first runs and joins `live`, so that a burst of connections cannot overshoot the cap.
+  std::size_t sessions = 0;
+  std::atomic<std::uint64_t> accept_failures{0};
   std::list<connection> live;
   bool stopping = false;
   std::function<void()> on_stopped;
 
-  impl(asio::io_context& i, http_server_settings s, const router& r, http_observer o)
-      : io(i), settings(std::move(s)), routes(r), observer(std::move(o)), acceptor(i) {}
+  impl(asio::io_context& i, http_server_settings s, const router& r, http_observer o,
+       http_accept_observer a)
+      : io(i),
+        settings(std::move(s)),
+        routes(r),
+        observer(std::move(o)),
+        accept_observer(std::move(a)),
+        acceptor(i),
+        accept_pause(i) {}
 
   static core::http_request convert(http::request<http::string_body>& req, const std::string& remote) {
     core::http_request r;
@@ -162,27 +180,47 @@ struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
     stream.close();
     live.erase(me);
+    --sessions;
+    if (at_cap) accept_pause.cancel();
     maybe_finish();
   }
 
   awaitable<void> accept_loop() {
     auto self = shared_from_this();
+    std::uint64_t failing = 0;  // failed attempts since the last accept that worked
     while (!stopping) {
       beast::error_code ec;
+      if (settings.max_connections != 0 && sessions >= settings.max_connections) {
+        at_cap = true;
+        accept_pause.expires_at(asio::steady_timer::time_point::max());
+        co_await accept_pause.async_wait(asio::redirect_error(use_awaitable, ec));
+        at_cap = false;
+        continue;
+      }
       tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(use_awaitable, ec));
       if (ec) {
         if (stopping || ec == asio::error::operation_aborted) break;
-        continue;  // e.g. EMFILE: keep serving the connections we have
+        // E.g. EMFILE: the connection stays queued, so accepting again at once would spin.
+        // Keep serving the connections we have and try again after a pause.
+        ++accept_failures;
+        if (failing++ == 0 && accept_observer) accept_observer(ec.message(), 1);
+        accept_pause.expires_after(std::chrono::milliseconds(settings.accept_retry_ms));
+        co_await accept_pause.async_wait(asio::redirect_error(use_awaitable, ec));
+        continue;
       }
+      if (failing != 0 && accept_observer) accept_observer("", failing);
+      failing = 0;
       socket.set_option(tcp::no_delay(true), ec);
+      ++sessions;
       asio::co_spawn(io, session(std::move(socket)), asio::detached);
     }
   }
 };
 
 http_server::http_server(asio::io_context& io, http_server_settings settings, const router& routes,
-                         http_observer observer)
-    : impl_(std::make_shared<impl>(io, std::move(settings), routes, std::move(observer))) {}
+                         http_observer observer, http_accept_observer accept_observer)
+    : impl_(std::make_shared<impl>(io, std::move(settings), routes, std::move(observer),
+                                   std::move(accept_observer))) {}
 
 http_server::~http_server() = default;
 
@@ -215,6 +253,7 @@ void http_server::stop(std::function<void()> done) {
     i->on_stopped = std::move(done);
     beast::error_code ec;
     i->acceptor.close(ec);
+    i->accept_pause.cancel();
     for (auto& c : i->live)
       if (!c.busy) c.stream->socket().cancel(ec);
     i->maybe_finish();
@@ -222,5 +261,7 @@ void http_server::stop(std::function<void()> done) {
 }
 
 std::size_t http_server::connections() const { return impl_->live.size(); }
+
+std::uint64_t http_server::accept_failures() const { return impl_->accept_failures; }
 
 }  // namespace tuki::adapters

@@ -42,6 +42,8 @@ void read_http(yaml_map_reader& r, http_settings& h, yaml_errors& errors) {
   if (auto v = r.integer("body_limit", 1024, 16 << 20)) h.body_limit = static_cast<std::size_t>(*v);
   if (auto v = r.integer("read_timeout_ms", 100, 600'000)) h.read_timeout_ms = static_cast<int>(*v);
   if (auto v = r.integer("backlog", 16, 65535)) h.backlog = static_cast<int>(*v);
+  if (auto v = r.integer("max_connections", 0, 1'000'000))
+    h.max_connections = static_cast<std::size_t>(*v);
   r.reject_unknown_keys();
 }
 

@@ -3,18 +3,22 @@
 #include <future>
 #include <thread>
 
-#include <sys/socket.h>
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/write.hpp>
 #include <catch2/catch.hpp>
+
+#include "support/raw_http.hpp"
 
 #include "tuki/adapters/http/http_client.hpp"
 #include "tuki/adapters/http/http_server.hpp"
 
 using namespace tuki;
 using namespace tuki::adapters;
+using tuki::testing::exchange_raw;
+using tuki::testing::raw_client;
 
 namespace {
 
@@ -106,30 +110,6 @@ TEST_CASE("server routes requests, enforces the body limit, and the client keeps
   for (auto d : took) CHECK(d > std::chrono::nanoseconds::zero());
 }
 
-namespace {
-
-// Sends `bytes` on a new loopback connection and returns everything the server writes until it
-// closes the connection (or 5 s pass).
-std::string exchange_raw(std::uint16_t port, const std::string& bytes) {
-  boost::asio::io_context io;
-  boost::asio::ip::tcp::socket s(io);
-  s.connect({boost::asio::ip::make_address("127.0.0.1"), port});
-  timeval tv{5, 0};
-  ::setsockopt(s.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  boost::system::error_code ec;
-  boost::asio::write(s, boost::asio::buffer(bytes), ec);
-  std::string out;
-  char buf[4096];
-  while (true) {
-    auto n = s.read_some(boost::asio::buffer(buf), ec);
-    out.append(buf, n);
-    if (ec) break;  // eof when the server closes; a reset after its answer is also the end
-  }
-  return out;
-}
-
-}  // namespace
-
 TEST_CASE("server answers 400 with a reason to requests it cannot parse, then closes",
           "[http]") {
   boost::asio::io_context io;
@@ -184,4 +164,123 @@ TEST_CASE("server answers 400 with a reason to requests it cannot parse, then cl
   CHECK(stopped.get_future().wait_for(std::chrono::seconds(10)) == std::future_status::ready);
   io.stop();
   t.join();
+}
+
+namespace {
+
+void add_ping(router& routes) {
+  routes.add("GET", "/ping", "ping",
+             [](const core::http_request&,
+                const route_params&) -> boost::asio::awaitable<core::http_response> {
+               co_return core::http_response::text(200, "pong\n");
+             });
+}
+
+const std::string ping_request = "GET /ping HTTP/1.1\r\nHost: tuki\r\n\r\n";
+
+// Stops the server, checks that it finished (within 10 s), then stops its io thread.
+void stop_serving(http_server& server, boost::asio::io_context& io, std::thread& io_thread) {
+  std::promise<void> stopped;
+  server.stop([&stopped] { stopped.set_value(); });
+  CHECK(stopped.get_future().wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+  io.stop();
+  io_thread.join();
+}
+
+}  // namespace
+
+TEST_CASE("server pauses accepting while out of file descriptors, then serves again", "[http]") {
+  boost::asio::io_context io;
+  router routes;
+  add_ping(routes);
+  http_server_settings settings;
+  settings.port = 0;
+  settings.accept_retry_ms = 50;
+  std::vector<std::pair<std::string, std::uint64_t>> episodes;  // io thread; read after join
+  http_server server(io, settings, routes, {},
+                     [&episodes](const std::string& error, std::uint64_t failed) {
+                       episodes.emplace_back(error, failed);
+                     });
+  REQUIRE(server.start().is_ok());
+  std::thread t([&io] { io.run(); });
+
+  raw_client pending;  // its descriptor is taken now, before the limit is lowered
+  rlimit saved{};
+  REQUIRE(::getrlimit(RLIMIT_NOFILE, &saved) == 0);
+  // The lowest free descriptor: with the limit at it, the process can open none.
+  const int lowest_free = ::open("/dev/null", O_RDONLY);
+  REQUIRE(lowest_free >= 0);
+  ::close(lowest_free);
+  rlimit exhausted = saved;
+  exhausted.rlim_cur = static_cast<rlim_t>(lowest_free);
+  REQUIRE(::setrlimit(RLIMIT_NOFILE, &exhausted) == 0);
+  pending.connect(server.port());  // the kernel completes it; the server cannot accept it
+  // Wait (at most 10 s) until the server has failed to accept it a few times.
+  for (int i = 0; i < 1000 && server.accept_failures() < 3; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto f0 = server.accept_failures();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto f1 = server.accept_failures();
+  const auto elapsed = std::chrono::steady_clock::now() - t0;
+  REQUIRE(::setrlimit(RLIMIT_NOFILE, &saved) == 0);
+  CHECK(f0 >= 3);
+  // Attempts are at least accept_retry_ms apart, however slow the machine: a loop that retried
+  // at once would fail thousands of times here.
+  const auto most = static_cast<std::uint64_t>(elapsed / std::chrono::milliseconds(50)) + 1;
+  INFO("failed accepts in " << std::chrono::duration<double>(elapsed).count() << " s: " << f1 - f0);
+  CHECK(f1 - f0 <= most);
+
+  // With descriptors back, the queued connection is accepted and served, and so are new ones.
+  REQUIRE(pending.send(ping_request));
+  CHECK_THAT(pending.response(),
+             Catch::StartsWith("HTTP/1.1 200 OK\r\n") && Catch::EndsWith("pong\n"));
+  raw_client later;
+  later.connect(server.port());
+  later.send(ping_request);
+  CHECK_THAT(later.response(), Catch::EndsWith("pong\n"));
+  const auto failures = server.accept_failures();
+
+  pending.s.close();
+  later.s.close();
+  stop_serving(server, io, t);
+  // One report when accepting starts to fail, one when it works again: not one per attempt.
+  REQUIRE(episodes.size() == 2);
+  CHECK(episodes[0].first == "Too many open files");
+  CHECK(episodes[0].second == 1);
+  CHECK(episodes[1].first.empty());
+  CHECK(episodes[1].second == failures);
+}
+
+TEST_CASE("server at max_connections accepts again only when a connection closes", "[http]") {
+  boost::asio::io_context io;
+  router routes;
+  add_ping(routes);
+  http_server_settings settings;
+  settings.port = 0;
+  settings.max_connections = 2;
+  http_server server(io, settings, routes);
+  REQUIRE(server.start().is_ok());
+  std::thread t([&io] { io.run(); });
+
+  // Two kept-alive connections, each served once, hold both places.
+  raw_client first, second, third;
+  for (auto* c : {&first, &second}) {
+    c->connect(server.port());
+    c->send(ping_request);
+    CHECK_THAT(c->response(), Catch::EndsWith("pong\n"));
+  }
+  third.connect(server.port());
+  third.send(ping_request);
+  third.wait = std::chrono::milliseconds(300);
+  CHECK(third.response().empty());  // queued, not accepted
+  CHECK(server.connections() == 2);
+  third.wait = std::chrono::milliseconds(5000);
+  first.s.close();  // the server sees it close, and takes the third
+  CHECK_THAT(third.response(),
+             Catch::StartsWith("HTTP/1.1 200 OK\r\n") && Catch::EndsWith("pong\n"));
+
+  second.s.close();
+  third.s.close();
+  stop_serving(server, io, t);
 }

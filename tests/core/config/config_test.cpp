@@ -105,12 +105,16 @@ TEST_CASE("defaults and environment reach typed settings", "[config]") {
   CHECK(c->http.port == 8081);
   CHECK(c->store.path == "/tmp/x.db");
   CHECK(c->http.body_limit == 65536);
+  CHECK(c->http.max_connections == 0);
   CHECK(c->mail.type == "file");
   CHECK(c->store.checkpoint_interval_ms == 1000);
-  auto tuned = parse_config(std::string("store:\n  checkpoint_interval_ms: 250\n") + minimal, "t.yaml",
-                            fake_env({}));
+  auto tuned = parse_config(
+      std::string("store:\n  checkpoint_interval_ms: 250\nhttp:\n  max_connections: 300\n") +
+          minimal,
+      "t.yaml", fake_env({}));
   REQUIRE(tuned);
   CHECK(tuned->store.checkpoint_interval_ms == 250);
+  CHECK(tuned->http.max_connections == 300);
   CHECK(c->outbox.request_timeout_ms == 15'000);
   CHECK(c->outbox.connect_timeout_ms == 5'000);
   auto timeouts = parse_config(

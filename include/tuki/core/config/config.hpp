@@ -23,6 +23,9 @@ struct http_settings {
   std::size_t body_limit = 64 * 1024;  // bytes per request body
   int read_timeout_ms = 10'000;        // per request read (headers + body)
   int backlog = 4096;                  // listen backlog: gateways open hundreds of connections
+  // Connections served at once (more wait in the backlog), so idle clients cannot take the file
+  // descriptors the store and the outbox need. 0: half the process's open-file limit (ulimit -n).
+  std::size_t max_connections = 0;
 };
 
 struct store_settings {
