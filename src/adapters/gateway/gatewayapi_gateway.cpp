@@ -7,6 +7,7 @@
 #include "tuki/adapters/gateway/inbound_auth.hpp"
 #include "tuki/core/crypto/hmac.hpp"
 #include "tuki/core/crypto/jwt.hpp"
+#include "tuki/core/text/escaped_text.hpp"
 
 namespace tuki::adapters {
 namespace {
@@ -153,7 +154,7 @@ class gatewayapi_gateway final : public sms_gateway {
              st == "SKIPPED")
       dlr.state = delivery_state::failed;
     else
-      return parsed<delivery_report>::fail(400, "unknown status '" + st + "'");
+      return parsed<delivery_report>::fail(400, "unknown status " + core::quoted_excerpt(st));
     const std::string code = string_of(j, "code");
     const std::string error = string_of(j, "error");
     dlr.detail = "gatewayapi " + st + (code.empty() ? "" : " code " + code) +

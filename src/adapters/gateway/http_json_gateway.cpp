@@ -7,6 +7,7 @@
 #include "tuki/adapters/gateway/gateway_options.hpp"
 #include "tuki/adapters/gateway/inbound_auth.hpp"
 #include "tuki/core/crypto/hmac.hpp"
+#include "tuki/core/text/escaped_text.hpp"
 #include "tuki/core/text/url_encoding.hpp"
 
 namespace tuki::adapters {
@@ -166,7 +167,8 @@ class http_json_gateway final : public sms_gateway {
     if (!status) return parsed<delivery_report>::fail(400, "'" + c_.dlr_status + "' missing");
     auto mapped = c_.status_map.find(*status);
     if (mapped == c_.status_map.end())
-      return parsed<delivery_report>::fail(400, "status '" + *status + "' is not in status_map");
+      return parsed<delivery_report>::fail(
+          400, "status " + core::quoted_excerpt(*status) + " is not in status_map");
     delivery_report dlr;
     dlr.message_id = *id;
     dlr.state = mapped->second.state;

@@ -6,6 +6,7 @@
 #include "tuki/adapters/gateway/gateway_options.hpp"
 #include "tuki/adapters/gateway/inbound_auth.hpp"
 #include "tuki/core/text/charset_decoding.hpp"
+#include "tuki/core/text/escaped_text.hpp"
 #include "tuki/core/text/sms_encoding.hpp"
 #include "tuki/core/text/url_encoding.hpp"
 #include "tuki/core/text/utf8_repair.hpp"
@@ -116,13 +117,15 @@ class kannel_gateway final : public sms_gateway {
       return parsed<delivery_report>::fail(400, "bad 'msgid'");
     int type = 0;
     auto [p2, ec2] = std::from_chars(st->data(), st->data() + st->size(), type);
-    if (ec2 != std::errc()) return parsed<delivery_report>::fail(400, "bad 'status'");
+    if (ec2 != std::errc() || p2 != st->data() + st->size())
+      return parsed<delivery_report>::fail(400, "bad 'status'");
     switch (type) {
       case 1: d.state = delivery_state::delivered; break;
       case 2: case 16: d.state = delivery_state::failed; break;
       case 4: d.state = delivery_state::buffered; break;
       case 8: d.state = delivery_state::accepted; break;
-      default: return parsed<delivery_report>::fail(400, "unknown DLR type " + std::string(*st));
+      default:
+        return parsed<delivery_report>::fail(400, "unknown DLR type " + core::quoted_excerpt(*st));
     }
     d.detail = "kannel type " + std::string(*st);
     if (auto a = core::form_value(*q, "answer"); a && !a->empty()) d.detail += " " + std::string(*a);

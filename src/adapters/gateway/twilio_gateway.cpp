@@ -7,6 +7,7 @@
 #include "tuki/adapters/gateway/inbound_auth.hpp"
 #include "tuki/adapters/gateway/twilio_signature.hpp"
 #include "tuki/core/crypto/hmac.hpp"
+#include "tuki/core/text/escaped_text.hpp"
 #include "tuki/core/text/url_encoding.hpp"
 
 namespace tuki::adapters {
@@ -137,7 +138,8 @@ class twilio_gateway final : public sms_gateway {
     else if (st == "undelivered" || st == "failed" || st == "canceled")
       dlr.state = delivery_state::failed;
     else
-      return parsed<delivery_report>::fail(400, "unknown MessageStatus '" + st + "'");
+      return parsed<delivery_report>::fail(400,
+                                           "unknown MessageStatus " + core::quoted_excerpt(st));
     std::string code(core::form_value(*params, "ErrorCode").value_or(""));
     dlr.detail = "twilio " + st + (code.empty() ? "" : " error " + code);
     if (auto sid = core::form_value(*params, "MessageSid"); sid && !sid->empty())

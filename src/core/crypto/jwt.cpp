@@ -4,6 +4,7 @@
 #include <string>
 
 #include "tuki/core/crypto/hmac.hpp"
+#include "tuki/core/text/escaped_text.hpp"
 
 namespace tuki::core {
 namespace {
@@ -35,8 +36,8 @@ result<nlohmann::json> verify_jwt_hs256(std::string_view token, std::string_view
   if (!header.is_object() || !header.contains("alg") || !header["alg"].is_string())
     return status::unauthenticated("jwt header malformed");
   if (header["alg"].get<std::string>() != "HS256")
-    return status::unauthenticated("jwt alg '" + header["alg"].get<std::string>() +
-                                   "' not accepted (HS256 only)");
+    return status::unauthenticated("jwt alg " + quoted_excerpt(header["alg"].get<std::string>()) +
+                                   " not accepted (HS256 only)");
   if (signature_b64.empty()) return status::unauthenticated("jwt signature is required");
 
   const std::string signing_input(token.substr(0, dot2));

@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "tuki/core/crypto/hmac.hpp"
 #include "tuki/core/crypto/jwt.hpp"
 
 using namespace tuki::adapters;
@@ -67,6 +68,13 @@ TEST_CASE("gatewayapi JWT: refusals say why", "[gateway][gatewayapi]") {
       CHECK(claims.error().message() == "jwt signature does not match");
     if (!claims) CHECK(claims.error().error_code() == core::status::code::unauthenticated);
   }
+  // The alg is the client's: the reason quotes at most 32 bytes of it, escaped (it is logged).
+  const std::string alg = "\x1b[2J\r\nts=2026 level=error event=forged " + std::string(200, 'x');
+  const auto forged =
+      core::verify_jwt_hs256(core::base64url_encode(json{{"alg", alg}}.dump()) + ".e30.x", "k");
+  REQUIRE_FALSE(forged);
+  CHECK(forged.error().message() ==
+        "jwt alg '\\x1b[2J\\r\\nts=2026 level=error event=...' not accepted (HS256 only)");
   CHECK_FALSE(core::verify_jwt_hs256("a.b", "k"));
   CHECK_FALSE(core::verify_jwt_hs256("a.b.c.d", "k"));
   CHECK_FALSE(core::verify_jwt_hs256("", "k"));

@@ -157,6 +157,10 @@ TEST_CASE("kannel: delivery reports map Kannel's types", "[gateway][kannel]") {
   CHECK(g->parse_dlr(get("/d?msgid=7&status=16")).value->state == delivery_state::failed);
   CHECK(g->parse_dlr(get("/d?msgid=7&status=4")).value->state == delivery_state::buffered);
   CHECK(g->parse_dlr(get("/d?msgid=7&status=3")).error.http_status == 400);
+  // What the client sent is echoed quoted, short and escaped.
+  CHECK(g->parse_dlr(get("/d?msgid=7&status=99%0D%0Ax")).error.reason == "bad 'status'");
+  CHECK(g->parse_dlr(get("/d?msgid=7&status=1%1B")).error.reason == "bad 'status'");
+  CHECK(g->parse_dlr(get("/d?msgid=7&status=3")).error.reason == "unknown DLR type '3'");
   CHECK(g->parse_dlr(get("/d?msgid=abc&status=1")).error.http_status == 400);
   CHECK(g->parse_dlr(get("/d?status=1")).error.http_status == 400);
 }
