@@ -31,8 +31,10 @@ int status_for(const core::status& s) {
 }  // namespace
 
 void service::add_routes() {
-  routes_.add("GET", "/healthz", "healthz",
-              [this](const core::http_request&, const adapters::route_params&) -> awaitable<core::http_response> {
+  // Health and metrics answer HEAD as well as GET: neither changes anything (router.hpp).
+  routes_.add({"GET", "HEAD"}, "/healthz", "healthz",
+              [this](const core::http_request&,
+                     const adapters::route_params&) -> awaitable<core::http_response> {
                 // A named job, not a temporary inside co_await: GCC 12 destroys such temporaries twice.
                 write_queue::job st_job = [](adapters::sqlite_store& s) {
                       return s.db().exec("SELECT 1");
@@ -42,7 +44,7 @@ void service::add_routes() {
                 co_return core::http_response::text(200, "ok\n");
               });
 
-  routes_.add("GET", "/metrics", "metrics",
+  routes_.add({"GET", "HEAD"}, "/metrics", "metrics",
               [this](const core::http_request&,
                      const adapters::route_params&) -> awaitable<core::http_response> {
                 using counts_clock = message_counts_cache::clock;
@@ -202,6 +204,7 @@ void service::add_routes() {
     if (outcome->replies > 0) wake_outbox();
     co_return gw.acknowledge();
   };
+  // Not HEAD: a link preview or a monitor must not store a message (HEAD answers 405).
   for (const char* m : {"GET", "POST"}) {
     routes_.add(m, "/v1/gateways/{name}/inbound", "gateway_inbound", inbound);
     routes_.add(m, "/v1/gateways/{name}/inbound/{secret}", "gateway_inbound", inbound);

@@ -145,7 +145,9 @@ void service::add_ticket_routes() {
   // lang can only choose another of the staff wordings. It is taken only as tuki writes it (fi,
   // sv or en; unverified_link_language and action_page_language); anything else, and links of
   // older emails without it, fall back to Accept-Language.
-  routes_.add("GET", "/t/{ticket_id}", "ticket_page",
+  // It changes nothing, so it answers HEAD too; the action links below do not (405): acknowledge
+  // acts on GET, and a link previewer may send HEAD (router.hpp).
+  routes_.add({"GET", "HEAD"}, "/t/{ticket_id}", "ticket_page",
               [](const core::http_request& req,
                  const adapters::route_params& p) -> awaitable<core::http_response> {
                 const auto language = routing::action_page_language(

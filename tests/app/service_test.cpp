@@ -13,6 +13,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "support/raw_http.hpp"
 #include "support/running_service.hpp"
 #include "support/silent_server.hpp"
 #include "support/stderr_capture.hpp"
@@ -178,6 +179,37 @@ TEST_CASE("a reply through the HTTP endpoint steps the dialog, opens a ticket an
     std::string mail((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     CHECK_THAT(mail, Catch::Contains("X-Tuki-Envelope-To: kuraattori@varia.test"));
   }
+}
+
+TEST_CASE("HEAD reaches health, metrics and the ticket page, never a route that acts",
+          "[app][service]") {
+  fixture f;
+  testing::running_service running(f.cfg);
+  const auto port = running.svc->port();
+  auto head = [port](const std::string& target) {
+    return testing::exchange_raw(
+        port, "HEAD " + target + " HTTP/1.1\r\nHost: tuki\r\nConnection: close\r\n\r\n");
+  };
+  for (const char* target : {"/healthz", "/metrics", "/t/1"}) {
+    INFO(target);
+    CHECK_THAT(head(target),
+               Catch::StartsWith("HTTP/1.1 200 OK\r\n") && Catch::EndsWith("\r\n\r\n"));
+  }
+  // What a link preview or a monitor might send: none of it stores or acts.
+  for (const char* target :
+       {"/v1/gateways/console/inbound?from=%2B358401234567&text=hei&id=h1",
+        "/v1/gateways/console/dlr?msgid=1&status=1", "/t/1/acknowledge?exp=1&sig=x"}) {
+    INFO(target);
+    CHECK_THAT(head(target), Catch::StartsWith("HTTP/1.1 405 Method Not Allowed\r\n") &&
+                                 Catch::Contains("\r\nAllow: GET, POST\r\n"));
+  }
+  running.stop();
+  auto store = app::open_store(f.cfg);
+  REQUIRE(store);
+  auto& q = (*store)->db().prepare("SELECT count(*) FROM messages");
+  REQUIRE(q.step());
+  CHECK(q.column_int(0) == 0);
+  q.reset();
 }
 
 TEST_CASE("a crisis text from an unregistered number is sent the helpline text and mailed to the "

@@ -98,8 +98,10 @@ struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
     auto m = routes.find(req.method, req.path());
     route_name = m.route_name;
     if (!m.handler) {
-      co_return core::http_response::text(m.status, m.status == 405 ? "method not allowed\n"
-                                                                    : "no such resource\n");
+      auto r = core::http_response::text(
+          m.status, m.status == 405 ? "method not allowed\n" : "no such resource\n");
+      if (m.status == 405) r.headers.push_back({"Allow", m.allow});
+      co_return r;
     }
     try {
       co_return co_await (*m.handler)(req, m.params);
@@ -169,8 +171,12 @@ struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
       res.set(http::field::content_type, resp.content_type);
       for (const auto& h : resp.headers) res.set(h.name, h.value);
       res.keep_alive(keep_alive && !stopping);
-      if (request.method != "HEAD") res.body() = std::move(resp.body);
+      const bool head = request.method == "HEAD";
+      const std::size_t length = resp.body.size();
+      if (!head) res.body() = std::move(resp.body);
       res.prepare_payload();
+      // HEAD: the headers GET would have sent, its Content-Length too (RFC 9110 9.3.2).
+      if (head) res.content_length(length);
       stream.expires_after(std::chrono::milliseconds(settings.read_timeout_ms));
       co_await http::async_write(stream, res, asio::redirect_error(use_awaitable, ec));
       me->busy = false;

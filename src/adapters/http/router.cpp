@@ -39,11 +39,26 @@ bool matches(const std::vector<std::string>& pattern, const std::vector<std::str
   return pattern.size() == path.size();
 }
 
+// Whether `method` is one of the comma-separated `methods`.
+bool listed(std::string_view methods, std::string_view method) {
+  while (!methods.empty()) {
+    const auto comma = methods.find(", ");
+    if (methods.substr(0, comma) == method) return true;
+    methods.remove_prefix(comma == std::string_view::npos ? methods.size() : comma + 2);
+  }
+  return false;
+}
+
 }  // namespace
 
 void router::add(std::string method, std::string pattern, std::string route_name,
                  http_handler handler) {
   routes_.push_back({std::move(method), split_path(pattern), std::move(route_name), std::move(handler)});
+}
+
+void router::add(std::initializer_list<const char*> methods, const std::string& pattern,
+                 const std::string& route_name, const http_handler& handler) {
+  for (const char* m : methods) add(m, pattern, route_name, handler);
 }
 
 router::match router::find(const std::string& method, std::string_view path) const {
@@ -53,9 +68,10 @@ router::match router::find(const std::string& method, std::string_view path) con
   route_params params;
   for (const auto& r : routes_) {
     if (!matches(r.segments, segments, params)) continue;
-    if (r.method != method && !(method == "HEAD" && r.method == "GET")) {
+    if (r.method != method) {
       m.status = 405;
       m.route_name = r.name;
+      if (!listed(m.allow, r.method)) m.allow += (m.allow.empty() ? "" : ", ") + r.method;
       continue;
     }
     m.handler = &r.handler;

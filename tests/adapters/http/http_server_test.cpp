@@ -1,5 +1,6 @@
 #include <utility>  // before Asio's coroutine headers
 
+#include <atomic>
 #include <future>
 #include <thread>
 
@@ -282,5 +283,60 @@ TEST_CASE("server at max_connections accepts again only when a connection closes
 
   second.s.close();
   third.s.close();
+  stop_serving(server, io, t);
+}
+
+TEST_CASE("HEAD is answered only by routes added for it; the others answer 405 with Allow",
+          "[http]") {
+  boost::asio::io_context io;
+  router routes;
+  const http_handler pong = [](const core::http_request&,
+                               const route_params&) -> boost::asio::awaitable<core::http_response> {
+    co_return core::http_response::text(200, "pong\n");
+  };
+  routes.add({"GET", "HEAD"}, "/ping", "ping", pong);
+  std::atomic<int> stored{0};
+  const http_handler inbound =
+      [&stored](const core::http_request&,
+                const route_params&) -> boost::asio::awaitable<core::http_response> {
+    ++stored;
+    co_return core::http_response::text(200, "stored\n");
+  };
+  for (const char* m : {"GET", "POST"})
+    routes.add(m, "/v1/gateways/{name}/inbound", "gateway_inbound", inbound);
+  http_server_settings settings;
+  settings.port = 0;
+  http_server server(io, settings, routes);
+  REQUIRE(server.start().is_ok());
+  std::thread t([&io] { io.run(); });
+
+  // GET's headers, its Content-Length included, and no body: the next response on the
+  // connection starts right after them.
+  raw_client c;
+  c.connect(server.port());
+  c.send("HEAD /ping HTTP/1.1\r\nHost: tuki\r\n\r\n");
+  const std::string head = c.response(true);
+  CHECK_THAT(head, Catch::StartsWith("HTTP/1.1 200 OK\r\n") &&
+                       Catch::Contains("\r\nContent-Length: 5\r\n") && Catch::EndsWith("\r\n\r\n"));
+  c.send("GET /ping HTTP/1.1\r\nHost: tuki\r\n\r\n");
+  CHECK_THAT(c.response(),
+             Catch::StartsWith("HTTP/1.1 200 OK\r\n") && Catch::EndsWith("\r\n\r\npong\n"));
+
+  // A link preview's HEAD does not run the inbound handler.
+  const std::string inbound_head =
+      "HEAD /v1/gateways/kannel/inbound?from=%2B358&text=hei HTTP/1.1\r\nHost: tuki\r\n\r\n";
+  c.send(inbound_head);
+  CHECK_THAT(c.response(true), Catch::StartsWith("HTTP/1.1 405 Method Not Allowed\r\n") &&
+                                   Catch::Contains("\r\nAllow: GET, POST\r\n") &&
+                                   Catch::EndsWith("\r\n\r\n"));
+  c.send("DELETE /ping HTTP/1.1\r\nHost: tuki\r\n\r\n");
+  CHECK_THAT(c.response(), Catch::StartsWith("HTTP/1.1 405 Method Not Allowed\r\n") &&
+                               Catch::Contains("\r\nAllow: GET, HEAD\r\n"));
+  CHECK(stored == 0);
+  c.send("GET /v1/gateways/kannel/inbound?from=%2B358&text=hei HTTP/1.1\r\nHost: tuki\r\n\r\n");
+  CHECK_THAT(c.response(), Catch::EndsWith("stored\n"));
+  CHECK(stored == 1);
+
+  c.s.close();
   stop_serving(server, io, t);
 }
