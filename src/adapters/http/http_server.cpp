@@ -48,6 +48,16 @@ const char* malformed_request_reason(const beast::error_code& ec) {
   }
 }
 
+// RFC 9112 6.3: a request whose final transfer coding is not chunked has no length the server
+// can know, and tuki decodes no other coding; Beast would read "chunked, gzip" as a request
+// without a body and the rest as the next request. So only exactly "chunked" (any case, one
+// header) is taken.
+bool transfer_encoding_refused(const http::fields& f) {
+  auto [first, last] = f.equal_range(http::field::transfer_encoding);
+  if (first == last) return false;
+  return std::next(first) != last || !beast::iequals(first->value(), "chunked");
+}
+
 }  // namespace
 
 struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
@@ -143,9 +153,19 @@ struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
       parser.body_limit(settings.body_limit);
       parser.header_limit(16 * 1024);
       stream.expires_after(std::chrono::milliseconds(settings.read_timeout_ms));
-      co_await http::async_read(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
+      co_await http::async_read_header(stream, buffer, parser,
+                                       asio::redirect_error(use_awaitable, ec));
+      const bool refused_coding = !ec && transfer_encoding_refused(parser.get());
+      if (!ec && !refused_coding && !parser.is_done())
+        co_await http::async_read(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
       const auto read_at = std::chrono::steady_clock::now();
       auto took = [&read_at] { return std::chrono::steady_clock::now() - read_at; };
+      if (refused_coding) {
+        co_await write_simple(stream, http::status::bad_request,
+                              "Transfer-Encoding other than chunked\n");
+        if (observer) observer("unmatched", 400, took());
+        break;
+      }
       if (ec == http::error::body_limit) {
         co_await write_simple(stream, http::status::payload_too_large,
                               "request body over " + std::to_string(settings.body_limit) + " bytes\n");
