@@ -31,7 +31,8 @@ namespace {
 const char* malformed_request_reason(const beast::error_code& ec) {
   if (ec.category() != http::make_error_code(http::error::bad_method).category()) return nullptr;
   switch (static_cast<http::error>(ec.value())) {
-    case http::error::header_limit: return "request header too large\n";
+    case http::error::header_limit:
+      return "request header too large\n";  // 431
     case http::error::buffer_overflow: return "request too large\n";
     case http::error::bad_line_ending: return "bad line ending\n";
     case http::error::bad_method: return "bad method\n";
@@ -47,6 +48,17 @@ const char* malformed_request_reason(const beast::error_code& ec) {
     default: return nullptr;  // end_of_stream, partial_message, body_limit, ...
   }
 }
+
+// What malformed_request_reason's request is answered: 431 for a header section over the limit,
+// else 400.
+http::status malformed_request_status(const beast::error_code& ec) {
+  return ec == http::error::header_limit ? http::status::request_header_fields_too_large
+                                         : http::status::bad_request;
+}
+
+// After an error answer the rest of the request (a body over the limit, a header section cut
+// short) may be unread: read and drop at most this much of it before closing (drain_unread).
+constexpr std::size_t unread_drain_limit = 1 << 20;
 
 // RFC 9112 6.3: a request whose final transfer coding is not chunked has no length the server
 // can know, and tuki decodes no other coding; Beast would read "chunked, gzip" as a request
@@ -139,6 +151,20 @@ struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
     co_await http::async_write(stream, res, asio::redirect_error(use_awaitable, ec));
   }
 
+  // Closing a socket with unread input sends a reset, and a client that gets it while still
+  // sending may drop the error answer before reading it. So after an error answer stop sending,
+  // then read and drop what the client still sends, until it closes, unread_drain_limit bytes
+  // or at most 2 s (read_timeout_ms if shorter).
+  awaitable<void> drain_unread(beast::tcp_stream& stream) {
+    beast::error_code ec;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream.expires_after(std::chrono::milliseconds(std::min(settings.read_timeout_ms, 2000)));
+    std::vector<char> scratch(16 * 1024);
+    for (std::size_t drained = 0; !ec && drained < unread_drain_limit;)
+      drained += co_await stream.async_read_some(asio::buffer(scratch),
+                                                 asio::redirect_error(use_awaitable, ec));
+  }
+
   awaitable<void> session(tcp::socket socket) {
     auto self = shared_from_this();
     beast::tcp_stream stream(std::move(socket));
@@ -164,18 +190,22 @@ struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
         co_await write_simple(stream, http::status::bad_request,
                               "Transfer-Encoding other than chunked\n");
         if (observer) observer("unmatched", 400, took());
+        co_await drain_unread(stream);
         break;
       }
       if (ec == http::error::body_limit) {
         co_await write_simple(stream, http::status::payload_too_large,
                               "request body over " + std::to_string(settings.body_limit) + " bytes\n");
         if (observer) observer("unmatched", 413, took());
+        co_await drain_unread(stream);
         break;
       }
       if (ec) {
         if (const char* reason = malformed_request_reason(ec)) {
-          co_await write_simple(stream, http::status::bad_request, reason);
-          if (observer) observer("unmatched", 400, took());
+          const auto status = malformed_request_status(ec);
+          co_await write_simple(stream, status, reason);
+          if (observer) observer("unmatched", static_cast<int>(status), took());
+          co_await drain_unread(stream);
         }
         break;  // else closed, timed out or cancelled: nothing to answer
       }

@@ -154,6 +154,8 @@ TEST_CASE("server answers 400 with a reason to requests it cannot parse, then cl
       {"GET /echo HTTP/9.9\r\nHost: tuki\r\n\r\n", "HTTP/1.1 400 Bad Request", "bad version\n"},
       {head + "Content-Length: 5000\r\n\r\n" + std::string(5000, 'x'),
        "HTTP/1.1 413 Payload Too Large", "request body over 1024 bytes\n"},
+      {head + "X-Big: " + std::string(20'000, 'a') + "\r\nContent-Length: 0\r\n\r\n",
+       "HTTP/1.1 431 Request Header Fields Too Large", "request header too large\n"},
       // A final coding other than chunked leaves no way to know where the body ends (RFC 9112
       // 6.3): Beast would take "chunked, gzip" as no body, and the chunks as the next request.
       {head + "Transfer-Encoding: chunked, gzip\r\n\r\n" + smuggled, "HTTP/1.1 400 Bad Request",
@@ -177,7 +179,17 @@ TEST_CASE("server answers 400 with a reason to requests it cannot parse, then cl
     CHECK_THAT(answer.substr(1), !Catch::Contains("HTTP/1.1 "));  // one answer, then closed
   }
   CHECK(observed ==
-        std::vector<int>{400, 400, 400, 400, 400, 400, 413, 400, 400, 400, 400, 201, 201});
+        std::vector<int>{400, 400, 400, 400, 400, 400, 413, 431, 400, 400, 400, 400, 201, 201});
+
+  // A client that sends all of a large body before it reads (as curl does) can write it all and
+  // then read the 413: the server reads and drops the rest rather than close with it unread,
+  // which reset the connection under about 2 in 5 such writes here.
+  for (int i = 0; i < 5; ++i) {
+    raw_client big;
+    big.connect(server.port());
+    CHECK(big.send(head + "Content-Length: 400000\r\n\r\n" + std::string(400'000, 'x')));
+    CHECK_THAT(big.until_closed(), Catch::StartsWith("HTTP/1.1 413 Payload Too Large\r\n"));
+  }
 
   std::promise<void> stopped;
   server.stop([&stopped] { stopped.set_value(); });
