@@ -6,11 +6,14 @@
 #include <charconv>
 #include <cstring>
 
+#include <boost/beast/core/string.hpp>
+
 #include "tuki/adapters/gateway/gateway_options.hpp"
 #include "tuki/core/crypto/hmac.hpp"
 #include "tuki/core/text/url_encoding.hpp"
 
 namespace tuki::adapters {
+namespace beast = boost::beast;
 namespace {
 
 std::optional<std::array<std::uint8_t, 16>> parse_address(std::string_view text) {
@@ -164,11 +167,16 @@ core::status inbound_auth::check(const core::http_request& request) const {
                                              "' is not in allow_ips");
   }
   if (basic_user_) {
+    // RFC 9110 11.1: the scheme name is case-insensitive ("basic" is Basic), and one or more
+    // spaces separate it from the credentials.
     auto header = request.header("Authorization");
-    constexpr std::string_view scheme = "Basic ";
+    constexpr std::string_view scheme = "basic ";
+    std::string_view credentials;
+    if (header.size() > scheme.size() && beast::iequals(header.substr(0, scheme.size()), scheme))
+      if (auto at = header.find_first_not_of(' ', scheme.size()); at != std::string_view::npos)
+        credentials = header.substr(at);
     std::string decoded;
-    if (header.size() <= scheme.size() || header.substr(0, scheme.size()) != scheme ||
-        !core::base64_decode(header.substr(scheme.size()), decoded))
+    if (credentials.empty() || !core::base64_decode(credentials, decoded))
       return core::status::unauthenticated("basic authentication required");
     auto colon = decoded.find(':');
     if (colon == std::string::npos) return core::status::unauthenticated("malformed basic auth");

@@ -95,6 +95,15 @@ TEST_CASE("inbound auth: basic auth answers unauthenticated", "[gateway][auth]")
   CHECK(a.check(with("Bearer " + base64_encode("kannel:pä55:word"))).error_code() ==
         code::unauthenticated);
   CHECK(a.check(with("Basic !!!")).error_code() == code::unauthenticated);
+  // The scheme name is case-insensitive, and more than one space may follow it.
+  CHECK(a.check(with("basic " + base64_encode("kannel:pä55:word"))).is_ok());
+  CHECK(a.check(with("BASIC  " + base64_encode("kannel:pä55:word"))).is_ok());
+  CHECK(a.check(with("basic " + base64_encode("kannel:pä55:wore"))).error_code() ==
+        code::unauthenticated);
+  CHECK(a.check(with("Basic ")).error_code() == code::unauthenticated);
+  CHECK(a.check(with("Basic   ")).error_code() == code::unauthenticated);
+  CHECK(a.check(with("Basically " + base64_encode("kannel:pä55:word"))).error_code() ==
+        code::unauthenticated);
   CHECK(a.check(from("192.0.2.1")).error_code() == code::unauthenticated);
 }
 
