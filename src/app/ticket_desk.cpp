@@ -6,6 +6,7 @@
 #include <date/tz.h>
 #include <nlohmann/json.hpp>
 
+#include "tuki/adapters/store/savepoint.hpp"
 #include "tuki/app/log.hpp"
 #include "tuki/core/effect.hpp"
 #include "tuki/core/routing/not_mine.hpp"
@@ -287,7 +288,15 @@ core::status ticket_desk::notify(adapters::sqlite_store& store, const institutio
                                .nonce = nonce_(),
                                .language = written_in};
         auto url = routing::make_action_link(cfg_.secret, is.public_url, l);
-        if (!url) return url.error();
+        if (!url) {
+          // A link that cannot be made (the routing loader refuses roles no link can carry;
+          // this guards the rest) is left out: the email, and the ticket, go on without it.
+          app::log_warn("action_link_skipped", {{"ticket_id", t.id},
+                                                {"institution", is.id},
+                                                {"action", std::string(routing::to_string(action))},
+                                                {"reason", url.error().message()}});
+          continue;
+        }
         n.actions.push_back(
             {action, role, *url, role.empty() ? "" : roles_.staff_name(role, written_in)});
       }
@@ -631,80 +640,111 @@ core::result<int> ticket_desk::run_sla(adapters::sqlite_store& store,
                                        int limit) {
   int steps = 0;
   for (auto id : store.tickets_due(now, limit)) {
-    auto row = store.get_ticket(id);
-    auto json_text = store.ticket_state(id);
-    if (!row || !json_text) continue;
-    auto loaded = routing::ticket_from_json(nlohmann::json::parse(*json_text, nullptr, false));
-    if (!loaded) {
-      // Unreadable state must not stall the pump: clear its deadline and say so.
-      (void)store.save_ticket_state(id, row->status, row->role, row->assignee, *json_text,
-                                    std::nullopt, now);
-      (void)store.add_ticket_event(id, "SLA_ERROR", "tuki", loaded.error().message(), now);
+    // Each ticket in a savepoint of its own: one that fails is undone alone, logged, noted and
+    // tried again after sla_retry_after, and the other tickets' steps go on.
+    adapters::savepoint one(store.db(), "sla_ticket");
+    if (!one.begun()) return one.begun();
+    core::result<int> step = 0;
+    try {
+      step = sla_step(store, id, start_dialog, now);
+    } catch (const std::exception& e) {
+      step = core::status::internal(std::string("SLA step failed: ") + e.what());
+    }
+    if (step) {
+      if (auto s = one.release(); !s) return s;
+      steps += *step;
       continue;
     }
-    auto t = std::move(*loaded);
-    const auto& inst = institution_of(row->institution_id);
-    std::size_t first_new = t.history.size();
-    auto d = routing::next_deadline(t, inst.routing.sla, now);
-    if (d && d->due) {
-      switch (d->action) {
-        case routing::sla_action::remind:
-          if (auto s = notify(store, inst, t, routing::notice_kind::reminder, d->recipients,
-                              row->excerpt, true, now);
+    one.rollback();
+    log_error("sla_ticket_failed", {{"ticket_id", std::to_string(id)},
+                                    {"error", step.error().message()},
+                                    {"effect", "tried again later; the other tickets go on"}});
+    if (auto s = store.add_ticket_event(id, "SLA_ERROR", "tuki", step.error().message(), now); !s)
+      return s;
+    if (auto s = store.set_ticket_sla_due(id, now + sla_retry_after); !s) return s;
+  }
+  return steps;
+}
+
+core::result<int> ticket_desk::sla_step(adapters::sqlite_store& store, std::int64_t id,
+                                        const start_dialog_fn& start_dialog, core::instant now) {
+  auto row = store.get_ticket(id);
+  auto json_text = store.ticket_state(id);
+  if (!row || !json_text) return 0;
+  auto loaded = routing::ticket_from_json(nlohmann::json::parse(*json_text, nullptr, false));
+  if (!loaded) {
+    // Unreadable state must not stall the pump: clear its deadline and say so.
+    if (auto s = store.set_ticket_sla_due(id, std::nullopt); !s) return s;
+    if (auto s = store.add_ticket_event(id, "SLA_ERROR", "tuki", loaded.error().message(), now); !s)
+      return s;
+    return 0;
+  }
+  auto t = std::move(*loaded);
+  const auto& inst = institution_of(row->institution_id);
+  std::size_t first_new = t.history.size();
+  int steps = 0;
+  auto d = routing::next_deadline(t, inst.routing.sla, now);
+  if (d && d->due) {
+    switch (d->action) {
+      case routing::sla_action::remind:
+        if (auto s = notify(store, inst, t, routing::notice_kind::reminder, d->recipients,
+                            row->excerpt, true, now);
+            !s)
+          return s;
+        if (auto s = routing::record_reminder(t, d->recipients, now); !s) return s;
+        break;
+      case routing::sla_action::escalate: {
+        // Backups and the coordinator are not assignees: their email links to the ticket
+        // page, where they can take it over. With neither, a crisis goes to the crisis
+        // contact; failing that, nobody can be told, and the operator must hear of it.
+        auto to = d->recipients;
+        const auto& crisis_contact = inst.routing.rules.institution.crisis_contact_email;
+        if (to.empty() && t.is_crisis() && !crisis_contact.empty() &&
+            !t.is_assignee(crisis_contact))
+          to.push_back(crisis_contact);
+        if (to.empty()) {
+          log_error("ticket_escalation_unrouted",
+                    {{"ticket_id", std::to_string(id)},
+                     {"institution", row->institution_id},
+                     {"crisis", t.is_crisis() ? "true" : "false"},
+                     {"reason",
+                      "no backup and no coordinator to escalate to: set the "
+                      "routing file's institution.coordinator"}});
+          (void)routing::add_note(t, routing::system_actor,
+                                  "escalation due, but nobody to escalate to (no backup, no "
+                                  "coordinator)",
+                                  now);
+        } else if (auto s = notify(store, inst, t, routing::notice_kind::escalation, to,
+                                   row->excerpt, false, now);
+                   !s) {
+          return s;
+        }
+        if (auto s = routing::record_escalation(t, to, now); !s) return s;
+        break;
+      }
+      case routing::sla_action::followup: {
+        auto started = start_dialog(store, row->student_id, "followup", now);
+        if (started && started->retry_at) {
+          // Not now (quiet hours, a holiday, the student busy or paused): the same step falls
+          // due again then; nothing is recorded, so the student is still asked.
+          if (auto s = store.save_ticket_state(id, row->status, row->role, row->assignee,
+                                               *json_text, started->retry_at, now);
               !s)
             return s;
-          if (auto s = routing::record_reminder(t, d->recipients, now); !s) return s;
-          break;
-        case routing::sla_action::escalate: {
-          // Backups and the coordinator are not assignees: their email links to the ticket
-          // page, where they can take it over. With neither, a crisis goes to the crisis
-          // contact; failing that, nobody can be told, and the operator must hear of it.
-          auto to = d->recipients;
-          const auto& crisis_contact = inst.routing.rules.institution.crisis_contact_email;
-          if (to.empty() && t.is_crisis() && !crisis_contact.empty() && !t.is_assignee(crisis_contact))
-            to.push_back(crisis_contact);
-          if (to.empty()) {
-            log_error("ticket_escalation_unrouted",
-                      {{"ticket_id", std::to_string(id)}, {"institution", row->institution_id},
-                       {"crisis", t.is_crisis() ? "true" : "false"},
-                       {"reason", "no backup and no coordinator to escalate to: set the "
-                                  "routing file's institution.coordinator"}});
-            (void)routing::add_note(t, routing::system_actor,
-                                    "escalation due, but nobody to escalate to (no backup, no "
-                                    "coordinator)",
-                                    now);
-          } else if (auto s = notify(store, inst, t, routing::notice_kind::escalation, to,
-                                     row->excerpt, false, now);
-                     !s) {
-            return s;
-          }
-          if (auto s = routing::record_escalation(t, to, now); !s) return s;
-          break;
+          return 0;
         }
-        case routing::sla_action::followup: {
-          auto started = start_dialog(store, row->student_id, "followup", now);
-          if (started && started->retry_at) {
-            // Not now (quiet hours, a holiday, the student busy or paused): the same step
-            // falls due again then; nothing is recorded, so the student is still asked.
-            if (auto s = store.save_ticket_state(id, row->status, row->role, row->assignee,
-                                                 *json_text, started->retry_at, now);
-                !s)
-              return s;
-            continue;
-          }
-          if (auto s = routing::record_followup(t, now); !s) return s;
-          if (!started || !started->started)
-            (void)routing::add_note(t, routing::system_actor,
-                                    started ? "follow-up skipped: the student opted out"
-                                            : "follow-up failed: " + started.error().message(),
-                                    now);
-          break;
-        }
+        if (auto s = routing::record_followup(t, now); !s) return s;
+        if (!started || !started->started)
+          (void)routing::add_note(t, routing::system_actor,
+                                  started ? "follow-up skipped: the student opted out"
+                                          : "follow-up failed: " + started.error().message(),
+                                  now);
+        break;
       }
-      ++steps;
     }
-    if (auto s = persist(store, id, t, first_new, now); !s) return s;
+    ++steps;
   }
+  if (auto s = persist(store, id, t, first_new, now); !s) return s;
   return steps;
 }
 

@@ -9,6 +9,9 @@
 #include <map>
 #include <thread>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -326,7 +329,7 @@ TEST_CASE("credentials in gateway and mail URLs do not reach the log", "[app][se
                             "institutions:\n  - id: varia\n    gateway: kannel\n");
   std::string log;
   {
-    stderr_capture capture(f.dir / "stderr.log");
+    testing::stderr_capture capture(f.dir / "stderr.log");
     auto svc = app::service::create(cfg);
     REQUIRE(svc);
     std::thread runner([&] { (*svc)->run(); });

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/routing_files.hpp"
+#include "support/stderr_capture.hpp"
 #include "support/students.hpp"
 #include "tuki/app/campaign_planner.hpp"
 #include "tuki/app/conversation.hpp"
@@ -756,6 +757,101 @@ TEST_CASE("a student who opted out gets no follow-up, and the ticket says so",
   CHECK(t.followup_at == due);
   REQUIRE_FALSE(t.history.empty());
   CHECK(t.history.back().detail == "follow-up skipped: the student opted out");
+}
+
+TEST_CASE("an action link that cannot be made is left out; the email and the ticket go on",
+          "[app][tickets]") {
+  desk_fixture f;
+  f.add_staff("kuraattori@varia.test", "social_worker");
+  // Every link refused by make_action_link (a nonce must be 8..64 [A-Za-z0-9_-]), as a role
+  // outside that alphabet was before the routing loader refused it.
+  f.desk->set_nonce_source([] { return std::string("short"); });
+  std::string log;
+  core::result<app::opened_ticket> opened = core::status::internal("not run");
+  {
+    testing::stderr_capture capture(f.dir / "stderr.log");
+    opened = f.desk->open(*f.store, f.student, "wellbeing", core::urgency::normal, "", "", "", t0);
+    log = capture.text();
+  }
+  INFO(log);
+  REQUIRE(opened);
+  CHECK(f.store->get_ticket(opened->id)->status == "OPENED");
+  auto mails = f.take("mail", t0);
+  REQUIRE(mails.size() == 1);
+  CHECK(recipients(mails[0]) == std::vector<std::string>{"kuraattori@varia.test"});
+  for (const char* a : {"acknowledge", "resolve", "not_mine", "reassign"}) {
+    INFO(a);
+    CHECK(link_of(mails[0], a).empty());
+  }
+  CHECK_THAT(mail_text(mails[0]),
+             Catch::Contains("https://tuki.test/t/" + std::to_string(opened->id) + "?lang=fi"));
+  const std::string id = "ticket_id=" + std::to_string(opened->id);
+  CHECK_THAT(log, Catch::Contains("level=warn event=action_link_skipped " + id +
+                                  " institution=varia action=acknowledge reason=\"bad nonce\""));
+  CHECK_THAT(log, Catch::Contains("event=action_link_skipped " + id +
+                                  " institution=varia action=reassign"));
+  CHECK_THAT(log, !Catch::Contains("kuraattori"));  // no personal data
+  CHECK_THAT(log, !Catch::Contains(f.student.first_name));
+}
+
+TEST_CASE("a ticket whose SLA step fails is tried again later; the others' steps go on",
+          "[app][tickets][sla]") {
+  desk_fixture f;
+  f.add_staff("kuraattori@varia.test", "social_worker");
+  f.add_staff("opo@varia.test", "study_counsellor");
+  auto failing = f.desk->open(*f.store, f.student, "life", core::urgency::normal, "", "", "", t0);
+  auto other = f.desk->open(*f.store, f.student, "other", core::urgency::normal, "", "", "", t0);
+  REQUIRE(failing);
+  REQUIRE(other);
+  REQUIRE(f.take("mail", t0).size() == 2);
+  // The store refuses the failing ticket's mail jobs, as a full disk or a broken row would.
+  REQUIRE(f.store->db().exec(
+      "CREATE TRIGGER refuse_mail BEFORE INSERT ON outbox WHEN json_extract(NEW.payload, "
+      "'$.ticket_id') = " +
+      std::to_string(failing->id) + " BEGIN SELECT RAISE(ABORT, 'injected failure'); END"));
+  app::ticket_desk::start_dialog_fn start = [](adapters::sqlite_store&, std::int64_t,
+                                               const std::string&, core::instant) {
+    return core::result<app::ticket_desk::dialog_start>(app::ticket_desk::dialog_start{true, {}});
+  };
+  const auto due = t0 + std::chrono::hours(48);
+  core::result<int> steps = 0;
+  std::string log;
+  {
+    testing::stderr_capture capture(f.dir / "stderr.log");
+    steps = f.desk->run_sla(*f.store, start, due);
+    log = capture.text();
+  }
+  INFO(log);
+  REQUIRE(steps);
+  CHECK(*steps == 1);
+  auto reminders = f.take("mail", due);
+  REQUIRE(reminders.size() == 1);
+  CHECK(recipients(reminders[0]) == std::vector<std::string>{"opo@varia.test"});
+  CHECK(f.ticket(other->id).reminded_at == due);
+  CHECK_FALSE(f.ticket(failing->id).reminded_at);  // undone, not half done
+  CHECK_THAT(log, Catch::Contains("level=error event=sla_ticket_failed ticket_id=" +
+                                  std::to_string(failing->id)));
+  auto& q = f.store->db().prepare(
+      "SELECT detail FROM ticket_events WHERE ticket_id = ?1 AND event = 'SLA_ERROR'");
+  q.bind(1, failing->id);
+  std::vector<std::string> errors;
+  while (q.step()) errors.push_back(q.column_text(0));
+  q.reset();
+  REQUIRE(errors.size() == 1);
+  CHECK_THAT(errors[0], Catch::Contains("injected failure"));
+
+  // Not retried at once (it would hold up the others), but after sla_retry_after.
+  REQUIRE(f.store->db().exec("DROP TRIGGER refuse_mail"));
+  steps = f.desk->run_sla(*f.store, start, due + app::sla_retry_after - std::chrono::seconds(1));
+  REQUIRE(steps);
+  CHECK(*steps == 0);
+  steps = f.desk->run_sla(*f.store, start, due + app::sla_retry_after);
+  REQUIRE(steps);
+  CHECK(*steps == 1);
+  auto retried = f.take("mail", due + app::sla_retry_after);
+  REQUIRE(retried.size() == 1);
+  CHECK(recipients(retried[0]) == std::vector<std::string>{"kuraattori@varia.test"});
+  CHECK(f.ticket(failing->id).reminded_at == due + app::sla_retry_after);
 }
 
 TEST_CASE("follow-up answers without a followed-up ticket are ignored", "[app][tickets]") {

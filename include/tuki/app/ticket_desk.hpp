@@ -8,6 +8,7 @@
 // Every method taking a store runs on the store thread inside a write_queue job; `now` is always
 // a parameter (tests pass a fake clock). Thread-safety: immutable after construction except the
 // nonce source, which is only used on the store thread.
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -28,6 +29,9 @@
 #include "tuki/core/student.hpp"
 
 namespace tuki::app {
+
+/// How long after a failed SLA step the ticket is tried again (run_sla).
+inline constexpr std::chrono::minutes sla_retry_after{5};
 
 struct opened_ticket {
   std::int64_t id = 0;
@@ -126,7 +130,10 @@ class ticket_desk {
   /// Takes every SLA step due at `now` (up to `limit` tickets): reminders and escalations as
   /// emails, follow-ups by starting the `followup` dialog. A follow-up that cannot start now
   /// (`retry_at`) is not recorded: the ticket's SLA step is stored again for that time.
-  /// Returns how many steps were taken.
+  /// Each ticket's step runs in a savepoint of its own: a ticket whose step fails is undone alone,
+  /// logged (`sla_ticket_failed`), noted (an SLA_ERROR event) and due again `sla_retry_after`
+  /// later, and the other tickets go on. Returns how many steps were taken; a status only when
+  /// the store cannot record that.
   core::result<int> run_sla(adapters::sqlite_store& store, const start_dialog_fn& start_dialog,
                             core::instant now, int limit = 200);
 
@@ -188,6 +195,9 @@ class ticket_desk {
   routing::routing_state state(adapters::sqlite_store& store, const institution& inst) const;
   core::status remember(adapters::sqlite_store& store, const institution& inst,
                         const routing::routing_decision& decision) const;
+  /// The due SLA step of one ticket, if any (run_sla): how many steps it took (0 or 1).
+  core::result<int> sla_step(adapters::sqlite_store& store, std::int64_t id,
+                             const start_dialog_fn& start_dialog, core::instant now);
   /// Stores the ticket and appends its history events from `first_new_event` to ticket_events.
   core::status persist(adapters::sqlite_store& store, std::int64_t id, const routing::ticket& t,
                        std::size_t first_new_event, core::instant now) const;

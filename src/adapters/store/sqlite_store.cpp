@@ -722,6 +722,16 @@ core::status sqlite_store::save_ticket_state(std::int64_t id, const std::string&
       .bind(6, due).bind(7, to_unix_ms(now)).run();
 }
 
+core::status sqlite_store::set_ticket_sla_due(std::int64_t id,
+                                              std::optional<core::instant> sla_due) {
+  std::optional<std::int64_t> due;
+  if (sla_due) due = to_unix_ms(*sla_due);
+  return db_->prepare("UPDATE tickets SET sla_due_at = ?2 WHERE id = ?1")
+      .bind(1, id)
+      .bind(2, due)
+      .run();
+}
+
 std::optional<std::string> sqlite_store::ticket_state(std::int64_t id) {
   return db_->prepare("SELECT state FROM tickets WHERE id = ?1").bind(1, id).first_text();
 }

@@ -49,8 +49,7 @@ core::status check(const action_link& l) {
   if ((l.action == ticket_action::reassign) != !l.role.empty()) {
     return core::status::invalid_argument("a role goes with reassign and only with reassign");
   }
-  if (!l.role.empty() && !token_ok(l.role, 1, 64))
-    return core::status::invalid_argument("bad role");
+  if (!l.role.empty() && !is_link_role(l.role)) return core::status::invalid_argument("bad role");
   if (!l.language.empty() && !language_ok(l.language))
     return core::status::invalid_argument("bad language");
   return core::status::ok();
@@ -146,6 +145,8 @@ core::result<verified_action> verify_action_link(std::string_view key, std::stri
   out.link = std::move(l);
   return out;
 }
+
+bool is_link_role(std::string_view role) { return token_ok(role, 1, 64); }
 
 std::string unverified_link_language(std::string_view target) {
   const auto q = target.find('?');

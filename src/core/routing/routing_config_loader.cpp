@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "tuki/core/config/server_url.hpp"
+#include "tuki/core/routing/action_link.hpp"
 #include "tuki/core/routing/routing_config.hpp"
 #include "tuki/core/text/email_address.hpp"
 #include "tuki/core/yaml_syntax.hpp"
@@ -87,12 +88,28 @@ class reader {
     fail(n, path, "expected a whole number " + std::to_string(min) + ".." + std::to_string(max));
   }
 
-  std::vector<std::string> list(const YAML::Node& n, const std::string& path) const {
+  // A role name (is_link_role): staff emails carry roles in signed reassign links, and a role no
+  // link can carry would fail the notice, and with it the ticket, of everyone it is offered to.
+  std::string role(const YAML::Node& n, const std::string& path) const {
+    const std::string s = text(n, path);
+    if (!is_link_role(s))
+      fail(n, path,
+           "role '" + s +
+               "' must be 1 to 64 of the characters A-Z a-z 0-9 _ - (action links carry role "
+               "names), e.g. study_counsellor");
+    return s;
+  }
+
+  using item_reader = std::string (reader::*)(const YAML::Node&, const std::string&) const;
+
+  // Each item read by `item`.
+  std::vector<std::string> list(const YAML::Node& n, const std::string& path,
+                                item_reader item = &reader::text) const {
     std::vector<std::string> out;
-    if (n.IsScalar()) return {n.Scalar()};  // a single value is a one-element list
+    if (n.IsScalar()) return {(this->*item)(n, path)};  // a single value is a one-element list
     if (!n.IsSequence()) fail(n, path, "expected a list");
     for (std::size_t i = 0; i < n.size(); ++i) {
-      out.push_back(text(n[i], path + "[" + std::to_string(i) + "]"));
+      out.push_back((this->*item)(n[i], path + "[" + std::to_string(i) + "]"));
     }
     return out;
   }
@@ -209,7 +226,7 @@ class reader {
       r.urgency = *u;
     }
     if (!n["roles"]) fail(n, path, "a rule needs roles");
-    r.roles = list(n["roles"], join(path, "roles"));
+    r.roles = list(n["roles"], join(path, "roles"), &reader::role);
     if (r.roles.empty()) fail(n["roles"], join(path, "roles"), "a rule needs at least one role");
     if (n["pick"]) {
       const auto p = parse_role_pick(text(n["pick"], join(path, "pick")));
@@ -231,7 +248,7 @@ class reader {
     if (!n["email"]) fail(n, path, "a staff member needs an email");
     s.email = email(n["email"], join(path, "email"));
     if (n["name"]) s.name = text(n["name"], join(path, "name"));
-    if (n["roles"]) s.roles = list(n["roles"], join(path, "roles"));
+    if (n["roles"]) s.roles = list(n["roles"], join(path, "roles"), &reader::role);
     if (n["campuses"]) s.campuses = list(n["campuses"], join(path, "campuses"));
     if (n["groups"]) s.groups = list(n["groups"], join(path, "groups"));
     if (n["phone"]) s.phone = text(n["phone"], join(path, "phone"));
@@ -286,7 +303,11 @@ class reader {
       if (!s) fail(root["strategy"], "strategy", "expected round_robin or fewest_open");
       c.rules.strategy = *s;
     }
-    if (root["fallback_role"]) c.rules.fallback_role = text(root["fallback_role"], "fallback_role");
+    if (const auto fallback = root["fallback_role"]) {
+      // Empty: no fallback role (the coordinator takes what no rule's roles can staff).
+      c.rules.fallback_role = text(fallback, "fallback_role");
+      if (!c.rules.fallback_role.empty()) c.rules.fallback_role = role(fallback, "fallback_role");
+    }
     if (const auto rules = root["rules"]) {
       if (!rules.IsSequence()) fail(rules, "rules", "expected a list of rules");
       for (std::size_t i = 0; i < rules.size(); ++i) {

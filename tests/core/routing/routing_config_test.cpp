@@ -93,6 +93,34 @@ TEST_CASE("routing file errors name file:line:column and the key path", "[routin
   CHECK_THAT(error_of("tuki_routing: 1\nrules: [\n"), Catch::StartsWith("r.yaml:"));
 }
 
+TEST_CASE("role names that an action link cannot carry are refused where they are written",
+          "[routing][roles]") {
+  // Every staff email offers a reassign link to the fallback role: a role no link can carry
+  // would fail the email, and with it the ticket and the student's answer (crisis ones too).
+  const std::string rule =
+      "' must be 1 to 64 of the characters A-Z a-z 0-9 _ - (action links carry role names), "
+      "e.g. study_counsellor";
+  CHECK(error_of("tuki_routing: 1\nfallback_role: työvalmentaja\n") ==
+        "r.yaml:2:16: fallback_role: role 'työvalmentaja" + rule);
+  CHECK(error_of("tuki_routing: 1\nrules:\n  - category: x\n    roles: [teacher, \"study "
+                 "counsellor\"]\n") ==
+        "r.yaml:4:22: rules[0].roles[1]: role 'study counsellor" + rule);
+  CHECK(error_of("tuki_routing: 1\nrules:\n  - {category: x, roles: kuraattori/opo}\n") ==
+        "r.yaml:3:26: rules[0].roles: role 'kuraattori/opo" + rule);
+  CHECK(error_of("tuki_routing: 1\nstaff:\n  - {email: a@x.fi, roles: [teacher, \"\"]}\n") ==
+        "r.yaml:3:38: staff[0].roles[1]: role '" + rule);
+  CHECK(error_of("tuki_routing: 1\nfallback_role: " + std::string(65, 'r') + "\n") ==
+        "r.yaml:2:16: fallback_role: role '" + std::string(65, 'r') + rule);
+  // The longest, and every allowed character; an empty fallback role is none (the coordinator).
+  auto ok = parse_routing_config("tuki_routing: 1\nfallback_role: " + std::string(64, 'r') +
+                                     "\nrules:\n  - {category: x, roles: [Opo-2_b]}\n",
+                                 "r.yaml");
+  INFO(ok.error().to_string());
+  REQUIRE(ok);
+  CHECK(ok->rules.rules.at(0).roles == std::vector<std::string>{"Opo-2_b"});
+  CHECK(error_of("tuki_routing: 1\nfallback_role: \"\"\n") == "<loaded>");
+}
+
 TEST_CASE("a routing file's public_url is checked like the configuration's",
           "[routing][public_url]") {
   CHECK(error_of("tuki_routing: 1\ninstitution:\n  public_url: tuki.varia.fi\n") ==

@@ -277,6 +277,8 @@ class sqlite_store {
                                  const std::string& role, const std::string& assignee,
                                  const std::string& state_json,
                                  std::optional<core::instant> sla_due, core::instant now);
+  /// Moves only the time of the ticket's next SLA step (nullopt: none pending).
+  core::status set_ticket_sla_due(std::int64_t id, std::optional<core::instant> sla_due);
   /// The JSON state; nullopt for an unknown ticket, "" for a ticket stored before migration 3.
   std::optional<std::string> ticket_state(std::int64_t id);
   /// Ids of tickets whose SLA step is due at `now`, oldest deadline first.

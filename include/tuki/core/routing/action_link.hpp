@@ -35,7 +35,7 @@ enum class ticket_action { acknowledge, resolve, reassign, not_mine };
 struct action_link {
   std::string ticket_id;  // [A-Za-z0-9_-], 1..64
   ticket_action action = ticket_action::acknowledge;
-  std::string role;       // reassign only: the target role; empty otherwise
+  std::string role;       // reassign only: the target role (is_link_role); empty otherwise
   std::string actor;      // staff email the link is for
   core::instant expires;  // second resolution (the link carries unix seconds)
   std::string nonce;      // [A-Za-z0-9_-], 8..64; fresh random per link (the app's id source)
@@ -65,6 +65,10 @@ core::result<verified_action> verify_action_link(std::string_view key, std::stri
 /// (/t/{id}?lang=fi, whose lang is never signed). Empty when absent or not [a-z]{2,8}. Never use
 /// it for a decision.
 std::string unverified_link_language(std::string_view target);
+
+/// Whether `role` can be the target role of a reassign link: [A-Za-z0-9_-], 1..64 characters
+/// (make_action_link refuses any other). The routing loader holds role names to the same rule.
+bool is_link_role(std::string_view role);
 
 std::string_view to_string(ticket_action a);
 std::optional<ticket_action> parse_ticket_action(std::string_view s);

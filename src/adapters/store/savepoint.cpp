@@ -1,0 +1,25 @@
+#include "tuki/adapters/store/savepoint.hpp"
+
+namespace tuki::adapters {
+
+savepoint::savepoint(sqlite_connection& db, std::string name)
+    : db_(db), name_(std::move(name)), begun_(db_.exec("SAVEPOINT " + name_)), open_(begun_) {}
+
+savepoint::~savepoint() { rollback(); }
+
+core::status savepoint::release() {
+  if (!open_) return core::status::internal("savepoint " + name_ + " is not open");
+  auto s = db_.exec("RELEASE " + name_);
+  open_ = !s;
+  return s;
+}
+
+void savepoint::rollback() {
+  if (!open_) return;
+  // ROLLBACK TO undoes and keeps the savepoint open; RELEASE then ends it.
+  (void)db_.exec("ROLLBACK TO " + name_);
+  (void)db_.exec("RELEASE " + name_);
+  open_ = false;
+}
+
+}  // namespace tuki::adapters
