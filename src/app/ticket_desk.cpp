@@ -275,8 +275,10 @@ core::status ticket_desk::notify(adapters::sqlite_store& store, const institutio
           {routing::ticket_action::acknowledge, ""},
           {routing::ticket_action::resolve, ""},
           {routing::ticket_action::not_mine, ""}};
+      // Not on a shared or crisis ticket: passing it on would take it from everyone else on it
+      // (ticket::is_reassignable); "not mine" leaves such a ticket to the others.
       const auto& fallback = inst.routing.rules.fallback_role;
-      if (!fallback.empty() && fallback != t.role)
+      if (!fallback.empty() && fallback != t.role && t.is_reassignable())
         acts.emplace_back(routing::ticket_action::reassign, fallback);
       for (const auto& [action, role] : acts) {
         // lang: the page the link opens speaks the language this email is written in.
@@ -448,6 +450,8 @@ core::result<ticket_action_outcome> ticket_desk::confirm(adapters::sqlite_store&
       offer(out, routing::action_button::resolve);
       break;
     case routing::ticket_action::reassign:
+      if (t.is_open() && !t.is_reassignable())
+        return failure(out, 409, routing::action_message::not_reassignable, {.ticket_id = t.id});
       offer(out, routing::action_button::reassign);
       break;
     case routing::ticket_action::not_mine: {
@@ -514,6 +518,11 @@ core::result<ticket_action_outcome> ticket_desk::act(adapters::sqlite_store& sto
     case routing::ticket_action::reassign: {
       if (!t.is_assignee(link.actor)) {
         done = core::status::permission_denied(link.actor + " is not assigned to this ticket");
+        break;
+      }
+      if (!t.is_reassignable()) {  // routing::reassign would refuse it too
+        done = core::status::invalid_argument("ticket " + t.id + " is shared or a crisis ticket");
+        refusal = routing::action_message::not_reassignable;
         break;
       }
       // A valid signature proves who made the link, not that the role still exists: a role

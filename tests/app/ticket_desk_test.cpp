@@ -333,6 +333,51 @@ TEST_CASE("not mine on a shared crisis ticket leaves it with the others, not the
   CHECK_THAT(r->message, Catch::Contains("stays with psykologi@varia.test,kriisi@varia.test"));
 }
 
+TEST_CASE("a shared or crisis ticket offers no reassign link, and a reassign of one is refused",
+          "[app][tickets][reassign]") {
+  desk_fixture f(testing::crisis_routing);
+  f.add_staff("opo@varia.test", "study_counsellor");
+  auto opened = f.desk->open(*f.store, f.student, "crisis", core::urgency::urgent, "", "", "", t0);
+  REQUIRE(opened);
+  auto mails = f.take("mail", t0);
+  REQUIRE(mails.size() == 3);
+  for (const auto& m : mails) {
+    CAPTURE(recipients(m));
+    CHECK(link_of(m, "reassign").empty());
+    CHECK_FALSE(link_of(m, "not_mine").empty());  // the way to leave it to the others
+  }
+  const auto before = f.ticket(opened->id);
+
+  // A reassign link made anyway (an older email, a hand-made link) changes nothing.
+  routing::action_link l{std::to_string(opened->id),  routing::ticket_action::reassign,
+                         "study_counsellor",          "psykologi@varia.test",
+                         t0 + std::chrono::hours(24), "nonce-shared-1"};
+  auto url = routing::make_action_link("link-key", "https://tuki.test", l);
+  REQUIRE(url);
+  const auto target = url->substr(std::string("https://tuki.test").size());
+  const auto at = t0 + std::chrono::minutes(3);
+  auto page = f.desk->confirm(*f.store, target, at);
+  REQUIRE(page);
+  CHECK(page->http_status == 409);
+  auto r = f.desk->act(*f.store, *f.lib, target, at);
+  REQUIRE(r);
+  CHECK(r->http_status == 409);
+  CHECK(r->message == "Ticket " + std::to_string(opened->id) +
+                          " was not passed on: it is a shared or crisis ticket, and passing it on "
+                          "would take it from everyone on it. Use \"Not mine\" instead.");
+  CHECK(f.ticket(opened->id) == before);
+  CHECK(f.take("mail", at).empty());
+  CHECK_FALSE(f.store->link_nonce_used("nonce-shared-1"));  // not used up by the refusal
+
+  // An urgent ticket is a crisis too, even with a single assignee.
+  auto urgent = f.desk->open(*f.store, f.student, "life", core::urgency::urgent, "", "", "", at);
+  REQUIRE(urgent);
+  auto urgent_mails = f.take("mail", at);
+  REQUIRE(urgent_mails.size() == 1);
+  CHECK(link_of(urgent_mails[0], "reassign").empty());
+  CHECK_FALSE(link_of(urgent_mails[0], "acknowledge").empty());
+}
+
 TEST_CASE("a crisis contact that cannot be mailed is skipped; the ticket and other mails go on",
           "[app][tickets]") {
   // The shared crisis routing without its crisis contact, so the configuration's is used; it is

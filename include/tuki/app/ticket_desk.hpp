@@ -57,8 +57,9 @@ struct unnamed_role {
 /// comes from `link_language` and `institution_language` (routing::action_page_language).
 struct ticket_action_outcome {
   /// 200 done, 400 tampered or malformed link, 403 not this person's ticket, 404 unknown ticket,
-  /// 409 not allowed in the ticket's status (or nobody else can take it), 410 expired or already
-  /// used, 422 reassignment to a role that is not configured.
+  /// 409 not allowed in the ticket's status (or nobody else can take it, or a reassignment of a
+  /// shared or crisis ticket), 410 expired or already used, 422 reassignment to a role that is
+  /// not configured.
   int http_status = 200;
   std::string message;  // one sentence for the page, in English (ticket_desk::message of said)
   std::string ticket_id;
@@ -102,10 +103,11 @@ class ticket_desk {
   ticket_action_outcome check(std::string_view target, core::instant now) const;
   /// The confirmation page of any action (the page a GET of the link answers: mail scanners
   /// fetch links), before anything is done: the link is checked as by act() (also 404; for the
-  /// single-use actions 410 used; not_mine also 409 resolved and 403 not an assignee), `button`
-  /// labels the form, and for not_mine `message` says what will happen: the others keep a
-  /// shared ticket; a ticket the actor holds alone is routed again (a crisis ticket only to the
-  /// crisis rota or contact). Reads the store only; a status only when the store fails.
+  /// single-use actions 410 used; not_mine also 409 resolved and 403 not an assignee; reassign
+  /// also 409 on a shared or crisis ticket), `button` labels the form, and for not_mine
+  /// `message` says what will happen: the others keep a shared ticket; a ticket the actor holds
+  /// alone is routed again (a crisis ticket only to the crisis rota or contact). Reads the store
+  /// only; a status only when the store fails.
   core::result<ticket_action_outcome> confirm(adapters::sqlite_store& store,
                                               std::string_view target, core::instant now) const;
 

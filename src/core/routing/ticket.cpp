@@ -103,6 +103,12 @@ core::status resolve(ticket& t, std::string_view actor, std::string_view note, c
 core::status reassign(ticket& t, std::string_view actor, std::string_view target,
                       const routing_decision& decision, core::instant now) {
   if (!t.is_open()) return not_allowed(t, "reassign");
+  if (!t.is_reassignable()) {
+    return core::status::invalid_argument("ticket " + t.id +
+                                          " is shared or a crisis ticket: reassigning it would "
+                                          "take it from " +
+                                          emails(t.assignees));
+  }
   if (decision.assignees.empty()) {
     return core::status::invalid_argument("reassignment of ticket " + t.id + " names nobody");
   }

@@ -94,6 +94,26 @@ TEST_CASE("ticket: reassignment restarts notification and the SLA clock", "[rout
   REQUIRE(acknowledge(t, "n@x.fi", at).is_ok());
 }
 
+TEST_CASE("ticket: a shared or crisis ticket is not reassigned, which would remove the others",
+          "[routing]") {
+  ticket shared = fresh({"a@x.fi", "b@x.fi"});
+  ticket crisis = fresh();
+  crisis.urgency = core::urgency::urgent;
+  ticket crisis_category = fresh();
+  crisis_category.category = "crisis";
+  for (ticket* t : {&shared, &crisis, &crisis_category}) {
+    REQUIRE(mark_notified(*t, later).is_ok());
+    CHECK_FALSE(t->is_reassignable());
+    const ticket before = *t;
+    auto s = reassign(*t, t->assignees.front().email, "study_counsellor",
+                      to({"opo@x.fi"}, "study_counsellor"), later);
+    CHECK(s.error_code() == core::status::code::invalid_argument);
+    CHECK_THAT(s.message(), Catch::Contains("shared or a crisis ticket"));
+    CHECK(*t == before);
+  }
+  CHECK(fresh().is_reassignable());
+}
+
 TEST_CASE("ticket: not mine reroutes without the person and counts the misroute", "[routing]") {
   const auto config = tuki::routing::testing::varia();
   ticket_request r;

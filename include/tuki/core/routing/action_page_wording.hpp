@@ -24,6 +24,7 @@ enum class action_message {
   unknown_role,          // 422 {id} {role} {roles}: reassign to a role nobody configures
   nobody_holds_role,     // 409 {id} {role}: reassign to a role nobody holds
   nobody_else,           // 409 {id}: not mine, and nobody else can take it
+  not_reassignable,      // 409 {id}: reassign a shared or crisis ticket (not mine is the way)
   will_leave_to_others,  // confirm not mine {id} {people}: the others keep a shared ticket
   will_reroute_crisis,   // confirm not mine {id}: routed again on the crisis side only
   will_reroute,          // confirm not mine {id}: routed again to someone else

@@ -57,6 +57,10 @@ struct ticket {
 
   bool is_open() const { return status != ticket_status::resolved; }
   bool is_crisis() const { return category == "crisis" || urgency == core::urgency::urgent; }
+  /// Whether reassign() may move it: one assignee at most, and not a crisis. Reassigning
+  /// replaces every assignee, so it would take a shared ticket from all the others, and a crisis
+  /// ticket off the crisis side; "not mine" (route_not_mine) is the way off those.
+  bool is_reassignable() const { return assignees.size() <= 1 && !is_crisis(); }
   bool is_assignee(std::string_view email) const;
   bool operator==(const ticket&) const = default;
 };
@@ -75,7 +79,8 @@ core::status acknowledge(ticket& t, std::string_view actor, core::instant now);
 core::status resolve(ticket& t, std::string_view actor, std::string_view note, core::instant now);
 /// Anyone allowed by the app (an assignee, the coordinator) moves the ticket to the people in
 /// `decision` (from route() with request.role set, or assign_to_person()). `target` is the role
-/// or email asked for, for the history.
+/// or email asked for, for the history. invalid_argument on a ticket that is not
+/// is_reassignable() (shared or crisis).
 core::status reassign(ticket& t, std::string_view actor, std::string_view target,
                       const routing_decision& decision, core::instant now);
 /// The request to route a ticket again: same student and category, everyone who said "not mine"
