@@ -97,6 +97,7 @@ core::result<std::unique_ptr<service>> service::create(config::config cfg) {
   }
   s->conversation_ = std::make_unique<conversation>(s->cfg_, std::move(*lib), std::move(*roles));
   if (const auto& routing = s->conversation_->desk().load_status(); !routing) return routing;
+  s->conversation_->desk().set_metrics(&s->metrics_);
   // Students would read such a role as the generic "a staff member" phrase: tell the operator.
   for (const auto& u : s->conversation_->desk().unnamed_roles())
     log_warn("role_without_name", {{"institution", u.institution_id},

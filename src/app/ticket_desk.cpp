@@ -34,6 +34,15 @@ routing::student_ref ref_of(const core::student& s) {
   return {s.ref, s.first_name, s.campus, s.group, s.programme, s.language, s.teacher_email};
 }
 
+routing::ticket_request request_of(const core::student& s, const std::string& category,
+                                   core::urgency urgency) {
+  routing::ticket_request request;
+  request.category = category;
+  request.urgency = urgency;
+  request.student = ref_of(s);
+  return request;
+}
+
 std::string joined(const std::vector<routing::assignee>& a) {
   std::string out;
   for (const auto& x : a) out += (out.empty() ? "" : ",") + x.email;
@@ -343,10 +352,7 @@ core::result<opened_ticket> ticket_desk::open(adapters::sqlite_store& store,
                                               const std::string& dialog_id,
                                               const std::string& node_id, core::instant now) {
   const auto& inst = institution_of(student.institution_id);
-  routing::ticket_request request;
-  request.category = category;
-  request.urgency = urgency;
-  request.student = ref_of(student);
+  auto request = request_of(student, category, urgency);
   auto dir = directory(store, inst);
   auto decision = routing::route(inst.routing.rules, request, dir, state(store, inst), now);
 
@@ -373,22 +379,59 @@ core::result<opened_ticket> ticket_desk::open(adapters::sqlite_store& store,
     if (out.role.find(',') != std::string::npos) out.role = out.role.substr(0, out.role.find(','));
   }
   if (!decision) {
-    // Nobody at all (no staff, no coordinator): keep the ticket visible for an operator.
+    // Nobody at all (no staff, no fallback role holder, no coordinator): the operator must hear
+    // of it, and the SLA pump routes it again every sla_retry_after (route_unrouted).
+    log_error("ticket_unrouted",
+              {{"ticket_id", std::to_string(*id)},
+               {"institution", student.institution_id},
+               {"category", category},
+               {"effect",
+                "stays NEW and is routed again every 5 minutes: import staff, or set the routing "
+                "file's institution.coordinator"}});
+    if (metrics_) metrics_->count("tickets_unrouted");
     if (auto s = store.add_ticket_event(*id, "UNROUTED", "tuki", decision.error().message(), now);
         !s)
       return s;
+    if (auto s = store.set_ticket_sla_due(*id, now + sla_retry_after); !s) return s;
     return out;
   }
-  auto t = routing::make_ticket(std::to_string(*id), request, *decision, now);
-  if (auto s = remember(store, inst, *decision); !s) return s;
+  if (auto s = deliver(store, inst, *id, request, *decision, excerpt, now); !s) return s;
+  return out;
+}
+
+core::status ticket_desk::deliver(adapters::sqlite_store& store, const institution& inst,
+                                  std::int64_t id, const routing::ticket_request& request,
+                                  const routing::routing_decision& decision,
+                                  const std::string& excerpt, core::instant now) {
+  auto t = routing::make_ticket(std::to_string(id), request, decision, now);
+  if (auto s = remember(store, inst, decision); !s) return s;
   std::vector<std::string> to;
   for (const auto& a : t.assignees) to.push_back(a.email);
   if (auto s = notify(store, inst, t, routing::notice_kind::new_ticket, to, excerpt, true, now); !s)
     return s;
   // The outbox guarantees delivery: the ticket counts as notified once the jobs are stored.
   if (auto s = routing::mark_notified(t, now); !s) return s;
-  if (auto s = persist(store, *id, t, 0, now); !s) return s;
-  return out;
+  return persist(store, id, t, 0, now);
+}
+
+core::result<int> ticket_desk::route_unrouted(adapters::sqlite_store& store,
+                                              const adapters::ticket_row& row, core::instant now) {
+  auto student = store.get_student(row.student_id);
+  if (!student) return core::status::not_found("the ticket's student is not stored");
+  const auto& inst = institution_of(row.institution_id);
+  auto request = request_of(*student, row.category,
+                            core::parse_urgency(row.urgency).value_or(core::urgency::normal));
+  auto decision =
+      routing::route(inst.routing.rules, request, directory(store, inst), state(store, inst), now);
+  if (!decision) {
+    if (auto s = store.set_ticket_sla_due(row.id, now + sla_retry_after); !s) return s;
+    return 0;
+  }
+  if (auto s = deliver(store, inst, row.id, request, *decision, row.excerpt, now); !s) return s;
+  log_info("ticket_routed_late", {{"ticket_id", std::to_string(row.id)},
+                                  {"institution", row.institution_id},
+                                  {"category", row.category}});
+  return 1;
 }
 
 ticket_action_outcome ticket_desk::check(std::string_view target, core::instant now) const {
@@ -680,6 +723,8 @@ core::result<int> ticket_desk::sla_step(adapters::sqlite_store& store, std::int6
   auto row = store.get_ticket(id);
   auto json_text = store.ticket_state(id);
   if (!row || !json_text) return 0;
+  // Opened when nobody could take it: it has no state yet, only its row.
+  if (json_text->empty() && row->status == "NEW") return route_unrouted(store, *row, now);
   auto loaded = routing::ticket_from_json(nlohmann::json::parse(*json_text, nullptr, false));
   if (!loaded) {
     // Unreadable state must not stall the pump: clear its deadline and say so.

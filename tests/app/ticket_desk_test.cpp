@@ -98,6 +98,14 @@ struct desk_fixture {
     return *t;
   }
 
+  // What `run` logs.
+  template <class F>
+  std::string log_of(F&& run) {
+    testing::stderr_capture capture(dir / "stderr.log");
+    run();
+    return capture.text();
+  }
+
   std::vector<std::pair<std::string, std::string>> outbound() {  // (purpose, body)
     std::vector<std::pair<std::string, std::string>> out;
     auto& q = store->db().prepare(
@@ -106,6 +114,12 @@ struct desk_fixture {
     q.reset();
     return out;
   }
+};
+
+// SLA runs whose follow-ups need no dialog: every start succeeds.
+const app::ticket_desk::start_dialog_fn starts_any = [](adapters::sqlite_store&, std::int64_t,
+                                                        const std::string&, core::instant) {
+  return core::result<app::ticket_desk::dialog_start>(app::ticket_desk::dialog_start{true, {}});
 };
 
 // Decodes the quoted-printable of a whole MIME text (soft breaks and =XX), good enough to
@@ -669,14 +683,9 @@ TEST_CASE("an escalation with nobody to escalate to is noted on the ticket, not 
   auto opened = f.desk->open(*f.store, f.student, "studies", core::urgency::normal, "", "", "", t0);
   REQUIRE(opened);
   f.take("mail", t0);
-  app::ticket_desk::start_dialog_fn start = [](adapters::sqlite_store&, std::int64_t,
-                                               const std::string&, core::instant) {
-    return core::result<app::ticket_desk::dialog_start>(
-        app::ticket_desk::dialog_start{true, std::nullopt});
-  };
-  REQUIRE(f.desk->run_sla(*f.store, start, t0 + std::chrono::hours(48)));
+  REQUIRE(f.desk->run_sla(*f.store, starts_any, t0 + std::chrono::hours(48)));
   f.take("mail", t0 + std::chrono::hours(48));
-  auto steps = f.desk->run_sla(*f.store, start, t0 + std::chrono::hours(96));
+  auto steps = f.desk->run_sla(*f.store, starts_any, t0 + std::chrono::hours(96));
   REQUIRE(steps);
   CHECK(*steps == 1);
   CHECK(f.take("mail", t0 + std::chrono::hours(96)).empty());
@@ -811,13 +820,10 @@ TEST_CASE("an action link that cannot be made is left out; the email and the tic
   // Every link refused by make_action_link (a nonce must be 8..64 [A-Za-z0-9_-]), as a role
   // outside that alphabet was before the routing loader refused it.
   f.desk->set_nonce_source([] { return std::string("short"); });
-  std::string log;
   core::result<app::opened_ticket> opened = core::status::internal("not run");
-  {
-    testing::stderr_capture capture(f.dir / "stderr.log");
+  const auto log = f.log_of([&] {
     opened = f.desk->open(*f.store, f.student, "wellbeing", core::urgency::normal, "", "", "", t0);
-    log = capture.text();
-  }
+  });
   INFO(log);
   REQUIRE(opened);
   CHECK(f.store->get_ticket(opened->id)->status == "OPENED");
@@ -854,18 +860,9 @@ TEST_CASE("a ticket whose SLA step fails is tried again later; the others' steps
       "CREATE TRIGGER refuse_mail BEFORE INSERT ON outbox WHEN json_extract(NEW.payload, "
       "'$.ticket_id') = " +
       std::to_string(failing->id) + " BEGIN SELECT RAISE(ABORT, 'injected failure'); END"));
-  app::ticket_desk::start_dialog_fn start = [](adapters::sqlite_store&, std::int64_t,
-                                               const std::string&, core::instant) {
-    return core::result<app::ticket_desk::dialog_start>(app::ticket_desk::dialog_start{true, {}});
-  };
   const auto due = t0 + std::chrono::hours(48);
   core::result<int> steps = 0;
-  std::string log;
-  {
-    testing::stderr_capture capture(f.dir / "stderr.log");
-    steps = f.desk->run_sla(*f.store, start, due);
-    log = capture.text();
-  }
+  const auto log = f.log_of([&] { steps = f.desk->run_sla(*f.store, starts_any, due); });
   INFO(log);
   REQUIRE(steps);
   CHECK(*steps == 1);
@@ -887,16 +884,66 @@ TEST_CASE("a ticket whose SLA step fails is tried again later; the others' steps
 
   // Not retried at once (it would hold up the others), but after sla_retry_after.
   REQUIRE(f.store->db().exec("DROP TRIGGER refuse_mail"));
-  steps = f.desk->run_sla(*f.store, start, due + app::sla_retry_after - std::chrono::seconds(1));
+  steps =
+      f.desk->run_sla(*f.store, starts_any, due + app::sla_retry_after - std::chrono::seconds(1));
   REQUIRE(steps);
   CHECK(*steps == 0);
-  steps = f.desk->run_sla(*f.store, start, due + app::sla_retry_after);
+  steps = f.desk->run_sla(*f.store, starts_any, due + app::sla_retry_after);
   REQUIRE(steps);
   CHECK(*steps == 1);
   auto retried = f.take("mail", due + app::sla_retry_after);
   REQUIRE(retried.size() == 1);
   CHECK(recipients(retried[0]) == std::vector<std::string>{"kuraattori@varia.test"});
   CHECK(f.ticket(failing->id).reminded_at == due + app::sla_retry_after);
+}
+
+TEST_CASE("a ticket nobody can take is logged and counted, and routed once someone can",
+          "[app][tickets][sla]") {
+  desk_fixture f;  // the built-in routing, no staff and no coordinator: nobody at all
+  app::metrics counters;
+  f.desk->set_metrics(&counters);
+  core::result<app::opened_ticket> opened = core::status::internal("not run");
+  const auto log = f.log_of([&] {
+    opened = f.desk->open(*f.store, f.student, "life", core::urgency::normal, "", "", "", t0);
+  });
+  INFO(log);
+  REQUIRE(opened);
+  CHECK_FALSE(opened->routed);
+  CHECK(f.store->get_ticket(opened->id)->status == "NEW");
+  CHECK(f.take("mail", t0).empty());
+  CHECK_THAT(log, Catch::Contains("level=error event=ticket_unrouted ticket_id=" +
+                                  std::to_string(opened->id) + " institution=varia category=life"));
+  CHECK_THAT(log, !Catch::Contains(f.student.first_name));
+  CHECK_THAT(counters.render({}, 0), Catch::Contains("\ntuki_tickets_unrouted_total 1\n"));
+
+  // Routed again every sla_retry_after: still nobody, so it stays NEW and waits for the next.
+  const auto retry = t0 + app::sla_retry_after;
+  auto steps = f.desk->run_sla(*f.store, starts_any, retry);
+  REQUIRE(steps);
+  CHECK(*steps == 0);
+  CHECK(f.store->get_ticket(opened->id)->status == "NEW");
+  f.add_staff("kuraattori@varia.test", "social_worker");  // staff imported later
+  steps =
+      f.desk->run_sla(*f.store, starts_any, retry + app::sla_retry_after - std::chrono::seconds(1));
+  REQUIRE(steps);
+  CHECK(*steps == 0);
+  const auto routed_at = retry + app::sla_retry_after;
+  steps = f.desk->run_sla(*f.store, starts_any, routed_at);
+  REQUIRE(steps);
+  CHECK(*steps == 1);
+  auto row = f.store->get_ticket(opened->id);
+  CHECK(row->status == "OPENED");
+  CHECK(row->assignee == "kuraattori@varia.test");
+  auto mails = f.take("mail", routed_at);
+  REQUIRE(mails.size() == 1);
+  CHECK(recipients(mails[0]) == std::vector<std::string>{"kuraattori@varia.test"});
+  CHECK_FALSE(link_of(mails[0], "acknowledge").empty());
+  // From here it is an ordinary ticket: its SLA clock starts when it was routed.
+  steps = f.desk->run_sla(*f.store, starts_any, routed_at + std::chrono::hours(48));
+  REQUIRE(steps);
+  CHECK(*steps == 1);
+  CHECK(f.ticket(opened->id).reminded_at == routed_at + std::chrono::hours(48));
+  CHECK_THAT(counters.render({}, 0), Catch::Contains("\ntuki_tickets_unrouted_total 1\n"));
 }
 
 TEST_CASE("follow-up answers without a followed-up ticket are ignored", "[app][tickets]") {

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "tuki/adapters/store/sqlite_store.hpp"
+#include "tuki/app/metrics.hpp"
 #include "tuki/app/role_names.hpp"
 #include "tuki/core/config/config.hpp"
 #include "tuki/core/dialog/library.hpp"
@@ -85,7 +86,9 @@ class ticket_desk {
   const core::status& load_status() const { return load_status_; }
 
   /// Routes and stores a new ticket, queues the staff notices (mail, webhook) and moves it to
-  /// OPENED. With nobody to route to, the ticket stays NEW with an UNROUTED event.
+  /// OPENED. With nobody to route to, the ticket stays NEW with an UNROUTED event, is logged
+  /// (`ticket_unrouted`) and counted (`tickets_unrouted`), and run_sla routes it again every
+  /// sla_retry_after until someone can take it.
   core::result<opened_ticket> open(adapters::sqlite_store& store, const core::student& student,
                                    const std::string& category, core::urgency urgency,
                                    const std::string& excerpt, const std::string& dialog_id,
@@ -130,8 +133,9 @@ class ticket_desk {
       std::function<core::result<dialog_start>(adapters::sqlite_store&, std::int64_t student_id,
                                                const std::string& dialog_id, core::instant now)>;
   /// Takes every SLA step due at `now` (up to `limit` tickets): reminders and escalations as
-  /// emails, follow-ups by starting the `followup` dialog. A follow-up that cannot start now
-  /// (`retry_at`) is not recorded: the ticket's SLA step is stored again for that time.
+  /// emails, follow-ups by starting the `followup` dialog, and routing again a ticket that
+  /// nobody could take when it was opened. A follow-up that cannot start now (`retry_at`) is
+  /// not recorded: the ticket's SLA step is stored again for that time.
   /// Each ticket's step runs in a savepoint of its own: a ticket whose step fails is undone alone,
   /// logged (`sla_ticket_failed`), noted (an SLA_ERROR event) and due again `sla_retry_after`
   /// later, and the other tickets go on. Returns how many steps were taken; a status only when
@@ -171,6 +175,9 @@ class ticket_desk {
 
   /// The effective SLA settings of an institution (routing file + config overrides).
   routing::sla_settings sla_of(const std::string& institution_id) const;
+  /// Where counters go (`tickets_unrouted`); none until set. `m` must outlive this desk's use;
+  /// metrics is thread-safe, so the store thread may count.
+  void set_metrics(metrics* m) { metrics_ = m; }
   /// Replaces the random link nonce source (tests).
   void set_nonce_source(std::function<std::string()> source) { nonce_ = std::move(source); }
 
@@ -200,6 +207,15 @@ class ticket_desk {
   /// The due SLA step of one ticket, if any (run_sla): how many steps it took (0 or 1).
   core::result<int> sla_step(adapters::sqlite_store& store, std::int64_t id,
                              const start_dialog_fn& start_dialog, core::instant now);
+  /// Makes the ticket of `decision`, queues its assignees' notices and stores it OPENED.
+  core::status deliver(adapters::sqlite_store& store, const institution& inst, std::int64_t id,
+                       const routing::ticket_request& request,
+                       const routing::routing_decision& decision, const std::string& excerpt,
+                       core::instant now);
+  /// A ticket opened with nobody to route to (NEW, no state), routed again: 1 when someone took
+  /// it; else 0, and it is due again sla_retry_after later.
+  core::result<int> route_unrouted(adapters::sqlite_store& store, const adapters::ticket_row& row,
+                                   core::instant now);
   /// Stores the ticket and appends its history events from `first_new_event` to ticket_events.
   core::status persist(adapters::sqlite_store& store, std::int64_t id, const routing::ticket& t,
                        std::size_t first_new_event, core::instant now) const;
@@ -215,6 +231,7 @@ class ticket_desk {
   std::map<std::string, institution, std::less<>> institutions_;
   core::status load_status_;
   std::function<std::string()> nonce_;
+  metrics* metrics_ = nullptr;
 };
 
 }  // namespace tuki::app
