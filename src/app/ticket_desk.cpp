@@ -104,7 +104,7 @@ ticket_desk::ticket_desk(const config::config& cfg, role_names roles)
     if (is.crisis_contact_email.empty()) is.crisis_contact_email = s.crisis_contact;
     if (is.public_url.empty()) is.public_url = cfg_.public_url;
     is.include_reply_text = is.include_reply_text || s.staff_messages_include_text;
-    if (inst.routing.source == "<built-in default>" || !inst.routing.rules.zone) {
+    if (is.time_zone.empty()) {  // the file's institution.time_zone, else the institution's
       is.time_zone = s.timezone;
       try {
         inst.routing.rules.zone = date::locate_zone(s.timezone);

@@ -946,6 +946,36 @@ TEST_CASE("a ticket nobody can take is logged and counted, and routed once someo
   CHECK_THAT(counters.render({}, 0), Catch::Contains("\ntuki_tickets_unrouted_total 1\n"));
 }
 
+TEST_CASE("a routing file without a time zone judges working hours in the institution's zone",
+          "[app][tickets][time_zone]") {
+  desk_fixture f(R"(tuki_routing: 1
+fallback_role: study_counsellor
+rules:
+  - {category: wellbeing, roles: [social_worker]}
+staff:
+  - email: kuraattori@varia.test
+    roles: [social_worker]
+    working_hours:
+      - {days: [mon, tue, wed, thu, fri], from: "08:00", to: "16:00"}
+  - {email: paivystys@varia.test, roles: [study_counsellor], on_call: true}
+)");
+  f.cfg.institutions[0].timezone = "Europe/Stockholm";
+  f.desk =
+      std::make_unique<app::ticket_desk>(f.cfg, app::role_names::load(f.cfg.dialogs_dir).value());
+  REQUIRE(f.desk->load_status().is_ok());
+  auto assignee_at = [&](core::instant at) {
+    auto opened =
+        f.desk->open(*f.store, f.student, "wellbeing", core::urgency::urgent, "", "", "", at);
+    REQUIRE(opened);
+    return f.store->get_ticket(opened->id)->assignee;
+  };
+  // Monday 2026-09-21, 05:30 UTC: 07:30 in Stockholm (not at work yet; an urgent ticket goes to
+  // the on-call person), though 08:30 in Helsinki, the zone a file without one used to get.
+  const auto monday_0530_utc = core::from_unix_ms(1'789'968'600'000);
+  CHECK(assignee_at(monday_0530_utc) == "paivystys@varia.test");
+  CHECK(assignee_at(monday_0530_utc + std::chrono::hours(1)) == "kuraattori@varia.test");
+}
+
 TEST_CASE("follow-up answers without a followed-up ticket are ignored", "[app][tickets]") {
   desk_fixture f;
   auto none = f.desk->record_followup_answer(*f.store, f.student.id, "helped", "no", t0);

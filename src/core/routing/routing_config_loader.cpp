@@ -361,7 +361,9 @@ class reader {
     }
     c.sla.coordinator_email = c.rules.institution.coordinator_email;
     try {
-      c.rules.zone = date::locate_zone(c.rules.institution.time_zone);
+      // Unset stays unset: the institution's configured timezone fills it (ticket_desk).
+      if (!c.rules.institution.time_zone.empty())
+        c.rules.zone = date::locate_zone(c.rules.institution.time_zone);
     } catch (const std::exception&) {
       const YAML::Node inst = root["institution"];
       fail(inst && inst.IsMap() && inst["time_zone"] ? inst["time_zone"] : root,

@@ -1,3 +1,4 @@
+#include <date/tz.h>
 #include <catch2/catch.hpp>
 
 #include <fstream>
@@ -156,6 +157,19 @@ TEST_CASE("a full routing file loads every field", "[routing]") {
   CHECK(sanna->backup_email == "sami.sosiaali@varia.fi");
   REQUIRE(sanna->absences.size() == 1);
   CHECK(c.staff.holders("teacher").size() == 4);
+}
+
+TEST_CASE("a routing file without a time zone leaves it unset, for the institution's own",
+          "[routing][time_zone]") {
+  auto c = parse_routing_config("tuki_routing: 1\n", "r.yaml");
+  REQUIRE(c);
+  CHECK(c->rules.institution.time_zone.empty());
+  CHECK(c->rules.zone == nullptr);
+  auto stockholm = parse_routing_config(
+      "tuki_routing: 1\ninstitution:\n  time_zone: Europe/Stockholm\n", "r.yaml");
+  REQUIRE(stockholm);
+  REQUIRE(stockholm->rules.zone != nullptr);
+  CHECK(stockholm->rules.zone->name() == "Europe/Stockholm");
 }
 
 TEST_CASE("the example config/examples/routing/varia.yaml loads", "[routing]") {

@@ -53,7 +53,9 @@ struct institution_settings {
   /// Last resort when nobody else can take a ticket, and the target of SLA escalation when an
   /// assignee has no backup.
   std::string coordinator_email;
-  std::string time_zone = "Europe/Helsinki";
+  /// IANA zone of working hours and absence dates. Empty: the file sets none, and the app fills
+  /// in the institution's configured timezone (ticket_desk).
+  std::string time_zone;
   /// Staff messages include the student's own words only when true (privacy default: false).
   bool include_reply_text = false;
   /// Base URL of the staff web pages, e.g. "https://tuki.varia.fi" (no trailing slash).
@@ -67,7 +69,8 @@ struct routing_rules {
   std::string fallback_role = "study_counsellor";
   std::vector<routing_rule> rules;
   institution_settings institution;
-  /// institution.time_zone resolved at load; null = UTC. Points into the process-wide tz database.
+  /// institution.time_zone resolved at load; null = UTC (or unset, when time_zone is empty).
+  /// Points into the process-wide tz database.
   const date::time_zone* zone = nullptr;
 };
 
