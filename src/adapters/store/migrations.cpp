@@ -347,6 +347,14 @@ UPDATE outbox SET priority = 0 WHERE id IN (
 DROP INDEX outbox_due;
 CREATE INDEX outbox_due ON outbox (kind, priority, due_at) WHERE status = 'queued';
 )sql"},
+      // A ticket nobody could take when it was opened (no staff, no coordinator) stayed NEW with
+      // no state and no SLA deadline, so nothing ever routed it. The SLA pump now routes such
+      // tickets again (ticket_desk::route_unrouted); those stored before are made due at once.
+      {14, "tickets opened with nobody to route them to are routed again",
+       R"sql(
+UPDATE tickets SET sla_due_at = updated_at
+ WHERE status = 'NEW' AND state = '' AND sla_due_at IS NULL;
+)sql"},
   };
   return all;
 }

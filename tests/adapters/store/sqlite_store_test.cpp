@@ -860,6 +860,28 @@ TEST_CASE("open ticket counts follow every kind of write to tickets", "[store]")
   CHECK(!counted_open_tickets(**conn, "omnia").empty());
 }
 
+TEST_CASE("migration 14 makes the tickets nobody could take due, and no others", "[store]") {
+  temp_db db;
+  auto [store, conn] = upgrade_from(
+      db, 13,
+      "INSERT INTO institutions VALUES ('varia', 'Varia', 'FI', 'Europe/Helsinki');"
+      "INSERT INTO students (id, institution_id, student_ref, phone, created_at, updated_at) "
+      "VALUES (7, 'varia', 's1', '+358401234567', 1, 1);"
+      "INSERT INTO tickets (id, institution_id, student_id, category, urgency, status, state, "
+      "sla_due_at, created_at, updated_at) VALUES "
+      "(1, 'varia', 7, 'studies', 'normal', 'NEW', '', NULL, 100, 100),"       // unrouted
+      "(2, 'varia', 7, 'studies', 'normal', 'OPENED', '{}', NULL, 200, 200),"  // no step left
+      "(3, 'varia', 7, 'studies', 'normal', 'OPENED', '{}', 9000, 300, 300),"  // a step at 9000
+      "(4, 'varia', 7, 'life', 'normal', 'NEW', '', 5000, 400, 400)");         // already due
+  auto& q = conn->prepare(
+      "SELECT group_concat(id || ':' || IFNULL(sla_due_at, '-'), ' ') FROM "
+      "(SELECT id, sla_due_at FROM tickets ORDER BY id)");
+  REQUIRE(q.step());
+  CHECK(q.column_text(0) == "1:100 2:- 3:9000 4:5000");
+  q.reset();
+  CHECK(store->tickets_due(core::from_unix_ms(5000), 10) == std::vector<std::int64_t>{1, 4});
+}
+
 TEST_CASE("migration 10 counts the open tickets already stored", "[store]") {
   temp_db db;
   auto [store, conn] = upgrade_from(
