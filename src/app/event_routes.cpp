@@ -51,9 +51,9 @@ void service::add_event_routes() {
                      const adapters::route_params&) -> awaitable<core::http_response> {
     if (cfg_.api_token.empty())
       co_return core::http_response::text(403, "the events API is disabled (set api_token)\n");
-    const auto auth = req.header("Authorization");
-    if (!auth.starts_with("Bearer ") ||
-        !adapters::secrets_equal(auth.substr(7), cfg_.api_token)) {
+    // The scheme name in any case ("bearer" is Bearer, RFC 9110 11.1).
+    const auto token = req.credentials("Bearer");
+    if (token.empty() || !adapters::secrets_equal(token, cfg_.api_token)) {
       log_warn("events_rejected", {{"remote", req.remote_address}});
       co_return core::http_response::text(401, "not authorised\n");
     }

@@ -25,6 +25,15 @@ std::string_view http_request::header(std::string_view name) const {
   return find_header(headers, name);
 }
 
+std::string_view http_request::credentials(std::string_view scheme) const {
+  const auto h = header("Authorization");
+  if (h.size() <= scheme.size() || !iequals(h.substr(0, scheme.size()), scheme) ||
+      h[scheme.size()] != ' ')
+    return {};
+  const auto at = h.find_first_not_of(' ', scheme.size());
+  return at == std::string_view::npos ? std::string_view{} : h.substr(at);
+}
+
 std::string_view http_request::path() const {
   std::string_view t = target;
   return t.substr(0, t.find('?'));

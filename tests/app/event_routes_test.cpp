@@ -121,8 +121,11 @@ TEST_CASE("POST /v1/events and the scheduler pump in a running service", "[app][
   auto ok = send(client, post_events(base, good, "tok-0123456789"));
   CHECK(ok.status == 200);
   CHECK(ok.body == "{\"new\":2,\"stored\":2,\"unchanged\":0,\"updated\":0}\n");
-  // The same body again changes nothing; a new value for a stored event replaces it.
-  auto same = send(client, post_events(base, good, "tok-0123456789"));
+  // The same body again changes nothing (the scheme name in any case); a new value for a
+  // stored event replaces it.
+  auto lower_case = post_events(base, good, "");
+  lower_case.headers.push_back({"Authorization", "bearer tok-0123456789"});
+  auto same = send(client, lower_case);
   CHECK(same.status == 200);
   CHECK(same.body == "{\"new\":0,\"stored\":2,\"unchanged\":2,\"updated\":0}\n");
   const std::string correction =

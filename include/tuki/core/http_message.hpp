@@ -25,6 +25,10 @@ struct http_request {
 
   /// Case-insensitive header lookup; empty view when absent.
   std::string_view header(std::string_view name) const;
+  /// The credentials of an `Authorization: <scheme> <credentials>` header ("Basic", "Bearer"):
+  /// the scheme name in any case (RFC 9110 11.1), then one or more spaces. Empty when the header
+  /// is absent, names another scheme, or carries no credentials.
+  std::string_view credentials(std::string_view scheme) const;
   /// The path part of target (before '?').
   std::string_view path() const;
   /// The query part of target (after '?'), without the '?'.

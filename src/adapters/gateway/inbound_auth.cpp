@@ -6,14 +6,11 @@
 #include <charconv>
 #include <cstring>
 
-#include <boost/beast/core/string.hpp>
-
 #include "tuki/adapters/gateway/gateway_options.hpp"
 #include "tuki/core/crypto/hmac.hpp"
 #include "tuki/core/text/url_encoding.hpp"
 
 namespace tuki::adapters {
-namespace beast = boost::beast;
 namespace {
 
 std::optional<std::array<std::uint8_t, 16>> parse_address(std::string_view text) {
@@ -169,12 +166,7 @@ core::status inbound_auth::check(const core::http_request& request) const {
   if (basic_user_) {
     // RFC 9110 11.1: the scheme name is case-insensitive ("basic" is Basic), and one or more
     // spaces separate it from the credentials.
-    auto header = request.header("Authorization");
-    constexpr std::string_view scheme = "basic ";
-    std::string_view credentials;
-    if (header.size() > scheme.size() && beast::iequals(header.substr(0, scheme.size()), scheme))
-      if (auto at = header.find_first_not_of(' ', scheme.size()); at != std::string_view::npos)
-        credentials = header.substr(at);
+    const auto credentials = request.credentials("Basic");
     std::string decoded;
     if (credentials.empty() || !core::base64_decode(credentials, decoded))
       return core::status::unauthenticated("basic authentication required");
