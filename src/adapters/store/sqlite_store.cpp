@@ -429,28 +429,64 @@ core::result<int> sqlite_store::resume_gateway(const std::string& gateway, core:
 }
 
 core::result<std::vector<queued_sms>> sqlite_store::claim_sms(int limit, core::instant now) {
+  auto c = claim_sms_batch(limit, now);
+  if (!c) return c.error();
+  return std::move(c->sms);
+}
+
+core::result<sqlite_store::sms_claim> sqlite_store::claim_sms_batch(int limit, core::instant now) {
   // `priority IN (0, 1, 2)` (core::sms_priority, the only values enqueue_outbound stores) makes
   // each priority a range search of messages_queue up to `now`. Without it the claim walked the
   // index in priority order and stepped over every message of a higher priority that is not due
   // yet: a gateway outage's retries in backoff, 2.6 ms per empty claim with 50,000 of them.
   static_assert(static_cast<int>(core::sms_priority::crisis) == 0 &&
                 static_cast<int>(core::sms_priority::bulk) == 2);
-  std::vector<queued_sms> out;
+  sms_claim c;
+  auto& out = c.sms;
+  std::vector<std::int64_t> withheld;
+  // The student's row is read for the phone number anyway: whether they opted out or paused
+  // since the message was queued (a campaign on a rate-limited gateway can wait for hours)
+  // costs no more reads. Only what tuki starts is held back (bulk, 2).
   auto& q = db_->prepare(
       "SELECT m.id, IFNULL(m.student_id, 0), m.gateway, IFNULL(s.phone, m.phone), m.body, "
-      "m.attempts, m.segments, m.priority "
+      "m.attempts, m.segments, m.priority, "
+      "m.priority = 2 AND (s.opted_out = 1 OR IFNULL(s.paused_until, 0) > ?1) "
       "FROM messages m LEFT JOIN students s ON s.id = m.student_id "
       "WHERE m.direction = 'out' AND m.status = 'queued' AND m.priority IN (0, 1, 2) "
       "AND m.next_attempt_at <= ?1 ORDER BY m.priority, m.next_attempt_at, m.id LIMIT ?2");
   q.bind(1, to_unix_ms(now)).bind(2, limit);
-  while (q.step())
+  while (q.step()) {
+    if (q.column_int(8) == 1) {
+      withheld.push_back(q.column_int(0));
+      continue;
+    }
     out.push_back({q.column_int(0), q.column_int(1), q.column_text(2), q.column_text(3),
                    q.column_text(4), static_cast<int>(q.column_int(5)) + 1,
                    std::max(1, static_cast<int>(q.column_int(6))), static_cast<int>(q.column_int(7))});
+  }
   auto read = q.status();
   q.reset();
   if (!read) return read;
-  if (out.empty()) return out;
+  if (!withheld.empty()) {
+    const std::string held = json_id_list(withheld, [](std::int64_t id) { return id; });
+    auto h = db_->prepare(
+                    "INSERT INTO message_status (message_id, status, at, detail) "
+                    "SELECT value, 'withheld', ?1, 'the student opted out or paused' "
+                    "FROM json_each(?2)")
+                 .bind(1, to_unix_ms(now))
+                 .bind(2, held)
+                 .run();
+    if (!h) return h;
+    auto u = db_->prepare(
+                    "UPDATE messages SET status = 'withheld', updated_at = ?1 "
+                    "WHERE id IN (SELECT value FROM json_each(?2)) AND status = 'queued'")
+                 .bind(1, to_unix_ms(now))
+                 .bind(2, held)
+                 .run();
+    if (!u) return u;
+    c.withheld = static_cast<std::int64_t>(withheld.size());
+  }
+  if (out.empty()) return c;
   // The history rows and the claim in one statement each, over the ids the SELECT returned
   // (nothing writes in between: one writer, one transaction). Per row, two statements cost the
   // store thread about a third more; running the ordered SELECT again as a subquery of each
@@ -476,7 +512,7 @@ core::result<std::vector<queued_sms>> sqlite_store::claim_sms(int limit, core::i
   if (static_cast<std::size_t>(db_->changes()) != out.size())
     return core::status::internal("claimed " + std::to_string(out.size()) + " SMS but marked " +
                                   std::to_string(db_->changes()) + " as sending");
-  return out;
+  return c;
 }
 
 core::result<std::size_t> sqlite_store::mark_sent(

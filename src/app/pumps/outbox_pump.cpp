@@ -4,13 +4,15 @@
 // while the last requests of the current one are still in flight). Answers are stored at least
 // outbox.in_flight at a time, in one transaction each (sent / queued again with backoff /
 // failed), detached so that sending goes on meanwhile, with at most one such store pending:
-// answers that arrive meanwhile (up to batch_size) go into the next store. A crash leaves the unfinished messages in `sending`;
-// start-up puts them back in the queue. Only those the gateway had already accepted are then
-// sent twice, and only claimed messages can be: at most what was claimed and not yet stored.
-// Queued messages past their validity move to `expired` before each claim. A gateway with a
-// `rate_limit` is paced by a token bucket in SMS segments: the pump sleeps exactly until the
-// next message's segments are available (no polling). Retry decisions are
-// app::decide_send_outcome (outbox_decision.hpp).
+// answers that arrive meanwhile (up to batch_size) go into the next store. A crash leaves the
+// unfinished messages in `sending`; start-up puts them back in the queue. Only those the gateway
+// had already accepted are then sent twice, and only claimed messages can be: at most what was
+// claimed and not yet stored. Queued messages past their validity move to `expired` before each
+// claim, and a claim moves a bulk SMS to a student who opted out or paused since it was queued to
+// `withheld` instead of sending it (sqlite_store::claim_sms_batch). A gateway with a `rate_limit`
+// is paced by a token bucket in SMS segments: the pump sleeps exactly until the next message's
+// segments are available (no polling). Retry decisions are app::decide_send_outcome
+// (outbox_decision.hpp).
 //
 // Claims and outcomes wait for their commit, not for the sync after it
 // (write_queue::report_when::committed): losing them in a power failure loses nothing, because
@@ -200,6 +202,7 @@ awaitable<void> service::outbox_pump() {
   struct claim {
     std::vector<adapters::queued_sms> sms;
     std::int64_t expired = 0;
+    std::int64_t withheld = 0;  // bulk SMS to students who opted out or paused meanwhile
     core::status status = core::status::ok();
     bool done = false;
   };
@@ -210,9 +213,10 @@ awaitable<void> service::outbox_pump() {
       auto n = s.expire_messages(now);
       if (!n) return n.error();
       c->expired = *n;
-      auto claimed = s.claim_sms(batch_size, now);
+      auto claimed = s.claim_sms_batch(batch_size, now);
       if (!claimed) return claimed.error();
-      c->sms = std::move(*claimed);
+      c->sms = std::move(claimed->sms);
+      c->withheld = claimed->withheld;
       return core::status::ok();
     };
     async_write_committed(*writes_, std::move(st_job),
@@ -240,6 +244,11 @@ awaitable<void> service::outbox_pump() {
       metrics_.count("sms_expired", static_cast<std::uint64_t>(current->expired));
       log_warn("sms_expired", {{"messages", std::to_string(current->expired)}});
     }
+    if (current && current->withheld > 0) {
+      metrics_.count("sms_withheld", static_cast<std::uint64_t>(current->withheld));
+      log_info("sms_withheld", {{"messages", std::to_string(current->withheld)},
+                                {"reason", "the student opted out or paused after it was queued"}});
+    }
     if (!got) {
       // Nothing more to send for now (or stopping): finish and store what is in flight (the
       // client answers every request it was given), then sleep or leave.
@@ -252,6 +261,8 @@ awaitable<void> service::outbox_pump() {
       flush();
       if (stopping_) break;
       const bool idle = current && current->status;  // a failed claim is retried after a second
+      // A batch that was all withheld may hide sendable messages behind it: claim again at once.
+      if (idle && current->withheld > 0) continue;
       outbox_wake_->expires_after(std::chrono::milliseconds(idle ? 200 : 1000));
       boost::system::error_code ec;
       co_await outbox_wake_->async_wait(asio::redirect_error(use_awaitable, ec));

@@ -629,6 +629,64 @@ TEST_CASE("a claim takes the first messages in queue order and records exactly t
   CHECK(row(*later) == "queued:0:queued");
 }
 
+TEST_CASE("a claim withholds what tuki starts for a student who opted out or paused since",
+          "[store]") {
+  temp_db db;
+  auto store = open_with_institution(db);
+  REQUIRE(store->upsert_students({student("s1", "+358401234567"), student("s2", "+358401234568"),
+                                  student("s3", "+358401234569")},
+                                 t0));
+  const auto out_id = store->find_student_by_phone("+358401234567")->id;
+  const auto paused_id = store->find_student_by_phone("+358401234568")->id;
+  const auto other_id = store->find_student_by_phone("+358401234569")->id;
+  auto opening = store->enqueue_sms(out_id, "console", "how are you?", 2, "question", t0, t0);
+  auto confirm = store->enqueue_sms(out_id, "console", "stopped", 1, "keyword", t0, t0);
+  auto helpline =
+      store->enqueue_sms(out_id, "console", "call 116 111", 0, "crisis_helpline", t0, t0);
+  auto reminder = store->enqueue_sms(paused_id, "console", "still there?", 2, "reminder", t0, t0);
+  auto others = store->enqueue_sms(other_id, "console", "how are you?", 2, "question", t0, t0);
+  auto unregistered =
+      store->enqueue_sms_to_phone("+358409999999", "console", "call", 2, "crisis_helpline", t0, t0);
+  REQUIRE((opening && confirm && helpline && reminder && others && unregistered));
+  // After they were queued: s1 sends STOP, s2 pauses for a week.
+  REQUIRE(store->set_contact_state(out_id, true, std::nullopt, t0));
+  REQUIRE(store->set_contact_state(paused_id, false, t0 + std::chrono::days(7), t0));
+
+  auto c = store->claim_sms_batch(10, t0 + std::chrono::seconds(1));
+  REQUIRE(c);
+  CHECK(c->withheld == 2);
+  std::vector<std::int64_t> sent;
+  for (const auto& m : c->sms) sent.push_back(m.id);
+  CHECK(sent == std::vector<std::int64_t>{*helpline, *confirm, *others, *unregistered});
+  CHECK(store->message_status(*opening) == "withheld");
+  CHECK(store->message_status(*reminder) == "withheld");
+  auto& h = store->db().prepare(
+      "SELECT group_concat(status || ':' || detail, ',') FROM message_status WHERE message_id = "
+      "?1");
+  h.bind(1, *opening);
+  REQUIRE(h.step());
+  CHECK(h.column_text(0) == "queued:,withheld:the student opted out or paused");
+  h.reset();
+  // Withheld is final: nothing is claimed again, and the outbox depth no longer counts them.
+  CHECK(store->claim_sms(10, t0 + std::chrono::days(8))->empty());
+  CHECK(store->sms_outbox_depth() == 4);  // the four claimed, still sending
+}
+
+TEST_CASE("a pause that has ended withholds nothing", "[store]") {
+  temp_db db;
+  auto store = open_with_institution(db);
+  auto sid = one_student(*store);
+  REQUIRE(store->set_contact_state(sid, false, t0 + std::chrono::hours(1), t0));
+  auto opening = store->enqueue_sms(sid, "console", "how are you?", 2, "question",
+                                    t0 + std::chrono::hours(2), t0);
+  REQUIRE(opening);
+  auto c = store->claim_sms_batch(10, t0 + std::chrono::hours(2));
+  REQUIRE(c);
+  CHECK(c->withheld == 0);
+  REQUIRE(c->sms.size() == 1);
+  CHECK(c->sms[0].id == *opening);
+}
+
 TEST_CASE("a claim that cannot record its history fails, and its rollback claims nothing",
           "[store]") {
   temp_db db;

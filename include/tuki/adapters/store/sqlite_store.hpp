@@ -210,7 +210,16 @@ class sqlite_store {
                                    const std::vector<std::int64_t>& keep = {});
   /// Moves up to `limit` due queued SMS to `sending` (attempts + 1, a history row each) and
   /// returns them, highest priority first. An error leaves the caller's job to roll back (none
-  /// of them is then claimed).
+  /// of them is then claimed). A message tuki starts (bulk priority: a check-in's opening, a
+  /// reminder) to a student who has since opted out or paused is not sent: it moves to
+  /// `withheld` instead (with a history row) and counts in `withheld`, and is not returned.
+  /// Answers to what the student wrote (the STOP confirmation among them) and crisis texts go.
+  struct sms_claim {
+    std::vector<queued_sms> sms;
+    std::int64_t withheld = 0;
+  };
+  core::result<sms_claim> claim_sms_batch(int limit, core::instant now);
+  /// claim_sms_batch's messages alone.
   core::result<std::vector<queued_sms>> claim_sms(int limit, core::instant now);
   /// Records a status transition of a message with its history row.
   core::status set_message_status(std::int64_t id, const std::string& status,
