@@ -100,6 +100,29 @@ TEST_CASE("a kannel gateway without auth is refused unless tuki listens on loopb
   }
 }
 
+TEST_CASE("the console gateway is refused unless tuki listens on loopback only", "[app][gateway]") {
+  auto drivers = [](const std::string& listen) {
+    auto cfg = config::parse_config("http:\n  listen: \"" + listen +
+                                        "\"\ngateways:\n  - name: console\n    type: console\n"
+                                        "institutions:\n  - id: varia\n    gateway: console\n",
+                                    "tuki.yaml", no_env());
+    INFO(cfg.error().to_string());
+    REQUIRE(cfg);
+    return app::make_gateway_drivers(*cfg);
+  };
+  auto open = drivers("0.0.0.0");
+  REQUIRE_FALSE(open);
+  CHECK(open.error().message() ==
+        "tuki.yaml:4:5: gateway 'console': the console gateway checks no sender, so it needs tuki "
+        "to listen on loopback only (http.listen: 127.0.0.1 or ::1, not 0.0.0.0); use a real "
+        "gateway (kannel, twilio, gatewayapi, http_json) anywhere else");
+  CHECK_FALSE(drivers("192.0.2.10"));
+  for (const char* listen : {"127.0.0.1", "127.0.0.2", "::1"}) {
+    INFO(listen);
+    CHECK(drivers(listen));
+  }
+}
+
 TEST_CASE("a gateway option from the environment that the driver refuses names its variable",
           "[app][gateway]") {
   auto env = [](const std::string& name) -> std::optional<std::string> {

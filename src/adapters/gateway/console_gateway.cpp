@@ -1,7 +1,9 @@
 // The console gateway, tuki's embedded default: an outgoing SMS is not sent anywhere; the outbox
 // pump marks it sent and logs it (id and length, or the text with --log-message-text). Replies
 // come in through /v1/gateways/console/inbound?from=...&text=... (GET or form POST) or `tuki sim`.
+// It checks no sender, so it is refused unless tuki listens on loopback only.
 #include "tuki/adapters/gateway/gateway_options.hpp"
+#include "tuki/adapters/gateway/inbound_auth.hpp"
 #include "tuki/adapters/gateway/sms_gateway.hpp"
 #include "tuki/core/text/url_encoding.hpp"
 
@@ -50,6 +52,16 @@ const bool registered = register_gateway_type(
         return o.gateway_error("the console gateway takes no options");
       if (s.options.is_object() && !s.options.empty())
         return o.error(s.options.begin().key(), "is unknown (the console gateway takes no options)");
+      // The console takes anyone's word for who a reply is from: on an address others can
+      // reach, anyone could write as any student (a STOP, a crisis text). It is for trying tuki
+      // on one machine.
+      if (!is_loopback_address(s.listen_address))
+        return o.gateway_error(
+            "the console gateway checks no sender, so it needs tuki to listen on loopback only "
+            "(http.listen: 127.0.0.1 or ::1" +
+            (s.listen_address.empty() ? std::string(")")
+                                      : std::string(", not ") + s.listen_address + ")") +
+            "; use a real gateway (kannel, twilio, gatewayapi, http_json) anywhere else");
       return std::unique_ptr<sms_gateway>(new console_gateway(s));
     });
 
