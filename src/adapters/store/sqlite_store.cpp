@@ -434,7 +434,8 @@ core::result<std::vector<queued_sms>> sqlite_store::claim_sms(int limit, core::i
   return std::move(c->sms);
 }
 
-core::result<sqlite_store::sms_claim> sqlite_store::claim_sms_batch(int limit, core::instant now) {
+core::result<sqlite_store::sms_claim> sqlite_store::claim_sms_batch(int limit, core::instant now,
+                                                                    int max_priority) {
   // `priority IN (0, 1, 2)` (core::sms_priority, the only values enqueue_outbound stores) makes
   // each priority a range search of messages_queue up to `now`. Without it the claim walked the
   // index in priority order and stepped over every message of a higher priority that is not due
@@ -447,13 +448,17 @@ core::result<sqlite_store::sms_claim> sqlite_store::claim_sms_batch(int limit, c
   // The student's row is read for the phone number anyway: whether they opted out or paused
   // since the message was queued (a campaign on a rate-limited gateway can wait for hours)
   // costs no more reads. Only what tuki starts is held back (bulk, 2).
-  auto& q = db_->prepare(
+  static const std::string select =
       "SELECT m.id, IFNULL(m.student_id, 0), m.gateway, IFNULL(s.phone, m.phone), m.body, "
       "m.attempts, m.segments, m.priority, "
       "m.priority = 2 AND (s.opted_out = 1 OR IFNULL(s.paused_until, 0) > ?1) "
       "FROM messages m LEFT JOIN students s ON s.id = m.student_id "
-      "WHERE m.direction = 'out' AND m.status = 'queued' AND m.priority IN (0, 1, 2) "
-      "AND m.next_attempt_at <= ?1 ORDER BY m.priority, m.next_attempt_at, m.id LIMIT ?2");
+      "WHERE m.direction = 'out' AND m.status = 'queued' AND m.priority IN ";
+  static const std::string order =
+      " AND m.next_attempt_at <= ?1 ORDER BY m.priority, m.next_attempt_at, m.id LIMIT ?2";
+  static const std::string by_priority[] = {select + "(0)" + order, select + "(0, 1)" + order,
+                                            select + "(0, 1, 2)" + order};
+  auto& q = db_->prepare(by_priority[std::clamp(max_priority, 0, 2)]);
   q.bind(1, to_unix_ms(now)).bind(2, limit);
   while (q.step()) {
     if (q.column_int(8) == 1) {

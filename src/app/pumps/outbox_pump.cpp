@@ -31,6 +31,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <deque>
 #include <random>
 
 #include <boost/asio/bind_executor.hpp>
@@ -157,6 +158,12 @@ awaitable<void> service::outbox_pump() {
   // Cancelled whenever an answer arrives or a store finishes: the pump re-checks its conditions.
   auto signal = std::make_shared<asio::steady_timer>(outbox_io_);
   asio::steady_timer pace(outbox_io_);
+  // Claims of more urgent messages while a rate limit holds a batch (below): before a wait of at
+  // least urgent_claim_wait, at most every urgent_claim_every, up to urgent_claim_limit SMS.
+  constexpr auto urgent_claim_wait = std::chrono::milliseconds(50);
+  constexpr auto urgent_claim_every = std::chrono::milliseconds(100);
+  constexpr int urgent_claim_limit = 16;
+  auto last_urgent_claim = std::chrono::steady_clock::time_point{};
   // Answers collected but not stored yet, and requests outstanding: they carry over from one
   // claimed batch to the next, so the pump claims the next batch while the last requests of the
   // current one are still in flight (the pipeline never drains between batches).
@@ -206,14 +213,15 @@ awaitable<void> service::outbox_pump() {
     core::status status = core::status::ok();
     bool done = false;
   };
-  auto start_claim = [&]() -> std::shared_ptr<claim> {
+  auto start_claim = [&](int limit = 0, int max_priority = 2) -> std::shared_ptr<claim> {
     auto c = std::make_shared<claim>();
-    write_queue::job st_job = [c, batch_size](adapters::sqlite_store& s) {
+    if (limit == 0) limit = batch_size;
+    write_queue::job st_job = [c, limit, max_priority](adapters::sqlite_store& s) {
       auto now = wall_now();
       auto n = s.expire_messages(now);
       if (!n) return n.error();
       c->expired = *n;
-      auto claimed = s.claim_sms_batch(batch_size, now);
+      auto claimed = s.claim_sms_batch(limit, now, max_priority);
       if (!claimed) return claimed.error();
       c->sms = std::move(claimed->sms);
       c->withheld = claimed->withheld;
@@ -272,11 +280,15 @@ awaitable<void> service::outbox_pump() {
     // the claim's few milliseconds do not matter and a second claimed batch would only make a
     // crisis message queued meanwhile wait for it (at 100 segments/s, 2.5 s more).
     if (!stopping_ && claim_ahead) next = start_claim();
-    auto claimed = std::move(current->sms);
+    // Claimed in priority order; more urgent messages claimed while pacing go to the front.
+    std::deque<adapters::queued_sms> claimed(std::make_move_iterator(current->sms.begin()),
+                                             std::make_move_iterator(current->sms.end()));
     // At stop, what is claimed but not sent yet goes back to the queue (below) instead of being
     // sent: with a rate limit, two claimed batches could otherwise hold the stop for seconds.
     std::vector<std::int64_t> unsent;
-    for (auto& sms : claimed) {
+    while (!claimed.empty()) {
+      auto sms = std::move(claimed.front());
+      claimed.pop_front();
       sent_message ref{sms.id, sms.student_id, sms.attempts, sms.priority, nullptr};
       if (stopping_) {
         unsent.push_back(sms.id);
@@ -292,31 +304,60 @@ awaitable<void> service::outbox_pump() {
              {adapters::send_outcome::retryable, "", "no gateway named " + sms.gateway, true}});
         continue;
       }
-      // The claimed message is not needed after this: its number and text move into the request.
-      auto sender = sender_of_gateway_.find(sms.gateway);
-      adapters::outbound_sms out{sms.id, std::move(sms.to),
-                                 sender == sender_of_gateway_.end() ? std::string() : sender->second,
-                                 std::move(sms.body)};
-      auto request = gw->second->build_send(out);
-      if (!request) {
-        log_info("sms_console", {{"message_id", std::to_string(sms.id)}, {"gateway", sms.gateway},
-                                 {"chars", std::to_string(out.text.size())}});
-        collected->push_back({ref, gw->second->parse_send_response({}, "")});
-        if (collected->size() >= window && *pending_stores == 0) flush();
-        continue;
-      }
+      bool overtaken = false;
       if (auto bucket = rate_limits_.find(sms.gateway); bucket != rate_limits_.end()) {
         for (;;) {
           if (stopping_) break;
           auto wait = take_or_wait(bucket->second, sms.segments, std::chrono::steady_clock::now());
           if (wait == std::chrono::nanoseconds::zero()) break;
+          // A paced batch can hold the pump for minutes (256 SMS at 2 segments/s). Before a
+          // noticeable wait, claim what is more urgent than this message and was queued since
+          // (a crisis text, a reply): it goes first, instead of after the whole batch.
+          const auto at = std::chrono::steady_clock::now();
+          if (sms.priority > 0 && wait >= urgent_claim_wait &&
+              at - last_urgent_claim >= urgent_claim_every) {
+            last_urgent_claim = at;
+            auto urgent = start_claim(urgent_claim_limit, sms.priority - 1);
+            while (!urgent->done) {
+              signal->expires_at(asio::steady_timer::time_point::max());
+              boost::system::error_code ec;
+              co_await signal->async_wait(asio::redirect_error(use_awaitable, ec));
+            }
+            if (urgent->expired > 0)
+              metrics_.count("sms_expired", static_cast<std::uint64_t>(urgent->expired));
+            if (urgent->status && !urgent->sms.empty()) {
+              claimed.push_front(std::move(sms));
+              for (auto it = urgent->sms.rbegin(); it != urgent->sms.rend(); ++it)
+                claimed.push_front(std::move(*it));
+              log_info("sms_overtaking", {{"messages", std::to_string(urgent->sms.size())},
+                                          {"gateway", bucket->first}});
+              overtaken = true;
+              break;
+            }
+            continue;  // the claim took time: the bucket may have the tokens now
+          }
           pace.expires_after(wait);
           boost::system::error_code ec;
           co_await pace.async_wait(asio::redirect_error(use_awaitable, ec));
         }
       }
+      if (overtaken) continue;
       if (stopping_) {
         unsent.push_back(sms.id);
+        continue;
+      }
+      // The claimed message is not needed after this: its number and text move into the request.
+      auto sender = sender_of_gateway_.find(sms.gateway);
+      adapters::outbound_sms out{
+          sms.id, std::move(sms.to),
+          sender == sender_of_gateway_.end() ? std::string() : sender->second, std::move(sms.body)};
+      auto request = gw->second->build_send(out);
+      if (!request) {
+        log_info("sms_console", {{"message_id", std::to_string(sms.id)},
+                                 {"gateway", sms.gateway},
+                                 {"chars", std::to_string(out.text.size())}});
+        collected->push_back({ref, gw->second->parse_send_response({}, "")});
+        if (collected->size() >= window && *pending_stores == 0) flush();
         continue;
       }
       // Wait for a free slot. While a store is pending, answers keep being collected (up to

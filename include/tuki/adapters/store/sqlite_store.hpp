@@ -218,7 +218,8 @@ class sqlite_store {
     std::vector<queued_sms> sms;
     std::int64_t withheld = 0;
   };
-  core::result<sms_claim> claim_sms_batch(int limit, core::instant now);
+  /// `max_priority` below 2 claims only the more urgent (0: crisis texts; 1: also replies).
+  core::result<sms_claim> claim_sms_batch(int limit, core::instant now, int max_priority = 2);
   /// claim_sms_batch's messages alone.
   core::result<std::vector<queued_sms>> claim_sms(int limit, core::instant now);
   /// Records a status transition of a message with its history row.
