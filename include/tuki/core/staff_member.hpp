@@ -15,6 +15,9 @@ struct staff_member {
   std::vector<std::string> campuses;  // empty: all
   std::vector<std::string> groups;    // empty: all
   std::string phone;                  // E.164 or empty
+  /// False once deactivated (left the institution): kept, because tickets and their history
+  /// name them, but never routed to again (staff_directory::add_departed).
+  bool active = true;
 
   bool has_role(const std::string& role) const;
 };

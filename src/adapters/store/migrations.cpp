@@ -355,6 +355,14 @@ CREATE INDEX outbox_due ON outbox (kind, priority, due_at) WHERE status = 'queue
 UPDATE tickets SET sla_due_at = updated_at
  WHERE status = 'NEW' AND state = '' AND sla_due_at IS NULL;
 )sql"},
+      // Staff could be added and updated but not removed: someone who left kept getting new
+      // tickets and reminders. A row is deactivated instead of deleted (tickets and their
+      // history name the person); routing passes over inactive staff, and importing them
+      // again makes them active.
+      {15, "staff can be deactivated",
+       R"sql(
+ALTER TABLE staff ADD COLUMN active INTEGER NOT NULL DEFAULT 1;
+)sql"},
   };
   return all;
 }

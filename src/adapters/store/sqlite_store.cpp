@@ -167,8 +167,14 @@ core::result<staff_stored> sqlite_store::upsert_staff(
     if (auto n = db_->prepare("SELECT COUNT(*) FROM staff").first_int()) return *n;
     return core::status::io_error("sqlite: counting staff: " + db_->error_message());
   };
+  auto inactive = [this]() -> core::result<std::int64_t> {
+    if (auto n = db_->prepare("SELECT COUNT(*) FROM staff WHERE active = 0").first_int()) return *n;
+    return core::status::io_error("sqlite: counting inactive staff: " + db_->error_message());
+  };
   auto before = count();
   if (!before) return before.error();
+  auto inactive_before = inactive();
+  if (!inactive_before) return inactive_before.error();
   staff_stored out;
   std::size_t written = 0;    // members new or changed, of those that replaced no row
   std::int64_t replaced = 0;  // rows under another case of a member's email, deleted
@@ -191,12 +197,14 @@ core::result<staff_stored> sqlite_store::upsert_staff(
                  .has_value();
     auto st =
         db_->prepare(
-               "INSERT INTO staff (institution_id, email, name, roles, campuses, groups, phone) "
-               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (institution_id, email) DO UPDATE "
-               "SET name = ?3, roles = ?4, campuses = ?5, groups = ?6, phone = ?7 "
-               // A row that already holds every value is left alone (reported unchanged).
+               "INSERT INTO staff (institution_id, email, name, roles, campuses, groups, phone, "
+               "active) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1) "
+               "ON CONFLICT (institution_id, email) DO UPDATE "
+               "SET name = ?3, roles = ?4, campuses = ?5, groups = ?6, phone = ?7, active = 1 "
+               // A row that already holds every value is left alone (reported unchanged); one
+               // deactivated before is active again (someone who came back).
                "WHERE name IS NOT ?3 OR roles IS NOT ?4 OR campuses IS NOT ?5 "
-               "OR groups IS NOT ?6 OR phone IS NOT ?7")
+               "OR groups IS NOT ?6 OR phone IS NOT ?7 OR active <> 1")
             .bind(1, m.institution_id)
             .bind(2, m.email)
             .bind(3, m.name)
@@ -218,9 +226,81 @@ core::result<staff_stored> sqlite_store::upsert_staff(
   }
   auto after = count();
   if (!after) return after.error();
+  auto inactive_after = inactive();
+  if (!inactive_after) return inactive_after.error();
+  // Nothing here deactivates: every inactive row fewer became active (or gave way to its email
+  // in another case, which is active).
+  out.reactivated = static_cast<std::size_t>(*inactive_before - *inactive_after);
   // Rows added: *after - *before + replaced, of which `recased` replaced a row (updates).
   out.added = static_cast<std::size_t>(*after - *before + replaced - recased);
   out.updated += written - out.added;
+  return out;
+}
+
+core::result<staff_deactivated> sqlite_store::deactivate_staff(
+    const std::string& institution_id, const std::vector<std::string>& emails, core::instant now) {
+  // Every email is looked up first, so that one unknown changes nothing.
+  std::vector<std::string> unknown;
+  std::vector<std::int64_t> to_deactivate;
+  staff_deactivated out;
+  auto& q = db_->prepare(
+      "SELECT id, active FROM staff WHERE institution_id = ?1 AND email = ?2 COLLATE NOCASE");
+  for (const auto& e : emails) {
+    q.bind(1, institution_id).bind(2, e);
+    bool found = false;
+    while (q.step()) {
+      found = true;
+      const auto id = q.column_int(0);
+      if (q.column_int(1) == 0) {
+        ++out.already;
+      } else if (std::find(to_deactivate.begin(), to_deactivate.end(), id) == to_deactivate.end()) {
+        to_deactivate.push_back(id);
+      }
+    }
+    q.reset();
+    if (!found) unknown.push_back(e);
+  }
+  if (!unknown.empty()) {
+    std::string list;
+    for (const auto& e : unknown) list += (list.empty() ? "" : ", ") + e;
+    return core::status::not_found("no staff member of " + institution_id + " has the email " +
+                                   list);
+  }
+  if (to_deactivate.empty()) return out;
+  std::sort(to_deactivate.begin(), to_deactivate.end());
+  const auto ids = json_id_list(to_deactivate, [](std::int64_t id) { return id; });
+  // The emails as tickets hold them (lower case), read before the rows change.
+  auto& gone_q = db_->prepare(
+      "SELECT json_group_array(lower(email)) FROM staff WHERE id IN (SELECT value FROM "
+      "json_each(?1))");
+  gone_q.bind(1, ids);
+  std::string gone = gone_q.step() ? gone_q.column_text(0) : "[]";
+  gone_q.reset();
+  if (auto s =
+          db_->prepare("UPDATE staff SET active = 0 WHERE id IN (SELECT value FROM json_each(?1))")
+              .bind(1, ids)
+              .run();
+      !s)
+    return s;
+  out.ids = std::move(to_deactivate);
+  // Open tickets on which they are an assignee: the first one is in `assignee`, the others only
+  // in the ticket's state. Made due now (an earlier deadline stays): the SLA pump hands each
+  // over (ticket_desk::sla_step). A scan of the institution's open tickets, once per
+  // deactivation.
+  auto due =
+      db_->prepare(
+             "UPDATE tickets SET sla_due_at = MIN(IFNULL(sla_due_at, ?3), ?3) "
+             "WHERE institution_id = ?1 AND status <> 'RESOLVED' AND EXISTS ("
+             "SELECT 1 FROM json_each(?2) AS gone WHERE gone.value = lower(tickets.assignee) "
+             "OR EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(tickets.state) "
+             "THEN tickets.state ELSE '{}' END, '$.assignees') AS a "
+             "WHERE lower(json_extract(a.value, '$.email')) = gone.value))")
+          .bind(1, institution_id)
+          .bind(2, gone)
+          .bind(3, to_unix_ms(now))
+          .run();
+  if (!due) return due;
+  out.tickets_due = static_cast<std::size_t>(db_->changes());
   return out;
 }
 
@@ -281,8 +361,9 @@ std::vector<std::int64_t> sqlite_store::select_students(const std::string& insti
 }
 
 std::vector<core::staff_member> sqlite_store::list_staff(const std::string& institution_id) {
-  auto& q = db_->prepare("SELECT id, email, name, roles, campuses, groups, phone FROM staff "
-                         "WHERE institution_id = ?1 ORDER BY id");
+  auto& q = db_->prepare(
+      "SELECT id, email, name, roles, campuses, groups, phone, active FROM staff "
+      "WHERE institution_id = ?1 ORDER BY id");
   q.bind(1, institution_id);
   std::vector<core::staff_member> out;
   while (q.step()) {
@@ -295,6 +376,7 @@ std::vector<core::staff_member> sqlite_store::list_staff(const std::string& inst
     m.campuses = split(q.column_text(4));
     m.groups = split(q.column_text(5));
     m.phone = q.column_text(6);
+    m.active = q.column_int(7) != 0;
     out.push_back(std::move(m));
   }
   q.reset();

@@ -418,6 +418,129 @@ TEST_CASE("a staff import counts members new, updated and unchanged, leaving unc
   CHECK(store->list_staff("varia")[2].roles == std::vector<std::string>{"nurse", "psychologist"});
 }
 
+TEST_CASE("deactivated staff are kept, listed inactive, and active again when imported",
+          "[store]") {
+  temp_db db;
+  auto store = open_with_institution(db);
+  auto member = [](std::string email) {
+    core::staff_member m;
+    m.institution_id = "varia";
+    m.email = std::move(email);
+    m.roles = {"teacher"};
+    return m;
+  };
+  REQUIRE(store->upsert_staff({member("anna@varia.test"), member("bo@varia.test")}));
+  const auto ids = store->list_staff("varia");
+  REQUIRE(ids.size() == 2);
+  CHECK(ids[0].active);
+
+  // One unknown email: nothing changes, and the error names it.
+  auto unknown = store->deactivate_staff("varia", {"anna@varia.test", "nobody@varia.test"}, t0);
+  REQUIRE_FALSE(unknown);
+  CHECK(unknown.error().error_code() == core::status::code::not_found);
+  CHECK(unknown.error().message().find("nobody@varia.test") != std::string::npos);
+  CHECK(store->list_staff("varia")[0].active);
+
+  auto gone = store->deactivate_staff("varia", {"Anna@Varia.test"}, t0);
+  REQUIRE(gone);
+  CHECK(gone->ids == std::vector<std::int64_t>{ids[0].id});
+  CHECK(gone->already == 0);
+  auto after = store->list_staff("varia");
+  REQUIRE(after.size() == 2);  // kept: tickets name her
+  CHECK_FALSE(after[0].active);
+  CHECK(after[1].active);
+  auto again = store->deactivate_staff("varia", {"anna@varia.test"}, t0);
+  REQUIRE(again);
+  CHECK(again->ids.empty());
+  CHECK(again->already == 1);
+  // Another institution's staff are not this one's.
+  REQUIRE(store->upsert_institution("omnia", "Omnia", "FI", "Europe/Helsinki").is_ok());
+  CHECK_FALSE(store->deactivate_staff("omnia", {"bo@varia.test"}, t0));
+
+  // Imported again: active, counted as updated and reactivated.
+  auto back = store->upsert_staff({member("anna@varia.test"), member("bo@varia.test")});
+  REQUIRE(back);
+  CHECK(back->added == 0);
+  CHECK(back->updated == 1);
+  CHECK(back->unchanged == 1);
+  CHECK(back->reactivated == 1);
+  CHECK(store->list_staff("varia")[0].active);
+}
+
+TEST_CASE("deactivating staff makes their open tickets due, shared ones too, and no others",
+          "[store]") {
+  temp_db db;
+  auto store = open_with_institution(db);
+  const auto student = one_student(*store);
+  core::staff_member m;
+  m.institution_id = "varia";
+  m.email = "anna@varia.test";
+  m.roles = {"teacher"};
+  REQUIRE(store->upsert_staff({m}));
+  auto ticket = [&](const std::string& status, const std::string& assignee,
+                    const std::string& state, std::optional<std::int64_t> due) {
+    ticket_row t;
+    t.institution_id = "varia";
+    t.student_id = student;
+    t.category = "studies";
+    t.urgency = "normal";
+    t.status = status;
+    t.assignee = assignee;
+    auto id = store->open_ticket(t, t0);
+    REQUIRE(id);
+    std::optional<core::instant> at;
+    if (due) at = core::from_unix_ms(*due);
+    REQUIRE(store->save_ticket_state(*id, status, "teacher", assignee, state, at, t0));
+    return *id;
+  };
+  const std::string shared =
+      R"({"assignees":[{"email":"bo@varia.test"},{"email":"anna@varia.test"}]})";
+  const std::string others = R"({"assignees":[{"email":"bo@varia.test"}]})";
+  const auto now = core::to_unix_ms(t0) + 1000;
+  const auto sole = ticket("OPENED", "anna@varia.test", "{}", std::nullopt);  // acknowledged
+  const auto second = ticket("OPENED", "bo@varia.test", shared, now + 5000);
+  const auto earlier = ticket("OPENED", "anna@varia.test", "{}", now - 5000);  // stays earlier
+  const auto resolved = ticket("RESOLVED", "anna@varia.test", "{}", std::nullopt);
+  const auto not_hers = ticket("OPENED", "bo@varia.test", others, now + 5000);
+  const auto unrouted = ticket("NEW", "", "", now + 5000);
+
+  auto gone = store->deactivate_staff("varia", {"anna@varia.test"}, core::from_unix_ms(now));
+  REQUIRE(gone);
+  CHECK(gone->tickets_due == 3);
+  auto due_at = [&](std::int64_t id) {
+    return store->db()
+        .prepare("SELECT IFNULL(sla_due_at, -1) FROM tickets WHERE id = ?1")
+        .bind(1, id)
+        .first_int()
+        .value_or(-2);
+  };
+  CHECK(due_at(sole) == now);
+  CHECK(due_at(second) == now);
+  CHECK(due_at(earlier) == now - 5000);
+  CHECK(due_at(resolved) == -1);
+  CHECK(due_at(not_hers) == now + 5000);
+  CHECK(due_at(unrouted) == now + 5000);
+}
+
+TEST_CASE("migration 15 keeps every staff member stored before active", "[store]") {
+  temp_db db;
+  auto [store, conn] =
+      upgrade_from(db, 14,
+                   "INSERT INTO institutions VALUES ('varia', 'Varia', 'FI', 'Europe/Helsinki');"
+                   "INSERT INTO staff (institution_id, email, roles) VALUES "
+                   "('varia', 'anna@varia.test', 'teacher'), ('varia', 'bo@varia.test', 'nurse')");
+  auto& q = conn->prepare("SELECT group_concat(email || ':' || active, ' ') FROM staff");
+  REQUIRE(q.step());
+  CHECK(q.column_text(0) == "anna@varia.test:1 bo@varia.test:1");
+  q.reset();
+  auto staff = store->list_staff("varia");
+  REQUIRE(staff.size() == 2);
+  CHECK(staff[0].active);
+  CHECK(staff[1].active);
+  REQUIRE(store->deactivate_staff("varia", {"bo@varia.test"}, t0));
+  CHECK_FALSE(store->list_staff("varia")[1].active);
+}
+
 TEST_CASE("inbound messages are deduplicated on the gateway's id", "[store]") {
   temp_db db;
   auto store = open_with_institution(db);

@@ -130,6 +130,17 @@ struct staff_stored {
   std::size_t added = 0;      // an email not stored before (in any case)
   std::size_t updated = 0;    // stored before, with another value or its email in another case
   std::size_t unchanged = 0;  // stored before with every value: nothing changed
+  /// Of `updated`: deactivated before, active again.
+  std::size_t reactivated = 0;
+};
+
+/// What deactivate_staff did.
+struct staff_deactivated {
+  std::vector<std::int64_t> ids;  // staff rows deactivated now (active before), by id
+  std::size_t already = 0;        // named, but inactive already: nothing changed
+  /// Open tickets with one of `ids` among their assignees, made due for the SLA pump now (it
+  /// hands them over: ticket_desk::run_sla).
+  std::size_t tickets_due = 0;
 };
 
 class sqlite_store {
@@ -165,13 +176,21 @@ class sqlite_store {
   core::result<bool> upsert_student(const core::student& s, core::instant now,
                                     bool set_programme = true);
   /// Inserts or updates staff by email, ignoring its case: a row stored under another case of
-  /// the same email is replaced. A row that already holds every value is left as it was.
+  /// the same email is replaced. A row that already holds every value is left as it was. Every
+  /// member given is active afterwards (a deactivated one is active again: `reactivated`).
   core::result<staff_stored> upsert_staff(const std::vector<core::staff_member>& staff);
+  /// Deactivates the institution's staff with these emails (any case): kept, but never routed to
+  /// again. Their open tickets are made due at `now` for the SLA pump, which hands them over.
+  /// not_found naming every email the institution has no staff row for, and nothing changed.
+  core::result<staff_deactivated> deactivate_staff(const std::string& institution_id,
+                                                   const std::vector<std::string>& emails,
+                                                   core::instant now);
   std::optional<core::student> find_student_by_phone(const std::string& phone);
   std::optional<core::student> get_student(std::int64_t id);
   /// Ids of the institution's students, filtered by group, campus or ref ("all" = every one).
   std::vector<std::int64_t> select_students(const std::string& institution_id,
                                             const std::string& selector);
+  /// Every staff row of the institution, by id, deactivated ones too (`active` false).
   std::vector<core::staff_member> list_staff(const std::string& institution_id);
   core::status set_contact_state(std::int64_t student_id, bool opted_out,
                                  std::optional<core::instant> paused_until, core::instant now);
