@@ -63,7 +63,11 @@ class router {
   }
 
  private:
-  bool is_excluded(std::string_view email) const { return contains(excluded_, email); }
+  // People who said "not mine", and people who left (their emails may still be a student's
+  // teacher_email, someone's backup or the coordinator).
+  bool is_excluded(std::string_view email) const {
+    return contains(excluded_, email) || staff_.departed(email);
+  }
 
   bool available_now(const staff_member& s) const {
     return !urgent_ || s.on_call || in_working_hours(s, local_);
@@ -287,7 +291,7 @@ void apply(routing_state& state, const routing_decision& decision) {
 
 std::optional<assignee> crisis_contact(const routing_rules& rules, const staff_directory& staff) {
   const std::string contact = normalize_email(rules.institution.crisis_contact_email);
-  if (contact.empty()) return std::nullopt;
+  if (contact.empty() || staff.departed(contact)) return std::nullopt;
   const staff_member* s = staff.find(contact);
   return s ? from_member(*s, "crisis_contact", "")
            : assignee{contact, "", "crisis_contact", "en", "", ""};

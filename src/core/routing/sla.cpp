@@ -2,12 +2,14 @@
 
 #include <algorithm>
 
+#include "tuki/core/routing/staff_directory.hpp"
 #include "tuki/core/routing/ticket.hpp"
 
 namespace tuki::routing {
 
-std::optional<sla_deadline> next_deadline(const ticket& t, const sla_settings& s,
-                                          core::instant now) {
+std::optional<sla_deadline> next_deadline(const ticket& t, const sla_settings& s, core::instant now,
+                                          const staff_directory* staff) {
+  auto left = [staff](const std::string& email) { return staff && staff->departed(email); };
   sla_deadline d;
   if (t.status == ticket_status::resolved) {
     if (t.followup_at || !t.resolved_at) return std::nullopt;
@@ -18,16 +20,17 @@ std::optional<sla_deadline> next_deadline(const ticket& t, const sla_settings& s
   } else if (!t.reminded_at) {
     d.action = sla_action::remind;
     d.at = t.assigned_at + (t.is_crisis() ? s.crisis_remind_after : s.remind_after);
-    for (const auto& a : t.assignees) d.recipients.push_back(a.email);
+    for (const auto& a : t.assignees)
+      if (!left(a.email)) d.recipients.push_back(a.email);
   } else if (!t.escalated_at) {
     d.action = sla_action::escalate;
     d.at = t.assigned_at + (t.is_crisis() ? s.crisis_escalate_after : s.escalate_after);
     for (const auto& a : t.assignees) {
-      std::string to =
-          !a.backup_email.empty() && a.backup_email != a.email && !t.is_assignee(a.backup_email)
-              ? a.backup_email
-              : normalize_email(s.coordinator_email);
-      if (!to.empty() &&
+      std::string to = !a.backup_email.empty() && a.backup_email != a.email &&
+                               !t.is_assignee(a.backup_email) && !left(a.backup_email)
+                           ? a.backup_email
+                           : normalize_email(s.coordinator_email);
+      if (!to.empty() && !left(to) &&
           std::find(d.recipients.begin(), d.recipients.end(), to) == d.recipients.end()) {
         d.recipients.push_back(std::move(to));
       }

@@ -24,6 +24,9 @@ core::status staff_directory::add(staff_member member) {
   if (!core::is_email_address(member.email)) {
     return core::status::invalid_argument("staff email '" + member.email + "' is not an address");
   }
+  if (departed(member.email)) {
+    return core::status::invalid_argument("staff " + member.email + " has left (deactivated)");
+  }
   if (by_email_.count(member.email)) {
     return core::status::already_exists("staff " + member.email + " is listed twice");
   }
@@ -35,6 +38,16 @@ core::status staff_directory::add(staff_member member) {
   }
   members_.push_back(std::move(member));
   return core::status::ok();
+}
+
+void staff_directory::add_departed(std::string_view email) {
+  auto e = normalize_email(email);
+  if (!e.empty() && !departed(e)) departed_.push_back(std::move(e));
+}
+
+bool staff_directory::departed(std::string_view email) const {
+  if (departed_.empty()) return false;
+  return std::find(departed_.begin(), departed_.end(), normalize_email(email)) != departed_.end();
 }
 
 const staff_member* staff_directory::find(std::string_view email) const {

@@ -184,6 +184,63 @@ core::status mark_misrouted(ticket& t, std::string_view actor, const routing_dec
   return core::status::ok();
 }
 
+core::status hand_over(ticket& t, const std::vector<std::string>& departed,
+                       const routing_decision& decision, core::instant now) {
+  if (!t.is_open()) return not_allowed(t, "hand over");
+  std::vector<std::string> gone;
+  for (const auto& e : departed) {
+    const std::string who = normalize_email(e);
+    if (t.is_assignee(who) && std::find(gone.begin(), gone.end(), who) == gone.end())
+      gone.push_back(who);
+  }
+  if (gone.empty()) {
+    return core::status::invalid_argument("ticket " + t.id + ": nobody who left is assigned");
+  }
+  auto left = [&](const std::string& email) {
+    return std::find(gone.begin(), gone.end(), email) != gone.end();
+  };
+  std::vector<assignee> next;
+  for (const auto& a : t.assignees) {
+    if (!left(a.email)) next.push_back(a);
+  }
+  for (const auto& a : decision.assignees) {
+    if (left(a.email)) {
+      return core::status::invalid_argument("rerouting ticket " + t.id + " chose " + a.email +
+                                            ", who left");
+    }
+    if (std::none_of(next.begin(), next.end(),
+                     [&](const assignee& x) { return x.email == a.email; })) {
+      next.push_back(a);
+    }
+  }
+  if (next.empty()) {
+    return core::status::invalid_argument("ticket " + t.id + " would have nobody after " +
+                                          joined(gone) + " left");
+  }
+  if (decision.assignees.empty()) {
+    // As on "not mine" of a shared ticket: the others keep it and nobody new is told.
+    const auto ack = std::find_if(t.history.rbegin(), t.history.rend(),
+                                  [](const ticket_event& e) { return e.event == "acknowledged"; });
+    if (t.acknowledged_at && ack != t.history.rend() && left(ack->actor)) {
+      t.acknowledged_at.reset();
+      t.status = ticket_status::opened;
+    }
+    t.assignees = std::move(next);
+    event(t, now, "departed", system_actor,
+          joined(gone) + " left (deactivated); " + emails(t.assignees) + " keep it");
+    return core::status::ok();
+  }
+  routing_decision d = decision;
+  d.assignees = std::move(next);
+  if (d.role.empty()) d.role = t.role;
+  new_assignment(t, d, now);
+  t.status = ticket_status::reassigned;
+  event(t, now, "departed", system_actor,
+        joined(gone) + " left (deactivated); now " + emails(t.assignees) + " (" + decision.reason +
+            ")");
+  return core::status::ok();
+}
+
 core::status add_note(ticket& t, std::string_view actor, std::string_view note, core::instant now) {
   if (note.empty()) return core::status::invalid_argument("empty note");
   event(t, now, "note", normalize_email(actor), std::string(note));

@@ -87,7 +87,8 @@ core::result<routing_decision> route(const routing_rules& rules, const ticket_re
 void apply(routing_state& state, const routing_decision& decision);
 
 /// The institution's crisis contact as an assignee (role "crisis_contact"; name and language from
-/// the directory when listed there); nullopt when none is configured.
+/// the directory when listed there); nullopt when none is configured or they left
+/// (staff_directory::departed).
 std::optional<assignee> crisis_contact(const routing_rules& rules, const staff_directory& staff);
 
 /// The roles a ticket can be routed or reassigned to: every rule's roles, the fallback role and

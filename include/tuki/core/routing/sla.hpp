@@ -13,6 +13,7 @@
 namespace tuki::routing {
 
 struct ticket;
+class staff_directory;
 
 struct sla_settings {
   /// Since assignment, without acknowledgement: remind the assignees, then escalate.
@@ -42,9 +43,11 @@ struct sla_deadline {
 };
 
 /// The next SLA step of `t`, or nullopt when none is pending (acknowledged and open, already
-/// escalated, or follow-up already sent).
-std::optional<sla_deadline> next_deadline(const ticket& t, const sla_settings& s,
-                                          core::instant now);
+/// escalated, or follow-up already sent). With `staff`, nobody who left (staff_directory::
+/// departed) is a recipient: an escalation skips a backup who left for the coordinator, and a
+/// coordinator who left too; without it, nobody counts as left.
+std::optional<sla_deadline> next_deadline(const ticket& t, const sla_settings& s, core::instant now,
+                                          const staff_directory* staff = nullptr);
 
 std::string_view to_string(sla_action a);
 

@@ -56,8 +56,14 @@ std::string normalize_email(std::string_view email);
 class staff_directory {
  public:
   /// Adds a member (its email normalised). already_exists for a repeated email, invalid_argument
-  /// for an empty or malformed email.
+  /// for an empty or malformed email or one of someone who left (add_departed).
   core::status add(staff_member member);
+  /// Someone who left the institution (deactivated staff): not a member, and route() never
+  /// chooses them, not as a role holder, own teacher, backup, coordinator or crisis contact.
+  /// Call before add(): a member with this email is refused afterwards.
+  void add_departed(std::string_view email);
+  /// Whether `email` (any case) left the institution.
+  bool departed(std::string_view email) const;
   /// nullptr when unknown; `email` is compared case-insensitively.
   const staff_member* find(std::string_view email) const;
   /// Members holding `role`, in insertion order (indexes into all()).
@@ -69,6 +75,7 @@ class staff_directory {
   std::vector<staff_member> members_;
   std::unordered_map<std::string, std::size_t> by_email_;
   std::unordered_map<std::string, std::vector<std::size_t>> by_role_;
+  std::vector<std::string> departed_;  // normalised; few, so a list
 };
 
 }  // namespace tuki::routing

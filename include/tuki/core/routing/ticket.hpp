@@ -24,8 +24,8 @@ enum class ticket_status { new_ticket, opened, acknowledged, resolved, reassigne
 
 struct ticket_event {
   core::instant at;
-  /// created, notified, acknowledged, resolved, reassigned, misrouted, note, reminder,
-  /// escalation, followup.
+  /// created, notified, acknowledged, resolved, reassigned, misrouted, departed, note,
+  /// reminder, escalation, followup.
   std::string event;
   std::string actor;  // staff email, or "tuki" for the system
   std::string detail;
@@ -94,6 +94,16 @@ ticket_request reroute_request(const ticket& t, std::string_view also_exclude = 
 /// actor.
 core::status mark_misrouted(ticket& t, std::string_view actor, const routing_decision& decision,
                             core::instant now);
+/// Staff who left the institution (deactivated) leave the open ticket `t`: `departed` are the
+/// assignees who left (departure.hpp: departed_assignees), `decision` the people who take it
+/// over (route_departure). A decision without assignees means the remaining co-assignees keep it:
+/// status, role and SLA clock stay (an acknowledgement by one who left is undone, back to
+/// OPENED, so that the reminders reach the others). With assignees, the ticket goes to them,
+/// REASSIGNED with the SLA clock restarted. Either way a "departed" event by the system says
+/// who left and who has the ticket now. invalid_argument when the ticket is resolved, when none
+/// of `departed` is an assignee, or when nobody would be left.
+core::status hand_over(ticket& t, const std::vector<std::string>& departed,
+                       const routing_decision& decision, core::instant now);
 /// A staff note; allowed in every status.
 core::status add_note(ticket& t, std::string_view actor, std::string_view note, core::instant now);
 
