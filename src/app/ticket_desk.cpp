@@ -9,6 +9,7 @@
 #include "tuki/adapters/store/savepoint.hpp"
 #include "tuki/app/log.hpp"
 #include "tuki/core/effect.hpp"
+#include "tuki/core/routing/departure.hpp"
 #include "tuki/core/routing/not_mine.hpp"
 #include "tuki/core/routing/route.hpp"
 #include "tuki/core/routing/sla.hpp"
@@ -180,9 +181,15 @@ routing::staff_directory ticket_desk::directory(adapters::sqlite_store& store,
   // Stored staff (CSV import) give identity, roles and scope; the routing file's staff section
   // adds language, on-call, working hours, absences and backup for the same email, and may list
   // people the CSV lacks.
+  // Deactivated staff (people who left) are nobody's candidates: not even through the routing
+  // file's staff section, a student's teacher_email or someone's backup.
   routing::staff_directory dir;
   const auto& file_staff = inst.routing.staff;
-  for (const auto& m : store.list_staff(inst.settings ? inst.settings->id : "")) {
+  const auto stored = store.list_staff(inst.settings ? inst.settings->id : "");
+  for (const auto& m : stored)
+    if (!m.active) dir.add_departed(m.email);
+  for (const auto& m : stored) {
+    if (!m.active) continue;
     routing::staff_member s;
     if (const auto* extra = file_staff.find(m.email)) s = *extra;
     s.email = routing::normalize_email(m.email);
@@ -194,7 +201,7 @@ routing::staff_directory ticket_desk::directory(adapters::sqlite_store& store,
     (void)dir.add(std::move(s));  // a malformed stored email is skipped, not fatal
   }
   for (const auto& s : file_staff.all())
-    if (!dir.find(s.email)) (void)dir.add(s);
+    if (!dir.find(s.email)) (void)dir.add(s);  // refused for someone who left
   return dir;
 }
 
@@ -432,6 +439,45 @@ core::result<int> ticket_desk::route_unrouted(adapters::sqlite_store& store,
                                   {"institution", row.institution_id},
                                   {"category", row.category}});
   return 1;
+}
+
+core::result<bool> ticket_desk::hand_over(adapters::sqlite_store& store, const institution& inst,
+                                          const adapters::ticket_row& row, routing::ticket& t,
+                                          const std::vector<std::string>& gone,
+                                          const routing::staff_directory& dir, core::instant now) {
+  auto d = routing::route_departure(inst.routing.rules, t, dir, state(store, inst), now);
+  if (!d) {
+    log_error("ticket_handover_failed",
+              {{"ticket_id", std::to_string(row.id)},
+               {"institution", row.institution_id},
+               {"departed", std::to_string(gone.size())},
+               {"reason", "nobody else can take it (no staff in its roles, no coordinator)"},
+               {"effect",
+                "stays with staff who left and is tried again every 5 minutes: import staff, or "
+                "set the routing file's institution.coordinator"}});
+    // One note, not one per retry.
+    const std::string note = "staff assigned to this ticket left, and nobody else can take it";
+    if (t.history.empty() || t.history.back().detail != note)
+      if (auto s = routing::add_note(t, routing::system_actor, note, now); !s) return s;
+    return false;
+  }
+  if (auto s = routing::hand_over(t, gone, *d, now); !s) return s;
+  if (!d->assignees.empty()) {
+    // New people: told as of a new ticket, with action links.
+    if (auto s = remember(store, inst, *d); !s) return s;
+    std::vector<std::string> to;
+    for (const auto& a : d->assignees) to.push_back(a.email);
+    if (auto s =
+            notify(store, inst, t, routing::notice_kind::new_ticket, to, row.excerpt, true, now);
+        !s)
+      return s;
+    if (auto s = routing::mark_notified(t, now); !s) return s;
+  }
+  log_info("ticket_handed_over", {{"ticket_id", std::to_string(row.id)},
+                                  {"institution", row.institution_id},
+                                  {"departed", std::to_string(gone.size())},
+                                  {"routed_again", d->assignees.empty() ? "false" : "true"}});
+  return true;
 }
 
 ticket_action_outcome ticket_desk::check(std::string_view target, core::instant now) const {
@@ -737,7 +783,22 @@ core::result<int> ticket_desk::sla_step(adapters::sqlite_store& store, std::int6
   const auto& inst = institution_of(row->institution_id);
   std::size_t first_new = t.history.size();
   int steps = 0;
-  auto d = routing::next_deadline(t, inst.routing.sla, now);
+  // Who left matters to an open ticket only (a follow-up goes to the student).
+  std::optional<routing::staff_directory> dir;
+  if (t.is_open()) dir = directory(store, inst);
+  if (auto gone = dir ? routing::departed_assignees(t, *dir) : std::vector<std::string>{};
+      !gone.empty()) {
+    auto handed = hand_over(store, inst, *row, t, gone, *dir, now);
+    if (!handed) return handed.error();
+    if (!*handed) {
+      // Nobody can take it: it stays as it is (nobody is reminded) and is tried again.
+      if (auto s = persist(store, id, t, first_new, now); !s) return s;
+      if (auto s = store.set_ticket_sla_due(id, now + sla_retry_after); !s) return s;
+      return 0;
+    }
+    ++steps;
+  }
+  auto d = routing::next_deadline(t, inst.routing.sla, now, dir ? &*dir : nullptr);
   if (d && d->due) {
     switch (d->action) {
       case routing::sla_action::remind:

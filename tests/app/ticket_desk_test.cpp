@@ -20,6 +20,7 @@
 #include "tuki/app/scheduler.hpp"
 #include "tuki/app/send_window.hpp"
 #include "tuki/app/service.hpp"
+#include "tuki/app/staff_roster.hpp"
 #include "tuki/core/routing/action_link.hpp"
 #include "tuki/core/routing/ticket_json.hpp"
 
@@ -1010,4 +1011,175 @@ TEST_CASE("two unanswered check-ins in a row open a no_reply ticket for the own 
   CHECK_FALSE(*d1);
   REQUIRE(*d2);
   CHECK(f.store->get_ticket((*d2)->id)->category == "delivery_failed");
+}
+
+// --- staff who left (deactivated): no new tickets, their open tickets handed over ---
+
+namespace {
+
+// The ticket's history events as ticket_events rows.
+std::vector<std::string> event_rows(desk_fixture& f, std::int64_t id) {
+  std::vector<std::string> events;
+  auto& q =
+      f.store->db().prepare("SELECT event FROM ticket_events WHERE ticket_id = ?1 ORDER BY id");
+  q.bind(1, id);
+  while (q.step()) events.push_back(q.column_text(0));
+  q.reset();
+  return events;
+}
+
+std::vector<std::string> assignee_emails(const routing::ticket& t) {
+  std::vector<std::string> out;
+  for (const auto& a : t.assignees) out.push_back(a.email);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("an open ticket whose only assignee left is routed again by the SLA pump",
+          "[app][tickets][departure]") {
+  desk_fixture f;
+  auto [id, mail] = social_worker_ticket(f);
+  // Acknowledged: no SLA step is pending, and still the ticket must not stay with her.
+  auto ack = f.desk->act(*f.store, *f.lib, link_of(mail, "acknowledge"), t0);
+  REQUIRE(ack);
+  REQUIRE(ack->http_status == 200);
+  CHECK(f.store->tickets_due(t0 + std::chrono::days(365), 10).empty());
+  f.add_staff("sosiaali@varia.test", "social_worker");
+
+  const auto left_at = t0 + std::chrono::hours(2);
+  std::string log = f.log_of([&] {
+    auto d = app::deactivate_staff(*f.store, "varia", {"Kuraattori@varia.test"}, left_at);
+    REQUIRE(d);
+    CHECK(d->ids.size() == 1);
+    CHECK(d->tickets_due == 1);
+  });
+  CHECK_THAT(log, Catch::Contains("event=staff_deactivated"));
+  CHECK_THAT(log, !Catch::Contains("kuraattori@"));  // ids only
+  CHECK(f.store->tickets_due(left_at, 10) == std::vector<std::int64_t>{id});
+
+  const auto pumped = left_at + std::chrono::seconds(30);
+  core::result<int> steps = 0;
+  log = f.log_of([&] { steps = f.desk->run_sla(*f.store, starts_any, pumped); });
+  REQUIRE(steps);
+  CHECK(*steps == 1);
+  CHECK_THAT(log, Catch::Contains("event=ticket_handed_over"));
+  CHECK_THAT(log, !Catch::Contains("@varia.test"));
+  auto t = f.ticket(id);
+  CHECK(assignee_emails(t) == std::vector<std::string>{"sosiaali@varia.test"});
+  CHECK(t.status == routing::ticket_status::opened);  // told, so OPENED again
+  CHECK(t.assigned_at == pumped);
+  CHECK_FALSE(t.acknowledged_at);
+  CHECK(f.store->get_ticket(id)->assignee == "sosiaali@varia.test");
+  auto events = event_rows(f, id);
+  REQUIRE(events.size() >= 2);
+  CHECK(events[events.size() - 2] == "departed");
+  CHECK(events.back() == "notified");
+  // The new person gets the ticket as a new one, with links; the one who left gets nothing.
+  auto mails = f.take("mail", pumped);
+  REQUIRE(mails.size() == 1);
+  CHECK(recipients(mails[0]) == std::vector<std::string>{"sosiaali@varia.test"});
+  CHECK_FALSE(link_of(mails[0], "acknowledge").empty());
+  // Done: the pump does not hand it over again, and the new SLA clock runs from the handover.
+  CHECK(*f.desk->run_sla(*f.store, starts_any, pumped + std::chrono::hours(1)) == 0);
+  CHECK(f.store->tickets_due(pumped + std::chrono::hours(47), 10).empty());
+
+  // New tickets pass over her: each goes to the social worker still there (round-robin would
+  // give her every other one).
+  for (int i = 0; i < 3; ++i) {
+    auto next =
+        f.desk->open(*f.store, f.student, "life", core::urgency::normal, "", "", "", pumped);
+    REQUIRE(next);
+    CHECK(f.store->get_ticket(next->id)->assignee == "sosiaali@varia.test");
+  }
+}
+
+TEST_CASE("staff who left get no new tickets, even when the routing file lists them",
+          "[app][tickets][departure]") {
+  desk_fixture f(testing::crisis_routing);
+  f.add_staff("hoitaja@varia.test", "nurse");
+  f.add_staff("psykologi@varia.test", "psychologist");
+  auto before = f.desk->open(*f.store, f.student, "crisis", core::urgency::urgent, "", "", "", t0);
+  REQUIRE(before);
+  CHECK(assignee_emails(f.ticket(before->id)) == std::vector<std::string>{"hoitaja@varia.test",
+                                                                          "psykologi@varia.test",
+                                                                          "kriisi@varia.test"});
+  REQUIRE(app::deactivate_staff(*f.store, "varia", {"hoitaja@varia.test"}, t0));
+  auto after = f.desk->open(*f.store, f.student, "crisis", core::urgency::urgent, "", "", "", t0);
+  REQUIRE(after);
+  CHECK(assignee_emails(f.ticket(after->id)) ==
+        std::vector<std::string>{"psykologi@varia.test", "kriisi@varia.test"});
+
+  // Importing her again makes her a candidate again.
+  core::staff_member back;
+  back.institution_id = "varia";
+  back.email = "hoitaja@varia.test";
+  back.roles = {"nurse"};
+  auto imported = app::import_staff(*f.store, "varia", {back}, false, t0);
+  REQUIRE(imported);
+  CHECK(imported->stored.reactivated == 1);
+  auto again = f.desk->open(*f.store, f.student, "crisis", core::urgency::urgent, "", "", "", t0);
+  REQUIRE(again);
+  CHECK(f.ticket(again->id).is_assignee("hoitaja@varia.test"));
+}
+
+TEST_CASE("someone who left is taken off a shared crisis ticket, which stays with the others",
+          "[app][tickets][departure]") {
+  desk_fixture f(testing::crisis_routing);
+  f.add_staff("hoitaja@varia.test", "nurse");
+  auto opened = f.desk->open(*f.store, f.student, "crisis", core::urgency::urgent, "", "", "", t0);
+  REQUIRE(opened);
+  f.take("mail", t0);
+  const auto before = f.ticket(opened->id);
+  const auto left_at = t0 + std::chrono::minutes(5);
+  auto d = app::deactivate_staff(*f.store, "varia", {"hoitaja@varia.test"}, left_at);
+  REQUIRE(d);
+  CHECK(d->tickets_due == 1);
+  auto steps = f.desk->run_sla(*f.store, starts_any, left_at);
+  REQUIRE(steps);
+  CHECK(*steps == 1);
+  auto t = f.ticket(opened->id);
+  CHECK(assignee_emails(t) ==
+        std::vector<std::string>{"psykologi@varia.test", "kriisi@varia.test"});
+  CHECK(t.role == before.role);
+  CHECK(t.assigned_at == before.assigned_at);  // the crisis SLA clock goes on
+  CHECK(t.history.back().event == "departed");
+  CHECK(f.take("mail", left_at).empty());  // nobody new to tell
+  // The crisis reminder (30 min) reaches the others only.
+  REQUIRE(f.desk->run_sla(*f.store, starts_any, t0 + std::chrono::minutes(30)));
+  std::set<std::string> reminded;
+  for (const auto& m : f.take("mail", t0 + std::chrono::minutes(30)))
+    reminded.insert(recipients(m).at(0));
+  CHECK(reminded == std::set<std::string>{"psykologi@varia.test", "kriisi@varia.test"});
+}
+
+TEST_CASE("a ticket whose only assignee left, with nobody else, is noted once and tried again",
+          "[app][tickets][departure]") {
+  desk_fixture f;  // the built-in routing: no coordinator
+  auto [id, mail] = social_worker_ticket(f);
+  REQUIRE(app::deactivate_staff(*f.store, "varia", {"kuraattori@varia.test"}, t0));
+  core::result<int> steps = 0;
+  auto log = f.log_of([&] { steps = f.desk->run_sla(*f.store, starts_any, t0); });
+  REQUIRE(steps);
+  CHECK(*steps == 0);
+  CHECK_THAT(log, Catch::Contains("level=error event=ticket_handover_failed"));
+  CHECK_THAT(log, !Catch::Contains("@varia.test"));
+  CHECK(f.take("mail", t0).empty());
+  CHECK(f.store->tickets_due(t0 + std::chrono::minutes(4), 10).empty());
+  CHECK(f.store->tickets_due(t0 + app::sla_retry_after, 10) == std::vector<std::int64_t>{id});
+  // Tried again 5 minutes later: still nobody, and one note, not two.
+  REQUIRE(f.desk->run_sla(*f.store, starts_any, t0 + app::sla_retry_after));
+  int notes = 0;
+  for (const auto& h : f.ticket(id).history) notes += h.event == "note";
+  CHECK(notes == 1);
+  // A reminder would reach nobody who is still there: none is sent, even when it is due.
+  REQUIRE(f.desk->run_sla(*f.store, starts_any, t0 + std::chrono::hours(49)));
+  CHECK(f.take("mail", t0 + std::chrono::hours(49)).empty());
+  // Someone joins: the next try routes it to them.
+  f.add_staff("sosiaali@varia.test", "social_worker");
+  auto later = t0 + std::chrono::hours(50);
+  auto routed = f.desk->run_sla(*f.store, starts_any, later);
+  REQUIRE(routed);
+  CHECK(*routed == 1);
+  CHECK(assignee_emails(f.ticket(id)) == std::vector<std::string>{"sosiaali@varia.test"});
 }

@@ -133,13 +133,16 @@ class ticket_desk {
       std::function<core::result<dialog_start>(adapters::sqlite_store&, std::int64_t student_id,
                                                const std::string& dialog_id, core::instant now)>;
   /// Takes every SLA step due at `now` (up to `limit` tickets): reminders and escalations as
-  /// emails, follow-ups by starting the `followup` dialog, and routing again a ticket that
-  /// nobody could take when it was opened. A follow-up that cannot start now (`retry_at`) is
-  /// not recorded: the ticket's SLA step is stored again for that time.
-  /// Each ticket's step runs in a savepoint of its own: a ticket whose step fails is undone alone,
-  /// logged (`sla_ticket_failed`), noted (an SLA_ERROR event) and due again `sla_retry_after`
-  /// later, and the other tickets go on. Returns how many steps were taken; a status only when
-  /// the store cannot record that.
+  /// emails, follow-ups by starting the `followup` dialog, routing again a ticket that
+  /// nobody could take when it was opened, and handing over an open ticket from assignees who
+  /// left (deactivated staff; sqlite_store::deactivate_staff makes their tickets due): the
+  /// others keep a shared ticket, one they held alone is routed again (a "departed" history
+  /// event, `ticket_handed_over` logged). Nobody who left is reminded or escalated to. A follow-up
+  /// that cannot start now (`retry_at`) is not recorded: the ticket's SLA step is stored again for
+  /// that time. Each ticket's step runs in a savepoint of its own: a ticket whose step fails is
+  /// undone alone, logged (`sla_ticket_failed`), noted (an SLA_ERROR event) and due again
+  /// `sla_retry_after` later, and the other tickets go on. Returns how many steps were taken; a
+  /// status only when the store cannot record that.
   core::result<int> run_sla(adapters::sqlite_store& store, const start_dialog_fn& start_dialog,
                             core::instant now, int limit = 200);
 
@@ -216,6 +219,14 @@ class ticket_desk {
   /// it; else 0, and it is due again sla_retry_after later.
   core::result<int> route_unrouted(adapters::sqlite_store& store, const adapters::ticket_row& row,
                                    core::instant now);
+  /// Staff who left (`gone`, deactivated) leave ticket `t` (routing::route_departure and
+  /// hand_over): the others keep a shared ticket; one held by them alone is routed again and its
+  /// new people notified. False, with a note and `ticket_handover_failed` logged, when nobody
+  /// can take it: `t` keeps them. The caller persists `t`.
+  core::result<bool> hand_over(adapters::sqlite_store& store, const institution& inst,
+                               const adapters::ticket_row& row, routing::ticket& t,
+                               const std::vector<std::string>& gone,
+                               const routing::staff_directory& dir, core::instant now);
   /// Stores the ticket and appends its history events from `first_new_event` to ticket_events.
   core::status persist(adapters::sqlite_store& store, std::int64_t id, const routing::ticket& t,
                        std::size_t first_new_event, core::instant now) const;
