@@ -10,10 +10,11 @@
 #include "tuki/app/log.hpp"
 #include "tuki/app/roster_import.hpp"
 #include "tuki/app/service.hpp"
+#include "tuki/app/staff_roster.hpp"
 #include "tuki/app/student_import.hpp"
-#include "tuki/core/config/config.hpp"
 #include "tuki/app/wall_clock.hpp"
 #include "tuki/cli/cli_support.hpp"
+#include "tuki/core/config/config.hpp"
 
 namespace tuki::cli {
 namespace {
@@ -126,10 +127,14 @@ void register_service_commands(CLI::App& root, int& exit_code) {
   auto* timport = staff->add_subcommand("import", "Import or update staff from a CSV file");
   auto tfile = std::make_shared<std::string>();
   auto tinst = std::make_shared<std::string>();
+  auto treplace = std::make_shared<bool>(false);
   timport->add_option("file", *tfile, "CSV: email,name,roles,campuses,groups,phone")->required();
   timport->add_option("--institution", *tinst, "Institution id (default: the only one)");
+  timport->add_flag("--replace", *treplace,
+                    "The file is the whole staff: deactivate the institution's staff it does not "
+                    "list (their open tickets are handed over)");
   timport->add_option("--config", common->config, "Configuration file")->capture_default_str();
-  timport->callback([common, tfile, tinst, &exit_code] {
+  timport->callback([common, tfile, tinst, treplace, &exit_code] {
     auto cfg = load(*common);
     if (!cfg) {
       exit_code = fail(2, cfg.error().message());
@@ -155,18 +160,65 @@ void register_service_commands(CLI::App& root, int& exit_code) {
       exit_code = fail(1, store.error().message());
       return;
     }
-    adapters::staff_stored n;
+    app::staff_import_report n;
     auto st = in_transaction(**store, [&](adapters::sqlite_store& s) {
-      auto stored = s.upsert_staff(*rows);
-      if (stored) n = *stored;
-      return stored.error();
+      auto done = app::import_staff(s, inst->id, *rows, *treplace, wall_now());
+      if (done) n = *done;
+      return done.error();
     });
     if (!st) {
-      exit_code = fail(1, st.message());
+      const bool refused = st.error_code() == core::status::code::invalid_argument;
+      exit_code = fail(refused ? 2 : 1, (refused ? *tfile + ": " : "") + st.message());
       return;
     }
     std::cout << "imported " << rows->size() << " staff members into " << inst->id << " ("
-              << n.added << " new, " << n.updated << " updated, " << n.unchanged << " unchanged)\n";
+              << n.stored.added << " new, " << n.stored.updated << " updated, "
+              << n.stored.unchanged << " unchanged";
+    if (*treplace) std::cout << ", " << n.deactivated.ids.size() << " deactivated";
+    std::cout << ")\n";
+    if (n.deactivated.tickets_due > 0)
+      std::cout << n.deactivated.tickets_due
+                << " open tickets of deactivated staff will be handed over by the running "
+                   "service\n";
+  });
+
+  auto* tdeact = staff->add_subcommand(
+      "deactivate", "Deactivate staff who left: no new tickets, their open tickets handed over");
+  auto temails = std::make_shared<std::vector<std::string>>();
+  auto tdinst = std::make_shared<std::string>();
+  tdeact->add_option("email", *temails, "Emails of the staff members (any case)")->required();
+  tdeact->add_option("--institution", *tdinst, "Institution id (default: the only one)");
+  tdeact->add_option("--config", common->config, "Configuration file")->capture_default_str();
+  tdeact->callback([common, temails, tdinst, &exit_code] {
+    auto cfg = load(*common);
+    if (!cfg) {
+      exit_code = fail(2, cfg.error().message());
+      return;
+    }
+    const auto* inst = pick_institution(*cfg, *tdinst);
+    if (!inst) {
+      exit_code = fail(2, "name the institution with --institution");
+      return;
+    }
+    auto store = app::open_store(*cfg);
+    if (!store) {
+      exit_code = fail(1, store.error().message());
+      return;
+    }
+    adapters::staff_deactivated n;
+    auto st = in_transaction(**store, [&](adapters::sqlite_store& s) {
+      auto done = app::deactivate_staff(s, inst->id, *temails, wall_now());
+      if (done) n = *done;
+      return done.error();
+    });
+    if (!st) {
+      // An unknown email: nothing changed.
+      exit_code = fail(st.error_code() == core::status::code::not_found ? 2 : 1, st.message());
+      return;
+    }
+    std::cout << "deactivated " << n.ids.size() << " staff members of " << inst->id << " ("
+              << n.already << " already inactive); " << n.tickets_due
+              << " open tickets will be handed over by the running service\n";
   });
 
   auto* checkin = root.add_subcommand("checkin", "Check-ins");

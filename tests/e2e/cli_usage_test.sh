@@ -53,3 +53,23 @@ expect 0 "student_id,failed_deliveries,last_failure"
 args="--config=FILE deliveries failed"; run "--config=$tmp/tuki.yaml" deliveries failed
 expect 0 "student_id,failed_deliveries,last_failure"
 pass "--config before the command is the command's --config"
+
+# Staff who left: `staff import --replace` deactivates those the file leaves out and counts them;
+# `staff deactivate` with an unknown email changes nothing (exit 2).
+printf 'email,name,roles,campuses,groups,phone\nanna@varia.test,Anna,teacher,,,\nbo@varia.test,Bo,nurse,,,\ncilla@varia.test,Cilla,nurse,,,\n' >"$tmp/staff.csv"
+args="staff import"; run --config "$tmp/tuki.yaml" staff import "$tmp/staff.csv"
+expect 0 "imported 3 staff members into varia (3 new, 0 updated, 0 unchanged)"
+printf 'email,name,roles,campuses,groups,phone\nanna@varia.test,Anna,teacher,,,\n' >"$tmp/staff-now.csv"
+args="staff import --replace"; run --config "$tmp/tuki.yaml" staff import "$tmp/staff-now.csv" --replace
+expect 0 "imported 1 staff members into varia (0 new, 0 updated, 1 unchanged, 2 deactivated)"
+case "$out" in *"@varia.test"*) fail "the import logged or printed an email: $out" ;; esac
+args="staff deactivate (unknown)"; run --config "$tmp/tuki.yaml" staff deactivate anna@varia.test nobody@varia.test
+expect 2 "no staff member of varia has the email nobody@varia.test"
+args="staff import (again)"; run --config "$tmp/tuki.yaml" staff import "$tmp/staff.csv"
+expect 0 "imported 3 staff members into varia (0 new, 2 updated, 1 unchanged)"
+args="staff deactivate"; run --config "$tmp/tuki.yaml" staff deactivate Bo@varia.test
+expect 0 "deactivated 1 staff members of varia (0 already inactive); 0 open tickets"
+printf 'email,name,roles,campuses,groups,phone\n' >"$tmp/staff-none.csv"
+args="staff import --replace (nobody)"; run --config "$tmp/tuki.yaml" staff import "$tmp/staff-none.csv" --replace
+expect 2 "the file lists nobody: --replace would deactivate every staff member of varia"
+pass "staff import --replace and staff deactivate: leavers deactivated and counted, mistakes change nothing"
