@@ -288,14 +288,18 @@ core::status ticket_desk::notify(adapters::sqlite_store& store, const institutio
     // a ticket must never be lost to a configuration gap.
     if (with_actions && !cfg_.secret.empty()) {
       std::vector<std::pair<routing::ticket_action, std::string>> acts{
-          {routing::ticket_action::acknowledge, ""},
-          {routing::ticket_action::resolve, ""},
-          {routing::ticket_action::not_mine, ""}};
-      // Not on a shared or crisis ticket: passing it on would take it from everyone else on it
-      // (ticket::is_reassignable); "not mine" leaves such a ticket to the others.
-      const auto& fallback = inst.routing.rules.fallback_role;
-      if (!fallback.empty() && fallback != t.role && t.is_reassignable())
-        acts.emplace_back(routing::ticket_action::reassign, fallback);
+          {routing::ticket_action::acknowledge, ""}, {routing::ticket_action::resolve, ""}};
+      // An escalation goes to people who are not assignees (backups, the coordinator): they
+      // can take the ticket over (acknowledge or resolve: routing::acknowledge adds them), but
+      // "not mine" and passing it on are the assignees'.
+      if (kind != routing::notice_kind::escalation) {
+        acts.emplace_back(routing::ticket_action::not_mine, "");
+        // Not on a shared or crisis ticket: passing it on would take it from everyone else on
+        // it (ticket::is_reassignable); "not mine" leaves such a ticket to the others.
+        const auto& fallback = inst.routing.rules.fallback_role;
+        if (!fallback.empty() && fallback != t.role && t.is_reassignable())
+          acts.emplace_back(routing::ticket_action::reassign, fallback);
+      }
       for (const auto& [action, role] : acts) {
         // lang: the page the link opens speaks the language this email is written in.
         routing::action_link l{.ticket_id = t.id,
@@ -830,7 +834,7 @@ core::result<int> ticket_desk::sla_step(adapters::sqlite_store& store, std::int6
                                   "coordinator)",
                                   now);
         } else if (auto s = notify(store, inst, t, routing::notice_kind::escalation, to,
-                                   row->excerpt, false, now);
+                                   row->excerpt, true, now);
                    !s) {
           return s;
         }

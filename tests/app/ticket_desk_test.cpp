@@ -647,6 +647,19 @@ staff:
   q.reset();
   // "NEW" is the store's own creation row; the rest is the core ticket's history.
   CHECK(events == std::vector<std::string>{"NEW", "created", "notified", "reminder", "escalation"});
+  // The coordinator can take it over (acknowledge or resolve), but not pass it on.
+  CHECK_THAT(mail_text(escalation[0]), Catch::Contains("I'll take it"));
+  CHECK(link_of(escalation[0], "not_mine").empty());
+  CHECK(link_of(escalation[0], "reassign").empty());
+  auto take = link_of(escalation[0], "acknowledge");
+  REQUIRE_FALSE(take.empty());
+  auto taken = f.desk->act(*f.store, *f.lib, take, t0 + std::chrono::hours(97));
+  REQUIRE(taken);
+  CHECK(taken->http_status == 200);
+  t = f.ticket(opened->id);
+  CHECK(t.acknowledged_at == t0 + std::chrono::hours(97));
+  CHECK(t.is_assignee("coordinator@varia.test"));
+  CHECK(t.is_assignee("kuraattori@varia.test"));  // who had it keeps it
 
   // Resolve (signed link), then the follow-up dialog 14 days later, once.
   auto resolve = link_of(first[0], "resolve");

@@ -20,6 +20,7 @@ struct phrases {
   std::array<const char*, 3> urgency_names;
   const char* open_ticket;
   std::array<const char*, 4> actions;  // by ticket_action; reassign has "{role}" (its name)
+  const char* take_over;  // acknowledge in an escalation: the reader is not an assignee yet
   const char* reply_heading;
   const char* privacy_note;
   const char* footer;
@@ -47,6 +48,7 @@ const phrases fi{
     {"normaali", "kiireellinen", "erittäin kiireellinen – toimi heti"},
     "Avaa tiketti",
     {"Kuittaa", "Merkitse ratkaistuksi", "Siirrä: {role}", "Ei minulle"},
+    "Otan hoitaakseni",
     "Opiskelijan viesti:",
     "Opiskelijan omia viestejä ei näytetä sähköpostissa yksityisyyden suojaamiseksi. Ota yhteyttä "
     "opiskelijaan suoraan.",
@@ -81,6 +83,7 @@ const phrases sv{
     {"normal", "brådskande", "akut – agera genast"},
     "Öppna ärendet",
     {"Kvittera", "Markera som löst", "Flytta: {role}", "Inte min"},
+    "Jag tar hand om det",
     "Den studerandes meddelande:",
     "Den studerandes egna meddelanden visas inte i e-post för att skydda integriteten. "
     "Kontakta den studerande direkt.",
@@ -115,6 +118,7 @@ const phrases en{
     {"normal", "high", "urgent – act now"},
     "Open the ticket",
     {"Acknowledge", "Mark resolved", "Reassign: {role}", "Not mine"},
+    "I'll take it",
     "The student's message:",
     "The student's own messages are not shown in email, to protect their privacy. Contact the "
     "student directly.",
@@ -180,8 +184,12 @@ notice_wording word_notice(const staff_notice& n, std::string_view recipient_nam
   w.footer = p.footer;
   for (const auto& a : n.actions) {
     const std::string_view role = a.role_name.empty() ? a.role : a.role_name;
-    w.action_labels.push_back(
-        core::fill_placeholders(p.actions[static_cast<std::size_t>(a.action)], {{"role", role}}));
+    // In an escalation the reader is a backup or the coordinator: acknowledging takes it over.
+    if (n.kind == notice_kind::escalation && a.action == ticket_action::acknowledge)
+      w.action_labels.push_back(p.take_over);
+    else
+      w.action_labels.push_back(
+          core::fill_placeholders(p.actions[static_cast<std::size_t>(a.action)], {{"role", role}}));
   }
   return w;
 }

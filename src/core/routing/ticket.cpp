@@ -71,7 +71,44 @@ core::status mark_notified(ticket& t, core::instant now) {
   return core::status::ok();
 }
 
+std::vector<std::string> escalation_recipients(const ticket& t) {
+  if (!t.escalated_at) return {};  // none since the current assignment
+  for (auto it = t.history.rbegin(); it != t.history.rend(); ++it) {
+    if (it->event != "escalation") continue;
+    std::vector<std::string> out;
+    std::string_view rest = it->detail;
+    while (!rest.empty()) {
+      const auto comma = rest.find(',');
+      if (auto one = rest.substr(0, comma); !one.empty()) out.push_back(normalize_email(one));
+      if (comma == std::string_view::npos) break;
+      rest.remove_prefix(comma + 1);
+    }
+    return out;
+  }
+  return {};
+}
+
+namespace {
+
+// An escalation recipient (a backup, the coordinator, the crisis contact) acting on an open
+// ticket takes it over: added beside the assignees, who keep it too.
+void take_over_if_escalated(ticket& t, std::string_view actor, core::instant now) {
+  if (!t.is_open() || t.is_assignee(actor)) return;
+  const auto who = normalize_email(actor);
+  const auto to = escalation_recipients(t);
+  if (std::find(to.begin(), to.end(), who) == to.end()) return;
+  assignee a;
+  a.email = who;
+  a.role = t.role;
+  a.via = "escalation";
+  t.assignees.push_back(std::move(a));
+  event(t, now, "took_over", who, "after the escalation");
+}
+
+}  // namespace
+
 core::status acknowledge(ticket& t, std::string_view actor, core::instant now) {
+  take_over_if_escalated(t, actor, now);
   if (!t.is_assignee(actor)) {
     return core::status::permission_denied(std::string(actor) + " is not assigned to ticket " +
                                            t.id);
@@ -86,6 +123,7 @@ core::status acknowledge(ticket& t, std::string_view actor, core::instant now) {
 }
 
 core::status resolve(ticket& t, std::string_view actor, std::string_view note, core::instant now) {
+  take_over_if_escalated(t, actor, now);
   if (!t.is_assignee(actor)) {
     return core::status::permission_denied(std::string(actor) + " is not assigned to ticket " +
                                            t.id);

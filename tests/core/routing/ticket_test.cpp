@@ -157,3 +157,45 @@ TEST_CASE("ticket: not mine on a shared ticket keeps the others", "[routing]") {
   CHECK(t.assignees.front().email == "b@x.fi");
   CHECK_FALSE(mark_misrouted(t, "b@x.fi", routing_decision{}, later).is_ok());  // nobody left
 }
+
+TEST_CASE("ticket: whom it was escalated to can take it over; nobody else can act", "[routing]") {
+  ticket t = fresh();
+  REQUIRE(mark_notified(t, later).is_ok());
+  CHECK(escalation_recipients(t).empty());
+  // Not escalated yet: the coordinator is nobody on this ticket.
+  CHECK(acknowledge(t, "coordinator@x.fi", later).error_code() ==
+        core::status::code::permission_denied);
+  REQUIRE(record_escalation(t, {"backup@x.fi", "Coordinator@X.fi"}, later).is_ok());
+  CHECK(escalation_recipients(t) == std::vector<std::string>{"backup@x.fi", "coordinator@x.fi"});
+  const ticket before = t;
+  CHECK(acknowledge(t, "stranger@x.fi", later).error_code() ==
+        core::status::code::permission_denied);
+  CHECK(t == before);
+
+  SECTION("acknowledging takes it over beside the assignee") {
+    REQUIRE(acknowledge(t, "COORDINATOR@x.fi", later).is_ok());
+    CHECK(t.status == ticket_status::acknowledged);
+    REQUIRE(t.assignees.size() == 2);
+    CHECK(t.assignees[0].email == "t@x.fi");
+    CHECK(t.assignees[1].email == "coordinator@x.fi");
+    CHECK(t.assignees[1].via == "escalation");
+    REQUIRE(t.history.size() >= 2);
+    CHECK(t.history[t.history.size() - 2].event == "took_over");
+    CHECK(t.history.back().event == "acknowledged");
+    CHECK(t.history.back().actor == "coordinator@x.fi");
+    // Once only: acting again adds nobody.
+    REQUIRE(resolve(t, "coordinator@x.fi", "called the student", later).is_ok());
+    CHECK(t.assignees.size() == 2);
+  }
+  SECTION("resolving takes it over too") {
+    REQUIRE(resolve(t, "backup@x.fi", "", later).is_ok());
+    CHECK(t.status == ticket_status::resolved);
+    CHECK(t.is_assignee("backup@x.fi"));
+  }
+  SECTION("a reassignment ends what the escalation allowed") {
+    REQUIRE(reassign(t, "t@x.fi", "teacher", to({"other@x.fi"}), later).is_ok());
+    CHECK(escalation_recipients(t).empty());
+    CHECK(acknowledge(t, "coordinator@x.fi", later).error_code() ==
+          core::status::code::permission_denied);
+  }
+}

@@ -24,8 +24,8 @@ enum class ticket_status { new_ticket, opened, acknowledged, resolved, reassigne
 
 struct ticket_event {
   core::instant at;
-  /// created, notified, acknowledged, resolved, reassigned, misrouted, departed, note,
-  /// reminder, escalation, followup.
+  /// created, notified, acknowledged, resolved, reassigned, misrouted, departed, took_over,
+  /// note, reminder, escalation, followup.
   std::string event;
   std::string actor;  // staff email, or "tuki" for the system
   std::string detail;
@@ -73,7 +73,12 @@ ticket make_ticket(std::string id, const ticket_request& request, const routing_
 
 /// The assignees were notified (mail or webhook sent): NEW/REASSIGNED/MISROUTED -> OPENED.
 core::status mark_notified(ticket& t, core::instant now);
+/// Whom the ticket was escalated to since its current assignment (normalised emails, from the
+/// last "escalation" event); empty when it was not.
+std::vector<std::string> escalation_recipients(const ticket& t);
 /// An assignee acknowledges. Idempotent once acknowledged; permission_denied for non-assignees.
+/// An escalation recipient (escalation_recipients) acknowledging or resolving an open ticket
+/// takes it over first: added as an assignee beside the others (history "took_over").
 core::status acknowledge(ticket& t, std::string_view actor, core::instant now);
 /// An assignee resolves it, with an optional note (staff-written, kept in history).
 core::status resolve(ticket& t, std::string_view actor, std::string_view note, core::instant now);
