@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 
 #include "tuki/adapters/mail/mailer.hpp"
+#include "tuki/adapters/mail/smtp_transcript.hpp"
 
 namespace tuki::adapters {
 namespace {
@@ -21,13 +22,64 @@ std::size_t read_body(char* buf, std::size_t size, std::size_t n, void* user) {
   return take;
 }
 
+// The protocol lines, for the transcript; the message itself (DATA_OUT) is not looked at.
+int on_debug(CURL*, curl_infotype type, char* data, std::size_t size, void* user) {
+  auto* t = static_cast<smtp_transcript*>(user);
+  if (type == CURLINFO_HEADER_OUT) t->sent({data, size});
+  if (type == CURLINFO_HEADER_IN) t->received({data, size});
+  return 0;
+}
+
+// Debian 12's libcurl (7.88) spells the option with three Ls; 8.2 renamed it.
+#if LIBCURL_VERSION_NUM >= 0x080200
+constexpr CURLoption rcpt_allowfails = CURLOPT_MAIL_RCPT_ALLOWFAILS;
+#else
+constexpr CURLoption rcpt_allowfails = CURLOPT_MAIL_RCPT_ALLLOWFAILS;
+#endif
+
+mail_result outcome(CURLcode rc, long code, const char* err, const smtp_transcript& t) {
+  mail_result r;
+  if (rc == CURLE_OK) {
+    r.refused_recipients = t.recipients_answered(5);
+    r.deferred_recipients = t.recipients_answered(4);
+    // The answer to report: the last refusal of a recipient, else the last deferral.
+    const auto& answers = t.answers();
+    for (int klass : {5, 4})
+      for (auto it = answers.rbegin(); it != answers.rend() && !r.smtp_code; ++it)
+        if (it->command == "RCPT" && it->code / 100 == klass) {
+          r.smtp_code = it->code;
+          r.reply = mask_addresses(it->text);
+        }
+    return r;
+  }
+  const auto* f = t.last_failure();
+  r.smtp_code = f ? f->code : (code >= 400 ? static_cast<int>(code) : 0);
+  r.reply = f ? mask_addresses(f->text) : "";
+  std::string why = std::string(err[0] ? err : curl_easy_strerror(rc));
+  if (r.smtp_code)
+    why += " (SMTP " + std::to_string(r.smtp_code) + (r.reply.empty() ? "" : " " + r.reply) + ")";
+  const bool permanent = r.smtp_code >= 500 && r.smtp_code < 600;
+  // No recipient taken, but one only deferred (4xx): the message may pass later for it.
+  const bool some_deferred = f && f->command == "RCPT" && !t.recipients_answered(4).empty();
+  if (rc == CURLE_LOGIN_DENIED && (permanent || r.smtp_code == 0))
+    r.status = core::status::unauthenticated("mail server refused the login: " + why);
+  else if (permanent && f && f->command == "AUTH")
+    r.status = core::status::unauthenticated("mail server refused the login: " + why);
+  else if (permanent && !some_deferred)
+    r.status = core::status::invalid_argument("mail refused: " + why);
+  else
+    r.status = core::status::unavailable("mail server: " + why);
+  return r;
+}
+
 class smtp_mailer final : public mailer {
  public:
   explicit smtp_mailer(config::mail_settings s) : settings_(std::move(s)) {}
 
-  core::status send(const mail_message& m) override {
+  mail_result send(const mail_message& m) override {
     CURL* c = curl_easy_init();
-    if (!c) return core::status::internal("curl_easy_init failed");
+    if (!c) return {core::status::internal("curl_easy_init failed")};
+    smtp_transcript transcript;
     char err[CURL_ERROR_SIZE] = {};
     upload body{&m.mime};
     curl_slist* rcpts = nullptr;
@@ -36,10 +88,14 @@ class smtp_mailer final : public mailer {
     curl_easy_setopt(c, CURLOPT_URL, settings_.url.c_str());
     curl_easy_setopt(c, CURLOPT_MAIL_FROM, from.c_str());
     curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpts);
+    curl_easy_setopt(c, rcpt_allowfails, 1L);
     curl_easy_setopt(c, CURLOPT_READFUNCTION, read_body);
     curl_easy_setopt(c, CURLOPT_READDATA, &body);
     curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, err);
+    curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, on_debug);
+    curl_easy_setopt(c, CURLOPT_DEBUGDATA, &transcript);
+    curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);  // feeds on_debug only, never stderr
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
@@ -54,12 +110,7 @@ class smtp_mailer final : public mailer {
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
     curl_slist_free_all(rcpts);
     curl_easy_cleanup(c);
-    if (rc == CURLE_OK) return core::status::ok();
-    std::string why = std::string(err[0] ? err : curl_easy_strerror(rc)) +
-                      (code ? " (SMTP " + std::to_string(code) + ")" : "");
-    // 5xx from the server is a refusal of this message; everything else may pass with time.
-    if (code >= 500 && code < 600) return core::status::invalid_argument("mail refused: " + why);
-    return core::status::unavailable("mail server: " + why);
+    return outcome(rc, code, err, transcript);
   }
 
  private:

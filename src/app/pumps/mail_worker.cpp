@@ -1,9 +1,18 @@
 // The mail worker (its own thread): takes due `mail` jobs from the outbox, crisis first
-// (adapters::job_priority), sends each with the configured mailer (blocking SMTP), and marks it
-// done, or queues it again with backoff (mail_retry_policy: a crisis mail at most 30 s later):
-// nothing is dropped. When the server is unavailable (down, or hanging until the 30 s timeout)
-// the rest of the batch goes back to the queue untried, so the next claim starts again with the
-// crisis mail, one written meanwhile included, instead of waiting for up to 15 more timeouts.
+// (adapters::job_priority), sends each with the configured mailer (blocking SMTP), and does what
+// decide_mail_outcome says (app/mail_decision.hpp): nothing is dropped.
+//  - Sent: done. Recipients the server refused while it took the others are reported (below);
+//    those it only deferred (4xx) get a job of their own, so the others do not get it twice.
+//  - An outage (down, 4xx, hanging until the 30 s timeout): queued again with backoff
+//    (mail_retry_policy: a crisis mail at most 30 s later), and the rest of the batch goes back
+//    to the queue untried, so the next claim starts again with the crisis mail, one written
+//    meanwhile included, instead of waiting for up to 15 more timeouts.
+//  - Refused (5xx to the message, its sender or every recipient): offered again every hour,
+//    since a crisis alert must never vanish; the operator hears of it as an error `mail_refused`
+//    (code and reply, no address) the first time and daily, the ticket's history says so
+//    (NOTIFY_FAILED) and tuki_mail_refused_total counts each refused send.
+//  - The login refused: an error `mail_login_refused` naming the settings to fix, once and
+//    daily for all jobs; the mail waits with backoff as in an outage.
 // Webhooks have a thread of their own (pumps/webhook_worker.cpp): a mail outage never holds
 // them.
 #include <future>
@@ -11,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tuki/app/log.hpp"
+#include "tuki/app/mail_decision.hpp"
 #include "tuki/app/outbox_decision.hpp"
 #include "tuki/app/service.hpp"
 #include "tuki/app/wall_clock.hpp"
@@ -25,9 +35,18 @@ core::status run_job(write_queue& q, write_queue::job j) {
   return p.get_future().get();
 }
 
+// The last error of a refused job starts with this: a refusal, not an outage.
+const std::string refused_mark = "refused: ";
+
+std::string smtp_answer(const adapters::mail_result& r) {
+  if (!r.smtp_code) return "";
+  return "SMTP " + std::to_string(r.smtp_code) + (r.reply.empty() ? "" : " " + r.reply);
+}
+
 }  // namespace
 
 void service::mail_worker() {
+  mail_alerts alerts;
   while (!stopping_) {
     std::vector<adapters::outbox_job> jobs;
     auto st = run_job(*writes_, [&jobs](adapters::sqlite_store& s) {
@@ -42,9 +61,9 @@ void service::mail_worker() {
       const auto& job = jobs[i];
       auto payload = nlohmann::json::parse(job.payload, nullptr, false);
       adapters::mail_message m;
-      core::status sent;
+      adapters::mail_result sent;
       if (payload.is_discarded()) {
-        sent = core::status::invalid_argument("unreadable mail job");
+        sent.status = core::status::invalid_argument("unreadable mail job");
       } else {
         m.from = payload.value("from", "");
         m.recipients = payload.value("recipients", std::vector<std::string>{});
@@ -55,33 +74,129 @@ void service::mail_worker() {
       auto id = job.id;
       int attempt = job.attempts;
       const bool crisis = job.priority == adapters::job_priority::crisis;
-      // The rest of the batch, when the server is unavailable: back to the queue untried.
+      const auto now = wall_now();
+      const auto d = decide_mail_outcome(sent, attempt, crisis, now);
+      const std::size_t all = m.recipients.size();
+      const std::size_t refused = sent.refused_recipients.size();
+      const std::size_t deferred = sent.deferred_recipients.size();
+      // Whom the server deferred while taking the others: a job of their own, same priority.
+      std::string later;
+      if (d.verdict == mail_verdict::sent && deferred > 0) {
+        auto rest = payload;
+        rest["recipients"] = sent.deferred_recipients;
+        later = rest.dump();
+      }
+      const bool alert = d.verdict == mail_verdict::refused ? alerts.due(id, now)
+                         : d.verdict == mail_verdict::login_refused
+                             ? alerts.due(mail_alerts::login_key, now)
+                             : false;
+      if (d.verdict == mail_verdict::sent) {
+        alerts.forget(id);
+        alerts.forget(mail_alerts::login_key);
+      }
+      std::string error = sent.status.message();
+      // The rest of the batch, when the server takes no mail now: back to the queue untried.
       std::vector<std::int64_t> untried;
-      if (sent.error_code() == core::status::code::unavailable)
+      if (d.release_rest)
         for (std::size_t k = i + 1; k < jobs.size(); ++k) untried.push_back(jobs[k].id);
-      auto done = run_job(
-          *writes_, [id, attempt, sent, ticket, crisis, &untried](adapters::sqlite_store& s) {
-            auto now = wall_now();
+      const auto priority = job.priority;
+      const std::string answer = smtp_answer(sent);
+      // Counted before the job is stored, so that whoever sees it stored sees it counted.
+      if (d.verdict == mail_verdict::refused || refused > 0) metrics_.count("mail_refused");
+      if (d.verdict == mail_verdict::login_refused) metrics_.count("mail_login_refused");
+      auto done =
+          run_job(*writes_, [&, id, ticket, now](adapters::sqlite_store& s) -> core::status {
             for (auto other : untried)
               if (auto r = s.release_job(other); !r) return r;
-            if (sent) {
-              if (ticket) (void)s.add_ticket_event(ticket, "NOTIFIED", "tuki", "email sent", now);
+            if (d.verdict == mail_verdict::sent) {
+              if (ticket) {
+                (void)s.add_ticket_event(ticket, "NOTIFIED", "tuki",
+                                         refused + deferred == 0
+                                             ? std::string("email sent")
+                                             : "email sent to " +
+                                                   std::to_string(all - refused - deferred) +
+                                                   " of " + std::to_string(all) + " recipients",
+                                         now);
+                if (refused > 0)
+                  (void)s.add_ticket_event(ticket, "NOTIFY_FAILED", "tuki",
+                                           "email refused for " + std::to_string(refused) + " of " +
+                                               std::to_string(all) + " recipients: " + answer,
+                                           now);
+              }
+              if (!later.empty()) {
+                auto j = s.enqueue_job("mail", later,
+                                       now + backoff_delay(mail_retry_policy, 1, 0.5, crisis), now,
+                                       priority);
+                if (!j) return j.error();
+                if (ticket)
+                  (void)s.add_ticket_event(ticket, "NOTIFY_RETRY", "tuki",
+                                           "email deferred for " + std::to_string(deferred) +
+                                               " of " + std::to_string(all) +
+                                               " recipients: tried again",
+                                           now);
+              }
               return s.finish_job(id);
             }
-            auto delay = backoff_delay(mail_retry_policy, attempt, 0.5, crisis);
-            if (ticket)
-              (void)s.add_ticket_event(ticket, "NOTIFY_RETRY", "tuki", sent.message(), now);
-            return s.retry_job(id, sent.message(), now + delay);
+            if (d.verdict == mail_verdict::refused) {
+              if (ticket && alert)
+                (void)s.add_ticket_event(
+                    ticket, "NOTIFY_FAILED", "tuki",
+                    "email refused, offered again hourly: " + (answer.empty() ? error : answer),
+                    now);
+              return s.retry_job(id, refused_mark + error, *d.retry_at);
+            }
+            if (ticket) (void)s.add_ticket_event(ticket, "NOTIFY_RETRY", "tuki", error, now);
+            return s.retry_job(id, error, *d.retry_at);
           });
-      if (sent) {
-        log_info("mail_sent", {{"job", std::to_string(id)}, {"ticket_id", std::to_string(ticket)},
-                               {"recipients", std::to_string(m.recipients.size())}});
-      } else {
-        log_warn("mail_deferred", {{"job", std::to_string(id)},
-                                   {"attempt", std::to_string(attempt)},
-                                   {"crisis", crisis ? "true" : "false"},
-                                   {"untried", std::to_string(untried.size())},
-                                   {"error", sent.message()}});
+      const std::string job_id = std::to_string(id), ticket_id = std::to_string(ticket);
+      switch (d.verdict) {
+        case mail_verdict::sent:
+          log_info("mail_sent", {{"job", job_id},
+                                 {"ticket_id", ticket_id},
+                                 {"recipients", std::to_string(all - refused - deferred)}});
+          if (refused > 0) {
+            log_error("mail_refused", {{"job", job_id},
+                                       {"ticket_id", ticket_id},
+                                       {"recipients", std::to_string(all)},
+                                       {"refused_recipients", std::to_string(refused)},
+                                       {"smtp_code", std::to_string(sent.smtp_code)},
+                                       {"reply", sent.reply}});
+          }
+          if (deferred > 0)
+            log_warn("mail_deferred", {{"job", job_id},
+                                       {"ticket_id", ticket_id},
+                                       {"deferred_recipients", std::to_string(deferred)}});
+          break;
+        case mail_verdict::refused:
+          if (alert)
+            log_error("mail_refused", {{"job", job_id},
+                                       {"ticket_id", ticket_id},
+                                       {"crisis", crisis ? "true" : "false"},
+                                       {"attempt", std::to_string(attempt)},
+                                       {"recipients", std::to_string(all)},
+                                       {"smtp_code", std::to_string(sent.smtp_code)},
+                                       {"reply", sent.reply},
+                                       {"error", error},
+                                       {"retry", "hourly"}});
+          break;
+        case mail_verdict::login_refused:
+          if (alert) {
+            log_error("mail_login_refused",
+                      {{"job", job_id},
+                       {"smtp_code", std::to_string(sent.smtp_code)},
+                       {"reply", sent.reply},
+                       {"error", error},
+                       {"fix", "check mail.username and mail.password, then restart tuki"}});
+            break;
+          }
+          [[fallthrough]];
+        case mail_verdict::deferred:
+          log_warn("mail_deferred", {{"job", job_id},
+                                     {"attempt", std::to_string(attempt)},
+                                     {"crisis", crisis ? "true" : "false"},
+                                     {"untried", std::to_string(untried.size())},
+                                     {"error", error}});
+          break;
       }
       if (!done) log_error("mail_job_store_failed", {{"error", done.message()}});
       if (!untried.empty()) break;

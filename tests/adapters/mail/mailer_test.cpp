@@ -14,6 +14,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "support/scripted_smtp_server.hpp"
+
 using namespace tuki;
 namespace fs = std::filesystem;
 
@@ -57,8 +59,8 @@ TEST_CASE("file mailer writes one .eml per message", "[mail]") {
   s.type = "file";
   s.dir = (dir / "out").string();
   auto m = adapters::make_mailer(s);
-  REQUIRE(m->send({"tuki@varia.test", {"a@varia.test", "b@varia.test"}, mime}).is_ok());
-  REQUIRE(m->send({"tuki@varia.test", {"a@varia.test"}, mime}).is_ok());
+  REQUIRE(m->send({"tuki@varia.test", {"a@varia.test", "b@varia.test"}, mime}).status.is_ok());
+  REQUIRE(m->send({"tuki@varia.test", {"a@varia.test"}, mime}).status.is_ok());
   std::vector<fs::path> files;
   for (auto& e : fs::directory_iterator(dir / "out")) files.push_back(e.path());
   REQUIRE(files.size() == 2);
@@ -90,7 +92,7 @@ TEST_CASE("SMTP mailer delivers to a real SMTP server and reports an outage as r
   auto m = adapters::make_mailer(s);
   core::status st = core::status::unavailable("not tried");
   for (int i = 0; i < 50 && !st; ++i) {  // wait for smtp-sink to listen
-    st = m->send({"tuki@varia.test", {"kuraattori@varia.test"}, mime});
+    st = m->send({"tuki@varia.test", {"kuraattori@varia.test"}, mime}).status;
     if (!st) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   INFO(st.to_string());
@@ -103,7 +105,96 @@ TEST_CASE("SMTP mailer delivers to a real SMTP server and reports an outage as r
   CHECK(all.find("Ticket 7: wellbeing") != std::string::npos);
 
   // The server is gone now: an outage must be retryable, never a drop.
-  auto down = m->send({"tuki@varia.test", {"kuraattori@varia.test"}, mime});
+  auto down = m->send({"tuki@varia.test", {"kuraattori@varia.test"}, mime}).status;
   CHECK(down.error_code() == core::status::code::unavailable);
   fs::remove_all(dir);
+}
+
+namespace {
+
+std::unique_ptr<adapters::mailer> smtp_to(const testing::scripted_smtp_server& server,
+                                          std::string username = "") {
+  config::mail_settings s;
+  s.type = "smtp";
+  s.url = server.url();
+  s.username = std::move(username);
+  if (!s.username.empty()) s.password = "wrong";
+  return adapters::make_mailer(s);
+}
+
+using addresses = std::vector<std::string>;
+
+}  // namespace
+
+TEST_CASE("SMTP mailer: a refused recipient does not hold the message back from the others",
+          "[mail][smtp]") {
+  testing::scripted_smtp_server server({});
+  auto m = smtp_to(server);
+  auto r = m->send({"tuki@varia.test",
+                    {"kuraattori@varia.test", "gone.opo@varia.test", "busy.rehtori@varia.test"},
+                    mime});
+  INFO(r.status.to_string());
+  REQUIRE(r.status.is_ok());
+  CHECK(server.delivered_to() == addresses{"kuraattori@varia.test"});
+  CHECK(r.refused_recipients == addresses{"gone.opo@varia.test"});
+  CHECK(r.deferred_recipients == addresses{"busy.rehtori@varia.test"});
+  // The answer to report is the refusal (not the later deferral), its address masked.
+  CHECK(r.smtp_code == 550);
+  CHECK(r.reply == "5.1.1 <address> Recipient address rejected: User unknown");
+}
+
+TEST_CASE(
+    "SMTP mailer: every recipient refused is a refusal with the server's code and reply, "
+    "no address",
+    "[mail][smtp]") {
+  testing::scripted_smtp_server server({});
+  auto m = smtp_to(server);
+  auto r =
+      m->send({"tuki@varia.test", {"gone.opo@varia.test", "gone.kuraattori@varia.test"}, mime});
+  CHECK(r.status.error_code() == core::status::code::invalid_argument);
+  CHECK(r.smtp_code == 550);
+  CHECK(r.reply == "5.1.1 <address> Recipient address rejected: User unknown");
+  CHECK(r.status.message().find("550") != std::string::npos);
+  CHECK(r.status.message().find('@') == std::string::npos);
+  CHECK(server.messages() == 0);
+
+  // One of them only deferred: the message may pass later for it, so an outage, not a refusal.
+  auto later = m->send({"tuki@varia.test", {"gone.opo@varia.test", "busy.x@varia.test"}, mime});
+  CHECK(later.status.error_code() == core::status::code::unavailable);
+}
+
+TEST_CASE("SMTP mailer: a 5xx to DATA or to the message is a refusal, a 4xx an outage",
+          "[mail][smtp]") {
+  SECTION("554 to DATA") {
+    testing::scripted_smtp_server server({.data_reply = "554 5.7.1 Rejected by policy"});
+    auto r = smtp_to(server)->send({"tuki@varia.test", {"kuraattori@varia.test"}, mime});
+    CHECK(r.status.error_code() == core::status::code::invalid_argument);
+    CHECK(r.smtp_code == 554);
+    CHECK(r.reply == "5.7.1 Rejected by policy");
+  }
+  SECTION("552 to the end of the message (too big)") {
+    testing::scripted_smtp_server server(
+        {.end_reply = "552 5.3.4 Message size exceeds fixed limit"});
+    auto r = smtp_to(server)->send({"tuki@varia.test", {"kuraattori@varia.test"}, mime});
+    CHECK(r.status.error_code() == core::status::code::invalid_argument);
+    CHECK(r.smtp_code == 552);
+    CHECK(r.reply == "5.3.4 Message size exceeds fixed limit");
+  }
+  SECTION("451 to the end of the message") {
+    testing::scripted_smtp_server server({.end_reply = "451 4.3.0 Local error, try later"});
+    auto r = smtp_to(server)->send({"tuki@varia.test", {"kuraattori@varia.test"}, mime});
+    CHECK(r.status.error_code() == core::status::code::unavailable);
+    CHECK(r.smtp_code == 451);
+  }
+}
+
+TEST_CASE("SMTP mailer: a refused login is told apart, without the credentials", "[mail][smtp]") {
+  testing::scripted_smtp_server server(
+      {.offer_auth = true, .auth_reply = "535 5.7.8 Authentication credentials invalid"});
+  auto r = smtp_to(server, "tuki")->send({"tuki@varia.test", {"kuraattori@varia.test"}, mime});
+  CHECK(r.status.error_code() == core::status::code::unauthenticated);
+  CHECK(r.smtp_code == 535);
+  CHECK(r.reply == "5.7.8 Authentication credentials invalid");
+  CHECK(r.status.message().find("wrong") == std::string::npos);
+  CHECK(server.messages() == 0);
 }

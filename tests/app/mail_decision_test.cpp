@@ -1,0 +1,72 @@
+// What the mail worker does with the mailer's answer, on explicit times (no clock, no server):
+// an outage backs off, a refusal waits an hour and is reported first and daily.
+#include "tuki/app/mail_decision.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "tuki/app/outbox_decision.hpp"
+
+using namespace tuki;
+using app::mail_verdict;
+using std::chrono::hours;
+using std::chrono::seconds;
+
+namespace {
+
+const core::instant t0 = core::from_unix_ms(1'795'000'000'000);
+
+adapters::mail_result answered(core::status s, int code = 0) {
+  adapters::mail_result r;
+  r.status = std::move(s);
+  r.smtp_code = code;
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("a mail the server refuses is offered again hourly, crisis or not, and never dropped",
+          "[mail]") {
+  auto refused = answered(core::status::invalid_argument("mail refused: RCPT failed: 550"), 550);
+  for (bool crisis : {false, true})
+    for (int attempt : {1, 2, 30, 500}) {
+      CAPTURE(crisis, attempt);
+      auto d = app::decide_mail_outcome(refused, attempt, crisis, t0);
+      CHECK(d.verdict == mail_verdict::refused);
+      REQUIRE(d.retry_at);
+      CHECK(*d.retry_at == t0 + hours(1));
+      CHECK_FALSE(d.release_rest);  // the server takes other mail: the batch goes on
+    }
+}
+
+TEST_CASE("an outage and a refused login back off and put the rest of the batch back", "[mail]") {
+  auto down = answered(core::status::unavailable("mail server: connection refused"));
+  auto login = answered(core::status::unauthenticated("mail server refused the login"), 535);
+  for (const auto& r : {down, login}) {
+    auto d = app::decide_mail_outcome(r, 3, false, t0);
+    CHECK(d.verdict == (r.status.error_code() == core::status::code::unavailable
+                            ? mail_verdict::deferred
+                            : mail_verdict::login_refused));
+    REQUIRE(d.retry_at);
+    CHECK(*d.retry_at == t0 + app::backoff_delay(app::mail_retry_policy, 3, 0.5));
+    CHECK(d.release_rest);
+    auto crisis = app::decide_mail_outcome(r, 40, true, t0);
+    CHECK(*crisis.retry_at == t0 + seconds(30));
+  }
+  auto sent = app::decide_mail_outcome(answered(core::status::ok()), 1, false, t0);
+  CHECK(sent.verdict == mail_verdict::sent);
+  CHECK_FALSE(sent.retry_at);
+}
+
+TEST_CASE("a refusal is reported the first time and then daily while it lasts", "[mail]") {
+  app::mail_alerts alerts;
+  CHECK(alerts.due(7, t0));
+  CHECK_FALSE(alerts.due(7, t0 + hours(1)));  // the hourly retries are quiet
+  CHECK_FALSE(alerts.due(7, t0 + hours(23)));
+  CHECK(alerts.due(8, t0 + hours(23)));  // another job is a refusal of its own
+  CHECK(alerts.due(7, t0 + hours(24)));
+  CHECK_FALSE(alerts.due(7, t0 + hours(25)));
+  CHECK(alerts.due(app::mail_alerts::login_key, t0 + hours(25)));
+  // Sent at last: a new refusal of the same job is news again.
+  alerts.forget(7);
+  CHECK(alerts.due(7, t0 + hours(26)));
+}

@@ -1,0 +1,207 @@
+// The mail worker in the running service, against a loopback SMTP server that refuses the
+// addresses starting with "gone": a refusal is reported (error log, ticket history, metric) and
+// offered again hourly; one refused recipient does not hold the mail back from the others.
+#include <algorithm>
+#include <filesystem>
+#include <future>
+#include <thread>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "support/running_service.hpp"
+#include "support/scripted_smtp_server.hpp"
+#include "support/stderr_capture.hpp"
+#include "support/students.hpp"
+#include "tuki/app/service.hpp"
+
+using namespace tuki;
+namespace fs = std::filesystem;
+
+namespace {
+
+core::instant wall_now() {
+  return core::instant(std::chrono::duration_cast<core::duration>(
+      std::chrono::system_clock::now().time_since_epoch()));
+}
+
+const char* mime =
+    "From: tuki@varia.test\r\nTo: staff@varia.test\r\nSubject: Ticket\r\n\r\nTicket 1\r\n";
+
+struct mail_fixture {
+  fs::path dir;
+  config::config cfg;
+  std::int64_t ticket_id = 0;
+
+  explicit mail_fixture(const std::string& smtp_url) {
+    dir = fs::temp_directory_path() / ("tuki-mail-worker-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    std::string yaml = "dialogs_dir: " + std::string(TUKI_SOURCE_DIR) + "/dialogs\n" +
+                       "http:\n  port: 0\nstore:\n  path: " + (dir / "tuki.db").string() +
+                       "\nmail:\n  type: smtp\n  url: " + smtp_url +
+                       "\ngateways:\n  - name: console\n    type: console\n"
+                       "institutions:\n  - id: varia\n    gateway: console\n";
+    auto c = config::parse_config(yaml, "test.yaml", config::process_env());
+    INFO(c.error().to_string());
+    REQUIRE(c);
+    cfg = *c;
+    auto store = app::open_store(cfg);
+    REQUIRE(store);
+    const auto s = testing::aino("en");
+    REQUIRE((*store)->upsert_students({s}, wall_now()));
+    adapters::ticket_row t;
+    t.institution_id = "varia";
+    t.student_id = (*store)->find_student_by_phone(s.phone)->id;
+    t.category = "wellbeing";
+    t.urgency = "crisis";
+    t.status = "open";
+    auto id = (*store)->open_ticket(t, wall_now());
+    REQUIRE(id);
+    ticket_id = *id;
+  }
+  ~mail_fixture() { fs::remove_all(dir); }
+
+  /// A mail job for the ticket to `recipients`, due at `due`; `attempts` and `last_error` as a
+  /// job that failed before has them.
+  std::int64_t mail_job(std::vector<std::string> recipients, core::instant due, int attempts = 0,
+                        const std::string& last_error = "") {
+    auto store = app::open_store(cfg);
+    REQUIRE(store);
+    nlohmann::json job{{"from", "tuki@varia.test"},
+                       {"recipients", recipients},
+                       {"mime", mime},
+                       {"ticket_id", ticket_id}};
+    auto id =
+        (*store)->enqueue_job("mail", job.dump(), due, wall_now(), adapters::job_priority::crisis);
+    REQUIRE(id);
+    auto& q =
+        (*store)->db().prepare("UPDATE outbox SET attempts = ?2, last_error = ?3 WHERE id = ?1");
+    REQUIRE(q.bind(1, *id).bind(2, attempts).bind(3, last_error).run());
+    return *id;
+  }
+
+  struct job_row {
+    std::string status, last_error;
+    std::int64_t attempts = 0, due_at = 0;
+  };
+  job_row job(std::int64_t id) {
+    auto store = app::open_store(cfg);
+    REQUIRE(store);
+    auto& q = (*store)->db().prepare(
+        "SELECT status, last_error, attempts, due_at FROM outbox WHERE id = ?1");
+    q.bind(1, id);
+    REQUIRE(q.step());
+    job_row r{q.column_text(0), q.column_text(1), q.column_int(2), q.column_int(3)};
+    q.reset();
+    return r;
+  }
+  /// Waits (bounded) until job `id` was tried `attempts` times and is no longer running.
+  job_row settled(std::int64_t id, std::int64_t attempts) {
+    job_row r;
+    for (int i = 0; i < 400; ++i) {
+      r = job(id);
+      if (r.attempts >= attempts && r.status != "running") break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    return r;
+  }
+  std::vector<std::pair<std::string, std::string>> events() {
+    auto store = app::open_store(cfg);
+    REQUIRE(store);
+    std::vector<std::pair<std::string, std::string>> out;
+    auto& q = (*store)->db().prepare(
+        "SELECT event, detail FROM ticket_events WHERE ticket_id = ?1 AND event <> 'NEW' "
+        "ORDER BY id");
+    q.bind(1, ticket_id);
+    while (q.step()) out.emplace_back(q.column_text(0), q.column_text(1));
+    q.reset();
+    return out;
+  }
+};
+
+std::string metrics_text(testing::running_service& s) {
+  std::promise<core::http_response> p;
+  s.client.submit({"GET", s.base + "/metrics", {}, "", ""},
+                  [&p](core::http_response r, std::string) { p.set_value(r); });
+  return p.get_future().get().body;
+}
+
+}  // namespace
+
+TEST_CASE("a crisis mail the server refuses is reported, kept and offered again hourly",
+          "[app][mail]") {
+  testing::scripted_smtp_server server({});
+  mail_fixture f(server.url());
+  auto id = f.mail_job({"gone.kriisi@varia.test"}, wall_now());
+  std::string log, metrics;
+  const auto before = core::to_unix_ms(wall_now());
+  mail_fixture::job_row row;
+  {
+    testing::stderr_capture capture(f.dir / "stderr.log");
+    {
+      testing::running_service s(f.cfg);
+      row = f.settled(id, 1);
+      metrics = metrics_text(s);
+    }
+    log = capture.text();
+  }
+  INFO(log);
+  CHECK(row.status == "queued");  // never dropped
+  CHECK(row.due_at >= before + 3'600'000);
+  CHECK(row.due_at <= core::to_unix_ms(wall_now()) + 3'600'000);
+  CHECK_THAT(row.last_error, Catch::StartsWith("refused: "));
+  CHECK_THAT(log, Catch::Contains("level=error event=mail_refused"));
+  CHECK_THAT(log, Catch::Contains("job=" + std::to_string(id)));
+  CHECK_THAT(log, Catch::Contains("ticket_id=" + std::to_string(f.ticket_id)));
+  CHECK_THAT(log, Catch::Contains("smtp_code=550"));
+  CHECK_THAT(log, Catch::Contains("User unknown"));
+  CHECK_THAT(log, !Catch::Contains("gone.kriisi"));  // no address
+  CHECK_THAT(log, !Catch::Contains("event=mail_deferred"));
+  CHECK_THAT(metrics, Catch::Contains("tuki_mail_refused_total 1"));
+  auto events = f.events();
+  REQUIRE(events.size() == 1);
+  CHECK(events[0].first == "NOTIFY_FAILED");
+  CHECK_THAT(events[0].second, Catch::Contains("SMTP 550"));
+  CHECK_THAT(events[0].second, !Catch::Contains("@"));
+}
+
+TEST_CASE("one refused recipient does not hold a mail back from the others", "[app][mail]") {
+  testing::scripted_smtp_server server({});
+  mail_fixture f(server.url());
+  auto id = f.mail_job({"kriisi@varia.test", "gone.opo@varia.test", "busy.rehtori@varia.test"},
+                       wall_now());
+  std::string log;
+  mail_fixture::job_row row;
+  {
+    testing::stderr_capture capture(f.dir / "stderr.log");
+    {
+      testing::running_service s(f.cfg);
+      row = f.settled(id, 1);
+    }
+    log = capture.text();
+  }
+  INFO(log);
+  CHECK(row.status == "done");
+  CHECK(server.delivered_to() == std::vector<std::string>{"kriisi@varia.test"});
+  CHECK_THAT(log, Catch::Contains("level=error event=mail_refused"));
+  CHECK_THAT(log, Catch::Contains("refused_recipients=1"));
+  CHECK_THAT(log, !Catch::Contains("gone.opo"));
+  // The deferred recipient has a job of its own, crisis like the first, for it alone.
+  auto store = app::open_store(f.cfg);
+  REQUIRE(store);
+  auto& q = (*store)->db().prepare(
+      "SELECT payload, priority, status FROM outbox WHERE kind = 'mail' AND id <> ?1");
+  q.bind(1, id);
+  REQUIRE(q.step());
+  auto payload = nlohmann::json::parse(q.column_text(0));
+  CHECK(payload["recipients"] == std::vector<std::string>{"busy.rehtori@varia.test"});
+  CHECK(payload["ticket_id"] == f.ticket_id);
+  CHECK(q.column_int(1) == 0);
+  CHECK(q.column_text(2) == "queued");
+  CHECK_FALSE(q.step());
+  q.reset();
+  std::vector<std::string> names;
+  for (const auto& e : f.events()) names.push_back(e.first);
+  CHECK(names == std::vector<std::string>{"NOTIFIED", "NOTIFY_FAILED", "NOTIFY_RETRY"});
+}
