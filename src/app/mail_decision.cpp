@@ -37,4 +37,14 @@ bool mail_alerts::due(std::int64_t key, core::instant now) {
 
 void mail_alerts::forget(std::int64_t key) { reported_.erase(key); }
 
+bool mail_recovery::note(mail_verdict verdict) {
+  if (verdict == mail_verdict::deferred || verdict == mail_verdict::login_refused) {
+    healthy_ = false;
+    return false;
+  }
+  if (verdict != mail_verdict::sent || healthy_) return false;
+  healthy_ = true;
+  return true;
+}
+
 }  // namespace tuki::app

@@ -1,5 +1,6 @@
 // What the mail worker does with the mailer's answer, on explicit times (no clock, no server):
-// an outage backs off, a refusal waits an hour and is reported first and daily.
+// an outage backs off, a refusal waits an hour and is reported first and daily, and the first
+// mail through after an outage makes the waiting ones due.
 #include "tuki/app/mail_decision.hpp"
 
 #include <catch2/catch.hpp>
@@ -9,6 +10,7 @@
 using namespace tuki;
 using app::mail_verdict;
 using std::chrono::hours;
+using std::chrono::minutes;
 using std::chrono::seconds;
 
 namespace {
@@ -51,6 +53,7 @@ TEST_CASE("an outage and a refused login back off and put the rest of the batch 
     CHECK(d.release_rest);
     auto crisis = app::decide_mail_outcome(r, 40, true, t0);
     CHECK(*crisis.retry_at == t0 + seconds(30));
+    CHECK(*app::decide_mail_outcome(r, 40, false, t0).retry_at == t0 + minutes(5));
   }
   auto sent = app::decide_mail_outcome(answered(core::status::ok()), 1, false, t0);
   CHECK(sent.verdict == mail_verdict::sent);
@@ -69,4 +72,18 @@ TEST_CASE("a refusal is reported the first time and then daily while it lasts", 
   // Sent at last: a new refusal of the same job is news again.
   alerts.forget(7);
   CHECK(alerts.due(7, t0 + hours(26)));
+}
+
+TEST_CASE("the first mail through after an outage or start resumes the waiting mail", "[mail]") {
+  app::mail_recovery r;
+  CHECK(r.note(mail_verdict::sent));  // backoffs may be left from before the start
+  CHECK_FALSE(r.note(mail_verdict::sent));
+  CHECK_FALSE(r.note(mail_verdict::refused));  // one message refused: the server is fine
+  CHECK_FALSE(r.note(mail_verdict::sent));
+  CHECK_FALSE(r.note(mail_verdict::deferred));
+  CHECK_FALSE(r.note(mail_verdict::deferred));
+  CHECK_FALSE(r.note(mail_verdict::refused));  // a refusal says the server is up, not ...
+  CHECK(r.note(mail_verdict::sent));           // ... that the waiting mail would pass
+  CHECK_FALSE(r.note(mail_verdict::login_refused));
+  CHECK(r.note(mail_verdict::sent));  // the login fixed
 }

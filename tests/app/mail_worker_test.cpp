@@ -1,6 +1,7 @@
 // The mail worker in the running service, against a loopback SMTP server that refuses the
 // addresses starting with "gone": a refusal is reported (error log, ticket history, metric) and
-// offered again hourly; one refused recipient does not hold the mail back from the others.
+// offered again hourly; one refused recipient does not hold the mail back from the others; the
+// first mail through after an outage makes the waiting mail due at once.
 #include <algorithm>
 #include <filesystem>
 #include <future>
@@ -204,4 +205,29 @@ TEST_CASE("one refused recipient does not hold a mail back from the others", "[a
   std::vector<std::string> names;
   for (const auto& e : f.events()) names.push_back(e.first);
   CHECK(names == std::vector<std::string>{"NOTIFIED", "NOTIFY_FAILED", "NOTIFY_RETRY"});
+}
+
+TEST_CASE("the first mail through after an outage makes the waiting mail due, not the refused",
+          "[app][mail]") {
+  testing::scripted_smtp_server server({});
+  mail_fixture f(server.url());
+  const auto later = wall_now() + std::chrono::minutes(40);
+  // Mail in backoff from an outage before the start, and one the server refused.
+  auto waiting1 = f.mail_job({"a@varia.test"}, later, 6, "mail server: connection refused");
+  auto waiting2 = f.mail_job({"b@varia.test"}, later, 6, "mail server: connection refused");
+  auto refused = f.mail_job({"c@varia.test"}, later, 2, "refused: mail refused: 550");
+  auto fresh = f.mail_job({"d@varia.test"}, wall_now());
+  {
+    testing::running_service s(f.cfg);
+    CHECK(f.settled(fresh, 1).status == "done");
+    CHECK(f.settled(waiting1, 7).status == "done");
+    CHECK(f.settled(waiting2, 7).status == "done");
+  }
+  auto r = f.job(refused);
+  CHECK(r.status == "queued");
+  CHECK(r.attempts == 2);
+  CHECK(r.due_at == core::to_unix_ms(later));
+  auto to = server.delivered_to();
+  std::sort(to.begin(), to.end());
+  CHECK(to == std::vector<std::string>{"a@varia.test", "b@varia.test", "d@varia.test"});
 }

@@ -55,4 +55,19 @@ class mail_alerts {
   std::map<std::int64_t, core::instant> reported_;
 };
 
+/// Keeps the claim's crisis-first order across a mail server outage (as gateway_recovery does
+/// for SMS): during an outage each mail job backs off on its own (up to 5 min), so without help
+/// a ticket's email could wait that long after the server is back. A send that goes through
+/// after an outage, or as the first since start (backoffs may be left from before), makes the
+/// waiting retries due at once (sqlite_store::resume_jobs); the next claims take them crisis
+/// first. A refusal of one message says nothing about the server.
+class mail_recovery {
+ public:
+  /// Counts one send; true when the waiting retries are to be made due now.
+  bool note(mail_verdict verdict);
+
+ private:
+  bool healthy_ = false;  // false: in an outage, or no send through since start
+};
+
 }  // namespace tuki::app

@@ -22,13 +22,15 @@ struct retry_policy {
   double jitter = 0.25;                         // ... times a factor in [1 - jitter, 1 + jitter)
 };
 
-/// Staff mail (the mail worker): 10 s after the first failed attempt, doubling to 2560 s (43
-/// min); a crisis mail (adapters::job_priority::crisis) at most 30 s, like a crisis SMS, so it
-/// goes out within half a minute of the mail server's return. Retried without end. No jitter:
-/// the worker sends one mail at a time anyway.
+/// Staff mail (the mail worker): 10 s after the first failed attempt, doubling to 5 min; a
+/// crisis mail (adapters::job_priority::crisis) at most 30 s, like a crisis SMS, so it goes out
+/// within half a minute of the mail server's return. The cap was 43 min: mail waited that long
+/// after the server was back. Now the first mail through after an outage, at most 5 min after
+/// it, makes the other waiting mail due at once (mail_recovery), crisis first. Retried without
+/// end. No jitter: the worker sends one mail at a time anyway.
 inline constexpr retry_policy mail_retry_policy{.max_attempts = 0,
                                                 .base = std::chrono::milliseconds(5'000),
-                                                .cap = std::chrono::milliseconds(2'560'000),
+                                                .cap = std::chrono::milliseconds(300'000),
                                                 .crisis_cap = std::chrono::milliseconds(30'000),
                                                 .jitter = 0.0};
 

@@ -787,6 +787,21 @@ core::status sqlite_store::finish_job(std::int64_t id) {
   return db_->prepare("UPDATE outbox SET status = 'done' WHERE id = ?1").bind(1, id).run();
 }
 
+core::result<int> sqlite_store::resume_jobs(const std::string& kind, core::instant now,
+                                            const std::string& except_error_prefix) {
+  // substr() rather than LIKE: the prefix is compared as it is, with no wildcard in it.
+  auto s = db_->prepare(
+                  "UPDATE outbox SET due_at = ?2 WHERE status = 'queued' AND kind = ?1 "
+                  "AND priority IN (0, 1) AND attempts > 0 AND due_at > ?2 "
+                  "AND (?3 = '' OR substr(last_error, 1, length(?3)) <> ?3)")
+               .bind(1, kind)
+               .bind(2, to_unix_ms(now))
+               .bind(3, except_error_prefix)
+               .run();
+  if (!s) return s;
+  return static_cast<int>(db_->changes());
+}
+
 core::status sqlite_store::retry_job(std::int64_t id, const std::string& error, core::instant retry_at) {
   return db_->prepare("UPDATE outbox SET status = 'queued', last_error = ?2, due_at = ?3 WHERE id = ?1")
       .bind(1, id).bind(2, error).bind(3, to_unix_ms(retry_at)).run();

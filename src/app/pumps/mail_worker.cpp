@@ -6,7 +6,8 @@
 //  - An outage (down, 4xx, hanging until the 30 s timeout): queued again with backoff
 //    (mail_retry_policy: a crisis mail at most 30 s later), and the rest of the batch goes back
 //    to the queue untried, so the next claim starts again with the crisis mail, one written
-//    meanwhile included, instead of waiting for up to 15 more timeouts.
+//    meanwhile included, instead of waiting for up to 15 more timeouts. The first send through
+//    after the outage makes every waiting retry due (mail_recovery), crisis first.
 //  - Refused (5xx to the message, its sender or every recipient): offered again every hour,
 //    since a crisis alert must never vanish; the operator hears of it as an error `mail_refused`
 //    (code and reply, no address) the first time and daily, the ticket's history says so
@@ -35,7 +36,7 @@ core::status run_job(write_queue& q, write_queue::job j) {
   return p.get_future().get();
 }
 
-// The last error of a refused job starts with this: a refusal, not an outage.
+// The last error of a refused job starts with this: resume_jobs leaves it to its own interval.
 const std::string refused_mark = "refused: ";
 
 std::string smtp_answer(const adapters::mail_result& r) {
@@ -47,6 +48,7 @@ std::string smtp_answer(const adapters::mail_result& r) {
 
 void service::mail_worker() {
   mail_alerts alerts;
+  mail_recovery recovery;
   while (!stopping_) {
     std::vector<adapters::outbox_job> jobs;
     auto st = run_job(*writes_, [&jobs](adapters::sqlite_store& s) {
@@ -76,6 +78,7 @@ void service::mail_worker() {
       const bool crisis = job.priority == adapters::job_priority::crisis;
       const auto now = wall_now();
       const auto d = decide_mail_outcome(sent, attempt, crisis, now);
+      const bool resume = recovery.note(d.verdict);
       const std::size_t all = m.recipients.size();
       const std::size_t refused = sent.refused_recipients.size();
       const std::size_t deferred = sent.deferred_recipients.size();
@@ -101,6 +104,7 @@ void service::mail_worker() {
         for (std::size_t k = i + 1; k < jobs.size(); ++k) untried.push_back(jobs[k].id);
       const auto priority = job.priority;
       const std::string answer = smtp_answer(sent);
+      int resumed = 0;
       // Counted before the job is stored, so that whoever sees it stored sees it counted.
       if (d.verdict == mail_verdict::refused || refused > 0) metrics_.count("mail_refused");
       if (d.verdict == mail_verdict::login_refused) metrics_.count("mail_login_refused");
@@ -135,6 +139,11 @@ void service::mail_worker() {
                                                " recipients: tried again",
                                            now);
               }
+              if (resume) {
+                auto r = s.resume_jobs("mail", now, refused_mark);
+                if (!r) return r.error();
+                resumed = *r;
+              }
               return s.finish_job(id);
             }
             if (d.verdict == mail_verdict::refused) {
@@ -145,7 +154,10 @@ void service::mail_worker() {
                     now);
               return s.retry_job(id, refused_mark + error, *d.retry_at);
             }
-            if (ticket) (void)s.add_ticket_event(ticket, "NOTIFY_RETRY", "tuki", error, now);
+            // The first failure, then about hourly at the 5 min cap: the history says the email is
+            // late without a line per retry.
+            if (ticket && (attempt == 1 || attempt % 12 == 0))
+              (void)s.add_ticket_event(ticket, "NOTIFY_RETRY", "tuki", error, now);
             return s.retry_job(id, error, *d.retry_at);
           });
       const std::string job_id = std::to_string(id), ticket_id = std::to_string(ticket);
@@ -198,6 +210,8 @@ void service::mail_worker() {
                                      {"error", error}});
           break;
       }
+      if (resumed > 0)
+        log_info("mail_resumed", {{"after_job", job_id}, {"jobs", std::to_string(resumed)}});
       if (!done) log_error("mail_job_store_failed", {{"error", done.message()}});
       if (!untried.empty()) break;
     }

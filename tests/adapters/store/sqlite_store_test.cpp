@@ -912,6 +912,36 @@ TEST_CASE("mail jobs are claimed crisis first, and a job put back untried keeps 
   CHECK(store->claim_jobs("mail", 10, t0 + seconds(60)).empty());
 }
 
+TEST_CASE("resume_jobs makes waiting mail retries due, not new jobs, refusals or webhooks",
+          "[store][mail]") {
+  temp_db db;
+  auto store = open_with_institution(db);
+  using std::chrono::minutes;
+  auto retry = store->enqueue_job("mail", "{}", t0, t0);
+  auto refused = store->enqueue_job("mail", "{}", t0, t0);
+  auto planned = store->enqueue_job("mail", "{}", t0 + minutes(10), t0);  // never tried yet
+  auto hook = store->enqueue_job("webhook", "{}", t0, t0);
+  REQUIRE((retry && refused && planned && hook));
+  REQUIRE(store->claim_jobs("mail", 10, t0).size() == 2);
+  REQUIRE(store->claim_jobs("webhook", 10, t0).size() == 1);
+  REQUIRE(store->retry_job(*retry, "mail server: down", t0 + minutes(40)));
+  REQUIRE(store->retry_job(*refused, "refused: mail refused: 550", t0 + minutes(60)));
+  REQUIRE(store->retry_job(*hook, "webhook answered HTTP 503", t0 + minutes(40)));
+
+  auto resumed = store->resume_jobs("mail", t0 + minutes(1), "refused: ");
+  REQUIRE(resumed);
+  CHECK(*resumed == 1);
+  auto due = store->claim_jobs("mail", 10, t0 + minutes(1));
+  REQUIRE(due.size() == 1);
+  CHECK(due[0].id == *retry);
+  CHECK(store->claim_jobs("webhook", 10, t0 + minutes(1)).empty());
+  // Without an exception the refused one is resumed too.
+  REQUIRE(store->resume_jobs("mail", t0 + minutes(2)));
+  due = store->claim_jobs("mail", 10, t0 + minutes(2));
+  REQUIRE(due.size() == 1);
+  CHECK(due[0].id == *refused);
+}
+
 TEST_CASE("migration 13 gives pending mail and webhook jobs of a crisis their priority",
           "[store]") {
   temp_db db;

@@ -289,6 +289,12 @@ class sqlite_store {
   /// Puts a claimed job that was not tried back in the queue as it was (its attempt taken back).
   core::status release_job(std::int64_t id);
   core::status finish_job(std::int64_t id);
+  /// Makes every retry of `kind` waiting in the queue (failed before, due later) due at `now`,
+  /// so that the next claims take them crisis first again (the mail server is back); returns
+  /// how many. Not the jobs whose last error starts with `except_error_prefix` (when not
+  /// empty: mail the server refused, which keeps its own interval).
+  core::result<int> resume_jobs(const std::string& kind, core::instant now,
+                                const std::string& except_error_prefix = "");
   core::status retry_job(std::int64_t id, const std::string& error, core::instant retry_at);
 
   core::result<std::int64_t> open_ticket(const ticket_row& t, core::instant now);
