@@ -3,6 +3,7 @@
 #include "tuki/app/service.hpp"
 
 #include <algorithm>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -45,6 +46,7 @@ struct hook_receiver {
   std::mutex mutex;
   std::vector<received_hook> hooks;
   int answer = 200;
+  std::string retry_after;  // sent as Retry-After when not empty
   std::thread thread;
 
   hook_receiver() {
@@ -55,7 +57,9 @@ struct hook_receiver {
           std::lock_guard lock(mutex);
           hooks.push_back({std::string(req.header("X-Tuki-Timestamp")),
                            std::string(req.header("X-Tuki-Signature")), req.body});
-          co_return core::http_response::text(answer, "ok\n");
+          auto r = core::http_response::text(answer, "ok\n");
+          if (!retry_after.empty()) r.headers.push_back({"Retry-After", retry_after});
+          co_return r;
         });
     server = std::make_unique<adapters::http_server>(
         io, adapters::http_server_settings{"127.0.0.1", 0, 1 << 20, 5000, 64}, routes,
@@ -399,6 +403,46 @@ TEST_CASE("a webhook answered with 500 is retried later, not dropped", "[app][ti
   CHECK(q.column_int(2) > core::to_unix_ms(wall_now()) + 10'000);  // retry_delay: >= 15 s
   CHECK_THAT(q.column_text(3), Catch::Contains("500"));
   q.reset();
+}
+
+TEST_CASE("a webhook answered 429 with Retry-After waits as long as asked, at most an hour",
+          "[app][tickets][webhook]") {
+  // Seconds, and an HTTP-date; 20 min is longer than the first backoff (15-30 s).
+  for (bool as_date : {false, true}) {
+    CAPTURE(as_date);
+    hook_receiver receiver;
+    receiver.answer = 429;
+    if (as_date) {
+      // An IMF-fixdate 20 min from now.
+      auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() +
+                                                    std::chrono::minutes(20));
+      char buf[64];
+      std::tm tm{};
+      ::gmtime_r(&t, &tm);
+      std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+      receiver.retry_after = buf;
+    } else {
+      receiver.retry_after = "1200";
+    }
+    std::string url = "http://127.0.0.1:" + std::to_string(receiver.server->port()) + "/hook";
+    routes_fixture f(url);
+    const auto before = core::to_unix_ms(wall_now());
+    {
+      testing::running_service s(f.cfg);
+      REQUIRE(receiver.wait_for(1).size() == 1);
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    }
+    const auto after = core::to_unix_ms(wall_now());
+    auto store = app::open_store(f.cfg);
+    REQUIRE(store);
+    auto& q = (*store)->db().prepare("SELECT status, due_at FROM outbox WHERE kind = 'webhook'");
+    REQUIRE(q.step());
+    CHECK(q.column_text(0) == "queued");
+    // 20 min from the answer (an HTTP-date has whole seconds: a second's leeway).
+    CHECK(q.column_int(1) >= before + 1'200'000 - 1'000);
+    CHECK(q.column_int(1) <= after + 1'200'000);
+    q.reset();
+  }
 }
 
 namespace {

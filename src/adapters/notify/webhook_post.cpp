@@ -1,5 +1,8 @@
 #include "tuki/adapters/notify/webhook_post.hpp"
 
+#include <cctype>
+#include <string_view>
+
 #include <curl/curl.h>
 
 namespace tuki::adapters {
@@ -7,11 +10,29 @@ namespace {
 
 std::size_t discard(char*, std::size_t size, std::size_t n, void*) { return size * n; }
 
+// Keeps the Retry-After header (of the last answer: a redirect's are replaced).
+std::size_t header_line(char* data, std::size_t size, std::size_t n, void* user) {
+  std::string_view line(data, size * n);
+  constexpr std::string_view name = "retry-after:";
+  if (line.size() > name.size()) {
+    bool match = true;
+    for (std::size_t i = 0; i < name.size() && match; ++i)
+      match = std::tolower(static_cast<unsigned char>(line[i])) == name[i];
+    if (match) {
+      auto value = line.substr(name.size());
+      while (!value.empty() && (value.back() == '\r' || value.back() == '\n'))
+        value.remove_suffix(1);
+      *static_cast<std::string*>(user) = std::string(value);
+    }
+  }
+  return size * n;
+}
+
 }  // namespace
 
-core::result<int> post_webhook(const std::string& url,
-                               const std::vector<core::http_header>& headers,
-                               const std::string& body, long timeout_ms) {
+core::result<webhook_answer> post_webhook(const std::string& url,
+                                          const std::vector<core::http_header>& headers,
+                                          const std::string& body, long timeout_ms) {
   CURL* c = curl_easy_init();
   if (!c) return core::status::internal("curl_easy_init failed");
   curl_slist* list = nullptr;
@@ -27,6 +48,9 @@ core::result<int> post_webhook(const std::string& url,
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+  webhook_answer answer;
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, header_line);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &answer.retry_after);
   CURLcode rc = curl_easy_perform(c);
   long status = 0;
   if (rc == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
@@ -34,7 +58,8 @@ core::result<int> post_webhook(const std::string& url,
   curl_easy_cleanup(c);
   if (rc != CURLE_OK)
     return core::status::unavailable(std::string("webhook: ") + curl_easy_strerror(rc));
-  return static_cast<int>(status);
+  answer.status = static_cast<int>(status);
+  return answer;
 }
 
 }  // namespace tuki::adapters

@@ -2,11 +2,12 @@
 // back): takes due `webhook` jobs from the outbox, crisis first (adapters::job_priority),
 // signs each body at send time (X-Tuki-Timestamp must be fresh), POSTs it with a blocking
 // libcurl call, and marks it done. A failure is retried as routing::after_failed_webhook says:
-// without end while it may pass (no answer, 408, 429, 5xx), so a long outage delays a notice
-// and never drops it; the operator hears of a job failing for long (`webhook_undelivered`, at
-// attempt 12 and then daily). Only a job that can never be sent (a 4xx refusal, an unreadable
-// job, a webhook removed from the configuration) ends as failed, logged as `webhook_failed` and
-// noted in the ticket history. Never runs on the io thread.
+// without end while it may pass (no answer, 408, 429, 5xx; after a 429 or 503 no sooner than
+// its Retry-After asks, up to an hour), so a long outage delays a notice and never drops it;
+// the operator hears of a job failing for long (`webhook_undelivered`, at attempt 12 and then
+// daily). Only a job that can never be sent (a 4xx refusal, an unreadable job, a webhook
+// removed from the configuration) ends as failed, logged as `webhook_failed` and noted in the
+// ticket history. Never runs on the io thread.
 #include <future>
 
 #include <nlohmann/json.hpp>
@@ -14,8 +15,9 @@
 #include "tuki/adapters/notify/webhook_post.hpp"
 #include "tuki/app/log.hpp"
 #include "tuki/app/service.hpp"
-#include "tuki/core/routing/staff_webhook.hpp"
 #include "tuki/app/wall_clock.hpp"
+#include "tuki/core/retry_after.hpp"
+#include "tuki/core/routing/staff_webhook.hpp"
 
 namespace tuki::app {
 
@@ -40,6 +42,7 @@ int service::send_webhooks() {
     auto payload = nlohmann::json::parse(job.payload, nullptr, false);
     core::status sent;
     std::optional<int> answer;  // the receiver's HTTP status, when one came
+    std::optional<core::duration> retry_after;  // the wait it asked for (Retry-After)
     bool unsendable = false;    // no attempt could ever succeed
     std::int64_t ticket = 0;
     std::string webhook;  // the institution whose webhook it is (logs: no personal data)
@@ -60,9 +63,11 @@ int service::send_webhooks() {
         if (!r) {
           sent = r.error();
         } else {
-          answer = *r;
-          if (*r < 200 || *r > 299)
-            sent = core::status::unavailable("webhook answered HTTP " + std::to_string(*r));
+          answer = r->status;
+          if (!r->retry_after.empty())
+            retry_after = core::parse_retry_after(r->retry_after, wall_now());
+          if (r->status < 200 || r->status > 299)
+            sent = core::status::unavailable("webhook answered HTTP " + std::to_string(r->status));
         }
       }
     }
@@ -70,9 +75,9 @@ int service::send_webhooks() {
     int attempt = job.attempts;
     routing::webhook_retry next;
     if (!sent)
-      next = unsendable
-                 ? routing::webhook_retry{true, {}, false}
-                 : routing::after_failed_webhook(answer, attempt, static_cast<std::uint64_t>(id));
+      next = unsendable ? routing::webhook_retry{true, {}, false}
+                        : routing::after_failed_webhook(
+                              answer, attempt, static_cast<std::uint64_t>(id), retry_after);
     auto done = run_job(*writes_, [id, sent, ticket, next](adapters::sqlite_store& s) {
       auto now = wall_now();
       if (sent) {

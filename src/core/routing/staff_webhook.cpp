@@ -199,8 +199,8 @@ core::duration retry_delay(int attempt, std::uint64_t seed, core::duration base,
   return core::duration{d.count() - half + jitter};
 }
 
-webhook_retry after_failed_webhook(std::optional<int> http_status, int attempt,
-                                   std::uint64_t seed) {
+webhook_retry after_failed_webhook(std::optional<int> http_status, int attempt, std::uint64_t seed,
+                                   std::optional<core::duration> retry_after) {
   webhook_retry r;
   if (http_status && *http_status >= 400 && *http_status <= 499 && *http_status != 408 &&
       *http_status != 429) {
@@ -209,6 +209,8 @@ webhook_retry after_failed_webhook(std::optional<int> http_status, int attempt,
   }
   r.delay = attempt < webhook_alert_attempt ? retry_delay(attempt, seed)
                                             : core::duration(std::chrono::hours(1));  // its cap
+  if (retry_after && http_status && (*http_status == 429 || *http_status == 503))
+    r.delay = std::max(r.delay, std::min(*retry_after, core::duration(webhook_retry_after_max)));
   r.long_outage = attempt >= webhook_alert_attempt &&
                   (attempt - webhook_alert_attempt) % webhook_alert_every == 0;
   return r;

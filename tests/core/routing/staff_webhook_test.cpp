@@ -145,3 +145,32 @@ TEST_CASE("after_failed_webhook: retryable failures are retried without end, ref
     }
   }
 }
+
+TEST_CASE("after_failed_webhook: a 429 or 503 waits as long as its Retry-After asks, up to an hour",
+          "[routing][webhook]") {
+  using std::chrono::hours;
+  using std::chrono::minutes;
+  using std::chrono::seconds;
+  const std::uint64_t seed = 7;
+  for (int status : {429, 503}) {
+    CAPTURE(status);
+    // Longer than the backoff: as asked.
+    CHECK(after_failed_webhook(status, 1, seed, minutes(20)).delay == minutes(20));
+    // Shorter than the backoff: the backoff (a receiver saying "now" must not be hammered).
+    CHECK(after_failed_webhook(status, 3, seed, seconds(0)).delay == retry_delay(3, seed));
+    CHECK(after_failed_webhook(status, 3, seed, seconds(1)).delay == retry_delay(3, seed));
+    // Longer than an hour: an hour, so a notice is never put off for a day by one header.
+    CHECK(after_failed_webhook(status, 1, seed, hours(30)).delay == hours(1));
+    CHECK(after_failed_webhook(status, 20, seed, hours(30)).delay == hours(1));
+    // It does not stop the operator from hearing of a long outage.
+    CHECK(after_failed_webhook(status, webhook_alert_attempt, seed, minutes(20)).long_outage);
+    CHECK_FALSE(after_failed_webhook(status, 1, seed, minutes(20)).give_up);
+  }
+  // Any other answer keeps its backoff, whatever it says.
+  for (std::optional<int> status : {std::optional<int>(), std::optional<int>(500),
+                                    std::optional<int>(502), std::optional<int>(408)}) {
+    CAPTURE(status.value_or(0));
+    CHECK(after_failed_webhook(status, 1, seed, minutes(20)).delay == retry_delay(1, seed));
+  }
+  CHECK(after_failed_webhook(404, 1, seed, minutes(20)).give_up);
+}

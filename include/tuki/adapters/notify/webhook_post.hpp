@@ -9,10 +9,15 @@
 
 namespace tuki::adapters {
 
-/// The HTTP status of the answer (any status), or `unavailable` with curl's message when no
-/// answer came (connection refused, timeout, TLS failure). The answer body is discarded.
-core::result<int> post_webhook(const std::string& url,
-                               const std::vector<core::http_header>& headers,
-                               const std::string& body, long timeout_ms = 10'000);
+struct webhook_answer {
+  int status = 0;           // the HTTP status (any)
+  std::string retry_after;  // its Retry-After header's value, empty when none
+};
+
+/// The receiver's answer, or `unavailable` with curl's message when no answer came
+/// (connection refused, timeout, TLS failure). The answer body is discarded.
+core::result<webhook_answer> post_webhook(const std::string& url,
+                                          const std::vector<core::http_header>& headers,
+                                          const std::string& body, long timeout_ms = 10'000);
 
 }  // namespace tuki::adapters

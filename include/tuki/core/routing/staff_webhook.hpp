@@ -63,12 +63,19 @@ struct webhook_retry {
 inline constexpr int webhook_alert_attempt = 12;
 inline constexpr int webhook_alert_every = 24;
 
+/// The longest wait a receiver's Retry-After can ask for (retry_delay's cap).
+inline constexpr std::chrono::hours webhook_retry_after_max{1};
+
 /// After failed attempt `attempt` (1-based) of the job `seed` (its id). `http_status`: the
 /// receiver's answer, nullopt when none came (connection refused, timeout, TLS failure).
 /// Retryable failures (no answer, 408, 429, 5xx and every other non-4xx answer) are retried
 /// without end, so an outage of any length delays a notice and never drops it: with
 /// retry_delay until webhook_alert_attempt, then every hour (the cap, unjittered: the earlier
-/// jitter has spread the jobs already).
-webhook_retry after_failed_webhook(std::optional<int> http_status, int attempt, std::uint64_t seed);
+/// jitter has spread the jobs already). `retry_after`: the wait the receiver asked for with a
+/// 429 or 503 (core::parse_retry_after); it replaces that delay when longer, up to
+/// webhook_retry_after_max (Teams and Slack throttle with it: trying sooner only prolongs the
+/// throttling). Ignored with any other answer.
+webhook_retry after_failed_webhook(std::optional<int> http_status, int attempt, std::uint64_t seed,
+                                   std::optional<core::duration> retry_after = std::nullopt);
 
 }  // namespace tuki::routing
