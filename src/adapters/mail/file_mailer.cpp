@@ -18,8 +18,8 @@ class file_mailer final : public mailer {
     std::error_code ec;
     std::filesystem::create_directories(settings_.dir, ec);
     if (ec)
-      return {core::status::unavailable("cannot create mail directory " + settings_.dir + ": " +
-                                        ec.message())};
+      return mail_result::failed(core::status::unavailable("cannot create mail directory " +
+                                                           settings_.dir + ": " + ec.message()));
     auto stamp = std::chrono::duration_cast<std::chrono::microseconds>(
                      std::chrono::system_clock::now().time_since_epoch()).count();
     std::string base = settings_.dir + "/" + std::to_string(stamp) + "-" + std::to_string(::getpid()) + "-" +
@@ -31,10 +31,12 @@ class file_mailer final : public mailer {
       for (const auto& r : m.recipients) out << "X-Tuki-Envelope-To: " << r << "\r\n";
       out << m.mime;
       out.flush();
-      if (!out) return {core::status::unavailable("cannot write " + tmp)};
+      if (!out) return mail_result::failed(core::status::unavailable("cannot write " + tmp));
     }
     std::filesystem::rename(tmp, base + ".eml", ec);
-    if (ec) return {core::status::unavailable("cannot rename " + tmp + ": " + ec.message())};
+    if (ec)
+      return mail_result::failed(
+          core::status::unavailable("cannot rename " + tmp + ": " + ec.message()));
     return {};
   }
 

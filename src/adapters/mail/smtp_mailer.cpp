@@ -78,7 +78,7 @@ class smtp_mailer final : public mailer {
 
   mail_result send(const mail_message& m) override {
     CURL* c = curl_easy_init();
-    if (!c) return {core::status::internal("curl_easy_init failed")};
+    if (!c) return mail_result::failed(core::status::internal("curl_easy_init failed"));
     smtp_transcript transcript;
     char err[CURL_ERROR_SIZE] = {};
     upload body{&m.mime};

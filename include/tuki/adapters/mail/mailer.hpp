@@ -33,6 +33,13 @@ struct mail_result {
   /// on: never to be logged.
   std::vector<std::string> refused_recipients;
   std::vector<std::string> deferred_recipients;
+
+  /// A failure with no answer from a server (tuki's own side: a directory, curl itself).
+  static mail_result failed(core::status s) {
+    mail_result r;
+    r.status = std::move(s);
+    return r;
+  }
 };
 
 class mailer {
