@@ -22,9 +22,13 @@ std::optional<sla_deadline> next_deadline(const ticket& t, const sla_settings& s
     d.at = t.assigned_at + (t.is_crisis() ? s.crisis_remind_after : s.remind_after);
     for (const auto& a : t.assignees)
       if (!left(a.email)) d.recipients.push_back(a.email);
-  } else if (!t.escalated_at) {
+  } else if (!t.escalated_at || t.is_crisis()) {
+    // A crisis ticket nobody acknowledged, or took over, is escalated again every
+    // crisis_escalate_after until someone does: it must not go quiet after one email.
     d.action = sla_action::escalate;
-    d.at = t.assigned_at + (t.is_crisis() ? s.crisis_escalate_after : s.escalate_after);
+    d.at = t.escalated_at
+               ? *t.escalated_at + s.crisis_escalate_after
+               : t.assigned_at + (t.is_crisis() ? s.crisis_escalate_after : s.escalate_after);
     for (const auto& a : t.assignees) {
       std::string to = !a.backup_email.empty() && a.backup_email != a.email &&
                                !t.is_assignee(a.backup_email) && !left(a.backup_email)

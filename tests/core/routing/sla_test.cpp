@@ -65,6 +65,21 @@ TEST_CASE("SLA: crisis reminds at 30 min and escalates at 60 min to the coordina
   CHECK(d->at == utc("2025-03-04T09:00:00Z"));
   CHECK(d->due);
   CHECK(d->recipients == std::vector<std::string>{"boss@x.fi"});
+
+  // Nobody acknowledges or takes it over: escalated again every 60 minutes, not left quiet.
+  REQUIRE(record_escalation(t, d->recipients, d->at).is_ok());
+  d = next_deadline(t, settings(), utc("2025-03-04T09:59:59Z"));
+  REQUIRE(d.has_value());
+  CHECK(d->action == sla_action::escalate);
+  CHECK(d->at == utc("2025-03-04T10:00:00Z"));
+  CHECK_FALSE(d->due);
+  CHECK(d->recipients == std::vector<std::string>{"boss@x.fi"});
+  REQUIRE(record_escalation(t, d->recipients, d->at).is_ok());
+  CHECK(next_deadline(t, settings(), utc("2025-03-04T10:00:00Z"))->at ==
+        utc("2025-03-04T11:00:00Z"));
+  // Taken over from the escalation email: the clock stops.
+  REQUIRE(acknowledge(t, "boss@x.fi", utc("2025-03-04T10:05:00Z")).is_ok());
+  CHECK_FALSE(next_deadline(t, settings(), utc("2025-03-04T12:00:00Z")).has_value());
 }
 
 TEST_CASE("SLA: configured times are used; acknowledging stops the clock", "[routing]") {

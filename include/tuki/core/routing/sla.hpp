@@ -43,9 +43,10 @@ struct sla_deadline {
 };
 
 /// The next SLA step of `t`, or nullopt when none is pending (acknowledged and open, already
-/// escalated, or follow-up already sent). With `staff`, nobody who left (staff_directory::
-/// departed) is a recipient: an escalation skips a backup who left for the coordinator, and a
-/// coordinator who left too; without it, nobody counts as left.
+/// escalated, or follow-up already sent). A crisis ticket still unacknowledged is escalated
+/// again every crisis_escalate_after after its last escalation. With `staff`, nobody who left
+/// (staff_directory:: departed) is a recipient: an escalation skips a backup who left for the
+/// coordinator, and a coordinator who left too; without it, nobody counts as left.
 std::optional<sla_deadline> next_deadline(const ticket& t, const sla_settings& s, core::instant now,
                                           const staff_directory* staff = nullptr);
 
