@@ -22,18 +22,29 @@ core::result<int> ticket_desk::alert_unregistered_crisis(adapters::sqlite_store&
   const auto& is = inst.routing.rules.institution;
   // Both the crisis contact and the coordinator: there is no ticket, so no reminder or
   // escalation follows if the one person told is away.
+  // Someone who left (deactivated staff) is not told, as route() never chooses them.
+  const auto dir = directory(store, inst);
   std::vector<std::string> recipients;
+  bool someone_left = false;
   for (const auto& e : {is.crisis_contact_email, is.coordinator_email}) {
     std::string to = routing::normalize_email(e);
-    if (!to.empty() && std::find(recipients.begin(), recipients.end(), to) == recipients.end())
-      recipients.push_back(std::move(to));
+    if (to.empty() || std::find(recipients.begin(), recipients.end(), to) != recipients.end())
+      continue;
+    if (dir.departed(to)) {
+      someone_left = true;
+      continue;
+    }
+    recipients.push_back(std::move(to));
   }
   if (recipients.empty()) {
     log_error("unregistered_crisis_unrouted",
               {{"institution", institution_id},
                {"message_id", std::to_string(message_id)},
-               {"reason", "no crisis contact and no coordinator: set the routing file's "
-                          "institution.crisis_contact"}});
+               {"reason", someone_left ? "the crisis contact and the coordinator have left "
+                                         "(deactivated staff): set the routing file's "
+                                         "institution.crisis_contact to someone who works there"
+                                       : "no crisis contact and no coordinator: set the routing "
+                                         "file's institution.crisis_contact"}});
     return 0;
   }
   routing::staff_notice n;
@@ -46,7 +57,7 @@ core::result<int> ticket_desk::alert_unregistered_crisis(adapters::sqlite_store&
   n.include_reply_text = is.include_reply_text;
   for (const auto& to : recipients) {
     std::string name, language = "en";
-    if (const auto* m = directory(store, inst).find(to)) {
+    if (const auto* m = dir.find(to)) {
       name = m->name;
       language = m->language;
     }

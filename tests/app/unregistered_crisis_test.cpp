@@ -109,6 +109,23 @@ TEST_CASE("the crisis contact and the coordinator are both told, once each", "[a
     testing::app_fixture f("tuki-unregistered-both", yaml);
     CHECK(told(f) == std::vector<std::string>{"koordinaattori@varia.test", "kriisi@varia.test"});
   }
+  SECTION("someone who left is not told; with both gone, nobody is, and the operator hears of it") {
+    with_coordinator("koordinaattori@varia.test");
+    testing::app_fixture f("tuki-unregistered-left", yaml);
+    core::staff_member m;
+    m.institution_id = "varia";
+    m.email = "kriisi@varia.test";
+    m.roles = {"social_worker"};
+    core::staff_member c = m;
+    c.email = "koordinaattori@varia.test";
+    REQUIRE(f.store->upsert_staff({m, c}));
+    REQUIRE(f.store->deactivate_staff("varia", {"KRIISI@varia.test"}, t0));
+    CHECK(told(f) == std::vector<std::string>{"koordinaattori@varia.test"});
+    REQUIRE(f.store->deactivate_staff("varia", {"koordinaattori@varia.test"}, t0));
+    REQUIRE(f.conv->handle_inbound(*f.store, "console",
+                                   inbound_sms("+358401111111", "haluan kuolla", "c2"), t0));
+    CHECK(mails(*f.store, t0).empty());
+  }
   SECTION("the same address for both: one email") {
     with_coordinator("KRIISI@varia.test");
     testing::app_fixture f("tuki-unregistered-same", yaml);
