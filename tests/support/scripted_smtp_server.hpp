@@ -28,6 +28,8 @@ class scripted_smtp_server {
     std::string end_reply = "250 2.0.0 Ok: queued as 4F2A";
     bool offer_auth = false;
     std::string auth_reply = "235 2.7.0 Authentication successful";
+    /// Close the connection after the message, before answering its end (a crash, a timeout).
+    bool hang_up_after_message = false;
   };
 
   explicit scripted_smtp_server(script s) : script_(std::move(s)) {
@@ -140,6 +142,7 @@ class scripted_smtp_server {
         if (script_.data_reply.rfind("354", 0) != 0) continue;
         while (read_line(c, buffer, line) && line != ".") {
         }
+        if (script_.hang_up_after_message) return;
         say(c, script_.end_reply);
         if (script_.end_reply.rfind("250", 0) == 0) {
           std::lock_guard lock(mutex_);

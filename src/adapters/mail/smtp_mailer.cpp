@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cstring>
 
 #include <curl/curl.h>
@@ -52,8 +53,16 @@ mail_result outcome(CURLcode rc, long code, const char* err, const smtp_transcri
         }
     return r;
   }
-  const auto* f = t.last_failure();
-  r.smtp_code = f ? f->code : (code >= 400 ? static_cast<int>(code) : 0);
+  // Only the last answer can have decided the failure: an earlier refusal (one recipient's 550
+  // among others taken) says nothing about a timeout or a dropped connection after it, which may
+  // pass later and must not be taken for a refusal (hourly retries instead of 30 s for a crisis).
+  // (QUIT and RSET are curl's clean-up after the failure.)
+  const auto& answers = t.answers();
+  auto last = std::find_if(answers.rbegin(), answers.rend(), [](const auto& a) {
+    return a.command != "QUIT" && a.command != "RSET";
+  });
+  const smtp_transcript::answer* f = last != answers.rend() && last->code >= 400 ? &*last : nullptr;
+  r.smtp_code = f ? f->code : (answers.empty() && code >= 400 ? static_cast<int>(code) : 0);
   r.reply = f ? mask_addresses(f->text) : "";
   std::string why = std::string(err[0] ? err : curl_easy_strerror(rc));
   if (r.smtp_code)

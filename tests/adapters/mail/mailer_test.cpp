@@ -163,6 +163,19 @@ TEST_CASE(
   CHECK(later.status.error_code() == core::status::code::unavailable);
 }
 
+TEST_CASE("SMTP mailer: a connection lost after one recipient was refused is an outage",
+          "[mail][smtp]") {
+  // The 550 to one recipient came first; what failed the send is the lost connection, which
+  // may pass later: an outage (retried within 30 s for a crisis), not a refusal (hourly).
+  testing::scripted_smtp_server server({.hang_up_after_message = true});
+  auto r = smtp_to(server)->send(
+      {"tuki@varia.test", {"gone.opo@varia.test", "kuraattori@varia.test"}, mime});
+  INFO(r.status.to_string());
+  CHECK(r.status.error_code() == core::status::code::unavailable);
+  CHECK(r.smtp_code == 0);
+  CHECK(server.messages() == 0);
+}
+
 TEST_CASE("SMTP mailer: a 5xx to DATA or to the message is a refusal, a 4xx an outage",
           "[mail][smtp]") {
   SECTION("554 to DATA") {
