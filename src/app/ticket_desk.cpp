@@ -535,6 +535,9 @@ core::result<ticket_action_outcome> ticket_desk::confirm(adapters::sqlite_store&
   out.ticket_id = link.ticket_id;
   out.action = std::string(routing::to_string(link.action));
   out.ticket_status = std::string(routing::to_string(t.status));
+  // Someone who left (deactivated) acts on no ticket, with any link they were sent before.
+  if (directory(store, institution_of((*loaded)->row.institution_id)).departed(link.actor))
+    return failure(out, 403, routing::action_message::not_assignee, {.ticket_id = t.id});
   switch (link.action) {
     case routing::ticket_action::acknowledge:
       offer(out, routing::action_button::acknowledge);
@@ -594,6 +597,10 @@ core::result<ticket_action_outcome> ticket_desk::act(adapters::sqlite_store& sto
     return failure(out, 410, routing::action_message::link_used);
   auto student = store.get_student(row.student_id);
   const auto& inst = institution_of(row.institution_id);
+  // Someone who left (deactivated) acts on no ticket: an escalation link would otherwise let
+  // them take over and acknowledge a ticket nobody then hands over (it is not theirs yet).
+  if (directory(store, inst).departed(link.actor))
+    return failure(out, 403, routing::action_message::not_assignee, {.ticket_id = t.id});
   std::size_t first_new = t.history.size();
   bool was_acknowledged = t.acknowledged_at.has_value();
   std::optional<routing::routing_decision> moved;  // reassign / not mine: new people to notify
@@ -819,7 +826,7 @@ core::result<int> ticket_desk::sla_step(adapters::sqlite_store& store, std::int6
         auto to = d->recipients;
         const auto& crisis_contact = inst.routing.rules.institution.crisis_contact_email;
         if (to.empty() && t.is_crisis() && !crisis_contact.empty() &&
-            !t.is_assignee(crisis_contact))
+            !t.is_assignee(crisis_contact) && !(dir && dir->departed(crisis_contact)))
           to.push_back(crisis_contact);
         if (to.empty()) {
           log_error("ticket_escalation_unrouted",

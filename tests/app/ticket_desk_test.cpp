@@ -690,6 +690,43 @@ staff:
   CHECK(final_history.back().detail == "outcome helped=yes");
 }
 
+TEST_CASE("a coordinator who left cannot take over a ticket from an old escalation email",
+          "[app][tickets][sla]") {
+  desk_fixture f(R"(tuki_routing: 1
+institution:
+  id: varia
+  time_zone: Europe/Helsinki
+  coordinator: coordinator@varia.test
+fallback_role: study_counsellor
+rules:
+  - category: life
+    roles: [social_worker]
+)");
+  f.add_staff("kuraattori@varia.test", "social_worker");
+  f.add_staff("coordinator@varia.test", "study_counsellor");
+  auto opened = f.desk->open(*f.store, f.student, "life", core::urgency::normal, "", "", "", t0);
+  REQUIRE(opened);
+  f.take("mail", t0);
+  REQUIRE(f.desk->run_sla(*f.store, starts_any, t0 + std::chrono::hours(48)));
+  f.take("mail", t0 + std::chrono::hours(48));
+  REQUIRE(f.desk->run_sla(*f.store, starts_any, t0 + std::chrono::hours(96)));
+  auto escalation = f.take("mail", t0 + std::chrono::hours(96));
+  REQUIRE(escalation.size() == 1);
+  auto take = link_of(escalation[0], "acknowledge");
+  REQUIRE_FALSE(take.empty());
+  REQUIRE(
+      f.store->deactivate_staff("varia", {"coordinator@varia.test"}, t0 + std::chrono::hours(97)));
+  auto page = f.desk->confirm(*f.store, take, t0 + std::chrono::hours(98));
+  REQUIRE(page);
+  CHECK(page->http_status == 403);
+  auto acted = f.desk->act(*f.store, *f.lib, take, t0 + std::chrono::hours(98));
+  REQUIRE(acted);
+  CHECK(acted->http_status == 403);
+  const auto t = f.ticket(opened->id);
+  CHECK_FALSE(t.acknowledged_at);
+  CHECK_FALSE(t.is_assignee("coordinator@varia.test"));
+}
+
 TEST_CASE("an escalation with nobody to escalate to is noted on the ticket, not lost silently",
           "[app][tickets][sla]") {
   desk_fixture f;  // the built-in routing: no coordinator, no backups
