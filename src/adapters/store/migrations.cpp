@@ -363,6 +363,18 @@ UPDATE tickets SET sla_due_at = updated_at
        R"sql(
 ALTER TABLE staff ADD COLUMN active INTEGER NOT NULL DEFAULT 1;
 )sql"},
+      // A crisis ticket nobody acknowledged went quiet after its one escalation: its SLA
+      // deadline was cleared. It is now escalated again every crisis_escalate_after
+      // (routing::next_deadline); those stored before are made due, and the SLA pump works out
+      // their next step.
+      {16, "unacknowledged crisis tickets escalated before are escalated again",
+       R"sql(
+UPDATE tickets SET sla_due_at = updated_at
+ WHERE sla_due_at IS NULL AND status <> 'RESOLVED' AND (category = 'crisis' OR urgency = 'urgent')
+   AND json_valid(state) AND json_extract(state, '$.status') <> 'RESOLVED'
+   AND json_extract(state, '$.acknowledged_at') IS NULL
+   AND json_extract(state, '$.escalated_at') IS NOT NULL;
+)sql"},
   };
   return all;
 }

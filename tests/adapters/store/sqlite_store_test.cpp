@@ -522,6 +522,42 @@ TEST_CASE("deactivating staff makes their open tickets due, shared ones too, and
   CHECK(due_at(unrouted) == now + 5000);
 }
 
+TEST_CASE("migration 16 makes unacknowledged crisis tickets escalated before due, and no others",
+          "[store]") {
+  temp_db db;
+  auto state = [](const char* status, const char* acknowledged, const char* escalated) {
+    return std::string("'{\"status\":\"") + status + "\",\"acknowledged_at\":" + acknowledged +
+           ",\"escalated_at\":" + escalated + "}'";
+  };
+  auto row = [](int id, const char* category, const char* urgency, const char* status,
+                const std::string& st) {
+    return "(" + std::to_string(id) + ", 'varia', 7, '" + category + "', '" + urgency + "', '" +
+           status + "', " + st + ", NULL, 100, " + std::to_string(1000 + id) + ")";
+  };
+  auto [store, conn] = upgrade_from(
+      db, 15,
+      "INSERT INTO institutions VALUES ('varia', 'Varia', 'FI', 'Europe/Helsinki');"
+      "INSERT INTO students (id, institution_id, student_ref, phone, created_at, updated_at) "
+      "VALUES (7, 'varia', 's1', '+358401234567', 1, 1);"
+      "INSERT INTO tickets (id, institution_id, student_id, category, urgency, status, state, "
+      "sla_due_at, created_at, updated_at) VALUES " +
+          row(1, "crisis", "urgent", "OPENED", state("OPENED", "null", "500")) + "," +
+          row(2, "wellbeing", "urgent", "OPENED", state("OPENED", "null", "500")) + "," +
+          row(3, "crisis", "urgent", "ACKNOWLEDGED", state("ACKNOWLEDGED", "600", "500")) + "," +
+          row(4, "studies", "normal", "OPENED", state("OPENED", "null", "500")) + "," +
+          row(5, "crisis", "urgent", "RESOLVED", state("RESOLVED", "600", "500")) + "," +
+          row(6, "crisis", "urgent", "OPENED", state("OPENED", "null", "null")) + "," +
+          row(8, "crisis", "urgent", "NEW", "''"));
+  auto& q = conn->prepare(
+      "SELECT group_concat(id || ':' || IFNULL(sla_due_at, '-'), ' ') FROM "
+      "(SELECT id, sla_due_at FROM tickets ORDER BY id)");
+  REQUIRE(q.step());
+  // 1 and 2 (urgent) are due at once; acknowledged, normal, resolved, never escalated and
+  // unrouted rows (migration 14's) are left alone.
+  CHECK(q.column_text(0) == "1:1001 2:1002 3:- 4:- 5:- 6:- 8:-");
+  q.reset();
+}
+
 TEST_CASE("migration 15 keeps every staff member stored before active", "[store]") {
   temp_db db;
   auto [store, conn] =
