@@ -77,7 +77,8 @@ int service::send_webhooks() {
     if (!sent)
       next = unsendable ? routing::webhook_retry{true, {}, false}
                         : routing::after_failed_webhook(
-                              answer, attempt, static_cast<std::uint64_t>(id), retry_after);
+                              answer, attempt, static_cast<std::uint64_t>(id), retry_after,
+                              job.priority == adapters::job_priority::crisis);
     auto done = run_job(*writes_, [id, sent, ticket, next](adapters::sqlite_store& s) {
       auto now = wall_now();
       if (sent) {

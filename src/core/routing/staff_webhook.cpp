@@ -200,7 +200,7 @@ core::duration retry_delay(int attempt, std::uint64_t seed, core::duration base,
 }
 
 webhook_retry after_failed_webhook(std::optional<int> http_status, int attempt, std::uint64_t seed,
-                                   std::optional<core::duration> retry_after) {
+                                   std::optional<core::duration> retry_after, bool crisis) {
   webhook_retry r;
   if (http_status && *http_status >= 400 && *http_status <= 499 && *http_status != 408 &&
       *http_status != 429) {
@@ -211,6 +211,8 @@ webhook_retry after_failed_webhook(std::optional<int> http_status, int attempt, 
                                             : core::duration(std::chrono::hours(1));  // its cap
   if (retry_after && http_status && (*http_status == 429 || *http_status == 503))
     r.delay = std::max(r.delay, std::min(*retry_after, core::duration(webhook_retry_after_max)));
+  // A crisis notice is not put off for an hour by a throttled channel or a long outage.
+  if (crisis) r.delay = std::min(r.delay, core::duration(webhook_crisis_retry_max));
   r.long_outage = attempt >= webhook_alert_attempt &&
                   (attempt - webhook_alert_attempt) % webhook_alert_every == 0;
   return r;

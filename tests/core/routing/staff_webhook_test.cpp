@@ -166,6 +166,13 @@ TEST_CASE("after_failed_webhook: a 429 or 503 waits as long as its Retry-After a
     CHECK(after_failed_webhook(status, webhook_alert_attempt, seed, minutes(20)).long_outage);
     CHECK_FALSE(after_failed_webhook(status, 1, seed, minutes(20)).give_up);
   }
+  // A crisis notice waits at most five minutes: not an hour for a throttled channel, nor the
+  // hourly cap of a long outage.
+  CHECK(after_failed_webhook(429, 1, seed, minutes(30), true).delay == minutes(5));
+  CHECK(after_failed_webhook(503, 1, seed, seconds(90), true).delay == seconds(90));
+  CHECK(after_failed_webhook(std::nullopt, 30, seed, std::nullopt, true).delay == minutes(5));
+  CHECK(after_failed_webhook(std::nullopt, 30, seed, std::nullopt, false).delay == hours(1));
+  CHECK(after_failed_webhook(404, 1, seed, std::nullopt, true).give_up);
   // Any other answer keeps its backoff, whatever it says.
   for (std::optional<int> status : {std::optional<int>(), std::optional<int>(500),
                                     std::optional<int>(502), std::optional<int>(408)}) {

@@ -65,6 +65,8 @@ inline constexpr int webhook_alert_every = 24;
 
 /// The longest wait a receiver's Retry-After can ask for (retry_delay's cap).
 inline constexpr std::chrono::hours webhook_retry_after_max{1};
+/// The longest a crisis notice waits between attempts.
+inline constexpr std::chrono::minutes webhook_crisis_retry_max{5};
 
 /// After failed attempt `attempt` (1-based) of the job `seed` (its id). `http_status`: the
 /// receiver's answer, nullopt when none came (connection refused, timeout, TLS failure).
@@ -74,8 +76,10 @@ inline constexpr std::chrono::hours webhook_retry_after_max{1};
 /// jitter has spread the jobs already). `retry_after`: the wait the receiver asked for with a
 /// 429 or 503 (core::parse_retry_after); it replaces that delay when longer, up to
 /// webhook_retry_after_max (Teams and Slack throttle with it: trying sooner only prolongs the
-/// throttling). Ignored with any other answer.
+/// throttling). Ignored with any other answer. A `crisis` notice waits at most
+/// webhook_crisis_retry_max whatever the backoff or the receiver asks (crisis mail: 30 s).
 webhook_retry after_failed_webhook(std::optional<int> http_status, int attempt, std::uint64_t seed,
-                                   std::optional<core::duration> retry_after = std::nullopt);
+                                   std::optional<core::duration> retry_after = std::nullopt,
+                                   bool crisis = false);
 
 }  // namespace tuki::routing
