@@ -147,6 +147,13 @@ void read_sla(yaml_map_reader& r, sla_overrides& s, yaml_errors& errors) {
   one("crisis_remind_after", s.crisis_remind_after_ms);
   one("crisis_escalate_after", s.crisis_escalate_after_ms);
   one("followup_after", s.followup_after_ms);
+  // An unacknowledged crisis ticket is escalated again every crisis_escalate_after: seconds
+  // would mail the same people every few seconds.
+  if (s.crisis_escalate_after_ms && *s.crisis_escalate_after_ms > 0 &&
+      *s.crisis_escalate_after_ms < 60'000)
+    errors.add(r.mark("crisis_escalate_after"), r.child_path("crisis_escalate_after"),
+               "must be at least 1m (an unacknowledged crisis ticket is escalated again this "
+               "often)");
   r.reject_unknown_keys();
 }
 

@@ -347,6 +347,10 @@ class reader {
       if (s.crisis_escalate_after <= s.crisis_remind_after) {
         fail(sla, "sla.crisis_escalate_after", "must be later than crisis_remind_after");
       }
+      if (s.crisis_escalate_after < std::chrono::minutes(1)) {
+        fail(sla, "sla.crisis_escalate_after",
+             "must be at least 1m (an unacknowledged crisis ticket is escalated again this often)");
+      }
     }
     if (const auto d = root["disengagement"]) {
       only_keys(d, "disengagement", {"unanswered_in_a_row", "failed_deliveries_in_a_row"});

@@ -298,14 +298,19 @@ TEST_CASE("routing, webhook, SLA and ticket settings", "[config][tickets]") {
   std::vector<row> rows{
       {std::string(minimal) + "    webhook:\n      url: ftp://x\n      secret: s\n",
        "institutions[0].webhook.url: must start with http:// or https://"},
-      {std::string(minimal) + "    webhook:\n      url: https://x\n      secret: s\n      format: irc\n",
+      {std::string(minimal) +
+           "    webhook:\n      url: https://x\n      secret: s\n      format: irc\n",
        "institutions[0].webhook.format: must be generic, teams or slack, got 'irc'"},
       {std::string(minimal) + "    webhook:\n      url: https://x\n",
        "institutions[0].webhook.secret"},
       {std::string(minimal) + "    sla:\n      remind_after: 2 hours\n",
        "institutions[0].sla.remind_after: expected a duration such as 90s"},
-      {std::string(minimal) + "    sla:\n      remind: 2h\n", "institutions[0].sla.remind: unknown key"},
-      {std::string("tickets:\n  link_ttl_hours: 0\n") + minimal, "tickets.link_ttl_hours: must be between"},
+      {std::string(minimal) + "    sla:\n      remind: 2h\n",
+       "institutions[0].sla.remind: unknown key"},
+      {std::string(minimal) + "    sla:\n      crisis_escalate_after: 30s\n",
+       "institutions[0].sla.crisis_escalate_after: must be at least 1m"},
+      {std::string("tickets:\n  link_ttl_hours: 0\n") + minimal,
+       "tickets.link_ttl_hours: must be between"},
   };
   for (const auto& r : rows) {
     INFO(r.yaml);

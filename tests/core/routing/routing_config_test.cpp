@@ -92,6 +92,11 @@ TEST_CASE("routing file errors name file:line:column and the key path", "[routin
   CHECK(error_of("tuki_routing: 1\nstaff:\n  - {email: a@x.fi, backup: b}\n") ==
         "r.yaml:3:29: staff[0].backup: is not an email address: 'b'");
   CHECK_THAT(error_of("tuki_routing: 1\nrules: [\n"), Catch::StartsWith("r.yaml:"));
+  // An unacknowledged crisis ticket is escalated again this often: not every few seconds.
+  CHECK_THAT(error_of("tuki_routing: 1\nsla:\n  crisis_remind_after: 10s\n"
+                      "  crisis_escalate_after: 30s\n"),
+             Catch::StartsWith("r.yaml:") &&
+                 Catch::Contains("sla.crisis_escalate_after: must be at least 1m"));
 }
 
 TEST_CASE("role names that an action link cannot carry are refused where they are written",
