@@ -318,7 +318,9 @@ core::result<std::int64_t> conversation::open_ticket(adapters::sqlite_store& sto
                                                      core::instant now) {
   auto opened = desk_->open(store, student, t.category, t.urgency, t.excerpt, t.dialog_id, t.node_id, now);
   if (!opened) return opened.error();
-  role_out = opened->role;
+  // Nobody can take it yet (it is routed again every 5 minutes): the student is told that
+  // someone from school will be in touch, not a role that nobody holds.
+  role_out = opened->routed ? opened->role : std::string(role_names::generic_role);
   return opened->id;
 }
 
