@@ -59,6 +59,7 @@ void service::add_routes() {
                 auto counts = std::make_shared<counted>();
                 auto depth = std::make_shared<std::int64_t>(0);
                 auto planned = std::make_shared<std::int64_t>(0);
+                auto unrouted = std::make_shared<std::int64_t>(0);
                 auto restarts = std::make_shared<std::uint64_t>(0);
                 // The writer's own counter, read on its thread (a short job).
                 write_queue::job restarts_job = [restarts](adapters::sqlite_store& s) {
@@ -69,8 +70,8 @@ void service::add_routes() {
                 // writer only for an in-memory store). The depth and the planned sends are
                 // read through partial indexes, at every scrape.
                 // Named jobs, not temporaries inside co_await: GCC 12 destroys those twice.
-                read_queue::job counts_job = [count, counts, depth,
-                                              planned](adapters::sqlite_store& s) {
+                read_queue::job counts_job = [count, counts, depth, planned,
+                                              unrouted](adapters::sqlite_store& s) {
                   if (count) {
                     counts->started = counts_clock::now();
                     counts->rows = s.count_messages();
@@ -78,6 +79,7 @@ void service::add_routes() {
                   }
                   *depth = s.outbox_depth();
                   *planned = s.planned_sends_waiting();
+                  *unrouted = s.tickets_unrouted();
                   return core::status::ok();
                 };
                 auto st = co_await async_write(*writes_, std::move(restarts_job), use_awaitable);
@@ -107,6 +109,12 @@ void service::add_routes() {
                 text += "# HELP tuki_planned_sends_waiting Planned check-ins not started yet.\n"
                         "# TYPE tuki_planned_sends_waiting gauge\n"
                         "tuki_planned_sends_waiting " + std::to_string(*planned) + "\n";
+                text +=
+                    "# HELP tuki_tickets_unrouted Tickets waiting for anyone to take them "
+                    "(no staff, no coordinator).\n"
+                    "# TYPE tuki_tickets_unrouted gauge\n"
+                    "tuki_tickets_unrouted " +
+                    std::to_string(*unrouted) + "\n";
                 const auto w = writes_->statistics();
                 text += "# HELP tuki_store_batches_total Store transactions (group commits).\n"
                         "# TYPE tuki_store_batches_total counter\n"

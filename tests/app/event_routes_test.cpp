@@ -149,6 +149,7 @@ TEST_CASE("POST /v1/events and the scheduler pump in a running service", "[app][
   // The opening question is stored with its cost: one GSM-7 segment in Finnish.
   CHECK(count(cfg, "SELECT COUNT(*) FROM messages WHERE segments = 1 AND encoding = 'gsm7'") == 2);
   CHECK_THAT(metrics.body, Catch::Contains("tuki_planned_sends_waiting 0"));
+  CHECK_THAT(metrics.body, Catch::Contains("\ntuki_tickets_unrouted 0\n"));
   fs::remove_all(dir);
 }
 

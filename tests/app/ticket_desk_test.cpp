@@ -966,6 +966,7 @@ TEST_CASE("a ticket nobody can take is logged and counted, and routed once someo
                                   std::to_string(opened->id) + " institution=varia category=life"));
   CHECK_THAT(log, !Catch::Contains(f.student.first_name));
   CHECK_THAT(counters.render({}, 0), Catch::Contains("\ntuki_tickets_unrouted_total 1\n"));
+  CHECK(f.store->tickets_unrouted() == 1);  // the /metrics gauge tuki_tickets_unrouted
 
   // Routed again every sla_retry_after: still nobody, so it stays NEW and waits for the next.
   const auto retry = t0 + app::sla_retry_after;
@@ -985,6 +986,7 @@ TEST_CASE("a ticket nobody can take is logged and counted, and routed once someo
   auto row = f.store->get_ticket(opened->id);
   CHECK(row->status == "OPENED");
   CHECK(row->assignee == "kuraattori@varia.test");
+  CHECK(f.store->tickets_unrouted() == 0);
   auto mails = f.take("mail", routed_at);
   REQUIRE(mails.size() == 1);
   CHECK(recipients(mails[0]) == std::vector<std::string>{"kuraattori@varia.test"});

@@ -988,6 +988,13 @@ std::vector<message_count> sqlite_store::count_messages() {
   return out;
 }
 
+std::int64_t sqlite_store::tickets_unrouted() {
+  auto& q = db_->prepare("SELECT COUNT(*) FROM tickets WHERE status = 'NEW' AND state = ''");
+  std::int64_t n = q.step() ? q.column_int(0) : 0;
+  q.reset();
+  return n;
+}
+
 std::int64_t sqlite_store::outbox_depth() {
   auto& q = db_->prepare("SELECT (SELECT COUNT(*) FROM messages WHERE direction = 'out' AND status = 'queued') "
                          "+ (SELECT COUNT(*) FROM messages WHERE direction = 'out' AND status = 'sending') "

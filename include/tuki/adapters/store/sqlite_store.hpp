@@ -318,6 +318,9 @@ class sqlite_store {
   std::optional<std::string> ticket_state(std::int64_t id);
   /// Ids of tickets whose SLA step is due at `now`, oldest deadline first.
   std::vector<std::int64_t> tickets_due(core::instant now, int limit);
+  /// Tickets opened with nobody to route them to and not routed yet (NEW, no state): a gauge
+  /// for /metrics, through the tickets_open index.
+  std::int64_t tickets_unrouted();
   /// The student's RESOLVED tickets, newest first.
   std::vector<std::int64_t> resolved_tickets_of(std::int64_t student_id, int limit);
   /// Open tickets per assignee email of one institution (round-robin / fewest-open input).
