@@ -67,11 +67,8 @@ void run_campaign(const campaign_options& o, bool dry_run, int& exit_code) {
     exit_code = fail(2, cfg.error().message());
     return;
   }
-  const auto* inst = pick_institution(*cfg, o.institution);
-  if (!inst) {
-    exit_code = fail(2, "name the institution with --institution");
-    return;
-  }
+  const auto* inst = institution_or_fail(*cfg, o.institution, exit_code);
+  if (!inst) return;
   auto sched = app::load_institution_schedule(*inst);
   if (!sched) {
     exit_code = fail(2, sched.error().message());
@@ -158,11 +155,8 @@ void register_campaign_commands(CLI::App& root, int& exit_code) {
       exit_code = fail(2, cfg.error().message());
       return;
     }
-    const auto* inst = pick_institution(*cfg, *einst);
-    if (!inst) {
-      exit_code = fail(2, "name the institution with --institution");
-      return;
-    }
+    const auto* inst = institution_or_fail(*cfg, *einst, exit_code);
+    if (!inst) return;
     std::ifstream in(*efile, std::ios::binary);
     if (!in) {
       exit_code = fail(2, "cannot read " + *efile);
@@ -218,11 +212,8 @@ void register_campaign_commands(CLI::App& root, int& exit_code) {
       exit_code = fail(2, cfg.error().message());
       return;
     }
-    const auto* inst = pick_institution(*cfg, *finst);
-    if (!inst) {
-      exit_code = fail(2, "name the institution with --institution");
-      return;
-    }
+    const auto* inst = institution_or_fail(*cfg, *finst, exit_code);
+    if (!inst) return;
     auto store = app::open_store(*cfg);
     if (!store) {
       exit_code = fail(1, store.error().message());

@@ -97,12 +97,8 @@ void register_service_commands(CLI::App& root, int& exit_code) {
       exit_code = fail(2, cfg.error().message());
       return;
     }
-    const auto* inst = pick_institution(*cfg, *sinst);
-    if (!inst) {
-      exit_code = fail(2, "name the institution with --institution (configured: " +
-                              std::to_string(cfg->institutions.size()) + ")");
-      return;
-    }
+    const auto* inst = institution_or_fail(*cfg, *sinst, exit_code);
+    if (!inst) return;
     auto store = app::open_store(*cfg);
     if (!store) {
       exit_code = fail(1, store.error().message());
@@ -140,11 +136,8 @@ void register_service_commands(CLI::App& root, int& exit_code) {
       exit_code = fail(2, cfg.error().message());
       return;
     }
-    const auto* inst = pick_institution(*cfg, *tinst);
-    if (!inst) {
-      exit_code = fail(2, "name the institution with --institution");
-      return;
-    }
+    const auto* inst = institution_or_fail(*cfg, *tinst, exit_code);
+    if (!inst) return;
     auto text = read_file(*tfile);
     if (!text) {
       exit_code = fail(2, text.error().message());
@@ -195,11 +188,8 @@ void register_service_commands(CLI::App& root, int& exit_code) {
       exit_code = fail(2, cfg.error().message());
       return;
     }
-    const auto* inst = pick_institution(*cfg, *tdinst);
-    if (!inst) {
-      exit_code = fail(2, "name the institution with --institution");
-      return;
-    }
+    const auto* inst = institution_or_fail(*cfg, *tdinst, exit_code);
+    if (!inst) return;
     auto store = app::open_store(*cfg);
     if (!store) {
       exit_code = fail(1, store.error().message());
@@ -237,11 +227,8 @@ void register_service_commands(CLI::App& root, int& exit_code) {
       exit_code = fail(2, cfg.error().message());
       return;
     }
-    const auto* inst = pick_institution(*cfg, *cinst);
-    if (!inst) {
-      exit_code = fail(2, "name the institution with --institution");
-      return;
-    }
+    const auto* inst = institution_or_fail(*cfg, *cinst, exit_code);
+    if (!inst) return;
     auto rt = open_dialog_runtime(*cfg, exit_code);
     if (!rt || !has_dialog(*rt, *cfg, *dialog_id, exit_code)) return;
     auto& store = rt->store;

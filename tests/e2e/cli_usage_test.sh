@@ -54,6 +54,12 @@ args="--config=FILE deliveries failed"; run "--config=$tmp/tuki.yaml" deliveries
 expect 0 "student_id,failed_deliveries,last_failure"
 pass "--config before the command is the command's --config"
 
+args="deliveries failed --institution omnia"; run --config "$tmp/tuki.yaml" deliveries failed --institution omnia
+expect 2 "tuki: no institution 'omnia' (configured: varia)"
+args="staff deactivate --institution omnia"; run --config "$tmp/tuki.yaml" staff deactivate --institution omnia a@varia.test
+expect 2 "tuki: no institution 'omnia' (configured: varia)"
+pass "an unknown --institution is named, with the institutions there are (exit 2)"
+
 # Staff who left: `staff import --replace` deactivates those the file leaves out and counts them;
 # `staff deactivate` with an unknown email changes nothing (exit 2).
 printf 'email,name,roles,campuses,groups,phone\nanna@varia.test,Anna,teacher,,,\nbo@varia.test,Bo,nurse,,,\ncilla@varia.test,Cilla,nurse,,,\n' >"$tmp/staff.csv"

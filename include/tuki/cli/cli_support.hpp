@@ -29,6 +29,21 @@ inline const config::institution_settings* pick_institution(const config::config
   return cfg.find_institution(id);
 }
 
+/// pick_institution, or when it finds none prints which to name ("no institution 'x'", or
+/// "name the institution with --institution", with the configured ids), sets `exit_code` to 2
+/// and returns nullptr.
+inline const config::institution_settings* institution_or_fail(const config::config& cfg,
+                                                               const std::string& id,
+                                                               int& exit_code) {
+  if (const auto* inst = pick_institution(cfg, id)) return inst;
+  std::string ids;
+  for (const auto& i : cfg.institutions) ids += (ids.empty() ? "" : ", ") + i.id;
+  exit_code = fail(2, (id.empty() ? std::string("name the institution with --institution")
+                                  : "no institution '" + id + "'") +
+                          " (configured: " + (ids.empty() ? "none" : ids) + ")");
+  return nullptr;
+}
+
 /// Runs `fn(store)` inside one transaction: committed if it returns ok, rolled back otherwise.
 template <class Fn>
 core::status in_transaction(adapters::sqlite_store& store, Fn&& fn) {
