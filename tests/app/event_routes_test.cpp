@@ -12,16 +12,14 @@
 #include "support/running_service.hpp"
 
 #include "tuki/app/campaign_planner.hpp"
+#include "tuki/app/wall_clock.hpp"
 
 using namespace tuki;
 namespace fs = std::filesystem;
 
 namespace {
 
-core::instant wall_now() {
-  return core::instant(std::chrono::duration_cast<core::duration>(
-      std::chrono::system_clock::now().time_since_epoch()));
-}
+using app::wall_now;
 
 core::http_response send(adapters::http_client& client, core::http_request r) {
   std::promise<core::http_response> p;

@@ -15,16 +15,14 @@
 #include "support/stderr_capture.hpp"
 #include "support/students.hpp"
 #include "tuki/app/service.hpp"
+#include "tuki/app/wall_clock.hpp"
 
 using namespace tuki;
 namespace fs = std::filesystem;
 
 namespace {
 
-core::instant wall_now() {
-  return core::instant(std::chrono::duration_cast<core::duration>(
-      std::chrono::system_clock::now().time_since_epoch()));
-}
+using app::wall_now;
 
 const char* mime =
     "From: tuki@varia.test\r\nTo: staff@varia.test\r\nSubject: Ticket\r\n\r\nTicket 1\r\n";

@@ -26,6 +26,7 @@
 #include "tuki/app/conversation.hpp"
 #include "tuki/app/log.hpp"
 #include "tuki/app/role_names.hpp"
+#include "tuki/app/wall_clock.hpp"
 #include "tuki/core/crypto/hmac.hpp"
 #include "tuki/core/text/url_encoding.hpp"
 
@@ -56,10 +57,7 @@ struct fixture {
   ~fixture() { fs::remove_all(dir); }
 };
 
-core::instant wall_now() {
-  return core::instant(std::chrono::duration_cast<core::duration>(
-      std::chrono::system_clock::now().time_since_epoch()));
-}
+using app::wall_now;
 
 core::http_response fetch(adapters::http_client& client, const std::string& url,
                           std::string method = "GET", std::vector<core::http_header> headers = {},

@@ -21,6 +21,7 @@
 #include "support/stderr_capture.hpp"
 #include "support/students.hpp"
 #include "tuki/adapters/http/http_server.hpp"
+#include "tuki/app/wall_clock.hpp"
 #include "tuki/core/routing/action_link.hpp"
 #include "tuki/core/routing/staff_webhook.hpp"
 
@@ -29,10 +30,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-core::instant wall_now() {
-  return core::instant(std::chrono::duration_cast<core::duration>(
-      std::chrono::system_clock::now().time_since_epoch()));
-}
+using app::wall_now;
 
 struct received_hook {
   std::string timestamp, signature, body;

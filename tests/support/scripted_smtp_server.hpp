@@ -19,6 +19,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "support/loopback_listener.hpp"
+
 namespace tuki::testing {
 
 class scripted_smtp_server {
@@ -33,16 +35,7 @@ class scripted_smtp_server {
   };
 
   explicit scripted_smtp_server(script s) : script_(std::move(s)) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    REQUIRE(fd_ >= 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-    REQUIRE(::listen(fd_, 16) == 0);
-    socklen_t len = sizeof addr;
-    REQUIRE(::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
-    port_ = ntohs(addr.sin_port);
+    fd_ = listen_on_loopback(port_);
     thread_ = std::thread([this] { serve(); });
   }
   ~scripted_smtp_server() {

@@ -12,22 +12,13 @@
 
 #include <catch2/catch.hpp>
 
+#include "support/loopback_listener.hpp"
+
 namespace tuki::testing {
 
 class silent_server {
  public:
-  silent_server() {
-    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    REQUIRE(fd_ >= 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-    REQUIRE(::listen(fd_, 16) == 0);
-    socklen_t len = sizeof addr;
-    REQUIRE(::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
-    port_ = ntohs(addr.sin_port);
-  }
+  silent_server() { fd_ = listen_on_loopback(port_); }
   ~silent_server() { stop(); }
   silent_server(const silent_server&) = delete;
   silent_server& operator=(const silent_server&) = delete;
