@@ -19,6 +19,10 @@ mail_decision decide_mail_outcome(const adapters::mail_result& result, int attem
       d.verdict = mail_verdict::login_refused;
       d.release_rest = true;
       break;
+    case core::status::code::permission_denied:
+      d.verdict = mail_verdict::server_refused;
+      d.release_rest = true;
+      break;
     default:  // unavailable, and anything unforeseen: may pass with time
       d.verdict = mail_verdict::deferred;
       d.release_rest = result.status.error_code() == core::status::code::unavailable;
@@ -38,7 +42,8 @@ bool mail_alerts::due(std::int64_t key, core::instant now) {
 void mail_alerts::forget(std::int64_t key) { reported_.erase(key); }
 
 bool mail_recovery::note(mail_verdict verdict) {
-  if (verdict == mail_verdict::deferred || verdict == mail_verdict::login_refused) {
+  if (verdict == mail_verdict::deferred || verdict == mail_verdict::login_refused ||
+      verdict == mail_verdict::server_refused) {
     healthy_ = false;
     return false;
   }

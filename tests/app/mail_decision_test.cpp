@@ -40,14 +40,16 @@ TEST_CASE("a mail the server refuses is offered again hourly, crisis or not, and
     }
 }
 
-TEST_CASE("an outage and a refused login back off and put the rest of the batch back", "[mail]") {
+TEST_CASE("an outage, a refused login or tuki refused back off and put the rest of the batch back",
+          "[mail]") {
   auto down = answered(core::status::unavailable("mail server: connection refused"));
   auto login = answered(core::status::unauthenticated("mail server refused the login"), 535);
-  for (const auto& r : {down, login}) {
+  auto blocked = answered(core::status::permission_denied("mail server refused tuki's mail"), 554);
+  for (const auto& [r, verdict] :
+       {std::pair{down, mail_verdict::deferred}, std::pair{login, mail_verdict::login_refused},
+        std::pair{blocked, mail_verdict::server_refused}}) {
     auto d = app::decide_mail_outcome(r, 3, false, t0);
-    CHECK(d.verdict == (r.status.error_code() == core::status::code::unavailable
-                            ? mail_verdict::deferred
-                            : mail_verdict::login_refused));
+    CHECK(d.verdict == verdict);
     REQUIRE(d.retry_at);
     CHECK(*d.retry_at == t0 + app::backoff_delay(app::mail_retry_policy, 3, 0.5));
     CHECK(d.release_rest);
@@ -86,4 +88,6 @@ TEST_CASE("the first mail through after an outage or start resumes the waiting m
   CHECK(r.note(mail_verdict::sent));           // ... that the waiting mail would pass
   CHECK_FALSE(r.note(mail_verdict::login_refused));
   CHECK(r.note(mail_verdict::sent));  // the login fixed
+  CHECK_FALSE(r.note(mail_verdict::server_refused));
+  CHECK(r.note(mail_verdict::sent));  // unblocked
 }

@@ -126,6 +126,23 @@ std::string metrics_text(testing::running_service& s) {
   return p.get_future().get().body;
 }
 
+/// What the service did with job `id` on its first attempt: the job's row, the log, /metrics.
+struct first_attempt {
+  mail_fixture::job_row row;
+  std::string log, metrics;
+};
+first_attempt run_first_attempt(mail_fixture& f, std::int64_t id) {
+  first_attempt out;
+  testing::stderr_capture capture(f.dir / "stderr.log");
+  {
+    testing::running_service s(f.cfg);
+    out.row = f.settled(id, 1);
+    out.metrics = metrics_text(s);
+  }
+  out.log = capture.text();
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("a crisis mail the server refuses is reported, kept and offered again hourly",
@@ -133,18 +150,8 @@ TEST_CASE("a crisis mail the server refuses is reported, kept and offered again 
   testing::scripted_smtp_server server({});
   mail_fixture f(server.url());
   auto id = f.mail_job({"gone.kriisi@varia.test"}, wall_now());
-  std::string log, metrics;
   const auto before = core::to_unix_ms(wall_now());
-  mail_fixture::job_row row;
-  {
-    testing::stderr_capture capture(f.dir / "stderr.log");
-    {
-      testing::running_service s(f.cfg);
-      row = f.settled(id, 1);
-      metrics = metrics_text(s);
-    }
-    log = capture.text();
-  }
+  auto [row, log, metrics] = run_first_attempt(f, id);
   INFO(log);
   CHECK(row.status == "queued");  // never dropped
   CHECK(row.due_at >= before + 3'600'000);
@@ -163,6 +170,33 @@ TEST_CASE("a crisis mail the server refuses is reported, kept and offered again 
   CHECK(events[0].first == "NOTIFY_FAILED");
   CHECK_THAT(events[0].second, Catch::Contains("SMTP 550"));
   CHECK_THAT(events[0].second, !Catch::Contains("@"));
+}
+
+TEST_CASE(
+    "a server that refuses tuki itself is the operator's to fix; the crisis mail waits "
+    "as in an outage",
+    "[app][mail]") {
+  // A 554 greeting (tuki's address blocklisted): every message would meet it, so it is neither
+  // this crisis mail's refusal (hourly) nor silent: an error naming what to check, and the
+  // crisis backoff (5 s, at most 30 s), so that the mail goes soon after the fix.
+  testing::scripted_smtp_server server(
+      {.greeting = "554 5.7.1 Service unavailable; client host blocked using zen.spamhaus.org"});
+  mail_fixture f(server.url());
+  auto id = f.mail_job({"kriisi@varia.test"}, wall_now());
+  auto [row, log, metrics] = run_first_attempt(f, id);
+  INFO(log);
+  CHECK(row.status == "queued");
+  CHECK(row.due_at <= core::to_unix_ms(wall_now()) + 30'000);
+  CHECK_THAT(row.last_error, !Catch::StartsWith("refused: "));
+  CHECK_THAT(log, Catch::Contains("level=error event=mail_server_refused"));
+  CHECK_THAT(log, Catch::Contains("smtp_code=554"));
+  CHECK_THAT(log, Catch::Contains("mail.from"));
+  CHECK_THAT(log, !Catch::Contains("event=mail_refused"));
+  CHECK_THAT(metrics, Catch::Contains("tuki_mail_server_refused_total 1"));
+  CHECK_THAT(metrics, !Catch::Contains("tuki_mail_refused_total"));
+  auto events = f.events();
+  REQUIRE_FALSE(events.empty());
+  CHECK(events[0].first == "NOTIFY_RETRY");
 }
 
 TEST_CASE("one refused recipient does not hold a mail back from the others", "[app][mail]") {

@@ -2,8 +2,9 @@
 // An SMTP server on 127.0.0.1 (port 0) that answers as a test tells it to, one session at a
 // time on a thread of its own: a recipient whose address starts with "gone" is refused (550,
 // the reply naming the address, as Postfix does), one starting with "busy" deferred (450);
-// DATA, the end of the message and AUTH answer what the test sets. smtp-sink refuses a
-// command for every recipient alike; this one refuses one recipient among several.
+// the greeting, MAIL, DATA, the end of the message and AUTH answer what the test sets.
+// smtp-sink refuses a command for every recipient alike; this one refuses one recipient among
+// several.
 #include <atomic>
 #include <cctype>
 #include <mutex>
@@ -26,6 +27,8 @@ namespace tuki::testing {
 class scripted_smtp_server {
  public:
   struct script {
+    std::string greeting = "220 fake.test ESMTP";
+    std::string mail_reply = "250 2.1.0 Ok";
     std::string data_reply = "354 End data with <CR><LF>.<CR><LF>";
     std::string end_reply = "250 2.0.0 Ok: queued as 4F2A";
     bool offer_auth = false;
@@ -93,7 +96,7 @@ class scripted_smtp_server {
   }
 
   void session(int c) {
-    say(c, "220 fake.test ESMTP");
+    say(c, script_.greeting);
     std::string buffer, line;
     std::vector<std::string> rcpts;
     bool in_auth = false;
@@ -118,7 +121,7 @@ class scripted_smtp_server {
         }
       } else if (verb == "MAIL") {
         rcpts.clear();
-        say(c, "250 2.1.0 Ok");
+        say(c, script_.mail_reply);
       } else if (verb == "RCPT") {
         auto open = line.find('<'), close = line.find('>');
         std::string addr = line.substr(open + 1, close - open - 1);

@@ -20,6 +20,8 @@ enum class mail_verdict {
   refused,        // the server refuses this message (5xx): again every mail_refused_retry, reported
   login_refused,  // the server refuses tuki's login: the operator's mail settings; backoff as an
                   // outage, so that the mail goes soon after the fix and restart
+  server_refused,  // the server refuses tuki itself, whatever the message (a 5xx greeting, a
+                   // sender it does not take): as login_refused, the operator's to fix
 };
 
 /// How often a message the server refuses is offered again: it will likely be refused again,
@@ -40,12 +42,13 @@ struct mail_decision {
 mail_decision decide_mail_outcome(const adapters::mail_result& result, int attempt, bool crisis,
                                   core::instant now);
 
-/// When the operator hears of a refusal: the first time since start that a job (key: its id) or
-/// the login (key: login_key) is refused, then once every mail_alert_every while it lasts, not on
-/// every hourly retry. Used by the mail worker only.
+/// When the operator hears of a refusal: the first time since start that a job (key: its id),
+/// the login (key: login_key) or tuki's mail as a whole (server_key) is refused, then once every
+/// mail_alert_every while it lasts, not on every hourly retry. Used by the mail worker only.
 class mail_alerts {
  public:
   static constexpr std::int64_t login_key = -1;
+  static constexpr std::int64_t server_key = -2;
   /// Whether to report `key`'s refusal at `now`; if so, remembers that it was reported then.
   bool due(std::int64_t key, core::instant now);
   /// `key`'s refusal is over (its job was sent, the login taken): a new one is reported at once.

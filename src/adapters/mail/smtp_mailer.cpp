@@ -70,10 +70,19 @@ mail_result outcome(CURLcode rc, long code, const char* err, const smtp_transcri
   const bool permanent = r.smtp_code >= 500 && r.smtp_code < 600;
   // No recipient taken, but one only deferred (4xx): the message may pass later for it.
   const bool some_deferred = f && f->command == "RCPT" && !t.recipients_answered(4).empty();
+  // A 5xx before any recipient (the greeting, EHLO, STARTTLS, MAIL FROM) refuses tuki itself:
+  // every message will meet it until the operator or the server's admin acts (a blocklisted
+  // address, a sender the server does not take), so it is no refusal of this message.
+  const bool refuses_tuki =
+      permanent && f &&
+      (f->command == "CONNECT" || f->command == "EHLO" || f->command == "HELO" ||
+       f->command == "STARTTLS" || f->command == "MAIL");
   if (rc == CURLE_LOGIN_DENIED && (permanent || r.smtp_code == 0))
     r.status = core::status::unauthenticated("mail server refused the login: " + why);
   else if (permanent && f && f->command == "AUTH")
     r.status = core::status::unauthenticated("mail server refused the login: " + why);
+  else if (refuses_tuki)
+    r.status = core::status::permission_denied("mail server refused tuki's mail: " + why);
   else if (permanent && !some_deferred)
     r.status = core::status::invalid_argument("mail refused: " + why);
   else

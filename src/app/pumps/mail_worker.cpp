@@ -14,6 +14,8 @@
 //    (NOTIFY_FAILED) and tuki_mail_refused_total counts each refused send.
 //  - The login refused: an error `mail_login_refused` naming the settings to fix, once and
 //    daily for all jobs; the mail waits with backoff as in an outage.
+//  - tuki refused whatever the message (a 5xx greeting or EHLO: a blocklisted address; a 5xx to
+//    MAIL FROM: a sender the server does not take): the same, as `mail_server_refused`.
 // Webhooks have a thread of their own (pumps/webhook_worker.cpp): a mail outage never holds
 // them.
 #include <future>
@@ -89,13 +91,15 @@ void service::mail_worker() {
         rest["recipients"] = sent.deferred_recipients;
         later = rest.dump();
       }
-      const bool alert = d.verdict == mail_verdict::refused ? alerts.due(id, now)
-                         : d.verdict == mail_verdict::login_refused
-                             ? alerts.due(mail_alerts::login_key, now)
-                             : false;
+      const bool alert =
+          d.verdict == mail_verdict::refused          ? alerts.due(id, now)
+          : d.verdict == mail_verdict::login_refused  ? alerts.due(mail_alerts::login_key, now)
+          : d.verdict == mail_verdict::server_refused ? alerts.due(mail_alerts::server_key, now)
+                                                      : false;
       if (d.verdict == mail_verdict::sent) {
         alerts.forget(id);
         alerts.forget(mail_alerts::login_key);
+        alerts.forget(mail_alerts::server_key);
       }
       std::string error = sent.status.message();
       // The rest of the batch, when the server takes no mail now: back to the queue untried.
@@ -108,6 +112,7 @@ void service::mail_worker() {
       // Counted before the job is stored, so that whoever sees it stored sees it counted.
       if (d.verdict == mail_verdict::refused || refused > 0) metrics_.count("mail_refused");
       if (d.verdict == mail_verdict::login_refused) metrics_.count("mail_login_refused");
+      if (d.verdict == mail_verdict::server_refused) metrics_.count("mail_server_refused");
       auto done =
           run_job(*writes_, [&, id, ticket, now](adapters::sqlite_store& s) -> core::status {
             for (auto other : untried)
@@ -199,6 +204,19 @@ void service::mail_worker() {
                        {"reply", sent.reply},
                        {"error", error},
                        {"fix", "check mail.username and mail.password, then restart tuki"}});
+            break;
+          }
+          [[fallthrough]];
+        case mail_verdict::server_refused:
+          if (d.verdict == mail_verdict::server_refused && alert) {
+            log_error("mail_server_refused",
+                      {{"job", job_id},
+                       {"smtp_code", std::to_string(sent.smtp_code)},
+                       {"reply", sent.reply},
+                       {"error", error},
+                       {"fix",
+                        "the mail server refuses tuki's mail whatever the message: check "
+                        "mail.from, and that the server takes mail from this host"}});
             break;
           }
           [[fallthrough]];

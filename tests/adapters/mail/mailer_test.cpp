@@ -211,3 +211,35 @@ TEST_CASE("SMTP mailer: a refused login is told apart, without the credentials",
   CHECK(r.status.message().find("wrong") == std::string::npos);
   CHECK(server.messages() == 0);
 }
+
+TEST_CASE("SMTP mailer: a 5xx greeting or sender refusal refuses tuki, not the message",
+          "[mail][smtp]") {
+  // Every message would meet it (a blocklisted address, a sender the server does not take):
+  // the operator's to fix, so the mail waits as in an outage instead of hourly per message.
+  SECTION("554 greeting") {
+    testing::scripted_smtp_server server({.greeting = "554 5.7.1 Service unavailable; client "
+                                                      "host blocked using zen.spamhaus.org"});
+    auto r = smtp_to(server)->send({"tuki@varia.test", {"kuraattori@varia.test"}, mime});
+    INFO(r.status.to_string());
+    CHECK(r.status.error_code() == core::status::code::permission_denied);
+    CHECK(r.smtp_code == 554);
+    CHECK(r.reply.find("blocked") != std::string::npos);
+    CHECK(server.messages() == 0);
+  }
+  SECTION("553 to MAIL FROM") {
+    testing::scripted_smtp_server server(
+        {.mail_reply = "553 5.7.1 <tuki@varia.test>: Sender address rejected: not owned by user"});
+    auto r = smtp_to(server)->send({"tuki@varia.test", {"kuraattori@varia.test"}, mime});
+    INFO(r.status.to_string());
+    CHECK(r.status.error_code() == core::status::code::permission_denied);
+    CHECK(r.smtp_code == 553);
+    CHECK(r.reply.find('@') == std::string::npos);
+    CHECK(r.status.message().find('@') == std::string::npos);
+    CHECK(server.messages() == 0);
+  }
+  SECTION("421 greeting is an outage") {
+    testing::scripted_smtp_server server({.greeting = "421 4.3.2 Service not available"});
+    auto r = smtp_to(server)->send({"tuki@varia.test", {"kuraattori@varia.test"}, mime});
+    CHECK(r.status.error_code() == core::status::code::unavailable);
+  }
+}
