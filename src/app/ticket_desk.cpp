@@ -391,15 +391,19 @@ core::result<opened_ticket> ticket_desk::open(adapters::sqlite_store& store,
   }
   if (!decision) {
     // Nobody at all (no staff, no fallback role holder, no coordinator): the operator must hear
-    // of it, and the SLA pump routes it again every sla_retry_after (route_unrouted).
-    log_error("ticket_unrouted",
-              {{"ticket_id", std::to_string(*id)},
-               {"institution", student.institution_id},
-               {"category", category},
-               {"effect",
-                "stays NEW and is routed again every 5 minutes: import staff, or set the routing "
-                "file's institution.coordinator"}});
-    if (metrics_) metrics_->count("tickets_unrouted");
+    // of it, and the SLA pump routes it again every sla_retry_after (route_unrouted). Once the
+    // ticket is committed: a job undone and retried (the reply's) neither logs nor counts twice.
+    store.db().after_commit([m = metrics_, ticket = std::to_string(*id),
+                             institution = student.institution_id, category] {
+      log_error("ticket_unrouted",
+                {{"ticket_id", ticket},
+                 {"institution", institution},
+                 {"category", category},
+                 {"effect",
+                  "stays NEW and is routed again every 5 minutes: import staff, or set the "
+                  "routing file's institution.coordinator"}});
+      if (m) m->count("tickets_unrouted");
+    });
     if (auto s = store.add_ticket_event(*id, "UNROUTED", "tuki", decision.error().message(), now);
         !s)
       return s;

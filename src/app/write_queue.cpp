@@ -108,6 +108,7 @@ void write_queue::run_batch(batch_type& batch) {
     auto& db = store_->db();
     for (auto& e : batch) {
       (void)db.prepare("SAVEPOINT job").run();
+      const auto mark = db.after_commit_mark();
       core::status s;
       try {
         s = e.work(*store_);
@@ -119,6 +120,7 @@ void write_queue::run_batch(batch_type& batch) {
       } else {
         (void)db.prepare("ROLLBACK TO job").run();
         (void)db.prepare("RELEASE job").run();
+        db.drop_after_commit(mark);
         ++failed;
       }
       done.results.push_back(s);

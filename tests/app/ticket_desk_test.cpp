@@ -9,7 +9,9 @@
 #include <set>
 
 #include <catch2/catch.hpp>
+
 #include <nlohmann/json.hpp>
+#include "tuki/adapters/store/savepoint.hpp"
 
 #include "support/routing_files.hpp"
 #include "support/stderr_capture.hpp"
@@ -946,6 +948,39 @@ TEST_CASE("a ticket whose SLA step fails is tried again later; the others' steps
   REQUIRE(retried.size() == 1);
   CHECK(recipients(retried[0]) == std::vector<std::string>{"kuraattori@varia.test"});
   CHECK(f.ticket(failing->id).reminded_at == due + app::sla_retry_after);
+}
+
+TEST_CASE("an unrouted ticket undone with its job is neither logged nor counted",
+          "[app][tickets][sla]") {
+  // The reply's job can fail after the ticket was opened (and be tried again when the gateway
+  // sends the reply again): only the ticket that was kept is reported.
+  desk_fixture f;  // nobody at all
+  app::metrics counters;
+  f.desk->set_metrics(&counters);
+  const auto log = f.log_of([&] {
+    REQUIRE(f.store->begin());
+    {
+      adapters::savepoint job(f.store->db(), "job");
+      auto opened =
+          f.desk->open(*f.store, f.student, "life", core::urgency::normal, "", "", "", t0);
+      REQUIRE(opened);
+      CHECK_FALSE(opened->routed);
+      job.rollback();
+    }
+    REQUIRE(f.store->commit());
+  });
+  CHECK_THAT(log, !Catch::Contains("ticket_unrouted"));
+  CHECK_THAT(counters.render({}, 0), !Catch::Contains("tuki_tickets_unrouted_total 1"));
+  CHECK(f.store->tickets_unrouted() == 0);
+
+  const auto kept = f.log_of([&] {
+    REQUIRE(f.store->begin());
+    REQUIRE(f.desk->open(*f.store, f.student, "life", core::urgency::normal, "", "", "", t0));
+    CHECK_THAT(counters.render({}, 0), !Catch::Contains("tuki_tickets_unrouted_total 1"));
+    REQUIRE(f.store->commit());
+  });
+  CHECK_THAT(kept, Catch::Contains("event=ticket_unrouted"));
+  CHECK_THAT(counters.render({}, 0), Catch::Contains("\ntuki_tickets_unrouted_total 1\n"));
 }
 
 TEST_CASE("a ticket nobody can take is logged and counted, and routed once someone can",

@@ -408,6 +408,7 @@ TEST_CASE("a webhook answered 429 with Retry-After waits as long as asked, at mo
   // Seconds, and an HTTP-date; 20 min is longer than the first backoff (15-30 s).
   for (bool as_date : {false, true}) {
     CAPTURE(as_date);
+    const auto before = core::to_unix_ms(wall_now());  // before the date is written
     hook_receiver receiver;
     receiver.answer = 429;
     if (as_date) {
@@ -424,7 +425,6 @@ TEST_CASE("a webhook answered 429 with Retry-After waits as long as asked, at mo
     }
     std::string url = "http://127.0.0.1:" + std::to_string(receiver.server->port()) + "/hook";
     routes_fixture f(url);
-    const auto before = core::to_unix_ms(wall_now());
     {
       testing::running_service s(f.cfg);
       REQUIRE(receiver.wait_for(1).size() == 1);

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <thread>
 
+#include <sqlite3.h>
 #include <catch2/catch.hpp>
 
 #include "support/temp_db.hpp"
@@ -53,6 +54,44 @@ TEST_CASE("write queue commits jobs in batches and isolates a failing job", "[ap
   std::int64_t stored = 0;
   for (const auto& c : (*reopened)->count_messages()) stored += c.count;
   CHECK(stored == 250);
+}
+
+TEST_CASE("what a job leaves for after the commit runs only for the jobs kept",
+          "[app][write_queue]") {
+  testing::temp_db db("tuki-wq-after");
+  auto store = adapters::sqlite_store::open(db.str());
+  REQUIRE(store);
+  app::write_queue q(std::move(*store), 64);
+  std::mutex m;
+  std::vector<int> counted;
+  std::atomic<bool> committed_before{true};
+  q.start();
+  const int n = 40;
+  std::vector<std::promise<core::status>> done(n);
+  for (int i = 0; i < n; ++i)
+    q.submit(
+        [&, i](adapters::sqlite_store& s) -> core::status {
+          auto r = s.insert_inbound(std::nullopt, "kannel", "after-" + std::to_string(i % 20), "x",
+                                    core::from_unix_ms(0));
+          s.db().after_commit([&, i, &db_ = s.db()] {
+            // Runs after COMMIT, outside any transaction.
+            if (!sqlite3_get_autocommit(db_.raw())) committed_before = false;
+            std::lock_guard lock(m);
+            counted.push_back(i);
+          });
+          return r.error();  // the second of each id fails: its hook must not run
+        },
+        [&done, i](core::status st) { done[i].set_value(st); });
+  int ok = 0;
+  for (auto& d : done) ok += d.get_future().get().is_ok() ? 1 : 0;
+  q.stop();
+  CHECK(ok == 20);
+  std::lock_guard lock(m);
+  std::sort(counted.begin(), counted.end());
+  std::vector<int> expected(20);
+  for (int i = 0; i < 20; ++i) expected[i] = i;
+  CHECK(counted == expected);
+  CHECK(committed_before);
 }
 
 namespace {

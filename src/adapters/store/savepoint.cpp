@@ -3,7 +3,11 @@
 namespace tuki::adapters {
 
 savepoint::savepoint(sqlite_connection& db, std::string name)
-    : db_(db), name_(std::move(name)), begun_(db_.exec("SAVEPOINT " + name_)), open_(begun_) {}
+    : db_(db),
+      name_(std::move(name)),
+      begun_(db_.exec("SAVEPOINT " + name_)),
+      open_(begun_),
+      mark_(db_.after_commit_mark()) {}
 
 savepoint::~savepoint() { rollback(); }
 
@@ -19,6 +23,7 @@ void savepoint::rollback() {
   // ROLLBACK TO undoes and keeps the savepoint open; RELEASE then ends it.
   (void)db_.exec("ROLLBACK TO " + name_);
   (void)db_.exec("RELEASE " + name_);
+  db_.drop_after_commit(mark_);
   open_ = false;
 }
 

@@ -98,6 +98,33 @@ core::result<std::unique_ptr<sqlite_connection>> sqlite_connection::open(const s
   return std::unique_ptr<sqlite_connection>(new sqlite_connection(db));
 }
 
+sqlite_connection::sqlite_connection(sqlite3* db) : db_(db) {
+  // Any rollback of a whole transaction (ROLLBACK, or SQLite's own after an error) undoes every
+  // write that an after_commit belongs to.
+  sqlite3_rollback_hook(
+      db_, [](void* self) { static_cast<sqlite_connection*>(self)->after_commit_.clear(); }, this);
+}
+
+void sqlite_connection::after_commit(std::function<void()> fn) {
+  if (sqlite3_get_autocommit(db_)) {
+    fn();
+    return;
+  }
+  after_commit_.push_back(std::move(fn));
+}
+
+void sqlite_connection::drop_after_commit(std::size_t mark) {
+  if (mark < after_commit_.size())
+    after_commit_.erase(after_commit_.begin() + static_cast<std::ptrdiff_t>(mark),
+                        after_commit_.end());
+}
+
+void sqlite_connection::run_after_commit() {
+  auto waiting = std::move(after_commit_);
+  after_commit_.clear();
+  for (auto& fn : waiting) fn();
+}
+
 sqlite_connection::~sqlite_connection() {
   for (auto& [sql, entry] : cache_) sqlite3_finalize(entry.first);
   sqlite3_close(db_);

@@ -69,6 +69,7 @@ core::result<std::unique_ptr<sqlite_store>> sqlite_store::open(const std::string
 core::status sqlite_store::begin() { return db_->prepare("BEGIN IMMEDIATE").run(); }
 core::status sqlite_store::commit() {
   auto s = db_->prepare("COMMIT").run();
+  if (s) db_->run_after_commit();
   if (s && tail_) tail_->run_if_due();
   return s;
 }

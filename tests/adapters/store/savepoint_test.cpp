@@ -48,3 +48,49 @@ TEST_CASE("a savepoint undoes only its own writes, and keeps them when released"
   CHECK(c.prepare("SELECT group_concat(v) FROM (SELECT v FROM t ORDER BY v)").first_text() ==
         "1,3");
 }
+
+TEST_CASE("after_commit runs once its transaction commits, and never for undone writes",
+          "[store]") {
+  testing::temp_db db;
+  auto conn = sqlite_connection::open(db.path.string());
+  REQUIRE(conn);
+  auto& c = **conn;
+  REQUIRE(c.exec("CREATE TABLE t (v INTEGER)"));
+  std::vector<std::string> ran;
+  auto note = [&ran](std::string what) { return [&ran, what] { ran.push_back(what); }; };
+
+  c.after_commit(note("outside"));  // no transaction: at once
+  CHECK(ran == std::vector<std::string>{"outside"});
+
+  REQUIRE(c.exec("BEGIN"));
+  c.after_commit(note("kept"));
+  {
+    savepoint undone(c, "item");
+    c.after_commit(note("undone"));
+    {
+      savepoint inner(c, "inner");
+      c.after_commit(note("inner, released"));
+      REQUIRE(inner.release());
+    }
+    undone.rollback();  // drops its own and the inner one's, released into it
+  }
+  {
+    savepoint released(c, "item");
+    c.after_commit(note("released"));
+    REQUIRE(released.release());
+  }
+  CHECK(ran.size() == 1);  // nothing before the commit
+  REQUIRE(c.exec("COMMIT"));
+  c.run_after_commit();
+  CHECK(ran == std::vector<std::string>{"outside", "kept", "released"});
+  c.run_after_commit();  // each runs once
+  CHECK(ran.size() == 3);
+
+  REQUIRE(c.exec("BEGIN"));
+  c.after_commit(note("rolled back"));
+  REQUIRE(c.exec("ROLLBACK"));
+  REQUIRE(c.exec("BEGIN"));
+  REQUIRE(c.exec("COMMIT"));
+  c.run_after_commit();
+  CHECK(ran.size() == 3);  // a whole rollback drops them too
+}

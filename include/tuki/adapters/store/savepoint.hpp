@@ -22,7 +22,8 @@ class savepoint {
   const core::status& begun() const { return begun_; }
   /// Keeps the writes made since it began (they commit with the enclosing transaction).
   core::status release();
-  /// Undoes the writes made since it began, and ends it.
+  /// Undoes the writes made since it began (and drops their sqlite_connection::after_commit),
+  /// and ends it.
   void rollback();
 
  private:
@@ -30,6 +31,7 @@ class savepoint {
   std::string name_;
   core::status begun_;
   bool open_ = false;
+  std::size_t mark_ = 0;
 };
 
 }  // namespace tuki::adapters

@@ -4,11 +4,13 @@
 // each reader thread opens its own).
 #include <cstddef>
 #include <cstdint>
-#include <unordered_map>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
 #include "tuki/core/status.hpp"
 
@@ -77,8 +79,21 @@ class sqlite_connection {
   std::string error_message() const;
   sqlite3* raw() { return db_; }
 
+  /// Runs `fn` once the transaction open now has committed (sqlite_store::commit calls
+  /// run_after_commit), or at once when none is open. It is dropped, never run, when the
+  /// transaction rolls back, or a savepoint begun before it is rolled back to: what it reports
+  /// (a count, a log line) then matches what was kept, however often a job is undone and retried.
+  void after_commit(std::function<void()> fn);
+  /// How many are waiting: a savepoint's mark, for drop_after_commit when it is rolled back to.
+  std::size_t after_commit_mark() const { return after_commit_.size(); }
+  /// Drops those registered since `mark` (their writes were undone).
+  void drop_after_commit(std::size_t mark);
+  /// Runs and forgets every one waiting; after a COMMIT.
+  void run_after_commit();
+
  private:
-  explicit sqlite_connection(sqlite3* db) : db_(db) {}
+  explicit sqlite_connection(sqlite3* db);
+  std::vector<std::function<void()>> after_commit_;
   sqlite_statement& prepare_literal(const char* sql, std::size_t size);
   sqlite3* db_;
   // Hashed: a lookup costs one pass over the SQL text, not several compares of long strings.

@@ -152,8 +152,9 @@ class sqlite_store {
   sqlite_connection& db() { return *db_; }
 
   core::status begin();
-  /// Commits; then, when keep_wal_short is on and the WAL has grown to its limit, checkpoints its
-  /// tail so that the next transaction restarts the WAL (wal_tail_checkpoint.hpp).
+  /// Commits; then runs what waits for it (sqlite_connection::after_commit) and, when
+  /// keep_wal_short is on and the WAL has grown to its limit, checkpoints its tail so that the
+  /// next transaction restarts the WAL (wal_tail_checkpoint.hpp).
   core::status commit();
   void rollback();
   /// For the long-running writer whose checkpoints run on another connection (autocheckpoint off):
