@@ -88,13 +88,22 @@ class stepper {
   }
 
   void reply(const node& n, const prepared_reply& r) {
+    // After a "but" the rest of the reply decides a veto: "ihan hyvin, mut mua kiusataan" is
+    // not vetoed by "hyvin", "stressaa vähän mutta menee hyvin" is.
+    std::optional<prepared_reply> tail;
+    auto veto_reply = [&]() -> const prepared_reply& {
+      if (r.after_contrast == 0) return r;
+      if (!tail) tail = reply_after_contrast(r);
+      return *tail;
+    };
     for (bool tolerant : {false, true}) {
       for (const auto& c : n.cases) {
         bool hit = std::any_of(c.match.begin(), c.match.end(),
                                [&](const auto& m) { return m->matches(r, tolerant); });
         if (!hit) continue;
-        bool vetoed = std::any_of(c.unless.begin(), c.unless.end(),
-                                  [&](const auto& m) { return m->matches(r, tolerant); });
+        bool vetoed = std::any_of(c.unless.begin(), c.unless.end(), [&](const auto& m) {
+          return m->matches(veto_reply(), tolerant);
+        });
         if (vetoed) continue;
         out_.category = c.category;
         return take(n, c.category);

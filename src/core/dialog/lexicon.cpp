@@ -98,9 +98,9 @@ void load_lexicon_text(const std::string& text, const std::string& file, lexicon
     return;
   }
   warn_unknown(r, root,
-               {"language", "name", "numbers", "answers", "negations", "negations_own_language",
-                "sentiment", "topics",
-                "keywords", "roles", "replies", "crisis"},
+               {"language", "name", "numbers", "answers", "answers_own_language", "negations",
+                "negations_own_language", "contrast", "sentiment", "topics", "keywords", "roles",
+                "replies", "crisis"},
                "lexicon");
   if (!r.require(root, "language")) return;
   auto code = r.string(root["language"], "language");
@@ -116,7 +116,14 @@ void load_lexicon_text(const std::string& text, const std::string& file, lexicon
       if (word && value) l.numbers.emplace_back(*word, static_cast<int>(*value));
     }
   }
+  if (root["answers"] && root["answers"].IsMap())
+    warn_unknown(r, root["answers"], {"yes", "no", "unsure"}, "answers");
   read_lists(r, root["answers"], "answers", l.answers);
+  if (root["answers_own_language"])
+    if (auto s = r.strings(root["answers_own_language"], "answers_own_language"))
+      l.answers_own_language = *s;
+  if (root["contrast"])
+    if (auto s = r.strings(root["contrast"], "contrast")) l.contrast = *s;
   if (root["negations"])
     if (auto s = r.strings(root["negations"], "negations")) l.negations = *s;
   if (root["negations_own_language"])

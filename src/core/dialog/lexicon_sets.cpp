@@ -10,8 +10,8 @@ std::shared_ptr<const lexicon_sets> build_lexicon_sets(const lexicon& lex, bool 
   auto s = std::make_shared<lexicon_sets>();
   s->strip_accents = strip_accents;
   s->words = std::make_shared<vocabulary>();
-  for (phrase_set* set :
-       {&s->numbers, &s->answers, &s->negations, &s->sentiment, &s->all_topics, &s->emoji_polarity})
+  for (phrase_set* set : {&s->numbers, &s->answers, &s->negations, &s->sentiment, &s->all_topics,
+                          &s->emoji_polarity, &s->contrast})
     *set = phrase_set(s->words);
   const std::pair<const char*, int> polarities[] = {
       {"positive", 1}, {"neutral", 0}, {"negative", -1}};
@@ -27,9 +27,7 @@ std::shared_ptr<const lexicon_sets> build_lexicon_sets(const lexicon& lex, bool 
   for (const auto& [code, l] : lex.languages) {
     for (const auto& [word, value] : l.numbers)
       if (!ambiguous.count(word)) s->numbers.add(word, value, strip_accents);
-    for (const auto& [answer, tag] : {std::pair{"yes", 1}, std::pair{"no", 0}})
-      if (auto it = l.answers.find(answer); it != l.answers.end())
-        for (const auto& w : it->second) s->answers.add(w, tag, strip_accents);
+    for (const auto& w : l.contrast) s->contrast.add(w, 0, strip_accents);
     for (const auto& [cls, tag] : polarities)
       if (auto it = l.sentiment.find(cls); it != l.sentiment.end())
         for (const auto& w : it->second) s->sentiment.add(w, tag, strip_accents);
@@ -38,19 +36,40 @@ std::shared_ptr<const lexicon_sets> build_lexicon_sets(const lexicon& lex, bool 
           s->topics.try_emplace(topic, s->words).first->second.add(w, 0, strip_accents);
   }
   // A negation word counts everywhere when any language lists it as a plain negation; else
-  // only for the languages that list it as their own.
+  // only for the languages that list it as their own. The same for answer words (per answer).
   std::map<std::string, int> negation_tags;
-  for (const auto& [code, l] : lex.languages)
-    for (const auto& w : l.negations) negation_tags[w] = 0;
+  std::map<std::pair<std::string, int>, int> answer_tags;  // (word, value) -> language mask
+  const std::pair<const char*, int> answer_values[] = {{"yes", 1}, {"no", 0}, {"unsure", 2}};
   for (const auto& [code, l] : lex.languages) {
-    if (l.negations_own_language.empty() || s->negation_languages.size() == 30) continue;
+    for (const auto& w : l.negations) negation_tags[w] = 0;
+    for (const auto& [answer, value] : answer_values)
+      if (auto it = l.answers.find(answer); it != l.answers.end())
+        for (const auto& w : it->second)
+          if (std::find(l.answers_own_language.begin(), l.answers_own_language.end(), w) ==
+              l.answers_own_language.end())
+            answer_tags[{w, value}] = 0;
+  }
+  for (const auto& [code, l] : lex.languages) {
+    if ((l.negations_own_language.empty() && l.answers_own_language.empty()) ||
+        s->negation_languages.size() == 28)
+      continue;
     const int bit = 1 << s->negation_languages.size();
     s->negation_languages.push_back(code);
     for (const auto& w : l.negations_own_language)
       if (auto [it, added] = negation_tags.try_emplace(w, bit); !added && it->second != 0)
         it->second |= bit;
+    for (const auto& [answer, value] : answer_values)
+      if (auto it = l.answers.find(answer); it != l.answers.end())
+        for (const auto& w : it->second)
+          if (std::find(l.answers_own_language.begin(), l.answers_own_language.end(), w) !=
+              l.answers_own_language.end())
+            if (auto [at, added] = answer_tags.try_emplace({w, value}, bit);
+                !added && at->second != 0)
+              at->second |= bit;
   }
   for (const auto& [word, tag] : negation_tags) s->negations.add(word, tag, strip_accents);
+  for (const auto& [key, mask] : answer_tags)
+    s->answers.add(key.first, key.second + 4 * mask, strip_accents);
   for (const auto& [code, l] : lex.languages)
     for (const auto& [topic, words] : l.topics) {
       auto it = std::find(s->topic_names.begin(), s->topic_names.end(), topic);

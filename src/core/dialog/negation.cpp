@@ -1,6 +1,8 @@
 // Negation scopes and the sentiment classification that depends on them (reply.hpp).
 #include "tuki/core/dialog/reply.hpp"
 
+#include <algorithm>
+
 namespace tuki::dialog {
 namespace {
 constexpr std::size_t negation_scope = 3;  // tokens after a negation word
@@ -24,8 +26,26 @@ void prepare_reply(std::string_view raw, const lexicon_sets& sets, std::string_v
   out.raw = raw;
   fold_text(raw, sets.strip_accents, out.folded.text);
   tokenize(out.folded.text, out.folded.tokens, &out.spare_tokens);
-  mark_negations(sets.negations, sets.language_bit(language), out);
+  out.language_bit = sets.language_bit(language);
+  mark_negations(sets.negations, out.language_bit, out);
+  out.after_contrast = 0;
+  // A contrast word that ends the reply ("opettaja auttaa mut", me) turns nothing around.
+  if (!sets.contrast.empty())
+    sets.contrast.scan(out.folded.tokens, false, [&](const phrase_hit& hit) {
+      if (hit.end < out.folded.tokens.size()) out.after_contrast = hit.end;
+    });
   out.clear_memo();
+}
+
+prepared_reply reply_after_contrast(const prepared_reply& r) {
+  prepared_reply tail;
+  tail.raw = r.raw;
+  tail.folded.text = r.folded.text;
+  const auto from = static_cast<std::ptrdiff_t>(std::min(r.after_contrast, r.folded.tokens.size()));
+  tail.folded.tokens.assign(r.folded.tokens.begin() + from, r.folded.tokens.end());
+  tail.negated.assign(r.negated.begin() + from, r.negated.end());
+  tail.language_bit = r.language_bit;
+  return tail;
 }
 
 std::optional<int> classify_sentiment(const lexicon_sets& sets, const prepared_reply& r,

@@ -33,9 +33,16 @@ std::vector<fs::path> tables(const std::string& area) {
 const core::instant t0 = core::from_unix_ms(1'767'603'600'000);
 const conversation_settings settings{{{"en", "040 123"}}, std::chrono::days(14)};
 
-// The weekly_checkin session waiting at `node`, reached with neutral answers.
-std::optional<session> session_at(const std::string& node, const student_context& who) {
-  auto out = start(library(), "weekly_checkin", who, settings, t0);
+// The session of `dialog` waiting at `node`, reached with neutral answers (weekly_checkin's q2
+// and q3; any dialog's first question).
+std::optional<session> session_at(const std::string& dialog, const std::string& node,
+                                  const student_context& who) {
+  auto out = start(library(), dialog, who, settings, t0);
+  if (dialog != "weekly_checkin") {
+    if (!out.state || (!node.empty() && out.state->node != node))
+      throw std::runtime_error("could not reach node " + node + " of " + dialog);
+    return out.state;
+  }
   std::vector<std::string> path;
   if (node == "q2") path = {"3"};
   if (node == "q3") path = {"3", "1"};
@@ -47,7 +54,7 @@ std::optional<session> session_at(const std::string& node, const student_context
 
 }  // namespace
 
-TEST_CASE("matcher tables classify replies of weekly_checkin", "[dialog][tables]") {
+TEST_CASE("matcher tables classify replies of the shipped dialogs", "[dialog][tables]") {
   auto files = tables("matchers");
   REQUIRE_FALSE(files.empty());
   for (const auto& f : files) {
@@ -57,12 +64,15 @@ TEST_CASE("matcher tables classify replies of weekly_checkin", "[dialog][tables]
     for (const auto& c : doc["cases"]) {
       ++row;
       const std::string reply = c["reply"].as<std::string>();
-      const std::string node = c["node"] ? c["node"].as<std::string>() : "q1";
+      const std::string dialog = doc["dialog"] ? doc["dialog"].as<std::string>() : "weekly_checkin";
+      const std::string node = c["node"]                    ? c["node"].as<std::string>()
+                               : dialog == "weekly_checkin" ? "q1"
+                                                            : "";
       const std::string want = c["category"].as<std::string>();
-      auto s = session_at(node, who);
+      auto s = session_at(dialog, node, who);
       auto out = on_reply(library(), s, who, settings, reply, t0 + std::chrono::minutes(1));
-      INFO(f.filename().string() << " row " << row << ": node " << node << ", reply '" << reply
-                                 << "'");
+      INFO(f.filename().string() << " row " << row << ": " << dialog << " node " << node
+                                 << ", reply '" << reply << "'");
       CHECK(out.category.value_or("<none>") == want);
     }
   }

@@ -18,11 +18,18 @@ struct language_lexicon {
   std::string language;  // ISO 639-1
   std::string name;
   std::vector<std::pair<std::string, int>> numbers;
-  std::map<std::string, std::vector<std::string>> answers;    // "yes", "no"
+  std::map<std::string, std::vector<std::string>> answers;  // "yes", "no", "unsure"
   std::vector<std::string> negations;
   /// Negations that are ordinary words in another language (Finnish "en" is Swedish "a"):
   /// they negate only in replies of students whose language is this one.
   std::vector<std::string> negations_own_language;
+  /// Answer words that are ordinary words in another language (English "no" is Finnish "well",
+  /// Finnish "en" Swedish "a"): for students of other languages they count only as the whole
+  /// reply ("no kyllä" is yes, "no" alone no).
+  std::vector<std::string> answers_own_language;
+  /// Words that turn a reply around ("but", "mutta"): what follows the last of them decides
+  /// whether a case's `unless` vetoes it ("ihan hyvin, mut mua kiusataan").
+  std::vector<std::string> contrast;
   std::map<std::string, std::vector<std::string>> sentiment;  // positive, neutral, negative
   std::map<std::string, std::vector<std::string>> topics;     // studies, wellbeing, life, ...
   std::map<std::string, std::vector<std::string>> keywords;   // stop, start, help, pause

@@ -19,13 +19,19 @@ struct lexicon_sets {
   /// The words of every set below (sealed by build_lexicon_sets).
   std::shared_ptr<vocabulary> words;
   phrase_set numbers;    // tag: the value
-  phrase_set answers;    // tag: 1 yes, 0 no
+  /// tag: answer_value (1 yes, 0 no, 2 unsure) + 4 * a mask of language_bit()s: 0 counts for
+  /// every student, else the word is an own-language answer (answers_own_language), which for
+  /// students of other languages counts only as the whole reply.
+  phrase_set answers;
+  static constexpr int answer_value(int tag) { return tag & 3; }
+  static constexpr int answer_languages(int tag) { return tag >> 2; }
+  phrase_set contrast;  // "but", "mutta": tag 0
   /// tag: 0 negates in every reply; else a mask of language_bit()s, and the word negates only
   /// for students of those languages (negations_own_language).
   phrase_set negations;
-  /// Languages with own-language negations, by bit (at most 30).
+  /// Languages with own-language negations or answers, by bit (at most 28).
   std::vector<std::string> negation_languages;
-  /// The negation tag bit of a student's language ("fi", "fi-FI"), 0 when it has none.
+  /// The own-language tag bit of a student's language ("fi", "fi-FI"), 0 when it has none.
   int language_bit(std::string_view language) const;
   phrase_set sentiment;  // tag: +1 positive, 0 neutral, -1 negative
   std::map<std::string, phrase_set> topics;

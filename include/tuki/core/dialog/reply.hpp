@@ -17,6 +17,11 @@ struct prepared_reply {
   /// negated[i]: token i lies in the scope of a negation (the 1-3 tokens after a negation word,
   /// not crossing punctuation). Two negations in one scope cancel ("not not happy").
   std::vector<bool> negated;
+  /// The student's own-language bit (lexicon_sets::language_bit), 0 when none.
+  int language_bit = 0;
+  /// One past the last contrast word ("but", "mutta"), 0 when there is none: a case's `unless`
+  /// reads only the tokens from here on (engine.cpp).
+  std::size_t after_contrast = 0;
   mutable std::optional<int> sentiment_memo[2];  // [tolerant]; see classify_sentiment
   /// Tokens of earlier, longer replies, kept with their buffers for the next (see tokenize).
   std::vector<token> spare_tokens;
@@ -50,6 +55,9 @@ struct prepared_reply {
 /// is the student's (own-language negations count only for it).
 void prepare_reply(std::string_view raw, const lexicon_sets& sets, std::string_view language,
                    prepared_reply& out);
+/// The part of `r` after its last contrast word (tokens, negation marks, language; the folded
+/// text stays whole), for the vetoes of a case (engine.cpp).
+prepared_reply reply_after_contrast(const prepared_reply& r);
 /// Marks negation scopes in `r` (exposed for tests): hits tagged 0, or tagged with a mask that
 /// holds `language_bit`.
 void mark_negations(const phrase_set& negations, int language_bit, prepared_reply& r);

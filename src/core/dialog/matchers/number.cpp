@@ -1,6 +1,7 @@
 // `number`: the first number in the reply (digits, or a number word of any language: "kolme",
 // "maybe 3", "4/5" -> 4) lies in one of the given values or ranges: `{number: 3}`,
-// `{number: 4-5}`, `{number: [1, 3-4]}`.
+// `{number: 4-5}`, `{number: [1, 3-4]}`. A number word counts only in a reply of at most three
+// words or as its last word (first_number).
 #include <charconv>
 #include <limits>
 
@@ -51,15 +52,27 @@ class number_matcher final : public matcher {
   std::string describe() const override { return "number " + text_; }
 
  private:
+  // A number word counts in a short reply ("kolme", "ehkä kolme", "maybe three") or as its last
+  // word ("i would say four"); in a sentence it is a word ("no one contacted me", Swedish "det
+  // är ett bra år", "tack för att du frågar" with Lithuanian "du" = 2). Digits count anywhere.
   std::optional<long> first_number(const std::vector<token>& toks, bool tolerant) const {
+    std::size_t words = 0, last_word = toks.size();
+    for (std::size_t i = 0; i < toks.size(); ++i)
+      if (!toks[i].emoji) {
+        ++words;
+        last_word = i;
+      }
     for (std::size_t i = 0; i < toks.size(); ++i) {
       const std::string& t = toks[i].text;
       if (!t.empty() && t.size() <= 6 && t.find_first_not_of("0123456789") == std::string::npos)
         return std::stol(t);
-      if (auto hit = sets_.numbers.match_at(toks, i, tolerant)) return hit->tag;
+      if (words > max_words_for_number_words && i != last_word) continue;
+      if (auto hit = sets_.numbers.match_at(toks, i, tolerant))
+        if (words <= max_words_for_number_words || hit->end == last_word + 1) return hit->tag;
     }
     return std::nullopt;
   }
+  static constexpr std::size_t max_words_for_number_words = 3;
   std::vector<range> ranges_;
   std::string text_;
   const lexicon_sets& sets_;

@@ -1,5 +1,7 @@
 // `yes_no`: the first yes/no answer word of any language in the reply is the given one
-// (`{yes_no: yes}`): "kyl tarviin apua" -> yes, "ei kiitos" -> no, "no thanks" -> no.
+// (`{yes_no: yes}`): "kyl tarviin apua" -> yes, "ei kiitos" -> no, "no thanks" -> no. An
+// "unsure" answer ("en tiedä", "not sure") is neither; an own-language answer word of another
+// language counts only as the whole reply (a Finnish "no kyllä" is yes, "no" alone no).
 #include "tuki/core/dialog/matcher.hpp"
 
 namespace tuki::dialog {
@@ -11,8 +13,7 @@ class yes_no_matcher final : public matcher {
   bool matches(const prepared_reply& r, bool tolerant) const override {
     auto memo = r.recall(&sets_.answers, tolerant);
     if (!memo) {
-      auto hit = sets_.answers.first(r.folded.tokens, tolerant);
-      memo = hit ? hit->tag : -1;
+      memo = first_answer(r, tolerant);
       r.remember(&sets_.answers, tolerant, *memo);
     }
     return *memo == tag_;
@@ -20,6 +21,22 @@ class yes_no_matcher final : public matcher {
   std::string describe() const override { return tag_ ? "yes" : "no"; }
 
  private:
+  // The first answer word that counts for the student: an own-language answer of another
+  // language (English "no", Finnish "well"; Finnish "en", Swedish "a") only as the whole reply.
+  // -1: none; 2: unsure.
+  int first_answer(const prepared_reply& r, bool tolerant) const {
+    const auto& toks = r.folded.tokens;
+    for (std::size_t i = 0; i < toks.size(); ++i) {
+      auto hit = sets_.answers.match_at(toks, i, tolerant);
+      if (!hit) continue;
+      const int languages = lexicon_sets::answer_languages(hit->tag);
+      if (languages == 0 || (languages & r.language_bit) != 0 ||
+          (hit->begin == 0 && hit->end == toks.size()))
+        return lexicon_sets::answer_value(hit->tag);
+      i = hit->end - 1;
+    }
+    return -1;
+  }
   int tag_;
   const lexicon_sets& sets_;
 };
