@@ -92,7 +92,10 @@ bool phrase_set::pattern_matches(const pattern& p, const std::vector<token>& tok
   if (i + p.words.size() > tokens.size()) return false;
   for (std::size_t k = 0; k < p.words.size(); ++k) {
     const word_matches& m = words_->resolve(tokens[i + k]);
-    if (!(tolerant ? m.tolerant(p.words[k]) : m.exact(p.words[k]))) return false;
+    if (m.exact(p.words[k])) continue;
+    // A typo, but never of a word that is itself a word of some lexicon: Finnish "halua" (want)
+    // is not a typo of Swedish "hälsa" (health), as in crisis matching (guarded_word).
+    if (!tolerant || !m.tolerant(p.words[k]) || m.word != no_word) return false;
   }
   return true;
 }

@@ -3,6 +3,7 @@
 // the table replies, and against typo variants of them and of every prefix word.
 #include <algorithm>
 #include <filesystem>
+#include <set>
 
 #include <catch2/catch.hpp>
 #include <utf8proc.h>
@@ -59,11 +60,12 @@ ref_pattern parse(std::string_view entry, int tag) {
   return p;
 }
 
-bool ref_word_matches(const ref_word& w, const token& t, bool tolerant) {
+// `is_word`: the token is itself a (whole, not prefix) word of some pattern, and so never a typo.
+bool ref_word_matches(const ref_word& w, const token& t, bool tolerant, bool is_word) {
   if (w.prefix ? t.text.compare(0, w.text.size(), w.text) == 0 && t.text.size() >= w.text.size()
                : t.text == w.text)
     return true;
-  if (!tolerant || t.emoji || w.cps.size() < 5) return false;
+  if (!tolerant || t.emoji || w.cps.size() < 5 || is_word) return false;
   std::u32string tok = decode(t.text);
   if (!w.prefix) return within_one_edit(tok, w.cps);
   for (std::size_t k = w.cps.size() - 1; k <= w.cps.size() + 1 && k <= tok.size(); ++k)
@@ -78,16 +80,17 @@ struct ref_hit {
   std::vector<int> tags;
 };
 std::optional<ref_hit> ref_match_at(const std::vector<ref_pattern>& patterns,
-                                    const std::vector<token>& toks, std::size_t i,
-                                    bool tolerant) {
+                                    const std::set<std::string>& whole_words,
+                                    const std::vector<token>& toks, std::size_t i, bool tolerant) {
   std::optional<ref_hit> best;
+  auto is_word = [&](const token& t) { return whole_words.count(t.text) > 0; };
   for (const auto& p : patterns) {
     if (i + p.words.size() > toks.size()) continue;
     auto end = static_cast<std::uint32_t>(i + p.words.size());
     if (best && end < best->end) continue;
     bool all = true;
     for (std::size_t k = 0; k < p.words.size() && all; ++k)
-      all = ref_word_matches(p.words[k], toks[i + k], tolerant);
+      all = ref_word_matches(p.words[k], toks[i + k], tolerant, tolerant && is_word(toks[i + k]));
     if (!all) continue;
     if (!best || end > best->end) best = ref_hit{end, {}};
     best->tags.push_back(p.tag);
@@ -160,13 +163,17 @@ TEST_CASE("phrase_set indexes find what a plain scan finds", "[dialog][fold][ind
   }
   REQUIRE(patterns.size() > 300);
   if (sealed) set.words()->seal();
+  std::set<std::string> whole_words;
+  for (const auto& p : patterns)
+    for (const auto& w : p.words)
+      if (!w.prefix) whole_words.insert(w.text);
   std::size_t hits[2] = {0, 0};
   for (const auto& text : probe_texts(patterns)) {
     auto toks = fold_and_tokenize(text, true).tokens;
     for (bool tolerant : {false, true})
       for (std::size_t i = 0; i < toks.size(); ++i) {
         auto got = set.match_at(toks, i, tolerant);
-        auto want = ref_match_at(patterns, toks, i, tolerant);
+        auto want = ref_match_at(patterns, whole_words, toks, i, tolerant);
         INFO(text << " token " << i << " tolerant=" << tolerant);
         REQUIRE(got.has_value() == want.has_value());
         if (!got) continue;

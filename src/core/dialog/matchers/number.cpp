@@ -37,11 +37,12 @@ class number_matcher final : public matcher {
 
   bool matches(const prepared_reply& r, bool tolerant) const override {
     constexpr int none = std::numeric_limits<int>::min();
-    auto memo = r.recall(&sets_.numbers, tolerant);
+    (void)tolerant;  // number words are matched exactly (first_number)
+    auto memo = r.recall(&sets_.numbers, false);
     if (!memo) {
-      auto found = first_number(r.folded.tokens, tolerant);
+      auto found = first_number(r.folded.tokens);
       memo = found ? static_cast<int>(*found) : none;
-      r.remember(&sets_.numbers, tolerant, *memo);
+      r.remember(&sets_.numbers, false, *memo);
     }
     if (*memo == none) return false;
     std::optional<long> v = *memo;
@@ -55,7 +56,7 @@ class number_matcher final : public matcher {
   // A number word counts in a short reply ("kolme", "ehkä kolme", "maybe three") or as its last
   // word ("i would say four"); in a sentence it is a word ("no one contacted me", Swedish "det
   // är ett bra år", "tack för att du frågar" with Lithuanian "du" = 2). Digits count anywhere.
-  std::optional<long> first_number(const std::vector<token>& toks, bool tolerant) const {
+  std::optional<long> first_number(const std::vector<token>& toks) const {
     std::size_t words = 0, last_word = toks.size();
     for (std::size_t i = 0; i < toks.size(); ++i)
       if (!toks[i].emoji) {
@@ -67,7 +68,9 @@ class number_matcher final : public matcher {
       if (!t.empty() && t.size() <= 6 && t.find_first_not_of("0123456789") == std::string::npos)
         return std::stol(t);
       if (words > max_words_for_number_words && i != last_word) continue;
-      if (auto hit = sets_.numbers.match_at(toks, i, tolerant))
+      // Exact only: a number word is short and common, and a typo of one is another word
+      // (Swedish "hemma", at home, is one letter from "femma", five).
+      if (auto hit = sets_.numbers.match_at(toks, i, false))
         if (words <= max_words_for_number_words || hit->end == last_word + 1) return hit->tag;
     }
     return std::nullopt;
