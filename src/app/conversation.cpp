@@ -164,7 +164,39 @@ core::status conversation::answer_inbound(adapters::sqlite_store& store, const s
   out.replies = applied->replies;
   out.tickets = applied->tickets;
   out.crisis = step.crisis;
+  if (!waited_for(step, session.has_value())) {
+    auto answered = answer_unprompted(store, *student, sms.text, now);
+    if (!answered) return answered.error();
+    out.replies += answered->replies;
+    out.tickets += answered->tickets;
+  }
   return core::status::ok();
+}
+
+bool conversation::waited_for(const dialog::step_output& step, bool had_session) {
+  if (step.crisis || step.keyword) return true;
+  // Answered after the check-in expired: the session ended unanswered, the message is new.
+  const bool expired =
+      had_session && std::any_of(step.effects.begin(), step.effects.end(), [](const auto& e) {
+        const auto* end = std::get_if<core::end_session>(&e);
+        return end && end->outcome == "no_reply";
+      });
+  if (expired) return false;
+  return step.category || step.state || had_session;  // else: texted first
+}
+
+core::result<conversation::step_counts> conversation::answer_unprompted(
+    adapters::sqlite_store& store, const core::student& student, const std::string& text,
+    core::instant now) {
+  // Someone who opted out or paused is not texted back (they can send START); a crisis was
+  // answered already, on every path.
+  if (student.opted_out || (student.paused_until && *student.paused_until > now))
+    return step_counts{};
+  auto lib = library();
+  if (!lib->find(unprompted_dialog)) return step_counts{};
+  auto step = dialog::start_with_reply(*lib, unprompted_dialog, context_of(student),
+                                       settings_of(student), text, now);
+  return apply(store, student, std::string(unprompted_dialog), step, now);
 }
 
 core::result<conversation::unregistered_answer> conversation::answer_unregistered(

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "tuki/adapters/gateway/sms_gateway.hpp"
 #include "tuki/adapters/store/sqlite_store.hpp"
@@ -32,6 +33,11 @@ struct inbound_outcome {
   /// would not change, and this says why. The gateway is still told the message arrived.
   std::string unanswered;
 };
+
+/// The dialog a registered student's message starts when no session waits for it (they texted
+/// first, or answered after the check-in expired): dialogs/student_message.yaml. Without a
+/// dialog of this id such a message gets no answer.
+inline constexpr std::string_view unprompted_dialog = "student_message";
 
 class conversation {
  public:
@@ -106,6 +112,14 @@ class conversation {
                               const adapters::inbound_sms& sms,
                               const std::optional<core::student>& student, inbound_outcome& out,
                               core::instant now);
+  /// Whether the dialog took the message (a keyword, a crisis, a session's answer): false when
+  /// no session waited for it (`had_session`: one was loaded; it may have expired meanwhile).
+  static bool waited_for(const dialog::step_output& step, bool had_session);
+  /// A message no session waited for: starts unprompted_dialog with it as the first reply,
+  /// unless the student opted out or paused.
+  core::result<step_counts> answer_unprompted(adapters::sqlite_store& store,
+                                              const core::student& student, const std::string& text,
+                                              core::instant now);
   core::result<unregistered_answer> answer_unregistered(adapters::sqlite_store& store,
                                                         const std::string& gateway,
                                                         const adapters::inbound_sms& sms,

@@ -356,6 +356,23 @@ step_output start(const dialog_library& lib, std::string_view dialog_id,
   return out;
 }
 
+step_output start_with_reply(const dialog_library& lib, std::string_view dialog_id,
+                             const student_context& ctx, const conversation_settings& cs,
+                             std::string_view text, core::instant now) {
+  step_output first = start(lib, dialog_id, ctx, cs, now);
+  if (!first.state) return first;
+  step_output out = on_reply(lib, first.state, ctx, cs, text, now);
+  // The opening's effects (texts, its timers) come first; its timers only while a session
+  // remains for them.
+  std::vector<core::effect> effects;
+  for (auto& e : first.effects)
+    if (out.state || !std::holds_alternative<core::schedule_timer>(e))
+      effects.push_back(std::move(e));
+  for (auto& e : out.effects) effects.push_back(std::move(e));
+  out.effects = std::move(effects);
+  return out;
+}
+
 std::optional<std::string> crisis_language(const dialog_library& lib, std::string_view text) {
   thread_local prepared_reply r;
   prepare_reply(text, lib.accent_folded_sets(), "", r);

@@ -57,6 +57,13 @@ inline constexpr std::string_view timer_expiry = "expiry";
 step_output start(const dialog_library&, std::string_view dialog_id, const student_context&,
                   const conversation_settings&, core::instant now);
 
+/// Starts `dialog_id` and gives it `text` as its first reply, in one step: for a message no
+/// session waits for (dialogs/student_message.yaml, whose first node sends nothing). Yields no
+/// state and no effects for an unknown dialog id.
+step_output start_with_reply(const dialog_library&, std::string_view dialog_id,
+                             const student_context&, const conversation_settings&,
+                             std::string_view text, core::instant now);
+
 /// A student's message: global keywords first (whole-message only, every language), crisis
 /// detection on every reply (at any node and with no session), then the dialog.
 step_output on_reply(const dialog_library&, const std::optional<session>&, const student_context&,

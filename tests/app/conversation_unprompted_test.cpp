@@ -1,0 +1,119 @@
+// A registered student's message that no session waits for (texted first, or answered after
+// the check-in expired) starts dialogs/student_message.yaml with the message as its first reply:
+// a named problem is routed, anything else is offered contact, a thank-you gets no answer, and
+// nobody who opted out or paused is texted. Real SQLite file, the shipped dialogs.
+#include <catch2/catch.hpp>
+
+#include "support/app_fixture.hpp"
+#include "support/students.hpp"
+
+using namespace tuki;
+using std::chrono::hours;
+using std::chrono::minutes;
+
+namespace {
+
+const core::instant t0 = core::from_unix_ms(1'795'503'600'000);  // a Tuesday, 09:00 in Helsinki
+
+struct unprompted_fixture {
+  testing::app_fixture f{"tuki-unprompted"};
+  std::int64_t sid = 0;
+  int next_id = 0;
+
+  unprompted_fixture() {
+    const auto s = testing::aino();
+    REQUIRE(f.store->upsert_students({s}, t0));
+    sid = f.store->find_student_by_phone(s.phone)->id;
+  }
+  app::inbound_outcome text(const std::string& body, core::instant at) {
+    adapters::inbound_sms sms{testing::aino().phone, "", body, "m" + std::to_string(++next_id),
+                              std::nullopt};
+    auto out = f.conv->handle_inbound(*f.store, "console", sms, at);
+    REQUIRE(out);
+    return *out;
+  }
+  std::int64_t count(const std::string& sql) {
+    auto& q = f.store->db().prepare(sql);
+    std::int64_t n = q.step() ? q.column_int(0) : -1;
+    q.reset();
+    return n;
+  }
+  std::string last_out() {
+    auto& q = f.store->db().prepare(
+        "SELECT body FROM messages WHERE direction = 'out' ORDER BY id DESC LIMIT 1");
+    std::string body = q.step() ? q.column_text(0) : "";
+    q.reset();
+    return body;
+  }
+  std::string session_dialog() {
+    auto s = f.store->load_session(sid);
+    return s ? s->dialog_id : "";
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a student who texts first about a problem gets a ticket and an answer",
+          "[app][unprompted]") {
+  unprompted_fixture x;
+  auto out = x.text("Tarvitsen apua matikassa, en pääse kurssista läpi", t0);
+  CHECK(out.tickets == 1);
+  CHECK(out.replies == 1);
+  CHECK(x.count("SELECT COUNT(*) FROM tickets WHERE category = 'studies'") == 1);
+  CHECK_THAT(x.last_out(), Catch::Contains("ottaa sinuun pian yhteyttä"));
+  CHECK(x.session_dialog().empty());  // done
+}
+
+TEST_CASE("anything else is offered contact; yes asks what about and opens a ticket",
+          "[app][unprompted]") {
+  unprompted_fixture x;
+  auto out = x.text("moi, voinko kysyä jotain", t0);
+  CHECK(out.tickets == 0);
+  CHECK(out.replies == 1);
+  CHECK_THAT(x.last_out(), Catch::StartsWith("Kiitos viestistäsi! Haluaisitko"));
+  CHECK(x.session_dialog() == "student_message");
+  x.text("no kyllä", t0 + minutes(2));  // Finnish "well, yes"
+  CHECK_THAT(x.last_out(), Catch::StartsWith("Missä asiassa haluaisit apua?"));
+  out = x.text("3", t0 + minutes(3));
+  CHECK(out.tickets == 1);
+  CHECK(x.count("SELECT COUNT(*) FROM tickets WHERE category = 'life'") == 1);
+}
+
+TEST_CASE("a thank-you after a finished check-in gets no answer", "[app][unprompted]") {
+  unprompted_fixture x;
+  REQUIRE(x.f.conv->start_checkin(*x.f.store, x.sid, "weekly_checkin", t0).value());
+  x.text("5", t0 + minutes(1));  // fine: "Kiva kuulla", the session ends
+  REQUIRE(x.session_dialog().empty());
+  const auto sent = x.count("SELECT COUNT(*) FROM messages WHERE direction = 'out'");
+  for (const char* thanks : {"kiitos", "ok", "👍"}) {
+    auto out = x.text(thanks, t0 + minutes(2));
+    CAPTURE(thanks);
+    CHECK(out.replies == 0);
+    CHECK(out.tickets == 0);
+  }
+  CHECK(x.count("SELECT COUNT(*) FROM messages WHERE direction = 'out'") == sent);
+  CHECK(x.session_dialog().empty());
+}
+
+TEST_CASE("a reply after the check-in expired ends it unanswered and is read as a message",
+          "[app][unprompted]") {
+  unprompted_fixture x;
+  REQUIRE(x.f.conv->start_checkin(*x.f.store, x.sid, "weekly_checkin", t0).value());
+  auto out = x.text("huonosti menee, mua kiusataan", t0 + hours(80));  // expiry: 72 h
+  CHECK(out.tickets == 1);
+  CHECK(x.count("SELECT COUNT(*) FROM tickets WHERE category = 'wellbeing'") == 1);
+  CHECK(x.session_dialog().empty());
+}
+
+TEST_CASE("nobody who opted out or paused is texted back; a crisis still is", "[app][unprompted]") {
+  unprompted_fixture x;
+  x.text("LOPETA", t0);
+  const auto sent = x.count("SELECT COUNT(*) FROM messages WHERE direction = 'out'");
+  auto out = x.text("moi, voinko kysyä jotain", t0 + minutes(5));
+  CHECK(out.replies == 0);
+  CHECK(x.count("SELECT COUNT(*) FROM messages WHERE direction = 'out'") == sent);
+  CHECK(x.session_dialog().empty());
+  out = x.text("haluan kuolla", t0 + minutes(6));
+  CHECK(out.crisis);
+  CHECK(out.replies == 1);
+}
