@@ -19,7 +19,9 @@ namespace tuki::app {
 
 /// Required header: student_id,phone,first_name,language,group,campus,start_date,teacher_email,
 /// timezone. Extra columns (e.g. programme, internship_start) are kept, an empty cell as an empty
-/// value (the store then removes the stored one); date columns must be YYYY-MM-DD. first_name is
+/// value (the store then removes the stored one); date columns (start_date, *_date, *_start,
+/// *_end) must be days that exist, YYYY-MM-DD or D.M.YYYY (`10.8.2026`), and are kept as
+/// YYYY-MM-DD. Rows of separators only (`;;;;`) are skipped like blank lines. first_name is
 /// at most 64 code points, other cells 255. `country` normalises phone numbers;
 /// `default_language` fills an empty language. The text must be UTF-8 and may be ';'-separated
 /// (csv_import_text.hpp).
@@ -28,7 +30,8 @@ core::result<std::vector<core::student>> parse_students_csv(std::string_view tex
                                                             const std::string& country,
                                                             const std::string& default_language);
 
-/// Reads and checks the header line; names the missing columns.
+/// Reads and checks the header line; names the missing columns, and refuses a column name that
+/// appears twice with both positions ("line 1: column 'phone' appears twice (columns 2 and 10)").
 core::result<std::vector<std::string>> read_csv_header(core::csv_reader& reader,
                                                        const std::vector<std::string>& required);
 
