@@ -16,9 +16,6 @@ namespace tuki::app {
 namespace {
 
 const std::set<std::string> languages{"fi", "sv", "en", "et", "lv", "lt"};
-const std::set<std::string> known_roles{"teacher",   "special_needs_teacher", "study_counsellor",
-                                        "social_worker", "nurse",              "psychologist",
-                                        "coordinator"};
 
 std::string_view trimmed(std::string_view s) {
   auto ws = [](unsigned char c) { return c == ' ' || c == '\t' || c == '\r'; };
@@ -274,9 +271,20 @@ core::result<std::vector<core::student>> parse_students_csv(std::string_view tex
   return out;
 }
 
-core::result<std::vector<core::staff_member>> parse_staff_csv(std::string_view text,
-                                                              const std::string& institution_id,
-                                                              const std::string& country) {
+const std::vector<std::string>& builtin_staff_roles() {
+  static const std::vector<std::string> roles{
+      "coordinator",      "nurse",  "psychologist", "social_worker", "special_needs_teacher",
+      "study_counsellor", "teacher"};
+  return roles;
+}
+
+core::result<std::vector<core::staff_member>> parse_staff_csv(
+    std::string_view text, const std::string& institution_id, const std::string& country,
+    const std::vector<std::string>& roles) {
+  const std::vector<std::string>& accepted = roles.empty() ? builtin_staff_roles() : roles;
+  const std::set<std::string> known(accepted.begin(), accepted.end());
+  std::string listed;
+  for (const auto& r : accepted) listed += (listed.empty() ? "" : ", ") + r;
   static const std::vector<std::string> required{"email", "name", "roles", "campuses", "groups", "phone"};
   auto t = read_table(text, required);
   if (!t) return t.error();
@@ -311,7 +319,10 @@ core::result<std::vector<core::staff_member>> parse_staff_csv(std::string_view t
                        std::to_string(first->second) + "; case is ignored)");
     if (m.roles.empty()) errors.push_back(at + "roles: at least one role is required");
     for (const auto& r : m.roles)
-      if (!known_roles.count(r)) errors.push_back(at + "roles: unknown role '" + r + "'");
+      if (!known.count(r))
+        errors.push_back(at + "roles: unknown role '" + r + "'; the roles are " + listed +
+                         " (case matters; a role of your own must first be in the institution's "
+                         "routing file, docs/routing.md)");
     if (!m.phone.empty()) {
       if (auto p = adapters::normalize_phone(m.phone, country)) m.phone = *p;
       else errors.push_back(at + "phone: " + p.error().message());

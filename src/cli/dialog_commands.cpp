@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tuki/app/institution_routing.hpp"
 #include "tuki/app/role_names.hpp"
 #include "tuki/app/ticket_desk.hpp"
 #include "tuki/cli/cli_support.hpp"
@@ -107,8 +108,7 @@ std::optional<std::vector<dialog::routed_categories>> routings_to_check(
   if (!cfg) return std::nullopt;
   std::vector<dialog::routed_categories> out;
   for (const auto& inst : cfg->institutions) {
-    auto r = inst.routing_file.empty() ? routing::load_routing_for(cfg->routing_dir, inst.id)
-                                       : routing::load_routing_file(inst.routing_file);
+    auto r = app::load_institution_routing(*cfg, inst);
     if (!r) return std::nullopt;
     out.push_back(categories_of(
         *r, cfg->institutions.size() > 1 ? "institution '" + inst.id + "'" : std::string()));

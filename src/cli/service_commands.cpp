@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "tuki/app/conversation.hpp"
+#include "tuki/app/institution_routing.hpp"
 #include "tuki/app/log.hpp"
 #include "tuki/app/roster_import.hpp"
 #include "tuki/app/service.hpp"
@@ -143,7 +144,13 @@ void register_service_commands(CLI::App& root, int& exit_code) {
       exit_code = fail(2, text.error().message());
       return;
     }
-    auto rows = app::parse_staff_csv(*text, inst->id, inst->country);
+    // The roles the institution has: the built-in ones and those its routing file names.
+    auto routing = app::load_institution_routing(*cfg, *inst);
+    if (!routing) {
+      exit_code = fail(2, routing.error().message());
+      return;
+    }
+    auto rows = app::parse_staff_csv(*text, inst->id, inst->country, app::staff_roles_of(*routing));
     if (!rows) {
       exit_code = fail(2, *tfile + ": " + rows.error().message());
       return;

@@ -209,3 +209,31 @@ TEST_CASE("rows of separators only (Excel's ';;;;') are skipped, as blank lines 
   CHECK_THAT(partial.error().message(),
              Catch::Contains("line 2: email: '' is not an email address"));
 }
+
+TEST_CASE("staff CSV: an unknown role's error lists the roles; routing roles are accepted",
+          "[import][roles]") {
+  const std::string text =
+      "email,name,roles,campuses,groups,phone\n"
+      "t@varia.test,T,tyovalmentaja,,,\n";
+  auto builtin = parse_staff_csv(text, "varia", "FI");
+  REQUIRE_FALSE(builtin);
+  CHECK_THAT(builtin.error().message(),
+             Catch::Contains("line 2: roles: unknown role 'tyovalmentaja'; the roles are "
+                             "coordinator, nurse, psychologist, social_worker, "
+                             "special_needs_teacher, study_counsellor, teacher (case matters; "
+                             "a role of your own must first be in the institution's routing "
+                             "file, docs/routing.md)"));
+  // The roles of the institution's routing file (institution_routing.hpp: staff_roles_of).
+  auto roles = builtin_staff_roles();
+  roles.push_back("tyovalmentaja");
+  auto custom = parse_staff_csv(text, "varia", "FI", roles);
+  INFO(custom.error().to_string());
+  REQUIRE(custom);
+  CHECK((*custom)[0].roles == std::vector<std::string>{"tyovalmentaja"});
+  auto cased = parse_staff_csv(
+      "email,name,roles,campuses,groups,phone\nt@varia.test,T,Teacher,,,\n", "varia", "FI", roles);
+  REQUIRE_FALSE(cased);
+  CHECK_THAT(cased.error().message(), Catch::Contains("unknown role 'Teacher'; the roles are "
+                                                      "coordinator, nurse"));
+  CHECK_THAT(cased.error().message(), Catch::Contains("teacher, tyovalmentaja (case matters"));
+}

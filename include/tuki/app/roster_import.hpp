@@ -73,10 +73,17 @@ class duplicate_check {
 /// "N error(s), nothing imported:" followed by the first 50 errors.
 core::status errors_status(const std::vector<std::string>& errors);
 
+/// The seven roles tuki knows without a routing file, sorted: coordinator, nurse, psychologist,
+/// social_worker, special_needs_teacher, study_counsellor, teacher.
+const std::vector<std::string>& builtin_staff_roles();
+
 /// Required header: email,name,roles,campuses,groups,phone (lists separated by ';'). Emails come
-/// back in lower case; two rows with one email in any case are an error.
-core::result<std::vector<core::staff_member>> parse_staff_csv(std::string_view text,
-                                                              const std::string& institution_id,
-                                                              const std::string& country);
+/// back in lower case; two rows with one email in any case are an error. `roles`: the roles a row
+/// may give (institution_routing.hpp's staff_roles_of: the built-in ones and those of the
+/// institution's routing file); empty means builtin_staff_roles(). An unknown role's error
+/// lists them.
+core::result<std::vector<core::staff_member>> parse_staff_csv(
+    std::string_view text, const std::string& institution_id, const std::string& country,
+    const std::vector<std::string>& roles = {});
 
 }  // namespace tuki::app
