@@ -32,6 +32,15 @@ std::string problem(const std::string& value, kind k) {
 
 }  // namespace
 
+std::string relative_path_note(const std::string& value) {
+  const fs::path p(value);
+  if (p.empty() || p.is_absolute()) return "";
+  std::error_code ec;
+  const auto cwd = fs::current_path(ec);
+  return " (a relative path: looked up from the working directory " +
+         (ec ? std::string("(unknown)") : cwd.string()) + ")";
+}
+
 core::status check_config_paths(const config::config& cfg) {
   struct named {
     std::string key;
@@ -51,7 +60,8 @@ core::status check_config_paths(const config::config& cfg) {
     // Not set in the file: its default.
     if (cfg.locations.find(key).empty() || value->empty()) continue;
     if (auto why = problem(*value, k); !why.empty())
-      errors += (errors.empty() ? "" : "\n") + cfg.locations.locate(key, key + ": " + why);
+      errors += (errors.empty() ? "" : "\n") +
+                cfg.locations.locate(key, key + ": " + why + relative_path_note(*value));
   }
   if (errors.empty()) return core::status::ok();
   return core::status::invalid_argument(errors);

@@ -1,7 +1,9 @@
 #include "tuki/app/csv_import_text.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
+#include "tuki/core/schedule/calendar_date.hpp"
 #include "tuki/core/text/utf8_repair.hpp"
 #include "tuki/core/text/utf8_validity.hpp"
 
@@ -45,6 +47,24 @@ core::status check_csv_encoding(std::string_view text) {
 
 core::csv_reader open_import_csv(std::string_view text) {
   return core::csv_reader(text, core::guess_csv_delimiter(text));
+}
+
+bool next_import_row(core::csv_reader& reader, core::csv_row& row) {
+  auto blank = [](const std::string& cell) {
+    return cell.find_first_not_of(" \t\r") == std::string::npos;
+  };
+  while (reader.next(row))
+    if (!std::all_of(row.fields.begin(), row.fields.end(), blank)) return true;
+  return false;
+}
+
+core::result<std::string> import_date(std::string_view cell) {
+  auto ymd = schedule::parse_calendar_date(cell);
+  if (!ymd) ymd = schedule::parse_day_month_year(cell);
+  if (!ymd)
+    return core::status::invalid_argument(
+        "'" + std::string(cell) + "' is not a date (YYYY-MM-DD or D.M.YYYY, a day that exists)");
+  return schedule::calendar_date_text(*ymd);
 }
 
 }  // namespace tuki::app

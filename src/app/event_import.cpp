@@ -60,8 +60,7 @@ core::result<std::vector<event_input>> parse_events_csv(std::string_view text,
     errors.push_back({row.line, "expected the header student_id,event,date,value"});
     return out;
   }
-  while (reader.next(row)) {
-    if (row.fields.size() == 1 && trim(row.fields[0]).empty()) continue;  // blank line
+  while (next_import_row(reader, row)) {
     if (row.fields.size() < 3 || row.fields.size() > header.size()) {
       errors.push_back({row.line, "expected " + std::to_string(header.size()) + " fields, got " +
                                       std::to_string(row.fields.size())});
@@ -72,6 +71,13 @@ core::result<std::vector<event_input>> parse_events_csv(std::string_view text,
     e.student_ref = trim(row.fields[0]);
     e.event = trim(row.fields[1]);
     e.date = trim(row.fields[2]);
+    // A spreadsheet's 1.12.2026 is stored as 2026-12-01; a day that does not exist is refused here.
+    if (auto d = import_date(e.date)) {
+      e.date = std::move(*d);
+    } else {
+      errors.push_back({row.line, "date " + d.error().message()});
+      continue;
+    }
     if (row.fields.size() == 4 && !trim(row.fields[3]).empty()) {
       std::string v = trim(row.fields[3]);
       std::string number = v;

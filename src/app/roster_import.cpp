@@ -7,7 +7,6 @@
 #include "tuki/adapters/phone/phone_normalizer.hpp"
 #include "tuki/app/csv_import_text.hpp"
 #include "tuki/core/routing/staff_directory.hpp"
-#include "tuki/core/schedule/calendar_date.hpp"
 #include "tuki/core/schedule/zone_cache.hpp"
 #include "tuki/core/text/csv.hpp"
 #include "tuki/core/text/email_address.hpp"
@@ -17,9 +16,6 @@ namespace tuki::app {
 namespace {
 
 const std::set<std::string> languages{"fi", "sv", "en", "et", "lv", "lt"};
-const std::set<std::string> known_roles{"teacher",   "special_needs_teacher", "study_counsellor",
-                                        "social_worker", "nurse",              "psychologist",
-                                        "coordinator"};
 
 std::string_view trimmed(std::string_view s) {
   auto ws = [](unsigned char c) { return c == ' ' || c == '\t' || c == '\r'; };
@@ -45,7 +41,22 @@ void check_length(const std::string& at, const std::string& col, std::string_vie
                      std::to_string(max) + " are allowed");
 }
 
-bool is_date(const std::string& s) { return schedule::parse_calendar_date(s).has_value(); }
+// A column of dates besides start_date: internship_start, graduation_date, contract_end.
+bool is_date_column(const std::string& col) {
+  return col.size() > 5 &&
+         (col.ends_with("_date") || col.ends_with("_start") || col.ends_with("_end"));
+}
+
+// A date cell as the store keeps it (YYYY-MM-DD, also from 10.8.2026); an error names the line
+// and the column, and the cell is kept as it was. Empty stays empty.
+std::string read_date(const std::string& at, const std::string& col, const std::string& v,
+                      std::vector<std::string>& errors) {
+  if (v.empty()) return v;
+  auto d = import_date(v);
+  if (d) return std::move(*d);
+  errors.push_back(at + col + ": " + d.error().message());
+  return v;
+}
 
 std::vector<std::string> split_list(const std::string& s) {
   std::vector<std::string> out;
@@ -73,9 +84,35 @@ core::result<table> read_table(std::string_view text, const std::vector<std::str
   if (!header) return header.error();
   t.header = std::move(*header);
   core::csv_row row;
-  while (reader.next(row)) t.rows.push_back(row);
+  while (next_import_row(reader, row)) t.rows.push_back(row);
   if (!reader.error().is_ok()) return reader.error();
   return t;
+}
+
+// "line 1: column 'phone' appears twice (columns 2 and 10)", one line per repeated name, or "".
+// Either copy could be the right one (home and mobile numbers merged into one sheet), so the
+// file is refused rather than one of them read. Empty names (Excel's trailing ';') may repeat.
+std::string repeated_columns(const std::vector<std::string>& header, std::size_t line) {
+  std::map<std::string, std::vector<std::size_t>> positions;  // name -> 1-based columns
+  std::vector<std::string> order;
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    if (header[i].empty()) continue;
+    auto& at = positions[header[i]];
+    if (at.size() == 1) order.push_back(header[i]);
+    at.push_back(i + 1);
+  }
+  std::string out;
+  for (const auto& name : order) {
+    const auto& at = positions[name];
+    std::string columns;
+    for (std::size_t k = 0; k < at.size(); ++k)
+      columns += (k == 0 ? "" : k + 1 == at.size() ? " and " : ", ") + std::to_string(at[k]);
+    out += std::string(out.empty() ? "" : "\n") + "line " + std::to_string(line) + ": column '" +
+           name + "' appears " +
+           (at.size() == 2 ? std::string("twice") : std::to_string(at.size()) + " times") +
+           " (columns " + columns + "); keep one of them";
+  }
+  return out;
 }
 
 core::status join_errors(const std::vector<std::string>& errors) {
@@ -138,13 +175,13 @@ std::optional<core::student> student_row_parser::parse(
     else if (col == "group") s.group = v;
     else if (col == "campus") s.campus = v;
     else if (col == "programme") s.programme = v;
-    else if (col == "start_date") s.start_date = v;
+    else if (col == "start_date")
+      s.start_date = read_date(at, col, v, errors);
     else if (col == "teacher_email") s.teacher_email = v;
     else if (col == "timezone") s.timezone = v;
     else {
-      if (!v.empty() && col.size() > 5 && (col.ends_with("_date") || col.ends_with("_start") || col.ends_with("_end")) && !is_date(v))
-        errors.push_back(at + col + ": '" + v + "' is not a date (YYYY-MM-DD)");
-      s.extra[col] = v;  // empty: the file clears the stored value
+      // Empty: the file clears the stored value.
+      s.extra[col] = is_date_column(col) ? read_date(at, col, v, errors) : v;
     }
   }
   if (s.ref.empty()) errors.push_back(at + "student_id: is empty");
@@ -156,8 +193,6 @@ std::optional<core::student> student_row_parser::parse(
   if (s.language.empty()) s.language = default_language_;
   if (!languages.count(s.language))
     errors.push_back(at + "language: '" + s.language + "' is not one of en, et, fi, lt, lv, sv");
-  if (!s.start_date.empty() && !is_date(s.start_date))
-    errors.push_back(at + "start_date: '" + s.start_date + "' is not a date (YYYY-MM-DD)");
   // An unknown zone would make every time for the student fall back to the institution's.
   if (!s.timezone.empty())
     if (auto z = schedule::find_zone(s.timezone); !z)
@@ -193,6 +228,8 @@ core::result<std::vector<std::string>> read_csv_header(core::csv_reader& reader,
   }
   std::vector<std::string> header;
   for (auto& f : row.fields) header.push_back(trim(f));
+  if (auto repeated = repeated_columns(header, row.line); !repeated.empty())
+    return core::status::invalid_argument(repeated);
   std::vector<std::string> missing;
   for (const auto& r : required)
     if (std::find(header.begin(), header.end(), r) == header.end()) missing.push_back(r);
@@ -223,7 +260,7 @@ core::result<std::vector<core::student>> parse_students_csv(std::string_view tex
   std::vector<std::string> errors;
   std::vector<core::student> out;
   core::csv_row row;
-  while (reader.next(row)) {
+  while (next_import_row(reader, row)) {
     auto s = parser.parse(row, errors);
     if (!s) continue;
     dups.add(*s, row.line, errors);
@@ -234,9 +271,20 @@ core::result<std::vector<core::student>> parse_students_csv(std::string_view tex
   return out;
 }
 
-core::result<std::vector<core::staff_member>> parse_staff_csv(std::string_view text,
-                                                              const std::string& institution_id,
-                                                              const std::string& country) {
+const std::vector<std::string>& builtin_staff_roles() {
+  static const std::vector<std::string> roles{
+      "coordinator",      "nurse",  "psychologist", "social_worker", "special_needs_teacher",
+      "study_counsellor", "teacher"};
+  return roles;
+}
+
+core::result<std::vector<core::staff_member>> parse_staff_csv(
+    std::string_view text, const std::string& institution_id, const std::string& country,
+    const std::vector<std::string>& roles) {
+  const std::vector<std::string>& accepted = roles.empty() ? builtin_staff_roles() : roles;
+  const std::set<std::string> known(accepted.begin(), accepted.end());
+  std::string listed;
+  for (const auto& r : accepted) listed += (listed.empty() ? "" : ", ") + r;
   static const std::vector<std::string> required{"email", "name", "roles", "campuses", "groups", "phone"};
   auto t = read_table(text, required);
   if (!t) return t.error();
@@ -271,7 +319,10 @@ core::result<std::vector<core::staff_member>> parse_staff_csv(std::string_view t
                        std::to_string(first->second) + "; case is ignored)");
     if (m.roles.empty()) errors.push_back(at + "roles: at least one role is required");
     for (const auto& r : m.roles)
-      if (!known_roles.count(r)) errors.push_back(at + "roles: unknown role '" + r + "'");
+      if (!known.count(r))
+        errors.push_back(at + "roles: unknown role '" + r + "'; the roles are " + listed +
+                         " (case matters; a role of your own must first be in the institution's "
+                         "routing file, docs/routing.md)");
     if (!m.phone.empty()) {
       if (auto p = adapters::normalize_phone(m.phone, country)) m.phone = *p;
       else errors.push_back(at + "phone: " + p.error().message());

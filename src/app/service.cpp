@@ -14,6 +14,7 @@
 
 #include "tuki/adapters/store/wal_file_sync.hpp"
 #include "tuki/app/async_write.hpp"
+#include "tuki/app/config_paths.hpp"
 #include "tuki/app/gateway_drivers.hpp"
 #include "tuki/app/log.hpp"
 #include "tuki/app/read_queue.hpp"
@@ -36,6 +37,12 @@ core::result<std::unique_ptr<adapters::sqlite_store>> open_store(const config::c
 }
 
 core::result<std::shared_ptr<const dialog::dialog_library>> load_dialogs(const config::config& cfg) {
+  // Said here, with where a relative path was looked for, rather than by the library: a
+  // dialogs_dir left to its default ("dialogs") is not checked with the config's paths.
+  std::error_code ec;
+  if (!std::filesystem::is_directory(cfg.dialogs_dir, ec))
+    return core::status::invalid_argument("dialogs_dir: no directory '" + cfg.dialogs_dir + "'" +
+                                          relative_path_note(cfg.dialogs_dir));
   std::vector<dialog::diagnostic> warnings;
   auto lib = dialog::dialog_library::load(cfg.dialogs_dir, &warnings);
   if (!lib) return lib.error();

@@ -122,7 +122,8 @@ core::result<import_summary> import_students_file(
       std::vector<core::csv_row> rows;
       rows.reserve(chunk_rows);
       core::csv_row row;
-      while (rows.size() < chunk_rows && reader.next(row)) rows.push_back(std::move(row));
+      while (rows.size() < chunk_rows && next_import_row(reader, row))
+        rows.push_back(std::move(row));
       const std::size_t got = rows.size();
       std::unique_lock lock(mutex);
       if (!reader.error().is_ok()) read_error = reader.error();

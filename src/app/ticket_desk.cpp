@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tuki/adapters/store/savepoint.hpp"
+#include "tuki/app/institution_routing.hpp"
 #include "tuki/app/log.hpp"
 #include "tuki/core/effect.hpp"
 #include "tuki/core/routing/departure.hpp"
@@ -92,8 +93,7 @@ ticket_action_outcome failure(const ticket_action_outcome& context, int status,
 ticket_desk::ticket_desk(const config::config& cfg, role_names roles)
     : cfg_(cfg), roles_(std::move(roles)), nonce_(random_nonce) {
   for (const auto& s : cfg_.institutions) {
-    auto loaded = s.routing_file.empty() ? routing::load_routing_for(cfg_.routing_dir, s.id)
-                                         : routing::load_routing_file(s.routing_file);
+    auto loaded = load_institution_routing(cfg_, s);
     if (!loaded) {
       if (load_status_) load_status_ = loaded.error();
       continue;

@@ -29,11 +29,11 @@ struct campaign_options {
 };
 
 void print_report(const app::campaign_report& r, const campaign_options& o,
-                  const std::string& institution, double ms) {
+                  const std::string& institution, const std::string& database, double ms) {
   using schedule::skip_reason;
   if (r.campaign_id > 0)
     std::cout << "campaign " << r.campaign_id << ": " << o.dialog << " to " << o.to << " in "
-              << institution << "\n";
+              << institution << database << "\n";
   else
     std::cout << "plan (nothing stored): " << o.dialog << " to " << o.to << " in " << institution
               << "\n";
@@ -117,7 +117,7 @@ void run_campaign(const campaign_options& o, bool dry_run, int& exit_code) {
     exit_code = fail(1, st.message());
     return;
   }
-  print_report(report, o, inst->id, ms);
+  print_report(report, o, inst->id, database_note(*cfg), ms);
 }
 
 }  // namespace
@@ -196,7 +196,7 @@ void register_campaign_commands(CLI::App& root, int& exit_code) {
       return;
     }
     std::cout << "imported " << events_summary(rows->size(), stored) << " into " << inst->id
-              << "\n";
+              << database_note(*cfg) << "\n";
   });
 
   auto* deliveries = root.add_subcommand("deliveries", "Delivery problems");

@@ -1,5 +1,7 @@
 #include "tuki/cli/cli_support.hpp"
 
+#include <filesystem>
+
 #include "tuki/app/gateway_drivers.hpp"
 #include "tuki/app/role_names.hpp"
 #include "tuki/app/service.hpp"
@@ -11,6 +13,13 @@ core::result<config::config> load_checked_config(const std::string& path) {
   if (!cfg) return cfg;
   if (auto st = app::check_config(*cfg); !st) return st;
   return cfg;
+}
+
+std::string database_note(const config::config& cfg) {
+  if (cfg.store.path == ":memory:") return "; database in memory";
+  std::error_code ec;
+  auto path = std::filesystem::absolute(cfg.store.path, ec);
+  return "; database " + (ec ? cfg.store.path : path.lexically_normal().string());
 }
 
 std::optional<dialog_runtime> open_dialog_runtime(const config::config& cfg, int& exit_code) {

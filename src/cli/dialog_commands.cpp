@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tuki/app/institution_routing.hpp"
 #include "tuki/app/role_names.hpp"
 #include "tuki/app/ticket_desk.hpp"
 #include "tuki/cli/cli_support.hpp"
@@ -61,9 +62,10 @@ struct check_options {
 
 // With --config: every role the configuration's routing can put on a ticket must have a name in
 // `lang_dir`'s lexicons for each of the institution's languages, else students read the generic
-// phrase (roles.staff_member): a warning each. A broken configuration or routing file is an error.
+// phrase (roles.staff_member): a warning each. A broken configuration or routing file is an error
+// and sets `config_failed`: the command then exits 2, a configuration mistake, as every other does.
 void check_role_names(const std::string& config_file, const fs::path& lang_dir, int& errors,
-                      int& warnings) {
+                      int& warnings, bool& config_failed) {
   auto cfg = load_checked_config(config_file);
   auto names = app::role_names::load_lang_dir(lang_dir.string());
   core::status st = !cfg ? cfg.error() : !names ? names.error() : core::status::ok();
@@ -79,6 +81,7 @@ void check_role_names(const std::string& config_file, const fs::path& lang_dir, 
   if (!st) {
     std::cout << st.message() << "\n";
     ++errors;
+    config_failed = true;
   }
 }
 
@@ -107,8 +110,7 @@ std::optional<std::vector<dialog::routed_categories>> routings_to_check(
   if (!cfg) return std::nullopt;
   std::vector<dialog::routed_categories> out;
   for (const auto& inst : cfg->institutions) {
-    auto r = inst.routing_file.empty() ? routing::load_routing_for(cfg->routing_dir, inst.id)
-                                       : routing::load_routing_file(inst.routing_file);
+    auto r = app::load_institution_routing(*cfg, inst);
     if (!r) return std::nullopt;
     out.push_back(categories_of(
         *r, cfg->institutions.size() > 1 ? "institution '" + inst.id + "'" : std::string()));
@@ -127,6 +129,7 @@ int run_check(const check_options& o) {
   // The routing the categories are checked against: read once for every group of files.
   const auto routings = routings_to_check(o.config);
   int errors = 0, warnings = 0;
+  bool config_failed = false;
   for (const auto& [lang_dir, files] : groups) {
     std::vector<diagnostic> diags;
     auto lib = dialog_library::load_files(files, lang_dir, &diags);
@@ -151,10 +154,10 @@ int run_check(const check_options& o) {
                                      [&](const fs::path& f) { return f.string() == file; });
     for (const auto& f : files)
       if (!lexicon_failed && !failed.count(f.string())) std::cout << f.string() << ": ok\n";
-    if (!o.config.empty()) check_role_names(o.config, lang_dir, errors, warnings);
+    if (!o.config.empty()) check_role_names(o.config, lang_dir, errors, warnings, config_failed);
   }
   std::cout << errors << " error(s), " << warnings << " warning(s)\n";
-  return errors ? 1 : 0;
+  return config_failed ? 2 : errors ? 1 : 0;
 }
 
 struct graph_options {
@@ -371,7 +374,9 @@ void register_dialog_commands(CLI::App& root, int& exit_code) {
   dialogs->require_subcommand(1);
 
   auto check = std::make_shared<check_options>();
-  auto* c = dialogs->add_subcommand("check", "Validate dialog files; exit 1 on errors");
+  auto* c = dialogs->add_subcommand(
+      "check",
+      "Validate dialog files; exit 1 on errors, 2 when --config's file or routing is wrong");
   c->add_option("files", check->files, "Dialog YAML files")->required();
   c->add_option("--lang-dir", check->lang_dir, "Lexicon directory (default: lang/ beside each file)");
   c->add_option("--config", check->config,

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "tuki/app/conversation.hpp"
+#include "tuki/app/institution_routing.hpp"
 #include "tuki/app/log.hpp"
 #include "tuki/app/roster_import.hpp"
 #include "tuki/app/service.hpp"
@@ -115,7 +116,7 @@ void register_service_commands(CLI::App& root, int& exit_code) {
     }
     std::cout << "imported " << summary->rows << " students (" << summary->created << " new, "
               << summary->updated << " updated, " << summary->unchanged << " unchanged) into "
-              << inst->id << "\n";
+              << inst->id << database_note(*cfg) << "\n";
   });
 
   auto* staff = root.add_subcommand("staff", "Manage staff");
@@ -143,7 +144,13 @@ void register_service_commands(CLI::App& root, int& exit_code) {
       exit_code = fail(2, text.error().message());
       return;
     }
-    auto rows = app::parse_staff_csv(*text, inst->id, inst->country);
+    // The roles the institution has: the built-in ones and those its routing file names.
+    auto routing = app::load_institution_routing(*cfg, *inst);
+    if (!routing) {
+      exit_code = fail(2, routing.error().message());
+      return;
+    }
+    auto rows = app::parse_staff_csv(*text, inst->id, inst->country, app::staff_roles_of(*routing));
     if (!rows) {
       exit_code = fail(2, *tfile + ": " + rows.error().message());
       return;
@@ -168,7 +175,7 @@ void register_service_commands(CLI::App& root, int& exit_code) {
               << n.stored.added << " new, " << n.stored.updated << " updated, "
               << n.stored.unchanged << " unchanged";
     if (*treplace) std::cout << ", " << n.deactivated.ids.size() << " deactivated";
-    std::cout << ")\n";
+    std::cout << ")" << database_note(*cfg) << "\n";
     if (n.deactivated.tickets_due > 0)
       std::cout << n.deactivated.tickets_due
                 << " open tickets of deactivated staff will be handed over by the running "
@@ -208,7 +215,8 @@ void register_service_commands(CLI::App& root, int& exit_code) {
     }
     std::cout << "deactivated " << n.ids.size() << " staff members of " << inst->id << " ("
               << n.already << " already inactive); " << n.tickets_due
-              << " open tickets will be handed over by the running service\n";
+              << " open tickets will be handed over by the running service" << database_note(*cfg)
+              << "\n";
   });
 
   auto* checkin = root.add_subcommand("checkin", "Check-ins");
@@ -254,7 +262,8 @@ void register_service_commands(CLI::App& root, int& exit_code) {
       return;
     }
     std::cout << "started " << *dialog_id << " for " << started << " students (" << skipped
-              << " skipped: opted out, paused or already in a dialog)\n";
+              << " skipped: opted out, paused or already in a dialog)" << database_note(*cfg)
+              << "\n";
   });
 }
 

@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include "tuki/app/gateway_drivers.hpp"
+#include "tuki/app/service.hpp"
 
 using namespace tuki;
 namespace fs = std::filesystem;
@@ -115,4 +116,32 @@ TEST_CASE("paths left to their defaults are not checked here", "[app][config]") 
   // dialogs_dir defaults to "dialogs" and routing_dir to "config/routing" (relative to the
   // working directory); their loaders report them if they are missing.
   CHECK(app::check_config_paths(parse("institutions:\n  - id: varia\n")));
+}
+
+TEST_CASE("a relative path that is not there names the working directory it was looked up from",
+          "[app][config]") {
+  // Paths are looked up from the working directory (scripts/run.sh runs from the repository), so
+  // a command run elsewhere misses them: the error says where it looked.
+  const std::string cwd = fs::current_path().string();
+  auto st =
+      app::check_config_paths(parse("dialogs_dir: no-such-dialogs\n"
+                                    "institutions:\n  - id: varia\n"));
+  REQUIRE_FALSE(st);
+  CHECK(st.message() ==
+        "tuki.yaml:1:14: dialogs_dir: no directory 'no-such-dialogs' (a relative "
+        "path: looked up from the working directory " +
+            cwd + ")");
+  CHECK(app::relative_path_note("/srv/tuki/dialogs").empty());
+  CHECK(app::relative_path_note("dialogs") ==
+        " (a relative path: looked up from the working directory " + cwd + ")");
+
+  // dialogs_dir left to its default is not checked with the paths; loading the dialogs says it.
+  auto defaults = parse("institutions:\n  - id: varia\n");
+  defaults.dialogs_dir = "no-such-dialogs";
+  auto lib = app::load_dialogs(defaults);
+  REQUIRE_FALSE(lib);
+  CHECK(lib.error().message() ==
+        "dialogs_dir: no directory 'no-such-dialogs' (a relative path: "
+        "looked up from the working directory " +
+            cwd + ")");
 }

@@ -53,7 +53,8 @@ TEST_CASE("events CSV: a file whose header has ';' and no ',' is read as ';'-sep
   REQUIRE(bad);
   REQUIRE(errors.size() == 1);
   CHECK(errors[0].where == 2);
-  CHECK(errors[0].reason == "date '2026-02-30' is not a valid YYYY-MM-DD date");
+  CHECK(errors[0].reason ==
+        "date '2026-02-30' is not a date (YYYY-MM-DD or D.M.YYYY, a day that exists)");
 }
 
 TEST_CASE("events CSV: a ';'-separated file may write decimal commas", "[events][import][csv]") {
@@ -79,4 +80,32 @@ TEST_CASE("events CSV: a ';'-separated file may write decimal commas", "[events]
   CHECK(comma->empty());
   REQUIRE(errors.size() == 1);
   CHECK(errors[0].reason == "value '0,5' is not a number");
+}
+
+TEST_CASE("events CSV: Excel's dates (1.12.2026) are read, and its rows of ';' only skipped",
+          "[events][import][csv][dates]") {
+  // Excel in Finnish writes dates as d.m.yyyy and leaves ';;;' rows below formatted cells.
+  std::vector<app::event_error> errors;
+  auto rows = app::parse_events_csv(
+      "student_id;event;date;value\r\ns1;absence;1.12.2026;1\r\ns2;absence;01.09.2026;\r\n"
+      "s3;absence;2026-09-02;\r\n;;;\r\n; ;;\r\n",
+      errors);
+  INFO((errors.empty() ? "" : errors[0].reason));
+  REQUIRE(rows);
+  CHECK(errors.empty());
+  REQUIRE(rows->size() == 3);
+  CHECK((*rows)[0].date == "2026-12-01");  // stored as YYYY-MM-DD, as the triggers read it
+  CHECK((*rows)[1].date == "2026-09-01");
+  CHECK((*rows)[2].date == "2026-09-02");
+
+  errors.clear();
+  auto bad = app::parse_events_csv(
+      "student_id;event;date\ns1;absence;31.2.2026\ns2;absence;12/1/2026\n", errors);
+  REQUIRE(bad);
+  CHECK(bad->empty());
+  REQUIRE(errors.size() == 2);
+  CHECK(errors[0].where == 2);
+  CHECK(errors[0].reason ==
+        "date '31.2.2026' is not a date (YYYY-MM-DD or D.M.YYYY, a day that exists)");
+  CHECK(errors[1].where == 3);
 }

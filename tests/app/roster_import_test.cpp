@@ -123,3 +123,117 @@ TEST_CASE("staff CSV: not UTF-8, ';'-separated and over-long cells", "[import]")
   CHECK_THAT(long_name.error().message(),
              Catch::Contains("line 2: name: 256 characters; at most 255 are allowed"));
 }
+
+TEST_CASE("a column named twice is refused at the header, naming both columns",
+          "[import][header]") {
+  // Merged sheets end up with two "phone" columns (home and mobile): neither may quietly win.
+  auto r = parse_students_csv(
+      header + ",phone\n" + "s72,0407777772,Dup,fi,AUT21,Tikkurila,2026-08-10,,,0407777773\n",
+      "varia", "FI", "fi");
+  REQUIRE_FALSE(r);
+  CHECK(r.error().message() ==
+        "line 1: column 'phone' appears twice (columns 2 and 10); keep one of them");
+  auto three = parse_students_csv(
+      header + ",internship_start,x,internship_start,internship_start\n", "varia", "FI", "fi");
+  REQUIRE_FALSE(three);
+  CHECK(three.error().message() ==
+        "line 1: column 'internship_start' appears 3 times (columns 10, 12 and 13); keep one of "
+        "them");
+  auto staff = parse_staff_csv(
+      "email,name,roles,campuses,groups,phone,roles\n"
+      "a@varia.test,A,teacher,,,,nurse\n",
+      "varia", "FI");
+  REQUIRE_FALSE(staff);
+  CHECK(staff.error().message() ==
+        "line 1: column 'roles' appears twice (columns 3 and 7); keep one of them");
+  // Excel's empty header cells after the last column (a trailing ';') are no names to repeat.
+  auto trailing = parse_students_csv(
+      "student_id;phone;first_name;language;group;campus;start_date;"
+      "teacher_email;timezone;;\n"
+      "s1;0401234567;Aino;fi;AUT21;T;2026-08-10;;;;\n",
+      "varia", "FI", "fi");
+  INFO(trailing.error().to_string());
+  CHECK(trailing);
+}
+
+TEST_CASE("dates as Finnish Excel writes them (10.8.2026) are read and kept as YYYY-MM-DD",
+          "[import][dates]") {
+  auto r = parse_students_csv(
+      "\xEF\xBB\xBFstudent_id;phone;first_name;language;group;campus;start_date;teacher_email;"
+      "timezone;internship_start\r\n"
+      "s41;040 444 4445;Semi;fi;AUT21;Tikkurila;10.8.2026;opettaja@varia.test;;1.9.2026\r\n"
+      "s42;040 444 4446;Kaksi;fi;AUT21;Tikkurila;10.08.2026;;;2027-01-15\r\n",
+      "varia", "FI", "fi");
+  INFO(r.error().to_string());
+  REQUIRE(r);
+  REQUIRE(r->size() == 2);
+  CHECK((*r)[0].start_date == "2026-08-10");
+  CHECK((*r)[0].extra.at("internship_start") == "2026-09-01");
+  CHECK((*r)[1].start_date == "2026-08-10");
+  CHECK((*r)[1].extra.at("internship_start") == "2027-01-15");
+
+  auto bad = parse_students_csv(
+      header + ",internship_start\n" + "s1,0401234567,A,fi,AUT21,T,31.2.2026,,,1.13.2026\n",
+      "varia", "FI", "fi");
+  REQUIRE_FALSE(bad);
+  const std::string m = bad.error().message();
+  INFO(m);
+  CHECK_THAT(m, Catch::Contains("line 2: start_date: '31.2.2026' is not a date (YYYY-MM-DD or "
+                                "D.M.YYYY, a day that exists)"));
+  CHECK_THAT(m, Catch::Contains("line 2: internship_start: '1.13.2026' is not a date"));
+}
+
+TEST_CASE("rows of separators only (Excel's ';;;;') are skipped, as blank lines are",
+          "[import][csv]") {
+  auto r = parse_students_csv(
+      "student_id;phone;first_name;language;group;campus;start_date;teacher_email;timezone;\r\n"
+      "s70;0407777770;Trail;fi;AUT21;Tikkurila;2026-08-10;;;\r\n"
+      ";;;;;;;;;\r\n"
+      "\r\n"
+      ";;;;;;;;;\r\n",
+      "varia", "FI", "fi");
+  INFO(r.error().to_string());
+  REQUIRE(r);
+  CHECK(r->size() == 1);
+  auto staff = parse_staff_csv(
+      "email;name;roles;campuses;groups;phone\r\n"
+      "a@varia.test;A;teacher;;;\r\n;;;;;\r\n;;;;;\r\n",
+      "varia", "FI");
+  INFO(staff.error().to_string());
+  REQUIRE(staff);
+  CHECK(staff->size() == 1);
+  // A row with one cell filled is a row: its errors are reported.
+  auto partial =
+      parse_staff_csv("email;name;roles;campuses;groups;phone\r\n;;teacher;;;\r\n", "varia", "FI");
+  REQUIRE_FALSE(partial);
+  CHECK_THAT(partial.error().message(),
+             Catch::Contains("line 2: email: '' is not an email address"));
+}
+
+TEST_CASE("staff CSV: an unknown role's error lists the roles; routing roles are accepted",
+          "[import][roles]") {
+  const std::string text =
+      "email,name,roles,campuses,groups,phone\n"
+      "t@varia.test,T,tyovalmentaja,,,\n";
+  auto builtin = parse_staff_csv(text, "varia", "FI");
+  REQUIRE_FALSE(builtin);
+  CHECK_THAT(builtin.error().message(),
+             Catch::Contains("line 2: roles: unknown role 'tyovalmentaja'; the roles are "
+                             "coordinator, nurse, psychologist, social_worker, "
+                             "special_needs_teacher, study_counsellor, teacher (case matters; "
+                             "a role of your own must first be in the institution's routing "
+                             "file, docs/routing.md)"));
+  // The roles of the institution's routing file (institution_routing.hpp: staff_roles_of).
+  auto roles = builtin_staff_roles();
+  roles.push_back("tyovalmentaja");
+  auto custom = parse_staff_csv(text, "varia", "FI", roles);
+  INFO(custom.error().to_string());
+  REQUIRE(custom);
+  CHECK((*custom)[0].roles == std::vector<std::string>{"tyovalmentaja"});
+  auto cased = parse_staff_csv(
+      "email,name,roles,campuses,groups,phone\nt@varia.test,T,Teacher,,,\n", "varia", "FI", roles);
+  REQUIRE_FALSE(cased);
+  CHECK_THAT(cased.error().message(), Catch::Contains("unknown role 'Teacher'; the roles are "
+                                                      "coordinator, nurse"));
+  CHECK_THAT(cased.error().message(), Catch::Contains("teacher, tyovalmentaja (case matters"));
+}

@@ -541,7 +541,8 @@ TEST_CASE("events: CSV and JSON items are checked one by one", "[events]") {
   CHECK(rows[1].value == 1);
   REQUIRE(errors.size() == 3);
   CHECK(errors[0].where == 3);
-  CHECK(errors[0].reason == "date '2026-02-30' is not a valid YYYY-MM-DD date");
+  CHECK(errors[0].reason ==
+        "date '2026-02-30' is not a date (YYYY-MM-DD or D.M.YYYY, a day that exists)");
   CHECK(errors[1].where == 4);
   CHECK(errors[2].reason == "value 'x' is not a number");
 

@@ -268,3 +268,39 @@ TEST_CASE("a students file separated by ';' is read as such; a mixed header gets
   CHECK_THAT(mixed.error().message(),
              Catch::Contains("the header has both ',' and ';': separate all columns with ','"));
 }
+
+TEST_CASE("a students file naming a column twice is refused whole, nothing imported",
+          "[import][header]") {
+  import_fixture t;
+  auto r = t.import(
+      "student_id,phone,first_name,language,group,campus,start_date,teacher_email,"
+      "timezone,phone\n"
+      "s72,0407777772,Dup,fi,AUT21,Tikkurila,2026-08-10,,,0407777773\n");
+  REQUIRE_FALSE(r);
+  CHECK(r.error().message() ==
+        "line 1: column 'phone' appears twice (columns 2 and 10); keep one of them");
+  CHECK(count(*t.store) == 0);
+}
+
+TEST_CASE("a Finnish Excel export: d.m.yyyy dates and trailing ';;;' rows",
+          "[import][csv][dates]") {
+  import_fixture t;
+  auto r = t.import(
+      "\xEF\xBB\xBFstudent_id;phone;first_name;language;group;campus;start_date;teacher_email;"
+      "timezone\r\n"
+      "s41;040 444 4445;Semi;fi;AUT21;Tikkurila;10.8.2026;opettaja@varia.test;\r\n"
+      ";;;;;;;;\r\n;;;;;;;;\r\n");
+  INFO(r.error().to_string());
+  REQUIRE(r);
+  CHECK(r->rows == 1);
+  auto s = t.store->find_student_by_phone("+358404444445");
+  REQUIRE(s);
+  CHECK(s->start_date == "2026-08-10");
+  auto bad = t.import(
+      "student_id;phone;first_name;language;group;campus;start_date;teacher_email;timezone\r\n"
+      "s41;040 444 4445;Semi;fi;AUT21;Tikkurila;31.2.2026;;\r\n");
+  REQUIRE_FALSE(bad);
+  CHECK_THAT(
+      bad.error().message(),
+      Catch::Contains("line 2: start_date: '31.2.2026' is not a date (YYYY-MM-DD or D.M.YYYY"));
+}

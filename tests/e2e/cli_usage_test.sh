@@ -79,3 +79,63 @@ printf 'email,name,roles,campuses,groups,phone\n' >"$tmp/staff-none.csv"
 args="staff import --replace (nobody)"; run --config "$tmp/tuki.yaml" staff import "$tmp/staff-none.csv" --replace
 expect 2 "the file lists nobody: --replace would deactivate every staff member of varia"
 pass "staff import --replace and staff deactivate: leavers deactivated and counted, mistakes change nothing"
+
+# A configuration mistake exits 2 in every command, `dialogs check --config` included (its dialog
+# errors exit 1).
+sed 's/synchronous: full/synchronous: fulll/' "$tmp/tuki.yaml" >"$tmp/misspelt.yaml"
+for cmd in "dialogs check dialogs/weekly_checkin.yaml" "students import $tmp/none.csv" \
+           "staff import $tmp/none.csv" "events import $tmp/none.csv" "deliveries failed" \
+           "checkin send --dialog weekly_checkin --to all" "campaign plan --dialog weekly_checkin --to all"; do
+  # shellcheck disable=SC2086
+  args="$cmd --config misspelt.yaml"; run $cmd --config "$tmp/misspelt.yaml"
+  expect 2 "store.synchronous: must be full, extra or normal, got 'fulll'"
+done
+mkdir -p "$tmp/badrouting"
+printf 'tuki_routing: 1\nstrategy: fewest_opne\n' >"$tmp/badrouting/varia.yaml"
+printf 'routing_dir: %s\n' "$tmp/badrouting" | cat - "$tmp/tuki.yaml" >"$tmp/badrouting.yaml"
+args="dialogs check --config (bad routing)"; run dialogs check dialogs/weekly_checkin.yaml --config "$tmp/badrouting.yaml"
+expect 2 "$tmp/badrouting/varia.yaml:2:11: strategy: expected round_robin or fewest_open"
+args="staff import --config (bad routing)"; run staff import "$tmp/staff.csv" --config "$tmp/badrouting.yaml"
+expect 2 "$tmp/badrouting/varia.yaml:2:11: strategy: expected round_robin or fewest_open"
+pass "a configuration or routing file mistake exits 2, dialogs check --config too"
+
+# The report of a command that wrote names the database, by its absolute path: store.path is
+# looked up from the working directory, so a command run elsewhere writes to another database.
+printf 'student_id,phone,first_name,language,group,campus,start_date,teacher_email,timezone\ns1,0401234567,Aino,fi,AUT21,Tikkurila,2026-08-10,,\n' >"$tmp/students.csv"
+args="students import"; run students import "$tmp/students.csv" --config "$tmp/tuki.yaml"
+expect 0 "imported 1 students (1 new, 0 updated, 0 unchanged) into varia; database $tmp/tuki.db"
+sed 's#^dialogs_dir: dialogs#dialogs_dir: '"$PWD"'/dialogs#' config/tuki.yaml >"$tmp/relative.yaml"
+mkdir -p "$tmp/elsewhere"
+set +e
+out=$(cd "$tmp/elsewhere" && "$tuki" students import "$tmp/students.csv" --config "$tmp/relative.yaml" 2>&1)
+code=$?
+set -e
+args="students import (from another directory)"
+expect 0 "into varia; database $tmp/elsewhere/var/tuki.db"
+set +e
+repo=$PWD
+out=$(cd "$tmp/elsewhere" && "$tuki" deliveries failed --config "$repo/config/tuki.yaml" 2>&1)
+code=$?
+set -e
+args="deliveries failed (from another directory)"
+expect 2 "dialogs_dir: no directory 'dialogs' (a relative path: looked up from the working directory $tmp/elsewhere)"
+pass "imports name the database they wrote to; a relative path not found names the working directory"
+
+# A students file naming a column twice is refused at its header; nothing is imported.
+printf 'student_id,phone,first_name,language,group,campus,start_date,teacher_email,timezone,phone\ns72,0407777772,Dup,fi,AUT21,Tikkurila,2026-08-10,,,0407777773\n' >"$tmp/dupcol.csv"
+args="students import (phone twice)"; run students import "$tmp/dupcol.csv" --config "$tmp/tuki.yaml"
+expect 2 "dupcol.csv: line 1: column 'phone' appears twice (columns 2 and 10)"
+args="students import (again)"; run students import "$tmp/students.csv" --config "$tmp/tuki.yaml"
+expect 0 "imported 1 students (0 new, 0 updated, 1 unchanged)"
+pass "a column named twice refuses the file"
+
+# A role of the institution's own: named in its routing file, then the staff CSV may give it.
+printf 'email,name,roles,campuses,groups,phone\nt@varia.test,T,tyovalmentaja,,,\n' >"$tmp/coach.csv"
+args="staff import (custom role, no routing file)"; run staff import "$tmp/coach.csv" --config "$tmp/tuki.yaml"
+expect 2 "line 2: roles: unknown role 'tyovalmentaja'; the roles are coordinator, nurse, psychologist"
+mkdir -p "$tmp/routing"
+printf 'tuki_routing: 1\nrules:\n  - category: studies\n    roles: [tyovalmentaja, teacher]\n' >"$tmp/routing/varia.yaml"
+printf 'routing_dir: %s\n' "$tmp/routing" | cat - "$tmp/tuki.yaml" >"$tmp/routed.yaml"
+args="staff import (custom role in the routing file)"; run staff import "$tmp/coach.csv" --config "$tmp/routed.yaml"
+expect 0 "imported 1 staff members into varia (1 new, 0 updated, 0 unchanged)"
+pass "staff import takes the roles the institution's routing file names"

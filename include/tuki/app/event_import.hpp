@@ -17,7 +17,7 @@ struct event_input {
   std::size_t where = 0;  // CSV line (1-based) or JSON index (0-based), for messages
   std::string student_ref;
   std::string event;
-  std::string date;  // YYYY-MM-DD, institution-local
+  std::string date;  // YYYY-MM-DD, institution-local (a CSV's D.M.YYYY is converted)
   double value = 1;
 };
 
@@ -29,7 +29,10 @@ struct event_error {
 /// Header `student_id,event,date,value` (value may be empty: 1). Read like the students and
 /// staff files (csv_import_text.hpp): fields separated by ',' or, when the header has ';' and no
 /// ',', by ';'. A file that is not UTF-8 is refused whole: the result is the error, naming the
-/// line and column of the first bad byte with a Latin-1 hint. Errors of rows go to `errors`.
+/// line and column of the first bad byte with a Latin-1 hint. Dates may be YYYY-MM-DD or, as
+/// spreadsheets write them in Finnish and other European locales, D.M.YYYY (`1.12.2026`; stored
+/// as 2026-12-01); rows of separators only (`;;;`) are skipped like blank lines. Errors of rows
+/// go to `errors`.
 core::result<std::vector<event_input>> parse_events_csv(std::string_view text,
                                                         std::vector<event_error>& errors);
 /// A JSON array of {student_id, event, date, value?}. Errors go to `errors` (index -1 = the body).

@@ -19,7 +19,9 @@ namespace tuki::app {
 
 /// Required header: student_id,phone,first_name,language,group,campus,start_date,teacher_email,
 /// timezone. Extra columns (e.g. programme, internship_start) are kept, an empty cell as an empty
-/// value (the store then removes the stored one); date columns must be YYYY-MM-DD. first_name is
+/// value (the store then removes the stored one); date columns (start_date, *_date, *_start,
+/// *_end) must be days that exist, YYYY-MM-DD or D.M.YYYY (`10.8.2026`), and are kept as
+/// YYYY-MM-DD. Rows of separators only (`;;;;`) are skipped like blank lines. first_name is
 /// at most 64 code points, other cells 255. `country` normalises phone numbers;
 /// `default_language` fills an empty language. The text must be UTF-8 and may be ';'-separated
 /// (csv_import_text.hpp).
@@ -28,7 +30,8 @@ core::result<std::vector<core::student>> parse_students_csv(std::string_view tex
                                                             const std::string& country,
                                                             const std::string& default_language);
 
-/// Reads and checks the header line; names the missing columns.
+/// Reads and checks the header line; names the missing columns, and refuses a column name that
+/// appears twice with both positions ("line 1: column 'phone' appears twice (columns 2 and 10)").
 core::result<std::vector<std::string>> read_csv_header(core::csv_reader& reader,
                                                        const std::vector<std::string>& required);
 
@@ -70,10 +73,17 @@ class duplicate_check {
 /// "N error(s), nothing imported:" followed by the first 50 errors.
 core::status errors_status(const std::vector<std::string>& errors);
 
+/// The seven roles tuki knows without a routing file, sorted: coordinator, nurse, psychologist,
+/// social_worker, special_needs_teacher, study_counsellor, teacher.
+const std::vector<std::string>& builtin_staff_roles();
+
 /// Required header: email,name,roles,campuses,groups,phone (lists separated by ';'). Emails come
-/// back in lower case; two rows with one email in any case are an error.
-core::result<std::vector<core::staff_member>> parse_staff_csv(std::string_view text,
-                                                              const std::string& institution_id,
-                                                              const std::string& country);
+/// back in lower case; two rows with one email in any case are an error. `roles`: the roles a row
+/// may give (institution_routing.hpp's staff_roles_of: the built-in ones and those of the
+/// institution's routing file); empty means builtin_staff_roles(). An unknown role's error
+/// lists them.
+core::result<std::vector<core::staff_member>> parse_staff_csv(
+    std::string_view text, const std::string& institution_id, const std::string& country,
+    const std::vector<std::string>& roles = {});
 
 }  // namespace tuki::app

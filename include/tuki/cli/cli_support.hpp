@@ -22,6 +22,12 @@ inline int fail(int code, const std::string& message) {
 /// it, with file:line, before it creates any state.
 core::result<config::config> load_checked_config(const std::string& path);
 
+/// "; database /srv/tuki/var/tuki.db": the end of the report line of a command that wrote to the
+/// store, with its absolute path. store.path is looked up from the working directory, so a
+/// command run from another directory writes to (and creates) another database: the line says
+/// which.
+std::string database_note(const config::config& cfg);
+
 /// The institution named `id`, or the only one when `id` is empty; nullptr otherwise.
 inline const config::institution_settings* pick_institution(const config::config& cfg,
                                                             const std::string& id) {

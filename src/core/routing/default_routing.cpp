@@ -8,9 +8,11 @@ namespace tuki::routing {
 // Keep identical to config/routing/default.yaml (routing_config_test compares them).
 std::string_view default_routing_yaml() {
   static constexpr std::string_view text =
-      R"yaml(# tuki routing defaults: used for every institution without config/routing/<id>.yaml.
-# The same text is built into the program (src/core/routing/default_routing.cpp); a test keeps
-# the two identical. The format is described in docs/routing.md.
+      R"yaml(# tuki's built-in routing defaults, for reading: tuki does NOT read this file. An institution
+# without a routing file of its own (institutions[].routing_file, else config/routing/<id>.yaml)
+# runs on the copy built into the program (src/core/routing/default_routing.cpp; a test keeps the
+# two identical), so editing this file changes nothing. To change an institution's routing, copy
+# this file to config/routing/<institution id>.yaml and edit the copy. Format: docs/routing.md.
 tuki_routing: 1
 strategy: round_robin
 fallback_role: study_counsellor

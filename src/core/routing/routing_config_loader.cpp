@@ -1,6 +1,7 @@
 #include <date/tz.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -16,7 +17,9 @@ namespace tuki::routing {
 namespace {
 
 struct load_error : std::runtime_error {
-  using std::runtime_error::runtime_error;
+  load_error(const std::string& what, int at_line, int at_column)
+      : std::runtime_error(what), line(at_line), column(at_column) {}
+  int line, column;  // 0-based, for the order of several errors; -1 when not known
 };
 
 // Walks the YAML tree keeping the key path, so every error says where it is.
@@ -32,7 +35,32 @@ class reader {
       os << ':' << at.Mark().line + 1 << ':' << at.Mark().column + 1;
     }
     os << ": " << (path.empty() ? "(top)" : path) << ": " << what;
-    throw load_error(os.str());
+    const bool placed = at.IsDefined() && at.Mark().line >= 0;
+    throw load_error(os.str(), placed ? at.Mark().line : -1, placed ? at.Mark().column : -1);
+  }
+
+  // Runs `read` (one section, rule or staff member); its first error is kept and reading goes
+  // on with the next, so that one run reports a mistake in each (a later error inside the same
+  // item is often the first one's consequence: a misspelt `roles` makes the rule lack roles).
+  template <class Read>
+  void each_error(Read&& read) const {
+    try {
+      read();
+    } catch (const load_error& e) {
+      errors_.push_back(e);
+    }
+  }
+
+  // Every error kept by each_error, in file order, one per line; nothing when there are none.
+  void throw_errors() const {
+    if (errors_.empty()) return;
+    std::vector<load_error> sorted = errors_;
+    std::stable_sort(sorted.begin(), sorted.end(), [](const load_error& a, const load_error& b) {
+      return std::pair(a.line, a.column) < std::pair(b.line, b.column);
+    });
+    std::string all;
+    for (const auto& e : sorted) all += (all.empty() ? "" : "\n") + std::string(e.what());
+    throw load_error(all, sorted.front().line, sorted.front().column);
   }
 
   std::string where(const YAML::Node& at) const {
@@ -289,95 +317,120 @@ class reader {
 
   routing_config config(const YAML::Node& root) const {
     if (!root.IsMap()) fail(root, "", "expected a mapping with tuki_routing: 1");
-    only_keys(root, "",
-              {"tuki_routing", "institution", "strategy", "fallback_role", "rules", "staff", "sla",
-               "disengagement"});
-    if (!root["tuki_routing"])
-      fail(root, "tuki_routing", "missing; this file needs tuki_routing: 1");
+    // Every unknown key at the top; the known ones are still read.
+    static constexpr std::string_view top_keys[] = {"tuki_routing",  "institution",  "strategy",
+                                                    "fallback_role", "rules",        "staff",
+                                                    "sla",           "disengagement"};
+    for (const auto& kv : root) {
+      const std::string key = kv.first.as<std::string>();
+      if (std::find(std::begin(top_keys), std::end(top_keys), key) == std::end(top_keys))
+        each_error([&] { fail(kv.first, key, "unknown key"); });
+    }
     routing_config c;
     c.source = source_;
-    c.rules.version = integer(root["tuki_routing"], "tuki_routing", 1, 1);
-    if (root["institution"]) institution(root["institution"], "institution", c.rules);
-    if (root["strategy"]) {
-      const auto s = parse_choice_strategy(text(root["strategy"], "strategy"));
-      if (!s) fail(root["strategy"], "strategy", "expected round_robin or fewest_open");
-      c.rules.strategy = *s;
-    }
-    if (const auto fallback = root["fallback_role"]) {
-      // Empty: no fallback role (the coordinator takes what no rule's roles can staff).
-      c.rules.fallback_role = text(fallback, "fallback_role");
-      if (!c.rules.fallback_role.empty()) c.rules.fallback_role = role(fallback, "fallback_role");
-    }
+    each_error([&] {
+      if (!root["tuki_routing"])
+        fail(root, "tuki_routing", "missing; this file needs tuki_routing: 1");
+      c.rules.version = integer(root["tuki_routing"], "tuki_routing", 1, 1);
+    });
+    if (root["institution"])
+      each_error([&] { institution(root["institution"], "institution", c.rules); });
+    if (root["strategy"])
+      each_error([&] {
+        const auto s = parse_choice_strategy(text(root["strategy"], "strategy"));
+        if (!s) fail(root["strategy"], "strategy", "expected round_robin or fewest_open");
+        c.rules.strategy = *s;
+      });
+    if (const auto fallback = root["fallback_role"])
+      each_error([&] {
+        // Empty: no fallback role (the coordinator takes what no rule's roles can staff).
+        c.rules.fallback_role = text(fallback, "fallback_role");
+        if (!c.rules.fallback_role.empty()) c.rules.fallback_role = role(fallback, "fallback_role");
+      });
     if (const auto rules = root["rules"]) {
-      if (!rules.IsSequence()) fail(rules, "rules", "expected a list of rules");
-      for (std::size_t i = 0; i < rules.size(); ++i) {
-        c.rules.rules.push_back(rule(rules[i], "rules[" + std::to_string(i) + "]"));
+      if (!rules.IsSequence()) {
+        each_error([&] { fail(rules, "rules", "expected a list of rules"); });
+      } else {
+        for (std::size_t i = 0; i < rules.size(); ++i)
+          each_error(
+              [&] { c.rules.rules.push_back(rule(rules[i], "rules[" + std::to_string(i) + "]")); });
       }
     }
     if (const auto staff_list = root["staff"]) {
-      if (!staff_list.IsSequence()) fail(staff_list, "staff", "expected a list of staff");
-      for (std::size_t i = 0; i < staff_list.size(); ++i) {
-        const std::string p = "staff[" + std::to_string(i) + "]";
-        auto st = c.staff.add(staff(staff_list[i], p));
-        if (!st) fail(staff_list[i], p, st.message());
+      if (!staff_list.IsSequence()) {
+        each_error([&] { fail(staff_list, "staff", "expected a list of staff"); });
+      } else {
+        for (std::size_t i = 0; i < staff_list.size(); ++i)
+          each_error([&] {
+            const std::string p = "staff[" + std::to_string(i) + "]";
+            auto st = c.staff.add(staff(staff_list[i], p));
+            if (!st) fail(staff_list[i], p, st.message());
+          });
       }
     }
-    if (const auto sla = root["sla"]) {
-      only_keys(sla, "sla",
-                {"remind_after", "escalate_after", "crisis_remind_after", "crisis_escalate_after",
-                 "followup_after"});
-      auto& s = c.sla;
-      if (sla["remind_after"]) s.remind_after = duration(sla["remind_after"], "sla.remind_after");
-      if (sla["escalate_after"]) {
-        s.escalate_after = duration(sla["escalate_after"], "sla.escalate_after");
-      }
-      if (sla["crisis_remind_after"]) {
-        s.crisis_remind_after = duration(sla["crisis_remind_after"], "sla.crisis_remind_after");
-      }
-      if (sla["crisis_escalate_after"]) {
-        s.crisis_escalate_after =
-            duration(sla["crisis_escalate_after"], "sla.crisis_escalate_after");
-      }
-      if (sla["followup_after"]) {
-        s.followup_after = duration(sla["followup_after"], "sla.followup_after");
-      }
-      if (s.escalate_after <= s.remind_after) {
-        fail(sla, "sla.escalate_after", "must be later than remind_after");
-      }
-      if (s.crisis_escalate_after <= s.crisis_remind_after) {
-        fail(sla, "sla.crisis_escalate_after", "must be later than crisis_remind_after");
-      }
-      if (s.crisis_escalate_after < std::chrono::minutes(1)) {
-        fail(sla, "sla.crisis_escalate_after",
-             "must be at least 1m (an unacknowledged crisis ticket is escalated again this often)");
-      }
-    }
-    if (const auto d = root["disengagement"]) {
-      only_keys(d, "disengagement", {"unanswered_in_a_row", "failed_deliveries_in_a_row"});
-      if (d["unanswered_in_a_row"]) {
-        c.disengagement.unanswered_in_a_row =
-            integer(d["unanswered_in_a_row"], "disengagement.unanswered_in_a_row", 0, 100);
-      }
-      if (d["failed_deliveries_in_a_row"]) {
-        c.disengagement.failed_deliveries_in_a_row = integer(
-            d["failed_deliveries_in_a_row"], "disengagement.failed_deliveries_in_a_row", 0, 100);
-      }
-    }
+    if (const auto sla = root["sla"])
+      each_error([&] {
+        only_keys(sla, "sla",
+                  {"remind_after", "escalate_after", "crisis_remind_after", "crisis_escalate_after",
+                   "followup_after"});
+        auto& s = c.sla;
+        if (sla["remind_after"]) s.remind_after = duration(sla["remind_after"], "sla.remind_after");
+        if (sla["escalate_after"]) {
+          s.escalate_after = duration(sla["escalate_after"], "sla.escalate_after");
+        }
+        if (sla["crisis_remind_after"]) {
+          s.crisis_remind_after = duration(sla["crisis_remind_after"], "sla.crisis_remind_after");
+        }
+        if (sla["crisis_escalate_after"]) {
+          s.crisis_escalate_after =
+              duration(sla["crisis_escalate_after"], "sla.crisis_escalate_after");
+        }
+        if (sla["followup_after"]) {
+          s.followup_after = duration(sla["followup_after"], "sla.followup_after");
+        }
+        if (s.escalate_after <= s.remind_after) {
+          fail(sla, "sla.escalate_after", "must be later than remind_after");
+        }
+        if (s.crisis_escalate_after <= s.crisis_remind_after) {
+          fail(sla, "sla.crisis_escalate_after", "must be later than crisis_remind_after");
+        }
+        if (s.crisis_escalate_after < std::chrono::minutes(1)) {
+          fail(sla, "sla.crisis_escalate_after",
+               "must be at least 1m (an unacknowledged crisis ticket is escalated again this "
+               "often)");
+        }
+      });
+    if (const auto d = root["disengagement"])
+      each_error([&] {
+        only_keys(d, "disengagement", {"unanswered_in_a_row", "failed_deliveries_in_a_row"});
+        if (d["unanswered_in_a_row"]) {
+          c.disengagement.unanswered_in_a_row =
+              integer(d["unanswered_in_a_row"], "disengagement.unanswered_in_a_row", 0, 100);
+        }
+        if (d["failed_deliveries_in_a_row"]) {
+          c.disengagement.failed_deliveries_in_a_row = integer(
+              d["failed_deliveries_in_a_row"], "disengagement.failed_deliveries_in_a_row", 0, 100);
+        }
+      });
     c.sla.coordinator_email = c.rules.institution.coordinator_email;
-    try {
-      // Unset stays unset: the institution's configured timezone fills it (ticket_desk).
-      if (!c.rules.institution.time_zone.empty())
-        c.rules.zone = date::locate_zone(c.rules.institution.time_zone);
-    } catch (const std::exception&) {
-      const YAML::Node inst = root["institution"];
-      fail(inst && inst.IsMap() && inst["time_zone"] ? inst["time_zone"] : root,
-           "institution.time_zone", "unknown time zone '" + c.rules.institution.time_zone + "'");
-    }
+    each_error([&] {
+      try {
+        // Unset stays unset: the institution's configured timezone fills it (ticket_desk).
+        if (!c.rules.institution.time_zone.empty())
+          c.rules.zone = date::locate_zone(c.rules.institution.time_zone);
+      } catch (const std::exception&) {
+        const YAML::Node inst = root["institution"];
+        fail(inst && inst.IsMap() && inst["time_zone"] ? inst["time_zone"] : root,
+             "institution.time_zone", "unknown time zone '" + c.rules.institution.time_zone + "'");
+      }
+    });
+    throw_errors();
     return c;
   }
 
  private:
   std::string source_;
+  mutable std::vector<load_error> errors_;
 };
 
 }  // namespace

@@ -183,3 +183,31 @@ TEST_CASE("the example config/examples/routing/varia.yaml loads", "[routing]") {
   REQUIRE(c.is_ok());
   CHECK(c->staff.size() > 0);
 }
+
+TEST_CASE("a routing file reports a mistake in every section, rule and staff entry at once",
+          "[routing]") {
+  // Two typos (report item 7): both are named in one run, in file order.
+  CHECK(error_of("tuki_routing: 1\n"
+                 "strategy: fewest_opne\n"
+                 "rules:\n"
+                 "  - category: studies\n"
+                 "    roles: [teacher]\n"
+                 "  - category: life\n"
+                 "    roles: [social_worker]\n"
+                 "    pik: pool\n"
+                 "staff:\n"
+                 "  - email: a@x.fi\n"
+                 "    roles: [työvalmentaja]\n"
+                 "sla:\n"
+                 "  remind_after: 2 days\n"
+                 "fallbak_role: teacher\n") ==
+        "r.yaml:2:11: strategy: expected round_robin or fewest_open\n"
+        "r.yaml:8:5: rules[1].pik: unknown key\n"
+        "r.yaml:11:13: staff[0].roles[0]: role 'työvalmentaja' must be 1 to 64 of the characters "
+        "A-Z a-z 0-9 _ - (action links carry role names), e.g. study_counsellor\n"
+        "r.yaml:13:17: sla.remind_after: expected a duration like 30m, 48h or 14d, got '2 days'\n"
+        "r.yaml:14:1: fallbak_role: unknown key");
+  // Inside one rule only its first mistake: a misspelt `roles` would also make it lack roles.
+  CHECK(error_of("tuki_routing: 1\nrules:\n  - category: x\n    role: [a]\n") ==
+        "r.yaml:4:5: rules[0].role: unknown key");
+}

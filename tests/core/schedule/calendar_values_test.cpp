@@ -23,6 +23,21 @@ TEST_CASE("calendar dates parse strictly: only days that exist", "[schedule]") {
   }
 }
 
+TEST_CASE("day.month.year dates, as Finnish spreadsheets write them", "[schedule][dates]") {
+  CHECK(parse_day_month_year("10.8.2026") == date::year{2026} / 8 / 10);
+  CHECK(parse_day_month_year("10.08.2026") == date::year{2026} / 8 / 10);
+  CHECK(parse_day_month_year("1.9.2026") == date::year{2026} / 9 / 1);
+  CHECK(parse_day_month_year("29.2.2028") == date::year{2028} / 2 / 29);
+  for (const char* bad : {"31.2.2026", "29.2.2026", "1.13.2026", "0.1.2026", "1.0.2026", "1.1.0000",
+                          "10.8.26", "10.8.20266", "100.8.2026", "10.8.2026.", "10-8-2026",
+                          "10/8/2026", " 10.8.2026", "2026-08-10", "", ".."}) {
+    INFO(bad);
+    CHECK_FALSE(parse_day_month_year(bad));
+  }
+  CHECK(calendar_date_text(date::year{2026} / 8 / 10) == "2026-08-10");
+  CHECK(calendar_date_text(date::year{1} / 1 / 1) == "0001-01-01");
+}
+
 TEST_CASE("times of day parse strictly", "[schedule]") {
   CHECK(parse_time_of_day("10:00").value() == time_of_day::at(10, 0));
   CHECK(parse_time_of_day("8:05").value() == time_of_day::at(8, 5));
