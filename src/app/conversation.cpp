@@ -39,6 +39,7 @@ conversation::conversation(const config::config& cfg,
   for (const auto& inst : cfg_.institutions) {
     dialog::conversation_settings s;
     s.helpline = inst.helpline;
+    s.time_zone = inst.timezone;
     settings_[inst.id] = s;
   }
 }

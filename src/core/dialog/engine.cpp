@@ -1,4 +1,5 @@
 #include "tuki/core/dialog/engine.hpp"
+#include "tuki/core/schedule/local_time.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -21,8 +22,15 @@ std::string pick(const std::map<std::string, std::string>& by_lang, const std::s
   return by_lang.empty() ? std::string() : by_lang.begin()->second;
 }
 
-std::string format_date(core::instant t, const std::string& lang) {
-  auto ymd = std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(t));
+// The local day of `t` in `zone` (UTC when empty or unknown), as `lang` writes dates.
+std::string format_date(core::instant t, const std::string& lang, const std::string& zone) {
+  auto day = std::chrono::floor<std::chrono::days>(t);
+  if (!zone.empty()) try {
+      day = std::chrono::sys_days{
+          schedule::local_day(t, *date::locate_zone(zone)).time_since_epoch()};
+    } catch (const std::exception&) {
+    }
+  auto ymd = std::chrono::year_month_day(day);
   int y = static_cast<int>(ymd.year());
   unsigned m = static_cast<unsigned>(ymd.month()), d = static_cast<unsigned>(ymd.day());
   char buf[32];
@@ -284,7 +292,7 @@ step_output handle_keyword(const dialog_library& lib, const std::optional<sessio
     out.effects.push_back(core::set_contact_state{false, std::nullopt});
   } else if (kw.keyword == "pause") {
     core::instant until = now + cs.pause_length;
-    paused = format_date(until, lang);
+    paused = format_date(until, lang, cs.time_zone);
     out.effects.push_back(core::set_contact_state{false, until});
   }
   const std::string& text = lib.lexicons().reply(lang, kw.keyword);

@@ -99,8 +99,8 @@ void load_lexicon_text(const std::string& text, const std::string& file, lexicon
   }
   warn_unknown(r, root,
                {"language", "name", "numbers", "answers", "answers_own_language", "negations",
-                "negations_own_language", "contrast", "sentiment", "topics", "keywords", "roles",
-                "replies", "crisis"},
+                "negations_own_language", "contrast", "sentiment", "topics", "courtesy", "keywords",
+                "roles", "replies", "crisis"},
                "lexicon");
   if (!r.require(root, "language")) return;
   auto code = r.string(root["language"], "language");
@@ -132,6 +132,8 @@ void load_lexicon_text(const std::string& text, const std::string& file, lexicon
   read_lists(r, root["sentiment"], "sentiment", l.sentiment);
   read_lists(r, root["topics"], "topics", l.topics);
   read_lists(r, root["keywords"], "keywords", l.keywords);
+  if (root["courtesy"])
+    if (auto s = r.strings(root["courtesy"], "courtesy")) l.courtesy = *s;
   read_strings(r, root["roles"], "roles", l.roles);
   read_strings(r, root["replies"], "replies", l.replies);
   check_reply_placeholders(r, root["replies"]);

@@ -31,7 +31,7 @@ std::vector<fs::path> tables(const std::string& area) {
 }
 
 const core::instant t0 = core::from_unix_ms(1'767'603'600'000);
-const conversation_settings settings{{{"en", "040 123"}}, std::chrono::days(14)};
+const conversation_settings settings{{{"en", "040 123"}}, std::chrono::days(14), ""};
 
 // The session of `dialog` waiting at `node`, reached with neutral answers (weekly_checkin's q2
 // and q3; any dialog's first question).
@@ -91,6 +91,12 @@ TEST_CASE("keyword tables: whole-message keywords only", "[dialog][tables]") {
       auto out = on_reply(library(), std::nullopt, who, settings, msg, t0);
       INFO(f.filename().string() << " row " << row << ": '" << msg << "'");
       CHECK(out.keyword.value_or("none") == c["keyword"].as<std::string>());
+      if (c["reply_starts"]) {  // the confirmation's language
+        std::string sent;
+        for (const auto& e : out.effects)
+          if (const auto* sms = std::get_if<core::send_sms>(&e)) sent = sms->text;
+        CHECK_THAT(sent, Catch::StartsWith(c["reply_starts"].as<std::string>()));
+      }
     }
   }
 }

@@ -35,6 +35,9 @@ struct student_context {
 struct conversation_settings {
   std::map<std::string, std::string> helpline;  // language -> contact text ({helpline})
   core::duration pause_length = std::chrono::days(14);
+  /// The institution's IANA zone: the day a pause ends is the local day ({paused_until}); empty
+  /// or unknown: UTC.
+  std::string time_zone;
 };
 
 struct step_output {

@@ -33,6 +33,9 @@ struct language_lexicon {
   std::map<std::string, std::vector<std::string>> sentiment;  // positive, neutral, negative
   std::map<std::string, std::vector<std::string>> topics;     // studies, wellbeing, life, ...
   std::map<std::string, std::vector<std::string>> keywords;   // stop, start, help, pause
+  /// Single words that may stand beside a keyword without making it a sentence ("stop pls",
+  /// "lopeta kiitos").
+  std::vector<std::string> courtesy;
   std::map<std::string, std::string> roles;
   std::map<std::string, std::string> replies;                 // stop, start, help, pause, crisis
   std::vector<std::string> crisis_phrases;
