@@ -6,6 +6,7 @@
 
 #include <unistd.h>
 
+#include "tuki/app/campaign_planner.hpp"
 #include "tuki/app/conversation.hpp"
 #include "tuki/app/institution_routing.hpp"
 #include "tuki/app/log.hpp"
@@ -16,6 +17,7 @@
 #include "tuki/app/wall_clock.hpp"
 #include "tuki/cli/cli_support.hpp"
 #include "tuki/core/config/config.hpp"
+#include "tuki/core/schedule/local_time.hpp"
 
 namespace tuki::cli {
 namespace {
@@ -61,6 +63,29 @@ class progress_bar {
   bool drawn_ = false;
   std::chrono::steady_clock::time_point last_{};
 };
+
+// `checkin send` starts now, whatever the hour: inside the institution's quiet hours (or on a
+// holiday) the operator is told so, and how to start at the next allowed moment instead.
+void warn_quiet_hours(const config::institution_settings& inst, const std::string& dialog,
+                      const std::string& to, core::instant now) {
+  auto sched = app::load_institution_schedule(inst);
+  if (!sched) return;
+  const date::time_zone* tz = nullptr;
+  try {
+    tz = date::locate_zone(inst.timezone);
+  } catch (const std::exception&) {
+    return;
+  }
+  if (schedule::is_allowed(now, sched->quiet, *tz, sched->holidays)) return;
+  std::string msg = "warning: it is " + date::format("%H:%M", schedule::local_time(now, *tz)) +
+                    " in " + inst.timezone + ", inside " + inst.id +
+                    "'s quiet hours or a holiday; the check-in starts now anyway";
+  if (auto next = schedule::next_allowed(now, sched->quiet, *tz, sched->holidays))
+    msg += ". To start at the next allowed moment (" +
+           date::format("%a %H:%M", schedule::local_time(*next, *tz)) +
+           ") instead: tuki campaign send --dialog " + dialog + " --to " + to + " --now";
+  std::cerr << "tuki: " << msg << "\n";
+}
 
 }  // namespace
 
@@ -263,7 +288,8 @@ void register_service_commands(CLI::App& root, int& exit_code) {
     }
     std::cout << "started " << *dialog_id << " for " << started << " students (" << skipped
               << " skipped: opted out, paused or already in a dialog)" << database_note(*cfg)
-              << "\n";
+              << std::endl;
+    if (started > 0) warn_quiet_hours(*inst, *dialog_id, *to, wall_now());
   });
 }
 

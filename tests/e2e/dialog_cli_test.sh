@@ -282,4 +282,35 @@ got=$(cd "$chk" && TUKI_DB="$chk/tuki.db" "$tuki" checkin send --dialog weekly_c
 case "$got" in *"started weekly_checkin for 1 students"*) ;; *) fail "checkin send said: $got" ;; esac
 [ "$(sessions)" = 1 ] || fail "checkin send --dialog weekly_checkin stored no session"
 pass "checkin send: an unknown dialog exits 2 and stores nothing; a known one starts"
+
+# 8. checkin send inside the institution's quiet hours says so, with the command that waits for
+# the next allowed moment; outside them it says nothing of the kind.
+quiet_schedule() {  # $1: window "HH:MM HH:MM"; writes $chk/quiet.yaml
+  set -- $1
+  printf 'tuki_schedule: 1\ninstitution: varia\ntime_zone: Europe/Helsinki\nquiet_hours:\n  send_from: "%s"\n  send_until: "%s"\n' \
+    "$1" "$2" >"$chk/quiet.yaml"
+}
+sed "s|^    timezone: Europe/Helsinki|&\n    schedule_file: $chk/quiet.yaml|" "$chk/config/tuki.yaml" >"$chk/quiet-config.yaml"
+outside=$(TZ=Europe/Helsinki python3 -c 'import time
+h = time.localtime().tm_hour
+print(f"{h+2:02}:00 {h+3:02}:00" if h <= 21 else "01:00 02:00")')
+printf 's2,0401234568,Eino,fi,AUT21,Tikkurila,2026-08-10,,\n' >>"$chk/students.csv"
+(cd "$chk" && TUKI_DB="$chk/tuki.db" "$tuki" students import students.csv >/dev/null) ||
+  fail "students import for the quiet-hours check"
+quiet_schedule "$outside"
+got=$(cd "$chk" && TUKI_DB="$chk/tuki.db" "$tuki" checkin send --config quiet-config.yaml \
+  --dialog weekly_checkin --to s2 2>&1) || fail "checkin send in quiet hours: $got"
+case "$got" in
+  *"inside varia's quiet hours or a holiday; the check-in starts now anyway"*"tuki campaign send --dialog weekly_checkin --to s2 --now"*) ;;
+  *) fail "checkin send in quiet hours ($outside allowed) did not warn: $got" ;;
+esac
+case "$got" in *"started weekly_checkin for 1 students"*) ;; *) fail "checkin send in quiet hours: $got" ;; esac
+python3 -c 'import sqlite3, sys
+sys.exit(sqlite3.connect(sys.argv[1]).execute("DELETE FROM sessions").rowcount != 2)' "$chk/tuki.db" ||
+  fail "expected the two sessions started"
+quiet_schedule "00:00 24:00"
+got=$(cd "$chk" && TUKI_DB="$chk/tuki.db" "$tuki" checkin send --config quiet-config.yaml \
+  --dialog weekly_checkin --to s2 2>&1) || fail "checkin send outside quiet hours: $got"
+case "$got" in *"quiet hours"*) fail "checkin send warned with every hour allowed: $got" ;; esac
+pass "checkin send: inside quiet hours it warns and names the command that waits"
 echo "PASS: dialog_cli"
