@@ -69,6 +69,7 @@ dialog::student_context conversation::context_of(const core::student& s) const {
   c.student_id = std::to_string(s.id);
   c.first_name = s.first_name;
   c.language = s.language.empty() ? institution_of(s).default_language : s.language;
+  c.receiving = !s.opted_out && !s.paused_until;
   return c;
 }
 
@@ -197,7 +198,18 @@ core::result<conversation::step_counts> conversation::answer_unprompted(
   if (!lib->find(unprompted_dialog)) return step_counts{};
   auto step = dialog::start_with_reply(*lib, unprompted_dialog, context_of(student),
                                        settings_of(student), text, now);
-  return apply(store, student, std::string(unprompted_dialog), step, now);
+  // Started lately already: only a message that names a problem is answered (its ticket), so
+  // that an auto-responder or a string of "ok"s never loops with the offer of contact.
+  const std::string subject = "student:" + std::to_string(student.id);
+  const std::string action(unprompted_dialog);
+  if (store.audited_since(action, subject, now - unprompted_quiet_for)) {
+    const bool ticket = std::any_of(step.effects.begin(), step.effects.end(), [](const auto& e) {
+      return std::holds_alternative<core::open_ticket>(e);
+    });
+    if (!ticket) return step_counts{};
+  }
+  if (auto a = store.audit("tuki", action, subject, "", now); !a) return a;
+  return apply(store, student, action, step, now);
 }
 
 core::result<conversation::unregistered_answer> conversation::answer_unregistered(

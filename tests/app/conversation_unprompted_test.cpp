@@ -117,3 +117,24 @@ TEST_CASE("nobody who opted out or paused is texted back; a crisis still is", "[
   CHECK(out.crisis);
   CHECK(out.replies == 1);
 }
+
+TEST_CASE("within a day of the last offer only a message that names a problem is answered",
+          "[app][unprompted]") {
+  // An auto-responder or a string of "selvä"s must not loop with the offer of contact.
+  unprompted_fixture x;
+  x.text("moi", t0);
+  CHECK_THAT(x.last_out(), Catch::StartsWith("Kiitos viestistäsi!"));
+  x.text("2", t0 + minutes(1));  // no thanks: "Selvä! ..."
+  REQUIRE(x.session_dialog().empty());
+  const auto sent = x.count("SELECT COUNT(*) FROM messages WHERE direction = 'out'");
+  auto out = x.text("selvä", t0 + minutes(2));
+  CHECK(out.replies == 0);
+  CHECK(x.count("SELECT COUNT(*) FROM messages WHERE direction = 'out'") == sent);
+  CHECK(x.session_dialog().empty());
+  out = x.text("mua kiusataan koulussa", t0 + hours(3));  // a problem is still routed
+  CHECK(out.tickets == 1);
+  CHECK(out.replies == 1);
+  out = x.text("selvä", t0 + hours(28));  // a day later: offered again
+  CHECK(out.replies == 1);
+  CHECK_THAT(x.last_out(), Catch::StartsWith("Kiitos viestistäsi!"));
+}

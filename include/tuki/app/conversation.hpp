@@ -6,6 +6,7 @@
 //
 // Thread-safety: the dialog library is swapped atomically on reload (set_library) from any
 // thread; everything else is immutable after construction.
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -38,6 +39,9 @@ struct inbound_outcome {
 /// first, or answered after the check-in expired): dialogs/student_message.yaml. Without a
 /// dialog of this id such a message gets no answer.
 inline constexpr std::string_view unprompted_dialog = "student_message";
+/// After unprompted_dialog started for a student, for this long only a message that names a
+/// problem (opens a ticket) starts it again.
+inline constexpr std::chrono::hours unprompted_quiet_for{24};
 
 class conversation {
  public:

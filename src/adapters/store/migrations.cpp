@@ -375,6 +375,13 @@ UPDATE tickets SET sla_due_at = updated_at
    AND json_extract(state, '$.acknowledged_at') IS NULL
    AND json_extract(state, '$.escalated_at') IS NOT NULL;
 )sql"},
+      // A student's message with no session waiting starts the student_message dialog; when it
+      // started one lately, only a message that names a problem is answered (no loop with an
+      // auto-responder or a chatty student): sqlite_store::audited_since looks it up.
+      {17, "audit events found by action and subject",
+       R"sql(
+CREATE INDEX audit_by_action_subject ON audit_events (action, subject, at);
+)sql"},
   };
   return all;
 }

@@ -981,6 +981,19 @@ core::status sqlite_store::audit(const std::string& actor, const std::string& ac
       .bind(1, to_unix_ms(now)).bind(2, actor).bind(3, action).bind(4, subject).bind(5, detail).run();
 }
 
+bool sqlite_store::audited_since(const std::string& action, const std::string& subject,
+                                 core::instant since) {
+  return db_
+      ->prepare(
+          "SELECT 1 FROM audit_events WHERE action = ?1 AND subject = ?2 AND at >= ?3 "
+          "LIMIT 1")
+      .bind(1, action)
+      .bind(2, subject)
+      .bind(3, to_unix_ms(since))
+      .first_int()
+      .has_value();
+}
+
 std::vector<message_count> sqlite_store::count_messages() {
   std::vector<message_count> out;
   auto& q = db_->prepare("SELECT direction, status, COUNT(*) FROM messages GROUP BY direction, status");

@@ -8,7 +8,7 @@
 //    to the queue untried, so the next claim starts again with the crisis mail, one written
 //    meanwhile included, instead of waiting for up to 15 more timeouts. The first send through
 //    after the outage makes every waiting retry due (mail_recovery), crisis first.
-//  - Refused (5xx to the message, its sender or every recipient): offered again every hour,
+//  - Refused (5xx to the message or to every recipient): offered again every hour,
 //    since a crisis alert must never vanish; the operator hears of it as an error `mail_refused`
 //    (code and reply, no address) the first time and daily, the ticket's history says so
 //    (NOTIFY_FAILED) and tuki_mail_refused_total counts each refused send.
@@ -69,7 +69,9 @@ void service::mail_worker() {
       if (payload.is_discarded()) {
         sent.status = core::status::invalid_argument("unreadable mail job");
       } else {
-        m.from = payload.value("from", "");
+        // The envelope sender as configured now, not as when the job was written: after the
+        // operator fixes mail.from (mail_server_refused), the waiting mail goes too.
+        m.from = cfg_.mail.from.empty() ? payload.value("from", "") : cfg_.mail.from;
         m.recipients = payload.value("recipients", std::vector<std::string>{});
         m.mime = payload.value("mime", "");
         sent = mailer_->send(m);

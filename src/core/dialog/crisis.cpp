@@ -25,8 +25,16 @@ std::optional<std::string_view> crisis_detector::find(const std::vector<token>& 
     if (!hit) continue;
     bool excluded = false;
     // An exclusion may start before the crisis words ("this exam is killing me").
+    // An exclusion never reaches across punctuation: "i cant go on, friday was the worst" is
+    // not "can't go on friday".
+    auto one_clause = [&](const phrase_hit& ex) {
+      for (std::size_t k = ex.begin + 1; k < ex.end; ++k)
+        if (tokens[k].clause_start) return false;
+      return true;
+    };
     for (std::size_t j = 0; j < hit->end && !excluded; ++j)
-      if (auto ex = exclude_.match_at(tokens, j, guarded_match{}); ex && ex->end > hit->begin)
+      if (auto ex = exclude_.match_at(tokens, j, guarded_match{});
+          ex && ex->end > hit->begin && one_clause(*ex))
         excluded = true;
     if (!excluded) return std::string_view(languages_[static_cast<std::size_t>(hit->tag)]);
   }

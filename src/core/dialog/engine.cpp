@@ -279,8 +279,8 @@ std::string render_fixed(const std::string& text, const std::string& helpline,
 }
 
 step_output handle_keyword(const dialog_library& lib, const std::optional<session>& s,
-                           const conversation_settings& cs, const keyword_match& kw,
-                           core::instant now) {
+                           const student_context& ctx, const conversation_settings& cs,
+                           const keyword_match& kw, core::instant now) {
   step_output out;
   out.keyword = kw.keyword;
   const std::string& lang = kw.language;
@@ -295,7 +295,13 @@ step_output handle_keyword(const dialog_library& lib, const std::optional<sessio
     paused = format_date(until, lang, cs.time_zone);
     out.effects.push_back(core::set_contact_state{false, until});
   }
-  const std::string& text = lib.lexicons().reply(lang, kw.keyword);
+  // START from someone who gets messages anyway: "you already get them", when the keyword's
+  // language has that text (else its usual reply, rather than another language's).
+  const auto own = lib.lexicons().languages.find(lang);
+  const bool already = kw.keyword == "start" && ctx.receiving &&
+                       own != lib.lexicons().languages.end() &&
+                       own->second.replies.count("start_already") > 0;
+  const std::string& text = lib.lexicons().reply(lang, already ? "start_already" : kw.keyword);
   if (!text.empty())
     out.effects.push_back(core::send_sms{render_fixed(text, helpline, paused),
                                          core::sms_priority::reply, "keyword"});
@@ -394,7 +400,7 @@ step_output on_reply(const dialog_library& lib, const std::optional<session>& s,
   thread_local prepared_reply r;
   prepare_reply(text, lib.accent_folded_sets(), ctx.language, r);
   if (auto kw = lib.keywords().detect(r.folded.tokens, ctx.language))
-    return handle_keyword(lib, s, cs, *kw, now);
+    return handle_keyword(lib, s, ctx, cs, *kw, now);
   if (lib.crisis().detect(r.folded.tokens)) return handle_crisis(lib, s, ctx, cs, text);
   if (!s) return {};
   std::optional<session> moved;

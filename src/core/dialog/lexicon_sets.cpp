@@ -38,7 +38,10 @@ std::shared_ptr<const lexicon_sets> build_lexicon_sets(const lexicon& lex, bool 
   // A negation word counts everywhere when any language lists it as a plain negation; else
   // only for the languages that list it as their own. The same for answer words (per answer).
   std::map<std::string, int> negation_tags;
-  std::map<std::pair<std::string, int>, int> answer_tags;  // (word, value) -> language mask
+  // (folded word, value) -> language mask: Latvian "nē" and Lithuanian "ne" are one word once
+  // accents are folded, a plain answer for everyone because Latvian lists it as one.
+  std::map<std::pair<std::string, int>, int> answer_tags;
+  auto answer_key = [&](const std::string& w) { return fold_text(w, strip_accents); };
   const std::pair<const char*, int> answer_values[] = {{"yes", 1}, {"no", 0}, {"unsure", 2}};
   for (const auto& [code, l] : lex.languages) {
     for (const auto& w : l.negations) negation_tags[w] = 0;
@@ -47,7 +50,7 @@ std::shared_ptr<const lexicon_sets> build_lexicon_sets(const lexicon& lex, bool 
         for (const auto& w : it->second)
           if (std::find(l.answers_own_language.begin(), l.answers_own_language.end(), w) ==
               l.answers_own_language.end())
-            answer_tags[{w, value}] = 0;
+            answer_tags[{answer_key(w), value}] = 0;
   }
   for (const auto& [code, l] : lex.languages) {
     if ((l.negations_own_language.empty() && l.answers_own_language.empty()) ||
@@ -63,7 +66,7 @@ std::shared_ptr<const lexicon_sets> build_lexicon_sets(const lexicon& lex, bool 
         for (const auto& w : it->second)
           if (std::find(l.answers_own_language.begin(), l.answers_own_language.end(), w) !=
               l.answers_own_language.end())
-            if (auto [at, added] = answer_tags.try_emplace({w, value}, bit);
+            if (auto [at, added] = answer_tags.try_emplace({answer_key(w), value}, bit);
                 !added && at->second != 0)
               at->second |= bit;
   }

@@ -347,6 +347,8 @@ class sqlite_store {
 
   core::status audit(const std::string& actor, const std::string& action,
                      const std::string& subject, const std::string& detail, core::instant now);
+  /// Whether an audit event `action` about `subject` was stored at or after `since`.
+  bool audited_since(const std::string& action, const std::string& subject, core::instant since);
 
   std::vector<message_count> count_messages();
   std::int64_t outbox_depth();

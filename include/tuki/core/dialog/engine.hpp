@@ -29,6 +29,9 @@ namespace tuki::dialog {
 struct student_context {
   std::string student_id, first_name, language;  // language: preferred; falls back to base
   std::map<std::string, std::string> vars;       // extra template vars
+  /// The student gets messages now (neither opted out nor paused): START then confirms that
+  /// (replies.start_already) instead of welcoming them back.
+  bool receiving = false;
 };
 
 /// Per institution, from config.
