@@ -66,8 +66,8 @@ class progress_bar {
 
 // `checkin send` starts now, whatever the hour: inside the institution's quiet hours (or on a
 // holiday) the operator is told so, and how to start at the next allowed moment instead.
-void warn_quiet_hours(const config::institution_settings& inst, const std::string& dialog,
-                      const std::string& to, core::instant now) {
+void warn_quiet_hours(const config::config& cfg, const config::institution_settings& inst,
+                      const std::string& dialog, const std::string& to, core::instant now) {
   auto sched = app::load_institution_schedule(inst);
   if (!sched) return;
   const date::time_zone* tz = nullptr;
@@ -83,7 +83,8 @@ void warn_quiet_hours(const config::institution_settings& inst, const std::strin
   if (auto next = schedule::next_allowed(now, sched->quiet, *tz, sched->holidays))
     msg += ". To start at the next allowed moment (" +
            date::format("%a %H:%M", schedule::local_time(*next, *tz)) +
-           ") instead: tuki campaign send --dialog " + dialog + " --to " + to + " --now";
+           ") instead: tuki campaign send --dialog " + dialog + " --to " + to + " --now" +
+           (cfg.institutions.size() > 1 ? " --institution " + inst.id : "");
   std::cerr << "tuki: " << msg << "\n";
 }
 
@@ -289,7 +290,7 @@ void register_service_commands(CLI::App& root, int& exit_code) {
     std::cout << "started " << *dialog_id << " for " << started << " students (" << skipped
               << " skipped: opted out, paused or already in a dialog)" << database_note(*cfg)
               << std::endl;
-    if (started > 0) warn_quiet_hours(*inst, *dialog_id, *to, wall_now());
+    if (started > 0) warn_quiet_hours(*cfg, *inst, *dialog_id, *to, wall_now());
   });
 }
 

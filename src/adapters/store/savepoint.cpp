@@ -15,6 +15,8 @@ core::status savepoint::release() {
   if (!open_) return core::status::internal("savepoint " + name_ + " is not open");
   auto s = db_.exec("RELEASE " + name_);
   open_ = !s;
+  // A savepoint begun outside a transaction was one: releasing it committed.
+  if (s && !db_.in_transaction()) db_.run_after_commit();
   return s;
 }
 

@@ -122,8 +122,14 @@ void sqlite_connection::drop_after_commit(std::size_t mark) {
 void sqlite_connection::run_after_commit() {
   auto waiting = std::move(after_commit_);
   after_commit_.clear();
-  for (auto& fn : waiting) fn();
+  // A report that throws must not take the store thread (or the rest of the reports) with it.
+  for (auto& fn : waiting) try {
+      fn();
+    } catch (...) {
+    }
 }
+
+bool sqlite_connection::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
 sqlite_connection::~sqlite_connection() {
   for (auto& [sql, entry] : cache_) sqlite3_finalize(entry.first);

@@ -94,3 +94,20 @@ TEST_CASE("after_commit runs once its transaction commits, and never for undone 
   c.run_after_commit();
   CHECK(ran.size() == 3);  // a whole rollback drops them too
 }
+
+TEST_CASE("a savepoint begun outside a transaction runs after_commit when released", "[store]") {
+  testing::temp_db db;
+  auto conn = sqlite_connection::open(db.path.string());
+  REQUIRE(conn);
+  auto& c = **conn;
+  int ran = 0;
+  {
+    savepoint outer(c, "outer");
+    c.after_commit([&ran] { ++ran; });
+    c.after_commit([] { throw std::runtime_error("a report that fails"); });
+    c.after_commit([&ran] { ++ran; });
+    CHECK(ran == 0);
+    REQUIRE(outer.release());
+  }
+  CHECK(ran == 2);  // the throwing one neither escaped nor stopped the others
+}

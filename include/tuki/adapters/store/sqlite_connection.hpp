@@ -90,6 +90,8 @@ class sqlite_connection {
   void drop_after_commit(std::size_t mark);
   /// Runs and forgets every one waiting; after a COMMIT.
   void run_after_commit();
+  /// Whether a transaction is open (BEGIN, or a savepoint that began outside one).
+  bool in_transaction() const;
 
  private:
   explicit sqlite_connection(sqlite3* db);
