@@ -166,25 +166,13 @@ core::status conversation::answer_inbound(adapters::sqlite_store& store, const s
   out.replies = applied->replies;
   out.tickets = applied->tickets;
   out.crisis = step.crisis;
-  if (!waited_for(step, session.has_value())) {
+  if (!dialog::message_taken(step, session.has_value())) {
     auto answered = answer_unprompted(store, *student, sms.text, now);
     if (!answered) return answered.error();
     out.replies += answered->replies;
     out.tickets += answered->tickets;
   }
   return core::status::ok();
-}
-
-bool conversation::waited_for(const dialog::step_output& step, bool had_session) {
-  if (step.crisis || step.keyword) return true;
-  // Answered after the check-in expired: the session ended unanswered, the message is new.
-  const bool expired =
-      had_session && std::any_of(step.effects.begin(), step.effects.end(), [](const auto& e) {
-        const auto* end = std::get_if<core::end_session>(&e);
-        return end && end->outcome == "no_reply";
-      });
-  if (expired) return false;
-  return step.category || step.state || had_session;  // else: texted first
 }
 
 core::result<conversation::step_counts> conversation::answer_unprompted(
@@ -195,13 +183,13 @@ core::result<conversation::step_counts> conversation::answer_unprompted(
   if (student.opted_out || (student.paused_until && *student.paused_until > now))
     return step_counts{};
   auto lib = library();
-  if (!lib->find(unprompted_dialog)) return step_counts{};
-  auto step = dialog::start_with_reply(*lib, unprompted_dialog, context_of(student),
+  if (!lib->find(dialog::unprompted_dialog)) return step_counts{};
+  auto step = dialog::start_with_reply(*lib, dialog::unprompted_dialog, context_of(student),
                                        settings_of(student), text, now);
   // Started lately already: only a message that names a problem is answered (its ticket), so
   // that an auto-responder or a string of "ok"s never loops with the offer of contact.
   const std::string subject = "student:" + std::to_string(student.id);
-  const std::string action(unprompted_dialog);
+  const std::string action(dialog::unprompted_dialog);
   if (store.audited_since(action, subject, now - unprompted_quiet_for)) {
     const bool ticket = std::any_of(step.effects.begin(), step.effects.end(), [](const auto& e) {
       return std::holds_alternative<core::open_ticket>(e);

@@ -296,7 +296,18 @@ int run_sim(const sim_options& o) {
   }
   auto lib = load_one(file, o.lang_dir);
   if (!lib) return 1;
-  const dialog::dialog* d = lib->find(lib->dialog_ids().front());
+  const std::string id = lib->dialog_ids().front();
+  // The service answers a message no session waits for with student_message: so does the sim,
+  // when that dialog lies beside this one.
+  const auto beside =
+      fs::path(file).parent_path() / (std::string(dialog::unprompted_dialog) + ".yaml");
+  if (id != dialog::unprompted_dialog && fs::exists(beside)) {
+    std::vector<diagnostic> diags;
+    auto both = dialog_library::load_files({fs::path(file), beside}, lang_dir_for(file, o.lang_dir),
+                                           &diags);
+    if (both) lib = std::move(*both);
+  }
+  const dialog::dialog* d = lib->find(id);
   if (!o.lang.empty() &&
       std::find(d->languages.begin(), d->languages.end(), o.lang) == d->languages.end()) {
     std::string langs;
@@ -359,6 +370,15 @@ int run_sim(const sim_options& o) {
     } else {
       now += std::chrono::minutes(1);
       out = dialog::on_reply(*lib, state, who, settings, line, now);
+      // As the service does: a message no session waits for starts student_message (when the
+      // dialogs beside this one have it), after the step that ended an expired session.
+      if (!dialog::message_taken(out, state.has_value()) && lib->find(dialog::unprompted_dialog)) {
+        if (state) {
+          emit(out, last);
+          last = std::nullopt;
+        }
+        out = dialog::start_with_reply(*lib, dialog::unprompted_dialog, who, settings, line, now);
+      }
     }
     remember(out);
     state = out.state;

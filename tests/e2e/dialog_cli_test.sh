@@ -313,4 +313,17 @@ got=$(cd "$chk" && TUKI_DB="$chk/tuki.db" "$tuki" checkin send --config quiet-co
   --dialog weekly_checkin --to s2 2>&1) || fail "checkin send outside quiet hours: $got"
 case "$got" in *"quiet hours"*) fail "checkin send warned with every hour allowed: $got" ;; esac
 pass "checkin send: inside quiet hours it warns and names the command that waits"
+
+# 9. sim answers a message no session waits for as the service does (student_message beside it).
+got=$(printf '5\nmoi\n' | "$tuki" sim --dialog dialogs/weekly_checkin.yaml --lang fi --json | tail -1)
+case "$got" in
+  *'"node":"offer"'*"Kiitos viestistäsi!"*) ;;
+  *) fail "sim did not offer contact after the check-in ended: $got" ;;
+esac
+got=$(printf '/timeout\n/timeout\nmua kiusataan\n' | "$tuki" sim --dialog weekly_checkin --lang fi --json | tail -1)
+case "$got" in
+  *'"tickets":[{"category":"wellbeing"'*) ;;
+  *) fail "sim did not read a reply after expiry as a message: $got" ;;
+esac
+pass "sim: a message after the check-in starts student_message"
 echo "PASS: dialog_cli"

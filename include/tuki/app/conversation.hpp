@@ -35,11 +35,7 @@ struct inbound_outcome {
   std::string unanswered;
 };
 
-/// The dialog a registered student's message starts when no session waits for it (they texted
-/// first, or answered after the check-in expired): dialogs/student_message.yaml. Without a
-/// dialog of this id such a message gets no answer.
-inline constexpr std::string_view unprompted_dialog = "student_message";
-/// After unprompted_dialog started for a student, for this long only a message that names a
+/// After dialog::unprompted_dialog started for a student, for this long only a message that names a
 /// problem (opens a ticket) starts it again.
 inline constexpr std::chrono::hours unprompted_quiet_for{24};
 
@@ -116,10 +112,7 @@ class conversation {
                               const adapters::inbound_sms& sms,
                               const std::optional<core::student>& student, inbound_outcome& out,
                               core::instant now);
-  /// Whether the dialog took the message (a keyword, a crisis, a session's answer): false when
-  /// no session waited for it (`had_session`: one was loaded; it may have expired meanwhile).
-  static bool waited_for(const dialog::step_output& step, bool had_session);
-  /// A message no session waited for: starts unprompted_dialog with it as the first reply,
+  /// A message no session waited for: starts dialog::unprompted_dialog with it as the first reply,
   /// unless the student opted out or paused.
   core::result<step_counts> answer_unprompted(adapters::sqlite_store& store,
                                               const core::student& student, const std::string& text,

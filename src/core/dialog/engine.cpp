@@ -370,6 +370,17 @@ step_output start(const dialog_library& lib, std::string_view dialog_id,
   return out;
 }
 
+bool message_taken(const step_output& step, bool had_session) {
+  if (step.crisis || step.keyword) return true;
+  const bool expired =
+      had_session && std::any_of(step.effects.begin(), step.effects.end(), [](const auto& e) {
+        const auto* end = std::get_if<core::end_session>(&e);
+        return end && end->outcome == "no_reply";
+      });
+  if (expired) return false;
+  return step.category || step.state || had_session;  // else: texted first
+}
+
 step_output start_with_reply(const dialog_library& lib, std::string_view dialog_id,
                              const student_context& ctx, const conversation_settings& cs,
                              std::string_view text, core::instant now) {

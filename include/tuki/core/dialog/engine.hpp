@@ -63,6 +63,16 @@ inline constexpr std::string_view timer_expiry = "expiry";
 step_output start(const dialog_library&, std::string_view dialog_id, const student_context&,
                   const conversation_settings&, core::instant now);
 
+/// The dialog a registered student's message starts when no session waits for it (they texted
+/// first, or answered after the check-in expired): dialogs/student_message.yaml. Without a
+/// dialog of this id such a message gets no answer.
+inline constexpr std::string_view unprompted_dialog = "student_message";
+
+/// Whether on_reply's step took the message (a keyword, a crisis, a session's answer): false
+/// when no session waited for it. `had_session`: a session was given (it may have expired, and
+/// the step then only ended it unanswered).
+bool message_taken(const step_output& step, bool had_session);
+
 /// Starts `dialog_id` and gives it `text` as its first reply, in one step: for a message no
 /// session waits for (dialogs/student_message.yaml, whose first node sends nothing). Yields no
 /// state and no effects for an unknown dialog id.
