@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "tuki/core/text/nearest_word.hpp"
+
 namespace tuki::config {
 
 void yaml_errors::add(const YAML::Mark& mark, const std::string& path, const std::string& what) {
@@ -162,7 +164,10 @@ void yaml_map_reader::reject_unknown_keys() {
   if (!valid_) return;
   for (auto it = node_.begin(); it != node_.end(); ++it) {
     std::string k = it->first.as<std::string>();
-    if (!read_.count(k)) errors_.add(it->first.Mark(), child_path(k), "unknown key");
+    if (read_.count(k)) continue;
+    const auto near = core::nearest_word(k, std::vector<std::string>(read_.begin(), read_.end()));
+    errors_.add(it->first.Mark(), child_path(k),
+                near.empty() ? "unknown key" : "unknown key (did you mean '" + near + "'?)");
   }
 }
 

@@ -3,22 +3,11 @@
 #include <algorithm>
 #include <charconv>
 
+#include "tuki/core/text/nearest_word.hpp"
 #include "tuki/core/yaml_structure.hpp"
 
 namespace tuki::dialog {
 namespace {
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j)
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
 
 std::string_view kind_name(const YAML::Node& n) {
   switch (n.Type()) {
@@ -47,16 +36,7 @@ std::optional<core::duration> parse_duration(std::string_view text) {
 }
 
 std::string nearest(std::string_view word, const std::vector<std::string>& allowed) {
-  std::string best;
-  std::size_t best_d = 3;
-  for (const auto& a : allowed) {
-    std::size_t d = edit_distance(word, a);
-    if (d < best_d) {
-      best_d = d;
-      best = a;
-    }
-  }
-  return best;
+  return core::nearest_word(word, allowed);
 }
 
 void yaml_reader::add(diagnostic::severity level, const YAML::Mark& at, std::string message) {
