@@ -138,3 +138,16 @@ TEST_CASE("within a day of the last offer only a message that names a problem is
   CHECK(out.replies == 1);
   CHECK_THAT(x.last_out(), Catch::StartsWith("Kiitos viestistäsi!"));
 }
+
+TEST_CASE("a problem the student has an open ticket for joins that ticket", "[app][unprompted]") {
+  unprompted_fixture x;
+  REQUIRE(x.text("mua kiusataan koulussa", t0).tickets == 1);
+  auto out = x.text("ne kiusaa mua joka päivä", t0 + hours(2));
+  CHECK(out.tickets == 0);
+  CHECK(out.replies == 1);  // the student is still answered
+  CHECK(x.count("SELECT COUNT(*) FROM tickets") == 1);
+  CHECK(x.count("SELECT COUNT(*) FROM ticket_events WHERE event = 'STUDENT_MESSAGE'") == 1);
+  // Another problem is a ticket of its own.
+  CHECK(x.text("rahat on loppu", t0 + hours(3)).tickets == 1);
+  CHECK(x.count("SELECT COUNT(*) FROM tickets") == 2);
+}

@@ -885,6 +885,17 @@ std::vector<std::int64_t> sqlite_store::tickets_due(core::instant now, int limit
   return out;
 }
 
+std::optional<std::int64_t> sqlite_store::open_ticket_of(std::int64_t student_id,
+                                                         const std::string& category) {
+  return db_
+      ->prepare(
+          "SELECT id FROM tickets WHERE student_id = ?1 AND category = ?2 "
+          "AND status <> 'RESOLVED' ORDER BY id DESC LIMIT 1")
+      .bind(1, student_id)
+      .bind(2, category)
+      .first_int();
+}
+
 std::vector<std::int64_t> sqlite_store::resolved_tickets_of(std::int64_t student_id, int limit) {
   auto& q = db_->prepare("SELECT id FROM tickets WHERE student_id = ?1 AND status = 'RESOLVED' "
                          "ORDER BY id DESC LIMIT ?2");

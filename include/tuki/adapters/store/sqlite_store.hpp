@@ -322,6 +322,8 @@ class sqlite_store {
   /// Tickets opened with nobody to route them to and not routed yet (NEW, no state): a gauge
   /// for /metrics, through the tickets_open index.
   std::int64_t tickets_unrouted();
+  /// The student's newest ticket of `category` that is not RESOLVED, if any.
+  std::optional<std::int64_t> open_ticket_of(std::int64_t student_id, const std::string& category);
   /// The student's RESOLVED tickets, newest first.
   std::vector<std::int64_t> resolved_tickets_of(std::int64_t student_id, int limit);
   /// Open tickets per assignee email of one institution (round-robin / fewest-open input).
