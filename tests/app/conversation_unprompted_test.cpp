@@ -151,3 +151,14 @@ TEST_CASE("a problem the student has an open ticket for joins that ticket", "[ap
   CHECK(x.text("rahat on loppu", t0 + hours(3)).tickets == 1);
   CHECK(x.count("SELECT COUNT(*) FROM tickets") == 2);
 }
+
+TEST_CASE("HELP asks the student to write what they need; what they write is routed",
+          "[app][unprompted]") {
+  unprompted_fixture x;
+  auto out = x.text("APUA", t0);
+  CHECK(out.tickets == 0);
+  CHECK_THAT(x.last_out(), Catch::Contains("Kirjoita tähän, missä tarvitset apua"));
+  out = x.text("tarvitsen apua matikassa", t0 + minutes(1));
+  CHECK(out.tickets == 1);
+  CHECK(x.count("SELECT COUNT(*) FROM tickets WHERE category = 'studies'") == 1);
+}
