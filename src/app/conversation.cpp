@@ -197,8 +197,8 @@ core::result<conversation::step_counts> conversation::answer_unprompted(
     if (!ticket) return step_counts{};
   }
   if (auto a = store.audit("tuki", action, subject, "", now); !a) return a;
-  // A problem the student already has an open ticket for: the message joins that ticket's
-  // history instead of opening a second one (and mailing its staff twice).
+  // A problem the student already has an open ticket for: the message joins that ticket (its
+  // history, and a "wrote again" email to its assignees) instead of opening a second one.
   for (auto it = step.effects.begin(); it != step.effects.end();) {
     const auto* t = std::get_if<core::open_ticket>(&*it);
     const auto open = t ? store.open_ticket_of(student.id, t->category) : std::nullopt;
@@ -206,11 +206,7 @@ core::result<conversation::step_counts> conversation::answer_unprompted(
       ++it;
       continue;
     }
-    // No excerpt: the history is shown where excerpts are not (they are opt-in per institution).
-    if (auto e = store.add_ticket_event(*open, "STUDENT_MESSAGE", "student",
-                                        "the student wrote about this again", now);
-        !e)
-      return e;
+    if (auto e = desk_->student_wrote(store, *open, t->excerpt, now); !e) return e;
     it = step.effects.erase(it);
   }
   return apply(store, student, action, step, now);

@@ -779,6 +779,23 @@ core::result<int> ticket_desk::run_sla(adapters::sqlite_store& store,
   return steps;
 }
 
+core::status ticket_desk::student_wrote(adapters::sqlite_store& store, std::int64_t ticket_id,
+                                        const std::string& excerpt, core::instant now) {
+  if (auto e = store.add_ticket_event(ticket_id, "STUDENT_MESSAGE", "student",
+                                      "the student wrote about this again", now);
+      !e)
+    return e;
+  auto row = store.get_ticket(ticket_id);
+  auto json_text = store.ticket_state(ticket_id);
+  if (!row || !json_text || json_text->empty()) return core::status::ok();  // not routed yet
+  auto loaded = routing::ticket_from_json(nlohmann::json::parse(*json_text, nullptr, false));
+  if (!loaded || !loaded->is_open() || loaded->assignees.empty()) return core::status::ok();
+  std::vector<std::string> to;
+  for (const auto& a : loaded->assignees) to.push_back(a.email);
+  return notify(store, institution_of(row->institution_id), *loaded,
+                routing::notice_kind::student_wrote, to, excerpt, true, now);
+}
+
 core::result<int> ticket_desk::sla_step(adapters::sqlite_store& store, std::int64_t id,
                                         const start_dialog_fn& start_dialog, core::instant now) {
   auto row = store.get_ticket(id);

@@ -141,12 +141,23 @@ TEST_CASE("within a day of the last offer only a message that names a problem is
 
 TEST_CASE("a problem the student has an open ticket for joins that ticket", "[app][unprompted]") {
   unprompted_fixture x;
+  core::staff_member kuraattori;
+  kuraattori.institution_id = "varia";
+  kuraattori.email = "kuraattori@varia.test";
+  kuraattori.name = "Kaisa";
+  kuraattori.roles = {"social_worker"};
+  REQUIRE(x.f.store->upsert_staff({kuraattori}));
   REQUIRE(x.text("mua kiusataan koulussa", t0).tickets == 1);
+  REQUIRE(x.count("SELECT COUNT(*) FROM outbox WHERE kind = 'mail'") == 1);  // the new ticket
   auto out = x.text("ne kiusaa mua joka päivä", t0 + hours(2));
   CHECK(out.tickets == 0);
   CHECK(out.replies == 1);  // the student is still answered
   CHECK(x.count("SELECT COUNT(*) FROM tickets") == 1);
   CHECK(x.count("SELECT COUNT(*) FROM ticket_events WHERE event = 'STUDENT_MESSAGE'") == 1);
+  // Its assignee hears of it.
+  CHECK(x.count("SELECT COUNT(*) FROM outbox WHERE kind = 'mail'") == 2);
+  CHECK(x.count("SELECT COUNT(*) FROM outbox WHERE kind = 'mail' AND payload LIKE "
+                "'%Opiskelija kirjoitti uudelleen%'") == 1);
   // Another problem is a ticket of its own.
   CHECK(x.text("rahat on loppu", t0 + hours(3)).tickets == 1);
   CHECK(x.count("SELECT COUNT(*) FROM tickets") == 2);

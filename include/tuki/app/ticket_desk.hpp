@@ -146,6 +146,12 @@ class ticket_desk {
   core::result<int> run_sla(adapters::sqlite_store& store, const start_dialog_fn& start_dialog,
                             core::instant now, int limit = 200);
 
+  /// The student wrote about open ticket `ticket_id`'s matter again (a message no dialog waited
+  /// for): a STUDENT_MESSAGE event, and an email (or webhook) to its assignees, with the
+  /// message's `excerpt` where the institution shows replies.
+  core::status student_wrote(adapters::sqlite_store& store, std::int64_t ticket_id,
+                             const std::string& excerpt, core::instant now);
+
   /// Records a check-in outcome and opens a `no_reply` / `delivery_failed` ticket when the
   /// disengagement thresholds are reached. Returns the opened ticket, if any.
   core::result<std::optional<opened_ticket>> record_checkin(adapters::sqlite_store& store,

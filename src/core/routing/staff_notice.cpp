@@ -9,8 +9,8 @@ namespace tuki::routing {
 namespace {
 
 struct phrases {
-  std::array<const char*, 3> subject;  // by notice_kind; "{category}" and "{id}" are replaced
-  std::array<const char*, 3> intro;
+  std::array<const char*, 4> subject;  // by notice_kind; "{category}" and "{id}" are replaced
+  std::array<const char*, 4> intro;
   const char* urgent_prefix;
   const char* greeting;  // "{name}" replaced; greeting_anonymous when no name
   const char* greeting_anonymous;
@@ -34,11 +34,13 @@ struct phrases {
 
 const phrases fi{
     {"Tukipyyntö ({category}) – tiketti {id}", "Muistutus: kuittaamaton tukipyyntö {id}",
-     "Eskalointi: tukipyyntöä {id} ei ole kuitattu"},
+     "Eskalointi: tukipyyntöä {id} ei ole kuitattu",
+     "Opiskelija kirjoitti uudelleen: tukipyyntö {id}"},
     {"Opiskelija tarvitsee tukea, ja pyyntö on ohjattu sinulle.",
      "Tätä tukipyyntöä ei ole vielä kuitattu. Kuittaa se, kun olet nähnyt sen.",
      "Saat tämän, koska sinulle ohjattua tai varahenkilönäsi hoidettavaa tukipyyntöä ei ole "
-     "kuitattu ajoissa."},
+     "kuitattu ajoissa.",
+     "Opiskelija, jonka tukipyyntö on sinulla, kirjoitti samasta asiasta uudelleen."},
     "KIIREELLINEN: ",
     "Hei {name},",
     "Hei,",
@@ -70,10 +72,12 @@ const phrases fi{
 
 const phrases sv{
     {"Stödbegäran ({category}) – ärende {id}", "Påminnelse: okvitterad stödbegäran {id}",
-     "Eskalering: stödbegäran {id} har inte kvitterats"},
+     "Eskalering: stödbegäran {id} har inte kvitterats",
+     "Den studerande skrev igen: stödbegäran {id}"},
     {"En studerande behöver stöd och begäran har skickats till dig.",
      "Den här stödbegäran har ännu inte kvitterats. Kvittera den när du har sett den.",
-     "Du får detta eftersom en stödbegäran inte har kvitterats i tid."},
+     "Du får detta eftersom en stödbegäran inte har kvitterats i tid.",
+     "Den studerande vars stödbegäran du har skrev igen om samma sak."},
     "BRÅDSKANDE: ",
     "Hej {name},",
     "Hej,",
@@ -105,10 +109,12 @@ const phrases sv{
 
 const phrases en{
     {"Support request ({category}) – ticket {id}", "Reminder: unacknowledged support request {id}",
-     "Escalation: support request {id} has not been acknowledged"},
+     "Escalation: support request {id} has not been acknowledged",
+     "The student wrote again: support request {id}"},
     {"A student needs support and the request has been routed to you.",
      "This support request has not been acknowledged yet. Please acknowledge it once seen.",
-     "You receive this because a support request was not acknowledged in time."},
+     "You receive this because a support request was not acknowledged in time.",
+     "The student whose support request you hold wrote about it again."},
     "URGENT: ",
     "Hello {name},",
     "Hello,",

@@ -228,7 +228,7 @@ TEST_CASE("staff email: every subject fits its lines and reads back, in every ki
   };
   for (const char* language : {"fi", "sv", "en"}) {
     for (auto kind : {notice_kind::new_ticket, notice_kind::reminder, notice_kind::escalation,
-                      notice_kind::unregistered_crisis}) {
+                      notice_kind::student_wrote, notice_kind::unregistered_crisis}) {
       for (auto urgency : {core::urgency::high, core::urgency::urgent}) {
         for (const auto& t : tickets) {
           auto n = notice(false);

@@ -16,7 +16,9 @@ namespace tuki::routing {
 /// unregistered_crisis: a crisis message from a number that belongs to no student. There is no
 /// ticket (ticket_url empty, no actions; ticket_id only keeps Message-IDs apart, it is not
 /// shown); student_name carries the number.
-enum class notice_kind { new_ticket, reminder, escalation, unregistered_crisis };
+/// student_wrote: the student wrote about an open ticket's matter again (a message no dialog
+/// waited for), to its assignees.
+enum class notice_kind { new_ticket, reminder, escalation, student_wrote, unregistered_crisis };
 
 struct notice_action {
   ticket_action action = ticket_action::acknowledge;
