@@ -4,8 +4,7 @@
 // nobody who opted out or paused is texted. Real SQLite file, the shipped dialogs.
 #include <catch2/catch.hpp>
 
-#include "support/app_fixture.hpp"
-#include "support/students.hpp"
+#include "support/texting_student.hpp"
 
 using namespace tuki;
 using std::chrono::hours;
@@ -15,40 +14,8 @@ namespace {
 
 const core::instant t0 = core::from_unix_ms(1'795'503'600'000);  // a Tuesday, 09:00 in Helsinki
 
-struct unprompted_fixture {
-  testing::app_fixture f{"tuki-unprompted"};
-  std::int64_t sid = 0;
-  int next_id = 0;
-
-  unprompted_fixture() {
-    const auto s = testing::aino();
-    REQUIRE(f.store->upsert_students({s}, t0));
-    sid = f.store->find_student_by_phone(s.phone)->id;
-  }
-  app::inbound_outcome text(const std::string& body, core::instant at) {
-    adapters::inbound_sms sms{testing::aino().phone, "", body, "m" + std::to_string(++next_id),
-                              std::nullopt};
-    auto out = f.conv->handle_inbound(*f.store, "console", sms, at);
-    REQUIRE(out);
-    return *out;
-  }
-  std::int64_t count(const std::string& sql) {
-    auto& q = f.store->db().prepare(sql);
-    std::int64_t n = q.step() ? q.column_int(0) : -1;
-    q.reset();
-    return n;
-  }
-  std::string last_out() {
-    auto& q = f.store->db().prepare(
-        "SELECT body FROM messages WHERE direction = 'out' ORDER BY id DESC LIMIT 1");
-    std::string body = q.step() ? q.column_text(0) : "";
-    q.reset();
-    return body;
-  }
-  std::string session_dialog() {
-    auto s = f.store->load_session(sid);
-    return s ? s->dialog_id : "";
-  }
+struct unprompted_fixture : testing::texting_student {
+  unprompted_fixture() : texting_student("tuki-unprompted", t0) {}
 };
 
 }  // namespace

@@ -2,8 +2,7 @@
 // once they had opted out. Real SQLite file, the shipped lexicons.
 #include <catch2/catch.hpp>
 
-#include "support/app_fixture.hpp"
-#include "support/students.hpp"
+#include "support/texting_student.hpp"
 
 using namespace tuki;
 
@@ -14,18 +13,10 @@ const core::instant t0 = core::from_unix_ms(1'795'503'600'000);  // a Tuesday, 0
 }  // namespace
 
 TEST_CASE("START is confirmed as 'already' while the student gets messages", "[app][keywords]") {
-  testing::app_fixture f{"tuki-keyword-replies"};
-  const auto s = testing::aino();
-  REQUIRE(f.store->upsert_students({s}, t0));
-  int n = 0;
-  auto text = [&](const std::string& body, core::instant at) {
-    adapters::inbound_sms sms{s.phone, "", body, "m" + std::to_string(++n), std::nullopt};
-    REQUIRE(f.conv->handle_inbound(*f.store, "console", sms, at));
-    auto& q = f.store->db().prepare(
-        "SELECT body FROM messages WHERE direction = 'out' ORDER BY id DESC LIMIT 1");
-    std::string last = q.step() ? q.column_text(0) : "";
-    q.reset();
-    return last;
+  testing::texting_student x("tuki-keyword-replies", t0);
+  auto text = [&x](const std::string& body, core::instant at) {
+    x.text(body, at);
+    return x.last_out();
   };
   CHECK_THAT(text("jatka", t0), Catch::StartsWith("Saat jo viestejä"));
   CHECK_THAT(text("LOPETA", t0 + std::chrono::minutes(1)), Catch::StartsWith("Selvä"));

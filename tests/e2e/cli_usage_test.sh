@@ -15,6 +15,14 @@ run() {
   code=$?
   set -e
 }
+run_in() {  # run_in DIR ARGS...: run, from working directory DIR
+  local dir=$1
+  shift
+  set +e
+  out=$(cd "$dir" && "$tuki" "$@" 2>&1)
+  code=$?
+  set -e
+}
 expect() {  # expect CODE TEXT: the last run exited CODE and printed TEXT
   [ "$code" = "$1" ] || fail "tuki $args exited $code, expected $1: $out"
   case "$out" in *"$2"*) ;; *) fail "tuki $args did not print '$2': $out" ;; esac
@@ -106,18 +114,11 @@ args="students import"; run students import "$tmp/students.csv" --config "$tmp/t
 expect 0 "imported 1 students (1 new, 0 updated, 0 unchanged) into varia; database $tmp/tuki.db"
 sed 's#^dialogs_dir: dialogs#dialogs_dir: '"$PWD"'/dialogs#' config/tuki.yaml >"$tmp/relative.yaml"
 mkdir -p "$tmp/elsewhere"
-set +e
-out=$(cd "$tmp/elsewhere" && "$tuki" students import "$tmp/students.csv" --config "$tmp/relative.yaml" 2>&1)
-code=$?
-set -e
 args="students import (from another directory)"
+run_in "$tmp/elsewhere" students import "$tmp/students.csv" --config "$tmp/relative.yaml"
 expect 0 "into varia; database $tmp/elsewhere/var/tuki.db"
-set +e
-repo=$PWD
-out=$(cd "$tmp/elsewhere" && "$tuki" deliveries failed --config "$repo/config/tuki.yaml" 2>&1)
-code=$?
-set -e
 args="deliveries failed (from another directory)"
+run_in "$tmp/elsewhere" deliveries failed --config "$PWD/config/tuki.yaml"
 expect 2 "dialogs_dir: no directory 'dialogs' (a relative path: looked up from the working directory $tmp/elsewhere)"
 pass "imports name the database they wrote to; a relative path not found names the working directory"
 
