@@ -64,12 +64,13 @@ const dialog::conversation_settings& conversation::settings_of(const core::stude
   return it != settings_.end() ? it->second : settings_.begin()->second;
 }
 
-dialog::student_context conversation::context_of(const core::student& s) const {
+dialog::student_context conversation::context_of(const core::student& s, core::instant now) const {
   dialog::student_context c;
   c.student_id = std::to_string(s.id);
   c.first_name = s.first_name;
   c.language = s.language.empty() ? institution_of(s).default_language : s.language;
-  c.receiving = !s.opted_out && !s.paused_until;
+  // A pause whose day has passed is over, though the row keeps its date until the next change.
+  c.receiving = !s.opted_out && !(s.paused_until && *s.paused_until > now);
   return c;
 }
 
@@ -160,7 +161,8 @@ core::status conversation::answer_inbound(adapters::sqlite_store& store, const s
     if (!session)
       (void)store.audit("tuki", "session_unreadable", "student:" + std::to_string(student->id), "", now);
   }
-  auto step = dialog::on_reply(*lib, session, context_of(*student), settings_of(*student), sms.text, now);
+  auto step = dialog::on_reply(*lib, session, context_of(*student, now), settings_of(*student),
+                               sms.text, now);
   auto applied = apply(store, *student, dialog_id, step, now);
   if (!applied) return applied.error();
   out.replies = applied->replies;
@@ -184,7 +186,7 @@ core::result<conversation::step_counts> conversation::answer_unprompted(
     return step_counts{};
   auto lib = library();
   if (!lib->find(dialog::unprompted_dialog)) return step_counts{};
-  auto step = dialog::start_with_reply(*lib, dialog::unprompted_dialog, context_of(student),
+  auto step = dialog::start_with_reply(*lib, dialog::unprompted_dialog, context_of(student, now),
                                        settings_of(student), text, now);
   // Started lately already: only a message that names a problem is answered (its ticket), so
   // that an auto-responder or a string of "ok"s never loops with the offer of contact.
@@ -268,7 +270,7 @@ core::result<bool> conversation::start_checkin(adapters::sqlite_store& store, st
   if (student->paused_until && *student->paused_until > now) return false;
   if (store.load_session(student_id)) return false;
   auto lib = library();
-  auto step = dialog::start(*lib, dialog_id, context_of(*student), settings_of(*student), now);
+  auto step = dialog::start(*lib, dialog_id, context_of(*student, now), settings_of(*student), now);
   auto applied = apply(store, *student, dialog_id, step, now);
   if (!applied) return applied.error();
   return true;
@@ -287,8 +289,8 @@ core::status conversation::fire_timer(adapters::sqlite_store& store, const adapt
   auto student = store.get_student(timer.student_id);
   if (!student) return core::status::ok();
   auto lib = library();
-  auto step = dialog::on_timer(*lib, *session, context_of(*student), settings_of(*student), timer.kind,
-                               timer.token, now);
+  auto step = dialog::on_timer(*lib, *session, context_of(*student, now), settings_of(*student),
+                               timer.kind, timer.token, now);
   if (gate) {
     const bool texts = std::any_of(step.effects.begin(), step.effects.end(), [](const auto& e) {
       return std::holds_alternative<core::send_sms>(e);
@@ -349,7 +351,7 @@ std::size_t conversation::opening_segments(const std::string& dialog_id,
   s.first_name = first_name;
   s.language = language;
   auto lib = library();
-  auto step = dialog::start(*lib, dialog_id, context_of(s), settings_of(s), now);
+  auto step = dialog::start(*lib, dialog_id, context_of(s, now), settings_of(s), now);
   std::size_t segments = 0;
   for (const auto& e : step.effects)
     if (const auto* sms = std::get_if<core::send_sms>(&e))

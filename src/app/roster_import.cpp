@@ -185,7 +185,8 @@ std::optional<core::student> student_row_parser::parse(
     }
   }
   if (s.ref.empty()) errors.push_back(at + "student_id: is empty");
-  if (auto p = normalized_phone ? *normalized_phone : adapters::normalize_phone(s.phone, country_)) {
+  if (auto p = normalized_phone ? *normalized_phone
+                                : adapters::normalize_mobile_phone(s.phone, country_)) {
     s.phone = std::move(*p);
   } else {
     errors.push_back(at + "phone: " + p.error().message());

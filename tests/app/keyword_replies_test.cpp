@@ -24,3 +24,19 @@ TEST_CASE("START is confirmed as 'already' while the student gets messages", "[a
              Catch::StartsWith("Kiva, että olet taas"));
   CHECK_THAT(text("aloita", t0 + std::chrono::minutes(3)), Catch::StartsWith("Saat jo viestejä"));
 }
+
+TEST_CASE("START after a pause has run out is 'already': the messages have come back",
+          "[app][keywords]") {
+  testing::texting_student x("tuki-keyword-replies-pause", t0);
+  auto text = [&x](const std::string& body, core::instant at) {
+    x.text(body, at);
+    return x.last_out();
+  };
+  using std::chrono::days;
+  CHECK_THAT(text("tauko", t0), Catch::StartsWith("Selvä, pidetään taukoa"));
+  // Within the pause (14 days): welcome back.
+  CHECK_THAT(text("jatka", t0 + days(3)), Catch::StartsWith("Kiva, että olet taas"));
+  CHECK_THAT(text("tauko", t0 + days(4)), Catch::StartsWith("Selvä, pidetään taukoa"));
+  // The stored pause has ended: the student gets messages again already.
+  CHECK_THAT(text("jatka", t0 + days(40)), Catch::StartsWith("Saat jo viestejä"));
+}

@@ -127,7 +127,7 @@ class conversation {
   core::result<std::int64_t> open_ticket(adapters::sqlite_store& store, const core::student& student,
                                          const core::open_ticket& t, std::string& role_out,
                                          core::instant now);
-  dialog::student_context context_of(const core::student& s) const;
+  dialog::student_context context_of(const core::student& s, core::instant now) const;
   const config::institution_settings& institution_of(const core::student& s) const;
   const dialog::conversation_settings& settings_of(const core::student& s) const;
 

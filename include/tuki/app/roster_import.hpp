@@ -43,9 +43,9 @@ class student_row_parser {
   student_row_parser(std::vector<std::string> header, std::string institution_id,
                      std::string country, std::string default_language);
   static const std::vector<std::string>& required_columns();
-  /// `normalized_phone`: what normalize_phone gives for phone_field(row) in the institution's
-  /// country, when the caller has it already (worker processes, phone_workers.hpp); else the
-  /// number is normalised here.
+  /// `normalized_phone`: what normalize_mobile_phone gives for phone_field(row) in the
+  /// institution's country, when the caller has it already (worker processes, phone_workers.hpp);
+  /// else the number is normalised here.
   std::optional<core::student> parse(const core::csv_row& row, std::vector<std::string>& errors,
                                      const core::result<std::string>* normalized_phone = nullptr) const;
   /// The row's phone number as parse() reads it (trimmed); empty for a row of the wrong width.

@@ -78,7 +78,7 @@ bool take(std::string_view body, std::size_t& at, std::string_view& out) {
     std::string_view raw;
     while (at < request.size()) {
       if (!take(request, at, raw)) _exit(1);
-      auto r = normalize_phone(raw, region);
+      auto r = normalize_mobile_phone(raw, region);
       const std::string text = r ? *r : r.error().message();
       answer.push_back(r ? 1 : 0);
       put_u32(answer, static_cast<std::uint32_t>(text.size()));

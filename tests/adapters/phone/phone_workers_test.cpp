@@ -1,4 +1,4 @@
-// Worker processes give exactly what normalize_phone gives in-process, in order, for batches
+// Worker processes give exactly what normalize_mobile_phone gives in-process, in order, for batches
 // larger than a socket's buffer and from several threads at once.
 #include "tuki/adapters/phone/phone_workers.hpp"
 
@@ -13,21 +13,24 @@
 #include "tuki/adapters/phone/phone_normalizer.hpp"
 
 using namespace tuki;
-using tuki::adapters::normalize_phone;
+using tuki::adapters::normalize_mobile_phone;
 using tuki::adapters::phone_workers;
 
 namespace {
 
-// Valid and invalid numbers mixed, with and without spaces, national and international.
+// Valid, invalid and landline numbers mixed, with and without spaces, national and international.
 std::vector<std::string> numbers(int n, int seed) {
   std::vector<std::string> out;
   for (int i = 0; i < n; ++i) {
     const int v = (i * 7919 + seed) % 10'000'000;
-    switch (i % 5) {
+    switch (i % 6) {
       case 0: out.push_back("040" + std::to_string(1'000'000 + v)); break;
       case 1: out.push_back("+358 50 " + std::to_string(1'000'000 + v)); break;
       case 2: out.push_back(std::to_string(v % 100)); break;  // too short: invalid
       case 3: out.push_back("not a number " + std::to_string(v)); break;
+      case 4:
+        out.push_back("09 " + std::to_string(1'000'000 + v));
+        break;  // landline: refused
       default: out.push_back(""); break;
     }
   }
@@ -38,7 +41,7 @@ void check_same_as_in_process(const std::vector<std::string>& raw,
                               const std::vector<core::result<std::string>>& got) {
   REQUIRE(got.size() == raw.size());
   for (std::size_t i = 0; i < raw.size(); ++i) {
-    auto want = normalize_phone(raw[i], "FI");
+    auto want = normalize_mobile_phone(raw[i], "FI");
     CAPTURE(i, raw[i]);
     REQUIRE(static_cast<bool>(got[i]) == static_cast<bool>(want));
     if (want) CHECK(*got[i] == *want);

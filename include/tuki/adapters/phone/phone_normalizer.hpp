@@ -12,6 +12,11 @@ namespace tuki::adapters {
 /// invalid_argument says why ("not a number", "not a valid number for FI").
 core::result<std::string> normalize_phone(std::string_view raw, std::string_view region);
 
+/// normalize_phone for a number tuki will text (a student's): also refuses the kinds a text
+/// message cannot reach (landline, toll-free, premium-rate, shared-cost, service, voicemail and
+/// pager numbers), naming the kind. Costs the same as normalize_phone.
+core::result<std::string> normalize_mobile_phone(std::string_view raw, std::string_view region);
+
 /// Whether libphonenumber knows `region` ("FI": yes; "XX", "fi": no).
 bool is_phone_region(std::string_view region);
 

@@ -1,8 +1,8 @@
 #pragma once
-// Phone numbers normalised (normalize_phone) in worker processes, for bulk imports.
-// libphonenumber looks up every pattern in one shared cache behind one mutex, so threads of one
-// process parse only 1.5-1.7 times as fast as one thread on two cores; separate processes share
-// nothing and reach 1.88 times. Each worker is a fork()ed child that reads batches of raw
+// Students' phone numbers normalised (normalize_mobile_phone) in worker processes, for bulk
+// imports. libphonenumber looks up every pattern in one shared cache behind one mutex, so threads
+// of one process parse only 1.5-1.7 times as fast as one thread on two cores; separate processes
+// share nothing and reach 1.88 times. Each worker is a fork()ed child that reads batches of raw
 // numbers from a socket and writes back, in order, an E.164 number or the error text for each.
 //
 // Fork copies only the calling thread: start() must be called while the process has no other
@@ -31,9 +31,9 @@ class phone_workers {
   unsigned size() const { return static_cast<unsigned>(workers_.size()); }
   /// The worker's process id (for logs and tests).
   int pid(unsigned worker) const { return workers_.at(worker).pid; }
-  /// normalize_phone(raw[i], region) for every i, computed by worker `worker`, in order. An error
-  /// of the whole call means the worker is gone (its socket broke); the caller may fall back to
-  /// normalize_phone in-process.
+  /// normalize_mobile_phone(raw[i], region) for every i, computed by worker `worker`, in order. An
+  /// error of the whole call means the worker is gone (its socket broke); the caller may fall back
+  /// to normalize_mobile_phone in-process.
   core::result<std::vector<core::result<std::string>>> normalize(
       unsigned worker, const std::vector<std::string_view>& raw);
 
