@@ -120,6 +120,9 @@ ticket_desk::ticket_desk(const config::config& cfg, role_names roles)
     if (s.sla.crisis_remind_after_ms) sla.crisis_remind_after = ms(*s.sla.crisis_remind_after_ms);
     if (s.sla.crisis_escalate_after_ms)
       sla.crisis_escalate_after = ms(*s.sla.crisis_escalate_after_ms);
+    if (s.sla.escalate_repeat_after_ms)
+      sla.escalate_repeat_after = ms(*s.sla.escalate_repeat_after_ms);
+    if (s.sla.still_open_after_ms) sla.still_open_after = ms(*s.sla.still_open_after_ms);
     if (s.sla.followup_after_ms) sla.followup_after = ms(*s.sla.followup_after_ms);
     if (sla.coordinator_email.empty()) sla.coordinator_email = is.coordinator_email;
     institutions_.emplace(s.id, std::move(inst));
@@ -270,15 +273,16 @@ core::status ticket_desk::notify(adapters::sqlite_store& store, const institutio
     }
     ++mailed;
     routing::staff_notice n = base;
-    std::string name, language = "en";
+    // The person's language where the routing file gives it, else the institution's.
+    std::string name, language = inst.settings ? inst.settings->default_language : "en";
     for (const auto& a : t.assignees)
       if (routing::normalize_email(a.email) == routing::normalize_email(to)) {
         name = a.name;
-        language = a.language;
+        if (!a.language.empty()) language = a.language;
       }
     if (const auto* m = dir.find(to)) {
       if (name.empty()) name = m->name;
-      language = m->language;
+      if (!m->language.empty()) language = m->language;
     }
     const std::string written_in(routing::notice_language(language));
     // The ticket page speaks the email's language too: a plain lang parameter, unsigned (why:
@@ -287,8 +291,11 @@ core::status ticket_desk::notify(adapters::sqlite_store& store, const institutio
     // Without a link key (`secret` unset) the email still goes, with the ticket page only:
     // a ticket must never be lost to a configuration gap.
     if (with_actions && !cfg_.secret.empty()) {
-      std::vector<std::pair<routing::ticket_action, std::string>> acts{
-          {routing::ticket_action::acknowledge, ""}, {routing::ticket_action::resolve, ""}};
+      // Asked whether an acknowledged ticket is still open, they resolve it (or pass it on).
+      std::vector<std::pair<routing::ticket_action, std::string>> acts;
+      if (kind != routing::notice_kind::still_open)
+        acts.emplace_back(routing::ticket_action::acknowledge, "");
+      acts.emplace_back(routing::ticket_action::resolve, "");
       // An escalation goes to people who are not assignees (backups, the coordinator): they
       // can take the ticket over (acknowledge or resolve: routing::acknowledge adds them), but
       // "not mine" and passing it on are the assignees'.
@@ -844,22 +851,24 @@ core::result<int> ticket_desk::sla_step(adapters::sqlite_store& store, std::int6
         // Backups and the coordinator are not assignees: their email links to the ticket
         // page, where they can take it over. With neither, a crisis goes to the crisis
         // contact; failing that, nobody can be told, and the operator must hear of it.
+        // A crisis nobody has taken after one escalation reaches the crisis contact as well.
         auto to = d->recipients;
         const auto& crisis_contact = inst.routing.rules.institution.crisis_contact_email;
-        if (to.empty() && t.is_crisis() && !crisis_contact.empty() &&
-            !t.is_assignee(crisis_contact) && !(dir && dir->departed(crisis_contact)))
-          to.push_back(crisis_contact);
+        if ((to.empty() || t.escalated_at) && t.is_crisis() && !crisis_contact.empty() &&
+            !t.is_assignee(crisis_contact) && !(dir && dir->departed(crisis_contact)) &&
+            std::find(to.begin(), to.end(), routing::normalize_email(crisis_contact)) == to.end())
+          to.push_back(routing::normalize_email(crisis_contact));
         if (to.empty()) {
           log_error("ticket_escalation_unrouted",
                     {{"ticket_id", std::to_string(id)},
                      {"institution", row->institution_id},
                      {"crisis", t.is_crisis() ? "true" : "false"},
                      {"reason",
-                      "no backup and no coordinator to escalate to: set the "
-                      "routing file's institution.coordinator"}});
+                      "no backup and no coordinator beyond the assignees to escalate to: set "
+                      "the routing file's institution.coordinator, or give the staff backups"}});
           (void)routing::add_note(t, routing::system_actor,
-                                  "escalation due, but nobody to escalate to (no backup, no "
-                                  "coordinator)",
+                                  "escalation due, but nobody to escalate to beyond the "
+                                  "assignees (no backup, no other coordinator)",
                                   now);
         } else if (auto s = notify(store, inst, t, routing::notice_kind::escalation, to,
                                    row->excerpt, true, now);
@@ -869,6 +878,13 @@ core::result<int> ticket_desk::sla_step(adapters::sqlite_store& store, std::int6
         if (auto s = routing::record_escalation(t, to, now); !s) return s;
         break;
       }
+      case routing::sla_action::still_open:
+        if (auto s = notify(store, inst, t, routing::notice_kind::still_open, d->recipients,
+                            row->excerpt, true, now);
+            !s)
+          return s;
+        if (auto s = routing::record_still_open(t, d->recipients, now); !s) return s;
+        break;
       case routing::sla_action::followup: {
         auto started = start_dialog(store, row->student_id, "followup", now);
         if (started && started->retry_at) {

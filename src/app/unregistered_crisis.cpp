@@ -56,10 +56,11 @@ core::result<int> ticket_desk::alert_unregistered_crisis(adapters::sqlite_store&
   n.reply_text = excerpt;
   n.include_reply_text = is.include_reply_text;
   for (const auto& to : recipients) {
-    std::string name, language = "en";
+    // The person's language where the routing file gives it, else the institution's.
+    std::string name, language = inst.settings ? inst.settings->default_language : "en";
     if (const auto* m = dir.find(to)) {
       name = m->name;
-      language = m->language;
+      if (!m->language.empty()) language = m->language;
     }
     routing::email_envelope env{{cfg_.mail.from, "tuki"}, {to, name}, language, ""};
     auto mime = routing::render_staff_email(n, env, now);

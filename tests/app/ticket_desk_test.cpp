@@ -41,7 +41,9 @@ struct desk_fixture {
   std::unique_ptr<app::ticket_desk> desk;
   core::student student;
 
-  explicit desk_fixture(const std::string& routing_yaml = "") {
+  /// `institution_yaml`: more keys of the institution, each line indented by four spaces.
+  explicit desk_fixture(const std::string& routing_yaml = "",
+                        const std::string& institution_yaml = "") {
     dir = fs::temp_directory_path() / ("tuki-desk-" + std::to_string(::getpid()));
     fs::remove_all(dir);
     fs::create_directories(dir / "routing");
@@ -52,7 +54,8 @@ struct desk_fixture {
                        "store:\n  path: " + (dir / "tuki.db").string() +
                        "\nmail:\n  from: tuki@varia.test\n"
                        "gateways:\n  - name: console\n    type: console\n"
-                       "institutions:\n  - id: varia\n    gateway: console\n";
+                       "institutions:\n  - id: varia\n    gateway: console\n" +
+                       institution_yaml;
     auto c = config::parse_config(yaml, "test.yaml", config::process_env());
     INFO(c.error().to_string());
     REQUIRE(c);
@@ -124,6 +127,21 @@ const app::ticket_desk::start_dialog_fn starts_any = [](adapters::sqlite_store&,
                                                         const std::string&, core::instant) {
   return core::result<app::ticket_desk::dialog_start>(app::ticket_desk::dialog_start{true, {}});
 };
+
+// A routing file with a coordinator that sends `life` tickets to the social worker, and
+// `staff_yaml` (a `staff:` section, or nothing).
+std::string coordinated_routing(const std::string& staff_yaml = "") {
+  return std::string(R"(tuki_routing: 1
+institution:
+  id: varia
+  time_zone: Europe/Helsinki
+  coordinator: coordinator@varia.test
+fallback_role: study_counsellor
+rules:
+  - category: life
+    roles: [social_worker]
+)") + staff_yaml;
+}
 
 // Decodes the quoted-printable of a whole MIME text (soft breaks and =XX), good enough to
 // search for words and links.
@@ -587,21 +605,12 @@ TEST_CASE(
     "SLA on a fake clock: reminder at 48 h, escalation at 96 h, follow-up 14 days after "
     "resolution",
     "[app][tickets][sla]") {
-  desk_fixture f(R"(tuki_routing: 1
-institution:
-  id: varia
-  time_zone: Europe/Helsinki
-  coordinator: coordinator@varia.test
-fallback_role: study_counsellor
-rules:
-  - category: life
-    roles: [social_worker]
-staff:
+  desk_fixture f(coordinated_routing(R"(staff:
   - email: kuraattori@varia.test
     name: Kaisa Kuraattori
     roles: [social_worker]
     language: en
-)");
+)"));
   f.add_staff("kuraattori@varia.test", "social_worker");
   auto opened = f.desk->open(*f.store, f.student, "life", core::urgency::normal, "", "", "", t0);
   REQUIRE(opened);
@@ -649,8 +658,9 @@ staff:
   q.reset();
   // "NEW" is the store's own creation row; the rest is the core ticket's history.
   CHECK(events == std::vector<std::string>{"NEW", "created", "notified", "reminder", "escalation"});
-  // The coordinator can take it over (acknowledge or resolve), but not pass it on.
-  CHECK_THAT(mail_text(escalation[0]), Catch::Contains("I'll take it"));
+  // The coordinator can take it over (acknowledge or resolve), but not pass it on. They are in
+  // neither staff list, so the mail is in the institution's language.
+  CHECK_THAT(mail_text(escalation[0]), Catch::Contains("Otan hoitaakseni"));
   CHECK(link_of(escalation[0], "not_mine").empty());
   CHECK(link_of(escalation[0], "reassign").empty());
   auto take = link_of(escalation[0], "acknowledge");
@@ -692,18 +702,92 @@ staff:
   CHECK(final_history.back().detail == "outcome helped=yes");
 }
 
-TEST_CASE("a coordinator who left cannot take over a ticket from an old escalation email",
+TEST_CASE("no open ticket goes quiet: escalated again, and an unresolved one asks weekly",
           "[app][tickets][sla]") {
+  desk_fixture f(coordinated_routing(R"(staff:
+  - email: kuraattori@varia.test
+    roles: [social_worker]
+    language: en
+    backup: vara@varia.test
+)"));
+  f.add_staff("kuraattori@varia.test", "social_worker");
+  using std::chrono::hours;
+  auto opened = f.desk->open(*f.store, f.student, "life", core::urgency::normal, "", "", "", t0);
+  REQUIRE(opened);
+  f.take("mail", t0);
+  auto run = [&](core::instant at) {
+    auto steps = f.desk->run_sla(*f.store, starts_any, at);
+    REQUIRE(steps);
+    return f.take("mail", at);
+  };
+  REQUIRE(run(t0 + hours(48)).size() == 1);  // the reminder
+  auto first = run(t0 + hours(96));
+  REQUIRE(first.size() == 1);
+  CHECK(recipients(first[0]) == std::vector<std::string>{"vara@varia.test"});
+  CHECK(run(t0 + hours(143)).empty());
+  // 48 h on, nobody has taken it: the backup again, and now the coordinator too.
+  auto again = run(t0 + hours(144));
+  REQUIRE(again.size() == 2);
+  mail_to(again, "vara@varia.test");
+  auto to_coordinator = mail_to(again, "coordinator@varia.test");
+  CHECK_THAT(mail_text(to_coordinator), Catch::Contains("Eskalointi"));  // the institution's fi
+  auto taken =
+      f.desk->act(*f.store, *f.lib, link_of(to_coordinator, "acknowledge"), t0 + hours(145));
+  REQUIRE(taken);
+  REQUIRE(taken->http_status == 200);
+  CHECK(run(t0 + hours(145) + std::chrono::days(7) - std::chrono::minutes(1)).empty());
+
+  // A week after the acknowledgement, nobody has resolved it: its assignees are asked, each
+  // in their language, with a fresh link to resolve it and none to acknowledge it again.
+  const auto week = t0 + hours(145) + std::chrono::days(7);
+  auto asked = run(week);
+  REQUIRE(asked.size() == 2);
+  auto to_kuraattori = mail_to(asked, "kuraattori@varia.test");
+  CHECK_THAT(mail_text(to_kuraattori), Catch::Contains("still open"));
+  CHECK_THAT(mail_text(mail_to(asked, "coordinator@varia.test")), Catch::Contains("yhä kesken"));
+  CHECK(link_of(to_kuraattori, "acknowledge").empty());
+  auto resolve = link_of(to_kuraattori, "resolve");
+  REQUIRE_FALSE(resolve.empty());
+  CHECK(f.ticket(opened->id).history.back().event == "still_open");
+  CHECK(run(week + std::chrono::days(1)).empty());
+  auto r = f.desk->act(*f.store, *f.lib, resolve, week + std::chrono::days(1));
+  REQUIRE(r);
+  CHECK(r->http_status == 200);
+  CHECK(run(week + std::chrono::days(8)).empty());  // resolved: nobody is asked again
+}
+
+TEST_CASE("staff the routing file gives no language are mailed in the institution's",
+          "[app][tickets][language]") {
   desk_fixture f(R"(tuki_routing: 1
 institution:
   id: varia
   time_zone: Europe/Helsinki
-  coordinator: coordinator@varia.test
+  coordinator: samordnare@varia.test
 fallback_role: study_counsellor
 rules:
   - category: life
     roles: [social_worker]
-)");
+)",
+                 "    languages: [sv]\n    default_language: sv\n");
+  f.add_staff("kurator@varia.test", "social_worker");  // the CSV only: no language
+  auto opened = f.desk->open(*f.store, f.student, "life", core::urgency::normal, "", "", "", t0);
+  REQUIRE(opened);
+  auto mails = f.take("mail", t0);
+  REQUIRE(mails.size() == 1);
+  CHECK_THAT(mail_text(mails[0]), Catch::Contains("Stödbegäran"));
+  REQUIRE(f.desk->run_sla(*f.store, starts_any, t0 + std::chrono::hours(48)));
+  f.take("mail", t0 + std::chrono::hours(48));
+  REQUIRE(f.desk->run_sla(*f.store, starts_any, t0 + std::chrono::hours(96)));
+  // The coordinator is in neither the CSV nor the routing file's staff.
+  auto escalation = f.take("mail", t0 + std::chrono::hours(96));
+  REQUIRE(escalation.size() == 1);
+  CHECK(recipients(escalation[0]) == std::vector<std::string>{"samordnare@varia.test"});
+  CHECK_THAT(mail_text(escalation[0]), Catch::Contains("Eskalering"));
+}
+
+TEST_CASE("a coordinator who left cannot take over a ticket from an old escalation email",
+          "[app][tickets][sla]") {
+  desk_fixture f(coordinated_routing());
   f.add_staff("kuraattori@varia.test", "social_worker");
   f.add_staff("coordinator@varia.test", "study_counsellor");
   auto opened = f.desk->open(*f.store, f.student, "life", core::urgency::normal, "", "", "", t0);
@@ -1127,11 +1211,11 @@ TEST_CASE("an open ticket whose only assignee left is routed again by the SLA pu
           "[app][tickets][departure]") {
   desk_fixture f;
   auto [id, mail] = social_worker_ticket(f);
-  // Acknowledged: no SLA step is pending, and still the ticket must not stay with her.
+  // Acknowledged: no SLA step is pending for a week, and still the ticket must not stay with her.
   auto ack = f.desk->act(*f.store, *f.lib, link_of(mail, "acknowledge"), t0);
   REQUIRE(ack);
   REQUIRE(ack->http_status == 200);
-  CHECK(f.store->tickets_due(t0 + std::chrono::days(365), 10).empty());
+  CHECK(f.store->tickets_due(t0 + std::chrono::days(7) - std::chrono::minutes(1), 10).empty());
   f.add_staff("sosiaali@varia.test", "social_worker");
 
   const auto left_at = t0 + std::chrono::hours(2);

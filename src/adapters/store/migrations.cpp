@@ -382,6 +382,16 @@ UPDATE tickets SET sla_due_at = updated_at
        R"sql(
 CREATE INDEX audit_by_action_subject ON audit_events (action, subject, at);
 )sql"},
+      // No open ticket goes quiet any more: one escalated but never acknowledged is escalated
+      // again every escalate_repeat_after, and one acknowledged but never resolved asks its
+      // assignees every still_open_after whether it still is open (routing::next_deadline).
+      // Open tickets stored without a deadline are made due; the SLA pump works out their step.
+      {18, "open tickets without an SLA deadline are looked at again",
+       R"sql(
+UPDATE tickets SET sla_due_at = updated_at
+ WHERE sla_due_at IS NULL AND status <> 'RESOLVED'
+   AND json_valid(state) AND json_extract(state, '$.status') <> 'RESOLVED';
+)sql"},
   };
   return all;
 }

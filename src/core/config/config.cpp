@@ -146,7 +146,15 @@ void read_sla(yaml_map_reader& r, sla_overrides& s, yaml_errors& errors) {
   one("escalate_after", s.escalate_after_ms);
   one("crisis_remind_after", s.crisis_remind_after_ms);
   one("crisis_escalate_after", s.crisis_escalate_after_ms);
+  one("escalate_repeat_after", s.escalate_repeat_after_ms);
+  one("still_open_after", s.still_open_after_ms);
   one("followup_after", s.followup_after_ms);
+  // Both repeat until someone acts: minutes would mail the same people all day.
+  for (auto [key, v] : {std::pair{"escalate_repeat_after", &s.escalate_repeat_after_ms},
+                        std::pair{"still_open_after", &s.still_open_after_ms}})
+    if (*v && **v > 0 && **v < 3'600'000)
+      errors.add(r.mark(key), r.child_path(key),
+                 "must be at least 1h (it repeats until someone acts on the ticket)");
   // An unacknowledged crisis ticket is escalated again every crisis_escalate_after: seconds
   // would mail the same people every few seconds.
   if (s.crisis_escalate_after_ms && *s.crisis_escalate_after_ms > 0 &&

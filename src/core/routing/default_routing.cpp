@@ -42,6 +42,8 @@ sla:
   escalate_after: 96h
   crisis_remind_after: 30m
   crisis_escalate_after: 60m
+  escalate_repeat_after: 48h
+  still_open_after: 7d
   followup_after: 14d
 disengagement:
   unanswered_in_a_row: 2

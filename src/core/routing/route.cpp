@@ -88,7 +88,8 @@ class router {
       const staff_member* b = staff_.find(next);
       if (b == nullptr) {
         // A backup outside the directory: nothing is known about their hours; trust the config.
-        return assignee{next, "", std::string(role), s.language, "", "backup for " + s.email};
+        // Their language is not known either: "" is the institution's.
+        return assignee{next, "", std::string(role), "", "", "backup for " + s.email};
       }
       if (!is_absent(*b, local_.day)) {
         if (!available_now(*b)) return std::nullopt;
@@ -121,7 +122,7 @@ class router {
         if (const staff_member* t = staff_.find(own)) {
           if (auto a = resolve(*t, role, "own teacher")) tiers[0].push_back(std::move(*a));
         } else if (!is_excluded(own)) {
-          tiers[0].push_back(assignee{own, "", role, req_.student.language, "", "own teacher"});
+          tiers[0].push_back(assignee{own, "", role, "", "", "own teacher"});
         }
       }
       for (std::size_t i : staff_.holders(role)) {
@@ -257,7 +258,7 @@ class router {
     if (!coordinator.empty() && !is_excluded(coordinator)) {
       const staff_member* s = staff_.find(coordinator);
       d_.assignees.push_back(s ? from_member(*s, "coordinator", "")
-                               : assignee{coordinator, "", "coordinator", "en", "", ""});
+                               : assignee{coordinator, "", "coordinator", "", "", ""});
       d_.role = "coordinator";
       d_.reason = why + "; nobody in role " + rules_.fallback_role + ": coordinator";
       return std::move(d_);
@@ -294,7 +295,7 @@ std::optional<assignee> crisis_contact(const routing_rules& rules, const staff_d
   if (contact.empty() || staff.departed(contact)) return std::nullopt;
   const staff_member* s = staff.find(contact);
   return s ? from_member(*s, "crisis_contact", "")
-           : assignee{contact, "", "crisis_contact", "en", "", ""};
+           : assignee{contact, "", "crisis_contact", "", "", ""};
 }
 
 std::vector<std::string> known_roles(const routing_rules& rules, const staff_directory& staff) {

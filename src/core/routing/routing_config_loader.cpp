@@ -372,7 +372,7 @@ class reader {
       each_error([&] {
         only_keys(sla, "sla",
                   {"remind_after", "escalate_after", "crisis_remind_after", "crisis_escalate_after",
-                   "followup_after"});
+                   "escalate_repeat_after", "still_open_after", "followup_after"});
         auto& s = c.sla;
         if (sla["remind_after"]) s.remind_after = duration(sla["remind_after"], "sla.remind_after");
         if (sla["escalate_after"]) {
@@ -385,8 +385,24 @@ class reader {
           s.crisis_escalate_after =
               duration(sla["crisis_escalate_after"], "sla.crisis_escalate_after");
         }
+        if (sla["escalate_repeat_after"]) {
+          s.escalate_repeat_after =
+              duration(sla["escalate_repeat_after"], "sla.escalate_repeat_after");
+        }
+        if (sla["still_open_after"]) {
+          s.still_open_after = duration(sla["still_open_after"], "sla.still_open_after");
+        }
         if (sla["followup_after"]) {
           s.followup_after = duration(sla["followup_after"], "sla.followup_after");
+        }
+        // Both repeat until someone acts: minutes would mail the same people all day.
+        if (s.escalate_repeat_after < std::chrono::hours(1)) {
+          fail(sla, "sla.escalate_repeat_after",
+               "must be at least 1h (an unacknowledged ticket is escalated again this often)");
+        }
+        if (s.still_open_after < std::chrono::hours(1)) {
+          fail(sla, "sla.still_open_after",
+               "must be at least 1h (the assignees of an unresolved ticket are asked this often)");
         }
         if (s.escalate_after <= s.remind_after) {
           fail(sla, "sla.escalate_after", "must be later than remind_after");

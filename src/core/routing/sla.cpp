@@ -16,31 +16,43 @@ std::optional<sla_deadline> next_deadline(const ticket& t, const sla_settings& s
     d.action = sla_action::followup;
     d.at = *t.resolved_at + s.followup_after;
   } else if (t.acknowledged_at) {
-    return std::nullopt;
+    // Acknowledged but not resolved: the assignees are asked, now and then, whether it still
+    // is open; their links to resolve it expire, and the student's "did you get help?" waits
+    // for the resolution.
+    d.action = sla_action::still_open;
+    d.at = std::max(*t.acknowledged_at, t.still_open_at.value_or(*t.acknowledged_at)) +
+           s.still_open_after;
+    for (const auto& a : t.assignees)
+      if (!left(a.email)) d.recipients.push_back(a.email);
   } else if (!t.reminded_at) {
     d.action = sla_action::remind;
     d.at = t.assigned_at + (t.is_crisis() ? s.crisis_remind_after : s.remind_after);
     for (const auto& a : t.assignees)
       if (!left(a.email)) d.recipients.push_back(a.email);
-  } else if (!t.escalated_at || t.is_crisis()) {
-    // A crisis ticket nobody acknowledged, or took over, is escalated again every
-    // crisis_escalate_after until someone does: it must not go quiet after one email.
+  } else {
+    // Escalated again until someone acknowledges or takes it over: a crisis ticket every
+    // crisis_escalate_after, any other every escalate_repeat_after. It must not go quiet.
     d.action = sla_action::escalate;
-    d.at = t.escalated_at
-               ? *t.escalated_at + s.crisis_escalate_after
-               : t.assigned_at + (t.is_crisis() ? s.crisis_escalate_after : s.escalate_after);
-    for (const auto& a : t.assignees) {
-      std::string to = !a.backup_email.empty() && a.backup_email != a.email &&
-                               !t.is_assignee(a.backup_email) && !left(a.backup_email)
-                           ? a.backup_email
-                           : normalize_email(s.coordinator_email);
-      if (!to.empty() && !left(to) &&
+    d.at =
+        t.escalated_at
+            ? *t.escalated_at + (t.is_crisis() ? s.crisis_escalate_after : s.escalate_repeat_after)
+            : t.assigned_at + (t.is_crisis() ? s.crisis_escalate_after : s.escalate_after);
+    // Never to an assignee (the coordinator may hold the ticket as the last resort): they
+    // have had the ticket and the reminder already.
+    auto add = [&](std::string to) {
+      if (!to.empty() && !left(to) && !t.is_assignee(to) &&
           std::find(d.recipients.begin(), d.recipients.end(), to) == d.recipients.end()) {
         d.recipients.push_back(std::move(to));
       }
+    };
+    const std::string coordinator = normalize_email(s.coordinator_email);
+    for (const auto& a : t.assignees) {
+      const bool backup = !a.backup_email.empty() && a.backup_email != a.email &&
+                          !t.is_assignee(a.backup_email) && !left(a.backup_email);
+      add(backup ? a.backup_email : coordinator);
     }
-  } else {
-    return std::nullopt;
+    // The backups did not take it either: from the second escalation the coordinator hears too.
+    if (t.escalated_at) add(coordinator);
   }
   d.due = d.at <= now;
   return d;
@@ -52,6 +64,8 @@ std::string_view to_string(sla_action a) {
       return "remind";
     case sla_action::escalate:
       return "escalate";
+    case sla_action::still_open:
+      return "still_open";
     case sla_action::followup:
       return "followup";
   }

@@ -9,8 +9,8 @@ namespace tuki::routing {
 namespace {
 
 struct phrases {
-  std::array<const char*, 4> subject;  // by notice_kind; "{category}" and "{id}" are replaced
-  std::array<const char*, 4> intro;
+  std::array<const char*, 5> subject;  // by notice_kind; "{category}" and "{id}" are replaced
+  std::array<const char*, 5> intro;
   const char* urgent_prefix;
   const char* greeting;  // "{name}" replaced; greeting_anonymous when no name
   const char* greeting_anonymous;
@@ -35,12 +35,14 @@ struct phrases {
 const phrases fi{
     {"Tukipyyntö ({category}) – tiketti {id}", "Muistutus: kuittaamaton tukipyyntö {id}",
      "Eskalointi: tukipyyntöä {id} ei ole kuitattu",
-     "Opiskelija kirjoitti uudelleen: tukipyyntö {id}"},
+     "Opiskelija kirjoitti uudelleen: tukipyyntö {id}", "Onko tukipyyntö {id} yhä kesken?"},
     {"Opiskelija tarvitsee tukea, ja pyyntö on ohjattu sinulle.",
      "Tätä tukipyyntöä ei ole vielä kuitattu. Kuittaa se, kun olet nähnyt sen.",
      "Saat tämän, koska sinulle ohjattua tai varahenkilönäsi hoidettavaa tukipyyntöä ei ole "
      "kuitattu ajoissa.",
-     "Opiskelija, jonka tukipyyntö on sinulla, kirjoitti samasta asiasta uudelleen."},
+     "Opiskelija, jonka tukipyyntö on sinulla, kirjoitti samasta asiasta uudelleen.",
+     "Tämä tukipyyntö on kuitattu, mutta sitä ei ole merkitty ratkaistuksi. Kun asia on hoidettu, "
+     "merkitse se ratkaistuksi, niin opiskelijalta kysytään myöhemmin, saiko hän apua."},
     "KIIREELLINEN: ",
     "Hei {name},",
     "Hei,",
@@ -73,11 +75,13 @@ const phrases fi{
 const phrases sv{
     {"Stödbegäran ({category}) – ärende {id}", "Påminnelse: okvitterad stödbegäran {id}",
      "Eskalering: stödbegäran {id} har inte kvitterats",
-     "Den studerande skrev igen: stödbegäran {id}"},
+     "Den studerande skrev igen: stödbegäran {id}", "Är stödbegäran {id} fortfarande öppen?"},
     {"En studerande behöver stöd och begäran har skickats till dig.",
      "Den här stödbegäran har ännu inte kvitterats. Kvittera den när du har sett den.",
      "Du får detta eftersom en stödbegäran inte har kvitterats i tid.",
-     "Den studerande vars stödbegäran du har skrev igen om samma sak."},
+     "Den studerande vars stödbegäran du har skrev igen om samma sak.",
+     "Den här stödbegäran har kvitterats men inte markerats som löst. När ärendet är klart, "
+     "markera det som löst, så frågar vi senare den studerande om hen fick hjälp."},
     "BRÅDSKANDE: ",
     "Hej {name},",
     "Hej,",
@@ -110,11 +114,13 @@ const phrases sv{
 const phrases en{
     {"Support request ({category}) – ticket {id}", "Reminder: unacknowledged support request {id}",
      "Escalation: support request {id} has not been acknowledged",
-     "The student wrote again: support request {id}"},
+     "The student wrote again: support request {id}", "Is support request {id} still open?"},
     {"A student needs support and the request has been routed to you.",
      "This support request has not been acknowledged yet. Please acknowledge it once seen.",
      "You receive this because a support request was not acknowledged in time.",
-     "The student whose support request you hold wrote about it again."},
+     "The student whose support request you hold wrote about it again.",
+     "This support request was acknowledged but has not been marked resolved. Once it is dealt "
+     "with, mark it resolved, and the student will later be asked whether they got help."},
     "URGENT: ",
     "Hello {name},",
     "Hello,",

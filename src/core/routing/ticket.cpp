@@ -35,6 +35,7 @@ void new_assignment(ticket& t, const routing_decision& d, core::instant now) {
   t.acknowledged_at.reset();
   t.reminded_at.reset();
   t.escalated_at.reset();
+  t.still_open_at.reset();
 }
 
 }  // namespace
@@ -296,6 +297,13 @@ core::status record_escalation(ticket& t, const std::vector<std::string>& to, co
   if (!t.is_open() || t.acknowledged_at) return not_allowed(t, "escalate");
   t.escalated_at = now;
   event(t, now, "escalation", system_actor, joined(to));
+  return core::status::ok();
+}
+
+core::status record_still_open(ticket& t, const std::vector<std::string>& to, core::instant now) {
+  if (!t.is_open() || !t.acknowledged_at) return not_allowed(t, "ask whether it is still open");
+  t.still_open_at = now;
+  event(t, now, "still_open", system_actor, joined(to));
   return core::status::ok();
 }
 

@@ -84,6 +84,7 @@ json to_json(const ticket& t) {
           {"resolved_at", time_or_null(t.resolved_at)},
           {"reminded_at", time_or_null(t.reminded_at)},
           {"escalated_at", time_or_null(t.escalated_at)},
+          {"still_open_at", time_or_null(t.still_open_at)},
           {"followup_at", time_or_null(t.followup_at)}};
 }
 
@@ -102,6 +103,7 @@ core::result<ticket> ticket_from_json(const json& j) {
   t.resolved_at = r.optional_time("resolved_at");
   t.reminded_at = r.optional_time("reminded_at");
   t.escalated_at = r.optional_time("escalated_at");
+  t.still_open_at = r.optional_time("still_open_at");
   t.followup_at = r.optional_time("followup_at");
   if (!r.error.empty()) return core::status::invalid_argument("ticket: " + r.error);
   if (!urgency) return core::status::invalid_argument("ticket: urgency: unknown value");

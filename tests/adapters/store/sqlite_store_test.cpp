@@ -534,27 +534,61 @@ TEST_CASE("migration 16 makes unacknowledged crisis tickets escalated before due
     return "(" + std::to_string(id) + ", 'varia', 7, '" + category + "', '" + urgency + "', '" +
            status + "', " + st + ", NULL, 100, " + std::to_string(1000 + id) + ")";
   };
-  auto [store, conn] = upgrade_from(
-      db, 15,
-      "INSERT INTO institutions VALUES ('varia', 'Varia', 'FI', 'Europe/Helsinki');"
-      "INSERT INTO students (id, institution_id, student_ref, phone, created_at, updated_at) "
-      "VALUES (7, 'varia', 's1', '+358401234567', 1, 1);"
-      "INSERT INTO tickets (id, institution_id, student_id, category, urgency, status, state, "
-      "sla_due_at, created_at, updated_at) VALUES " +
-          row(1, "crisis", "urgent", "OPENED", state("OPENED", "null", "500")) + "," +
-          row(2, "wellbeing", "urgent", "OPENED", state("OPENED", "null", "500")) + "," +
-          row(3, "crisis", "urgent", "ACKNOWLEDGED", state("ACKNOWLEDGED", "600", "500")) + "," +
-          row(4, "studies", "normal", "OPENED", state("OPENED", "null", "500")) + "," +
-          row(5, "crisis", "urgent", "RESOLVED", state("RESOLVED", "600", "500")) + "," +
-          row(6, "crisis", "urgent", "OPENED", state("OPENED", "null", "null")) + "," +
-          row(8, "crisis", "urgent", "NEW", "''"));
-  auto& q = conn->prepare(
+  // Up to 16 only: migration 18 makes every open ticket due.
+  auto conn = sqlite_connection::open(db.path.string());
+  REQUIRE(conn);
+  REQUIRE(migrate(**conn, 15).is_ok());
+  REQUIRE(
+      (*conn)
+          ->exec("INSERT INTO institutions VALUES ('varia', 'Varia', 'FI', 'Europe/Helsinki');"
+                 "INSERT INTO students (id, institution_id, student_ref, phone, created_at, "
+                 "updated_at) VALUES (7, 'varia', 's1', '+358401234567', 1, 1);"
+                 "INSERT INTO tickets (id, institution_id, student_id, category, urgency, "
+                 "status, state, sla_due_at, created_at, updated_at) VALUES " +
+                 row(1, "crisis", "urgent", "OPENED", state("OPENED", "null", "500")) + "," +
+                 row(2, "wellbeing", "urgent", "OPENED", state("OPENED", "null", "500")) + "," +
+                 row(3, "crisis", "urgent", "ACKNOWLEDGED", state("ACKNOWLEDGED", "600", "500")) +
+                 "," + row(4, "studies", "normal", "OPENED", state("OPENED", "null", "500")) + "," +
+                 row(5, "crisis", "urgent", "RESOLVED", state("RESOLVED", "600", "500")) + "," +
+                 row(6, "crisis", "urgent", "OPENED", state("OPENED", "null", "null")) + "," +
+                 row(8, "crisis", "urgent", "NEW", "''"))
+          .is_ok());
+  REQUIRE(migrate(**conn, 16).is_ok());
+  auto& q = (*conn)->prepare(
       "SELECT group_concat(id || ':' || IFNULL(sla_due_at, '-'), ' ') FROM "
       "(SELECT id, sla_due_at FROM tickets ORDER BY id)");
   REQUIRE(q.step());
   // 1 and 2 (urgent) are due at once; acknowledged, normal, resolved, never escalated and
   // unrouted rows (migration 14's) are left alone.
   CHECK(q.column_text(0) == "1:1001 2:1002 3:- 4:- 5:- 6:- 8:-");
+  q.reset();
+}
+
+TEST_CASE("migration 18 makes every open ticket without a deadline due, and no others", "[store]") {
+  temp_db db;
+  auto row = [](int id, const char* status, const char* state, const char* due) {
+    return "(" + std::to_string(id) + ", 'varia', 7, 'life', 'normal', '" + status + "', " + state +
+           ", " + due + ", 100, " + std::to_string(1000 + id) + ")";
+  };
+  auto [store, conn] = upgrade_from(
+      db, 17,
+      "INSERT INTO institutions VALUES ('varia', 'Varia', 'FI', 'Europe/Helsinki');"
+      "INSERT INTO students (id, institution_id, student_ref, phone, created_at, updated_at) "
+      "VALUES (7, 'varia', 's1', '+358401234567', 1, 1);"
+      "INSERT INTO tickets (id, institution_id, student_id, category, urgency, status, state, "
+      "sla_due_at, created_at, updated_at) VALUES " +
+          // escalated once, never acknowledged; acknowledged, never resolved
+          row(1, "OPENED", R"('{"status":"OPENED","escalated_at":500}')", "NULL") + "," +
+          row(2, "ACKNOWLEDGED", R"('{"status":"ACKNOWLEDGED","acknowledged_at":600}')", "NULL") +
+          "," +
+          // resolved and followed up; a deadline already set; unrouted (migration 14's)
+          row(3, "RESOLVED", R"('{"status":"RESOLVED"}')", "NULL") + "," +
+          row(4, "OPENED", R"('{"status":"OPENED"}')", "5000") + "," + row(5, "NEW", "''", "NULL"));
+  auto& q = conn->prepare(
+      "SELECT group_concat(id || ':' || IFNULL(sla_due_at, '-'), ' ') FROM "
+      "(SELECT id, sla_due_at FROM tickets ORDER BY id)");
+  REQUIRE(q.step());
+  CHECK(q.column_text(0) == "1:1001 2:1002 3:- 4:5000 5:-");
   q.reset();
 }
 

@@ -50,7 +50,42 @@ TEST_CASE("SLA: reminder at 48 h and escalation to the backup at 96 h", "[routin
   REQUIRE(record_escalation(t, d->recipients, d->at).is_ok());
   CHECK(t.history.back().event == "escalation");
   CHECK(t.history.back().detail == "backup@x.fi");
-  CHECK_FALSE(next_deadline(t, settings(), d->at).has_value());
+  // Nobody takes it: escalated again 48 h later, and the coordinator hears as well.
+  d = next_deadline(t, settings(), utc("2025-03-08T08:00:00Z"));
+  REQUIRE(d.has_value());
+  CHECK(d->action == sla_action::escalate);
+  CHECK(d->at == utc("2025-03-10T08:00:00Z"));
+  CHECK_FALSE(d->due);
+  CHECK(d->recipients == std::vector<std::string>{"backup@x.fi", "boss@x.fi"});
+  REQUIRE(record_escalation(t, d->recipients, d->at).is_ok());
+  sla_settings weekly = settings();
+  weekly.escalate_repeat_after = std::chrono::days(7);
+  CHECK(next_deadline(t, weekly, d->at)->at == utc("2025-03-17T08:00:00Z"));
+  // The backup takes it over from the escalation email: no more escalations.
+  REQUIRE(acknowledge(t, "backup@x.fi", utc("2025-03-11T09:00:00Z")).is_ok());
+  CHECK(next_deadline(t, settings(), utc("2025-03-11T09:00:00Z"))->action ==
+        sla_action::still_open);
+}
+
+TEST_CASE("SLA: an escalation never goes to an assignee", "[routing]") {
+  // The coordinator holds the ticket as the last resort: escalating it to them again would
+  // tell nobody new.
+  ticket_request r;
+  r.category = "life";
+  routing_decision dec;
+  dec.assignees.push_back({"boss@x.fi", "", "coordinator", "", "", ""});
+  ticket t = make_ticket("T2", r, dec, utc("2025-03-04T08:00:00Z"));
+  REQUIRE(record_reminder(t, {"boss@x.fi"}, utc("2025-03-06T08:00:00Z")).is_ok());
+  auto d = next_deadline(t, settings(), utc("2025-03-08T08:00:00Z"));
+  REQUIRE(d.has_value());
+  CHECK(d->action == sla_action::escalate);
+  CHECK(d->recipients.empty());
+  // A backup who is also an assignee is skipped for the coordinator.
+  ticket shared = make("life", core::urgency::normal, "u@x.fi");
+  shared.assignees.push_back({"u@x.fi", "U", "teacher", "", "", ""});
+  REQUIRE(record_reminder(shared, {"t@x.fi", "u@x.fi"}, utc("2025-03-06T08:00:00Z")).is_ok());
+  CHECK(next_deadline(shared, settings(), utc("2025-03-08T08:00:00Z"))->recipients ==
+        std::vector<std::string>{"boss@x.fi"});
 }
 
 TEST_CASE("SLA: crisis reminds at 30 min and escalates at 60 min to the coordinator", "[routing]") {
@@ -77,18 +112,50 @@ TEST_CASE("SLA: crisis reminds at 30 min and escalates at 60 min to the coordina
   REQUIRE(record_escalation(t, d->recipients, d->at).is_ok());
   CHECK(next_deadline(t, settings(), utc("2025-03-04T10:00:00Z"))->at ==
         utc("2025-03-04T11:00:00Z"));
-  // Taken over from the escalation email: the clock stops.
+  // Taken over from the escalation email: no more escalations; a week on, the question whether
+  // it is still open.
   REQUIRE(acknowledge(t, "boss@x.fi", utc("2025-03-04T10:05:00Z")).is_ok());
-  CHECK_FALSE(next_deadline(t, settings(), utc("2025-03-04T12:00:00Z")).has_value());
+  d = next_deadline(t, settings(), utc("2025-03-04T12:00:00Z"));
+  REQUIRE(d.has_value());
+  CHECK(d->action == sla_action::still_open);
+  CHECK(d->at == utc("2025-03-11T10:05:00Z"));
 }
 
-TEST_CASE("SLA: configured times are used; acknowledging stops the clock", "[routing]") {
+TEST_CASE("SLA: configured times are used; acknowledging stops the reminders", "[routing]") {
   sla_settings s = settings();
   s.remind_after = std::chrono::hours(24);
   ticket t = make("life", core::urgency::normal, "");
   CHECK(next_deadline(t, s, utc("2025-03-04T08:00:00Z"))->at == utc("2025-03-05T08:00:00Z"));
   REQUIRE(acknowledge(t, "t@x.fi", utc("2025-03-04T10:00:00Z")).is_ok());
-  CHECK_FALSE(next_deadline(t, s, utc("2025-03-10T08:00:00Z")).has_value());
+  auto d = next_deadline(t, s, utc("2025-03-10T08:00:00Z"));
+  REQUIRE(d.has_value());
+  CHECK(d->action != sla_action::remind);
+  CHECK(d->action != sla_action::escalate);
+}
+
+TEST_CASE("SLA: an acknowledged ticket nobody resolves asks its assignees every week",
+          "[routing]") {
+  ticket t = make("life", core::urgency::normal, "backup@x.fi");
+  REQUIRE(mark_notified(t, utc("2025-03-04T08:01:00Z")).is_ok());
+  // Not before it is acknowledged: that is what the reminders are for.
+  CHECK_FALSE(record_still_open(t, {"t@x.fi"}, utc("2025-03-04T09:00:00Z")).is_ok());
+  REQUIRE(acknowledge(t, "t@x.fi", utc("2025-03-04T10:00:00Z")).is_ok());
+  auto d = next_deadline(t, settings(), utc("2025-03-11T09:59:59Z"));
+  REQUIRE(d.has_value());
+  CHECK(d->action == sla_action::still_open);
+  CHECK(d->at == utc("2025-03-11T10:00:00Z"));
+  CHECK_FALSE(d->due);
+  CHECK(d->recipients == std::vector<std::string>{"t@x.fi"});  // the assignees, not the backup
+  REQUIRE(record_still_open(t, d->recipients, d->at).is_ok());
+  CHECK(t.history.back().event == "still_open");
+  CHECK(t.history.back().detail == "t@x.fi");
+  d = next_deadline(t, settings(), utc("2025-03-11T10:00:00Z"));
+  CHECK(d->action == sla_action::still_open);
+  CHECK(d->at == utc("2025-03-18T10:00:00Z"));
+  // Resolved: the student's follow-up is next, and nobody is asked again.
+  REQUIRE(resolve(t, "t@x.fi", "", utc("2025-03-12T10:00:00Z")).is_ok());
+  CHECK(next_deadline(t, settings(), utc("2025-03-12T10:00:00Z"))->action == sla_action::followup);
+  CHECK_FALSE(record_still_open(t, {"t@x.fi"}, utc("2025-03-12T11:00:00Z")).is_ok());
 }
 
 TEST_CASE("SLA: follow-up 14 days after RESOLVED, once", "[routing]") {

@@ -90,7 +90,7 @@ struct webhook_settings {
 /// 48 h, 96 h, crisis 30 min / 60 min, follow-up 14 days). Milliseconds.
 struct sla_overrides {
   std::optional<std::int64_t> remind_after_ms, escalate_after_ms, crisis_remind_after_ms,
-      crisis_escalate_after_ms, followup_after_ms;
+      crisis_escalate_after_ms, escalate_repeat_after_ms, still_open_after_ms, followup_after_ms;
 };
 
 struct institution_settings {

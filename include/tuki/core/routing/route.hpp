@@ -60,7 +60,7 @@ struct assignee {
   std::string email;
   std::string name;  // empty when the email is not in the directory
   std::string role;  // the role they were chosen for ("crisis_contact", "coordinator" too)
-  std::string language = "en";
+  std::string language;  // of their staff messages; empty: the institution's default_language
   std::string backup_email;
   /// Why this person: "" (holds the role), "backup for x@y", "own teacher", "on call".
   std::string via;

@@ -1,8 +1,10 @@
 #pragma once
 // Service levels for tickets (pure): when an unacknowledged ticket reminds its assignees, when it
-// escalates, and when a resolved ticket's follow-up dialog is due. The app asks next_deadline()
-// after every change, schedules a timer for `at`, and when it fires records the action on the
-// ticket (ticket.hpp: record_reminder / record_escalation / record_followup) and sends it.
+// escalates (and escalates again), when an acknowledged ticket nobody resolved asks its assignees
+// whether it is still open, and when a resolved ticket's follow-up dialog is due. No open ticket
+// goes quiet for good. The app asks next_deadline() after every change, schedules a timer for
+// `at`, and when it fires records the action on the ticket (ticket.hpp: record_reminder /
+// record_escalation / record_still_open / record_followup) and sends it.
 #include <chrono>
 #include <optional>
 #include <string>
@@ -22,6 +24,12 @@ struct sla_settings {
   /// The same for crisis tickets (category "crisis" or urgency urgent).
   core::duration crisis_remind_after = std::chrono::minutes(30);
   core::duration crisis_escalate_after = std::chrono::minutes(60);
+  /// An escalated ticket still not acknowledged is escalated again this long after the last
+  /// escalation (a crisis ticket: every crisis_escalate_after).
+  core::duration escalate_repeat_after = std::chrono::hours(48);
+  /// An acknowledged ticket not resolved this long after the acknowledgement (or the last ask)
+  /// asks its assignees whether it is still open, with fresh links to resolve it.
+  core::duration still_open_after = std::chrono::days(7);
   /// After RESOLVED, the student gets the `followup` dialog.
   core::duration followup_after = std::chrono::days(14);
   /// Escalation target when an assignee has no backup (usually the institution coordinator).
@@ -29,24 +37,26 @@ struct sla_settings {
   bool operator==(const sla_settings&) const = default;
 };
 
-enum class sla_action { remind, escalate, followup };
+enum class sla_action { remind, escalate, still_open, followup };
 
 struct sla_deadline {
   sla_action action = sla_action::remind;
   core::instant at;
-  /// remind: the assignees; escalate: their backups or the coordinator; followup: empty
-  /// (the student gets the `followup` dialog).
+  /// remind and still_open: the assignees; escalate: their backups or the coordinator, never
+  /// an assignee, and from the second escalation on the coordinator as well; followup: empty (the
+  /// student gets the `followup` dialog).
   std::vector<std::string> recipients;
   /// at <= now: act now.
   bool due = false;
   bool operator==(const sla_deadline&) const = default;
 };
 
-/// The next SLA step of `t`, or nullopt when none is pending (acknowledged and open, already
-/// escalated, or follow-up already sent). A crisis ticket still unacknowledged is escalated
-/// again every crisis_escalate_after after its last escalation. With `staff`, nobody who left
-/// (staff_directory:: departed) is a recipient: an escalation skips a backup who left for the
-/// coordinator, and a coordinator who left too; without it, nobody counts as left.
+/// The next SLA step of `t`, or nullopt when none is pending (resolved and followed up). A
+/// ticket still unacknowledged is escalated again every escalate_repeat_after after its last
+/// escalation (a crisis ticket every crisis_escalate_after); an acknowledged one still open
+/// asks every still_open_after. With `staff`, nobody who left (staff_directory::departed) is a
+/// recipient: an escalation skips a backup who left for the coordinator, and a coordinator who
+/// left too; without it, nobody counts as left.
 std::optional<sla_deadline> next_deadline(const ticket& t, const sla_settings& s, core::instant now,
                                           const staff_directory* staff = nullptr);
 

@@ -37,7 +37,8 @@ struct staff_member {
   std::vector<std::string> campuses;
   std::vector<std::string> groups;
   std::string phone;
-  std::string language = "fi";  // language of staff messages
+  /// Language of staff messages (fi, sv, en); empty: the institution's default_language.
+  std::string language;
   /// On call: may receive urgent tickets outside working hours (crisis goes to all on-call staff).
   bool on_call = false;
   /// Empty = no hours configured: treated as always working.

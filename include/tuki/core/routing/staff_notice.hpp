@@ -18,7 +18,16 @@ namespace tuki::routing {
 /// shown); student_name carries the number.
 /// student_wrote: the student wrote about an open ticket's matter again (a message no dialog
 /// waited for), to its assignees.
-enum class notice_kind { new_ticket, reminder, escalation, student_wrote, unregistered_crisis };
+/// still_open: an acknowledged ticket nobody resolved; its assignees are asked whether it is
+/// still open (links to resolve, no acknowledge).
+enum class notice_kind {
+  new_ticket,
+  reminder,
+  escalation,
+  student_wrote,
+  still_open,
+  unregistered_crisis
+};
 
 struct notice_action {
   ticket_action action = ticket_action::acknowledge;

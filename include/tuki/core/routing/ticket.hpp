@@ -25,7 +25,7 @@ enum class ticket_status { new_ticket, opened, acknowledged, resolved, reassigne
 struct ticket_event {
   core::instant at;
   /// created, notified, acknowledged, resolved, reassigned, misrouted, departed, took_over,
-  /// note, reminder, escalation, followup.
+  /// note, reminder, escalation, still_open, followup.
   std::string event;
   std::string actor;  // staff email, or "tuki" for the system
   std::string detail;
@@ -53,6 +53,8 @@ struct ticket {
   /// SLA steps taken since assigned_at (reset on reassignment).
   std::optional<core::instant> reminded_at;
   std::optional<core::instant> escalated_at;
+  /// Acknowledged and still open: when the assignees were last asked whether it still is.
+  std::optional<core::instant> still_open_at;
   std::optional<core::instant> followup_at;
 
   bool is_open() const { return status != ticket_status::resolved; }
@@ -115,6 +117,8 @@ core::status add_note(ticket& t, std::string_view actor, std::string_view note, 
 /// SLA bookkeeping (sla.hpp says when): each appends a history event.
 core::status record_reminder(ticket& t, const std::vector<std::string>& to, core::instant now);
 core::status record_escalation(ticket& t, const std::vector<std::string>& to, core::instant now);
+/// The assignees `to` of an acknowledged open ticket were asked whether it is still open.
+core::status record_still_open(ticket& t, const std::vector<std::string>& to, core::instant now);
 core::status record_followup(ticket& t, core::instant now);
 
 std::string_view to_string(ticket_status s);
