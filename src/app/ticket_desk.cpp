@@ -333,7 +333,10 @@ core::status ticket_desk::notify(adapters::sqlite_store& store, const institutio
     routing::email_envelope env{{cfg_.mail.from, "tuki"}, {to, name}, language, ""};
     auto mime = routing::render_staff_email(n, env, now);
     if (!mime) return mime.error();
+    // The kind lets the mail worker drop a reminder that waited out an outage while someone
+    // acknowledged the ticket (routing::notice_superseded).
     nlohmann::json job{{"ticket_id", std::stoll(t.id)},
+                       {"notice", std::string(routing::to_string(kind))},
                        {"from", cfg_.mail.from},
                        {"recipients", {to}},
                        {"mime", *mime}};
@@ -549,6 +552,18 @@ core::result<ticket_action_outcome> ticket_desk::confirm(adapters::sqlite_store&
   // Someone who left (deactivated) acts on no ticket, with any link they were sent before.
   if (directory(store, institution_of((*loaded)->row.institution_id)).departed(link.actor))
     return failure(out, 403, routing::action_message::not_assignee, {.ticket_id = t.id});
+  // The page offers only what act() will do: nothing on a resolved ticket, and acknowledge or
+  // resolve only to its assignees and to whom it was escalated last (who take it over).
+  if (!t.is_open() && link.action != routing::ticket_action::not_mine)
+    return failure(out, 409, routing::action_message::already_resolved, {.ticket_id = t.id});
+  if (link.action == routing::ticket_action::acknowledge ||
+      link.action == routing::ticket_action::resolve) {
+    const auto escalated_to = routing::escalation_recipients(t);
+    const bool taking_over = std::find(escalated_to.begin(), escalated_to.end(),
+                                       routing::normalize_email(link.actor)) != escalated_to.end();
+    if (!t.is_assignee(link.actor) && !taking_over)
+      return failure(out, 403, routing::action_message::not_assignee, {.ticket_id = t.id});
+  }
   switch (link.action) {
     case routing::ticket_action::acknowledge:
       offer(out, routing::action_button::acknowledge);

@@ -64,13 +64,14 @@ struct mail_fixture {
   /// A mail job for the ticket to `recipients`, due at `due`; `attempts` and `last_error` as a
   /// job that failed before has them.
   std::int64_t mail_job(std::vector<std::string> recipients, core::instant due, int attempts = 0,
-                        const std::string& last_error = "") {
+                        const std::string& last_error = "", const std::string& notice = "") {
     auto store = app::open_store(cfg);
     REQUIRE(store);
     nlohmann::json job{{"from", "tuki@varia.test"},
                        {"recipients", recipients},
                        {"mime", mime},
                        {"ticket_id", ticket_id}};
+    if (!notice.empty()) job["notice"] = notice;
     auto id =
         (*store)->enqueue_job("mail", job.dump(), due, wall_now(), adapters::job_priority::crisis);
     REQUIRE(id);
@@ -262,4 +263,46 @@ TEST_CASE("the first mail through after an outage makes the waiting mail due, no
   auto to = server.delivered_to();
   std::sort(to.begin(), to.end());
   CHECK(to == std::vector<std::string>{"a@varia.test", "b@varia.test", "d@varia.test"});
+}
+
+TEST_CASE("a reminder that waited while the ticket was acknowledged is not sent; the rest are",
+          "[app][mail]") {
+  testing::scripted_smtp_server server({});
+  mail_fixture f(server.url());
+  {
+    auto store = app::open_store(f.cfg);
+    REQUIRE(store);
+    REQUIRE((*store)->update_ticket(f.ticket_id, "ACKNOWLEDGED", "", "", wall_now()));
+  }
+  const auto now = wall_now();
+  auto reminder =
+      f.mail_job({"a@varia.test"}, now, 6, "mail server: connection refused", "reminder");
+  auto escalation = f.mail_job({"b@varia.test"}, now, 6, "mail server: down", "escalation");
+  auto still_open = f.mail_job({"c@varia.test"}, now, 0, "", "still_open");
+  auto wrote = f.mail_job({"d@varia.test"}, now, 0, "", "student_wrote");
+  auto unknown = f.mail_job({"e@varia.test"}, now, 0);  // written before jobs named their kind
+  std::string log;
+  {
+    testing::stderr_capture capture(f.dir / "stderr.log");
+    {
+      testing::running_service s(f.cfg);
+      // One claim takes all five; the stale two are finished before anything is sent.
+      for (auto id : {still_open, wrote, unknown}) f.settled(id, 1);
+    }
+    log = capture.text();
+  }
+  INFO(log);
+  for (auto id : {reminder, escalation, still_open, wrote, unknown})
+    CHECK(f.job(id).status == "done");
+  auto delivered = server.delivered_to();
+  std::sort(delivered.begin(), delivered.end());
+  CHECK(delivered == std::vector<std::string>{"c@varia.test", "d@varia.test", "e@varia.test"});
+  CHECK_THAT(log, Catch::Contains("event=mail_superseded job=" + std::to_string(reminder)));
+  CHECK_THAT(log, Catch::Contains("notice=escalation"));
+  std::vector<std::string> superseded;
+  for (const auto& [event, detail] : f.events())
+    if (event == "NOTICE_SUPERSEDED") superseded.push_back(detail);
+  CHECK(superseded ==
+        std::vector<std::string>{"reminder email not sent: the ticket is ACKNOWLEDGED already",
+                                 "escalation email not sent: the ticket is ACKNOWLEDGED already"});
 }

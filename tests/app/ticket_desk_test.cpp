@@ -340,6 +340,33 @@ TEST_CASE("not mine reroutes to someone else and counts the misroute", "[app][ti
   auto twice = f.desk->act(*f.store, *f.lib, not_mine, t0 + std::chrono::minutes(2));
   REQUIRE(twice);
   CHECK(twice->http_status == 410);
+  // The first person's acknowledge link no longer offers a button: the page refuses as the
+  // action would.
+  const auto ack = link_of(mails[0], "acknowledge");
+  auto page = f.desk->confirm(*f.store, ack, t0 + std::chrono::minutes(3));
+  REQUIRE(page);
+  CHECK(page->http_status == 403);
+  CHECK_FALSE(page->button_kind);
+  auto acted = f.desk->act(*f.store, *f.lib, ack, t0 + std::chrono::minutes(3));
+  REQUIRE(acted);
+  CHECK(acted->http_status == 403);
+}
+
+TEST_CASE("a resolved ticket's older links open a page that says so, with no button",
+          "[app][tickets]") {
+  desk_fixture f;
+  auto [id, mail] = social_worker_ticket(f);
+  auto resolved = f.desk->act(*f.store, *f.lib, link_of(mail, "resolve"), t0);
+  REQUIRE(resolved);
+  REQUIRE(resolved->http_status == 200);
+  for (const char* action : {"acknowledge", "reassign"}) {
+    CAPTURE(action);
+    auto page = f.desk->confirm(*f.store, link_of(mail, action), t0 + std::chrono::hours(1));
+    REQUIRE(page);
+    CHECK(page->http_status == 409);
+    CHECK(page->said == routing::action_message::already_resolved);
+    CHECK_FALSE(page->button_kind);
+  }
 }
 
 TEST_CASE("not mine on a shared crisis ticket leaves it with the others, not the fallback role",

@@ -16,6 +16,10 @@
 //    daily for all jobs; the mail waits with backoff as in an outage.
 //  - tuki refused whatever the message (a 5xx greeting or EHLO: a blocklisted address; a 5xx to
 //    MAIL FROM: a sender the server does not take): the same, as `mail_server_refused`.
+// Before sending, a reminder or escalation whose ticket someone acknowledged or resolved while
+// it waited (an outage), or a "still open?" of a resolved ticket, is finished unsent
+// (routing::notice_superseded): the ticket's history says so (NOTICE_SUPERSEDED) and the log
+// says `mail_superseded`. Nothing else is ever skipped.
 // Webhooks have a thread of their own (pumps/webhook_worker.cpp): a mail outage never holds
 // them.
 #include <future>
@@ -27,6 +31,7 @@
 #include "tuki/app/outbox_decision.hpp"
 #include "tuki/app/service.hpp"
 #include "tuki/app/wall_clock.hpp"
+#include "tuki/core/routing/staff_notice.hpp"
 
 namespace tuki::app {
 
@@ -41,6 +46,37 @@ core::status run_job(write_queue& q, write_queue::job j) {
 // The last error of a refused job starts with this: resume_jobs leaves it to its own interval.
 const std::string refused_mark = "refused: ";
 
+struct superseded_mail {
+  std::int64_t job = 0, ticket = 0;
+  std::string notice;
+};
+
+// Takes the notices that are out of date (routing::notice_superseded) out of `jobs`, finished
+// unsent, into `dropped`.
+core::status drop_superseded(adapters::sqlite_store& s, std::vector<adapters::outbox_job>& jobs,
+                             std::vector<superseded_mail>& dropped, core::instant now) {
+  std::vector<adapters::outbox_job> keep;
+  for (auto& job : jobs) {
+    auto payload = nlohmann::json::parse(job.payload, nullptr, false);
+    const std::string notice = payload.is_object() ? payload.value("notice", "") : "";
+    const auto ticket = payload.is_object() ? payload.value("ticket_id", std::int64_t{0}) : 0;
+    if (!notice.empty() && ticket != 0) {
+      const auto row = s.get_ticket(ticket);
+      if (row && routing::notice_superseded(notice, row->status)) {
+        if (auto st = s.finish_job(job.id); !st) return st;
+        (void)s.add_ticket_event(
+            ticket, "NOTICE_SUPERSEDED", "tuki",
+            notice + " email not sent: the ticket is " + row->status + " already", now);
+        dropped.push_back({job.id, ticket, notice});
+        continue;
+      }
+    }
+    keep.push_back(std::move(job));
+  }
+  jobs = std::move(keep);
+  return core::status::ok();
+}
+
 std::string smtp_answer(const adapters::mail_result& r) {
   if (!r.smtp_code) return "";
   return "SMTP " + std::to_string(r.smtp_code) + (r.reply.empty() ? "" : " " + r.reply);
@@ -53,11 +89,20 @@ void service::mail_worker() {
   mail_recovery recovery;
   while (!stopping_) {
     std::vector<adapters::outbox_job> jobs;
-    auto st = run_job(*writes_, [&jobs](adapters::sqlite_store& s) {
-      jobs = s.claim_jobs("mail", 16, wall_now());
-      return core::status::ok();
+    std::vector<superseded_mail> dropped;
+    auto st = run_job(*writes_, [&jobs, &dropped](adapters::sqlite_store& s) {
+      const auto now = wall_now();
+      jobs = s.claim_jobs("mail", 16, now);
+      dropped.clear();  // a job that is rolled back and run again starts afresh
+      return drop_superseded(s, jobs, dropped, now);
     });
+    if (st)
+      for (const auto& d : dropped)
+        log_info("mail_superseded", {{"job", std::to_string(d.job)},
+                                     {"ticket_id", std::to_string(d.ticket)},
+                                     {"notice", d.notice}});
     if (!st || jobs.empty()) {
+      if (st && !dropped.empty()) continue;  // a batch of only stale notices: claim the next
       idle_worker();
       continue;
     }

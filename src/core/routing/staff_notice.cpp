@@ -158,6 +158,20 @@ const phrases& phrases_for(std::string_view lang) {
 
 }  // namespace
 
+std::string_view to_string(notice_kind k) {
+  static constexpr std::string_view names[] = {
+      "new_ticket", "reminder", "escalation", "student_wrote", "still_open", "unregistered_crisis"};
+  return names[static_cast<std::size_t>(k)];
+}
+
+bool notice_superseded(std::string_view kind, std::string_view ticket_status) {
+  const bool resolved = ticket_status == "RESOLVED";
+  if (kind == "reminder" || kind == "escalation")
+    return resolved || ticket_status == "ACKNOWLEDGED";
+  if (kind == "still_open") return resolved;
+  return false;
+}
+
 std::optional<std::string_view> staff_language(std::string_view requested) {
   const std::string_view base = requested.substr(0, requested.find_first_of("-_"));
   for (std::string_view lang : {"fi", "sv", "en"}) {

@@ -37,9 +37,7 @@ json generic(const staff_notice& n, const notice_wording& w) {
     if (!n.actions[i].role.empty()) a["role"] = n.actions[i].role;
     actions.push_back(std::move(a));
   }
-  static constexpr const char* kinds[] = {"new_ticket",    "reminder",   "escalation",
-                                          "student_wrote", "still_open", "unregistered_crisis"};
-  json j = {{"type", kinds[static_cast<int>(n.kind)]},
+  json j = {{"type", std::string(to_string(n.kind))},
             {"ticket_id", n.ticket_id},
             {"ticket_url", n.ticket_url},
             {"student", {{"id", n.student_id}, {"name", n.student_name}}},
