@@ -180,14 +180,32 @@ core::status conversation::answer_inbound(adapters::sqlite_store& store, const s
 core::result<conversation::step_counts> conversation::answer_unprompted(
     adapters::sqlite_store& store, const core::student& student, const std::string& text,
     core::instant now) {
-  // Someone who opted out or paused is not texted back (they can send START); a crisis was
-  // answered already, on every path.
-  if (student.opted_out || (student.paused_until && *student.paused_until > now))
-    return step_counts{};
   auto lib = library();
   if (!lib->find(dialog::unprompted_dialog)) return step_counts{};
   auto step = dialog::start_with_reply(*lib, dialog::unprompted_dialog, context_of(student, now),
                                        settings_of(student), text, now);
+  // A problem the student already has an open ticket for: the message joins that ticket (its
+  // history, and a "wrote again" email to its assignees) instead of opening a second one.
+  auto join_open_tickets = [&]() -> core::status {
+    for (auto it = step.effects.begin(); it != step.effects.end();) {
+      const auto* t = std::get_if<core::open_ticket>(&*it);
+      const auto open = t ? store.open_ticket_of(student.id, t->category) : std::nullopt;
+      if (!open) {
+        ++it;
+        continue;
+      }
+      if (auto e = desk_->student_wrote(store, *open, t->excerpt, now); !e) return e;
+      it = step.effects.erase(it);
+    }
+    return core::status::ok();
+  };
+  // Someone who opted out or paused is not texted back (they can send START), and opens no
+  // ticket; a crisis was answered already, on every path. What they write about a ticket still
+  // open reaches its staff.
+  if (student.opted_out || (student.paused_until && *student.paused_until > now)) {
+    if (auto s = join_open_tickets(); !s) return s;
+    return step_counts{};
+  }
   // Started lately already: only a message that names a problem is answered (its ticket), so
   // that an auto-responder or a string of "ok"s never loops with the offer of contact.
   const std::string subject = "student:" + std::to_string(student.id);
@@ -199,18 +217,7 @@ core::result<conversation::step_counts> conversation::answer_unprompted(
     if (!ticket) return step_counts{};
   }
   if (auto a = store.audit("tuki", action, subject, "", now); !a) return a;
-  // A problem the student already has an open ticket for: the message joins that ticket (its
-  // history, and a "wrote again" email to its assignees) instead of opening a second one.
-  for (auto it = step.effects.begin(); it != step.effects.end();) {
-    const auto* t = std::get_if<core::open_ticket>(&*it);
-    const auto open = t ? store.open_ticket_of(student.id, t->category) : std::nullopt;
-    if (!open) {
-      ++it;
-      continue;
-    }
-    if (auto e = desk_->student_wrote(store, *open, t->excerpt, now); !e) return e;
-    it = step.effects.erase(it);
-  }
+  if (auto s = join_open_tickets(); !s) return s;
   return apply(store, student, action, step, now);
 }
 

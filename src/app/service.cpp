@@ -167,6 +167,7 @@ core::result<std::unique_ptr<service>> service::create(config::config cfg) {
                  "add institutions[].helpline." +
                      lang}});
   s->scheduler_ = std::make_unique<scheduler>(s->cfg_, std::move(schedules), *s->conversation_);
+  s->conversation_->desk().set_send_gate(quiet_hours_gate(*s->scheduler_));
   s->mailer_ = adapters::make_mailer(c.mail);
   s->add_routes();
   s->add_event_routes();

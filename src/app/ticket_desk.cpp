@@ -721,10 +721,12 @@ core::result<ticket_action_outcome> ticket_desk::act(adapters::sqlite_store& sto
       return s;
     if (auto s = routing::mark_notified(t, now); !s) return s;
   }
+  const bool paused = student && student->paused_until && *student->paused_until > now;
   if (link.action == routing::ticket_action::acknowledge && !was_acknowledged && student &&
-      !student->opted_out) {
+      !student->opted_out && (!paused || t.is_crisis())) {
     // The student hears that a person saw it: replies.ticket_seen with {staff_role}. Not a
-    // student who opted out (STOP): tuki sends them nothing.
+    // student who opted out (STOP): tuki sends them nothing; nor one who paused, unless the
+    // ticket is a crisis. In quiet hours it waits for the morning, a crisis's excepted.
     std::string language = student->language.empty()
                                ? (inst.settings ? inst.settings->default_language : "fi")
                                : student->language;
@@ -739,9 +741,13 @@ core::result<ticket_action_outcome> ticket_desk::act(adapters::sqlite_store& sto
       if (role.find(',') != std::string::npos) role = role.substr(0, role.find(','));
       text = core::fill_placeholders(text, {{"staff_role", roles_.name(role, language)}});
       std::string gateway = inst.settings ? inst.settings->gateway : "";
+      core::instant due = now;
+      if (send_gate_ && !t.is_crisis())
+        if (auto until = send_gate_(*student, store.last_inbound_at(student->id), now))
+          due = *until;
       auto m =
           store.enqueue_sms(student->id, gateway, text, static_cast<int>(core::sms_priority::reply),
-                            "ticket_seen", now, now);
+                            "ticket_seen", due, now);
       if (!m) return m.error();
       out.sms_queued = true;
     }

@@ -130,6 +130,28 @@ TEST_CASE("a problem the student has an open ticket for joins that ticket", "[ap
   CHECK(x.count("SELECT COUNT(*) FROM tickets") == 2);
 }
 
+TEST_CASE("a paused student writing about an open ticket is not texted, but its staff hear",
+          "[app][unprompted]") {
+  unprompted_fixture x;
+  core::staff_member kuraattori;
+  kuraattori.institution_id = "varia";
+  kuraattori.email = "kuraattori@varia.test";
+  kuraattori.roles = {"social_worker"};
+  REQUIRE(x.f.store->upsert_staff({kuraattori}));
+  REQUIRE(x.text("mua kiusataan koulussa", t0).tickets == 1);
+  x.text("TAUKO", t0 + minutes(1));
+  const auto sent = x.count("SELECT COUNT(*) FROM messages WHERE direction = 'out'");
+  auto out = x.text("ne kiusaa mua taas", t0 + hours(2));
+  CHECK(out.replies == 0);
+  CHECK(x.count("SELECT COUNT(*) FROM messages WHERE direction = 'out'") == sent);
+  CHECK(x.count("SELECT COUNT(*) FROM ticket_events WHERE event = 'STUDENT_MESSAGE'") == 1);
+  CHECK(x.count("SELECT COUNT(*) FROM outbox WHERE kind = 'mail' AND payload LIKE "
+                "'%Opiskelija kirjoitti uudelleen%'") == 1);
+  // A new matter opens nothing while they pause: nobody may text them about it.
+  CHECK(x.text("rahat on loppu", t0 + hours(3)).tickets == 0);
+  CHECK(x.count("SELECT COUNT(*) FROM tickets") == 1);
+}
+
 TEST_CASE("HELP asks the student to write what they need; what they write is routed",
           "[app][unprompted]") {
   unprompted_fixture x;

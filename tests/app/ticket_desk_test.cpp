@@ -909,6 +909,44 @@ struct followup_fixture {
 
 }  // namespace
 
+TEST_CASE("the seen SMS waits out quiet hours, a crisis's excepted; a paused student gets none",
+          "[app][tickets]") {
+  followup_fixture x(t0);  // for its scheduler: quiet 20:00-08:00 in Helsinki
+  auto& f = x.f;
+  f.desk->set_send_gate(app::quiet_hours_gate(x.sched));
+  f.add_staff("kuraattori@varia.test", "social_worker");
+  f.add_staff("psykologi@varia.test", "psychologist");
+  const auto late = core::from_unix_ms(1'790'022'600'000);  // 2026-09-21 23:30 in Helsinki
+  auto seen_due = [&] {
+    auto& q = f.store->db().prepare(
+        "SELECT next_attempt_at FROM messages WHERE purpose = 'ticket_seen' ORDER BY id DESC");
+    std::int64_t due = q.step() ? q.column_int(0) : -1;
+    q.reset();
+    return due;
+  };
+  auto acknowledge = [&](const std::string& category, core::urgency u) {
+    auto opened = f.desk->open(*f.store, f.student, category, u, "", "", "", t0);
+    REQUIRE(opened);
+    auto mails = f.take("mail", t0);
+    REQUIRE_FALSE(mails.empty());
+    auto r = f.desk->act(*f.store, *f.lib, link_of(mails[0], "acknowledge"), late);
+    REQUIRE(r);
+    REQUIRE(r->http_status == 200);
+    return *r;
+  };
+  acknowledge("life", core::urgency::normal);
+  CHECK(seen_due() == 1'790'053'200'000);  // 08:00 the next morning
+  acknowledge("crisis", core::urgency::urgent);
+  CHECK(seen_due() == core::to_unix_ms(late));  // at once
+
+  REQUIRE(f.store->set_contact_state(f.student.id, false, late + std::chrono::days(14), late));
+  f.student = *f.store->find_student_by_phone(f.student.phone);
+  const auto before = f.outbound().size();
+  auto quiet = acknowledge("wellbeing", core::urgency::normal);
+  CHECK_FALSE(quiet.sms_queued);
+  CHECK(f.outbound().size() == before);
+}
+
 TEST_CASE("a follow-up due in quiet hours waits for the morning, and is asked then",
           "[app][tickets][sla][followup]") {
   // Resolved on Tuesday 22 September 2026 at 21:30 in Helsinki: the follow-up is due fourteen

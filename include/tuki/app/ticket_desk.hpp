@@ -20,6 +20,7 @@
 #include "tuki/adapters/store/sqlite_store.hpp"
 #include "tuki/app/metrics.hpp"
 #include "tuki/app/role_names.hpp"
+#include "tuki/app/send_window.hpp"
 #include "tuki/core/config/config.hpp"
 #include "tuki/core/dialog/library.hpp"
 #include "tuki/core/routing/action_page_wording.hpp"
@@ -189,6 +190,9 @@ class ticket_desk {
   void set_metrics(metrics* m) { metrics_ = m; }
   /// Replaces the random link nonce source (tests).
   void set_nonce_source(std::function<std::string()> source) { nonce_ = std::move(source); }
+  /// The quiet hours (quiet_hours_gate) for the "seen" SMS an acknowledgement sends: one at
+  /// 23:30 waits for the morning, except a crisis ticket's. None until set: sent at once.
+  void set_send_gate(send_gate gate) { send_gate_ = std::move(gate); }
 
  private:
   struct institution {
@@ -249,6 +253,7 @@ class ticket_desk {
   core::status load_status_;
   std::function<std::string()> nonce_;
   metrics* metrics_ = nullptr;
+  send_gate send_gate_;
 };
 
 }  // namespace tuki::app
