@@ -260,6 +260,7 @@ core::status ticket_desk::notify(adapters::sqlite_store& store, const institutio
   base.urgency = t.urgency;
   base.reply_text = excerpt;
   base.include_reply_text = is.include_reply_text;
+  base.follows_up = t.follows_up;
   auto expires = now + std::chrono::hours(cfg_.tickets.link_ttl_hours);
   std::size_t mailed = 0;
   for (const auto& to : recipients) {
@@ -374,8 +375,20 @@ core::result<opened_ticket> ticket_desk::open(adapters::sqlite_store& store,
                                               const std::string& node_id, core::instant now) {
   const auto& inst = institution_of(student.institution_id);
   auto request = request_of(student, category, urgency);
+  // "Did you get help?" answered no: the ticket names the one it follows up and goes to that
+  // one's role (who know the matter), else as the rules say.
+  auto original = category == "followup" ? followed_up(store, student.id) : std::nullopt;
+  if (original) {
+    request.follows_up = original->second.id;
+    const std::string& role = original->second.role;
+    if (!role.empty() && role.find(',') == std::string::npos) request.role = role;
+  }
   auto dir = directory(store, inst);
   auto decision = routing::route(inst.routing.rules, request, dir, state(store, inst), now);
+  if (!decision && request.role) {
+    request.role.reset();
+    decision = routing::route(inst.routing.rules, request, dir, state(store, inst), now);
+  }
 
   adapters::ticket_row row;
   row.institution_id = student.institution_id;
@@ -421,6 +434,16 @@ core::result<opened_ticket> ticket_desk::open(adapters::sqlite_store& store,
     return out;
   }
   if (auto s = deliver(store, inst, *id, request, *decision, excerpt, now); !s) return s;
+  if (original) {
+    auto& [original_id, t] = *original;
+    const std::size_t first_new = t.history.size();
+    if (auto s = routing::add_note(
+            t, routing::system_actor,
+            "the student did not get help: follow-up ticket " + std::to_string(*id), now);
+        !s)
+      return s;
+    if (auto s = persist(store, original_id, t, first_new, now); !s) return s;
+  }
   return out;
 }
 
@@ -937,20 +960,25 @@ core::result<std::int64_t> ticket_desk::record_followup_answer(adapters::sqlite_
                                                                const std::string& key,
                                                                const std::string& value,
                                                                core::instant now) {
+  auto found = followed_up(store, student_id);
+  if (!found) return std::int64_t{0};
+  auto& [id, t] = *found;
+  std::size_t first_new = t.history.size();
+  if (auto s = routing::add_note(t, routing::system_actor, "outcome " + key + "=" + value, now); !s)
+    return s;
+  if (auto s = persist(store, id, t, first_new, now); !s) return s;
+  return id;
+}
+
+std::optional<std::pair<std::int64_t, routing::ticket>> ticket_desk::followed_up(
+    adapters::sqlite_store& store, std::int64_t student_id) const {
   for (auto id : store.resolved_tickets_of(student_id, 5)) {
     auto text = store.ticket_state(id);
     if (!text || text->empty()) continue;
     auto loaded = routing::ticket_from_json(nlohmann::json::parse(*text, nullptr, false));
-    if (!loaded || !loaded->followup_at) continue;
-    auto t = std::move(*loaded);
-    std::size_t first_new = t.history.size();
-    if (auto s = routing::add_note(t, routing::system_actor, "outcome " + key + "=" + value, now);
-        !s)
-      return s;
-    if (auto s = persist(store, id, t, first_new, now); !s) return s;
-    return id;
+    if (loaded && loaded->followup_at) return std::pair{id, std::move(*loaded)};
   }
-  return std::int64_t{0};
+  return std::nullopt;
 }
 
 core::result<std::optional<opened_ticket>> ticket_desk::record_checkin(

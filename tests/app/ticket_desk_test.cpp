@@ -812,6 +812,38 @@ rules:
   CHECK_THAT(mail_text(escalation[0]), Catch::Contains("Eskalering"));
 }
 
+TEST_CASE("'did you get help?' answered no goes to the role that had the matter, naming it",
+          "[app][tickets][sla]") {
+  desk_fixture f;
+  auto [first, mail] = social_worker_ticket(f);
+  f.add_staff("opo@varia.test", "study_counsellor");  // the rules' role for follow-ups
+  auto resolved = f.desk->act(*f.store, *f.lib, link_of(mail, "resolve"), t0);
+  REQUIRE(resolved);
+  REQUIRE(resolved->http_status == 200);
+  const auto asked = t0 + std::chrono::days(14);
+  REQUIRE(f.desk->run_sla(*f.store, starts_any, asked));
+  REQUIRE(f.ticket(first).followup_at == asked);
+
+  auto again = f.desk->open(*f.store, f.student, "followup", core::urgency::high, "", "followup",
+                            "", asked + std::chrono::hours(1));
+  REQUIRE(again);
+  CHECK(again->role == "social_worker");
+  auto mails = f.take("mail", asked + std::chrono::hours(1));
+  REQUIRE(mails.size() == 1);
+  CHECK(recipients(mails[0]) == std::vector<std::string>{"kuraattori@varia.test"});
+  CHECK_THAT(mail_text(mails[0]), Catch::Contains("Jatkoa tiketille: " + std::to_string(first)));
+  CHECK(f.ticket(again->id).follows_up == std::to_string(first));
+  CHECK(f.ticket(first).history.back().detail ==
+        "the student did not get help: follow-up ticket " + std::to_string(again->id));
+
+  // With nobody in that role any more, the rules route it (the study counsellor).
+  REQUIRE(f.store->deactivate_staff("varia", {"kuraattori@varia.test"}, asked));
+  auto third = f.desk->open(*f.store, f.student, "followup", core::urgency::high, "", "followup",
+                            "", asked + std::chrono::hours(2));
+  REQUIRE(third);
+  CHECK(third->role == "study_counsellor");
+}
+
 TEST_CASE("a coordinator who left cannot take over a ticket from an old escalation email",
           "[app][tickets][sla]") {
   desk_fixture f(coordinated_routing());

@@ -200,6 +200,10 @@ class ticket_desk {
     routing::routing_config routing;
   };
   const institution& institution_of(const std::string& id) const;
+  /// The student's latest resolved ticket the follow-up dialog was sent for (of the last five
+  /// resolved), with its id.
+  std::optional<std::pair<std::int64_t, routing::ticket>> followed_up(
+      adapters::sqlite_store& store, std::int64_t student_id) const;
   /// Names role ids on staff pages (role_names::staff_name); valid as long as this desk.
   routing::role_naming name_roles() const;
   /// The institution's default_language (the fallback of action-link pages); empty if unknown.

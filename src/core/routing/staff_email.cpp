@@ -38,7 +38,9 @@ std::string text_body(const staff_notice& n, const notice_wording& w) {
   if (!n.student_id.empty()) b += " (" + n.student_id + ")";
   b += "\n";
   b += w.category_label + ": " + w.category + "\n";
-  b += w.urgency_label + ": " + w.urgency + "\n\n";
+  b += w.urgency_label + ": " + w.urgency + "\n";
+  if (!n.follows_up.empty()) b += w.follows_up_label + ": " + n.follows_up + "\n";
+  b += "\n";
   if (n.include_reply_text && !n.reply_text.empty()) {
     b += w.reply_heading + "\n" + n.reply_text + "\n\n";
   } else {
@@ -61,7 +63,10 @@ std::string html_body(const staff_notice& n, const notice_wording& w) {
   if (!n.student_id.empty()) b += " (" + html_escape(n.student_id) + ")";
   b += "</li>\n";
   b += "<li>" + html_escape(w.category_label) + ": " + html_escape(w.category) + "</li>\n";
-  b += "<li>" + html_escape(w.urgency_label) + ": " + html_escape(w.urgency) + "</li>\n</ul>\n";
+  b += "<li>" + html_escape(w.urgency_label) + ": " + html_escape(w.urgency) + "</li>\n";
+  if (!n.follows_up.empty())
+    b += "<li>" + html_escape(w.follows_up_label) + ": " + html_escape(n.follows_up) + "</li>\n";
+  b += "</ul>\n";
   if (n.include_reply_text && !n.reply_text.empty()) {
     b += "<p>" + html_escape(w.reply_heading) + "</p>\n<blockquote>" + html_escape(n.reply_text) +
          "</blockquote>\n";

@@ -18,6 +18,7 @@ struct phrases {
   const char* category;
   const char* urgency;
   std::array<const char*, 3> urgency_names;
+  const char* follows_up;
   const char* open_ticket;
   std::array<const char*, 4> actions;  // by ticket_action; reassign has "{role}" (its name)
   const char* take_over;  // acknowledge in an escalation: the reader is not an assignee yet
@@ -50,6 +51,7 @@ const phrases fi{
     "Aihe",
     "Kiireellisyys",
     {"normaali", "kiireellinen", "erittäin kiireellinen – toimi heti"},
+    "Jatkoa tiketille",
     "Avaa tiketti",
     {"Kuittaa", "Merkitse ratkaistuksi", "Siirrä: {role}", "Ei minulle"},
     "Otan hoitaakseni",
@@ -89,6 +91,7 @@ const phrases sv{
     "Ämne",
     "Brådska",
     {"normal", "brådskande", "akut – agera genast"},
+    "Uppföljning av ärende",
     "Öppna ärendet",
     {"Kvittera", "Markera som löst", "Flytta: {role}", "Inte min"},
     "Jag tar hand om det",
@@ -128,6 +131,7 @@ const phrases en{
     "Topic",
     "Urgency",
     {"normal", "high", "urgent – act now"},
+    "Follows up ticket",
     "Open the ticket",
     {"Acknowledge", "Mark resolved", "Reassign: {role}", "Not mine"},
     "I'll take it",
@@ -204,6 +208,7 @@ notice_wording word_notice(const staff_notice& n, std::string_view recipient_nam
   w.student_label = unregistered ? p.phone : p.student;
   w.category_label = p.category;
   w.urgency_label = p.urgency;
+  w.follows_up_label = p.follows_up;
   w.open_ticket = p.open_ticket;
   w.reply_heading = p.reply_heading;
   w.privacy_note = unregistered ? p.unregistered_privacy_note : p.privacy_note;

@@ -46,12 +46,14 @@ json generic(const staff_notice& n, const notice_wording& w) {
             {"summary", w.subject},
             {"actions", std::move(actions)}};
   if (show_reply(n)) j["reply_text"] = n.reply_text;
+  if (!n.follows_up.empty()) j["follows_up"] = n.follows_up;
   return j;
 }
 
 std::string facts_text(const staff_notice& n, const notice_wording& w) {
   return w.student_label + ": " + n.student_name + " (" + n.student_id + ")\n" + w.category_label +
-         ": " + w.category + "\n" + w.urgency_label + ": " + w.urgency;
+         ": " + w.category + "\n" + w.urgency_label + ": " + w.urgency +
+         (n.follows_up.empty() ? "" : "\n" + w.follows_up_label + ": " + n.follows_up);
 }
 
 json teams(const staff_notice& n, const notice_wording& w) {

@@ -53,6 +53,7 @@ ticket make_ticket(std::string id, const ticket_request& request, const routing_
   t.student = request.student;
   t.category = request.category;
   t.urgency = request.urgency;
+  t.follows_up = request.follows_up;
   for (const auto& e : request.excluded) t.excluded.push_back(normalize_email(e));
   t.created_at = now;
   new_assignment(t, decision, now);

@@ -85,7 +85,8 @@ json to_json(const ticket& t) {
           {"reminded_at", time_or_null(t.reminded_at)},
           {"escalated_at", time_or_null(t.escalated_at)},
           {"still_open_at", time_or_null(t.still_open_at)},
-          {"followup_at", time_or_null(t.followup_at)}};
+          {"followup_at", time_or_null(t.followup_at)},
+          {"follows_up", t.follows_up}};
 }
 
 core::result<ticket> ticket_from_json(const json& j) {
@@ -105,6 +106,7 @@ core::result<ticket> ticket_from_json(const json& j) {
   t.escalated_at = r.optional_time("escalated_at");
   t.still_open_at = r.optional_time("still_open_at");
   t.followup_at = r.optional_time("followup_at");
+  if (auto f = j.find("follows_up"); f != j.end() && f->is_string()) t.follows_up = *f;
   if (!r.error.empty()) return core::status::invalid_argument("ticket: " + r.error);
   if (!urgency) return core::status::invalid_argument("ticket: urgency: unknown value");
   if (!status) return core::status::invalid_argument("ticket: status: unknown value");

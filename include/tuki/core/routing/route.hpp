@@ -48,6 +48,9 @@ struct ticket_request {
   std::optional<std::string> role;
   /// Emails never chosen (people who said "not mine"), compared case-insensitively.
   std::vector<std::string> excluded;
+  /// The ticket this one follows up (the student answered "did you get help?" with no); routing
+  /// ignores it, the ticket and its notices carry it.
+  std::string follows_up;
 };
 
 /// Kept by the caller between calls. Keys of `cursors` are opaque; open counts are by email.

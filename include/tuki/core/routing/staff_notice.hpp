@@ -50,6 +50,8 @@ struct staff_notice {
   /// The student's words; rendered only when include_reply_text is true.
   std::string reply_text;
   bool include_reply_text = false;
+  /// The earlier ticket this one follows up ("" when none): a line naming it.
+  std::string follows_up;
 };
 
 /// The one rule for which languages staff wording (emails, webhooks, action-link pages) exists
@@ -68,6 +70,7 @@ struct notice_wording {
   std::string student_label, category_label, urgency_label;
   std::string category;       // translated category ("hyvinvointi")
   std::string urgency;        // translated urgency
+  std::string follows_up_label;  // "Jatkoa tiketille"
   std::string open_ticket;    // "Avaa tiketti"
   std::string reply_heading;  // shown with the reply text when included
   std::string privacy_note;   // shown instead of the reply text

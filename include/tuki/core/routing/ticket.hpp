@@ -56,6 +56,8 @@ struct ticket {
   /// Acknowledged and still open: when the assignees were last asked whether it still is.
   std::optional<core::instant> still_open_at;
   std::optional<core::instant> followup_at;
+  /// The ticket this one follows up ("" when none): ticket_request::follows_up.
+  std::string follows_up;
 
   bool is_open() const { return status != ticket_status::resolved; }
   bool is_crisis() const { return category == "crisis" || urgency == core::urgency::urgent; }
