@@ -125,6 +125,7 @@ ticket_desk::ticket_desk(const config::config& cfg, role_names roles)
     if (s.sla.still_open_after_ms) sla.still_open_after = ms(*s.sla.still_open_after_ms);
     if (s.sla.followup_after_ms) sla.followup_after = ms(*s.sla.followup_after_ms);
     if (sla.coordinator_email.empty()) sla.coordinator_email = is.coordinator_email;
+    sla.zone = inst.routing.rules.zone;  // the school days the staff steps count
     institutions_.emplace(s.id, std::move(inst));
   }
 }

@@ -751,22 +751,23 @@ TEST_CASE("no open ticket goes quiet: escalated again, and an unresolved one ask
   auto first = run(t0 + hours(96));
   REQUIRE(first.size() == 1);
   CHECK(recipients(first[0]) == std::vector<std::string>{"vara@varia.test"});
-  CHECK(run(t0 + hours(143)).empty());
-  // 48 h on, nobody has taken it: the backup again, and now the coordinator too.
-  auto again = run(t0 + hours(144));
+  // 48 h of school days on (Friday evening to Tuesday: the weekend does not count), nobody has
+  // taken it: the backup again, and now the coordinator too.
+  CHECK(run(t0 + hours(96 + 96) - std::chrono::minutes(1)).empty());
+  auto again = run(t0 + hours(96 + 96));
   REQUIRE(again.size() == 2);
   mail_to(again, "vara@varia.test");
   auto to_coordinator = mail_to(again, "coordinator@varia.test");
   CHECK_THAT(mail_text(to_coordinator), Catch::Contains("Eskalointi"));  // the institution's fi
   auto taken =
-      f.desk->act(*f.store, *f.lib, link_of(to_coordinator, "acknowledge"), t0 + hours(145));
+      f.desk->act(*f.store, *f.lib, link_of(to_coordinator, "acknowledge"), t0 + hours(193));
   REQUIRE(taken);
   REQUIRE(taken->http_status == 200);
-  CHECK(run(t0 + hours(145) + std::chrono::days(7) - std::chrono::minutes(1)).empty());
-
-  // A week after the acknowledgement, nobody has resolved it: its assignees are asked, each
-  // in their language, with a fresh link to resolve it and none to acknowledge it again.
-  const auto week = t0 + hours(145) + std::chrono::days(7);
+  // A week (five school days) after the acknowledgement, nobody has resolved it: its assignees
+  // are asked, each in their language, with a fresh link to resolve it and none to acknowledge
+  // it again.
+  const auto week = t0 + hours(193) + std::chrono::days(7);
+  CHECK(run(week - std::chrono::minutes(1)).empty());
   auto asked = run(week);
   REQUIRE(asked.size() == 2);
   auto to_kuraattori = mail_to(asked, "kuraattori@varia.test");

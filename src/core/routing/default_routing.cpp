@@ -43,7 +43,7 @@ sla:
   crisis_remind_after: 30m
   crisis_escalate_after: 60m
   escalate_repeat_after: 48h
-  still_open_after: 7d
+  still_open_after: 5d
   followup_after: 14d
 disengagement:
   unanswered_in_a_row: 2

@@ -4,12 +4,17 @@
 
 #include "tuki/core/routing/staff_directory.hpp"
 #include "tuki/core/routing/ticket.hpp"
+#include "tuki/core/schedule/weekday_time.hpp"
 
 namespace tuki::routing {
 
 std::optional<sla_deadline> next_deadline(const ticket& t, const sla_settings& s, core::instant now,
                                           const staff_directory* staff) {
   auto left = [staff](const std::string& email) { return staff && staff->departed(email); };
+  // Staff steps count school days; a crisis counts every hour.
+  auto after = [&](core::instant from, core::duration d) {
+    return t.is_crisis() ? from + d : schedule::add_weekday_time(from, d, s.zone);
+  };
   sla_deadline d;
   if (t.status == ticket_status::resolved) {
     if (t.followup_at || !t.resolved_at) return std::nullopt;
@@ -20,23 +25,24 @@ std::optional<sla_deadline> next_deadline(const ticket& t, const sla_settings& s
     // is open; their links to resolve it expire, and the student's "did you get help?" waits
     // for the resolution.
     d.action = sla_action::still_open;
-    d.at = std::max(*t.acknowledged_at, t.still_open_at.value_or(*t.acknowledged_at)) +
-           s.still_open_after;
+    d.at = schedule::add_weekday_time(
+        std::max(*t.acknowledged_at, t.still_open_at.value_or(*t.acknowledged_at)),
+        s.still_open_after, s.zone);
     for (const auto& a : t.assignees)
       if (!left(a.email)) d.recipients.push_back(a.email);
   } else if (!t.reminded_at) {
     d.action = sla_action::remind;
-    d.at = t.assigned_at + (t.is_crisis() ? s.crisis_remind_after : s.remind_after);
+    d.at = after(t.assigned_at, t.is_crisis() ? s.crisis_remind_after : s.remind_after);
     for (const auto& a : t.assignees)
       if (!left(a.email)) d.recipients.push_back(a.email);
   } else {
     // Escalated again until someone acknowledges or takes it over: a crisis ticket every
     // crisis_escalate_after, any other every escalate_repeat_after. It must not go quiet.
     d.action = sla_action::escalate;
-    d.at =
-        t.escalated_at
-            ? *t.escalated_at + (t.is_crisis() ? s.crisis_escalate_after : s.escalate_repeat_after)
-            : t.assigned_at + (t.is_crisis() ? s.crisis_escalate_after : s.escalate_after);
+    d.at = t.escalated_at
+               ? after(*t.escalated_at,
+                       t.is_crisis() ? s.crisis_escalate_after : s.escalate_repeat_after)
+               : after(t.assigned_at, t.is_crisis() ? s.crisis_escalate_after : s.escalate_after);
     // Never to an assignee (the coordinator may hold the ticket as the last resort): they
     // have had the ticket and the reminder already.
     auto add = [&](std::string to) {

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <date/tz.h>
+
 #include "routing_test_support.hpp"
 #include "tuki/core/routing/sla.hpp"
 #include "tuki/core/routing/ticket.hpp"
@@ -44,27 +46,44 @@ TEST_CASE("SLA: reminder at 48 h and escalation to the backup at 96 h", "[routin
   d = next_deadline(t, settings(), utc("2025-03-06T08:00:00Z"));
   REQUIRE(d.has_value());
   CHECK(d->action == sla_action::escalate);
-  CHECK(d->at == utc("2025-03-08T08:00:00Z"));
+  // 96 h of school days from Tuesday 08:00: the weekend of 8-9 March does not count.
+  CHECK(d->at == utc("2025-03-10T08:00:00Z"));
   CHECK(d->recipients == std::vector<std::string>{"backup@x.fi"});
 
   REQUIRE(record_escalation(t, d->recipients, d->at).is_ok());
   CHECK(t.history.back().event == "escalation");
   CHECK(t.history.back().detail == "backup@x.fi");
   // Nobody takes it: escalated again 48 h later, and the coordinator hears as well.
-  d = next_deadline(t, settings(), utc("2025-03-08T08:00:00Z"));
+  d = next_deadline(t, settings(), utc("2025-03-10T08:00:00Z"));
   REQUIRE(d.has_value());
   CHECK(d->action == sla_action::escalate);
-  CHECK(d->at == utc("2025-03-10T08:00:00Z"));
+  CHECK(d->at == utc("2025-03-12T08:00:00Z"));
   CHECK_FALSE(d->due);
   CHECK(d->recipients == std::vector<std::string>{"backup@x.fi", "boss@x.fi"});
   REQUIRE(record_escalation(t, d->recipients, d->at).is_ok());
   sla_settings weekly = settings();
-  weekly.escalate_repeat_after = std::chrono::days(7);
-  CHECK(next_deadline(t, weekly, d->at)->at == utc("2025-03-17T08:00:00Z"));
+  weekly.escalate_repeat_after = std::chrono::days(5);  // five school days: a week
+  CHECK(next_deadline(t, weekly, d->at)->at == utc("2025-03-19T08:00:00Z"));
   // The backup takes it over from the escalation email: no more escalations.
-  REQUIRE(acknowledge(t, "backup@x.fi", utc("2025-03-11T09:00:00Z")).is_ok());
-  CHECK(next_deadline(t, settings(), utc("2025-03-11T09:00:00Z"))->action ==
+  REQUIRE(acknowledge(t, "backup@x.fi", utc("2025-03-13T09:00:00Z")).is_ok());
+  CHECK(next_deadline(t, settings(), utc("2025-03-13T09:00:00Z"))->action ==
         sla_action::still_open);
+}
+
+TEST_CASE("SLA: staff steps count school days in the institution's zone; a crisis every hour",
+          "[routing]") {
+  // Friday 2025-03-07 15:00 in Helsinki (13:00 UTC).
+  sla_settings s = settings();
+  s.zone = date::locate_zone("Europe/Helsinki");
+  ticket_request r;
+  r.category = "life";
+  routing_decision dec;
+  dec.assignees.push_back({"t@x.fi", "T", "social_worker", "", "", ""});
+  ticket t = make_ticket("T3", r, dec, utc("2025-03-07T13:00:00Z"));
+  CHECK(next_deadline(t, s, t.assigned_at)->at == utc("2025-03-11T13:00:00Z"));  // Tuesday
+  r.category = "crisis";
+  ticket crisis = make_ticket("T4", r, dec, utc("2025-03-07T13:00:00Z"));
+  CHECK(next_deadline(crisis, s, crisis.assigned_at)->at == utc("2025-03-07T13:30:00Z"));
 }
 
 TEST_CASE("SLA: an escalation never goes to an assignee", "[routing]") {

@@ -12,11 +12,19 @@
 
 #include "tuki/core/instant.hpp"
 
+namespace date {
+class time_zone;
+}
+
 namespace tuki::routing {
 
 struct ticket;
 class staff_directory;
 
+/// The steps that wait for staff (remind, escalate, escalate again, ask whether still open)
+/// count school days only, Monday to Friday in `zone` (schedule::add_weekday_time): a ticket
+/// opened on Friday afternoon is reminded of on Tuesday afternoon, not on Sunday. A crisis
+/// ticket's steps count every hour; the student's follow-up counts calendar days.
 struct sla_settings {
   /// Since assignment, without acknowledgement: remind the assignees, then escalate.
   core::duration remind_after = std::chrono::hours(48);
@@ -28,12 +36,15 @@ struct sla_settings {
   /// escalation (a crisis ticket: every crisis_escalate_after).
   core::duration escalate_repeat_after = std::chrono::hours(48);
   /// An acknowledged ticket not resolved this long after the acknowledgement (or the last ask)
-  /// asks its assignees whether it is still open, with fresh links to resolve it.
-  core::duration still_open_after = std::chrono::days(7);
+  /// asks its assignees whether it is still open, with fresh links to resolve it (5 school
+  /// days: a week).
+  core::duration still_open_after = std::chrono::days(5);
   /// After RESOLVED, the student gets the `followup` dialog.
   core::duration followup_after = std::chrono::days(14);
   /// Escalation target when an assignee has no backup (usually the institution coordinator).
   std::string coordinator_email;
+  /// The institution's zone, whose Saturdays and Sundays the staff steps skip; null: UTC.
+  const date::time_zone* zone = nullptr;
   bool operator==(const sla_settings&) const = default;
 };
 

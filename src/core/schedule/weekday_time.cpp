@@ -1,0 +1,39 @@
+#include "tuki/core/schedule/weekday_time.hpp"
+
+#include "tuki/core/schedule/local_time.hpp"
+
+namespace tuki::schedule {
+namespace {
+
+date::local_days day_of(core::instant t, const date::time_zone* zone) {
+  if (zone) return local_day(t, *zone);
+  return date::local_days{date::floor<date::days>(t).time_since_epoch()};
+}
+
+core::instant start_of(date::local_days day, const date::time_zone* zone) {
+  if (zone) return to_instant(day, time_of_day{}, *zone);
+  return core::instant{std::chrono::duration_cast<core::duration>(day.time_since_epoch())};
+}
+
+}  // namespace
+
+core::instant add_weekday_time(core::instant start, core::duration d, const date::time_zone* zone) {
+  core::instant at = start;
+  core::duration left = d;
+  // A day at a time; ten years of days bound a duration nobody configures.
+  for (int day = 0; left > core::duration::zero() && day < 3660; ++day) {
+    const date::local_days today = day_of(at, zone);
+    const core::instant next = start_of(today + date::days(1), zone);
+    const date::weekday wd{today};
+    if (wd == date::Saturday || wd == date::Sunday) {
+      at = next;
+      continue;
+    }
+    if (left < next - at) return at + left;
+    left -= next - at;
+    at = next;
+  }
+  return at;
+}
+
+}  // namespace tuki::schedule

@@ -1,0 +1,50 @@
+// School-day durations: weekends in the institution's zone do not count.
+#include "tuki/core/schedule/weekday_time.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace tuki;
+using schedule::add_weekday_time;
+using std::chrono::hours;
+
+namespace {
+
+core::instant utc(int y, unsigned m, unsigned d, int h, int min = 0) {
+  return core::instant{std::chrono::duration_cast<core::duration>(
+      (date::sys_days{date::year{y} / date::month{m} / date::day{d}} + hours(h) +
+       std::chrono::minutes(min))
+          .time_since_epoch())};
+}
+
+}  // namespace
+
+TEST_CASE("weekday time: weekends are skipped, weekdays count in full", "[schedule]") {
+  const auto* helsinki = date::locate_zone("Europe/Helsinki");
+  // Tuesday 2025-03-04 10:00 UTC (12:00 in Helsinki): within the week, plain hours.
+  CHECK(add_weekday_time(utc(2025, 3, 4, 10), hours(48), helsinki) == utc(2025, 3, 6, 10));
+  // Friday 2025-03-07 13:00 UTC (15:00 local): 9 h of Friday, then Monday and Tuesday.
+  CHECK(add_weekday_time(utc(2025, 3, 7, 13), hours(48), helsinki) == utc(2025, 3, 11, 13));
+  CHECK(add_weekday_time(utc(2025, 3, 7, 13), hours(96), helsinki) == utc(2025, 3, 13, 13));
+  // Opened on Saturday: the clock starts on Monday at 00:00 local (Sunday 22:00 UTC).
+  CHECK(add_weekday_time(utc(2025, 3, 8, 10), hours(24), helsinki) == utc(2025, 3, 10, 22));
+  // Five school days are a calendar week.
+  CHECK(add_weekday_time(utc(2025, 3, 5, 9), std::chrono::days(5), helsinki) ==
+        utc(2025, 3, 12, 9));
+  CHECK(add_weekday_time(utc(2025, 3, 5, 9), core::duration::zero(), helsinki) ==
+        utc(2025, 3, 5, 9));
+}
+
+TEST_CASE("weekday time: the weekend is the local one", "[schedule]") {
+  // Friday 2025-03-07 23:30 UTC is already Saturday 01:30 in Helsinki, still Friday in UTC.
+  const auto* helsinki = date::locate_zone("Europe/Helsinki");
+  CHECK(add_weekday_time(utc(2025, 3, 7, 23, 30), hours(1), helsinki) == utc(2025, 3, 9, 23));
+  CHECK(add_weekday_time(utc(2025, 3, 7, 23, 30), hours(1), nullptr) == utc(2025, 3, 10, 0, 30));
+}
+
+TEST_CASE("weekday time: a day of the daylight-saving change counts as long as it is",
+          "[schedule]") {
+  // Helsinki goes to summer time on Sunday 2026-03-29: the weekend is skipped whole, and the
+  // offset moves from +2 to +3, so Friday 15:00 + 24 h is Monday 15:00 local (12:00 UTC).
+  const auto* helsinki = date::locate_zone("Europe/Helsinki");
+  CHECK(add_weekday_time(utc(2026, 3, 27, 13), hours(24), helsinki) == utc(2026, 3, 30, 12));
+}
