@@ -382,11 +382,14 @@ core::result<opened_ticket> ticket_desk::open(adapters::sqlite_store& store,
   if (original) {
     request.follows_up = original->second.id;
     const std::string& role = original->second.role;
-    if (!role.empty() && role.find(',') == std::string::npos) request.role = role;
+    if (!role.empty() && role.find(',') == std::string::npos && role != "coordinator" &&
+        role != "crisis_contact")
+      request.role = role;
   }
   auto dir = directory(store, inst);
   auto decision = routing::route(inst.routing.rules, request, dir, state(store, inst), now);
-  if (!decision && request.role) {
+  // Only someone who holds that role: else the rules route it (not their fallback for a role).
+  if (request.role && (!decision || decision->role != *request.role)) {
     request.role.reset();
     decision = routing::route(inst.routing.rules, request, dir, state(store, inst), now);
   }
@@ -913,8 +916,17 @@ core::result<int> ticket_desk::sla_step(adapters::sqlite_store& store, std::int6
                       "the routing file's institution.coordinator, or give the staff backups"}});
           (void)routing::add_note(t, routing::system_actor,
                                   "escalation due, but nobody to escalate to beyond the "
-                                  "assignees (no backup, no other coordinator)",
+                                  "assignees (no backup, no other coordinator): they are "
+                                  "reminded again",
                                   now);
+          // Told again rather than nobody: the ticket must not go quiet.
+          std::vector<std::string> holders;
+          for (const auto& a : t.assignees)
+            if (!(dir && dir->departed(a.email))) holders.push_back(a.email);
+          if (auto s = notify(store, inst, t, routing::notice_kind::reminder, holders, row->excerpt,
+                              true, now);
+              !s)
+            return s;
         } else if (auto s = notify(store, inst, t, routing::notice_kind::escalation, to,
                                    row->excerpt, true, now);
                    !s) {

@@ -815,9 +815,20 @@ rules:
 
 TEST_CASE("'did you get help?' answered no goes to the role that had the matter, naming it",
           "[app][tickets][sla]") {
-  desk_fixture f;
+  desk_fixture f(R"(tuki_routing: 1
+institution:
+  id: varia
+  time_zone: Europe/Helsinki
+fallback_role: study_counsellor
+rules:
+  - category: wellbeing
+    roles: [social_worker]
+  - category: followup
+    roles: [nurse]
+)");
   auto [first, mail] = social_worker_ticket(f);
-  f.add_staff("opo@varia.test", "study_counsellor");  // the rules' role for follow-ups
+  f.add_staff("terkka@varia.test", "nurse");          // the rules' role for follow-ups
+  f.add_staff("opo@varia.test", "study_counsellor");  // the fallback role
   auto resolved = f.desk->act(*f.store, *f.lib, link_of(mail, "resolve"), t0);
   REQUIRE(resolved);
   REQUIRE(resolved->http_status == 200);
@@ -837,12 +848,13 @@ TEST_CASE("'did you get help?' answered no goes to the role that had the matter,
   CHECK(f.ticket(first).history.back().detail ==
         "the student did not get help: follow-up ticket " + std::to_string(again->id));
 
-  // With nobody in that role any more, the rules route it (the study counsellor).
+  // With nobody in that role any more, the rules route it: their follow-up role, not the
+  // fallback.
   REQUIRE(f.store->deactivate_staff("varia", {"kuraattori@varia.test"}, asked));
   auto third = f.desk->open(*f.store, f.student, "followup", core::urgency::high, "", "followup",
                             "", asked + std::chrono::hours(2));
   REQUIRE(third);
-  CHECK(third->role == "study_counsellor");
+  CHECK(third->role == "nurse");
 }
 
 TEST_CASE("a coordinator who left cannot take over a ticket from an old escalation email",
@@ -873,7 +885,7 @@ TEST_CASE("a coordinator who left cannot take over a ticket from an old escalati
   CHECK_FALSE(t.is_assignee("coordinator@varia.test"));
 }
 
-TEST_CASE("an escalation with nobody to escalate to is noted on the ticket, not lost silently",
+TEST_CASE("an escalation with nobody to escalate to is noted, and the assignee reminded again",
           "[app][tickets][sla]") {
   desk_fixture f;  // the built-in routing: no coordinator, no backups
   f.add_staff("opo@varia.test", "study_counsellor");
@@ -885,12 +897,20 @@ TEST_CASE("an escalation with nobody to escalate to is noted on the ticket, not 
   auto steps = f.desk->run_sla(*f.store, starts_any, t0 + std::chrono::hours(96));
   REQUIRE(steps);
   CHECK(*steps == 1);
-  CHECK(f.take("mail", t0 + std::chrono::hours(96)).empty());
+  auto mails = f.take("mail", t0 + std::chrono::hours(96));
+  REQUIRE(mails.size() == 1);
   auto t = f.ticket(opened->id);
-  CHECK(t.escalated_at == t0 + std::chrono::hours(96));  // recorded: not tried again and again
+  REQUIRE(t.assignees.size() == 1);  // the student's own teacher, under the built-in rules
+  CHECK(recipients(mails[0]) == std::vector<std::string>{t.assignees[0].email});
+  CHECK_THAT(mail_text(mails[0]), Catch::Contains("Muistutus"));
+  CHECK(t.escalated_at == t0 + std::chrono::hours(96));  // recorded: once per repeat
   bool noted = false;
   for (const auto& h : t.history) noted |= h.detail.find("nobody to escalate to") != std::string::npos;
   CHECK(noted);
+  // 48 school hours on (Friday to Tuesday), still nobody: reminded again, not left quiet.
+  CHECK(*f.desk->run_sla(*f.store, starts_any, t0 + std::chrono::hours(191)) == 0);
+  CHECK(*f.desk->run_sla(*f.store, starts_any, t0 + std::chrono::hours(192)) == 1);
+  CHECK(f.take("mail", t0 + std::chrono::hours(192)).size() == 1);
 }
 
 namespace {

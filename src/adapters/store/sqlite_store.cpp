@@ -530,11 +530,13 @@ core::result<sqlite_store::sms_claim> sqlite_store::claim_sms_batch(int limit, c
   std::vector<std::int64_t> withheld;
   // The student's row is read for the phone number anyway: whether they opted out or paused
   // since the message was queued (a campaign on a rate-limited gateway can wait for hours)
-  // costs no more reads. Only what tuki starts is held back (bulk, 2).
+  // costs no more reads. Only what tuki starts is held back (bulk, 2), and a "seen" SMS that
+  // waited out quiet hours from a student who has sent STOP since (tuki then sends nothing).
   static const std::string select =
       "SELECT m.id, IFNULL(m.student_id, 0), m.gateway, IFNULL(s.phone, m.phone), m.body, "
       "m.attempts, m.segments, m.priority, "
-      "m.priority = 2 AND (s.opted_out = 1 OR IFNULL(s.paused_until, 0) > ?1) "
+      "(m.priority = 2 AND (s.opted_out = 1 OR IFNULL(s.paused_until, 0) > ?1) OR "
+      "m.purpose = 'ticket_seen' AND s.opted_out = 1) "
       "FROM messages m LEFT JOIN students s ON s.id = m.student_id "
       "WHERE m.direction = 'out' AND m.status = 'queued' AND m.priority IN ";
   static const std::string order =

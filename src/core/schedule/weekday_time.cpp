@@ -33,6 +33,12 @@ core::instant add_weekday_time(core::instant start, core::duration d, const date
     left -= next - at;
     at = next;
   }
+  // Run out exactly at a Friday midnight: the next school day's start, not Saturday 00:00.
+  for (int day = 0; day < 3; ++day) {
+    const date::weekday wd{day_of(at, zone)};
+    if (wd != date::Saturday && wd != date::Sunday) break;
+    at = start_of(day_of(at, zone) + date::days(1), zone);
+  }
   return at;
 }
 

@@ -837,22 +837,28 @@ TEST_CASE("a claim withholds what tuki starts for a student who opted out or pau
   auto helpline =
       store->enqueue_sms(out_id, "console", "call 116 111", 0, "crisis_helpline", t0, t0);
   auto reminder = store->enqueue_sms(paused_id, "console", "still there?", 2, "reminder", t0, t0);
+  // A "seen" SMS that waited for the morning: STOP since ends it, a pause does not.
+  auto seen = store->enqueue_sms(out_id, "console", "seen", 1, "ticket_seen", t0, t0);
+  auto seen_paused = store->enqueue_sms(paused_id, "console", "seen", 1, "ticket_seen", t0, t0);
   auto others = store->enqueue_sms(other_id, "console", "how are you?", 2, "question", t0, t0);
   auto unregistered =
       store->enqueue_sms_to_phone("+358409999999", "console", "call", 2, "crisis_helpline", t0, t0);
-  REQUIRE((opening && confirm && helpline && reminder && others && unregistered));
+  REQUIRE((opening && confirm && helpline && reminder && seen && seen_paused && others &&
+           unregistered));
   // After they were queued: s1 sends STOP, s2 pauses for a week.
   REQUIRE(store->set_contact_state(out_id, true, std::nullopt, t0));
   REQUIRE(store->set_contact_state(paused_id, false, t0 + std::chrono::days(7), t0));
 
   auto c = store->claim_sms_batch(10, t0 + std::chrono::seconds(1));
   REQUIRE(c);
-  CHECK(c->withheld == 2);
+  CHECK(c->withheld == 3);
   std::vector<std::int64_t> sent;
   for (const auto& m : c->sms) sent.push_back(m.id);
-  CHECK(sent == std::vector<std::int64_t>{*helpline, *confirm, *others, *unregistered});
+  CHECK(sent ==
+        std::vector<std::int64_t>{*helpline, *confirm, *seen_paused, *others, *unregistered});
   CHECK(store->message_status(*opening) == "withheld");
   CHECK(store->message_status(*reminder) == "withheld");
+  CHECK(store->message_status(*seen) == "withheld");
   auto& h = store->db().prepare(
       "SELECT group_concat(status || ':' || detail, ',') FROM message_status WHERE message_id = "
       "?1");
@@ -862,7 +868,7 @@ TEST_CASE("a claim withholds what tuki starts for a student who opted out or pau
   h.reset();
   // Withheld is final: nothing is claimed again, and the outbox depth no longer counts them.
   CHECK(store->claim_sms(10, t0 + std::chrono::days(8))->empty());
-  CHECK(store->sms_outbox_depth() == 4);  // the four claimed, still sending
+  CHECK(store->sms_outbox_depth() == 5);  // the five claimed, still sending
 }
 
 TEST_CASE("a pause that has ended withholds nothing", "[store]") {

@@ -263,16 +263,18 @@ TEST_CASE("a missing configuration file is an io error naming it", "[config]") {
 }
 
 TEST_CASE("routing, webhook, SLA and ticket settings", "[config][tickets]") {
-  auto c = parse_config(std::string("routing_dir: /etc/tuki/routing\n"
-                                    "tickets:\n  link_ttl_hours: 48\n  sla_check_interval_ms: 250\n"
-                                    "gateways:\n  - name: console\n    type: console\n"
-                                    "institutions:\n  - id: varia\n    gateway: console\n"
-                                    "    routing_file: r/varia.yaml\n"
-                                    "    webhook:\n      url: https://hooks.example/x\n"
-                                    "      secret: ${HOOK}\n      format: teams\n"
-                                    "    sla:\n      remind_after: 2h\n      crisis_remind_after: 90s\n"
-                                    "      followup_after: 7d\n"),
-                        "t.yaml", fake_env({{"HOOK", "s3cret"}}));
+  auto c =
+      parse_config(std::string("routing_dir: /etc/tuki/routing\n"
+                               "tickets:\n  link_ttl_hours: 48\n  sla_check_interval_ms: 250\n"
+                               "gateways:\n  - name: console\n    type: console\n"
+                               "institutions:\n  - id: varia\n    gateway: console\n"
+                               "    routing_file: r/varia.yaml\n"
+                               "    webhook:\n      url: https://hooks.example/x\n"
+                               "      secret: ${HOOK}\n      format: teams\n"
+                               "    sla:\n      remind_after: 2h\n      crisis_remind_after: 90s\n"
+                               "      followup_after: 7d\n      escalate_repeat_after: 24h\n"
+                               "      still_open_after: 3d\n"),
+                   "t.yaml", fake_env({{"HOOK", "s3cret"}}));
   INFO(c.error().to_string());
   REQUIRE(c);
   CHECK(c->routing_dir == "/etc/tuki/routing");
@@ -286,6 +288,8 @@ TEST_CASE("routing, webhook, SLA and ticket settings", "[config][tickets]") {
   CHECK(i.sla.remind_after_ms == std::optional<std::int64_t>(2 * 3'600'000));
   CHECK(i.sla.crisis_remind_after_ms == std::optional<std::int64_t>(90'000));
   CHECK(i.sla.followup_after_ms == std::optional<std::int64_t>(7LL * 86'400'000));
+  CHECK(i.sla.escalate_repeat_after_ms == std::optional<std::int64_t>(24LL * 3'600'000));
+  CHECK(i.sla.still_open_after_ms == std::optional<std::int64_t>(3LL * 86'400'000));
   CHECK_FALSE(i.sla.escalate_after_ms);
 
   auto d = parse_config(minimal, "t.yaml", fake_env({}));
@@ -311,6 +315,10 @@ TEST_CASE("routing, webhook, SLA and ticket settings", "[config][tickets]") {
        "institutions[0].sla.remind: unknown key (did you mean 'remind_after'?)"},
       {std::string(minimal) + "    sla:\n      crisis_escalate_after: 30s\n",
        "institutions[0].sla.crisis_escalate_after: must be at least 1m"},
+      {std::string(minimal) + "    sla:\n      escalate_repeat_after: 30m\n",
+       "institutions[0].sla.escalate_repeat_after: must be at least 1h"},
+      {std::string(minimal) + "    sla:\n      still_open_after: 90s\n",
+       "institutions[0].sla.still_open_after: must be at least 1h"},
       {std::string("tickets:\n  link_ttl_hours: 0\n") + minimal,
        "tickets.link_ttl_hours: must be between"},
   };

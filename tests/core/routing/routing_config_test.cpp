@@ -97,6 +97,16 @@ TEST_CASE("routing file errors name file:line:column and the key path", "[routin
                       "  crisis_escalate_after: 30s\n"),
              Catch::StartsWith("r.yaml:") &&
                  Catch::Contains("sla.crisis_escalate_after: must be at least 1m"));
+  // Both repeat until someone acts on the ticket: not every few minutes.
+  CHECK_THAT(error_of("tuki_routing: 1\nsla:\n  escalate_repeat_after: 30m\n"),
+             Catch::Contains("sla.escalate_repeat_after: must be at least 1h"));
+  CHECK_THAT(error_of("tuki_routing: 1\nsla:\n  still_open_after: 10m\n"),
+             Catch::Contains("sla.still_open_after: must be at least 1h"));
+  auto ok = parse_routing_config(
+      "tuki_routing: 1\nsla:\n  escalate_repeat_after: 24h\n  still_open_after: 10d\n", "r.yaml");
+  REQUIRE(ok);
+  CHECK(ok->sla.escalate_repeat_after == std::chrono::hours(24));
+  CHECK(ok->sla.still_open_after == std::chrono::days(10));
 }
 
 TEST_CASE("role names that an action link cannot carry are refused where they are written",

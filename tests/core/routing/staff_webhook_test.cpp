@@ -66,6 +66,21 @@ TEST_CASE("webhook: generic, Teams and Slack bodies keep the privacy default", "
   CHECK(s["blocks"][2]["elements"][1]["url"] == "https://tuki.varia.fi/t/T-7/acknowledge?x");
 }
 
+TEST_CASE("webhook: the notice's kind and the ticket it follows up", "[routing]") {
+  staff_notice n = notice(false);
+  CHECK(json::parse(webhook_body(webhook_format::generic, n, "en"))["type"] == "new_ticket");
+  CHECK_FALSE(json::parse(webhook_body(webhook_format::generic, n, "en")).contains("follows_up"));
+  n.kind = tuki::routing::notice_kind::still_open;
+  n.follows_up = "12";
+  const json g = json::parse(webhook_body(webhook_format::generic, n, "sv"));
+  CHECK(g["type"] == "still_open");
+  CHECK(g["follows_up"] == "12");
+  CHECK(g["summary"] == "BRÅDSKANDE: Är stödbegäran T-7 fortfarande öppen?");
+  // Chat formats show it among the facts, in the channel's language.
+  CHECK_THAT(webhook_body(webhook_format::slack, n, "en"),
+             Catch::Contains("Follows up ticket: 12"));
+}
+
 TEST_CASE("webhook: signature headers verify; any change is refused", "[routing]") {
   const std::string secret = "whsec-123";
   const std::string body = webhook_body(webhook_format::generic, notice(false), "en");

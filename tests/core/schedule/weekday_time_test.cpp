@@ -32,6 +32,10 @@ TEST_CASE("weekday time: weekends are skipped, weekdays count in full", "[schedu
         utc(2025, 3, 12, 9));
   CHECK(add_weekday_time(utc(2025, 3, 5, 9), core::duration::zero(), helsinki) ==
         utc(2025, 3, 5, 9));
+  // Acknowledged on a Saturday, asked five school days later: Monday 00:00 local, never a
+  // Saturday midnight.
+  CHECK(add_weekday_time(utc(2025, 3, 8, 10), std::chrono::days(5), helsinki) ==
+        utc(2025, 3, 16, 22));
 }
 
 TEST_CASE("weekday time: the weekend is the local one", "[schedule]") {

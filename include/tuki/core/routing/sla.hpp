@@ -24,7 +24,8 @@ class staff_directory;
 /// The steps that wait for staff (remind, escalate, escalate again, ask whether still open)
 /// count school days only, Monday to Friday in `zone` (schedule::add_weekday_time): a ticket
 /// opened on Friday afternoon is reminded of on Tuesday afternoon, not on Sunday. A crisis
-/// ticket's steps count every hour; the student's follow-up counts calendar days.
+/// ticket's reminders and escalations count every hour (its "still open?" school days); the
+/// student's follow-up counts calendar days.
 struct sla_settings {
   /// Since assignment, without acknowledgement: remind the assignees, then escalate.
   core::duration remind_after = std::chrono::hours(48);
