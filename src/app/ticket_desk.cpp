@@ -599,6 +599,8 @@ core::result<ticket_action_outcome> ticket_desk::confirm(adapters::sqlite_store&
       offer(out, routing::action_button::resolve);
       break;
     case routing::ticket_action::reassign:
+      if (!t.is_assignee(link.actor))  // as act(): only an assignee passes a ticket on
+        return failure(out, 403, routing::action_message::not_assignee, {.ticket_id = t.id});
       if (t.is_open() && !t.is_reassignable())
         return failure(out, 409, routing::action_message::not_reassignable, {.ticket_id = t.id});
       offer(out, routing::action_button::reassign);

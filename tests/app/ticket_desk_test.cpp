@@ -340,13 +340,16 @@ TEST_CASE("not mine reroutes to someone else and counts the misroute", "[app][ti
   auto twice = f.desk->act(*f.store, *f.lib, not_mine, t0 + std::chrono::minutes(2));
   REQUIRE(twice);
   CHECK(twice->http_status == 410);
-  // The first person's acknowledge link no longer offers a button: the page refuses as the
-  // action would.
+  // The first person's acknowledge and reassign links no longer offer a button: the page
+  // refuses as the action would.
+  for (const char* action : {"reassign", "acknowledge"}) {
+    CAPTURE(action);
+    auto page = f.desk->confirm(*f.store, link_of(mails[0], action), t0 + std::chrono::minutes(3));
+    REQUIRE(page);
+    CHECK(page->http_status == 403);
+    CHECK_FALSE(page->button_kind);
+  }
   const auto ack = link_of(mails[0], "acknowledge");
-  auto page = f.desk->confirm(*f.store, ack, t0 + std::chrono::minutes(3));
-  REQUIRE(page);
-  CHECK(page->http_status == 403);
-  CHECK_FALSE(page->button_kind);
   auto acted = f.desk->act(*f.store, *f.lib, ack, t0 + std::chrono::minutes(3));
   REQUIRE(acted);
   CHECK(acted->http_status == 403);

@@ -316,8 +316,9 @@ core::result<routing_decision> assign_to_person(const staff_directory& staff,
   }
   routing_decision d;
   const staff_member* s = staff.find(e);
-  d.assignees.push_back(s ? from_member(*s, role, "")
-                          : assignee{e, "", std::string(role), "en", "", ""});
+  d.assignees.push_back(
+      s ? from_member(*s, role, "")
+        : assignee{e, "", std::string(role), "", "", ""});  // "": the institution's
   d.role = std::string(role);
   d.reason = "reassigned to " + e;
   return d;

@@ -225,6 +225,10 @@ TEST_CASE("reassignment to a role routes to that role only", "[routing]") {
   auto p = assign_to_person(config.staff, "Pekka.Psykologi@varia.fi", "psychologist");
   REQUIRE(p.is_ok());
   CHECK(p->assignees.front().name == "Pekka Psykologi");
+  // Someone outside the directory: their language is not known, so "" (the institution's).
+  auto outside = assign_to_person(config.staff, "vieras@varia.fi", "psychologist");
+  REQUIRE(outside.is_ok());
+  CHECK(outside->assignees.front().language.empty());
   CHECK_FALSE(assign_to_person(config.staff, "", "x").is_ok());
 }
 
