@@ -16,6 +16,15 @@ const core::instant t0 = core::from_unix_ms(1'795'503'600'000);  // a Tuesday, 0
 
 struct unprompted_fixture : testing::texting_student {
   unprompted_fixture() : texting_student("tuki-unprompted", t0) {}
+  /// The school social worker, who gets the bullying tickets of the built-in rules.
+  void add_social_worker() {
+    core::staff_member kuraattori;
+    kuraattori.institution_id = "varia";
+    kuraattori.email = "kuraattori@varia.test";
+    kuraattori.name = "Kaisa";
+    kuraattori.roles = {"social_worker"};
+    REQUIRE(f.store->upsert_staff({kuraattori}));
+  }
 };
 
 }  // namespace
@@ -108,12 +117,7 @@ TEST_CASE("within a day of the last offer only a message that names a problem is
 
 TEST_CASE("a problem the student has an open ticket for joins that ticket", "[app][unprompted]") {
   unprompted_fixture x;
-  core::staff_member kuraattori;
-  kuraattori.institution_id = "varia";
-  kuraattori.email = "kuraattori@varia.test";
-  kuraattori.name = "Kaisa";
-  kuraattori.roles = {"social_worker"};
-  REQUIRE(x.f.store->upsert_staff({kuraattori}));
+  x.add_social_worker();
   REQUIRE(x.text("mua kiusataan koulussa", t0).tickets == 1);
   REQUIRE(x.count("SELECT COUNT(*) FROM outbox WHERE kind = 'mail'") == 1);  // the new ticket
   auto out = x.text("ne kiusaa mua joka päivä", t0 + hours(2));
@@ -133,11 +137,7 @@ TEST_CASE("a problem the student has an open ticket for joins that ticket", "[ap
 TEST_CASE("a paused student writing about an open ticket is not texted, but its staff hear",
           "[app][unprompted]") {
   unprompted_fixture x;
-  core::staff_member kuraattori;
-  kuraattori.institution_id = "varia";
-  kuraattori.email = "kuraattori@varia.test";
-  kuraattori.roles = {"social_worker"};
-  REQUIRE(x.f.store->upsert_staff({kuraattori}));
+  x.add_social_worker();
   REQUIRE(x.text("mua kiusataan koulussa", t0).tickets == 1);
   x.text("TAUKO", t0 + minutes(1));
   const auto sent = x.count("SELECT COUNT(*) FROM messages WHERE direction = 'out'");
