@@ -69,8 +69,7 @@ dialog::student_context conversation::context_of(const core::student& s, core::i
   c.student_id = std::to_string(s.id);
   c.first_name = s.first_name;
   c.language = s.language.empty() ? institution_of(s).default_language : s.language;
-  // A pause whose day has passed is over, though the row keeps its date until the next change.
-  c.receiving = !s.opted_out && !(s.paused_until && *s.paused_until > now);
+  c.receiving = s.receiving_at(now);
   return c;
 }
 
@@ -202,7 +201,7 @@ core::result<conversation::step_counts> conversation::answer_unprompted(
   // Someone who opted out or paused is not texted back (they can send START), and opens no
   // ticket; a crisis was answered already, on every path. What they write about a ticket still
   // open reaches its staff.
-  if (student.opted_out || (student.paused_until && *student.paused_until > now)) {
+  if (!student.receiving_at(now)) {
     if (auto s = join_open_tickets(); !s) return s;
     return step_counts{};
   }
@@ -274,7 +273,7 @@ core::result<bool> conversation::start_checkin(adapters::sqlite_store& store, st
   auto student = store.get_student(student_id);
   if (!student) return core::status::not_found("student " + std::to_string(student_id));
   if (student->opted_out) return false;
-  if (student->paused_until && *student->paused_until > now) return false;
+  if (student->paused_at(now)) return false;
   if (store.load_session(student_id)) return false;
   auto lib = library();
   auto step = dialog::start(*lib, dialog_id, context_of(*student, now), settings_of(*student), now);

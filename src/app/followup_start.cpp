@@ -15,7 +15,7 @@ ticket_desk::start_dialog_fn followup_starter(conversation& conv, send_gate quie
     if (!student) return core::status::not_found("student " + std::to_string(student_id));
     if (student->opted_out) return ticket_desk::dialog_start{};
     core::instant at = now;
-    if (student->paused_until && *student->paused_until > now) at = *student->paused_until;
+    if (student->paused_at(now)) at = *student->paused_until;
     if (store.load_session(student_id)) at = std::max(at, now + busy_retry);
     if (quiet)
       if (auto allowed = quiet(*student, std::nullopt, at)) at = *allowed;

@@ -180,6 +180,14 @@ routing::sla_settings ticket_desk::sla_of(const std::string& institution_id) con
   return institution_of(institution_id).routing.sla;
 }
 
+std::string ticket_desk::staff_language(const institution& inst,
+                                        std::initializer_list<std::string_view> known) {
+  std::string out = inst.settings ? inst.settings->default_language : "en";
+  for (auto k : known)
+    if (!k.empty()) out = std::string(k);
+  return out;
+}
+
 routing::staff_directory ticket_desk::directory(adapters::sqlite_store& store,
                                                 const institution& inst) const {
   // Stored staff (CSV import) give identity, roles and scope; the routing file's staff section
@@ -275,17 +283,15 @@ core::status ticket_desk::notify(adapters::sqlite_store& store, const institutio
     }
     ++mailed;
     routing::staff_notice n = base;
-    // The person's language where the routing file gives it, else the institution's.
-    std::string name, language = inst.settings ? inst.settings->default_language : "en";
+    std::string name, on_ticket;
     for (const auto& a : t.assignees)
       if (routing::normalize_email(a.email) == routing::normalize_email(to)) {
         name = a.name;
-        if (!a.language.empty()) language = a.language;
+        on_ticket = a.language;
       }
-    if (const auto* m = dir.find(to)) {
-      if (name.empty()) name = m->name;
-      if (!m->language.empty()) language = m->language;
-    }
+    const auto* m = dir.find(to);
+    if (m && name.empty()) name = m->name;
+    const std::string language = staff_language(inst, {on_ticket, m ? m->language : ""});
     const std::string written_in(routing::notice_language(language));
     // The ticket page speaks the email's language too: a plain lang parameter, unsigned (why:
     // the GET /t/{ticket_id} route in ticket_routes.cpp).
@@ -750,7 +756,7 @@ core::result<ticket_action_outcome> ticket_desk::act(adapters::sqlite_store& sto
       return s;
     if (auto s = routing::mark_notified(t, now); !s) return s;
   }
-  const bool paused = student && student->paused_until && *student->paused_until > now;
+  const bool paused = student && student->paused_at(now);
   if (link.action == routing::ticket_action::acknowledge && !was_acknowledged && student &&
       !student->opted_out && (!paused || t.is_crisis())) {
     // The student hears that a person saw it: replies.ticket_seen with {staff_role}. Not a

@@ -56,12 +56,9 @@ core::result<int> ticket_desk::alert_unregistered_crisis(adapters::sqlite_store&
   n.reply_text = excerpt;
   n.include_reply_text = is.include_reply_text;
   for (const auto& to : recipients) {
-    // The person's language where the routing file gives it, else the institution's.
-    std::string name, language = inst.settings ? inst.settings->default_language : "en";
-    if (const auto* m = dir.find(to)) {
-      name = m->name;
-      if (!m->language.empty()) language = m->language;
-    }
+    const auto* m = dir.find(to);
+    const std::string name = m ? m->name : "";
+    const std::string language = staff_language(inst, {m ? m->language : ""});
     routing::email_envelope env{{cfg_.mail.from, "tuki"}, {to, name}, language, ""};
     auto mime = routing::render_staff_email(n, env, now);
     if (!mime) return mime.error();

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <string>
@@ -200,6 +201,10 @@ class ticket_desk {
     routing::routing_config routing;
   };
   const institution& institution_of(const std::string& id) const;
+  /// The language of a staff member's messages: the last non-empty of `known` (what the ticket,
+  /// then the staff directory, says of them), else the institution's default_language.
+  static std::string staff_language(const institution& inst,
+                                    std::initializer_list<std::string_view> known);
   /// The student's latest resolved ticket the follow-up dialog was sent for (of the last five
   /// resolved), with its id.
   std::optional<std::pair<std::int64_t, routing::ticket>> followed_up(

@@ -25,6 +25,11 @@ struct student {
   std::map<std::string, std::string> extra;  // other imported columns (e.g. internship_start)
   bool opted_out = false;
   std::optional<instant> paused_until;
+
+  /// Paused at `now`: a pause whose end has passed is over, though the row keeps its date.
+  bool paused_at(instant now) const { return paused_until && *paused_until > now; }
+  /// Gets what tuki starts at `now`: neither opted out (STOP) nor paused.
+  bool receiving_at(instant now) const { return !opted_out && !paused_at(now); }
 };
 
 }  // namespace tuki::core
