@@ -341,10 +341,11 @@ core::status ticket_desk::notify(adapters::sqlite_store& store, const institutio
     routing::email_envelope env{{cfg_.mail.from, "tuki"}, {to, name}, language, ""};
     auto mime = routing::render_staff_email(n, env, now);
     if (!mime) return mime.error();
-    // The kind lets the mail worker drop a reminder that waited out an outage while someone
-    // acknowledged the ticket (routing::notice_superseded).
+    // The kind and the assignment let the mail worker drop a reminder that waited out an
+    // outage while someone acknowledged or reassigned the ticket (routing::superseded_because).
     nlohmann::json job{{"ticket_id", std::stoll(t.id)},
                        {"notice", std::string(routing::to_string(kind))},
+                       {"assigned_at", core::to_unix_ms(t.assigned_at)},
                        {"from", cfg_.mail.from},
                        {"recipients", {to}},
                        {"mime", *mime}};

@@ -16,6 +16,7 @@
 #include "support/students.hpp"
 #include "tuki/app/service.hpp"
 #include "tuki/app/wall_clock.hpp"
+#include "tuki/core/routing/ticket_json.hpp"
 
 using namespace tuki;
 namespace fs = std::filesystem;
@@ -64,7 +65,8 @@ struct mail_fixture {
   /// A mail job for the ticket to `recipients`, due at `due`; `attempts` and `last_error` as a
   /// job that failed before has them.
   std::int64_t mail_job(std::vector<std::string> recipients, core::instant due, int attempts = 0,
-                        const std::string& last_error = "", const std::string& notice = "") {
+                        const std::string& last_error = "", const std::string& notice = "",
+                        std::optional<core::instant> assigned_at = std::nullopt) {
     auto store = app::open_store(cfg);
     REQUIRE(store);
     nlohmann::json job{{"from", "tuki@varia.test"},
@@ -72,6 +74,7 @@ struct mail_fixture {
                        {"mime", mime},
                        {"ticket_id", ticket_id}};
     if (!notice.empty()) job["notice"] = notice;
+    if (assigned_at) job["assigned_at"] = core::to_unix_ms(*assigned_at);
     auto id =
         (*store)->enqueue_job("mail", job.dump(), due, wall_now(), adapters::job_priority::crisis);
     REQUIRE(id);
@@ -305,4 +308,49 @@ TEST_CASE("a reminder that waited while the ticket was acknowledged is not sent;
   CHECK(superseded ==
         std::vector<std::string>{"reminder email not sent: the ticket is ACKNOWLEDGED already",
                                  "escalation email not sent: the ticket is ACKNOWLEDGED already"});
+}
+
+TEST_CASE("the SLA's emails of an assignment that ended while they waited are not sent",
+          "[app][mail]") {
+  testing::scripted_smtp_server server({});
+  mail_fixture f(server.url());
+  const auto first = wall_now() - std::chrono::hours(30);
+  const auto second = wall_now() - std::chrono::hours(2);
+  {
+    // The ticket went from the counsellor to the nurse two hours ago (reassigned).
+    routing::ticket t;
+    t.id = std::to_string(f.ticket_id);
+    t.category = "wellbeing";
+    t.status = routing::ticket_status::reassigned;
+    t.assignees = {{"nurse@varia.test", "Nea", "nurse", "", "", ""}};
+    t.created_at = first;
+    t.assigned_at = second;
+    auto store = app::open_store(f.cfg);
+    REQUIRE(store);
+    REQUIRE((*store)->save_ticket_state(f.ticket_id, "REASSIGNED", "nurse", "nurse@varia.test",
+                                        routing::to_json(t).dump(), std::nullopt, wall_now()));
+  }
+  const auto now = wall_now();
+  auto old_reminder = f.mail_job({"counsellor@varia.test"}, now, 3, "", "reminder", first);
+  auto old_escalation = f.mail_job({"boss@varia.test"}, now, 3, "", "escalation", first);
+  auto reminder = f.mail_job({"nurse@varia.test"}, now, 0, "", "reminder", second);
+  // Written before jobs carried the assignment: the recipient is checked alone.
+  auto older_job = f.mail_job({"counsellor@varia.test"}, now, 0, "", "reminder");
+  auto news = f.mail_job({"counsellor@varia.test"}, now, 0, "", "new_ticket", first);
+  {
+    testing::running_service s(f.cfg);
+    for (auto id : {reminder, news}) f.settled(id, 1);
+  }
+  for (auto id : {old_reminder, old_escalation, reminder, older_job, news})
+    CHECK(f.job(id).status == "done");
+  auto delivered = server.delivered_to();
+  std::sort(delivered.begin(), delivered.end());
+  CHECK(delivered == std::vector<std::string>{"counsellor@varia.test", "nurse@varia.test"});
+  std::vector<std::string> superseded;
+  for (const auto& [event, detail] : f.events())
+    if (event == "NOTICE_SUPERSEDED") superseded.push_back(detail);
+  CHECK(superseded == std::vector<std::string>{
+                          "reminder email not sent: the ticket was assigned again since",
+                          "escalation email not sent: the ticket was assigned again since",
+                          "reminder email not sent: the recipient is no longer on the ticket"});
 }

@@ -17,8 +17,9 @@
 //  - tuki refused whatever the message (a 5xx greeting or EHLO: a blocklisted address; a 5xx to
 //    MAIL FROM: a sender the server does not take): the same, as `mail_server_refused`.
 // Before sending, a reminder or escalation whose ticket someone acknowledged or resolved while
-// it waited (an outage), or a "still open?" of a resolved ticket, is finished unsent
-// (routing::notice_superseded): the ticket's history says so (NOTICE_SUPERSEDED) and the log
+// it waited (an outage), a "still open?" of a resolved ticket, and any of the three once the
+// ticket went to other people or its recipient left it, is finished unsent
+// (routing::superseded_because): the ticket's history says so (NOTICE_SUPERSEDED) and the log
 // says `mail_superseded`. Nothing else is ever skipped.
 // Webhooks have a thread of their own (pumps/webhook_worker.cpp): a mail outage never holds
 // them.
@@ -31,7 +32,8 @@
 #include "tuki/app/outbox_decision.hpp"
 #include "tuki/app/service.hpp"
 #include "tuki/app/wall_clock.hpp"
-#include "tuki/core/routing/staff_notice.hpp"
+#include "tuki/core/routing/queued_notice.hpp"
+#include "tuki/core/routing/ticket_json.hpp"
 
 namespace tuki::app {
 
@@ -51,7 +53,26 @@ struct superseded_mail {
   std::string notice;
 };
 
-// Takes the notices that are out of date (routing::notice_superseded) out of `jobs`, finished
+// The ticket as stored now, for routing::superseded_because. `whole` is false for a ticket
+// stored before tickets kept their state (migration 5): it has its status only.
+struct ticket_now {
+  routing::ticket t;
+  bool whole = false;
+};
+
+std::optional<ticket_now> load_ticket_now(adapters::sqlite_store& s, std::int64_t id) {
+  const auto row = s.get_ticket(id);
+  if (!row) return std::nullopt;
+  const auto state = s.ticket_state(id);
+  if (state && !state->empty())
+    if (auto t = routing::ticket_from_json(nlohmann::json::parse(*state, nullptr, false)))
+      return ticket_now{std::move(*t), true};
+  ticket_now out;
+  out.t.status = routing::parse_ticket_status(row->status).value_or(out.t.status);
+  return out;
+}
+
+// Takes the notices that are out of date (routing::superseded_because) out of `jobs`, finished
 // unsent, into `dropped`.
 core::status drop_superseded(adapters::sqlite_store& s, std::vector<adapters::outbox_job>& jobs,
                              std::vector<superseded_mail>& dropped, core::instant now) {
@@ -61,12 +82,17 @@ core::status drop_superseded(adapters::sqlite_store& s, std::vector<adapters::ou
     const std::string notice = payload.is_object() ? payload.value("notice", "") : "";
     const auto ticket = payload.is_object() ? payload.value("ticket_id", std::int64_t{0}) : 0;
     if (!notice.empty() && ticket != 0) {
-      const auto row = s.get_ticket(ticket);
-      if (row && routing::notice_superseded(notice, row->status)) {
+      const auto now_is = load_ticket_now(s, ticket);
+      const auto to = payload.value("recipients", std::vector<std::string>{});
+      routing::queued_notice n{notice, "", std::nullopt};
+      // Without the ticket's state there are no assignees to check the recipient against.
+      if (now_is && now_is->whole && to.size() == 1) n.recipient = to[0];
+      if (payload.contains("assigned_at"))
+        n.assigned_at = core::from_unix_ms(payload.value("assigned_at", std::int64_t{0}));
+      if (const auto why = now_is ? routing::superseded_because(n, now_is->t) : std::nullopt) {
         if (auto st = s.finish_job(job.id); !st) return st;
-        (void)s.add_ticket_event(
-            ticket, "NOTICE_SUPERSEDED", "tuki",
-            notice + " email not sent: the ticket is " + row->status + " already", now);
+        (void)s.add_ticket_event(ticket, "NOTICE_SUPERSEDED", "tuki",
+                                 notice + " email not sent: " + *why, now);
         dropped.push_back({job.id, ticket, notice});
         continue;
       }

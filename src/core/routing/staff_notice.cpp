@@ -168,14 +168,6 @@ std::string_view to_string(notice_kind k) {
   return names[static_cast<std::size_t>(k)];
 }
 
-bool notice_superseded(std::string_view kind, std::string_view ticket_status) {
-  const bool resolved = ticket_status == "RESOLVED";
-  if (kind == "reminder" || kind == "escalation")
-    return resolved || ticket_status == "ACKNOWLEDGED";
-  if (kind == "still_open") return resolved;
-  return false;
-}
-
 std::optional<std::string_view> staff_language(std::string_view requested) {
   const std::string_view base = requested.substr(0, requested.find_first_of("-_"));
   for (std::string_view lang : {"fi", "sv", "en"}) {

@@ -4,9 +4,11 @@
 #include <cstdio>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "tuki/core/instant.hpp"
 #include "tuki/core/routing/routing_config.hpp"
+#include "tuki/core/routing/ticket.hpp"
 
 namespace tuki::routing::testing {
 
@@ -20,6 +22,23 @@ inline core::instant utc(const std::string& s) {
   const sys_days date{year{y} / month{static_cast<unsigned>(mo)} / day{static_cast<unsigned>(d)}};
   return core::instant{
       duration_cast<milliseconds>(date.time_since_epoch() + hours{h} + minutes{mi} + seconds{sec})};
+}
+
+/// A decision that assigns `emails` (Finnish-speaking) for `role`.
+inline routing_decision to(std::vector<std::string> emails, std::string role = "teacher") {
+  routing_decision d;
+  for (auto& e : emails) d.assignees.push_back({e, "", role, "fi", "", ""});
+  d.role = role;
+  d.reason = "test";
+  return d;
+}
+
+/// A NEW studies ticket "T1" of Sini's, assigned to `emails` on 2025-03-04 at 08:00 UTC.
+inline ticket fresh(std::vector<std::string> emails = {"t@x.fi"}) {
+  ticket_request r;
+  r.category = "studies";
+  r.student = {"s-1", "Sini", "K", "G", "", "fi", ""};
+  return make_ticket("T1", r, to(std::move(emails)), utc("2025-03-04T08:00:00Z"));
 }
 
 inline std::string data_path(const std::string& name) {

@@ -5,24 +5,11 @@
 
 using namespace tuki;
 using namespace tuki::routing;
+using tuki::routing::testing::fresh;
+using tuki::routing::testing::to;
 using tuki::routing::testing::utc;
 
 namespace {
-
-routing_decision to(std::vector<std::string> emails, std::string role = "teacher") {
-  routing_decision d;
-  for (auto& e : emails) d.assignees.push_back({e, "", role, "fi", "", ""});
-  d.role = role;
-  d.reason = "test";
-  return d;
-}
-
-ticket fresh(std::vector<std::string> emails = {"t@x.fi"}) {
-  ticket_request r;
-  r.category = "studies";
-  r.student = {"s-1", "Sini", "K", "G", "", "fi", ""};
-  return make_ticket("T1", r, to(std::move(emails)), utc("2025-03-04T08:00:00Z"));
-}
 
 const core::instant later = utc("2025-03-04T09:00:00Z");
 

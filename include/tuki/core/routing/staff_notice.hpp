@@ -84,11 +84,4 @@ notice_wording word_notice(const staff_notice& n, std::string_view recipient_nam
 /// The kind's name as mail jobs and webhooks carry it: "new_ticket", "reminder", ...
 std::string_view to_string(notice_kind k);
 
-/// Whether a notice queued (mail that waited out an outage) is out of date by the time it can
-/// go, for a ticket now in `ticket_status` ("ACKNOWLEDGED", routing::to_string(ticket_status)):
-/// a reminder or escalation once the ticket is acknowledged or resolved, a "still open?" once it
-/// is resolved. `kind` as to_string gives it; unknown kinds (jobs written before the kind was
-/// recorded) are never out of date.
-bool notice_superseded(std::string_view kind, std::string_view ticket_status);
-
 }  // namespace tuki::routing
