@@ -83,8 +83,13 @@ core::result<std::unique_ptr<service>> service::create(config::config cfg) {
     if (g.rate_limit > 0)
       s->rate_limits_.emplace(
           g.name, core::token_bucket(g.rate_limit, g.rate_burst, std::chrono::steady_clock::now()));
-  for (const auto& inst : c.institutions)
-    if (!s->sender_of_gateway_.count(inst.gateway)) s->sender_of_gateway_[inst.gateway] = inst.sender;
+  // One sender a gateway (config::parse_config refuses institutions that differ on one): the
+  // institution's `sender`, else the gateway's own, else "tuki".
+  for (const auto& inst : c.institutions) {
+    const auto driver = s->gateways_.find(inst.gateway);
+    const bool own = driver != s->gateways_.end() && driver->second->has_own_sender();
+    s->sender_of_gateway_[inst.gateway] = !inst.sender.empty() ? inst.sender : own ? "" : "tuki";
+  }
   auto lib = load_dialogs(c);
   if (!lib) return lib.error();
   auto roles = role_names::load(c.dialogs_dir);

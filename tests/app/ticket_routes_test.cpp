@@ -535,13 +535,14 @@ TEST_CASE("a webhook failing for hours stays queued, retried hourly, and the ope
   }
 }
 
-TEST_CASE("a webhook refused with a 4xx ends at once, logged as an error",
+TEST_CASE("a webhook refused with a 4xx is offered again hourly, logged as an error at once",
           "[app][tickets][webhook]") {
   hook_receiver receiver;
   receiver.answer = 404;
   routes_fixture f("http://127.0.0.1:" + std::to_string(receiver.server->port()) + "/hook");
   std::string log;
   webhook_job_row job;
+  const auto before = core::to_unix_ms(wall_now());
   {
     testing::stderr_capture capture(f.dir / "stderr.log");
     {
@@ -551,14 +552,19 @@ TEST_CASE("a webhook refused with a 4xx ends at once, logged as an error",
     }
     log = capture.text();
   }
+  const auto after = core::to_unix_ms(wall_now());
   INFO(log);
-  CHECK(job.status == "failed");
+  // A wrong URL or a revoked token is fixed by an operator: the notice waits for it.
+  CHECK(job.status == "queued");
   CHECK(job.attempts == 1);
-  CHECK_THAT(log, Catch::Contains("level=error event=webhook_failed"));
+  CHECK(job.due_at >= before + 3'600'000);
+  CHECK(job.due_at <= after + 3'600'000);
+  CHECK_THAT(log, Catch::Contains("level=error event=webhook_refused"));
   CHECK_THAT(log, Catch::Contains("ticket_id=" + std::to_string(f.ticket_id)));
   CHECK_THAT(log, Catch::Contains("HTTP 404"));
   const auto events = ticket_events(f.cfg, f.ticket_id);
-  CHECK(std::count(events.begin(), events.end(), "WEBHOOK_FAILED") == 1);
+  CHECK(std::count(events.begin(), events.end(), "WEBHOOK_REFUSED") == 1);
+  CHECK(std::count(events.begin(), events.end(), "WEBHOOK_FAILED") == 0);
 }
 
 namespace {

@@ -1,7 +1,8 @@
 #pragma once
 // A Kannel-like sendsms endpoint on loopback (port 0) that accepts every SMS at once and records
-// the texts in the order they arrive, for tests of what the outbox sends and when. Its own
-// io_context thread; the destructor stops it.
+// the texts (and senders) in the order they arrive, for tests of what the outbox sends and when.
+// It takes Twilio's send too (POST /2010-04-01/Accounts/AC123/Messages.json, base url()'s
+// origin()). Its own io_context thread; the destructor stops it.
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -25,14 +26,20 @@ class sendsms_sink {
         "GET", "/cgi-bin/sendsms", "sendsms",
         [this](const core::http_request& req,
                const adapters::route_params&) -> boost::asio::awaitable<core::http_response> {
-          std::string text;
           if (auto q = core::parse_form(req.query()))
-            text = std::string(core::form_value(*q, "text").value_or(""));
-          {
-            std::lock_guard lock(mutex_);
-            texts_.push_back(std::move(text));
-          }
+            record(core::form_value(*q, "from").value_or(""),
+                   core::form_value(*q, "text").value_or(""));
           co_return core::http_response::text(202, "0: Accepted for delivery\n");
+        });
+    routes_.add(
+        "POST", "/2010-04-01/Accounts/AC123/Messages.json", "twilio",
+        [this](const core::http_request& req,
+               const adapters::route_params&) -> boost::asio::awaitable<core::http_response> {
+          if (auto f = core::parse_form(req.body))
+            record(core::form_value(*f, "From").value_or(""),
+                   core::form_value(*f, "Body").value_or(""));
+          co_return core::http_response{
+              201, "application/json", R"({"sid":"SM1","status":"queued"})", {}};
         });
     server_ = std::make_unique<adapters::http_server>(
         io_, adapters::http_server_settings{"127.0.0.1", 0, 1 << 20, 5000, 64}, routes_,
@@ -47,9 +54,8 @@ class sendsms_sink {
   sendsms_sink(const sendsms_sink&) = delete;
   sendsms_sink& operator=(const sendsms_sink&) = delete;
 
-  std::string url() const {
-    return "http://127.0.0.1:" + std::to_string(server_->port()) + "/cgi-bin/sendsms";
-  }
+  std::string origin() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
+  std::string url() const { return origin() + "/cgi-bin/sendsms"; }
   /// The texts received so far, once there are at least `n` (bounded: 20 s).
   std::vector<std::string> wait_for(std::size_t n) {
     for (int i = 0; i < 400; ++i) {
@@ -62,13 +68,24 @@ class sendsms_sink {
     std::lock_guard lock(mutex_);
     return texts_;
   }
+  /// The senders ("from"), parallel to the texts.
+  std::vector<std::string> senders() {
+    std::lock_guard lock(mutex_);
+    return senders_;
+  }
 
  private:
+  void record(std::string_view from, std::string_view text) {
+    std::lock_guard lock(mutex_);
+    senders_.emplace_back(from);
+    texts_.emplace_back(text);
+  }
+
   boost::asio::io_context io_{1};
   adapters::router routes_;
   std::unique_ptr<adapters::http_server> server_;
   std::mutex mutex_;
-  std::vector<std::string> texts_;
+  std::vector<std::string> texts_, senders_;
   std::thread thread_;
 };
 

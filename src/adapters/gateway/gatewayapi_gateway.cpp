@@ -55,6 +55,7 @@ class gatewayapi_gateway final : public sms_gateway {
   explicit gatewayapi_gateway(gatewayapi_config c) : c_(std::move(c)) {}
 
   const std::string& name() const override { return c_.name; }
+  bool has_own_sender() const override { return true; }  // `from`/`sender` are required
 
   std::optional<core::http_request> build_send(const outbound_sms& sms) const override {
     std::string_view digits = sms.to;
@@ -96,7 +97,10 @@ class gatewayapi_gateway final : public sms_gateway {
         nlohmann::json first = {{"id", body["ids"][0]}};
         ref = digits_of(first, "id").value_or("");
       }
-      return {send_outcome::accepted, ref, ref.empty() ? "gatewayapi: accepted without ids" : ""};
+      if (!ref.empty()) return {send_outcome::accepted, ref, ""};
+      // A success without GatewayAPI's answer is not GatewayAPI (a proxy's page, a wrong URL).
+      return {send_outcome::retryable, "",
+              "gatewayapi http " + std::to_string(s) + ": not GatewayAPI's answer (no ids)", true};
     }
     const std::string code = body.is_object() ? string_of(body, "code") : "";
     // The error message's variables may hold the phone number: only status and code are kept.
@@ -104,6 +108,10 @@ class gatewayapi_gateway final : public sms_gateway {
         "gatewayapi http " + std::to_string(s) + (code.empty() ? "" : " code " + code);
     if (code == "0x0215") return {send_outcome::opted_out, "", detail};
     if (code == "0x0214") return {send_outcome::retryable, "", detail};  // temporary blacklist
+    // Our request's setup, not the message: an unsupported or missing parameter, a message
+    // class the account lacks. An operator (or a tuki upgrade) fixes them.
+    if (code == "0x0220" || code == "0x0222" || code == "0x0218")
+      return {send_outcome::retryable, "", detail, true};
     // 401 and 403 are otherwise the account's (credentials, IP, credit, frozen: 0x0210-0x0213,
     // 0x0216, 0x021D, 0x0229, 0x022A...), 400 and 422 the message's (0x0310, 0x0312...).
     return http_refusal(s, detail);

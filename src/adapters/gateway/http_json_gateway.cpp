@@ -119,13 +119,14 @@ class http_json_gateway final : public sms_gateway {
     const int s = response.status;
     const std::string detail = c_.name + " http " + std::to_string(s);
     if (s >= 200 && s < 300) {
-      std::string ref;
-      if (!c_.response_id.empty()) {
-        const auto body = nlohmann::json::parse(response.body, nullptr, false);
-        ref = text_of(lookup(body, c_.response_id)).value_or("");
-      }
-      return {send_outcome::accepted, ref,
-              ref.empty() && !c_.response_id.empty() ? detail + ": no message id" : ""};
+      if (c_.response_id.empty()) return {send_outcome::accepted, "", ""};
+      const auto body = nlohmann::json::parse(response.body, nullptr, false);
+      std::string ref = text_of(lookup(body, c_.response_id)).value_or("");
+      if (!ref.empty()) return {send_outcome::accepted, ref, ""};
+      // The configured message id is missing: not the gateway's answer (a proxy's page, an
+      // error in a 200), so the message waits, as for a refusal of the account.
+      return {send_outcome::retryable, "", detail + ": no '" + c_.response_id + "' in the answer",
+              true};
     }
     return http_refusal(s, detail);
   }

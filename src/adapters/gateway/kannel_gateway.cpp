@@ -71,6 +71,11 @@ class kannel_gateway final : public sms_gateway {
     // routable" refuses this receiver.
     if (resp.status == 403 && first_line.rfind("Not routable", 0) == 0)
       return {send_outcome::permanent, "", std::move(detail)};
+    // Kannel checks no number or text at sendsms: a 400 refuses our request's setup ("Sender
+    // missing and no global set", "Coding field misformed"), the operator's to fix, except a
+    // missing receiver.
+    if (resp.status == 400 && first_line.rfind("Missing receiver", 0) != 0)
+      return {send_outcome::retryable, "", std::move(detail), true};
     return http_refusal(resp.status, std::move(detail));
   }
 

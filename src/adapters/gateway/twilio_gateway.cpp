@@ -53,6 +53,7 @@ class twilio_gateway final : public sms_gateway {
   explicit twilio_gateway(twilio_config c) : c_(std::move(c)) {}
 
   const std::string& name() const override { return c_.name; }
+  bool has_own_sender() const override { return true; }  // `from`/`sender` are required
 
   std::optional<core::http_request> build_send(const outbound_sms& sms) const override {
     core::form_fields form{{"To", sms.to}};
@@ -84,7 +85,10 @@ class twilio_gateway final : public sms_gateway {
       std::string sid;
       if (body.is_object() && body.contains("sid") && body["sid"].is_string())
         sid = body["sid"].get<std::string>();
-      return {send_outcome::accepted, sid, sid.empty() ? "twilio: accepted without sid" : ""};
+      if (!sid.empty()) return {send_outcome::accepted, sid, ""};
+      // A success without Twilio's answer is not Twilio (a proxy's page, a wrong base_url).
+      return {send_outcome::retryable, "",
+              "twilio http " + std::to_string(s) + ": not Twilio's answer (no sid)", true};
     }
     std::string code;
     if (body.is_object() && body.contains("code")) code = json_code_text(body["code"]);
@@ -94,8 +98,11 @@ class twilio_gateway final : public sms_gateway {
     // The recipient's number: invalid, not a mobile, not reachable by SMS.
     if (code == "21211" || code == "21614" || code == "21612")
       return {send_outcome::permanent, "", detail};
-    // The account's geo permissions for the number's region: an operator enables them.
-    if (code == "21408") return {send_outcome::retryable, "", detail, true};
+    // The account's geo permissions for the number's region, or the sender: not a number of
+    // this account (21212, 21606, 21659, 21660) or missing (21603). An operator fixes them.
+    if (code == "21408" || code == "21212" || code == "21606" || code == "21659" ||
+        code == "21660" || code == "21603")
+      return {send_outcome::retryable, "", detail, true};
     // 21611: the sender's queue is over 10 hours long; wait.
     if (code == "21611") return {send_outcome::retryable, "", detail};
     return http_refusal(s, detail);

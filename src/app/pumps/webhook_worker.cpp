@@ -5,9 +5,11 @@
 // without end while it may pass (no answer, 408, 429, 5xx; after a 429 or 503 no sooner than
 // its Retry-After asks, up to an hour), so a long outage delays a notice and never drops it;
 // the operator hears of a job failing for long (`webhook_undelivered`, at attempt 12 and then
-// daily). Only a job that can never be sent (a 4xx refusal, an unreadable job, a webhook
-// removed from the configuration) ends as failed, logged as `webhook_failed` and noted in the
-// ticket history. Never runs on the io thread.
+// daily). A refusal (any other 4xx: a wrong URL, a revoked token) is the operator's to fix: the
+// notice is offered again every hour, crisis ones too, and the operator hears of it
+// (`webhook_refused`, the ticket's WEBHOOK_REFUSED) at once and daily. Only a job that can never
+// be sent (an unreadable job, a webhook removed from the configuration) ends as failed, logged
+// as `webhook_failed` and noted in the ticket history. Never runs on the io thread.
 #include <future>
 
 #include <nlohmann/json.hpp>
@@ -74,23 +76,23 @@ int service::send_webhooks() {
     auto id = job.id;
     int attempt = job.attempts;
     routing::webhook_retry next;
-    if (!sent)
-      next = unsendable ? routing::webhook_retry{true, {}, false}
-                        : routing::after_failed_webhook(
-                              answer, attempt, static_cast<std::uint64_t>(id), retry_after,
-                              job.priority == adapters::job_priority::crisis);
-    auto done = run_job(*writes_, [id, sent, ticket, next](adapters::sqlite_store& s) {
+    if (!sent && !unsendable)
+      next = routing::after_failed_webhook(answer, attempt, static_cast<std::uint64_t>(id),
+                                           retry_after,
+                                           job.priority == adapters::job_priority::crisis);
+    auto done = run_job(*writes_, [id, sent, ticket, next, unsendable](adapters::sqlite_store& s) {
       auto now = wall_now();
       if (sent) {
         if (ticket) (void)s.add_ticket_event(ticket, "WEBHOOK_SENT", "tuki", "", now);
         return s.finish_job(id);
       }
-      if (next.give_up) {
+      if (unsendable) {
         if (ticket) (void)s.add_ticket_event(ticket, "WEBHOOK_FAILED", "tuki", sent.message(), now);
         return s.fail_job(id, sent.message());
       }
       if (next.long_outage && ticket)
-        (void)s.add_ticket_event(ticket, "WEBHOOK_DELAYED", "tuki", sent.message(), now);
+        (void)s.add_ticket_event(ticket, next.refused ? "WEBHOOK_REFUSED" : "WEBHOOK_DELAYED",
+                                 "tuki", sent.message(), now);
       return s.retry_job(id, sent.message(), now + next.delay);
     });
     const std::initializer_list<log_field> fields{{"job", std::to_string(id)},
@@ -101,8 +103,10 @@ int service::send_webhooks() {
     if (sent)
       log_info("webhook_sent",
                {{"job", std::to_string(id)}, {"ticket_id", std::to_string(ticket)}});
-    else if (next.give_up)
+    else if (unsendable)
       log_error("webhook_failed", fields);
+    else if (next.refused && next.long_outage)
+      log_error("webhook_refused", fields);
     else if (next.long_outage)
       log_error("webhook_undelivered", fields);
     else

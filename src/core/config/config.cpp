@@ -449,6 +449,19 @@ core::result<config> parse_config(std::string_view yaml_text, std::string_view f
       if (!inst.gateway.empty() && !c.find_gateway(inst.gateway))
         errors.add(r.mark("gateway"), path + ".gateway",
                    "no gateway named '" + inst.gateway + "' is configured");
+      // A gateway sends from one sender: the outbox knows a message's gateway, not its school.
+      const auto named = [](const std::string& s) {
+        return s.empty() ? std::string("not set (the gateway's own)") : "'" + s + "'";
+      };
+      for (const auto& other : c.institutions)
+        if (other.gateway == inst.gateway && other.sender != inst.sender) {
+          errors.add(r.has("sender") ? r.mark("sender") : r.mark("gateway"), path + ".sender",
+                     named(inst.sender) + " differs from " + named(other.sender) +
+                         " of institution '" + other.id + "' on the same gateway '" + inst.gateway +
+                         "': a gateway sends from one sender; give each sender a gateway entry "
+                         "of its own (the same account under another name)");
+          break;
+        }
       c.institutions.push_back(std::move(inst));
     }
   }

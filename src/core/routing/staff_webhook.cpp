@@ -204,7 +204,12 @@ webhook_retry after_failed_webhook(std::optional<int> http_status, int attempt, 
   webhook_retry r;
   if (http_status && *http_status >= 400 && *http_status <= 499 && *http_status != 408 &&
       *http_status != 429) {
-    r.give_up = true;
+    r.refused = true;
+    r.delay = webhook_refused_retry;
+    // Told at the first attempt, and at the 12th for a refusal that follows an outage's
+    // attempts, then daily.
+    r.long_outage =
+        attempt == 1 || attempt % webhook_alert_every == 0 || attempt == webhook_alert_attempt;
     return r;
   }
   r.delay = attempt < webhook_alert_attempt ? retry_delay(attempt, seed)

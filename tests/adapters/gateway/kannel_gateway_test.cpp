@@ -79,6 +79,9 @@ TEST_CASE("kannel: sendsms answers are classified", "[gateway][kannel]") {
       {202, "3: Queued for later delivery", "", send_outcome::accepted},
       {403, "Authorization failed for sendsms", "", send_outcome::retryable, true},
       {400, "Missing receiver number, rejected", "", send_outcome::permanent},
+      // Kannel checks no number or text at sendsms: any other 400 refuses tuki's setup.
+      {400, "Sender missing and no global set, rejected", "", send_outcome::retryable, true},
+      {400, "Coding field misformed, rejected", "", send_outcome::retryable, true},
       {403, "Not routable. Do not try again.", "", send_outcome::permanent},
       {404, "Unknown request.", "", send_outcome::retryable, true},
       {302, "", "", send_outcome::retryable, true},

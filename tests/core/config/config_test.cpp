@@ -169,6 +169,15 @@ TEST_CASE("configuration errors name file, line, column, key and problem", "[con
        "    sender: Ylöjärven AO1\n",
        "t.yaml:5:13: institutions[0].sender: must be a phone number or at most 11 letters and "
        "digits, got 'Ylöjärven AO1'"},
+      {"gateways:\n  - name: g\n    type: console\ninstitutions:\n  - id: varia\n    gateway: g\n"
+       "    sender: Varia\n  - id: omnia\n    gateway: g\n    sender: Omnia\n",
+       "t.yaml:10:13: institutions[1].sender: 'Omnia' differs from 'Varia' of institution "
+       "'varia' on the same gateway 'g': a gateway sends from one sender; give each sender a "
+       "gateway entry of its own (the same account under another name)"},
+      {"gateways:\n  - name: g\n    type: console\ninstitutions:\n  - id: varia\n    gateway: g\n"
+       "    sender: Varia\n  - id: omnia\n    gateway: g\n",
+       "t.yaml:9:14: institutions[1].sender: not set (the gateway's own) differs from 'Varia' "
+       "of institution 'varia'"},
       {std::string("mail:\n  from: tuki at varia.test\n") + minimal,
        "t.yaml:2:9: mail.from: is not an email address: 'tuki at varia.test'"},
       {"gateways:\n  - name: kannel\n    type: console\n    rate_limit: 0.5\n"

@@ -128,7 +128,7 @@ TEST_CASE("retry_delay: exponential, capped, jittered and reproducible", "[routi
   CHECK(distinct.size() > 40);  // seeds spread the retries out
 }
 
-TEST_CASE("after_failed_webhook: retryable failures are retried without end, refusals end",
+TEST_CASE("after_failed_webhook: failures are retried without end, refusals every hour",
           "[routing]") {
   using std::chrono::hours;
   const std::uint64_t seed = 42;
@@ -141,7 +141,7 @@ TEST_CASE("after_failed_webhook: retryable failures are retried without end, ref
     for (int attempt = 1; attempt <= 200; ++attempt) {
       CAPTURE(attempt);
       const auto r = after_failed_webhook(status, attempt, seed);
-      CHECK_FALSE(r.give_up);
+      CHECK_FALSE(r.refused);
       if (attempt < webhook_alert_attempt)
         CHECK(r.delay == retry_delay(attempt, seed));
       else
@@ -152,12 +152,19 @@ TEST_CASE("after_failed_webhook: retryable failures are retried without end, ref
       CHECK(r.long_outage == told);
     }
   }
+  // A refusal waits for an operator: offered again every hour, crisis notices too (a crisis
+  // must never vanish); told at the first refused attempt and daily.
   for (int status : {400, 401, 403, 404, 410, 413, 422}) {
     CAPTURE(status);
-    for (int attempt : {1, 5, 13}) {
-      const auto r = after_failed_webhook(status, attempt, seed);
-      CHECK(r.give_up);
-    }
+    for (bool crisis : {false, true})
+      for (int attempt = 1; attempt <= 60; ++attempt) {
+        CAPTURE(attempt);
+        const auto r = after_failed_webhook(status, attempt, seed, std::nullopt, crisis);
+        CHECK(r.refused);
+        CHECK(r.delay == hours(1));
+        const bool told = attempt == 1 || attempt == 12 || attempt == 24 || attempt == 48;
+        CHECK(r.long_outage == told);
+      }
   }
 }
 
@@ -179,7 +186,7 @@ TEST_CASE("after_failed_webhook: a 429 or 503 waits as long as its Retry-After a
     CHECK(after_failed_webhook(status, 20, seed, hours(30)).delay == hours(1));
     // It does not stop the operator from hearing of a long outage.
     CHECK(after_failed_webhook(status, webhook_alert_attempt, seed, minutes(20)).long_outage);
-    CHECK_FALSE(after_failed_webhook(status, 1, seed, minutes(20)).give_up);
+    CHECK_FALSE(after_failed_webhook(status, 1, seed, minutes(20)).refused);
   }
   // A crisis notice waits at most five minutes: not an hour for a throttled channel, nor the
   // hourly cap of a long outage.
@@ -187,12 +194,12 @@ TEST_CASE("after_failed_webhook: a 429 or 503 waits as long as its Retry-After a
   CHECK(after_failed_webhook(503, 1, seed, seconds(90), true).delay == seconds(90));
   CHECK(after_failed_webhook(std::nullopt, 30, seed, std::nullopt, true).delay == minutes(5));
   CHECK(after_failed_webhook(std::nullopt, 30, seed, std::nullopt, false).delay == hours(1));
-  CHECK(after_failed_webhook(404, 1, seed, std::nullopt, true).give_up);
+  CHECK(after_failed_webhook(404, 1, seed, std::nullopt, true).refused);
   // Any other answer keeps its backoff, whatever it says.
   for (std::optional<int> status : {std::optional<int>(), std::optional<int>(500),
                                     std::optional<int>(502), std::optional<int>(408)}) {
     CAPTURE(status.value_or(0));
     CHECK(after_failed_webhook(status, 1, seed, minutes(20)).delay == retry_delay(1, seed));
   }
-  CHECK(after_failed_webhook(404, 1, seed, minutes(20)).give_up);
+  CHECK(after_failed_webhook(404, 1, seed, minutes(20)).delay == hours(1));
 }

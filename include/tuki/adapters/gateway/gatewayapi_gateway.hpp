@@ -17,9 +17,10 @@
 // "tuki-msg-{id}", callback_url: {public_base_url}/v1/gateways/{name}/dlr[/{path_secret}],
 // encoding: "UCS2" when the text is not GSM 03.38, max_parts}. msisdn is the E.164 number
 // without '+' as a JSON integer (a malformed number is sent as a string so that GatewayAPI
-// refuses it and the answer is permanent). Answers: 2xx accepted (gateway_ref = ids[0]); 429,
-// 5xx and transport errors retryable; code 0x0215 (MSISDN blacklisted) opted_out; 0x0214
-// (temporary blacklist) retryable; other answers permanent.
+// refuses it and the answer is permanent). Answers: 2xx with ids accepted (gateway_ref =
+// ids[0]); 429, 5xx and transport errors retryable; code 0x0215 (MSISDN blacklisted) opted_out;
+// 0x0214 (temporary blacklist) retryable; a 2xx without ids, 0x0218/0x0220/0x0222 (tuki's
+// request) and the account's refusals retryable as account_refused; other answers permanent.
 //
 // Callbacks: configure the status webhook (or rely on callback_url) and the MO keyword webhook
 // {public_base_url}/v1/gateways/{name}/inbound. authenticate() runs inbound_auth, verifies the

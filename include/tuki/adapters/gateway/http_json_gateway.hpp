@@ -48,7 +48,9 @@
 // reads the system clock; with timestamp_header set and no clock the factory fails. A replay
 // within the window passes authentication; the store deduplicates it on inbound `id`.
 //
-// Answers to a send: 2xx accepted; 429, 5xx and transport errors retryable; others permanent.
+// Answers to a send: 2xx accepted (with response_id, only when the answer holds it; else
+// retryable as account_refused); 429, 5xx and transport errors retryable; the account's
+// refusals (sms_gateway.cpp: http_refusal) retryable as account_refused; others permanent.
 #include <memory>
 
 #include "tuki/adapters/gateway/sms_gateway.hpp"

@@ -28,7 +28,7 @@ namespace tuki::adapters {
 struct outbound_sms {
   std::int64_t message_id = 0;
   std::string to;    // E.164
-  std::string from;  // sender id of the institution
+  std::string from;  // sender id of the institution; "": the gateway's own
   std::string text;  // UTF-8
 };
 
@@ -112,6 +112,9 @@ class sms_gateway {
   /// without `auth`, which its factory allows only behind a loopback-only server
   /// (gateway_settings::listen_address). The service warns of it at start.
   virtual bool callbacks_unauthenticated() const { return false; }
+  /// True when the gateway's own options name the sender (Twilio `from` or messaging service,
+  /// GatewayAPI `sender`): an institution without `sender` sends from it.
+  virtual bool has_own_sender() const { return false; }
 };
 
 /// Settings of one configured gateway: its name, its driver type and the driver's own keys.

@@ -17,8 +17,9 @@
 //
 // Sending: POST {base_url}/2010-04-01/Accounts/{account_sid}/Messages.json, form-encoded To,
 // From | MessagingServiceSid, Body, StatusCallback={public_base_url}/v1/gateways/{name}/dlr
-// [/{path_secret}]?msgid={tuki id}. Answers: 2xx accepted (gateway_ref = sid); 429, 5xx and
-// transport errors retryable; error 21610 opted_out; other answers permanent.
+// [/{path_secret}]?msgid={tuki id}. Answers: 2xx with a sid accepted (gateway_ref = sid); 429,
+// 5xx and transport errors retryable; error 21610 opted_out; a 2xx without a sid, the sender's
+// and the account's refusals retryable as account_refused; the number's refusals permanent.
 //
 // Callbacks: the inbound webhook (configure {public_base_url}/v1/gateways/{name}/inbound at the
 // number or Messaging Service) and the StatusCallback. authenticate() runs inbound_auth, then

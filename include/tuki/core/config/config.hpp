@@ -100,7 +100,9 @@ struct institution_settings {
   std::string timezone = "Europe/Helsinki";
   std::vector<std::string> languages{"fi"};
   std::string default_language = "fi";
-  std::string sender = "tuki";           // SMS sender id
+  /// SMS sender id; "" (not set): the gateway's own (Twilio `from` or messaging service,
+  /// GatewayAPI `sender`), else "tuki" (service::create).
+  std::string sender;
   std::string gateway;                   // name of a configured gateway
   std::map<std::string, std::string> helpline;  // language -> how to reach help now
   std::string crisis_contact;            // email told of every crisis ticket

@@ -47,13 +47,16 @@ core::duration retry_delay(int attempt, std::uint64_t seed,
 
 /// What to do after a webhook delivery failed.
 struct webhook_retry {
-  /// A permanent refusal (an HTTP 4xx other than 408 and 429): retrying cannot help; the job
-  /// ends and the operator is told.
-  bool give_up = false;
-  /// Otherwise the next attempt comes this long after now.
+  /// The receiver refused the notice (an HTTP 4xx other than 408 and 429: a wrong URL, a
+  /// revoked token, a proxy's refusal). Retrying alone cannot help, but an operator can fix it,
+  /// and a crisis notice must never vanish: it is offered again every hour (webhook_refused_retry)
+  /// and the operator is told (`long_outage`) at attempt 1 (or 12, when the refusals began
+  /// after failures of another kind) and then daily.
+  bool refused = false;
+  /// The next attempt comes this long after now.
   core::duration delay{};
-  /// The job has been failing for long (webhook_alert_attempt attempts, then every
-  /// webhook_alert_every more): the operator is told now, not on every attempt.
+  /// The operator is told now: the job has been failing for long (webhook_alert_attempt
+  /// attempts, then every webhook_alert_every more), or it was refused (above).
   bool long_outage = false;
 };
 
@@ -65,6 +68,8 @@ inline constexpr int webhook_alert_every = 24;
 
 /// The longest wait a receiver's Retry-After can ask for (retry_delay's cap).
 inline constexpr std::chrono::hours webhook_retry_after_max{1};
+/// How often a refused notice is offered again.
+inline constexpr std::chrono::hours webhook_refused_retry{1};
 /// The longest a crisis notice waits between attempts.
 inline constexpr std::chrono::minutes webhook_crisis_retry_max{5};
 
@@ -78,6 +83,8 @@ inline constexpr std::chrono::minutes webhook_crisis_retry_max{5};
 /// webhook_retry_after_max (Teams and Slack throttle with it: trying sooner only prolongs the
 /// throttling). Ignored with any other answer. A `crisis` notice waits at most
 /// webhook_crisis_retry_max whatever the backoff or the receiver asks (crisis mail: 30 s).
+/// Refusals (any other 4xx) are `refused`: offered again every hour, crisis notices too
+/// (as refused mail is).
 webhook_retry after_failed_webhook(std::optional<int> http_status, int attempt, std::uint64_t seed,
                                    std::optional<core::duration> retry_after = std::nullopt,
                                    bool crisis = false);
