@@ -313,14 +313,20 @@ core::status conversation::apply_delivery_report(adapters::sqlite_store& store,
                                                  const std::string& gateway,
                                                  const adapters::delivery_report& report,
                                                  core::instant now) {
-  auto current = store.sent_message_status(report.message_id, gateway);
-  if (!current) return core::status::not_found("message " + std::to_string(report.message_id));
+  const auto state = store.sent_message_status(report.message_id, gateway);
+  if (!state) return core::status::not_found("message " + std::to_string(report.message_id));
+  const std::string& current = state->status;
   // Only a message on its way may move: `buffered` and `accepted` are a gateway's transient
   // states (GatewayAPI: BUFFERED, ENROUTE, then DELIVERED; Kannel's dlr-mask 31 reports
   // buffered on the way), so the final report must still apply after them. A transient report
   // after a final one changes nothing (reports may arrive out of order).
-  if (*current != "sending" && *current != "sent" && *current != "accepted" &&
-      *current != "buffered")
+  // A message waiting to be sent again (queued after an attempt whose answer never came, a
+  // timeout) that the gateway reports as on its way or delivered was taken after all: the
+  // report applies, so that it is not sent twice. A failure report leaves it to the retry.
+  const bool taken_after_all = current == "queued" && state->attempts > 0 &&
+                               report.state != adapters::delivery_state::failed;
+  if (current != "sending" && current != "sent" && current != "accepted" && current != "buffered" &&
+      !taken_after_all)
     return core::status::ok();
   if (auto s = store.set_message_status(report.message_id,
                                        std::string(delivery_state_name(report.state)),
@@ -336,7 +342,7 @@ core::status conversation::apply_delivery_report(adapters::sqlite_store& store,
   }
   // A failed delivery (bad number, unreachable) counts once per message against the student:
   // in the store's failed-delivery count and towards a delivery_failed ticket.
-  if (report.state == adapters::delivery_state::failed && *current != "failed") {
+  if (report.state == adapters::delivery_state::failed && current != "failed") {
     auto r = store.record_delivery_failure(report.message_id, now);
     if (!r && r.error_code() != core::status::code::not_found) return r;
     if (auto sid = store.message_student(report.message_id))

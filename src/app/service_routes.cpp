@@ -223,11 +223,17 @@ void service::add_routes() {
     auto it = gateways_.find(p.at("name"));
     if (it == gateways_.end()) co_return core::http_response::text(404, "no such gateway\n");
     const auto& gw = *it->second;
-    if (auto auth = gw.authenticate(req); !auth)
+    if (auto auth = gw.authenticate(req); !auth) {
+      log_warn(
+          "dlr_rejected",
+          {{"gateway", gw.name()}, {"reason", auth.message()}, {"remote", req.remote_address}});
       co_return core::http_response::text(status_for(auth) == 403 ? 403 : 401, "not authorised\n");
+    }
     auto parsed = gw.parse_dlr(req);
-    if (!parsed.value)
+    if (!parsed.value) {
+      log_warn("dlr_invalid", {{"gateway", gw.name()}, {"reason", parsed.error.reason}});
       co_return core::http_response::text(parsed.error.http_status, parsed.error.reason + "\n");
+    }
     auto report = std::make_shared<adapters::delivery_report>(std::move(*parsed.value));
     // A named job, not a temporary inside co_await: GCC 12 destroys such temporaries twice.
     write_queue::job st_job = [this, report, gateway = it->first](adapters::sqlite_store& s) {

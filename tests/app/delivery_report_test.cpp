@@ -90,6 +90,18 @@ TEST_CASE("a delivery report changes only an outbound message its gateway was as
       q.reset();
     }
   }
+  SECTION("a message waiting for a retry that the gateway reports taken is not sent again") {
+    // The first attempt's answer never came (a timeout): queued again for a retry.
+    REQUIRE(store.claim_sms(10, t0)->size() == 1);
+    REQUIRE(store.set_send_outcome(*queued, "queued", "timeout", t0, t0 + std::chrono::seconds(2)));
+    REQUIRE(
+        conv.apply_delivery_report(store, "console", report(*queued, delivery_state::failed), t0));
+    CHECK(store.message_status(*queued) == "queued");  // a failure: the retry goes on
+    REQUIRE(conv.apply_delivery_report(store, "console", report(*queued, delivery_state::delivered),
+                                       t0));
+    CHECK(store.message_status(*queued) == "delivered");
+    CHECK(store.claim_sms(10, t0 + std::chrono::minutes(1))->empty());
+  }
   SECTION("a report that overtakes the gateway's answer applies to the sending message") {
     REQUIRE(store.claim_sms(10, t0)->size() == 1);
     REQUIRE(conv.apply_delivery_report(store, "console", report(*queued, delivery_state::failed), t0));

@@ -146,9 +146,12 @@ class gatewayapi_gateway final : public sms_gateway {
     const std::string_view digits =
         std::string_view(ref).substr(std::min(ref.size(), userref_prefix.size()));
     auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), message_id);
+    // A report of a message tuki did not send (another system on the account, with the
+    // account-wide webhook): message id 0, which no message has, so it is answered 200 and
+    // ignored, and GatewayAPI does not retry it for 12 hours.
     if (!ref.starts_with(userref_prefix) || ec != std::errc{} ||
         end != digits.data() + digits.size() || digits.empty() || message_id <= 0)
-      return parsed<delivery_report>::fail(400, "userref is not a tuki message id");
+      message_id = 0;
     const std::string st = string_of(j, "status");
     delivery_report dlr;
     dlr.message_id = message_id;

@@ -14,6 +14,24 @@
 namespace tuki::adapters {
 namespace {
 
+// The first line of an answer, for logs and the status history, when it is one of Kannel's own
+// ("0: Accepted for delivery", "Authorization failed for sendsms", ...). Anything else (a
+// proxy's page, a server that echoes the request) could quote the password, the number or the
+// text, so it is not kept.
+std::string kannel_answer(std::string_view first_line) {
+  static constexpr std::string_view known[] = {"Authorization failed", "Not routable",
+                                               "Unknown request",      "Sender missing",
+                                               "Coding field",         "Missing receiver",
+                                               "Invalid content-type", "UDH field",
+                                               "Temporal failure",     "Charset or body misformed"};
+  const bool numbered = first_line.size() >= 2 && first_line[0] >= '0' && first_line[0] <= '9' &&
+                        first_line[1] == ':';
+  bool ours = numbered;
+  for (auto k : known) ours = ours || first_line.starts_with(k);
+  if (!ours) return "(not Kannel's answer)";
+  return std::string(first_line.substr(0, 120));
+}
+
 class kannel_gateway final : public sms_gateway {
  public:
   kannel_gateway(gateway_settings s, std::string url, std::string user, std::string pass, int mask,
@@ -63,7 +81,7 @@ class kannel_gateway final : public sms_gateway {
     if ((resp.status == 202 || resp.status == 200) &&
         (first_line.rfind("0:", 0) == 0 || first_line.rfind("3:", 0) == 0))
       return {send_outcome::accepted, "", first_line};
-    std::string detail = std::to_string(resp.status) + " " + first_line;
+    std::string detail = std::to_string(resp.status) + " " + kannel_answer(first_line);
     // A success status without Kannel's answer is not Kannel (a proxy's page, a wrong URL).
     if (resp.status >= 200 && resp.status < 300)
       return {send_outcome::retryable, "", std::move(detail), true};

@@ -713,13 +713,15 @@ std::optional<std::string> sqlite_store::message_status(std::int64_t id) {
   return db_->prepare("SELECT status FROM messages WHERE id = ?1").bind(1, id).first_text();
 }
 
-std::optional<std::string> sqlite_store::sent_message_status(std::int64_t id,
-                                                             const std::string& gateway) {
-  return db_
-      ->prepare("SELECT status FROM messages WHERE id = ?1 AND direction = 'out' AND gateway = ?2")
-      .bind(1, id)
-      .bind(2, gateway)
-      .first_text();
+std::optional<sqlite_store::sent_message_state> sqlite_store::sent_message_status(
+    std::int64_t id, const std::string& gateway) {
+  auto& q = db_->prepare(
+      "SELECT status, attempts FROM messages WHERE id = ?1 AND direction = 'out' AND gateway = ?2");
+  q.bind(1, id).bind(2, gateway);
+  std::optional<sent_message_state> out;
+  if (q.step()) out = sent_message_state{q.column_text(0), q.column_int(1)};
+  q.reset();
+  return out;
 }
 
 core::status sqlite_store::add_timer(std::int64_t student_id, const std::string& kind,

@@ -106,6 +106,24 @@ TEST_CASE("kannel: sendsms answers are classified", "[gateway][kannel]") {
   }
 }
 
+TEST_CASE("kannel: an answer's text reaches logs only when it is one of Kannel's own",
+          "[gateway][kannel]") {
+  auto g = kannel();
+  core::http_response resp;
+  resp.status = 400;
+  resp.body = "Sender missing and no global set, rejected\n";
+  CHECK(g->parse_send_response(resp, "").detail ==
+        "400 Sender missing and no global set, rejected");
+  // A proxy that echoes the request would quote the password, the number and the text.
+  for (int status : {200, 401, 502}) {
+    CAPTURE(status);
+    resp.status = status;
+    resp.body = "GET /cgi-bin/sendsms?username=tuki&password=s3cret&to=%2B358401234567&text=hi";
+    const auto got = g->parse_send_response(resp, "");
+    CHECK(got.detail == std::to_string(status) + " (not Kannel's answer)");
+  }
+}
+
 TEST_CASE("kannel: MO get-url requests are parsed, as Kannel sends them", "[gateway][kannel]") {
   auto g = kannel();
   auto m = g->parse_inbound(get(

@@ -270,9 +270,15 @@ class sqlite_store {
   /// Outbox jobs left `running` by a crash go back to `queued`; returns how many.
   core::result<std::int64_t> requeue_running_jobs();
   std::optional<std::string> message_status(std::int64_t id);
-  /// The status of outbound message `id` if `gateway` sent it; nullopt for an inbound message,
-  /// another gateway's or an unknown id (what a delivery report may change).
-  std::optional<std::string> sent_message_status(std::int64_t id, const std::string& gateway);
+  /// The status of outbound message `id` if `gateway` sent it, and how often it was handed to
+  /// the gateway (claimed); nullopt for an inbound message, another gateway's or an unknown id
+  /// (what a delivery report may change).
+  struct sent_message_state {
+    std::string status;
+    std::int64_t attempts = 0;
+  };
+  std::optional<sent_message_state> sent_message_status(std::int64_t id,
+                                                        const std::string& gateway);
 
   core::status add_timer(std::int64_t student_id, const std::string& kind, std::int64_t token,
                          core::instant due);
