@@ -11,6 +11,11 @@
 namespace tuki::app {
 namespace {
 
+// A message the gateway failed to deliver for its own congestion (delivery_report::
+// gateway_congested) is handed to it again after this long, up to this many attempts in all.
+constexpr std::int64_t max_congested_attempts = 3;
+constexpr auto congested_retry_after = std::chrono::minutes(5);
+
 std::string_view delivery_state_name(adapters::delivery_state s) {
   switch (s) {
     case adapters::delivery_state::accepted: return "accepted";
@@ -328,6 +333,14 @@ core::status conversation::apply_delivery_report(adapters::sqlite_store& store,
   if (current != "sending" && current != "sent" && current != "accepted" && current != "buffered" &&
       !taken_after_all)
     return core::status::ok();
+  // The gateway's own congestion: sent again a little later, twice at most, and never counted
+  // against the student.
+  if (report.gateway_congested) {
+    if (state->attempts >= max_congested_attempts)
+      return store.set_message_status(report.message_id, "failed", report.detail, now);
+    return store.set_message_status(report.message_id, "queued", report.detail, now,
+                                    now + congested_retry_after);
+  }
   if (auto s = store.set_message_status(report.message_id,
                                        std::string(delivery_state_name(report.state)),
                                        report.detail, now);

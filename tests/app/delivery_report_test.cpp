@@ -102,6 +102,28 @@ TEST_CASE("a delivery report changes only an outbound message its gateway was as
     CHECK(store.message_status(*queued) == "delivered");
     CHECK(store.claim_sms(10, t0 + std::chrono::minutes(1))->empty());
   }
+  SECTION(
+      "a failure of the gateway's congestion is sent again, never counted against the student") {
+    auto congested = report(*queued, delivery_state::failed);
+    congested.gateway_congested = true;
+    for (int attempt = 1; attempt <= 3; ++attempt) {
+      CAPTURE(attempt);
+      const auto at = t0 + std::chrono::minutes(10 * attempt);
+      REQUIRE(store.claim_sms(10, at)->size() == 1);
+      REQUIRE(store.set_message_status(*queued, "sent", "", at));
+      REQUIRE(conv.apply_delivery_report(store, "console", congested, at));
+      if (attempt < 3) {
+        CHECK(store.message_status(*queued) == "queued");
+        CHECK(store.claim_sms(10, at + std::chrono::minutes(4))->empty());  // not before 5 min
+      }
+    }
+    CHECK(store.message_status(*queued) == "failed");  // the third time: given up
+    auto& q = store.db().prepare("SELECT delivery_failures FROM students WHERE id = ?1");
+    q.bind(1, sid);
+    REQUIRE(q.step());
+    CHECK(q.column_int(0) == 0);
+    q.reset();
+  }
   SECTION("a report that overtakes the gateway's answer applies to the sending message") {
     REQUIRE(store.claim_sms(10, t0)->size() == 1);
     REQUIRE(conv.apply_delivery_report(store, "console", report(*queued, delivery_state::failed), t0));

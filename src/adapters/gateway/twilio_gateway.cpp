@@ -155,6 +155,8 @@ class twilio_gateway final : public sms_gateway {
       dlr.opted_out = true;
       dlr.state = delivery_state::failed;
     }
+    dlr.gateway_congested =
+        dlr.state == delivery_state::failed && (code == "30001" || code == "63018");
     return parsed<delivery_report>::ok(std::move(dlr));
   }
 

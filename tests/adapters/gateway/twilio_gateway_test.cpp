@@ -181,3 +181,31 @@ TEST_CASE("twilio: registered and answers empty TwiML", "[gateway][twilio]") {
   CHECK(ack.body == "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>");
   CHECK((*g)->name() == "tw");
 }
+
+TEST_CASE("twilio: a delivery failure of Twilio's own congestion is not the recipient's",
+          "[gateway][twilio][delivery]") {
+  auto g = make(base_options());
+  REQUIRE(g);
+  auto report = [&](std::string status, std::string code) {
+    core::http_request r;
+    r.method = "POST";
+    r.target = "/v1/gateways/tw/dlr?msgid=5";
+    r.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
+    r.body =
+        core::encode_form({{"MessageSid", "SM1"}, {"MessageStatus", status}, {"ErrorCode", code}});
+    auto p = (*g)->parse_dlr(r);
+    REQUIRE(p.value);
+    return *p.value;
+  };
+  // 30001: Twilio's queue overflowed; 63018: a rate limit. Sent again, never counted.
+  for (const char* code : {"30001", "63018"}) {
+    CAPTURE(code);
+    const auto d = report("undelivered", code);
+    CHECK(d.state == delivery_state::failed);
+    CHECK(d.gateway_congested);
+  }
+  // 30003 (the handset unreachable) and 30005 (an unknown number) are the recipient's.
+  CHECK_FALSE(report("undelivered", "30003").gateway_congested);
+  CHECK_FALSE(report("failed", "30005").gateway_congested);
+  CHECK_FALSE(report("sent", "30001").gateway_congested);  // only with a failure
+}

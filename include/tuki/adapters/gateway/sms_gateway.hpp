@@ -70,6 +70,10 @@ struct delivery_report {
   delivery_state state = delivery_state::accepted;
   std::string detail;  // gateway code/answer, for logs and the status history
   bool opted_out = false;  // the gateway refused because the recipient opted out (Twilio 21610)
+  /// A failure of the gateway's own capacity, not of the recipient (Twilio 30001: its queue
+  /// overflowed; 63018: a rate limit): not counted against the student, and sent again
+  /// (conversation::apply_delivery_report).
+  bool gateway_congested = false;
 };
 
 /// What a driver returns when a request that reached its endpoint is not for it or is invalid.
