@@ -99,8 +99,8 @@ void load_lexicon_text(const std::string& text, const std::string& file, lexicon
   }
   warn_unknown(r, root,
                {"language", "name", "numbers", "answers", "answers_own_language", "negations",
-                "negations_own_language", "contrast", "sentiment", "topics", "courtesy", "keywords",
-                "roles", "replies", "crisis"},
+                "negations_own_language", "lack_words", "problem_words", "contrast", "sentiment",
+                "topics", "courtesy", "keywords", "roles", "replies", "crisis"},
                "lexicon");
   if (!r.require(root, "language")) return;
   auto code = r.string(root["language"], "language");
@@ -129,6 +129,10 @@ void load_lexicon_text(const std::string& text, const std::string& file, lexicon
   if (root["negations_own_language"])
     if (auto s = r.strings(root["negations_own_language"], "negations_own_language"))
       l.negations_own_language = *s;
+  if (root["lack_words"])
+    if (auto s = r.strings(root["lack_words"], "lack_words")) l.lack_words = *s;
+  if (root["problem_words"])
+    if (auto s = r.strings(root["problem_words"], "problem_words")) l.problem_words = *s;
   read_lists(r, root["sentiment"], "sentiment", l.sentiment);
   read_lists(r, root["topics"], "topics", l.topics);
   read_lists(r, root["keywords"], "keywords", l.keywords);

@@ -10,8 +10,9 @@ std::shared_ptr<const lexicon_sets> build_lexicon_sets(const lexicon& lex, bool 
   auto s = std::make_shared<lexicon_sets>();
   s->strip_accents = strip_accents;
   s->words = std::make_shared<vocabulary>();
-  for (phrase_set* set : {&s->numbers, &s->answers, &s->negations, &s->sentiment, &s->all_topics,
-                          &s->emoji_polarity, &s->contrast})
+  for (phrase_set* set :
+       {&s->numbers, &s->answers, &s->negations, &s->sentiment, &s->all_topics, &s->emoji_polarity,
+        &s->contrast, &s->lack_words, &s->problem_words, &s->courtesy})
     *set = phrase_set(s->words);
   const std::pair<const char*, int> polarities[] = {
       {"positive", 1}, {"neutral", 0}, {"negative", -1}};
@@ -28,6 +29,9 @@ std::shared_ptr<const lexicon_sets> build_lexicon_sets(const lexicon& lex, bool 
     for (const auto& [word, value] : l.numbers)
       if (!ambiguous.count(word)) s->numbers.add(word, value, strip_accents);
     for (const auto& w : l.contrast) s->contrast.add(w, 0, strip_accents);
+    for (const auto& w : l.lack_words) s->lack_words.add(w, 0, strip_accents);
+    for (const auto& w : l.problem_words) s->problem_words.add(w, 0, strip_accents);
+    for (const auto& w : l.courtesy) s->courtesy.add(w, 0, strip_accents);
     for (const auto& [cls, tag] : polarities)
       if (auto it = l.sentiment.find(cls); it != l.sentiment.end())
         for (const auto& w : it->second) s->sentiment.add(w, tag, strip_accents);

@@ -8,16 +8,33 @@ namespace {
 constexpr std::size_t negation_scope = 3;  // tokens after a negation word
 }
 
-void mark_negations(const phrase_set& negations, int language_bit, prepared_reply& r) {
+void mark_negations(const phrase_set& negations, int language_bit, prepared_reply& r,
+                    const phrase_set* lack, const phrase_set* problem) {
   const auto& toks = r.folded.tokens;
   r.negated.assign(toks.size(), false);
+  r.topic_cancelled.assign(toks.size(), false);
   if (negations.empty()) return;
   negations.scan(toks, false, [&](const phrase_hit& hit) {
     if (hit.tag != 0 && (hit.tag & language_bit) == 0) return;  // another language's word
+    std::size_t scope_end = hit.end;
     for (std::size_t k = hit.end; k < toks.size() && k < hit.end + negation_scope; ++k) {
       if (toks[k].clause_start) break;
       r.negated[k] = !r.negated[k];
+      scope_end = k + 1;
     }
+    if (!lack || scope_end == hit.end) return;
+    // Topics: only what the negation directly denies. "i dont understand math" still names
+    // maths; "not tired", "ei oo kipee" (negation "ei oo") do not name a problem.
+    auto problem_at = [&](std::size_t k) {
+      return k < scope_end && problem && !problem->empty() && problem->match_at(toks, k, false);
+    };
+    if (problem_at(hit.end) || problem_at(hit.end + 1)) {
+      // "no money problems", "nav problēmu ar naudu": nothing in the scope is a problem, nor a
+      // listed phrase that starts with the negation ("no money").
+      for (std::size_t k = hit.begin; k < scope_end; ++k) r.topic_cancelled[k] = true;
+      return;
+    }
+    if (!lack->match_at(toks, hit.end, false)) r.topic_cancelled[hit.end] = true;
   });
 }
 
@@ -27,7 +44,17 @@ void prepare_reply(std::string_view raw, const lexicon_sets& sets, std::string_v
   fold_text(raw, sets.strip_accents, out.folded.text);
   tokenize(out.folded.text, out.folded.tokens, &out.spare_tokens);
   out.language_bit = sets.language_bit(language);
-  mark_negations(sets.negations, out.language_bit, out);
+  mark_negations(sets.negations, out.language_bit, out, &sets.lack_words, &sets.problem_words);
+  out.content_words = 0;
+  for (std::size_t i = 0; i < out.folded.tokens.size(); ++i) {
+    const token& t = out.folded.tokens[i];
+    if (t.emoji) continue;
+    if (!sets.courtesy.empty()) {
+      auto hit = sets.courtesy.match_at(out.folded.tokens, i, false);
+      if (hit && hit->end == i + 1) continue;
+    }
+    ++out.content_words;
+  }
   out.after_contrast = 0;
   // A contrast word that ends the reply ("opettaja auttaa mut", me) turns nothing around.
   if (!sets.contrast.empty())
@@ -44,6 +71,8 @@ prepared_reply reply_after_contrast(const prepared_reply& r) {
   const auto from = static_cast<std::ptrdiff_t>(std::min(r.after_contrast, r.folded.tokens.size()));
   tail.folded.tokens.assign(r.folded.tokens.begin() + from, r.folded.tokens.end());
   tail.negated.assign(r.negated.begin() + from, r.negated.end());
+  tail.topic_cancelled.assign(r.topic_cancelled.begin() + from, r.topic_cancelled.end());
+  tail.content_words = r.content_words;
   tail.language_bit = r.language_bit;
   return tail;
 }

@@ -170,15 +170,18 @@ std::optional<phrase_hit> phrase_set::match_at(const std::vector<token>& tokens,
   return best;
 }
 
-std::uint64_t phrase_set::tags_present(const std::vector<token>& tokens, bool tolerant) const {
+std::uint64_t phrase_set::tags_present(const std::vector<token>& tokens, bool tolerant,
+                                       const std::vector<bool>* skip) const {
   std::uint64_t tags = 0;
-  for (std::size_t i = 0; i < tokens.size(); ++i)
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    if (skip && i < skip->size() && (*skip)[i]) continue;
     visit_candidates(tokens, i, tolerant, [&](std::uint32_t index) {
       const pattern& p = patterns_[index];
       if (p.tag >= 0 && p.tag < 64 && !(tags >> p.tag & 1) &&
           pattern_matches(p, tokens, i, tolerant))
         tags |= std::uint64_t{1} << p.tag;
     });
+  }
   return tags;
 }
 

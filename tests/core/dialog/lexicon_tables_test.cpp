@@ -34,21 +34,20 @@ const core::instant t0 = core::from_unix_ms(1'767'603'600'000);
 const conversation_settings settings{{{"en", "040 123"}}, std::chrono::days(14), ""};
 
 // The session of `dialog` waiting at `node`, reached with neutral answers (weekly_checkin's q2
-// and q3; any dialog's first question).
+// and q3, student_message's offer, milestone_start's unclear and talk; any dialog's first
+// question).
 std::optional<session> session_at(const std::string& dialog, const std::string& node,
                                   const student_context& who) {
   auto out = start(library(), dialog, who, settings, t0);
-  if (dialog != "weekly_checkin") {
-    if (!out.state || (!node.empty() && out.state->node != node))
-      throw std::runtime_error("could not reach node " + node + " of " + dialog);
-    return out.state;
-  }
   std::vector<std::string> path;
-  if (node == "q2") path = {"3"};
-  if (node == "q3") path = {"3", "1"};
+  if (dialog == "weekly_checkin" && node == "q2") path = {"3"};
+  if (dialog == "weekly_checkin" && node == "q3") path = {"3", "1"};
+  if (dialog == "student_message" && node == "offer") path = {"?"};
+  if (dialog == "milestone_start" && node == "unclear") path = {"3"};
+  if (dialog == "milestone_start" && node == "talk") path = {"3", "1"};
   for (const auto& r : path) out = on_reply(library(), out.state, who, settings, r, t0);
-  if (!out.state || out.state->node != node)
-    throw std::runtime_error("could not reach node " + node);
+  if (!out.state || (!node.empty() && out.state->node != node))
+    throw std::runtime_error("could not reach node " + node + " of " + dialog);
   return out.state;
 }
 

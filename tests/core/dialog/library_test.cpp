@@ -185,8 +185,8 @@ TEST_CASE("the DOT graph shows nodes, categories and tickets", "[dialog][graph]"
   std::string dot = to_dot(*lib->find("weekly_checkin"));
   CHECK(dot.rfind("digraph \"weekly_checkin\" {", 0) == 0);
   CHECK(dot.find("\"__start\" -> \"q1\"") != std::string::npos);
-  CHECK(dot.find("\"q1\" -> \"thanks\" [label=\"fine: number 4-5 | positive | emoji positive")
-        != std::string::npos);
+  CHECK(dot.find("\"q1\" -> \"thanks\" [label=\"fine: rating 4-5 | positive | emoji positive") !=
+        std::string::npos);
   CHECK(dot.find("[ticket wellbeing, normal]") != std::string::npos);
   CHECK(dot.find("\"ticket_opened\" -> \"__end\"") != std::string::npos);
   CHECK(dot.back() == '\n');

@@ -23,6 +23,12 @@ struct language_lexicon {
   /// Negations that are ordinary words in another language (Finnish "en" is Swedish "a"):
   /// they negate only in replies of students whose language is this one.
   std::vector<std::string> negations_own_language;
+  /// Topic words whose lack is the problem: a negation right before them does not cancel them
+  /// ("ei oo rahaa", no money; "en oo jaksanu"), as it cancels "ei stressaa" or "not tired".
+  std::vector<std::string> lack_words;
+  /// "Problem" words: a negation whose next word or the one after is one of them denies a
+  /// problem with whatever its scope names ("no money problems", "nav problēmu ar naudu").
+  std::vector<std::string> problem_words;
   /// Answer words that are ordinary words in another language (English "no" is Finnish "well",
   /// Finnish "en" Swedish "a"): for students of other languages they count only as the whole
   /// reply ("no kyllä" is yes, "no" alone no).

@@ -33,6 +33,12 @@ struct lexicon_sets {
   std::vector<std::string> negation_languages;
   /// The own-language tag bit of a student's language ("fi", "fi-FI"), 0 when it has none.
   int language_bit(std::string_view language) const;
+  /// lack_words and problem_words of every lexicon (tag 0): see mark_negations (reply.hpp).
+  phrase_set lack_words;
+  phrase_set problem_words;
+  /// Courtesy words of every lexicon ("thanks", "kiitos"), tag 0: they do not count as words of
+  /// a reply (prepared_reply::content_words, a whole-reply yes/no).
+  phrase_set courtesy;
   phrase_set sentiment;  // tag: +1 positive, 0 neutral, -1 negative
   std::map<std::string, phrase_set> topics;
   phrase_set all_topics;                    // every topic's words, tag = index in topic_names

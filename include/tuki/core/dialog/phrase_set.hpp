@@ -73,8 +73,10 @@ class phrase_set {
       i = hit->end;
     }
   }
-  /// Bit t set when some pattern tagged t (0..63) matches anywhere, overlaps allowed.
-  std::uint64_t tags_present(const std::vector<token>& tokens, bool tolerant) const;
+  /// Bit t set when some pattern tagged t (0..63) matches anywhere, overlaps allowed; with
+  /// `skip`, patterns starting at a token i with (*skip)[i] do not count.
+  std::uint64_t tags_present(const std::vector<token>& tokens, bool tolerant,
+                             const std::vector<bool>* skip = nullptr) const;
   /// True when the whole token sequence is exactly one pattern (no tolerance).
   std::optional<int> whole(const std::vector<token>& tokens) const;
 

@@ -17,6 +17,14 @@ struct prepared_reply {
   /// negated[i]: token i lies in the scope of a negation (the 1-3 tokens after a negation word,
   /// not crossing punctuation). Two negations in one scope cancel ("not not happy").
   std::vector<bool> negated;
+  /// topic_cancelled[i]: a topic word or phrase starting at token i does not count, because a
+  /// negation denies it: the token right after a negation ("not tired", "ei oo kipee" with the
+  /// negation "ei oo") unless it is a lack word ("ei oo rahaa"), or a negation and its whole
+  /// scope when the scope opens with a problem word ("no money problems"). See mark_negations.
+  std::vector<bool> topic_cancelled;
+  /// Words of the whole reply that say something: tokens that are no emoji and no courtesy word
+  /// ("thanks", "kiitos"). Kept whole in reply_after_contrast.
+  std::size_t content_words = 0;
   /// The student's own-language bit (lexicon_sets::language_bit), 0 when none.
   int language_bit = 0;
   /// One past the last contrast word ("but", "mutta"), 0 when there is none: a case's `unless`
@@ -59,8 +67,10 @@ void prepare_reply(std::string_view raw, const lexicon_sets& sets, std::string_v
 /// text stays whole), for the vetoes of a case (engine.cpp).
 prepared_reply reply_after_contrast(const prepared_reply& r);
 /// Marks negation scopes in `r` (exposed for tests): hits tagged 0, or tagged with a mask that
-/// holds `language_bit`.
-void mark_negations(const phrase_set& negations, int language_bit, prepared_reply& r);
+/// holds `language_bit`. With `lack` and `problem` (lexicon_sets' lack_words and problem_words)
+/// it also fills topic_cancelled; without them topic_cancelled is all false.
+void mark_negations(const phrase_set& negations, int language_bit, prepared_reply& r,
+                    const phrase_set* lack = nullptr, const phrase_set* problem = nullptr);
 
 /// The reply's overall sentiment: +1, 0, -1, or nullopt when it has no sentiment word or emoji.
 /// A negated positive counts as negative ("ei hyvin", "not ok" -> -1); a negated negative counts

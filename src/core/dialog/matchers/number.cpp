@@ -2,6 +2,13 @@
 // "maybe 3", "4/5" -> 4) lies in one of the given values or ranges: `{number: 3}`,
 // `{number: 4-5}`, `{number: [1, 3-4]}`. A number word counts only in a reply of at most three
 // words or as its last word (first_number).
+//
+// `rating`: the same, for a question that asks for a rating ("1-5"), where a number in a
+// sentence is often a count ("had 2 exams today, went well", "1 exam left then holidays"): a
+// number counts only when the reply is (nearly) just the number, at most three words ("4",
+// "ehkä 3", "2 :(", "4, ihan hyvin"), or it is clearly a rating: followed by another number
+// ("2/5") or by punctuation ("2, not good at all"), or the reply's last word and only number
+// ("i'd say 2", "its a 2").
 #include <charconv>
 #include <limits>
 
@@ -32,17 +39,19 @@ std::optional<range> parse_range(std::string s) {
 
 class number_matcher final : public matcher {
  public:
-  number_matcher(std::vector<range> ranges, std::string text, const lexicon_sets& sets)
-      : ranges_(std::move(ranges)), text_(std::move(text)), sets_(sets) {}
+  number_matcher(std::vector<range> ranges, std::string text, const lexicon_sets& sets, bool rating)
+      : ranges_(std::move(ranges)), text_(std::move(text)), sets_(sets), rating_(rating) {}
 
   bool matches(const prepared_reply& r, bool tolerant) const override {
     constexpr int none = std::numeric_limits<int>::min();
     (void)tolerant;  // number words are matched exactly (first_number)
-    auto memo = r.recall(&sets_.numbers, false);
+    // The memo of ratings is kept apart from that of numbers, under another key.
+    const void* key = rating_ ? static_cast<const void*>(&rating_key) : &sets_.numbers;
+    auto memo = r.recall(key, false);
     if (!memo) {
       auto found = first_number(r.folded.tokens);
       memo = found ? static_cast<int>(*found) : none;
-      r.remember(&sets_.numbers, false, *memo);
+      r.remember(key, false, *memo);
     }
     if (*memo == none) return false;
     std::optional<long> v = *memo;
@@ -50,23 +59,31 @@ class number_matcher final : public matcher {
       if (*v >= rg.lo && *v <= rg.hi) return true;
     return false;
   }
-  std::string describe() const override { return "number " + text_; }
+  std::string describe() const override { return (rating_ ? "rating " : "number ") + text_; }
 
  private:
   // A number word counts in a short reply ("kolme", "ehkä kolme", "maybe three") or as its last
   // word ("i would say four"); in a sentence it is a word ("no one contacted me", Swedish "det
   // är ett bra år", "tack för att du frågar" with Lithuanian "du" = 2). Digits count anywhere.
   std::optional<long> first_number(const std::vector<token>& toks) const {
-    std::size_t words = 0, last_word = toks.size();
+    std::size_t words = 0, last_word = toks.size(), digit_tokens = 0;
     for (std::size_t i = 0; i < toks.size(); ++i)
       if (!toks[i].emoji) {
         ++words;
         last_word = i;
+        digit_tokens += is_digits(toks[i].text);
       }
     for (std::size_t i = 0; i < toks.size(); ++i) {
       const std::string& t = toks[i].text;
-      if (!t.empty() && t.size() <= 6 && t.find_first_not_of("0123456789") == std::string::npos)
-        return std::stol(t);
+      if (is_digits(t)) {
+        if (!rating_ || words <= max_words_for_number_words) return std::stol(t);
+        const bool next_is_number =
+            i + 1 < toks.size() && is_digits(toks[i + 1].text) && !toks[i + 1].clause_start;
+        const bool punctuation_after = i + 1 < toks.size() && toks[i + 1].clause_start;
+        if (next_is_number || punctuation_after || (i == last_word && digit_tokens == 1))
+          return std::stol(t);
+        continue;
+      }
       if (words > max_words_for_number_words && i != last_word) continue;
       // Exact only: a number word is short and common, and a typo of one is another word
       // (Swedish "hemma", at home, is one letter from "femma", five).
@@ -75,14 +92,19 @@ class number_matcher final : public matcher {
     }
     return std::nullopt;
   }
+  static bool is_digits(const std::string& t) {
+    return !t.empty() && t.size() <= 6 && t.find_first_not_of("0123456789") == std::string::npos;
+  }
   static constexpr std::size_t max_words_for_number_words = 3;
+  static constexpr char rating_key = 0;
   std::vector<range> ranges_;
   std::string text_;
   const lexicon_sets& sets_;
+  bool rating_;
 };
 
-core::result<std::unique_ptr<matcher>> make(const YAML::Node& arg,
-                                            const matcher_build_context& ctx) {
+core::result<std::unique_ptr<matcher>> make(const YAML::Node& arg, const matcher_build_context& ctx,
+                                            bool rating) {
   std::vector<range> ranges;
   std::string text;
   auto add = [&](const YAML::Node& n) -> bool {
@@ -104,10 +126,15 @@ core::result<std::unique_ptr<matcher>> make(const YAML::Node& arg,
     return core::status::invalid_argument(
         "expects a whole number, a range such as 4-5, or a list of them");
   return std::unique_ptr<matcher>(
-      std::make_unique<number_matcher>(std::move(ranges), std::move(text), ctx.sets));
+      std::make_unique<number_matcher>(std::move(ranges), std::move(text), ctx.sets, rating));
 }
 
-const matcher_registration registration{"number", make};
+const matcher_registration registration{
+    "number",
+    [](const YAML::Node& arg, const matcher_build_context& ctx) { return make(arg, ctx, false); }};
+const matcher_registration rating_registration{
+    "rating",
+    [](const YAML::Node& arg, const matcher_build_context& ctx) { return make(arg, ctx, true); }};
 
 }  // namespace
 }  // namespace tuki::dialog

@@ -1,7 +1,8 @@
 // `topic`: the reply names a topic of the lexicons (`topics:` in dialogs/lang/*.yaml):
-// `{topic: life}`. Literal, NOT negation-aware: many problem expressions are negative by
-// nature ("en jaksa", "en saa nukuttua", "can't sleep"), and missing those is worse than
-// reading "no money problems" as a money topic.
+// `{topic: life}`. A topic word directly denied by a negation does not count ("not tired", "ei
+// oo kipee", "no money problems"; prepared_reply::topic_cancelled), but only then: many problem
+// expressions are negative by nature ("en jaksa", "i dont understand math", "ei oo rahaa" with
+// the lack word "rahaa"), and missing those is worse than a false ticket.
 #include <algorithm>
 
 #include "tuki/core/dialog/matcher.hpp"
@@ -19,7 +20,8 @@ class topic_matcher final : public matcher {
     auto memo = r.recall(&all_, tolerant);
     if (!memo) {
       // The memo holds an int: 32 topics are plenty (the lexicons define three).
-      memo = static_cast<int>(all_.tags_present(r.folded.tokens, tolerant) & 0x7FFFFFFFu);
+      memo = static_cast<int>(all_.tags_present(r.folded.tokens, tolerant, &r.topic_cancelled) &
+                              0x7FFFFFFFu);
       r.remember(&all_, tolerant, *memo);
     }
     return (*memo >> bit_) & 1;
