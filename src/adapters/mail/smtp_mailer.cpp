@@ -77,7 +77,13 @@ mail_result outcome(CURLcode rc, long code, const char* err, const smtp_transcri
       permanent && f &&
       (f->command == "CONNECT" || f->command == "EHLO" || f->command == "HELO" ||
        f->command == "STARTTLS" || f->command == "MAIL");
-  if (rc == CURLE_LOGIN_DENIED && (permanent || r.smtp_code == 0))
+  // require_tls and a server that offers no STARTTLS: tuki refuses to send in plain text, for
+  // every message alike, until the server offers TLS or the operator allows plain SMTP.
+  if (rc == CURLE_USE_SSL_FAILED)
+    r.status = core::status::permission_denied(
+        "mail server offers no STARTTLS, and mail.require_tls is on (the default for a server "
+        "on another host): enable TLS on the server, use smtps://, or set require_tls: false");
+  else if (rc == CURLE_LOGIN_DENIED && (permanent || r.smtp_code == 0))
     r.status = core::status::unauthenticated("mail server refused the login: " + why);
   else if (permanent && f && f->command == "AUTH")
     r.status = core::status::unauthenticated("mail server refused the login: " + why);

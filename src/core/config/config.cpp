@@ -80,6 +80,14 @@ void read_scheduler(yaml_map_reader& r, scheduler_settings& s) {
   r.reject_unknown_keys();
 }
 
+// A mail server on this host: mail to it never crosses a network, so plain SMTP is allowed
+// without asking (mail_settings::require_tls).
+bool local_host(std::string_view host) {
+  if (host == "localhost" || host == "::1") return true;
+  return host.starts_with("127.") &&
+         host.find_first_not_of("0123456789.") == std::string_view::npos;
+}
+
 void read_mail(yaml_map_reader& r, mail_settings& m, yaml_errors& errors) {
   if (auto v = r.string("type")) m.type = *v;
   if (auto v = r.string("dir")) m.dir = *v;
@@ -87,7 +95,7 @@ void read_mail(yaml_map_reader& r, mail_settings& m, yaml_errors& errors) {
   if (auto v = r.string("username")) m.username = *v;
   if (auto v = r.string("password")) m.password = *v;
   if (auto v = r.string("from")) m.from = *v;
-  if (auto v = r.boolean("require_tls")) m.require_tls = *v;
+  const auto require_tls = r.boolean("require_tls");
   if (m.type != "file" && m.type != "smtp")
     errors.add(r.mark("type"), r.child_path("type"), "must be file or smtp, got '" + m.type + "'");
   // The URL may carry a password ("smtp://user:password@host"): messages show it redacted.
@@ -98,6 +106,8 @@ void read_mail(yaml_map_reader& r, mail_settings& m, yaml_errors& errors) {
     else if (auto url = parse_server_url(m.url); !url)
       errors.add(r.mark("url"), r.child_path("url"),
                  url.error().message() + " in '" + redact_url(m.url) + "'");
+    else
+      m.require_tls = require_tls.value_or(!local_host(url->host));
   }
   if (!core::is_email_address(m.from))
     errors.add(r.mark("from"), r.child_path("from"), "is not an email address: '" + m.from + "'");

@@ -243,3 +243,20 @@ TEST_CASE("SMTP mailer: a 5xx greeting or sender refusal refuses tuki, not the m
     CHECK(r.status.error_code() == core::status::code::unavailable);
   }
 }
+
+TEST_CASE("SMTP mailer: with require_tls, a server without STARTTLS gets no plain-text mail",
+          "[mail][smtp]") {
+  testing::scripted_smtp_server server({});  // offers no STARTTLS
+  config::mail_settings s;
+  s.type = "smtp";
+  s.url = server.url();
+  s.require_tls = true;
+  auto r = adapters::make_mailer(s)->send(
+      {"tuki@varia.test", {"staff@varia.test"}, "Subject: Ticket\r\n\r\nTicket 1\r\n"});
+  // Refused for every message alike (mail_server_refused: an error naming what to set), and
+  // nothing was delivered.
+  CHECK(r.status.error_code() == core::status::code::permission_denied);
+  CHECK_THAT(r.status.message(),
+             Catch::Contains("offers no STARTTLS") && Catch::Contains("require_tls: false"));
+  CHECK(server.delivered_to().empty());
+}

@@ -420,3 +420,20 @@ TEST_CASE("a sender is counted in characters, not bytes", "[config]") {
   REQUIRE(c);  // 11 characters, 13 bytes
   CHECK(c->institutions[0].sender == "Ylöjärvi AO");
 }
+
+TEST_CASE("mail: TLS is required unless the mail server is on this host or it is turned off",
+          "[config]") {
+  auto tls = [](const std::string& mail) {
+    auto c = parse_config("mail:\n  type: smtp\n" + mail + minimal, "t.yaml", fake_env({}));
+    INFO(c.error().to_string());
+    REQUIRE(c);
+    return c->mail.require_tls;
+  };
+  CHECK(tls("  url: smtp://mail.varia.test:587\n"));
+  CHECK(tls("  url: smtp://10.0.0.5\n"));
+  CHECK_FALSE(tls("  url: smtp://127.0.0.1:2525\n"));
+  CHECK_FALSE(tls("  url: smtp://localhost:25\n"));
+  CHECK_FALSE(tls("  url: smtp://[::1]:25\n"));
+  CHECK_FALSE(tls("  url: smtp://mail.varia.test:587\n  require_tls: false\n"));
+  CHECK(tls("  url: smtp://127.0.0.1:2525\n  require_tls: true\n"));
+}

@@ -46,7 +46,10 @@ struct mail_settings {
   std::string username;
   std::string password;
   std::string from = "tuki@localhost";
-  bool require_tls = false;   // refuse to send over plain smtp:// without STARTTLS
+  /// Refuse to send over plain smtp:// without STARTTLS (staff emails name students). A
+  /// configuration file without the key requires it, except for a mail server on this host
+  /// (127.0.0.0/8, ::1, localhost): parse_config decides.
+  bool require_tls = false;
 };
 
 /// The SMS outbox (outbox pump).
