@@ -18,7 +18,8 @@ class yes_no_matcher final : public matcher {
   yes_no_matcher(int tag, bool whole, const lexicon_sets& sets)
       : tag_(tag), whole_(whole), sets_(sets) {}
   bool matches(const prepared_reply& r, bool tolerant) const override {
-    const void* key = whole_ ? static_cast<const void*>(&sets_.courtesy) : &sets_.answers;
+    // A whole-reply answer is memoised apart from the first answer, under a key of its own.
+    const void* key = whole_ ? static_cast<const void*>(&whole_reply_key) : &sets_.answers;
     auto memo = r.recall(key, tolerant);
     if (!memo) {
       memo = whole_ ? bare_answer(r, tolerant) : first_answer(r, tolerant);
@@ -75,6 +76,7 @@ class yes_no_matcher final : public matcher {
     }
     return value;
   }
+  static constexpr char whole_reply_key = 0;
   int tag_;
   bool whole_;
   const lexicon_sets& sets_;
