@@ -27,7 +27,7 @@ outbox_decision decide_send_outcome(const adapters::send_result& result, int att
       d.detail = result.detail;
       break;
     case adapters::send_outcome::retryable:
-      if (policy.max_attempts == 0 || attempt < policy.max_attempts) {
+      if (policy.max_attempts == 0 || attempt < policy.max_attempts || result.account_refused) {
         d.status = "queued";
         d.retry_at = now + backoff_delay(policy, attempt, u,
                                          priority == static_cast<int>(core::sms_priority::crisis));
@@ -51,9 +51,22 @@ outbox_decision decide_send_outcome(const adapters::send_result& result, int att
   return d;
 }
 
+namespace {
+
+// A message longer than the bucket's burst takes the whole burst (it could never fit otherwise).
+double tokens_needed(const core::token_bucket& bucket, int segments) {
+  return std::min<double>(std::max(1, segments), std::max(1.0, bucket.burst()));
+}
+
+}  // namespace
+
+bool bucket_ready(core::token_bucket& bucket, int segments, core::token_bucket::clock_point now) {
+  return bucket.wait_for(tokens_needed(bucket, segments), now) == std::chrono::nanoseconds::zero();
+}
+
 std::chrono::nanoseconds take_or_wait(core::token_bucket& bucket, int segments,
                                       core::token_bucket::clock_point now) {
-  const double need = std::min<double>(std::max(1, segments), std::max(1.0, bucket.burst()));
+  const double need = tokens_needed(bucket, segments);
   auto wait = bucket.wait_for(need, now);
   if (wait > std::chrono::nanoseconds::zero()) return wait;
   if (bucket.try_take(need, now)) return std::chrono::nanoseconds::zero();

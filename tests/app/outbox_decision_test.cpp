@@ -1,6 +1,10 @@
 // Retries and backoff of the outbox on explicit times (no clock, no gateway).
 #include "tuki/app/outbox_decision.hpp"
 
+#include <deque>
+#include <string>
+#include <vector>
+
 #include <catch2/catch.hpp>
 
 #include "tuki/core/effect.hpp"
@@ -95,6 +99,63 @@ TEST_CASE("a retryable answer is queued again at now + backoff until max_attempt
   CHECK(retries[0] == t0 + seconds(2));
   CHECK(retries[1] == t0 + seconds(2 + 4));
   CHECK(retries[2] == t0 + seconds(2 + 4 + 8));
+}
+
+TEST_CASE("a refusal of tuki's account waits for the operator even past max_attempts", "[outbox]") {
+  app::retry_policy p;
+  p.max_attempts = 3;
+  adapters::send_result refused{send_outcome::retryable, "", "401 unauthorized", true};
+  for (int attempt : {1, 3, 4, 50}) {
+    CAPTURE(attempt);
+    auto d = app::decide_send_outcome(refused, attempt, p, t0, 0.5);
+    CHECK(d.status == "queued");
+    REQUIRE(d.retry_at);
+    CHECK(*d.retry_at == t0 + app::backoff_delay(p, attempt, 0.5));
+    CHECK_FALSE(d.delivery_failure);
+  }
+  // An outage's answer is still given up on at the limit.
+  CHECK(app::decide_send_outcome(answer(send_outcome::retryable, "503"), 3, p, t0, 0.5).status ==
+        "failed");
+}
+
+TEST_CASE(
+    "while one gateway's rate limit holds a batch, the first ready message of another "
+    "gateway goes, each gateway in its own order",
+    "[outbox]") {
+  struct msg {
+    std::string gateway;
+    int n;
+  };
+  std::deque<msg> batch{{"slow", 2}, {"slow", 3}, {"other", 4}, {"fast", 5}, {"fast", 6}};
+  std::vector<std::string> asked;
+  auto ready_fast = [&](const msg& m) {
+    asked.push_back(m.gateway + std::to_string(m.n));
+    return m.gateway == "fast";
+  };
+  auto it = app::first_ready_elsewhere(batch, "slow", ready_fast);
+  REQUIRE(it != batch.end());
+  CHECK(it->n == 5);
+  // Neither the waiting gateway's messages nor a second message of a gateway not ready is asked.
+  CHECK(asked == std::vector<std::string>{"other4", "fast5"});
+
+  std::deque<msg> blocked{{"slow", 2}, {"other", 3}, {"other", 4}};
+  asked.clear();
+  CHECK(app::first_ready_elsewhere(blocked, "slow", ready_fast) == blocked.end());
+  CHECK(asked == std::vector<std::string>{"other3"});  // "other4" must wait behind "other3"
+  std::deque<msg> same{{"slow", 2}, {"slow", 3}};
+  CHECK(app::first_ready_elsewhere(same, "slow", [](const msg&) { return true; }) == same.end());
+}
+
+TEST_CASE("bucket_ready says what take_or_wait would do, and takes nothing", "[outbox]") {
+  const core::token_bucket::clock_point start{};
+  core::token_bucket bucket(1, 2, start);
+  CHECK(app::bucket_ready(bucket, 2, start));
+  CHECK(app::bucket_ready(bucket, 2, start));  // nothing was taken
+  CHECK(app::take_or_wait(bucket, 2, start) == std::chrono::nanoseconds::zero());
+  CHECK_FALSE(app::bucket_ready(bucket, 1, start));
+  CHECK(app::bucket_ready(bucket, 1, start + std::chrono::seconds(1)));
+  CHECK_FALSE(app::bucket_ready(bucket, 5, start + std::chrono::seconds(1)));  // takes the burst
+  CHECK(app::bucket_ready(bucket, 5, start + std::chrono::seconds(2)));
 }
 
 TEST_CASE("accepted, permanent and opted-out answers", "[outbox]") {

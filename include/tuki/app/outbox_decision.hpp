@@ -5,6 +5,8 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_set>
 
 #include "tuki/adapters/gateway/sms_gateway.hpp"
 #include "tuki/core/outbox/token_bucket.hpp"
@@ -48,10 +50,12 @@ struct outbox_decision {
 
 /// `attempt` is the attempt just made (1 for the first send). Retryable answers are retried with
 /// backoff (with max_attempts 0, until the message expires), else until `max_attempts` attempts
-/// were made, then fail ("gave up", not the student's
-/// fault: not a delivery failure). Permanent refusals fail at once and count as a delivery
-/// failure of the student; opted_out fails and marks the student opted out. `priority` is the
-/// message's (core::sms_priority): a crisis message backs off at most crisis_cap.
+/// were made, then fail ("gave up", not the student's fault: not a delivery failure). A refusal
+/// of tuki's account (send_result::account_refused: credentials, a suspended account, a wrong
+/// URL) is the operator's to fix and never gives up: it waits until the message expires. Permanent
+/// refusals fail at once and count as a delivery failure of the student; opted_out fails and marks
+/// the student opted out. `priority` is the message's (core::sms_priority): a crisis message backs
+/// off at most crisis_cap.
 outbox_decision decide_send_outcome(const adapters::send_result& result, int attempt,
                                     const retry_policy& policy, core::instant now, double u,
                                     int priority = 2);
@@ -62,5 +66,24 @@ outbox_decision decide_send_outcome(const adapters::send_result& result, int att
 /// burst takes the whole burst (it could never fit otherwise).
 std::chrono::nanoseconds take_or_wait(core::token_bucket& bucket, int segments,
                                       core::token_bucket::clock_point now);
+
+/// Whether take_or_wait would take the tokens for `segments` at `now` (nothing is taken).
+bool bucket_ready(core::token_bucket& bucket, int segments, core::token_bucket::clock_point now);
+
+/// While the message at the front of a claimed batch waits for its gateway's rate limit, the
+/// first message further back that may go now: the first message of another gateway for which
+/// `ready(message)` holds (a gateway without a limit is always ready). Only each gateway's first
+/// message in the batch is asked, so one gateway's messages keep their order. `end()` when none
+/// is. `Queue` holds messages with a `gateway` member (adapters::queued_sms).
+template <class Queue, class Ready>
+typename Queue::iterator first_ready_elsewhere(Queue& claimed, std::string_view waiting_gateway,
+                                               Ready&& ready) {
+  std::unordered_set<std::string_view> asked{waiting_gateway};
+  for (auto it = claimed.begin(); it != claimed.end(); ++it) {
+    if (!asked.insert(it->gateway).second) continue;
+    if (ready(*it)) return it;
+  }
+  return claimed.end();
+}
 
 }  // namespace tuki::app

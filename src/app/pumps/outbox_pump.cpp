@@ -310,6 +310,21 @@ awaitable<void> service::outbox_pump() {
           if (stopping_) break;
           auto wait = take_or_wait(bucket->second, sms.segments, std::chrono::steady_clock::now());
           if (wait == std::chrono::nanoseconds::zero()) break;
+          // Another gateway's message further back that may go now goes first: one gateway's
+          // limit does not hold the others' messages in the same batch (each keeps its order).
+          auto other = first_ready_elsewhere(claimed, sms.gateway, [&](const auto& m) {
+            auto b = rate_limits_.find(m.gateway);
+            return b == rate_limits_.end() ||
+                   bucket_ready(b->second, m.segments, std::chrono::steady_clock::now());
+          });
+          if (other != claimed.end()) {
+            auto go = std::move(*other);
+            claimed.erase(other);
+            claimed.push_front(std::move(sms));
+            claimed.push_front(std::move(go));
+            overtaken = true;
+            break;
+          }
           // A paced batch can hold the pump for minutes (256 SMS at 2 segments/s). Before a
           // noticeable wait, claim what is more urgent than this message and was queued since
           // (a crisis text, a reply): it goes first, instead of after the whole batch.
