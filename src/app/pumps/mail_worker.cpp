@@ -23,10 +23,10 @@
 // says `mail_superseded`. Nothing else is ever skipped.
 // Webhooks have a thread of their own (pumps/webhook_worker.cpp): a mail outage never holds
 // them.
-#include <future>
 
 #include <nlohmann/json.hpp>
 
+#include "tuki/app/blocking_write.hpp"
 #include "tuki/app/log.hpp"
 #include "tuki/app/mail_decision.hpp"
 #include "tuki/app/outbox_decision.hpp"
@@ -38,12 +38,6 @@
 namespace tuki::app {
 
 namespace {
-
-core::status run_job(write_queue& q, write_queue::job j) {
-  std::promise<core::status> p;
-  q.submit(std::move(j), [&p](core::status s) { p.set_value(std::move(s)); });
-  return p.get_future().get();
-}
 
 // The last error of a refused job starts with this: resume_jobs leaves it to its own interval.
 const std::string refused_mark = "refused: ";
@@ -186,8 +180,10 @@ void service::mail_worker() {
       if (d.verdict == mail_verdict::refused || refused > 0) metrics_.count("mail_refused");
       if (d.verdict == mail_verdict::login_refused) metrics_.count("mail_login_refused");
       if (d.verdict == mail_verdict::server_refused) metrics_.count("mail_server_refused");
-      auto done =
-          run_job(*writes_, [&, id, ticket, now](adapters::sqlite_store& s) -> core::status {
+      // Stored until it is: a job left `running` would be sent by nobody until a restart.
+      auto done = run_job_until_stored(
+          *writes_,
+          [&, id, ticket, now](adapters::sqlite_store& s) -> core::status {
             for (auto other : untried)
               if (auto r = s.release_job(other); !r) return r;
             if (d.verdict == mail_verdict::sent) {
@@ -237,7 +233,8 @@ void service::mail_worker() {
             if (ticket && (attempt == 1 || attempt % 12 == 0))
               (void)s.add_ticket_event(ticket, "NOTIFY_RETRY", "tuki", error, now);
             return s.retry_job(id, error, *d.retry_at);
-          });
+          },
+          stopping_, "mail_job_store_failed");
       const std::string job_id = std::to_string(id), ticket_id = std::to_string(ticket);
       switch (d.verdict) {
         case mail_verdict::sent:
@@ -303,7 +300,7 @@ void service::mail_worker() {
       }
       if (resumed > 0)
         log_info("mail_resumed", {{"after_job", job_id}, {"jobs", std::to_string(resumed)}});
-      if (!done) log_error("mail_job_store_failed", {{"error", done.message()}});
+      if (!done) break;  // stopping: start-up queues the rest of the batch again
       if (!untried.empty()) break;
     }
   }

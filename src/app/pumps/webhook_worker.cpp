@@ -10,11 +10,11 @@
 // (`webhook_refused`, the ticket's WEBHOOK_REFUSED) at once and daily. Only a job that can never
 // be sent (an unreadable job, a webhook removed from the configuration) ends as failed, logged
 // as `webhook_failed` and noted in the ticket history. Never runs on the io thread.
-#include <future>
 
 #include <nlohmann/json.hpp>
 
 #include "tuki/adapters/notify/webhook_post.hpp"
+#include "tuki/app/blocking_write.hpp"
 #include "tuki/app/log.hpp"
 #include "tuki/app/service.hpp"
 #include "tuki/app/wall_clock.hpp"
@@ -22,16 +22,6 @@
 #include "tuki/core/routing/staff_webhook.hpp"
 
 namespace tuki::app {
-
-namespace {
-
-core::status run_job(write_queue& q, write_queue::job j) {
-  std::promise<core::status> p;
-  q.submit(std::move(j), [&p](core::status s) { p.set_value(std::move(s)); });
-  return p.get_future().get();
-}
-
-}  // namespace
 
 int service::send_webhooks() {
   std::vector<adapters::outbox_job> jobs;
@@ -80,7 +70,9 @@ int service::send_webhooks() {
       next = routing::after_failed_webhook(answer, attempt, static_cast<std::uint64_t>(id),
                                            retry_after,
                                            job.priority == adapters::job_priority::crisis);
-    auto done = run_job(*writes_, [id, sent, ticket, next, unsendable](adapters::sqlite_store& s) {
+    // Stored until it is: a job left `running` would be sent by nobody until a restart.
+    write_queue::job store_outcome = [id, sent, ticket, next,
+                                      unsendable](adapters::sqlite_store& s) {
       auto now = wall_now();
       if (sent) {
         if (ticket) (void)s.add_ticket_event(ticket, "WEBHOOK_SENT", "tuki", "", now);
@@ -94,7 +86,9 @@ int service::send_webhooks() {
         (void)s.add_ticket_event(ticket, next.refused ? "WEBHOOK_REFUSED" : "WEBHOOK_DELAYED",
                                  "tuki", sent.message(), now);
       return s.retry_job(id, sent.message(), now + next.delay);
-    });
+    };
+    auto done =
+        run_job_until_stored(*writes_, store_outcome, stopping_, "webhook_job_store_failed");
     const std::initializer_list<log_field> fields{{"job", std::to_string(id)},
                                                   {"ticket_id", std::to_string(ticket)},
                                                   {"webhook", webhook},
@@ -111,7 +105,7 @@ int service::send_webhooks() {
       log_error("webhook_undelivered", fields);
     else
       log_warn("webhook_deferred", fields);
-    if (!done) log_error("webhook_job_store_failed", {{"error", done.message()}});
+    if (!done) break;  // stopping: start-up queues the rest of the batch again
   }
   return static_cast<int>(jobs.size());
 }
