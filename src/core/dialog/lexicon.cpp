@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "tuki/core/dialog/placeholders.hpp"
+#include "tuki/core/dialog/text_length.hpp"
 #include "tuki/core/dialog/yaml_reader.hpp"
 #include "tuki/core/yaml_syntax.hpp"
 
@@ -41,6 +42,10 @@ void check_reply_placeholders(yaml_reader& r, const YAML::Node& replies) {
     for (auto& msg :
          placeholder_errors(text_template(it->second.Scalar()), reply_placeholders(key)))
       r.error(it->second, "replies." + key + ": " + msg);
+    if (auto f = text_length_finding_for(it->second.Scalar())) {
+      auto msg = "replies." + key + " " + f->message;
+      f->error ? r.error(it->second, std::move(msg)) : r.warning(it->second, std::move(msg));
+    }
   }
 }
 

@@ -6,6 +6,7 @@
 
 #include "tuki/core/dialog/migration.hpp"
 #include "tuki/core/dialog/placeholders.hpp"
+#include "tuki/core/dialog/text_length.hpp"
 #include "tuki/core/dialog/validator.hpp"
 #include "tuki/core/dialog/yaml_reader.hpp"
 #include "tuki/core/yaml_syntax.hpp"
@@ -153,12 +154,17 @@ class dialog_reader {
   }
 
   // A placeholder tuki never fills, or a brace that makes no placeholder, would reach the
-  // student as written: an error at the text.
+  // student as written: an error at the text. So is a text longer than gateways send; one
+  // longer than advised is a warning (text_length.hpp).
   text_template checked_text(const YAML::Node& at, const std::string& text, std::string_view what,
                              const std::string& lang) {
     text_template t(text);
     for (auto& msg : placeholder_errors(t, dialog_placeholders()))
       r_.error(at, std::string(what) + " (" + lang + "): " + msg);
+    if (auto f = text_length_finding_for(text)) {
+      auto msg = std::string(what) + " (" + lang + ") " + f->message;
+      f->error ? r_.error(at, std::move(msg)) : r_.warning(at, std::move(msg));
+    }
     return t;
   }
 

@@ -67,6 +67,23 @@ TEST_CASE("a reply with a placeholder tuki does not fill for it is an error", "[
             .empty());
 }
 
+TEST_CASE("a reply longer than gateways send is an error, one over 4 segments a warning",
+          "[dialog][lexicon]") {
+  const std::string crisis = "crisis: {phrases: [itsemurha*]}\n";
+  std::string long_reply, longer_reply;
+  for (int i = 0; i < 4; ++i) long_reply += "Kiitos viestistäsi, palaamme asiaan pian. ";  // 168
+  for (int i = 0; i < 40; ++i) longer_reply += "Kiitos viestistäsi. ";                     // 800
+  CHECK(load_errors("language: fi\nreplies:\n  help: \"" + long_reply + "\"\n" + crisis).empty());
+  CHECK(load_errors("language: fi\nreplies:\n  help: \"" + long_reply + long_reply + long_reply +
+                    long_reply + "\"\n" + crisis) ==
+        "fi.yaml:3:9: warning: replies.help is 5 SMS segments long (672 GSM-7 characters); each "
+        "segment is billed and read in pieces on an old phone: 4 at most is advised");
+  CHECK(load_errors("language: fi\nreplies:\n  help: \"" + longer_reply + longer_reply + "\"\n" +
+                    crisis) ==
+        "fi.yaml:3:9: error: replies.help is 11 SMS segments long (1600 GSM-7 characters); "
+        "gateways send at most 10 (Kannel's max-messages, Twilio's 1,600 characters): shorten it");
+}
+
 TEST_CASE("a reply with a brace that makes no placeholder is an error", "[dialog][lexicon]") {
   const std::string crisis = "crisis: {phrases: [itsemurha*]}\n";
   CHECK(load_errors("language: fi\nreplies:\n  help: \"Apua: {helpline\"\n" + crisis) ==
