@@ -24,7 +24,11 @@ outbox_decision decide_send_outcome(const adapters::send_result& result, int att
   switch (result.outcome) {
     case adapters::send_outcome::accepted:
       d.status = "sent";
-      d.detail = result.detail;
+      // The gateway's own id (Twilio's SID, GatewayAPI's id) in the `sent` history row, so that
+      // an operator can find the message in the gateway's logs.
+      d.detail = result.gateway_ref.empty() ? result.detail
+                 : result.detail.empty()    ? "gateway id " + result.gateway_ref
+                                            : result.detail + "; gateway id " + result.gateway_ref;
       break;
     case adapters::send_outcome::retryable:
       if (policy.max_attempts == 0 || attempt < policy.max_attempts || result.account_refused) {

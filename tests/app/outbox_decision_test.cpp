@@ -172,6 +172,12 @@ TEST_CASE("accepted, permanent and opted-out answers", "[outbox]") {
   CHECK(stop.opted_out);
   CHECK_FALSE(stop.delivery_failure);
   CHECK(stop.detail == "opted out: 21610");
+  // The gateway's message id goes into the `sent` history row, beside its answer if any.
+  adapters::send_result twilio{send_outcome::accepted, "SM0123456789abcdef", ""};
+  CHECK(app::decide_send_outcome(twilio, 1, p, t0, 0.1).detail == "gateway id SM0123456789abcdef");
+  twilio.detail = "201";
+  CHECK(app::decide_send_outcome(twilio, 1, p, t0, 0.1).detail ==
+        "201; gateway id SM0123456789abcdef");
 }
 
 TEST_CASE("rate limiting: segments per second, exact waits, long messages", "[outbox]") {

@@ -43,7 +43,7 @@ core::duration backoff_delay(const retry_policy& policy, int attempt, double u, 
 struct outbox_decision {
   std::string status;                     // "sent", "queued" (retry) or "failed"
   std::optional<core::instant> retry_at;  // with "queued"
-  std::string detail;                     // for the status history (no message text)
+  std::string detail;  // for the status history (no message text); with "sent", the gateway's id
   bool delivery_failure = false;          // counts against the student (invalid number...)
   bool opted_out = false;                 // the gateway says the recipient blocked us
 };
