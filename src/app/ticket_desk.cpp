@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tuki/adapters/store/savepoint.hpp"
+#include "tuki/app/campaign_planner.hpp"
 #include "tuki/app/institution_routing.hpp"
 #include "tuki/app/log.hpp"
 #include "tuki/core/effect.hpp"
@@ -126,6 +127,9 @@ ticket_desk::ticket_desk(const config::config& cfg, role_names roles)
     if (s.sla.followup_after_ms) sla.followup_after = ms(*s.sla.followup_after_ms);
     if (sla.coordinator_email.empty()) sla.coordinator_email = is.coordinator_email;
     sla.zone = inst.routing.rules.zone;  // the school days the staff steps count
+    // ... and the holidays they skip. A schedule file that does not load stops the service at
+    // start (service::create); a command that only reads tickets counts without holidays then.
+    if (auto sched = load_institution_schedule(s)) sla.holidays = sched->holidays;
     institutions_.emplace(s.id, std::move(inst));
   }
 }

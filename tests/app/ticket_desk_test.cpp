@@ -206,6 +206,20 @@ opened_ticket social_worker_ticket(desk_fixture& f) {
 
 }  // namespace
 
+TEST_CASE("the staff steps skip the holidays of the institution's schedule file", "[app][desk]") {
+  {
+    // The shipped example schedule: its Christmas break is 2026-12-21 to 2027-01-06.
+    desk_fixture f("", "    schedule_file: " + std::string(TUKI_SOURCE_DIR) +
+                           "/config/schedules/varia.yaml\n");
+    const auto sla = f.desk->sla_of("varia");
+    CHECK(sla.holidays.contains(date::local_days{date::year{2026} / 12 / 28}));
+    CHECK_FALSE(sla.holidays.contains(date::local_days{date::year{2026} / 12 / 18}));
+  }
+  // Without a schedule file there are no holidays, only weekends.
+  desk_fixture plain;
+  CHECK(plain.desk->sla_of("varia").holidays.periods().empty());
+}
+
 TEST_CASE("a new ticket is routed over stored staff and mailed without the student's words",
           "[app][tickets]") {
   desk_fixture f;

@@ -13,7 +13,7 @@ std::optional<sla_deadline> next_deadline(const ticket& t, const sla_settings& s
   auto left = [staff](const std::string& email) { return staff && staff->departed(email); };
   // Staff steps count school days; a crisis counts every hour.
   auto after = [&](core::instant from, core::duration d) {
-    return t.is_crisis() ? from + d : schedule::add_weekday_time(from, d, s.zone);
+    return t.is_crisis() ? from + d : schedule::add_weekday_time(from, d, s.zone, s.holidays);
   };
   sla_deadline d;
   if (t.status == ticket_status::resolved) {
@@ -27,7 +27,7 @@ std::optional<sla_deadline> next_deadline(const ticket& t, const sla_settings& s
     d.action = sla_action::still_open;
     d.at = schedule::add_weekday_time(
         std::max(*t.acknowledged_at, t.still_open_at.value_or(*t.acknowledged_at)),
-        s.still_open_after, s.zone);
+        s.still_open_after, s.zone, s.holidays);
     for (const auto& a : t.assignees)
       if (!left(a.email)) d.recipients.push_back(a.email);
   } else if (!t.reminded_at) {

@@ -15,17 +15,22 @@ core::instant start_of(date::local_days day, const date::time_zone* zone) {
   return core::instant{std::chrono::duration_cast<core::duration>(day.time_since_epoch())};
 }
 
+bool school_day(date::local_days day, const holiday_calendar& holidays) {
+  const date::weekday wd{day};
+  return wd != date::Saturday && wd != date::Sunday && !holidays.contains(day);
+}
+
 }  // namespace
 
-core::instant add_weekday_time(core::instant start, core::duration d, const date::time_zone* zone) {
+core::instant add_weekday_time(core::instant start, core::duration d, const date::time_zone* zone,
+                               const holiday_calendar& holidays) {
   core::instant at = start;
   core::duration left = d;
   // A day at a time; ten years of days bound a duration nobody configures.
   for (int day = 0; left > core::duration::zero() && day < 3660; ++day) {
     const date::local_days today = day_of(at, zone);
     const core::instant next = start_of(today + date::days(1), zone);
-    const date::weekday wd{today};
-    if (wd == date::Saturday || wd == date::Sunday) {
+    if (!school_day(today, holidays)) {
       at = next;
       continue;
     }
@@ -33,10 +38,10 @@ core::instant add_weekday_time(core::instant start, core::duration d, const date
     left -= next - at;
     at = next;
   }
-  // Run out exactly at a Friday midnight: the next school day's start, not Saturday 00:00.
-  for (int day = 0; day < 3; ++day) {
-    const date::weekday wd{day_of(at, zone)};
-    if (wd != date::Saturday && wd != date::Sunday) break;
+  // Run out exactly at a Friday (or a holiday's eve) midnight: the next school day's start, not
+  // Saturday 00:00. A year bounds holidays nobody configures.
+  for (int day = 0; day < 370; ++day) {
+    if (school_day(day_of(at, zone), holidays)) break;
     at = start_of(day_of(at, zone) + date::days(1), zone);
   }
   return at;

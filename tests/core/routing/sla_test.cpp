@@ -86,6 +86,32 @@ TEST_CASE("SLA: staff steps count school days in the institution's zone; a crisi
   CHECK(next_deadline(crisis, s, crisis.assigned_at)->at == utc("2025-03-07T13:30:00Z"));
 }
 
+TEST_CASE("SLA: staff steps skip the institution's holidays; a crisis does not", "[routing]") {
+  // Friday 2025-12-19 15:00 in Helsinki (13:00 UTC); the Christmas break is 12-22 to 01-02.
+  sla_settings s = settings();
+  s.zone = date::locate_zone("Europe/Helsinki");
+  s.holidays =
+      schedule::holiday_calendar({{date::local_days{date::year{2025} / 12 / 22},
+                                   date::local_days{date::year{2026} / 1 / 2}, "Joululoma"}});
+  ticket_request r;
+  r.category = "life";
+  routing_decision dec;
+  dec.assignees.push_back({"t@x.fi", "T", "social_worker", "", "", ""});
+  ticket t = make_ticket("T5", r, dec, utc("2025-12-19T13:00:00Z"));
+  // 48 school hours: 9 of Friday, then Monday 01-05 whole and 15 h of Tuesday 01-06.
+  CHECK(next_deadline(t, s, t.assigned_at)->at == utc("2026-01-06T13:00:00Z"));
+  CHECK(next_deadline(t, settings(), t.assigned_at)->at == utc("2025-12-23T13:00:00Z"));
+  // Acknowledged during the break: "still open?" five school days after it began again.
+  REQUIRE(acknowledge(t, "t@x.fi", utc("2025-12-29T09:00:00Z")).is_ok());
+  auto ask = next_deadline(t, s, utc("2025-12-29T09:00:00Z"));
+  REQUIRE(ask);
+  CHECK(ask->action == sla_action::still_open);
+  CHECK(ask->at == utc("2026-01-11T22:00:00Z"));  // Monday 01-12 00:00 local
+  r.category = "crisis";
+  ticket crisis = make_ticket("T6", r, dec, utc("2025-12-24T13:00:00Z"));
+  CHECK(next_deadline(crisis, s, crisis.assigned_at)->at == utc("2025-12-24T13:30:00Z"));
+}
+
 TEST_CASE("SLA: an escalation never goes to an assignee", "[routing]") {
   // The coordinator holds the ticket as the last resort: escalating it to them again would
   // tell nobody new.

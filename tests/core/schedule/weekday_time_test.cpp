@@ -1,4 +1,4 @@
-// School-day durations: weekends in the institution's zone do not count.
+// School-day durations: weekends and holidays in the institution's zone do not count.
 #include "tuki/core/schedule/weekday_time.hpp"
 
 #include <catch2/catch.hpp>
@@ -51,4 +51,24 @@ TEST_CASE("weekday time: a day of the daylight-saving change counts as long as i
   // offset moves from +2 to +3, so Friday 15:00 + 24 h is Monday 15:00 local (12:00 UTC).
   const auto* helsinki = date::locate_zone("Europe/Helsinki");
   CHECK(add_weekday_time(utc(2026, 3, 27, 13), hours(24), helsinki) == utc(2026, 3, 30, 12));
+}
+
+TEST_CASE("weekday time: the institution's holidays are skipped like weekends", "[schedule]") {
+  const auto* helsinki = date::locate_zone("Europe/Helsinki");
+  using date::local_days;
+  using date::year;
+  // Christmas break Monday 2025-12-22 to Friday 2026-01-02, and Epiphany Tuesday 2026-01-06.
+  const schedule::holiday_calendar breaks(
+      {{local_days{year{2025} / 12 / 22}, local_days{year{2026} / 1 / 2}, "Joululoma"},
+       {local_days{year{2026} / 1 / 6}, local_days{year{2026} / 1 / 6}, "Loppiainen"}});
+  // Opened Friday 2025-12-19 at 15:00 local (13:00 UTC), 48 h: 9 h of Friday, then the break
+  // and the weekends, Monday 2026-01-05 in full, Epiphany skipped, 15 h of Wednesday 01-07.
+  CHECK(add_weekday_time(utc(2025, 12, 19, 13), hours(48), helsinki, breaks) ==
+        utc(2026, 1, 7, 13));
+  // Without the calendar: Tuesday 2025-12-23, in the middle of the break.
+  CHECK(add_weekday_time(utc(2025, 12, 19, 13), hours(48), helsinki) == utc(2025, 12, 23, 13));
+  // Opened during the break: the clock starts on the first school day, 00:00 local.
+  CHECK(add_weekday_time(utc(2025, 12, 29, 10), hours(1), helsinki, breaks) == utc(2026, 1, 4, 23));
+  // Time that runs out at the eve of the break's midnight ends after the break, not on it.
+  CHECK(add_weekday_time(utc(2025, 12, 19, 13), hours(9), helsinki, breaks) == utc(2026, 1, 4, 22));
 }

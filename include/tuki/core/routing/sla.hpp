@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "tuki/core/instant.hpp"
+#include "tuki/core/schedule/holiday_calendar.hpp"
 
 namespace date {
 class time_zone;
@@ -22,8 +23,9 @@ struct ticket;
 class staff_directory;
 
 /// The steps that wait for staff (remind, escalate, escalate again, ask whether still open)
-/// count school days only, Monday to Friday in `zone` (schedule::add_weekday_time): a ticket
-/// opened on Friday afternoon is reminded of on Tuesday afternoon, not on Sunday. A crisis
+/// count school days only, Monday to Friday in `zone` outside `holidays`
+/// (schedule::add_weekday_time): a ticket opened on Friday afternoon is reminded of on Tuesday
+/// afternoon, not on Sunday, and one opened before the Christmas break after it. A crisis
 /// ticket's reminders and escalations count every hour (its "still open?" school days); the
 /// student's follow-up counts calendar days.
 struct sla_settings {
@@ -46,6 +48,8 @@ struct sla_settings {
   std::string coordinator_email;
   /// The institution's zone, whose Saturdays and Sundays the staff steps skip; null: UTC.
   const date::time_zone* zone = nullptr;
+  /// The institution's holidays (its schedule file's `holidays`), skipped as well.
+  schedule::holiday_calendar holidays;
   bool operator==(const sla_settings&) const = default;
 };
 

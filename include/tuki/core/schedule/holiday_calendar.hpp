@@ -25,6 +25,7 @@ class holiday_calendar {
   bool contains(date::local_days day) const;
   /// The periods as given, sorted by first day.
   const std::vector<period>& periods() const { return periods_; }
+  bool operator==(const holiday_calendar& other) const { return merged_ == other.merged_; }
 
  private:
   std::vector<period> periods_;

@@ -1,17 +1,20 @@
 #pragma once
 // Durations that count school days only: a ticket's "48 h to acknowledge" opened on Friday
-// afternoon falls due on Tuesday afternoon, not on Sunday. Saturday and Sunday, as local days in
-// the institution's zone, do not count.
+// afternoon falls due on Tuesday afternoon, not on Sunday. Saturday and Sunday, and the
+// institution's holidays, as local days in its zone, do not count.
 #include <date/tz.h>
 
 #include "tuki/core/instant.hpp"
+#include "tuki/core/schedule/holiday_calendar.hpp"
 
 namespace tuki::schedule {
 
-/// `start` plus `d` of time on weekdays (Monday to Friday in `zone`; UTC when null): weekend
-/// time is skipped, so a start on a weekend counts from Monday 00:00, and a result is never on
-/// a weekend (time that runs out at Friday midnight ends at Monday 00:00). A day's length is its
+/// `start` plus `d` of time on school days (Monday to Friday in `zone`, UTC when null, and not
+/// in `holidays`): other days are skipped, so a start on a weekend or a holiday counts from the
+/// next school day's 00:00, and a result is never on such a day (time that runs out at Friday
+/// midnight ends at Monday 00:00, or at the first day after the holidays). A day's length is its
 /// real one (23 or 25 hours on a daylight-saving change).
-core::instant add_weekday_time(core::instant start, core::duration d, const date::time_zone* zone);
+core::instant add_weekday_time(core::instant start, core::duration d, const date::time_zone* zone,
+                               const holiday_calendar& holidays = {});
 
 }  // namespace tuki::schedule
