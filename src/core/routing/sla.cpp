@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "tuki/core/routing/availability.hpp"
 #include "tuki/core/routing/staff_directory.hpp"
 #include "tuki/core/routing/ticket.hpp"
 #include "tuki/core/schedule/weekday_time.hpp"
@@ -52,9 +53,18 @@ std::optional<sla_deadline> next_deadline(const ticket& t, const sla_settings& s
       }
     };
     const std::string coordinator = normalize_email(s.coordinator_email);
+    // A backup absent on the day the escalation goes out (its own absences in the staff
+    // directory) is passed over for the coordinator, as one who left is: the escalation is
+    // there to reach someone who can act now.
+    const auto local_day = to_local(std::max(now, d.at), s.zone).day;
+    auto away = [&](const std::string& email) {
+      const staff_member* m = staff ? staff->find(email) : nullptr;
+      return m && is_absent(*m, local_day);
+    };
     for (const auto& a : t.assignees) {
       const bool backup = !a.backup_email.empty() && a.backup_email != a.email &&
-                          !t.is_assignee(a.backup_email) && !left(a.backup_email);
+                          !t.is_assignee(a.backup_email) && !left(a.backup_email) &&
+                          !away(a.backup_email);
       add(backup ? a.backup_email : coordinator);
     }
     // The backups did not take it either: from the second escalation the coordinator hears too.

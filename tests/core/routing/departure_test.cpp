@@ -201,3 +201,33 @@ TEST_CASE("an escalation passes over a backup or coordinator who left", "[routin
   CHECK(next_deadline(t, s, at, &dir)->recipients.empty());
   CHECK(next_deadline(t, s, at)->recipients == std::vector<std::string>{"backup@x.fi"});
 }
+
+TEST_CASE("an escalation passes over a backup absent on the day it goes out",
+          "[routing][departure]") {
+  ticket_request r = request("studies");
+  routing_decision d;
+  d.assignees.push_back({"t@x.fi", "T", "teacher", "fi", "backup@x.fi", ""});
+  ticket t = make_ticket("T4", r, d, day);
+  REQUIRE(mark_notified(t, day).is_ok());
+  REQUIRE(record_reminder(t, {"t@x.fi"}, day + std::chrono::hours(48)).is_ok());
+  sla_settings s;
+  s.coordinator_email = "boss@x.fi";
+  const auto due = next_deadline(t, s, day)->at;
+  const auto due_day = std::chrono::floor<std::chrono::days>(due);  // UTC: s.zone is null
+  staff_member backup;
+  backup.email = "backup@x.fi";
+  backup.roles = {"teacher"};
+  backup.absences = {{due_day - std::chrono::days(3), due_day - std::chrono::days(1)}};
+  {
+    staff_directory dir;  // absent until the day before: the backup gets it
+    REQUIRE(dir.add(backup).is_ok());
+    CHECK(next_deadline(t, s, due, &dir)->recipients == std::vector<std::string>{"backup@x.fi"});
+  }
+  backup.absences = {{due_day, due_day + std::chrono::days(7)}};
+  staff_directory dir;
+  REQUIRE(dir.add(backup).is_ok());
+  CHECK(next_deadline(t, s, due, &dir)->recipients == std::vector<std::string>{"boss@x.fi"});
+  // Asked later, when the step is overdue: the day it goes out is today's.
+  CHECK(next_deadline(t, s, due + std::chrono::days(10), &dir)->recipients ==
+        std::vector<std::string>{"backup@x.fi"});
+}

@@ -71,8 +71,9 @@ struct sla_deadline {
 /// ticket still unacknowledged is escalated again every escalate_repeat_after after its last
 /// escalation (a crisis ticket every crisis_escalate_after); an acknowledged one still open
 /// asks every still_open_after. With `staff`, nobody who left (staff_directory::departed) is a
-/// recipient: an escalation skips a backup who left for the coordinator, and a coordinator who
-/// left too; without it, nobody counts as left.
+/// recipient: an escalation skips a backup who left, or who is absent on the day it goes out
+/// (the member's `absences`), for the coordinator, and a coordinator who left too; without it,
+/// nobody counts as left or absent.
 std::optional<sla_deadline> next_deadline(const ticket& t, const sla_settings& s, core::instant now,
                                           const staff_directory* staff = nullptr);
 
