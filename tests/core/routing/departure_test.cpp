@@ -183,13 +183,22 @@ TEST_CASE("on a shared ticket someone who left is only taken off it", "[routing]
   CHECK(t.history.back().detail == "noora@x.fi left (deactivated); niina@x.fi,kriisi@x.fi keep it");
 }
 
-TEST_CASE("an escalation passes over a backup or coordinator who left", "[routing][departure]") {
-  ticket_request r = request("studies");
+namespace {
+
+// A studies ticket of teacher t@x.fi (backup: backup@x.fi), reminded of: next it escalates.
+ticket reminded_ticket(const std::string& id) {
   routing_decision d;
   d.assignees.push_back({"t@x.fi", "T", "teacher", "fi", "backup@x.fi", ""});
-  ticket t = make_ticket("T3", r, d, day);
+  ticket t = make_ticket(id, request("studies"), d, day);
   REQUIRE(mark_notified(t, day).is_ok());
   REQUIRE(record_reminder(t, {"t@x.fi"}, day + std::chrono::hours(48)).is_ok());
+  return t;
+}
+
+}  // namespace
+
+TEST_CASE("an escalation passes over a backup or coordinator who left", "[routing][departure]") {
+  ticket t = reminded_ticket("T3");
   sla_settings s;
   s.coordinator_email = "boss@x.fi";
   const auto at = day + std::chrono::hours(96);
@@ -204,12 +213,7 @@ TEST_CASE("an escalation passes over a backup or coordinator who left", "[routin
 
 TEST_CASE("an escalation passes over a backup absent on the day it goes out",
           "[routing][departure]") {
-  ticket_request r = request("studies");
-  routing_decision d;
-  d.assignees.push_back({"t@x.fi", "T", "teacher", "fi", "backup@x.fi", ""});
-  ticket t = make_ticket("T4", r, d, day);
-  REQUIRE(mark_notified(t, day).is_ok());
-  REQUIRE(record_reminder(t, {"t@x.fi"}, day + std::chrono::hours(48)).is_ok());
+  ticket t = reminded_ticket("T4");
   sla_settings s;
   s.coordinator_email = "boss@x.fi";
   const auto due = next_deadline(t, s, day)->at;
