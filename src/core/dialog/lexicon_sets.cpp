@@ -97,6 +97,12 @@ std::shared_ptr<const lexicon_sets> build_lexicon_sets(const lexicon& lex, bool 
   return s;
 }
 
+bool lexicon_sets::courtesy_at(const std::vector<token>& tokens, std::size_t i) const {
+  if (courtesy.empty()) return false;
+  auto hit = courtesy.match_at(tokens, i, false);
+  return hit && hit->end == i + 1;
+}
+
 int lexicon_sets::language_bit(std::string_view language) const {
   const std::string_view base = language.substr(0, language.find_first_of("-_"));
   for (std::size_t i = 0; i < negation_languages.size(); ++i)

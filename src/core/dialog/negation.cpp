@@ -47,13 +47,7 @@ void prepare_reply(std::string_view raw, const lexicon_sets& sets, std::string_v
   mark_negations(sets.negations, out.language_bit, out, &sets.lack_words, &sets.problem_words);
   out.content_words = 0;
   for (std::size_t i = 0; i < out.folded.tokens.size(); ++i) {
-    const token& t = out.folded.tokens[i];
-    if (t.emoji) continue;
-    if (!sets.courtesy.empty()) {
-      auto hit = sets.courtesy.match_at(out.folded.tokens, i, false);
-      if (hit && hit->end == i + 1) continue;
-    }
-    ++out.content_words;
+    if (!out.folded.tokens[i].emoji && !sets.courtesy_at(out.folded.tokens, i)) ++out.content_words;
   }
   out.after_contrast = 0;
   // A contrast word that ends the reply ("opettaja auttaa mut", me) turns nothing around.

@@ -58,3 +58,11 @@ TEST_CASE("courtesy words and emoji are not words of a reply", "[dialog][negatio
   prepare_reply("ne man blogai", sets(), "lt", r);
   CHECK(r.content_words == 3);
 }
+
+TEST_CASE("a courtesy word counts as one by itself only", "[dialog][negation]") {
+  prepared_reply r;
+  prepare_reply("ok kiitos, kiitoksia", sets(), "fi", r);
+  CHECK_FALSE(sets().courtesy_at(r.folded.tokens, 0));
+  CHECK(sets().courtesy_at(r.folded.tokens, 1));
+  CHECK_FALSE(sets().courtesy_at(r.folded.tokens, 2));  // no typo, no prefix
+}

@@ -67,11 +67,7 @@ class yes_no_matcher final : public matcher {
         i = hit->end;
         continue;
       }
-      if (!toks[i].emoji) {
-        std::optional<phrase_hit> courtesy;
-        if (!sets_.courtesy.empty()) courtesy = sets_.courtesy.match_at(toks, i, false);
-        if (!courtesy || courtesy->end != i + 1) return -1;
-      }
+      if (!toks[i].emoji && !sets_.courtesy_at(toks, i)) return -1;
       ++i;
     }
     return value;
