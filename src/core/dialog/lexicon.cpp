@@ -103,9 +103,9 @@ void load_lexicon_text(const std::string& text, const std::string& file, lexicon
     return;
   }
   warn_unknown(r, root,
-               {"language", "name", "numbers", "answers", "answers_own_language", "negations",
-                "negations_own_language", "lack_words", "problem_words", "contrast", "sentiment",
-                "topics", "courtesy", "keywords", "roles", "replies", "crisis"},
+               {"language", "name", "numbers", "rating_scale", "answers", "answers_own_language",
+                "negations", "negations_own_language", "lack_words", "problem_words", "contrast",
+                "sentiment", "topics", "courtesy", "keywords", "roles", "replies", "crisis"},
                "lexicon");
   if (!r.require(root, "language")) return;
   auto code = r.string(root["language"], "language");
@@ -121,6 +121,8 @@ void load_lexicon_text(const std::string& text, const std::string& file, lexicon
       if (word && value) l.numbers.emplace_back(*word, static_cast<int>(*value));
     }
   }
+  if (root["rating_scale"])
+    if (auto s = r.strings(root["rating_scale"], "rating_scale")) l.rating_scale = *s;
   if (root["answers"] && root["answers"].IsMap())
     warn_unknown(r, root["answers"], {"yes", "no", "unsure"}, "answers");
   read_lists(r, root["answers"], "answers", l.answers);

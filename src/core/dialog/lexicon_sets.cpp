@@ -11,8 +11,8 @@ std::shared_ptr<const lexicon_sets> build_lexicon_sets(const lexicon& lex, bool 
   s->strip_accents = strip_accents;
   s->words = std::make_shared<vocabulary>();
   for (phrase_set* set :
-       {&s->numbers, &s->answers, &s->negations, &s->sentiment, &s->all_topics, &s->emoji_polarity,
-        &s->contrast, &s->lack_words, &s->problem_words, &s->courtesy})
+       {&s->numbers, &s->rating_scale, &s->answers, &s->negations, &s->sentiment, &s->all_topics,
+        &s->emoji_polarity, &s->contrast, &s->lack_words, &s->problem_words, &s->courtesy})
     *set = phrase_set(s->words);
   const std::pair<const char*, int> polarities[] = {
       {"positive", 1}, {"neutral", 0}, {"negative", -1}};
@@ -28,6 +28,7 @@ std::shared_ptr<const lexicon_sets> build_lexicon_sets(const lexicon& lex, bool 
   for (const auto& [code, l] : lex.languages) {
     for (const auto& [word, value] : l.numbers)
       if (!ambiguous.count(word)) s->numbers.add(word, value, strip_accents);
+    for (const auto& w : l.rating_scale) s->rating_scale.add(w, 0, strip_accents);
     for (const auto& w : l.contrast) s->contrast.add(w, 0, strip_accents);
     for (const auto& w : l.lack_words) s->lack_words.add(w, 0, strip_accents);
     for (const auto& w : l.problem_words) s->problem_words.add(w, 0, strip_accents);
@@ -95,6 +96,12 @@ std::shared_ptr<const lexicon_sets> build_lexicon_sets(const lexicon& lex, bool 
       for (const auto& e : it->second) s->emoji_polarity.add(e, tag, strip_accents);
   s->words->seal();
   return s;
+}
+
+bool lexicon_sets::courtesy_at(const std::vector<token>& tokens, std::size_t i) const {
+  if (courtesy.empty()) return false;
+  auto hit = courtesy.match_at(tokens, i, false);
+  return hit && hit->end == i + 1;
 }
 
 int lexicon_sets::language_bit(std::string_view language) const {

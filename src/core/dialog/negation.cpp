@@ -6,35 +6,54 @@
 namespace tuki::dialog {
 namespace {
 constexpr std::size_t negation_scope = 3;  // tokens after a negation word
-}
 
-void mark_negations(const phrase_set& negations, int language_bit, prepared_reply& r,
-                    const phrase_set* lack, const phrase_set* problem) {
+// The negation whose scope is tokens [from, to) denies a problem: a problem word opens the scope
+// or follows its first word ("no problems with money", "ei oo mitään ongelmia", "no money
+// problems"), or follows a topic word in it ("i dont have money problems"). A topic word and a
+// problem word with another word between them are two things: "i dont have money and problems
+// at home" lacks money.
+bool denies_problem(const lexicon_sets& sets, const std::vector<token>& toks, std::size_t from,
+                    std::size_t to) {
+  if (sets.problem_words.empty()) return false;
+  for (std::size_t k = from; k < to; ++k) {
+    if (!sets.problem_words.match_at(toks, k, false)) continue;
+    if (k <= from + 1) return true;
+    for (std::size_t s = from; s < k; ++s)
+      if (auto topic = sets.all_topics.match_at(toks, s, false); topic && topic->end == k)
+        return true;
+  }
+  return false;
+}
+}  // namespace
+
+void mark_negations(const lexicon_sets& sets, int language_bit, prepared_reply& r) {
   const auto& toks = r.folded.tokens;
   r.negated.assign(toks.size(), false);
   r.topic_cancelled.assign(toks.size(), false);
-  if (negations.empty()) return;
-  negations.scan(toks, false, [&](const phrase_hit& hit) {
+  if (sets.negations.empty()) return;
+  auto starts = [&](const phrase_set& set, std::size_t k) {
+    return !set.empty() && set.match_at(toks, k, false).has_value();
+  };
+  sets.negations.scan(toks, false, [&](const phrase_hit& hit) {
     if (hit.tag != 0 && (hit.tag & language_bit) == 0) return;  // another language's word
+    // The scope ends at punctuation and at a contrast word: "no problems but money" denies
+    // only the problems.
     std::size_t scope_end = hit.end;
     for (std::size_t k = hit.end; k < toks.size() && k < hit.end + negation_scope; ++k) {
-      if (toks[k].clause_start) break;
+      if (toks[k].clause_start || starts(sets.contrast, k)) break;
       r.negated[k] = !r.negated[k];
       scope_end = k + 1;
     }
-    if (!lack || scope_end == hit.end) return;
+    if (scope_end == hit.end) return;
     // Topics: only what the negation directly denies. "i dont understand math" still names
     // maths; "not tired", "ei oo kipee" (negation "ei oo") do not name a problem.
-    auto problem_at = [&](std::size_t k) {
-      return k < scope_end && problem && !problem->empty() && problem->match_at(toks, k, false);
-    };
-    if (problem_at(hit.end) || problem_at(hit.end + 1)) {
+    if (denies_problem(sets, toks, hit.end, scope_end)) {
       // "no money problems", "nav problēmu ar naudu": nothing in the scope is a problem, nor a
       // listed phrase that starts with the negation ("no money").
       for (std::size_t k = hit.begin; k < scope_end; ++k) r.topic_cancelled[k] = true;
       return;
     }
-    if (!lack->match_at(toks, hit.end, false)) r.topic_cancelled[hit.end] = true;
+    if (!starts(sets.lack_words, hit.end)) r.topic_cancelled[hit.end] = true;
   });
 }
 
@@ -44,16 +63,10 @@ void prepare_reply(std::string_view raw, const lexicon_sets& sets, std::string_v
   fold_text(raw, sets.strip_accents, out.folded.text);
   tokenize(out.folded.text, out.folded.tokens, &out.spare_tokens);
   out.language_bit = sets.language_bit(language);
-  mark_negations(sets.negations, out.language_bit, out, &sets.lack_words, &sets.problem_words);
+  mark_negations(sets, out.language_bit, out);
   out.content_words = 0;
   for (std::size_t i = 0; i < out.folded.tokens.size(); ++i) {
-    const token& t = out.folded.tokens[i];
-    if (t.emoji) continue;
-    if (!sets.courtesy.empty()) {
-      auto hit = sets.courtesy.match_at(out.folded.tokens, i, false);
-      if (hit && hit->end == i + 1) continue;
-    }
-    ++out.content_words;
+    if (!out.folded.tokens[i].emoji && !sets.courtesy_at(out.folded.tokens, i)) ++out.content_words;
   }
   out.after_contrast = 0;
   // A contrast word that ends the reply ("opettaja auttaa mut", me) turns nothing around.

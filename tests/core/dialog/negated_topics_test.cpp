@@ -1,6 +1,7 @@
 // Negation and topics, and the words of a reply (reply.hpp): a topic word right after a
-// negation is cancelled unless it is a lack word; a problem word cancels the negation's scope;
-// courtesy words and emoji are not words of the reply.
+// negation is cancelled unless it is a lack word; a problem word the negation denies cancels its
+// scope, which ends at punctuation and at a contrast word; courtesy words and emoji are not words
+// of the reply.
 #include <catch2/catch.hpp>
 
 #include "tuki/core/dialog/lexicon.hpp"
@@ -19,6 +20,7 @@ const lexicon_sets& sets() {
 negations: [ei, "ei oo"]
 lack_words: [rahaa]
 problem_words: [ongelm*]
+contrast: [mutta]
 courtesy: [kiitos]
 topics: {life: [raha*], wellbeing: [stressaa*]}
 crisis: {phrases: [itsemurh*]}
@@ -51,10 +53,36 @@ TEST_CASE("a topic word right after a negation is cancelled, a lack word is not"
   CHECK(cancelled("ei, stressaa") == std::vector<bool>{false, false});
 }
 
+TEST_CASE("a contrast word ends a negation's scope", "[dialog][negation]") {
+  // "no problems but money": the money is not denied.
+  CHECK(cancelled("ei ongelmia mutta rahaa") == std::vector<bool>{true, true, false, false});
+  prepared_reply r;
+  prepare_reply("ei stressaa mutta stressaa", sets(), "fi", r);
+  CHECK(r.negated == std::vector<bool>{false, true, false, false});
+}
+
+TEST_CASE("a problem word right after a topic word of the scope denies the topic",
+          "[dialog][negation]") {
+  // "no big money problems": the problem word is the third word of the scope.
+  CHECK(cancelled("ei oo isoja raha ongelmia") == std::vector<bool>{true, true, true, true, true});
+  // Another word between the topic and the problem word: two things, the money is lacking.
+  CHECK(cancelled("ei rahaa ja ongelmia") == std::vector<bool>{false, false, false, false});
+  // Without a topic word before it, a problem word further on denies nothing.
+  CHECK(cancelled("ei mee hyvin ongelmia") == std::vector<bool>{false, true, false, false});
+}
+
 TEST_CASE("courtesy words and emoji are not words of a reply", "[dialog][negation]") {
   prepared_reply r;
   prepare_reply("ok kiitos 👍", sets(), "fi", r);
   CHECK(r.content_words == 1);
   prepare_reply("ne man blogai", sets(), "lt", r);
   CHECK(r.content_words == 3);
+}
+
+TEST_CASE("a courtesy word counts as one by itself only", "[dialog][negation]") {
+  prepared_reply r;
+  prepare_reply("ok kiitos, kiitoksia", sets(), "fi", r);
+  CHECK_FALSE(sets().courtesy_at(r.folded.tokens, 0));
+  CHECK(sets().courtesy_at(r.folded.tokens, 1));
+  CHECK_FALSE(sets().courtesy_at(r.folded.tokens, 2));  // no typo, no prefix
 }

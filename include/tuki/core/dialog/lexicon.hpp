@@ -19,6 +19,9 @@ struct language_lexicon {
   std::string name;
   std::vector<std::pair<std::string, int>> numbers;
   std::map<std::string, std::vector<std::string>> answers;  // "yes", "no", "unsure"
+  /// The scale after a rating ("out of 5", "av 5", "viidestä"): a number followed by it is a
+  /// rating anywhere in a reply ("i'd say 4 out of 5").
+  std::vector<std::string> rating_scale;
   std::vector<std::string> negations;
   /// Negations that are ordinary words in another language (Finnish "en" is Swedish "a"):
   /// they negate only in replies of students whose language is this one.

@@ -19,6 +19,7 @@ struct lexicon_sets {
   /// The words of every set below (sealed by build_lexicon_sets).
   std::shared_ptr<vocabulary> words;
   phrase_set numbers;    // tag: the value
+  phrase_set rating_scale;  // "out of 5", "viidestä": tag 0
   /// tag: answer_value (1 yes, 0 no, 2 unsure) + 4 * a mask of language_bit()s: 0 counts for
   /// every student, else the word is an own-language answer (answers_own_language), which for
   /// students of other languages counts only as the whole reply.
@@ -36,9 +37,11 @@ struct lexicon_sets {
   /// lack_words and problem_words of every lexicon (tag 0): see mark_negations (reply.hpp).
   phrase_set lack_words;
   phrase_set problem_words;
-  /// Courtesy words of every lexicon ("thanks", "kiitos"), tag 0: they do not count as words of
-  /// a reply (prepared_reply::content_words, a whole-reply yes/no).
+  /// Courtesy words of every lexicon ("thanks", "kiitos"), tag 0: see courtesy_at.
   phrase_set courtesy;
+  /// Token `i` is a courtesy word by itself (an entry of one word): it does not count as a word
+  /// of a reply (prepared_reply::content_words, a whole-reply yes/no).
+  bool courtesy_at(const std::vector<token>& tokens, std::size_t i) const;
   phrase_set sentiment;  // tag: +1 positive, 0 neutral, -1 negative
   std::map<std::string, phrase_set> topics;
   phrase_set all_topics;                    // every topic's words, tag = index in topic_names

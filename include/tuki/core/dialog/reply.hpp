@@ -15,12 +15,14 @@ struct prepared_reply {
   std::string_view raw;
   folded_text folded;
   /// negated[i]: token i lies in the scope of a negation (the 1-3 tokens after a negation word,
-  /// not crossing punctuation). Two negations in one scope cancel ("not not happy").
+  /// not crossing punctuation or a contrast word). Two negations in one scope cancel ("not not
+  /// happy").
   std::vector<bool> negated;
   /// topic_cancelled[i]: a topic word or phrase starting at token i does not count, because a
   /// negation denies it: the token right after a negation ("not tired", "ei oo kipee" with the
   /// negation "ei oo") unless it is a lack word ("ei oo rahaa"), or a negation and its whole
-  /// scope when the scope opens with a problem word ("no money problems"). See mark_negations.
+  /// scope when the scope denies a problem ("no problems with money", "no money problems", "i
+  /// dont have money problems"). See mark_negations.
   std::vector<bool> topic_cancelled;
   /// Words of the whole reply that say something: tokens that are no emoji and no courtesy word
   /// ("thanks", "kiitos"). Kept whole in reply_after_contrast.
@@ -66,11 +68,11 @@ void prepare_reply(std::string_view raw, const lexicon_sets& sets, std::string_v
 /// The part of `r` after its last contrast word (tokens, negation marks, language; the folded
 /// text stays whole), for the vetoes of a case (engine.cpp).
 prepared_reply reply_after_contrast(const prepared_reply& r);
-/// Marks negation scopes in `r` (exposed for tests): hits tagged 0, or tagged with a mask that
-/// holds `language_bit`. With `lack` and `problem` (lexicon_sets' lack_words and problem_words)
-/// it also fills topic_cancelled; without them topic_cancelled is all false.
-void mark_negations(const phrase_set& negations, int language_bit, prepared_reply& r,
-                    const phrase_set* lack = nullptr, const phrase_set* problem = nullptr);
+/// Marks negation scopes in `r` with `sets`' words (exposed for tests): negation hits tagged
+/// 0, or tagged with a mask that holds `language_bit`. A scope is the 1-3 tokens after the
+/// negation, ending at punctuation and at a contrast word ("no problems but money"). Fills
+/// topic_cancelled from the lack and problem words.
+void mark_negations(const lexicon_sets& sets, int language_bit, prepared_reply& r);
 
 /// The reply's overall sentiment: +1, 0, -1, or nullopt when it has no sentiment word or emoji.
 /// A negated positive counts as negative ("ei hyvin", "not ok" -> -1); a negated negative counts

@@ -1,14 +1,16 @@
 // `number`: the first number in the reply (digits, or a number word of any language: "kolme",
 // "maybe 3", "4/5" -> 4) lies in one of the given values or ranges: `{number: 3}`,
 // `{number: 4-5}`, `{number: [1, 3-4]}`. A number word counts only in a reply of at most three
-// words or as its last word (first_number).
+// words, as its last word, or followed by a scale of the lexicons' `rating_scale` ("two out of
+// five" is 2, not 5; first_number).
 //
 // `rating`: the same, for a question that asks for a rating ("1-5"), where a number in a
 // sentence is often a count ("had 2 exams today, went well", "1 exam left then holidays"): a
 // number counts only when the reply is (nearly) just the number, at most three words ("4",
 // "ehkä 3", "2 :(", "4, ihan hyvin"), or it is clearly a rating: followed by another number
-// ("2/5") or by punctuation ("2, not good at all"), or the reply's last word and only number
-// ("i'd say 2", "its a 2").
+// ("2/5"), by its scale ("4 out of 5", "4 av 5", "4 viidestä"; not "failed 4 of 5 exams") or by
+// punctuation ("2, not good at all"), or the reply's last word and only number ("i'd say 2",
+// "its a 2").
 #include <charconv>
 #include <limits>
 
@@ -65,6 +67,7 @@ class number_matcher final : public matcher {
   // A number word counts in a short reply ("kolme", "ehkä kolme", "maybe three") or as its last
   // word ("i would say four"); in a sentence it is a word ("no one contacted me", Swedish "det
   // är ett bra år", "tack för att du frågar" with Lithuanian "du" = 2). Digits count anywhere.
+  // A number followed by its scale counts anywhere, as a rating too (scale_follows).
   std::optional<long> first_number(const std::vector<token>& toks) const {
     std::size_t words = 0, last_word = toks.size(), digit_tokens = 0;
     for (std::size_t i = 0; i < toks.size(); ++i)
@@ -76,7 +79,8 @@ class number_matcher final : public matcher {
     for (std::size_t i = 0; i < toks.size(); ++i) {
       const std::string& t = toks[i].text;
       if (is_digits(t)) {
-        if (!rating_ || words <= max_words_for_number_words) return std::stol(t);
+        if (!rating_ || words <= max_words_for_number_words || scale_follows(toks, i + 1))
+          return std::stol(t);
         const bool next_is_number =
             i + 1 < toks.size() && is_digits(toks[i + 1].text) && !toks[i + 1].clause_start;
         const bool punctuation_after = i + 1 < toks.size() && toks[i + 1].clause_start;
@@ -84,13 +88,23 @@ class number_matcher final : public matcher {
           return std::stol(t);
         continue;
       }
-      if (words > max_words_for_number_words && i != last_word) continue;
       // Exact only: a number word is short and common, and a typo of one is another word
       // (Swedish "hemma", at home, is one letter from "femma", five).
-      if (auto hit = sets_.numbers.match_at(toks, i, false))
-        if (words <= max_words_for_number_words || hit->end == last_word + 1) return hit->tag;
+      auto hit = sets_.numbers.match_at(toks, i, false);
+      if (!hit) continue;
+      if (words <= max_words_for_number_words || hit->end == last_word + 1 ||
+          scale_follows(toks, hit->end))
+        return hit->tag;
     }
     return std::nullopt;
+  }
+  // The lexicons' rating_scale ("out of 5", "av 5", "viidestä") starts at token `i` and is not
+  // followed by a topic word: "4 out of 5 this week" is a rating, "failed 4 of 5 exams" counts.
+  bool scale_follows(const std::vector<token>& toks, std::size_t i) const {
+    if (i >= toks.size() || toks[i].clause_start || sets_.rating_scale.empty()) return false;
+    auto scale = sets_.rating_scale.match_at(toks, i, false);
+    return scale && (scale->end == toks.size() || toks[scale->end].clause_start ||
+                     !sets_.all_topics.match_at(toks, scale->end, false));
   }
   static bool is_digits(const std::string& t) {
     return !t.empty() && t.size() <= 6 && t.find_first_not_of("0123456789") == std::string::npos;
