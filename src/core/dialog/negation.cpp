@@ -30,6 +30,7 @@ void mark_negations(const lexicon_sets& sets, int language_bit, prepared_reply& 
   const auto& toks = r.folded.tokens;
   r.negated.assign(toks.size(), false);
   r.topic_cancelled.assign(toks.size(), false);
+  r.last_lack = prepared_reply::no_lack;
   if (sets.negations.empty()) return;
   auto starts = [&](const phrase_set& set, std::size_t k) {
     return !set.empty() && set.match_at(toks, k, false).has_value();
@@ -53,7 +54,10 @@ void mark_negations(const lexicon_sets& sets, int language_bit, prepared_reply& 
       for (std::size_t k = hit.begin; k < scope_end; ++k) r.topic_cancelled[k] = true;
       return;
     }
-    if (!starts(sets.lack_words, hit.end)) r.topic_cancelled[hit.end] = true;
+    if (starts(sets.lack_words, hit.end))
+      r.last_lack = hit.end;
+    else
+      r.topic_cancelled[hit.end] = true;
   });
 }
 
@@ -85,6 +89,8 @@ prepared_reply reply_after_contrast(const prepared_reply& r) {
   tail.folded.tokens.assign(r.folded.tokens.begin() + from, r.folded.tokens.end());
   tail.negated.assign(r.negated.begin() + from, r.negated.end());
   tail.topic_cancelled.assign(r.topic_cancelled.begin() + from, r.topic_cancelled.end());
+  if (r.last_lack != prepared_reply::no_lack && r.last_lack >= static_cast<std::size_t>(from))
+    tail.last_lack = r.last_lack - static_cast<std::size_t>(from);
   tail.content_words = r.content_words;
   tail.language_bit = r.language_bit;
   return tail;
@@ -94,7 +100,7 @@ std::optional<int> classify_sentiment(const lexicon_sets& sets, const prepared_r
                                       bool tolerant) {
   auto& memo = r.sentiment_memo[tolerant ? 1 : 0];
   if (memo) return *memo == 2 ? std::nullopt : std::optional<int>(*memo);
-  bool pos = false, neu = false, neg = false;
+  bool pos = false, neu = false, neg = r.last_lack != prepared_reply::no_lack;
   auto note = [&](const phrase_hit& hit) {
     // A phrase that itself holds the negation ("ei hyvin" listed as negative) is taken as
     // listed: only a negation before its first word flips it.

@@ -24,6 +24,11 @@ struct prepared_reply {
   /// scope when the scope denies a problem ("no problems with money", "no money problems", "i
   /// dont have money problems"). See mark_negations.
   std::vector<bool> topic_cancelled;
+  /// The token of the last lack the reply states (a negation right before a lack word: "ei oo
+  /// rahaa", "no money"), or no_lack. A lack is a negative signal (classify_sentiment): "mul ei
+  /// oo rahaa, muuten ok" is not a neutral reply.
+  static constexpr std::size_t no_lack = static_cast<std::size_t>(-1);
+  std::size_t last_lack = no_lack;
   /// Words of the whole reply that say something: tokens that are no emoji and no courtesy word
   /// ("thanks", "kiitos"). Kept whole in reply_after_contrast.
   std::size_t content_words = 0;
@@ -76,8 +81,9 @@ void mark_negations(const lexicon_sets& sets, int language_bit, prepared_reply& 
 
 /// The reply's overall sentiment: +1, 0, -1, or nullopt when it has no sentiment word or emoji.
 /// A negated positive counts as negative ("ei hyvin", "not ok" -> -1); a negated negative counts
-/// as neutral ("not bad" -> 0); any negative wins over positive (we would rather ask once more
-/// than miss a student who struggles), else positive wins over neutral.
+/// as neutral ("not bad" -> 0); a stated lack ("ei oo rahaa", last_lack) counts as negative;
+/// any negative wins over positive (we would rather ask once more than miss a student who
+/// struggles), else positive wins over neutral.
 std::optional<int> classify_sentiment(const lexicon_sets& sets, const prepared_reply& r,
                                       bool tolerant);
 
