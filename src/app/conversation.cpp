@@ -83,15 +83,22 @@ std::optional<core::student> conversation::find_sender(adapters::sqlite_store& s
                                                        const std::string& from) const {
   // Gateways normally send E.164 already; stored numbers are E.164, so try it as it is first
   // and leave libphonenumber (tens of microseconds) for national formats.
-  if (is_e164(from))
-    if (auto s = store.find_student_by_phone(from)) return s;
-  for (const auto& inst : cfg_.institutions) {
+  std::optional<core::student> found;
+  if (is_e164(from)) found = store.find_student_by_phone(from);
+  for (std::size_t i = 0; !found && i < cfg_.institutions.size(); ++i) {
+    const auto& inst = cfg_.institutions[i];
     if (inst.gateway != gateway && cfg_.institutions.size() > 1) continue;
-    auto phone = adapters::normalize_phone(from, inst.country);
-    if (!phone) continue;
-    if (auto s = store.find_student_by_phone(*phone)) return s;
+    if (auto phone = adapters::normalize_phone(from, inst.country))
+      found = store.find_student_by_phone(*phone);
   }
-  return std::nullopt;
+  // A student of an institution removed from the configuration is answered as an unknown number
+  // (a crisis gets the helpline and alerts the gateway's institution), not with another
+  // school's dialogs and staff.
+  if (found && !cfg_.find_institution(found->institution_id)) {
+    log_warn("sender_institution_not_configured", {{"institution", found->institution_id}});
+    return std::nullopt;
+  }
+  return found;
 }
 
 core::status conversation::store_message(adapters::sqlite_store& store, const std::string& gateway,
@@ -279,6 +286,7 @@ core::result<bool> conversation::start_checkin(adapters::sqlite_store& store, st
   if (!student) return core::status::not_found("student " + std::to_string(student_id));
   if (student->opted_out) return false;
   if (student->paused_at(now)) return false;
+  if (!cfg_.find_institution(student->institution_id)) return false;  // removed from the config
   if (store.load_session(student_id)) return false;
   auto lib = library();
   auto step = dialog::start(*lib, dialog_id, context_of(*student, now), settings_of(*student), now);
@@ -299,6 +307,8 @@ core::status conversation::fire_timer(adapters::sqlite_store& store, const adapt
   if (!dialog::timer_is_live(*session, timer.kind, timer.token, now)) return core::status::ok();
   auto student = store.get_student(timer.student_id);
   if (!student) return core::status::ok();
+  // A student of an institution removed from the configuration gets nothing more from it.
+  if (!cfg_.find_institution(student->institution_id)) return core::status::ok();
   auto lib = library();
   auto step = dialog::on_timer(*lib, *session, context_of(*student, now), settings_of(*student),
                                timer.kind, timer.token, now);

@@ -177,7 +177,18 @@ const ticket_desk::institution& ticket_desk::institution_of(const std::string& i
   auto it = institutions_.find(id);
   if (it != institutions_.end()) return it->second;
   static const institution fallback{nullptr, routing::default_routing_config()};
-  return institutions_.empty() ? fallback : institutions_.begin()->second;
+  // Not another institution's: its staff must not read about a student of a school they do
+  // not serve.
+  if (!institutions_.empty()) {
+    std::lock_guard lock(unconfigured_mutex_);
+    if (unconfigured_logged_.insert(id).second)
+      log_error("institution_not_configured",
+                {{"institution", id},
+                 {"effect",
+                  "its tickets reach no staff and its students are answered as unknown "
+                  "numbers; add it back to institutions: if it still uses tuki"}});
+  }
+  return fallback;
 }
 
 routing::sla_settings ticket_desk::sla_of(const std::string& institution_id) const {

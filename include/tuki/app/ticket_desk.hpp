@@ -13,7 +13,9 @@
 #include <functional>
 #include <initializer_list>
 #include <map>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -200,6 +202,10 @@ class ticket_desk {
     const config::institution_settings* settings = nullptr;
     routing::routing_config routing;
   };
+  /// The configured institution `id`. One not in the configuration (removed from
+  /// `institutions:` while its tickets remain) gets an institution without staff, coordinator or
+  /// webhook, so that its tickets reach nobody rather than another school's staff; the error
+  /// `institution_not_configured` says so once per id.
   const institution& institution_of(const std::string& id) const;
   /// The language of a staff member's messages: the last non-empty of `known` (what the ticket,
   /// then the staff directory, says of them), else the institution's default_language.
@@ -259,6 +265,8 @@ class ticket_desk {
   const config::config& cfg_;
   role_names roles_;
   std::map<std::string, institution, std::less<>> institutions_;
+  mutable std::mutex unconfigured_mutex_;
+  mutable std::set<std::string, std::less<>> unconfigured_logged_;  // unknown ids, logged once
   core::status load_status_;
   std::function<std::string()> nonce_;
   metrics* metrics_ = nullptr;
