@@ -98,13 +98,17 @@ class number_matcher final : public matcher {
     }
     return std::nullopt;
   }
-  // The lexicons' rating_scale ("out of 5", "av 5", "viidestä") starts at token `i` and is not
-  // followed by a topic word: "4 out of 5 this week" is a rating, "failed 4 of 5 exams" counts.
+  // The lexicons' rating_scale ("out of 5", "av 5", "viidestä") starts at token `i` and ends the
+  // reply, its clause, or comes before a contrast word: "i'd say 4 out of 5", "4/5, but math is
+  // hard". Followed by anything else it counts something: "i cry 4 out of 5 days", "failed 4 of
+  // 5 exams" are no ratings.
   bool scale_follows(const std::vector<token>& toks, std::size_t i) const {
     if (i >= toks.size() || toks[i].clause_start || sets_.rating_scale.empty()) return false;
     auto scale = sets_.rating_scale.match_at(toks, i, false);
-    return scale && (scale->end == toks.size() || toks[scale->end].clause_start ||
-                     !sets_.all_topics.match_at(toks, scale->end, false));
+    if (!scale) return false;
+    const std::size_t end = scale->end;
+    return end == toks.size() || toks[end].clause_start ||
+           (!sets_.contrast.empty() && sets_.contrast.match_at(toks, end, false));
   }
   static bool is_digits(const std::string& t) {
     return !t.empty() && t.size() <= 6 && t.find_first_not_of("0123456789") == std::string::npos;

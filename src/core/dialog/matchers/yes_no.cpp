@@ -3,8 +3,7 @@
 // "unsure" answer ("en tiedä", "not sure") is neither (`{yes_no: unsure}` matches it); an
 // own-language answer word of another language counts only as the whole reply (a Finnish "no
 // kyllä" is yes, "no" alone no), and so does an answer of one letter ("y", "k", "e"). A negated
-// answer word is no answer ("not ok"), nor is an answer that is also a sentiment word after
-// other words ("im ok", "kaikki ok", "viskas gerai": how the student is, not a yes).
+// answer word is no answer ("not ok").
 //
 // `{yes_no: {answer: "no", whole_reply: true}}`: the reply is nothing but that answer (courtesy
 // words, emoji, punctuation and a repeat aside): "ei kiitos", "ok 👍", "joo joo", but not "en
@@ -39,20 +38,12 @@ class yes_no_matcher final : public matcher {
   // only as the whole reply; a negated one not at all. -1: none; 2: unsure.
   int first_answer(const prepared_reply& r, bool tolerant) const {
     const auto& toks = r.folded.tokens;
-    bool said_more = false;  // a word before that is no answer, courtesy word or emoji
     for (std::size_t i = 0; i < toks.size(); ++i) {
       auto hit = sets_.answers.match_at(toks, i, tolerant);
-      if (!hit) {
-        said_more = said_more || (!toks[i].emoji && !sets_.courtesy_at(toks, i));
-        continue;
-      }
+      if (!hit) continue;
       i = hit->end - 1;
       const bool whole = hit->begin == 0 && hit->end == toks.size();
       if (r.negated[hit->begin]) continue;
-      // An answer that is also a sentiment word ("ok", Latvian "labi", Lithuanian "gerai")
-      // agrees only before anything else is said: "ok i guess" is yes, "im ok", "kaikki ok",
-      // "viskas gerai" say how the student is (a dialog decides what that answers).
-      if (said_more && sets_.sentiment.match_at(toks, hit->begin, tolerant)) continue;
       // "y", "k", "e": only the reply's one word ("y 👍" too), never a letter in a sentence.
       if (hit->end - hit->begin == 1 && codepoint_count(toks[hit->begin].text) == 1 &&
           r.content_words != 1)
