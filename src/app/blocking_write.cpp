@@ -26,7 +26,10 @@ core::status run_job_until_stored(write_queue& q, const write_queue::job& j,
                       {"attempt", std::to_string(attempt)},
                       {"next", stop ? "left to start-up" : "retry"}});
     if (stop) return st;
-    std::this_thread::sleep_for(delay);
+    // In slices, so that a stop is not held up by the wait.
+    for (auto waited = std::chrono::milliseconds(0); waited < delay && !stopping.load();
+         waited += std::chrono::milliseconds(50))
+      std::this_thread::sleep_for(std::min(delay - waited, std::chrono::milliseconds(50)));
     delay = std::min<std::chrono::milliseconds>(delay * 2, std::chrono::seconds(5));
   }
 }

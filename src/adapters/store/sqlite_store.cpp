@@ -788,6 +788,14 @@ core::status sqlite_store::release_job(std::int64_t id) {
       .run();
 }
 
+bool sqlite_store::job_running(std::int64_t id) {
+  auto& q = db_->prepare("SELECT 1 FROM outbox WHERE id = ?1 AND status = 'running'");
+  q.bind(1, id);
+  const bool running = q.step();
+  q.reset();
+  return running;
+}
+
 core::status sqlite_store::finish_job(std::int64_t id) {
   return db_->prepare("UPDATE outbox SET status = 'done' WHERE id = ?1").bind(1, id).run();
 }

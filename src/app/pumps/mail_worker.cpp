@@ -184,6 +184,8 @@ void service::mail_worker() {
       auto done = run_job_until_stored(
           *writes_,
           [&, id, ticket, now](adapters::sqlite_store& s) -> core::status {
+            // Run again after a failed sync of a commit: what is stored stays stored once.
+            if (!s.job_running(id)) return core::status::ok();
             for (auto other : untried)
               if (auto r = s.release_job(other); !r) return r;
             if (d.verdict == mail_verdict::sent) {

@@ -73,6 +73,8 @@ int service::send_webhooks() {
     // Stored until it is: a job left `running` would be sent by nobody until a restart.
     write_queue::job store_outcome = [id, sent, ticket, next,
                                       unsendable](adapters::sqlite_store& s) {
+      // Run again after a failed sync of a commit: what is stored stays stored once.
+      if (!s.job_running(id)) return core::status::ok();
       auto now = wall_now();
       if (sent) {
         if (ticket) (void)s.add_ticket_event(ticket, "WEBHOOK_SENT", "tuki", "", now);

@@ -17,12 +17,15 @@ holiday_calendar::holiday_calendar(std::vector<period> periods) : periods_(std::
   }
 }
 
-bool holiday_calendar::contains(date::local_days day) const {
+bool holiday_calendar::contains(date::local_days day) const { return length_at(day) > 0; }
+
+int holiday_calendar::length_at(date::local_days day) const {
   auto it = std::upper_bound(merged_.begin(), merged_.end(), day,
                              [](date::local_days d, const auto& r) { return d < r.first; });
-  if (it == merged_.begin()) return false;
+  if (it == merged_.begin()) return 0;
   --it;
-  return day <= it->second;
+  if (day > it->second) return 0;
+  return static_cast<int>((it->second - it->first).count()) + 1;
 }
 
 }  // namespace tuki::schedule

@@ -17,7 +17,9 @@ core::instant start_of(date::local_days day, const date::time_zone* zone) {
 
 bool school_day(date::local_days day, const holiday_calendar& holidays) {
   const date::weekday wd{day};
-  return wd != date::Saturday && wd != date::Sunday && !holidays.contains(day);
+  if (wd == date::Saturday || wd == date::Sunday) return false;
+  const int holiday = holidays.length_at(day);
+  return holiday == 0 || holiday > max_skipped_holiday_days;
 }
 
 }  // namespace

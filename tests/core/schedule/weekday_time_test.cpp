@@ -72,3 +72,21 @@ TEST_CASE("weekday time: the institution's holidays are skipped like weekends", 
   // Time that runs out at the eve of the break's midnight ends after the break, not on it.
   CHECK(add_weekday_time(utc(2025, 12, 19, 13), hours(9), helsinki, breaks) == utc(2026, 1, 4, 22));
 }
+
+TEST_CASE("weekday time: a break longer than three weeks is not skipped", "[schedule]") {
+  const auto* helsinki = date::locate_zone("Europe/Helsinki");
+  using date::local_days;
+  using date::year;
+  // A summer break listed to stop check-ins: 2026-06-01 to 2026-08-14, ten weeks.
+  const schedule::holiday_calendar summer(
+      {{local_days{year{2026} / 6 / 1}, local_days{year{2026} / 8 / 14}, "Kesäloma"}});
+  CHECK(summer.length_at(local_days{year{2026} / 7 / 1}) == 75);
+  // Friday 2026-06-05 15:00 local, 48 h: Monday and Tuesday of the break count.
+  CHECK(add_weekday_time(utc(2026, 6, 5, 12), hours(48), helsinki, summer) ==
+        add_weekday_time(utc(2026, 6, 5, 12), hours(48), helsinki));
+  // Exactly three weeks is still skipped: Monday 06-01 to Sunday 06-21.
+  const schedule::holiday_calendar three_weeks(
+      {{local_days{year{2026} / 6 / 1}, local_days{year{2026} / 6 / 21}, ""}});
+  CHECK(add_weekday_time(utc(2026, 5, 29, 12), hours(9), helsinki, three_weeks) ==
+        utc(2026, 6, 21, 21));  // Monday 06-22 00:00 local (+3 in summer)
+}

@@ -296,6 +296,8 @@ class sqlite_store {
   /// Puts a claimed job that was not tried back in the queue as it was (its attempt taken back).
   core::status release_job(std::int64_t id);
   core::status finish_job(std::int64_t id);
+  /// Whether job `id` is still `running` (claimed, its outcome not stored yet).
+  bool job_running(std::int64_t id);
   /// Makes every retry of `kind` waiting in the queue (failed before, due later) due at `now`,
   /// so that the next claims take them crisis first again (the mail server is back); returns
   /// how many. Not the jobs whose last error starts with `except_error_prefix` (when not

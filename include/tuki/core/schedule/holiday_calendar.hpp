@@ -23,6 +23,9 @@ class holiday_calendar {
   explicit holiday_calendar(std::vector<period> periods);
 
   bool contains(date::local_days day) const;
+  /// The days of the holiday that holds `day` (touching and overlapping periods as one); 0 when
+  /// `day` is no holiday.
+  int length_at(date::local_days day) const;
   /// The periods as given, sorted by first day.
   const std::vector<period>& periods() const { return periods_; }
   bool operator==(const holiday_calendar& other) const { return merged_ == other.merged_; }
