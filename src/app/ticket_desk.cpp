@@ -936,8 +936,9 @@ core::result<int> ticket_desk::sla_step(adapters::sqlite_store& store, std::int6
                      {"institution", row->institution_id},
                      {"crisis", t.is_crisis() ? "true" : "false"},
                      {"reason",
-                      "no backup and no coordinator beyond the assignees to escalate to: set "
-                      "the routing file's institution.coordinator, or give the staff backups"}});
+                      "no backup (or only ones who left or are absent today) and no coordinator "
+                      "beyond the assignees to escalate to: set the routing file's "
+                      "institution.coordinator, or give the staff backups"}});
           (void)routing::add_note(t, routing::system_actor,
                                   "escalation due, but nobody to escalate to beyond the "
                                   "assignees (no backup, no other coordinator): they are "
