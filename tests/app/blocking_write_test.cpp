@@ -30,15 +30,25 @@ core::status insert_again(app::write_queue& q, const std::string& id) {
   });
 }
 
+// A write queue over a database of its own, started, stopped at the end of the test.
+struct queue_rig {
+  testing::temp_db db{"tuki-bw"};
+  app::write_queue q{open(db), 16};
+  queue_rig() { q.start(); }
+  ~queue_rig() { q.stop(); }
+  static std::unique_ptr<adapters::sqlite_store> open(const testing::temp_db& db) {
+    auto store = adapters::sqlite_store::open(db.str());
+    REQUIRE(store);
+    return std::move(*store);
+  }
+};
+
 }  // namespace
 
 TEST_CASE("a store that fails is run again until it is stored, its failed runs rolled back",
           "[app][write_queue]") {
-  testing::temp_db db("tuki-bw");
-  auto store = adapters::sqlite_store::open(db.str());
-  REQUIRE(store);
-  app::write_queue q(std::move(*store), 16);
-  q.start();
+  queue_rig rig;
+  auto& q = rig.q;
   std::atomic<bool> stopping{false};
   int runs = 0;
   auto st = app::run_job_until_stored(q, flaky_insert(runs, 2, "mo-1"), stopping,
@@ -48,16 +58,12 @@ TEST_CASE("a store that fails is run again until it is stored, its failed runs r
   // Stored once: the two failed runs' rows were rolled back (else the third run would have
   // found its own duplicate), and the row that was committed is there now.
   CHECK(insert_again(q, "mo-1").error_code() == core::status::code::already_exists);
-  q.stop();
 }
 
 TEST_CASE("at stop a failed store is not tried again: it is left to start-up",
           "[app][write_queue]") {
-  testing::temp_db db("tuki-bw");
-  auto store = adapters::sqlite_store::open(db.str());
-  REQUIRE(store);
-  app::write_queue q(std::move(*store), 16);
-  q.start();
+  queue_rig rig;
+  auto& q = rig.q;
   std::atomic<bool> stopping{true};
   int runs = 0;
   auto st = app::run_job_until_stored(q, flaky_insert(runs, 5, "mo-2"), stopping,
@@ -65,5 +71,4 @@ TEST_CASE("at stop a failed store is not tried again: it is left to start-up",
   CHECK_FALSE(st);
   CHECK(runs == 1);
   CHECK(insert_again(q, "mo-2"));  // nothing of the failed run was kept
-  q.stop();
 }
