@@ -35,9 +35,12 @@ class yes_no_matcher final : public matcher {
  private:
   // The first answer word that counts for the student: an own-language answer of another
   // language (English "no", Finnish "well"; Finnish "en", Swedish "a") and a one-letter answer
-  // only as the whole reply; a negated one not at all. -1: none; 2: unsure.
+  // only as the whole reply; a negated one not at all. -1: none; 2: unsure. An "ok" (a yes that
+  // is also a sentiment word: "ok", "labi", "gerai") that a no follows is unsure, so the
+  // student is asked again: "ok no thanks", "okei, ei tarvii" were a yes.
   int first_answer(const prepared_reply& r, bool tolerant) const {
     const auto& toks = r.folded.tokens;
+    bool ok_said = false;  // the first answer that counts was an "ok": a yes, unless a no follows
     for (std::size_t i = 0; i < toks.size(); ++i) {
       auto hit = sets_.answers.match_at(toks, i, tolerant);
       if (!hit) continue;
@@ -49,10 +52,16 @@ class yes_no_matcher final : public matcher {
           r.content_words != 1)
         continue;
       const int languages = lexicon_sets::answer_languages(hit->tag);
-      if (languages == 0 || (languages & r.language_bit) != 0 || whole)
-        return lexicon_sets::answer_value(hit->tag);
+      if (languages != 0 && (languages & r.language_bit) == 0 && !whole) continue;
+      const int value = lexicon_sets::answer_value(hit->tag);
+      if (ok_said) {
+        if (value == 0) return 2;  // an "ok" and then a no
+        continue;
+      }
+      if (value != 1 || !sets_.sentiment.match_at(toks, hit->begin, tolerant)) return value;
+      ok_said = true;
     }
-    return -1;
+    return ok_said ? 1 : -1;
   }
   // The answer when the reply holds answers of one value and otherwise only courtesy words
   // and emoji; -1 otherwise.
