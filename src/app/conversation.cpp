@@ -83,22 +83,33 @@ std::optional<core::student> conversation::find_sender(adapters::sqlite_store& s
                                                        const std::string& from) const {
   // Gateways normally send E.164 already; stored numbers are E.164, so try it as it is first
   // and leave libphonenumber (tens of microseconds) for national formats.
-  std::optional<core::student> found;
-  if (is_e164(from)) found = store.find_student_by_phone(from);
-  for (std::size_t i = 0; !found && i < cfg_.institutions.size(); ++i) {
-    const auto& inst = cfg_.institutions[i];
+  // A number is unique per institution only: of its students, one of an institution on this
+  // gateway, else of any configured one. A row of an institution removed from the configuration
+  // is no sender: such a number is answered as unknown (a crisis gets the helpline and alerts
+  // the gateway's institution), not with another school's dialogs and staff.
+  std::string stale;  // an unconfigured institution the number has a row in
+  auto pick = [&](std::vector<core::student> rows) -> std::optional<core::student> {
+    std::optional<core::student> other;
+    for (auto& s : rows) {
+      const auto* inst = cfg_.find_institution(s.institution_id);
+      if (!inst) {
+        stale = s.institution_id;
+        continue;
+      }
+      if (inst->gateway == gateway) return std::move(s);
+      if (!other) other = std::move(s);
+    }
+    return other;
+  };
+  if (is_e164(from))
+    if (auto s = pick(store.find_students_by_phone(from))) return s;
+  for (const auto& inst : cfg_.institutions) {
     if (inst.gateway != gateway && cfg_.institutions.size() > 1) continue;
-    if (auto phone = adapters::normalize_phone(from, inst.country))
-      found = store.find_student_by_phone(*phone);
+    if (auto phone = adapters::normalize_phone(from, inst.country); phone && *phone != from)
+      if (auto s = pick(store.find_students_by_phone(*phone))) return s;
   }
-  // A student of an institution removed from the configuration is answered as an unknown number
-  // (a crisis gets the helpline and alerts the gateway's institution), not with another
-  // school's dialogs and staff.
-  if (found && !cfg_.find_institution(found->institution_id)) {
-    log_warn("sender_institution_not_configured", {{"institution", found->institution_id}});
-    return std::nullopt;
-  }
-  return found;
+  if (!stale.empty()) log_warn("sender_institution_not_configured", {{"institution", stale}});
+  return std::nullopt;
 }
 
 core::status conversation::store_message(adapters::sqlite_store& store, const std::string& gateway,

@@ -82,3 +82,25 @@ TEST_CASE("a ticket of an institution no longer configured reaches no other scho
   CHECK(ours->routed);
   CHECK(store.claim_jobs("mail", 10, t0).size() == 1);
 }
+
+TEST_CASE(
+    "a number with a row in a removed institution and one in a configured one is the "
+    "configured one's student",
+    "[app][institution]") {
+  testing::app_fixture f("tuki-unconfigured");
+  auto& store = *f.store;
+  const auto old_row = omnia_student(store);  // omnia sorts before varia
+  auto now_row = testing::aino();             // the same number, at varia since
+  now_row.ref = "s9";
+  REQUIRE(store.upsert_students({now_row}, t0));
+  REQUIRE(store.find_students_by_phone(now_row.phone).size() == 2);
+  auto out = f.conv->handle_inbound(store, "console",
+                                    testing::inbound_sms(now_row.phone, "ihan hyvin", "m1"), t0);
+  REQUIRE(out);
+  CHECK(out->known_sender);
+  // Stored as varia's student's message (the row that came later), not the removed one's.
+  const auto varia_id = store.find_students_by_phone(now_row.phone).back().id;
+  REQUIRE(varia_id != old_row.id);
+  CHECK(store.last_inbound_at(varia_id).has_value());
+  CHECK_FALSE(store.last_inbound_at(old_row.id).has_value());
+}

@@ -340,6 +340,16 @@ std::optional<core::student> sqlite_store::find_student_by_phone(const std::stri
   return out;
 }
 
+std::vector<core::student> sqlite_store::find_students_by_phone(const std::string& phone) {
+  auto& q =
+      db_->prepare("SELECT " TUKI_STUDENT_COLUMNS " FROM students WHERE phone = ?1 ORDER BY id");
+  q.bind(1, phone);
+  std::vector<core::student> out;
+  while (q.step()) out.push_back(read_student(q));
+  q.reset();
+  return out;
+}
+
 std::optional<core::student> sqlite_store::get_student(std::int64_t id) {
   auto& q = db_->prepare("SELECT " TUKI_STUDENT_COLUMNS " FROM students WHERE id = ?1");
   q.bind(1, id);
@@ -788,11 +798,13 @@ core::status sqlite_store::release_job(std::int64_t id) {
       .run();
 }
 
-bool sqlite_store::job_running(std::int64_t id) {
+core::result<bool> sqlite_store::job_running(std::int64_t id) {
   auto& q = db_->prepare("SELECT 1 FROM outbox WHERE id = ?1 AND status = 'running'");
   q.bind(1, id);
   const bool running = q.step();
+  core::status st = q.status();
   q.reset();
+  if (!st) return st;
   return running;
 }
 

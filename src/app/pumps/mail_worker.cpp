@@ -185,7 +185,9 @@ void service::mail_worker() {
           *writes_,
           [&, id, ticket, now](adapters::sqlite_store& s) -> core::status {
             // Run again after a failed sync of a commit: what is stored stays stored once.
-            if (!s.job_running(id)) return core::status::ok();
+            auto running = s.job_running(id);
+            if (!running) return running.error();
+            if (!*running) return core::status::ok();
             for (auto other : untried)
               if (auto r = s.release_job(other); !r) return r;
             if (d.verdict == mail_verdict::sent) {

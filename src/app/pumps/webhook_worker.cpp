@@ -74,7 +74,9 @@ int service::send_webhooks() {
     write_queue::job store_outcome = [id, sent, ticket, next,
                                       unsendable](adapters::sqlite_store& s) {
       // Run again after a failed sync of a commit: what is stored stays stored once.
-      if (!s.job_running(id)) return core::status::ok();
+      auto running = s.job_running(id);
+      if (!running) return running.error();
+      if (!*running) return core::status::ok();
       auto now = wall_now();
       if (sent) {
         if (ticket) (void)s.add_ticket_event(ticket, "WEBHOOK_SENT", "tuki", "", now);

@@ -1,6 +1,7 @@
 #include "tuki/core/schedule/holiday_calendar.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 namespace tuki::schedule {
 
@@ -17,15 +18,43 @@ holiday_calendar::holiday_calendar(std::vector<period> periods) : periods_(std::
   }
 }
 
-bool holiday_calendar::contains(date::local_days day) const { return length_at(day) > 0; }
+namespace {
 
-int holiday_calendar::length_at(date::local_days day) const {
+bool weekend(date::local_days d) {
+  const date::weekday wd{d};
+  return wd == date::Saturday || wd == date::Sunday;
+}
+
+// Whether only Saturdays and Sundays lie strictly between `a` and `b` (a < b).
+bool weekend_apart(date::local_days a, date::local_days b) {
+  for (auto d = a + date::days{1}; d < b; d += date::days{1})
+    if (!weekend(d)) return false;
+  return true;
+}
+
+}  // namespace
+
+bool holiday_calendar::contains(date::local_days day) const {
   auto it = std::upper_bound(merged_.begin(), merged_.end(), day,
                              [](date::local_days d, const auto& r) { return d < r.first; });
-  if (it == merged_.begin()) return 0;
+  if (it == merged_.begin()) return false;
   --it;
-  if (day > it->second) return 0;
-  return static_cast<int>((it->second - it->first).count()) + 1;
+  return day <= it->second;
+}
+
+int holiday_calendar::weekdays_of_break_at(date::local_days day) const {
+  if (!contains(day)) return 0;
+  auto it = std::upper_bound(merged_.begin(), merged_.end(), day,
+                             [](date::local_days d, const auto& r) { return d < r.first; });
+  std::size_t last = static_cast<std::size_t>(std::distance(merged_.begin(), it)) - 1;
+  std::size_t first = last;
+  while (first > 0 && weekend_apart(merged_[first - 1].second, merged_[first].first)) --first;
+  while (last + 1 < merged_.size() && weekend_apart(merged_[last].second, merged_[last + 1].first))
+    ++last;
+  int weekdays = 0;
+  for (auto d = merged_[first].first; d <= merged_[last].second; d += date::days{1})
+    weekdays += weekend(d) ? 0 : 1;
+  return weekdays;
 }
 
 }  // namespace tuki::schedule

@@ -18,8 +18,8 @@ core::instant start_of(date::local_days day, const date::time_zone* zone) {
 bool school_day(date::local_days day, const holiday_calendar& holidays) {
   const date::weekday wd{day};
   if (wd == date::Saturday || wd == date::Sunday) return false;
-  const int holiday = holidays.length_at(day);
-  return holiday == 0 || holiday > max_skipped_holiday_days;
+  const int holiday = holidays.weekdays_of_break_at(day);
+  return holiday == 0 || holiday > max_skipped_break_weekdays;
 }
 
 }  // namespace

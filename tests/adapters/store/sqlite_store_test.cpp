@@ -983,15 +983,15 @@ TEST_CASE("mail jobs are claimed crisis first, and a job put back untried keeps 
   CHECK(jobs[2].attempts == 1);
   CHECK(jobs[3].id == *normal_new);
   // A job no longer running (finished meanwhile) is left alone.
-  CHECK(store->job_running(jobs[3].id));
+  CHECK(store->job_running(jobs[3].id).value());
   REQUIRE(store->finish_job(jobs[3].id));
-  CHECK_FALSE(store->job_running(jobs[3].id));
+  CHECK_FALSE(store->job_running(jobs[3].id).value());
   REQUIRE(store->release_job(jobs[3].id));
   CHECK(store->claim_jobs("mail", 10, t0 + seconds(60)).empty());
-  CHECK(store->job_running(jobs[0].id));
+  CHECK(store->job_running(jobs[0].id).value());
   REQUIRE(store->retry_job(jobs[0].id, "down", t0 + seconds(90)));
-  CHECK_FALSE(store->job_running(jobs[0].id));  // queued again: its outcome is stored
-  CHECK_FALSE(store->job_running(*hook + 1000));
+  CHECK_FALSE(store->job_running(jobs[0].id).value());  // queued again: its outcome is stored
+  CHECK_FALSE(store->job_running(*hook + 1000).value());
 }
 
 TEST_CASE("resume_jobs makes waiting mail retries due, not new jobs, refusals or webhooks",

@@ -80,7 +80,7 @@ TEST_CASE("weekday time: a break longer than three weeks is not skipped", "[sche
   // A summer break listed to stop check-ins: 2026-06-01 to 2026-08-14, ten weeks.
   const schedule::holiday_calendar summer(
       {{local_days{year{2026} / 6 / 1}, local_days{year{2026} / 8 / 14}, "Kesäloma"}});
-  CHECK(summer.length_at(local_days{year{2026} / 7 / 1}) == 75);
+  CHECK(summer.weekdays_of_break_at(local_days{year{2026} / 7 / 1}) == 55);
   // Friday 2026-06-05 15:00 local, 48 h: Monday and Tuesday of the break count.
   CHECK(add_weekday_time(utc(2026, 6, 5, 12), hours(48), helsinki, summer) ==
         add_weekday_time(utc(2026, 6, 5, 12), hours(48), helsinki));
@@ -89,4 +89,20 @@ TEST_CASE("weekday time: a break longer than three weeks is not skipped", "[sche
       {{local_days{year{2026} / 6 / 1}, local_days{year{2026} / 6 / 21}, ""}});
   CHECK(add_weekday_time(utc(2026, 5, 29, 12), hours(9), helsinki, three_weeks) ==
         utc(2026, 6, 21, 21));  // Monday 06-22 00:00 local (+3 in summer)
+  // The same break written with its weekends (Saturday 05-30 to Sunday 06-21) is still three
+  // weeks of weekdays.
+  const schedule::holiday_calendar with_weekends(
+      {{local_days{year{2026} / 5 / 30}, local_days{year{2026} / 6 / 21}, ""}});
+  CHECK(with_weekends.weekdays_of_break_at(local_days{year{2026} / 6 / 10}) == 15);
+  CHECK(add_weekday_time(utc(2026, 5, 29, 12), hours(9), helsinki, with_weekends) ==
+        utc(2026, 6, 21, 21));
+  // A summer listed week by week (Monday to Friday, weekends between) is one break: not skipped.
+  std::vector<schedule::holiday_calendar::period> weeks;
+  for (int w = 0; w < 10; ++w)
+    weeks.push_back({local_days{year{2026} / 6 / 1} + date::days{7 * w},
+                     local_days{year{2026} / 6 / 5} + date::days{7 * w}, ""});
+  const schedule::holiday_calendar weekly(std::move(weeks));
+  CHECK(weekly.weekdays_of_break_at(local_days{year{2026} / 6 / 3}) == 50);
+  CHECK(add_weekday_time(utc(2026, 6, 5, 12), hours(48), helsinki, weekly) ==
+        add_weekday_time(utc(2026, 6, 5, 12), hours(48), helsinki));
 }

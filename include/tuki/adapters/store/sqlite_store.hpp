@@ -187,6 +187,9 @@ class sqlite_store {
                                                    const std::vector<std::string>& emails,
                                                    core::instant now);
   std::optional<core::student> find_student_by_phone(const std::string& phone);
+  /// Every student with this number, oldest first: a number is unique per institution only (a
+  /// student who moved schools may have a row in each).
+  std::vector<core::student> find_students_by_phone(const std::string& phone);
   std::optional<core::student> get_student(std::int64_t id);
   /// Ids of the institution's students, filtered by group, campus or ref ("all" = every one).
   std::vector<std::int64_t> select_students(const std::string& institution_id,
@@ -296,8 +299,9 @@ class sqlite_store {
   /// Puts a claimed job that was not tried back in the queue as it was (its attempt taken back).
   core::status release_job(std::int64_t id);
   core::status finish_job(std::int64_t id);
-  /// Whether job `id` is still `running` (claimed, its outcome not stored yet).
-  bool job_running(std::int64_t id);
+  /// Whether job `id` is still `running` (claimed, its outcome not stored yet); an error when the
+  /// database cannot be read.
+  core::result<bool> job_running(std::int64_t id);
   /// Makes every retry of `kind` waiting in the queue (failed before, due later) due at `now`,
   /// so that the next claims take them crisis first again (the mail server is back); returns
   /// how many. Not the jobs whose last error starts with `except_error_prefix` (when not

@@ -23,9 +23,10 @@ class holiday_calendar {
   explicit holiday_calendar(std::vector<period> periods);
 
   bool contains(date::local_days day) const;
-  /// The days of the holiday that holds `day` (touching and overlapping periods as one); 0 when
-  /// `day` is no holiday.
-  int length_at(date::local_days day) const;
+  /// The weekdays (Monday to Friday) of the break that holds `day`: its period with the periods
+  /// it touches or overlaps, and those only a weekend apart (a summer listed week by week is one
+  /// break). 0 when `day` is no holiday.
+  int weekdays_of_break_at(date::local_days day) const;
   /// The periods as given, sorted by first day.
   const std::vector<period>& periods() const { return periods_; }
   bool operator==(const holiday_calendar& other) const { return merged_ == other.merged_; }
