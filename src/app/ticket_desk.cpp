@@ -774,13 +774,13 @@ core::result<ticket_action_outcome> ticket_desk::act(adapters::sqlite_store& sto
   }
   const bool paused = student && student->paused_at(now);
   if (link.action == routing::ticket_action::acknowledge && !was_acknowledged && student &&
-      !student->opted_out && (!paused || t.is_crisis())) {
+      inst.settings && !student->opted_out && (!paused || t.is_crisis())) {
     // The student hears that a person saw it: replies.ticket_seen with {staff_role}. Not a
     // student who opted out (STOP): tuki sends them nothing; nor one who paused, unless the
-    // ticket is a crisis. In quiet hours it waits for the morning, a crisis's excepted.
-    std::string language = student->language.empty()
-                               ? (inst.settings ? inst.settings->default_language : "fi")
-                               : student->language;
+    // ticket is a crisis. In quiet hours it waits for the morning, a crisis's excepted. Nor a
+    // student of an institution no longer configured (an old link): no gateway would take it.
+    std::string language =
+        student->language.empty() ? inst.settings->default_language : student->language;
     std::string text = library.lexicons().reply(language, "ticket_seen");
     if (!text.empty()) {
       // The role of the person who acknowledged, as they are on this ticket: also
@@ -791,7 +791,7 @@ core::result<ticket_action_outcome> ticket_desk::act(adapters::sqlite_store& sto
         if (a.email == routing::normalize_email(link.actor) && !a.role.empty()) role = a.role;
       if (role.find(',') != std::string::npos) role = role.substr(0, role.find(','));
       text = core::fill_placeholders(text, {{"staff_role", roles_.name(role, language)}});
-      std::string gateway = inst.settings ? inst.settings->gateway : "";
+      const std::string& gateway = inst.settings->gateway;
       core::instant due = now;
       if (send_gate_ && !t.is_crisis())
         if (auto until = send_gate_(*student, store.last_inbound_at(student->id), now))

@@ -7,6 +7,7 @@
 #include "support/app_fixture.hpp"
 #include "support/inbound_sms.hpp"
 #include "support/students.hpp"
+#include "tuki/core/routing/action_link.hpp"
 
 using namespace tuki;
 
@@ -103,4 +104,40 @@ TEST_CASE(
   REQUIRE(varia_id != old_row.id);
   CHECK(store.last_inbound_at(varia_id).has_value());
   CHECK_FALSE(store.last_inbound_at(old_row.id).has_value());
+}
+
+TEST_CASE("an old link acknowledging a removed institution's ticket queues no SMS",
+          "[app][institution]") {
+  // omnia is configured while its crisis ticket is opened and mailed, then dropped; the
+  // acknowledge link in the mail still carries a valid signature.
+  testing::app_fixture f("tuki-unconfigured",
+                         "  - id: omnia\n    gateway: console\n"
+                         "    crisis_contact: kriisi@omnia.test\n"
+                         "public_url: https://tuki.test\nsecret: link-key\n");
+  auto& store = *f.store;
+  const auto student = omnia_student(store);
+  auto opened =
+      f.conv->desk().open(store, student, "crisis", core::urgency::urgent, "", "", "", t0);
+  REQUIRE(opened);
+  REQUIRE(opened->routed);
+  auto without = f.cfg;
+  std::erase_if(without.institutions, [](const auto& i) { return i.id == "omnia"; });
+  app::conversation after(without, f.conv->library(),
+                          app::role_names::load(without.dialogs_dir).value());
+
+  routing::action_link l{
+      std::to_string(opened->id), routing::ticket_action::acknowledge, "",
+      "kriisi@omnia.test",        t0 + std::chrono::hours(24),         "nonce-omnia-1"};
+  auto url = routing::make_action_link("link-key", "https://tuki.test", l);
+  REQUIRE(url);
+  const auto at = t0 + std::chrono::minutes(3);
+  auto r = after.desk().act(store, *after.library(),
+                            url->substr(std::string("https://tuki.test").size()), at);
+  REQUIRE(r);
+  INFO(r->message);
+  CHECK(r->http_status == 200);
+  // Before, the "seen" SMS went to the outbox with no gateway to send it.
+  CHECK_FALSE(r->sms_queued);
+  CHECK(r->said == routing::action_message::acknowledged_quietly);
+  CHECK(store.claim_sms(10, at + std::chrono::hours(24)).value().empty());
 }
