@@ -163,6 +163,14 @@ void service::add_routes() {
       log_warn("inbound_invalid", {{"gateway", gw.name()}, {"reason", parsed.error.reason}});
       co_return core::http_response::text(parsed.error.http_status, parsed.error.reason + "\n");
     }
+    // Retries are recognised by the gateway's message id: without one, a reply the gateway
+    // sends again (its answer lost, a timeout) is stored and stepped again.
+    if (parsed.value->gateway_id.empty() && inbound_without_id_.insert(gw.name()).second)
+      log_warn("inbound_without_id",
+               {{"gateway", gw.name()},
+                {"effect",
+                 "a reply the gateway sends again is stored and answered again: make its "
+                 "callback carry the message id (Kannel get-url: id=%I)"}});
     // Whatever the gateway sent, the text stored and matched is valid UTF-8: a stray byte would
     // otherwise be stored as is and break every JSON that quotes it (a staff webhook).
     parsed.value->text = core::repair_utf8(parsed.value->text);

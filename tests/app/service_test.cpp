@@ -314,6 +314,30 @@ TEST_CASE("a configuration error stops the service before it creates the store",
   CHECK_FALSE(fs::exists(state));
 }
 
+TEST_CASE("a gateway that sends replies without a message id is logged once", "[app][service]") {
+  fixture f;
+  std::string log;
+  {
+    stderr_capture capture(f.dir / "stderr.log");
+    testing::running_service running(f.cfg);
+    for (const char* text : {"hei", "moi"})
+      CHECK(fetch(running.client,
+                  running.base + "/v1/gateways/console/inbound?from=%2B358401234599&text=" + text)
+                .status == 200);
+    CHECK(fetch(running.client,
+                running.base + "/v1/gateways/console/inbound?from=%2B358401234599&text=3&id=m1")
+              .status == 200);
+    running.stop();
+    log = capture.text();
+  }
+  INFO(log);
+  const std::string event = "event=inbound_without_id gateway=console";
+  REQUIRE_THAT(log, Catch::Contains(event));
+  CHECK(log.find(event) == log.rfind(event));  // once, not once a reply
+  CHECK_THAT(log, Catch::Contains("id=%I"));
+  CHECK_THAT(log, !Catch::Contains("358401234599"));
+}
+
 TEST_CASE("credentials in gateway and mail URLs do not reach the log", "[app][service]") {
   fixture f;
   auto cfg = service_config("log_level: debug\nstore:\n  path: " + (f.dir / "tuki.db").string() +

@@ -20,6 +20,7 @@
 #include <atomic>
 #include <map>
 #include <memory>
+#include <set>
 #include <thread>
 
 #include <boost/asio/io_context.hpp>
@@ -103,6 +104,8 @@ class service {
   std::unique_ptr<adapters::http_server> server_;
   metrics metrics_;
   message_counts_cache message_counts_;  // /metrics message counts between scrapes (io thread)
+  // Gateways that sent a reply without a message id, each logged once (io thread).
+  std::set<std::string> inbound_without_id_;
   std::unique_ptr<boost::asio::steady_timer> outbox_wake_;
   // A wake posted to the outbox thread and not yet run: further wakes until it runs are the
   // same wake (one post, one reactor interrupt, instead of one per reply).
