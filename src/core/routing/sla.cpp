@@ -55,11 +55,14 @@ std::optional<sla_deadline> next_deadline(const ticket& t, const sla_settings& s
     const std::string coordinator = normalize_email(s.coordinator_email);
     // A backup absent on the day the escalation goes out (its own absences in the staff
     // directory) is passed over for the coordinator, as one who left is: the escalation is
-    // there to reach someone who can act now.
-    const auto local_day = to_local(std::max(now, d.at), s.zone).day;
+    // there to reach someone who can act now. So is, for a crisis, a backup neither at work
+    // then nor on call, as when the crisis was routed (docs/routing.md, availability).
+    const auto local = to_local(std::max(now, d.at), s.zone);
     auto away = [&](const std::string& email) {
       const staff_member* m = staff ? staff->find(email) : nullptr;
-      return m && is_absent(*m, local_day);
+      if (!m) return false;
+      if (is_absent(*m, local.day)) return true;
+      return t.is_crisis() && !m->on_call && !in_working_hours(*m, local);
     };
     for (const auto& a : t.assignees) {
       const bool backup = !a.backup_email.empty() && a.backup_email != a.email &&

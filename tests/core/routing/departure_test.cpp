@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include "routing_test_support.hpp"
+#include "tuki/core/routing/availability.hpp"
 #include "tuki/core/routing/sla.hpp"
 
 using namespace tuki;
@@ -233,5 +234,47 @@ TEST_CASE("an escalation passes over a backup absent on the day it goes out",
   CHECK(next_deadline(t, s, due, &dir)->recipients == std::vector<std::string>{"boss@x.fi"});
   // Asked later, when the step is overdue: the day it goes out is today's.
   CHECK(next_deadline(t, s, due + std::chrono::days(10), &dir)->recipients ==
+        std::vector<std::string>{"backup@x.fi"});
+}
+
+TEST_CASE("a crisis escalation passes over a backup neither at work nor on call",
+          "[routing][departure]") {
+  routing_decision d;
+  d.assignees.push_back({"t@x.fi", "T", "nurse", "fi", "backup@x.fi", ""});
+  ticket t = make_ticket("T5", request("crisis"), d, day);  // 08:00 UTC, a Tuesday
+  REQUIRE(t.is_crisis());
+  REQUIRE(mark_notified(t, day).is_ok());
+  REQUIRE(record_reminder(t, {"t@x.fi"}, day + std::chrono::minutes(30)).is_ok());
+  sla_settings s;
+  s.coordinator_email = "boss@x.fi";
+  const auto due = next_deadline(t, s, day)->at;  // 09:00 UTC (s.zone is null)
+  staff_member backup;
+  backup.email = "backup@x.fi";
+  backup.roles = {"nurse"};
+  working_slot afternoons;
+  afternoons.days = {true, true, true, true, true, false, false};
+  afternoons.from = std::chrono::hours(12);
+  afternoons.to = std::chrono::hours(20);
+  backup.working_hours = {afternoons};
+  auto escalated_to = [&](const staff_member& b, core::instant at) {
+    staff_directory dir;
+    REQUIRE(dir.add(b).is_ok());
+    return next_deadline(t, s, at, &dir)->recipients;
+  };
+  CHECK(escalated_to(backup, due) == std::vector<std::string>{"boss@x.fi"});
+  // Asked later, when the step is overdue and the backup at work: the backup.
+  CHECK(escalated_to(backup, due + std::chrono::hours(4)) ==
+        std::vector<std::string>{"backup@x.fi"});
+  backup.on_call = true;
+  CHECK(escalated_to(backup, due) == std::vector<std::string>{"backup@x.fi"});
+  // Any other ticket still goes to the backup, who sees it when back at work.
+  ticket studies = reminded_ticket("T6");
+  staff_member off = backup;
+  off.on_call = false;
+  staff_directory dir;
+  REQUIRE(dir.add(off).is_ok());
+  const auto studies_due = next_deadline(studies, s, day)->at;
+  REQUIRE(to_local(studies_due, nullptr).minute_of_day < std::chrono::hours(12));
+  CHECK(next_deadline(studies, s, studies_due, &dir)->recipients ==
         std::vector<std::string>{"backup@x.fi"});
 }
