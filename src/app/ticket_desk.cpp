@@ -931,14 +931,16 @@ core::result<int> ticket_desk::sla_step(adapters::sqlite_store& store, std::int6
             std::find(to.begin(), to.end(), routing::normalize_email(crisis_contact)) == to.end())
           to.push_back(routing::normalize_email(crisis_contact));
         if (to.empty()) {
-          log_error("ticket_escalation_unrouted",
-                    {{"ticket_id", std::to_string(id)},
-                     {"institution", row->institution_id},
-                     {"crisis", t.is_crisis() ? "true" : "false"},
-                     {"reason",
-                      "no backup (or only ones who left or are absent today) and no coordinator "
-                      "beyond the assignees to escalate to: set the routing file's "
-                      "institution.coordinator, or give the staff backups"}});
+          log_error(
+              "ticket_escalation_unrouted",
+              {{"ticket_id", std::to_string(id)},
+               {"institution", row->institution_id},
+               {"crisis", t.is_crisis() ? "true" : "false"},
+               {"reason",
+                "no backup (or only ones who left, are absent today, or for a crisis are neither "
+                "at work nor on call) and no coordinator "
+                "beyond the assignees to escalate to: set the routing file's "
+                "institution.coordinator, or give the staff backups"}});
           (void)routing::add_note(t, routing::system_actor,
                                   "escalation due, but nobody to escalate to beyond the "
                                   "assignees (no backup, no other coordinator): they are "
