@@ -129,7 +129,7 @@ ticket_desk::ticket_desk(const config::config& cfg, role_names roles)
     sla.zone = inst.routing.rules.zone;  // the school days the staff steps count
     // ... and the holidays they skip. A schedule file that does not load stops the service at
     // start (service::create); a command that only reads tickets counts without holidays then.
-    if (auto sched = load_institution_schedule(s)) sla.holidays = sched->holidays;
+    if (auto sched = load_institution_schedule(s)) sla.holidays = sched->holidays.staff_holidays();
     institutions_.emplace(s.id, std::move(inst));
   }
 }

@@ -215,6 +215,19 @@ TEST_CASE("the staff steps skip the holidays of the institution's schedule file"
     CHECK(sla.holidays.contains(date::local_days{date::year{2026} / 12 / 28}));
     CHECK_FALSE(sla.holidays.contains(date::local_days{date::year{2026} / 12 / 18}));
   }
+  {
+    // A students' break with staff at work (staff_at_work: true) is no holiday of the steps.
+    const auto file = std::filesystem::temp_directory_path() /
+                      ("tuki-exam-week-" + std::to_string(::getpid()) + ".yaml");
+    std::ofstream(file) << "tuki_schedule: 1\ninstitution: varia\ntime_zone: Europe/Helsinki\n"
+                           "holidays:\n  - {from: 2026-12-21, to: 2027-01-06}\n"
+                           "  - {from: 2027-03-08, to: 2027-03-12, staff_at_work: true}\n";
+    desk_fixture f("", "    schedule_file: " + file.string() + "\n");
+    std::filesystem::remove(file);
+    const auto sla = f.desk->sla_of("varia");
+    CHECK(sla.holidays.contains(date::local_days{date::year{2026} / 12 / 28}));
+    CHECK_FALSE(sla.holidays.contains(date::local_days{date::year{2027} / 3 / 10}));
+  }
   // Without a schedule file there are no holidays, only weekends.
   desk_fixture plain;
   CHECK(plain.desk->sla_of("varia").holidays.periods().empty());

@@ -34,6 +34,13 @@ bool weekend_apart(date::local_days a, date::local_days b) {
 
 }  // namespace
 
+holiday_calendar holiday_calendar::staff_holidays() const {
+  std::vector<period> staff_away;
+  std::copy_if(periods_.begin(), periods_.end(), std::back_inserter(staff_away),
+               [](const period& p) { return !p.staff_at_work; });
+  return holiday_calendar(std::move(staff_away));
+}
+
 bool holiday_calendar::contains(date::local_days day) const {
   auto it = std::upper_bound(merged_.begin(), merged_.end(), day,
                              [](date::local_days d, const auto& r) { return d < r.first; });

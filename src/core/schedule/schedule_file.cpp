@@ -90,6 +90,11 @@ long whole_number(const YAML::Node& n, const std::string& path, long min, long m
   return v;
 }
 
+bool yes_no(const YAML::Node& n, const std::string& path) {
+  if (n.IsScalar() && (n.Scalar() == "true" || n.Scalar() == "false")) return n.Scalar() == "true";
+  fail(n, path, "expected true or false, got " + quoted(n));
+}
+
 // `range` is the human text of [min, max], e.g. "from 0 to 1".
 double decimal(const YAML::Node& n, const std::string& path, double min, double max,
                std::string_view range) {
@@ -213,9 +218,12 @@ holiday_calendar read_holidays(const YAML::Node& n, const std::string& path) {
   if (!n.IsSequence()) fail(n, path, "expected a list of holidays, got " + quoted(n));
   std::vector<holiday_calendar::period> periods;
   for (std::size_t i = 0; i < n.size(); ++i) {
-    map_reader m(n[i], path + "[" + std::to_string(i) + "]", {"date", "from", "to", "name"});
+    map_reader m(n[i], path + "[" + std::to_string(i) + "]",
+                 {"date", "from", "to", "name", "staff_at_work"});
     holiday_calendar::period p;
     if (m.has("name")) p.name = text(m.get("name"), m.sub("name"));
+    if (m.has("staff_at_work"))
+      p.staff_at_work = yes_no(m.get("staff_at_work"), m.sub("staff_at_work"));
     if (m.has("date")) {
       if (m.has("from") || m.has("to")) {
         fail(n[i], m.path(), "give either \"date\" or \"from\" and \"to\", not both");

@@ -88,6 +88,8 @@ TEST_CASE("schedule file errors are located and say what is wrong", "[schedule]"
       {"bad_zone.yaml", "3:12: time_zone: unknown time zone \"Europe/Helsinky\""},
       {"bad_date.yaml", "6:12: holidays[1].date: expected a date YYYY-MM-DD, got \"2027-02-30\""},
       {"reversed_range.yaml", "6:9: holidays[0].to: is before \"from\""},
+      {"bad_staff_at_work.yaml",
+       "5:72: holidays[0].staff_at_work: expected true or false, got \"yes\""},
       {"duplicate_id.yaml", "7:10: triggers[0].id: duplicate rule id \"start\""},
       {"bad_quiet_hours.yaml",
        "6:15: quiet_hours.send_until: must be later than send_from"
@@ -127,4 +129,28 @@ TEST_CASE("missing files and inline text", "[schedule]") {
   auto not_a_map = parse_schedule("- 1\n- 2\n", "inline");
   REQUIRE_FALSE(not_a_map);
   CHECK(not_a_map.error().message() == "inline:1:1: expected a mapping, got a list");
+}
+
+TEST_CASE("a students' break with staff at work is no holiday of the staff", "[schedule]") {
+  auto f = parse_schedule(R"(tuki_schedule: 1
+institution: varia
+time_zone: Europe/Helsinki
+holidays:
+  - {from: 2026-12-21, to: 2027-01-06, name: Joululoma}
+  - {from: 2027-03-08, to: 2027-03-12, name: Koeviikko, staff_at_work: true}
+  - {date: 2027-05-01, name: Vappu, staff_at_work: false}
+)",
+                          "varia.yaml");
+  INFO(f.error().message());
+  REQUIRE(f);
+  // Nothing goes to students on any of them ...
+  CHECK(f->holidays.contains(day(2027, 3, 10)));
+  CHECK(f->holidays.contains(day(2026, 12, 28)));
+  CHECK(f->holidays.contains(day(2027, 5, 1)));
+  // ... but tickets' staff steps count the exam week.
+  const auto staff = f->holidays.staff_holidays();
+  CHECK_FALSE(staff.contains(day(2027, 3, 10)));
+  CHECK(staff.contains(day(2026, 12, 28)));
+  CHECK(staff.contains(day(2027, 5, 1)));
+  CHECK(staff.periods().size() == 2);
 }

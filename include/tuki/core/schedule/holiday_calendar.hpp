@@ -16,6 +16,9 @@ class holiday_calendar {
     date::local_days first;  // inclusive
     date::local_days last;   // inclusive, >= first
     std::string name;        // for humans ("Joululoma"); may be empty
+    /// A break of the students only (an exam week, a work placement period): nothing is sent
+    /// to students, but staff are at work, so tickets' reminders and escalations go on.
+    bool staff_at_work = false;
   };
 
   holiday_calendar() = default;
@@ -27,6 +30,9 @@ class holiday_calendar {
   /// it touches or overlaps, and those only a weekend apart (a summer listed week by week is one
   /// break). 0 when `day` is no holiday.
   int weekdays_of_break_at(date::local_days day) const;
+  /// The days staff are away too: the periods without staff_at_work (what tickets' staff
+  /// steps skip, routing::sla_settings::holidays).
+  holiday_calendar staff_holidays() const;
   /// The periods as given, sorted by first day.
   const std::vector<period>& periods() const { return periods_; }
   bool operator==(const holiday_calendar& other) const { return merged_ == other.merged_; }
