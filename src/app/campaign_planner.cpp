@@ -111,7 +111,7 @@ core::result<campaign_selection> select_campaign(const schedule::schedule_file& 
     c.has_active_session = r.active;
     c.opted_out = r.opted_out;
     c.paused_until = r.paused_until;
-    if (auto why = schedule::skip_of(c, settings.fair, now)) {
+    if (auto why = schedule::skip_of(c, settings.fair, now, *settings.institution_zone)) {
       ++report.skipped[static_cast<std::size_t>(*why)];
       return;
     }

@@ -260,7 +260,8 @@ core::result<start_report> scheduler::start_due(adapters::sqlite_store& store, c
     // The cap holds when the send starts, not only when it was planned: a student planned by two
     // campaigns (an oversubscribed weekly rule planned again the next week, or a milestone and a
     // recurring rule) must still get at most one new check-in per min_days_between_checkins.
-    if (sched && p.last_checkin && now - *p.last_checkin < sched->fair.min_gap) {
+    if (sched && p.last_checkin &&
+        !schedule::gap_allows(*p.last_checkin, now, sched->fair.min_gap, *sched->time_zone)) {
       if (auto s = store.finish_planned_send(p.id, "skipped", now); !s) return s;
       ++out.skipped;
       continue;

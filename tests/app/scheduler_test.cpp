@@ -275,6 +275,38 @@ TEST_CASE("a recurring rule plans only what goes out before its next occurrence,
   CHECK(f.count("SELECT COUNT(*) FROM planned_sends WHERE student_id IN (1, 2, 3)") == 3);
 }
 
+TEST_CASE("a weekly rule reaches a student every week, whatever the hour of last week's send",
+          "[scheduler]") {
+  fixture f;
+  f.add_students(2);
+  auto& s = *f.store;
+  auto sch = f.make_scheduler();
+  const auto tue_1030 = tue_0900 + minutes(90);
+  // Last week's check-ins went out late in the staggered Tuesday (17:30 and 19:59 local), so
+  // fewer than 7 x 24 hours lie between them and this Tuesday's 10:00: 7 calendar days do.
+  const auto last_tue = tue_0900 - hours(24 * 7);
+  REQUIRE(s.set_last_checkin(1, last_tue + hours(8) + minutes(30)).is_ok());
+  REQUIRE(s.set_last_checkin(2, last_tue + hours(10) + minutes(59)).is_ok());
+  auto r = sch.evaluate_rules(s, tue_1030);
+  INFO(r.error().to_string());
+  REQUIRE(r);
+  CHECK(r->planned == 2);
+  CHECK(f.count("SELECT COUNT(*) FROM campaigns WHERE planned = 2") == 1);
+  // ... and the sends start that afternoon (both due by 16:00, the day's window cut in two),
+  // not skipped at send time by the same count in hours.
+  auto started = sch.start_due(s, tue_1030 + hours(5) + minutes(30), 10, 100);
+  REQUIRE(started);
+  CHECK(started->skipped == 0);
+  CHECK(started->started == 2);
+  // A check-in six calendar days ago still caps: at most one a week.
+  fixture g;
+  g.add_students(1);
+  REQUIRE(g.store->set_last_checkin(1, tue_0900 - hours(24 * 6)).is_ok());
+  auto capped = g.make_scheduler().evaluate_rules(*g.store, tue_1030);
+  REQUIRE(capped);
+  CHECK(capped->planned == 0);
+}
+
 TEST_CASE("a recurring occurrence planned in three steps, its walk on a read connection, is the "
           "one evaluate_rules plans",
           "[scheduler]") {

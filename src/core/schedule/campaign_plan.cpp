@@ -67,12 +67,18 @@ std::string_view to_string(skip_reason r) {
   return "unknown";
 }
 
+bool gap_allows(core::instant last, core::instant now, std::chrono::days min_gap,
+                const date::time_zone& zone) {
+  return local_day(now, zone) - local_day(last, zone) >= min_gap;
+}
+
 std::optional<skip_reason> skip_of(const campaign_candidate& c, const fairness& fair,
-                                   core::instant now) {
+                                   core::instant now, const date::time_zone& zone) {
   if (c.opted_out) return skip_reason::opted_out;
   if (c.paused_until && now < *c.paused_until) return skip_reason::paused;
   if (c.has_active_session) return skip_reason::active;
-  if (c.last_checkin && now - *c.last_checkin < fair.min_gap) return skip_reason::capped;
+  if (c.last_checkin && !gap_allows(*c.last_checkin, now, fair.min_gap, zone))
+    return skip_reason::capped;
   return std::nullopt;
 }
 
@@ -149,7 +155,8 @@ core::result<campaign_plan> plan_campaign(std::span<const campaign_candidate> ca
   campaign_plan plan;
   plan.sends.reserve(candidates.size());
   for (std::uint32_t i = 0; i < candidates.size(); ++i) {
-    if (auto why = skip_of(candidates[i], settings.fair, now)) plan.skipped.push_back({i, *why});
+    if (auto why = skip_of(candidates[i], settings.fair, now, *settings.institution_zone))
+      plan.skipped.push_back({i, *why});
     else plan.sends.push_back({i, 0, now});
   }
   auto stagger = campaign_stagger::start(settings, now, plan.sends.size());

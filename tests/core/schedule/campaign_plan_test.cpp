@@ -285,3 +285,17 @@ TEST_CASE("the stagger gives slots one student at a time, finding days as they a
   REQUIRE_FALSE(none);
   CHECK(none.error().message().find("no allowed sending day") != std::string::npos);
 }
+
+TEST_CASE("the gap between check-ins counts calendar days in the institution's zone",
+          "[schedule]") {
+  const auto& hki = zone("Europe/Helsinki");
+  // Tuesday 2026-11-24 10:00 Helsinki; last Tuesday's sends at 17:30 and 21:59 local.
+  const auto now = utc(2026, 11, 24, 8, 0);
+  CHECK(gap_allows(utc(2026, 11, 17, 15, 30), now, std::chrono::days{7}, hki));
+  CHECK(gap_allows(utc(2026, 11, 17, 19, 59), now, std::chrono::days{7}, hki));
+  // 21:59 UTC on Tuesday is already Wednesday in Helsinki: six days.
+  CHECK_FALSE(gap_allows(utc(2026, 11, 17, 22, 30), now, std::chrono::days{7}, hki));
+  CHECK_FALSE(gap_allows(utc(2026, 11, 18, 6, 0), now, std::chrono::days{7}, hki));
+  CHECK(gap_allows(utc(2026, 11, 23, 6, 0), now, std::chrono::days{1}, hki));
+  CHECK_FALSE(gap_allows(utc(2026, 11, 24, 6, 0), now, std::chrono::days{1}, hki));
+}

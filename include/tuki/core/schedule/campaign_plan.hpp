@@ -19,8 +19,9 @@ namespace tuki::schedule {
 
 /// Per-student caps and staff capacity of an institution.
 struct fairness {
-  /// At most one new check-in per this period: a student whose last check-in was sent less than
-  /// this long before `now` is skipped (capped). Default 7 days.
+  /// At most one new check-in per this period, counted in calendar days of the institution's
+  /// zone (gap_allows): a student whose last check-in was sent fewer days before `now` is
+  /// skipped (capped). Default 7 days.
   std::chrono::days min_gap{7};
   /// Support needs staff can take per day (all staff of the institution), >= 1. Default 60.
   int capacity_per_day = 60;
@@ -74,10 +75,17 @@ struct campaign_plan {
   std::uint64_t per_day = 0;
 };
 
+/// Whether a student whose last check-in was sent at `last` may be sent a new one at `now`:
+/// `min_gap` counts calendar days in `zone` (the institution's), whatever the hour. So with the
+/// default 7 days last Tuesday's check-in, sent at 17:30 late in a staggered day, allows this
+/// Tuesday's at 10:00: counted in hours, a weekly rule would reach each student every other week.
+bool gap_allows(core::instant last, core::instant now, std::chrono::days min_gap,
+                const date::time_zone& zone);
+
 /// The first reason in enum order that skips `c` at `now` (step 1 of plan_campaign), or nullopt
-/// when the student is accepted.
+/// when the student is accepted. `zone`: the institution's, for the gap (gap_allows).
 std::optional<skip_reason> skip_of(const campaign_candidate& c, const fairness& fair,
-                                   core::instant now);
+                                   core::instant now, const date::time_zone& zone);
 
 /// Steps 2 and 3 of plan_campaign one accepted student at a time, in candidate order, so that a
 /// caller can plan a million students while holding none of them: memory is O(zones), and the
@@ -123,7 +131,7 @@ class campaign_stagger {
 /// Plans a campaign over `candidates` (at most 2^32 - 1) at `now`.
 ///
 /// 1. Skips, with a reason: opted out; paused (now < paused_until); has an active session;
-///    capped (now - last_checkin < min_gap).
+///    capped (fewer than min_gap calendar days since last_checkin: gap_allows).
 /// 2. Staggering: accepted students, in candidate order, are cut into batches of `per_day`;
 ///    batch k goes out on campaign day k, the k-th allowed day (allowed weekday, not a holiday)
 ///    counted in the institution's zone from today (see min_first_day_window).
