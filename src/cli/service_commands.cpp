@@ -276,6 +276,9 @@ void register_service_commands(CLI::App& root, int& exit_code) {
         auto r = conv.start_checkin(s, id, *dialog_id, now);
         if (!r) return r.error();
         (*r ? started : skipped)++;
+        // It counts towards the gap the scheduler keeps (min_days_between_checkins).
+        if (*r)
+          if (auto c = s.set_last_checkin(id, now); !c) return c;
       }
       return s.audit("cli", "checkin_send", inst->id, *dialog_id + " to " + *to, now);
     });

@@ -281,7 +281,12 @@ got=$(cd "$chk" && TUKI_DB="$chk/tuki.db" "$tuki" checkin send --dialog weekly_c
   fail "checkin send --dialog weekly_checkin: $got"
 case "$got" in *"started weekly_checkin for 1 students"*) ;; *) fail "checkin send said: $got" ;; esac
 [ "$(sessions)" = 1 ] || fail "checkin send --dialog weekly_checkin stored no session"
-pass "checkin send: an unknown dialog exits 2 and stores nothing; a known one starts"
+last_checkin=$(python3 -c 'import sqlite3, sys
+print(sqlite3.connect(sys.argv[1]).execute("SELECT last_checkin_at IS NOT NULL FROM students").fetchone()[0])' \
+  "$chk/tuki.db")
+# The scheduler's gap between check-ins counts it (min_days_between_checkins).
+[ "$last_checkin" = 1 ] || fail "checkin send did not record the student's last check-in"
+pass "checkin send: an unknown dialog exits 2 and stores nothing; a known one starts and counts"
 
 # 8. checkin send inside the institution's quiet hours says so, with the command that waits for
 # the next allowed moment; outside them it says nothing of the kind.
