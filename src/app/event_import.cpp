@@ -8,6 +8,7 @@
 
 #include "tuki/app/csv_import_text.hpp"
 #include "tuki/core/schedule/calendar_date.hpp"
+#include "tuki/core/schedule/data_trigger.hpp"
 #include "tuki/core/text/csv.hpp"
 
 namespace tuki::app {
@@ -19,17 +20,10 @@ std::string trim(std::string_view s) {
   return std::string(s);
 }
 
-bool valid_event_name(const std::string& s) {
-  if (s.empty() || s.size() > 64) return false;
-  for (char c : s)
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) return false;
-  return true;
-}
-
 /// Checks one item; returns the reason it is wrong, or "".
 std::string check(const event_input& e) {
   if (e.student_ref.empty()) return "student_id is empty";
-  if (!valid_event_name(e.event))
+  if (!schedule::valid_event_name(e.event))
     return "event '" + e.event + "' must be 1-64 characters of a-z, 0-9, _ or -";
   if (!schedule::parse_calendar_date(e.date))
     return "date '" + e.date + "' is not a valid YYYY-MM-DD date";

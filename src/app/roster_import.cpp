@@ -7,6 +7,7 @@
 #include "tuki/adapters/phone/phone_normalizer.hpp"
 #include "tuki/app/csv_import_text.hpp"
 #include "tuki/core/routing/staff_directory.hpp"
+#include "tuki/core/schedule/milestone_rule.hpp"
 #include "tuki/core/schedule/zone_cache.hpp"
 #include "tuki/core/text/csv.hpp"
 #include "tuki/core/text/email_address.hpp"
@@ -39,12 +40,6 @@ void check_length(const std::string& at, const std::string& col, std::string_vie
   if (auto n = core::utf8_code_points(v); n > max)
     errors.push_back(at + col + ": " + std::to_string(n) + " characters; at most " +
                      std::to_string(max) + " are allowed");
-}
-
-// A column of dates besides start_date: internship_start, graduation_date, contract_end.
-bool is_date_column(const std::string& col) {
-  return col.size() > 5 &&
-         (col.ends_with("_date") || col.ends_with("_start") || col.ends_with("_end"));
 }
 
 // A date cell as the store keeps it (YYYY-MM-DD, also from 10.8.2026); an error names the line
@@ -181,7 +176,7 @@ std::optional<core::student> student_row_parser::parse(
     else if (col == "timezone") s.timezone = v;
     else {
       // Empty: the file clears the stored value.
-      s.extra[col] = is_date_column(col) ? read_date(at, col, v, errors) : v;
+      s.extra[col] = schedule::is_date_column(col) ? read_date(at, col, v, errors) : v;
     }
   }
   if (s.ref.empty()) errors.push_back(at + "student_id: is empty");

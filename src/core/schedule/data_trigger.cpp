@@ -55,6 +55,13 @@ std::optional<date::local_days> first_in(const trigger_rule& rule,
 }
 }  // namespace
 
+bool valid_event_name(std::string_view name) {
+  if (name.empty() || name.size() > 64) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  });
+}
+
 core::result<trigger_comparison> parse_comparison(std::string_view text) {
   if (text == ">=") return trigger_comparison::at_least;
   if (text == ">") return trigger_comparison::more_than;

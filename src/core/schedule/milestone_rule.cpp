@@ -4,6 +4,11 @@
 
 namespace tuki::schedule {
 
+bool is_date_column(std::string_view column) {
+  return column.size() > 5 &&
+         (column.ends_with("_date") || column.ends_with("_start") || column.ends_with("_end"));
+}
+
 std::optional<core::instant> milestone_time(const milestone_rule& rule,
                                             date::year_month_day student_date,
                                             const date::time_zone& tz) {

@@ -264,6 +264,10 @@ recurring_rule read_recurring(const map_reader& m, const quiet_hours& q) {
   if (m.has("at")) {
     r.at = clock_time(m.get("at"), m.sub("at"));
     check_inside_quiet_hours(r.at, q, m.get("at"), m.sub("at"));
+  } else if (r.at < q.send_from || !(r.at < q.send_until)) {
+    fail(m.node(), m.path(),
+         "its default \"at\" (" + to_string(r.at) + ") is outside the sending hours " +
+             to_string(q.send_from) + "-" + to_string(q.send_until) + ": give \"at\"");
   }
   r.first_day = calendar_date(m.required("from"), m.sub("from"));
   r.last_day = calendar_date(m.required("until"), m.sub("until"));
@@ -276,6 +280,11 @@ milestone_rule read_milestone(const map_reader& m, const quiet_hours& q) {
   r.id = text(m.required("id"), m.sub("id"));
   r.dialog = text(m.required("dialog"), m.sub("dialog"));
   r.date_column = text(m.required("date"), m.sub("date"));
+  if (!is_date_column(r.date_column))
+    fail(m.get("date"), m.sub("date"),
+         "\"" + r.date_column +
+             "\" is no date column: the students import reads start_date and columns ending in "
+             "_date, _start or _end as dates");
   r.students = students(m);
   auto offset = m.required("offset");
   if (!offset.IsScalar()) fail(offset, m.sub("offset"), "expected an offset like \"+14 days\"");
@@ -291,6 +300,10 @@ trigger_rule read_trigger(const map_reader& m) {
   r.id = text(m.required("id"), m.sub("id"));
   r.dialog = text(m.required("dialog"), m.sub("dialog"));
   r.event = text(m.required("event"), m.sub("event"));
+  if (!valid_event_name(r.event))
+    fail(m.get("event"), m.sub("event"),
+         "\"" + r.event +
+             "\" can never be imported: events are 1-64 characters of a-z, 0-9, _ or -");
   r.students = students(m);
   if (m.has("aggregate")) {
     auto a = parse_aggregate(text(m.get("aggregate"), m.sub("aggregate")));

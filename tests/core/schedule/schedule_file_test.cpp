@@ -88,6 +88,15 @@ TEST_CASE("schedule file errors are located and say what is wrong", "[schedule]"
       {"bad_zone.yaml", "3:12: time_zone: unknown time zone \"Europe/Helsinky\""},
       {"bad_date.yaml", "6:12: holidays[1].date: expected a date YYYY-MM-DD, got \"2027-02-30\""},
       {"reversed_range.yaml", "6:9: holidays[0].to: is before \"from\""},
+      {"milestone_not_a_date.yaml",
+       "7:11: milestones[0].date: \"harjoittelu\" is no date column: the students import reads "
+       "start_date and columns ending in _date, _start or _end as dates"},
+      {"trigger_bad_event.yaml",
+       "7:12: triggers[0].event: \"Absence\" can never be imported: events are 1-64 characters "
+       "of a-z, 0-9, _ or -"},
+      {"default_at_quiet.yaml",
+       "8:5: recurring[0]: its default \"at\" (10:00) is outside the sending hours 12:00-20:00: "
+       "give \"at\""},
       {"bad_staff_at_work.yaml",
        "5:72: holidays[0].staff_at_work: expected true or false, got \"yes\""},
       {"duplicate_id.yaml", "7:10: triggers[0].id: duplicate rule id \"start\""},

@@ -21,6 +21,10 @@ struct student_event {
   double value = 1;       // e.g. 1 per absence, or hours absent
 };
 
+/// An event name as the events import takes it: 1-64 characters of a-z, 0-9, _ or -. A trigger
+/// naming anything else could never fire, so the schedule loader refuses it too.
+bool valid_event_name(std::string_view name);
+
 enum class trigger_aggregate { sum, count };  // sum of `value`, or number of events
 enum class trigger_comparison { at_least, more_than, at_most, less_than };  // >= > <= <
 

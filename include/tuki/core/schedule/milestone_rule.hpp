@@ -22,6 +22,11 @@ struct milestone_rule {
   audience students;
 };
 
+/// A student column the roster import reads as a date (start_date, and names ending in _date,
+/// _start or _end: internship_start, graduation_date, contract_end). A milestone can count only
+/// from such a column: any other is kept as typed ("10.12.2026") and is never due.
+bool is_date_column(std::string_view column);
+
 /// When the milestone is due for a student whose `date_column` date is `student_date`, in the
 /// student's zone `tz`: local day student_date + offset.days at offset.at (gap/overlap rules as
 /// in to_instant). nullopt when `student_date` is not a valid date. Quiet hours and holidays are
