@@ -1,7 +1,11 @@
 #include "tuki/app/send_window.hpp"
 
+#include <map>
+#include <memory>
+
 #include "tuki/app/scheduler.hpp"
 
+#include "tuki/core/effect.hpp"
 #include "tuki/core/schedule/quiet_hours.hpp"
 #include "tuki/core/schedule/zone_cache.hpp"
 
@@ -17,6 +21,41 @@ send_gate quiet_hours_gate(const scheduler& sched) {
     if (schedule::allowed_now(now, last_inbound, s->quiet, *zone, s->holidays)) return std::nullopt;
     // No allowed day within two years (every weekday excluded): hold for a day and ask again,
     // rather than texting at night; the operator sees the reminders wait.
+    return schedule::next_allowed(now, s->quiet, *zone, s->holidays)
+        .value_or(now + std::chrono::hours(24));
+  };
+}
+
+adapters::sqlite_store::claim_hold quiet_hours_hold(const scheduler& sched, core::instant now) {
+  struct plain_answer {
+    const schedule::schedule_file* sched;
+    const date::time_zone* zone;
+    bool allowed;
+  };
+  // Most messages of a claim share an institution and a zone: one answer for each pair.
+  auto answers = std::make_shared<std::map<std::pair<std::string, std::string>, plain_answer>>();
+  auto zones = std::make_shared<schedule::zone_cache>();
+  return [&sched, now, answers,
+          zones](const adapters::hold_candidate& m) -> std::optional<core::instant> {
+    auto key = std::pair{std::string(m.institution_id), std::string(m.timezone)};
+    auto it = answers->find(key);
+    if (it == answers->end()) {
+      const auto* s = sched.schedule_of(key.first);
+      const date::time_zone* zone =
+          s && s->time_zone ? zones->find_or(key.second, s->time_zone) : nullptr;
+      const bool allowed =
+          !zone || schedule::allowed_now(now, std::nullopt, s->quiet, *zone, s->holidays);
+      it = answers->emplace(std::move(key), plain_answer{s, zone, allowed}).first;
+    }
+    const auto& [s, zone, allowed] = it->second;
+    if (allowed) return std::nullopt;
+    const std::optional<core::instant> wrote =
+        m.priority == static_cast<int>(core::sms_priority::reply)
+            ? std::optional<core::instant>(m.created_at)
+            : std::nullopt;
+    if (schedule::allowed_now(now, wrote, s->quiet, *zone, s->holidays)) return std::nullopt;
+    if (!schedule::allowed_now(m.created_at, wrote, s->quiet, *zone, s->holidays))
+      return std::nullopt;  // queued in quiet hours: meant to go then
     return schedule::next_allowed(now, s->quiet, *zone, s->holidays)
         .value_or(now + std::chrono::hours(24));
   };

@@ -641,6 +641,57 @@ TEST_CASE("a reminder in quiet hours goes out when the student has just written"
   CHECK_FALSE(gate(st, std::nullopt, tue_2100).has_value());
 }
 
+TEST_CASE("a message held up until quiet hours begin waits for the morning in the outbox",
+          "[scheduler]") {
+  fixture f;
+  f.add_students(1);
+  auto& s = *f.store;
+  auto sch = f.make_scheduler();
+  const auto tue_1900 = tue_2100 - hours(2);
+  const auto wed_0800 = tue_2100 + hours(11);
+  auto enqueue = [&](core::sms_priority p, const char* purpose, core::instant at) {
+    auto id = s.enqueue_sms(1, "console", "hei", static_cast<int>(p), purpose, at, at);
+    REQUIRE(id);
+    return *id;
+  };
+  auto claim = [&](core::instant now) {
+    auto c = s.claim_sms_batch(10, now, 2, app::quiet_hours_hold(sch, now));
+    REQUIRE(c);
+    std::vector<std::int64_t> ids;
+    for (const auto& m : c->sms) ids.push_back(m.id);
+    return std::pair{ids, c->held};
+  };
+  // Queued at 19:00 (a check-in's opening, a reply) and still queued at 21:00 (a gateway
+  // outage): the opening waits; the crisis text goes whatever the hour.
+  const auto opening = enqueue(core::sms_priority::bulk, "question", tue_1900);
+  const auto crisis = enqueue(core::sms_priority::crisis, "crisis_helpline", tue_1900);
+  auto [night, held] = claim(tue_2100);
+  CHECK(night == std::vector<std::int64_t>{crisis});
+  CHECK(held == 1);
+  CHECK(f.count("SELECT next_attempt_at FROM messages WHERE id = " + std::to_string(opening)) ==
+        core::to_unix_ms(wed_0800));
+  CHECK(f.count("SELECT COUNT(*) FROM messages WHERE status = 'queued'") == 1);
+  CHECK(claim(wed_0800 - minutes(1)).first.empty());  // not due before 08:00
+  CHECK(claim(wed_0800).first == std::vector<std::int64_t>{opening});
+
+  // An answer queued at 19:50 goes within the reply window (30 minutes from then), not later.
+  const auto answer = enqueue(core::sms_priority::reply, "reply", tue_1900 + minutes(50));
+  CHECK(claim(tue_2100 - minutes(45)).first == std::vector<std::int64_t>{answer});
+  const auto late = enqueue(core::sms_priority::reply, "reply", tue_1900 + minutes(50));
+  CHECK(claim(tue_2100 - minutes(30)).first.empty());
+  CHECK(f.count("SELECT next_attempt_at FROM messages WHERE id = " + std::to_string(late)) ==
+        core::to_unix_ms(wed_0800));
+
+  // Queued in quiet hours on purpose (`tuki checkin send` at night): it goes.
+  const auto by_hand = enqueue(core::sms_priority::bulk, "question", tue_2100);
+  CHECK(claim(tue_2100 + minutes(5)).first == std::vector<std::int64_t>{by_hand});
+  // In the day, nothing is held.
+  const auto day = enqueue(core::sms_priority::bulk, "question", tue_0900);
+  auto [morning, none] = claim(tue_0900 + minutes(5));
+  CHECK(morning == std::vector<std::int64_t>{day});
+  CHECK(none == 0);
+}
+
 // A measurement, not an assertion (no timing assertions in unit tests): run it by hand with
 // `tuki_tests "[.perf]"`. Prints how long 100,000 students take to load, plan and store.
 TEST_CASE("campaign planning of 100,000 students (measurement)", "[.perf]") {

@@ -5,6 +5,7 @@
 #include <functional>
 #include <optional>
 
+#include "tuki/adapters/store/sqlite_store.hpp"
 #include "tuki/core/instant.hpp"
 #include "tuki/core/student.hpp"
 
@@ -23,5 +24,14 @@ using send_gate = std::function<std::optional<core::instant>(
 
 /// The gate of `sched`'s quiet hours and holidays. `sched` must outlive the gate.
 send_gate quiet_hours_gate(const scheduler& sched);
+
+/// The outbox's claim at `now` (sqlite_store::claim_sms_batch): a message that is not a crisis
+/// text, queued at an allowed moment, waits for the next allowed moment once quiet hours or a
+/// holiday have begun: an opening held up by a gateway outage does not go at night when the
+/// gateway comes back. A reply counts its own queueing as the student's message (the reply
+/// window runs from then). A message queued in quiet hours was meant to go then (`tuki checkin
+/// send` at night, an answer in the reply window) and goes. The answer for the institution's and
+/// each student zone is worked out once per claim. `sched` must outlive the hold.
+adapters::sqlite_store::claim_hold quiet_hours_hold(const scheduler& sched, core::instant now);
 
 }  // namespace tuki::app

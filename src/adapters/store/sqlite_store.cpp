@@ -528,7 +528,8 @@ core::result<std::vector<queued_sms>> sqlite_store::claim_sms(int limit, core::i
 }
 
 core::result<sqlite_store::sms_claim> sqlite_store::claim_sms_batch(int limit, core::instant now,
-                                                                    int max_priority) {
+                                                                    int max_priority,
+                                                                    const claim_hold& hold) {
   // `priority IN (0, 1, 2)` (core::sms_priority, the only values enqueue_outbound stores) makes
   // each priority a range search of messages_queue up to `now`. Without it the claim walked the
   // index in priority order and stepped over every message of a higher priority that is not due
@@ -546,7 +547,8 @@ core::result<sqlite_store::sms_claim> sqlite_store::claim_sms_batch(int limit, c
       "SELECT m.id, IFNULL(m.student_id, 0), m.gateway, IFNULL(s.phone, m.phone), m.body, "
       "m.attempts, m.segments, m.priority, "
       "(m.priority = 2 AND (s.opted_out = 1 OR IFNULL(s.paused_until, 0) > ?1) OR "
-      "m.purpose = 'ticket_seen' AND s.opted_out = 1) "
+      "m.purpose = 'ticket_seen' AND s.opted_out = 1), "
+      "s.institution_id, s.timezone, m.created_at "
       "FROM messages m LEFT JOIN students s ON s.id = m.student_id "
       "WHERE m.direction = 'out' AND m.status = 'queued' AND m.priority IN ";
   static const std::string order =
@@ -555,10 +557,19 @@ core::result<sqlite_store::sms_claim> sqlite_store::claim_sms_batch(int limit, c
                                             select + "(0, 1, 2)" + order};
   auto& q = db_->prepare(by_priority[std::clamp(max_priority, 0, 2)]);
   q.bind(1, to_unix_ms(now)).bind(2, limit);
+  std::vector<std::pair<std::int64_t, core::instant>> held;  // (id, until)
   while (q.step()) {
     if (q.column_int(8) == 1) {
       withheld.push_back(q.column_int(0));
       continue;
+    }
+    const auto priority = static_cast<int>(q.column_int(7));
+    if (hold && q.column_int(1) != 0 && priority != static_cast<int>(core::sms_priority::crisis)) {
+      const std::string institution = q.column_text(9), zone = q.column_text(10);
+      if (auto until = hold({institution, zone, priority, core::from_unix_ms(q.column_int(11))})) {
+        held.emplace_back(q.column_int(0), *until);
+        continue;
+      }
     }
     out.push_back({q.column_int(0), q.column_int(1), q.column_text(2), q.column_text(3),
                    q.column_text(4), static_cast<int>(q.column_int(5)) + 1,
@@ -586,6 +597,14 @@ core::result<sqlite_store::sms_claim> sqlite_store::claim_sms_batch(int limit, c
     if (!u) return u;
     c.withheld = static_cast<std::int64_t>(withheld.size());
   }
+  for (const auto& [id, until] : held) {
+    auto h = db_->prepare("UPDATE messages SET next_attempt_at = ?2 WHERE id = ?1")
+                 .bind(1, id)
+                 .bind(2, to_unix_ms(until))
+                 .run();
+    if (!h) return h;
+  }
+  c.held = static_cast<std::int64_t>(held.size());
   if (out.empty()) return c;
   // The history rows and the claim in one statement each, over the ids the SELECT returned
   // (nothing writes in between: one writer, one transaction). Per row, two statements cost the

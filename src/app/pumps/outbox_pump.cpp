@@ -26,6 +26,7 @@
 #include "tuki/app/log.hpp"
 #include "tuki/app/outbox_decision.hpp"
 #include "tuki/app/outbox_window.hpp"
+#include "tuki/app/send_window.hpp"
 #include "tuki/app/service.hpp"
 #include "tuki/app/wall_clock.hpp"
 
@@ -210,21 +211,24 @@ awaitable<void> service::outbox_pump() {
     std::vector<adapters::queued_sms> sms;
     std::int64_t expired = 0;
     std::int64_t withheld = 0;  // bulk SMS to students who opted out or paused meanwhile
+    std::int64_t held = 0;      // left queued until quiet hours end (quiet_hours_hold)
     core::status status = core::status::ok();
     bool done = false;
   };
   auto start_claim = [&](int limit = 0, int max_priority = 2) -> std::shared_ptr<claim> {
     auto c = std::make_shared<claim>();
     if (limit == 0) limit = batch_size;
-    write_queue::job st_job = [c, limit, max_priority](adapters::sqlite_store& s) {
+    write_queue::job st_job = [this, c, limit, max_priority](adapters::sqlite_store& s) {
       auto now = wall_now();
       auto n = s.expire_messages(now);
       if (!n) return n.error();
       c->expired = *n;
-      auto claimed = s.claim_sms_batch(limit, now, max_priority);
+      auto claimed =
+          s.claim_sms_batch(limit, now, max_priority, quiet_hours_hold(*scheduler_, now));
       if (!claimed) return claimed.error();
       c->sms = std::move(claimed->sms);
       c->withheld = claimed->withheld;
+      c->held = claimed->held;
       return core::status::ok();
     };
     async_write_committed(*writes_, std::move(st_job),
@@ -251,6 +255,13 @@ awaitable<void> service::outbox_pump() {
     if (current && current->expired > 0) {
       metrics_.count("sms_expired", static_cast<std::uint64_t>(current->expired));
       log_warn("sms_expired", {{"messages", std::to_string(current->expired)}});
+    }
+    if (current && current->held > 0) {
+      metrics_.count("sms_held", static_cast<std::uint64_t>(current->held));
+      log_info("sms_held", {{"messages", std::to_string(current->held)},
+                            {"reason",
+                             "quiet hours or a holiday began while they waited (a "
+                             "gateway outage): they go at the next allowed moment"}});
     }
     if (current && current->withheld > 0) {
       metrics_.count("sms_withheld", static_cast<std::uint64_t>(current->withheld));

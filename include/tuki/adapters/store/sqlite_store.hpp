@@ -2,14 +2,15 @@
 // tuki's SQLite store: every table behind one class. The connection is owned by the store thread
 // (see app/write_queue.hpp): call these methods only from jobs running there, inside the batch
 // transaction that the write queue opens. Readers on other threads open their own connection.
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
-#include <chrono>
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tuki/adapters/store/sqlite_connection.hpp"
@@ -30,6 +31,15 @@ struct queued_sms {
   int attempts = 0;
   int segments = 1;  // SMS segments the body costs (GSM-7/UCS-2), for rate limiting
   int priority = 2;  // core::sms_priority
+};
+
+/// A due message to a student that is not a crisis text, as a claim asks whether it must wait
+/// (sqlite_store::claim_hold).
+struct hold_candidate {
+  std::string_view institution_id;
+  std::string_view timezone;  // the student's own; empty: the institution's
+  int priority = 2;           // core::sms_priority: 1 reply, 2 bulk
+  core::instant created_at;   // when it was queued
 };
 
 struct stored_session {
@@ -237,12 +247,18 @@ class sqlite_store {
   /// reminder) to a student who has since opted out or paused is not sent: it moves to
   /// `withheld` instead (with a history row) and counts in `withheld`, and is not returned.
   /// Answers to what the student wrote (the STOP confirmation among them) and crisis texts go.
+  /// With `hold`, a message to a student that is not a crisis text and for which hold answers a
+  /// moment (quiet hours: app::quiet_hours_hold) stays queued until then, is not returned, and
+  /// counts in `held`.
   struct sms_claim {
     std::vector<queued_sms> sms;
     std::int64_t withheld = 0;
+    std::int64_t held = 0;
   };
+  using claim_hold = std::function<std::optional<core::instant>(const hold_candidate&)>;
   /// `max_priority` below 2 claims only the more urgent (0: crisis texts; 1: also replies).
-  core::result<sms_claim> claim_sms_batch(int limit, core::instant now, int max_priority = 2);
+  core::result<sms_claim> claim_sms_batch(int limit, core::instant now, int max_priority = 2,
+                                          const claim_hold& hold = {});
   /// claim_sms_batch's messages alone.
   core::result<std::vector<queued_sms>> claim_sms(int limit, core::instant now);
   /// Records a status transition of a message with its history row.
