@@ -37,9 +37,10 @@ class candidates {
 
 }  // namespace
 
-phrase_set::phrase_set() : words_(std::make_shared<vocabulary>()) {}
+phrase_set::phrase_set() : phrase_set(std::make_shared<vocabulary>()) {}
 
-phrase_set::phrase_set(std::shared_ptr<vocabulary> words) : words_(std::move(words)) {}
+phrase_set::phrase_set(std::shared_ptr<vocabulary> words)
+    : words_(std::move(words)), bit_(words_->set_bit()) {}
 
 bool phrase_set::add(std::string_view entry, int tag, bool strip_accents) {
   pattern p;
@@ -69,6 +70,7 @@ bool phrase_set::add(std::string_view entry, int tag, bool strip_accents) {
   (first_is_emoji ? has_emoji_ : has_words_) = true;
   has_prefixes_ = has_prefixes_ || first_is_prefix;
   std::uint32_t first = p.words.front();
+  words_->note_start(first, bit_);
   // Indices arrive in increasing order, so (first, index) stays sorted.
   auto at = std::upper_bound(by_first_word_.begin(), by_first_word_.end(),
                              std::pair{first, index});
@@ -106,6 +108,7 @@ void phrase_set::visit_candidates(const std::vector<token>& tokens, std::size_t 
   const token& t = tokens[i];
   if (t.emoji ? !has_emoji_ : !has_words_) return;
   const word_matches& m = words_->resolve(t);
+  if (!(m.starts(tolerant) & bit_)) return;
   // The token itself first, then prefix words, then typos; within each, in pattern order.
   if (m.word != no_word) for_each_starting_with(m.word, visit);
   if (has_prefixes_ && !(m.prefixes.empty() && (!tolerant || m.near_prefixes.empty()))) {

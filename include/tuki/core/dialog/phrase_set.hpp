@@ -103,6 +103,7 @@ class phrase_set {
   bool guarded_word(const pattern& p, std::size_t k, const token& t) const;
 
   std::shared_ptr<vocabulary> words_;
+  std::uint64_t bit_ = 0;  // this set's bit in words_ (vocabulary::set_bit)
   std::vector<pattern> patterns_;
   // (first word id, pattern index), sorted; and a bit per word id that starts some pattern, so
   // that most tokens are answered by one bit test.
