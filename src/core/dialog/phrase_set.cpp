@@ -105,10 +105,7 @@ bool phrase_set::pattern_matches(const pattern& p, const std::vector<token>& tok
 template <class F>
 void phrase_set::visit_candidates(const std::vector<token>& tokens, std::size_t i, bool tolerant,
                                   F&& visit) const {
-  const token& t = tokens[i];
-  if (t.emoji ? !has_emoji_ : !has_words_) return;
-  const word_matches& m = words_->resolve(t);
-  if (!(m.starts(tolerant) & bit_)) return;
+  const word_matches& m = words_->resolve(tokens[i]);
   // The token itself first, then prefix words, then typos; within each, in pattern order.
   if (m.word != no_word) for_each_starting_with(m.word, visit);
   if (has_prefixes_ && !(m.prefixes.empty() && (!tolerant || m.near_prefixes.empty()))) {
@@ -127,8 +124,8 @@ void phrase_set::visit_candidates(const std::vector<token>& tokens, std::size_t 
   }
 }
 
-std::optional<phrase_hit> phrase_set::match_at(const std::vector<token>& tokens, std::size_t i,
-                                               bool tolerant) const {
+std::optional<phrase_hit> phrase_set::longest_at(const std::vector<token>& tokens, std::size_t i,
+                                                 bool tolerant) const {
   std::optional<phrase_hit> best;
   visit_candidates(tokens, i, tolerant, [&](std::uint32_t index) {
     const pattern& p = patterns_[index];
@@ -161,8 +158,8 @@ std::size_t phrase_set::guarded_end(const pattern& p, std::size_t k,
   return 0;
 }
 
-std::optional<phrase_hit> phrase_set::match_at(const std::vector<token>& tokens, std::size_t i,
-                                               const guarded_match& rules) const {
+std::optional<phrase_hit> phrase_set::longest_at(const std::vector<token>& tokens, std::size_t i,
+                                                 const guarded_match& rules) const {
   std::optional<phrase_hit> best;
   visit_candidates(tokens, i, true, [&](std::uint32_t index) {
     const pattern& p = patterns_[index];
@@ -177,7 +174,7 @@ std::uint64_t phrase_set::tags_present(const std::vector<token>& tokens, bool to
                                        const std::vector<bool>* skip) const {
   std::uint64_t tags = 0;
   for (std::size_t i = 0; i < tokens.size(); ++i) {
-    if (skip && i < skip->size() && (*skip)[i]) continue;
+    if ((skip && i < skip->size() && (*skip)[i]) || !may_start_at(tokens[i], tolerant)) continue;
     visit_candidates(tokens, i, tolerant, [&](std::uint32_t index) {
       const pattern& p = patterns_[index];
       if (p.tag >= 0 && p.tag < 64 && !(tags >> p.tag & 1) &&
