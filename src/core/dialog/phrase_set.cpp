@@ -150,7 +150,8 @@ bool phrase_set::guarded_word(const pattern& p, std::size_t k, const token& t) c
 std::size_t phrase_set::guarded_end(const pattern& p, std::size_t k,
                                     const std::vector<token>& tokens, std::size_t i,
                                     const guarded_match& rules) const {
-  if (!guarded_word(p, k, tokens[i])) return 0;
+  // Each word left takes a token of its own: a pattern longer than the reply's rest cannot end.
+  if (tokens.size() - i < p.words.size() - k || !guarded_word(p, k, tokens[i])) return 0;
   if (k + 1 == p.words.size()) return i + 1;
   // The next word right after this one, or after up to max_gap other tokens.
   for (std::size_t j = i + 1; j < tokens.size() && j <= i + 1 + rules.max_gap; ++j)
