@@ -349,6 +349,18 @@ step_output reply_at(const dialog& d, const node& n, const session& s, const stu
   return out;
 }
 
+// on_reply once the dialog of session `at` is known. `r`: the reply prepared with the
+// accent-folded sets (prepared again here for a dialog that keeps accents).
+step_output reply_in(const dialog& d, const session& at, const student_context& ctx,
+                     const conversation_settings& cs, std::string_view text, prepared_reply& r,
+                     core::instant now) {
+  if (now >= at.expires) return ended(at, "no_reply", "no_reply");
+  const node* n = d.find(at.node);
+  if (!n || !n->wait || !n->fallback) return ended(at, "dialog_error");
+  if (!d.sets->strip_accents) prepare_reply(text, *d.sets, ctx.language, r);
+  return reply_at(d, *n, at, ctx, cs, r, now);
+}
+
 }  // namespace
 
 step_output start(const dialog_library& lib, std::string_view dialog_id,
@@ -414,15 +426,14 @@ step_output on_reply(const dialog_library& lib, const std::optional<session>& s,
     return handle_keyword(lib, s, ctx, cs, *kw, now);
   if (lib.crisis().detect(r.folded.tokens)) return handle_crisis(lib, s, ctx, cs, text);
   if (!s) return {};
+  // The session's own version, as for most steps: no moved session to hold (GCC 12 clears the
+  // whole storage of an empty std::optional<session>, 800 bytes, at each construction).
+  if (const dialog* d = lib.find_version(s->dialog_id, s->dialog_version))
+    return reply_in(*d, *s, ctx, cs, text, r, now);
   std::optional<session> moved;
   const dialog* d = dialog_of(lib, *s, moved);
   if (!d) return ended(*s, "dialog_removed");
-  const session& at = moved ? *moved : *s;
-  if (now >= at.expires) return ended(at, "no_reply", "no_reply");
-  const node* n = d->find(at.node);
-  if (!n || !n->wait || !n->fallback) return ended(at, "dialog_error");
-  if (!d->sets->strip_accents) prepare_reply(text, *d->sets, ctx.language, r);
-  return reply_at(*d, *n, at, ctx, cs, r, now);
+  return reply_in(*d, moved ? *moved : *s, ctx, cs, text, r, now);
 }
 
 bool timer_is_live(const session& s, std::string_view kind, std::int64_t token, core::instant now) {
