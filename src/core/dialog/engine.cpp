@@ -197,7 +197,8 @@ class stepper {
     for (const auto& a : actions) {
       switch (a.type) {
         case action::kind::result: {
-          const std::string& v = a.value == "{category}" ? cat : a.value;
+          // As a string_view: lengths first, no strlen and memcmp for every other value.
+          const std::string& v = a.value == std::string_view("{category}") ? cat : a.value;
           s_.results[a.key] = v;
           out_.effects.emplace_back(std::in_place_type<core::record_result>, a.key, v);
           break;
