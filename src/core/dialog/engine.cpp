@@ -85,14 +85,18 @@ class stepper {
     }
   }
 
-  /// Takes category `name` of node `n`: its actions, then its next node or the end.
-  void take(const node& n, const std::string& name) {
+  /// Takes category `name` of node `n` (`cat`: its definition when resolved): its actions,
+  /// then its next node or the end.
+  void take(const node& n, const std::string& name, const category_def* cat = nullptr) {
     s_.last_category = name;
-    auto it = n.categories.find(name);
-    if (it == n.categories.end()) return finish("dialog_error");
-    run_actions(it->second.actions, n, name);
+    if (!cat) {
+      auto it = n.categories.find(name);
+      if (it == n.categories.end()) return finish("dialog_error");
+      cat = &it->second;
+    }
+    run_actions(cat->actions, n, name);
     if (ended_) return;
-    if (it->second.next) return enter(*it->second.next, it->second.next_index);
+    if (cat->next) return enter(*cat->next, cat->next_index);
     finish(name);
   }
 
@@ -117,7 +121,7 @@ class stepper {
         });
         if (vetoed) continue;
         out_.category = c.category;
-        return take(n, c.category);
+        return take(n, c.category, c.definition);
       }
     }
     const default_def& df = *n.fallback;
