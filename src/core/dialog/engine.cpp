@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <memory>
 
 #include "tuki/core/dialog/reply.hpp"
 #include "tuki/core/dialog/scoring.hpp"
@@ -84,24 +85,30 @@ class stepper {
     }
   }
 
-  /// Takes category `name` of node `n`: its actions, then its next node or the end.
-  void take(const node& n, const std::string& name) {
+  /// Takes category `name` of node `n` (`cat`: its definition when resolved): its actions,
+  /// then its next node or the end.
+  void take(const node& n, const std::string& name, const category_def* cat = nullptr) {
     s_.last_category = name;
-    auto it = n.categories.find(name);
-    if (it == n.categories.end()) return finish("dialog_error");
-    run_actions(it->second.actions, n, name);
+    if (!cat) {
+      auto it = n.categories.find(name);
+      if (it == n.categories.end()) return finish("dialog_error");
+      cat = &it->second;
+    }
+    run_actions(cat->actions, n, name);
     if (ended_) return;
-    if (it->second.next) return enter(*it->second.next, it->second.next_index);
+    if (cat->next) return enter(*cat->next, cat->next_index);
     finish(name);
   }
 
   void reply(const node& n, const prepared_reply& r) {
     // After a "but" the rest of the reply decides a veto: "ihan hyvin, mut mua kiusataan" is
     // not vetoed by "hyvin", "stressaa vähän mutta menee hyvin" is.
-    std::optional<prepared_reply> tail;
+    // Built at the first veto that needs it. Not an std::optional: GCC 12 clears the whole
+    // storage of an empty one (290 bytes) at every step.
+    std::unique_ptr<prepared_reply> tail;
     auto veto_reply = [&]() -> const prepared_reply& {
       if (r.after_contrast == 0) return r;
-      if (!tail) tail = reply_after_contrast(r);
+      if (!tail) tail = std::make_unique<prepared_reply>(reply_after_contrast(r));
       return *tail;
     };
     for (bool tolerant : {false, true}) {
@@ -114,7 +121,7 @@ class stepper {
         });
         if (vetoed) continue;
         out_.category = c.category;
-        return take(n, c.category);
+        return take(n, c.category, c.definition);
       }
     }
     const default_def& df = *n.fallback;
@@ -197,7 +204,8 @@ class stepper {
     for (const auto& a : actions) {
       switch (a.type) {
         case action::kind::result: {
-          const std::string& v = a.value == "{category}" ? cat : a.value;
+          // As a string_view: lengths first, no strlen and memcmp for every other value.
+          const std::string& v = a.value == std::string_view("{category}") ? cat : a.value;
           s_.results[a.key] = v;
           out_.effects.emplace_back(std::in_place_type<core::record_result>, a.key, v);
           break;
@@ -349,6 +357,18 @@ step_output reply_at(const dialog& d, const node& n, const session& s, const stu
   return out;
 }
 
+// on_reply once the dialog of session `at` is known. `r`: the reply prepared with the
+// accent-folded sets (prepared again here for a dialog that keeps accents).
+step_output reply_in(const dialog& d, const session& at, const student_context& ctx,
+                     const conversation_settings& cs, std::string_view text, prepared_reply& r,
+                     core::instant now) {
+  if (now >= at.expires) return ended(at, "no_reply", "no_reply");
+  const node* n = d.find(at.node);
+  if (!n || !n->wait || !n->fallback) return ended(at, "dialog_error");
+  if (!d.sets->strip_accents) prepare_reply(text, *d.sets, ctx.language, r);
+  return reply_at(d, *n, at, ctx, cs, r, now);
+}
+
 }  // namespace
 
 step_output start(const dialog_library& lib, std::string_view dialog_id,
@@ -414,15 +434,14 @@ step_output on_reply(const dialog_library& lib, const std::optional<session>& s,
     return handle_keyword(lib, s, ctx, cs, *kw, now);
   if (lib.crisis().detect(r.folded.tokens)) return handle_crisis(lib, s, ctx, cs, text);
   if (!s) return {};
+  // The session's own version, as for most steps: no moved session to hold (GCC 12 clears the
+  // whole storage of an empty std::optional<session>, 800 bytes, at each construction).
+  if (const dialog* d = lib.find_version(s->dialog_id, s->dialog_version))
+    return reply_in(*d, *s, ctx, cs, text, r, now);
   std::optional<session> moved;
   const dialog* d = dialog_of(lib, *s, moved);
   if (!d) return ended(*s, "dialog_removed");
-  const session& at = moved ? *moved : *s;
-  if (now >= at.expires) return ended(at, "no_reply", "no_reply");
-  const node* n = d->find(at.node);
-  if (!n || !n->wait || !n->fallback) return ended(at, "dialog_error");
-  if (!d->sets->strip_accents) prepare_reply(text, *d->sets, ctx.language, r);
-  return reply_at(*d, *n, at, ctx, cs, r, now);
+  return reply_in(*d, moved ? *moved : *s, ctx, cs, text, r, now);
 }
 
 bool timer_is_live(const session& s, std::string_view kind, std::int64_t token, core::instant now) {

@@ -105,7 +105,10 @@ bool lexicon_sets::courtesy_at(const std::vector<token>& tokens, std::size_t i) 
 }
 
 int lexicon_sets::language_bit(std::string_view language) const {
-  const std::string_view base = language.substr(0, language.find_first_of("-_"));
+  // Every step asks: a loop, not find_first_of("-_"), which searches the set per character.
+  std::size_t n = 0;
+  while (n < language.size() && language[n] != '-' && language[n] != '_') ++n;
+  const std::string_view base = language.substr(0, n);
   for (std::size_t i = 0; i < negation_languages.size(); ++i)
     if (negation_languages[i] == base) return 1 << i;
   return 0;

@@ -59,8 +59,8 @@ class dialog_reader {
   }
 
  private:
-  // Node ids to indices, so that a step walks without hashing ids. Unknown ids stay no_node
-  // (the validator reports them).
+  // Node ids to indices and case categories to their definitions, so that a step walks
+  // without looking names up. Unknown ones stay unresolved (the validator reports them).
   void resolve_next() {
     auto index = [&](const std::optional<std::string>& id) {
       if (!id) return no_node;
@@ -71,6 +71,9 @@ class dialog_reader {
     for (auto& nd : d_.nodes) {
       nd.next_index = index(nd.next);
       for (auto& [name, cd] : nd.categories) cd.next_index = index(cd.next);
+      for (auto& c : nd.cases)
+        if (auto it = nd.categories.find(c.category); it != nd.categories.end())
+          c.definition = &it->second;
     }
   }
 

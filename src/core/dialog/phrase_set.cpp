@@ -37,9 +37,10 @@ class candidates {
 
 }  // namespace
 
-phrase_set::phrase_set() : words_(std::make_shared<vocabulary>()) {}
+phrase_set::phrase_set() : phrase_set(std::make_shared<vocabulary>()) {}
 
-phrase_set::phrase_set(std::shared_ptr<vocabulary> words) : words_(std::move(words)) {}
+phrase_set::phrase_set(std::shared_ptr<vocabulary> words)
+    : words_(std::move(words)), bit_(words_->set_bit()) {}
 
 bool phrase_set::add(std::string_view entry, int tag, bool strip_accents) {
   pattern p;
@@ -69,6 +70,7 @@ bool phrase_set::add(std::string_view entry, int tag, bool strip_accents) {
   (first_is_emoji ? has_emoji_ : has_words_) = true;
   has_prefixes_ = has_prefixes_ || first_is_prefix;
   std::uint32_t first = p.words.front();
+  words_->note_start(first, bit_);
   // Indices arrive in increasing order, so (first, index) stays sorted.
   auto at = std::upper_bound(by_first_word_.begin(), by_first_word_.end(),
                              std::pair{first, index});
@@ -103,9 +105,7 @@ bool phrase_set::pattern_matches(const pattern& p, const std::vector<token>& tok
 template <class F>
 void phrase_set::visit_candidates(const std::vector<token>& tokens, std::size_t i, bool tolerant,
                                   F&& visit) const {
-  const token& t = tokens[i];
-  if (t.emoji ? !has_emoji_ : !has_words_) return;
-  const word_matches& m = words_->resolve(t);
+  const word_matches& m = words_->resolve(tokens[i]);
   // The token itself first, then prefix words, then typos; within each, in pattern order.
   if (m.word != no_word) for_each_starting_with(m.word, visit);
   if (has_prefixes_ && !(m.prefixes.empty() && (!tolerant || m.near_prefixes.empty()))) {
@@ -124,8 +124,8 @@ void phrase_set::visit_candidates(const std::vector<token>& tokens, std::size_t 
   }
 }
 
-std::optional<phrase_hit> phrase_set::match_at(const std::vector<token>& tokens, std::size_t i,
-                                               bool tolerant) const {
+std::optional<phrase_hit> phrase_set::longest_at(const std::vector<token>& tokens, std::size_t i,
+                                                 bool tolerant) const {
   std::optional<phrase_hit> best;
   visit_candidates(tokens, i, tolerant, [&](std::uint32_t index) {
     const pattern& p = patterns_[index];
@@ -150,7 +150,8 @@ bool phrase_set::guarded_word(const pattern& p, std::size_t k, const token& t) c
 std::size_t phrase_set::guarded_end(const pattern& p, std::size_t k,
                                     const std::vector<token>& tokens, std::size_t i,
                                     const guarded_match& rules) const {
-  if (!guarded_word(p, k, tokens[i])) return 0;
+  // Each word left takes a token of its own: a pattern longer than the reply's rest cannot end.
+  if (tokens.size() - i < p.words.size() - k || !guarded_word(p, k, tokens[i])) return 0;
   if (k + 1 == p.words.size()) return i + 1;
   // The next word right after this one, or after up to max_gap other tokens.
   for (std::size_t j = i + 1; j < tokens.size() && j <= i + 1 + rules.max_gap; ++j)
@@ -158,8 +159,8 @@ std::size_t phrase_set::guarded_end(const pattern& p, std::size_t k,
   return 0;
 }
 
-std::optional<phrase_hit> phrase_set::match_at(const std::vector<token>& tokens, std::size_t i,
-                                               const guarded_match& rules) const {
+std::optional<phrase_hit> phrase_set::longest_at(const std::vector<token>& tokens, std::size_t i,
+                                                 const guarded_match& rules) const {
   std::optional<phrase_hit> best;
   visit_candidates(tokens, i, true, [&](std::uint32_t index) {
     const pattern& p = patterns_[index];
@@ -174,7 +175,7 @@ std::uint64_t phrase_set::tags_present(const std::vector<token>& tokens, bool to
                                        const std::vector<bool>* skip) const {
   std::uint64_t tags = 0;
   for (std::size_t i = 0; i < tokens.size(); ++i) {
-    if (skip && i < skip->size() && (*skip)[i]) continue;
+    if ((skip && i < skip->size() && (*skip)[i]) || !may_start_at(tokens[i], tolerant)) continue;
     visit_candidates(tokens, i, tolerant, [&](std::uint32_t index) {
       const pattern& p = patterns_[index];
       if (p.tag >= 0 && p.tag < 64 && !(tags >> p.tag & 1) &&

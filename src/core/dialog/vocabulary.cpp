@@ -108,13 +108,23 @@ std::uint32_t vocabulary::add(std::string_view folded, bool prefix, bool emoji) 
   }
   if (prefix) longest_prefix_ = std::max(longest_prefix_, w.text.size());
   words_.push_back(std::move(w));
+  changed();
+  return id;
+}
+
+void vocabulary::note_start(std::uint32_t id, std::uint64_t bit) {
+  if (words_[id].starts & bit) return;
+  words_[id].starts |= bit;
+  changed();
+}
+
+void vocabulary::changed() {
   if (sealed_) {
     sealed_ = false;
     sealed_index_ = word_index();
     texts_.clear();
   }
   generation_ = next_generation();
-  return id;
 }
 
 void vocabulary::seal() {
@@ -150,6 +160,16 @@ const word_matches& vocabulary::resolve_anew(const token& t) const {
 
 void vocabulary::match(std::string_view text, bool emoji, std::vector<word_key>& keys,
                        word_matches& out) const {
+  match_words(text, emoji, keys, out);
+  if (out.word != no_word) out.exact_starts = words_[out.word].starts;
+  for (auto id : out.prefixes) out.exact_starts |= words_[id].starts;
+  out.tolerant_starts = out.exact_starts;
+  for (const auto* ids : {&out.near_words, &out.near_prefixes})
+    for (auto id : *ids) out.tolerant_starts |= words_[id].starts;
+}
+
+void vocabulary::match_words(std::string_view text, bool emoji, std::vector<word_key>& keys,
+                             word_matches& out) const {
   out.clear();
   const std::size_t hash = token_hash(text);
   if (const auto* found = whole_.find(text, hash)) out.word = found->front();

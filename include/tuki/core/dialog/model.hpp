@@ -52,6 +52,9 @@ struct case_def {
   std::vector<std::unique_ptr<matcher>> match;   // any of them
   std::vector<std::unique_ptr<matcher>> unless;  // none of them
   std::string category;
+  /// `category` in its node's categories, resolved at load (a map element does not move with
+  /// its node); nullptr when not resolved (or unknown): the step looks it up.
+  const category_def* definition = nullptr;
   source_location location;
 };
 

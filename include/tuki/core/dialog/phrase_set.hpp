@@ -53,11 +53,18 @@ class phrase_set {
   /// first word is the token itself first, then prefix words, then typos, each in the order
   /// they were added).
   std::optional<phrase_hit> match_at(const std::vector<token>& tokens, std::size_t i,
-                                     bool tolerant) const;
+                                     bool tolerant) const {
+    // Inline: most sets have no pattern at most tokens, and learn it here without a call.
+    if (!may_start_at(tokens[i], tolerant)) return std::nullopt;
+    return longest_at(tokens, i, tolerant);
+  }
   /// The longest pattern that starts at token `i` under the crisis rules (tolerant, with gaps
   /// and guarded typos); `end` is one past its last word.
   std::optional<phrase_hit> match_at(const std::vector<token>& tokens, std::size_t i,
-                                     const guarded_match& rules) const;
+                                     const guarded_match& rules) const {
+    if (!may_start_at(tokens[i], true)) return std::nullopt;
+    return longest_at(tokens, i, rules);
+  }
   /// The first hit scanning left to right.
   std::optional<phrase_hit> first(const std::vector<token>& tokens, bool tolerant) const;
   /// Calls f(hit) for non-overlapping longest hits, left to right.
@@ -85,8 +92,18 @@ class phrase_set {
     std::vector<std::uint32_t> words;  // vocabulary ids
     int tag = 0;
   };
-  /// Calls visit(pattern index) for every pattern that may match at token i (a superset).
-  /// Defined and instantiated in phrase_set.cpp only.
+  /// Some pattern of this set may start at `t`: false rules every pattern out.
+  bool may_start_at(const token& t, bool tolerant) const {
+    if (t.emoji ? !has_emoji_ : !has_words_) return false;
+    return (words_->resolve(t).starts(tolerant) & bit_) != 0;
+  }
+  /// match_at once may_start_at holds.
+  std::optional<phrase_hit> longest_at(const std::vector<token>& tokens, std::size_t i,
+                                       bool tolerant) const;
+  std::optional<phrase_hit> longest_at(const std::vector<token>& tokens, std::size_t i,
+                                       const guarded_match& rules) const;
+  /// Calls visit(pattern index) for every pattern that may match at token i (a superset), once
+  /// may_start_at holds. Defined and instantiated in phrase_set.cpp only.
   template <class F>
   void visit_candidates(const std::vector<token>& tokens, std::size_t i, bool tolerant,
                         F&& visit) const;
@@ -103,6 +120,7 @@ class phrase_set {
   bool guarded_word(const pattern& p, std::size_t k, const token& t) const;
 
   std::shared_ptr<vocabulary> words_;
+  std::uint64_t bit_ = 0;  // this set's bit in words_ (vocabulary::set_bit)
   std::vector<pattern> patterns_;
   // (first word id, pattern index), sorted; and a bit per word id that starts some pattern, so
   // that most tokens are answered by one bit test.

@@ -38,6 +38,12 @@ class vocabulary {
   bool sealed() const { return sealed_; }
   std::size_t size() const { return words_.size(); }
   std::string_view text(std::uint32_t id) const { return words_[id].text; }
+  /// A bit for a phrase set that keeps its words here (word_matches::exact_starts): one of 64,
+  /// shared round-robin when more sets than that share the vocabulary (a shared bit only lets
+  /// the sets sharing it look for candidates at more tokens).
+  std::uint64_t set_bit() { return std::uint64_t{1} << (sets_++ % 64); }
+  /// Word `id` is the first word of a pattern of the set with bit `bit`.
+  void note_start(std::uint32_t id, std::uint64_t bit);
   bool is_prefix(std::uint32_t id) const { return words_[id].prefix; }
 
   /// What `t` matches here; cached in `t` (valid until `t` is tokenised again or this
@@ -53,11 +59,16 @@ class vocabulary {
 
  private:
   const word_matches& resolve_anew(const token& t) const;
+  void match_words(std::string_view text, bool emoji, std::vector<word_key>& keys,
+                   word_matches& out) const;
+  /// Matches computed before a change may be stale: undoes the seal, and tokens resolve anew.
+  void changed();
   struct word {
     std::string text;
     std::u32string cps;
     bool prefix = false;
     bool emoji = false;
+    std::uint64_t starts = 0;  // set bits of the phrase sets with a pattern starting with it
   };
   struct sealed_text {
     bool emoji = false;
@@ -78,6 +89,7 @@ class vocabulary {
   word_index sealed_index_;
   std::vector<sealed_text> texts_;
   bool sealed_ = false;
+  std::uint64_t sets_ = 0;        // set bits handed out
   std::uint64_t generation_ = 0;  // unique per vocabulary and change: tokens cache by it
 };
 

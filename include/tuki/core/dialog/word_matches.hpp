@@ -19,6 +19,12 @@ struct word_matches {
   /// Prefix words of 5+ letters that some beginning of the token is one edit away from (not in
   /// `prefixes`); sorted. Empty for an emoji token.
   std::vector<std::uint32_t> near_prefixes;
+  /// The bits (vocabulary::set_bit) of the phrase sets with a pattern whose first word the
+  /// token matches exactly (`word` or one of `prefixes`), and with one typo allowed (any of the
+  /// ids above): a set whose bit is clear has no candidate pattern at the token, which most
+  /// sets at most tokens then learn from one test.
+  std::uint64_t exact_starts = 0;
+  std::uint64_t tolerant_starts = 0;
 
   /// The token matches word `id` exactly: it is the word, or starts with the prefix word.
   bool exact(std::uint32_t id) const { return id == word || holds(prefixes, id); }
@@ -31,7 +37,9 @@ struct word_matches {
     prefixes.clear();
     near_words.clear();
     near_prefixes.clear();
+    exact_starts = tolerant_starts = 0;
   }
+  std::uint64_t starts(bool tolerant) const { return tolerant ? tolerant_starts : exact_starts; }
 
  private:
   static bool holds(const std::vector<std::uint32_t>& ids, std::uint32_t id) {

@@ -11,6 +11,7 @@
 // ("2/5"), by its scale ("4 out of 5", "4 av 5", "4 viidestä"; not "failed 4 of 5 exams") or by
 // punctuation ("2, not good at all"), or the reply's last word and only number ("i'd say 2",
 // "its a 2").
+#include <algorithm>
 #include <charconv>
 #include <limits>
 
@@ -111,7 +112,9 @@ class number_matcher final : public matcher {
            (!sets_.contrast.empty() && sets_.contrast.match_at(toks, end, false));
   }
   static bool is_digits(const std::string& t) {
-    return !t.empty() && t.size() <= 6 && t.find_first_not_of("0123456789") == std::string::npos;
+    // A loop, not find_first_not_of: that searches the digit set once per character.
+    return !t.empty() && t.size() <= 6 &&
+           std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
   }
   static constexpr std::size_t max_words_for_number_words = 3;
   static constexpr char rating_key = 0;
