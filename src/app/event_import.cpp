@@ -138,7 +138,15 @@ core::result<adapters::events_stored> store_events(adapters::sqlite_store& store
                                                    core::instant now) {
   std::vector<adapters::event_row> rows;
   rows.reserve(events.size());
+  // A day after tomorrow in UTC is after today in every zone: an event dated then has not
+  // happened (a year typed wrong). Stored, it would fire a trigger now and, as the student's
+  // last firing, keep the real events from firing until that day.
+  const auto latest = date::floor<date::days>(now) + date::days{1};
   for (const auto& e : events) {
+    if (auto ymd = schedule::parse_calendar_date(e.date); ymd && date::sys_days(*ymd) > latest) {
+      errors.push_back({e.where, "date " + e.date + " is in the future: events are what happened"});
+      continue;
+    }
     auto id = store.student_id_by_ref(institution_id, e.student_ref);
     if (!id) {
       errors.push_back({e.where, "unknown student_id '" + e.student_ref + "'"});

@@ -197,6 +197,7 @@ core::result<rules_report> scheduler::evaluate(adapters::sqlite_store& store,
     if (auto s = plan(rule.id, rule.dialog, stamp, who, true); !s) return s;
   }
 
+  const date::local_days today = schedule::local_day(now, tz);
   for (const auto& rule : sched.triggers) {
     const std::string mark = "trigger:" + inst.id + ":" + rule.id;
     auto [students, max_id] =
@@ -214,11 +215,14 @@ core::result<rules_report> scheduler::evaluate(adapters::sqlite_store& store,
       for (auto& e : store.student_events(c.id, rule.event, last.value_or("")))
         if (auto ymd = schedule::parse_calendar_date(e.day))
           events.push_back({c.ref, e.event, date::local_days(*ymd), e.value});
-      auto fired = schedule::next_firing(rule, events, last_day);
+      auto fired = schedule::latest_firing(rule, events, last_day);
       if (!fired) return;
       auto fresh = store.add_rule_run(inst.id, rule.id, c.id, day_text(*fired), now);
       if (!fresh) failed = fresh.error();
-      else if (*fresh) who.push_back(c);
+      // An episode that ended more than a window ago (history imported late) is recorded, so
+      // it never fires, but says nothing of the student now: no check-in for it.
+      else if (*fresh && *fired > today - date::days{rule.within_days})
+        who.push_back(c);
     };
     if (students.size() <= trigger_lookup_limit_) {
       store.for_each_candidate_in(inst.id, students, consider);

@@ -472,6 +472,44 @@ TEST_CASE("schedule rules: recurring, milestones and triggers are planned once",
   CHECK(quiet->campaigns == 0);
 }
 
+TEST_CASE(
+    "a backlog of events fires a trigger once, for the latest episode; an old one is only "
+    "recorded",
+    "[scheduler]") {
+  fixture f;
+  f.add_students(2);
+  auto& s = *f.store;
+  auto sch = f.make_scheduler();
+  std::vector<app::event_error> errors;
+  // s1: three episodes of two absences imported at once (September, October, last week).
+  // s2: only the September one.
+  std::vector<app::event_input> ev{
+      {0, "s1", "absence", "2026-09-01", 1}, {1, "s1", "absence", "2026-09-03", 1},
+      {2, "s1", "absence", "2026-10-01", 1}, {3, "s1", "absence", "2026-10-05", 1},
+      {4, "s1", "absence", "2026-11-19", 1}, {5, "s1", "absence", "2026-11-23", 1},
+      {6, "s2", "absence", "2026-09-01", 1}, {7, "s2", "absence", "2026-09-03", 1}};
+  REQUIRE(app::store_events(s, "varia", ev, errors, tue_0900).value().added == 8);
+  auto fired = sch.evaluate_rules(s, tue_0900);
+  INFO(fired.error().to_string());
+  REQUIRE(fired);
+  // One check-in, s1's, about the episode they are in now; before, s1's September episode fired
+  // and each later import fired the next old one.
+  CHECK(fired->planned == 1);
+  CHECK(f.count("SELECT COUNT(*) FROM planned_sends WHERE student_id = 1") == 1);
+  CHECK(f.count("SELECT COUNT(*) FROM rule_runs WHERE rule_id = 'absences' AND student_id = 1 "
+                "AND run_key = '2026-11-23'") == 1);
+  // s2's episode ended months ago: recorded, so it never fires, but nothing is sent.
+  CHECK(f.count("SELECT COUNT(*) FROM planned_sends WHERE student_id = 2") == 0);
+  CHECK(f.count("SELECT COUNT(*) FROM rule_runs WHERE rule_id = 'absences' AND student_id = 2 "
+                "AND run_key = '2026-09-03'") == 1);
+  // A new import of one absence starts nothing about the old episodes.
+  std::vector<app::event_input> more{{0, "s1", "absence", "2026-11-24", 1}};
+  REQUIRE(app::store_events(s, "varia", more, errors, tue_0900).value().added == 1);
+  auto again = sch.evaluate_rules(s, tue_0900 + minutes(1));
+  REQUIRE(again);
+  CHECK(again->planned == 0);
+}
+
 TEST_CASE("a data trigger fires for the same students whether it looks them up or walks them all",
           "[scheduler]") {
   // Up to trigger_lookup_limit students with new events are looked up by id; more are found in
@@ -509,6 +547,23 @@ TEST_CASE("a data trigger fires for the same students whether it looks them up o
   CHECK(again->planned == 1);
   CHECK(f.count("SELECT COUNT(*) FROM planned_sends WHERE student_id = 3") == 1);
   CHECK(f.count("SELECT COUNT(*) FROM planned_sends") == 3);
+}
+
+TEST_CASE("events: a row dated in the future is refused, and the file with it", "[events]") {
+  fixture f;
+  f.add_students(1);
+  auto& s = *f.store;
+  std::vector<app::event_error> errors;
+  // Tuesday 2026-11-24: Wednesday may be today somewhere; 2027 is a year typed wrong.
+  std::vector<app::event_input> ev{{2, "s1", "absence", "2026-11-25", 1},
+                                   {3, "s1", "absence", "2027-11-23", 1}};
+  auto r = app::store_events(s, "varia", ev, errors, tue_0900);
+  REQUIRE(r);
+  CHECK(r->added == 0);
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].where == 3);
+  CHECK(errors[0].reason == "date 2027-11-23 is in the future: events are what happened");
+  CHECK(f.count("SELECT COUNT(*) FROM events") == 0);
 }
 
 TEST_CASE("events: importing a file again changes nothing and fires no trigger", "[events]") {

@@ -85,6 +85,16 @@ std::optional<date::local_days> next_firing(const trigger_rule& rule,
   return first_in(rule, v, from);
 }
 
+std::optional<date::local_days> latest_firing(const trigger_rule& rule,
+                                              std::span<const student_event> events,
+                                              std::optional<date::local_days> last_fired) {
+  auto v = relevant(rule, events, last_fired);
+  std::size_t from = 0;
+  std::optional<date::local_days> last;
+  while (auto d = first_in(rule, v, from)) last = d;
+  return last;
+}
+
 std::vector<date::local_days> all_firings(const trigger_rule& rule,
                                           std::span<const student_event> events) {
   auto v = relevant(rule, events, std::nullopt);

@@ -100,3 +100,22 @@ TEST_CASE("comparison and aggregate names parse", "[schedule]") {
   CHECK(parse_aggregate("count").value() == trigger_aggregate::count);
   CHECK(parse_aggregate("avg").error().message() == "expected sum or count, got \"avg\"");
 }
+
+TEST_CASE("latest_firing: the last episode of a backlog, each counted once", "[schedule]") {
+  trigger_rule r;
+  r.event = "absence";
+  r.aggregate = trigger_aggregate::count;
+  r.threshold = 2;
+  r.within_days = 14;
+  std::vector<student_event> ev{{"s", "absence", day(2026, 9, 1), 1},
+                                {"s", "absence", day(2026, 9, 3), 1},
+                                {"s", "absence", day(2026, 10, 1), 1},
+                                {"s", "absence", day(2026, 10, 5), 1},
+                                {"s", "absence", day(2026, 12, 1), 1}};
+  CHECK(next_firing(r, ev, std::nullopt) == day(2026, 9, 3));
+  CHECK(latest_firing(r, ev, std::nullopt) == day(2026, 10, 5));
+  CHECK(latest_firing(r, ev, day(2026, 10, 5)) == std::nullopt);  // December's one absence
+  ev.push_back({"s", "absence", day(2026, 12, 3), 1});
+  CHECK(latest_firing(r, ev, day(2026, 10, 5)) == day(2026, 12, 3));
+  CHECK(latest_firing(r, {}, std::nullopt) == std::nullopt);
+}

@@ -58,6 +58,15 @@ std::optional<date::local_days> next_firing(const trigger_rule& rule,
                                             std::span<const student_event> events,
                                             std::optional<date::local_days> last_fired);
 
+/// The last day on which `rule` fires over the events after `last_fired` (the rules of
+/// next_firing, each episode counted once), or nullopt: the episode the student is in now, or
+/// the latest one. The scheduler acts on it, so a backlog of events (history imported at once,
+/// a rule added mid-year) starts one check-in, about the latest episode, rather than one per
+/// import about each old episode in turn.
+std::optional<date::local_days> latest_firing(const trigger_rule& rule,
+                                              std::span<const student_event> events,
+                                              std::optional<date::local_days> last_fired);
+
 /// Every firing over `events` from scratch, ascending (repeated next_firing); for previews/tests.
 std::vector<date::local_days> all_firings(const trigger_rule& rule,
                                           std::span<const student_event> events);
