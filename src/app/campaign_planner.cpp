@@ -216,8 +216,13 @@ core::result<campaign_report> store_campaign(adapters::sqlite_store& store,
     if (chunk.size() == sends_per_chunk)
       if (auto st = flush(); !st) return st;
   }
-  if (request.immediate && !accepted.empty())
-    report.per_day.emplace_back(schedule::local_day(now, *sched.time_zone), accepted.size());
+  if (request.immediate && !accepted.empty()) {
+    // The day they go: the next allowed moment's in the institution's zone, not today's (on a
+    // Friday at 21:30, Monday's).
+    const auto first =
+        schedule::next_allowed(now, sched.quiet, *sched.time_zone, sched.holidays).value_or(now);
+    report.per_day.emplace_back(schedule::local_day(first, *sched.time_zone), accepted.size());
+  }
   if (auto st = flush(); !st) return st;
   report.campaign_id = campaign_id;
   return report;

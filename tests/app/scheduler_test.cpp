@@ -155,6 +155,9 @@ TEST_CASE("an immediate campaign at night is due at the next allowed morning", "
   // Wednesday 08:00 Helsinki = 06:00 UTC = Tuesday 21:00 Helsinki + 11 h.
   const auto wed_0800 = core::to_unix_ms(tue_2100 + hours(11));
   CHECK(f.count("SELECT COUNT(*) FROM planned_sends WHERE due_at = " + std::to_string(wed_0800)) == 2);
+  // The report names the day they go (Wednesday), not the day it was planned.
+  REQUIRE(r->per_day.size() == 1);
+  CHECK((r->per_day[0] == std::pair{date::local_days(date::year{2026} / 11 / 25), std::size_t{2}}));
 }
 
 TEST_CASE("start_due starts check-ins, respects quiet hours and backpressure", "[scheduler]") {
