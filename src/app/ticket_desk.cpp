@@ -796,9 +796,11 @@ core::result<ticket_action_outcome> ticket_desk::act(adapters::sqlite_store& sto
       if (send_gate_ && !t.is_crisis())
         if (auto until = send_gate_(*student, store.last_inbound_at(student->id), now))
           due = *until;
-      auto m =
-          store.enqueue_sms(student->id, gateway, text, static_cast<int>(core::sms_priority::reply),
-                            "ticket_seen", due, now);
+      // A crisis's goes as a crisis text: first, and at any hour (the outbox holds no crisis
+      // text for quiet hours).
+      const auto priority = t.is_crisis() ? core::sms_priority::crisis : core::sms_priority::reply;
+      auto m = store.enqueue_sms(student->id, gateway, text, static_cast<int>(priority),
+                                 "ticket_seen", due, now);
       if (!m) return m.error();
       out.sms_queued = true;
     }

@@ -739,10 +739,19 @@ TEST_CASE("a message held up until quiet hours begin waits for the morning in th
   CHECK(claim(tue_2100 - minutes(30)).first.empty());
   CHECK(f.count("SELECT next_attempt_at FROM messages WHERE id = " + std::to_string(late)) ==
         core::to_unix_ms(wed_0800));
+  CHECK(claim(wed_0800).first == std::vector<std::int64_t>{late});
 
   // Queued in quiet hours on purpose (`tuki checkin send` at night): it goes.
   const auto by_hand = enqueue(core::sms_priority::bulk, "question", tue_2100);
   CHECK(claim(tue_2100 + minutes(5)).first == std::vector<std::int64_t>{by_hand});
+  // Held from Friday evening to Monday morning: its 24 hours of validity start again then, or
+  // it would expire on Saturday, unsent.
+  const auto fri_1955 = tue_1900 + hours(24 * 3) + minutes(55);
+  const auto mon_0800 = wed_0800 + hours(24 * 5);
+  const auto friday = enqueue(core::sms_priority::bulk, "question", fri_1955);
+  CHECK(claim(fri_1955 + hours(1)).second == 1);
+  REQUIRE(s.expire_messages(mon_0800).value() == 0);
+  CHECK(claim(mon_0800).first == std::vector<std::int64_t>{friday});
   // In the day, nothing is held.
   const auto day = enqueue(core::sms_priority::bulk, "question", tue_0900);
   auto [morning, none] = claim(tue_0900 + minutes(5));

@@ -597,10 +597,15 @@ core::result<sqlite_store::sms_claim> sqlite_store::claim_sms_batch(int limit, c
     if (!u) return u;
     c.withheld = static_cast<std::int64_t>(withheld.size());
   }
+  // A held text's validity starts again when it may go: held from Friday evening to Monday
+  // morning it would otherwise expire on Saturday, unsent.
   for (const auto& [id, until] : held) {
-    auto h = db_->prepare("UPDATE messages SET next_attempt_at = ?2 WHERE id = ?1")
+    auto h = db_->prepare(
+                    "UPDATE messages SET next_attempt_at = ?2, expires_at = MAX(expires_at, ?3) "
+                    "WHERE id = ?1")
                  .bind(1, id)
                  .bind(2, to_unix_ms(until))
+                 .bind(3, to_unix_ms(until + validity_))
                  .run();
     if (!h) return h;
   }
