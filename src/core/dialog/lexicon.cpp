@@ -102,11 +102,12 @@ void load_lexicon_text(const std::string& text, const std::string& file, lexicon
     read_lists(r, root["emoji"], "emoji", into.emoji);
     return;
   }
-  warn_unknown(r, root,
-               {"language", "name", "numbers", "rating_scale", "answers", "answers_own_language",
-                "negations", "negations_own_language", "lack_words", "problem_words", "contrast",
-                "sentiment", "topics", "courtesy", "keywords", "roles", "replies", "crisis"},
-               "lexicon");
+  warn_unknown(
+      r, root,
+      {"language", "name", "numbers", "rating_scale", "answers", "answers_own_language",
+       "negations", "negations_own_language", "lack_words", "problem_words", "contrast",
+       "sentiment", "topics", "courtesy", "not_typos", "keywords", "roles", "replies", "crisis"},
+      "lexicon");
   if (!r.require(root, "language")) return;
   auto code = r.string(root["language"], "language");
   if (!code) return;
@@ -145,6 +146,8 @@ void load_lexicon_text(const std::string& text, const std::string& file, lexicon
   read_lists(r, root["keywords"], "keywords", l.keywords);
   if (root["courtesy"])
     if (auto s = r.strings(root["courtesy"], "courtesy")) l.courtesy = *s;
+  if (root["not_typos"])
+    if (auto s = r.strings(root["not_typos"], "not_typos")) l.not_typos = *s;
   read_strings(r, root["roles"], "roles", l.roles);
   read_strings(r, root["replies"], "replies", l.replies);
   check_reply_placeholders(r, root["replies"]);

@@ -45,6 +45,9 @@ struct language_lexicon {
   /// Single words that may stand beside a keyword without making it a sentence ("stop pls",
   /// "lopeta kiitos").
   std::vector<std::string> courtesy;
+  /// Everyday words that are never read as a typo of another lexicon's word ("trying" is not
+  /// "crying", Estonian "rauda", iron, is not Latvian "raudu", I cry). They match nothing.
+  std::vector<std::string> not_typos;
   std::map<std::string, std::string> roles;
   std::map<std::string, std::string> replies;                 // stop, start, help, pause, crisis
   std::vector<std::string> crisis_phrases;

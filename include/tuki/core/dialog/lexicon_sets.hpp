@@ -39,6 +39,9 @@ struct lexicon_sets {
   phrase_set problem_words;
   /// Courtesy words of every lexicon ("thanks", "kiitos"), tag 0: see courtesy_at.
   phrase_set courtesy;
+  /// not_typos of every lexicon: never matched, only there so that their words are words of the
+  /// vocabulary, which a reply's word is never read as a typo of another (phrase_set).
+  phrase_set not_typos;
   /// Token `i` is a courtesy word by itself (an entry of one word): it does not count as a word
   /// of a reply (prepared_reply::content_words, a whole-reply yes/no).
   bool courtesy_at(const std::vector<token>& tokens, std::size_t i) const;
