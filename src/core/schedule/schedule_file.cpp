@@ -242,12 +242,15 @@ holiday_calendar read_holidays(const YAML::Node& n, const std::string& path) {
   return holiday_calendar(std::move(periods));
 }
 
+// Fails at `n` unless `at` lies in the sending hours. `implicit`: the time was not written
+// (a default), so the message names it and asks for one.
 void check_inside_quiet_hours(time_of_day at, const quiet_hours& q, const YAML::Node& n,
-                              const std::string& path) {
+                              const std::string& path, bool implicit = false) {
   if (at < q.send_from || !(at < q.send_until)) {
     fail(n, path,
-         to_string(at) + " is outside the sending hours " + to_string(q.send_from) + "-" +
-             to_string(q.send_until));
+         (implicit ? "its default \"at\" (" + to_string(at) + ")" : to_string(at)) +
+             " is outside the sending hours " + to_string(q.send_from) + "-" +
+             to_string(q.send_until) + (implicit ? ": give \"at\"" : ""));
   }
 }
 
@@ -264,10 +267,8 @@ recurring_rule read_recurring(const map_reader& m, const quiet_hours& q) {
   if (m.has("at")) {
     r.at = clock_time(m.get("at"), m.sub("at"));
     check_inside_quiet_hours(r.at, q, m.get("at"), m.sub("at"));
-  } else if (r.at < q.send_from || !(r.at < q.send_until)) {
-    fail(m.node(), m.path(),
-         "its default \"at\" (" + to_string(r.at) + ") is outside the sending hours " +
-             to_string(q.send_from) + "-" + to_string(q.send_until) + ": give \"at\"");
+  } else {
+    check_inside_quiet_hours(r.at, q, m.node(), m.path(), true);
   }
   r.first_day = calendar_date(m.required("from"), m.sub("from"));
   r.last_day = calendar_date(m.required("until"), m.sub("until"));
