@@ -46,9 +46,11 @@ namespace {
 // What planning keeps of an accepted student: 16 bytes, not the row.
 struct accepted_student {
   std::int64_t id;
-  std::uint32_t last_checkin_minute;  // minutes since 1970; 0: never (ordering only)
+  std::uint32_t last_checkin_minute;  // minutes since 1970; 0: never
   std::uint16_t zone;                 // index into the planner's zone list
+  std::uint16_t segments;             // of its opening message (the estimate), capped at 65,535
 };
+static_assert(sizeof(accepted_student) == 16);
 
 // The distinct zones of a campaign's students (usually one or a few), by index.
 class zone_list {
@@ -70,6 +72,13 @@ std::uint32_t minute_of(const std::optional<core::instant>& at) {
   const auto m = core::to_unix_ms(*at) / 60'000;
   return static_cast<std::uint32_t>(
       std::clamp<std::int64_t>(m, 1, std::numeric_limits<std::uint32_t>::max()));
+}
+
+// The last check-in again, to the minute (enough for its calendar day: zones' offsets are whole
+// minutes).
+std::optional<core::instant> last_checkin_of(const accepted_student& a) {
+  if (a.last_checkin_minute == 0) return std::nullopt;
+  return core::from_unix_ms(std::int64_t{a.last_checkin_minute} * 60'000);
 }
 
 // Planned sends are written this many at a time (add_planned_sends then inserts 128 per statement).
@@ -100,52 +109,89 @@ core::result<campaign_selection> select_campaign(const schedule::schedule_file& 
   auto& report = selection.impl_->report;
   auto& accepted = selection.impl_->accepted;
   auto& zone_index = selection.impl_->zone_index;
-  // Step 1 while the rows go by: skips are counted, accepted students kept as (id, last
-  // check-in, zone). Zones are resolved once per distinct name; an unknown or empty zone is the
-  // institution's.
+  // Step 1 while the rows go by: skips at `now` are counted, the other students kept as (id,
+  // last check-in, zone, segments). Zones are resolved once per distinct name; an unknown or
+  // empty zone is the institution's. The cap is judged below, on each student's campaign day.
   schedule::zone_cache zones;
   candidates([&](const adapters::campaign_candidate_row& r) {
     ++report.selected;
     schedule::campaign_candidate c;
-    c.last_checkin = r.last_checkin;
     c.has_active_session = r.active;
     c.opted_out = r.opted_out;
     c.paused_until = r.paused_until;
-    if (auto why = schedule::skip_of(c, settings.fair, now, *settings.institution_zone)) {
+    if (auto why = schedule::skip_of(c, now)) {
       ++report.skipped[static_cast<std::size_t>(*why)];
       return;
     }
+    const std::size_t segments = estimate ? estimate(r) : 0;
     accepted.push_back({r.id, minute_of(r.last_checkin),
-                        zone_index.index_of(zones.find_or(r.timezone, nullptr))});
-    if (estimate) report.segments += estimate(r);
+                        zone_index.index_of(zones.find_or(r.timezone, nullptr)),
+                        static_cast<std::uint16_t>(std::min<std::size_t>(segments, 65'535))});
   });
   if (report.selected == 0) return selection;  // nobody: nothing planned, nothing stored
-  selection.impl_->stagger_total = accepted.size();
-  auto stagger = schedule::campaign_stagger::start(settings, now, accepted.size());
-  if (!stagger) return stagger.error();
   if (request.plan_before && !request.immediate) {
     // Those who have waited longest first; then as many as have a campaign day before the next
-    // occurrence (a copy of the stagger finds the days: the zone changes a slot's time, not its
-    // day), and always the first campaign day's batch, even when that day is already the next
-    // occurrence's (a rule late in the day whose first campaign day is tomorrow). The rest are
-    // deferred: the next occurrence finds them least recently checked in. The sort is in place
-    // (a stable sort's buffer was another 24 MB for 1,000,000 students); ids are unique, so
-    // (minute, id) is the stable order all the same.
+    // occurrence, and always the first campaign day's batch, even when that day is already the
+    // next occurrence's (a rule late in the day whose first campaign day is tomorrow). The rest
+    // are deferred: the next occurrence finds them least recently checked in. The sort is in
+    // place (a stable sort's buffer was another 24 MB for 1,000,000 students); ids are unique,
+    // so (minute, id) is the stable order all the same.
     std::sort(accepted.begin(), accepted.end(), [](const auto& a, const auto& b) {
       return a.last_checkin_minute != b.last_checkin_minute
                  ? a.last_checkin_minute < b.last_checkin_minute
                  : a.id < b.id;
     });
-    auto probe = *stagger;
-    std::size_t fit = 0;
-    for (; fit < accepted.size(); ++fit) {
-      auto slot = probe.next(nullptr);
-      if (!slot) return slot.error();
-      if (slot->day > 0 && probe.days()[slot->day] >= *request.plan_before) break;
-    }
-    report.deferred = accepted.size() - fit;
-    accepted.resize(fit);
   }
+  // Each student's cap on the day it would be sent: last week's Thursday student, staggered to
+  // Thursday again, is judged on Thursday, not on the Tuesday of the rule (there it is six days).
+  // A stagger counted for all of them finds the days (the zone changes a slot's time, not its
+  // day); a capped student takes no slot. The students kept are moved to the front in order.
+  const auto& inst_zone = *settings.institution_zone;
+  auto capped = [&](const accepted_student& a, date::local_days day) {
+    schedule::campaign_candidate c;
+    c.last_checkin = last_checkin_of(a);
+    return schedule::capped_on(c, day, settings.fair, inst_zone);
+  };
+  auto& capped_count = report.skipped[static_cast<std::size_t>(schedule::skip_reason::capped)];
+  std::size_t kept = 0, next = 0;
+  if (request.immediate) {
+    // Everyone at the next allowed moment: judged on its day.
+    const auto first = schedule::next_allowed(now, sched.quiet, inst_zone, sched.holidays);
+    const auto day = schedule::local_day(first.value_or(now), inst_zone);
+    for (; next < accepted.size(); ++next) {
+      if (capped(accepted[next], day))
+        ++capped_count;
+      else
+        accepted[kept++] = accepted[next];
+    }
+  } else {
+    auto days = schedule::campaign_stagger::start(settings, now, accepted.size());
+    if (!days) return days.error();
+    for (; next < accepted.size(); ++next) {
+      auto day = days->coming_day();
+      if (!day) return day.error();
+      if (request.plan_before && days->days().size() > 1 && *day >= *request.plan_before) break;
+      if (capped(accepted[next], *day)) {
+        ++capped_count;
+        continue;
+      }
+      if (auto taken = days->next(nullptr); !taken) return taken.error();
+      accepted[kept++] = accepted[next];
+    }
+    // Left to the next occurrence (plan_before): deferred, or capped if they would be capped on
+    // its day too.
+    for (; next < accepted.size(); ++next) {
+      if (capped(accepted[next], request.plan_before.value()))
+        ++capped_count;
+      else
+        ++report.deferred;
+    }
+  }
+  accepted.resize(kept);
+  for (const auto& a : accepted) report.segments += a.segments;
+  selection.impl_->stagger_total = accepted.size();
+  auto stagger = schedule::campaign_stagger::start(settings, now, accepted.size());
+  if (!stagger) return stagger.error();
   report.planned = accepted.size();
   report.per_day_limit = stagger->per_day();
   return selection;

@@ -11,6 +11,7 @@
 #include "tuki/app/event_import.hpp"
 #include "tuki/app/send_window.hpp"
 #include "tuki/app/service.hpp"
+#include "tuki/core/schedule/local_time.hpp"
 
 #include "support/app_fixture.hpp"
 
@@ -125,8 +126,9 @@ TEST_CASE("a campaign skips opted-out, active and capped students and staggers t
   REQUIRE(r->per_day.size() == 2);
   CHECK((r->per_day[0] == std::pair{date::local_days(date::year{2026} / 11 / 24), std::size_t{2}}));
   CHECK((r->per_day[1] == std::pair{date::local_days(date::year{2026} / 11 / 25), std::size_t{1}}));
-  CHECK(r->segments == 6);
-  CHECK(asked == 3);
+  CHECK(r->segments == 6);  // of the three planned
+  // Asked of every student not skipped at once: the cap is judged later, on the student's day.
+  CHECK(asked == 4);
   CHECK(r->campaign_id > 0);
   CHECK(f.count("SELECT COUNT(*) FROM planned_sends") == 3);
   // Everything planned is inside the sending window (08:00-20:00 Helsinki = 06:00-18:00 UTC).
@@ -265,17 +267,25 @@ TEST_CASE("a recurring rule plans only what goes out before its next occurrence,
                 std::to_string(core::to_unix_ms(next_tue - minutes(90)))) == 0);
   CHECK(f.count("SELECT COUNT(*) FROM campaigns WHERE planned = 10") == 1);
 
-  // By the next Tuesday the ten have had their check-ins (started on Wednesday: within the cap),
-  // so that occurrence plans the three it left, first, and nobody twice.
+  // By the next Tuesday the ten have had their check-ins (all started on Wednesday), so that
+  // occurrence plans the three it left first: two on Tuesday, one on Wednesday. Seven of the ten
+  // follow from Wednesday on (7 days after their last; on Tuesday they would be capped), and
+  // three are left to the occurrence after.
   for (int id = 4; id <= 13; ++id) REQUIRE(s.set_last_checkin(id, tue_1030 + hours(24)).is_ok());
   auto week2 = sch.evaluate_rules(s, next_tue);
   REQUIRE(week2);
   CHECK(week2->campaigns == 1);
-  CHECK(week2->planned == 3);
-  CHECK(week2->deferred == 0);
+  CHECK(week2->planned == 10);
+  CHECK(week2->deferred == 3);
+  const auto week2_wed = std::to_string(core::to_unix_ms(next_tue + hours(12)));
   CHECK(f.count("SELECT COUNT(*) FROM planned_sends WHERE student_id IN (1, 2, 3) AND due_at < " +
-                std::to_string(core::to_unix_ms(next_tue + hours(12)))) == 2);  // 2 on Tuesday
+                week2_wed) == 2);  // 2 on Tuesday
   CHECK(f.count("SELECT COUNT(*) FROM planned_sends WHERE student_id IN (1, 2, 3)") == 3);
+  const std::string week2_ten =
+      "SELECT COUNT(*) FROM planned_sends WHERE student_id > 3 AND "
+      "campaign_id = (SELECT MAX(id) FROM campaigns)";
+  CHECK(f.count(week2_ten) == 7);
+  CHECK(f.count(week2_ten + " AND due_at < " + week2_wed) == 0);  // none on Tuesday
 }
 
 TEST_CASE("a weekly rule reaches a student every week, whatever the hour of last week's send",
@@ -308,6 +318,53 @@ TEST_CASE("a weekly rule reaches a student every week, whatever the hour of last
   auto capped = g.make_scheduler().evaluate_rules(*g.store, tue_1030);
   REQUIRE(capped);
   CHECK(capped->planned == 0);
+}
+
+TEST_CASE(
+    "a weekly rule over more than a day's capacity reaches each student every week, on "
+    "the same weekday",
+    "[scheduler]") {
+  fixture f;
+  f.add_students(10);  // 2 a day: Tuesday to Monday
+  auto& s = *f.store;
+  auto sch = f.make_scheduler();
+  const auto tue_1030 = tue_0900 + minutes(90);
+  auto week1 = sch.evaluate_rules(s, tue_1030);
+  INFO(week1.error().to_string());
+  REQUIRE(week1);
+  CHECK(week1->planned == 10);
+  // Each student's check-in goes out when planned (the sends' own times).
+  std::map<std::int64_t, std::int64_t> first_due;
+  {
+    auto& q = s.db().prepare("SELECT student_id, due_at FROM planned_sends");
+    while (q.step()) first_due[q.column_int(0)] = q.column_int(1);
+    q.reset();
+  }
+  REQUIRE(first_due.size() == 10);
+  for (auto [id, due] : first_due) REQUIRE(s.set_last_checkin(id, core::from_unix_ms(due)).is_ok());
+  // Next Tuesday everyone is planned again, each on the weekday of last week: the students sent
+  // on Wednesday to Monday were judged on their own day, not capped on Tuesday (6 days or fewer).
+  const auto next_tue = tue_1030 + hours(24 * 7);
+  auto week2 = sch.evaluate_rules(s, next_tue);
+  REQUIRE(week2);
+  CHECK(week2->planned == 10);
+  CHECK(week2->deferred == 0);
+  CHECK(f.count("SELECT skipped FROM campaigns WHERE id = (SELECT MAX(id) FROM campaigns)") == 0);
+  const auto& hki = *f.sched.time_zone;
+  auto& q = s.db().prepare(
+      "SELECT student_id, due_at FROM planned_sends WHERE campaign_id = "
+      "(SELECT MAX(id) FROM campaigns)");
+  int checked = 0;
+  while (q.step()) {
+    const auto id = q.column_int(0);
+    INFO("student " << id);
+    CHECK(schedule::local_day(core::from_unix_ms(q.column_int(1)), hki) -
+              schedule::local_day(core::from_unix_ms(first_due.at(id)), hki) ==
+          date::days{7});
+    ++checked;
+  }
+  q.reset();
+  CHECK(checked == 10);
 }
 
 TEST_CASE("a recurring occurrence planned in three steps, its walk on a read connection, is the "

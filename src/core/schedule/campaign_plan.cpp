@@ -67,19 +67,26 @@ std::string_view to_string(skip_reason r) {
   return "unknown";
 }
 
-bool gap_allows(core::instant last, core::instant now, std::chrono::days min_gap,
+bool gap_allows(core::instant last, date::local_days day, std::chrono::days min_gap,
                 const date::time_zone& zone) {
-  return local_day(now, zone) - local_day(last, zone) >= min_gap;
+  return day - local_day(last, zone) >= min_gap;
 }
 
-std::optional<skip_reason> skip_of(const campaign_candidate& c, const fairness& fair,
-                                   core::instant now, const date::time_zone& zone) {
+bool gap_allows(core::instant last, core::instant now, std::chrono::days min_gap,
+                const date::time_zone& zone) {
+  return gap_allows(last, local_day(now, zone), min_gap, zone);
+}
+
+std::optional<skip_reason> skip_of(const campaign_candidate& c, core::instant now) {
   if (c.opted_out) return skip_reason::opted_out;
   if (c.paused_until && now < *c.paused_until) return skip_reason::paused;
   if (c.has_active_session) return skip_reason::active;
-  if (c.last_checkin && !gap_allows(*c.last_checkin, now, fair.min_gap, zone))
-    return skip_reason::capped;
   return std::nullopt;
+}
+
+bool capped_on(const campaign_candidate& c, date::local_days day, const fairness& fair,
+               const date::time_zone& zone) {
+  return c.last_checkin && !gap_allows(*c.last_checkin, day, fair.min_gap, zone);
 }
 
 campaign_stagger::campaign_stagger(const campaign_settings& s, core::instant now,
@@ -123,13 +130,18 @@ core::status campaign_stagger::open_next_day() {
   return core::status::ok();
 }
 
-core::result<campaign_stagger::slot> campaign_stagger::next(const date::time_zone* zone) {
+core::result<date::local_days> campaign_stagger::coming_day() {
   if (index_ >= accepted_) {
     return core::status::invalid_argument("campaign: more students than were counted");
   }
   if (days_.empty() || index_ - batch_first_ >= batch_) {
     if (auto st = open_next_day(); !st) return st;
   }
+  return days_.back();
+}
+
+core::result<campaign_stagger::slot> campaign_stagger::next(const date::time_zone* zone) {
+  if (auto day = coming_day(); !day) return day.error();
   const auto* z = zone ? zone : settings_->institution_zone;
   // A handful of zones per institution: a linear search beats a hash map here.
   auto w = std::find_if(windows_.begin(), windows_.end(), [z](const auto& e) { return e.first == z; });
@@ -154,11 +166,33 @@ core::result<campaign_plan> plan_campaign(std::span<const campaign_candidate> ca
   }
   campaign_plan plan;
   plan.sends.reserve(candidates.size());
+  std::vector<std::uint32_t> open;  // not skipped at now; the cap is judged on their days
   for (std::uint32_t i = 0; i < candidates.size(); ++i) {
-    if (auto why = skip_of(candidates[i], settings.fair, now, *settings.institution_zone))
+    if (auto why = skip_of(candidates[i], now))
       plan.skipped.push_back({i, *why});
-    else plan.sends.push_back({i, 0, now});
+    else
+      open.push_back(i);
   }
+  // The days only: a stagger counted for all of them gives each student the day it would be
+  // sent on, and a capped one no slot.
+  auto days = campaign_stagger::start(settings, now, open.size());
+  if (!days) return days.error();
+  bool capped_any = false;
+  for (auto i : open) {
+    auto day = days->coming_day();
+    if (!day) return day.error();
+    if (capped_on(candidates[i], *day, settings.fair, *settings.institution_zone)) {
+      plan.skipped.push_back({i, skip_reason::capped});
+      capped_any = true;
+    } else if (auto taken = days->next(nullptr); !taken) {
+      return taken.error();
+    } else {
+      plan.sends.push_back({i, 0, now});
+    }
+  }
+  if (capped_any)
+    std::sort(plan.skipped.begin(), plan.skipped.end(),
+              [](const auto& a, const auto& b) { return a.candidate < b.candidate; });
   auto stagger = campaign_stagger::start(settings, now, plan.sends.size());
   if (!stagger) return stagger.error();
   plan.per_day = stagger->per_day();

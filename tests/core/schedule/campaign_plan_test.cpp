@@ -226,7 +226,6 @@ TEST_CASE("a 100,000-student campaign is planned with every invariant", "[schedu
                          "Asia/Kolkata",    "Pacific/Auckland"};
   auto now = utc(2026, 10, 20, 5, 0);  // crosses the autumn DST change on 25 Oct
   std::vector<campaign_candidate> c(100'000);
-  std::size_t expected_skips = 0;
   for (std::size_t i = 0; i < c.size(); ++i) {
     // Mostly the institution's zone, in runs, as a store would return them.
     c[i].zone = (i / 100) % 10 < 7 ? nullptr : &zone(names[(i / 100) % 8]);
@@ -240,14 +239,31 @@ TEST_CASE("a 100,000-student campaign is planned with every invariant", "[schedu
       c[i].last_checkin = now - 30 * 24h;  // long ago: fine
     else if (i % 29 == 0)
       c[i].paused_until = now + 24h;
-    expected_skips += c[i].opted_out || c[i].has_active_session || c[i].paused_until ||
-                      (c[i].last_checkin && *c[i].last_checkin > now - 7 * 24h);
   }
   auto plan = plan_campaign(c, s, now);
   REQUIRE(plan);
   CHECK(plan->per_day == 2142);
+  // Those checked in 3 days ago are capped on the days of the first four days' batches (Tue-Fri:
+  // fewer than 7 days) and planned from the fifth on (next Monday: 7 days on).
+  std::size_t accepted = 0, expected_skips = 0, capped_late = 0;
+  for (const auto& x : c) {
+    if (x.opted_out || x.has_active_session || x.paused_until) {
+      ++expected_skips;
+      continue;
+    }
+    const auto k = accepted / 2142;
+    REQUIRE(k < plan->days.size());
+    if (x.last_checkin &&
+        plan->days[k] - local_day(*x.last_checkin, *s.institution_zone) < date::days{7}) {
+      ++expected_skips;
+      continue;
+    }
+    capped_late += x.last_checkin && *x.last_checkin > now - 7 * 24h;
+    ++accepted;
+  }
+  CHECK(capped_late > 3'000);  // planned on their own, later day
   CHECK(plan->skipped.size() == expected_skips);
-  const auto accepted = c.size() - expected_skips;
+  CHECK(plan->sends.size() == accepted);
   CHECK(plan->days.size() == (accepted + 2141) / 2142);
   check_invariants(*plan, c, s, now, 7);
 }
@@ -298,4 +314,31 @@ TEST_CASE("the gap between check-ins counts calendar days in the institution's z
   CHECK_FALSE(gap_allows(utc(2026, 11, 18, 6, 0), now, std::chrono::days{7}, hki));
   CHECK(gap_allows(utc(2026, 11, 23, 6, 0), now, std::chrono::days{1}, hki));
   CHECK_FALSE(gap_allows(utc(2026, 11, 24, 6, 0), now, std::chrono::days{1}, hki));
+}
+
+TEST_CASE("a student's cap is judged on its own campaign day, and a capped one takes no slot",
+          "[schedule]") {
+  auto s = helsinki_settings();
+  s.fair.capacity_per_day = 1;
+  s.fair.need_rate = 0.5;                   // 2 students a day
+  const auto now = utc(2026, 9, 15, 6, 0);  // Tuesday 09:00 in Helsinki
+  std::vector<campaign_candidate> c(7);
+  // Staggered to Wednesday: last Wednesday's check-in is 7 days before it (6 before today).
+  c[2].last_checkin = utc(2026, 9, 9, 14, 0);
+  // Last Thursday's is 6 days before Wednesday: capped, and Wednesday's slot goes to c[4].
+  c[3].last_checkin = utc(2026, 9, 10, 7, 0);
+  c[5].last_checkin = utc(2026, 9, 14, 7, 0);  // Monday: capped on Thursday too
+  auto plan = plan_campaign(c, s, now);
+  REQUIRE(plan);
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> sent;  // (candidate, day)
+  for (auto p : plan->sends) sent.emplace_back(p.candidate, p.day);
+  CHECK(sent == std::vector<std::pair<std::uint32_t, std::uint32_t>>{
+                    {0, 0}, {1, 0}, {2, 1}, {4, 1}, {6, 2}});
+  std::vector<std::pair<std::uint32_t, std::string_view>> skipped;
+  for (auto k : plan->skipped) skipped.emplace_back(k.candidate, to_string(k.reason));
+  CHECK(skipped ==
+        std::vector<std::pair<std::uint32_t, std::string_view>>{{3, "capped"}, {5, "capped"}});
+  CHECK(plan->days ==
+        std::vector<date::local_days>{day(2026, 9, 15), day(2026, 9, 16), day(2026, 9, 17)});
+  check_invariants(*plan, c, s, now);
 }

@@ -81,11 +81,19 @@ struct campaign_plan {
 /// Tuesday's at 10:00: counted in hours, a weekly rule would reach each student every other week.
 bool gap_allows(core::instant last, core::instant now, std::chrono::days min_gap,
                 const date::time_zone& zone);
+/// The same for a send on the institution-local date `day` (a campaign day).
+bool gap_allows(core::instant last, date::local_days day, std::chrono::days min_gap,
+                const date::time_zone& zone);
 
-/// The first reason in enum order that skips `c` at `now` (step 1 of plan_campaign), or nullopt
-/// when the student is accepted. `zone`: the institution's, for the gap (gap_allows).
-std::optional<skip_reason> skip_of(const campaign_candidate& c, const fairness& fair,
-                                   core::instant now, const date::time_zone& zone);
+/// The first reason in enum order that skips `c` at `now`, of those that do not depend on the
+/// day the student would be sent: opted out, paused, active. The cap does (a student staggered
+/// to Thursday is judged on Thursday): `capped_on`.
+std::optional<skip_reason> skip_of(const campaign_candidate& c, core::instant now);
+
+/// Whether `c`'s last check-in caps it on campaign day `day` (institution-local, in `zone`):
+/// sent fewer than `fair.min_gap` calendar days before it (gap_allows).
+bool capped_on(const campaign_candidate& c, date::local_days day, const fairness& fair,
+               const date::time_zone& zone);
 
 /// Steps 2 and 3 of plan_campaign one accepted student at a time, in candidate order, so that a
 /// caller can plan a million students while holding none of them: memory is O(zones), and the
@@ -104,6 +112,10 @@ class campaign_stagger {
   /// invalid_argument when no allowed day is found within two years; called at most `accepted`
   /// times.
   core::result<slot> next(const date::time_zone* zone);
+  /// The campaign day (institution-local date) the next slot falls on, without taking it: a
+  /// caller judges a student's cap on the day it would be sent (capped_on), then gives it the
+  /// slot or passes it over, so a capped student takes no one's place. Opens the day if needed.
+  core::result<date::local_days> coming_day();
 
   /// The campaign days reached so far (all of them once every student has had its slot).
   const std::vector<date::local_days>& days() const { return days_; }
@@ -131,7 +143,8 @@ class campaign_stagger {
 /// Plans a campaign over `candidates` (at most 2^32 - 1) at `now`.
 ///
 /// 1. Skips, with a reason: opted out; paused (now < paused_until); has an active session;
-///    capped (fewer than min_gap calendar days since last_checkin: gap_allows).
+///    capped (fewer than min_gap calendar days from last_checkin to the student's own campaign
+///    day: capped_on). A capped student takes no slot: the next student is judged on the same day.
 /// 2. Staggering: accepted students, in candidate order, are cut into batches of `per_day`;
 ///    batch k goes out on campaign day k, the k-th allowed day (allowed weekday, not a holiday)
 ///    counted in the institution's zone from today (see min_first_day_window).
