@@ -12,6 +12,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "tuki/adapters/gateway/inbound_auth.hpp"
 #include "tuki/adapters/store/wal_file_sync.hpp"
 #include "tuki/app/async_write.hpp"
 #include "tuki/app/config_paths.hpp"
@@ -79,6 +80,18 @@ core::result<std::unique_ptr<service>> service::create(config::config cfg) {
                 {"effect",
                  "any process on this host can post replies, STOPs and delivery reports to its "
                  "callbacks; add auth (docs/gateways.md)"}});
+  // A public_url elsewhere means a way in from other hosts: through a reverse proxy on this host
+  // it arrives from a loopback address, which such a gateway admits unless the proxy says it
+  // relayed the request (relayed_by_proxy).
+  for (const auto& [name, driver] : s->gateways_)
+    if (driver->callbacks_trust_this_host() && !adapters::url_host_is_loopback(c.public_url))
+      log_warn("gateway_trusts_this_host",
+               {{"gateway", name},
+                {"public_url", c.public_url},
+                {"effect",
+                 "its callbacks admit any request from this host; a reverse proxy here that does "
+                 "not add X-Forwarded-For would pass anyone's requests on as this host's: give "
+                 "the gateway auth.path_secret or auth.basic (docs/gateways.md)"}});
   for (const auto& g : c.gateways)
     if (g.rate_limit > 0)
       s->rate_limits_.emplace(

@@ -35,6 +35,7 @@ TEST_CASE("an SMS goes from the institution's sender, else from the gateway's ow
           "\ngateways:\n  - name: tw\n" + twilio + "  - name: tw_named\n" + twilio +
           "  - name: kannel\n    type: kannel\n" + "    sendsms_url: " + sink.url() +
           "\n    username: tuki\n    password: kannel\n" +
+          "    auth:\n      path_secret: Zq3-long_random.secret~1\n" +
           "institutions:\n  - id: varia\n    gateway: tw\n"
           "  - id: omnia\n    gateway: tw_named\n    sender: Omnia\n"
           "  - id: taitotalo\n    gateway: kannel\n",

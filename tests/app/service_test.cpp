@@ -338,17 +338,9 @@ TEST_CASE("a gateway that sends replies without a message id is logged once", "[
   CHECK_THAT(log, !Catch::Contains("358401234599"));
 }
 
-TEST_CASE("credentials in gateway and mail URLs do not reach the log", "[app][service]") {
-  fixture f;
-  auto cfg = service_config("log_level: debug\nstore:\n  path: " + (f.dir / "tuki.db").string() +
-                            "\nmail:\n  type: smtp\n  url: smtp://tuki:m41l-s3cret@127.0.0.1:1\n"
-                            "  password: m41l-pa55\n"
-                            "gateways:\n  - name: kannel\n    type: kannel\n"
-                            "    sendsms_url: http://gw:url-s3cret@127.0.0.1:1/cgi-bin/sendsms\n"
-                            "    username: tuki\n    password: kannel-s3cret\n"
-                            "  - name: tw\n    type: twilio\n    account_sid: AC123\n"
-                            "    auth_token: twilio-s3cret\n    from: \"+358401111111\"\n"
-                            "institutions:\n  - id: varia\n    gateway: kannel\n");
+namespace {
+// Starts the service on `cfg`, stops it once it listens, and returns what it logged.
+std::string start_and_stop_log(const fixture& f, const config::config& cfg) {
   std::string log;
   {
     testing::stderr_capture capture(f.dir / "stderr.log");
@@ -361,12 +353,53 @@ TEST_CASE("credentials in gateway and mail URLs do not reach the log", "[app][se
     log = capture.text();
   }
   app::set_log_level(app::log_level::info);
+  return log;
+}
+}  // namespace
+
+TEST_CASE("credentials in gateway and mail URLs do not reach the log", "[app][service]") {
+  fixture f;
+  auto cfg = service_config("log_level: debug\nstore:\n  path: " + (f.dir / "tuki.db").string() +
+                            "\nmail:\n  type: smtp\n  url: smtp://tuki:m41l-s3cret@127.0.0.1:1\n"
+                            "  password: m41l-pa55\n"
+                            "gateways:\n  - name: kannel\n    type: kannel\n"
+                            "    sendsms_url: http://gw:url-s3cret@127.0.0.1:1/cgi-bin/sendsms\n"
+                            "    username: tuki\n    password: kannel-s3cret\n"
+                            "  - name: tw\n    type: twilio\n    account_sid: AC123\n"
+                            "    auth_token: twilio-s3cret\n    from: \"+358401111111\"\n"
+                            "institutions:\n  - id: varia\n    gateway: kannel\n");
+  const std::string log = start_and_stop_log(f, cfg);
   INFO(log);
   CHECK_THAT(log, Catch::Contains("event=listening"));
   // The Kannel gateway has no auth: allowed on loopback, with a warning.
   CHECK_THAT(log, Catch::Contains("event=gateway_unauthenticated gateway=kannel listen=127.0.0.1"));
   for (const char* secret : {"m41l-s3cret", "m41l-pa55", "url-s3cret", "kannel-s3cret", "twilio-s3cret"})
     CHECK_THAT(log, !Catch::Contains(secret));
+}
+
+TEST_CASE("a gateway that admits anything on this host is warned of when public_url is elsewhere",
+          "[app][service]") {
+  fixture f;
+  const std::string gateways =
+      "gateways:\n  - name: kannel\n    type: kannel\n"
+      "    sendsms_url: http://127.0.0.1:1/cgi-bin/sendsms\n"
+      "    username: tuki\n    password: kannel\n    auth:\n      allow_ips: [127.0.0.1]\n"
+      "  - name: guarded\n    type: kannel\n"
+      "    sendsms_url: http://127.0.0.1:1/cgi-bin/sendsms\n"
+      "    username: tuki\n    password: kannel\n"
+      "    auth:\n      path_secret: Zq3-long_random.secret~1\n"
+      "institutions:\n  - id: varia\n    gateway: kannel\n";
+  const std::string store = "store:\n  path: " + (f.dir / "tuki.db").string() + "\n";
+  // Behind a TLS proxy on this host, every request comes from 127.0.0.1.
+  const auto proxied = start_and_stop_log(
+      f, service_config("public_url: https://tuki.varia.fi\n" + store + gateways));
+  INFO(proxied);
+  CHECK_THAT(proxied, Catch::Contains("event=gateway_trusts_this_host gateway=kannel "
+                                      "public_url=https://tuki.varia.fi"));
+  CHECK_THAT(proxied, !Catch::Contains("gateway_trusts_this_host gateway=guarded"));
+  const auto local = start_and_stop_log(f, service_config(store + gateways));
+  CHECK_THAT(local, Catch::Contains("event=listening"));
+  CHECK_THAT(local, !Catch::Contains("gateway_trusts_this_host"));
 }
 
 TEST_CASE(

@@ -39,7 +39,14 @@ class console_gateway final : public sms_gateway {
   parsed<delivery_report> parse_dlr(const core::http_request&) const override {
     return parsed<delivery_report>::fail(404, "the console gateway has no delivery reports");
   }
-  core::status authenticate(const core::http_request&) const override { return core::status::ok(); }
+  core::status authenticate(const core::http_request& request) const override {
+    if (relayed_by_proxy(request))
+      return core::status::permission_denied(
+          "the request came through a proxy (Forwarded, X-Forwarded-For or X-Real-IP): the "
+          "console gateway checks no sender and takes requests made on this host only");
+    return core::status::ok();
+  }
+  bool callbacks_trust_this_host() const override { return true; }
 
  private:
   gateway_settings settings_;

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cstring>
@@ -92,6 +93,26 @@ bool is_loopback_address(std::string_view address) {
   return ip_network_contains(v4, address) || ip_network_contains(v6, address);
 }
 
+bool url_host_is_loopback(std::string_view url) {
+  // The host alone: the port may be 0 (a server on port 0 before it is bound).
+  const auto scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) return false;
+  auto authority = url.substr(scheme_end + 3);
+  authority = authority.substr(0, authority.find_first_of("/?#"));
+  if (auto at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
+  if (authority.empty()) return false;
+  std::string host(authority.front() == '[' ? authority.substr(1, authority.find(']') - 1)
+                                            : authority.substr(0, authority.find(':')));
+  for (auto& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return host == "localhost" || is_loopback_address(host);
+}
+
+bool relayed_by_proxy(const core::http_request& request) {
+  for (std::string_view h : {"Forwarded", "X-Forwarded-For", "X-Real-IP"})
+    if (!request.header(h).empty()) return true;
+  return false;
+}
+
 callback_kind callback_kind_of(const core::http_request& request) {
   auto segs = segments(request.path());
   if (segs.empty()) return callback_kind::unknown;
@@ -154,7 +175,34 @@ core::result<inbound_auth> inbound_auth::from_options(const gateway_options& top
   return out;
 }
 
+namespace {
+// Whether every address of `inner` lies in `outer`.
+bool network_within(const ip_network& inner, const ip_network& outer) {
+  if (inner.prefix_bits < outer.prefix_bits) return false;
+  int bits = outer.prefix_bits;
+  for (int i = 0; i < 16 && bits > 0; ++i, bits -= 8) {
+    const std::uint8_t mask = bits >= 8 ? 0xff : static_cast<std::uint8_t>(0xff << (8 - bits));
+    if ((inner.address[i] & mask) != (outer.address[i] & mask)) return false;
+  }
+  return true;
+}
+}  // namespace
+
+bool inbound_auth::admits_this_host_only() const {
+  if (basic_user_ || !path_secret_.empty() || allow_.empty()) return false;
+  static const ip_network v4 = *parse_ip_network("127.0.0.0/8");
+  static const ip_network v6 = *parse_ip_network("::1");
+  return std::all_of(allow_.begin(), allow_.end(), [](const ip_network& net) {
+    return network_within(net, v4) || network_within(net, v6);
+  });
+}
+
 core::status inbound_auth::check(const core::http_request& request) const {
+  if (!allow_.empty() && relayed_by_proxy(request))
+    return core::status::permission_denied(
+        "the request came through a proxy (Forwarded, X-Forwarded-For or X-Real-IP), so its "
+        "sender's address is unknown and allow_ips cannot admit it; authenticate it with "
+        "auth.path_secret or auth.basic");
   if (!allow_.empty()) {
     bool allowed = false;
     for (const auto& net : allow_)

@@ -156,10 +156,17 @@ class kannel_gateway final : public sms_gateway {
   }
 
   core::status authenticate(const core::http_request& request) const override {
+    if (auth_.empty() && relayed_by_proxy(request))
+      return core::status::permission_denied(
+          "the request came through a proxy (Forwarded, X-Forwarded-For or X-Real-IP), and this "
+          "gateway has no auth: it trusts only requests made on this host");
     return auth_.check(request);
   }
 
   bool callbacks_unauthenticated() const override { return auth_.empty(); }
+  bool callbacks_trust_this_host() const override {
+    return auth_.empty() || auth_.admits_this_host_only();
+  }
 
  private:
   gateway_settings settings_;
@@ -200,15 +207,22 @@ core::result<std::unique_ptr<sms_gateway>> make_kannel_gateway(const gateway_set
   if (!auth) return auth.error();
   // Kannel signs nothing: without `auth` anyone who reaches the port could post replies, STOPs,
   // crisis texts and delivery reports. Allowed (with a warning at start) only when the server
-  // listens on loopback, where only this host can call it.
-  if (auth->empty() && !is_loopback_address(s.listen_address))
-    return o.error("auth", "is required" +
-                               (s.listen_address.empty() ? std::string()
-                                                         : " (tuki listens on " + s.listen_address +
-                                                               ", not on loopback only)") +
+  // listens on loopback and public_url, which the delivery reports are sent to, is on loopback
+  // too: then only this host calls it. A public_url elsewhere is reached through a proxy or
+  // from other hosts.
+  const bool listen_local = is_loopback_address(s.listen_address);
+  if (auth->empty() && !(listen_local && url_host_is_loopback(s.public_base_url))) {
+    std::string where;
+    if (!listen_local && !s.listen_address.empty())
+      where = " (tuki listens on " + s.listen_address + ", not on loopback only)";
+    else if (listen_local)
+      where = " (public_url " + core::quoted_excerpt(s.public_base_url, 100) +
+              " is not on loopback: others reach tuki through it)";
+    return o.error("auth", "is required" + where +
                                ": Kannel signs nothing, so anyone who can reach the port could "
                                "forge replies, STOPs and delivery reports; add auth.allow_ips (the "
                                "smsbox host), auth.path_secret or auth.basic (docs/gateways.md)");
+  }
   (void)registered;
   return std::unique_ptr<sms_gateway>(new kannel_gateway(s, url, user, pass, mask, std::move(*auth)));
 }

@@ -58,3 +58,17 @@ TEST_CASE("console: a reply without from or text is a 400 that says how to send 
           "application/x-www-form-urlencoded)");
   }
 }
+
+TEST_CASE("console: a request relayed by a proxy is refused, since the console checks no sender",
+          "[gateway][console]") {
+  auto g = console();
+  auto direct = request("GET", "/v1/gateways/console/inbound?from=%2B358401234567&text=kyl");
+  direct.remote_address = "127.0.0.1";
+  CHECK(g->authenticate(direct).is_ok());
+  auto relayed = direct;
+  relayed.headers.push_back({"X-Forwarded-For", "203.0.113.9"});
+  auto st = g->authenticate(relayed);
+  CHECK(st.error_code() == core::status::code::permission_denied);
+  CHECK_THAT(st.message(), Catch::Contains("came through a proxy"));
+  CHECK(g->callbacks_trust_this_host());
+}

@@ -78,6 +78,45 @@ TEST_CASE("inbound auth: IP allowlist answers permission_denied", "[gateway][aut
   CHECK(a.check(from("")).error_code() == code::permission_denied);
 }
 
+TEST_CASE("inbound auth: a request through a proxy is never admitted by allow_ips",
+          "[gateway][auth]") {
+  // A reverse proxy on this host (TLS for public_url) relays anyone's request from 127.0.0.1.
+  auto a = make({{"allow_ips", {"127.0.0.1"}}});
+  CHECK(a.check(from("127.0.0.1")).is_ok());
+  for (const char* header : {"X-Forwarded-For", "x-forwarded-for", "Forwarded", "X-Real-IP"}) {
+    INFO(header);
+    auto r = from("127.0.0.1");
+    r.headers.push_back({header, "203.0.113.9"});
+    auto st = a.check(r);
+    CHECK(st.error_code() == code::permission_denied);
+    CHECK_THAT(st.message(), Catch::Contains("came through a proxy"));
+  }
+  // A secret does not depend on the source address: through a proxy it still works.
+  auto secret = make({{"path_secret", "Zq3-long_random.secret~1"}});
+  auto r = from("127.0.0.1", "/v1/gateways/k/inbound/Zq3-long_random.secret~1");
+  r.headers.push_back({"X-Forwarded-For", "203.0.113.9"});
+  CHECK(secret.check(r).is_ok());
+}
+
+TEST_CASE("inbound auth: which configurations admit anything on this host", "[gateway][auth]") {
+  CHECK(make({{"allow_ips", {"127.0.0.1"}}}).admits_this_host_only());
+  CHECK(make({{"allow_ips", {"127.0.0.0/8", "::1"}}}).admits_this_host_only());
+  CHECK(make({{"allow_ips", {"::ffff:127.0.0.1"}}}).admits_this_host_only());
+  CHECK_FALSE(make({{"allow_ips", {"127.0.0.1", "10.0.0.5"}}}).admits_this_host_only());
+  CHECK_FALSE(make({{"allow_ips", {"0.0.0.0/0"}}}).admits_this_host_only());
+  CHECK_FALSE(make({{"allow_ips", {"::/0"}}}).admits_this_host_only());
+  CHECK_FALSE(make({{"allow_ips", {"127.0.0.1"}}, {"path_secret", "Zq3-long_random.secret~1"}})
+                  .admits_this_host_only());
+  CHECK(url_host_is_loopback("http://127.0.0.1:8080"));
+  CHECK(url_host_is_loopback("http://[::1]:8080/tuki"));
+  CHECK(url_host_is_loopback("http://LocalHost:8080"));
+  CHECK(url_host_is_loopback("http://127.0.0.1:0"));  // a test server before it is bound
+  CHECK_FALSE(url_host_is_loopback("http://"));
+  CHECK_FALSE(url_host_is_loopback("https://tuki.varia.fi"));
+  CHECK_FALSE(url_host_is_loopback("http://192.0.2.10:8080"));
+  CHECK_FALSE(url_host_is_loopback("not a url"));
+}
+
 TEST_CASE("inbound auth: basic auth answers unauthenticated", "[gateway][auth]") {
   auto a = make({{"basic", {{"username", "kannel"}, {"password", "pä55:word"}}}});
   auto with = [](std::string header) {

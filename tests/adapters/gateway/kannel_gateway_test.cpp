@@ -259,7 +259,18 @@ TEST_CASE("kannel: without auth it starts only behind a loopback-only server",
     auto g = make_gateway(s);
     REQUIRE(g);
     CHECK((*g)->callbacks_unauthenticated());  // the service warns: gateway_unauthenticated
+    CHECK((*g)->callbacks_trust_this_host());
   }
+  // A public_url elsewhere is a way in from other hosts (a reverse proxy on this host relays
+  // them from 127.0.0.1): auth is required even though tuki listens on loopback.
+  s.listen_address = "127.0.0.1";
+  s.public_base_url = "https://tuki.varia.fi";
+  CHECK(make_gateway(s).error().message() ==
+        "gateway 'kannel': option 'auth' is required (public_url 'https://tuki.varia.fi' is not "
+        "on loopback: others reach tuki through it): Kannel signs nothing, so anyone who can "
+        "reach the port could forge replies, STOPs and delivery reports; add auth.allow_ips (the "
+        "smsbox host), auth.path_secret or auth.basic (docs/gateways.md)");
+  s.public_base_url = "http://127.0.0.1:18080";
   s.listen_address = "0.0.0.0";
   for (const char* key : {"allow_ips", "basic", "path_secret"}) {
     INFO(key);
@@ -273,4 +284,25 @@ TEST_CASE("kannel: without auth it starts only behind a loopback-only server",
     REQUIRE(g);
     CHECK_FALSE((*g)->callbacks_unauthenticated());
   }
+}
+
+TEST_CASE("kannel: without auth, or with allow_ips of this host only, a relayed request is refused",
+          "[gateway][kannel]") {
+  auto g = kannel();  // no auth, behind a loopback-only server
+  core::http_request r;
+  r.target = "/v1/gateways/kannel/inbound?from=%2B358401234567&text=hei&id=a1";
+  r.remote_address = "127.0.0.1";
+  CHECK(g->authenticate(r).is_ok());
+  r.headers.push_back({"X-Real-IP", "203.0.113.9"});
+  CHECK(g->authenticate(r).error_code() == core::status::code::permission_denied);
+
+  auto s = kannel_settings();
+  s.listen_address = "0.0.0.0";
+  s.options["auth"] = {{"allow_ips", {"127.0.0.1"}}};
+  auto local = make_gateway(s);
+  REQUIRE(local);
+  CHECK((*local)->callbacks_trust_this_host());  // the service warns if public_url is elsewhere
+  CHECK((*local)->authenticate(r).error_code() == core::status::code::permission_denied);
+  s.options["auth"] = {{"allow_ips", {"127.0.0.1"}}, {"path_secret", "Zq3-long_random.secret~1"}};
+  CHECK_FALSE((*make_gateway(s))->callbacks_trust_this_host());
 }

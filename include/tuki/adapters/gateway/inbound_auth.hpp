@@ -48,6 +48,14 @@ bool ip_network_contains(const ip_network& network, std::string_view address);
 /// Whether `address` (v4 or v6 text, as config http.listen holds it; a v6 %scope is ignored) is
 /// a loopback address, 127.0.0.0/8 or ::1: a server bound to it is reachable from this host only.
 bool is_loopback_address(std::string_view address);
+/// Whether the host of `url` (public_url) is a loopback address or "localhost": the gateway's
+/// callbacks then come from this host only. false for a malformed URL.
+bool url_host_is_loopback(std::string_view url);
+
+/// Whether a proxy relayed `request`: it carries `Forwarded`, `X-Forwarded-For` or `X-Real-IP`.
+/// Its source address is then the proxy's (on this host: a loopback address), not the sender's,
+/// so neither `allow_ips` nor trust in this host may admit it.
+bool relayed_by_proxy(const core::http_request& request);
 
 /// Which gateway endpoint a request was made to, judged from its path
 /// (".../inbound", ".../inbound/{secret}", ".../dlr", ".../dlr/{secret}").
@@ -65,7 +73,8 @@ class inbound_auth {
   /// The same, with errors located as `options` locates them (gateway_options.hpp).
   static core::result<inbound_auth> from_options(const gateway_options& options);
 
-  /// ok, permission_denied (source address not allowed) or unauthenticated.
+  /// ok, permission_denied (source address not allowed, or a request through a proxy where
+  /// `allow_ips` must judge the source: relayed_by_proxy) or unauthenticated.
   core::status check(const core::http_request& request) const;
 
   /// The URL the gateway must call for `kind` ("inbound" or "dlr"):
@@ -76,6 +85,9 @@ class inbound_auth {
   /// True when no check is configured.
   bool empty() const { return allow_.empty() && !basic_user_ && path_secret_.empty(); }
   bool has_path_secret() const { return !path_secret_.empty(); }
+  /// True when no secret is configured and `allow_ips` lists loopback networks only: anything on
+  /// this host is admitted, a reverse proxy too.
+  bool admits_this_host_only() const;
 
  private:
   std::vector<ip_network> allow_;

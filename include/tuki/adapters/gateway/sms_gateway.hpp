@@ -116,6 +116,11 @@ class sms_gateway {
   /// without `auth`, which its factory allows only behind a loopback-only server
   /// (gateway_settings::listen_address). The service warns of it at start.
   virtual bool callbacks_unauthenticated() const { return false; }
+  /// True when authenticate() admits anything that comes from this host: no check at all, or
+  /// `allow_ips` of loopback addresses only. A reverse proxy on this host would relay anyone's
+  /// requests as this host's, so the service warns when public_url is not on loopback, and such
+  /// a driver refuses a request that says it was relayed (relayed_by_proxy).
+  virtual bool callbacks_trust_this_host() const { return false; }
   /// True when the gateway's own options name the sender (Twilio `from` or messaging service,
   /// GatewayAPI `sender`): an institution without `sender` sends from it.
   virtual bool has_own_sender() const { return false; }
