@@ -46,6 +46,9 @@ struct send_result {
   /// With `retryable`: the gateway refused our account or setup (credentials, a suspended or
   /// unpaid account, a wrong URL). Retried like an outage; the outbox logs it as an error.
   bool account_refused = false;
+  /// The answer's Retry-After header when it was a 429 or 503 (app::with_retry_after): the
+  /// next attempt waits at least that long.
+  std::string retry_after = {};
 };
 
 /// A gateway's HTTP refusal `status` that no code of the driver's explains, with `detail` for
