@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "tuki/core/effect.hpp"
+#include "tuki/core/retry_after.hpp"
 
 namespace tuki::app {
 
@@ -15,6 +16,13 @@ core::duration backoff_delay(const retry_policy& policy, int attempt, double u, 
   const double factor = 1.0 - policy.jitter + 2.0 * policy.jitter * std::clamp(u, 0.0, 1.0);
   const auto ms = static_cast<long long>(std::min(raw, cap_ms) * factor);
   return std::chrono::duration_cast<core::duration>(std::chrono::milliseconds(ms));
+}
+
+adapters::send_result with_retry_after(adapters::send_result result,
+                                       const core::http_response& answer) {
+  if (answer.status == 429 || answer.status == 503)
+    result.retry_after = std::string(answer.header("Retry-After"));
+  return result;
 }
 
 outbox_decision decide_send_outcome(const adapters::send_result& result, int attempt,
@@ -32,9 +40,16 @@ outbox_decision decide_send_outcome(const adapters::send_result& result, int att
       break;
     case adapters::send_outcome::retryable:
       if (policy.max_attempts == 0 || attempt < policy.max_attempts || result.account_refused) {
+        const bool crisis = priority == static_cast<int>(core::sms_priority::crisis);
+        auto delay = backoff_delay(policy, attempt, u, crisis);
+        // The gateway asked for a pause (429, 503): trying sooner only meets the same answer.
+        const auto cap = crisis ? std::min(policy.cap, policy.crisis_cap) : policy.cap;
+        if (auto asked = result.retry_after.empty()
+                             ? std::nullopt
+                             : core::parse_retry_after(result.retry_after, now))
+          delay = std::max(delay, std::min(*asked, core::duration(cap)));
         d.status = "queued";
-        d.retry_at = now + backoff_delay(policy, attempt, u,
-                                         priority == static_cast<int>(core::sms_priority::crisis));
+        d.retry_at = now + delay;
         d.detail = result.detail;
       } else {
         d.status = "failed";

@@ -154,6 +154,10 @@ void service::add_routes() {
     if (it == gateways_.end()) co_return core::http_response::text(404, "no such gateway\n");
     const auto& gw = *it->second;
     if (auto auth = gw.authenticate(req); !auth) {
+      if (auth.error_code() == core::status::code::invalid_argument) {  // unreadable
+        log_warn("inbound_invalid", {{"gateway", gw.name()}, {"reason", auth.message()}});
+        co_return core::http_response::text(400, auth.message() + "\n");
+      }
       log_warn("inbound_rejected", {{"gateway", gw.name()}, {"reason", auth.message()},
                                     {"remote", req.remote_address}});
       co_return core::http_response::text(status_for(auth) == 403 ? 403 : 401, "not authorised\n");
@@ -232,6 +236,10 @@ void service::add_routes() {
     if (it == gateways_.end()) co_return core::http_response::text(404, "no such gateway\n");
     const auto& gw = *it->second;
     if (auto auth = gw.authenticate(req); !auth) {
+      if (auth.error_code() == core::status::code::invalid_argument) {  // unreadable
+        log_warn("dlr_invalid", {{"gateway", gw.name()}, {"reason", auth.message()}});
+        co_return core::http_response::text(400, auth.message() + "\n");
+      }
       log_warn(
           "dlr_rejected",
           {{"gateway", gw.name()}, {"reason", auth.message()}, {"remote", req.remote_address}});

@@ -226,3 +226,31 @@ TEST_CASE("staff mail backs off to 5 min, a crisis mail to 30 s at most", "[outb
     CHECK(app::backoff_delay(p, attempt, 0.5) > milliseconds(30'000));
   }
 }
+
+TEST_CASE("a 429 or 503 with Retry-After backs the message off that long, up to the cap",
+          "[outbox]") {
+  app::retry_policy p;  // cap 10 min, crisis 30 s
+  using std::chrono::seconds;
+  auto asked = [](int status, std::string value) {
+    core::http_response r{status, "application/json", "{}", {{"Retry-After", std::move(value)}}};
+    return app::with_retry_after(answer(send_outcome::retryable), r);
+  };
+  auto wait = [&](const adapters::send_result& r, int priority = 2) {
+    auto d = app::decide_send_outcome(r, 1, p, t0, 0.5, priority);
+    REQUIRE(d.status == "queued");
+    REQUIRE(d.retry_at);
+    return *d.retry_at - t0;
+  };
+  CHECK(wait(answer(send_outcome::retryable)) == seconds(2));  // the plain backoff
+  CHECK(wait(asked(429, "120")) == seconds(120));
+  CHECK(wait(asked(503, "Thu, 19 Nov 2026 11:06:40 GMT")) == seconds(600));  // a day: capped
+  CHECK(wait(asked(503, "300")) == seconds(300));
+  CHECK(wait(asked(503, "Wed, 18 Nov 2026 11:08:40 GMT")) == seconds(120));
+  CHECK(wait(asked(429, "3600")) == seconds(600));
+  CHECK(wait(asked(429, "0")) == seconds(2));     // never sooner than the backoff
+  CHECK(wait(asked(429, "soon")) == seconds(2));  // unreadable: as if absent
+  // Only a throttle's or maintenance's: another answer's header is not a request to pause.
+  CHECK(wait(asked(500, "120")) == seconds(2));
+  // A crisis text waits at most crisis_cap.
+  CHECK(wait(asked(429, "120"), static_cast<int>(core::sms_priority::crisis)) == seconds(30));
+}

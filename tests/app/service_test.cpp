@@ -568,3 +568,41 @@ TEST_CASE("an opt-out in a Twilio or http_json delivery report opts the student 
     q.reset();
   }
 }
+
+TEST_CASE(
+    "a Twilio status callback for another system's message is answered 200 and ignored, "
+    "an unreadable one 400",
+    "[app][service][delivery]") {
+  fixture f;
+  auto cfg = service_config(
+      "public_url: https://tuki.example.fi\nstore:\n  path: " + (f.dir / "tuki.db").string() +
+      "\nmail:\n  type: file\n  dir: " + (f.dir / "mail").string() +
+      "\ngateways:\n"
+      "  - name: tw\n    type: twilio\n    account_sid: AC123\n    auth_token: tw-token\n"
+      "    from: \"+358401111111\"\n    base_url: http://127.0.0.1:1\n"
+      "institutions:\n  - id: varia\n    gateway: tw\n");
+  std::string log;
+  {
+    stderr_capture capture(f.dir / "stderr.log");
+    testing::running_service running(cfg);
+    // A Messaging Service's own status callback: no msgid of tuki's in its URL.
+    const std::string target = "/v1/gateways/tw/dlr";
+    const core::form_fields form{{"MessageSid", "SM1"}, {"MessageStatus", "delivered"}};
+    const std::vector<core::http_header> headers{
+        {"Content-Type", "application/x-www-form-urlencoded"},
+        {"X-Twilio-Signature",
+         adapters::twilio_signature("tw-token", "https://tuki.example.fi" + target, form)}};
+    CHECK(fetch(running.client, running.base + target, "POST", headers, core::encode_form(form))
+              .status == 200);
+    CHECK(fetch(running.client, running.base + target + "?msgid=1", "POST", headers,
+                "MessageSid=SM1&MessageStatus=%ZZ")
+              .status == 400);
+    running.stop();
+    log = capture.text();
+  }
+  INFO(log);
+  CHECK_THAT(log, Catch::Contains("event=dlr_invalid gateway=tw"));
+  CHECK_THAT(log, Catch::Contains("malformed form body"));
+  CHECK_THAT(log, !Catch::Contains("dlr_rejected"));
+  CHECK(log.find("dlr_invalid") == log.rfind("dlr_invalid"));  // the ignored one logs nothing
+}

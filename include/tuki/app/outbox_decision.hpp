@@ -48,6 +48,11 @@ struct outbox_decision {
   bool opted_out = false;                 // the gateway says the recipient blocked us
 };
 
+/// `result` with `answer`'s Retry-After header when the answer is a 429 or 503 (a gateway's
+/// throttle or maintenance), for decide_send_outcome.
+adapters::send_result with_retry_after(adapters::send_result result,
+                                       const core::http_response& answer);
+
 /// `attempt` is the attempt just made (1 for the first send). Retryable answers are retried with
 /// backoff (with max_attempts 0, until the message expires), else until `max_attempts` attempts
 /// were made, then fail ("gave up", not the student's fault: not a delivery failure). A refusal
@@ -55,7 +60,8 @@ struct outbox_decision {
 /// URL) is the operator's to fix and never gives up: it waits until the message expires. Permanent
 /// refusals fail at once and count as a delivery failure of the student; opted_out fails and marks
 /// the student opted out. `priority` is the message's (core::sms_priority): a crisis message backs
-/// off at most crisis_cap.
+/// off at most crisis_cap. A retry waits at least as long as the answer's Retry-After asks
+/// (send_result::retry_after), up to the cap (crisis_cap for a crisis message).
 outbox_decision decide_send_outcome(const adapters::send_result& result, int attempt,
                                     const retry_policy& policy, core::instant now, double u,
                                     int priority = 2);

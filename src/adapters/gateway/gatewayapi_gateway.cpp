@@ -1,5 +1,6 @@
 #include "tuki/adapters/gateway/gatewayapi_gateway.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 
@@ -19,6 +20,7 @@ struct gatewayapi_config {
   std::string token;
   std::string webhook_secret;
   std::string sender;
+  std::string keyword;  // of a shared short code: dropped from the front of MO texts
   std::string base_url;
   std::string public_base_url;
   std::int64_t max_parts = 0;  // 0: not sent
@@ -48,6 +50,25 @@ std::optional<std::string> digits_of(const nlohmann::json& j, std::string_view k
 std::string string_of(const nlohmann::json& j, std::string_view key) {
   auto it = j.find(std::string(key));
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+bool blank(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
+
+// `text` without a leading `keyword` (in any case, a word of its own) and the blanks after it;
+// GatewayAPI passes a shared short code's MO with its keyword ("tuki STOP"). Other texts as
+// they are.
+std::string without_keyword(const std::string& text, std::string_view keyword) {
+  std::size_t start = 0;
+  while (start < text.size() && blank(text[start])) ++start;
+  if (keyword.empty() || text.size() - start < keyword.size()) return text;
+  for (std::size_t i = 0; i < keyword.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(text[start + i])) !=
+        std::tolower(static_cast<unsigned char>(keyword[i])))
+      return text;
+  std::size_t end = start + keyword.size();
+  if (end < text.size() && !blank(text[end])) return text;
+  while (end < text.size() && blank(text[end])) ++end;
+  return text.substr(end);
 }
 
 class gatewayapi_gateway final : public sms_gateway {
@@ -130,7 +151,7 @@ class gatewayapi_gateway final : public sms_gateway {
     inbound_sms sms;
     sms.from = "+" + *msisdn;
     sms.to = digits_of(j, "receiver").value_or("");
-    sms.text = j["message"].get<std::string>();
+    sms.text = without_keyword(j["message"].get<std::string>(), c_.keyword);
     sms.gateway_id = *id;
     if (auto t = j.find("senttime"); t != j.end() && t->is_number())
       sms.sent_at = core::from_unix_ms(static_cast<std::int64_t>(t->get<double>() * 1000.0));
@@ -235,8 +256,8 @@ bool is_gsm7_text(std::string_view text) {
 core::result<std::unique_ptr<sms_gateway>> make_gatewayapi_gateway(
     const gateway_settings& settings) {
   gateway_options o(settings);
-  if (auto st =
-          o.check_keys({"token", "webhook_secret", "sender", "base_url", "max_parts", "auth"});
+  if (auto st = o.check_keys(
+          {"token", "webhook_secret", "sender", "keyword", "base_url", "max_parts", "auth"});
       !st)
     return st;
   gatewayapi_config c;
@@ -253,6 +274,16 @@ core::result<std::unique_ptr<sms_gateway>> make_gatewayapi_gateway(
   if (numeric ? sender->size() - (sender->front() == '+') > 15 : sender->size() > 11)
     return o.error("sender", "must be at most 11 characters or 15 digits");
   c.sender = *sender;
+  auto keyword = o.string_or("keyword", "");
+  if (!keyword) return keyword.error();
+  if (o.has("keyword") && (keyword->empty() || keyword->size() > 32 ||
+                           !std::all_of(keyword->begin(), keyword->end(), [](unsigned char ch) {
+                             return ch < 0x80 && std::isalnum(ch);
+                           })))
+    return o.error("keyword",
+                   "must be one word of 1-32 letters A-Z and digits (the keyword "
+                   "of the shared short code, as GatewayAPI leases it)");
+  c.keyword = *keyword;
   auto base = o.url_or("base_url", "https://gatewayapi.com");
   if (!base) return base.error();
   c.base_url = *base;

@@ -150,19 +150,24 @@ class http_json_gateway final : public sms_gateway {
   parsed<delivery_report> parse_dlr(const core::http_request& request) const override {
     const auto j = nlohmann::json::parse(request.body, nullptr, false);
     if (!j.is_object()) return parsed<delivery_report>::fail(400, "body is not a JSON object");
-    std::optional<std::string> id_text = text_of(lookup(j, c_.dlr_id));
-    if (!id_text) {
-      // The URL is not signed by the gateway: with a signature, its id must carry tuki's tag.
-      auto query = core::parse_form(request.query());
-      if (auto q = query ? core::form_value(*query, "msgid") : std::nullopt) {
-        if (c_.signed_ && !core::constant_time_equal(
-                              msgid_tag(*q), core::form_value(*query, "msgsig").value_or("")))
-          return parsed<delivery_report>::fail(
-              401, "msgid is not covered by the signature (msgsig missing or wrong)");
-        id_text = std::string(*q);
-      }
+    // tuki's own id in the callback URL it sent wins over an id in the body, which may be the
+    // gateway's own message id (APIs name it "id", the default field) and so another message.
+    // The URL is not signed by the gateway: with a signature, its id must carry tuki's tag.
+    std::optional<std::int64_t> id;
+    bool untagged = false;
+    auto query = core::parse_form(request.query());
+    if (auto q = query ? core::form_value(*query, "msgid") : std::nullopt) {
+      untagged = c_.signed_ && !core::constant_time_equal(
+                                   msgid_tag(*q), core::form_value(*query, "msgsig").value_or(""));
+      if (!untagged) id = positive_id(*q);
     }
-    auto id = id_text ? positive_id(*id_text) : std::nullopt;
+    if (!id) {
+      auto body_id = text_of(lookup(j, c_.dlr_id));
+      if (!body_id && untagged)
+        return parsed<delivery_report>::fail(
+            401, "msgid is not covered by the signature (msgsig missing or wrong)");
+      if (body_id) id = positive_id(*body_id);
+    }
     if (!id) return parsed<delivery_report>::fail(400, "tuki message id missing");
     auto status = text_of(lookup(j, c_.dlr_status));
     if (!status) return parsed<delivery_report>::fail(400, "'" + c_.dlr_status + "' missing");

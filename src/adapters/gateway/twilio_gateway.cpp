@@ -124,12 +124,20 @@ class twilio_gateway final : public sms_gateway {
   }
 
   parsed<delivery_report> parse_dlr(const core::http_request& request) const override {
-    auto query = core::parse_form(request.query());
-    auto id_text = query ? core::form_value(*query, "msgid") : std::nullopt;
-    auto id = id_text ? parse_positive_id(*id_text) : std::nullopt;
-    if (!id) return parsed<delivery_report>::fail(400, "msgid missing from the callback URL");
     auto params = callback_params(request);
     if (!params) return parsed<delivery_report>::fail(400, "malformed form body");
+    auto query = core::parse_form(request.query());
+    auto id_text = query ? core::form_value(*query, "msgid") : std::nullopt;
+    // A status callback without tuki's msgid reports a message tuki did not send (a Messaging
+    // Service's own callback, for another system's messages): message id 0, which no message
+    // has, so it is answered 200 and ignored and Twilio does not retry it.
+    if (!id_text) {
+      delivery_report foreign;
+      foreign.detail = "twilio status callback without tuki's msgid";
+      return parsed<delivery_report>::ok(std::move(foreign));
+    }
+    auto id = parse_positive_id(*id_text);
+    if (!id) return parsed<delivery_report>::fail(400, "msgid of the callback URL is not an id");
     auto status = core::form_value(*params, "MessageStatus");
     if (!status) status = core::form_value(*params, "SmsStatus");
     if (!status || status->empty())
@@ -165,14 +173,18 @@ class twilio_gateway final : public sms_gateway {
     const auto signature = request.header("X-Twilio-Signature");
     if (signature.empty()) return core::status::unauthenticated("X-Twilio-Signature missing");
     std::vector<std::string> urls{c_.public_base_url + request.target};
-    if (!c_.public_url_override.empty()) urls.push_back(c_.public_url_override);
+    // The override is the inbound webhook's URL, entered at Twilio: a request signed for it
+    // is an inbound SMS, never a status callback (those carry tuki's own URL).
+    if (!c_.public_url_override.empty() && callback_kind_of(request) == callback_kind::inbound)
+      urls.push_back(c_.public_url_override);
 
     auto query = core::parse_form(request.query());
     const bool json_body = query && core::form_value(*query, "bodySHA256").has_value();
     core::form_fields params;
     if (!json_body && request.method != "GET") {
       auto p = core::parse_form(request.body);
-      if (!p) return core::status::unauthenticated("malformed form body");
+      // Unreadable rather than unauthenticated: answered 400 (service routes), not 401.
+      if (!p) return core::status::invalid_argument("malformed form body");
       params = std::move(*p);
     }
     for (const auto& url : urls) {

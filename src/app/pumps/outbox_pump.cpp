@@ -402,12 +402,13 @@ awaitable<void> service::outbox_pump() {
       client_.submit(std::move(*request), [this, driver, ref, collected, outstanding, signal](
                                               core::http_response resp, std::string err) {
         // Inline when the client runs on the outbox thread (plain http://); a post from curl's.
-        asio::dispatch(outbox_io_, [ref, r = driver->parse_send_response(resp, err), collected, outstanding,
-                         signal]() mutable {
-          collected->push_back({ref, std::move(r)});
-          --*outstanding;
-          signal->cancel();
-        });
+        asio::dispatch(outbox_io_,
+                       [ref, r = with_retry_after(driver->parse_send_response(resp, err), resp),
+                        collected, outstanding, signal]() mutable {
+                         collected->push_back({ref, std::move(r)});
+                         --*outstanding;
+                         signal->cancel();
+                       });
       });
     }
     if (!unsent.empty()) {

@@ -226,6 +226,15 @@ void read_gateways(const YAML::Node& list, yaml_errors& errors, const env_lookup
     if (!r.valid()) continue;
     gateway_entry g;
     g.name = r.string("name", true).value_or("");
+    // The name is a segment of the callback URLs: one that needs encoding there would never
+    // match its own callbacks (the router does not decode segments).
+    if (r.has("name") && (g.name.empty() || g.name.size() > 64 ||
+                          g.name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu"
+                                                   "vwxyz0123456789._~-") != std::string::npos))
+      errors.add(r.mark("name"), path + ".name",
+                 "gateway '" + g.name +
+                     "': a name must be 1-64 letters A-Z, digits and . _ ~ - (it is the URL "
+                     "segment of the gateway's callbacks)");
     g.type = r.string("type", true).value_or("");
     g.rate_limit = read_rate(r, "rate_limit", errors).value_or(0);
     g.rate_burst = read_rate(r, "rate_burst", errors).value_or(0);

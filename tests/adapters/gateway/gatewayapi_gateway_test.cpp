@@ -27,6 +27,20 @@ json base_options() {
   return {{"token", "gwapi-token-123"}, {"webhook_secret", "s3cret"}, {"sender", "Tuki"}};
 }
 
+// A request GatewayAPI signs with `secret` (HS256), the claims also as its JSON body.
+core::http_request signed_request(const std::string& target, const json& claims,
+                                  const std::string& secret) {
+  const std::string head = core::base64url_encode(R"({"typ":"JWT","alg":"HS256"})") + "." +
+                           core::base64url_encode(claims.dump());
+  core::http_request r;
+  r.method = "POST";
+  r.target = target;
+  r.body = claims.dump();
+  r.headers = {
+      {"X-Gwapi-Signature", head + "." + core::base64url_encode(core::hmac_sha256(secret, head))}};
+  return r;
+}
+
 // 2026-11-23, after the vectors' expired token (exp 2023-11-14).
 const core::instant now = core::from_unix_ms(1795355910000);
 
@@ -125,6 +139,10 @@ TEST_CASE("gatewayapi: option errors name the gateway and the key", "[gateway][g
       {with("max_parts", "3"), "gateway 'gw': option 'max_parts' must be an integer"},
       {with("base_url", "gatewayapi.eu"), "gateway 'gw': option 'base_url' must be an http"},
       {with("secret", "x"), "gateway 'gw': option 'secret' is unknown"},
+      {with("keyword", ""), "gateway 'gw': option 'keyword' must be one word of 1-32 letters"},
+      {with("keyword", "tuki apu"), "gateway 'gw': option 'keyword' must be one word"},
+      {with("keyword", "tukiä"), "gateway 'gw': option 'keyword' must be one word"},
+      {with("keyword", 7), "gateway 'gw': option 'keyword' must be a string"},
   };
   for (const auto& r : rows) {
     CAPTURE(r.options.dump());
@@ -154,4 +172,41 @@ TEST_CASE("gatewayapi: a token with exp is refused without a clock", "[gateway][
     CHECK(st.error_code() == core::status::code::unauthenticated);
     CHECK_THAT(st.message(), Catch::Contains("no clock"));
   }
+}
+
+TEST_CASE("gatewayapi: a shared short code's keyword is dropped from the front of MO texts",
+          "[gateway][gatewayapi]") {
+  auto options = base_options();
+  options["keyword"] = "Tuki";
+  auto g = make_gateway({"gw", "gatewayapi", "https://tuki.example.fi", options});
+  INFO(g.error().to_string());
+  REQUIRE(g);
+  auto text_of = [&](const std::string& message) {
+    const json mo = {{"id", 1000001},
+                     {"msisdn", 358401234567},
+                     {"receiver", 1204},
+                     {"message", message},
+                     {"senttime", 1795355910}};
+    auto p = (*g)->parse_inbound(signed_request("/v1/gateways/gw/inbound", mo, "s3cret"));
+    INFO(p.error.reason);
+    REQUIRE(p.value);
+    return p.value->text;
+  };
+  CHECK(text_of("tuki STOP") == "STOP");
+  CHECK(text_of("TUKI lopeta") == "lopeta");
+  CHECK(text_of(" tuki  2") == "2");
+  CHECK(text_of("tuki\nMoi, tarvitsen apua") == "Moi, tarvitsen apua");
+  CHECK(text_of("tuki") == "");
+  // Without the keyword as a word of its own, the text stays as it is.
+  CHECK(text_of("STOP") == "STOP");
+  CHECK(text_of("tukiSTOP") == "tukiSTOP");
+  CHECK(text_of("en tuki STOP") == "en tuki STOP");
+  CHECK(text_of("tuk") == "tuk");
+  // Without `keyword` every text stays as it is.
+  auto plain = make_gateway({"gw", "gatewayapi", "https://tuki.example.fi", base_options()});
+  REQUIRE(plain);
+  const json mo = {{"id", 1000002}, {"msisdn", 358401234567}, {"message", "tuki STOP"}};
+  auto p = (*plain)->parse_inbound(signed_request("/v1/gateways/gw/inbound", mo, "s3cret"));
+  REQUIRE(p.value);
+  CHECK(p.value->text == "tuki STOP");
 }

@@ -193,3 +193,49 @@ TEST_CASE("http_json: a signed DLR takes ?msgid= only with tuki's own tag from t
   REQUIRE(taken.value);
   CHECK(taken.value->message_id == 43);
 }
+
+TEST_CASE("http_json: tuki's ?msgid in the callback URL wins over an id in the DLR body",
+          "[gateway][http_json]") {
+  // The gateway's own message id in "id" (the default dlr.fields.id), as most JSON APIs name it.
+  const std::string body = R"({"id": 7, "status": "FAILED"})";
+  auto o = base_options();
+  o["signature"].erase("timestamp_header");
+  o["send"]["fields"] = {{"callback", "status_url"}};
+  auto g = make_gateway({"hj", "http_json", "https://tuki.example.fi", o});
+  INFO(g.error().to_string());
+  REQUIRE(g);
+  auto send = (*g)->build_send({42, "+358401234567", "Tuki", "Moi"});
+  REQUIRE(send);
+  const std::string base = "https://tuki.example.fi";
+  core::http_request r;
+  r.method = "POST";
+  r.target = json::parse(send->body).at("status_url").get<std::string>().substr(base.size());
+  r.body = body;
+  r.headers = {{"X-Signature", core::hex_encode(core::hmac_sha256("k3y", r.body))}};
+  REQUIRE((*g)->authenticate(r).is_ok());
+  auto tagged = (*g)->parse_dlr(r);
+  REQUIRE(tagged.value);
+  CHECK(tagged.value->message_id == 42);
+  // Without tuki's tag the URL's id does not count: the body's is all there is.
+  auto untagged = r;
+  untagged.target = "/v1/gateways/hj/dlr?msgid=42";
+  auto from_body = (*g)->parse_dlr(untagged);
+  REQUIRE(from_body.value);
+  CHECK(from_body.value->message_id == 7);
+  // No id in the URL (a DLR URL set at the gateway): the body's id, as before.
+  auto bare = r;
+  bare.target = "/v1/gateways/hj/dlr";
+  REQUIRE((*g)->parse_dlr(bare).value);
+  CHECK((*g)->parse_dlr(bare).value->message_id == 7);
+
+  // With auth alone the URL's id is taken as it is, and wins too.
+  o.erase("signature");
+  o["auth"] = {{"allow_ips", {"127.0.0.1"}}};
+  auto unsigned_gw = make_gateway({"hj", "http_json", "https://tuki.example.fi", o});
+  REQUIRE(unsigned_gw);
+  untagged.remote_address = "127.0.0.1";
+  REQUIRE((*unsigned_gw)->authenticate(untagged).is_ok());
+  auto taken = (*unsigned_gw)->parse_dlr(untagged);
+  REQUIRE(taken.value);
+  CHECK(taken.value->message_id == 42);
+}

@@ -209,3 +209,66 @@ TEST_CASE("twilio: a delivery failure of Twilio's own congestion is not the reci
   CHECK_FALSE(report("failed", "30005").gateway_congested);
   CHECK_FALSE(report("sent", "30001").gateway_congested);  // only with a failure
 }
+
+TEST_CASE("twilio: public_url_override is accepted only on the inbound webhook",
+          "[gateway][twilio]") {
+  const json all = vectors();
+  const json* unicode = nullptr;
+  for (const auto& v : all.at("vectors"))
+    if (v.at("name") == "inbound-sms-unicode") unicode = &v;
+  REQUIRE(unicode);
+  auto options = base_options();
+  options["public_url_override"] = unicode->at("url");
+  auto g = make(options);
+  REQUIRE(g);
+  core::http_request r;
+  r.method = "POST";
+  r.body = unicode->at("example_form_body");
+  r.headers = {{"X-Twilio-Signature", unicode->at("signature")}};
+  r.target = "/v1/gateways/tw/inbound";
+  CHECK((*g)->authenticate(r).is_ok());
+  // Signed for the inbound URL, replayed on the status callback's path: refused.
+  for (const char* target : {"/v1/gateways/tw/dlr?msgid=12345", "/v1/gateways/tw/dlr"}) {
+    CAPTURE(target);
+    r.target = target;
+    CHECK((*g)->authenticate(r).error_code() == core::status::code::unauthenticated);
+  }
+}
+
+TEST_CASE("twilio: a status callback without tuki's msgid is ignored, not refused",
+          "[gateway][twilio][delivery]") {
+  auto g = make(base_options());
+  REQUIRE(g);
+  core::http_request r;
+  r.method = "POST";
+  r.target = "/v1/gateways/tw/dlr";
+  r.body = "MessageSid=SM1&MessageStatus=delivered";
+  auto d = (*g)->parse_dlr(r);
+  INFO(d.error.reason);
+  REQUIRE(d.value);
+  CHECK(d.value->message_id == 0);  // no message has it: answered 200 and ignored
+  CHECK_FALSE(d.value->opted_out);
+  // tuki's msgid mangled is still an error worth a warning, as is an unreadable body.
+  r.target = "/v1/gateways/tw/dlr?msgid=x";
+  CHECK((*g)->parse_dlr(r).error.http_status == 400);
+  r.target = "/v1/gateways/tw/dlr?msgid=5";
+  r.body = "MessageSid=SM1&MessageStatus=%ZZ";
+  CHECK((*g)->parse_dlr(r).error.http_status == 400);
+}
+
+TEST_CASE("twilio: a malformed form body is unreadable (400), not unauthenticated",
+          "[gateway][twilio]") {
+  auto g = make(base_options());
+  REQUIRE(g);
+  core::http_request r;
+  r.method = "POST";
+  r.target = "/v1/gateways/tw/inbound";
+  r.body = "From=%2B358401234567&Body=%ZZ";
+  r.headers = {{"X-Twilio-Signature", "c2lnbmF0dXJl"}};
+  const auto st = (*g)->authenticate(r);
+  CHECK(st.error_code() == core::status::code::invalid_argument);
+  CHECK(st.message() == "malformed form body");
+  // Without a signature it is refused as before.
+  r.headers.clear();
+  CHECK((*g)->authenticate(r).error_code() == core::status::code::unauthenticated);
+}

@@ -410,6 +410,34 @@ TEST_CASE("the languages an institution's helpline has no text for", "[config]")
   CHECK(languages_without_helpline(c->institutions[1]).empty());  // no languages listed
 }
 
+TEST_CASE("a gateway name that would need URL encoding is refused, naming the gateway",
+          "[config]") {
+  auto env = fake_env({});
+  auto with_name = [](const std::string& name) {
+    return "gateways:\n  - name: " + name +
+           "\n    type: console\ninstitutions:\n"
+           "  - id: varia\n    gateway: " +
+           name + "\n";
+  };
+  for (const std::string& name :
+       std::vector<std::string>{"\"Elisa SMS\"", "elisa/sms", "elisa%20sms", "elisa?x", "\"\"",
+                                "l\u00e4hetin", std::string(65, 'g')}) {
+    INFO(name);
+    auto c = parse_config(with_name(name), "t.yaml", env);
+    REQUIRE_FALSE(c);
+    CHECK_THAT(c.error().message(), Catch::StartsWith("t.yaml:2:11: gateways[0].name: gateway '"));
+    CHECK_THAT(c.error().message(),
+               Catch::Contains("a name must be 1-64 letters A-Z, digits and . _ ~ -"));
+  }
+  for (const std::string& name :
+       std::vector<std::string>{"elisa", "Elisa-SMS_2.fi~x", std::string(64, 'g')}) {
+    INFO(name);
+    auto c = parse_config(with_name(name), "t.yaml", env);
+    INFO(c.error().to_string());
+    CHECK(c);
+  }
+}
+
 TEST_CASE("a sender is counted in characters, not bytes", "[config]") {
   auto env = fake_env({});
   auto c = parse_config(

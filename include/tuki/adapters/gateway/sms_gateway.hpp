@@ -46,6 +46,9 @@ struct send_result {
   /// With `retryable`: the gateway refused our account or setup (credentials, a suspended or
   /// unpaid account, a wrong URL). Retried like an outage; the outbox logs it as an error.
   bool account_refused = false;
+  /// The answer's Retry-After header when it was a 429 or 503 (app::with_retry_after): the
+  /// next attempt waits at least that long.
+  std::string retry_after = {};
 };
 
 /// A gateway's HTTP refusal `status` that no code of the driver's explains, with `detail` for
@@ -108,7 +111,9 @@ class sms_gateway {
   /// Parses a delivery report request (after authenticate() passed).
   virtual parsed<delivery_report> parse_dlr(const core::http_request& request) const = 0;
   /// Checks the request's signature, secret or source address. `public_url` is the URL the
-  /// gateway called, as configured (signatures cover it).
+  /// gateway called, as configured (signatures cover it). unauthenticated (401) or
+  /// permission_denied (403) refuse it; invalid_argument (400) when the request cannot even be
+  /// read to check it (a malformed form body).
   virtual core::status authenticate(const core::http_request& request) const = 0;
   /// What the endpoint answers once the request is durably stored (most gateways: 200 "OK").
   virtual core::http_response acknowledge() const { return core::http_response::text(200, "OK"); }
