@@ -30,6 +30,15 @@ TEST_CASE("GSM-7 or UCS-2, and the number of segments", "[core][sms_encoding]") 
   rows.push_back({s70, sms_coding::ucs2, 70, 1});
   rows.push_back({s71, sms_coding::ucs2, 71, 2});
   rows.push_back({"\xff\xfe", sms_coding::ucs2, 2, 1});
+  // A part ends before an extension character or an emoji that would be split across it:
+  // 152 + € (2) does not fit 153, so € opens the second part and the rest needs a third.
+  rows.push_back({std::string(152, 'a') + "€" + std::string(152, 'a'), sms_coding::gsm7, 306, 3});
+  rows.push_back({std::string(151, 'a') + "€" + std::string(153, 'a'), sms_coding::gsm7, 306, 2});
+  std::string s66;
+  for (int i = 0; i < 66; ++i) s66 += "ą";
+  rows.push_back({s66 + "😀" + s66, sms_coding::ucs2, 134, 3});
+  rows.push_back({"😀" + s66 + s66, sms_coding::ucs2, 134, 2});
+  rows.push_back({"a\f", sms_coding::gsm7, 3, 1});  // form feed: ESC 0x0A, two septets
   for (const auto& r : rows) {
     INFO(r.text);
     auto c = measure_sms(r.text);
@@ -41,11 +50,11 @@ TEST_CASE("GSM-7 or UCS-2, and the number of segments", "[core][sms_encoding]") 
 
 TEST_CASE("every ASCII character counts as GSM 03.38 says", "[core][sms_encoding]") {
   // Written from the GSM 03.38 tables, apart from the code's own: the basic table's ASCII
-  // characters (one septet), the extension table's (two; form feed counted as basic here, as
-  // before the ASCII fast path), and none for the rest (UCS-2).
-  const std::string basic = std::string("@$\n\r\f_ !\"#%&'()*+,-./:;<=>?") +
+  // characters (one septet), the extension table's (two: form feed is ESC 0x0A there), and none
+  // for the rest (UCS-2).
+  const std::string basic = std::string("@$\n\r_ !\"#%&'()*+,-./:;<=>?") +
                             "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-  const std::string extension = "^{}\\[~]|";
+  const std::string extension = "^{}\\[~]|\f";
   for (int c = 0; c < 128; ++c) {
     const std::string text = std::string("a") + static_cast<char>(c);
     CAPTURE(c);

@@ -1,8 +1,9 @@
 #pragma once
 // GSM 03.38 (GSM-7) versus UCS-2, and how many SMS segments a text costs. A text fits GSM-7
 // when every character is in the basic table or its extension table (extension characters such
-// as € [ ] { } count twice). One SMS holds 160 GSM-7 / 70 UCS-2 characters; a concatenated part
-// holds 153 / 67. UCS-2 counts UTF-16 code units (an emoji is two).
+// as € [ ] { } and form feed count twice). One SMS holds 160 GSM-7 / 70 UCS-2 characters; a
+// concatenated part holds 153 / 67, and an extension character or an emoji (two UTF-16 code
+// units) is never split between parts, so a part may hold one unit fewer.
 #include <cstddef>
 #include <string_view>
 
