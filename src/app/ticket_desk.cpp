@@ -1014,13 +1014,13 @@ core::result<std::int64_t> ticket_desk::record_followup_answer(adapters::sqlite_
 
 std::optional<std::pair<std::int64_t, routing::ticket>> ticket_desk::followed_up(
     adapters::sqlite_store& store, std::int64_t student_id) const {
-  for (auto id : store.resolved_tickets_of(student_id, 5)) {
-    auto text = store.ticket_state(id);
-    if (!text || text->empty()) continue;
-    auto loaded = routing::ticket_from_json(nlohmann::json::parse(*text, nullptr, false));
-    if (loaded && loaded->followup_at) return std::pair{id, std::move(*loaded)};
-  }
-  return std::nullopt;
+  auto id = store.last_followed_up_ticket_of(student_id);
+  if (!id) return std::nullopt;
+  auto text = store.ticket_state(*id);
+  if (!text || text->empty()) return std::nullopt;
+  auto loaded = routing::ticket_from_json(nlohmann::json::parse(*text, nullptr, false));
+  if (!loaded || !loaded->followup_at) return std::nullopt;
+  return std::pair{*id, std::move(*loaded)};
 }
 
 core::result<std::optional<opened_ticket>> ticket_desk::record_checkin(

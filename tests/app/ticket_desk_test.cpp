@@ -143,6 +143,16 @@ rules:
 )") + staff_yaml;
 }
 
+// coordinated_routing with `studies` tickets to the teacher and follow-ups to the study
+// counsellor (the fallback role) as well, and `staff_yaml`.
+std::string two_roles_routing(const std::string& staff_yaml = "") {
+  return coordinated_routing(R"(  - category: studies
+    roles: [teacher]
+  - category: followup
+    roles: [study_counsellor]
+)" + staff_yaml);
+}
+
 // Decodes the quoted-printable of a whole MIME text (soft breaks and =XX), good enough to
 // search for words and links.
 std::string qp_decode(const std::string& s) {
@@ -885,6 +895,63 @@ rules:
                             "", asked + std::chrono::hours(2));
   REQUIRE(third);
   CHECK(third->role == "nurse");
+}
+
+TEST_CASE("the answer to 'did you get help?' is recorded on the ticket it asked about",
+          "[app][tickets][sla][followup]") {
+  desk_fixture f(two_roles_routing());
+  f.add_staff("opettaja@varia.test", "teacher");
+  f.add_staff("kuraattori@varia.test", "social_worker");
+  f.add_staff("opo@varia.test", "study_counsellor");
+  using std::chrono::days;
+  using std::chrono::hours;
+  // A (studies) is opened first, so has the lower id, and is resolved late.
+  auto a = f.desk->open(*f.store, f.student, "studies", core::urgency::normal, "", "", "", t0);
+  REQUIRE(a);
+  auto a_mail = f.take("mail", t0);
+  REQUIRE(a_mail.size() == 1);
+  // B (life) is opened later and resolved at once: its follow-up is asked first.
+  auto b =
+      f.desk->open(*f.store, f.student, "life", core::urgency::normal, "", "", "", t0 + hours(1));
+  REQUIRE(b);
+  auto b_mail = f.take("mail", t0 + hours(1));
+  REQUIRE(b_mail.size() == 1);
+  REQUIRE(
+      f.desk->act(*f.store, *f.lib, link_of(b_mail[0], "resolve"), t0 + hours(2))->http_status ==
+      200);
+  REQUIRE(f.desk->act(*f.store, *f.lib, link_of(a_mail[0], "acknowledge"), t0 + hours(2))
+              ->http_status == 200);
+  REQUIRE(f.desk->run_sla(*f.store, starts_any, t0 + hours(2) + days(14)));
+  REQUIRE(f.ticket(b->id).followup_at);
+  // A is resolved later (with a link made then: the first one has expired), and followed up
+  // later.
+  const auto a_resolved = t0 + days(20);
+  routing::action_link rl{
+      std::to_string(a->id),       routing::ticket_action::resolve, "",
+      recipients(a_mail[0]).at(0), a_resolved + hours(24),          "nonce-late-resolve"};
+  auto rurl = routing::make_action_link("link-key", "https://tuki.test", rl);
+  REQUIRE(rurl);
+  REQUIRE(
+      f.desk
+          ->act(*f.store, *f.lib, rurl->substr(std::string("https://tuki.test").size()), a_resolved)
+          ->http_status == 200);
+  REQUIRE(f.desk->run_sla(*f.store, starts_any, a_resolved + days(14)));
+  REQUIRE(f.ticket(a->id).followup_at == a_resolved + days(14));
+
+  // The student answers A's "did you get help?": no.
+  const auto answered = a_resolved + days(14) + hours(1);
+  auto recorded =
+      f.desk->record_followup_answer(*f.store, f.student.id, "followup", "no", answered);
+  REQUIRE(recorded);
+  CHECK(*recorded == a->id);
+  CHECK(f.ticket(a->id).history.back().detail == "outcome followup=no");
+  for (const auto& e : f.ticket(b->id).history)
+    CHECK(e.detail.find("outcome") == std::string::npos);
+  auto again = f.desk->open(*f.store, f.student, "followup", core::urgency::high, "", "followup",
+                            "", answered);
+  REQUIRE(again);
+  CHECK(f.ticket(again->id).follows_up == std::to_string(a->id));
+  CHECK(again->role == "teacher");
 }
 
 TEST_CASE("a coordinator who left cannot take over a ticket from an old escalation email",

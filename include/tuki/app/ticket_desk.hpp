@@ -211,8 +211,8 @@ class ticket_desk {
   /// then the staff directory, says of them), else the institution's default_language.
   static std::string staff_language(const institution& inst,
                                     std::initializer_list<std::string_view> known);
-  /// The student's latest resolved ticket the follow-up dialog was sent for (of the last five
-  /// resolved), with its id.
+  /// The student's resolved ticket the follow-up dialog was sent for last (the latest
+  /// `followup_at`, whatever its id), with its id.
   std::optional<std::pair<std::int64_t, routing::ticket>> followed_up(
       adapters::sqlite_store& store, std::int64_t student_id) const;
   /// Names role ids on staff pages (role_names::staff_name); valid as long as this desk.
