@@ -871,10 +871,24 @@ core::status ticket_desk::student_wrote(adapters::sqlite_store& store, std::int6
   if (!row || !json_text || json_text->empty()) return core::status::ok();  // not routed yet
   auto loaded = routing::ticket_from_json(nlohmann::json::parse(*json_text, nullptr, false));
   if (!loaded || !loaded->is_open() || loaded->assignees.empty()) return core::status::ok();
+  const auto& inst = institution_of(row->institution_id);
+  // Not to someone who left (the SLA pump hands their tickets over): what the student writes is
+  // for the people who have the matter now.
+  const auto dir = directory(store, inst);
   std::vector<std::string> to;
-  for (const auto& a : loaded->assignees) to.push_back(a.email);
-  return notify(store, institution_of(row->institution_id), *loaded,
-                routing::notice_kind::student_wrote, to, excerpt, true, now);
+  for (const auto& a : loaded->assignees)
+    if (!dir.departed(a.email)) to.push_back(a.email);
+  if (to.empty() && !(inst.settings && !inst.settings->webhook.url.empty()))
+    store.db().after_commit([ticket = loaded->id, institution = row->institution_id] {
+      log_error("student_message_reached_nobody",
+                {{"ticket_id", ticket},
+                 {"institution", institution},
+                 {"effect",
+                  "everyone on the ticket left and nobody could take it over yet; the ticket "
+                  "keeps the message: import staff, or set the routing file's "
+                  "institution.coordinator"}});
+    });
+  return notify(store, inst, *loaded, routing::notice_kind::student_wrote, to, excerpt, true, now);
 }
 
 core::result<int> ticket_desk::sla_step(adapters::sqlite_store& store, std::int64_t id,

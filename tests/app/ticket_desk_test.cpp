@@ -1569,3 +1569,21 @@ TEST_CASE("a ticket whose only assignee left, with nobody else, is noted once an
   CHECK(*routed == 1);
   CHECK(assignee_emails(f.ticket(id)) == std::vector<std::string>{"sosiaali@varia.test"});
 }
+
+TEST_CASE("the student's new message is not mailed to staff who left; reaching nobody is logged",
+          "[app][tickets][departure]") {
+  desk_fixture f("",
+                 "    staff_messages_include_text: true\n");  // built-in routing: no coordinator
+  auto [id, mail] = social_worker_ticket(f);
+  REQUIRE(app::deactivate_staff(*f.store, "varia", {"kuraattori@varia.test"}, t0));
+  REQUIRE(f.desk->run_sla(*f.store, starts_any, t0));  // the hand-over fails: nobody else
+  REQUIRE(f.ticket(id).is_assignee("kuraattori@varia.test"));
+  const auto wrote = t0 + std::chrono::hours(1);
+  auto log =
+      f.log_of([&] { REQUIRE(f.desk->student_wrote(*f.store, id, "i still feel awful", wrote)); });
+  CHECK(f.take("mail", wrote).empty());
+  CHECK_THAT(log, Catch::Contains("event=student_message_reached_nobody ticket_id=" +
+                                  std::to_string(id) + " institution=varia"));
+  CHECK_THAT(log, !Catch::Contains("awful"));
+  CHECK_THAT(log, !Catch::Contains(f.student.phone));
+}
