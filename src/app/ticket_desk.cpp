@@ -607,10 +607,7 @@ core::result<ticket_action_outcome> ticket_desk::confirm(adapters::sqlite_store&
     return failure(out, 409, routing::action_message::already_resolved, {.ticket_id = t.id});
   if (link.action == routing::ticket_action::acknowledge ||
       link.action == routing::ticket_action::resolve) {
-    const auto escalated_to = routing::escalation_recipients(t);
-    const bool taking_over = std::find(escalated_to.begin(), escalated_to.end(),
-                                       routing::normalize_email(link.actor)) != escalated_to.end();
-    if (!t.is_assignee(link.actor) && !taking_over)
+    if (!t.is_assignee(link.actor) && !routing::may_take_over(t, link.actor))
       return failure(out, 403, routing::action_message::not_assignee, {.ticket_id = t.id});
   }
   switch (link.action) {

@@ -1587,3 +1587,88 @@ TEST_CASE("the student's new message is not mailed to staff who left; reaching n
   CHECK_THAT(log, !Catch::Contains("awful"));
   CHECK_THAT(log, !Catch::Contains(f.student.phone));
 }
+
+TEST_CASE("an escalation passes over a backup who said not mine on the ticket, for the coordinator",
+          "[app][tickets][sla]") {
+  desk_fixture f(two_roles_routing(R"(staff:
+  - email: a.kuraattori@varia.test
+    roles: [social_worker]
+    backup: b.kuraattori@varia.test
+  - email: b.kuraattori@varia.test
+    roles: [social_worker]
+    backup: a.kuraattori@varia.test
+)"));
+  f.add_staff("a.kuraattori@varia.test", "social_worker");
+  f.add_staff("b.kuraattori@varia.test", "social_worker");
+  using std::chrono::hours;
+  auto opened = f.desk->open(*f.store, f.student, "life", core::urgency::normal, "", "", "", t0);
+  REQUIRE(opened);
+  auto mails = f.take("mail", t0);
+  REQUIRE(mails.size() == 1);
+  const auto first = recipients(mails[0]).at(0);
+  const auto start = t0 + std::chrono::minutes(1);
+  auto passed = f.desk->act(*f.store, *f.lib, link_of(mails[0], "not_mine"), start);
+  REQUIRE(passed);
+  REQUIRE(passed->http_status == 200);
+  auto moved = f.take("mail", start);
+  REQUIRE(moved.size() == 1);
+  REQUIRE(recipients(moved[0]).at(0) != first);  // the other one, whose backup said not mine
+  REQUIRE(f.desk->run_sla(*f.store, starts_any, start + hours(48)));
+  REQUIRE(f.take("mail", start + hours(48)).size() == 1);  // the reminder
+  REQUIRE(f.desk->run_sla(*f.store, starts_any, start + hours(96)));
+  auto escalation = f.take("mail", start + hours(96));
+  REQUIRE(escalation.size() == 1);
+  CHECK(recipients(escalation[0]) == std::vector<std::string>{"coordinator@varia.test"});
+  CHECK(recipients(escalation[0]) != std::vector<std::string>{first});  // who said not mine
+}
+
+TEST_CASE("a backup who took a ticket over and said not mine cannot take it back",
+          "[app][tickets][sla]") {
+  desk_fixture f(coordinated_routing(R"(staff:
+  - email: kuraattori@varia.test
+    roles: [social_worker]
+    backup: vara@varia.test
+)"));
+  f.add_staff("kuraattori@varia.test", "social_worker");
+  f.add_staff("vara@varia.test", "social_worker");
+  using std::chrono::hours;
+  // Only the first one is at work: the ticket is theirs, and the escalation their backup's.
+  REQUIRE(f.store->deactivate_staff("varia", {"vara@varia.test"}, t0));
+  auto opened = f.desk->open(*f.store, f.student, "life", core::urgency::normal, "", "", "", t0);
+  REQUIRE(opened);
+  REQUIRE(f.take("mail", t0).size() == 1);
+  f.add_staff("vara@varia.test", "social_worker");  // imported again: active
+  REQUIRE(f.desk->run_sla(*f.store, starts_any, t0 + hours(48)));
+  f.take("mail", t0 + hours(48));
+  REQUIRE(f.desk->run_sla(*f.store, starts_any, t0 + hours(96)));
+  auto escalation = f.take("mail", t0 + hours(96));
+  REQUIRE(escalation.size() == 1);
+  REQUIRE(recipients(escalation[0]) == std::vector<std::string>{"vara@varia.test"});
+  const auto take = link_of(escalation[0], "acknowledge");
+  REQUIRE(f.desk->act(*f.store, *f.lib, take, t0 + hours(97))->http_status == 200);
+  REQUIRE(f.ticket(opened->id).is_assignee("vara@varia.test"));
+  // The backup says not mine (a link of a later email): the first one keeps it.
+  routing::action_link l{std::to_string(opened->id),
+                         routing::ticket_action::not_mine,
+                         "",
+                         "vara@varia.test",
+                         t0 + hours(120),
+                         "nonce-vara-not-mine"};
+  auto not_mine = routing::make_action_link("link-key", "https://tuki.test", l);
+  REQUIRE(not_mine);
+  REQUIRE(f.desk
+              ->act(*f.store, *f.lib, not_mine->substr(std::string("https://tuki.test").size()),
+                    t0 + hours(98))
+              ->http_status == 200);
+  REQUIRE_FALSE(f.ticket(opened->id).is_assignee("vara@varia.test"));
+
+  // The escalation email's link, used again, takes nothing back.
+  auto page = f.desk->confirm(*f.store, take, t0 + hours(99));
+  REQUIRE(page);
+  CHECK(page->http_status == 403);
+  auto acted = f.desk->act(*f.store, *f.lib, take, t0 + hours(99));
+  REQUIRE(acted);
+  CHECK(acted->http_status == 403);
+  CHECK(acted->said == routing::action_message::not_assignee);
+  CHECK_FALSE(f.ticket(opened->id).is_assignee("vara@varia.test"));
+}
