@@ -713,7 +713,9 @@ core::result<ticket_action_outcome> ticket_desk::act(adapters::sqlite_store& sto
       auto request = routing::reroute_request(t);
       request.role = link.role;
       auto d = routing::route(inst.routing.rules, request, dir, state(store, inst), now);
-      if (!d) {
+      // Only to someone who holds the role (at work, not excluded): route() would otherwise hand
+      // it to the coordinator, whom the link did not name.
+      if (!d || d->role != link.role) {
         done = core::status::invalid_argument("nobody holds role " + link.role);
         refusal = routing::action_message::nobody_holds_role;
         break;

@@ -1672,3 +1672,23 @@ TEST_CASE("a backup who took a ticket over and said not mine cannot take it back
   CHECK(acted->said == routing::action_message::not_assignee);
   CHECK_FALSE(f.ticket(opened->id).is_assignee("vara@varia.test"));
 }
+
+TEST_CASE("a reassign to a role whose only holder is away is refused and changes nothing",
+          "[app][tickets][reassign]") {
+  desk_fixture f(two_roles_routing());
+  f.add_staff("kuraattori@varia.test", "social_worker");
+  auto opened = f.desk->open(*f.store, f.student, "life", core::urgency::normal, "", "", "", t0);
+  REQUIRE(opened);
+  auto mails = f.take("mail", t0);
+  REQUIRE(mails.size() == 1);
+  auto link = link_of(mails[0], "reassign");
+  REQUIRE_FALSE(link.empty());  // to study_counsellor, which nobody holds: only the coordinator
+  auto r = f.desk->act(*f.store, *f.lib, link, t0 + std::chrono::minutes(1));
+  REQUIRE(r);
+  CHECK(r->http_status == 409);
+  CHECK(r->said == routing::action_message::nobody_holds_role);
+  const auto t = f.ticket(opened->id);
+  CHECK(assignee_emails(t) == std::vector<std::string>{"kuraattori@varia.test"});
+  CHECK(t.role == "social_worker");
+  CHECK(f.take("mail", t0 + std::chrono::minutes(1)).empty());
+}
