@@ -353,7 +353,7 @@ core::status ticket_desk::notify(adapters::sqlite_store& store, const institutio
             {action, role, *url, role.empty() ? "" : roles_.staff_name(role, written_in)});
       }
     }
-    routing::email_envelope env{{cfg_.mail.from, "tuki"}, {to, name}, language, ""};
+    routing::email_envelope env{{cfg_.mail.from, "tuki"}, {to, name}, language, "", nonce_()};
     auto mime = routing::render_staff_email(n, env, now);
     if (!mime) return mime.error();
     // The kind and the assignment let the mail worker drop a reminder that waited out an

@@ -1692,3 +1692,21 @@ TEST_CASE("a reassign to a role whose only holder is away is refused and changes
   CHECK(t.role == "social_worker");
   CHECK(f.take("mail", t0 + std::chrono::minutes(1)).empty());
 }
+
+TEST_CASE("two notices of one kind to one person in one second have their own Message-IDs",
+          "[app][tickets][mail]") {
+  desk_fixture f;
+  auto [id, mail] = social_worker_ticket(f);
+  const auto at = t0 + std::chrono::minutes(5);
+  REQUIRE(f.desk->student_wrote(*f.store, id, "first", at));
+  REQUIRE(f.desk->student_wrote(*f.store, id, "second", at + std::chrono::milliseconds(300)));
+  auto mails = f.take("mail", at + std::chrono::seconds(1));
+  REQUIRE(mails.size() == 2);
+  auto message_id = [](const adapters::outbox_job& j) {
+    auto m = mail_text(j);
+    auto p = m.find("Message-ID: ");
+    REQUIRE(p != std::string::npos);
+    return m.substr(p, m.find("\r\n", p) - p);
+  };
+  CHECK(message_id(mails[0]) != message_id(mails[1]));
+}
