@@ -46,6 +46,16 @@ routing::ticket_request request_of(const core::student& s, const std::string& ca
   return request;
 }
 
+// "Did you get help?" answered no: the ticket names the one it follows up and goes to that
+// one's role (who know the matter), else as the rules say.
+void follow_up(routing::ticket_request& request, const routing::ticket& original) {
+  request.follows_up = original.id;
+  const std::string& role = original.role;
+  if (!role.empty() && role.find(',') == std::string::npos && role != "coordinator" &&
+      role != "crisis_contact")
+    request.role = role;
+}
+
 std::string joined(const std::vector<routing::assignee>& a) {
   std::string out;
   for (const auto& x : a) out += (out.empty() ? "" : ",") + x.email;
@@ -398,23 +408,9 @@ core::result<opened_ticket> ticket_desk::open(adapters::sqlite_store& store,
                                               const std::string& node_id, core::instant now) {
   const auto& inst = institution_of(student.institution_id);
   auto request = request_of(student, category, urgency);
-  // "Did you get help?" answered no: the ticket names the one it follows up and goes to that
-  // one's role (who know the matter), else as the rules say.
   auto original = category == "followup" ? followed_up(store, student.id) : std::nullopt;
-  if (original) {
-    request.follows_up = original->second.id;
-    const std::string& role = original->second.role;
-    if (!role.empty() && role.find(',') == std::string::npos && role != "coordinator" &&
-        role != "crisis_contact")
-      request.role = role;
-  }
-  auto dir = directory(store, inst);
-  auto decision = routing::route(inst.routing.rules, request, dir, state(store, inst), now);
-  // Only someone who holds that role: else the rules route it (not their fallback for a role).
-  if (request.role && (!decision || decision->role != *request.role)) {
-    request.role.reset();
-    decision = routing::route(inst.routing.rules, request, dir, state(store, inst), now);
-  }
+  if (original) follow_up(request, original->second);
+  auto decision = decide(store, inst, request, now);
 
   adapters::ticket_row row;
   row.institution_id = student.institution_id;
@@ -460,17 +456,36 @@ core::result<opened_ticket> ticket_desk::open(adapters::sqlite_store& store,
     return out;
   }
   if (auto s = deliver(store, inst, *id, request, *decision, excerpt, now); !s) return s;
-  if (original) {
-    auto& [original_id, t] = *original;
-    const std::size_t first_new = t.history.size();
-    if (auto s = routing::add_note(
-            t, routing::system_actor,
-            "the student did not get help: follow-up ticket " + std::to_string(*id), now);
-        !s)
-      return s;
-    if (auto s = persist(store, original_id, t, first_new, now); !s) return s;
-  }
+  if (original)
+    if (auto s = note_follow_up(store, *original, *id, now); !s) return s;
   return out;
+}
+
+core::result<routing::routing_decision> ticket_desk::decide(adapters::sqlite_store& store,
+                                                            const institution& inst,
+                                                            routing::ticket_request& request,
+                                                            core::instant now) const {
+  auto dir = directory(store, inst);
+  auto decision = routing::route(inst.routing.rules, request, dir, state(store, inst), now);
+  // Only someone who holds that role: else the rules route it (not their fallback for a role).
+  if (request.role && (!decision || decision->role != *request.role)) {
+    request.role.reset();
+    decision = routing::route(inst.routing.rules, request, dir, state(store, inst), now);
+  }
+  return decision;
+}
+
+core::status ticket_desk::note_follow_up(adapters::sqlite_store& store,
+                                         std::pair<std::int64_t, routing::ticket>& original,
+                                         std::int64_t id, core::instant now) const {
+  auto& [original_id, t] = original;
+  const std::size_t first_new = t.history.size();
+  if (auto s = routing::add_note(
+          t, routing::system_actor,
+          "the student did not get help: follow-up ticket " + std::to_string(id), now);
+      !s)
+    return s;
+  return persist(store, original_id, t, first_new, now);
 }
 
 core::status ticket_desk::deliver(adapters::sqlite_store& store, const institution& inst,
@@ -495,13 +510,18 @@ core::result<int> ticket_desk::route_unrouted(adapters::sqlite_store& store,
   const auto& inst = institution_of(row.institution_id);
   auto request = request_of(*student, row.category,
                             core::parse_urgency(row.urgency).value_or(core::urgency::normal));
-  auto decision =
-      routing::route(inst.routing.rules, request, directory(store, inst), state(store, inst), now);
+  // A follow-up ticket is routed as open() would have: it names the ticket it follows up (the
+  // one followed up last) and prefers that one's role.
+  auto original = row.category == "followup" ? followed_up(store, row.student_id) : std::nullopt;
+  if (original) follow_up(request, original->second);
+  auto decision = decide(store, inst, request, now);
   if (!decision) {
     if (auto s = store.set_ticket_sla_due(row.id, now + sla_retry_after); !s) return s;
     return 0;
   }
   if (auto s = deliver(store, inst, row.id, request, *decision, row.excerpt, now); !s) return s;
+  if (original)
+    if (auto s = note_follow_up(store, *original, row.id, now); !s) return s;
   log_info("ticket_routed_late", {{"ticket_id", std::to_string(row.id)},
                                   {"institution", row.institution_id},
                                   {"category", row.category}});

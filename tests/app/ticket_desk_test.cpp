@@ -1693,6 +1693,29 @@ TEST_CASE("a reassign to a role whose only holder is away is refused and changes
   CHECK(f.take("mail", t0 + std::chrono::minutes(1)).empty());
 }
 
+TEST_CASE(
+    "a follow-up ticket routed late still names the ticket it follows up and goes to its role",
+    "[app][tickets][sla][followup]") {
+  desk_fixture f;  // built-in routing: no coordinator
+  auto [first, mail] = social_worker_ticket(f);
+  REQUIRE(f.desk->act(*f.store, *f.lib, link_of(mail, "resolve"), t0)->http_status == 200);
+  const auto asked = t0 + std::chrono::days(14);
+  REQUIRE(f.desk->run_sla(*f.store, starts_any, asked));
+  REQUIRE(f.ticket(first).followup_at);
+  REQUIRE(app::deactivate_staff(*f.store, "varia", {"kuraattori@varia.test"}, asked));
+  auto again = f.desk->open(*f.store, f.student, "followup", core::urgency::high, "", "followup",
+                            "", asked + std::chrono::hours(1));
+  REQUIRE(again);
+  REQUIRE_FALSE(again->routed);
+  f.add_staff("sosiaali@varia.test", "social_worker");
+  f.add_staff("opo@varia.test", "study_counsellor");
+  REQUIRE(f.desk->run_sla(*f.store, starts_any, asked + std::chrono::hours(2)));
+  auto t = f.ticket(again->id);
+  CHECK(t.follows_up == std::to_string(first));
+  CHECK(t.role == "social_worker");
+  CHECK(assignee_emails(t) == std::vector<std::string>{"sosiaali@varia.test"});
+}
+
 TEST_CASE("two notices of one kind to one person in one second have their own Message-IDs",
           "[app][tickets][mail]") {
   desk_fixture f;
