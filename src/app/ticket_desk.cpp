@@ -46,6 +46,16 @@ routing::ticket_request request_of(const core::student& s, const std::string& ca
   return request;
 }
 
+// "Did you get help?" answered no: the ticket names the one it follows up and goes to that
+// one's role (who know the matter), else as the rules say.
+void follow_up(routing::ticket_request& request, const routing::ticket& original) {
+  request.follows_up = original.id;
+  const std::string& role = original.role;
+  if (!role.empty() && role.find(',') == std::string::npos && role != "coordinator" &&
+      role != "crisis_contact")
+    request.role = role;
+}
+
 std::string joined(const std::vector<routing::assignee>& a) {
   std::string out;
   for (const auto& x : a) out += (out.empty() ? "" : ",") + x.email;
@@ -353,7 +363,7 @@ core::status ticket_desk::notify(adapters::sqlite_store& store, const institutio
             {action, role, *url, role.empty() ? "" : roles_.staff_name(role, written_in)});
       }
     }
-    routing::email_envelope env{{cfg_.mail.from, "tuki"}, {to, name}, language, ""};
+    routing::email_envelope env{{cfg_.mail.from, "tuki"}, {to, name}, language, "", nonce_()};
     auto mime = routing::render_staff_email(n, env, now);
     if (!mime) return mime.error();
     // The kind and the assignment let the mail worker drop a reminder that waited out an
@@ -398,23 +408,9 @@ core::result<opened_ticket> ticket_desk::open(adapters::sqlite_store& store,
                                               const std::string& node_id, core::instant now) {
   const auto& inst = institution_of(student.institution_id);
   auto request = request_of(student, category, urgency);
-  // "Did you get help?" answered no: the ticket names the one it follows up and goes to that
-  // one's role (who know the matter), else as the rules say.
   auto original = category == "followup" ? followed_up(store, student.id) : std::nullopt;
-  if (original) {
-    request.follows_up = original->second.id;
-    const std::string& role = original->second.role;
-    if (!role.empty() && role.find(',') == std::string::npos && role != "coordinator" &&
-        role != "crisis_contact")
-      request.role = role;
-  }
-  auto dir = directory(store, inst);
-  auto decision = routing::route(inst.routing.rules, request, dir, state(store, inst), now);
-  // Only someone who holds that role: else the rules route it (not their fallback for a role).
-  if (request.role && (!decision || decision->role != *request.role)) {
-    request.role.reset();
-    decision = routing::route(inst.routing.rules, request, dir, state(store, inst), now);
-  }
+  if (original) follow_up(request, original->second);
+  auto decision = decide(store, inst, request, now);
 
   adapters::ticket_row row;
   row.institution_id = student.institution_id;
@@ -460,17 +456,36 @@ core::result<opened_ticket> ticket_desk::open(adapters::sqlite_store& store,
     return out;
   }
   if (auto s = deliver(store, inst, *id, request, *decision, excerpt, now); !s) return s;
-  if (original) {
-    auto& [original_id, t] = *original;
-    const std::size_t first_new = t.history.size();
-    if (auto s = routing::add_note(
-            t, routing::system_actor,
-            "the student did not get help: follow-up ticket " + std::to_string(*id), now);
-        !s)
-      return s;
-    if (auto s = persist(store, original_id, t, first_new, now); !s) return s;
-  }
+  if (original)
+    if (auto s = note_follow_up(store, *original, *id, now); !s) return s;
   return out;
+}
+
+core::result<routing::routing_decision> ticket_desk::decide(adapters::sqlite_store& store,
+                                                            const institution& inst,
+                                                            routing::ticket_request& request,
+                                                            core::instant now) const {
+  auto dir = directory(store, inst);
+  auto decision = routing::route(inst.routing.rules, request, dir, state(store, inst), now);
+  // Only someone who holds that role: else the rules route it (not their fallback for a role).
+  if (request.role && (!decision || decision->role != *request.role)) {
+    request.role.reset();
+    decision = routing::route(inst.routing.rules, request, dir, state(store, inst), now);
+  }
+  return decision;
+}
+
+core::status ticket_desk::note_follow_up(adapters::sqlite_store& store,
+                                         std::pair<std::int64_t, routing::ticket>& original,
+                                         std::int64_t id, core::instant now) const {
+  auto& [original_id, t] = original;
+  const std::size_t first_new = t.history.size();
+  if (auto s = routing::add_note(
+          t, routing::system_actor,
+          "the student did not get help: follow-up ticket " + std::to_string(id), now);
+      !s)
+    return s;
+  return persist(store, original_id, t, first_new, now);
 }
 
 core::status ticket_desk::deliver(adapters::sqlite_store& store, const institution& inst,
@@ -495,13 +510,18 @@ core::result<int> ticket_desk::route_unrouted(adapters::sqlite_store& store,
   const auto& inst = institution_of(row.institution_id);
   auto request = request_of(*student, row.category,
                             core::parse_urgency(row.urgency).value_or(core::urgency::normal));
-  auto decision =
-      routing::route(inst.routing.rules, request, directory(store, inst), state(store, inst), now);
+  // A follow-up ticket is routed as open() would have: it names the ticket it follows up (the
+  // one followed up last) and prefers that one's role.
+  auto original = row.category == "followup" ? followed_up(store, row.student_id) : std::nullopt;
+  if (original) follow_up(request, original->second);
+  auto decision = decide(store, inst, request, now);
   if (!decision) {
     if (auto s = store.set_ticket_sla_due(row.id, now + sla_retry_after); !s) return s;
     return 0;
   }
   if (auto s = deliver(store, inst, row.id, request, *decision, row.excerpt, now); !s) return s;
+  if (original)
+    if (auto s = note_follow_up(store, *original, row.id, now); !s) return s;
   log_info("ticket_routed_late", {{"ticket_id", std::to_string(row.id)},
                                   {"institution", row.institution_id},
                                   {"category", row.category}});
@@ -607,10 +627,7 @@ core::result<ticket_action_outcome> ticket_desk::confirm(adapters::sqlite_store&
     return failure(out, 409, routing::action_message::already_resolved, {.ticket_id = t.id});
   if (link.action == routing::ticket_action::acknowledge ||
       link.action == routing::ticket_action::resolve) {
-    const auto escalated_to = routing::escalation_recipients(t);
-    const bool taking_over = std::find(escalated_to.begin(), escalated_to.end(),
-                                       routing::normalize_email(link.actor)) != escalated_to.end();
-    if (!t.is_assignee(link.actor) && !taking_over)
+    if (!t.is_assignee(link.actor) && !routing::may_take_over(t, link.actor))
       return failure(out, 403, routing::action_message::not_assignee, {.ticket_id = t.id});
   }
   switch (link.action) {
@@ -716,7 +733,9 @@ core::result<ticket_action_outcome> ticket_desk::act(adapters::sqlite_store& sto
       auto request = routing::reroute_request(t);
       request.role = link.role;
       auto d = routing::route(inst.routing.rules, request, dir, state(store, inst), now);
-      if (!d) {
+      // Only to someone who holds the role (at work, not excluded): route() would otherwise hand
+      // it to the coordinator, whom the link did not name.
+      if (!d || d->role != link.role) {
         done = core::status::invalid_argument("nobody holds role " + link.role);
         refusal = routing::action_message::nobody_holds_role;
         break;
@@ -871,10 +890,24 @@ core::status ticket_desk::student_wrote(adapters::sqlite_store& store, std::int6
   if (!row || !json_text || json_text->empty()) return core::status::ok();  // not routed yet
   auto loaded = routing::ticket_from_json(nlohmann::json::parse(*json_text, nullptr, false));
   if (!loaded || !loaded->is_open() || loaded->assignees.empty()) return core::status::ok();
+  const auto& inst = institution_of(row->institution_id);
+  // Not to someone who left (the SLA pump hands their tickets over): what the student writes is
+  // for the people who have the matter now.
+  const auto dir = directory(store, inst);
   std::vector<std::string> to;
-  for (const auto& a : loaded->assignees) to.push_back(a.email);
-  return notify(store, institution_of(row->institution_id), *loaded,
-                routing::notice_kind::student_wrote, to, excerpt, true, now);
+  for (const auto& a : loaded->assignees)
+    if (!dir.departed(a.email)) to.push_back(a.email);
+  if (to.empty() && !(inst.settings && !inst.settings->webhook.url.empty()))
+    store.db().after_commit([ticket = loaded->id, institution = row->institution_id] {
+      log_error("student_message_reached_nobody",
+                {{"ticket_id", ticket},
+                 {"institution", institution},
+                 {"effect",
+                  "everyone on the ticket left and nobody could take it over yet; the ticket "
+                  "keeps the message: import staff, or set the routing file's "
+                  "institution.coordinator"}});
+    });
+  return notify(store, inst, *loaded, routing::notice_kind::student_wrote, to, excerpt, true, now);
 }
 
 core::result<int> ticket_desk::sla_step(adapters::sqlite_store& store, std::int64_t id,
@@ -1014,13 +1047,13 @@ core::result<std::int64_t> ticket_desk::record_followup_answer(adapters::sqlite_
 
 std::optional<std::pair<std::int64_t, routing::ticket>> ticket_desk::followed_up(
     adapters::sqlite_store& store, std::int64_t student_id) const {
-  for (auto id : store.resolved_tickets_of(student_id, 5)) {
-    auto text = store.ticket_state(id);
-    if (!text || text->empty()) continue;
-    auto loaded = routing::ticket_from_json(nlohmann::json::parse(*text, nullptr, false));
-    if (loaded && loaded->followup_at) return std::pair{id, std::move(*loaded)};
-  }
-  return std::nullopt;
+  auto id = store.last_followed_up_ticket_of(student_id);
+  if (!id) return std::nullopt;
+  auto text = store.ticket_state(*id);
+  if (!text || text->empty()) return std::nullopt;
+  auto loaded = routing::ticket_from_json(nlohmann::json::parse(*text, nullptr, false));
+  if (!loaded || !loaded->followup_at) return std::nullopt;
+  return std::pair{*id, std::move(*loaded)};
 }
 
 core::result<std::optional<opened_ticket>> ticket_desk::record_checkin(

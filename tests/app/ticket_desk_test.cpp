@@ -143,6 +143,16 @@ rules:
 )") + staff_yaml;
 }
 
+// coordinated_routing with `studies` tickets to the teacher and follow-ups to the study
+// counsellor (the fallback role) as well, and `staff_yaml`.
+std::string two_roles_routing(const std::string& staff_yaml = "") {
+  return coordinated_routing(R"(  - category: studies
+    roles: [teacher]
+  - category: followup
+    roles: [study_counsellor]
+)" + staff_yaml);
+}
+
 // Decodes the quoted-printable of a whole MIME text (soft breaks and =XX), good enough to
 // search for words and links.
 std::string qp_decode(const std::string& s) {
@@ -887,6 +897,63 @@ rules:
   CHECK(third->role == "nurse");
 }
 
+TEST_CASE("the answer to 'did you get help?' is recorded on the ticket it asked about",
+          "[app][tickets][sla][followup]") {
+  desk_fixture f(two_roles_routing());
+  f.add_staff("opettaja@varia.test", "teacher");
+  f.add_staff("kuraattori@varia.test", "social_worker");
+  f.add_staff("opo@varia.test", "study_counsellor");
+  using std::chrono::days;
+  using std::chrono::hours;
+  // A (studies) is opened first, so has the lower id, and is resolved late.
+  auto a = f.desk->open(*f.store, f.student, "studies", core::urgency::normal, "", "", "", t0);
+  REQUIRE(a);
+  auto a_mail = f.take("mail", t0);
+  REQUIRE(a_mail.size() == 1);
+  // B (life) is opened later and resolved at once: its follow-up is asked first.
+  auto b =
+      f.desk->open(*f.store, f.student, "life", core::urgency::normal, "", "", "", t0 + hours(1));
+  REQUIRE(b);
+  auto b_mail = f.take("mail", t0 + hours(1));
+  REQUIRE(b_mail.size() == 1);
+  REQUIRE(
+      f.desk->act(*f.store, *f.lib, link_of(b_mail[0], "resolve"), t0 + hours(2))->http_status ==
+      200);
+  REQUIRE(f.desk->act(*f.store, *f.lib, link_of(a_mail[0], "acknowledge"), t0 + hours(2))
+              ->http_status == 200);
+  REQUIRE(f.desk->run_sla(*f.store, starts_any, t0 + hours(2) + days(14)));
+  REQUIRE(f.ticket(b->id).followup_at);
+  // A is resolved later (with a link made then: the first one has expired), and followed up
+  // later.
+  const auto a_resolved = t0 + days(20);
+  routing::action_link rl{
+      std::to_string(a->id),       routing::ticket_action::resolve, "",
+      recipients(a_mail[0]).at(0), a_resolved + hours(24),          "nonce-late-resolve"};
+  auto rurl = routing::make_action_link("link-key", "https://tuki.test", rl);
+  REQUIRE(rurl);
+  REQUIRE(
+      f.desk
+          ->act(*f.store, *f.lib, rurl->substr(std::string("https://tuki.test").size()), a_resolved)
+          ->http_status == 200);
+  REQUIRE(f.desk->run_sla(*f.store, starts_any, a_resolved + days(14)));
+  REQUIRE(f.ticket(a->id).followup_at == a_resolved + days(14));
+
+  // The student answers A's "did you get help?": no.
+  const auto answered = a_resolved + days(14) + hours(1);
+  auto recorded =
+      f.desk->record_followup_answer(*f.store, f.student.id, "followup", "no", answered);
+  REQUIRE(recorded);
+  CHECK(*recorded == a->id);
+  CHECK(f.ticket(a->id).history.back().detail == "outcome followup=no");
+  for (const auto& e : f.ticket(b->id).history)
+    CHECK(e.detail.find("outcome") == std::string::npos);
+  auto again = f.desk->open(*f.store, f.student, "followup", core::urgency::high, "", "followup",
+                            "", answered);
+  REQUIRE(again);
+  CHECK(f.ticket(again->id).follows_up == std::to_string(a->id));
+  CHECK(again->role == "teacher");
+}
+
 TEST_CASE("a coordinator who left cannot take over a ticket from an old escalation email",
           "[app][tickets][sla]") {
   desk_fixture f(coordinated_routing());
@@ -1501,4 +1568,168 @@ TEST_CASE("a ticket whose only assignee left, with nobody else, is noted once an
   REQUIRE(routed);
   CHECK(*routed == 1);
   CHECK(assignee_emails(f.ticket(id)) == std::vector<std::string>{"sosiaali@varia.test"});
+}
+
+TEST_CASE("the student's new message is not mailed to staff who left; reaching nobody is logged",
+          "[app][tickets][departure]") {
+  desk_fixture f("",
+                 "    staff_messages_include_text: true\n");  // built-in routing: no coordinator
+  auto [id, mail] = social_worker_ticket(f);
+  REQUIRE(app::deactivate_staff(*f.store, "varia", {"kuraattori@varia.test"}, t0));
+  REQUIRE(f.desk->run_sla(*f.store, starts_any, t0));  // the hand-over fails: nobody else
+  REQUIRE(f.ticket(id).is_assignee("kuraattori@varia.test"));
+  const auto wrote = t0 + std::chrono::hours(1);
+  auto log =
+      f.log_of([&] { REQUIRE(f.desk->student_wrote(*f.store, id, "i still feel awful", wrote)); });
+  CHECK(f.take("mail", wrote).empty());
+  CHECK_THAT(log, Catch::Contains("event=student_message_reached_nobody ticket_id=" +
+                                  std::to_string(id) + " institution=varia"));
+  CHECK_THAT(log, !Catch::Contains("awful"));
+  CHECK_THAT(log, !Catch::Contains(f.student.phone));
+}
+
+TEST_CASE("an escalation passes over a backup who said not mine on the ticket, for the coordinator",
+          "[app][tickets][sla]") {
+  desk_fixture f(two_roles_routing(R"(staff:
+  - email: a.kuraattori@varia.test
+    roles: [social_worker]
+    backup: b.kuraattori@varia.test
+  - email: b.kuraattori@varia.test
+    roles: [social_worker]
+    backup: a.kuraattori@varia.test
+)"));
+  f.add_staff("a.kuraattori@varia.test", "social_worker");
+  f.add_staff("b.kuraattori@varia.test", "social_worker");
+  using std::chrono::hours;
+  auto opened = f.desk->open(*f.store, f.student, "life", core::urgency::normal, "", "", "", t0);
+  REQUIRE(opened);
+  auto mails = f.take("mail", t0);
+  REQUIRE(mails.size() == 1);
+  const auto first = recipients(mails[0]).at(0);
+  const auto start = t0 + std::chrono::minutes(1);
+  auto passed = f.desk->act(*f.store, *f.lib, link_of(mails[0], "not_mine"), start);
+  REQUIRE(passed);
+  REQUIRE(passed->http_status == 200);
+  auto moved = f.take("mail", start);
+  REQUIRE(moved.size() == 1);
+  REQUIRE(recipients(moved[0]).at(0) != first);  // the other one, whose backup said not mine
+  REQUIRE(f.desk->run_sla(*f.store, starts_any, start + hours(48)));
+  REQUIRE(f.take("mail", start + hours(48)).size() == 1);  // the reminder
+  REQUIRE(f.desk->run_sla(*f.store, starts_any, start + hours(96)));
+  auto escalation = f.take("mail", start + hours(96));
+  REQUIRE(escalation.size() == 1);
+  CHECK(recipients(escalation[0]) == std::vector<std::string>{"coordinator@varia.test"});
+  CHECK(recipients(escalation[0]) != std::vector<std::string>{first});  // who said not mine
+}
+
+TEST_CASE("a backup who took a ticket over and said not mine cannot take it back",
+          "[app][tickets][sla]") {
+  desk_fixture f(coordinated_routing(R"(staff:
+  - email: kuraattori@varia.test
+    roles: [social_worker]
+    backup: vara@varia.test
+)"));
+  f.add_staff("kuraattori@varia.test", "social_worker");
+  f.add_staff("vara@varia.test", "social_worker");
+  using std::chrono::hours;
+  // Only the first one is at work: the ticket is theirs, and the escalation their backup's.
+  REQUIRE(f.store->deactivate_staff("varia", {"vara@varia.test"}, t0));
+  auto opened = f.desk->open(*f.store, f.student, "life", core::urgency::normal, "", "", "", t0);
+  REQUIRE(opened);
+  REQUIRE(f.take("mail", t0).size() == 1);
+  f.add_staff("vara@varia.test", "social_worker");  // imported again: active
+  REQUIRE(f.desk->run_sla(*f.store, starts_any, t0 + hours(48)));
+  f.take("mail", t0 + hours(48));
+  REQUIRE(f.desk->run_sla(*f.store, starts_any, t0 + hours(96)));
+  auto escalation = f.take("mail", t0 + hours(96));
+  REQUIRE(escalation.size() == 1);
+  REQUIRE(recipients(escalation[0]) == std::vector<std::string>{"vara@varia.test"});
+  const auto take = link_of(escalation[0], "acknowledge");
+  REQUIRE(f.desk->act(*f.store, *f.lib, take, t0 + hours(97))->http_status == 200);
+  REQUIRE(f.ticket(opened->id).is_assignee("vara@varia.test"));
+  // The backup says not mine (a link of a later email): the first one keeps it.
+  routing::action_link l{std::to_string(opened->id),
+                         routing::ticket_action::not_mine,
+                         "",
+                         "vara@varia.test",
+                         t0 + hours(120),
+                         "nonce-vara-not-mine"};
+  auto not_mine = routing::make_action_link("link-key", "https://tuki.test", l);
+  REQUIRE(not_mine);
+  REQUIRE(f.desk
+              ->act(*f.store, *f.lib, not_mine->substr(std::string("https://tuki.test").size()),
+                    t0 + hours(98))
+              ->http_status == 200);
+  REQUIRE_FALSE(f.ticket(opened->id).is_assignee("vara@varia.test"));
+
+  // The escalation email's link, used again, takes nothing back.
+  auto page = f.desk->confirm(*f.store, take, t0 + hours(99));
+  REQUIRE(page);
+  CHECK(page->http_status == 403);
+  auto acted = f.desk->act(*f.store, *f.lib, take, t0 + hours(99));
+  REQUIRE(acted);
+  CHECK(acted->http_status == 403);
+  CHECK(acted->said == routing::action_message::not_assignee);
+  CHECK_FALSE(f.ticket(opened->id).is_assignee("vara@varia.test"));
+}
+
+TEST_CASE("a reassign to a role whose only holder is away is refused and changes nothing",
+          "[app][tickets][reassign]") {
+  desk_fixture f(two_roles_routing());
+  f.add_staff("kuraattori@varia.test", "social_worker");
+  auto opened = f.desk->open(*f.store, f.student, "life", core::urgency::normal, "", "", "", t0);
+  REQUIRE(opened);
+  auto mails = f.take("mail", t0);
+  REQUIRE(mails.size() == 1);
+  auto link = link_of(mails[0], "reassign");
+  REQUIRE_FALSE(link.empty());  // to study_counsellor, which nobody holds: only the coordinator
+  auto r = f.desk->act(*f.store, *f.lib, link, t0 + std::chrono::minutes(1));
+  REQUIRE(r);
+  CHECK(r->http_status == 409);
+  CHECK(r->said == routing::action_message::nobody_holds_role);
+  const auto t = f.ticket(opened->id);
+  CHECK(assignee_emails(t) == std::vector<std::string>{"kuraattori@varia.test"});
+  CHECK(t.role == "social_worker");
+  CHECK(f.take("mail", t0 + std::chrono::minutes(1)).empty());
+}
+
+TEST_CASE(
+    "a follow-up ticket routed late still names the ticket it follows up and goes to its role",
+    "[app][tickets][sla][followup]") {
+  desk_fixture f;  // built-in routing: no coordinator
+  auto [first, mail] = social_worker_ticket(f);
+  REQUIRE(f.desk->act(*f.store, *f.lib, link_of(mail, "resolve"), t0)->http_status == 200);
+  const auto asked = t0 + std::chrono::days(14);
+  REQUIRE(f.desk->run_sla(*f.store, starts_any, asked));
+  REQUIRE(f.ticket(first).followup_at);
+  REQUIRE(app::deactivate_staff(*f.store, "varia", {"kuraattori@varia.test"}, asked));
+  auto again = f.desk->open(*f.store, f.student, "followup", core::urgency::high, "", "followup",
+                            "", asked + std::chrono::hours(1));
+  REQUIRE(again);
+  REQUIRE_FALSE(again->routed);
+  f.add_staff("sosiaali@varia.test", "social_worker");
+  f.add_staff("opo@varia.test", "study_counsellor");
+  REQUIRE(f.desk->run_sla(*f.store, starts_any, asked + std::chrono::hours(2)));
+  auto t = f.ticket(again->id);
+  CHECK(t.follows_up == std::to_string(first));
+  CHECK(t.role == "social_worker");
+  CHECK(assignee_emails(t) == std::vector<std::string>{"sosiaali@varia.test"});
+}
+
+TEST_CASE("two notices of one kind to one person in one second have their own Message-IDs",
+          "[app][tickets][mail]") {
+  desk_fixture f;
+  auto [id, mail] = social_worker_ticket(f);
+  const auto at = t0 + std::chrono::minutes(5);
+  REQUIRE(f.desk->student_wrote(*f.store, id, "first", at));
+  REQUIRE(f.desk->student_wrote(*f.store, id, "second", at + std::chrono::milliseconds(300)));
+  auto mails = f.take("mail", at + std::chrono::seconds(1));
+  REQUIRE(mails.size() == 2);
+  auto message_id = [](const adapters::outbox_job& j) {
+    auto m = mail_text(j);
+    auto p = m.find("Message-ID: ");
+    REQUIRE(p != std::string::npos);
+    return m.substr(p, m.find("\r\n", p) - p);
+  };
+  CHECK(message_id(mails[0]) != message_id(mails[1]));
 }

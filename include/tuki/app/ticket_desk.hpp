@@ -211,8 +211,8 @@ class ticket_desk {
   /// then the staff directory, says of them), else the institution's default_language.
   static std::string staff_language(const institution& inst,
                                     std::initializer_list<std::string_view> known);
-  /// The student's latest resolved ticket the follow-up dialog was sent for (of the last five
-  /// resolved), with its id.
+  /// The student's resolved ticket the follow-up dialog was sent for last (the latest
+  /// `followup_at`, whatever its id), with its id.
   std::optional<std::pair<std::int64_t, routing::ticket>> followed_up(
       adapters::sqlite_store& store, std::int64_t student_id) const;
   /// Names role ids on staff pages (role_names::staff_name); valid as long as this desk.
@@ -235,6 +235,16 @@ class ticket_desk {
   /// The due SLA step of one ticket, if any (run_sla): how many steps it took (0 or 1).
   core::result<int> sla_step(adapters::sqlite_store& store, std::int64_t id,
                              const start_dialog_fn& start_dialog, core::instant now);
+  /// Routes `request`: to someone who holds its `role` when one is set, else (the role reset)
+  /// as the rules say.
+  core::result<routing::routing_decision> decide(adapters::sqlite_store& store,
+                                                 const institution& inst,
+                                                 routing::ticket_request& request,
+                                                 core::instant now) const;
+  /// Notes on the followed-up ticket `original` that follow-up ticket `id` was opened for it.
+  core::status note_follow_up(adapters::sqlite_store& store,
+                              std::pair<std::int64_t, routing::ticket>& original, std::int64_t id,
+                              core::instant now) const;
   /// Makes the ticket of `decision`, queues its assignees' notices and stores it OPENED.
   core::status deliver(adapters::sqlite_store& store, const institution& inst, std::int64_t id,
                        const routing::ticket_request& request,

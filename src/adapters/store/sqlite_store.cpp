@@ -944,14 +944,15 @@ std::optional<std::int64_t> sqlite_store::open_ticket_of(std::int64_t student_id
       .first_int();
 }
 
-std::vector<std::int64_t> sqlite_store::resolved_tickets_of(std::int64_t student_id, int limit) {
-  auto& q = db_->prepare("SELECT id FROM tickets WHERE student_id = ?1 AND status = 'RESOLVED' "
-                         "ORDER BY id DESC LIMIT ?2");
-  q.bind(1, student_id).bind(2, limit);
-  std::vector<std::int64_t> out;
-  while (q.step()) out.push_back(q.column_int(0));
-  q.reset();
-  return out;
+std::optional<std::int64_t> sqlite_store::last_followed_up_ticket_of(std::int64_t student_id) {
+  // The follow-up time is in the ticket's state: the student's resolved tickets are few.
+  return db_
+      ->prepare(
+          "SELECT id FROM tickets WHERE student_id = ?1 AND status = 'RESOLVED' "
+          "AND json_valid(state) AND json_extract(state, '$.followup_at') IS NOT NULL "
+          "ORDER BY json_extract(state, '$.followup_at') DESC, id DESC LIMIT 1")
+      .bind(1, student_id)
+      .first_int();
 }
 
 std::map<std::string, int> sqlite_store::open_ticket_counts(const std::string& institution_id) {

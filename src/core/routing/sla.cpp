@@ -47,14 +47,15 @@ std::optional<sla_deadline> next_deadline(const ticket& t, const sla_settings& s
     // Never to an assignee (the coordinator may hold the ticket as the last resort): they
     // have had the ticket and the reminder already.
     auto add = [&](std::string to) {
-      if (!to.empty() && !left(to) && !t.is_assignee(to) &&
+      if (!to.empty() && !left(to) && !t.is_assignee(to) && !t.is_excluded(to) &&
           std::find(d.recipients.begin(), d.recipients.end(), to) == d.recipients.end()) {
         d.recipients.push_back(std::move(to));
       }
     };
     const std::string coordinator = normalize_email(s.coordinator_email);
     // A backup absent on the day the escalation goes out (its own absences in the staff
-    // directory) is passed over for the coordinator, as one who left is: the escalation is
+    // directory) is passed over for the coordinator, as one who left or said "not mine" on the
+    // ticket is (nor is a coordinator who said it escalated to): the escalation is
     // there to reach someone who can act now. So is, for a crisis, a backup neither at work
     // then nor on call, as when the crisis was routed (docs/routing.md, availability).
     const auto local = to_local(std::max(now, d.at), s.zone);
@@ -67,7 +68,7 @@ std::optional<sla_deadline> next_deadline(const ticket& t, const sla_settings& s
     for (const auto& a : t.assignees) {
       const bool backup = !a.backup_email.empty() && a.backup_email != a.email &&
                           !t.is_assignee(a.backup_email) && !left(a.backup_email) &&
-                          !away(a.backup_email);
+                          !t.is_excluded(a.backup_email) && !away(a.backup_email);
       add(backup ? a.backup_email : coordinator);
     }
     // The backups did not take it either: from the second escalation the coordinator hears too.

@@ -99,9 +99,9 @@ core::result<std::string> render_staff_email(const staff_notice& notice,
                                  : envelope.message_id_domain;
   const std::string date = rfc5322_date(now);
   // Derived from the inputs (deterministic) but unguessable without them: no ids leak.
-  const std::string digest =
-      core::hex_encode(core::sha256(notice.ticket_id + "\n" + envelope.to.address + "\n" + date +
-                                    "\n" + std::to_string(static_cast<int>(notice.kind))));
+  const std::string digest = core::hex_encode(
+      core::sha256(notice.ticket_id + "\n" + envelope.to.address + "\n" + date + "\n" +
+                   std::to_string(static_cast<int>(notice.kind)) + "\n" + envelope.unique));
   // "=_" cannot occur in quoted-printable output, so the boundary cannot collide with a body.
   const std::string boundary = "=_tuki_" + digest.substr(0, 24);
 

@@ -46,6 +46,10 @@ bool ticket::is_assignee(std::string_view email) const {
                      [&](const assignee& a) { return a.email == e; });
 }
 
+bool ticket::is_excluded(std::string_view email) const {
+  return std::find(excluded.begin(), excluded.end(), normalize_email(email)) != excluded.end();
+}
+
 ticket make_ticket(std::string id, const ticket_request& request, const routing_decision& decision,
                    core::instant now) {
   ticket t;
@@ -90,15 +94,20 @@ std::vector<std::string> escalation_recipients(const ticket& t) {
   return {};
 }
 
+bool may_take_over(const ticket& t, std::string_view actor) {
+  if (!t.is_open() || t.is_assignee(actor) || t.is_excluded(actor)) return false;
+  const auto to = escalation_recipients(t);
+  return std::find(to.begin(), to.end(), normalize_email(actor)) != to.end();
+}
+
 namespace {
 
 // An escalation recipient (a backup, the coordinator, the crisis contact) acting on an open
-// ticket takes it over: added beside the assignees, who keep it too.
+// ticket takes it over: added beside the assignees, who keep it too. Not one who said "not
+// mine" on it since: they are refused as anyone else who is not an assignee.
 void take_over_if_escalated(ticket& t, std::string_view actor, core::instant now) {
-  if (!t.is_open() || t.is_assignee(actor)) return;
+  if (!may_take_over(t, actor)) return;
   const auto who = normalize_email(actor);
-  const auto to = escalation_recipients(t);
-  if (std::find(to.begin(), to.end(), who) == to.end()) return;
   assignee a;
   a.email = who;
   a.role = t.role;

@@ -66,9 +66,10 @@ TEST_CASE("reads on every reply, ticket, round and scrape search an index of a g
   REQUIRE(opened);
   auto& store = **opened;
   const std::vector<plan_case> cases{
-      {"the student's resolved tickets (each follow-up answer)",
-       [](sqlite_store& s) { (void)s.resolved_tickets_of(7, 5); }, "tickets",
-       "USING INDEX tickets_resolved_by_student"},
+      {"the student's last followed-up ticket (each follow-up answer)",
+       [](sqlite_store& s) { (void)s.last_followed_up_ticket_of(7); }, "tickets",
+       "USING INDEX tickets_resolved_by_student", nullptr,
+       true},  // sorts only the student's resolved tickets, by their follow-up time
       {"students with new events (each trigger rule, every minute)",
        [](sqlite_store& s) { (void)s.students_with_new_events("varia", "absence", 100); }, "events",
        "USING INTEGER PRIMARY KEY", nullptr, true},  // sorts only the events since the mark

@@ -23,6 +23,9 @@ struct email_envelope {
   std::string language = "en";  // the recipient's language (staff_member::language)
   /// Right-hand side of Message-ID; empty = the domain of from.address.
   std::string message_id_domain;
+  /// Unique to this email (the app's random nonce): two notices of one kind to one person in one
+  /// second get Message-IDs (and MIME boundaries) of their own.
+  std::string unique;
 };
 
 /// invalid_argument when an address is malformed (no '@', or CR, LF, '<', '>', ',', spaces).

@@ -66,6 +66,8 @@ struct ticket {
   /// ticket off the crisis side; "not mine" (route_not_mine) is the way off those.
   bool is_reassignable() const { return assignees.size() <= 1 && !is_crisis(); }
   bool is_assignee(std::string_view email) const;
+  /// Whether they said "not mine" on it (`excluded`).
+  bool is_excluded(std::string_view email) const;
   bool operator==(const ticket&) const = default;
 };
 
@@ -80,8 +82,11 @@ core::status mark_notified(ticket& t, core::instant now);
 /// Whom the ticket was escalated to since its current assignment (normalised emails, from the
 /// last "escalation" event); empty when it was not.
 std::vector<std::string> escalation_recipients(const ticket& t);
+/// Whether `actor`, not an assignee, takes the open ticket over by acknowledging or resolving it:
+/// the last escalation went to them, and they did not say "not mine" on it.
+bool may_take_over(const ticket& t, std::string_view actor);
 /// An assignee acknowledges. Idempotent once acknowledged; permission_denied for non-assignees.
-/// An escalation recipient (escalation_recipients) acknowledging or resolving an open ticket
+/// An escalation recipient (may_take_over) acknowledging or resolving an open ticket
 /// takes it over first: added as an assignee beside the others (history "took_over").
 core::status acknowledge(ticket& t, std::string_view actor, core::instant now);
 /// An assignee resolves it, with an optional note (staff-written, kept in history).
