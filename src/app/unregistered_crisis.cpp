@@ -59,7 +59,8 @@ core::result<int> ticket_desk::alert_unregistered_crisis(adapters::sqlite_store&
     const auto* m = dir.find(to);
     const std::string name = m ? m->name : "";
     const std::string language = staff_language(inst, {m ? m->language : ""});
-    routing::email_envelope env{{cfg_.mail.from, "tuki"}, {to, name}, language, ""};
+    routing::email_envelope env{
+        {cfg_.mail.from, "tuki"}, {to, name}, language, "", ""};  // the message id keeps it unique
     auto mime = routing::render_staff_email(n, env, now);
     if (!mime) return mime.error();
     nlohmann::json job{{"from", cfg_.mail.from}, {"recipients", {to}}, {"mime", *mime}};

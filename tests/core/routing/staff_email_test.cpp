@@ -40,6 +40,7 @@ email_envelope to(std::string language) {
   return {{"tuki@varia.fi", "Tuki-palvelu"},
           {"anna@varia.fi", "Anna Opettaja"},
           std::move(language),
+          "",
           ""};
 }
 
