@@ -919,10 +919,19 @@ core::result<int> ticket_desk::sla_step(adapters::sqlite_store& store, std::int6
   if (json_text->empty() && row->status == "NEW") return route_unrouted(store, *row, now);
   auto loaded = routing::ticket_from_json(nlohmann::json::parse(*json_text, nullptr, false));
   if (!loaded) {
-    // Unreadable state must not stall the pump: clear its deadline and say so.
+    // Unreadable state must not stall the pump: clear its deadline and say so, on the ticket
+    // and to the operator (nobody else would hear that its reminders and escalations stopped).
     if (auto s = store.set_ticket_sla_due(id, std::nullopt); !s) return s;
     if (auto s = store.add_ticket_event(id, "SLA_ERROR", "tuki", loaded.error().message(), now); !s)
       return s;
+    store.db().after_commit([id, error = loaded.error().message()] {
+      log_error("ticket_state_unreadable",
+                {{"ticket_id", std::to_string(id)},
+                 {"error", error},
+                 {"effect",
+                  "no more reminders or escalations for this ticket; its staff links "
+                  "fail too: restore its state from a backup, or open it again"}});
+    });
     return 0;
   }
   auto t = std::move(*loaded);

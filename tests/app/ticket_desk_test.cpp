@@ -1165,6 +1165,30 @@ TEST_CASE("a student who opted out gets no follow-up, and the ticket says so",
   CHECK(t.history.back().detail == "follow-up skipped: the student opted out");
 }
 
+TEST_CASE("a ticket whose state cannot be read stops its SLA and tells the operator",
+          "[app][tickets][sla]") {
+  desk_fixture f;
+  f.add_staff("opo@varia.test", "study_counsellor");
+  auto opened = f.desk->open(*f.store, f.student, "studies", core::urgency::normal, "", "", "", t0);
+  REQUIRE(opened);
+  REQUIRE(f.take("mail", t0).size() == 1);
+  REQUIRE(f.store->db().exec("UPDATE tickets SET state = '{\"broken\": ' WHERE id = " +
+                             std::to_string(opened->id)));
+  const auto due = t0 + std::chrono::hours(48);
+  core::result<int> steps = 0;
+  const auto log = f.log_of([&] { steps = f.desk->run_sla(*f.store, starts_any, due); });
+  INFO(log);
+  REQUIRE(steps);
+  CHECK(*steps == 0);
+  CHECK(f.take("mail", due).empty());
+  CHECK_THAT(log, Catch::Contains("level=error event=ticket_state_unreadable ticket_id=" +
+                                  std::to_string(opened->id)));
+  // Once: its deadline is cleared, so the next rounds pass it by.
+  const auto again =
+      f.log_of([&] { steps = f.desk->run_sla(*f.store, starts_any, due + std::chrono::hours(1)); });
+  CHECK_THAT(again, !Catch::Contains("ticket_state_unreadable"));
+}
+
 TEST_CASE("an action link that cannot be made is left out; the email and the ticket go on",
           "[app][tickets]") {
   desk_fixture f;
