@@ -102,12 +102,28 @@ void load_lexicon_text(const std::string& text, const std::string& file, lexicon
     read_lists(r, root["emoji"], "emoji", into.emoji);
     return;
   }
-  warn_unknown(
-      r, root,
-      {"language", "name", "numbers", "rating_scale", "answers", "answers_own_language",
-       "negations", "negations_own_language", "lack_words", "problem_words", "contrast",
-       "sentiment", "topics", "courtesy", "not_typos", "keywords", "roles", "replies", "crisis"},
-      "lexicon");
+  warn_unknown(r, root,
+               {"language",
+                "name",
+                "numbers",
+                "rating_scale",
+                "rating_tail",
+                "answers",
+                "answers_own_language",
+                "negations",
+                "negations_own_language",
+                "lack_words",
+                "problem_words",
+                "contrast",
+                "sentiment",
+                "topics",
+                "courtesy",
+                "not_typos",
+                "keywords",
+                "roles",
+                "replies",
+                "crisis"},
+               "lexicon");
   if (!r.require(root, "language")) return;
   auto code = r.string(root["language"], "language");
   if (!code) return;
@@ -124,6 +140,8 @@ void load_lexicon_text(const std::string& text, const std::string& file, lexicon
   }
   if (root["rating_scale"])
     if (auto s = r.strings(root["rating_scale"], "rating_scale")) l.rating_scale = *s;
+  if (root["rating_tail"])
+    if (auto s = r.strings(root["rating_tail"], "rating_tail")) l.rating_tail = *s;
   if (root["answers"] && root["answers"].IsMap())
     warn_unknown(r, root["answers"], {"yes", "no", "unsure"}, "answers");
   read_lists(r, root["answers"], "answers", l.answers);

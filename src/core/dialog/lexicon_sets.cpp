@@ -10,9 +10,10 @@ std::shared_ptr<const lexicon_sets> build_lexicon_sets(const lexicon& lex, bool 
   auto s = std::make_shared<lexicon_sets>();
   s->strip_accents = strip_accents;
   s->words = std::make_shared<vocabulary>();
-  for (phrase_set* set : {&s->numbers, &s->rating_scale, &s->answers, &s->negations, &s->sentiment,
-                          &s->all_topics, &s->emoji_polarity, &s->contrast, &s->lack_words,
-                          &s->problem_words, &s->courtesy, &s->not_typos})
+  for (phrase_set* set :
+       {&s->numbers, &s->rating_scale, &s->rating_tail, &s->answers, &s->negations, &s->sentiment,
+        &s->all_topics, &s->emoji_polarity, &s->contrast, &s->lack_words, &s->problem_words,
+        &s->courtesy, &s->not_typos})
     *set = phrase_set(s->words);
   const std::pair<const char*, int> polarities[] = {
       {"positive", 1}, {"neutral", 0}, {"negative", -1}};
@@ -29,6 +30,7 @@ std::shared_ptr<const lexicon_sets> build_lexicon_sets(const lexicon& lex, bool 
     for (const auto& [word, value] : l.numbers)
       if (!ambiguous.count(word)) s->numbers.add(word, value, strip_accents);
     for (const auto& w : l.rating_scale) s->rating_scale.add(w, 0, strip_accents);
+    for (const auto& w : l.rating_tail) s->rating_tail.add(w, 0, strip_accents);
     for (const auto& w : l.contrast) s->contrast.add(w, 0, strip_accents);
     for (const auto& w : l.lack_words) s->lack_words.add(w, 0, strip_accents);
     for (const auto& w : l.problem_words) s->problem_words.add(w, 0, strip_accents);

@@ -22,6 +22,10 @@ struct language_lexicon {
   /// The scale after a rating ("out of 5", "av 5", "viidestä"): a number followed by it is a
   /// rating anywhere in a reply ("i'd say 4 out of 5").
   std::vector<std::string> rating_scale;
+  /// Words that may follow a rating's scale without making it a count: a time ("4 out of 5 this
+  /// week", "4 viidestä tällä viikolla") or a hedge ("2 out of 5 tbh"). "i cry 4 out of 5 days"
+  /// stays no rating.
+  std::vector<std::string> rating_tail;
   std::vector<std::string> negations;
   /// Negations that are ordinary words in another language (Finnish "en" is Swedish "a"):
   /// they negate only in replies of students whose language is this one.

@@ -20,6 +20,7 @@ struct lexicon_sets {
   std::shared_ptr<vocabulary> words;
   phrase_set numbers;    // tag: the value
   phrase_set rating_scale;  // "out of 5", "viidestä": tag 0
+  phrase_set rating_tail;   // "this week", "tällä viikolla" after a scale: tag 0
   /// tag: answer_value (1 yes, 0 no, 2 unsure) + 4 * a mask of language_bit()s: 0 counts for
   /// every student, else the word is an own-language answer (answers_own_language), which for
   /// students of other languages counts only as the whole reply.

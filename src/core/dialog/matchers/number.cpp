@@ -101,13 +101,19 @@ class number_matcher final : public matcher {
   }
   // The lexicons' rating_scale ("out of 5", "av 5", "viidestä") starts at token `i` and ends the
   // reply, its clause, or comes before a contrast word: "i'd say 4 out of 5", "4/5, but math is
-  // hard". Followed by anything else it counts something: "i cry 4 out of 5 days", "failed 4 of
-  // 5 exams" are no ratings.
+  // hard"; so it does after a rating_tail ("2 out of 5 this week"). Followed by anything else it
+  // counts something: "i cry 4 out of 5 days", "failed 4 of 5 exams" are no ratings.
   bool scale_follows(const std::vector<token>& toks, std::size_t i) const {
     if (i >= toks.size() || toks[i].clause_start || sets_.rating_scale.empty()) return false;
     auto scale = sets_.rating_scale.match_at(toks, i, false);
     if (!scale) return false;
-    const std::size_t end = scale->end;
+    if (ends_rating(toks, scale->end)) return true;
+    if (sets_.rating_tail.empty() || toks[scale->end].clause_start) return false;
+    auto tail = sets_.rating_tail.match_at(toks, scale->end, false);
+    return tail && ends_rating(toks, tail->end);
+  }
+  // Token `end` ends a rating: the reply or its clause ends there, or a contrast word follows.
+  bool ends_rating(const std::vector<token>& toks, std::size_t end) const {
     return end == toks.size() || toks[end].clause_start ||
            (!sets_.contrast.empty() && sets_.contrast.match_at(toks, end, false));
   }
