@@ -86,10 +86,18 @@ bool ip_network_contains(const ip_network& network, std::string_view address) {
   return true;
 }
 
+namespace {
+// 127.0.0.0/8 and ::1: what is_loopback_address and admits_this_host_only call this host.
+const std::array<ip_network, 2>& loopback_networks() {
+  static const std::array<ip_network, 2> nets{*parse_ip_network("127.0.0.0/8"),
+                                              *parse_ip_network("::1")};
+  return nets;
+}
+}  // namespace
+
 bool is_loopback_address(std::string_view address) {
   address = address.substr(0, address.find('%'));
-  static const ip_network v4 = *parse_ip_network("127.0.0.0/8");
-  static const ip_network v6 = *parse_ip_network("::1");
+  const auto& [v4, v6] = loopback_networks();
   return ip_network_contains(v4, address) || ip_network_contains(v6, address);
 }
 
@@ -190,9 +198,8 @@ bool network_within(const ip_network& inner, const ip_network& outer) {
 
 bool inbound_auth::admits_this_host_only() const {
   if (basic_user_ || !path_secret_.empty() || allow_.empty()) return false;
-  static const ip_network v4 = *parse_ip_network("127.0.0.0/8");
-  static const ip_network v6 = *parse_ip_network("::1");
-  return std::all_of(allow_.begin(), allow_.end(), [](const ip_network& net) {
+  const auto& [v4, v6] = loopback_networks();
+  return std::all_of(allow_.begin(), allow_.end(), [&v4 = v4, &v6 = v6](const ip_network& net) {
     return network_within(net, v4) || network_within(net, v6);
   });
 }
