@@ -1024,12 +1024,17 @@ core::result<int> ticket_desk::sla_step(adapters::sqlite_store& store, std::int6
             return s;
           return 0;
         }
-        if (auto s = routing::record_followup(t, now); !s) return s;
-        if (!started || !started->started)
-          (void)routing::add_note(t, routing::system_actor,
-                                  started ? "follow-up skipped: the student opted out"
-                                          : "follow-up failed: " + started.error().message(),
-                                  now);
+        // A follow-up not sent is recorded as skipped: the student's answer to an earlier
+        // ticket's follow-up still finds that ticket (last_followed_up_ticket_of).
+        std::string skipped;
+        if (!started)
+          skipped = "it could not start (" + started.error().message() + ")";
+        else if (!started->started)
+          skipped = started->skipped.empty() ? "not started" : started->skipped;
+        const core::status recorded = skipped.empty()
+                                          ? routing::record_followup(t, now)
+                                          : routing::record_followup_skipped(t, skipped, now);
+        if (!recorded) return recorded;
         break;
       }
     }

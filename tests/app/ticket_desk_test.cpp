@@ -125,7 +125,7 @@ struct desk_fixture {
 // SLA runs whose follow-ups need no dialog: every start succeeds.
 const app::ticket_desk::start_dialog_fn starts_any = [](adapters::sqlite_store&, std::int64_t,
                                                         const std::string&, core::instant) {
-  return core::result<app::ticket_desk::dialog_start>(app::ticket_desk::dialog_start{true, {}});
+  return core::result<app::ticket_desk::dialog_start>(app::ticket_desk::dialog_start{true, {}, ""});
 };
 
 // A routing file with a coordinator that sends `life` tickets to the social worker, and
@@ -692,7 +692,7 @@ TEST_CASE(
                                                 const std::string& dialog, core::instant) {
     started.emplace_back(id, dialog);
     return core::result<app::ticket_desk::dialog_start>(
-        app::ticket_desk::dialog_start{true, std::nullopt});
+        app::ticket_desk::dialog_start{true, std::nullopt, ""});
   };
   auto steps = f.desk->run_sla(*f.store, start, t0 + std::chrono::hours(47));
   REQUIRE(steps);
@@ -1163,6 +1163,45 @@ TEST_CASE("a student who opted out gets no follow-up, and the ticket says so",
   CHECK(t.followup_at == due);
   REQUIRE_FALSE(t.history.empty());
   CHECK(t.history.back().detail == "follow-up skipped: the student opted out");
+}
+
+TEST_CASE("an answer to a follow-up goes to the ticket that asked, not to a later one skipped",
+          "[app][tickets][sla][followup]") {
+  desk_fixture f;
+  f.add_staff("opo@varia.test", "study_counsellor");
+  auto resolved = [&](core::instant opened_at, core::instant resolved_at) {
+    auto opened =
+        f.desk->open(*f.store, f.student, "studies", core::urgency::normal, "", "", "", opened_at);
+    REQUIRE(opened);
+    auto mail = f.take("mail", opened_at);
+    REQUIRE(mail.size() == 1);
+    auto r = f.desk->act(*f.store, *f.lib, link_of(mail[0], "resolve"), resolved_at);
+    REQUIRE(r);
+    REQUIRE(r->http_status == 200);
+    return opened->id;
+  };
+  const auto asked = resolved(t0, t0 + std::chrono::hours(1));
+  const auto skipped = resolved(t0 + std::chrono::hours(2), t0 + std::chrono::hours(3));
+  // The first ticket's follow-up is asked; by the second's, the student has opted out.
+  app::ticket_desk::dialog_start next{true, std::nullopt, ""};
+  auto start = [&](adapters::sqlite_store&, std::int64_t, const std::string&,
+                   core::instant) -> core::result<app::ticket_desk::dialog_start> { return next; };
+  REQUIRE(f.desk->run_sla(*f.store, start, t0 + std::chrono::hours(1) + std::chrono::days(14))
+              .value() == 1);
+  next = {false, std::nullopt, "the student opted out"};
+  REQUIRE(f.desk->run_sla(*f.store, start, t0 + std::chrono::hours(3) + std::chrono::days(14))
+              .value() == 1);
+  auto t = f.ticket(skipped);
+  CHECK(t.followup_at);
+  CHECK(t.followup_skipped);
+  CHECK(t.history.back().detail == "follow-up skipped: the student opted out");
+  CHECK_FALSE(f.ticket(asked).followup_skipped);
+
+  auto outcome = f.desk->record_followup_answer(*f.store, f.student.id, "followup", "no",
+                                                t0 + std::chrono::days(15));
+  REQUIRE(outcome);
+  CHECK(*outcome == asked);
+  CHECK(f.ticket(asked).history.back().detail == "outcome followup=no");
 }
 
 TEST_CASE("a ticket whose state cannot be read stops its SLA and tells the operator",

@@ -128,8 +128,11 @@ class ticket_desk {
     bool started = false;
     /// Not started now, to be tried again at this time (quiet hours or a holiday in the
     /// student's zone, the student in another dialog or paused). Unset with `started` false:
-    /// never (the student opted out).
+    /// never, for the reason `skipped` names.
     std::optional<core::instant> retry_at;
+    /// Why it never will start ("the student opted out", ...), with `started` false and no
+    /// `retry_at`.
+    std::string skipped;
   };
   /// Starts a dialog for a student (followup_start.hpp: conversation::start_checkin at an
   /// allowed time).

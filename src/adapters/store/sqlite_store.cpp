@@ -950,6 +950,7 @@ std::optional<std::int64_t> sqlite_store::last_followed_up_ticket_of(std::int64_
       ->prepare(
           "SELECT id FROM tickets WHERE student_id = ?1 AND status = 'RESOLVED' "
           "AND json_valid(state) AND json_extract(state, '$.followup_at') IS NOT NULL "
+          "AND IFNULL(json_extract(state, '$.followup_skipped'), 0) = 0 "
           "ORDER BY json_extract(state, '$.followup_at') DESC, id DESC LIMIT 1")
       .bind(1, student_id)
       .first_int();

@@ -324,6 +324,14 @@ core::status record_followup(ticket& t, core::instant now) {
   return core::status::ok();
 }
 
+core::status record_followup_skipped(ticket& t, const std::string& reason, core::instant now) {
+  if (t.status != ticket_status::resolved || t.followup_at) return not_allowed(t, "follow up");
+  t.followup_at = now;
+  t.followup_skipped = true;
+  event(t, now, "note", system_actor, "follow-up skipped: " + reason);
+  return core::status::ok();
+}
+
 std::string_view to_string(ticket_status s) {
   switch (s) {
     case ticket_status::new_ticket:

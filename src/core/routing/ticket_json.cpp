@@ -86,6 +86,7 @@ json to_json(const ticket& t) {
           {"escalated_at", time_or_null(t.escalated_at)},
           {"still_open_at", time_or_null(t.still_open_at)},
           {"followup_at", time_or_null(t.followup_at)},
+          {"followup_skipped", t.followup_skipped},
           {"follows_up", t.follows_up}};
 }
 
@@ -107,6 +108,7 @@ core::result<ticket> ticket_from_json(const json& j) {
   t.still_open_at = r.optional_time("still_open_at");
   t.followup_at = r.optional_time("followup_at");
   if (auto f = j.find("follows_up"); f != j.end() && f->is_string()) t.follows_up = *f;
+  if (auto f = j.find("followup_skipped"); f != j.end() && f->is_boolean()) t.followup_skipped = *f;
   if (!r.error.empty()) return core::status::invalid_argument("ticket: " + r.error);
   if (!urgency) return core::status::invalid_argument("ticket: urgency: unknown value");
   if (!status) return core::status::invalid_argument("ticket: status: unknown value");

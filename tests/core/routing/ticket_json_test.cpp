@@ -25,6 +25,7 @@ ticket sample() {
   t.assigned_at = core::from_unix_ms(2000);
   t.acknowledged_at = core::from_unix_ms(3000);
   t.reminded_at = core::from_unix_ms(4000);
+  t.followup_skipped = true;
   return t;
 }
 

@@ -59,8 +59,17 @@ TEST_CASE("ticket: invalid transitions return a status and change nothing", "[ro
   CHECK_FALSE(record_reminder(t, {"t@x.fi"}, later).is_ok());
   CHECK(t == resolved);
   CHECK_FALSE(add_note(t, "t@x.fi", "", later).is_ok());
+  ticket skipped = t;
   REQUIRE(record_followup(t, later).is_ok());
   CHECK_FALSE(record_followup(t, later).is_ok());
+  CHECK_FALSE(record_followup_skipped(t, "the student opted out", later).is_ok());
+  CHECK_FALSE(t.followup_skipped);
+  // Skipped is a step taken too (the SLA has nothing left), but it asked nothing.
+  REQUIRE(record_followup_skipped(skipped, "the student opted out", later).is_ok());
+  CHECK(skipped.followup_at == later);
+  CHECK(skipped.followup_skipped);
+  CHECK(skipped.history.back().detail == "follow-up skipped: the student opted out");
+  CHECK_FALSE(record_followup(skipped, later).is_ok());
 }
 
 TEST_CASE("ticket: reassignment restarts notification and the SLA clock", "[routing]") {

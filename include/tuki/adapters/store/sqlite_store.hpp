@@ -353,7 +353,8 @@ class sqlite_store {
   /// The student's newest ticket of `category` that is not RESOLVED, if any.
   std::optional<std::int64_t> open_ticket_of(std::int64_t student_id, const std::string& category);
   /// The student's RESOLVED ticket whose follow-up ("did you get help?") was sent last, if any:
-  /// the one the student's answer is about.
+  /// the one the student's answer is about. A follow-up skipped (routing::ticket::
+  /// followup_skipped) asked nothing and does not count.
   std::optional<std::int64_t> last_followed_up_ticket_of(std::int64_t student_id);
   /// Open tickets per assignee email of one institution (round-robin / fewest-open input).
   std::map<std::string, int> open_ticket_counts(const std::string& institution_id);

@@ -55,7 +55,12 @@ struct ticket {
   std::optional<core::instant> escalated_at;
   /// Acknowledged and still open: when the assignees were last asked whether it still is.
   std::optional<core::instant> still_open_at;
+  /// When the follow-up step was taken (the `followup` dialog started, or skipped: see
+  /// followup_skipped).
   std::optional<core::instant> followup_at;
+  /// The follow-up step was taken without asking the student (opted out, their institution no
+  /// longer configured, no `followup` dialog): an answer of theirs never belongs to this ticket.
+  bool followup_skipped = false;
   /// The ticket this one follows up ("" when none): ticket_request::follows_up.
   std::string follows_up;
 
@@ -127,6 +132,9 @@ core::status record_escalation(ticket& t, const std::vector<std::string>& to, co
 /// The assignees `to` of an acknowledged open ticket were asked whether it is still open.
 core::status record_still_open(ticket& t, const std::vector<std::string>& to, core::instant now);
 core::status record_followup(ticket& t, core::instant now);
+/// The follow-up step of a resolved ticket was taken without asking the student, for `reason`
+/// (a history note "follow-up skipped: <reason>").
+core::status record_followup_skipped(ticket& t, const std::string& reason, core::instant now);
 
 std::string_view to_string(ticket_status s);
 
