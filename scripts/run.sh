@@ -9,4 +9,4 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/build.sh tuki  # the service only: the tests and benchmarks are scripts/test.sh's
 mkdir -p var
-exec build/tuki serve --config "${TUKI_CONFIG:-config/tuki.yaml}"
+exec "${BUILD_DIR:-build}/tuki" serve --config "${TUKI_CONFIG:-config/tuki.yaml}"

@@ -816,6 +816,39 @@ TEST_CASE("a message held up until quiet hours begin waits for the morning in th
   CHECK(none == 0);
 }
 
+TEST_CASE("a text queued at night for the morning and retried into the next night is held again",
+          "[scheduler]") {
+  fixture f;
+  f.add_students(1);
+  auto& s = *f.store;
+  auto sch = f.make_scheduler();
+  const auto wed_0800 = tue_2100 + hours(11);
+  const auto wed_2130 = wed_0800 + hours(13) + minutes(30);
+  const auto thu_0800 = wed_0800 + hours(24);
+  auto claim = [&](core::instant now) {
+    auto c = s.claim_sms_batch(10, now, 2, app::quiet_hours_hold(sch, now));
+    REQUIRE(c);
+    std::vector<std::int64_t> ids;
+    for (const auto& m : c->sms) ids.push_back(m.id);
+    return std::pair{ids, c->held};
+  };
+  // A ticket's "seen" SMS, acknowledged at 21:00: the send gate queues it for 08:00. It is a
+  // reply, queued in its own reply window: not a text meant to go at night.
+  const auto seen = s.enqueue_sms(1, "console", "hei", static_cast<int>(core::sms_priority::reply),
+                                  "ticket_seen", wed_0800, tue_2100);
+  REQUIRE(seen);
+  CHECK(claim(tue_2100 + minutes(5)).first.empty());
+  REQUIRE(claim(wed_0800).first == std::vector<std::int64_t>{*seen});
+  // The gateway is down all day; the retry falls due at 21:30, in quiet hours.
+  REQUIRE(s.set_send_outcome(*seen, "queued", "connection refused", wed_0800, wed_2130).value());
+  auto [night, held] = claim(wed_2130);
+  CHECK(night.empty());
+  CHECK(held == 1);
+  CHECK(f.count("SELECT next_attempt_at FROM messages WHERE id = " + std::to_string(*seen)) ==
+        core::to_unix_ms(thu_0800));
+  CHECK(claim(thu_0800).first == std::vector<std::int64_t>{*seen});
+}
+
 // A measurement, not an assertion (no timing assertions in unit tests): run it by hand with
 // `tuki_tests "[.perf]"`. Prints how long 100,000 students take to load, plan and store.
 TEST_CASE("campaign planning of 100,000 students (measurement)", "[.perf]") {
