@@ -428,6 +428,10 @@ core::result<conversation::step_counts> conversation::apply(adapters::sqlite_sto
   std::string language = student.language.empty() ? inst.default_language : student.language;
   std::string current_dialog = dialog_id;
   if (out.state && !out.state->dialog_id.empty()) current_dialog = out.state->dialog_id;
+  // PAUSE from a student who sent STOP ("leave me alone for now") keeps the opt-out: only
+  // START ends it. Clearing it would start check-ins again once the pause ran out. The answer
+  // is the STOP wording, not "paused until".
+  const bool pause_after_stop = out.keyword == "pause" && student.opted_out;
   for (const auto& e : out.effects) {
     if (const auto* t = std::get_if<core::open_ticket>(&e)) {
       auto id = open_ticket(store, student, *t, role, now);
@@ -438,6 +442,10 @@ core::result<conversation::step_counts> conversation::apply(adapters::sqlite_sto
   for (const auto& e : out.effects) {
     if (const auto* sms = std::get_if<core::send_sms>(&e)) {
       std::string text = sms->text;
+      if (pause_after_stop && sms->purpose == "keyword") {
+        const std::string& stop = library()->lexicons().reply(language, "stop");
+        if (!stop.empty()) text = stop;
+      }
       if (text.find("{staff_role}") != std::string::npos)
         text = core::fill_placeholders(
             text, {{"staff_role", roles_.name(role.empty() ? "study_counsellor" : role, language)}});
@@ -467,9 +475,10 @@ core::result<conversation::step_counts> conversation::apply(adapters::sqlite_sto
         if (*raised) ++counts.tickets;
       }
     } else if (const auto* cs = std::get_if<core::set_contact_state>(&e)) {
-      if (auto s = store.set_contact_state(student.id, cs->opted_out, cs->paused_until, now); !s) return s;
+      const bool opted_out = cs->opted_out || pause_after_stop;
+      if (auto s = store.set_contact_state(student.id, opted_out, cs->paused_until, now); !s) return s;
       (void)store.audit("student:" + std::to_string(student.id),
-                        cs->opted_out ? "opt_out" : (cs->paused_until ? "pause" : "opt_in"), "", "", now);
+                        opted_out ? "opt_out" : (cs->paused_until ? "pause" : "opt_in"), "", "", now);
     }
   }
   if (out.state) {
