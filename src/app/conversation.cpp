@@ -221,12 +221,26 @@ core::result<conversation::step_counts> conversation::answer_unprompted(
     }
     return core::status::ok();
   };
-  // Someone who opted out or paused is not texted back (they can send START), and opens no
-  // ticket; a crisis was answered already, on every path. What they write about a ticket still
-  // open reaches its staff.
+  // STOP or PAUSE asks not to be texted, not to be ignored: what someone who opted out or
+  // paused writes about a ticket still open reaches its staff, and a new matter opens its
+  // ticket (staff are told) as anyone's does. Nothing else of the step runs (no offer of
+  // contact, no session waiting for an answer), and after STOP not even the ticket's answer:
+  // tuki texts an opted-out student nothing (they can send START). A crisis was answered
+  // already, on every path.
   if (!student.receiving_at(now)) {
     if (auto s = join_open_tickets(); !s) return s;
-    return step_counts{};
+    const bool opens = std::any_of(step.effects.begin(), step.effects.end(), [](const auto& e) {
+      return std::holds_alternative<core::open_ticket>(e);
+    });
+    if (!opens) return step_counts{};
+    if (student.opted_out)
+      std::erase_if(step.effects,
+                    [](const auto& e) { return std::holds_alternative<core::send_sms>(e); });
+    if (auto a = store.audit("tuki", std::string(dialog::unprompted_dialog),
+                             "student:" + std::to_string(student.id), "", now);
+        !a)
+      return a;
+    return apply(store, student, std::string(dialog::unprompted_dialog), step, now);
   }
   // Started lately already: only a message that names a problem is answered (its ticket), so
   // that an auto-responder or a string of "ok"s never loops with the offer of contact.
