@@ -279,11 +279,18 @@ core::result<conversation::unregistered_answer> conversation::answer_unregistere
   if (is_e164(sms.from)) phone = sms.from;
   else if (auto p = adapters::normalize_phone(sms.from, inst->country)) phone = *p;
   // One answer and one alert per number and hour: the staff have the number after the first.
-  if (phone && store.sent_to_phone_since(*phone, "crisis_helpline", now - std::chrono::hours(1))) {
+  // A sender that is no number (an alphanumeric sender ID, which any bulk-SMS account can set)
+  // gets no answer, so its alert is what is counted: else each text would mail the crisis
+  // contact and the coordinator again.
+  const std::string sender = "sender:" + sms.from;
+  const auto hour_ago = now - std::chrono::hours(1);
+  if (phone ? store.sent_to_phone_since(*phone, "crisis_helpline", hour_ago)
+            : store.audited_since("crisis_unregistered_alerted", sender, hour_ago)) {
     (void)store.audit("gateway:" + gateway, "crisis_unregistered_repeat",
                       "message:" + std::to_string(message_id), "", now);
     return answer;
   }
+  if (!phone) (void)store.audit("gateway:" + gateway, "crisis_unregistered_alerted", sender, "", now);
   log_warn("crisis_unregistered_sender", {{"message_id", std::to_string(message_id)},
                                           {"institution", inst->id},
                                           {"answered", phone ? "true" : "false"}});
