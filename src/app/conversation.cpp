@@ -221,12 +221,26 @@ core::result<conversation::step_counts> conversation::answer_unprompted(
     }
     return core::status::ok();
   };
-  // Someone who opted out or paused is not texted back (they can send START), and opens no
-  // ticket; a crisis was answered already, on every path. What they write about a ticket still
-  // open reaches its staff.
+  // STOP or PAUSE asks not to be texted, not to be ignored: what someone who opted out or
+  // paused writes about a ticket still open reaches its staff, and a new matter opens its
+  // ticket (staff are told) as anyone's does. Nothing else of the step runs (no offer of
+  // contact, no session waiting for an answer), and after STOP not even the ticket's answer:
+  // tuki texts an opted-out student nothing (they can send START). A crisis was answered
+  // already, on every path.
   if (!student.receiving_at(now)) {
     if (auto s = join_open_tickets(); !s) return s;
-    return step_counts{};
+    const bool opens = std::any_of(step.effects.begin(), step.effects.end(), [](const auto& e) {
+      return std::holds_alternative<core::open_ticket>(e);
+    });
+    if (!opens) return step_counts{};
+    if (student.opted_out)
+      std::erase_if(step.effects,
+                    [](const auto& e) { return std::holds_alternative<core::send_sms>(e); });
+    if (auto a = store.audit("tuki", std::string(dialog::unprompted_dialog),
+                             "student:" + std::to_string(student.id), "", now);
+        !a)
+      return a;
+    return apply(store, student, std::string(dialog::unprompted_dialog), step, now);
   }
   // Started lately already: only a message that names a problem is answered (its ticket), so
   // that an auto-responder or a string of "ok"s never loops with the offer of contact.
@@ -265,11 +279,18 @@ core::result<conversation::unregistered_answer> conversation::answer_unregistere
   if (is_e164(sms.from)) phone = sms.from;
   else if (auto p = adapters::normalize_phone(sms.from, inst->country)) phone = *p;
   // One answer and one alert per number and hour: the staff have the number after the first.
-  if (phone && store.sent_to_phone_since(*phone, "crisis_helpline", now - std::chrono::hours(1))) {
+  // A sender that is no number (an alphanumeric sender ID, which any bulk-SMS account can set)
+  // gets no answer, so its alert is what is counted: else each text would mail the crisis
+  // contact and the coordinator again.
+  const std::string sender = "sender:" + sms.from;
+  const auto hour_ago = now - std::chrono::hours(1);
+  if (phone ? store.sent_to_phone_since(*phone, "crisis_helpline", hour_ago)
+            : store.audited_since("crisis_unregistered_alerted", sender, hour_ago)) {
     (void)store.audit("gateway:" + gateway, "crisis_unregistered_repeat",
                       "message:" + std::to_string(message_id), "", now);
     return answer;
   }
+  if (!phone) (void)store.audit("gateway:" + gateway, "crisis_unregistered_alerted", sender, "", now);
   log_warn("crisis_unregistered_sender", {{"message_id", std::to_string(message_id)},
                                           {"institution", inst->id},
                                           {"answered", phone ? "true" : "false"}});
@@ -428,6 +449,10 @@ core::result<conversation::step_counts> conversation::apply(adapters::sqlite_sto
   std::string language = student.language.empty() ? inst.default_language : student.language;
   std::string current_dialog = dialog_id;
   if (out.state && !out.state->dialog_id.empty()) current_dialog = out.state->dialog_id;
+  // PAUSE from a student who sent STOP ("leave me alone for now") keeps the opt-out: only
+  // START ends it. Clearing it would start check-ins again once the pause ran out. The answer
+  // is the STOP wording, not "paused until".
+  const bool pause_after_stop = out.keyword == "pause" && student.opted_out;
   for (const auto& e : out.effects) {
     if (const auto* t = std::get_if<core::open_ticket>(&e)) {
       auto id = open_ticket(store, student, *t, role, now);
@@ -438,6 +463,10 @@ core::result<conversation::step_counts> conversation::apply(adapters::sqlite_sto
   for (const auto& e : out.effects) {
     if (const auto* sms = std::get_if<core::send_sms>(&e)) {
       std::string text = sms->text;
+      if (pause_after_stop && sms->purpose == "keyword") {
+        const std::string& stop = library()->lexicons().reply(language, "stop");
+        if (!stop.empty()) text = stop;
+      }
       if (text.find("{staff_role}") != std::string::npos)
         text = core::fill_placeholders(
             text, {{"staff_role", roles_.name(role.empty() ? "study_counsellor" : role, language)}});
@@ -467,9 +496,10 @@ core::result<conversation::step_counts> conversation::apply(adapters::sqlite_sto
         if (*raised) ++counts.tickets;
       }
     } else if (const auto* cs = std::get_if<core::set_contact_state>(&e)) {
-      if (auto s = store.set_contact_state(student.id, cs->opted_out, cs->paused_until, now); !s) return s;
+      const bool opted_out = cs->opted_out || pause_after_stop;
+      if (auto s = store.set_contact_state(student.id, opted_out, cs->paused_until, now); !s) return s;
       (void)store.audit("student:" + std::to_string(student.id),
-                        cs->opted_out ? "opt_out" : (cs->paused_until ? "pause" : "opt_in"), "", "", now);
+                        opted_out ? "opt_out" : (cs->paused_until ? "pause" : "opt_in"), "", "", now);
     }
   }
   if (out.state) {

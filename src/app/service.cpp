@@ -17,6 +17,7 @@
 #include "tuki/app/async_write.hpp"
 #include "tuki/app/config_paths.hpp"
 #include "tuki/app/gateway_drivers.hpp"
+#include "tuki/app/institution_routing.hpp"
 #include "tuki/app/log.hpp"
 #include "tuki/app/read_queue.hpp"
 #include "tuki/app/role_names.hpp"
@@ -184,6 +185,22 @@ core::result<std::unique_ptr<service>> service::create(config::config cfg) {
                  "crisis answers in this language carry another language's helpline; "
                  "add institutions[].helpline." +
                      lang}});
+  // A crisis from a number tuki does not know has no ticket: only the crisis contact and the
+  // coordinator are told (not a webhook, not role holders). With neither, such a crisis reaches
+  // no person, only the log; the operator hears it now rather than on that day.
+  for (const auto& inst : c.institutions) {
+    auto routing = load_institution_routing(c, inst);
+    if (!routing) continue;  // reported by the desk when it loaded
+    const auto& is = routing->rules.institution;
+    if (inst.crisis_contact.empty() && is.crisis_contact_email.empty() &&
+        is.coordinator_email.empty())
+      log_warn("crisis_contact_missing",
+               {{"institution", inst.id},
+                {"effect",
+                 "a crisis texted from an unknown number reaches no person, only the log "
+                 "(unregistered_crisis_unrouted); set institutions[].crisis_contact or the "
+                 "routing file's institution.crisis_contact or coordinator"}});
+  }
   s->scheduler_ = std::make_unique<scheduler>(s->cfg_, std::move(schedules), *s->conversation_);
   s->conversation_->desk().set_send_gate(quiet_hours_gate(*s->scheduler_));
   s->mailer_ = adapters::make_mailer(c.mail);

@@ -147,9 +147,30 @@ TEST_CASE("a paused student writing about an open ticket is not texted, but its 
   CHECK(x.count("SELECT COUNT(*) FROM ticket_events WHERE event = 'STUDENT_MESSAGE'") == 1);
   CHECK(x.count("SELECT COUNT(*) FROM outbox WHERE kind = 'mail' AND payload LIKE "
                 "'%Opiskelija kirjoitti uudelleen%'") == 1);
-  // A new matter opens nothing while they pause: nobody may text them about it.
-  CHECK(x.text("rahat on loppu", t0 + hours(3)).tickets == 0);
+  // A new matter opens its ticket: a pause asks not to be texted, not to be ignored. The
+  // answer to what they wrote ("someone will contact you") still goes.
+  out = x.text("rahat on loppu", t0 + hours(3));
+  CHECK(out.tickets == 1);
+  CHECK(out.replies == 1);
+  CHECK(x.count("SELECT COUNT(*) FROM tickets") == 2);
+  CHECK(x.session_dialog().empty());
+}
+
+TEST_CASE("a student who opted out and writes about a new problem: its staff hear, tuki texts nothing",
+          "[app][unprompted]") {
+  unprompted_fixture x;
+  x.add_social_worker();
+  x.text("LOPETA", t0);
+  const auto sent = x.count("SELECT COUNT(*) FROM messages WHERE direction = 'out'");
+  const auto mails = x.count("SELECT COUNT(*) FROM outbox WHERE kind = 'mail'");
+  auto out = x.text("mua kiusataan koulussa", t0 + hours(24 * 7));
+  CHECK_FALSE(out.crisis);
+  CHECK(out.tickets == 1);
+  CHECK(out.replies == 0);
   CHECK(x.count("SELECT COUNT(*) FROM tickets") == 1);
+  CHECK(x.count("SELECT COUNT(*) FROM outbox WHERE kind = 'mail'") > mails);  // staff are told
+  CHECK(x.count("SELECT COUNT(*) FROM messages WHERE direction = 'out'") == sent);
+  CHECK(x.session_dialog().empty());
 }
 
 TEST_CASE("HELP asks the student to write what they need; what they write is routed",

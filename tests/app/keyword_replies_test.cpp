@@ -40,3 +40,17 @@ TEST_CASE("START after a pause has run out is 'already': the messages have come 
   // The stored pause has ended: the student gets messages again already.
   CHECK_THAT(text("jatka", t0 + days(40)), Catch::StartsWith("Saat jo viestejä"));
 }
+
+TEST_CASE("PAUSE after STOP keeps the opt-out: no check-in once the pause has run out",
+          "[app][keywords]") {
+  testing::texting_student x("tuki-keyword-pause-after-stop", t0);
+  using std::chrono::days;
+  x.text("LOPETA", t0);
+  x.text("tauko", t0 + days(1));
+  // The STOP wording, not "paused until": the messages do not come back by themselves.
+  CHECK_THAT(x.last_out(), Catch::StartsWith("Selvä, et saa enää viestejä"));
+  const auto s = x.f.store->get_student(x.sid);
+  REQUIRE(s);
+  CHECK(s->opted_out);
+  CHECK_FALSE(x.f.conv->start_checkin(*x.f.store, x.sid, "weekly_checkin", t0 + days(40)).value());
+}

@@ -69,3 +69,31 @@ TEST_CASE("a student who opts in again gets what tuki queues after", "[app][outb
   CHECK(claim->withheld == 0);
   CHECK(claim->sms.size() == 3);  // both confirmations and the opening
 }
+
+TEST_CASE(
+    "a STOP while the dialog's next question waits in the queue: the question is withheld, "
+    "the confirmation goes",
+    "[app][outbox]") {
+  testing::app_fixture f("tuki-optout-question");
+  const auto s = testing::aino();
+  auto& store = *f.store;
+  REQUIRE(store.upsert_students({s}, t0));
+  const auto sid = store.find_student_by_phone(s.phone)->id;
+  REQUIRE(f.conv->start_checkin(store, sid, "weekly_checkin", t0).value());
+  REQUIRE(store.claim_sms_batch(10, t0)->sms.size() == 1);  // the opening went
+  // "2": the dialog queues its next question (a reply, priority 1); the gateway is in a
+  // retry backoff or quiet hours began, so it has not gone when the student sends STOP.
+  const auto t1 = t0 + std::chrono::minutes(5);
+  REQUIRE(f.conv->handle_inbound(store, "console", testing::inbound_sms(s.phone, "2", "m1"), t1));
+  REQUIRE(f.conv->handle_inbound(store, "console", testing::inbound_sms(s.phone, "STOP", "m2"),
+                                 t1 + std::chrono::seconds(30)));
+  const auto claim = store.claim_sms_batch(10, t1 + std::chrono::minutes(1));
+  REQUIRE(claim);
+  CHECK(claim->withheld == 1);
+  REQUIRE(claim->sms.size() == 1);
+  auto& p = store.db().prepare("SELECT purpose FROM messages WHERE id = ?1");
+  p.bind(1, claim->sms[0].id);
+  REQUIRE(p.step());
+  CHECK(p.column_text(0) == "keyword");  // only the STOP confirmation
+  p.reset();
+}

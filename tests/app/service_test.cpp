@@ -377,6 +377,24 @@ TEST_CASE("credentials in gateway and mail URLs do not reach the log", "[app][se
     CHECK_THAT(log, !Catch::Contains(secret));
 }
 
+TEST_CASE("an institution with neither a crisis contact nor a coordinator is warned of at start",
+          "[app][service]") {
+  fixture f;
+  const std::string store = "store:\n  path: " + (f.dir / "tuki.db").string() +
+                            "\nmail:\n  type: file\n  dir: " + (f.dir / "mail").string() +
+                            "\ngateways:\n  - name: console\n    type: console\n";
+  // Staff reached through a webhook only: a crisis from an unknown number would reach nobody.
+  const auto bare = start_and_stop_log(
+      f, service_config(store + "institutions:\n  - id: varia\n    gateway: console\n"
+                                "    webhook:\n      url: https://hooks.example/x\n"
+                                "      secret: Zq3-long_random.secret~1\n"));
+  CHECK_THAT(bare, Catch::Contains("event=crisis_contact_missing institution=varia"));
+  const auto told = start_and_stop_log(
+      f, service_config(store + "institutions:\n  - id: varia\n    gateway: console\n"
+                                "    crisis_contact: kriisi@varia.test\n"));
+  CHECK_THAT(told, !Catch::Contains("crisis_contact_missing"));
+}
+
 TEST_CASE("a gateway that admits anything on this host is warned of when public_url is elsewhere",
           "[app][service]") {
   fixture f;

@@ -188,3 +188,24 @@ TEST_CASE("a national-format unregistered number is answered in E.164; with nobo
   CHECK(claimed[0].to == unknown);
   CHECK(mails(*f.store, t0).empty());
 }
+
+TEST_CASE("crisis texts from a sender that is no phone number alert staff once an hour",
+          "[app][crisis]") {
+  testing::app_fixture f("tuki-unregistered-alpha", "    crisis_contact: kriisi@varia.test\n"
+                                                    "    helpline:\n      fi: Soita 112\n");
+  auto& store = *f.store;
+  for (int i = 0; i < 5; ++i) {
+    auto out = f.conv->handle_inbound(
+        store, "console", inbound_sms("InfoSMS", "haluan kuolla", "a" + std::to_string(i)),
+        t0 + std::chrono::minutes(i));
+    REQUIRE(out);
+    CHECK(out->crisis);
+  }
+  CHECK(mails(store, t0 + std::chrono::minutes(10)).size() == 1);
+  // Another sender name is another sender; the same one after the hour alerts again.
+  REQUIRE(f.conv->handle_inbound(store, "console", inbound_sms("Promo", "haluan kuolla", "b1"),
+                                 t0 + std::chrono::minutes(11)));
+  REQUIRE(f.conv->handle_inbound(store, "console", inbound_sms("InfoSMS", "haluan kuolla", "c1"),
+                                 t0 + std::chrono::minutes(61)));
+  CHECK(mails(store, t0 + std::chrono::minutes(70)).size() == 2);
+}

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "tuki/adapters/mail/mailer.hpp"
@@ -15,8 +16,11 @@ class file_mailer final : public mailer {
   explicit file_mailer(config::mail_settings s) : settings_(std::move(s)) {}
 
   mail_result send(const mail_message& m) override {
+    // Staff mail names students (and for an unregistered crisis holds the number): the
+    // directory tuki creates and every file in it are the owner's only, whatever the umask.
     std::error_code ec;
-    std::filesystem::create_directories(settings_.dir, ec);
+    if (std::filesystem::create_directories(settings_.dir, ec))
+      std::filesystem::permissions(settings_.dir, std::filesystem::perms::owner_all, ec);
     if (ec)
       return mail_result::failed(core::status::unavailable("cannot create mail directory " +
                                                            settings_.dir + ": " + ec.message()));
@@ -25,6 +29,8 @@ class file_mailer final : public mailer {
     std::string base = settings_.dir + "/" + std::to_string(stamp) + "-" + std::to_string(::getpid()) + "-" +
                        std::to_string(counter_++);
     std::string tmp = base + ".tmp";
+    if (const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600); fd >= 0)
+      ::close(fd);  // created 0600 before a byte is written; the ofstream keeps that mode
     {
       std::ofstream out(tmp, std::ios::binary);
       out << "X-Tuki-Envelope-From: " << m.from << "\r\n";

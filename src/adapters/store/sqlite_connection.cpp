@@ -1,6 +1,8 @@
 #include "tuki/adapters/store/sqlite_connection.hpp"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include "tuki/adapters/store/wal_write_buffer.hpp"
 
@@ -85,6 +87,13 @@ core::result<std::unique_ptr<sqlite_connection>> sqlite_connection::open(const s
   // mutex every allocation of every connection would otherwise take.
   static const bool configured = [] { return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK; }();
   (void)configured;
+  // The database holds students' numbers and replies (crisis texts of minors): a new file is
+  // created for the owner only (0600, whatever the umask), and SQLite gives its -wal and -shm
+  // the database file's mode. An empty file is an empty database.
+  if (!path.empty() && path != ":memory:" && path.rfind("file:", 0) != 0) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0) ::close(fd);
+  }
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &db,
                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,

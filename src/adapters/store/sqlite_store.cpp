@@ -541,13 +541,18 @@ core::result<sqlite_store::sms_claim> sqlite_store::claim_sms_batch(int limit, c
   std::vector<std::int64_t> withheld;
   // The student's row is read for the phone number anyway: whether they opted out or paused
   // since the message was queued (a campaign on a rate-limited gateway can wait for hours)
-  // costs no more reads. Only what tuki starts is held back (bulk, 2), and a "seen" SMS that
-  // waited out quiet hours from a student who has sent STOP since (tuki then sends nothing).
+  // costs no more reads. A pause holds back only what tuki starts (bulk, 2). STOP ends more:
+  // to an opted-out student only crisis texts (0) and keyword answers go (the STOP
+  // confirmation, queued as purpose `keyword` after the opt-out, and an answer to a later
+  // HELP or STOP), not a "seen" SMS even of a crisis ticket (tuki sends none after STOP). A
+  // dialog's next question that waited in the queue (a gateway in backoff, quiet hours) would
+  // otherwise reach the student after their STOP.
   static const std::string select =
       "SELECT m.id, IFNULL(m.student_id, 0), m.gateway, IFNULL(s.phone, m.phone), m.body, "
       "m.attempts, m.segments, m.priority, "
       "(m.priority = 2 AND (s.opted_out = 1 OR IFNULL(s.paused_until, 0) > ?1) OR "
-      "m.purpose = 'ticket_seen' AND s.opted_out = 1), "
+      "s.opted_out = 1 AND (m.priority <> 0 AND m.purpose <> 'keyword' OR "
+      "m.purpose = 'ticket_seen')), "
       "s.institution_id, s.timezone, m.created_at "
       "FROM messages m LEFT JOIN students s ON s.id = m.student_id "
       "WHERE m.direction = 'out' AND m.status = 'queued' AND m.priority IN ";

@@ -133,7 +133,14 @@ std::optional<std::int64_t> parse_duration_ms(const std::string& v) {
 
 void read_webhook(yaml_map_reader& r, webhook_settings& w, yaml_errors& errors) {
   w.url = r.string("url", true).value_or("");
-  w.secret = r.string("secret", true).value_or("");
+  const auto secret = r.string("secret", true);
+  w.secret = secret.value_or("");
+  // Receivers check X-Tuki-Signature with this key: signed with an empty one, anyone's forged
+  // notice (a fake ticket, a phishing link in a staff channel) would pass. `secret: ""` or an
+  // unset ${HOOK_SECRET:-} is a mistake, not a choice.
+  if (secret && secret->empty())
+    errors.add(r.mark("secret"), r.child_path("secret"),
+               "must not be empty: receivers verify the X-Tuki-Signature of each notice with it");
   if (auto v = r.string("format")) w.format = *v;
   if (w.format != "generic" && w.format != "teams" && w.format != "slack")
     errors.add(r.mark("format"), r.child_path("format"),

@@ -84,12 +84,18 @@ core::status check_public_url(std::string_view url) {
 std::string redact_url(std::string_view url) {
   auto sep = url.find("://");
   std::size_t start = sep == std::string_view::npos ? 0 : sep + 3;
-  auto end = url.find_first_of("?#", start);
-  if (end == std::string_view::npos) end = url.size();
-  auto at = url.substr(0, end).rfind('@');
+  // The user info ends at the last '@': a generated password may hold '#', '?' or '/' unencoded
+  // (the URL then fails to parse, and this is what the error quotes). Only "host:port/path"
+  // with an '@' in its path or query ("...:443/send?to=a@b.fi") has no user info before it.
+  auto at = url.rfind('@');
   if (at == std::string_view::npos || at < start) return std::string(url);
   auto colon = url.find(':', start);
   if (colon == std::string_view::npos || colon > at) return std::string(url);
+  const auto slash = url.find('/', colon);
+  const bool port_then_path =
+      slash < at && slash > colon + 1 &&
+      url.substr(colon + 1, slash - colon - 1).find_first_not_of("0123456789") == std::string_view::npos;
+  if (port_then_path) return std::string(url);
   return std::string(url.substr(0, colon + 1)) + "***" + std::string(url.substr(at));
 }
 

@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -68,6 +69,27 @@ TEST_CASE("file mailer writes one .eml per message", "[mail]") {
   std::string text = slurp(files[0]) + slurp(files[1]);
   CHECK(text.find("X-Tuki-Envelope-To: b@varia.test") != std::string::npos);
   CHECK(text.find("Ticket 7: wellbeing") != std::string::npos);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("file mailer creates its directory and files for the owner only, whatever the umask",
+          "[mail]") {
+  auto dir = temp_dir("mail-modes");
+  const mode_t old = ::umask(022);  // the usual default: new files readable by every user
+  config::mail_settings s;
+  s.type = "file";
+  s.dir = (dir / "out").string();
+  auto m = adapters::make_mailer(s);
+  const bool sent = m->send({"tuki@varia.test", {"a@varia.test"}, mime}).status.is_ok();
+  ::umask(old);
+  REQUIRE(sent);
+  struct stat st {};
+  REQUIRE(::stat((dir / "out").c_str(), &st) == 0);
+  CHECK((st.st_mode & 077) == 0);
+  for (auto& e : fs::directory_iterator(dir / "out")) {
+    REQUIRE(::stat(e.path().c_str(), &st) == 0);
+    CHECK((st.st_mode & 077) == 0);
+  }
   fs::remove_all(dir);
 }
 

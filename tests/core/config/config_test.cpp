@@ -339,6 +339,21 @@ TEST_CASE("routing, webhook, SLA and ticket settings", "[config][tickets]") {
   }
 }
 
+TEST_CASE("a webhook with an empty secret is an error with its file and line", "[config][tickets]") {
+  const std::string yaml = std::string(minimal) +
+                           "    webhook:\n      url: https://hooks.example/x\n      secret: \"\"\n";
+  auto e = parse_config(yaml, "t.yaml", fake_env({}));
+  REQUIRE_FALSE(e);
+  CHECK_THAT(e.error().message(),
+             Catch::Contains("t.yaml:9:") && Catch::Contains("institutions[0].webhook.secret: must not be empty"));
+  // An unset variable with an empty default is the same mistake.
+  auto unset = parse_config(std::string(minimal) + "    webhook:\n      url: https://hooks.example/x\n"
+                                                   "      secret: ${HOOK_SECRET:-}\n",
+                            "t.yaml", fake_env({}));
+  REQUIRE_FALSE(unset);
+  CHECK_THAT(unset.error().message(), Catch::Contains("institutions[0].webhook.secret"));
+}
+
 TEST_CASE("a link secret that anyone can know is named as weak", "[config]") {
   CHECK(tuki::config::weak_secret_reason("").empty());  // no secret: no action links at all
   CHECK_THAT(tuki::config::weak_secret_reason("change-me-in-production"), Catch::Contains("placeholder"));

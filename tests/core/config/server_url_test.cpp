@@ -2,6 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+#include "tuki/core/config/config.hpp"
+#include "tuki/core/config/env_substitution.hpp"
+
 using namespace tuki::config;
 
 TEST_CASE("server URLs: parts are checked, errors quote nothing of the URL", "[config][url]") {
@@ -47,4 +50,17 @@ TEST_CASE("server URLs: the password of the user info is redacted", "[config][ur
   CHECK(redact_url("https://api.example.com:443/send?to=a@b.fi") ==
         "https://api.example.com:443/send?to=a@b.fi");
   CHECK(redact_url("") == "");
+}
+
+TEST_CASE("server URLs: a password with an unencoded '#' or '?' is redacted too", "[config][url]") {
+  CHECK(redact_url("smtp://tuki:Kx9#Tr2@mail.example:587") == "smtp://tuki:***@mail.example:587");
+  CHECK(redact_url("smtp://tuki:pa?ss@mail.example:587") == "smtp://tuki:***@mail.example:587");
+  CHECK(redact_url("smtp://tuki:12#34@mail.example") == "smtp://tuki:***@mail.example");
+  // The configuration error quotes the URL that failed to parse: never with its password.
+  auto c = parse_config(
+      "mail:\n  type: smtp\n  url: smtp://tuki:Kx9#Tr2@mail.example:587\n  from: t@varia.test\n",
+      "test.yaml", process_env());
+  REQUIRE_FALSE(c);
+  CHECK_THAT(c.error().message(), !Catch::Contains("Kx9"));
+  CHECK_THAT(c.error().message(), !Catch::Contains("Tr2"));
 }
