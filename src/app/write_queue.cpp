@@ -1,8 +1,11 @@
 #include "tuki/app/write_queue.hpp"
 
 #include <exception>
+#include <string>
 
 #include <pthread.h>
+
+#include "tuki/app/log.hpp"
 
 namespace tuki::app {
 
@@ -162,6 +165,22 @@ void write_queue::run_batch(batch_type& batch) {
   sync_wake_.notify_one();
 }
 
+namespace {
+
+// A failed sync means the kernel could not make committed data durable: whatever the sync
+// function called it, the jobs it covered failed for a storage reason (io_error), which the
+// inbound route answers 5xx so that the gateway retries, and never as a failure a retry would
+// not change (that path would meet the committed row as a duplicate and answer 200). Logged
+// here, once per failed sync, as nothing else tells the operator of the disk error.
+core::status as_storage_failure(core::status synced) {
+  if (synced) return synced;
+  log_error("store_sync_failed", {{"error", synced.message()}});
+  if (synced.error_code() == core::status::code::io_error) return synced;
+  return core::status::io_error(synced.message());
+}
+
+}  // namespace
+
 void write_queue::run_sync() {
   std::vector<committed> ready;
   while (true) {
@@ -172,7 +191,7 @@ void write_queue::run_sync() {
       ready.swap(unsynced_);
     }
     // One sync covers every batch taken: they were all committed before it started.
-    core::status synced = sync_();
+    core::status synced = as_storage_failure(sync_());
     {
       std::lock_guard lock(mutex_);
       stats_.syncs++;
