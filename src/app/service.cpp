@@ -130,6 +130,13 @@ core::result<std::unique_ptr<service>> service::create(config::config cfg) {
                                    {"language", u.language},
                                    {"routing_file", u.routing_source}});
 
+  // Before the store is opened (migrations) and before the requeue below, which takes every
+  // `sending`/`running` row as left by a crash (instance_lock.hpp).
+  if (c.store.path != ":memory:") {
+    auto lock = adapters::instance_lock::take(c.store.path);
+    if (!lock) return lock.error();
+    s->instance_lock_ = std::move(*lock);
+  }
   auto store = open_store(c);
   if (!store) return store.error();
   if (auto n = (*store)->requeue_in_flight(core::from_unix_ms(0) + std::chrono::duration_cast<core::duration>(
