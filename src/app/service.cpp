@@ -131,13 +131,29 @@ core::result<std::unique_ptr<service>> service::create(config::config cfg) {
                                    {"language", u.language},
                                    {"routing_file", u.routing_source}});
 
+  // Before the store is opened (migrations) and before the requeue below, which takes every
+  // `sending`/`running` row as left by a crash (instance_lock.hpp).
+  if (c.store.path != ":memory:") {
+    auto lock = adapters::instance_lock::take(c.store.path);
+    if (!lock) return lock.error();
+    s->instance_lock_ = std::move(*lock);
+  }
   auto store = open_store(c);
   if (!store) return store.error();
-  if (auto n = (*store)->requeue_in_flight(core::from_unix_ms(0) + std::chrono::duration_cast<core::duration>(
-                                               std::chrono::system_clock::now().time_since_epoch()));
-      n && *n > 0)
-    log_warn("requeued_in_flight", {{"messages", std::to_string(*n)}});
-  (void)(*store)->requeue_running_jobs();
+  // Claims left by a crash go back to the queue. A requeue that fails would leave them stuck
+  // until the next restart, silently: it stops the start-up instead.
+  auto n = (*store)->requeue_in_flight(core::from_unix_ms(0) + std::chrono::duration_cast<core::duration>(
+                                           std::chrono::system_clock::now().time_since_epoch()));
+  if (!n) {
+    log_error("requeue_failed", {{"what", "sms"}, {"error", n.error().message()}});
+    return n.error();
+  }
+  if (*n > 0) log_warn("requeued_in_flight", {{"messages", std::to_string(*n)}});
+  auto jobs = (*store)->requeue_running_jobs();
+  if (!jobs) {
+    log_error("requeue_failed", {{"what", "jobs"}, {"error", jobs.error().message()}});
+    return jobs.error();
+  }
   if (c.store.path != ":memory:") {
     // Checkpoints run beside the store thread, not inside its commits (wal_checkpointer.hpp).
     auto cp = adapters::wal_checkpointer::start(c.store.path, c.store.synchronous,

@@ -1,8 +1,12 @@
 #include "tuki/app/write_queue.hpp"
 
 #include <exception>
+#include <string>
 
 #include <pthread.h>
+#include <sqlite3.h>
+
+#include "tuki/app/log.hpp"
 
 namespace tuki::app {
 
@@ -98,41 +102,90 @@ void write_queue::run() {
   }
 }
 
+namespace {
+
+// While a batch's jobs run, the store thread's connection commits only the batch's own COMMIT.
+// When SQLite rolls the whole transaction back in the middle of a job (SQLITE_IOERR, SQLITE_FULL
+// without a statement journal, SQLITE_NOMEM, SQLITE_INTERRUPT), the job's later statements and
+// any `RELEASE` would otherwise run in autocommit and commit half a step that is then reported
+// failed: the hook turns each such commit into a rollback.
+class commit_only_at_end {
+ public:
+  explicit commit_only_at_end(sqlite3* db) : db_(db) { sqlite3_commit_hook(db_, &refuse, &allowed_); }
+  ~commit_only_at_end() { sqlite3_commit_hook(db_, nullptr, nullptr); }
+  commit_only_at_end(const commit_only_at_end&) = delete;
+  commit_only_at_end& operator=(const commit_only_at_end&) = delete;
+  void allow() { allowed_ = true; }
+
+ private:
+  static int refuse(void* allowed) { return *static_cast<bool*>(allowed) ? 0 : 1; }
+  sqlite3* db_;
+  bool allowed_ = false;
+};
+
+}  // namespace
+
 void write_queue::run_batch(batch_type& batch) {
   committed done;
-  done.results.reserve(batch.size());
+  done.results.assign(batch.size(), core::status::ok());
   done.completions.reserve(batch.size());
-  core::status begun = store_->begin();
-  std::uint64_t failed = 0;
-  if (begun) {
+  std::size_t next = 0;
+  // One transaction for the batch, unless SQLite rolls it back in the middle of a job: then the
+  // jobs it had run are undone and reported failed (io_error), and the jobs not yet run get a
+  // transaction of their own, the next time round.
+  while (next < batch.size()) {
+    const std::size_t first = next;
+    if (auto begun = store_->begin(); !begun) {
+      for (std::size_t i = first; i < batch.size(); ++i) done.results[i] = begun;
+      break;
+    }
     auto& db = store_->db();
-    for (auto& e : batch) {
-      (void)db.prepare("SAVEPOINT job").run();
+    const auto transaction_mark = db.after_commit_mark();
+    commit_only_at_end guard(db.raw());
+    core::status transaction;  // fails once SQLite has rolled it back
+    for (; next < batch.size() && transaction; ++next) {
+      auto& e = batch[next];
       const auto mark = db.after_commit_mark();
-      core::status s;
-      try {
-        s = e.work(*store_);
-      } catch (const std::exception& e) {
-        s = core::status::internal(std::string("job failed: ") + e.what());
-      }
+      core::status s = db.prepare("SAVEPOINT job").run();
       if (s) {
-        (void)db.prepare("RELEASE job").run();
-      } else {
+        try {
+          s = e.work(*store_);
+        } catch (const std::exception& e) {
+          s = core::status::internal(std::string("job failed: ") + e.what());
+        }
+      }
+      if (!db.in_transaction()) {
+        transaction = core::status::io_error("the store rolled the transaction back" +
+                                      (s ? std::string() : ": " + s.message()));
+        continue;
+      }
+      if (s) s = db.prepare("RELEASE job").run();
+      if (!s) {
         (void)db.prepare("ROLLBACK TO job").run();
         (void)db.prepare("RELEASE job").run();
         db.drop_after_commit(mark);
-        ++failed;
       }
-      done.results.push_back(s);
+      done.results[next] = s;
     }
+    if (!transaction) {
+      db.drop_after_commit(transaction_mark);
+      for (std::size_t i = first; i < next; ++i) done.results[i] = transaction;
+      log_error("store_batch_rolled_back",
+                {{"error", transaction.message()}, {"jobs_failed", std::to_string(next - first)},
+                 {"jobs_left", std::to_string(batch.size() - next)},
+                 {"effect", "the jobs it had run are reported failed; the rest run in a new transaction"}});
+      continue;
+    }
+    guard.allow();
     if (auto c = store_->commit(); !c) {
       store_->rollback();
-      for (auto& r : done.results)
-        if (r) r = c;
+      for (std::size_t i = first; i < next; ++i)
+        if (done.results[i]) done.results[i] = c;
     }
-  } else {
-    done.results.assign(batch.size(), begun);
   }
+  std::uint64_t failed = 0;
+  for (const auto& r : done.results)
+    if (!r) ++failed;
   {
     std::lock_guard lock(mutex_);
     stats_.batches++;
@@ -162,6 +215,22 @@ void write_queue::run_batch(batch_type& batch) {
   sync_wake_.notify_one();
 }
 
+namespace {
+
+// A failed sync means the kernel could not make committed data durable: whatever the sync
+// function called it, the jobs it covered failed for a storage reason (io_error), which the
+// inbound route answers 5xx so that the gateway retries, and never as a failure a retry would
+// not change (that path would meet the committed row as a duplicate and answer 200). Logged
+// here, once per failed sync, as nothing else tells the operator of the disk error.
+core::status as_storage_failure(core::status synced) {
+  if (synced) return synced;
+  log_error("store_sync_failed", {{"error", synced.message()}});
+  if (synced.error_code() == core::status::code::io_error) return synced;
+  return core::status::io_error(synced.message());
+}
+
+}  // namespace
+
 void write_queue::run_sync() {
   std::vector<committed> ready;
   while (true) {
@@ -172,7 +241,7 @@ void write_queue::run_sync() {
       ready.swap(unsynced_);
     }
     // One sync covers every batch taken: they were all committed before it started.
-    core::status synced = sync_();
+    core::status synced = as_storage_failure(sync_());
     {
       std::lock_guard lock(mutex_);
       stats_.syncs++;

@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 #include <catch2/catch.hpp>
 
+#include "support/stderr_capture.hpp"
 #include "support/temp_db.hpp"
 
 using namespace tuki;
@@ -201,15 +202,15 @@ TEST_CASE("a failed sync fails the committed jobs it covered and keeps their ord
                }
                done[i].set_value(st);
              });
-  int internal = 0, duplicates = 0;
+  int io_errors = 0, duplicates = 0;
   for (auto& d : done) {
     auto st = d.get_future().get();
-    if (st.error_code() == core::status::code::internal) ++internal;
+    if (st.error_code() == core::status::code::io_error) ++io_errors;
     else if (st.error_code() == core::status::code::already_exists) ++duplicates;
   }
   // The first ten were committed but not made durable: reported as failed, not as stored. The
   // duplicates keep their own error.
-  CHECK(internal == 10);
+  CHECK(io_errors == 10);
   CHECK(duplicates == 10);
   CHECK(std::is_sorted(order.begin(), order.end()));
   fail = false;
@@ -347,4 +348,87 @@ TEST_CASE("gathered jobs alone commit once the oldest has waited, and at stop at
     REQUIRE(a_done.wait_for(std::chrono::seconds(0)) == std::future_status::ready);
     CHECK(a_done.get());
   }
+}
+
+TEST_CASE("a failed sync is a storage failure (io_error) whatever the sync called it, logged as an error",
+          "[app][write_queue][store]") {
+  // The inbound route answers 5xx (the gateway retries) only for io_error; any other failure
+  // takes the keep-unanswered path, which meets the committed row as a duplicate and answers 200.
+  temp_db db;
+  auto store = adapters::sqlite_store::open(db.path.string());
+  REQUIRE(store);
+  std::string log;
+  core::status st;
+  {
+    testing::stderr_capture capture(db.path.string() + ".stderr");
+    app::write_queue q(std::move(*store), 64, []() -> core::status {
+      return core::status::internal("cannot sync test.db-wal: Input/output error");
+    });
+    q.start();
+    std::promise<core::status> done;
+    q.submit([](adapters::sqlite_store& s) { return insert_one(s, "k1"); },
+             [&](core::status s) { done.set_value(s); });
+    st = done.get_future().get();
+    q.stop();
+    log = capture.text();
+  }
+  std::filesystem::remove(db.path.string() + ".stderr");
+  CHECK(st.error_code() == core::status::code::io_error);
+  CHECK_THAT(st.message(), Catch::Contains("Input/output error"));
+  CHECK_THAT(log, Catch::Contains("level=error event=store_sync_failed"));
+}
+
+TEST_CASE("when SQLite rolls a batch back in the middle of a job, nothing of its jobs commits and the rest run in a new transaction",
+          "[app][write_queue][store]") {
+  temp_db db;
+  auto store = adapters::sqlite_store::open(db.path.string());
+  REQUIRE(store);
+  auto* raw = (*store)->db().raw();
+  app::write_queue q(std::move(*store), 64);
+  q.start();
+  // A first job holds the store thread, so that the next three share one batch.
+  std::promise<void> go;
+  auto held = go.get_future().share();
+  q.submit([held](adapters::sqlite_store&) { held.wait(); return core::status::ok(); }, {});
+  std::promise<core::status> r1, r2, r3;
+  q.submit([](adapters::sqlite_store& s) { return insert_one(s, "one"); },
+           [&](core::status st) { r1.set_value(st); });
+  // An interrupted statement: SQLite rolls the whole transaction back, as after SQLITE_IOERR or
+  // SQLITE_FULL. The job ignores the error (as a swallowed audit row would) and writes on: in
+  // autocommit, that write would commit half a step.
+  q.submit(
+      [raw](adapters::sqlite_store& s) {
+        sqlite3_progress_handler(raw, 1, [](void*) { return 1; }, nullptr);
+        (void)insert_one(s, "two");
+        sqlite3_progress_handler(raw, 0, nullptr, nullptr);
+        (void)insert_one(s, "half");
+        return core::status::ok();
+      },
+      [&](core::status st) { r2.set_value(st); });
+  q.submit([](adapters::sqlite_store& s) { return insert_one(s, "three"); },
+           [&](core::status st) { r3.set_value(st); });
+  std::string log;
+  core::status s1, s2, s3;
+  {
+    testing::stderr_capture capture(db.path.string() + ".stderr");
+    go.set_value();
+    s1 = r1.get_future().get();
+    s2 = r2.get_future().get();
+    s3 = r3.get_future().get();
+    q.stop();
+    log = capture.text();
+  }
+  std::filesystem::remove(db.path.string() + ".stderr");
+  // The jobs the rollback undid are reported failed as a storage failure (the inbound route
+  // answers 503); the job not yet run ran in a transaction of its own and is kept.
+  CHECK(s1.error_code() == core::status::code::io_error);
+  CHECK(s2.error_code() == core::status::code::io_error);
+  CHECK(s3);
+  CHECK_THAT(log, Catch::Contains("level=error event=store_batch_rolled_back"));
+  auto check = adapters::sqlite_store::open(db.path.string());
+  REQUIRE(check);
+  // A row that is there makes a second insert a duplicate.
+  CHECK(insert_one(**check, "one"));
+  CHECK(insert_one(**check, "half"));
+  CHECK(insert_one(**check, "three").error_code() == core::status::code::already_exists);
 }

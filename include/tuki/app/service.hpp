@@ -30,6 +30,7 @@
 #include "tuki/adapters/http/http_client.hpp"
 #include "tuki/adapters/http/http_server.hpp"
 #include "tuki/adapters/mail/mailer.hpp"
+#include "tuki/adapters/store/instance_lock.hpp"
 #include "tuki/adapters/store/wal_checkpointer.hpp"
 #include "tuki/app/conversation.hpp"
 #include "tuki/app/message_counts_cache.hpp"
@@ -84,6 +85,8 @@ class service {
   void wake_outbox();
 
   config::config cfg_;
+  // Declared first, so released last: after the store and its threads are gone.
+  std::unique_ptr<adapters::instance_lock> instance_lock_;
   boost::asio::io_context io_{1};
   boost::asio::io_context outbox_io_{1};  // before client_, which runs on it
   std::unique_ptr<write_queue> writes_;

@@ -11,8 +11,10 @@ namespace tuki::adapters {
 
 namespace {
 
+// io_error: a file that cannot be opened or synced is a storage failure, which the inbound route
+// answers 5xx so that the gateway sends the message again.
 core::status os_error(const std::string& what, const std::string& path) {
-  return core::status::internal(what + " " + path + ": " + std::strerror(errno));
+  return core::status::io_error(what + " " + path + ": " + std::strerror(errno));
 }
 
 }  // namespace

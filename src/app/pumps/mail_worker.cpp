@@ -27,6 +27,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tuki/app/blocking_write.hpp"
+#include "tuki/app/failure_episode.hpp"
 #include "tuki/app/log.hpp"
 #include "tuki/app/mail_decision.hpp"
 #include "tuki/app/outbox_decision.hpp"
@@ -107,6 +108,7 @@ std::string smtp_answer(const adapters::mail_result& r) {
 void service::mail_worker() {
   mail_alerts alerts;
   mail_recovery recovery;
+  failure_episode claim_failures("mail_claim_failed");  // a failed claim stops all mail
   while (!stopping_) {
     std::vector<adapters::outbox_job> jobs;
     std::vector<superseded_mail> dropped;
@@ -116,6 +118,7 @@ void service::mail_worker() {
       dropped.clear();  // a job that is rolled back and run again starts afresh
       return drop_superseded(s, jobs, dropped, now);
     });
+    if (!stopping_) claim_failures.note(st);  // at a stop the queue refuses new jobs
     if (st)
       for (const auto& d : dropped)
         log_info("mail_superseded", {{"job", std::to_string(d.job)},

@@ -21,6 +21,7 @@
 // the sync before each window held a 32-request window of a zero-cost gateway to the disk's
 // pace.
 #include "tuki/app/async_write.hpp"
+#include "tuki/app/failure_episode.hpp"
 #include "tuki/app/gateway_opt_out.hpp"
 #include "tuki/app/gateway_recovery.hpp"
 #include "tuki/app/log.hpp"
@@ -240,6 +241,7 @@ awaitable<void> service::outbox_pump() {
     return c;
   };
   const bool claim_ahead = rate_limits_.empty();
+  failure_episode claim_failures("outbox_claim_failed");  // a failed claim stops all sending
   std::shared_ptr<claim> next;
   for (;;) {
     // At stop nothing new is claimed; what is claimed or in flight is finished and stored below.
@@ -251,6 +253,7 @@ awaitable<void> service::outbox_pump() {
     }
     auto current = std::move(next);
     next.reset();
+    if (current) claim_failures.note(current->status);
     const bool got = current && current->status && !current->sms.empty();
     if (current && current->expired > 0) {
       metrics_.count("sms_expired", static_cast<std::uint64_t>(current->expired));

@@ -1,10 +1,13 @@
 // The timer pump (io thread): once a second, fires the dialog timers that are due (reminders,
 // timeouts, expiry) in one write job. A timer is deleted in the same transaction as the step it
-// causes, so a crash neither loses nor repeats it. A reminder due in the student's quiet
-// hours is stored again for the next allowed moment instead (send_window.hpp).
+// causes, so a crash neither loses nor repeats it. Each timer's step runs in a savepoint of its
+// own (timer_round.hpp): one that fails is logged, undone alone and tried again later, backing
+// off, while the other timers fire. A reminder due in the student's quiet hours is stored again
+// for the next allowed moment instead (send_window.hpp).
 #include "tuki/app/async_write.hpp"
 #include "tuki/app/log.hpp"
 #include "tuki/app/service.hpp"
+#include "tuki/app/timer_round.hpp"
 
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -17,16 +20,20 @@ asio::awaitable<void> service::timer_pump() {
   ++active_pumps_;
   asio::steady_timer tick(io_);
   const send_gate gate = quiet_hours_gate(*scheduler_);
+  // Used on the store thread only, one job at a time.
+  auto backoff = std::make_shared<timer_backoff>();
   while (!stopping_) {
     auto fired = std::make_shared<int>(0);
     // A named job, not a temporary inside co_await: GCC 12 destroys such temporaries twice.
-    write_queue::job st_job = [this, fired, &gate](adapters::sqlite_store& s) {
+    write_queue::job st_job = [this, fired, backoff, &gate](adapters::sqlite_store& s) {
           auto now = core::instant(std::chrono::duration_cast<core::duration>(
               std::chrono::system_clock::now().time_since_epoch()));
-          for (const auto& t : s.take_due_timers(now, 500)) {
-            if (auto r = conversation_->fire_timer(s, t, now, gate); !r) return r;
-            ++*fired;
-          }
+          auto n = fire_due_timers(s, now, 500, *backoff,
+                                   [&](adapters::sqlite_store& st, const adapters::due_timer& t) {
+                                     return conversation_->fire_timer(st, t, now, gate);
+                                   });
+          if (!n) return n.error();
+          *fired = *n;
           return core::status::ok();
     };
     auto st = co_await async_write(*writes_, std::move(st_job), asio::use_awaitable);

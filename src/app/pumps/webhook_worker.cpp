@@ -15,6 +15,7 @@
 
 #include "tuki/adapters/notify/webhook_post.hpp"
 #include "tuki/app/blocking_write.hpp"
+#include "tuki/app/failure_episode.hpp"
 #include "tuki/app/log.hpp"
 #include "tuki/app/service.hpp"
 #include "tuki/app/wall_clock.hpp"
@@ -29,6 +30,10 @@ int service::send_webhooks() {
     jobs = s.claim_jobs("webhook", 16, wall_now());
     return core::status::ok();
   });
+  // One per webhook thread (a service has one), kept across rounds: a failed claim stops every
+  // webhook, and is logged once per episode.
+  static thread_local failure_episode claim_failures("webhook_claim_failed");
+  if (!stopping_) claim_failures.note(st);  // at a stop the queue refuses new jobs
   if (!st) return 0;
   for (const auto& job : jobs) {
     auto payload = nlohmann::json::parse(job.payload, nullptr, false);

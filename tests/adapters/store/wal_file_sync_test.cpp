@@ -19,6 +19,8 @@ TEST_CASE("wal_file_sync syncs the WAL of an open store and names a missing one"
   auto missing = adapters::wal_file_sync::open(path);
   REQUIRE_FALSE(missing);
   CHECK_THAT(missing.error().message(), Catch::Contains("tuki.db-wal"));
+  // A storage failure, which the inbound route answers 5xx (write_queue.cpp).
+  CHECK(missing.error().error_code() == core::status::code::io_error);
 
   auto store = adapters::sqlite_store::open(path);
   REQUIRE(store);
