@@ -315,11 +315,18 @@ void read_institution(yaml_map_reader& r, institution_settings& inst, yaml_error
   }
   inst.gateway = r.string("gateway", true).value_or("");
   if (r.has("helpline")) {
-    yaml_map_reader h(r.node("helpline"), r.child_path("helpline"), errors, nullptr);
+    // The text a student in crisis is sent: `${NAME}` is filled in as in every other value, and
+    // a key that is no language (`fn:`) is an error, not a helpline nobody is ever sent.
+    yaml_map_reader h(r.node("helpline"), r.child_path("helpline"), errors, env);
     YAML::Node n = r.node("helpline");
     if (h.valid())
       for (auto it = n.begin(); it != n.end(); ++it) {
         std::string lang = it->first.as<std::string>();
+        if (!supported_languages.count(lang)) {
+          errors.add(it->first.Mark(), h.child_path(lang),
+                     "unsupported language '" + lang + "' (supported: en, et, fi, lt, lv, sv)");
+          continue;
+        }
         if (auto text = h.string(lang)) inst.helpline[lang] = *text;
       }
   }

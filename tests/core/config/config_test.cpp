@@ -465,3 +465,19 @@ TEST_CASE("mail: TLS is required unless the mail server is on this host or it is
   CHECK_FALSE(tls("  url: smtp://mail.varia.test:587\n  require_tls: false\n"));
   CHECK(tls("  url: smtp://127.0.0.1:2525\n  require_tls: true\n"));
 }
+
+TEST_CASE("helpline texts take ${NAME} and a key that is no language is an error", "[config]") {
+  const std::string head = "gateways:\n  - {name: console, type: console}\ninstitutions:\n"
+                           "  - id: varia\n    gateway: console\n    helpline:\n";
+  auto c = parse_config(head + "      fi: \"${HELPLINE_FI}\"\n      en: \"$$5 a call\"\n", "t.yaml",
+                        fake_env({{"HELPLINE_FI", "Soita 112"}}));
+  REQUIRE(c);
+  // The crisis answer carries the number, never "${HELPLINE_FI}" as written.
+  CHECK(c->institutions[0].helpline.at("fi") == "Soita 112");
+  CHECK(c->institutions[0].helpline.at("en") == "$5 a call");
+
+  auto bad = parse_config(head + "      fn: Soita 112\n", "t.yaml", fake_env({}));
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().message() ==
+        "t.yaml:7:7: institutions[0].helpline.fn: unsupported language 'fn' (supported: en, et, fi, lt, lv, sv)");
+}
