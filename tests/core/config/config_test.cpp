@@ -481,3 +481,24 @@ TEST_CASE("helpline texts take ${NAME} and a key that is no language is an error
   CHECK(bad.error().message() ==
         "t.yaml:7:7: institutions[0].helpline.fn: unsupported language 'fn' (supported: en, et, fi, lt, lv, sv)");
 }
+
+TEST_CASE("a value of digits keeps its text: a Kannel password with leading zeros", "[config]") {
+  // config/examples/kannel.yaml's `password: ${KANNEL_PASSWORD}`, and a username written as is.
+  auto c = parse_config(R"(gateways:
+  - name: kannel
+    type: kannel
+    sendsms_url: http://127.0.0.1:13013/cgi-bin/sendsms
+    username: 0451
+    password: ${KANNEL_PASSWORD}
+    dlr_mask: 31
+institutions:
+  - id: varia
+    gateway: kannel
+    sender: "0401234567"
+)", "t.yaml", fake_env({{"KANNEL_PASSWORD", "007007"}}));
+  REQUIRE(c);
+  const auto& o = c->gateways[0].options;
+  CHECK(o["password"] == "007007");  // not 7007: Kannel would refuse every SMS
+  CHECK(o["username"] == "0451");
+  CHECK(o["dlr_mask"] == 31);  // a number written as a number stays one
+}
