@@ -37,17 +37,36 @@ core::result<std::unique_ptr<adapters::sqlite_store>> open_store(const config::c
   return store;
 }
 
-core::result<std::shared_ptr<const dialog::dialog_library>> load_dialogs(const config::config& cfg) {
+namespace {
+
+core::result<std::shared_ptr<const dialog::dialog_library>> load_dialogs(
+    const config::config& cfg, std::vector<dialog::diagnostic>* warnings) {
   // Said here, with where a relative path was looked for, rather than by the library: a
   // dialogs_dir left to its default ("dialogs") is not checked with the config's paths.
   std::error_code ec;
   if (!std::filesystem::is_directory(cfg.dialogs_dir, ec))
     return core::status::invalid_argument("dialogs_dir: no directory '" + cfg.dialogs_dir + "'" +
                                           relative_path_note(cfg.dialogs_dir));
-  std::vector<dialog::diagnostic> warnings;
-  auto lib = dialog::dialog_library::load(cfg.dialogs_dir, &warnings);
+  auto lib = dialog::dialog_library::load(cfg.dialogs_dir, warnings);
   if (!lib) return lib.error();
   return std::make_shared<const dialog::dialog_library>(std::move(*lib));
+}
+
+// What `tuki dialogs check` prints as a warning (an unknown lexicon key, which is ignored; a
+// text over 4 SMS segments): the running service says it too, at start and on each reload, or
+// an operator who only reloads never hears that a list was ignored.
+void log_dialog_warnings(const std::vector<dialog::diagnostic>& warnings) {
+  for (const auto& w : warnings)
+    log_warn("dialog_warning",
+             {{"file", w.file},
+              {"line", std::to_string(w.line)},
+              {"message", w.node_id.empty() ? w.message : "node " + w.node_id + ": " + w.message}});
+}
+
+}  // namespace
+
+core::result<std::shared_ptr<const dialog::dialog_library>> load_dialogs(const config::config& cfg) {
+  return load_dialogs(cfg, nullptr);
 }
 
 namespace {
@@ -103,7 +122,9 @@ core::result<std::unique_ptr<service>> service::create(config::config cfg) {
     const bool own = driver != s->gateways_.end() && driver->second->has_own_sender();
     s->sender_of_gateway_[inst.gateway] = !inst.sender.empty() ? inst.sender : own ? "" : "tuki";
   }
-  auto lib = load_dialogs(c);
+  std::vector<dialog::diagnostic> dialog_warnings;
+  auto lib = load_dialogs(c, &dialog_warnings);
+  log_dialog_warnings(dialog_warnings);
   if (!lib) return lib.error();
   auto roles = role_names::load(c.dialogs_dir);
   if (!roles) return roles.error();
@@ -273,6 +294,10 @@ void service::reload_dialogs() {
       log_error("dialogs_reload_failed", {{"error", "cannot read the sessions' dialog versions: " + st.message()}});
       co_return;
     }
+    // The warnings come from a load of its own (reload gives none): a reload is rare, and the
+    // library header stays as it is.
+    std::vector<dialog::diagnostic> warnings;
+    if (dialog::dialog_library::load(cfg_.dialogs_dir, &warnings)) log_dialog_warnings(warnings);
     auto merged = dialog::dialog_library::reload(cfg_.dialogs_dir, *conversation_->library(), *in_use);
     if (!merged) {
       log_error("dialogs_reload_failed", {{"error", merged.error().message()}});

@@ -606,3 +606,29 @@ TEST_CASE(
   CHECK_THAT(log, !Catch::Contains("dlr_rejected"));
   CHECK(log.find("dlr_invalid") == log.rfind("dlr_invalid"));  // the ignored one logs nothing
 }
+
+TEST_CASE("the service logs each dialog and lexicon warning that dialogs check prints",
+          "[app][service]") {
+  fixture f;
+  // A misspelt lexicon key is only a warning (so newer lexicons load): the log must say it.
+  const auto dialogs = f.dir / "dialogs";
+  fs::copy(std::string(TUKI_SOURCE_DIR) + "/dialogs", dialogs, fs::copy_options::recursive);
+  const auto en = dialogs / "lang" / "en.yaml";
+  std::ifstream in(en);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  in.close();
+  const auto at = text.find("\nnegations:");
+  REQUIRE(at != std::string::npos);
+  text.replace(at, 11, "\nnegation:");
+  std::ofstream(en) << text;
+  auto c = config::parse_config("dialogs_dir: " + dialogs.string() + "\nhttp:\n  port: 0\nstore:\n  path: " +
+                                    (f.dir / "tuki.db").string() +
+                                    "\ngateways:\n  - {name: console, type: console}\n"
+                                    "institutions:\n  - id: varia\n    gateway: console\n",
+                                "test.yaml", config::process_env());
+  REQUIRE(c);
+  const auto log = start_and_stop_log(f, *c);
+  INFO(log);
+  CHECK_THAT(log, Catch::Contains("level=warn event=dialog_warning file=" + en.string() + " line="));
+  CHECK_THAT(log, Catch::Contains("unknown key 'negation' in lexicon (ignored); did you mean 'negations'?"));
+}
