@@ -63,6 +63,22 @@ void log_dialog_warnings(const std::vector<dialog::diagnostic>& warnings) {
               {"message", w.node_id.empty() ? w.message : "node " + w.node_id + ": " + w.message}});
 }
 
+// The shipped configuration's `secret: ${TUKI_SECRET:-change-me-in-production}`: anyone can
+// read it, so anyone who reaches the service can sign staff action links (acknowledge or resolve
+// a crisis ticket). Tolerated, with a warning, only while both the server and its links stay on
+// this host, as on the README's run command and in the tests.
+core::status check_link_secret(const config::config& c) {
+  if (c.secret != "change-me-in-production") return core::status::ok();
+  std::string where;
+  if (!adapters::is_loopback_address(c.http.listen)) where = "http.listen is " + c.http.listen;
+  else if (!adapters::url_host_is_loopback(c.public_url)) where = "public_url is " + c.public_url;
+  if (where.empty()) return core::status::ok();
+  return core::status::invalid_argument(
+      c.source_file + ": secret: is the placeholder of the shipped configuration while " + where +
+      ": anyone could forge staff action links; set TUKI_SECRET (or secret) to a long random "
+      "value (openssl rand -base64 32)");
+}
+
 }  // namespace
 
 core::result<std::shared_ptr<const dialog::dialog_library>> load_dialogs(const config::config& cfg) {
@@ -86,6 +102,7 @@ core::result<std::unique_ptr<service>> service::create(config::config cfg) {
   std::unique_ptr<service> s(new service(std::move(cfg)));
   const auto& c = s->cfg_;
   set_log_level(parse_log_level(c.log_level));
+  if (auto secret = check_link_secret(c); !secret) return secret;
   // Everything the configuration names is checked (gateway options, dialogs, schedules, routing)
   // before the store is opened: a mistake stops tuki without creating the database.
   auto drivers = make_gateway_drivers(c);
