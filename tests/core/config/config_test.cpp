@@ -213,7 +213,8 @@ TEST_CASE("configuration errors name file, line, column, key and problem", "[con
 TEST_CASE("http.listen takes IPv4 and IPv6 addresses", "[config]") {
   for (std::string listen : {"0.0.0.0", "127.0.0.1", "\"::\"", "\"::1\"", "\"fe80::1%lo\""}) {
     INFO(listen);
-    auto c = parse_config("http:\n  listen: " + listen + "\n" + minimal, "t.yaml", fake_env({}));
+    auto c = parse_config("public_url: https://tuki.varia.fi\nhttp:\n  listen: " + listen + "\n" + minimal,
+                          "t.yaml", fake_env({}));
     INFO(c.error().to_string());
     CHECK(c);
   }
@@ -501,4 +502,30 @@ institutions:
   CHECK(o["password"] == "007007");  // not 7007: Kannel would refuse every SMS
   CHECK(o["username"] == "0451");
   CHECK(o["dlr_mask"] == 31);  // a number written as a number stays one
+}
+
+TEST_CASE("a wildcard http.listen without public_url is an error: links never point at 0.0.0.0",
+          "[config]") {
+  for (std::string listen : {"0.0.0.0", "\"::\"", "\"0:0::0\""}) {
+    INFO(listen);
+    auto c = parse_config("http:\n  listen: " + listen + "\n" + minimal, "t.yaml", fake_env({}));
+    REQUIRE_FALSE(c);
+    CHECK_THAT(c.error().message(),
+               Catch::StartsWith("t.yaml:2:11: http.listen: ") &&
+                   Catch::Contains(" takes every address but names none that staff and gateways "
+                                   "can reach: set public_url (TUKI_PUBLIC_URL)"));
+  }
+  // From the environment, as README's TUKI_HTTP_LISTEN: the note names the variable.
+  auto env = parse_config("http:\n  listen: ${TUKI_HTTP_LISTEN:-127.0.0.1}\n" + std::string(minimal),
+                          "t.yaml", fake_env({{"TUKI_HTTP_LISTEN", "0.0.0.0"}}));
+  REQUIRE_FALSE(env);
+  CHECK_THAT(env.error().message(), Catch::EndsWith("(from ${TUKI_HTTP_LISTEN:-127.0.0.1})"));
+  // A named address is one staff can reach; with public_url the wildcard is fine.
+  auto named = parse_config("http:\n  listen: 192.0.2.10\n" + std::string(minimal), "t.yaml", fake_env({}));
+  REQUIRE(named);
+  CHECK(named->public_url == "http://192.0.2.10:8080");
+  auto proxied = parse_config("public_url: https://tuki.varia.fi/\nhttp:\n  listen: 0.0.0.0\n" + std::string(minimal),
+                              "t.yaml", fake_env({}));
+  REQUIRE(proxied);
+  CHECK(proxied->public_url == "https://tuki.varia.fi");
 }
