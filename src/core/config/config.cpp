@@ -467,7 +467,10 @@ core::result<config> parse_config(std::string_view yaml_text, std::string_view f
   }
   read_gateways(top.node("gateways"), errors, env, c.gateways);
   YAML::Node insts = top.node("institutions");
-  if (!insts.IsDefined() || !insts.IsSequence() || insts.size() == 0) {
+  if (insts.IsDefined() && !insts.IsNull() && !insts.IsSequence()) {
+    // One institution written without `-` is there, only not in a list.
+    errors.add(insts.Mark(), "institutions", "expected a list of institutions (`- id: ...`)");
+  } else if (!insts.IsDefined() || !insts.IsSequence() || insts.size() == 0) {
     errors.add(insts.IsDefined() ? insts.Mark() : root.Mark(), "institutions", "at least one institution is required");
   } else {
     for (std::size_t i = 0; i < insts.size(); ++i) {

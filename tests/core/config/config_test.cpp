@@ -529,3 +529,11 @@ TEST_CASE("a wildcard http.listen without public_url is an error: links never po
   REQUIRE(proxied);
   CHECK(proxied->public_url == "https://tuki.varia.fi");
 }
+
+TEST_CASE("institutions written as a map is called a map, not missing", "[config]") {
+  auto c = parse_config("gateways:\n  - {name: console, type: console}\ninstitutions:\n"
+                        "  id: varia\n  gateway: console\n",
+                        "t.yaml", fake_env({}));
+  REQUIRE_FALSE(c);
+  CHECK(c.error().message() == "t.yaml:4:3: institutions: expected a list of institutions (`- id: ...`)");
+}
