@@ -1,4 +1,5 @@
 #include "tuki/app/role_names.hpp"
+#include "tuki/core/yaml_file_name.hpp"
 
 #include <filesystem>
 
@@ -16,7 +17,7 @@ core::result<role_names> role_names::load_lang_dir(const std::string& lang_dir) 
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) return out;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    if (entry.path().extension() != ".yaml") continue;
+    if (!core::is_yaml_file_name(entry.path())) continue;
     try {
       YAML::Node root = YAML::LoadFile(entry.path().string());
       if (!root.IsMap() || !root["language"] || !root["roles"] || !root["roles"].IsMap()) continue;

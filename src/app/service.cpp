@@ -38,17 +38,52 @@ core::result<std::unique_ptr<adapters::sqlite_store>> open_store(const config::c
   return store;
 }
 
-core::result<std::shared_ptr<const dialog::dialog_library>> load_dialogs(const config::config& cfg) {
+namespace {
+
+core::result<std::shared_ptr<const dialog::dialog_library>> load_dialogs(
+    const config::config& cfg, std::vector<dialog::diagnostic>* warnings) {
   // Said here, with where a relative path was looked for, rather than by the library: a
   // dialogs_dir left to its default ("dialogs") is not checked with the config's paths.
   std::error_code ec;
   if (!std::filesystem::is_directory(cfg.dialogs_dir, ec))
     return core::status::invalid_argument("dialogs_dir: no directory '" + cfg.dialogs_dir + "'" +
                                           relative_path_note(cfg.dialogs_dir));
-  std::vector<dialog::diagnostic> warnings;
-  auto lib = dialog::dialog_library::load(cfg.dialogs_dir, &warnings);
+  auto lib = dialog::dialog_library::load(cfg.dialogs_dir, warnings);
   if (!lib) return lib.error();
   return std::make_shared<const dialog::dialog_library>(std::move(*lib));
+}
+
+// What `tuki dialogs check` prints as a warning (an unknown lexicon key, which is ignored; a
+// text over 4 SMS segments): the running service says it too, at start and on each reload, or
+// an operator who only reloads never hears that a list was ignored.
+void log_dialog_warnings(const std::vector<dialog::diagnostic>& warnings) {
+  for (const auto& w : warnings)
+    log_warn("dialog_warning",
+             {{"file", w.file},
+              {"line", std::to_string(w.line)},
+              {"message", w.node_id.empty() ? w.message : "node " + w.node_id + ": " + w.message}});
+}
+
+// The shipped configuration's `secret: ${TUKI_SECRET:-change-me-in-production}`: anyone can
+// read it, so anyone who reaches the service can sign staff action links (acknowledge or resolve
+// a crisis ticket). Tolerated, with a warning, only while both the server and its links stay on
+// this host, as on the README's run command and in the tests.
+core::status check_link_secret(const config::config& c) {
+  if (c.secret != "change-me-in-production") return core::status::ok();
+  std::string where;
+  if (!adapters::is_loopback_address(c.http.listen)) where = "http.listen is " + c.http.listen;
+  else if (!adapters::url_host_is_loopback(c.public_url)) where = "public_url is " + c.public_url;
+  if (where.empty()) return core::status::ok();
+  return core::status::invalid_argument(
+      c.source_file + ": secret: is the placeholder of the shipped configuration while " + where +
+      ": anyone could forge staff action links; set TUKI_SECRET (or secret) to a long random "
+      "value (openssl rand -base64 32)");
+}
+
+}  // namespace
+
+core::result<std::shared_ptr<const dialog::dialog_library>> load_dialogs(const config::config& cfg) {
+  return load_dialogs(cfg, nullptr);
 }
 
 namespace {
@@ -68,6 +103,7 @@ core::result<std::unique_ptr<service>> service::create(config::config cfg) {
   std::unique_ptr<service> s(new service(std::move(cfg)));
   const auto& c = s->cfg_;
   set_log_level(parse_log_level(c.log_level));
+  if (auto secret = check_link_secret(c); !secret) return secret;
   // Everything the configuration names is checked (gateway options, dialogs, schedules, routing)
   // before the store is opened: a mistake stops tuki without creating the database.
   auto drivers = make_gateway_drivers(c);
@@ -104,7 +140,9 @@ core::result<std::unique_ptr<service>> service::create(config::config cfg) {
     const bool own = driver != s->gateways_.end() && driver->second->has_own_sender();
     s->sender_of_gateway_[inst.gateway] = !inst.sender.empty() ? inst.sender : own ? "" : "tuki";
   }
-  auto lib = load_dialogs(c);
+  std::vector<dialog::diagnostic> dialog_warnings;
+  auto lib = load_dialogs(c, &dialog_warnings);
+  log_dialog_warnings(dialog_warnings);
   if (!lib) return lib.error();
   auto roles = role_names::load(c.dialogs_dir);
   if (!roles) return roles.error();
@@ -306,6 +344,10 @@ void service::reload_dialogs() {
       log_error("dialogs_reload_failed", {{"error", "cannot read the sessions' dialog versions: " + st.message()}});
       co_return;
     }
+    // The warnings come from a load of its own (reload gives none): a reload is rare, and the
+    // library header stays as it is.
+    std::vector<dialog::diagnostic> warnings;
+    if (dialog::dialog_library::load(cfg_.dialogs_dir, &warnings)) log_dialog_warnings(warnings);
     auto merged = dialog::dialog_library::reload(cfg_.dialogs_dir, *conversation_->library(), *in_use);
     if (!merged) {
       log_error("dialogs_reload_failed", {{"error", merged.error().message()}});

@@ -77,7 +77,8 @@ TEST_CASE("a kannel gateway without auth is refused unless tuki listens on loopb
         "http:\n  listen: \"" + listen +
             "\"\ngateways:\n  - name: g\n    type: kannel\n"
             "    sendsms_url: http://127.0.0.1:13013/s\n    username: u\n    password: p\n"
-            "institutions:\n  - id: varia\n    gateway: g\n",
+            "institutions:\n  - id: varia\n    gateway: g\n"
+            "public_url: http://127.0.0.1:8080\n",  // 0.0.0.0 alone makes no link
         "tuki.yaml", no_env());
     INFO(cfg.error().to_string());
     REQUIRE(cfg);
@@ -104,7 +105,8 @@ TEST_CASE("the console gateway is refused unless tuki listens on loopback only",
   auto drivers = [](const std::string& listen) {
     auto cfg = config::parse_config("http:\n  listen: \"" + listen +
                                         "\"\ngateways:\n  - name: console\n    type: console\n"
-                                        "institutions:\n  - id: varia\n    gateway: console\n",
+                                        "institutions:\n  - id: varia\n    gateway: console\n"
+                                        "public_url: http://127.0.0.1:8080\n",
                                     "tuki.yaml", no_env());
     INFO(cfg.error().to_string());
     REQUIRE(cfg);

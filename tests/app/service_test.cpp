@@ -624,3 +624,60 @@ TEST_CASE(
   CHECK_THAT(log, !Catch::Contains("dlr_rejected"));
   CHECK(log.find("dlr_invalid") == log.rfind("dlr_invalid"));  // the ignored one logs nothing
 }
+
+TEST_CASE("the service logs each dialog and lexicon warning that dialogs check prints",
+          "[app][service]") {
+  fixture f;
+  // A misspelt lexicon key is only a warning (so newer lexicons load): the log must say it.
+  const auto dialogs = f.dir / "dialogs";
+  fs::copy(std::string(TUKI_SOURCE_DIR) + "/dialogs", dialogs, fs::copy_options::recursive);
+  const auto en = dialogs / "lang" / "en.yaml";
+  std::ifstream in(en);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  in.close();
+  const auto at = text.find("\nnegations:");
+  REQUIRE(at != std::string::npos);
+  text.replace(at, 11, "\nnegation:");
+  std::ofstream(en) << text;
+  auto c = config::parse_config("dialogs_dir: " + dialogs.string() + "\nhttp:\n  port: 0\nstore:\n  path: " +
+                                    (f.dir / "tuki.db").string() +
+                                    "\ngateways:\n  - {name: console, type: console}\n"
+                                    "institutions:\n  - id: varia\n    gateway: console\n",
+                                "test.yaml", config::process_env());
+  REQUIRE(c);
+  const auto log = start_and_stop_log(f, *c);
+  INFO(log);
+  CHECK_THAT(log, Catch::Contains("level=warn event=dialog_warning file=" + en.string() + " line="));
+  CHECK_THAT(log, Catch::Contains("unknown key 'negation' in lexicon (ignored); did you mean 'negations'?"));
+}
+
+TEST_CASE("the placeholder secret stops the service unless server and links stay on this host",
+          "[app][service]") {
+  fixture f;
+  const std::string rest = "secret: change-me-in-production\nstore:\n  path: " +
+                           (f.dir / "state" / "tuki.db").string() +
+                           "\ngateways:\n  - {name: console, type: console}\n"
+                           "institutions:\n  - id: varia\n    gateway: console\n";
+  // Anyone can read the placeholder: off this host it would let anyone sign staff action links.
+  auto wide = config::parse_config("dialogs_dir: " + std::string(TUKI_SOURCE_DIR) +
+                                       "/dialogs\nhttp:\n  listen: 0.0.0.0\n  port: 0\n"
+                                       "public_url: https://tuki.varia.fi\n" + rest,
+                                   "test.yaml", config::process_env());
+  REQUIRE(wide);
+  auto open = app::service::create(*wide);
+  REQUIRE_FALSE(open);
+  CHECK(open.error().message() ==
+        "test.yaml: secret: is the placeholder of the shipped configuration while http.listen is "
+        "0.0.0.0: anyone could forge staff action links; set TUKI_SECRET (or secret) to a long "
+        "random value (openssl rand -base64 32)");
+  auto proxied = app::service::create(service_config("public_url: https://tuki.varia.fi\n" + rest));
+  REQUIRE_FALSE(proxied);
+  CHECK_THAT(proxied.error().message(),
+             Catch::Contains("secret: is the placeholder of the shipped configuration while "
+                             "public_url is https://tuki.varia.fi"));
+  CHECK_FALSE(fs::exists(f.dir / "state"));
+  // The shipped defaults (loopback, links to loopback) still start, with the warning.
+  const auto local = start_and_stop_log(f, service_config(rest));
+  CHECK_THAT(local, Catch::Contains("event=weak_link_secret"));
+  CHECK_THAT(local, Catch::Contains("event=listening"));
+}

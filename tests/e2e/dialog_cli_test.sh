@@ -254,8 +254,16 @@ for edit in 1 2; do
     *) fail "reload after edit $edit kept other than one earlier version: $last" ;;
   esac
 done
-kill -TERM "$serve_pid"; wait "$serve_pid" || fail "serve did not exit cleanly"
 pass "SIGHUP reload: earlier dialog versions no session runs on are dropped"
+# A misspelt lexicon key is only a warning (the list is ignored): the reload logs it.
+sed -i 's/^negations:/negation:/' "$run/dialogs/lang/en.yaml"
+before=$(reloads)
+kill -HUP "$serve_pid"
+for _ in $(seq 1 50); do [ "$(reloads)" -gt "$before" ] && break; sleep 0.1; done
+grep -q "level=warn event=dialog_warning file=.*en.yaml line=.*unknown key 'negation'" "$run/serve.log" ||
+  fail "reload did not log the lexicon warning: $(cat "$run/serve.log")"
+kill -TERM "$serve_pid"; wait "$serve_pid" || fail "serve did not exit cleanly"
+pass "SIGHUP reload: a dialog or lexicon warning is logged"
 
 # 7. checkin send names an unknown dialog as campaign send does (exit 2) and stores nothing.
 chk="$tmp/checkin"

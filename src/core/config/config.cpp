@@ -29,6 +29,15 @@ bool is_ip_address(const std::string& s) {
   return inet_pton(AF_INET6, s.substr(0, s.find('%')).c_str(), buf) == 1;
 }
 
+// 0.0.0.0 or :: (any spelling): the server takes every address, but no one can be reached at it.
+bool is_unspecified_address(const std::string& s) {
+  unsigned char buf[16] = {};
+  if (inet_pton(AF_INET, s.c_str(), buf) == 1) return std::all_of(buf, buf + 4, [](auto b) { return b == 0; });
+  if (inet_pton(AF_INET6, s.substr(0, s.find('%')).c_str(), buf) == 1)
+    return std::all_of(buf, buf + 16, [](auto b) { return b == 0; });
+  return false;
+}
+
 void read_http(yaml_map_reader& r, http_settings& h, yaml_errors& errors) {
   if (auto v = r.string("listen")) {
     h.listen = *v;
@@ -322,11 +331,18 @@ void read_institution(yaml_map_reader& r, institution_settings& inst, yaml_error
   }
   inst.gateway = r.string("gateway", true).value_or("");
   if (r.has("helpline")) {
-    yaml_map_reader h(r.node("helpline"), r.child_path("helpline"), errors, nullptr);
+    // The text a student in crisis is sent: `${NAME}` is filled in as in every other value, and
+    // a key that is no language (`fn:`) is an error, not a helpline nobody is ever sent.
+    yaml_map_reader h(r.node("helpline"), r.child_path("helpline"), errors, env);
     YAML::Node n = r.node("helpline");
     if (h.valid())
       for (auto it = n.begin(); it != n.end(); ++it) {
         std::string lang = it->first.as<std::string>();
+        if (!supported_languages.count(lang)) {
+          errors.add(it->first.Mark(), h.child_path(lang),
+                     "unsupported language '" + lang + "' (supported: en, et, fi, lt, lv, sv)");
+          continue;
+        }
         if (auto text = h.string(lang)) inst.helpline[lang] = *text;
       }
   }
@@ -458,7 +474,10 @@ core::result<config> parse_config(std::string_view yaml_text, std::string_view f
   }
   read_gateways(top.node("gateways"), errors, env, c.gateways);
   YAML::Node insts = top.node("institutions");
-  if (!insts.IsDefined() || !insts.IsSequence() || insts.size() == 0) {
+  if (insts.IsDefined() && !insts.IsNull() && !insts.IsSequence()) {
+    // One institution written without `-` is there, only not in a list.
+    errors.add(insts.Mark(), "institutions", "expected a list of institutions (`- id: ...`)");
+  } else if (!insts.IsDefined() || !insts.IsSequence() || insts.size() == 0) {
     errors.add(insts.IsDefined() ? insts.Mark() : root.Mark(), "institutions", "at least one institution is required");
   } else {
     for (std::size_t i = 0; i < insts.size(); ++i) {
@@ -492,6 +511,14 @@ core::result<config> parse_config(std::string_view yaml_text, std::string_view f
     }
   }
   top.reject_unknown_keys();
+  // Staff links and gateway callbacks are made from public_url: derived from a wildcard
+  // address they would open http://0.0.0.0:8080 on the staff member's own machine.
+  if (c.public_url.empty() && is_unspecified_address(c.http.listen)) {
+    const YAML::Node& croot = root;
+    errors.add(croot["http"]["listen"].Mark(), "http.listen",
+               c.http.listen + " takes every address but names none that staff and gateways can "
+               "reach: set public_url (TUKI_PUBLIC_URL) to the URL tuki is reached at");
+  }
   if (c.public_url.empty())
     c.public_url = "http://" + url_host(c.http.listen) + ":" + std::to_string(c.http.port);
   while (!c.public_url.empty() && c.public_url.back() == '/') c.public_url.pop_back();

@@ -1,6 +1,7 @@
 #include "tuki/core/config/yaml_reader.hpp"
 
 #include <charconv>
+#include <string>
 
 #include "tuki/core/text/nearest_word.hpp"
 
@@ -200,9 +201,12 @@ nlohmann::json yaml_to_json(const YAML::Node& node, const std::string& path, yam
   }
   if (node.Tag() == "!") return v;  // quoted: always a string
   if (v == "true" || v == "false") return v == "true";
+  // A number only when the number gives back the text as written: "007007" (a Kannel password,
+  // a sender, also from `${NAME}`) stays the string it is, so a driver reading a string field
+  // from a number gets the very text the operator wrote, leading zeros included.
   long long i = 0;
   auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), i);
-  if (!v.empty() && ec == std::errc() && p == v.data() + v.size()) return i;
+  if (!v.empty() && ec == std::errc() && p == v.data() + v.size() && std::to_string(i) == v) return i;
   return v;
 }
 

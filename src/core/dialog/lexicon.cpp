@@ -8,6 +8,7 @@
 #include "tuki/core/dialog/text_length.hpp"
 #include "tuki/core/dialog/yaml_reader.hpp"
 #include "tuki/core/yaml_syntax.hpp"
+#include "tuki/core/yaml_file_name.hpp"
 
 namespace tuki::dialog {
 namespace {
@@ -199,7 +200,7 @@ lexicon load_lexicon(const std::filesystem::path& dir, std::vector<diagnostic>& 
   }
   std::vector<std::filesystem::path> files;
   for (const auto& e : std::filesystem::directory_iterator(dir, ec))
-    if (e.path().extension() == ".yaml") files.push_back(e.path());
+    if (core::is_yaml_file_name(e.path())) files.push_back(e.path());
   std::sort(files.begin(), files.end());
   for (const auto& f : files) {
     std::ifstream in(f, std::ios::binary);

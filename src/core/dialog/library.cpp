@@ -1,4 +1,5 @@
 #include "tuki/core/dialog/library.hpp"
+#include "tuki/core/yaml_file_name.hpp"
 
 #include <algorithm>
 #include <fstream>
@@ -67,7 +68,7 @@ core::result<dialog_library> dialog_library::load(const std::filesystem::path& d
   if (!std::filesystem::is_directory(dir, ec))
     return core::status::not_found(dir.string() + ": dialog directory not found");
   for (const auto& e : std::filesystem::directory_iterator(dir, ec))
-    if (e.is_regular_file() && e.path().extension() == ".yaml") files.push_back(e.path());
+    if (e.is_regular_file() && core::is_yaml_file_name(e.path())) files.push_back(e.path());
   std::sort(files.begin(), files.end());
   std::vector<diagnostic> diags;
   auto lib = build(files, dir / "lang", diags);

@@ -213,7 +213,8 @@ TEST_CASE("configuration errors name file, line, column, key and problem", "[con
 TEST_CASE("http.listen takes IPv4 and IPv6 addresses", "[config]") {
   for (std::string listen : {"0.0.0.0", "127.0.0.1", "\"::\"", "\"::1\"", "\"fe80::1%lo\""}) {
     INFO(listen);
-    auto c = parse_config("http:\n  listen: " + listen + "\n" + minimal, "t.yaml", fake_env({}));
+    auto c = parse_config("public_url: https://tuki.varia.fi\nhttp:\n  listen: " + listen + "\n" + minimal,
+                          "t.yaml", fake_env({}));
     INFO(c.error().to_string());
     CHECK(c);
   }
@@ -479,4 +480,75 @@ TEST_CASE("mail: TLS is required unless the mail server is on this host or it is
   CHECK_FALSE(tls("  url: smtp://[::1]:25\n"));
   CHECK_FALSE(tls("  url: smtp://mail.varia.test:587\n  require_tls: false\n"));
   CHECK(tls("  url: smtp://127.0.0.1:2525\n  require_tls: true\n"));
+}
+
+TEST_CASE("helpline texts take ${NAME} and a key that is no language is an error", "[config]") {
+  const std::string head = "gateways:\n  - {name: console, type: console}\ninstitutions:\n"
+                           "  - id: varia\n    gateway: console\n    helpline:\n";
+  auto c = parse_config(head + "      fi: \"${HELPLINE_FI}\"\n      en: \"$$5 a call\"\n", "t.yaml",
+                        fake_env({{"HELPLINE_FI", "Soita 112"}}));
+  REQUIRE(c);
+  // The crisis answer carries the number, never "${HELPLINE_FI}" as written.
+  CHECK(c->institutions[0].helpline.at("fi") == "Soita 112");
+  CHECK(c->institutions[0].helpline.at("en") == "$5 a call");
+
+  auto bad = parse_config(head + "      fn: Soita 112\n", "t.yaml", fake_env({}));
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().message() ==
+        "t.yaml:7:7: institutions[0].helpline.fn: unsupported language 'fn' (supported: en, et, fi, lt, lv, sv)");
+}
+
+TEST_CASE("a value of digits keeps its text: a Kannel password with leading zeros", "[config]") {
+  // config/examples/kannel.yaml's `password: ${KANNEL_PASSWORD}`, and a username written as is.
+  auto c = parse_config(R"(gateways:
+  - name: kannel
+    type: kannel
+    sendsms_url: http://127.0.0.1:13013/cgi-bin/sendsms
+    username: 0451
+    password: ${KANNEL_PASSWORD}
+    dlr_mask: 31
+institutions:
+  - id: varia
+    gateway: kannel
+    sender: "0401234567"
+)", "t.yaml", fake_env({{"KANNEL_PASSWORD", "007007"}}));
+  REQUIRE(c);
+  const auto& o = c->gateways[0].options;
+  CHECK(o["password"] == "007007");  // not 7007: Kannel would refuse every SMS
+  CHECK(o["username"] == "0451");
+  CHECK(o["dlr_mask"] == 31);  // a number written as a number stays one
+}
+
+TEST_CASE("a wildcard http.listen without public_url is an error: links never point at 0.0.0.0",
+          "[config]") {
+  for (std::string listen : {"0.0.0.0", "\"::\"", "\"0:0::0\""}) {
+    INFO(listen);
+    auto c = parse_config("http:\n  listen: " + listen + "\n" + minimal, "t.yaml", fake_env({}));
+    REQUIRE_FALSE(c);
+    CHECK_THAT(c.error().message(),
+               Catch::StartsWith("t.yaml:2:11: http.listen: ") &&
+                   Catch::Contains(" takes every address but names none that staff and gateways "
+                                   "can reach: set public_url (TUKI_PUBLIC_URL)"));
+  }
+  // From the environment, as README's TUKI_HTTP_LISTEN: the note names the variable.
+  auto env = parse_config("http:\n  listen: ${TUKI_HTTP_LISTEN:-127.0.0.1}\n" + std::string(minimal),
+                          "t.yaml", fake_env({{"TUKI_HTTP_LISTEN", "0.0.0.0"}}));
+  REQUIRE_FALSE(env);
+  CHECK_THAT(env.error().message(), Catch::EndsWith("(from ${TUKI_HTTP_LISTEN:-127.0.0.1})"));
+  // A named address is one staff can reach; with public_url the wildcard is fine.
+  auto named = parse_config("http:\n  listen: 192.0.2.10\n" + std::string(minimal), "t.yaml", fake_env({}));
+  REQUIRE(named);
+  CHECK(named->public_url == "http://192.0.2.10:8080");
+  auto proxied = parse_config("public_url: https://tuki.varia.fi/\nhttp:\n  listen: 0.0.0.0\n" + std::string(minimal),
+                              "t.yaml", fake_env({}));
+  REQUIRE(proxied);
+  CHECK(proxied->public_url == "https://tuki.varia.fi");
+}
+
+TEST_CASE("institutions written as a map is called a map, not missing", "[config]") {
+  auto c = parse_config("gateways:\n  - {name: console, type: console}\ninstitutions:\n"
+                        "  id: varia\n  gateway: console\n",
+                        "t.yaml", fake_env({}));
+  REQUIRE_FALSE(c);
+  CHECK(c.error().message() == "t.yaml:4:3: institutions: expected a list of institutions (`- id: ...`)");
 }

@@ -210,3 +210,15 @@ TEST_CASE("two files declaring the same dialog id fail the load, and both files 
   REQUIRE_FALSE(whole);
   CHECK_THAT(whole.error().message(), Catch::Contains("dialog id 'tiny' is already used by"));
 }
+
+TEST_CASE("a dialog saved as .yml is loaded like .yaml, as dialogs check passes it",
+          "[dialog][library]") {
+  temp_dir dir;
+  write(dir.path / "tiny.yml", dialog_v1);
+  write(dir.path / "notes.txt", "not a dialog");
+  auto lib = dialog_library::load(dir.path);
+  INFO(lib.error().to_string());
+  REQUIRE(lib.is_ok());
+  CHECK(lib->find("tiny") != nullptr);
+  CHECK(lib->dialog_ids().size() == 1);
+}
