@@ -172,6 +172,10 @@ core::result<std::unique_ptr<service>> service::create(config::config cfg) {
   // Before the store is opened (migrations) and before the requeue below, which takes every
   // `sending`/`running` row as left by a crash (instance_lock.hpp).
   if (c.store.path != ":memory:") {
+    // The lock file sits beside the database, whose directory open_store would create.
+    std::error_code ec;
+    const auto parent = std::filesystem::path(c.store.path).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
     auto lock = adapters::instance_lock::take(c.store.path);
     if (!lock) return lock.error();
     s->instance_lock_ = std::move(*lock);
