@@ -112,7 +112,8 @@ pass "a configuration or routing file mistake exits 2, dialogs check --config to
 printf 'student_id,phone,first_name,language,group,campus,start_date,teacher_email,timezone\ns1,0401234567,Aino,fi,AUT21,Tikkurila,2026-08-10,,\n' >"$tmp/students.csv"
 args="students import"; run students import "$tmp/students.csv" --config "$tmp/tuki.yaml"
 expect 0 "imported 1 students (1 new, 0 updated, 0 unchanged) into varia; database $tmp/tuki.db"
-sed 's#^dialogs_dir: dialogs#dialogs_dir: '"$PWD"'/dialogs#' config/tuki.yaml >"$tmp/relative.yaml"
+sed -e 's#^dialogs_dir: dialogs#dialogs_dir: '"$PWD"'/dialogs#' \
+  -e 's#schedule_file: config/#schedule_file: '"$PWD"'/config/#' config/tuki.yaml >"$tmp/relative.yaml"
 mkdir -p "$tmp/elsewhere"
 args="students import (from another directory)"
 run_in "$tmp/elsewhere" students import "$tmp/students.csv" --config "$tmp/relative.yaml"

@@ -303,7 +303,8 @@ quiet_schedule() {  # $1: window "HH:MM HH:MM"; writes $chk/quiet.yaml
   printf 'tuki_schedule: 1\ninstitution: varia\ntime_zone: Europe/Helsinki\nquiet_hours:\n  send_from: "%s"\n  send_until: "%s"\n' \
     "$1" "$2" >"$chk/quiet.yaml"
 }
-sed "s|^    timezone: Europe/Helsinki|&\n    schedule_file: $chk/quiet.yaml|" "$chk/config/tuki.yaml" >"$chk/quiet-config.yaml"
+sed "s|^    schedule_file: .*|    schedule_file: $chk/quiet.yaml|" "$chk/config/tuki.yaml" >"$chk/quiet-config.yaml"
+grep -q "schedule_file: $chk/quiet.yaml" "$chk/quiet-config.yaml" || fail "config/tuki.yaml names no schedule_file to replace"
 outside=$(TZ=Europe/Helsinki python3 -c 'import time
 h = time.localtime().tm_hour
 print(f"{h+2:02}:00 {h+3:02}:00" if h <= 21 else "01:00 02:00")')
