@@ -17,7 +17,6 @@
 #include "tuki/app/async_write.hpp"
 #include "tuki/app/config_paths.hpp"
 #include "tuki/app/gateway_drivers.hpp"
-#include "tuki/app/institution_routing.hpp"
 #include "tuki/app/log.hpp"
 #include "tuki/app/read_queue.hpp"
 #include "tuki/app/role_names.hpp"
@@ -246,19 +245,13 @@ core::result<std::unique_ptr<service>> service::create(config::config cfg) {
   // A crisis from a number tuki does not know has no ticket: only the crisis contact and the
   // coordinator are told (not a webhook, not role holders). With neither, such a crisis reaches
   // no person, only the log; the operator hears it now rather than on that day.
-  for (const auto& inst : c.institutions) {
-    auto routing = load_institution_routing(c, inst);
-    if (!routing) continue;  // reported by the desk when it loaded
-    const auto& is = routing->rules.institution;
-    if (inst.crisis_contact.empty() && is.crisis_contact_email.empty() &&
-        is.coordinator_email.empty())
-      log_warn("crisis_contact_missing",
-               {{"institution", inst.id},
-                {"effect",
-                 "a crisis texted from an unknown number reaches no person, only the log "
-                 "(unregistered_crisis_unrouted); set institutions[].crisis_contact or the "
-                 "routing file's institution.crisis_contact or coordinator"}});
-  }
+  for (const auto& id : s->conversation_->desk().institutions_without_crisis_contact())
+    log_warn("crisis_contact_missing",
+             {{"institution", id},
+              {"effect",
+               "a crisis texted from an unknown number reaches no person, only the log "
+               "(unregistered_crisis_unrouted); set institutions[].crisis_contact or the "
+               "routing file's institution.crisis_contact or coordinator"}});
   s->scheduler_ = std::make_unique<scheduler>(s->cfg_, std::move(schedules), *s->conversation_);
   s->conversation_->desk().set_send_gate(quiet_hours_gate(*s->scheduler_));
   s->mailer_ = adapters::make_mailer(c.mail);
@@ -348,15 +341,14 @@ void service::reload_dialogs() {
       log_error("dialogs_reload_failed", {{"error", "cannot read the sessions' dialog versions: " + st.message()}});
       co_return;
     }
-    // The warnings come from a load of its own (reload gives none): a reload is rare, and the
-    // library header stays as it is.
     std::vector<dialog::diagnostic> warnings;
-    if (dialog::dialog_library::load(cfg_.dialogs_dir, &warnings)) log_dialog_warnings(warnings);
-    auto merged = dialog::dialog_library::reload(cfg_.dialogs_dir, *conversation_->library(), *in_use);
+    auto merged = dialog::dialog_library::reload(cfg_.dialogs_dir, *conversation_->library(),
+                                                 *in_use, &warnings);
     if (!merged) {
       log_error("dialogs_reload_failed", {{"error", merged.error().message()}});
       co_return;
     }
+    log_dialog_warnings(warnings);
     const auto earlier = merged->version_count() - merged->dialog_ids().size();
     conversation_->set_library(std::make_shared<const dialog::dialog_library>(std::move(*merged)));
     log_info("dialogs_reloaded", {{"dir", cfg_.dialogs_dir}, {"earlier_versions", std::to_string(earlier)}});

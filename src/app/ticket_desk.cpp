@@ -144,6 +144,15 @@ ticket_desk::ticket_desk(const config::config& cfg, role_names roles)
   }
 }
 
+std::vector<std::string> ticket_desk::institutions_without_crisis_contact() const {
+  std::vector<std::string> ids;
+  for (const auto& [id, inst] : institutions_) {
+    const auto& is = inst.routing.rules.institution;
+    if (is.crisis_contact_email.empty() && is.coordinator_email.empty()) ids.push_back(id);
+  }
+  return ids;
+}
+
 std::string unnamed_role::warning() const {
   return routing_source + ": warning: role '" + role + "' of institution " + institution_id +
          " has no name in " +

@@ -88,6 +88,9 @@ class ticket_desk {
   /// built-in defaults). A broken file leaves load_status() failed naming file:line:column.
   ticket_desk(const config::config& cfg, role_names roles);
   const core::status& load_status() const { return load_status_; }
+  /// The institutions whose crisis from an unknown number would reach no person: no crisis
+  /// contact (in the configuration or the routing file) and no coordinator.
+  std::vector<std::string> institutions_without_crisis_contact() const;
 
   /// Routes and stores a new ticket, queues the staff notices (mail, webhook) and moves it to
   /// OPENED. With nobody to route to, the ticket stays NEW with an UNROUTED event, is logged

@@ -85,10 +85,10 @@ std::string dialog_library::version_key(std::string_view id, std::string_view ve
   return key;
 }
 
-core::result<dialog_library> dialog_library::reload(const std::filesystem::path& dir,
-                                                    const dialog_library& previous,
-                                                    const std::set<std::string, std::less<>>& in_use) {
-  auto lib = load(dir);
+core::result<dialog_library> dialog_library::reload(
+    const std::filesystem::path& dir, const dialog_library& previous,
+    const std::set<std::string, std::less<>>& in_use, std::vector<diagnostic>* warnings) {
+  auto lib = load(dir, warnings);
   if (!lib) return lib;
   auto merged = std::make_shared<data>(*lib->data_);
   for (const auto& [id, dlg] : previous.data_->current)

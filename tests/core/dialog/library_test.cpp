@@ -222,3 +222,19 @@ TEST_CASE("a dialog saved as .yml is loaded like .yaml, as dialogs check passes 
   CHECK(lib->find("tiny") != nullptr);
   CHECK(lib->dialog_ids().size() == 1);
 }
+
+TEST_CASE("reload reports the warnings of the files it loads", "[dialog][library]") {
+  temp_dir dir;
+  write(dir.path / "tiny.yaml", dialog_v1);
+  auto v1 = dialog_library::load(dir.path);
+  REQUIRE(v1.is_ok());
+  // A misspelt lexicon key is a warning, not an error: the list is ignored.
+  std::ofstream(dir.path / "lang" / "en.yaml", std::ios::app) << "\nnegation: [nah]\n";
+  std::vector<diagnostic> warnings;
+  auto v2 = dialog_library::reload(dir.path, *v1, {}, &warnings);
+  REQUIRE(v2.is_ok());
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0].level == diagnostic::severity::warning);
+  CHECK_THAT(warnings[0].file, Catch::EndsWith("en.yaml"));
+  CHECK_THAT(warnings[0].message, Catch::Contains("negation"));
+}

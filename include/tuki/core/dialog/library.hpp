@@ -30,10 +30,12 @@ class dialog_library {
   /// still run on, so a session started on an older version finishes on it: the versions
   /// `in_use` names (version_key: the stored sessions' versions) and `previous`'s current ones
   /// (a session may have started on one after `in_use` was read). Every other earlier version
-  /// is dropped, so reload after reload does not pile up dialogs nobody runs.
+  /// is dropped, so reload after reload does not pile up dialogs nobody runs. Warnings go to
+  /// `warnings` when given, as load's.
   static core::result<dialog_library> reload(const std::filesystem::path& dir,
                                              const dialog_library& previous,
-                                             const std::set<std::string, std::less<>>& in_use);
+                                             const std::set<std::string, std::less<>>& in_use,
+                                             std::vector<diagnostic>* warnings = nullptr);
   /// "id@version": how `in_use` names a version.
   static std::string version_key(std::string_view id, std::string_view version);
   /// Loads the given dialog files with the lexicons of `lang_dir` (CLI and tests). All
