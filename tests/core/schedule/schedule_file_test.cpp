@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "schedule_test_support.hpp"
+#include "tuki/core/dialog/library.hpp"
 
 using namespace tuki::schedule;
 using namespace tuki::schedule::test;
@@ -162,4 +163,23 @@ holidays:
   CHECK(staff.contains(day(2026, 12, 28)));
   CHECK(staff.contains(day(2027, 5, 1)));
   CHECK(staff.periods().size() == 2);
+}
+
+TEST_CASE("every dialog the shipped schedule names is a shipped dialog", "[schedule]") {
+  // The shipped config names this schedule: a rule whose dialog is missing would only be a
+  // warning at start (schedule_unknown_dialog), and its check-ins would never go.
+  auto f = load_schedule(std::string(TUKI_SOURCE_DIR) + "/config/schedules/varia.yaml");
+  REQUIRE(f);
+  auto lib = tuki::dialog::dialog_library::load(std::string(TUKI_SOURCE_DIR) + "/dialogs");
+  INFO(lib.error().message());
+  REQUIRE(lib);
+  std::vector<std::string> named;
+  for (const auto& r : f->recurring) named.push_back(r.dialog);
+  for (const auto& r : f->milestones) named.push_back(r.dialog);
+  for (const auto& r : f->triggers) named.push_back(r.dialog);
+  REQUIRE(named.size() == 4);
+  for (const auto& d : named) {
+    INFO(d);
+    CHECK(lib->find(d) != nullptr);
+  }
 }
