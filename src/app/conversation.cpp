@@ -273,11 +273,21 @@ core::result<conversation::unregistered_answer> conversation::answer_unregistere
   dialog::student_context ctx;
   ctx.language = dialog::crisis_language(*lib, sms.text).value_or(inst->default_language);
   auto step = dialog::on_reply(*lib, std::nullopt, ctx, settings_.at(inst->id), sms.text, now);
-  if (!step.crisis) return answer;
-  answer.crisis = true;
+  const bool stop = step.keyword == "stop", start = step.keyword == "start";
+  if (!step.crisis && !stop && !start) return answer;
   std::optional<std::string> phone;
   if (is_e164(sms.from)) phone = sms.from;
   else if (auto p = adapters::normalize_phone(sms.from, inst->country)) phone = *p;
+  // STOP is kept per number: one from a number no student has yet opts out the student an
+  // import gives it to later, until START from it. Not answered, as nothing else from an
+  // unknown number is (docs/dialogs.md).
+  if (phone && (stop || start)) {
+    if (auto s = store.set_number_opted_out(*phone, stop, now); !s) return s;
+    (void)store.audit("gateway:" + gateway, stop ? "opt_out_number" : "opt_in_number",
+                      "message:" + std::to_string(message_id), "", now);
+  }
+  if (!step.crisis) return answer;
+  answer.crisis = true;
   // One answer and one alert per number and hour: the staff have the number after the first.
   // A sender that is no number (an alphanumeric sender ID, which any bulk-SMS account can set)
   // gets no answer, so its alert is what is counted: else each text would mail the crisis
