@@ -463,6 +463,14 @@ core::result<conversation::step_counts> conversation::apply(adapters::sqlite_sto
   // START ends it. Clearing it would start check-ins again once the pause ran out. The answer
   // is the STOP wording, not "paused until".
   const bool pause_after_stop = out.keyword == "pause" && student.opted_out;
+  // A dialog step that opts the student out (`opt_out: true`): its texts are its confirmation,
+  // sent as the STOP confirmation is (purpose `keyword`, which the claim lets through to an
+  // opted-out student), not withheld by the opt-out they confirm.
+  const bool dialog_opt_out =
+      !out.keyword && std::any_of(out.effects.begin(), out.effects.end(), [](const auto& e) {
+        const auto* cs = std::get_if<core::set_contact_state>(&e);
+        return cs && cs->opted_out;
+      });
   for (const auto& e : out.effects) {
     if (const auto* t = std::get_if<core::open_ticket>(&e)) {
       auto id = open_ticket(store, student, *t, role, now);
@@ -480,8 +488,9 @@ core::result<conversation::step_counts> conversation::apply(adapters::sqlite_sto
       if (text.find("{staff_role}") != std::string::npos)
         text = core::fill_placeholders(
             text, {{"staff_role", roles_.name(role.empty() ? "study_counsellor" : role, language)}});
+      const bool confirms = dialog_opt_out && sms->priority != core::sms_priority::crisis;
       auto id = store.enqueue_sms(student.id, inst.gateway, text, static_cast<int>(sms->priority),
-                                  sms->purpose, now, now);
+                                  confirms ? std::string("keyword") : sms->purpose, now, now);
       if (!id) return id.error();
       ++counts.replies;
     } else if (const auto* timer = std::get_if<core::schedule_timer>(&e)) {

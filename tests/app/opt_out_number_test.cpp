@@ -1,16 +1,20 @@
 // STOP belongs to the number that sent it, not only to the student row it came from: the number
 // stays opted out when the school's next file gives it to another student row, and a STOP from a
 // number no student has yet holds for the student imported with it later. START from the number
-// ends it. Real SQLite file, the shipped dialogs, the students CSV import; no network.
+// ends it. And a dialog's own opt-out step: its confirmation goes, nothing after it. Real SQLite
+// file, the shipped dialogs (and one of the test's own), the students CSV import; no network.
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 
 #include <catch2/catch.hpp>
 
 #include "support/app_fixture.hpp"
+#include "support/dialog_dir.hpp"
 #include "support/inbound_sms.hpp"
 #include "tuki/app/student_import.hpp"
+#include "tuki/core/dialog/library.hpp"
 
 using namespace tuki;
 
@@ -175,4 +179,69 @@ TEST_CASE("START from a number no student has yet ends its STOP", "[app][opt_out
   const auto r = checkin(f, s5, t1);
   CHECK(r.started);
   CHECK(r.withheld == 0);
+}
+
+namespace {
+
+// A dialog that opts the student out by its own step, with a message of its own.
+const char* leave_dialog = R"(tuki_dialog: 1
+id: leave
+base_language: en
+languages: [en]
+expiry: 48h
+start: ask
+nodes:
+  - id: ask
+    text: "Shall we keep texting you? yes/no"
+    wait:
+    cases:
+      - {match: {yes_no: "no"}, category: "no"}
+      - {match: {yes_no: "yes"}, category: "yes"}
+    default: {category: unknown, max_hints: 0, fallback: "yes"}
+    categories:
+      "no":
+        actions: [{send: {en: "OK, no more texts from us. Send START to get them again."}}, {opt_out: true}]
+      "yes": {next: bye}
+  - id: bye
+    text: "Good, talk soon."
+)";
+
+}  // namespace
+
+TEST_CASE("a dialog step that opts the student out sends its own confirmation, and nothing after",
+          "[app][opt_out]") {
+  testing::app_fixture f("tuki-optout-dialog");
+  testing::dialog_dir dir{"tuki_optout_dialog"};
+  dir.write("leave.yaml", leave_dialog);
+  auto lib = dialog::dialog_library::load(dir.path);
+  INFO(lib.error().message());
+  REQUIRE(lib);
+  f.conv->set_library(std::make_shared<const dialog::dialog_library>(std::move(*lib)));
+  auto& store = *f.store;
+  import(f, "s1,0401234567,Aino,en,G1,T,2026-08-10,,\n", t0);
+  const auto s1 = id_of(f, "s1");
+  REQUIRE(f.conv->start_checkin(store, s1, "leave", t0).value());
+  REQUIRE(store.claim_sms_batch(10, t0)->sms.size() == 1);  // the question
+
+  const auto t1 = t0 + std::chrono::minutes(5);
+  auto answered = f.conv->handle_inbound(store, "console",
+                                         testing::inbound_sms("+358401234567", "no", "m1"), t1);
+  REQUIRE(answered);
+  CHECK(answered->replies == 1);
+  CHECK(store.get_student(s1)->opted_out);
+  CHECK(store.number_opted_out("+358401234567"));
+  const auto claim = store.claim_sms_batch(10, t1);
+  REQUIRE(claim);
+  CHECK(claim->withheld == 0);
+  REQUIRE(claim->sms.size() == 1);
+  CHECK(claim->sms[0].body == "OK, no more texts from us. Send START to get them again.");
+
+  // A later check-in is not started, and one queued before is withheld.
+  const auto t2 = t1 + std::chrono::hours(24 * 7);
+  CHECK_FALSE(f.conv->start_checkin(store, s1, "leave", t2).value());
+  REQUIRE(store.enqueue_sms(s1, "console", "Hi again", 2, "checkin", t2, t2));
+  const auto later = store.claim_sms_batch(10, t2);
+  REQUIRE(later);
+  CHECK(later->sms.empty());
+  CHECK(later->withheld == 1);
 }
