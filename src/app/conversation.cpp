@@ -273,11 +273,21 @@ core::result<conversation::unregistered_answer> conversation::answer_unregistere
   dialog::student_context ctx;
   ctx.language = dialog::crisis_language(*lib, sms.text).value_or(inst->default_language);
   auto step = dialog::on_reply(*lib, std::nullopt, ctx, settings_.at(inst->id), sms.text, now);
-  if (!step.crisis) return answer;
-  answer.crisis = true;
+  const bool stop = step.keyword == "stop", start = step.keyword == "start";
+  if (!step.crisis && !stop && !start) return answer;
   std::optional<std::string> phone;
   if (is_e164(sms.from)) phone = sms.from;
   else if (auto p = adapters::normalize_phone(sms.from, inst->country)) phone = *p;
+  // STOP is kept per number: one from a number no student has yet opts out the student an
+  // import gives it to later, until START from it. Not answered, as nothing else from an
+  // unknown number is (docs/dialogs.md).
+  if (phone && (stop || start)) {
+    if (auto s = store.set_number_opted_out(*phone, stop, now); !s) return s;
+    (void)store.audit("gateway:" + gateway, stop ? "opt_out_number" : "opt_in_number",
+                      "message:" + std::to_string(message_id), "", now);
+  }
+  if (!step.crisis) return answer;
+  answer.crisis = true;
   // One answer and one alert per number and hour: the staff have the number after the first.
   // A sender that is no number (an alphanumeric sender ID, which any bulk-SMS account can set)
   // gets no answer, so its alert is what is counted: else each text would mail the crisis
@@ -453,6 +463,14 @@ core::result<conversation::step_counts> conversation::apply(adapters::sqlite_sto
   // START ends it. Clearing it would start check-ins again once the pause ran out. The answer
   // is the STOP wording, not "paused until".
   const bool pause_after_stop = out.keyword == "pause" && student.opted_out;
+  // A dialog step that opts the student out (`opt_out: true`): its texts are its confirmation,
+  // sent as the STOP confirmation is (purpose `keyword`, which the claim lets through to an
+  // opted-out student), not withheld by the opt-out they confirm.
+  const bool dialog_opt_out =
+      !out.keyword && std::any_of(out.effects.begin(), out.effects.end(), [](const auto& e) {
+        const auto* cs = std::get_if<core::set_contact_state>(&e);
+        return cs && cs->opted_out;
+      });
   for (const auto& e : out.effects) {
     if (const auto* t = std::get_if<core::open_ticket>(&e)) {
       auto id = open_ticket(store, student, *t, role, now);
@@ -470,8 +488,9 @@ core::result<conversation::step_counts> conversation::apply(adapters::sqlite_sto
       if (text.find("{staff_role}") != std::string::npos)
         text = core::fill_placeholders(
             text, {{"staff_role", roles_.name(role.empty() ? "study_counsellor" : role, language)}});
+      const bool confirms = dialog_opt_out && sms->priority != core::sms_priority::crisis;
       auto id = store.enqueue_sms(student.id, inst.gateway, text, static_cast<int>(sms->priority),
-                                  sms->purpose, now, now);
+                                  confirms ? std::string("keyword") : sms->purpose, now, now);
       if (!id) return id.error();
       ++counts.replies;
     } else if (const auto* timer = std::get_if<core::schedule_timer>(&e)) {

@@ -158,6 +158,7 @@ TEST_CASE("a delivery report that says the student opted out opts them out as a 
     REQUIRE(f.conv->apply_delivery_report(store, "console", r, t0));
     CHECK(store.message_status(id) == "failed");
     CHECK(store.get_student(sid)->opted_out);
+    CHECK(store.number_opted_out(s.phone));  // kept for the number, as a STOP is
     CHECK(count("SELECT COUNT(*) FROM sessions") == 0);
     CHECK(count("SELECT COUNT(*) FROM audit_events WHERE actor = 'gateway:console' AND "
                 "action = 'opt_out' AND subject = 'student:" +

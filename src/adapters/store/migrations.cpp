@@ -399,6 +399,23 @@ UPDATE tickets SET sla_due_at = updated_at
        R"sql(
 CREATE INDEX tickets_open_by_student ON tickets (student_id, category, id) WHERE status <> 'RESOLVED';
 )sql"},
+      // STOP was kept on the student row only: the number that sent it was texted again when
+      // an import gave it to another row (re-enrolment under a new ref, a sibling, a data fix),
+      // and a STOP from a number tuki did not know yet was forgotten. It is now kept per number
+      // too, until START from it: a row given a listed number is opted out
+      // (sqlite_store::upsert_student), so the claim and campaigns still read the row flag.
+      // Numbers of rows opted out before are listed, and every row holding them opted out.
+      {20, "STOP kept per phone number",
+       R"sql(
+CREATE TABLE opted_out_numbers (
+  number TEXT PRIMARY KEY,
+  at INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO opted_out_numbers (number, at)
+  SELECT phone, MAX(updated_at) FROM students WHERE opted_out = 1 AND phone LIKE '+%' GROUP BY phone;
+UPDATE students SET opted_out = 1
+ WHERE opted_out = 0 AND phone IN (SELECT number FROM opted_out_numbers);
+)sql"},
   };
   return all;
 }

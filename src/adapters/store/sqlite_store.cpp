@@ -119,13 +119,19 @@ core::result<bool> sqlite_store::upsert_student(const core::student& s, core::in
     fresh = f.dump();
     patch = p.dump();
   }
+  // STOP is kept per number (opted_out_numbers): a row that a listed number is given to, new
+  // or moved there, is opted out, so the claim and the campaigns go on reading the row's flag.
+  // A row keeps its own opt-out when its number changes (only START ends it).
   auto st =
       db_->prepare(
              "INSERT INTO students (institution_id, student_ref, phone, first_name, language, grp, "
              "campus, programme, start_date, teacher_email, timezone, extra, created_at, "
-             "updated_at) "
-             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13) "
-             "ON CONFLICT (institution_id, student_ref) DO UPDATE SET phone = ?3, first_name = ?4, "
+             "updated_at, opted_out) "
+             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, "
+             "EXISTS (SELECT 1 FROM opted_out_numbers WHERE number = ?3)) "
+             "ON CONFLICT (institution_id, student_ref) DO UPDATE SET "
+             "opted_out = CASE WHEN phone IS NOT ?3 AND EXISTS (SELECT 1 FROM opted_out_numbers "
+             "WHERE number = ?3) THEN 1 ELSE opted_out END, phone = ?3, first_name = ?4, "
              "language = ?5, grp = ?6, campus = ?7, "
              "programme = CASE WHEN ?15 THEN ?8 ELSE programme END, start_date = ?9, "
              "teacher_email = ?10, timezone = ?11, "
@@ -397,10 +403,52 @@ std::vector<core::staff_member> sqlite_store::list_staff(const std::string& inst
 core::status sqlite_store::set_contact_state(std::int64_t student_id, bool opted_out,
                                              std::optional<core::instant> paused_until,
                                              core::instant now) {
+  // The row's number, and whether it was opted out: an opt-out lists the number (again, for a
+  // row opted out under an earlier number); START (no opt-out, no pause) ends the listing. A
+  // PAUSE of a row not opted out leaves the list alone.
+  auto& q = db_->prepare("SELECT phone, opted_out FROM students WHERE id = ?1");
+  q.bind(1, student_id);
+  std::string phone;
+  bool was_opted_out = false;
+  if (q.step()) {
+    phone = q.column_text(0);
+    was_opted_out = q.column_int(1) != 0;
+  }
+  q.reset();
   std::optional<std::int64_t> paused;
   if (paused_until) paused = to_unix_ms(*paused_until);
-  return db_->prepare("UPDATE students SET opted_out = ?2, paused_until = ?3, updated_at = ?4 WHERE id = ?1")
-      .bind(1, student_id).bind(2, opted_out ? 1 : 0).bind(3, paused).bind(4, to_unix_ms(now)).run();
+  auto& u = db_->prepare(
+      "UPDATE students SET opted_out = ?2, paused_until = ?3, updated_at = ?4 WHERE id = ?1");
+  u.bind(1, student_id).bind(2, opted_out ? 1 : 0).bind(3, paused).bind(4, to_unix_ms(now));
+  if (auto s = u.run(); !s) return s;
+  const bool start = !opted_out && !paused_until;
+  if (phone.empty() || (!opted_out && !was_opted_out && !start)) return core::status::ok();
+  return set_number_opted_out(phone, opted_out, now);
+}
+
+core::status sqlite_store::set_number_opted_out(const std::string& phone, bool opted_out,
+                                                core::instant now) {
+  if (phone.empty()) return core::status::invalid_argument("an opt-out needs a phone number");
+  auto& list = opted_out ? db_->prepare(
+                               "INSERT INTO opted_out_numbers (number, at) VALUES (?1, ?2) "
+                               "ON CONFLICT (number) DO NOTHING")
+                         : db_->prepare("DELETE FROM opted_out_numbers WHERE number = ?1");
+  list.bind(1, phone);
+  if (opted_out) list.bind(2, to_unix_ms(now));
+  if (auto s = list.run(); !s) return s;
+  // Every row holding the number, of any institution (students_by_phone).
+  auto& rows = db_->prepare(
+      "UPDATE students SET opted_out = ?2, updated_at = ?3 WHERE phone = ?1 AND opted_out <> ?2");
+  rows.bind(1, phone).bind(2, opted_out ? 1 : 0).bind(3, to_unix_ms(now));
+  return rows.run();
+}
+
+bool sqlite_store::number_opted_out(const std::string& phone) {
+  auto& q = db_->prepare("SELECT 1 FROM opted_out_numbers WHERE number = ?1");
+  q.bind(1, phone);
+  const bool found = q.step();
+  q.reset();
+  return found;
 }
 
 std::optional<stored_session> sqlite_store::load_session(std::int64_t student_id) {

@@ -592,6 +592,87 @@ TEST_CASE("migration 18 makes every open ticket without a deadline due, and no o
   q.reset();
 }
 
+TEST_CASE("migration 20 lists the numbers of students opted out before, for every row holding them",
+          "[store]") {
+  temp_db db;
+  auto [store, conn] = upgrade_from(
+      db, 19,
+      "INSERT INTO institutions VALUES ('varia', 'Varia', 'FI', 'Europe/Helsinki');"
+      "INSERT INTO institutions VALUES ('omnia', 'Omnia', 'FI', 'Europe/Helsinki');"
+      "INSERT INTO students (id, institution_id, student_ref, phone, opted_out, created_at, "
+      "updated_at) VALUES "
+      "(1, 'varia', 's1', '+358401234567', 1, 1, 50), "
+      "(2, 'omnia', 'o1', '+358401234567', 0, 1, 1), "
+      "(3, 'varia', 's2', '+358405550002', 0, 1, 1), "
+      "(4, 'varia', 's3', 'moving:4', 1, 1, 1)");
+  auto& q = conn->prepare(
+      "SELECT group_concat(number || ':' || at, ' ') FROM (SELECT * FROM opted_out_numbers "
+      "ORDER BY number)");
+  REQUIRE(q.step());
+  CHECK(q.column_text(0) == "+358401234567:50");  // no placeholder of an import
+  q.reset();
+  auto& r = conn->prepare(
+      "SELECT group_concat(id || ':' || opted_out, ' ') FROM (SELECT * FROM students ORDER BY id)");
+  REQUIRE(r.step());
+  CHECK(r.column_text(0) == "1:1 2:1 3:0 4:1");
+  r.reset();
+}
+
+TEST_CASE("STOP is kept per number: a row given a listed number is opted out, START ends it",
+          "[store]") {
+  temp_db db;
+  auto store = open_with_institution(db);
+  REQUIRE(store->upsert_institution("omnia", "Omnia", "FI", "Europe/Helsinki").is_ok());
+  const auto s1 = one_student(*store);
+  auto opted_out = [&](const std::string& ref, const std::string& inst = "varia") {
+    auto& q = store->db().prepare(
+        "SELECT opted_out FROM students WHERE institution_id = ?1 AND student_ref = ?2");
+    q.bind(1, inst).bind(2, ref);
+    REQUIRE(q.step());
+    const bool out = q.column_int(0) != 0;
+    q.reset();
+    return out;
+  };
+  // STOP from s1: the number is listed, and a row of another institution holding it opted out.
+  auto other = student("o1", "+358401234567");
+  other.institution_id = "omnia";
+  REQUIRE(store->upsert_students({other}, t0));
+  REQUIRE(store->set_contact_state(s1, true, std::nullopt, t0).is_ok());
+  CHECK(store->number_opted_out("+358401234567"));
+  CHECK(opted_out("o1", "omnia"));
+  // A stored row whose number changes to it is opted out; a row keeping its own number is not.
+  REQUIRE(
+      store->upsert_students({student("s2", "+358405550002"), student("s3", "+358406660003")}, t0));
+  REQUIRE_FALSE(opted_out("s3"));
+  REQUIRE(store->upsert_students({student("s1", "+358409990001"), student("s3", "+358401234567"),
+                                  student("s2", "+358405550002")},
+                                 t0));
+  CHECK(opted_out("s3"));
+  CHECK_FALSE(opted_out("s2"));
+  CHECK(opted_out("s1"));  // the student who sent it keeps theirs under a new number
+  // A PAUSE of a row not opted out leaves the list alone.
+  const auto s2 = store->find_student_by_phone("+358405550002")->id;
+  REQUIRE(store->set_contact_state(s2, false, t0 + std::chrono::hours(1), t0).is_ok());
+  CHECK(store->number_opted_out("+358401234567"));
+  // START from the number (s3's now): every row holding it, and the list.
+  auto& q = store->db().prepare(
+      "SELECT id FROM students WHERE institution_id = 'varia' AND student_ref = 's3'");
+  REQUIRE(q.step());
+  const auto s3 = q.column_int(0);
+  q.reset();
+  REQUIRE(store->set_contact_state(s3, false, std::nullopt, t0).is_ok());
+  CHECK_FALSE(store->number_opted_out("+358401234567"));
+  CHECK_FALSE(opted_out("s3"));
+  CHECK_FALSE(opted_out("o1", "omnia"));
+  CHECK(opted_out("s1"));
+  // A STOP from a number no student has, then a row given it.
+  REQUIRE(store->set_number_opted_out("+358407770007", true, t0).is_ok());
+  REQUIRE(store->upsert_students({student("s4", "+358407770007")}, t0));
+  CHECK(opted_out("s4"));
+  REQUIRE(store->set_number_opted_out("+358407770007", false, t0).is_ok());
+  CHECK_FALSE(opted_out("s4"));
+}
+
 TEST_CASE("migration 15 keeps every staff member stored before active", "[store]") {
   temp_db db;
   auto [store, conn] =

@@ -206,8 +206,17 @@ class sqlite_store {
                                             const std::string& selector);
   /// Every staff row of the institution, by id, deactivated ones too (`active` false).
   std::vector<core::staff_member> list_staff(const std::string& institution_id);
+  /// Sets the student's opt-out and pause. STOP is kept per number too (opted_out_numbers): an
+  /// opt-out lists the row's number and opts out every student row holding it; clearing the
+  /// opt-out of a row that had one (START) ends the listing and the opt-out of those rows.
   core::status set_contact_state(std::int64_t student_id, bool opted_out,
                                  std::optional<core::instant> paused_until, core::instant now);
+  /// STOP (opted_out) or START from an E.164 number, whoever holds it: lists the number or ends
+  /// its listing, and sets the opt-out of every student row holding it. A student row that
+  /// upsert_student gives a listed number (new, or a number changed) is opted out.
+  core::status set_number_opted_out(const std::string& phone, bool opted_out, core::instant now);
+  /// Whether the number sent STOP (or the gateway said it blocked us) and no START since.
+  bool number_opted_out(const std::string& phone);
 
   std::optional<stored_session> load_session(std::int64_t student_id);
   core::status save_session(std::int64_t student_id, const std::string& dialog_id,
