@@ -68,4 +68,15 @@ std::optional<std::size_t> first_seen::add(std::string_view key, std::size_t lin
   }
 }
 
+std::optional<std::size_t> first_seen::find(std::string_view key) const {
+  if (slots_.empty()) return std::nullopt;
+  const std::uint64_t h = hash_of(key);
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+    const auto& s = slots_[i];
+    if (s.hash == 0) return std::nullopt;
+    if (s.hash == h && key_at(s.offset) == key) return s.line;
+  }
+}
+
 }  // namespace tuki::app

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <regex>
+
+#include <sqlite3.h>
 
 #include <catch2/catch.hpp>
 
@@ -303,4 +306,88 @@ TEST_CASE("a Finnish Excel export: d.m.yyyy dates and trailing ';;;' rows",
   CHECK_THAT(
       bad.error().message(),
       Catch::Contains("line 2: start_date: '31.2.2026' is not a date (YYYY-MM-DD or D.M.YYYY"));
+}
+
+TEST_CASE("a long students import leaves the write lock to other writers between its chunks",
+          "[import][lock]") {
+  import_fixture t;
+  // Another writer (the service's store thread) that waits for the lock only briefly.
+  auto other = adapters::sqlite_connection::open((t.f.dir / "t.db").string());
+  REQUIRE(other);
+  sqlite3_busy_timeout((*other)->raw(), 50);
+  int writing = 0, took = 0;
+  const std::size_t total = 20000;  // several chunks
+  auto r = app::import_students_file(
+      t.f.write("big.csv", header + rows(0, static_cast<int>(total))), *t.store, "varia", "FI",
+      "fi", core::from_unix_ms(0),
+      [&](const app::import_progress& p) {
+        if (p.rows_written == 0 || p.rows_written == total) return;  // the check; the end
+        if (++writing != 2) return;
+        // Between the import's second and third chunk.
+        if ((*other)->exec("BEGIN IMMEDIATE").is_ok()) {
+          ++took;
+          REQUIRE((*other)->exec("ROLLBACK").is_ok());
+        }
+      },
+      2);
+  INFO(r.error().to_string());
+  REQUIRE(r);
+  CHECK(r->created == total);
+  CHECK(writing >= 2);
+  CHECK(took == 1);
+  CHECK(count(*t.store) == static_cast<std::int64_t>(total));
+}
+
+TEST_CASE("a number the database gives a student the file does not move: nothing is written",
+          "[import][phone]") {
+  import_fixture t;
+  REQUIRE(t.import(header + "x1,0409999999,X,fi,G1,T,2026-08-10,,\n"));
+  // Many rows first (more than one transaction's worth), then one that takes x1's number.
+  auto r = t.import(header + rows(0, 10000) + "late,0409999999,L,fi,G1,T,2026-08-10,,\n");
+  REQUIRE_FALSE(r);
+  const std::string m = r.error().message();
+  INFO(m);
+  CHECK_THAT(m, Catch::StartsWith("1 error(s), nothing imported"));
+  CHECK_THAT(m,
+             Catch::Contains("line 10002: phone: the same number as student 'x1', already stored"));
+  CHECK(count(*t.store) == 1);
+}
+
+TEST_CASE("a write failing midway keeps what came before, names the line; a re-run completes it",
+          "[import][resume]") {
+  import_fixture t;
+  // A failure no check can see coming (a full disk, say) at s7000, line 7002.
+  REQUIRE(
+      t.store->db()
+          .exec("CREATE TRIGGER fail_s7000 BEFORE INSERT ON students "
+                "WHEN NEW.student_ref = 's7000' BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END")
+          .is_ok());
+  const std::string text = header + rows(0, 10000);
+  auto r = t.import(text);
+  REQUIRE_FALSE(r);
+  const std::string m = r.error().message();
+  INFO(m);
+  std::smatch g;
+  REQUIRE(std::regex_search(
+      m, g,
+      std::regex("^import stopped at line ([0-9]+) after writing ([0-9]+) rows: line 7002: .*"
+                 "disk full \\(test\\).*the rows before line [0-9]+ are stored; running the same "
+                 "import again completes it")));
+  const auto stopped_at = std::stoll(g[1].str());
+  const auto written = std::stoll(g[2].str());
+  CHECK(written > 0);  // earlier transactions stay
+  CHECK(written < 7000);
+  CHECK(stopped_at == written + 2);  // every row before that line is stored (s0 is on line 2)
+  CHECK(count(*t.store) == written);
+  CHECK(t.store->find_student_by_phone("+358401000000"));
+  CHECK_FALSE(t.store->find_student_by_phone("+358401007000"));
+
+  REQUIRE(t.store->db().exec("DROP TRIGGER fail_s7000").is_ok());
+  auto again = t.import(text);
+  INFO(again.error().to_string());
+  REQUIRE(again);
+  CHECK(again->rows == 10000);
+  CHECK(static_cast<std::int64_t>(again->created) == 10000 - written);
+  CHECK(static_cast<std::int64_t>(again->unchanged) == written);
+  CHECK(count(*t.store) == 10000);  // no row twice
 }

@@ -655,6 +655,99 @@ TEST_CASE("a hanging mail server holds up neither webhooks nor a crisis mail",
   }
 }
 
+namespace {
+
+// The ticket's webhook job and `more` copies of it queued after it (normal priority).
+std::vector<std::int64_t> webhook_jobs(adapters::sqlite_store& store, int more,
+                                       std::string* payload_out = nullptr) {
+  auto& q = store.db().prepare("SELECT id, payload FROM outbox WHERE kind = 'webhook'");
+  REQUIRE(q.step());
+  std::vector<std::int64_t> ids{q.column_int(0)};
+  const std::string payload = q.column_text(1);
+  q.reset();
+  for (int i = 0; i < more; ++i) {
+    const auto id = store.enqueue_job("webhook", payload, wall_now(), wall_now());
+    REQUIRE(id);
+    ids.push_back(*id);
+  }
+  if (payload_out) *payload_out = payload;
+  return ids;
+}
+
+}  // namespace
+
+TEST_CASE("a stop does not wait for a webhook receiver that hangs; the batch is sent after restart",
+          "[app][tickets][webhook]") {
+  testing::silent_server silent;  // accepts and never answers
+  routes_fixture f("http://127.0.0.1:" + std::to_string(silent.port()) + "/hook");
+  auto opened = app::open_store(f.cfg);
+  REQUIRE(opened);
+  auto& store = **opened;
+  const auto ids = webhook_jobs(store, 2);
+  {
+    testing::running_service s(f.cfg);
+    // One claim takes all three; the first post then waits for an answer that never comes.
+    REQUIRE(wait_for_job(store, ids[2], "running").status == "running");
+    REQUIRE(silent.wait_for_connection());
+    s.stop();
+  }
+  // The post in flight was cut short, and it and the rest went back to the queue untried
+  // (before, each waited out its 10 s timeout and was counted as a failed attempt).
+  for (auto id : ids) {
+    CAPTURE(id);
+    const auto j = job_of(store, id);
+    CHECK(j.status == "queued");
+    CHECK(j.attempts == 0);
+  }
+  // Sent by the next start, to a receiver that answers.
+  hook_receiver receiver;
+  f.cfg.institutions[0].webhook.url =
+      "http://127.0.0.1:" + std::to_string(receiver.server->port()) + "/hook";
+  {
+    testing::running_service s(f.cfg);
+    CHECK(receiver.wait_for(3).size() == 3);
+    for (auto id : ids) CHECK(wait_for_job(store, id, "done").status == "done");
+  }
+  CHECK(receiver.wait_for(3).size() == 3);  // each once
+}
+
+TEST_CASE("after a receiver fails, its other webhooks of the batch go back untried; crisis first",
+          "[app][tickets][webhook]") {
+  testing::silent_server silent;
+  routes_fixture f("http://127.0.0.1:" + std::to_string(silent.port()) + "/hook");
+  auto opened = app::open_store(f.cfg);
+  REQUIRE(opened);
+  auto& store = **opened;
+  std::string payload;
+  const auto ids = webhook_jobs(store, 2, &payload);
+  std::optional<std::int64_t> crisis;
+  {
+    testing::running_service s(f.cfg);
+    REQUIRE(wait_for_job(store, ids[2], "running").status == "running");
+    // A crisis notice written while the first post waits.
+    const auto written = store.enqueue_job("webhook", payload, wall_now(), wall_now(),
+                                           adapters::job_priority::crisis);
+    REQUIRE(written);
+    crisis = *written;
+    // The first post fails without an answer: the receiver's two other jobs of the batch are not
+    // posted (each would wait out its timeout) but queued again, and the next claim starts with
+    // the crisis notice.
+    REQUIRE(silent.drop_one());
+    CHECK(wait_for_job(store, *crisis, "running").status == "running");
+    const auto first = job_of(store, ids[0]);
+    CHECK(first.status == "queued");  // tried again later
+    CHECK(first.attempts == 1);
+    REQUIRE(silent.wait_for_connection());  // the crisis notice's post
+    s.stop();
+  }
+  for (auto id : {ids[1], ids[2], *crisis}) {
+    CAPTURE(id);
+    const auto j = job_of(store, id);
+    CHECK(j.status == "queued");
+    CHECK(j.attempts == 0);
+  }
+}
+
 TEST_CASE("the not mine confirmation says what will happen: routed again, or left to the others",
           "[app][tickets][not_mine]") {
   {

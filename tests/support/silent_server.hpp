@@ -33,6 +33,11 @@ class silent_server {
     ::close(c);
     return true;
   }
+  /// Whether a connection waits to be answered (one that drop_one did not end), within 10 s.
+  bool wait_for_connection() {
+    pollfd p{fd_, POLLIN, 0};
+    return ::poll(&p, 1, 10'000) == 1;
+  }
   /// Closes the server: waiting connections are reset, new ones refused.
   void stop() {
     if (fd_ >= 0) ::close(fd_);

@@ -23,6 +23,8 @@ class first_seen {
   /// The line `key` was first added with; or nothing, when this is its first time (it is then
   /// remembered with `line`).
   std::optional<std::size_t> add(std::string_view key, std::size_t line);
+  /// The line `key` was first added with, if it was.
+  std::optional<std::size_t> find(std::string_view key) const;
   std::size_t size() const { return used_; }
 
  private:

@@ -61,6 +61,8 @@ class student_row_parser {
 class duplicate_check {
  public:
   void add(const core::student& s, std::size_t line, std::vector<std::string>& errors);
+  /// Whether a row added so far has the student id `ref`.
+  bool has_id(std::string_view ref) const { return ids_.find(ref).has_value(); }
   /// Room for `rows` students without rehashing as the maps grow (an import of a million rows
   /// spent a tenth of its writer's time rehashing).
   void reserve(std::size_t rows);

@@ -33,6 +33,7 @@
 #include "tuki/adapters/store/instance_lock.hpp"
 #include "tuki/adapters/store/wal_checkpointer.hpp"
 #include "tuki/app/conversation.hpp"
+#include "tuki/app/failure_episode.hpp"
 #include "tuki/app/message_counts_cache.hpp"
 #include "tuki/app/metrics.hpp"
 #include "tuki/app/read_queue.hpp"
@@ -117,6 +118,8 @@ class service {
   std::atomic<int> active_pumps_{0};  // the io thread's pumps and the outbox pump
   std::thread mail_thread_;
   std::thread webhook_thread_;
+  // A failed claim of webhook jobs stops every webhook: logged once per episode (webhook thread).
+  failure_episode webhook_claim_failures_{"webhook_claim_failed"};
   std::thread outbox_thread_;
 };
 

@@ -1,13 +1,20 @@
 #pragma once
-// Importing a students CSV file of any size (a whole country: a million rows) in one pass:
-// the file is read in chunks; a pool of threads checks rows, each handing its chunk's phone
-// numbers to a worker process of its own (libphonenumber is the costly part, and its shared
-// pattern cache serialises threads: phone_workers.hpp; with one checker, or if the workers cannot
-// be started, numbers are normalised in-process); the calling thread writes checked chunks, in file order,
-// into one transaction. Any error anywhere rolls the whole transaction back, and every error is
-// reported (line-numbered, a number the database gives another student too): a file is never
-// half imported. A file that is not UTF-8 is refused before any row is read
-// (csv_import_text.hpp); columns the file lacks keep their stored values.
+// Importing a students CSV file of any size (a whole country: a million rows) beside a running
+// service, in two passes over the file, each read in chunks:
+//  1. The check, which writes nothing: a pool of threads checks rows, each handing its chunk's
+//     phone numbers to a worker process of its own (libphonenumber is the costly part, and its
+//     shared pattern cache serialises threads: phone_workers.hpp; with one checker, or if the
+//     workers cannot be started, numbers are normalised in-process); the calling thread finds
+//     repeated ids and numbers, and numbers the database gives a student the file does not give
+//     another one. Every error is reported (line-numbered) and nothing is written.
+//  2. The writes: the rows parsed again (with the numbers of pass 1) and written, in file order,
+//     in short transactions (a chunk, at most about 100 ms), the lock left free for a moment
+//     between them: the service's writer waits milliseconds, not the whole import. A failure
+//     that no check could foresee (a full disk) stops the import there with the line and the
+//     rows written; the transactions before stay, and the same import run again completes it
+//     (an upsert by student_id).
+// A file that is not UTF-8 is refused before any row is read (csv_import_text.hpp); columns the
+// file lacks keep their stored values.
 #include <cstddef>
 #include <functional>
 #include <string>
@@ -18,9 +25,10 @@
 namespace tuki::app {
 
 struct import_progress {
+  // How far through the file: the check is the first half of bytes_total, the writes the second.
   std::size_t bytes_read = 0;
   std::size_t bytes_total = 0;
-  std::size_t rows_written = 0;
+  std::size_t rows_written = 0;  // committed; 0 during the check
 };
 
 struct import_summary {
@@ -32,8 +40,9 @@ struct import_summary {
 };
 
 /// Imports `path` into `store` for the institution. `on_progress` (may be empty) is called from
-/// the calling thread now and then. `threads` = 0: one checker per core. With more than one
-/// checker, forks that many phone workers: call it before the process starts other threads.
+/// the calling thread now and then, never inside a transaction. `threads` = 0: one checker per
+/// core. With more than one checker, forks that many phone workers: call it before the process
+/// starts other threads.
 core::result<import_summary> import_students_file(
     const std::string& path, adapters::sqlite_store& store, const std::string& institution_id,
     const std::string& country, const std::string& default_language, core::instant now,

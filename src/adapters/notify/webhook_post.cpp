@@ -28,11 +28,18 @@ std::size_t header_line(char* data, std::size_t size, std::size_t n, void* user)
   return size * n;
 }
 
+// Ends the transfer (CURLE_ABORTED_BY_CALLBACK) once the caller's flag is set.
+int cut_short(void* cancel, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return static_cast<const std::atomic<bool>*>(cancel)->load() ? 1 : 0;
+}
+
 }  // namespace
 
 core::result<webhook_answer> post_webhook(const std::string& url,
                                           const std::vector<core::http_header>& headers,
-                                          const std::string& body, long timeout_ms) {
+                                          const std::string& body, long timeout_ms,
+                                          const std::atomic<bool>* cancel) {
+  if (cancel && cancel->load()) return core::status::unavailable("webhook: cut short by a stop");
   CURL* c = curl_easy_init();
   if (!c) return core::status::internal("curl_easy_init failed");
   curl_slist* list = nullptr;
@@ -51,11 +58,18 @@ core::result<webhook_answer> post_webhook(const std::string& url,
   webhook_answer answer;
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, header_line);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &answer.retry_after);
+  if (cancel) {
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, cut_short);
+    curl_easy_setopt(c, CURLOPT_XFERINFODATA, const_cast<std::atomic<bool>*>(cancel));
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+  }
   CURLcode rc = curl_easy_perform(c);
   long status = 0;
   if (rc == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
   curl_slist_free_all(list);
   curl_easy_cleanup(c);
+  if (rc == CURLE_ABORTED_BY_CALLBACK)
+    return core::status::unavailable("webhook: cut short by a stop");
   if (rc != CURLE_OK)
     return core::status::unavailable(std::string("webhook: ") + curl_easy_strerror(rc));
   answer.status = static_cast<int>(status);

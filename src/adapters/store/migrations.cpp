@@ -431,17 +431,38 @@ core::result<int> schema_version(sqlite_connection& db) {
   return v;
 }
 
+namespace {
+
+core::status newer_than_code(int version) {
+  return core::status::invalid_argument(
+      "database schema version " + std::to_string(version) + " is newer than this tuki (" +
+      std::to_string(latest_schema_version()) + "); upgrade tuki");
+}
+
+}  // namespace
+
 core::status migrate(sqlite_connection& db, int target) {
   if (target < 0) target = latest_schema_version();
   auto current = schema_version(db);
   if (!current) return current.error();
-  if (*current > latest_schema_version())
-    return core::status::invalid_argument(
-        "database schema version " + std::to_string(*current) + " is newer than this tuki (" +
-        std::to_string(latest_schema_version()) + "); upgrade tuki");
+  if (*current > latest_schema_version()) return newer_than_code(*current);
   for (const auto& m : migrations()) {
     if (m.version <= *current || m.version > target) continue;
     if (auto s = db.exec("BEGIN IMMEDIATE"); !s) return s;
+    // Read again under the write lock: another process (`tuki serve` and a cron `tuki students
+    // import` after an upgrade) may have migrated since the read above; its migrations are not
+    // run twice ("duplicate column").
+    auto now = schema_version(db);
+    if (!now) {
+      (void)db.exec("ROLLBACK");
+      return now.error();
+    }
+    if (*now >= m.version) {
+      if (auto c = db.exec("COMMIT"); !c) return c;
+      if (*now > latest_schema_version()) return newer_than_code(*now);
+      *current = *now;
+      continue;
+    }
     core::status s = db.exec(m.sql);
     if (s) s = db.exec("DELETE FROM schema_version; INSERT INTO schema_version VALUES (" +
                        std::to_string(m.version) + ")");

@@ -1,5 +1,8 @@
 #include "tuki/adapters/store/sqlite_connection.hpp"
 
+#include <chrono>
+#include <thread>
+
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <unistd.h>
@@ -7,6 +10,24 @@
 #include "tuki/adapters/store/wal_write_buffer.hpp"
 
 namespace tuki::adapters {
+
+namespace {
+
+// A connection that finds the database locked by another writer waits for up to 5 s, trying
+// again every half millisecond. SQLite's own handler (sqlite3_busy_timeout) sleeps ever longer,
+// up to 100 ms between tries: behind `tuki students import`, which leaves the lock free for a
+// moment between its short transactions, the service's writer found it taken at nearly every
+// try, and failed after 5 s. Runs on the waiting thread; the wait's start is that thread's.
+int wait_for_lock(void*, int tries_before) {
+  thread_local std::chrono::steady_clock::time_point started;
+  const auto now = std::chrono::steady_clock::now();
+  if (tries_before == 0) started = now;
+  if (now - started >= std::chrono::milliseconds(5000)) return 0;
+  std::this_thread::sleep_for(std::chrono::microseconds(500));
+  return 1;
+}
+
+}  // namespace
 
 sqlite_statement& sqlite_statement::bind(int index, std::int64_t v) {
   sqlite3_bind_int64(stmt_, index, v);
@@ -103,7 +124,7 @@ core::result<std::unique_ptr<sqlite_connection>> sqlite_connection::open(const s
     sqlite3_close(db);
     return core::status::io_error("cannot open database " + path + ": " + msg);
   }
-  sqlite3_busy_timeout(db, 5000);
+  sqlite3_busy_handler(db, wait_for_lock, nullptr);
   return std::unique_ptr<sqlite_connection>(new sqlite_connection(db));
 }
 

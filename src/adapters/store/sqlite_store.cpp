@@ -158,7 +158,9 @@ core::result<bool> sqlite_store::upsert_student(const core::student& s, core::in
           .bind(14, patch)
           .bind(15, std::int64_t{set_programme})
           .run();
-  if (!st && st.error_code() == core::status::code::already_exists)
+  // The unique number; any other constraint (a trigger's RAISE) keeps its own message.
+  if (!st && st.error_code() == core::status::code::already_exists &&
+      st.message().find("students.phone") != std::string::npos)
     return core::status::already_exists("student " + s.ref + ": phone number already belongs to another student");
   if (!st) return st;
   return db_->changes() > 0;

@@ -10,6 +10,15 @@
 // (`webhook_refused`, the ticket's WEBHOOK_REFUSED) at once and daily. Only a job that can never
 // be sent (an unreadable job, a webhook removed from the configuration) ends as failed, logged
 // as `webhook_failed` and noted in the ticket history. Never runs on the io thread.
+// A batch (up to 16 jobs) is not waited out when it cannot go: after a receiver failed in a way
+// that may pass (no answer within the 10 s timeout, 408, 429, 5xx), its later jobs in the batch
+// go back to the queue untried (not counted as an attempt), as the mail worker does after an
+// outage, so that the next claim starts again, crisis first, instead of waiting for up to 15
+// more timeouts; jobs to other receivers are still sent. At a stop the post in flight is cut
+// short and it and the rest of the batch go back to the queue untried: a stop waits for at most
+// about a second, not 16 x 10 s, and start-up sends them (logged as `webhook_untried`).
+
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -30,12 +39,18 @@ int service::send_webhooks() {
     jobs = s.claim_jobs("webhook", 16, wall_now());
     return core::status::ok();
   });
-  // One per webhook thread (a service has one), kept across rounds: a failed claim stops every
-  // webhook, and is logged once per episode.
-  static thread_local failure_episode claim_failures("webhook_claim_failed");
-  if (!stopping_) claim_failures.note(st);  // at a stop the queue refuses new jobs
+  if (!stopping_) webhook_claim_failures_.note(st);  // at a stop the queue refuses new jobs
   if (!st) return 0;
-  for (const auto& job : jobs) {
+  std::vector<std::int64_t> untried;  // back to the queue, not counted as an attempt
+  std::set<std::string> unavailable;  // receivers (URLs) that failed in this batch as may pass
+  std::string why_untried;            // for the log: "stopping" or "receiver_unavailable"
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    const auto& job = jobs[i];
+    if (stopping_) {
+      for (std::size_t k = i; k < jobs.size(); ++k) untried.push_back(jobs[k].id);
+      why_untried = "stopping";
+      break;
+    }
     auto payload = nlohmann::json::parse(job.payload, nullptr, false);
     core::status sent;
     std::optional<int> answer;  // the receiver's HTTP status, when one came
@@ -43,6 +58,7 @@ int service::send_webhooks() {
     bool unsendable = false;    // no attempt could ever succeed
     std::int64_t ticket = 0;
     std::string webhook;  // the institution whose webhook it is (logs: no personal data)
+    std::string url;      // where it was posted
     if (payload.is_discarded() || !payload.is_object()) {
       sent = core::status::invalid_argument("unreadable webhook job");
       unsendable = true;
@@ -54,9 +70,19 @@ int service::send_webhooks() {
       if (!inst || inst->webhook.url.empty()) {
         sent = core::status::invalid_argument("the institution has no webhook configured now");
         unsendable = true;
+      } else if (unavailable.count(inst->webhook.url)) {
+        untried.push_back(job.id);
+        if (why_untried.empty()) why_untried = "receiver_unavailable";
+        continue;
       } else {
+        url = inst->webhook.url;
         auto headers = routing::webhook_headers(inst->webhook.secret, body, wall_now());
-        auto r = adapters::post_webhook(inst->webhook.url, headers, body);
+        auto r = adapters::post_webhook(url, headers, body, 10'000, &stopping_);
+        if (!r && stopping_) {  // cut short (or failed as the stop began): not an attempt
+          for (std::size_t k = i; k < jobs.size(); ++k) untried.push_back(jobs[k].id);
+          why_untried = "stopping";
+          break;
+        }
         if (!r) {
           sent = r.error();
         } else {
@@ -75,6 +101,8 @@ int service::send_webhooks() {
       next = routing::after_failed_webhook(answer, attempt, static_cast<std::uint64_t>(id),
                                            retry_after,
                                            job.priority == adapters::job_priority::crisis);
+    // It may pass, but not within this batch: the receiver's later jobs wait for the next claim.
+    if (!sent && !unsendable && !next.refused) unavailable.insert(url);
     // Stored until it is: a job left `running` would be sent by nobody until a restart.
     write_queue::job store_outcome = [id, sent, ticket, next,
                                       unsendable](adapters::sqlite_store& s) {
@@ -115,6 +143,16 @@ int service::send_webhooks() {
     else
       log_warn("webhook_deferred", fields);
     if (!done) break;  // stopping: start-up queues the rest of the batch again
+  }
+  if (!untried.empty()) {
+    write_queue::job release = [untried](adapters::sqlite_store& s) {
+      for (auto id : untried)
+        if (auto r = s.release_job(id); !r) return r;
+      return core::status::ok();
+    };
+    // Tried once at a stop: if it fails, start-up queues them again (counted as an attempt).
+    (void)run_job_until_stored(*writes_, release, stopping_, "webhook_job_store_failed");
+    log_info("webhook_untried", {{"jobs", std::to_string(untried.size())}, {"why", why_untried}});
   }
   return static_cast<int>(jobs.size());
 }

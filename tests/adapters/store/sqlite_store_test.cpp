@@ -1,12 +1,17 @@
 #include "tuki/adapters/store/sqlite_store.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <filesystem>
+#include <future>
 #include <map>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include <sqlite3.h>
 #include <catch2/catch.hpp>
 
 #include "support/temp_db.hpp"
@@ -202,6 +207,58 @@ TEST_CASE("migration 7 keeps the last of repeated events and stores each event o
   auto n = store->add_events("varia", again, t0);
   REQUIRE(n);
   CHECK(n->unchanged == 1);
+}
+
+TEST_CASE("two processes upgrading one database at once both start; each migration runs once",
+          "[store]") {
+  // A fresh database (its version table only) and one a few versions behind.
+  for (int from : {0, latest_schema_version() - 3}) {
+    CAPTURE(from);
+    temp_db db;
+    auto a = sqlite_connection::open(db.path.string());
+    auto b = sqlite_connection::open(db.path.string());
+    REQUIRE(a);
+    REQUIRE(b);
+    REQUIRE((*a)->exec("PRAGMA journal_mode = WAL").is_ok());  // as the store opens it
+    REQUIRE(migrate(**a, from).is_ok());
+    REQUIRE(schema_version(**b).value() == from);
+    // A (`tuki serve`) upgrades in a transaction of its own while B (a cron import) starts its
+    // upgrade: B reads version `from`, then waits for A's write lock.
+    REQUIRE((*a)->exec("BEGIN IMMEDIATE").is_ok());
+    for (const auto& m : migrations())
+      if (m.version > from) REQUIRE((*a)->exec(m.sql).is_ok());
+    REQUIRE((*a)->exec("DELETE FROM schema_version; INSERT INTO schema_version VALUES (" +
+                       std::to_string(latest_schema_version()) + ")")
+                .is_ok());
+    std::promise<void> waiting;
+    auto b_waits = waiting.get_future();
+    std::atomic<bool> first{true};
+    struct busy {
+      std::promise<void>* waiting;
+      std::atomic<bool>* first;
+    } state{&waiting, &first};
+    sqlite3_busy_handler((*b)->raw(),
+                         [](void* p, int) {
+                           auto* s = static_cast<busy*>(p);
+                           if (s->first->exchange(false)) s->waiting->set_value();
+                           std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                           return 1;
+                         },
+                         &state);
+    auto b_migrated = std::async(std::launch::async, [&] { return migrate(**b); });
+    b_waits.wait();  // B has read the version and asks for the lock
+    REQUIRE((*a)->exec("COMMIT").is_ok());
+    const auto st = b_migrated.get();
+    INFO(st.to_string());
+    CHECK(st.is_ok());
+    CHECK(schema_version(**b).value() == latest_schema_version());
+    // The schema is whole: the store opens it and works.
+    auto store = sqlite_store::open(db.path.string());
+    INFO(store.error().to_string());
+    REQUIRE(store);
+    REQUIRE((*store)->upsert_institution("varia", "Varia", "FI", "Europe/Helsinki").is_ok());
+    CHECK(one_student(**store) > 0);
+  }
 }
 
 TEST_CASE("a database newer than the code is refused", "[store]") {
