@@ -93,7 +93,8 @@ int main(int argc, char** argv) {
       for (int i = 0; i < batch && done < replies; ++i, ++done) {
         (void)st.db().prepare("SAVEPOINT job").run();
         std::snprintf(phone, sizeof phone, "+3584%08d", pick(rng));
-        adapters::inbound_sms sms{phone, "tuki", texts[done % 10], "bench-" + std::to_string(done), {}};
+        adapters::inbound_sms sms{phone, "tuki", texts[done % 10], "bench-" + std::to_string(done),
+                                  {},    {}};
         if (!conv.handle_inbound(st, "kannel", sms, app::wall_now())) {
           (void)st.db().prepare("ROLLBACK TO job").run();
           ++failed;

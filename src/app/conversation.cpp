@@ -185,6 +185,16 @@ core::status conversation::answer_inbound(adapters::sqlite_store& store, const s
   }
   auto step = dialog::on_reply(*lib, session, context_of(*student, now), settings_of(*student),
                                sms.text, now);
+  if (!sms.keyword_answered.empty() && step.keyword == sms.keyword_answered) {
+    // The gateway has answered this keyword (Twilio's Advanced Opt-Out): its state change
+    // stands, our own answer would be the student's second one.
+    std::erase_if(step.effects, [](const core::effect& e) {
+      const auto* text = std::get_if<core::send_sms>(&e);
+      return text && text->purpose == "keyword" && text->priority != core::sms_priority::crisis;
+    });
+    (void)store.audit("student:" + std::to_string(student->id), "keyword_answered_by_gateway",
+                      "message:" + std::to_string(out.message_id), sms.keyword_answered, now);
+  }
   auto applied = apply(store, *student, dialog_id, step, now);
   if (!applied) return applied.error();
   out.replies = applied->replies;

@@ -3,6 +3,8 @@
 // earlier versions carry one under an older token). Real SQLite file, the shipped dialogs.
 #include <catch2/catch.hpp>
 
+#include "support/inbound_sms.hpp"
+
 #include "support/app_fixture.hpp"
 #include "support/students.hpp"
 #include "tuki/core/dialog/engine.hpp"
@@ -42,7 +44,7 @@ TEST_CASE("a session stores its expiry timer once, at its first wait", "[app][ti
   CHECK(x.count("SELECT COUNT(*) FROM timers WHERE kind = 'expiry'") == 1);
   CHECK(x.count("SELECT COUNT(*) FROM timers WHERE kind = 'wait_timeout'") == 1);
   // A reply that leads to the next question re-arms the wait's timeout, not the expiry.
-  adapters::inbound_sms sms{testing::aino().phone, "", "2", "m1", std::nullopt};
+  auto sms = testing::inbound_sms(testing::aino().phone, "2", "m1");
   REQUIRE(x.f.conv->handle_inbound(*x.f.store, "console", sms, t0 + std::chrono::minutes(5)));
   REQUIRE(x.count("SELECT COUNT(*) FROM sessions") == 1);
   CHECK(x.count("SELECT COUNT(*) FROM timers WHERE kind = 'wait_timeout'") == 2);

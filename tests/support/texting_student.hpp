@@ -22,8 +22,10 @@ struct texting_student {
   }
   /// The student's SMS `body`, arriving at `at`.
   app::inbound_outcome text(const std::string& body, core::instant at) {
-    adapters::inbound_sms sms{aino().phone, "", body, "m" + std::to_string(++next_id),
-                              std::nullopt};
+    adapters::inbound_sms sms;
+    sms.from = aino().phone;
+    sms.text = body;
+    sms.gateway_id = "m" + std::to_string(++next_id);
     auto out = f.conv->handle_inbound(*f.store, "console", sms, at);
     REQUIRE(out);
     return *out;

@@ -1,5 +1,6 @@
 #include "tuki/adapters/gateway/twilio_gateway.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 
@@ -120,6 +121,14 @@ class twilio_gateway final : public sms_gateway {
     sms.to = std::string(core::form_value(*params, "To").value_or(""));
     sms.text = std::string(core::form_value(*params, "Body").value_or(""));
     sms.gateway_id = std::string(*sid);
+    // Advanced Opt-Out: Twilio has answered STOP, START or HELP itself (its own or the
+    // Messaging Service's text) and says so; without the parameter nothing was answered for us.
+    if (auto kind = core::form_value(*params, "OptOutType")) {
+      std::string k(*kind);
+      std::transform(k.begin(), k.end(), k.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      if (k == "stop" || k == "start" || k == "help") sms.keyword_answered = k;
+    }
     return parsed<inbound_sms>::ok(std::move(sms));
   }
 

@@ -272,3 +272,24 @@ TEST_CASE("twilio: a malformed form body is unreadable (400), not unauthenticate
   r.headers.clear();
   CHECK((*g)->authenticate(r).error_code() == core::status::code::unauthenticated);
 }
+
+TEST_CASE("twilio: a keyword Twilio answered itself (OptOutType) is marked, others are not",
+          "[gateway][twilio]") {
+  auto gw = make(base_options());
+  REQUIRE(gw);
+  auto parse = [&](const std::string& body) {
+    core::http_request r;
+    r.method = "POST";
+    r.target = "/v1/gateways/tw/inbound";
+    r.body = body;
+    auto sms = (*gw)->parse_inbound(r);
+    REQUIRE(sms.value);
+    return sms.value->keyword_answered;
+  };
+  const std::string base = "MessageSid=SM1&From=%2B358401234567&To=%2B358451111111&Body=";
+  CHECK(parse(base + "Stop&OptOutType=STOP") == "stop");
+  CHECK(parse(base + "start&OptOutType=START") == "start");
+  CHECK(parse(base + "HELP&OptOutType=HELP") == "help");
+  CHECK(parse(base + "STOP") == "");  // no Advanced Opt-Out: nothing says Twilio answered
+  CHECK(parse(base + "lopeta&OptOutType=BOGUS") == "");
+}

@@ -64,6 +64,9 @@ struct inbound_sms {
   std::string text;        // UTF-8
   std::string gateway_id;  // the gateway's id for deduplication of retries ("" if none)
   std::optional<core::instant> sent_at;
+  /// The keyword ("stop", "start" or "help") the gateway has already answered itself (Twilio's
+  /// Advanced Opt-Out: `OptOutType`): tuki acts on it but does not answer it a second time.
+  std::string keyword_answered;
 };
 
 enum class delivery_state { accepted, buffered, delivered, failed };
