@@ -22,13 +22,15 @@
 namespace tuki::app {
 namespace {
 
-constexpr std::size_t chunk_rows = 4096;
-constexpr std::size_t max_chunks_ahead = 16;  // bounds memory: the writer is the slowest stage
-// A write transaction holds the database's one write lock: each is committed after a chunk of
-// rows, or sooner after this long, and the lock is then left free for a moment, so that a
-// running `tuki serve` writes between two of them (its wait for the lock tries every half
-// millisecond: sqlite_connection.cpp).
+constexpr std::size_t chunk_rows = 4096;  // the check's unit, and the copy's
+// Bounds memory when the calling thread (duplicates, staging) falls behind the checkers.
+constexpr std::size_t max_chunks_ahead = 16;
+// A write transaction holds the database's one write lock: each copies chunks for about this
+// long or this many rows, whichever comes first, and the lock is then left free for a moment,
+// so that a running `tuki serve` writes between two of them (its wait for the lock tries every
+// half millisecond: sqlite_connection.cpp). A chunk of 4,096 rows takes 15-25 ms.
 constexpr auto transaction_time = std::chrono::milliseconds(100);
+constexpr std::size_t transaction_rows = 4 * chunk_rows;
 constexpr auto lock_pause = std::chrono::milliseconds(2);
 
 struct checked_chunk {
@@ -41,35 +43,13 @@ struct checked_chunk {
   std::vector<std::string> errors;
 };
 
-// The phone numbers of the file's rows as the check pass normalised them, by chunk and by row:
-// the write pass parses the rows again, without libphonenumber (the costly part). An E.164
-// number ("+" and at most 15 digits, the first not 0) is kept as its digits' value: 8 bytes a
-// row instead of a string's 32; 0 for anything else (a row with errors: no write pass).
-using normalized_numbers = std::vector<std::vector<std::uint64_t>>;
-
-std::uint64_t number_value(const std::string& e164) {
-  if (e164.size() < 2 || e164.size() > 16 || e164[0] != '+' || e164[1] == '0') return 0;
-  std::uint64_t v = 0;
-  for (std::size_t i = 1; i < e164.size(); ++i) {
-    if (e164[i] < '0' || e164[i] > '9') return 0;
-    v = v * 10 + static_cast<std::uint64_t>(e164[i] - '0');
-  }
-  return v;
-}
-
-core::result<std::string> number_of(std::uint64_t value) {
-  if (value == 0) return core::status::internal("no number kept for the row");
-  return "+" + std::to_string(value);
-}
-
-// One pass over the file: a reader thread cuts `text` (after its header) into chunks of rows, a
-// pool of `threads` checkers parses them, and `take` gets each checked chunk on the calling
-// thread, in file order, until it returns false. The numbers come from `numbers` when given
-// (the second pass), else from `workers` (may be null: normalised in-process). Returns the CSV
-// reader's error (a malformed row), if any.
+// The check: a reader thread cuts `text` (after its header) into chunks of rows, a pool of
+// `threads` checkers parses them, and `take` gets each checked chunk on the calling thread, in
+// file order, until it returns false. The numbers are normalised by `workers` (may be null:
+// in-process). Returns the CSV reader's error (a malformed row), if any.
 core::status check_chunks(std::string_view text, const student_row_parser& parser, unsigned threads,
-                          adapters::phone_workers* workers, const normalized_numbers* numbers,
-                          const std::function<bool(std::size_t, checked_chunk&)>& take) {
+                          adapters::phone_workers* workers,
+                          const std::function<bool(checked_chunk&)>& take) {
   auto reader = open_import_csv(text);
   if (auto header = read_csv_header(reader, student_row_parser::required_columns()); !header)
     return header.error();
@@ -123,16 +103,10 @@ core::status check_chunks(std::string_view text, const student_row_parser& parse
         }
         checked_chunk out;
         out.students.reserve(job.second.size());
-        // The chunk's numbers: from the first pass, or in one round trip to this checker's
-        // worker (if it fails, the numbers are normalised here instead).
+        // The chunk's numbers, in one round trip to this checker's worker (if it fails, the
+        // numbers are normalised here instead).
         std::optional<std::vector<core::result<std::string>>> normalized;
-        if (numbers && job.first < numbers->size()) {
-          const auto& known = (*numbers)[job.first];
-          normalized.emplace();
-          normalized->reserve(job.second.size());
-          for (std::size_t i = 0; i < job.second.size(); ++i)
-            normalized->push_back(number_of(i < known.size() ? known[i] : 0));
-        } else if (workers) {
+        if (workers) {
           phones.clear();
           for (const auto& row : job.second) phones.push_back(parser.phone_field(row));
           if (auto n = workers->normalize(t, phones)) normalized = std::move(*n);
@@ -160,7 +134,8 @@ core::status check_chunks(std::string_view text, const student_row_parser& parse
       done.erase(next);
       changed.notify_all();
     }
-    if (!take(next++, chunk)) break;
+    ++next;
+    if (!take(chunk)) break;
   }
   {
     std::lock_guard lock(mutex);
@@ -256,12 +231,13 @@ core::result<import_summary> import_students_file(
   };
 
   // 1. The check: every row, the duplicates within the file, and the numbers the database gives
-  // to students the file does not move; all reported at once, and nothing written. Reads only,
-  // each chunk's in a short read transaction (no lock that a writer waits for).
+  // to students the file does not move; all reported at once, and nothing written to the
+  // database. The rows are staged meanwhile (sqlite_store::stage_student: the connection's own
+  // TEMP table, no lock that another writer waits for), so that the copy after the check is
+  // the only work left. Each chunk's reads and staging in one short transaction.
   std::vector<std::string> errors;
   duplicate_check dups;
   dups.reserve(lines);
-  normalized_numbers numbers;
   struct held_number {
     std::size_t line;
     std::string owner;  // the student_ref that holds the row's number now
@@ -269,33 +245,43 @@ core::result<import_summary> import_students_file(
   std::vector<held_number> held;
   const std::int64_t before = count_students(store, institution_id);
   const bool look_up = before > 0;  // a new institution's numbers are all free
-  core::status look_up_error;
+  if (auto st = store.clear_staged_students(); !st) return st;
+  core::status store_error;
   std::size_t rows_seen = 0;
-  auto read_error = check_chunks(
-      text, parser, threads, workers.get(), nullptr, [&](std::size_t, checked_chunk& chunk) {
-        for (auto& e : chunk.errors) errors.push_back(std::move(e));
-        numbers.emplace_back();
-        numbers.back().reserve(chunk.students.size());
-        if (look_up) look_up_error = store.db().exec("BEGIN");
-        for (auto& [line, valid, s] : chunk.students) {
-          ++rows_seen;
-          const std::size_t errors_before = errors.size();
-          dups.add(s, line, errors);
-          if (valid && errors.size() == errors_before && look_up && look_up_error.is_ok()) {
-            auto holder = holder_of(store, institution_id, s.phone);
-            if (!holder)
-              look_up_error = holder.error();
-            else if (*holder && (*holder)->second != s.ref)
-              held.push_back({line, (*holder)->second});
-          }
-          numbers.back().push_back(number_value(s.phone));
-        }
-        if (look_up) (void)store.db().exec("COMMIT");
-        report(rows_seen, false, 0);
-        return look_up_error.is_ok();
-      });
-  workers.reset();  // the write pass has every number
-  if (!look_up_error.is_ok()) return look_up_error;
+  std::int64_t staged = 0;
+  auto read_error = check_chunks(text, parser, threads, workers.get(), [&](checked_chunk& chunk) {
+    for (auto& e : chunk.errors) errors.push_back(std::move(e));
+    store_error = store.db().exec("BEGIN");
+    for (auto& [line, valid, s] : chunk.students) {
+      if (!store_error.is_ok()) break;
+      ++rows_seen;
+      const std::size_t errors_before = errors.size();
+      dups.add(s, line, errors);
+      if (!valid || errors.size() != errors_before) continue;
+      if (look_up) {
+        auto holder = holder_of(store, institution_id, s.phone);
+        if (!holder)
+          store_error = holder.error();
+        else if (*holder && (*holder)->second != s.ref)
+          held.push_back({line, (*holder)->second});
+      }
+      // Staged until the first error: the file is then refused whole.
+      if (errors.empty() && store_error.is_ok()) {
+        if (auto seq = store.stage_student(s, line))
+          staged = *seq;
+        else
+          store_error = seq.error();
+      }
+    }
+    if (store_error.is_ok())
+      store_error = store.db().exec("COMMIT");
+    else
+      (void)store.db().exec("ROLLBACK");
+    report(rows_seen, false, 0);
+    return store_error.is_ok();
+  });
+  workers.reset();
+  if (!store_error.is_ok()) return store_error;
   // A number held by a student this file gives another number moves (two students may swap
   // theirs); one held by a student the file does not name is an error.
   bool taken = false;
@@ -306,25 +292,33 @@ core::result<import_summary> import_students_file(
     }
   if (taken) std::stable_sort(errors.begin(), errors.end(), by_line);
   if (!read_error.is_ok()) errors.push_back(read_error.message());
-  if (!errors.empty()) return errors_status(errors);
+  if (!errors.empty()) {
+    (void)store.clear_staged_students();
+    return errors_status(errors);
+  }
 
-  // 2. The writes, in short transactions (transaction_time) with a pause between them. A row
-  // whose number a student the file moves still holds frees it first: that student gets a
-  // placeholder ("moving:" and its row id, not a number) until its own row, later in the file,
-  // gives it its new number. Nothing is known to fail now; if a write does (a full disk, a
-  // change made meanwhile), the import stops there: the transactions before stay, and the same
-  // import run again completes it (each row is an upsert by student_id).
+  // 2. The copy of the staged rows (1..staged, file order) into students: chunks of rows, each
+  // two statements (sqlite_store::copy_staged_students), in short transactions
+  // (transaction_time) with a pause between them. Nothing is known to fail now. A chunk that
+  // does fail is copied again one row at a time: a row whose number a student the file moves
+  // still holds frees it first (that student gets a placeholder, "moving:" and its row id, until
+  // its own row gives it its new number), and any other failure (a full disk, a change made
+  // meanwhile) stops the import there: the transactions before stay, and the same import run
+  // again completes it (each row is an upsert by student_id).
   import_summary summary;  // rows committed
   import_summary pending;  // rows of the open transaction
   bool in_transaction = false;
-  std::size_t first_line = 0;  // of the open transaction
+  std::int64_t first_seq = 0;  // of the open transaction
   auto started = std::chrono::steady_clock::now();
   core::status failure;  // the import's own message, once stopped
-  std::size_t written_rows_seen = 0;
+  auto line_of = [&](std::int64_t seq) {
+    auto row = store.staged_student(seq);
+    return row ? row->line : 0;
+  };
   auto stop = [&](std::size_t line, const core::status& why) {
-    if (in_transaction) store.rollback();
+    if (in_transaction && store.db().in_transaction()) store.rollback();
     in_transaction = false;
-    const std::string at = std::to_string(first_line);
+    const std::string at = std::to_string(line_of(first_seq));
     failure = core::status::io_error(
         "import stopped at line " + at + " after writing " + std::to_string(summary.rows) +
         " rows: " + (line ? "line " + std::to_string(line) + ": " : "") + why.message() +
@@ -344,16 +338,19 @@ core::result<import_summary> import_students_file(
     summary.rows += pending.rows;
     summary.written += pending.written;
     pending = {};
-    report(written_rows_seen, true, summary.rows);
+    report(lines * summary.rows / static_cast<std::size_t>(std::max<std::int64_t>(1, staged)), true,
+           summary.rows);
     std::this_thread::sleep_for(lock_pause);  // the lock is free: another writer takes it now
     return true;
   };
-  // Writes one row; frees its number from a student the file moves.
-  auto write = [&](const core::student& s) -> core::result<bool> {
-    auto written = store.upsert_student(s, now, has_programme);
+  // Copies one staged row; frees its number from a student the file moves.
+  auto copy_row = [&](std::int64_t seq) -> core::result<std::int64_t> {
+    auto written = store.copy_staged_students(seq, seq, now, has_programme);
     if (written || written.error().error_code() != core::status::code::already_exists)
       return written;
-    auto holder = holder_of(store, institution_id, s.phone);
+    auto row = store.staged_student(seq);
+    if (!row) return written;
+    auto holder = holder_of(store, institution_id, row->phone);
     if (!holder) return holder.error();
     if (!*holder) return written;
     if (!dups.has_id((*holder)->second))  // stored since the check
@@ -365,41 +362,45 @@ core::result<import_summary> import_students_file(
                       .run();
         !st)
       return st;
-    return store.upsert_student(s, now, has_programme);
+    return store.copy_staged_students(seq, seq, now, has_programme);
   };
-  read_error = check_chunks(
-      text, parser, threads, nullptr, &numbers, [&](std::size_t, checked_chunk& chunk) {
-        if (!chunk.errors.empty()) {  // the same text checked twice: never
-          stop(0, core::status::internal(chunk.errors.front()));
-          return false;
+  for (std::int64_t first = 1; first <= staged && failure.is_ok();
+       first += static_cast<std::int64_t>(chunk_rows)) {
+    const std::int64_t last = std::min(staged, first + static_cast<std::int64_t>(chunk_rows) - 1);
+    if (!in_transaction) {
+      first_seq = first;
+      if (auto st = store.begin(); !st) {
+        stop(0, st);
+        break;
+      }
+      in_transaction = true;
+      started = std::chrono::steady_clock::now();
+    }
+    auto written = store.copy_staged_students(first, last, now, has_programme);
+    if (written) {
+      pending.written += static_cast<std::size_t>(*written);
+    } else if (!store.db().in_transaction()) {  // SQLite rolled the transaction back (I/O)
+      stop(line_of(first), written.error());
+      break;
+    } else {
+      for (std::int64_t seq = first; seq <= last; ++seq) {
+        auto one = copy_row(seq);
+        if (!one) {
+          stop(line_of(seq), one.error());
+          break;
         }
-        for (const auto& [line, valid, s] : chunk.students) {
-          ++written_rows_seen;
-          if (!in_transaction) {
-            if (auto st = store.begin(); !st) {
-              first_line = line;
-              stop(0, st);
-              return false;
-            }
-            in_transaction = true;
-            first_line = line;
-            started = std::chrono::steady_clock::now();
-          }
-          auto written = write(s);
-          if (!written) {
-            stop(line, written.error());
-            return false;
-          }
-          ++pending.rows;
-          if (*written) ++pending.written;
-          if (pending.rows % 256 == 0 &&
-              std::chrono::steady_clock::now() - started >= transaction_time && !commit())
-            return false;
-        }
-        return commit();
-      });
+        pending.written += static_cast<std::size_t>(*one);
+      }
+      if (!failure.is_ok()) break;
+    }
+    pending.rows += static_cast<std::size_t>(last - first + 1);
+    if ((last == staged || pending.rows >= transaction_rows ||
+         std::chrono::steady_clock::now() - started >= transaction_time) &&
+        !commit())
+      break;
+  }
+  (void)store.clear_staged_students();
   if (!failure.is_ok()) return failure;
-  if (!read_error.is_ok()) return read_error;  // the same text read twice: never
   const std::int64_t after = count_students(store, institution_id);
   if (auto st = store.audit("cli", "students_import", institution_id,
                             std::to_string(summary.rows) + " rows", now);

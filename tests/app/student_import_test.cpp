@@ -316,14 +316,14 @@ TEST_CASE("a long students import leaves the write lock to other writers between
   REQUIRE(other);
   sqlite3_busy_timeout((*other)->raw(), 50);
   int writing = 0, took = 0;
-  const std::size_t total = 20000;  // several chunks
+  const std::size_t total = 40000;  // three transactions (at most 16,384 rows each)
   auto r = app::import_students_file(
       t.f.write("big.csv", header + rows(0, static_cast<int>(total))), *t.store, "varia", "FI",
       "fi", core::from_unix_ms(0),
       [&](const app::import_progress& p) {
         if (p.rows_written == 0 || p.rows_written == total) return;  // the check; the end
         if (++writing != 2) return;
-        // Between the import's second and third chunk.
+        // Between the import's second and third transaction.
         if ((*other)->exec("BEGIN IMMEDIATE").is_ok()) {
           ++took;
           REQUIRE((*other)->exec("ROLLBACK").is_ok());
@@ -356,13 +356,14 @@ TEST_CASE("a number the database gives a student the file does not move: nothing
 TEST_CASE("a write failing midway keeps what came before, names the line; a re-run completes it",
           "[import][resume]") {
   import_fixture t;
-  // A failure no check can see coming (a full disk, say) at s7000, line 7002.
+  // A failure no check can see coming (a full disk, say) at s20000, line 20002: after the
+  // first transaction (at most 16,384 rows).
   REQUIRE(
       t.store->db()
-          .exec("CREATE TRIGGER fail_s7000 BEFORE INSERT ON students "
-                "WHEN NEW.student_ref = 's7000' BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END")
+          .exec("CREATE TRIGGER fail_s20000 BEFORE INSERT ON students "
+                "WHEN NEW.student_ref = 's20000' BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END")
           .is_ok());
-  const std::string text = header + rows(0, 10000);
+  const std::string text = header + rows(0, 24000);
   auto r = t.import(text);
   REQUIRE_FALSE(r);
   const std::string m = r.error().message();
@@ -370,24 +371,24 @@ TEST_CASE("a write failing midway keeps what came before, names the line; a re-r
   std::smatch g;
   REQUIRE(std::regex_search(
       m, g,
-      std::regex("^import stopped at line ([0-9]+) after writing ([0-9]+) rows: line 7002: .*"
+      std::regex("^import stopped at line ([0-9]+) after writing ([0-9]+) rows: line 20002: .*"
                  "disk full \\(test\\).*the rows before line [0-9]+ are stored; running the same "
                  "import again completes it")));
   const auto stopped_at = std::stoll(g[1].str());
   const auto written = std::stoll(g[2].str());
   CHECK(written > 0);  // earlier transactions stay
-  CHECK(written < 7000);
+  CHECK(written < 20000);
   CHECK(stopped_at == written + 2);  // every row before that line is stored (s0 is on line 2)
   CHECK(count(*t.store) == written);
   CHECK(t.store->find_student_by_phone("+358401000000"));
-  CHECK_FALSE(t.store->find_student_by_phone("+358401007000"));
+  CHECK_FALSE(t.store->find_student_by_phone("+358401020000"));
 
-  REQUIRE(t.store->db().exec("DROP TRIGGER fail_s7000").is_ok());
+  REQUIRE(t.store->db().exec("DROP TRIGGER fail_s20000").is_ok());
   auto again = t.import(text);
   INFO(again.error().to_string());
   REQUIRE(again);
-  CHECK(again->rows == 10000);
-  CHECK(static_cast<std::int64_t>(again->created) == 10000 - written);
+  CHECK(again->rows == 24000);
+  CHECK(static_cast<std::int64_t>(again->created) == 24000 - written);
   CHECK(static_cast<std::int64_t>(again->unchanged) == written);
-  CHECK(count(*t.store) == 10000);  // no row twice
+  CHECK(count(*t.store) == 24000);  // no row twice
 }

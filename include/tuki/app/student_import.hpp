@@ -1,18 +1,20 @@
 #pragma once
 // Importing a students CSV file of any size (a whole country: a million rows) beside a running
-// service, in two passes over the file, each read in chunks:
-//  1. The check, which writes nothing: a pool of threads checks rows, each handing its chunk's
-//     phone numbers to a worker process of its own (libphonenumber is the costly part, and its
-//     shared pattern cache serialises threads: phone_workers.hpp; with one checker, or if the
-//     workers cannot be started, numbers are normalised in-process); the calling thread finds
-//     repeated ids and numbers, and numbers the database gives a student the file does not give
-//     another one. Every error is reported (line-numbered) and nothing is written.
-//  2. The writes: the rows parsed again (with the numbers of pass 1) and written, in file order,
-//     in short transactions (a chunk, at most about 100 ms), the lock left free for a moment
-//     between them: the service's writer waits milliseconds, not the whole import. A failure
-//     that no check could foresee (a full disk) stops the import there with the line and the
-//     rows written; the transactions before stay, and the same import run again completes it
-//     (an upsert by student_id).
+// service, in two steps:
+//  1. The check, which writes nothing to the database: a reader thread cuts the file into
+//     chunks of rows, a pool of threads checks them, each handing its chunk's phone numbers to a
+//     worker process of its own (libphonenumber is the costly part, and its shared pattern cache
+//     serialises threads: phone_workers.hpp; with one checker, or if the workers cannot be
+//     started, numbers are normalised in-process); the calling thread finds repeated ids and
+//     numbers, and numbers the database gives a student the file does not give another one, and
+//     stages each good row (sqlite_store::stage_student: a TEMP table, no lock of the database).
+//     Every error is reported (line-numbered) and nothing is written.
+//  2. The copy: the staged rows go into students in file order, a chunk at a time, in short
+//     transactions (at most about 100 ms), the lock left free for a moment between them: the
+//     service's writer waits milliseconds, not the whole import. A failure that no check could
+//     foresee (a full disk) stops the import there with the line and the rows written; the
+//     transactions before stay, and the same import run again completes it (an upsert by
+//     student_id).
 // A file that is not UTF-8 is refused before any row is read (csv_import_text.hpp); columns the
 // file lacks keep their stored values.
 #include <cstddef>

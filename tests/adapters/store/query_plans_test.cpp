@@ -96,6 +96,18 @@ TEST_CASE("reads on every reply, ticket, round and scrape search an index of a g
       {"the student's open ticket of a category (each unprompted reply that opens a ticket)",
        [](sqlite_store& s) { (void)s.open_ticket_of(7, "wellbeing"); }, "tickets",
        "USING INDEX tickets_open_by_student (student_id=? AND category=?)"},
+      {"the copy of staged students (the students import, a chunk of rows at a time)",
+       [](sqlite_store& s) {
+         core::student st;
+         st.institution_id = "varia";
+         st.ref = "s1";
+         st.phone = "+358401234567";
+         REQUIRE(s.clear_staged_students().is_ok());
+         REQUIRE(s.stage_student(st, 2));
+         (void)s.copy_staged_students(1, 1, core::from_unix_ms(1'795'000'000'000), true);
+       },
+       "students", "USING INDEX sqlite_autoindex_students_1 (institution_id=? AND student_ref=?)",
+       "s"},
       {"the student's last reply (a reminder in quiet hours)",
        [](sqlite_store& s) { (void)s.last_inbound_at(7); }, "messages",
        "USING INDEX messages_last_inbound"},

@@ -186,6 +186,26 @@ class sqlite_store {
   /// its updated_at included, is left as it was).
   core::result<bool> upsert_student(const core::student& s, core::instant now,
                                     bool set_programme = true);
+  /// A bulk upsert in two steps (the students import): stage the rows, then copy ranges of
+  /// them into students with upsert_student's rules. Staged rows are kept in a TEMP table of
+  /// this connection, which takes no lock of the database: a caller may stage a million rows
+  /// while another connection writes, then copy them in short transactions. Returns the row's
+  /// stage number (1, 2, ... after clear_staged_students; `line`: where the row came from).
+  core::result<std::int64_t> stage_student(const core::student& s, std::size_t line);
+  /// Copies staged rows first..last; returns how many were written (new, or a value changed).
+  /// All or nothing: on an error nothing of the range is written (a phone number that a student
+  /// outside the range holds: copy the rows one at a time to find which). Store thread or CLI,
+  /// inside the caller's transaction or as one of its own.
+  core::result<std::int64_t> copy_staged_students(std::int64_t first, std::int64_t last,
+                                                  core::instant now, bool set_programme);
+  struct staged_student_row {
+    std::size_t line = 0;
+    std::string ref;
+    std::string phone;
+  };
+  std::optional<staged_student_row> staged_student(std::int64_t seq);
+  /// Empties the stage (the next row staged is 1 again).
+  core::status clear_staged_students();
   /// Inserts or updates staff by email, ignoring its case: a row stored under another case of
   /// the same email is replaced. A row that already holds every value is left as it was. Every
   /// member given is active afterwards (a deactivated one is active again: `reactivated`).
@@ -492,7 +512,9 @@ class sqlite_store {
                                               core::instant now);
   core::status add_status_history(std::int64_t id, const std::string& status, const std::string& detail,
                                   core::instant now);
+  core::status ensure_student_stage();
   std::unique_ptr<sqlite_connection> db_;
+  bool stage_created_ = false;  // the student stage exists on db_ (committed)
   std::chrono::seconds validity_{24 * 3600};
   std::unique_ptr<wal_tail_checkpoint> tail_;  // after db_: removed before the connection closes
 };
