@@ -244,7 +244,8 @@ core::result<import_summary> import_students_file(
   };
   std::vector<held_number> held;
   const std::int64_t before = count_students(store, institution_id);
-  const bool look_up = before > 0;  // a new institution's numbers are all free
+  // A new institution: its numbers are all free, and no row of the file is stored.
+  const bool look_up = before > 0;
   if (auto st = store.clear_staged_students(); !st) return st;
   core::status store_error;
   std::size_t rows_seen = 0;
@@ -376,7 +377,7 @@ core::result<import_summary> import_students_file(
       in_transaction = true;
       started = std::chrono::steady_clock::now();
     }
-    auto written = store.copy_staged_students(first, last, now, has_programme);
+    auto written = store.copy_staged_students(first, last, now, has_programme, !look_up);
     if (written) {
       pending.written += static_cast<std::size_t>(*written);
     } else if (!store.db().in_transaction()) {  // SQLite rolled the transaction back (I/O)

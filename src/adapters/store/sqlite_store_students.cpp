@@ -121,18 +121,21 @@ core::result<std::int64_t> sqlite_store::stage_student(const core::student& s, s
 
 core::result<std::int64_t> sqlite_store::copy_staged_students(std::int64_t first, std::int64_t last,
                                                               core::instant now,
-                                                              bool set_programme) {
+                                                              bool set_programme, bool all_new) {
   savepoint sp(*db_, "copy_staged_students");
   if (!sp.begun()) return sp.begun();
   const std::int64_t at = core::to_unix_ms(now);
-  auto updated = db_->prepare(update_stored)
-                     .bind(1, first)
-                     .bind(2, last)
-                     .bind(3, std::int64_t{set_programme})
-                     .bind(4, at)
-                     .run();
-  if (!updated) return updated;  // the savepoint's destructor undoes the range
-  std::int64_t written = db_->changes();
+  std::int64_t written = 0;
+  if (!all_new) {
+    auto updated = db_->prepare(update_stored)
+                       .bind(1, first)
+                       .bind(2, last)
+                       .bind(3, std::int64_t{set_programme})
+                       .bind(4, at)
+                       .run();
+    if (!updated) return updated;  // the savepoint's destructor undoes the range
+    written = db_->changes();
+  }
   auto inserted = db_->prepare(insert_new).bind(1, first).bind(2, last).bind(3, at).run();
   if (!inserted) return inserted;
   written += db_->changes();
