@@ -97,7 +97,7 @@ TEST_CASE("a matcher table that names a node its dialog lacks fails, saying so",
   REQUIRE_FALSE(missing);
   CHECK(missing.error().message() ==
         "dialog 'internship_reminder' has no node 'what_unclear' (nodes that wait for a reply: "
-        "ready, offer, what)");
+        "ready, offer, offer_wellbeing, offer_life, what)");
   auto no_wait = session_at("internship_reminder", "good_luck", who);
   REQUIRE_FALSE(no_wait);
   CHECK(no_wait.error().message() ==
