@@ -101,6 +101,7 @@ class stepper {
   }
 
   void reply(const node& n, const prepared_reply& r) {
+    if (n.quoted) s_.quotes[n.id] = std::string(excerpt_);
     // After a "but" the rest of the reply decides a veto: "ihan hyvin, mut mua kiusataan" is
     // not vetoed by "hyvin", "stressaa vähän mutta menee hyvin" is.
     // Built at the first veto that needs it. Not an std::optional: GCC 12 clears the whole
@@ -213,12 +214,17 @@ class stepper {
         case action::kind::score:
           add_score(d_, s_, a.key, a.amount);
           break;
-        case action::kind::ticket:
+        case action::kind::ticket: {
+          // The reply kept at the node the ticket quotes; this step's when there is none
+          // (the session was stored by a tuki that kept no quotes, or never passed there).
+          std::string_view quote = excerpt_;
+          if (!a.quote.empty())
+            if (const auto* q = s_.quotes.find(a.quote); q != s_.quotes.end()) quote = q->second;
           out_.effects.emplace_back(std::in_place_type<core::open_ticket>,
-                                    a.key.empty() ? cat : a.key,
-                                    ticket_urgency(d_, s_, a.urgency), d_.id, n.id,
-                                    std::string(excerpt_));
+                                    a.key.empty() ? cat : a.key, ticket_urgency(d_, s_, a.urgency),
+                                    d_.id, n.id, std::string(quote));
           break;
+        }
         case action::kind::send:
           send(a.text, core::sms_priority::reply, "message");
           break;

@@ -75,6 +75,17 @@ class dialog_reader {
         if (auto it = nd.categories.find(c.category); it != nd.categories.end())
           c.definition = &it->second;
     }
+    // The nodes whose replies a ticket quotes: the session keeps their replies.
+    auto mark_quoted = [&](const std::vector<action>& actions) {
+      for (const auto& a : actions)
+        if (a.type == action::kind::ticket && !a.quote.empty())
+          if (auto it = d_.node_index.find(a.quote); it != d_.node_index.end())
+            d_.nodes[it->second].quoted = true;
+    };
+    for (const auto& nd : d_.nodes) {
+      mark_quoted(nd.actions);
+      for (const auto& [name, cd] : nd.categories) mark_quoted(cd.actions);
+    }
   }
 
   void read_settings(const YAML::Node& n) {
@@ -242,11 +253,16 @@ class dialog_reader {
         action act;
         act.type = action::kind::ticket;
         if (!arg.IsNull()) {
-          if (!r_.map(arg, "ticket", {"category", "urgency"})) continue;
+          if (!r_.map(arg, "ticket", {"category", "urgency", "quote"})) continue;
           if (arg["category"])
             if (auto c = r_.string(arg["category"], "ticket category")) act.key = *c;
           if (arg["urgency"])
             if (auto u = read_urgency(arg["urgency"])) act.urgency = *u;
+          if (arg["quote"])
+            if (auto q = r_.string(arg["quote"], "ticket quote")) {
+              act.quote = *q;
+              act.quote_location = where(arg["quote"]);
+            }
         }
         out.push_back(std::move(act));
       } else if (kind == "send") {
@@ -262,7 +278,11 @@ class dialog_reader {
         out.push_back(std::move(act));
       } else if (kind == "opt_out") {
         auto b = r_.boolean(arg, "opt_out");
-        if (b && *b) out.push_back(action{action::kind::opt_out, {}, {}, 0, {}, {}});
+        if (b && *b) {
+          action act;
+          act.type = action::kind::opt_out;
+          out.push_back(std::move(act));
+        }
       } else {
         std::string msg = "unknown action '" + kind + "'";
         if (auto near = nearest(kind, kinds); !near.empty()) msg += " (did you mean '" + near + "'?)";

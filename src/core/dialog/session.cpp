@@ -81,15 +81,17 @@ void put_map(std::string& out, const Map& m, PutValue put_value) {
 // (skipped, as a newer writer may add fields).
 // clang-format off
 enum class field : unsigned {
-  dialog, expires, flags, format, hints_used, last_category, node, reminders_sent, results,
-  scores, started, token, version, visits, unknown
+  dialog, expires, flags, format, hints_used, last_category, node, quotes, reminders_sent,
+  results, scores, started, token, version, visits, unknown
 };
 constexpr const char* field_names[] = {
-  "dialog", "expires", "flags", "format", "hints_used", "last_category", "node", "reminders_sent",
-  "results", "scores", "started", "token", "version", "visits", "?"};
+  "dialog", "expires", "flags", "format", "hints_used", "last_category", "node", "quotes",
+  "reminders_sent", "results", "scores", "started", "token", "version", "visits", "?"};
 // clang-format on
 constexpr unsigned field_count = static_cast<unsigned>(field::unknown);
-constexpr unsigned all_fields = (1u << field_count) - 1;
+// Every field but `quotes`, which to_text writes only when a reply is kept.
+constexpr unsigned all_fields =
+    ((1u << field_count) - 1) & ~(1u << static_cast<unsigned>(field::quotes));
 
 field field_of(std::string_view k) {
   for (unsigned i = 0; i < field_count; ++i)
@@ -100,8 +102,9 @@ field field_of(std::string_view k) {
 const char* name_of(field f) { return field_names[static_cast<unsigned>(f)]; }
 
 // A nlohmann SAX handler that fills a session as the parser reads, without a JSON tree. Every
-// field must be there once; numbers must be integers in range; the maps hold only numbers (or
-// strings, for results) and the flags only strings. Values of unknown keys are skipped whole.
+// field must be there once (`quotes` may be missing); numbers must be integers in range; the maps
+// hold only numbers (or strings, for results and quotes) and the flags only strings. Values of
+// unknown keys are skipped whole.
 class session_reader {
  public:
   explicit session_reader(session& s) : s_(s) {}
@@ -110,9 +113,9 @@ class session_reader {
 
   bool complete() {
     if (!error.empty()) return false;
-    if (seen_ != all_fields) {
+    if ((seen_ & all_fields) != all_fields) {
       for (unsigned i = 0; i < field_count; ++i)
-        if (!(seen_ & (1u << i)))
+        if ((all_fields & (1u << i)) && !(seen_ & (1u << i)))
           return fail(std::string("no '") + name_of(static_cast<field>(i)) + "'");
     }
     return true;
@@ -144,6 +147,10 @@ class session_reader {
       }
       if (field_ == field::results) {
         s_.results[map_key_] = short_string(v);
+        return true;
+      }
+      if (field_ == field::quotes) {
+        s_.quotes[map_key_] = std::move(v);
         return true;
       }
       return wrong_type();
@@ -181,6 +188,8 @@ class session_reader {
         s_.scores = {};
       else if (field_ == field::results)
         s_.results = {};
+      else if (field_ == field::quotes)
+        s_.quotes = {};
       else
         return wrong_type();
       return enter();
@@ -328,6 +337,10 @@ std::string session::to_text() const {
   put_string(out, last_category);
   put_key(out, "node");
   put_string(out, node);
+  if (!quotes.empty()) {
+    put_key(out, "quotes");
+    put_map(out, quotes, put_string);
+  }
   put_key(out, "reminders_sent");
   put_int(out, reminders_sent);
   put_key(out, "results");

@@ -95,6 +95,14 @@ bool read_written_layout(std::string_view text, session& s) {
   s.last_category = v;
   if (!r.literal(R"(,"node":)") || !r.string(v)) return false;
   s.node = v;
+  // Written only when a node's reply is kept.
+  if (r.literal(R"(,"quotes":)") && !r.object([&](std::string_view k) {
+        std::string_view value;
+        if (!r.string(value)) return false;
+        s.quotes[k] = std::string(value);
+        return true;
+      }))
+    return false;
   if (!r.literal(R"(,"reminders_sent":)") || !r.integer(s.reminders_sent)) return false;
   if (!r.literal(R"(,"results":)") || !r.object([&](std::string_view k) {
         std::string_view value;

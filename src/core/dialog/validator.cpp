@@ -57,8 +57,19 @@ class checker {
   }
 
   void check_actions(const std::vector<action>& actions, const node& n) {
-    for (const auto& a : actions)
+    for (const auto& a : actions) {
       if (a.type == action::kind::send) check_text(a.text, n, "send text");
+      if (a.type == action::kind::ticket && !a.quote.empty()) {
+        const node* q = d_.find(a.quote);
+        if (!q)
+          error(a.quote_location, n.id,
+                "ticket quotes the reply at node '" + a.quote + "', which the dialog lacks");
+        else if (!q->wait)
+          error(a.quote_location, n.id,
+                "ticket quotes the reply at node '" + a.quote +
+                    "', which does not wait for a reply (only a node that waits has one)");
+      }
+    }
   }
 
   void check_node(const node& n) {

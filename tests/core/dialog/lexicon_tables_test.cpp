@@ -33,22 +33,33 @@ std::vector<fs::path> tables(const std::string& area) {
 const core::instant t0 = core::from_unix_ms(1'767'603'600'000);
 const conversation_settings settings{{{"en", "040 123"}}, std::chrono::days(14), ""};
 
-// The session of `dialog` waiting at `node`, reached with neutral answers (weekly_checkin's q2
-// and q3, student_message's offer, milestone_start's unclear and talk; any dialog's first
-// question).
-std::optional<session> session_at(const std::string& dialog, const std::string& node,
-                                  const student_context& who) {
-  auto out = start(library(), dialog, who, settings, t0);
-  std::vector<std::string> path;
-  if (dialog == "weekly_checkin" && node == "q2") path = {"3"};
-  if (dialog == "weekly_checkin" && node == "q3") path = {"3", "1"};
-  if (dialog == "student_message" && node == "offer") path = {"?"};
-  if (dialog == "milestone_start" && node == "unclear") path = {"3"};
-  if (dialog == "milestone_start" && node == "talk") path = {"3", "1"};
-  for (const auto& r : path) out = on_reply(library(), out.state, who, settings, r, t0);
-  if (!out.state || (!node.empty() && out.state->node != node))
-    throw std::runtime_error("could not reach node " + node + " of " + dialog);
-  return out.state;
+// The session of `dialog` waiting at `node` ("" = the dialog's `start`): started, then put at
+// `node` as a session that reached it would be (its reminders and hints unused). How a node
+// reads a reply depends on nothing else the session holds, so a table can ask any node that
+// waits without walking a path of answers to it. An error names what is wrong with `node`.
+core::result<session> session_at(const std::string& dialog_id, const std::string& node_id,
+                                 const student_context& who) {
+  const auto* d = library().find(dialog_id);
+  if (!d) return core::status::invalid_argument("no dialog '" + dialog_id + "'");
+  const std::string& at = node_id.empty() ? d->start : node_id;
+  const node* n = d->find(at);
+  if (!n) {
+    std::string known;
+    for (const auto& k : d->nodes)
+      if (k.wait) known += (known.empty() ? "" : ", ") + k.id;
+    return core::status::invalid_argument("dialog '" + dialog_id + "' has no node '" + at +
+                                          "' (nodes that wait for a reply: " + known + ")");
+  }
+  if (!n->wait)
+    return core::status::invalid_argument("node '" + at + "' of dialog '" + dialog_id +
+                                          "' does not wait for a reply");
+  auto out = start(library(), dialog_id, who, settings, t0);
+  if (!out.state) return core::status::invalid_argument("dialog '" + dialog_id + "' did not wait");
+  session s = *out.state;
+  s.node = at;
+  s.reminders_sent = 0;
+  s.hints_used = 0;
+  return s;
 }
 
 }  // namespace
@@ -59,22 +70,45 @@ TEST_CASE("matcher tables classify replies of the shipped dialogs", "[dialog][ta
   for (const auto& f : files) {
     YAML::Node doc = YAML::LoadFile(f.string());
     student_context who{"s-1", "Test", doc["language"].as<std::string>(), {}};
+    const std::string dialog = doc["dialog"] ? doc["dialog"].as<std::string>() : "weekly_checkin";
+    // The node a case asks: its own `node`, else the table's, else the dialog's `start`.
+    const std::string table_node = doc["node"] ? doc["node"].as<std::string>() : "";
     int row = 0;
     for (const auto& c : doc["cases"]) {
       ++row;
       const std::string reply = c["reply"].as<std::string>();
-      const std::string dialog = doc["dialog"] ? doc["dialog"].as<std::string>() : "weekly_checkin";
-      const std::string node = c["node"]                    ? c["node"].as<std::string>()
-                               : dialog == "weekly_checkin" ? "q1"
-                                                            : "";
+      const std::string node = c["node"] ? c["node"].as<std::string>() : table_node;
       const std::string want = c["category"].as<std::string>();
+      INFO(f.filename().string() << " row " << row << ": " << dialog << " node "
+                                 << (node.empty() ? "(start)" : node) << ", reply '" << reply
+                                 << "'");
       auto s = session_at(dialog, node, who);
-      auto out = on_reply(library(), s, who, settings, reply, t0 + std::chrono::minutes(1));
-      INFO(f.filename().string() << " row " << row << ": " << dialog << " node " << node
-                                 << ", reply '" << reply << "'");
+      if (!s) FAIL(s.error().message());
+      auto out = on_reply(library(), *s, who, settings, reply, t0 + std::chrono::minutes(1));
       CHECK(out.category.value_or("<none>") == want);
     }
   }
+}
+
+TEST_CASE("a matcher table that names a node its dialog lacks fails, saying so",
+          "[dialog][tables]") {
+  student_context who{"s-1", "Test", "en", {}};
+  auto missing = session_at("internship_reminder", "what_unclear", who);
+  REQUIRE_FALSE(missing);
+  CHECK(missing.error().message() ==
+        "dialog 'internship_reminder' has no node 'what_unclear' (nodes that wait for a reply: "
+        "ready, offer, offer_wellbeing, offer_life, what)");
+  auto no_wait = session_at("internship_reminder", "good_luck", who);
+  REQUIRE_FALSE(no_wait);
+  CHECK(no_wait.error().message() ==
+        "node 'good_luck' of dialog 'internship_reminder' does not wait for a reply");
+  // A node named is where the reply is read; none named is the dialog's start.
+  auto what = session_at("internship_reminder", "what", who);
+  REQUIRE(what);
+  CHECK(what->node == "what");
+  auto first = session_at("absence_checkin", "", who);
+  REQUIRE(first);
+  CHECK(first->node == "how");
 }
 
 TEST_CASE("keyword tables: whole-message keywords only", "[dialog][tables]") {

@@ -31,7 +31,10 @@ TEST_CASE("the written layout is read without a parser", "[dialog][session]") {
     many.results["r" + std::to_string(i)] = "ääkkönen 👍 " + std::to_string(i);
   }
   many.token = -5;  // any int64, as the full reader takes it
-  for (const session& s : {sample(), empty, many}) {
+  session quoting = sample();
+  quoting.quotes[std::string("ready")] = "no money for the bus card 😕";
+  quoting.quotes[std::string("how")] = "oon ollu kipee";
+  for (const session& s : {sample(), empty, many, quoting}) {
     session out;
     REQUIRE(read_written_layout(s.to_text(), out));
     CHECK(out == s);

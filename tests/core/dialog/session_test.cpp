@@ -178,20 +178,26 @@ nlohmann::json tree_of(const session& s) {
   for (const auto& f : s.flags) flags.push_back(f.str());
   nlohmann::json results = nlohmann::json::object();
   for (const auto& [k, v] : s.results) results[k.str()] = v.str();
-  return {{"format", 1},
-          {"dialog", s.dialog_id},
-          {"version", s.dialog_version.str()},
-          {"node", s.node},
-          {"token", s.token},
-          {"visits", map_of(s.visits)},
-          {"scores", map_of(s.scores)},
-          {"flags", flags},
-          {"results", results},
-          {"reminders_sent", s.reminders_sent},
-          {"hints_used", s.hints_used},
-          {"last_category", s.last_category},
-          {"started", core::to_unix_ms(s.started)},
-          {"expires", core::to_unix_ms(s.expires)}};
+  nlohmann::json j = {{"format", 1},
+                      {"dialog", s.dialog_id},
+                      {"version", s.dialog_version.str()},
+                      {"node", s.node},
+                      {"token", s.token},
+                      {"visits", map_of(s.visits)},
+                      {"scores", map_of(s.scores)},
+                      {"flags", flags},
+                      {"results", results},
+                      {"reminders_sent", s.reminders_sent},
+                      {"hints_used", s.hints_used},
+                      {"last_category", s.last_category},
+                      {"started", core::to_unix_ms(s.started)},
+                      {"expires", core::to_unix_ms(s.expires)}};
+  if (!s.quotes.empty()) {  // written only when a reply is kept
+    nlohmann::json quotes = nlohmann::json::object();
+    for (const auto& [k, v] : s.quotes) quotes[k.str()] = v;
+    j["quotes"] = quotes;
+  }
+  return j;
 }
 
 }  // namespace
@@ -207,6 +213,7 @@ TEST_CASE("session text is what a nlohmann tree of the session dumps, for every 
     s.visits[c + "key"] = b;
     s.flags.insert("f" + c);
     s.results["r" + c] = c + c;
+    s.quotes["q" + c] = "said " + c;
     REQUIRE(s.to_text() == tree_of(s).dump());
     auto back = session::from_text(s.to_text());
     REQUIRE(back.is_ok());
@@ -251,4 +258,27 @@ TEST_CASE("session text skips a key it does not know whatever number it holds, a
   CHECK_THAT(error_of("18446744073709551615"), Catch::Contains("not a JSON object"));
   const std::string text = sample().to_text();
   CHECK_THAT(error_of(text + std::string(1, '\0') + "junk"), Catch::Contains("NUL"));
+}
+
+TEST_CASE("a session keeps the replies tickets quote, and writes them only when there are some",
+          "[dialog][session]") {
+  session s = sample();
+  CHECK(s.to_text().find("quotes") == std::string::npos);  // as earlier versions wrote it
+  s.quotes[std::string("ready")] = "ei oo rahaa bussikorttiin \"😕\"\n";
+  const std::string text = s.to_text();
+  CHECK(text == tree_of(s).dump());
+  CHECK(nlohmann::json::parse(text).at("quotes").at("ready") == s.quotes.begin()->second);
+  auto back = session::from_text(text);
+  REQUIRE(back.is_ok());
+  CHECK(back.value() == s);
+  // Without escapes, the written layout reads it too; so does the full reader, in any layout.
+  s.quotes[std::string("ready")] = "no money for the bus card 😕";
+  back = session::from_text(s.to_text());
+  REQUIRE(back.is_ok());
+  CHECK(back.value() == s);
+  back = session::from_text(nlohmann::json::parse(s.to_text()).dump(2));
+  REQUIRE(back.is_ok());
+  CHECK(back.value() == s);
+  CHECK_FALSE(session::from_text(with("quotes", nlohmann::json::array())).is_ok());
+  CHECK_FALSE(session::from_text(with("quotes", {{"ready", 1}})).is_ok());
 }

@@ -128,6 +128,11 @@ void check_expectations(const YAML::Node& ex, const step_output& out) {
   for (const auto& t : effects_of<core::open_ticket>(out))
     tickets.push_back(t.category + " " + std::string(core::to_string(t.urgency)));
   CHECK(tickets == want_tickets);
+  if (ex["quotes"]) {  // the reply each ticket quotes (its excerpt), in the order opened
+    std::vector<std::string> quotes;
+    for (const auto& t : effects_of<core::open_ticket>(out)) quotes.push_back(t.excerpt);
+    CHECK(quotes == list(ex["quotes"]));
+  }
 
   std::vector<std::string> timers;
   for (const auto& t : effects_of<core::schedule_timer>(out))

@@ -32,6 +32,10 @@ struct action {
   int amount = 0;     // score: added (may be negative)
   core::urgency urgency = core::urgency::normal;  // ticket
   localized_text text;                            // send
+  /// ticket: the node whose reply the ticket quotes (the latest reply given there, which the
+  /// session keeps); "" = the reply of the step that opens the ticket.
+  std::string quote;
+  source_location quote_location;
 };
 
 /// What a matched category does: actions, then the next node (none = the dialog ends).
@@ -86,6 +90,8 @@ struct node {
   std::optional<std::string> next;   // nodes without a wait
   std::size_t next_index = no_node;  // `next` resolved at load
   source_location next_location;
+  /// A ticket quotes the reply given here (`quote:`): the session keeps it. Set at load.
+  bool quoted = false;
 };
 
 struct threshold {

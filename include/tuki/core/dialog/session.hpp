@@ -28,6 +28,11 @@ class session {
   small_map<short_string, int, 2> scores;  // score name -> total
   small_set<short_string, 4> flags;        // thresholds reached
   small_map<short_string, short_string, 4> results;
+  /// Node id -> the reply last given there (its first 160 bytes), kept only for the nodes a
+  /// ticket quotes (`{ticket: {quote: node}}`), so that a ticket opened by a later "yes" quotes
+  /// the student's own words. Written only when not empty: a session without one reads and
+  /// writes as before.
+  small_map<short_string, std::string, 1> quotes;
   int reminders_sent = 0;  // at the current node
   int hints_used = 0;      // at the current node
   std::string last_category;
