@@ -304,7 +304,8 @@ class sqlite_store {
   /// Messages left in `sending` by a crash go back to `queued`; returns how many (these may have
   /// reached the gateway already: the only window where a message can be sent twice).
   core::result<std::int64_t> requeue_in_flight(core::instant now);
-  /// Outbox jobs left `running` by a crash go back to `queued`; returns how many.
+  /// Outbox jobs left `running` by a crash go back to `queued` with the claim's attempt taken
+  /// back (the crash cut it short), as release_job does; returns how many.
   core::result<std::int64_t> requeue_running_jobs();
   std::optional<std::string> message_status(std::int64_t id);
   /// The status of outbound message `id` if `gateway` sent it, and how often it was handed to
