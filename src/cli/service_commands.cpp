@@ -6,10 +6,12 @@
 
 #include <unistd.h>
 
+#include "tuki/adapters/phone/phone_normalizer.hpp"
 #include "tuki/app/campaign_planner.hpp"
 #include "tuki/app/conversation.hpp"
 #include "tuki/app/institution_routing.hpp"
 #include "tuki/app/log.hpp"
+#include "tuki/app/number_opt_out.hpp"
 #include "tuki/app/roster_import.hpp"
 #include "tuki/app/service.hpp"
 #include "tuki/app/staff_roster.hpp"
@@ -88,6 +90,64 @@ void warn_quiet_hours(const config::config& cfg, const config::institution_setti
   std::cerr << "tuki: " << msg << "\n";
 }
 
+// `students opt-out PHONE` and `students opt-in PHONE`: the number as the institution's people
+// dial it, normalised as inbound numbers are (libphonenumber, the institution's country).
+void add_number_contact_command(CLI::App& students, bool opted_out, int& exit_code) {
+  auto* cmd = students.add_subcommand(
+      opted_out ? "opt-out" : "opt-in",
+      opted_out ? "Stop texting a phone number, as if it had texted STOP (nothing is texted)"
+                : "Text a phone number again, as if it had texted START (nothing is texted)");
+  auto common = std::make_shared<common_options>();
+  auto phone = std::make_shared<std::string>();
+  auto inst_id = std::make_shared<std::string>();
+  cmd->add_option("phone", *phone, "The number, as dialled in the institution's country or E.164")
+      ->required();
+  cmd->add_option("--institution", *inst_id,
+                  "Institution whose country reads the number (default: the only one)");
+  cmd->add_option("--config", common->config, "Configuration file")->capture_default_str();
+  cmd->callback([common, phone, inst_id, opted_out, &exit_code] {
+    auto cfg = load(*common);
+    if (!cfg) {
+      exit_code = fail(2, cfg.error().message());
+      return;
+    }
+    const auto* inst = institution_or_fail(*cfg, *inst_id, exit_code);
+    if (!inst) return;
+    auto number = adapters::normalize_phone(*phone, inst->country);
+    if (!number) {
+      exit_code = fail(2, number.error().message());
+      return;
+    }
+    auto store = app::open_store(*cfg);
+    if (!store) {
+      exit_code = fail(1, store.error().message());
+      return;
+    }
+    app::number_contact_change n;
+    auto st = in_transaction(**store, [&](adapters::sqlite_store& s) {
+      auto done = app::set_number_contact(s, *number, opted_out, wall_now());
+      if (done) n = *done;
+      return done.error();
+    });
+    if (!st) {
+      exit_code = fail(1, st.message());
+      return;
+    }
+    std::cout << (opted_out ? "opted out " : "opted in ") << *number
+              << (n.was_opted_out == opted_out
+                      ? (opted_out ? " (it was opted out already)" : " (it was not opted out)")
+                      : "")
+              << ": " << n.students.size() << " students hold it; ";
+    if (opted_out)
+      std::cout << (n.students.empty() ? "a student given it later is opted out as stored"
+                                       : "it gets no check-ins or dialog texts")
+                << " until 'tuki students opt-in' or START from it";
+    else
+      std::cout << "they get texts again (nothing was texted to say so)";
+    std::cout << database_note(*cfg) << "\n";
+  });
+}
+
 }  // namespace
 
 void register_service_commands(CLI::App& root, int& exit_code) {
@@ -143,6 +203,30 @@ void register_service_commands(CLI::App& root, int& exit_code) {
     std::cout << "imported " << summary->rows << " students (" << summary->created << " new, "
               << summary->updated << " updated, " << summary->unchanged << " unchanged) into "
               << inst->id << database_note(*cfg) << "\n";
+  });
+
+  add_number_contact_command(*students, true, exit_code);
+  add_number_contact_command(*students, false, exit_code);
+  auto* listed = students->add_subcommand(
+      "opted-out", "List the phone numbers opted out (STOP, a gateway's report or opt-out)");
+  listed->add_option("--config", common->config, "Configuration file")->capture_default_str();
+  listed->callback([common, &exit_code] {
+    auto cfg = load(*common);
+    if (!cfg) {
+      exit_code = fail(2, cfg.error().message());
+      return;
+    }
+    auto store = app::open_store(*cfg);
+    if (!store) {
+      exit_code = fail(1, store.error().message());
+      return;
+    }
+    const auto numbers = (*store)->opted_out_numbers();
+    std::cout << numbers.size() << " opted-out numbers" << database_note(*cfg) << "\n";
+    for (const auto& n : numbers)
+      std::cout << n.number << " since "
+                << date::format("%F %H:%M UTC", date::floor<std::chrono::minutes>(n.since)) << ", "
+                << n.students << " students\n";
   });
 
   auto* staff = root.add_subcommand("staff", "Manage staff");

@@ -31,9 +31,9 @@ expect() {  # expect CODE TEXT: the last run exited CODE and printed TEXT
 args="bogus"; run bogus
 expect 2 "tuki: unknown command 'bogus' after 'tuki' (commands: serve, students, staff, checkin, dialogs, sim, campaign, events, deliveries)"
 args="students bogus"; run students bogus
-expect 2 "unknown command 'bogus' after 'tuki students' (commands: import)"
+expect 2 "unknown command 'bogus' after 'tuki students' (commands: import, opt-out, opt-in, opted-out)"
 args="students"; run students
-expect 2 "'tuki students' needs a command (commands: import)"
+expect 2 "'tuki students' needs a command (commands: import, opt-out, opt-in, opted-out)"
 args="(nothing)"; run
 expect 2 "Usage: tuki [OPTIONS] SUBCOMMAND"
 pass "an unknown or missing command is named, with the commands there are (exit 2)"
@@ -93,6 +93,7 @@ pass "staff import --replace and staff deactivate: leavers deactivated and count
 sed 's/synchronous: full/synchronous: fulll/' "$tmp/tuki.yaml" >"$tmp/misspelt.yaml"
 for cmd in "dialogs check dialogs/weekly_checkin.yaml" "students import $tmp/none.csv" \
            "staff import $tmp/none.csv" "events import $tmp/none.csv" "deliveries failed" \
+           "students opt-out 0401234567" "students opted-out" \
            "checkin send --dialog weekly_checkin --to all" "campaign plan --dialog weekly_checkin --to all"; do
   # shellcheck disable=SC2086
   args="$cmd --config misspelt.yaml"; run $cmd --config "$tmp/misspelt.yaml"
@@ -130,6 +131,26 @@ expect 2 "dupcol.csv: line 1: column 'phone' appears twice (columns 2 and 10)"
 args="students import (again)"; run students import "$tmp/students.csv" --config "$tmp/tuki.yaml"
 expect 0 "imported 1 students (0 new, 0 updated, 1 unchanged)"
 pass "a column named twice refuses the file"
+
+# A number whose owner phoned the school: `students opt-out` stops it (as STOP from it, but
+# nothing is texted), `students opted-out` lists it, `students opt-in` ends it. The number is read
+# as the import reads it; one that is none changes nothing (exit 2).
+args="students opt-out"; run students opt-out "040 123 4567" --config "$tmp/tuki.yaml"
+expect 0 "opted out +358401234567: 1 students hold it; it gets no check-ins or dialog texts"
+args="students opt-out (again)"; run students opt-out +358401234567 --config "$tmp/tuki.yaml"
+expect 0 "opted out +358401234567 (it was opted out already): 1 students hold it"
+args="students opted-out"; run students opted-out --config "$tmp/tuki.yaml"
+expect 0 "1 opted-out numbers; database $tmp/tuki.db"
+case "$out" in *"+358401234567 since "*" UTC, 1 students"*) ;; *) fail "students opted-out did not list the number: $out" ;; esac
+args="students opt-out (no number)"; run students opt-out 040-12ab --config "$tmp/tuki.yaml"
+expect 2 "is not a"
+args="students opt-in"; run students opt-in 0401234567 --config "$tmp/tuki.yaml"
+expect 0 "opted in +358401234567: 1 students hold it; they get texts again (nothing was texted to say so)"
+args="students opted-out (none)"; run students opted-out --config "$tmp/tuki.yaml"
+expect 0 "0 opted-out numbers"
+args="students opt-in (again)"; run students opt-in 0401234567 --config "$tmp/tuki.yaml"
+expect 0 "opted in +358401234567 (it was not opted out)"
+pass "students opt-out, opted-out and opt-in: a number stopped and texted again by the operator"
 
 # A role of the institution's own: named in its routing file, then the staff CSV may give it.
 printf 'email,name,roles,campuses,groups,phone\nt@varia.test,T,tyovalmentaja,,,\n' >"$tmp/coach.csv"

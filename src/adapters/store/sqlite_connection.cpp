@@ -27,6 +27,25 @@ int wait_for_lock(void*, int tries_before) {
   return 1;
 }
 
+// What a failed step means, with SQLite's message. A UNIQUE or PRIMARY KEY conflict is a
+// duplicate (already_exists: an inbound message seen before, a number another student holds),
+// which callers act on. Any other constraint (CHECK, NOT NULL, FOREIGN KEY, a trigger's
+// RAISE(ABORT)) refuses the row itself (invalid_argument): no duplicate to look for, and trying
+// again fails the same way. Anything else is SQLite's own failure (io_error).
+core::status step_error(sqlite3* db) {
+  switch (sqlite3_extended_errcode(db)) {
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+    case SQLITE_CONSTRAINT_ROWID:
+      return core::status::already_exists(sqlite3_errmsg(db));
+    default:
+      break;
+  }
+  if ((sqlite3_errcode(db) & 0xff) == SQLITE_CONSTRAINT)
+    return core::status::invalid_argument(sqlite3_errmsg(db));
+  return core::status::io_error(std::string("sqlite: ") + sqlite3_errmsg(db));
+}
+
 }  // namespace
 
 sqlite_statement& sqlite_statement::bind(int index, std::int64_t v) {
@@ -47,12 +66,7 @@ sqlite_statement& sqlite_statement::bind_null(int index) {
 bool sqlite_statement::step() {
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
-  if (rc != SQLITE_DONE) {
-    sqlite3* db = sqlite3_db_handle(stmt_);
-    status_ = (rc == SQLITE_CONSTRAINT)
-                  ? core::status::already_exists(sqlite3_errmsg(db))
-                  : core::status::io_error(std::string("sqlite: ") + sqlite3_errmsg(db));
-  }
+  if (rc != SQLITE_DONE) status_ = step_error(sqlite3_db_handle(stmt_));
   return false;
 }
 

@@ -388,6 +388,18 @@ bool sqlite_store::number_opted_out(const std::string& phone) {
   return found;
 }
 
+std::vector<opted_out_number> sqlite_store::opted_out_numbers() {
+  auto& q = db_->prepare(
+      "SELECT o.number, o.at, (SELECT COUNT(*) FROM students s WHERE s.phone = o.number) "
+      "FROM opted_out_numbers o ORDER BY o.number");
+  std::vector<opted_out_number> out;
+  while (q.step())
+    out.push_back({q.column_text(0), core::from_unix_ms(q.column_int(1)),
+                   static_cast<std::size_t>(q.column_int(2))});
+  q.reset();
+  return out;
+}
+
 std::optional<stored_session> sqlite_store::load_session(std::int64_t student_id) {
   auto& q = db_->prepare("SELECT dialog_id, state FROM sessions WHERE student_id = ?1");
   q.bind(1, student_id);
@@ -1074,7 +1086,13 @@ std::int64_t sqlite_store::outbox_depth() {
 namespace tuki::adapters {
 
 core::result<std::int64_t> sqlite_store::requeue_running_jobs() {
-  if (auto s = db_->exec("UPDATE outbox SET status = 'queued' WHERE status = 'running'"); !s) return s;
+  // The claim counted an attempt that the crash cut short: it is taken back, as release_job
+  // takes back the attempt of a job put back untried, so that restarts do not bring a job to
+  // its alerts (a webhook's `webhook_undelivered` at attempt 12, mail's every 12th) early.
+  if (auto s = db_->exec("UPDATE outbox SET status = 'queued', attempts = MAX(attempts - 1, 0) "
+                         "WHERE status = 'running'");
+      !s)
+    return s;
   return static_cast<std::int64_t>(db_->changes());
 }
 

@@ -150,7 +150,7 @@ int service::send_webhooks() {
         if (auto r = s.release_job(id); !r) return r;
       return core::status::ok();
     };
-    // Tried once at a stop: if it fails, start-up queues them again (counted as an attempt).
+    // Tried once at a stop: if it fails, start-up queues them again (the attempt taken back).
     (void)run_job_until_stored(*writes_, release, stopping_, "webhook_job_store_failed");
     log_info("webhook_untried", {{"jobs", std::to_string(untried.size())}, {"why", why_untried}});
   }

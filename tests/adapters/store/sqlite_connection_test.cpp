@@ -45,3 +45,54 @@ TEST_CASE("a new database and its WAL are the owner's only, whatever the umask",
   REQUIRE(::stat((db.str() + "-wal").c_str(), &st) == 0);
   CHECK((st.st_mode & 077) == 0);
 }
+
+TEST_CASE(
+    "a step refused by a UNIQUE or PRIMARY KEY constraint is already_exists, by any other "
+    "constraint invalid_argument, each with SQLite's message",
+    "[store]") {
+  testing::temp_db db;
+  auto conn = sqlite_connection::open(db.path.string());
+  REQUIRE(conn);
+  auto& c = **conn;
+  REQUIRE(c.exec("PRAGMA foreign_keys = ON;"
+                 "CREATE TABLE parent (id INTEGER PRIMARY KEY);"
+                 "CREATE TABLE t (k TEXT PRIMARY KEY, u TEXT UNIQUE, n TEXT NOT NULL,"
+                 " c INTEGER CHECK (c > 0), p INTEGER REFERENCES parent (id));"
+                 "CREATE TABLE w (k TEXT PRIMARY KEY) WITHOUT ROWID;"
+                 "CREATE TRIGGER refuse BEFORE INSERT ON t WHEN NEW.k = 'raise'"
+                 " BEGIN SELECT RAISE(ABORT, 'refused (test)'); END;"
+                 "INSERT INTO parent VALUES (1); INSERT INTO w VALUES ('a');"
+                 "INSERT INTO t VALUES ('a', 'x', 'n', 1, 1)")
+              .is_ok());
+  using code = core::status::code;
+  struct refused {
+    const char* sql;
+    code expected;
+    const char* message;
+  };
+  const refused cases[] = {
+      {"INSERT INTO t VALUES ('a', 'y', 'n', 1, 1)", code::already_exists,
+       "UNIQUE constraint failed: t.k"},
+      {"INSERT INTO parent VALUES (1)", code::already_exists,
+       "UNIQUE constraint failed: parent.id"},
+      {"INSERT INTO w VALUES ('a')", code::already_exists, "UNIQUE constraint failed: w.k"},
+      {"INSERT INTO t VALUES ('b', 'x', 'n', 1, 1)", code::already_exists,
+       "UNIQUE constraint failed: t.u"},
+      {"INSERT INTO t VALUES ('b', 'y', NULL, 1, 1)", code::invalid_argument,
+       "NOT NULL constraint failed: t.n"},
+      {"INSERT INTO t VALUES ('b', 'y', 'n', 0, 1)", code::invalid_argument,
+       "CHECK constraint failed"},
+      {"INSERT INTO t VALUES ('b', 'y', 'n', 1, 2)", code::invalid_argument,
+       "FOREIGN KEY constraint failed"},
+      {"INSERT INTO t VALUES ('raise', 'y', 'n', 1, 1)", code::invalid_argument, "refused (test)"},
+      {"SELECT abs(-9223372036854775807 - 1)", code::io_error, "sqlite: integer overflow"},
+  };
+  for (const auto& r : cases) {
+    CAPTURE(r.sql);
+    auto st = c.prepare(r.sql).run();
+    CHECK(st.error_code() == r.expected);
+    CHECK_THAT(st.message(), Catch::Contains(r.message));
+  }
+  // A statement that succeeds after a refused one is ok again.
+  CHECK(c.prepare("INSERT INTO t VALUES ('b', 'y', 'n', 1, 1)").run().is_ok());
+}

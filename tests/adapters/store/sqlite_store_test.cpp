@@ -1132,6 +1132,49 @@ TEST_CASE("mail jobs are claimed crisis first, and a job put back untried keeps 
   CHECK_FALSE(store->job_running(*hook + 1000).value());
 }
 
+TEST_CASE("jobs left running by a crash are queued again with the claim's attempt taken back",
+          "[store]") {
+  temp_db db;
+  using std::chrono::seconds;
+  std::int64_t first = 0, retried = 0, done = 0, waiting = 0;
+  {
+    auto store = open_with_institution(db);
+    auto a = store->enqueue_job("webhook", "{}", t0, t0);
+    auto b = store->enqueue_job("webhook", "{}", t0, t0, job_priority::crisis);
+    auto c = store->enqueue_job("mail", "{}", t0, t0);
+    auto d = store->enqueue_job("webhook", "{}", t0 + seconds(60), t0);  // not due: never claimed
+    REQUIRE((a && b && c && d));
+    first = *a, retried = *b, done = *c, waiting = *d;
+    // b failed once and is being tried again; a is on its first attempt; c finished.
+    REQUIRE(store->claim_jobs("webhook", 10, t0).size() == 2);
+    REQUIRE(store->retry_job(retried, "webhook answered HTTP 503", t0 + seconds(30)));
+    REQUIRE(store->claim_jobs("webhook", 10, t0 + seconds(30)).size() == 1);
+    REQUIRE(store->claim_jobs("mail", 10, t0).size() == 1);
+    REQUIRE(store->finish_job(done));
+  }  // the process dies with a and b `running`
+
+  auto store = open_with_institution(db);
+  auto n = store->requeue_running_jobs();
+  REQUIRE(n);
+  CHECK(*n == 2);
+  auto attempts = [&](std::int64_t id) {
+    auto& q = store->db().prepare("SELECT attempts FROM outbox WHERE id = ?1");
+    return q.bind(1, id).first_int().value_or(-1);  // -1: no such job
+  };
+  CHECK(attempts(first) == 0);    // as if never tried
+  CHECK(attempts(retried) == 1);  // its failed attempt stays counted
+  CHECK(attempts(done) == 1);     // not running: left alone
+  CHECK(attempts(waiting) == 0);
+  const auto jobs = store->claim_jobs("webhook", 10, t0 + seconds(30));
+  REQUIRE(jobs.size() == 2);
+  CHECK(jobs[0].id == retried);  // crisis first
+  CHECK(jobs[0].attempts == 2);
+  CHECK(jobs[1].id == first);
+  CHECK(jobs[1].attempts == 1);
+  CHECK(store->requeue_running_jobs().value() == 2);
+  CHECK(attempts(first) == 0);  // each restart gives the attempt back
+}
+
 TEST_CASE("resume_jobs makes waiting mail retries due, not new jobs, refusals or webhooks",
           "[store][mail]") {
   temp_db db;

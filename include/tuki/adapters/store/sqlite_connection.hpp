@@ -33,7 +33,9 @@ class sqlite_statement {
     return v ? bind(index, *v) : bind_null(index);
   }
   /// Steps once: true when a row is available, false when done. Errors are reported through
-  /// status(); a failed step also returns false.
+  /// status(); a failed step also returns false. A UNIQUE or PRIMARY KEY conflict is
+  /// already_exists, any other constraint (CHECK, NOT NULL, FOREIGN KEY, a trigger's RAISE)
+  /// invalid_argument, anything else io_error; each with SQLite's message.
   bool step();
   /// Runs to completion (for writes). Resets afterwards.
   core::status run();

@@ -153,6 +153,13 @@ struct staff_deactivated {
   std::size_t tickets_due = 0;
 };
 
+/// A number on the opt-out list (opted_out_numbers), as `tuki students opted-out` shows it.
+struct opted_out_number {
+  std::string number;        // E.164
+  core::instant since;       // when it was listed (its first STOP since the last START)
+  std::size_t students = 0;  // student rows holding it now, of any institution
+};
+
 class sqlite_store {
  public:
   /// Opens the database at `path`, sets WAL and `synchronous`, and migrates it to the latest
@@ -241,6 +248,8 @@ class sqlite_store {
   core::status set_number_opted_out(const std::string& phone, bool opted_out, core::instant now);
   /// Whether the number sent STOP (or the gateway said it blocked us) and no START since.
   bool number_opted_out(const std::string& phone);
+  /// Every listed number, by number.
+  std::vector<opted_out_number> opted_out_numbers();
 
   std::optional<stored_session> load_session(std::int64_t student_id);
   core::status save_session(std::int64_t student_id, const std::string& dialog_id,
@@ -319,7 +328,8 @@ class sqlite_store {
   /// Messages left in `sending` by a crash go back to `queued`; returns how many (these may have
   /// reached the gateway already: the only window where a message can be sent twice).
   core::result<std::int64_t> requeue_in_flight(core::instant now);
-  /// Outbox jobs left `running` by a crash go back to `queued`; returns how many.
+  /// Outbox jobs left `running` by a crash go back to `queued` with the claim's attempt taken
+  /// back (the crash cut it short), as release_job does; returns how many.
   core::result<std::int64_t> requeue_running_jobs();
   std::optional<std::string> message_status(std::int64_t id);
   /// The status of outbound message `id` if `gateway` sent it, and how often it was handed to
