@@ -270,8 +270,12 @@ core::result<import_summary> import_students_file(
       if (errors.empty() && store_error.is_ok()) {
         if (auto seq = store.stage_student(s, line))
           staged = *seq;
-        else
-          store_error = seq.error();
+        else  // most likely a full or unwritable temporary directory: say which one
+          store_error = core::status::io_error(
+              "line " + std::to_string(line) +
+              ": keeping the checked rows in SQLite's temporary directory ($SQLITE_TMPDIR or "
+              "$TMPDIR, else /var/tmp; about 1.3 times the file's size) failed: " +
+              seq.error().message() + "; nothing was imported");
       }
     }
     if (store_error.is_ok())

@@ -392,3 +392,22 @@ TEST_CASE("a write failing midway keeps what came before, names the line; a re-r
   CHECK(static_cast<std::int64_t>(again->unchanged) == written);
   CHECK(count(*t.store) == 24000);  // no row twice
 }
+
+TEST_CASE("rows that cannot be kept for the copy name the temporary directory; nothing imported",
+          "[import][stage]") {
+  import_fixture t;
+  // The stage's temporary file failing at s5 (line 7), as a full /var/tmp would.
+  REQUIRE(t.store->clear_staged_students().is_ok());
+  REQUIRE(t.store->db()
+              .exec("CREATE TEMP TRIGGER fail_stage BEFORE INSERT ON student_stage "
+                    "WHEN NEW.student_ref = 's5' BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END")
+              .is_ok());
+  auto r = t.import(header + rows(0, 10));
+  REQUIRE_FALSE(r);
+  const std::string m = r.error().message();
+  INFO(m);
+  CHECK_THAT(m, Catch::StartsWith("line 7: keeping the checked rows in SQLite's temporary "
+                                  "directory ($SQLITE_TMPDIR or $TMPDIR, else /var/tmp"));
+  CHECK_THAT(m, Catch::Contains("disk full (test); nothing was imported"));
+  CHECK(count(*t.store) == 0);
+}
