@@ -1,21 +1,13 @@
 #include "tuki/core/http_message.hpp"
+#include "tuki/core/text/ascii_case.hpp"
 
-#include <algorithm>
-#include <cctype>
 
 namespace tuki::core {
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 std::string_view find_header(const std::vector<http_header>& hs, std::string_view name) {
   for (const auto& h : hs)
-    if (iequals(h.name, name)) return h.value;
+    if (ascii_iequals(h.name, name)) return h.value;
   return {};
 }
 
@@ -27,7 +19,7 @@ std::string_view http_request::header(std::string_view name) const {
 
 std::string_view http_request::credentials(std::string_view scheme) const {
   const auto h = header("Authorization");
-  if (h.size() <= scheme.size() || !iequals(h.substr(0, scheme.size()), scheme) ||
+  if (h.size() <= scheme.size() || !ascii_istarts_with(h, scheme) ||
       h[scheme.size()] != ' ')
     return {};
   const auto at = h.find_first_not_of(' ', scheme.size());

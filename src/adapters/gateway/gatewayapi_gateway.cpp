@@ -1,4 +1,5 @@
 #include "tuki/adapters/gateway/gatewayapi_gateway.hpp"
+#include "tuki/core/text/ascii_case.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -61,10 +62,7 @@ std::string without_keyword(const std::string& text, std::string_view keyword) {
   std::size_t start = 0;
   while (start < text.size() && blank(text[start])) ++start;
   if (keyword.empty() || text.size() - start < keyword.size()) return text;
-  for (std::size_t i = 0; i < keyword.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(text[start + i])) !=
-        std::tolower(static_cast<unsigned char>(keyword[i])))
-      return text;
+  if (!core::ascii_istarts_with(std::string_view(text).substr(start), keyword)) return text;
   std::size_t end = start + keyword.size();
   if (end < text.size() && !blank(text[end])) return text;
   while (end < text.size() && blank(text[end])) ++end;

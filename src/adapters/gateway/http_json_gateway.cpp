@@ -1,6 +1,6 @@
 #include "tuki/adapters/gateway/http_json_gateway.hpp"
+#include "tuki/core/text/ascii_case.hpp"
 
-#include <cctype>
 #include <charconv>
 #include <map>
 
@@ -77,12 +77,6 @@ std::optional<std::int64_t> positive_id(std::string_view s) {
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (s.empty() || ec != std::errc{} || end != s.data() + s.size() || v <= 0) return std::nullopt;
   return v;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 class http_json_gateway final : public sms_gateway {
@@ -200,7 +194,7 @@ class http_json_gateway final : public sms_gateway {
     given.remove_prefix(c_.prefix.size());
     const std::string digest = core::hmac_sha256(c_.secret, signed_text);
     const bool ok = c_.base64 ? core::constant_time_equal(core::base64_encode(digest), given)
-                              : core::constant_time_equal(core::hex_encode(digest), lower(given));
+                              : core::constant_time_equal(core::hex_encode(digest), core::ascii_lowercase(given));
     if (!ok) return core::status::unauthenticated(c_.signature_header + " does not match");
     return core::status::ok();
   }

@@ -1,4 +1,5 @@
 #include "tuki/adapters/gateway/inbound_auth.hpp"
+#include "tuki/core/text/ascii_case.hpp"
 
 #include <arpa/inet.h>
 
@@ -109,9 +110,9 @@ bool url_host_is_loopback(std::string_view url) {
   authority = authority.substr(0, authority.find_first_of("/?#"));
   if (auto at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
   if (authority.empty()) return false;
-  std::string host(authority.front() == '[' ? authority.substr(1, authority.find(']') - 1)
-                                            : authority.substr(0, authority.find(':')));
-  for (auto& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string host =
+      core::ascii_lowercase(authority.front() == '[' ? authority.substr(1, authority.find(']') - 1)
+                                                    : authority.substr(0, authority.find(':')));
   return host == "localhost" || is_loopback_address(host);
 }
 

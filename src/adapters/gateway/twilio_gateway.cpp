@@ -1,4 +1,5 @@
 #include "tuki/adapters/gateway/twilio_gateway.hpp"
+#include "tuki/core/text/ascii_case.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -124,9 +125,7 @@ class twilio_gateway final : public sms_gateway {
     // Advanced Opt-Out: Twilio has answered STOP, START or HELP itself (its own or the
     // Messaging Service's text) and says so; without the parameter nothing was answered for us.
     if (auto kind = core::form_value(*params, "OptOutType")) {
-      std::string k(*kind);
-      std::transform(k.begin(), k.end(), k.begin(),
-                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      const std::string k = core::ascii_lowercase(*kind);
       if (k == "stop" || k == "start" || k == "help") sms.keyword_answered = k;
     }
     return parsed<inbound_sms>::ok(std::move(sms));

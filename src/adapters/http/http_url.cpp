@@ -1,6 +1,6 @@
 #include "tuki/adapters/http/http_url.hpp"
+#include "tuki/core/text/ascii_case.hpp"
 
-#include <cctype>
 
 namespace tuki::adapters {
 
@@ -11,9 +11,7 @@ std::string http_url::host_header() const {
 
 std::optional<http_url> parse_http_url(std::string_view url) {
   constexpr std::string_view scheme = "http://";
-  if (url.size() < scheme.size()) return std::nullopt;
-  for (std::size_t i = 0; i < scheme.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(url[i])) != scheme[i]) return std::nullopt;
+  if (!core::ascii_istarts_with(url, scheme)) return std::nullopt;
   url.remove_prefix(scheme.size());
   if (auto hash = url.find('#'); hash != std::string_view::npos) url = url.substr(0, hash);
   auto end = url.find_first_of("/?");

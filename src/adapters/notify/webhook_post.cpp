@@ -1,6 +1,6 @@
 #include "tuki/adapters/notify/webhook_post.hpp"
+#include "tuki/core/text/ascii_case.hpp"
 
-#include <cctype>
 #include <string_view>
 
 #include <curl/curl.h>
@@ -14,16 +14,11 @@ std::size_t discard(char*, std::size_t size, std::size_t n, void*) { return size
 std::size_t header_line(char* data, std::size_t size, std::size_t n, void* user) {
   std::string_view line(data, size * n);
   constexpr std::string_view name = "retry-after:";
-  if (line.size() > name.size()) {
-    bool match = true;
-    for (std::size_t i = 0; i < name.size() && match; ++i)
-      match = std::tolower(static_cast<unsigned char>(line[i])) == name[i];
-    if (match) {
-      auto value = line.substr(name.size());
-      while (!value.empty() && (value.back() == '\r' || value.back() == '\n'))
-        value.remove_suffix(1);
-      *static_cast<std::string*>(user) = std::string(value);
-    }
+  if (line.size() > name.size() && core::ascii_istarts_with(line, name)) {
+    auto value = line.substr(name.size());
+    while (!value.empty() && (value.back() == '\r' || value.back() == '\n'))
+      value.remove_suffix(1);
+    *static_cast<std::string*>(user) = std::string(value);
   }
   return size * n;
 }

@@ -1,7 +1,7 @@
 #include "tuki/core/schedule/weekday_set.hpp"
+#include "tuki/core/text/ascii_case.hpp"
 
 #include <array>
-#include <cctype>
 
 namespace tuki::schedule {
 namespace {
@@ -11,8 +11,7 @@ constexpr std::array<std::string_view, 7> k_names{"sun", "mon", "tue", "wed", "t
 
 core::result<date::weekday> parse_weekday(std::string_view name) {
   if (name.size() == 3) {
-    std::string lower;
-    for (char c : name) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string lower = core::ascii_lowercase(name);
     for (unsigned i = 0; i < k_names.size(); ++i) {
       if (k_names[i] == lower) return date::weekday{i};
     }
