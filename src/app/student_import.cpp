@@ -307,8 +307,9 @@ core::result<import_summary> import_students_file(
   // (transaction_time) with a pause between them. Nothing is known to fail now. A chunk that
   // does fail is copied again one row at a time: a row whose number a student the file moves
   // still holds frees it first (that student gets a placeholder, "moving:" and its row id, until
-  // its own row gives it its new number), and any other failure (a full disk, a change made
-  // meanwhile) stops the import there: the transactions before stay, and the same import run
+  // its own row gives it its new number; the transaction does not commit while a placeholder is
+  // held, so an import that stops never leaves one), and any other failure (a full disk, a change
+  // made meanwhile) stops the import there: the transactions before stay, and the same import run
   // again completes it (each row is an upsert by student_id).
   import_summary summary;  // rows committed
   import_summary pending;  // rows of the open transaction
@@ -320,9 +321,19 @@ core::result<import_summary> import_students_file(
     auto row = store.staged_student(seq);
     return row ? row->line : 0;
   };
+  // Rows given a placeholder number in the open transaction whose own row is not copied yet.
+  std::vector<std::int64_t> moving;
+  auto placeholder_held = [&] {
+    std::erase_if(moving, [&](std::int64_t id) {
+      auto phone = store.db().prepare("SELECT phone FROM students WHERE id = ?1").bind(1, id).first_text();
+      return !phone || !phone->starts_with("moving:");
+    });
+    return !moving.empty();
+  };
   auto stop = [&](std::size_t line, const core::status& why) {
     if (in_transaction && store.db().in_transaction()) store.rollback();
     in_transaction = false;
+    moving.clear();
     const std::string at = std::to_string(line_of(first_seq));
     failure = core::status::io_error(
         "import stopped at line " + at + " after writing " + std::to_string(summary.rows) +
@@ -367,6 +378,7 @@ core::result<import_summary> import_students_file(
                       .run();
         !st)
       return st;
+    moving.push_back((*holder)->first);
     return store.copy_staged_students(seq, seq, now, has_programme);
   };
   for (std::int64_t first = 1; first <= staged && failure.is_ok();
@@ -399,10 +411,15 @@ core::result<import_summary> import_students_file(
       if (!failure.is_ok()) break;
     }
     pending.rows += static_cast<std::size_t>(last - first + 1);
-    if ((last == staged || pending.rows >= transaction_rows ||
-         std::chrono::steady_clock::now() - started >= transaction_time) &&
-        !commit())
+    const bool due = last == staged || pending.rows >= transaction_rows ||
+                     std::chrono::steady_clock::now() - started >= transaction_time;
+    if (due && placeholder_held()) {
+      if (last < staged) continue;  // commits once the student's own row has its new number
+      stop(0, core::status::internal("student row " + std::to_string(moving.front()) +
+                                     " would keep a placeholder number"));
       break;
+    }
+    if (due && !commit()) break;
   }
   (void)store.clear_staged_students();
   if (!failure.is_ok()) return failure;
