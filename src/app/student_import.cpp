@@ -147,12 +147,12 @@ core::status check_chunks(std::string_view text, const student_row_parser& parse
   return read_error;
 }
 
-std::int64_t count_students(adapters::sqlite_store& store, const std::string& institution_id) {
-  auto& q = store.db().prepare("SELECT COUNT(*) FROM students WHERE institution_id = ?1");
-  q.bind(1, institution_id);
-  std::int64_t n = q.step() ? q.column_int(0) : 0;
-  q.reset();
-  return n;
+bool has_students(adapters::sqlite_store& store, const std::string& institution_id) {
+  return store.db()
+             .prepare("SELECT EXISTS (SELECT 1 FROM students WHERE institution_id = ?1)")
+             .bind(1, institution_id)
+             .first_int()
+             .value_or(0) != 0;
 }
 
 // The stored student (id, student_ref) of the institution that holds `phone`, if any.
@@ -243,9 +243,9 @@ core::result<import_summary> import_students_file(
     std::string owner;  // the student_ref that holds the row's number now
   };
   std::vector<held_number> held;
-  const std::int64_t before = count_students(store, institution_id);
-  // A new institution: its numbers are all free, and no row of the file is stored.
-  const bool look_up = before > 0;
+  // A new institution: its numbers are all free, and no row of the file is stored. (Until the
+  // copy finds otherwise: another import of the same institution may store rows meanwhile.)
+  bool look_up = has_students(store, institution_id);
   if (auto st = store.clear_staged_students(); !st) return st;
   core::status store_error;
   std::size_t rows_seen = 0;
@@ -313,6 +313,11 @@ core::result<import_summary> import_students_file(
   // again completes it (each row is an upsert by student_id).
   import_summary summary;  // rows committed
   import_summary pending;  // rows of the open transaction
+  auto add = [](import_summary& to, const adapters::sqlite_store::copied_students& c) {
+    to.created += static_cast<std::size_t>(c.inserted);
+    to.updated += static_cast<std::size_t>(c.updated);
+    to.written += static_cast<std::size_t>(c.written());
+  };
   bool in_transaction = false;
   std::int64_t first_seq = 0;  // of the open transaction
   auto started = std::chrono::steady_clock::now();
@@ -353,6 +358,8 @@ core::result<import_summary> import_students_file(
     in_transaction = false;
     summary.rows += pending.rows;
     summary.written += pending.written;
+    summary.created += pending.created;
+    summary.updated += pending.updated;
     pending = {};
     report(lines * summary.rows / static_cast<std::size_t>(std::max<std::int64_t>(1, staged)), true,
            summary.rows);
@@ -360,7 +367,7 @@ core::result<import_summary> import_students_file(
     return true;
   };
   // Copies one staged row; frees its number from a student the file moves.
-  auto copy_row = [&](std::int64_t seq) -> core::result<std::int64_t> {
+  auto copy_row = [&](std::int64_t seq) -> core::result<adapters::sqlite_store::copied_students> {
     auto written = store.copy_staged_students(seq, seq, now, has_programme);
     if (written || written.error().error_code() != core::status::code::already_exists)
       return written;
@@ -394,8 +401,16 @@ core::result<import_summary> import_students_file(
       started = std::chrono::steady_clock::now();
     }
     auto written = store.copy_staged_students(first, last, now, has_programme, !look_up);
+    if (written && !look_up && written->inserted < last - first + 1) {
+      // Rows of this file stored since the check (another import of the same new institution,
+      // run at the same moment): not inserted, so updated, as from here on every chunk is.
+      look_up = true;
+      auto updated = store.copy_staged_students(first, last, now, has_programme);
+      if (updated) updated->inserted += written->inserted;
+      written = std::move(updated);
+    }
     if (written) {
-      pending.written += static_cast<std::size_t>(*written);
+      add(pending, *written);
     } else if (!store.db().in_transaction()) {  // SQLite rolled the transaction back (I/O)
       stop(line_of(first), written.error());
       break;
@@ -406,7 +421,7 @@ core::result<import_summary> import_students_file(
           stop(line_of(seq), one.error());
           break;
         }
-        pending.written += static_cast<std::size_t>(*one);
+        add(pending, *one);
       }
       if (!failure.is_ok()) break;
     }
@@ -423,13 +438,10 @@ core::result<import_summary> import_students_file(
   }
   (void)store.clear_staged_students();
   if (!failure.is_ok()) return failure;
-  const std::int64_t after = count_students(store, institution_id);
   if (auto st = store.audit("cli", "students_import", institution_id,
                             std::to_string(summary.rows) + " rows", now);
       !st)
     return st;
-  summary.created = static_cast<std::size_t>(std::max<std::int64_t>(0, after - before));
-  summary.updated = summary.written - std::min(summary.written, summary.created);
   summary.unchanged = summary.rows - summary.written;
   if (on_progress) on_progress({text.size(), text.size(), summary.rows});
   return summary;

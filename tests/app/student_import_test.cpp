@@ -437,6 +437,42 @@ TEST_CASE("an import stopped after a number moved leaves no placeholder number b
   CHECK(t.store->find_student_by_phone("+358401029000")->first_name == "Renamed");
 }
 
+TEST_CASE("a new institution's import updates the rows another import stored since its check",
+          "[import][resume]") {
+  import_fixture t;
+  // The institution has no student when the import starts, so its copy only inserts. While the
+  // file is checked, another import (another connection) stores two of its students with other
+  // names.
+  auto other = adapters::sqlite_store::open((t.f.dir / "t.db").string());
+  REQUIRE(other);
+  bool stored = false;
+  auto meanwhile = [&](const app::import_progress&) {
+    if (stored) return;
+    stored = true;
+    for (const char* ref : {"s3", "s7000"}) {
+      core::student s;
+      s.institution_id = "varia";
+      s.ref = ref;
+      s.phone = ref == std::string("s3") ? "+358401000003" : "+358401007000";
+      s.first_name = "Other";
+      s.language = "fi";
+      REQUIRE((*other)->upsert_student(s, core::from_unix_ms(0)));
+    }
+  };
+  auto r = app::import_students_file(t.f.write("in.csv", header + rows(0, 9000)), *t.store, "varia",
+                                     "FI", "fi", core::from_unix_ms(0), meanwhile, 2);
+  INFO(r.error().to_string());
+  REQUIRE(r);
+  REQUIRE(stored);
+  CHECK(count(*t.store) == 9000);
+  // The file's values, not the other import's.
+  CHECK(t.store->find_student_by_phone("+358401000003")->first_name == "N3");
+  CHECK(t.store->find_student_by_phone("+358401007000")->first_name == "N7000");
+  CHECK(r->rows == 9000);
+  CHECK(r->created == 8998);
+  CHECK(r->updated == 2);
+}
+
 TEST_CASE("rows that cannot be kept for the copy name the temporary directory; nothing imported",
           "[import][stage]") {
   import_fixture t;

@@ -119,13 +119,12 @@ core::result<std::int64_t> sqlite_store::stage_student(const core::student& s, s
   return db_->last_insert_id();
 }
 
-core::result<std::int64_t> sqlite_store::copy_staged_students(std::int64_t first, std::int64_t last,
-                                                              core::instant now,
-                                                              bool set_programme, bool all_new) {
+core::result<sqlite_store::copied_students> sqlite_store::copy_staged_students(
+    std::int64_t first, std::int64_t last, core::instant now, bool set_programme, bool all_new) {
   savepoint sp(*db_, "copy_staged_students");
   if (!sp.begun()) return sp.begun();
   const std::int64_t at = core::to_unix_ms(now);
-  std::int64_t written = 0;
+  copied_students written;
   if (!all_new) {
     auto updated = db_->prepare(update_stored)
                        .bind(1, first)
@@ -134,11 +133,11 @@ core::result<std::int64_t> sqlite_store::copy_staged_students(std::int64_t first
                        .bind(4, at)
                        .run();
     if (!updated) return updated;  // the savepoint's destructor undoes the range
-    written = db_->changes();
+    written.updated = db_->changes();
   }
   auto inserted = db_->prepare(insert_new).bind(1, first).bind(2, last).bind(3, at).run();
   if (!inserted) return inserted;
-  written += db_->changes();
+  written.inserted = db_->changes();
   if (auto st = sp.release(); !st) return st;
   return written;
 }
@@ -173,7 +172,7 @@ core::result<bool> sqlite_store::upsert_student(const core::student& s, core::in
     return core::status::already_exists("student " + s.ref +
                                         ": phone number already belongs to another student");
   if (!written) return written.error();
-  return *written > 0;
+  return written->written() > 0;
 }
 
 }  // namespace tuki::adapters

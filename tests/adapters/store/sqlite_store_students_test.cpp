@@ -80,7 +80,8 @@ TEST_CASE("staged students are copied with the upsert's rules; only rows that ch
 
   auto written = store->copy_staged_students(1, 3, t1, false);
   REQUIRE(written);
-  CHECK(*written == 2);  // s1 changed, s3 new; s2 left alone
+  CHECK(written->updated == 1);   // s1 changed; s2 left alone
+  CHECK(written->inserted == 1);  // s3 new
   CHECK(count_students(*store) == 3);
   CHECK(column(*store, "s1", "first_name") == "Aina");
   CHECK(column(*store, "s1", "programme") == "logistics");
@@ -91,7 +92,7 @@ TEST_CASE("staged students are copied with the upsert's rules; only rows that ch
   CHECK(column(*store, "s3", "created_at") == std::to_string(core::to_unix_ms(t1)));
 
   // The same rows again: nothing left to write. Cleared, the stage counts from 1 again.
-  CHECK(store->copy_staged_students(1, 3, t1, false).value() == 0);
+  CHECK(store->copy_staged_students(1, 3, t1, false).value().written() == 0);
   REQUIRE(store->clear_staged_students().is_ok());
   CHECK_FALSE(store->staged_student(1));
   CHECK(store->stage_student(student("s4", "+358401000004"), 9).value() == 1);
@@ -110,8 +111,8 @@ TEST_CASE("a staged row given a number that sent STOP is opted out when copied",
   REQUIRE_FALSE(store->copy_staged_students(1, 3, t1, true));
   CHECK(column(*store, "s1", "phone") == "+358401000001");
   CHECK(count_students(*store) == 1);
-  REQUIRE(store->copy_staged_students(1, 1, t1, true).value() == 1);
-  REQUIRE(store->copy_staged_students(3, 3, t1, true).value() == 1);
+  REQUIRE(store->copy_staged_students(1, 1, t1, true).value().written() == 1);
+  REQUIRE(store->copy_staged_students(3, 3, t1, true).value().written() == 1);
   CHECK(column(*store, "s1", "opted_out") == "1");
   CHECK(column(*store, "s3", "opted_out") == "0");
 }
@@ -137,7 +138,7 @@ TEST_CASE("a failed copy writes nothing of its range and leaves the transaction 
   CHECK(column(*store, "s1", "first_name") == "Aino");
   CHECK(count_students(*store) == 2);
   // The rows before the failing one, alone, are copied in the same transaction.
-  CHECK(store->copy_staged_students(1, 2, t1, true).value() == 2);
+  CHECK(store->copy_staged_students(1, 2, t1, true).value().written() == 2);
   REQUIRE(store->commit().is_ok());
   CHECK(column(*store, "s1", "first_name") == "Aina");
   CHECK(count_students(*store) == 3);
@@ -171,7 +172,7 @@ TEST_CASE("staging takes no lock of the database: another connection writes mean
   CHECK((*other)->exec("COMMIT").is_ok());
   REQUIRE(store->db().exec("COMMIT").is_ok());
   CHECK(count_students(*store) == 0);  // staged, not written
-  REQUIRE(store->copy_staged_students(1, 500, t1, true).value() == 500);
+  REQUIRE(store->copy_staged_students(1, 500, t1, true).value().written() == 500);
   CHECK(count_students(*store) == 500);
 }
 
@@ -185,9 +186,15 @@ TEST_CASE("a copy of rows known to be new skips the look-up of stored rows", "[s
   REQUIRE(store->stage_student(renamed, 2));
   REQUIRE(store->stage_student(student("s2", "+358401000002"), 3));
   // The caller's promise broken on purpose: the stored row is left as it is, not duplicated.
-  CHECK(store->copy_staged_students(1, 2, t1, true, true).value() == 1);
+  auto blind = store->copy_staged_students(1, 2, t1, true, true);
+  REQUIRE(blind);
+  CHECK(blind->inserted == 1);  // s2; s1 is neither inserted nor updated
+  CHECK(blind->updated == 0);
   CHECK(column(*store, "s1", "first_name") == "Aino");
   CHECK(count_students(*store) == 2);
-  CHECK(store->copy_staged_students(1, 2, t1, true).value() == 1);
+  auto looked_up = store->copy_staged_students(1, 2, t1, true);
+  REQUIRE(looked_up);
+  CHECK(looked_up->updated == 1);  // s1
+  CHECK(looked_up->inserted == 0);
   CHECK(column(*store, "s1", "first_name") == "Aina");
 }

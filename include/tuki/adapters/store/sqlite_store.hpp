@@ -199,16 +199,22 @@ class sqlite_store {
   /// while another connection writes, then copy them in short transactions. Returns the row's
   /// stage number (1, 2, ... after clear_staged_students; `line`: where the row came from).
   core::result<std::int64_t> stage_student(const core::student& s, std::size_t line);
-  /// Copies staged rows first..last; returns how many were written (new, or a value changed).
+  /// What a copy wrote: stored students given a new value, and new students.
+  struct copied_students {
+    std::int64_t updated = 0;
+    std::int64_t inserted = 0;
+    std::int64_t written() const { return updated + inserted; }
+  };
+  /// Copies staged rows first..last; returns how many were updated and inserted.
   /// All or nothing: on an error nothing of the range is written (a phone number that a student
   /// outside the range holds: copy the rows one at a time to find which). Store thread or CLI,
   /// inside the caller's transaction or as one of its own. `all_new`: the caller knows that no
   /// row of the range is stored (an institution's first import, its ids checked unique): the
   /// look-up of stored rows, a fifth of the copy, is skipped, and a stored row would be left
   /// as it is.
-  core::result<std::int64_t> copy_staged_students(std::int64_t first, std::int64_t last,
-                                                  core::instant now, bool set_programme,
-                                                  bool all_new = false);
+  core::result<copied_students> copy_staged_students(std::int64_t first, std::int64_t last,
+                                                     core::instant now, bool set_programme,
+                                                     bool all_new = false);
   struct staged_student_row {
     std::size_t line = 0;
     std::string ref;
