@@ -65,6 +65,11 @@ void warn_unknown(yaml_reader& r, const YAML::Node& n, const std::vector<std::st
 
 }  // namespace
 
+const std::vector<std::string>& contact_classes() {
+  static const std::vector<std::string> classes{"wanted", "declined"};
+  return classes;
+}
+
 const std::string& lexicon::reply(const std::string& language, const std::string& key) const {
   static const std::string empty;
   for (const std::string& lang : {language, std::string("en")}) {
@@ -118,6 +123,7 @@ void load_lexicon_text(const std::string& text, const std::string& file, lexicon
                 "contrast",
                 "sentiment",
                 "topics",
+                "contact",
                 "courtesy",
                 "not_typos",
                 "keywords",
@@ -162,6 +168,9 @@ void load_lexicon_text(const std::string& text, const std::string& file, lexicon
     if (auto s = r.strings(root["problem_words"], "problem_words")) l.problem_words = *s;
   read_lists(r, root["sentiment"], "sentiment", l.sentiment);
   read_lists(r, root["topics"], "topics", l.topics);
+  if (root["contact"] && root["contact"].IsMap())
+    warn_unknown(r, root["contact"], contact_classes(), "contact");
+  read_lists(r, root["contact"], "contact", l.contact);
   read_lists(r, root["keywords"], "keywords", l.keywords);
   if (root["courtesy"])
     if (auto s = r.strings(root["courtesy"], "courtesy")) l.courtesy = *s;

@@ -26,6 +26,7 @@ std::shared_ptr<const lexicon_sets> build_lexicon_sets(const lexicon& lex, bool 
     for (const auto& w : l.negations_own_language) ambiguous.insert(w);
     for (const auto& [answer, words] : l.answers) ambiguous.insert(words.begin(), words.end());
   }
+  for (const auto& cls : contact_classes()) s->contact.try_emplace(cls, s->words);
   for (const auto& [code, l] : lex.languages) {
     for (const auto& [word, value] : l.numbers)
       if (!ambiguous.count(word)) s->numbers.add(word, value, strip_accents);
@@ -39,6 +40,9 @@ std::shared_ptr<const lexicon_sets> build_lexicon_sets(const lexicon& lex, bool 
     for (const auto& [cls, tag] : polarities)
       if (auto it = l.sentiment.find(cls); it != l.sentiment.end())
         for (const auto& w : it->second) s->sentiment.add(w, tag, strip_accents);
+    for (auto& [cls, set] : s->contact)
+      if (auto it = l.contact.find(cls); it != l.contact.end())
+        for (const auto& w : it->second) set.add(w, 0, strip_accents);
     for (const auto& [topic, words] : l.topics)
       for (const auto& w : words)
           s->topics.try_emplace(topic, s->words).first->second.add(w, 0, strip_accents);

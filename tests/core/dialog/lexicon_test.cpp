@@ -96,3 +96,32 @@ TEST_CASE("a reply with a brace that makes no placeholder is an error", "[dialog
         "fi.yaml:3:16: error: replies.ticket_seen: '}' at character 29 has no '{' before it (tuki "
         "has no escape for a literal brace)");
 }
+
+TEST_CASE("contact lists must be lists of strings; an unknown contact list is a warning",
+          "[dialog][lexicon]") {
+  const std::string crisis = "crisis: {phrases: [itsemurha*]}\n";
+  CHECK(load_errors("language: fi\ncontact:\n  wanted: [soittakaa]\n  declined: [\"älä soita\"]\n" +
+                    crisis)
+            .empty());
+  CHECK(load_errors("language: fi\ncontact:\n  wanted: {a: soittakaa}\n" + crisis) ==
+        "fi.yaml:3:11: error: contact.wanted must be a list of strings, found a map");
+  CHECK(load_errors("language: fi\ncontact:\n  declined: [[\"älä soita\"]]\n" + crisis) ==
+        "fi.yaml:3:14: error: contact.declined must be a string, found a list");
+  CHECK(load_errors("language: fi\ncontact: [soittakaa]\n" + crisis) ==
+        "fi.yaml:2:10: error: contact must be a map, found a list");
+  CHECK(load_errors("language: fi\ncontact:\n  wantd: [soittakaa]\n" + crisis) ==
+        "fi.yaml:3:3: warning: unknown key 'wantd' in contact (ignored); did you mean 'wanted'?");
+}
+
+TEST_CASE("a lexicon's contact lists are kept per class", "[dialog][lexicon]") {
+  lexicon lex;
+  std::vector<diagnostic> diags;
+  load_lexicon_text(
+      "language: sv\ncontact:\n  wanted: [\"ring mig\", \"kan nån ringa mig\"]\n"
+      "  declined: [\"ring mig inte\"]\ncrisis: {phrases: [\"vill dö\"]}\n",
+      "sv.yaml", lex, diags);
+  CHECK(diags.empty());
+  const auto& contact = lex.languages.at("sv").contact;
+  CHECK(contact.at("wanted") == std::vector<std::string>{"ring mig", "kan nån ringa mig"});
+  CHECK(contact.at("declined") == std::vector<std::string>{"ring mig inte"});
+}

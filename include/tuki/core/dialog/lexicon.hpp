@@ -45,6 +45,10 @@ struct language_lexicon {
   std::vector<std::string> contrast;
   std::map<std::string, std::vector<std::string>> sentiment;  // positive, neutral, negative
   std::map<std::string, std::vector<std::string>> topics;     // studies, wellbeing, life, ...
+  /// Phrases that ask for contact ("call me", "soittakaa", "kan nån ringa mig") under
+  /// "wanted", and that decline it ("dont call", "älä soita", "nezvaniet") under "declined":
+  /// read by `{contact: wanted}` and `{contact: declined}` at the dialogs' contact questions.
+  std::map<std::string, std::vector<std::string>> contact;
   std::map<std::string, std::vector<std::string>> keywords;   // stop, start, help, pause
   /// Single words that may stand beside a keyword without making it a sentence ("stop pls",
   /// "lopeta kiitos").
@@ -69,6 +73,9 @@ struct lexicon {
       std::map<std::string, std::vector<std::string>> language_lexicon::*lists,
       const std::string& class_name) const;
 };
+
+/// The classes of a lexicon's `contact` map: "wanted", "declined".
+const std::vector<std::string>& contact_classes();
 
 /// Loads dir/*.yaml: each <lang>.yaml and common.yaml. Problems are appended to `diags`
 /// (unknown keys are warnings so that a newer lexicon still loads). A missing directory, a

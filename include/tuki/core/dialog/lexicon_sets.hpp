@@ -48,6 +48,9 @@ struct lexicon_sets {
   bool courtesy_at(const std::vector<token>& tokens, std::size_t i) const;
   phrase_set sentiment;  // tag: +1 positive, 0 neutral, -1 negative
   std::map<std::string, phrase_set> topics;
+  /// contact_classes() -> the phrases of every lexicon's `contact` class (tag 0); both classes
+  /// are present, empty when no lexicon lists one.
+  std::map<std::string, phrase_set> contact;
   phrase_set all_topics;                    // every topic's words, tag = index in topic_names
   std::vector<std::string> topic_names;     // at most 64
   std::map<std::string, phrase_set> emoji;  // class -> emoji (common.yaml)
