@@ -66,7 +66,7 @@ void warn_unknown(yaml_reader& r, const YAML::Node& n, const std::vector<std::st
 }  // namespace
 
 const std::vector<std::string>& contact_classes() {
-  static const std::vector<std::string> classes{"wanted", "declined"};
+  static const std::vector<std::string> classes{"wanted", "declined", "talk"};
   return classes;
 }
 

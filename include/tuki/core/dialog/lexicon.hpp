@@ -74,7 +74,7 @@ struct lexicon {
       const std::string& class_name) const;
 };
 
-/// The classes of a lexicon's `contact` map: "wanted", "declined".
+/// The classes of a lexicon's `contact` map: "wanted", "declined", "talk".
 const std::vector<std::string>& contact_classes();
 
 /// Loads dir/*.yaml: each <lang>.yaml and common.yaml. Problems are appended to `diags`

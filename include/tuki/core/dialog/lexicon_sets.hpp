@@ -48,7 +48,7 @@ struct lexicon_sets {
   bool courtesy_at(const std::vector<token>& tokens, std::size_t i) const;
   phrase_set sentiment;  // tag: +1 positive, 0 neutral, -1 negative
   std::map<std::string, phrase_set> topics;
-  /// contact_classes() -> the phrases of every lexicon's `contact` class (tag 0); both classes
+  /// contact_classes() -> the phrases of every lexicon's `contact` class (tag 0); every class
   /// are present, empty when no lexicon lists one.
   std::map<std::string, phrase_set> contact;
   phrase_set all_topics;                    // every topic's words, tag = index in topic_names

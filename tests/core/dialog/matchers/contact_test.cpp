@@ -21,7 +21,7 @@ std::shared_ptr<const lexicon_sets> sets_of(const std::vector<std::string>& file
 const lexicon_sets& sets() {
   static const auto s = sets_of({R"(language: fi
 negations: [ei]
-contact: {wanted: [soittakaa, "soita mulle"], declined: ["älä soita"]}
+contact: {wanted: [soittakaa, "soita mulle"], declined: ["älä soita"], talk: ["haluan puhua"]}
 crisis: {phrases: [itsemurh*]}
 )",
                                  R"(language: sv
@@ -66,6 +66,12 @@ TEST_CASE("contact: wanted and declined read every language's phrases", "[dialog
   CHECK_FALSE(hit(**wanted, "soitakaa", false));
   CHECK(hit(**wanted, "soitakaa", true));
   CHECK((**wanted).describe() == "contact wanted");
+  // Asking to talk is a list of its own: no request for a call.
+  auto talk = make("talk");
+  REQUIRE(talk.is_ok());
+  CHECK(hit(**talk, "haluan puhua jonkun kanssa", false));
+  CHECK_FALSE(hit(**wanted, "haluan puhua jonkun kanssa", false));
+  CHECK_FALSE(hit(**talk, "soittakaa", false));
 }
 
 TEST_CASE("contact: an unknown list or a list no lexicon has is refused, saying why",
@@ -73,10 +79,10 @@ TEST_CASE("contact: an unknown list or a list no lexicon has is refused, saying 
   auto unknown = make("wantd");
   REQUIRE_FALSE(unknown.is_ok());
   CHECK(unknown.error().message() ==
-        "unknown contact list 'wantd' (did you mean 'wanted'?); expects wanted or declined");
+        "unknown contact list 'wantd' (did you mean 'wanted'?); expects wanted, declined or talk");
   auto list = make("[wanted]");
   REQUIRE_FALSE(list.is_ok());
-  CHECK(list.error().message() == "expects wanted or declined");
+  CHECK(list.error().message() == "expects wanted, declined or talk");
   auto bare = sets_of({"language: en\ncrisis: {phrases: [suicide]}\n"});
   auto missing = make("declined", *bare);
   REQUIRE_FALSE(missing.is_ok());
