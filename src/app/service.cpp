@@ -195,6 +195,13 @@ core::result<std::unique_ptr<service>> service::create(config::config cfg) {
     log_error("requeue_failed", {{"what", "jobs"}, {"error", jobs.error().message()}});
     return jobs.error();
   }
+  for (const auto& [id, kind] : jobs->failed)
+    log_error("job_failed_interrupted",
+              {{"job", std::to_string(id)},
+               {"kind", kind},
+               {"runs", std::to_string(adapters::sqlite_store::max_interrupted_runs)},
+               {"effect", "not run again: its run was cut short at every start-up, so it is taken "
+                          "to stop the process; see the outbox table's payload and last_error"}});
   if (c.store.path != ":memory:") {
     // Checkpoints run beside the store thread, not inside its commits (wal_checkpointer.hpp).
     auto cp = adapters::wal_checkpointer::start(c.store.path, c.store.synchronous,

@@ -416,6 +416,14 @@ INSERT OR IGNORE INTO opted_out_numbers (number, at)
 UPDATE students SET opted_out = 1
  WHERE opted_out = 0 AND phone IN (SELECT number FROM opted_out_numbers);
 )sql"},
+      // A mail or webhook job whose run stops the process (a crash in its post) was queued
+      // again at every start-up with its attempt given back: the service crash-looped for ever.
+      // Start-ups that find a job `running` are counted until one of its runs ends normally;
+      // the third fails the job (sqlite_store::requeue_running_jobs).
+      {21, "interrupted runs of outbox jobs",
+       R"sql(
+ALTER TABLE outbox ADD COLUMN interrupted INTEGER NOT NULL DEFAULT 0;
+)sql"},
   };
   return all;
 }

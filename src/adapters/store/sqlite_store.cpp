@@ -854,7 +854,10 @@ core::result<int> sqlite_store::resume_jobs(const std::string& kind, core::insta
 }
 
 core::status sqlite_store::retry_job(std::int64_t id, const std::string& error, core::instant retry_at) {
-  return db_->prepare("UPDATE outbox SET status = 'queued', last_error = ?2, due_at = ?3 WHERE id = ?1")
+  // A run that ended (its post answered or failed) did not stop the process: the count of
+  // interrupted runs starts again.
+  return db_->prepare("UPDATE outbox SET status = 'queued', last_error = ?2, due_at = ?3, "
+                      "interrupted = 0 WHERE id = ?1")
       .bind(1, id).bind(2, error).bind(3, to_unix_ms(retry_at)).run();
 }
 
@@ -1085,15 +1088,28 @@ std::int64_t sqlite_store::outbox_depth() {
 
 namespace tuki::adapters {
 
-core::result<std::int64_t> sqlite_store::requeue_running_jobs() {
+core::result<sqlite_store::job_requeue> sqlite_store::requeue_running_jobs() {
+  job_requeue out;
+  // A job interrupted at its third start-up in a row is what stops the process: failed, with
+  // the reason, instead of being run again.
+  auto& failed = db_->prepare(
+      "UPDATE outbox SET status = 'failed', interrupted = interrupted + 1, last_error = "
+      "'stopped the process: found running at ' || (interrupted + 1) || ' start-ups in a row' "
+      "WHERE status = 'running' AND interrupted + 1 >= ?1 RETURNING id, kind");
+  failed.bind(1, max_interrupted_runs);
+  while (failed.step()) out.failed.emplace_back(failed.column_int(0), failed.column_text(1));
+  auto st = failed.status();
+  failed.reset();
+  if (!st) return st;
   // The claim counted an attempt that the crash cut short: it is taken back, as release_job
   // takes back the attempt of a job put back untried, so that restarts do not bring a job to
   // its alerts (a webhook's `webhook_undelivered` at attempt 12, mail's every 12th) early.
-  if (auto s = db_->exec("UPDATE outbox SET status = 'queued', attempts = MAX(attempts - 1, 0) "
-                         "WHERE status = 'running'");
+  if (auto s = db_->exec("UPDATE outbox SET status = 'queued', attempts = MAX(attempts - 1, 0), "
+                         "interrupted = interrupted + 1 WHERE status = 'running'");
       !s)
     return s;
-  return static_cast<std::int64_t>(db_->changes());
+  out.requeued = static_cast<std::int64_t>(db_->changes());
+  return out;
 }
 
 }  // namespace tuki::adapters

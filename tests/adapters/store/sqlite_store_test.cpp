@@ -1156,7 +1156,8 @@ TEST_CASE("jobs left running by a crash are queued again with the claim's attemp
   auto store = open_with_institution(db);
   auto n = store->requeue_running_jobs();
   REQUIRE(n);
-  CHECK(*n == 2);
+  CHECK(n->requeued == 2);
+  CHECK(n->failed.empty());
   auto attempts = [&](std::int64_t id) {
     auto& q = store->db().prepare("SELECT attempts FROM outbox WHERE id = ?1");
     return q.bind(1, id).first_int().value_or(-1);  // -1: no such job
@@ -1171,8 +1172,46 @@ TEST_CASE("jobs left running by a crash are queued again with the claim's attemp
   CHECK(jobs[0].attempts == 2);
   CHECK(jobs[1].id == first);
   CHECK(jobs[1].attempts == 1);
-  CHECK(store->requeue_running_jobs().value() == 2);
+  CHECK(store->requeue_running_jobs().value().requeued == 2);
   CHECK(attempts(first) == 0);  // each restart gives the attempt back
+}
+
+TEST_CASE("a job found running at three start-ups in a row is failed, not run again",
+          "[store][outbox]") {
+  temp_db db;
+  auto store = open_with_institution(db);
+  using std::chrono::seconds;
+  auto poison = store->enqueue_job("webhook", "{}", t0, t0);
+  auto other = store->enqueue_job("mail", "{}", t0, t0);
+  REQUIRE((poison && other));
+  auto status = [&](std::int64_t id) {
+    return store->db().prepare("SELECT status FROM outbox WHERE id = ?1").bind(1, id).first_text();
+  };
+  // The webhook's post stops the process each time; the mail job's run once ends normally
+  // (its post failed and was put back for later) between two crashes.
+  for (int start = 1; start <= 3; ++start) {
+    REQUIRE(store->claim_jobs("webhook", 10, t0).size() == 1);
+    REQUIRE(store->claim_jobs("mail", 10, t0).size() == 1);
+    if (start == 2) REQUIRE(store->retry_job(*other, "mail server answered 451", t0).is_ok());
+    auto r = store->requeue_running_jobs();  // the next start-up
+    REQUIRE(r);
+    if (start < 3) {
+      CHECK(r->failed.empty());
+      CHECK(status(*poison) == "queued");
+      continue;
+    }
+    REQUIRE(r->failed.size() == 1);
+    CHECK(r->failed[0].first == *poison);
+    CHECK(r->failed[0].second == "webhook");
+    CHECK(r->requeued == 1);  // the mail job: interrupted once since its run that ended normally
+  }
+  CHECK(status(*poison) == "failed");
+  CHECK(store->db()
+            .prepare("SELECT last_error FROM outbox WHERE id = ?1")
+            .bind(1, *poison)
+            .first_text() == "stopped the process: found running at 3 start-ups in a row");
+  CHECK(status(*other) == "queued");
+  CHECK(store->claim_jobs("webhook", 10, t0 + seconds(60)).empty());  // never run again
 }
 
 TEST_CASE("resume_jobs makes waiting mail retries due, not new jobs, refusals or webhooks",

@@ -335,8 +335,15 @@ class sqlite_store {
   /// reached the gateway already: the only window where a message can be sent twice).
   core::result<std::int64_t> requeue_in_flight(core::instant now);
   /// Outbox jobs left `running` by a crash go back to `queued` with the claim's attempt taken
-  /// back (the crash cut it short), as release_job does; returns how many.
-  core::result<std::int64_t> requeue_running_jobs();
+  /// back (the crash cut it short), as release_job does. A job found `running` by
+  /// `max_interrupted_runs` start-ups in a row (no run of it ended normally in between) is taken
+  /// to stop the process itself and is failed instead, so that the service does not crash-loop.
+  static constexpr int max_interrupted_runs = 3;
+  struct job_requeue {
+    std::int64_t requeued = 0;
+    std::vector<std::pair<std::int64_t, std::string>> failed;  // (job id, kind)
+  };
+  core::result<job_requeue> requeue_running_jobs();
   std::optional<std::string> message_status(std::int64_t id);
   /// The status of outbound message `id` if `gateway` sent it, and how often it was handed to
   /// the gateway (claimed); nullopt for an inbound message, another gateway's or an unknown id
