@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include "support/temp_db.hpp"
+#include "support/varia_store.hpp"
 #include "tuki/adapters/store/sqlite_store.hpp"
 
 using namespace tuki;
@@ -20,23 +21,12 @@ const core::instant t0 = core::from_unix_ms(1'795'000'000'000);
 const core::instant t1 = core::from_unix_ms(1'795'000'100'000);
 
 core::student student(std::string ref, std::string phone) {
-  core::student s;
-  s.institution_id = "varia";
-  s.ref = std::move(ref);
-  s.phone = std::move(phone);
-  s.first_name = "Aino";
-  s.language = "fi";
-  s.group = "AUT21";
+  auto s = testing::varia_student(std::move(ref), std::move(phone));
   s.programme = "logistics";
   return s;
 }
 
-std::unique_ptr<sqlite_store> open_store(const temp_db& db) {
-  auto st = sqlite_store::open(db.path.string());
-  REQUIRE(st);
-  REQUIRE((*st)->upsert_institution("varia", "Varia", "FI", "Europe/Helsinki").is_ok());
-  return std::move(*st);
-}
+std::unique_ptr<sqlite_store> open_store(const temp_db& db) { return testing::varia_store(db); }
 
 std::int64_t count_students(sqlite_store& store) {
   return store.db().prepare("SELECT COUNT(*) FROM students").first_int().value_or(-1);

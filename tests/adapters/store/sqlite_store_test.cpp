@@ -15,6 +15,7 @@
 #include <catch2/catch.hpp>
 
 #include "support/temp_db.hpp"
+#include "support/varia_store.hpp"
 #include "tuki/adapters/store/migrations.hpp"
 
 using namespace tuki;
@@ -28,21 +29,11 @@ using testing::temp_db;
 core::instant t0 = core::from_unix_ms(1'795'000'000'000);
 
 core::student student(std::string ref, std::string phone) {
-  core::student s;
-  s.institution_id = "varia";
-  s.ref = std::move(ref);
-  s.phone = std::move(phone);
-  s.first_name = "Aino";
-  s.language = "fi";
-  s.group = "AUT21";
-  return s;
+  return testing::varia_student(std::move(ref), std::move(phone));
 }
 
 std::unique_ptr<sqlite_store> open_with_institution(const temp_db& db) {
-  auto st = sqlite_store::open(db.path.string());
-  REQUIRE(st);
-  REQUIRE((*st)->upsert_institution("varia", "Varia", "FI", "Europe/Helsinki").is_ok());
-  return std::move(*st);
+  return testing::varia_store(db);
 }
 
 // Stores the one student "s1" (+358401234567); returns the student's id.
